@@ -1,0 +1,51 @@
+// One build script for every bundle: the extension host entry, the training
+// process, the CLI and the webview scripts. `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Node bundles: onnxruntime-node stays external (native binding, ships in the .vsix). */
+const nodeBuild = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode', 'onnxruntime-node'],
+  logLevel: 'info',
+};
+
+const builds = [
+  {
+    ...nodeBuild,
+    entryPoints: {
+      extension: 'src/extension/extension.ts',
+      'training-process': 'src/trainer/trainingProcess.ts',
+      cli: 'src/cli/cli.ts',
+    },
+    outdir: 'dist',
+    banner: { js: '' },
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: { 'webview/walkingSkeleton': 'webview/walkingSkeleton/main.ts' },
+    outdir: 'dist',
+    logLevel: 'info',
+  },
+];
+
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,86 @@
+/**
+ * The engine's public surface, used by the trainer (training process and CLI).
+ * The engine compiles a model description into ONNX graphs (train step with
+ * forward, loss, gradients and optimizer update; eval forward; attention probe)
+ * and runs them with onnxruntime-node. Plain Node: never import `vscode`.
+ */
+import type { DeviceName, Layer, LossName, OptimizerConfig } from '../experiment/types';
+
+export type InputKind = 'float' | 'tokens';
+
+export interface ModelDescription {
+  /** Example shape without batch: see Experiment.model.input.shape. */
+  inputShape: number[];
+  /** 'tokens' inputs are int64 ids (embedding first); 'float' everything else. */
+  inputKind: InputKind;
+  layers: Layer[];
+}
+
+export interface CompileOptions {
+  model: ModelDescription;
+  loss: LossName;
+  /** Cross-entropy only. */
+  labelSmoothing?: number;
+  optimizer: OptimizerConfig;
+  clipNorm?: number;
+  /** Shapes are static: one session per batch size. */
+  batchSize: number;
+  /** Steps fused into one runtime call through ONNX Loop (1 = no fusion). */
+  fusedSteps?: number;
+  seed: number;
+  device: DeviceName;
+}
+
+/** Targets: class ids (int64) for cross-entropy, floats for mse / bce. */
+export interface Batch {
+  x: Float32Array | BigInt64Array;
+  y: Float32Array | BigInt64Array;
+}
+
+export interface DeviceReport {
+  requested: DeviceName;
+  /** What actually runs: 'cpu', 'webgpu' or 'cuda'. */
+  chosen: 'cpu' | 'webgpu' | 'cuda';
+  /** Why the request fell back, or which adapter was picked. */
+  message: string;
+}
+
+/** Attention probabilities of one layer: [heads, T, T], row-major; rows sum to 1. */
+export interface AttentionMaps {
+  layer: number;
+  heads: number;
+  length: number;
+  probs: Float32Array;
+}
+
+/** Everything needed to resume training bit for bit: parameters, optimizer moments, step. */
+export interface TrainingState {
+  step: number;
+  tensors: Record<string, { dims: number[]; data: Float32Array }>;
+}
+
+export interface TrainableModel {
+  readonly device: DeviceReport;
+  /** Output shape per example (without batch), e.g. [classes] or [T, vocab]. */
+  readonly outputShape: number[];
+  /** Names of trainable parameters with their element counts. */
+  readonly parameterCount: number;
+  /**
+   * One optimizer step per batch (fused into Loop calls of `fusedSteps` when
+   * possible). `learningRates[i]` applies to `batches[i]`. Returns each step's loss.
+   */
+  train(batches: Batch[], learningRates: number[]): Promise<number[]>;
+  /** Eval-mode forward (dropout off) for any number of examples; returns outputs flattened. */
+  predict(x: Float32Array | BigInt64Array, count: number): Promise<Float32Array>;
+  /** Mean loss on examples in eval mode. */
+  evaluateLoss(batch: Batch, count: number): Promise<number>;
+  /** Attention maps of every attention layer for one token sequence (empty for models without attention). */
+  attention(tokens: BigInt64Array): Promise<AttentionMaps[]>;
+  getState(): Promise<TrainingState>;
+  setState(state: TrainingState): Promise<void>;
+  /** Forward-only inference model with trained weights (ONNX bytes). */
+  exportOnnx(): Promise<Uint8Array>;
+  dispose(): Promise<void>;
+}
+
+export type CompileModel = (options: CompileOptions) => Promise<TrainableModel>;

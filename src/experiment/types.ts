@@ -1,0 +1,141 @@
+/**
+ * The experiment file (`*.experiment.json`): the one document a user edits.
+ * Its JSON Schema lives in `schemas/experiment.schema.json` and must describe
+ * exactly these types. Everything downstream (validation, data loading, the
+ * engine's model compiler, the trainer, the CLI) reads this shape.
+ */
+
+export interface Experiment {
+  /** Optional pointer to the schema, written by the templates. */
+  $schema?: string;
+  /** Experiment name; the run folder is `.modellab/runs/<name>/<run-id>/`. */
+  name: string;
+  description?: string;
+  /** What the model learns; decides the loss targets and the evaluation. */
+  task: Task;
+  data: DataSection;
+  model: ModelSection;
+  training: TrainingSection;
+  /** Metrics computed on validation (and test) splits, besides the loss. */
+  metrics?: MetricName[];
+  /** Transformer runs: the probe input whose attention is snapshotted. */
+  probe?: ProbeSection;
+}
+
+export type Task = 'classification' | 'language-model' | 'regression';
+export type MetricName = 'accuracy' | 'f1' | 'perplexity' | 'mae';
+
+export interface DataSection {
+  /**
+   * `builtin:<id>` for data that ships with Model Lab (see src/data/builtin),
+   * or a path relative to the experiment file: a `.csv` (table or series),
+   * a `.txt` (character language model) or a folder of images by class.
+   */
+  source: string;
+  /** CSV only: the column holding the label / regression target (name or 0-based index). */
+  target?: string | number;
+  /** CSV only: whether the first row holds column names (default true). */
+  header?: boolean;
+  /** Language models and sequence tasks: tokens per training example. */
+  contextLength?: number;
+  /** Fractions of the examples; they must sum to 1. */
+  splits: { train: number; validation: number; test: number };
+  /** Seed of the shuffle that assigns examples to splits. */
+  seed: number;
+  /** Feature scaling for tables, fitted on the training split only. */
+  normalize?: 'standard' | 'minmax' | 'none';
+  /** Image folders: every image is resized to this [height, width]. */
+  imageSize?: [number, number];
+}
+
+export interface ModelSection {
+  /**
+   * Shape of one example without the batch dimension: [channels, height, width]
+   * for images, [features] for tables, [contextLength] for token sequences,
+   * [steps, features] for numeric series.
+   */
+  input: { shape: number[] };
+  layers: Layer[];
+}
+
+export type Activation = 'relu' | 'gelu' | 'tanh' | 'sigmoid' | 'none';
+
+export type Layer =
+  | { type: 'dense'; units: number; activation?: Activation }
+  | {
+      type: 'conv2d';
+      filters: number;
+      kernel: number;
+      stride?: number;
+      /** 'same' keeps height and width at stride 1; a number pads every side. */
+      padding?: 'same' | 'valid' | number;
+      dilation?: number;
+      activation?: Activation;
+    }
+  | { type: 'maxpool2d'; size: number; stride?: number }
+  | { type: 'avgpool2d'; size: number; stride?: number }
+  | { type: 'flatten' }
+  | { type: 'dropout'; rate: number }
+  | { type: 'embedding'; dim: number; vocabSize: number; positional?: 'learned' | 'sinusoidal' | 'none' }
+  | { type: 'lstm'; units: number; returnSequences?: boolean }
+  | { type: 'gru'; units: number; returnSequences?: boolean }
+  | { type: 'attention'; heads: number; causal?: boolean }
+  | { type: 'transformer'; heads: number; ffDim?: number; dropout?: number; causal?: boolean }
+  | { type: 'layernorm' }
+  | { type: 'activation'; activation: Exclude<Activation, 'none'> };
+
+export type LayerType = Layer['type'];
+
+export interface OptimizerConfig {
+  type: 'sgd' | 'adam' | 'adamw';
+  learningRate: number;
+  /** SGD only. */
+  momentum?: number;
+  /** Adam / AdamW: [beta1, beta2]. */
+  betas?: [number, number];
+  weightDecay?: number;
+}
+
+export interface ScheduleConfig {
+  type: 'constant' | 'cosine' | 'step' | 'warmup-cosine';
+  warmupSteps?: number;
+  /** 'step': multiply by gamma every stepSize steps. */
+  stepSize?: number;
+  gamma?: number;
+  /** cosine: floor of the decay as a fraction of the base rate. */
+  minFactor?: number;
+}
+
+export type LossName = 'cross-entropy' | 'mse' | 'bce-with-logits';
+export type DeviceName = 'auto' | 'cpu' | 'webgpu' | 'cuda';
+
+export interface TrainingSection {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  schedule?: ScheduleConfig;
+  loss: LossName;
+  labelSmoothing?: number;
+  /** Clip gradients by global norm; off when absent. */
+  clipNorm?: number;
+  /** Stop after `patience` validations without improvement of `metric`. */
+  earlyStopping?: { metric: string; patience: number; mode?: 'min' | 'max' };
+  /** Validate every N steps (default: once per epoch). */
+  validateEverySteps?: number;
+  checkpoint?: { everySteps?: number };
+  /** Overrides the `modelLab.device` setting for this experiment. */
+  device?: DeviceName;
+  /** Seed for weight initialisation, batch order and dropout. */
+  seed: number;
+  /** Optimizer steps fused into one runtime call (ONNX Loop); 1 disables fusion. */
+  fusedSteps?: number;
+  /** Language models: batches drawn per epoch (random windows of the text). */
+  stepsPerEpoch?: number;
+}
+
+export interface ProbeSection {
+  /** Text (language models) whose attention maps are recorded. */
+  text: string;
+  /** Snapshot every N optimizer steps (and at the end). */
+  everySteps?: number;
+}

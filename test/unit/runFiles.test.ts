@@ -1,0 +1,15 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { RUN_FILES } from '../../src/runs/runFiles';
+
+test('run folder names the files of the contract', () => {
+  assert.deepEqual(Object.values(RUN_FILES).sort(), [
+    'attention',
+    'checkpoints',
+    'eval.json',
+    'log.txt',
+    'metrics.jsonl',
+    'model.onnx',
+    'run.json',
+  ]);
+});
