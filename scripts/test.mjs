@@ -46,6 +46,7 @@ async function unit() {
     '--import',
     'tsx',
     '--test',
+    '--test-reporter=spec',
     '--test-concurrency=1',
     ...files,
   ]);
