@@ -1,0 +1,79 @@
+/**
+ * The data surface used by the trainer (training process and CLI) and by
+ * experiment validation. `loadDataset` turns an experiment's `data` section
+ * into a `Dataset`: shapes, labels or vocabulary, split sizes, and batch
+ * iterators whose `x` / `y` match the engine's `Batch`. Plain Node: never
+ * import `vscode`.
+ */
+import type { Batch, InputKind } from '../engine/api';
+import type { Experiment } from '../experiment/types';
+import type { Rng } from './rng';
+
+export type { Rng } from './rng';
+export { createRng } from './rng';
+export { DataError } from './dataError';
+export { loadDataset } from './loadDataset';
+
+export type Split = 'train' | 'validation' | 'test';
+
+/** A batch plus how many examples it holds (`x` and `y` are sized for exactly `count`). */
+export interface DataBatch extends Batch {
+  count: number;
+}
+
+/** Character vocabulary of a language model: token id i is `tokens[i]`. */
+export interface Vocabulary {
+  readonly tokens: string[];
+  /** Ids of the characters of `text`; a character outside the vocabulary is a `DataError`. */
+  encode(text: string): BigInt64Array;
+  decode(ids: ArrayLike<number | bigint>): string;
+}
+
+export interface BatchOptions {
+  /**
+   * Language models only: how many random-window batches one pass over the
+   * training split yields (the experiment's `training.stepsPerEpoch`).
+   * Default: as many as fit the training text once.
+   */
+  maxBatches?: number;
+}
+
+export interface Dataset {
+  /** The experiment's `data.source`, for messages and run.json. */
+  readonly source: string;
+  /** 'tokens': x holds int64 ids (models start with an embedding); 'float' otherwise. */
+  readonly inputKind: InputKind;
+  /** One example without the batch dimension, e.g. [1, 8, 8], [13], [64]. */
+  readonly inputShape: number[];
+  /**
+   * What the model must output per example: [classes] for classification,
+   * [T, vocab] for language models, [targets] for regression, [1] for
+   * binary classification with bce-with-logits.
+   */
+  readonly outputShape: number[];
+  /** Classification: label of each class id. */
+  readonly classes?: string[];
+  /** Language models and token-sequence tasks: the character vocabulary. */
+  readonly vocab?: Vocabulary;
+  /**
+   * Examples per split. Language models: non-overlapping windows of
+   * contextLength + 1 characters in each split's contiguous stretch of text.
+   */
+  readonly sizes: Record<Split, number>;
+  /**
+   * Batches of one split.
+   * - train: shuffled with `rng` (language models: random windows drawn with
+   *   `rng`); every batch holds exactly `batchSize` examples — the last partial
+   *   training batch is dropped because the engine's train-step graph has a
+   *   static batch size.
+   * - validation / test: every example once, in order; the last batch may be
+   *   smaller (`count` < batchSize) since evaluation runs at any size.
+   * Targets: int64 class ids [B] for cross-entropy classification, int64
+   * next-character ids [B, T] for language models, float32 [B, outputs] for
+   * mse and bce-with-logits.
+   */
+  batches(split: Split, batchSize: number, rng: Rng, options?: BatchOptions): Iterable<DataBatch>;
+}
+
+/** Signature of `loadDataset`: paths in `experiment.data.source` resolve against `experimentDir`. */
+export type LoadDataset = (experiment: Experiment, experimentDir: string) => Promise<Dataset>;

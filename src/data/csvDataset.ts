@@ -1,0 +1,143 @@
+/**
+ * Tables from a CSV file: every column but the target is a numeric feature;
+ * the target column holds class labels (classification) or numbers
+ * (regression). Feature scaling is fitted on the training split only, so no
+ * statistic of validation or test data leaks into training.
+ */
+import type { Experiment } from '../experiment/types';
+import type { Dataset } from './api';
+import { parseCsv } from './csv';
+import { DataError } from './dataError';
+import { assignSplits, type SplitIndices } from './splits';
+import { tensorDataset } from './tensorDataset';
+
+export function csvDataset(source: string, text: string, file: string, experiment: Experiment): Dataset {
+  const data = experiment.data;
+  const records = parseCsv(text.replace(/^\uFEFF/, ''), file);
+  const header = data.header ?? true;
+  const names = header ? records.shift()?.cells.map((name) => name.trim()) : undefined;
+  if (records.length === 0) throw new DataError('the CSV file has no data rows', file, names ? 2 : 1);
+  const width = names?.length ?? records[0].cells.length;
+  if (width < 2)
+    throw new DataError('the CSV file needs at least one feature column and a target column', file, 1);
+  for (const record of records) {
+    if (record.cells.length !== width) {
+      throw new DataError(
+        `row has ${record.cells.length} cells, expected ${width} like the first row`,
+        file,
+        record.line,
+      );
+    }
+  }
+  const targetColumn = resolveTarget(data.target, names, width, file);
+  const featureColumns = [...Array(width).keys()].filter((c) => c !== targetColumn);
+  const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
+
+  const count = records.length;
+  const x = new Float32Array(count * featureColumns.length);
+  records.forEach((record, r) => {
+    featureColumns.forEach((c, f) => {
+      const value = parseNumber(record.cells[c]);
+      if (value === undefined) {
+        throw new DataError(
+          `column ${columnName(c)} holds ${JSON.stringify(record.cells[c])}, not a number (features must be numeric)`,
+          file,
+          record.line,
+        );
+      }
+      x[r * featureColumns.length + f] = value;
+    });
+  });
+
+  const splits = assignSplits(count, data.splits, data.seed);
+  normalize(x, featureColumns.length, splits, data.normalize ?? 'standard');
+  const table = { source, inputKind: 'float' as const, inputShape: [featureColumns.length], x, count };
+
+  if (experiment.task === 'regression') {
+    const targets = new Float32Array(count);
+    records.forEach((record, r) => {
+      const value = parseNumber(record.cells[targetColumn]);
+      if (value === undefined) {
+        throw new DataError(
+          `target column ${columnName(targetColumn)} holds ${JSON.stringify(record.cells[targetColumn])}, not a number (regression needs numeric targets)`,
+          file,
+          record.line,
+        );
+      }
+      targets[r] = value;
+    });
+    return tensorDataset({ ...table, targets, targetWidth: 1 }, splits, experiment.training.loss);
+  }
+  const labelsText = records.map((record) => record.cells[targetColumn].trim());
+  const classes = sortLabels([...new Set(labelsText)]);
+  const ids = new Map(classes.map((label, id) => [label, id]));
+  const labels = Int32Array.from(labelsText, (label) => ids.get(label)!);
+  return tensorDataset({ ...table, labels, classes }, splits, experiment.training.loss);
+}
+
+function resolveTarget(
+  target: string | number | undefined,
+  names: string[] | undefined,
+  width: number,
+  file: string,
+) {
+  if (target === undefined) return width - 1;
+  if (typeof target === 'number') {
+    if (Number.isInteger(target) && target >= 0 && target < width) return target;
+    throw new DataError(
+      `target column ${target} does not exist: the file has columns 0 to ${width - 1}`,
+      file,
+      1,
+    );
+  }
+  const index = names?.indexOf(target) ?? -1;
+  if (index < 0) {
+    throw new DataError(
+      names
+        ? `no column named "${target}"; columns: ${names.join(', ')}`
+        : `target "${target}" is a column name but the file has no header row (set "header": true or use an index)`,
+      file,
+      1,
+    );
+  }
+  return index;
+}
+
+function parseNumber(cell: string): number | undefined {
+  const trimmed = cell.trim();
+  if (trimmed === '') return undefined;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Numeric labels in numeric order (2 before 10), others alphabetically. */
+function sortLabels(labels: string[]): string[] {
+  const numeric = labels.every((label) => parseNumber(label) !== undefined);
+  return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
+}
+
+/** Scales each feature column in place with statistics of the training rows only. */
+export function normalize(
+  x: Float32Array,
+  width: number,
+  splits: SplitIndices,
+  mode: 'standard' | 'minmax' | 'none',
+) {
+  if (mode === 'none' || splits.train.length === 0) return;
+  for (let c = 0; c < width; c++) {
+    let shift: number;
+    let scale: number;
+    const values = Array.from(splits.train, (row) => x[row * width + c]);
+    if (mode === 'standard') {
+      shift = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.reduce((a, b) => a + (b - shift) ** 2, 0) / values.length;
+      scale = Math.sqrt(variance);
+    } else {
+      shift = Math.min(...values);
+      scale = Math.max(...values) - shift;
+    }
+    // A constant column carries no information; keep it at zero instead of dividing by 0.
+    const divisor = scale > 0 ? scale : 1;
+    for (let i = c; i < x.length; i += width) x[i] = (x[i] - shift) / divisor;
+  }
+}

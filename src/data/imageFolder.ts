@@ -1,0 +1,105 @@
+/**
+ * A folder of images by class: `<folder>/<class name>/<image>.png`. Class ids
+ * follow the sorted subfolder names. Every image is decoded with pngjs (pure
+ * JavaScript, no native code), converted to grayscale or RGB, resized to
+ * `imageSize` with bilinear sampling and scaled to [0, 1].
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { PNG } from 'pngjs';
+import type { Experiment } from '../experiment/types';
+import type { Dataset } from './api';
+import { DataError } from './dataError';
+import { assignSplits } from './splits';
+import { tensorDataset } from './tensorDataset';
+
+export async function imageFolderDataset(
+  source: string,
+  folder: string,
+  experiment: Experiment,
+): Promise<Dataset> {
+  const shape = experiment.model.input.shape;
+  const channels = shape.length === 3 && shape[0] === 3 ? 3 : 1;
+  const [height, width] = experiment.data.imageSize ?? (shape.length === 3 ? [shape[1], shape[2]] : [28, 28]);
+
+  const entries = await readdir(folder, { withFileTypes: true });
+  const classes = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  if (classes.length < 2) {
+    throw new DataError(
+      'an image dataset needs one subfolder per class (at least two), each holding PNG images',
+      folder,
+    );
+  }
+  const files: { path: string; label: number }[] = [];
+  for (const [label, name] of classes.entries()) {
+    const names = (await readdir(join(folder, name))).filter((file) => !file.startsWith('.')).sort();
+    for (const file of names) {
+      const path = join(folder, name, file);
+      if (extname(file).toLowerCase() !== '.png') {
+        throw new DataError('only PNG images are supported; convert or remove this file', path);
+      }
+      files.push({ path, label });
+    }
+  }
+  if (files.length === 0) throw new DataError('the class folders hold no PNG images', folder);
+
+  const size = channels * height * width;
+  const x = new Float32Array(files.length * size);
+  for (const [i, { path }] of files.entries()) {
+    let png: PNG;
+    try {
+      png = PNG.sync.read(await readFile(path));
+    } catch (error) {
+      throw new DataError(`not a readable PNG image (${(error as Error).message})`, path);
+    }
+    resizeInto(png, channels, height, width, x.subarray(i * size, (i + 1) * size));
+  }
+  const labels = Int32Array.from(files, (file) => file.label);
+  const splits = assignSplits(files.length, experiment.data.splits, experiment.data.seed);
+  return tensorDataset(
+    {
+      source,
+      inputKind: 'float',
+      inputShape: [channels, height, width],
+      x,
+      count: files.length,
+      labels,
+      classes,
+    },
+    splits,
+    experiment.training.loss,
+  );
+}
+
+/** Bilinear resize of an RGBA image into a [channels, height, width] slice, values in [0, 1]. */
+function resizeInto(png: PNG, channels: number, height: number, width: number, out: Float32Array): void {
+  const pixel = (px: number, py: number, c: number): number => {
+    const at = (py * png.width + px) * 4;
+    const alpha = png.data[at + 3] / 255;
+    // Transparent pixels read as black background; grayscale uses ITU-R BT.601 luma.
+    const value =
+      c < 0 ? 0.299 * png.data[at] + 0.587 * png.data[at + 1] + 0.114 * png.data[at + 2] : png.data[at + c];
+    return (value / 255) * alpha;
+  };
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(Math.max(((y + 0.5) * png.height) / height - 0.5, 0), png.height - 1);
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(y0 + 1, png.height - 1);
+    const fy = sy - y0;
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(Math.max(((x + 0.5) * png.width) / width - 0.5, 0), png.width - 1);
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(x0 + 1, png.width - 1);
+      const fx = sx - x0;
+      for (let c = 0; c < channels; c++) {
+        const channel = channels === 1 ? -1 : c;
+        const top = pixel(x0, y0, channel) * (1 - fx) + pixel(x1, y0, channel) * fx;
+        const bottom = pixel(x0, y1, channel) * (1 - fx) + pixel(x1, y1, channel) * fx;
+        out[c * height * width + y * width + x] = top * (1 - fy) + bottom * fy;
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/** Picks the loader for an experiment's `data.source`. */
+import { stat, readFile } from 'node:fs/promises';
+import { extname, isAbsolute, resolve } from 'node:path';
+import type { Experiment } from '../experiment/types';
+import type { Dataset } from './api';
+import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
+import { csvDataset } from './csvDataset';
+import { DataError } from './dataError';
+import { imageFolderDataset } from './imageFolder';
+import { textDataset } from './textDataset';
+
+/** Absolute path of a non-builtin source: relative paths resolve against the experiment file's folder. */
+export function resolveSource(source: string, experimentDir: string): string {
+  return isAbsolute(source) ? source : resolve(experimentDir, source);
+}
+
+export async function loadDataset(experiment: Experiment, experimentDir: string): Promise<Dataset> {
+  const dataset = await loadBySource(experiment, experimentDir);
+  return adoptInputShape(dataset, experiment.model.input.shape);
+}
+
+async function loadBySource(experiment: Experiment, experimentDir: string): Promise<Dataset> {
+  const source = experiment.data.source;
+  if (source.startsWith(BUILTIN_PREFIX)) {
+    const info = builtinInfo(source);
+    if (!info) {
+      const known = BUILTIN_DATASETS.map((b) => `${BUILTIN_PREFIX}${b.id}`).join(', ');
+      throw new DataError(`unknown built-in dataset "${source}"; built-ins: ${known}`);
+    }
+    return loadBuiltin(info, experiment);
+  }
+  const path = resolveSource(source, experimentDir);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new DataError('the data file or folder does not exist', path);
+  if (info.isDirectory()) return imageFolderDataset(source, path, experiment);
+  const extension = extname(path).toLowerCase();
+  if (extension === '.csv') return csvDataset(source, await readFile(path, 'utf8'), path, experiment);
+  if (extension === '.txt') {
+    return textDataset(
+      source,
+      await readFile(path, 'utf8'),
+      experiment.data.contextLength ?? 64,
+      experiment.data.splits,
+      path,
+    );
+  }
+  throw new DataError(
+    'unsupported data source: use a .csv table, a .txt text or a folder of images by class',
+    path,
+  );
+}
+
+/**
+ * A float dataset may be viewed in any shape with the same number of values
+ * (e.g. the 8×8 digits as [64] for an MLP): the memory layout is unchanged.
+ */
+function adoptInputShape(dataset: Dataset, shape: number[]): Dataset {
+  const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+  if (dataset.inputKind !== 'float' || shape.length === 0 || size(shape) !== size(dataset.inputShape))
+    return dataset;
+  return { ...dataset, inputShape: shape };
+}

@@ -1,0 +1,110 @@
+/**
+ * A dataset held in memory as one row per example (tables, images, digits,
+ * names): the split indices pick rows, batches copy them out contiguously.
+ */
+import type { InputKind } from '../engine/api';
+import type { LossName } from '../experiment/types';
+import type { BatchOptions, DataBatch, Dataset, Split, Vocabulary } from './api';
+import { DataError } from './dataError';
+import type { Rng } from './rng';
+import type { SplitIndices } from './splits';
+
+export interface ExampleTable {
+  source: string;
+  inputKind: InputKind;
+  inputShape: number[];
+  /** count × prod(inputShape) values, example-major. */
+  x: Float32Array | BigInt64Array;
+  count: number;
+  /** Classification: class id per example, naming `classes[id]`. */
+  labels?: Int32Array;
+  classes?: string[];
+  /** Regression: count × targetWidth values. */
+  targets?: Float32Array;
+  targetWidth?: number;
+  vocab?: Vocabulary;
+}
+
+type TargetWriter = {
+  width: number;
+  kind: 'ids' | 'floats';
+  write(row: number, out: Float32Array, at: number): void;
+};
+
+/** How one example's target is laid out in `y` for the chosen loss. */
+function targetWriter(table: ExampleTable, loss: LossName): TargetWriter {
+  const { labels, classes, targets, targetWidth } = table;
+  if (targets && targetWidth) {
+    return {
+      width: targetWidth,
+      kind: 'floats',
+      write: (row, out, at) => out.set(targets.subarray(row * targetWidth, (row + 1) * targetWidth), at),
+    };
+  }
+  if (!labels || !classes) throw new DataError('the dataset has neither labels nor targets', table.source);
+  if (loss === 'cross-entropy') return { width: 1, kind: 'ids', write: () => undefined };
+  if (loss === 'bce-with-logits') {
+    if (classes.length !== 2) {
+      throw new DataError(
+        `bce-with-logits needs exactly 2 classes, the data has ${classes.length}; use cross-entropy`,
+        table.source,
+      );
+    }
+    return { width: 1, kind: 'floats', write: (row, out, at) => (out[at] = labels[row]) };
+  }
+  // mse on classes: one-hot targets.
+  return {
+    width: classes.length,
+    kind: 'floats',
+    write: (row, out, at) => {
+      out.fill(0, at, at + classes.length);
+      out[at + labels[row]] = 1;
+    },
+  };
+}
+
+export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: LossName): Dataset {
+  const rowSize = table.inputShape.reduce((a, b) => a * b, 1);
+  const target = targetWriter(table, loss);
+
+  function gather(rows: ArrayLike<number>, from: number, count: number): DataBatch {
+    const x =
+      table.x instanceof BigInt64Array
+        ? new BigInt64Array(count * rowSize)
+        : new Float32Array(count * rowSize);
+    for (let i = 0; i < count; i++) {
+      const row = rows[from + i];
+      (x as Float32Array).set(
+        (table.x as Float32Array).subarray(row * rowSize, (row + 1) * rowSize),
+        i * rowSize,
+      );
+    }
+    if (target.kind === 'ids') {
+      const y = new BigInt64Array(count);
+      for (let i = 0; i < count; i++) y[i] = BigInt(table.labels![rows[from + i]]);
+      return { x, y, count };
+    }
+    const y = new Float32Array(count * target.width);
+    for (let i = 0; i < count; i++) target.write(rows[from + i], y, i * target.width);
+    return { x, y, count };
+  }
+
+  return {
+    source: table.source,
+    inputKind: table.inputKind,
+    inputShape: table.inputShape,
+    outputShape: table.targets
+      ? [table.targetWidth ?? 1]
+      : [loss === 'bce-with-logits' ? 1 : table.classes!.length],
+    classes: table.classes,
+    vocab: table.vocab,
+    sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
+    *batches(split: Split, batchSize: number, rng: Rng, _options?: BatchOptions): Iterable<DataBatch> {
+      const rows = split === 'train' ? rng.shuffle(Array.from(splits.train)) : splits[split];
+      // Training drops the last partial batch: the train-step graph has a static batch size.
+      const end = split === 'train' ? rows.length - (rows.length % batchSize) : rows.length;
+      for (let from = 0; from < end; from += batchSize)
+        yield gather(rows, from, Math.min(batchSize, end - from));
+    },
+  };
+}

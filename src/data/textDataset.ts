@@ -1,0 +1,84 @@
+/**
+ * Character language model over one text: the text is cut into three
+ * contiguous stretches (train, validation, test — in that order, so no
+ * window straddles two splits), and each example is a window of
+ * contextLength + 1 characters: x = the first T, y = the next-character ids.
+ */
+import type { BatchOptions, DataBatch, Dataset, Split } from './api';
+import { DataError } from './dataError';
+import type { Rng } from './rng';
+import type { DataSection } from '../experiment/types';
+import { charactersOf, createVocabulary } from './vocabulary';
+
+export function textDataset(
+  source: string,
+  text: string,
+  contextLength: number,
+  fractions: DataSection['splits'],
+  file: string = source,
+): Dataset {
+  const chars = Array.from(text);
+  if (chars.length === 0)
+    throw new DataError('the text file is empty: a language model needs text to learn', file);
+  const T = contextLength;
+  const vocab = createVocabulary(charactersOf(text));
+  const ids = new Int32Array(chars.length);
+  vocab.encode(text).forEach((id, i) => (ids[i] = Number(id)));
+
+  const trainEnd = Math.round(chars.length * fractions.train);
+  const validationEnd = trainEnd + Math.round(chars.length * fractions.validation);
+  const stretches: Record<Split, [number, number]> = {
+    train: [0, trainEnd],
+    validation: [trainEnd, Math.min(validationEnd, chars.length)],
+    test: [Math.min(validationEnd, chars.length), chars.length],
+  };
+  const windows = (split: Split): number => {
+    const [start, end] = stretches[split];
+    return Math.max(0, Math.floor((end - start - 1) / T));
+  };
+  if (windows('train') === 0) {
+    throw new DataError(
+      `the training part of the text has ${trainEnd} characters, fewer than contextLength + 1 = ${T + 1}`,
+      file,
+    );
+  }
+
+  function batchAt(starts: number[]): DataBatch {
+    const x = new BigInt64Array(starts.length * T);
+    const y = new BigInt64Array(starts.length * T);
+    starts.forEach((start, b) => {
+      for (let t = 0; t < T; t++) {
+        x[b * T + t] = BigInt(ids[start + t]);
+        y[b * T + t] = BigInt(ids[start + t + 1]);
+      }
+    });
+    return { x, y, count: starts.length };
+  }
+
+  return {
+    source,
+    inputKind: 'tokens',
+    inputShape: [T],
+    outputShape: [T, vocab.tokens.length],
+    vocab,
+    sizes: { train: windows('train'), validation: windows('validation'), test: windows('test') },
+    *batches(split: Split, batchSize: number, rng: Rng, options?: BatchOptions): Iterable<DataBatch> {
+      const [start, end] = stretches[split];
+      if (split === 'train') {
+        // Random windows anywhere in the training text; only full batches (static batch size).
+        const count = options?.maxBatches ?? Math.floor(windows('train') / batchSize);
+        const lastStart = end - T - 1;
+        for (let k = 0; k < count; k++) {
+          yield batchAt(Array.from({ length: batchSize }, () => start + rng.int(lastStart - start + 1)));
+        }
+        return;
+      }
+      // Evaluation: consecutive non-overlapping windows, every one once; the last batch may be partial.
+      const total = windows(split);
+      for (let from = 0; from < total; from += batchSize) {
+        const n = Math.min(batchSize, total - from);
+        yield batchAt(Array.from({ length: n }, (_, i) => start + (from + i) * T));
+      }
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** Builders for experiments and scratch files: each test states only what it cares about. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSection, Experiment, Layer } from '../../../src/experiment/types';
+
+export function experimentWith(data: Partial<DataSection>, overrides: Partial<Experiment> = {}): Experiment {
+  return {
+    name: 'test',
+    task: 'classification',
+    data: { source: 'builtin:digits', splits: { train: 0.8, validation: 0.1, test: 0.1 }, seed: 1, ...data },
+    model: { input: { shape: [] }, layers: [] as Layer[] },
+    training: {
+      epochs: 1,
+      batchSize: 32,
+      optimizer: { type: 'adam', learningRate: 0.001 },
+      loss: 'cross-entropy',
+      seed: 1,
+    },
+    ...overrides,
+  };
+}
+
+/** A fresh folder holding the given files (name → contents). */
+export function scratchFolder(files: Record<string, string | Buffer> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'model-lab-data-'));
+  for (const [name, contents] of Object.entries(files)) writeFileSync(join(dir, name), contents);
+  return dir;
+}
