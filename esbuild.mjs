@@ -23,10 +23,15 @@ const builds = [
     entryPoints: {
       extension: 'src/extension/extension.ts',
       'training-process': 'src/trainer/trainingProcess.ts',
-      cli: 'src/cli/cli.ts',
     },
     outdir: 'dist',
-    banner: { js: '' },
+  },
+  {
+    ...nodeBuild,
+    entryPoints: { cli: 'src/cli/cli.ts' },
+    outdir: 'dist',
+    // `bin: model-lab` runs this file directly.
+    banner: { js: '#!/usr/bin/env node' },
   },
   {
     bundle: true,
@@ -35,7 +40,7 @@ const builds = [
     format: 'iife',
     sourcemap: !production,
     minify: production,
-    entryPoints: { 'webview/walkingSkeleton': 'webview/walkingSkeleton/main.ts' },
+    entryPoints: { 'webview/engineCheck': 'webview/engineCheck/main.ts' },
     outdir: 'dist',
     logLevel: 'info',
   },

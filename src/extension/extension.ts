@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
+import { registerEngineCheckCommands } from './engineCheck/engineCheckCommands';
 
 /** Wires services and command groups together; holds no logic of its own. */
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('modelLab.hello', () =>
-      vscode.window.showInformationMessage('Model Lab is active.'),
-    ),
-  );
+  context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,27 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import * as vscode from 'vscode';
+
+/**
+ * Forks dist/training-process.js the way language servers run: a separate Node
+ * process, so a native crash or out-of-memory in onnxruntime cannot take down the
+ * extension host. Inside VS Code `process.execPath` is the host's own runtime
+ * (Electron runs it as plain Node). stdout/stderr are piped so callers can keep
+ * the child's last words for error messages.
+ */
+export function forkTrainingProcess(extensionUri: vscode.Uri): ChildProcess {
+  const entry = vscode.Uri.joinPath(extensionUri, 'dist', 'training-process.js').fsPath;
+  return fork(entry, [], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Never inherit the host's debug or inspector flags: two processes cannot share a port.
+    execArgv: [],
+  });
+}
+
+/** Keeps the last `limit` characters a child wrote to stderr, for error messages. */
+export function captureStderrTail(child: ChildProcess, limit = 2000): () => string {
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-limit);
+  });
+  return () => tail.trim();
+}

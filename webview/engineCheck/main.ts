@@ -1,0 +1,82 @@
+// Check Engine panel: shows what the forked training process computed with
+// onnxruntime-node, next to the same formula computed in JavaScript.
+import type { EngineCheckReport } from '../../src/protocol/engineCheck';
+import {
+  type EngineCheckFromWebview,
+  type EngineCheckToWebview,
+  isEngineCheckToWebview,
+} from '../../src/protocol/engineCheckPanel';
+import { connectToHost } from '../shared/hostChannel';
+import { formatShape, formatTensor } from './render';
+
+const root = document.getElementById('root') as HTMLElement;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function row(label: string, value: string, testId: string): HTMLTableRowElement {
+  const tr = element('tr');
+  tr.append(element('th', label));
+  const td = element('td', value, 'values');
+  td.dataset.testid = testId;
+  tr.append(td);
+  return tr;
+}
+
+function rerunButton(): HTMLButtonElement {
+  const button = element('button', 'Run again');
+  button.addEventListener('click', () => channel.post({ type: 'engineCheck/rerun' }));
+  return button;
+}
+
+function showReport(report: EngineCheckReport): void {
+  const ok = report.maxAbsError <= 1e-5;
+  const status = element(
+    'p',
+    ok
+      ? 'onnxruntime-node ran the graph and matches JavaScript.'
+      : 'onnxruntime-node disagrees with JavaScript!',
+    ok ? 'status-ok' : 'status-error',
+  );
+  status.dataset.testid = 'status';
+  const table = element('table');
+  table.append(
+    row('ONNX Runtime', report.ortVersion, 'ort-version'),
+    row('Device', report.device, 'device'),
+    row('Node.js', report.nodeVersion, 'node-version'),
+    row('Graph', report.graph, 'graph'),
+    ...Object.entries(report.inputs).map(([name, tensor]) =>
+      row(`${name} (${formatShape(tensor.dims)})`, formatTensor(tensor), `input-${name}`),
+    ),
+    row(`Output Y (${formatShape(report.output.dims)})`, formatTensor(report.output), 'output'),
+    row('Expected (JavaScript)', formatTensor(report.expected), 'expected'),
+    row('Max abs. error', report.maxAbsError.toExponential(2), 'max-error'),
+  );
+  root.replaceChildren(element('h1', 'Engine Check'), status, table, rerunButton());
+}
+
+function render(message: EngineCheckToWebview): void {
+  switch (message.type) {
+    case 'engineCheck/running':
+      root.replaceChildren(
+        element('h1', 'Engine Check'),
+        element('p', 'Running a graph in the training process…'),
+      );
+      return;
+    case 'engineCheck/show':
+      showReport(message.report);
+      return;
+    case 'engineCheck/failed': {
+      const status = element('p', message.message, 'status-error');
+      status.dataset.testid = 'status';
+      root.replaceChildren(element('h1', 'Engine Check'), status, rerunButton());
+      return;
+    }
+  }
+}
+
+const channel = connectToHost<EngineCheckToWebview, EngineCheckFromWebview>(isEngineCheckToWebview, render);
