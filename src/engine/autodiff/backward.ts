@@ -1,0 +1,123 @@
+/**
+ * Reverse-mode autodiff over builder nodes.
+ *
+ *   const grads = gradients(b, loss, [w1, w2]);   // Map: value name → gradient value
+ *
+ * Walks the nodes between `wrt` and `loss` backwards and asks the rule table
+ * (autodiff/rules/index.ts, one entry per op type) for each input's gradient. A rule
+ * returns one thunk per input (undefined = no gradient); thunks run only for inputs that
+ * lie on a path from `wrt`, so e.g. the first Conv never computes a gradient for the image.
+ * Rules may return a gradient in the broadcast (output) shape: it is reduced to the input's
+ * shape here, once, from the static shapes. Ops without a gradient are listed in
+ * NO_GRADIENT; any other op without a rule is an error naming the op and the node.
+ */
+import { sameShape, type AttrValue, type GraphBuilder, type Node, type Value } from '../graph/builder';
+import { NO_GRADIENT, RULES } from './rules';
+
+export interface GradContext {
+  b: GraphBuilder;
+  node: Node;
+  /** Forward input i. */
+  x(i: number): Value;
+  /** Forward output i (added to the node when the forward pass did not ask for it). */
+  y(i: number): Value;
+  /** Incoming gradient of output i (zeros when nothing flows into it). */
+  dy(i?: number): Value;
+  int(name: string, fallback: number): number;
+  ints(name: string, fallback: number[]): number[];
+  /** Values of a constant input (shapes, axes, pads). */
+  constInts(i: number): number[];
+}
+
+export type GradThunk = (() => Value) | undefined;
+export type GradRule = (c: GradContext) => GradThunk[];
+
+export class GradientError extends Error {}
+
+const isFloat = (v: Value | undefined): v is Value => !!v && (v.dtype === 'float32' || v.dtype === 'float64');
+
+export function gradients(b: GraphBuilder, loss: Value, wrt: Value[], seed?: Value): Map<string, Value> {
+  const active = new Set(wrt.map((v) => v.name));
+  const nodes = b.nodes.slice();
+  for (const n of nodes) {
+    if (n.inputs.some((v) => isFloat(v) && active.has(v.name))) {
+      for (const o of n.outputs) if (isFloat(o)) active.add(o.name);
+    }
+  }
+  const grads = new Map<string, Value>();
+  if (seed === undefined && loss.size !== 1) throw new GradientError(`loss ${loss.name} must be a scalar`);
+  grads.set(loss.name, seed ?? b.constant([1], loss.shape, loss.dtype));
+
+  const savedScope = b.scope;
+  b.scope = 'grad/';
+  try {
+    for (let k = nodes.length - 1; k >= 0; k--) {
+      const node = nodes[k];
+      if (!node.outputs.some((o) => o && grads.has(o.name))) continue;
+      const wanted = node.inputs.map((v) => isFloat(v) && active.has(v.name));
+      if (!wanted.some(Boolean) || NO_GRADIENT.has(node.opType)) continue;
+      const rule = RULES[node.opType];
+      if (!rule) {
+        throw new GradientError(
+          `no gradient rule for op ${node.opType} (node ${node.name}); add one to src/engine/autodiff/rules or list it in NO_GRADIENT`,
+        );
+      }
+      const thunks = rule(context(b, node, grads));
+      node.inputs.forEach((input, i) => {
+        if (!wanted[i] || !input) return;
+        const thunk = thunks[i];
+        if (!thunk) return;
+        accumulate(b, grads, input, unbroadcast(b, thunk(), input.shape));
+      });
+    }
+  } finally {
+    b.scope = savedScope;
+  }
+  const out = new Map<string, Value>();
+  for (const w of wrt) out.set(w.name, grads.get(w.name) ?? b.zerosLike(w));
+  return out;
+}
+
+function context(b: GraphBuilder, node: Node, grads: Map<string, Value>): GradContext {
+  const attr = (name: string): AttrValue | undefined => node.attrs[name];
+  return {
+    b,
+    node,
+    x(i) {
+      const v = node.inputs[i];
+      if (!v) throw new GradientError(`${node.opType} (node ${node.name}) has no input ${i}`);
+      return v;
+    },
+    y: (i) => b.ensureOutput(node, i),
+    dy(i = 0) {
+      const out = b.ensureOutput(node, i);
+      return grads.get(out.name) ?? b.zerosLike(out);
+    },
+    int: (name, fallback) => (typeof attr(name) === 'number' ? (attr(name) as number) : fallback),
+    ints: (name, fallback) => (Array.isArray(attr(name)) ? (attr(name) as number[]) : fallback),
+    constInts(i) {
+      const data = b.constValue(node.inputs[i]);
+      if (!data) throw new GradientError(`${node.opType} (node ${node.name}): input ${i} must be a constant`);
+      return data;
+    },
+  };
+}
+
+function accumulate(b: GraphBuilder, grads: Map<string, Value>, input: Value, g: Value): void {
+  const prev = grads.get(input.name);
+  grads.set(input.name, prev ? b.add(prev, g) : g);
+}
+
+/** Sums a gradient computed in a broadcast shape back to the shape of the input it belongs to. */
+export function unbroadcast(b: GraphBuilder, g: Value, shape: number[]): Value {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.rank - shape.length;
+  if (lead < 0)
+    throw new GradientError(`gradient ${g.name} [${g.shape}] has lower rank than its input [${shape}]`);
+  const axes: number[] = [];
+  g.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
+  });
+  const summed = axes.length ? b.reduceSum(g, axes, false) : g;
+  return b.reshape(summed, shape);
+}

@@ -1,0 +1,66 @@
+/**
+ * Gradient rules of elementwise ops. Each returns one thunk per input, in the output's
+ * (broadcast) shape; backward.ts sums broadcast dimensions away.
+ * Notation: x(i) forward inputs, y(i) forward outputs, dy(i) incoming gradients.
+ */
+import type { GradRule } from '../backward';
+
+export const ELEMENTWISE_RULES: Record<string, GradRule> = {
+  Identity: (c) => [() => c.dy()],
+  Add: (c) => [() => c.dy(), () => c.dy()],
+  Sub: (c) => [() => c.dy(), () => c.b.neg(c.dy())],
+  Mul: (c) => [() => c.b.mul(c.dy(), c.x(1)), () => c.b.mul(c.dy(), c.x(0))],
+  // y = a / b: da = dy / b, db = −dy · y / b
+  Div: (c) => [() => c.b.div(c.dy(), c.x(1)), () => c.b.neg(c.b.div(c.b.mul(c.dy(), c.y(0)), c.x(1)))],
+  // y = a^e: da = dy · e · a^(e−1), de = dy · y · ln a
+  Pow: (c) => {
+    const { b } = c;
+    const e = () => b.cast(c.x(1), c.x(0).dtype);
+    return [
+      () => b.mul(b.mul(c.dy(), e()), b.op('Pow', [c.x(0), b.sub(e(), b.scalar(1, c.x(0).dtype))])[0]),
+      () => b.mul(b.mul(c.dy(), c.y(0)), b.unary('Log', c.x(0))),
+    ];
+  },
+  Neg: (c) => [() => c.b.neg(c.dy())],
+  Abs: (c) => [() => c.b.mul(c.dy(), c.b.unary('Sign', c.x(0)))],
+  // Relu passes the gradient where the input was positive.
+  Relu: (c) => [() => c.b.op('Where', [c.b.op('Greater', [c.x(0), zero(c)])[0], c.dy(), zero(c)])[0]],
+  Tanh: (c) => [() => c.b.mul(c.dy(), c.b.sub(one(c), c.b.mul(c.y(0), c.y(0))))],
+  Sigmoid: (c) => [() => c.b.mul(c.dy(), c.b.mul(c.y(0), c.b.sub(one(c), c.y(0))))],
+  Exp: (c) => [() => c.b.mul(c.dy(), c.y(0))],
+  Log: (c) => [() => c.b.div(c.dy(), c.x(0))],
+  Sqrt: (c) => [() => c.b.div(c.b.mul(c.dy(), c.b.scalar(0.5, c.x(0).dtype)), c.y(0))],
+  Reciprocal: (c) => [() => c.b.neg(c.b.mul(c.dy(), c.b.mul(c.y(0), c.y(0))))],
+  // erf'(x) = 2/√π · exp(−x²)  (Gelu is built from Erf: see layers/activations.ts)
+  Erf: (c) => {
+    const { b } = c;
+    const x = c.x(0);
+    return [
+      () =>
+        b.mul(c.dy(), b.mul(b.scalar(2 / Math.sqrt(Math.PI), x.dtype), b.unary('Exp', b.neg(b.mul(x, x))))),
+    ];
+  },
+  Where: (c) => [
+    undefined,
+    () => c.b.op('Where', [c.x(0), c.dy(), zero(c)])[0],
+    () => c.b.op('Where', [c.x(0), zero(c), c.dy()])[0],
+  ],
+  // Float → float casts pass the gradient back in the input's dtype.
+  Cast: (c) => [() => c.b.cast(c.dy(), c.x(0).dtype)],
+  // Softmax along one axis: dx = y · (dy − Σ dy·y)
+  Softmax: (c) => {
+    const { b } = c;
+    const axis = c.int('axis', -1);
+    return [() => b.mul(c.y(0), b.sub(c.dy(), b.reduceSum(b.mul(c.dy(), c.y(0)), [axis], true)))];
+  },
+  // LogSoftmax: dx = dy − exp(y) · Σ dy
+  LogSoftmax: (c) => {
+    const { b } = c;
+    const axis = c.int('axis', -1);
+    return [() => b.sub(c.dy(), b.mul(b.unary('Exp', c.y(0)), b.reduceSum(c.dy(), [axis], true)))];
+  },
+};
+
+const zero = (c: Parameters<GradRule>[0]) =>
+  c.b.scalar(0, c.x(0).dtype === 'bool' ? c.x(1).dtype : c.x(0).dtype);
+const one = (c: Parameters<GradRule>[0]) => c.b.scalar(1, c.x(0).dtype);

@@ -1,0 +1,106 @@
+/** Gradient rules of matrix products, embedding lookups, layer norm and dropout. */
+import type { GradRule } from '../backward';
+
+const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
+
+export const LINEAR_RULES: Record<string, GradRule> = {
+  // Y = A·B (batched, broadcast): dA = dY·Bᵀ, dB = Aᵀ·dY; broadcast batch dims are summed
+  // centrally. A batched A against a matrix B (dense layers on sequences) takes one Gemm
+  // over the flattened rows instead of a batched product followed by a sum.
+  MatMul: (c) => {
+    const { b } = c;
+    const [a, w] = [c.x(0), c.x(1)];
+    return [
+      () => b.matmul(c.dy(), b.transpose(w, swapLast(w.rank))),
+      () => {
+        if (w.rank === 2 && a.rank > 2) {
+          const rows = b.reshape(a, [-1, a.shape[a.rank - 1]]);
+          const dy = b.reshape(c.dy(), [-1, w.shape[1]]);
+          return b.op('Gemm', [rows, dy], { transA: 1 })[0];
+        }
+        return b.matmul(b.transpose(a, swapLast(a.rank)), c.dy());
+      },
+    ];
+  },
+  // Y = α·op(A)·op(B) + β·C. With op = optional transpose, each case is one Gemm:
+  //   tA tB | dA            | dB
+  //   0  0  | dY·Bᵀ         | Aᵀ·dY
+  //   0  1  | dY·B          | dYᵀ·A
+  //   1  0  | B·dYᵀ         | A·dY
+  //   1  1  | Bᵀ·dYᵀ        | dYᵀ·Aᵀ
+  Gemm: (c) => {
+    const { b } = c;
+    const [tA, tB] = [c.int('transA', 0), c.int('transB', 0)];
+    const alpha = c.node.attrs.alpha === undefined ? 1 : Number(c.node.attrs.alpha);
+    const beta = c.node.attrs.beta === undefined ? 1 : Number(c.node.attrs.beta);
+    const gemm = (p: ReturnType<typeof c.x>, q: ReturnType<typeof c.x>, ta: number, tb: number) =>
+      b.op('Gemm', [p, q], { transA: ta, transB: tb, alpha })[0];
+    const [A, B, dY] = [() => c.x(0), () => c.x(1), () => c.dy()];
+    const dA = [
+      () => gemm(dY(), B(), 0, 1),
+      () => gemm(dY(), B(), 0, 0),
+      () => gemm(B(), dY(), 0, 1),
+      () => gemm(B(), dY(), 1, 1),
+    ][tA * 2 + tB];
+    const dB = [
+      () => gemm(A(), dY(), 1, 0),
+      () => gemm(dY(), A(), 1, 0),
+      () => gemm(A(), dY(), 0, 0),
+      () => gemm(dY(), A(), 1, 1),
+    ][tA * 2 + tB];
+    const dC = () => (beta === 1 ? c.dy() : b.mul(c.dy(), b.scalar(beta, c.x(0).dtype)));
+    return [dA, dB, dC];
+  },
+  // Embedding lookup Y = W[ids] (axis 0): dW = onehot(ids)ᵀ · dY, one Gemm.
+  // Not ScatterND(add): onnxruntime's CPU kernel races with more than one thread.
+  Gather: (c) => {
+    if (c.int('axis', 0) !== 0)
+      throw new Error(`Gather (node ${c.node.name}): only axis 0 has a gradient rule`);
+    return [
+      () => {
+        const { b } = c;
+        const w = c.x(0);
+        const rest = w.shape.slice(1).reduce((p, q) => p * q, 1);
+        const ids = b.reshape(c.x(1), [-1]);
+        const hot = b.op('OneHot', [ids, b.ints([w.shape[0]]), b.constant([0, 1], [2], w.dtype)], {
+          axis: -1,
+        })[0];
+        const dy = b.reshape(c.dy(), [ids.shape[0], rest]);
+        return b.reshape(b.op('Gemm', [hot, dy], { transA: 1 })[0], w.shape);
+      },
+      undefined,
+    ];
+  },
+  // LayerNormalization over the trailing axes, x̂ = (x − μ)·r with r = 1/σ:
+  //   g  = dY·γ
+  //   dx = r · (g − mean(g) − x̂ · mean(g·x̂))
+  //   dγ = Σ dY·x̂ ,  dβ = Σ dY   (sums over the leading axes happen in backward.ts)
+  LayerNormalization: (c) => {
+    const { b } = c;
+    const x = c.x(0);
+    const axis = c.int('axis', -1) < 0 ? c.int('axis', -1) + x.rank : c.int('axis', -1);
+    const axes = x.shape.map((_, i) => i).filter((i) => i >= axis);
+    let xhat: ReturnType<typeof c.x> | undefined;
+    const normalized = () => (xhat ??= b.mul(b.sub(x, c.y(1)), c.y(2)));
+    return [
+      () => {
+        const g = c.node.inputs[1] ? b.mul(c.dy(), c.x(1)) : c.dy();
+        const meanG = b.reduceMean(g, axes, true);
+        const meanGx = b.reduceMean(b.mul(g, normalized()), axes, true);
+        return b.mul(c.y(2), b.sub(b.sub(g, meanG), b.mul(normalized(), meanGx)));
+      },
+      () => b.mul(c.dy(), normalized()),
+      () => c.dy(),
+    ];
+  },
+  // Dropout in training mode: the forward mask is reused, dx = dy · mask / (1 − ratio).
+  // In inference mode (training_mode absent or false) it is the identity.
+  Dropout: (c) => {
+    const { b } = c;
+    const training = c.node.inputs[2] ? b.constValue(c.node.inputs[2]) : [0];
+    if (training && training[0] === 0) return [() => c.dy()];
+    const ratio = c.node.inputs[1] ? (b.constValue(c.node.inputs[1])?.[0] ?? 0.5) : 0.5;
+    const mask = () => b.cast(c.y(1), c.x(0).dtype);
+    return [() => b.mul(b.mul(c.dy(), mask()), b.scalar(1 / (1 - ratio), c.x(0).dtype))];
+  },
+};

@@ -1,0 +1,80 @@
+/** Gradient rules of ops that move or reduce elements without arithmetic on them. */
+import type { GradContext, GradRule } from '../backward';
+
+/** Ops that only change the shape: the gradient is dy reshaped back. */
+const reshapeBack: GradRule = (c) => [() => c.b.reshape(c.dy(), c.x(0).shape)];
+
+export const SHAPE_RULES: Record<string, GradRule> = {
+  Reshape: reshapeBack,
+  Flatten: reshapeBack,
+  Squeeze: reshapeBack,
+  Unsqueeze: reshapeBack,
+  // Expand: dy in the expanded shape; backward.ts sums the broadcast axes.
+  Expand: (c) => [() => c.dy()],
+  Transpose: (c) => {
+    const perm = c.ints(
+      'perm',
+      c.x(0).shape.map((_, i) => c.x(0).rank - 1 - i),
+    );
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    return [() => c.b.transpose(c.dy(), inverse)];
+  },
+  Concat: (c) => {
+    const axis = c.int('axis', 0);
+    const sizes = c.node.inputs.map((v) => v!.shape[axis < 0 ? axis + v!.rank : axis]);
+    let parts: ReturnType<GradContext['b']['op']> | undefined;
+    const split = () =>
+      (parts ??= c.b.op('Split', [c.dy(), c.b.ints(sizes)], { axis }, { outputs: sizes.length }));
+    return sizes.map((_, i) => () => split()[i]);
+  },
+  Split: (c) => [
+    () =>
+      c.b.op(
+        'Concat',
+        c.node.outputs.map((_, i) => c.dy(i)),
+        { axis: c.int('axis', 0) },
+      )[0],
+  ],
+  // Slice (unit steps): the gradient is dy padded with zeros back to the input's extent.
+  Slice: (c) => {
+    const x = c.x(0);
+    const starts = c.constInts(1);
+    const axes = c.node.inputs[3] ? c.constInts(3) : starts.map((_, i) => i);
+    const steps = c.node.inputs[4] ? c.constInts(4) : starts.map(() => 1);
+    if (steps.some((s) => s !== 1))
+      throw new Error(`Slice (node ${c.node.name}): only unit steps have a gradient rule`);
+    const y = c.y(0);
+    const pads = new Array<number>(2 * x.rank).fill(0);
+    axes.forEach((a, i) => {
+      const ax = a < 0 ? a + x.rank : a;
+      const n = x.shape[ax];
+      const begin = Math.min(Math.max(starts[i] < 0 ? starts[i] + n : starts[i], 0), n);
+      pads[ax] = begin;
+      pads[ax + x.rank] = n - begin - y.shape[ax];
+    });
+    return [() => c.b.op('Pad', [c.dy(), c.b.ints(pads)])[0]];
+  },
+  // Pad (constant mode): the gradient is the un-padded window of dy.
+  Pad: (c) => {
+    const x = c.x(0);
+    const pads = c.constInts(1);
+    const starts = x.shape.map((_, i) => pads[i]);
+    const ends = x.shape.map((d, i) => pads[i] + d);
+    return [() => c.b.op('Slice', [c.dy(), c.b.ints(starts), c.b.ints(ends)])[0]];
+  },
+  // Reductions: dy broadcast back over the reduced axes (ReduceMean also divides by their size).
+  ReduceSum: (c) => [() => expandBack(c, c.dy())],
+  ReduceMean: (c) => {
+    const count = c.x(0).size / c.y(0).size;
+    return [() => expandBack(c, c.b.mul(c.dy(), c.b.scalar(1 / count, c.x(0).dtype)))];
+  },
+};
+
+function expandBack(c: GradContext, dy: ReturnType<GradContext['dy']>) {
+  const x = c.x(0);
+  const reduced =
+    c.node.opType === 'ReduceSum' ? (c.node.inputs[1] ? c.constInts(1) : []) : c.ints('axes', []);
+  const set = new Set(reduced.map((a) => (a < 0 ? a + x.rank : a)));
+  const kept = x.shape.map((d, i) => (set.size === 0 || set.has(i) ? 1 : d));
+  return c.b.op('Expand', [c.b.reshape(dy, kept), c.b.ints(x.shape)])[0];
+}

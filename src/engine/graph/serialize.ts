@@ -1,0 +1,90 @@
+/**
+ * GraphBuilder → ONNX ModelProto bytes (IR 8, opset 17) through onnx-proto (protobufjs).
+ * Tensor data goes in raw_data (little-endian), which is what onnxruntime reads fastest.
+ */
+import { onnx } from 'onnx-proto';
+import {
+  FLOAT_ATTRS,
+  FloatAttr,
+  GraphBuilder,
+  ONNX_DTYPE,
+  TensorAttr,
+  type AttrValue,
+  type DType,
+  type TensorData,
+  type Value,
+} from './builder';
+
+export const IR_VERSION = 8;
+export const OPSET = 17;
+
+export interface ModelMeta {
+  docString?: string;
+  metadata?: Record<string, string>;
+}
+
+export function serializeModel(graph: GraphBuilder, meta: ModelMeta = {}): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    producerName: 'model-lab',
+    producerVersion: '0.1.0',
+    docString: meta.docString ?? '',
+    opsetImport: [
+      { domain: '', version: OPSET },
+      { domain: 'com.microsoft', version: 1 },
+    ],
+    graph: graphProto(graph),
+    metadataProps: Object.entries(meta.metadata ?? {}).map(([key, value]) => ({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+function graphProto(g: GraphBuilder): onnx.IGraphProto {
+  return {
+    name: g.name,
+    node: g.nodes.map((n) => ({
+      name: n.name,
+      opType: n.opType,
+      domain: n.domain,
+      input: trimTrailing(n.inputs.map((v) => v?.name ?? '')),
+      output: trimTrailing(n.outputs.map((v) => v?.name ?? '')),
+      attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value)),
+    })),
+    initializer: g.initializers.map((i) => tensorProto(i.value.name, i.value.dtype, i.value.shape, i.data)),
+    input: g.inputs.map(valueInfo),
+    output: g.outputs.map(valueInfo),
+  };
+}
+
+function trimTrailing(names: string[]): string[] {
+  let end = names.length;
+  while (end > 0 && names[end - 1] === '') end--;
+  return names.slice(0, end);
+}
+
+function valueInfo(v: Value): onnx.IValueInfoProto {
+  return {
+    name: v.name,
+    type: {
+      tensorType: { elemType: ONNX_DTYPE[v.dtype], shape: { dim: v.shape.map((d) => ({ dimValue: d })) } },
+    },
+  };
+}
+
+export function tensorProto(name: string, dtype: DType, dims: number[], data: TensorData): onnx.ITensorProto {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { name, dataType: ONNX_DTYPE[dtype], dims, rawData: bytes.slice() };
+}
+
+function attribute(name: string, value: AttrValue): onnx.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if (value instanceof GraphBuilder) return { name, type: T.GRAPH, g: graphProto(value) };
+  if (value instanceof TensorAttr)
+    return { name, type: T.TENSOR, t: tensorProto('', value.dtype, value.dims, value.data) };
+  if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
+  const isFloat = value instanceof FloatAttr || FLOAT_ATTRS.has(name);
+  const raw = value instanceof FloatAttr ? value.value : value;
+  if (Array.isArray(raw))
+    return isFloat ? { name, type: T.FLOATS, floats: raw } : { name, type: T.INTS, ints: raw };
+  return isFloat ? { name, type: T.FLOAT, f: raw } : { name, type: T.INT, i: raw };
+}

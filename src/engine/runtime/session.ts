@@ -1,0 +1,38 @@
+/**
+ * onnxruntime-node sessions tuned for training on the CPU: full graph optimization and one
+ * intra-op thread per core (measured fastest here). Other providers come from devices.ts.
+ */
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import type { DType, TensorData } from '../graph/builder';
+
+export type Session = ort.InferenceSession;
+export type Tensor = ort.Tensor;
+export type ProviderName = 'cpu' | 'webgpu' | 'cuda';
+
+export async function openSession(model: Uint8Array, providers: ProviderName[] = ['cpu']): Promise<Session> {
+  return ort.InferenceSession.create(model, {
+    executionProviders: providers,
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: availableParallelism(),
+    logSeverityLevel: 3,
+  });
+}
+
+const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+};
+
+export function tensor(dtype: DType, data: TensorData, dims: readonly number[]): Tensor {
+  return new ort.Tensor(ORT_TYPE[dtype], data, dims);
+}
+
+/** Reads a CPU tensor's data (never call on gpu-buffer tensors: that aborted the process here). */
+export function floatsOf(t: Tensor): Float32Array {
+  if (t.type !== 'float32') throw new Error(`expected a float32 tensor, got ${t.type}`);
+  return t.data as Float32Array;
+}

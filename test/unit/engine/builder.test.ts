@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { onnx } from 'onnx-proto';
+import { GraphBuilder } from '../../../src/engine/graph/builder';
+import { OPSET, serializeModel } from '../../../src/engine/graph/serialize';
+import { openSession, tensor } from '../../../src/engine/runtime/session';
+
+test('builder infers static shapes, keeps names unique and initializers apart from nodes', async () => {
+  const b = new GraphBuilder();
+  const x = b.input('x', 'float32', [2, 3]);
+  const w = b.initializer(
+    'w',
+    'float32',
+    [3, 4],
+    Float32Array.from({ length: 12 }, (_, i) => i),
+  );
+  const h = b.relu(b.matmul(x, w));
+  const y = b.reduceSum(b.reshape(h, [4, 2]), [1], true);
+  assert.deepEqual(h.shape, [2, 4]);
+  assert.deepEqual(y.shape, [4, 1]);
+  b.output(y, 'y');
+  b.output(b.add(y, b.scalar(1)), 'y');
+  const names = [
+    ...b.nodes.flatMap((n) => n.outputs.map((o) => o!.name)),
+    ...b.initializers.map((i) => i.value.name),
+  ];
+  assert.equal(new Set(names).size, names.length, 'every value has its own name');
+
+  const model = onnx.ModelProto.decode(serializeModel(b));
+  assert.equal(Number(model.irVersion), 8);
+  assert.equal(Number(model.opsetImport[0].version), OPSET);
+  assert.ok(model.graph!.initializer.some((t) => t.name === 'w'));
+  assert.ok(!model.graph!.node.some((n) => n.opType === 'Constant'), 'constants are initializers, not nodes');
+
+  const session = await openSession(serializeModel(b));
+  const out = await session.run({ x: tensor('float32', Float32Array.from([1, 0, -1, 0, 1, 0]), [2, 3]) });
+  // relu(x·w) rows: [0,0,0,0] and [4,5,6,7] → reshape [4,2] → row sums
+  assert.deepEqual(Array.from(out.y.data as Float32Array), [0, 0, 9, 13]);
+  assert.deepEqual(Array.from(out[b.outputs[1].name].data as Float32Array), [1, 1, 10, 14]);
+});
+
+test('a shape mismatch names the op, the scope and the shapes', () => {
+  const b = new GraphBuilder();
+  b.scope = 'layer2/dense/';
+  const x = b.input('x', 'float32', [2, 3]);
+  const w = b.input('w', 'float32', [4, 5]);
+  assert.throws(
+    () => b.matmul(x, w),
+    /layer2\/dense\/MatMul: inner dimensions 3 and 4 differ \(input shapes \[2, 3\], \[4, 5\]\)/,
+  );
+  assert.throws(() => b.op('Frobnicate', [x]), /Frobnicate: the engine has no shape rule/);
+});

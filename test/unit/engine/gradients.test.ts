@@ -1,0 +1,233 @@
+// Finite-difference checks of every gradient rule (see gradcheck.ts): one short case per op family.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { gradients } from '../../../src/engine/autodiff/backward';
+import { GraphBuilder } from '../../../src/engine/graph/builder';
+import { serializeModel } from '../../../src/engine/graph/serialize';
+import { Rng } from '../../../src/engine/init';
+import { gelu } from '../../../src/engine/layers/activations';
+import { dropout } from '../../../src/engine/layers/dropout';
+import { openSession, tensor } from '../../../src/engine/runtime/session';
+import { checkGradients, distinct } from './gradcheck';
+
+const rng = new Rng(42);
+const positive = (n: number) => Float32Array.from({ length: n }, () => 0.5 + rng.uniform());
+const ids = (values: number[]) => BigInt64Array.from(values.map(BigInt));
+
+test('Add, Sub, Mul, Div with broadcasting', async () => {
+  await checkGradients(
+    (b, [x, y]) => b.div(b.mul(b.sub(b.add(x, y), y), x), b.add(y, b.scalar(3))),
+    [{ shape: [2, 3, 4] }, { shape: [3, 1] }],
+  );
+});
+
+test('MatMul with batch broadcasting, and batched input against a matrix', async () => {
+  await checkGradients((b, [x, w]) => b.matmul(x, w), [{ shape: [2, 3, 4, 5] }, { shape: [3, 5, 2] }]);
+  await checkGradients((b, [x, w]) => b.matmul(x, w), [{ shape: [2, 3, 4] }, { shape: [4, 5] }]);
+});
+
+test('Gemm in every transpose combination with a broadcast bias, alpha and beta', async () => {
+  for (const [transA, transB] of [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]) {
+    const a = transA ? [4, 3] : [3, 4];
+    const w = transB ? [5, 4] : [4, 5];
+    await checkGradients(
+      (b, [x, y, c]) => b.op('Gemm', [x, y, c], { transA, transB, alpha: 0.7, beta: 1.3 })[0],
+      [{ shape: a }, { shape: w }, { shape: [5] }],
+    );
+  }
+});
+
+test('Relu, Gelu, Tanh, Sigmoid, Exp', async () => {
+  for (const op of ['Relu', 'Tanh', 'Sigmoid', 'Exp']) {
+    await checkGradients((b, [x]) => b.unary(op, x), [{ shape: [3, 5] }]);
+  }
+  await checkGradients((b, [x]) => gelu(b, x), [{ shape: [3, 5] }]);
+});
+
+test('Log, Sqrt, Pow on positive inputs', async () => {
+  await checkGradients((b, [x]) => b.unary('Log', x), [{ shape: [4, 3], data: positive(12) }]);
+  await checkGradients((b, [x]) => b.unary('Sqrt', x), [{ shape: [4, 3], data: positive(12) }]);
+  await checkGradients(
+    (b, [x, e]) => b.op('Pow', [x, e])[0],
+    [
+      { shape: [4, 3], data: positive(12) },
+      { shape: [3], data: positive(3) },
+    ],
+  );
+  await checkGradients((b, [x]) => b.op('Pow', [x, b.scalar(3)])[0], [{ shape: [2, 3] }]);
+});
+
+test('Softmax and LogSoftmax on the last and a middle axis', async () => {
+  for (const axis of [-1, 1]) {
+    await checkGradients((b, [x]) => b.op('Softmax', [x], { axis })[0], [{ shape: [2, 4, 3] }]);
+    await checkGradients((b, [x]) => b.op('LogSoftmax', [x], { axis })[0], [{ shape: [2, 4, 3] }]);
+  }
+});
+
+test('Reshape, Flatten, Transpose, Squeeze, Unsqueeze', async () => {
+  await checkGradients((b, [x]) => b.reshape(x, [4, -1]), [{ shape: [2, 2, 3] }]);
+  await checkGradients((b, [x]) => b.op('Flatten', [x], { axis: 1 })[0], [{ shape: [2, 2, 3] }]);
+  await checkGradients((b, [x]) => b.transpose(x, [2, 0, 1]), [{ shape: [2, 3, 4] }]);
+  await checkGradients((b, [x]) => b.op('Squeeze', [x, b.ints([1])])[0], [{ shape: [2, 1, 3] }]);
+  await checkGradients((b, [x]) => b.op('Unsqueeze', [x, b.ints([0, 2])])[0], [{ shape: [2, 3] }]);
+});
+
+test('Concat, Split, Slice, Pad', async () => {
+  await checkGradients(
+    (b, [x, y]) => b.op('Concat', [x, y, x], { axis: 1 })[0],
+    [{ shape: [2, 3] }, { shape: [2, 2] }],
+  );
+  await checkGradients(
+    (b, [x]) => {
+      const [p, , q] = b.op('Split', [x, b.ints([1, 2, 2])], { axis: 1 }, { outputs: 3 });
+      return b.mul(p, q.shape[1] === 2 ? b.reduceSum(q, [1], true) : q);
+    },
+    [{ shape: [3, 5] }],
+  );
+  await checkGradients(
+    (b, [x]) => b.op('Slice', [x, b.ints([1, -3]), b.ints([3, 100]), b.ints([0, 2])])[0],
+    [{ shape: [4, 2, 5] }],
+  );
+  await checkGradients((b, [x]) => b.op('Pad', [x, b.ints([1, 0, 2, 1])])[0], [{ shape: [2, 3] }]);
+});
+
+test('ReduceSum and ReduceMean with and without kept dims', async () => {
+  await checkGradients((b, [x]) => b.reduceSum(x, [0, 2], false), [{ shape: [2, 3, 4] }]);
+  await checkGradients((b, [x]) => b.reduceSum(x, [], true), [{ shape: [2, 3] }]);
+  await checkGradients((b, [x]) => b.reduceMean(x, [-1], true), [{ shape: [2, 3, 4] }]);
+  await checkGradients((b, [x]) => b.reduceMean(x, [1], false), [{ shape: [2, 3, 4] }]);
+});
+
+test('Where routes gradients to the chosen branch only', async () => {
+  await checkGradients(
+    (b, [x, y]) => {
+      const cond = b.constant(Uint8Array.from([1, 0, 0, 1, 1, 0]), [2, 3], 'bool');
+      return b.op('Where', [cond, x, y])[0];
+    },
+    [{ shape: [2, 3] }, { shape: [3] }],
+  );
+});
+
+test('LayerNormalization with scale and bias', async () => {
+  await checkGradients(
+    (b, [x, g, bias]) => b.op('LayerNormalization', [x, g, bias], { axis: -1, epsilon: 1e-5 })[0],
+    [{ shape: [2, 3, 6] }, { shape: [6] }, { shape: [6] }],
+  );
+});
+
+test('Gather (embedding) gradient accumulates repeated ids', async () => {
+  await checkGradients(
+    (b, [w, i]) => b.op('Gather', [w, i], { axis: 0 })[0],
+    [{ shape: [7, 4] }, { shape: [2, 3], dtype: 'int64', data: ids([1, 3, 1, 6, 0, 3]) }],
+  );
+});
+
+test('Conv 2-D with stride, padding, dilation and bias', async () => {
+  const cases = [
+    { x: [2, 3, 7, 7], w: [4, 3, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+    { x: [1, 2, 8, 9], w: [3, 2, 3, 2], strides: [2, 3], pads: [0, 1, 2, 0], dilations: [1, 1] },
+    { x: [2, 2, 9, 9], w: [2, 2, 3, 3], strides: [2, 2], pads: [1, 1, 1, 1], dilations: [2, 2] },
+  ];
+  for (const c of cases) {
+    await checkGradients(
+      (b, [x, w, bias]) =>
+        b.op('Conv', [x, w, bias], { strides: c.strides, pads: c.pads, dilations: c.dilations })[0],
+      [{ shape: c.x }, { shape: c.w }, { shape: [c.w[0]] }],
+    );
+  }
+});
+
+test('MaxPool (disjoint and overlapping windows) and AveragePool', async () => {
+  for (const [k, s] of [
+    [2, 2],
+    [3, 2],
+  ]) {
+    await checkGradients(
+      (b, [x]) => b.op('MaxPool', [x], { kernel_shape: [k, k], strides: [s, s] })[0],
+      [{ shape: [2, 2, 7, 7], data: distinct(rng, 196) }],
+      { eps: 1e-4 },
+    );
+    await checkGradients(
+      (b, [x]) => b.op('AveragePool', [x], { kernel_shape: [k, k], strides: [s, s] })[0],
+      [{ shape: [2, 2, 7, 7] }],
+    );
+  }
+});
+
+test('seeded dropout: gradient reuses the mask; masks follow the key', async () => {
+  const key = BigInt64Array.from([12345n]);
+  await checkGradients(
+    (b, [x, k]) => dropout(b, x, 0.3, k, 0),
+    [{ shape: [4, 50] }, { shape: [], dtype: 'int64', data: key }],
+  );
+  const b = new GraphBuilder();
+  const x = b.input('x', 'float32', [20000]);
+  const k = b.input('k', 'int64', []);
+  b.output(dropout(b, x, 0.25, k, 0), 'y');
+  b.output(dropout(b, x, 0.25, k, 1), 'z');
+  const session = await openSession(serializeModel(b));
+  const ones = tensor('float32', new Float32Array(20000).fill(1), [20000]);
+  const run = async (key: bigint) => {
+    const out = await session.run({ x: ones, k: tensor('int64', BigInt64Array.from([key]), []) });
+    return [out.y.data as Float32Array, out.z.data as Float32Array];
+  };
+  const [a, siteTwo] = await run(7n);
+  const [again] = await run(7n);
+  const [other] = await run(8n);
+  const kept = a.filter((v) => v > 0).length / a.length;
+  assert.ok(Math.abs(kept - 0.75) < 0.02, `kept fraction ${kept}`);
+  assert.ok(
+    a.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6),
+    'kept values are scaled by 1/(1-rate)',
+  );
+  assert.deepEqual(again, a, 'same key, same mask');
+  const differs = (p: Float32Array, q: Float32Array) =>
+    p.filter((v, i) => v > 0 !== q[i] > 0).length / p.length;
+  assert.ok(differs(a, other) > 0.3, 'another key draws another mask');
+  assert.ok(differs(a, siteTwo) > 0.3, 'another site draws another mask');
+  // Neighbouring elements are not correlated (the hash mixes the index).
+  let agree = 0;
+  for (let i = 1; i < a.length; i++) agree += Number(a[i] > 0 === a[i - 1] > 0);
+  assert.ok(
+    Math.abs(agree / (a.length - 1) - (0.75 ** 2 + 0.25 ** 2)) < 0.02,
+    `neighbour agreement ${agree}`,
+  );
+});
+
+test('ONNX Dropout in training mode: gradient is dy · mask / (1 − ratio) with the forward mask', async () => {
+  const b = new GraphBuilder();
+  const x = b.input('x', 'float32', [400]);
+  const [y] = b.op(
+    'Dropout',
+    [x, b.scalar(0.4), b.constant(Uint8Array.from([1]), [], 'bool')],
+    {},
+    { outputs: 1 },
+  );
+  const loss = b.output(b.reduceSum(b.mul(y, y), []), 'loss');
+  const grads = gradients(b, loss, [x]);
+  b.output(grads.get('x')!, 'dx');
+  const mask = b.output(b.nodes.find((n) => n.opType === 'Dropout')!.outputs[1]!, 'mask');
+  const session = await openSession(serializeModel(b));
+  const data = Float32Array.from({ length: 400 }, () => rng.normal());
+  const out = await session.run({ x: tensor('float32', data, [400]) });
+  const m = out[mask.name].data as Uint8Array;
+  const dx = out.dx.data as Float32Array;
+  assert.ok(m.some((v) => v) && m.some((v) => !v), 'mask keeps some elements and drops others');
+  dx.forEach((g, i) => {
+    const expected = m[i] ? (2 * data[i]) / 0.6 / 0.6 : 0;
+    assert.ok(Math.abs(g - expected) < 1e-4 * (1 + Math.abs(expected)), `element ${i}: ${g} vs ${expected}`);
+  });
+});
+
+test('a missing rule is an error naming the op and the node', () => {
+  const b = new GraphBuilder();
+  const x = b.input('x', 'float32', [3]);
+  const y = b.op('Cos', [x], {}, { types: [{ dtype: 'float32', shape: [3] }] })[0];
+  const loss = b.reduceSum(y, []);
+  assert.throws(() => gradients(b, loss, [x]), /no gradient rule for op Cos \(node Cos\)/);
+});
