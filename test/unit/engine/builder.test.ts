@@ -29,8 +29,9 @@ test('builder infers static shapes, keeps names unique and initializers apart fr
   const model = onnx.ModelProto.decode(serializeModel(b));
   assert.equal(Number(model.irVersion), 8);
   assert.equal(Number(model.opsetImport[0].version), OPSET);
-  assert.ok(model.graph!.initializer.some((t) => t.name === 'w'));
-  assert.ok(!model.graph!.node.some((n) => n.opType === 'Constant'), 'constants are initializers, not nodes');
+  const graph = model.graph as onnx.GraphProto;
+  assert.ok(graph.initializer.some((t) => t.name === 'w'));
+  assert.ok(!graph.node.some((n) => n.opType === 'Constant'), 'constants are initializers, not nodes');
 
   const session = await openSession(serializeModel(b));
   const out = await session.run({ x: tensor('float32', Float32Array.from([1, 0, -1, 0, 1, 0]), [2, 3]) });
