@@ -40,7 +40,12 @@ const builds = [
     format: 'iife',
     sourcemap: !production,
     minify: production,
-    entryPoints: { 'webview/engineCheck': 'webview/engineCheck/main.ts' },
+    entryPoints: {
+      'webview/engineCheck': 'webview/engineCheck/main.ts',
+      'webview/metrics': 'webview/metrics/main.ts',
+      'webview/evaluation': 'webview/evaluation/main.ts',
+      'webview/attention': 'webview/attention/main.ts',
+    },
     outdir: 'dist',
     logLevel: 'info',
   },

@@ -1,0 +1,42 @@
+/** What a panel is told about a run it shows; shared by the metrics, evaluation and attention channels. */
+import type { RunStatus } from '../runs/runFiles';
+import { hasType, isRecord as isObject } from './guards';
+
+export interface PanelRun {
+  /** Absolute path of the run folder: the run's identity in every message. */
+  runDir: string;
+  /** "experiment / run-id", shown in legends and titles. */
+  label: string;
+  status: RunStatus | 'unknown';
+}
+
+export function isPanelRun(value: unknown): value is PanelRun {
+  return (
+    isObject(value) &&
+    typeof value.runDir === 'string' &&
+    typeof value.label === 'string' &&
+    typeof value.status === 'string'
+  );
+}
+
+/** A type guard for `{ type }` messages whose other fields pass `fields`. */
+export function messageGuard<M extends { type: string }>(
+  type: M['type'],
+  fields: (message: Record<string, unknown>) => boolean = () => true,
+): (value: unknown) => value is M {
+  return (value: unknown): value is M => hasType(value, type) && fields(value);
+}
+
+/** True when `value` is an object whose `type` is one of the guards' types and passes that guard. */
+export function anyOf<M>(...guards: ((value: unknown) => value is M)[]): (value: unknown) => value is M {
+  return (value: unknown): value is M => guards.some((guard) => guard(value));
+}
+
+/** Webview state of a one-run panel (evaluation, attention), kept across reloads for the serializer. */
+export interface SingleRunPanelState {
+  runDir: string;
+}
+
+export function isSingleRunPanelState(value: unknown): value is SingleRunPanelState {
+  return isObject(value) && typeof value.runDir === 'string';
+}

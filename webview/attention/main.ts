@@ -1,0 +1,304 @@
+/**
+ * Attention panel webview: a layers × heads grid of thumbnails for one snapshot,
+ * one map enlarged with token labels, hover details and a colour legend, a step
+ * slider with play that follows the newest snapshot while the run is live, and
+ * a probe box that asks the host to run the finished model on other text.
+ */
+import {
+  isAttentionRunMessage,
+  isNoAttentionMessage,
+  isProbeErrorMessage,
+  isSnapshotMessage,
+  isStepsMessage,
+  MAX_PROBE_CHARS,
+  type AttentionToHost,
+  type HostToAttention,
+  type SnapshotMessage,
+} from '../../src/protocol/attentionPanel';
+import { anyOf, type SingleRunPanelState } from '../../src/protocol/panelRuns';
+import type { AttentionSnapshot } from '../../src/runs/runFiles';
+import '../shared/elements';
+import { connectToHost } from '../shared/hostChannel';
+import { h, onThemeChange, themeColor } from '../shared/theme';
+import { detailLayout, drawColorbar, drawDetail, drawScaled, renderHeadBitmap } from './heatmapCanvas';
+import { visibleToken } from './heatmapPixels';
+
+const THUMB_SIZE = 84;
+const DETAIL_SIZE = 560;
+/** Snapshots kept in memory (T=256 × 8 heads × 4 layers is 2M weights each). */
+const CACHE_LIMIT = 6;
+
+interface Shown {
+  snapshot: AttentionSnapshot;
+  probeText?: string;
+}
+
+let steps: number[] = [];
+let stepIndex = -1;
+let followLatest = true;
+let playing: number | undefined;
+let shown: Shown | undefined;
+let selected = { layer: 0, head: 0 };
+let pending: number | undefined;
+const cache = new Map<number, AttentionSnapshot>();
+
+// ── layout ────────────────────────────────────────────────────────────────────
+const title = h('h1', {}, 'Attention');
+const message = h('p', { class: 'message', id: 'attention-message', hidden: '' });
+const slider = h('input', {
+  type: 'range',
+  id: 'step-slider',
+  min: '0',
+  max: '0',
+  step: '1',
+  'aria-label': 'Snapshot step',
+});
+const stepLabel = h('output', { id: 'step-label', for: 'step-slider' });
+const play = h('vscode-button', { id: 'play', secondary: '' }, 'Play');
+const follow = h('vscode-checkbox', { id: 'follow', label: 'Follow latest', checked: '' });
+const probeInput = h('vscode-textfield', {
+  id: 'probe-text',
+  placeholder: 'Another probe text…',
+  maxlength: String(MAX_PROBE_CHARS),
+});
+const probeButton = h('vscode-button', { id: 'probe-run' }, 'Run probe');
+const probeStatus = h('span', { class: 'hint', id: 'probe-status' });
+const grid = h('div', { class: 'grid', id: 'attention-grid', role: 'group', 'aria-label': 'Layers × heads' });
+const detailCanvas = h('canvas', { id: 'detail', tabindex: '0', role: 'img' });
+const tooltip = h('div', { class: 'tooltip', id: 'attention-tooltip', hidden: '' });
+const colorbar = h('canvas', { id: 'colorbar' });
+const colorMax = h('span', { id: 'color-max' });
+const detailTitle = h('h2', { id: 'detail-title' });
+const content = h(
+  'div',
+  { id: 'attention-content', hidden: '' },
+  h(
+    'div',
+    { class: 'toolbar', role: 'toolbar', 'aria-label': 'Snapshots' },
+    h('label', { class: 'control', for: 'step-slider' }, 'Step ', slider, stepLabel),
+    play,
+    follow,
+  ),
+  h('div', { class: 'probe' }, probeInput, probeButton, probeStatus),
+  grid,
+  detailTitle,
+  h(
+    'div',
+    { class: 'detail' },
+    h('div', { class: 'heatmap' }, detailCanvas, tooltip),
+    h('div', { class: 'colorbar', 'aria-label': 'Colour scale' }, colorMax, colorbar, h('span', {}, '0')),
+  ),
+  h(
+    'p',
+    { class: 'hint' },
+    'Rows are queries, columns are keys; empty cells above the diagonal are masked (causal). Each map is scaled to its own maximum.',
+  ),
+);
+document.body.append(title, message, content);
+
+const isHostToAttention = anyOf<HostToAttention>(
+  isAttentionRunMessage,
+  isStepsMessage,
+  isSnapshotMessage,
+  isNoAttentionMessage,
+  isProbeErrorMessage,
+);
+const channel = connectToHost<HostToAttention, AttentionToHost, SingleRunPanelState>(
+  isHostToAttention,
+  onMessage,
+);
+
+slider.addEventListener('input', () => {
+  followLatest = Number(slider.value) === steps.length - 1;
+  follow.checked = followLatest;
+  showStep(Number(slider.value));
+});
+follow.addEventListener('change', () => {
+  followLatest = follow.checked;
+  if (followLatest) showStep(steps.length - 1);
+});
+play.addEventListener('click', () => (playing === undefined ? startPlaying() : stopPlaying()));
+probeButton.addEventListener('click', runProbe);
+probeInput.addEventListener('keydown', (e) => e.key === 'Enter' && runProbe());
+detailCanvas.addEventListener('mousemove', (e) => hover(e.offsetX, e.offsetY));
+detailCanvas.addEventListener('mouseleave', () => (tooltip.hidden = true));
+onThemeChange(() => shown && renderSnapshot(shown));
+
+// ── host messages ─────────────────────────────────────────────────────────────
+function onMessage(m: HostToAttention): void {
+  switch (m.type) {
+    case 'run':
+      channel.setState({ runDir: m.run.runDir });
+      title.textContent = `Attention — ${m.run.label}`;
+      probeInput.toggleAttribute('disabled', !m.probeAvailable);
+      probeButton.toggleAttribute('disabled', !m.probeAvailable);
+      probeStatus.textContent = m.probeAvailable ? '' : (m.probeUnavailableReason ?? '');
+      return;
+    case 'noAttention':
+      message.textContent = m.message;
+      message.hidden = false;
+      content.hidden = steps.length === 0;
+      return;
+    case 'steps':
+      onSteps(m.steps);
+      return;
+    case 'snapshot':
+      onSnapshot(m);
+      return;
+    case 'probeError':
+      probeStatus.textContent = m.message;
+      probeStatus.classList.add('error');
+      return;
+  }
+}
+
+function onSteps(next: number[]): void {
+  steps = next;
+  message.hidden = steps.length > 0 || message.hidden;
+  content.hidden = steps.length === 0;
+  slider.max = String(Math.max(0, steps.length - 1));
+  if (steps.length === 0) return;
+  if (followLatest || stepIndex < 0) showStep(steps.length - 1);
+  else slider.value = String(stepIndex);
+}
+
+function onSnapshot(m: SnapshotMessage): void {
+  if (m.probeText !== undefined) {
+    probeStatus.textContent = `Showing the probe “${m.probeText}” on the final model.`;
+    probeStatus.classList.remove('error');
+    stopPlaying();
+    followLatest = false;
+    follow.checked = false;
+    renderSnapshot({ snapshot: m.snapshot, probeText: m.probeText });
+    return;
+  }
+  cache.set(m.snapshot.step, m.snapshot);
+  while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as number);
+  if (pending === m.snapshot.step) pending = undefined;
+  if (steps[stepIndex] === m.snapshot.step) renderSnapshot({ snapshot: m.snapshot });
+}
+
+// ── stepping ─────────────────────────────────────────────────────────────────
+function showStep(index: number): void {
+  if (index < 0 || index >= steps.length) return;
+  stepIndex = index;
+  slider.value = String(index);
+  const step = steps[index];
+  stepLabel.textContent = `${step} (${index + 1} of ${steps.length})`;
+  const snapshot = cache.get(step);
+  if (snapshot) renderSnapshot({ snapshot });
+  else if (pending !== step) {
+    pending = step;
+    channel.post({ type: 'requestSnapshot', step });
+  }
+}
+
+function startPlaying(): void {
+  if (steps.length < 2) return;
+  followLatest = false;
+  follow.checked = false;
+  play.textContent = 'Pause';
+  if (stepIndex >= steps.length - 1) showStep(0);
+  playing = window.setInterval(() => {
+    if (pending !== undefined) return; // wait for the snapshot being fetched
+    if (stepIndex >= steps.length - 1) stopPlaying();
+    else showStep(stepIndex + 1);
+  }, 400);
+}
+
+function stopPlaying(): void {
+  if (playing !== undefined) window.clearInterval(playing);
+  playing = undefined;
+  play.textContent = 'Play';
+}
+
+function runProbe(): void {
+  const text = probeInput.value;
+  if (text.length === 0 || probeButton.hasAttribute('disabled')) return;
+  probeStatus.textContent = 'Running the model on the probe…';
+  probeStatus.classList.remove('error');
+  channel.post({ type: 'probe', text: text.slice(0, MAX_PROBE_CHARS) });
+}
+
+// ── rendering ────────────────────────────────────────────────────────────────
+function renderSnapshot(next: Shown): void {
+  shown = next;
+  const { snapshot } = next;
+  const layers = snapshot.layers;
+  const heads = Math.max(...layers.map((l) => l.heads));
+  if (!layers.some((l) => l.layer === selected.layer) || selected.head >= heads)
+    selected = { layer: layers[0].layer, head: 0 };
+  grid.style.gridTemplateColumns = `auto repeat(${heads}, ${THUMB_SIZE + 2}px)`;
+  const children: HTMLElement[] = [h('span', {})];
+  for (let head = 0; head < heads; head++) children.push(h('span', { class: 'axis' }, `head ${head + 1}`));
+  for (const layer of layers) {
+    children.push(h('span', { class: 'axis' }, `layer ${layer.layer + 1}`));
+    for (let head = 0; head < layer.heads; head++) {
+      const thumb = h('canvas', {});
+      const { bitmap } = renderHeadBitmap({
+        probs: layer.probs,
+        offset: head * layer.length * layer.length,
+        length: layer.length,
+      });
+      drawScaled(thumb, bitmap, THUMB_SIZE);
+      const isSelected = layer.layer === selected.layer && head === selected.head;
+      const button = h(
+        'button',
+        {
+          class: 'thumb',
+          'aria-pressed': String(isSelected),
+          'aria-label': `Layer ${layer.layer + 1}, head ${head + 1}`,
+          'data-layer': String(layer.layer),
+          'data-head': String(head),
+        },
+        thumb,
+      );
+      button.addEventListener('click', () => {
+        selected = { layer: layer.layer, head };
+        renderSnapshot(next);
+        detailCanvas.focus();
+      });
+      children.push(button);
+    }
+  }
+  grid.replaceChildren(...children);
+  grid.dataset.maps = String(layers.reduce((n, l) => n + l.heads, 0));
+  renderDetail(next);
+  document.body.dataset.step = String(snapshot.step);
+}
+
+function renderDetail({ snapshot, probeText }: Shown): void {
+  const layer = snapshot.layers.find((l) => l.layer === selected.layer) ?? snapshot.layers[0];
+  const offset = selected.head * layer.length * layer.length;
+  const { bitmap, max } = renderHeadBitmap({ probs: layer.probs, offset, length: layer.length });
+  const layout = detailLayout(layer.length, DETAIL_SIZE);
+  drawDetail(detailCanvas, bitmap, snapshot.tokens, layout, themeColor('foreground', '#cccccc'));
+  drawColorbar(colorbar, layer.length * layout.cell);
+  colorMax.textContent = max.toFixed(3);
+  const source = probeText !== undefined ? `probe “${probeText}”` : `step ${snapshot.step}`;
+  detailTitle.textContent = `Layer ${layer.layer + 1}, head ${selected.head + 1} — ${source}`;
+  detailCanvas.setAttribute(
+    'aria-label',
+    `Attention map of ${detailTitle.textContent}; hover a cell for the token pair and weight`,
+  );
+}
+
+function hover(x: number, y: number): void {
+  if (!shown) return;
+  const { snapshot } = shown;
+  const layer = snapshot.layers.find((l) => l.layer === selected.layer) ?? snapshot.layers[0];
+  const layout = detailLayout(layer.length, DETAIL_SIZE);
+  const q = Math.floor((y - layout.top) / layout.cell);
+  const k = Math.floor((x - layout.left) / layout.cell);
+  if (q < 0 || k < 0 || q >= layer.length || k >= layer.length) {
+    tooltip.hidden = true;
+    return;
+  }
+  const weight = layer.probs[selected.head * layer.length * layer.length + q * layer.length + k];
+  const masked = weight === 0 && k > q;
+  const pair = `query ${q} “${visibleToken(snapshot.tokens[q])}” → key ${k} “${visibleToken(snapshot.tokens[k])}”`;
+  tooltip.textContent = masked ? `${pair}: masked` : `${pair}: ${weight.toFixed(4)}`;
+  tooltip.style.left = `${x + 12}px`;
+  tooltip.style.top = `${y + 12}px`;
+  tooltip.hidden = false;
+}

@@ -1,0 +1,36 @@
+/**
+ * Confusion matrix cells for the heatmap: each cell's share of its true-class
+ * row (so a rare class with perfect recall looks as dark as a common one) and
+ * the hover text naming both classes.
+ */
+export interface ConfusionCell {
+  trueIndex: number;
+  predictedIndex: number;
+  count: number;
+  /** count / row total, 0 for an empty row. */
+  rowShare: number;
+  hover: string;
+}
+
+export function confusionCells(
+  matrix: readonly (readonly number[])[],
+  labels: readonly string[],
+): ConfusionCell[] {
+  const cells: ConfusionCell[] = [];
+  const name = (i: number) => labels[i] ?? String(i);
+  matrix.forEach((row, t) => {
+    const total = row.reduce((sum, n) => sum + n, 0);
+    row.forEach((count, p) => {
+      const rowShare = total > 0 ? count / total : 0;
+      const verdict = t === p ? 'correct' : 'confused';
+      cells.push({
+        trueIndex: t,
+        predictedIndex: p,
+        count,
+        rowShare,
+        hover: `true ${name(t)} → predicted ${name(p)}: ${count} (${(rowShare * 100).toFixed(1)}% of ${name(t)}, ${verdict})`,
+      });
+    });
+  });
+  return cells;
+}

@@ -1,0 +1,122 @@
+/**
+ * Evaluation view: test-split report of one run (eval.json). Accuracy and loss,
+ * per-class precision / recall / F1, and the confusion matrix as a heatmap with
+ * counts and hover text; perplexity and a generated sample for language models.
+ */
+import {
+  isEvalReportMessage,
+  type EvaluationToHost,
+  type HostToEvaluation,
+} from '../../src/protocol/evaluationPanel';
+import type { SingleRunPanelState } from '../../src/protocol/panelRuns';
+import type { EvalReport } from '../../src/runs/runFiles';
+import { connectToHost } from '../shared/hostChannel';
+import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
+import { confusionCells } from './confusion';
+
+const root = h('main', { id: 'evaluation' }, h('p', { class: 'hint' }, 'Loading…'));
+document.body.append(root);
+let last: HostToEvaluation | undefined;
+
+const channel = connectToHost<HostToEvaluation, EvaluationToHost, SingleRunPanelState>(
+  isEvalReportMessage,
+  (m) => {
+    last = m;
+    channel.setState({ runDir: m.run.runDir });
+    render(m);
+  },
+);
+onThemeChange(() => last && render(last));
+
+function render(message: HostToEvaluation): void {
+  const title = h('h1', {}, `Evaluation — ${message.run.label}`);
+  if (!message.report) {
+    root.replaceChildren(
+      title,
+      h('p', { class: 'message', id: 'no-report' }, message.message ?? 'No evaluation yet.'),
+    );
+    return;
+  }
+  const report = message.report;
+  root.replaceChildren(
+    title,
+    h('p', { class: 'hint' }, `Test split, ${report.count.toLocaleString()} examples.`),
+    stats(report),
+    ...(report.classes ? [h('h2', {}, 'Per class'), classTable(report)] : []),
+    ...(report.confusion ? [h('h2', {}, 'Confusion matrix'), confusion(report)] : []),
+    ...(report.sample !== undefined
+      ? [h('h2', {}, 'Generated sample'), h('pre', { class: 'sample', id: 'sample' }, report.sample)]
+      : []),
+  );
+}
+
+function stats(report: EvalReport): HTMLElement {
+  const items: [string, string][] = [];
+  if (report.accuracy !== undefined) items.push(['accuracy', `${(report.accuracy * 100).toFixed(2)}%`]);
+  items.push(['loss', report.loss.toFixed(4)]);
+  if (report.perplexity !== undefined) items.push(['perplexity', report.perplexity.toFixed(2)]);
+  if (report.mae !== undefined) items.push(['mean absolute error', report.mae.toFixed(4)]);
+  return h(
+    'div',
+    { class: 'stats' },
+    ...items.map(([label, value]) =>
+      h(
+        'div',
+        { class: 'stat', id: `stat-${label.replace(/\s+/g, '-')}` },
+        h('span', { class: 'value' }, value),
+        h('span', { class: 'label' }, label),
+      ),
+    ),
+  );
+}
+
+function classTable(report: EvalReport): HTMLElement {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const columns = ['class', 'precision', 'recall', 'F1', 'support'];
+  const header = h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)));
+  const rows = (report.classes ?? []).map((c) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, c.label),
+      h('td', {}, pct(c.precision)),
+      h('td', {}, pct(c.recall)),
+      h('td', {}, pct(c.f1)),
+      h('td', {}, String(c.support)),
+    ),
+  );
+  return h('table', { id: 'classes' }, h('thead', {}, header), h('tbody', {}, ...rows));
+}
+
+function confusion(report: EvalReport): HTMLElement {
+  const matrix = report.confusion ?? [];
+  const labels = report.classes?.map((c) => c.label) ?? matrix.map((_, i) => String(i));
+  const grid = h('div', {
+    class: 'confusion',
+    id: 'confusion',
+    role: 'table',
+    'aria-label': 'Confusion matrix: rows are the true class, columns the predicted class',
+  });
+  grid.style.gridTemplateColumns = `auto repeat(${matrix.length}, minmax(34px, auto))`;
+  const base = themeColor('charts-blue', '#3794ff');
+  const text = themeColor('foreground', '#cccccc');
+  const onDark = themeColor('editor-background', '#1e1e1e');
+  grid.append(h('span', { class: 'axis', role: 'columnheader' }, 'true ↓ / predicted →'));
+  for (const label of labels) grid.append(h('span', { class: 'axis', role: 'columnheader' }, label));
+  for (const cell of confusionCells(matrix, labels)) {
+    if (cell.predictedIndex === 0) {
+      grid.append(
+        h('span', { class: 'axis', role: 'rowheader' }, labels[cell.trueIndex] ?? String(cell.trueIndex)),
+      );
+    }
+    const el = h(
+      'span',
+      { class: 'cell', role: 'cell', tabindex: '0', title: cell.hover, 'aria-label': cell.hover },
+      String(cell.count),
+    );
+    el.style.background = withAlpha(base, 0.06 + 0.94 * cell.rowShare);
+    el.style.color = cell.rowShare > 0.55 ? onDark : text;
+    grid.append(el);
+  }
+  return grid;
+}

@@ -1,0 +1,60 @@
+/**
+ * CSV export of what the charts show: one row per recorded point with the same
+ * fields as metrics.jsonl (so rows can be matched back), the run it came from
+ * and, when smoothing is on, the smoothed value drawn on the chart.
+ */
+import type { Series } from './seriesStore';
+
+const HEADER = ['run', 'step', 'epoch', 'time', 'split', 'name', 'value'];
+
+/** Quotes a field when it holds a comma, quote or line break (RFC 4180). */
+export function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function seriesToCsv(
+  series: readonly Series[],
+  runLabel: (run: string) => string,
+  smoothed: boolean,
+): string {
+  const header = smoothed ? [...HEADER, 'smoothed'] : HEADER;
+  const lines = [header.join(',')];
+  for (const s of series) {
+    s.points.forEach((p, i) => {
+      const row: (string | number)[] = [runLabel(s.run), p.step, p.epoch, p.time, s.split, s.name, p.value];
+      if (smoothed) row.push(s.smoothed[i].y);
+      lines.push(row.map(csvField).join(','));
+    });
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Parses CSV produced by `seriesToCsv` (quoted fields included); used to check exports. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}

@@ -1,0 +1,281 @@
+/**
+ * Metrics panel webview: one chart per metric family for one run or several
+ * overlaid runs. Receives records from the host (which tails metrics.jsonl),
+ * keeps the view settings in getState/setState, and asks the host to save
+ * exports. Rendering happens synchronously per host message: the host already
+ * coalesces file reads, so each message is one redraw.
+ */
+import {
+  isHostToMetrics,
+  isMetricsPanelState,
+  type HostToMetrics,
+  type MetricsPanelState,
+  type MetricsToHost,
+} from '../../src/protocol/metricsPanel';
+import type { PanelRun } from '../../src/protocol/panelRuns';
+import { toMetricRecord } from '../../src/runs/recordGuards';
+import type { MetricRecord } from '../../src/runs/runFiles';
+import { connectToHost } from '../shared/hostChannel';
+import { h, onThemeChange, seriesPalette } from '../shared/theme';
+import { seriesToCsv } from './csv';
+import { FamilyChart, type ChartLook } from './familyChart';
+import { SeriesStore, type FamilyId, type Series } from './seriesStore';
+import { isXAxisKind, type XAxisKind } from './xAxis';
+
+const store = new SeriesStore();
+const charts = new Map<FamilyId, FamilyChart>();
+let runs: PanelRun[] = [];
+let palette = seriesPalette();
+const settings: Omit<MetricsPanelState, 'runDirs'> & { hiddenSet: Set<string> } = {
+  smoothing: 0.6,
+  logScale: false,
+  xAxis: 'step',
+  hidden: [],
+  hiddenSet: new Set(),
+};
+store.setSmoothing(settings.smoothing);
+
+const channel = connectToHost<HostToMetrics, MetricsToHost, MetricsPanelState>(isHostToMetrics, onMessage);
+restoreState(channel.getState());
+
+const runIndex = (runDir: string) =>
+  Math.max(
+    0,
+    runs.findIndex((r) => r.runDir === runDir),
+  );
+const runLabel = (runDir: string) => runs.find((r) => r.runDir === runDir)?.label ?? runDir;
+const comparing = () => runs.length > 1;
+
+const look: ChartLook = {
+  get smoothing() {
+    return settings.smoothing;
+  },
+  get logScale() {
+    return settings.logScale;
+  },
+  get xAxis() {
+    return settings.xAxis;
+  },
+  get hidden() {
+    return settings.hiddenSet;
+  },
+  colorOf: (series, indexInFamily) =>
+    palette[(comparing() ? runIndex(series.run) : indexInFamily) % palette.length],
+  labelOf: (series) => (comparing() ? `${runLabel(series.run)} · ${series.metric}` : series.metric),
+  onToggle: (series) => {
+    if (!settings.hiddenSet.delete(series.id)) settings.hiddenSet.add(series.id);
+    saveState();
+    redraw(new Set([series.family]));
+  },
+  onExportPng: (family, dataUrl) =>
+    channel.post({ type: 'savePng', suggestedName: fileName(`${family}.png`), dataUrl }),
+};
+
+// ── controls ──────────────────────────────────────────────────────────────────
+const smoothingInput = h('input', {
+  type: 'range',
+  id: 'smoothing',
+  min: '0',
+  max: '0.99',
+  step: '0.01',
+  'aria-label': 'Smoothing',
+});
+const smoothingValue = h('output', { for: 'smoothing', id: 'smoothing-value' });
+const logScale = h('vscode-checkbox', { id: 'log-scale', label: 'Log scale' });
+const xAxisSelect = h(
+  'vscode-single-select',
+  { id: 'x-axis', 'aria-label': 'X axis' },
+  h('vscode-option', { value: 'step' }, 'Step'),
+  h('vscode-option', { value: 'epoch' }, 'Epoch'),
+  h('vscode-option', { value: 'time' }, 'Wall time'),
+);
+const button = (id: string, label: string, onClick: () => void, secondary = true) => {
+  const b = h('vscode-button', secondary ? { id, secondary: '' } : { id }, label);
+  b.addEventListener('click', onClick);
+  return b;
+};
+const runsBar = h('div', { class: 'runs', id: 'runs', role: 'list', 'aria-label': 'Runs shown' });
+const status = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
+const chartsGrid = h('main', { class: 'charts', id: 'charts' });
+const empty = h(
+  'p',
+  { class: 'empty', id: 'empty' },
+  'No metrics yet — waiting for the run to write metrics.jsonl…',
+);
+
+document.body.append(
+  h(
+    'div',
+    { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chart settings' },
+    h('label', { class: 'control', for: 'smoothing' }, 'Smoothing ', smoothingInput, smoothingValue),
+    logScale,
+    h('label', { class: 'control' }, 'X axis ', xAxisSelect),
+    button('reset-zoom', 'Reset zoom', () => charts.forEach((c) => c.resetZoom())),
+    button('add-run', 'Add run…', () => channel.post({ type: 'addRun' })),
+    button('export-csv', 'Export CSV', exportCsv),
+  ),
+  runsBar,
+  status,
+  empty,
+  chartsGrid,
+);
+syncControls();
+
+smoothingInput.addEventListener('input', () => {
+  settings.smoothing = Number(smoothingInput.value);
+  store.setSmoothing(settings.smoothing);
+  afterSettingChange();
+});
+logScale.addEventListener('change', () => {
+  settings.logScale = logScale.checked;
+  afterSettingChange();
+});
+xAxisSelect.addEventListener('change', () => {
+  if (!isXAxisKind(xAxisSelect.value)) return;
+  settings.xAxis = xAxisSelect.value;
+  store.setXAxis(settings.xAxis);
+  afterSettingChange();
+});
+onThemeChange(() => {
+  palette = seriesPalette();
+  renderRuns();
+  redraw(new Set(charts.keys()));
+});
+
+// ── host messages ─────────────────────────────────────────────────────────────
+function onMessage(message: HostToMetrics): void {
+  if (message.type === 'runs') {
+    const shown = new Set(message.runs.map((r) => r.runDir));
+    for (const run of runs) if (!shown.has(run.runDir)) store.removeRun(run.runDir);
+    runs = message.runs;
+    saveState();
+    renderRuns();
+    redraw(new Set(store.families()).add('*'));
+    return;
+  }
+  if (message.reset) store.removeRun(message.runDir);
+  const records = message.records.map(toMetricRecord).filter((r): r is MetricRecord => r !== undefined);
+  const changed = store.append(message.runDir, records);
+  if (message.reset) changed.add('*');
+  redraw(changed);
+}
+
+// ── rendering ────────────────────────────────────────────────────────────────
+/** Redraws the charts of the given families ('*' = re-sync the set of charts too). */
+function redraw(families: Set<FamilyId>): void {
+  const all = store.families();
+  if (families.has('*')) {
+    for (const [family, chart] of charts) {
+      if (!all.includes(family)) {
+        chart.destroy();
+        charts.delete(family);
+      }
+    }
+  }
+  for (const family of all) {
+    let chart = charts.get(family);
+    if (!chart) {
+      chart = new FamilyChart(family, look);
+      charts.set(family, chart);
+      families.add(family);
+    }
+    if (families.has(family) || families.has('*')) chart.update(orderSeries(store.inFamily(family)));
+  }
+  // Keep cards in family order (a new family may arrive after others).
+  const cards = all.map((f) => charts.get(f)!.card);
+  if (cards.some((card, i) => chartsGrid.children[i] !== card)) chartsGrid.replaceChildren(...cards);
+  const points = [...charts.values()].reduce((sum, c) => sum + c.pointCount, 0);
+  document.body.dataset.points = String(points);
+  empty.hidden = all.length > 0;
+  status.textContent = `${points.toLocaleString()} points in ${all.length} charts`;
+}
+
+const SPLIT_ORDER = ['train', 'validation', 'test'];
+function orderSeries(series: Series[]): Series[] {
+  return series.sort(
+    (a, b) =>
+      runIndex(a.run) - runIndex(b.run) ||
+      a.name.localeCompare(b.name) ||
+      SPLIT_ORDER.indexOf(a.split) - SPLIT_ORDER.indexOf(b.split),
+  );
+}
+
+function renderRuns(): void {
+  runsBar.replaceChildren(
+    ...runs.map((run, i) => {
+      const swatch = h('span', { class: 'swatch' });
+      swatch.style.borderColor = palette[i % palette.length];
+      const item = h(
+        'div',
+        { class: 'run', role: 'listitem' },
+        ...(comparing() ? [swatch] : []),
+        h('span', { class: 'run-label' }, run.label),
+        h('span', { class: `badge status-${run.status}` }, run.status),
+      );
+      if (i === 0) {
+        item.append(
+          button(`open-evaluation`, 'Evaluation', () =>
+            channel.post({ type: 'openEvaluation', runDir: run.runDir }),
+          ),
+          button(`open-attention`, 'Attention', () =>
+            channel.post({ type: 'openAttention', runDir: run.runDir }),
+          ),
+        );
+      } else {
+        const remove = button(`remove-${i}`, 'Remove', () =>
+          channel.post({ type: 'removeRun', runDir: run.runDir }),
+        );
+        remove.setAttribute('aria-label', `Remove ${run.label} from the comparison`);
+        item.append(remove);
+      }
+      return item;
+    }),
+  );
+}
+
+function afterSettingChange(): void {
+  syncControls();
+  saveState();
+  redraw(new Set(charts.keys()));
+}
+
+function syncControls(): void {
+  smoothingInput.value = String(settings.smoothing);
+  smoothingValue.textContent = settings.smoothing.toFixed(2);
+  logScale.checked = settings.logScale;
+  xAxisSelect.value = settings.xAxis;
+}
+
+// ── exports and state ────────────────────────────────────────────────────────
+function exportCsv(): void {
+  const shown = store.all().filter((s) => !settings.hiddenSet.has(s.id));
+  const csv = seriesToCsv(orderSeries(shown), runLabel, settings.smoothing > 0);
+  channel.post({ type: 'saveCsv', suggestedName: fileName('metrics.csv'), csv });
+}
+
+/** "<experiment>-<run>-<what>", reduced to characters the host accepts in a file name. */
+function fileName(what: string): string {
+  const base = runs[0] ? runs[0].label : 'run';
+  return `${base}-${what}`.replace(/[^\w.\- ]+/g, '-').slice(0, 120);
+}
+
+function saveState(): void {
+  settings.hidden = [...settings.hiddenSet];
+  channel.setState({
+    runDirs: runs.map((r) => r.runDir),
+    smoothing: settings.smoothing,
+    logScale: settings.logScale,
+    xAxis: settings.xAxis,
+    hidden: settings.hidden,
+  });
+}
+
+function restoreState(state: unknown): void {
+  if (!isMetricsPanelState(state)) return;
+  settings.smoothing = state.smoothing;
+  settings.logScale = state.logScale;
+  settings.xAxis = state.xAxis as XAxisKind;
+  settings.hiddenSet = new Set(state.hidden);
+  store.setSmoothing(settings.smoothing);
+  store.setXAxis(settings.xAxis);
+}
