@@ -75,6 +75,7 @@ export function fillHeatmap(
 
 /** Token as drawn on an axis: spaces, newlines and other invisible characters made visible. */
 export function visibleToken(token: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return token.replace(/[\s\u0000-\u001f\u007f]/gu, (ch) => {
     if (ch === ' ') return '␣';
     if (ch === '\n') return '↵';
