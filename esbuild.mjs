@@ -1,5 +1,6 @@
 // One build script for every bundle: the extension host entry, the training
 // process, the CLI and the webview scripts. `--watch` rebuilds on change.
+import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -50,6 +51,9 @@ const builds = [
     logLevel: 'info',
   },
 ];
+
+// A release build starts from an empty dist/, so no stale bundle ends up in the .vsix.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) {

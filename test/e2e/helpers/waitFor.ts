@@ -1,0 +1,22 @@
+import type { Locator } from 'playwright-core';
+
+/**
+ * Waits until the locator's text satisfies `expected` and returns it; on timeout
+ * the error shows the last text seen, so a failing UI test says what it found.
+ */
+export async function waitForText(
+  locator: Locator,
+  expected: RegExp | string,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  for (;;) {
+    last = await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => last);
+    const ok = typeof expected === 'string' ? last === expected : last !== null && expected.test(last);
+    if (ok && last !== null) return last;
+    if (Date.now() > deadline)
+      throw new Error(`expected ${String(expected)}, last text seen: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
