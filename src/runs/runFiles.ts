@@ -4,14 +4,15 @@
  *   <workspace>/.modellab/runs/<experiment>/<run-id>/
  *     run.json        RunInfo
  *     metrics.jsonl   one MetricRecord per line, append-only
- *     attention/      <step>.json AttentionSnapshot files + index.json
- *     checkpoints/    last/ and best/ (TrainingState + step)
+ *     attention/      <step>.json AttentionSnapshot files + index.json (AttentionIndex)
+ *     checkpoints/    last/ and best/: checkpoint.json (CheckpointMeta) + tensors-<step>.bin
  *     model.onnx      inference model with trained weights
  *     eval.json       EvalReport
  *     log.txt         human-readable log
  */
 import type { DeviceReport } from '../engine/api';
 import type { Experiment } from '../experiment/types';
+import { isFiniteNumber, isRecord, isString } from '../protocol/guards';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
@@ -41,7 +42,9 @@ export interface RunInfo {
 export type Split = 'train' | 'validation' | 'test';
 
 export interface MetricRecord {
+  /** Optimizer steps done when the value was measured. */
   step: number;
+  /** Epochs completed, fractional: 1.5 is halfway through the second epoch (validation at an epoch's end: whole). */
   epoch: number;
   /** Seconds since the run started. */
   time: number;
@@ -49,6 +52,18 @@ export interface MetricRecord {
   /** 'loss', 'accuracy', 'f1', 'lr', 'samples_per_sec', 'perplexity', ... */
   name: string;
   value: number;
+}
+
+const SPLITS: readonly unknown[] = ['train', 'validation', 'test'];
+
+/** A well-formed metric record (a line of metrics.jsonl, or one record of a `metrics` event). */
+export function isMetricRecord(value: unknown): value is MetricRecord {
+  return (
+    isRecord(value) &&
+    ['step', 'epoch', 'time', 'value'].every((key) => isFiniteNumber(value[key])) &&
+    SPLITS.includes(value.split) &&
+    isString(value.name)
+  );
 }
 
 export interface ClassReport {
@@ -91,3 +106,43 @@ export const RUN_FILES = {
   eval: 'eval.json',
   log: 'log.txt',
 } as const;
+
+/** `attention/index.json`: the steps that have a snapshot file `attention/<step>.json`, ascending. */
+export interface AttentionIndex {
+  steps: number[];
+}
+
+export const ATTENTION_INDEX = 'index.json';
+
+export type CheckpointKind = 'last' | 'best';
+
+/** Where the trainer stands, besides the engine state: enough to resume mid-epoch. */
+export interface TrainerPosition {
+  /** Optimizer steps done. */
+  step: number;
+  /** 0-based epoch the next step belongs to. */
+  epoch: number;
+  /** Batches of that epoch already trained. */
+  batchInEpoch: number;
+  /** Best value of the monitored validation metric so far, and its step. */
+  best?: { value: number; step: number };
+  /** Validations in a row without improvement (early stopping). */
+  validationsWithoutImprovement: number;
+  /** Seconds of training so far, so a resumed run's metric times continue. */
+  time?: number;
+}
+
+/**
+ * `checkpoints/<kind>/checkpoint.json`. The tensors live in `dataFile`
+ * (float32, little-endian, concatenated in `tensors` order); the JSON is
+ * renamed into place last, so it never points at a half-written data file.
+ */
+export interface CheckpointMeta {
+  format: 1;
+  position: TrainerPosition;
+  dataFile: string;
+  tensors: { name: string; dims: number[]; offset: number; length: number }[];
+  savedAt: string;
+}
+
+export const CHECKPOINT_META = 'checkpoint.json';

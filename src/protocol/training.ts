@@ -1,0 +1,249 @@
+/**
+ * The channel between the extension host and a training process (Node IPC of
+ * `child_process.fork`), declared once. The host sends `start` once, then
+ * maybe `stop`; the process answers with a stream of events and ends with
+ * exactly one `finished` or `failed`. The CLI feeds the same events to the
+ * same recorder in-process. Receivers narrow every message with the guards
+ * below; anything else is ignored. Metric values are finite (IPC and JSON
+ * lines cannot carry NaN; a non-finite training loss ends the run as failed).
+ * The engine-check messages (protocol/engineCheck.ts) share the pipe; their
+ * types start with `engineCheck/`, so neither side mistakes one for the other.
+ *
+ * Who writes what: the host (or CLI) writes run.json, metrics.jsonl, log.txt,
+ * attention/ and eval.json from these events; the training process writes the
+ * large binary files itself (checkpoints/, model.onnx) and reports them.
+ */
+import type { DeviceReport } from '../engine/api';
+import type { DeviceName } from '../experiment/types';
+import {
+  isMetricRecord,
+  type AttentionSnapshot,
+  type CheckpointKind,
+  type EvalReport,
+  type MetricRecord,
+} from '../runs/runFiles';
+import { hasType, isFiniteNumber, isRecord, isString } from './guards';
+
+// ── host → training process ────────────────────────────────────────────────
+
+export interface StartTraining {
+  type: 'start';
+  /** Absolute path of the experiment file; data paths resolve against its folder. */
+  experimentFile: string;
+  /** The run folder the host created (run.json already written). */
+  runDir: string;
+  /** From the experiment's `training.device`, else the `modelLab.device` setting. */
+  device: DeviceName;
+  /** A previous run folder whose `checkpoints/last` this run continues from. */
+  resumeFrom?: string;
+  /** Stop (as completed) after this many optimizer steps in total. */
+  maxSteps?: number;
+}
+
+/** Cooperative stop: honoured between (fused) steps; the process saves and finishes 'stopped'. */
+export interface StopTraining {
+  type: 'stop';
+}
+
+export type HostToTrainer = StartTraining | StopTraining;
+
+// ── training process → host ────────────────────────────────────────────────
+
+export interface TrainingStarted {
+  type: 'started';
+  device: DeviceReport;
+  parameterCount: number;
+  epochs: number;
+  stepsPerEpoch: number;
+  /** Steps the run will take in total (after maxSteps), counting resumed ones. */
+  totalSteps: number;
+  /** Steps already done when this process started (non-zero when resuming). */
+  startStep: number;
+  batchSize: number;
+}
+
+export interface TrainingMetrics {
+  type: 'metrics';
+  records: MetricRecord[];
+}
+
+export type LogLevel = 'info' | 'warning' | 'error';
+
+export interface TrainingLog {
+  type: 'log';
+  level: LogLevel;
+  message: string;
+}
+
+export interface TrainingAttention {
+  type: 'attention';
+  snapshot: AttentionSnapshot;
+}
+
+export interface CheckpointSaved {
+  type: 'checkpoint';
+  kind: CheckpointKind;
+  step: number;
+  /** Absolute folder of the checkpoint. */
+  dir: string;
+}
+
+export interface TrainingEvaluated {
+  type: 'eval';
+  report: EvalReport;
+}
+
+export interface ModelExported {
+  type: 'model';
+  /** Absolute path of model.onnx. */
+  path: string;
+}
+
+export interface TrainingFinished {
+  type: 'finished';
+  /** 'stopped': cut short by a stop request. Early stopping and step limits complete normally. */
+  status: 'completed' | 'stopped';
+  /** One sentence for the log and the notification, e.g. 'Early stopping: no improvement in 3 validations.' */
+  reason: string;
+  step: number;
+  epoch: number;
+}
+
+export interface TrainingFailed {
+  type: 'failed';
+  /** The cause in one sentence, naming the file (and line) when one is at fault. */
+  error: string;
+  /** Stack or extra detail for log.txt. */
+  detail?: string;
+}
+
+export type TrainerEvent =
+  | TrainingStarted
+  | TrainingMetrics
+  | TrainingLog
+  | TrainingAttention
+  | CheckpointSaved
+  | TrainingEvaluated
+  | ModelExported
+  | TrainingFinished
+  | TrainingFailed;
+
+/** The last event of every run. */
+export type TrainerOutcome = TrainingFinished | TrainingFailed;
+
+// ── guards ─────────────────────────────────────────────────────────────────
+
+const DEVICES: readonly unknown[] = ['auto', 'cpu', 'webgpu', 'cuda'];
+const isOptional = (value: unknown, check: (v: unknown) => boolean): boolean =>
+  value === undefined || check(value);
+
+export function isStartTraining(message: unknown): message is StartTraining {
+  return (
+    hasType(message, 'start') &&
+    isString(message.experimentFile) &&
+    isString(message.runDir) &&
+    DEVICES.includes(message.device) &&
+    isOptional(message.resumeFrom, isString) &&
+    isOptional(message.maxSteps, isFiniteNumber)
+  );
+}
+
+export function isStopTraining(message: unknown): message is StopTraining {
+  return hasType(message, 'stop');
+}
+
+export function isHostToTrainer(message: unknown): message is HostToTrainer {
+  return isStartTraining(message) || isStopTraining(message);
+}
+
+export function isTrainingStarted(message: unknown): message is TrainingStarted {
+  return (
+    hasType(message, 'started') &&
+    isRecord(message.device) &&
+    isString(message.device.chosen) &&
+    isString(message.device.message) &&
+    ['parameterCount', 'epochs', 'stepsPerEpoch', 'totalSteps', 'startStep', 'batchSize'].every((key) =>
+      isFiniteNumber(message[key]),
+    )
+  );
+}
+
+export function isTrainingMetrics(message: unknown): message is TrainingMetrics {
+  return (
+    hasType(message, 'metrics') && Array.isArray(message.records) && message.records.every(isMetricRecord)
+  );
+}
+
+export function isTrainingLog(message: unknown): message is TrainingLog {
+  return (
+    hasType(message, 'log') &&
+    ['info', 'warning', 'error'].includes(message.level as string) &&
+    isString(message.message)
+  );
+}
+
+export function isTrainingAttention(message: unknown): message is TrainingAttention {
+  return (
+    hasType(message, 'attention') &&
+    isRecord(message.snapshot) &&
+    isFiniteNumber(message.snapshot.step) &&
+    Array.isArray(message.snapshot.tokens) &&
+    Array.isArray(message.snapshot.layers)
+  );
+}
+
+export function isCheckpointSaved(message: unknown): message is CheckpointSaved {
+  return (
+    hasType(message, 'checkpoint') &&
+    (message.kind === 'last' || message.kind === 'best') &&
+    isFiniteNumber(message.step) &&
+    isString(message.dir)
+  );
+}
+
+export function isTrainingEvaluated(message: unknown): message is TrainingEvaluated {
+  return (
+    hasType(message, 'eval') &&
+    isRecord(message.report) &&
+    message.report.split === 'test' &&
+    isFiniteNumber(message.report.count)
+  );
+}
+
+export function isModelExported(message: unknown): message is ModelExported {
+  return hasType(message, 'model') && isString(message.path);
+}
+
+export function isTrainingFinished(message: unknown): message is TrainingFinished {
+  return (
+    hasType(message, 'finished') &&
+    (message.status === 'completed' || message.status === 'stopped') &&
+    isString(message.reason) &&
+    isFiniteNumber(message.step) &&
+    isFiniteNumber(message.epoch)
+  );
+}
+
+export function isTrainingFailed(message: unknown): message is TrainingFailed {
+  return hasType(message, 'failed') && isString(message.error) && isOptional(message.detail, isString);
+}
+
+const EVENT_GUARDS = [
+  isTrainingStarted,
+  isTrainingMetrics,
+  isTrainingLog,
+  isTrainingAttention,
+  isCheckpointSaved,
+  isTrainingEvaluated,
+  isModelExported,
+  isTrainingFinished,
+  isTrainingFailed,
+];
+
+export function isTrainerEvent(message: unknown): message is TrainerEvent {
+  return EVENT_GUARDS.some((guard) => guard(message));
+}
+
+export function isTrainerOutcome(event: TrainerEvent): event is TrainerOutcome {
+  return event.type === 'finished' || event.type === 'failed';
+}

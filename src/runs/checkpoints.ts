@@ -1,0 +1,108 @@
+/**
+ * Checkpoints: the engine's TrainingState (parameters and optimizer moments)
+ * plus the trainer's position, enough to resume mid-epoch. The training
+ * process writes them itself (they are large; streaming them to the host
+ * would double the work) and tells the host with a `checkpoint` event.
+ *
+ * Layout of `checkpoints/<kind>/`: `tensors-<step>.bin` holds every tensor as
+ * little-endian float32, concatenated; `checkpoint.json` (CheckpointMeta)
+ * indexes it and is renamed into place last, so a crash mid-save leaves the
+ * previous checkpoint intact.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainingState } from '../engine/api';
+import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
+import { runFolderWriteError } from './runFolderError';
+import {
+  CHECKPOINT_META,
+  RUN_FILES,
+  type CheckpointKind,
+  type CheckpointMeta,
+  type TrainerPosition,
+} from './runFiles';
+
+export interface Checkpoint {
+  state: TrainingState;
+  position: TrainerPosition;
+}
+
+export function checkpointDir(runDir: string, kind: CheckpointKind): string {
+  return join(runDir, RUN_FILES.checkpoints, kind);
+}
+
+export function saveCheckpoint(runDir: string, kind: CheckpointKind, checkpoint: Checkpoint): string {
+  const dir = checkpointDir(runDir, kind);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw runFolderWriteError(dir, error);
+  }
+  const entries = Object.entries(checkpoint.state.tensors);
+  const tensors: CheckpointMeta['tensors'] = [];
+  let offset = 0;
+  for (const [name, tensor] of entries) {
+    tensors.push({ name, dims: tensor.dims, offset, length: tensor.data.length });
+    offset += tensor.data.length;
+  }
+  const data = new Float32Array(offset);
+  for (const [index, [, tensor]] of entries.entries()) data.set(tensor.data, tensors[index].offset);
+  const dataFile = `tensors-${checkpoint.position.step}.bin`;
+  writeFileAtomic(join(dir, dataFile), new Uint8Array(data.buffer), runDir);
+  const meta: CheckpointMeta = {
+    format: 1,
+    position: checkpoint.position,
+    dataFile,
+    tensors,
+    savedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(join(dir, CHECKPOINT_META), meta, runDir);
+  // Older data files are unreferenced now that the new index is in place.
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('tensors-') && name !== dataFile) rmSync(join(dir, name), { force: true });
+  }
+  return dir;
+}
+
+/** Reads a checkpoint; throws an Error naming the folder when it is missing or damaged. */
+export function loadCheckpoint(runDir: string, kind: CheckpointKind): Checkpoint {
+  const dir = checkpointDir(runDir, kind);
+  let meta: CheckpointMeta;
+  let bytes: Buffer;
+  try {
+    meta = JSON.parse(readFileSync(join(dir, CHECKPOINT_META), 'utf8')) as CheckpointMeta;
+    bytes = readFileSync(join(dir, meta.dataFile));
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no checkpoint was saved' : String(error);
+    throw new Error(`Cannot resume from ${dir}: ${reason}.`);
+  }
+  const total = meta.tensors.reduce((sum, tensor) => sum + tensor.length, 0);
+  if (bytes.byteLength !== total * 4) {
+    throw new Error(
+      `Cannot resume from ${dir}: ${meta.dataFile} holds ${bytes.byteLength} bytes, expected ${total * 4}.`,
+    );
+  }
+  // Copy into an aligned buffer: a Buffer's byteOffset need not be a multiple of 4.
+  const floats = new Float32Array(new Uint8Array(bytes).buffer);
+  const tensors: TrainingState['tensors'] = {};
+  for (const tensor of meta.tensors) {
+    tensors[tensor.name] = {
+      dims: tensor.dims,
+      data: floats.slice(tensor.offset, tensor.offset + tensor.length),
+    };
+  }
+  return { state: { step: meta.position.step, tensors }, position: meta.position };
+}
+
+/** The position of a saved checkpoint without reading its tensors; undefined when there is none. */
+export function readCheckpointPosition(runDir: string, kind: CheckpointKind): TrainerPosition | undefined {
+  try {
+    const meta = JSON.parse(
+      readFileSync(join(checkpointDir(runDir, kind), CHECKPOINT_META), 'utf8'),
+    ) as CheckpointMeta;
+    return meta.position;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Reads run folders for the Runs view, the panels and resume. Never fatal: a
+ * missing or damaged file reads as absent, a torn last line of metrics.jsonl
+ * (the writer was killed mid-line) is skipped.
+ */
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ATTENTION_INDEX,
+  RUN_FILES,
+  isMetricRecord,
+  type AttentionIndex,
+  type EvalReport,
+  type MetricRecord,
+  type RunInfo,
+} from './runFiles';
+
+export interface RunEntry {
+  /** Absolute run folder. */
+  dir: string;
+  /** Folder name, which is the run id. */
+  id: string;
+  /** Undefined when run.json is missing or unreadable. */
+  info?: RunInfo;
+}
+
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Experiment folder names under the runs folder, sorted. */
+export function listExperiments(runsDir: string): string[] {
+  return subfolders(runsDir);
+}
+
+/** Runs of one experiment, oldest first (run ids sort by start time). */
+export function listRuns(runsDir: string, experiment: string): RunEntry[] {
+  const experimentDir = join(runsDir, experiment);
+  return subfolders(experimentDir).map((id) => {
+    const dir = join(experimentDir, id);
+    return { dir, id, info: readRunInfo(dir) };
+  });
+}
+
+export function readRunInfo(runDir: string): RunInfo | undefined {
+  const info = readJson<RunInfo>(join(runDir, RUN_FILES.info));
+  return info && typeof info.id === 'string' && typeof info.status === 'string' ? info : undefined;
+}
+
+export function readEvalReport(runDir: string): EvalReport | undefined {
+  return readJson<EvalReport>(join(runDir, RUN_FILES.eval));
+}
+
+export function readAttentionIndex(runDir: string): AttentionIndex {
+  const index = readJson<AttentionIndex>(join(runDir, RUN_FILES.attention, ATTENTION_INDEX));
+  return index && Array.isArray(index.steps) ? index : { steps: [] };
+}
+
+/** Parses complete lines; a line that is not a metric record is skipped. */
+function parseMetricLines(text: string): MetricRecord[] {
+  const records: MetricRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (isMetricRecord(value)) records.push(value);
+    } catch {
+      // A damaged line: skip it, keep the rest.
+    }
+  }
+  return records;
+}
+
+/** Every complete record of metrics.jsonl. */
+export function readMetrics(runDir: string): MetricRecord[] {
+  return readMetricsFrom(runDir, 0).records;
+}
+
+/**
+ * Records after byte `offset`, for tailing a live run: only complete lines are
+ * consumed, so `nextOffset` stops before a line still being written.
+ */
+export function readMetricsFrom(
+  runDir: string,
+  offset: number,
+): { records: MetricRecord[]; nextOffset: number } {
+  const path = join(runDir, RUN_FILES.metrics);
+  let fd: number | undefined;
+  try {
+    const size = statSync(path).size;
+    if (size <= offset) return { records: [], nextOffset: offset };
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(size - offset);
+    readSync(fd, buffer, 0, buffer.length, offset);
+    const lastNewline = buffer.lastIndexOf(0x0a);
+    if (lastNewline < 0) return { records: [], nextOffset: offset };
+    return {
+      records: parseMetricLines(buffer.subarray(0, lastNewline).toString('utf8')),
+      nextOffset: offset + lastNewline + 1,
+    };
+  } catch {
+    return { records: [], nextOffset: offset };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The last `count` lines of log.txt (empty when there is none). */
+export function readLogTail(runDir: string, count: number): string[] {
+  const path = join(runDir, RUN_FILES.log);
+  if (!existsSync(path)) return [];
+  try {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines.slice(-count);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Writes one run folder. The host (extension) or the CLI owns it: every event
+ * of the training process lands here and reaches the disk before the next one
+ * is handled, so whatever happens to the process later, what was received is
+ * kept. Synchronous on purpose: records are small, order matters, and an error
+ * surfaces at the write that caused it.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
+import { runFolderWriteError } from './runFolderError';
+import { experimentFolderName, runIdFor } from './runId';
+import {
+  ATTENTION_INDEX,
+  RUN_FILES,
+  type AttentionIndex,
+  type AttentionSnapshot,
+  type EvalReport,
+  type MetricRecord,
+  type RunInfo,
+} from './runFiles';
+import { readMetrics } from './runReader';
+
+export interface CreateRunOptions {
+  /** `<workspace>/.modellab/runs`. */
+  runsDir: string;
+  /** Everything of RunInfo that is known before training starts. */
+  info: Omit<RunInfo, 'id' | 'status' | 'startedAt'>;
+  /** Start time; also names the run. */
+  now?: Date;
+  /** Carry the metrics up to `upToStep` of the run this one resumes, so its charts continue. */
+  continueMetricsOf?: { runDir: string; upToStep: number };
+}
+
+export class RunWriter {
+  private constructor(
+    readonly dir: string,
+    private currentInfo: RunInfo,
+  ) {}
+
+  /** Creates `<runsDir>/<experiment>/<run-id>/` with run.json (status running). */
+  static create(options: CreateRunOptions): RunWriter {
+    const now = options.now ?? new Date();
+    const experimentDir = join(options.runsDir, experimentFolderName(options.info.experiment));
+    const baseId = runIdFor(now);
+    let id = baseId;
+    for (let n = 2; existsSync(join(experimentDir, id)); n++) id = `${baseId}-${n}`;
+    const dir = join(experimentDir, id);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw runFolderWriteError(experimentDir, error);
+    }
+    const writer = new RunWriter(dir, {
+      ...options.info,
+      id,
+      status: 'running',
+      startedAt: now.toISOString(),
+    });
+    writer.writeInfo();
+    if (options.continueMetricsOf) {
+      const { runDir, upToStep } = options.continueMetricsOf;
+      writer.appendMetrics(readMetrics(runDir).filter((record) => record.step <= upToStep));
+    }
+    return writer;
+  }
+
+  /** Re-opens an existing run folder (to mark an orphaned run interrupted, for example). */
+  static open(dir: string, info: RunInfo): RunWriter {
+    return new RunWriter(dir, info);
+  }
+
+  get info(): RunInfo {
+    return this.currentInfo;
+  }
+
+  /** Merges `patch` into run.json and rewrites it atomically. */
+  updateInfo(patch: Partial<RunInfo>): void {
+    this.currentInfo = { ...this.currentInfo, ...patch };
+    this.writeInfo();
+  }
+
+  /** Appends records to metrics.jsonl and folds their values into run.json's summary. */
+  appendMetrics(records: MetricRecord[]): void {
+    if (records.length === 0) return;
+    this.append(RUN_FILES.metrics, records.map((record) => JSON.stringify(record) + '\n').join(''));
+    const summary = { ...this.currentInfo.summary };
+    let { step, epoch } = this.currentInfo;
+    for (const record of records) {
+      summary[`${record.split}/${record.name}`] = record.value;
+      step = Math.max(step ?? 0, record.step);
+      epoch = Math.max(epoch ?? 0, record.epoch);
+    }
+    this.currentInfo = { ...this.currentInfo, summary, step, epoch };
+  }
+
+  /** Appends lines to log.txt, each prefixed with the wall-clock time. */
+  appendLog(message: string, now = new Date()): void {
+    const stamp = now.toISOString();
+    const lines = message.split(/\r?\n/).map((line) => `${stamp} ${line}\n`);
+    this.append(RUN_FILES.log, lines.join(''));
+  }
+
+  /** Writes attention/<step>.json, then the index that lists it. */
+  writeAttention(snapshot: AttentionSnapshot): void {
+    const folder = join(this.dir, RUN_FILES.attention);
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      throw runFolderWriteError(folder, error);
+    }
+    writeJsonAtomic(join(folder, `${snapshot.step}.json`), snapshot, this.dir);
+    const indexPath = join(folder, ATTENTION_INDEX);
+    const steps = existsSync(indexPath)
+      ? (JSON.parse(readFileSync(indexPath, 'utf8')) as AttentionIndex).steps
+      : [];
+    if (!steps.includes(snapshot.step)) steps.push(snapshot.step);
+    const index: AttentionIndex = { steps: steps.sort((a, b) => a - b) };
+    writeJsonAtomic(indexPath, index, this.dir);
+  }
+
+  writeEval(report: EvalReport): void {
+    writeJsonAtomic(join(this.dir, RUN_FILES.eval), report, this.dir);
+  }
+
+  writeModel(bytes: Uint8Array): void {
+    writeFileAtomic(join(this.dir, RUN_FILES.model), bytes, this.dir);
+  }
+
+  private writeInfo(): void {
+    writeJsonAtomic(join(this.dir, RUN_FILES.info), this.currentInfo, this.dir);
+  }
+
+  private append(file: string, text: string): void {
+    try {
+      appendFileSync(join(this.dir, file), text);
+    } catch (error) {
+      throw runFolderWriteError(this.dir, error);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Evaluation of a split in eval mode: mean loss, plus the scores the task
+ * calls for (classification: accuracy, macro F1, per-class report and
+ * confusion; regression: MAE; language models: perplexity = e^loss).
+ */
+import type { TrainableModel } from '../engine/api';
+import type { DataBatch, Dataset, Split } from '../data/api';
+import { createRng } from '../data/api';
+import type { Experiment } from '../experiment/types';
+import { argmaxRows, scoreClassification, type ClassificationScores } from './classification';
+
+export interface SplitScores {
+  count: number;
+  loss: number;
+  perplexity?: number;
+  mae?: number;
+  classification?: ClassificationScores;
+}
+
+/** Validation and test splits are read in order, so the generator's seed does not matter. */
+const ORDERED = 0;
+
+/** Predicted class ids of one batch: argmax over classes, or logit > 0 for a single bce output. */
+function predictedClasses(outputs: Float32Array, width: number): Int32Array {
+  return width === 1 ? Int32Array.from(outputs, (logit) => (logit > 0 ? 1 : 0)) : argmaxRows(outputs, width);
+}
+
+function trueClasses(batch: DataBatch): number[] {
+  return Array.from(batch.y as ArrayLike<number | bigint>, (value) => Number(value));
+}
+
+export async function evaluateSplit(
+  model: TrainableModel,
+  dataset: Dataset,
+  experiment: Experiment,
+  split: Split,
+): Promise<SplitScores> {
+  const task = experiment.task;
+  const wantsClasses = task === 'classification' || experiment.metrics?.includes('accuracy') === true;
+  const width = model.outputShape[model.outputShape.length - 1];
+  let count = 0;
+  let lossSum = 0;
+  let absoluteErrorSum = 0;
+  let targetCount = 0;
+  const predicted: number[] = [];
+  const actual: number[] = [];
+  for (const batch of dataset.batches(split, experiment.training.batchSize, createRng(ORDERED))) {
+    lossSum += (await model.evaluateLoss(batch, batch.count)) * batch.count;
+    count += batch.count;
+    if (task === 'regression') {
+      const outputs = await model.predict(batch.x, batch.count);
+      for (let i = 0; i < outputs.length; i++) absoluteErrorSum += Math.abs(outputs[i] - Number(batch.y[i]));
+      targetCount += outputs.length;
+    } else if (wantsClasses) {
+      const outputs = await model.predict(batch.x, batch.count);
+      predicted.push(...predictedClasses(outputs, width));
+      actual.push(...trueClasses(batch));
+    }
+  }
+  const loss = count === 0 ? NaN : lossSum / count;
+  const scores: SplitScores = { count, loss };
+  if (task === 'language-model') scores.perplexity = Math.exp(loss);
+  if (task === 'regression') scores.mae = targetCount === 0 ? NaN : absoluteErrorSum / targetCount;
+  if (wantsClasses && count > 0) {
+    const labels =
+      dataset.classes ??
+      dataset.vocab?.tokens ??
+      Array.from({ length: Math.max(width, 2) }, (_, i) => String(i));
+    scores.classification = scoreClassification(predicted, actual, labels);
+  }
+  return scores;
+}
+
+/** The scores as metric name → value, as they go into metrics.jsonl. */
+export function scoreValues(scores: SplitScores, experiment: Experiment): Record<string, number> {
+  const values: Record<string, number> = { loss: scores.loss };
+  if (scores.classification) {
+    values.accuracy = scores.classification.accuracy;
+    if (experiment.metrics?.includes('f1')) values.f1 = scores.classification.macroF1;
+  }
+  if (scores.perplexity !== undefined) values.perplexity = scores.perplexity;
+  if (scores.mae !== undefined) values.mae = scores.mae;
+  return values;
+}
