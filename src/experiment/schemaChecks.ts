@@ -1,0 +1,165 @@
+/**
+ * The basic checks of `schemas/experiment.schema.json` (types, required
+ * fields, enums, bounds, unknown fields), read from the schema itself so the
+ * editor's squiggles and the CLI never disagree. Only the keywords that
+ * schema uses are understood: this is not a general JSON Schema validator.
+ */
+import type { JSONPath } from 'jsonc-parser';
+import schemaJson from '../../schemas/experiment.schema.json';
+
+interface SchemaNode {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  required?: string[];
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean;
+  items?: SchemaNode;
+  minItems?: number;
+  maxItems?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  pattern?: string;
+  oneOf?: SchemaNode[];
+  allOf?: { if: SchemaNode; then: SchemaNode }[];
+}
+
+export interface SchemaIssue {
+  path: JSONPath;
+  message: string;
+}
+
+const schema = schemaJson as SchemaNode & { definitions: Record<string, SchemaNode> };
+
+function resolve(node: SchemaNode): SchemaNode {
+  return node.$ref ? schema.definitions[node.$ref.replace('#/definitions/', '')] : node;
+}
+
+function typeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function typeMatches(value: unknown, type: string | string[]): boolean {
+  const actual = typeOf(value);
+  return [type].flat().some((t) => t === actual || (t === 'number' && actual === 'integer'));
+}
+
+const describeType = (type: string | string[]): string =>
+  [type]
+    .flat()
+    .map((t) => (t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : `a ${t}`))
+    .join(' or ');
+
+const fieldName = (path: JSONPath): string =>
+  path.filter((p) => typeof p === 'string').join('.') || 'the file';
+
+/** Does `value` satisfy an `if` clause (only `properties` with const / enum)? */
+function matchesCondition(value: unknown, condition: SchemaNode): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(condition.properties ?? {}).every(([key, rule]) => {
+    const field = (value as Record<string, unknown>)[key];
+    return rule.const !== undefined ? field === rule.const : (rule.enum ?? []).includes(field);
+  });
+}
+
+function check(value: unknown, rawNode: SchemaNode, path: JSONPath, issues: SchemaIssue[]): void {
+  const node = resolve(rawNode);
+  const name = fieldName(path);
+  if (node.oneOf) {
+    if (!node.oneOf.some((option) => collect(value, option, path).length === 0)) {
+      issues.push({
+        path,
+        message: `${name}: ${(rawNode as { description?: string }).description ?? 'invalid value'}`,
+      });
+    }
+    return;
+  }
+  if (node.type && !typeMatches(value, node.type)) {
+    issues.push({ path, message: `${name} must be ${describeType(node.type)}` });
+    return;
+  }
+  if (node.enum && !node.enum.includes(value)) {
+    issues.push({
+      path,
+      message: `${name} must be one of ${node.enum.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`,
+    });
+    return;
+  }
+  if (typeof value === 'number') checkBounds(value, node, path, name, issues);
+  if (typeof value === 'string') {
+    if (node.minLength !== undefined && value.length < node.minLength)
+      issues.push({ path, message: `${name} is empty` });
+    else if (node.pattern && !new RegExp(node.pattern).test(value)) {
+      issues.push({ path, message: `${name} may hold only letters, digits, '.', '_' and '-'` });
+    }
+  }
+  if (Array.isArray(value)) {
+    if (node.minItems !== undefined && value.length < node.minItems) {
+      issues.push({
+        path,
+        message: `${name} needs at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}`,
+      });
+    }
+    if (node.maxItems !== undefined && value.length > node.maxItems) {
+      issues.push({ path, message: `${name} takes at most ${node.maxItems} items` });
+    }
+    if (node.items) value.forEach((item, i) => check(item, node.items!, [...path, i], issues));
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    checkObject(value, node, path, issues);
+}
+
+function checkBounds(
+  value: number,
+  node: SchemaNode,
+  path: JSONPath,
+  name: string,
+  issues: SchemaIssue[],
+): void {
+  if (node.minimum !== undefined && value < node.minimum)
+    issues.push({ path, message: `${name} must be ≥ ${node.minimum}` });
+  if (node.maximum !== undefined && value > node.maximum)
+    issues.push({ path, message: `${name} must be ≤ ${node.maximum}` });
+  if (node.exclusiveMinimum !== undefined && value <= node.exclusiveMinimum) {
+    issues.push({ path, message: `${name} must be > ${node.exclusiveMinimum}` });
+  }
+  if (node.exclusiveMaximum !== undefined && value >= node.exclusiveMaximum) {
+    issues.push({ path, message: `${name} must be < ${node.exclusiveMaximum}` });
+  }
+}
+
+function checkObject(value: object, node: SchemaNode, path: JSONPath, issues: SchemaIssue[]): void {
+  const record = value as Record<string, unknown>;
+  const required = [...(node.required ?? [])];
+  for (const clause of node.allOf ?? []) {
+    if (matchesCondition(value, clause.if)) required.push(...(clause.then.required ?? []));
+  }
+  for (const key of required) {
+    if (!(key in record)) issues.push({ path, message: `${fieldName(path)} is missing "${key}"` });
+  }
+  for (const [key, field] of Object.entries(record)) {
+    const rule = node.properties?.[key];
+    if (rule) check(field, rule, [...path, key], issues);
+    else if (node.additionalProperties === false) {
+      issues.push({ path: [...path, key], message: `unknown field "${key}" in ${fieldName(path)}` });
+    }
+  }
+}
+
+function collect(value: unknown, node: SchemaNode, path: JSONPath): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  check(value, node, path, issues);
+  return issues;
+}
+
+/** Every basic schema violation of a parsed experiment document, with the path to underline. */
+export function schemaIssues(document: unknown): SchemaIssue[] {
+  return collect(document, schema, []);
+}

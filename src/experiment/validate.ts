@@ -1,0 +1,282 @@
+/**
+ * Validation of an experiment file before any training starts: JSON syntax,
+ * the schema's basics, then what the schema cannot express — split
+ * fractions, loss / task fit, shapes through the layers, the data source, and
+ * (once the dataset is loaded) input shape, vocabulary and output size
+ * against the data. Plain Node: used by the editor's diagnostics and the CLI.
+ */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { getNodeValue, parseTree, printParseErrorCode, type JSONPath, type ParseError } from 'jsonc-parser';
+import type { Dataset } from '../data/api';
+import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo } from '../data/builtins';
+import { DataError } from '../data/dataError';
+import { loadDataset, resolveSource } from '../data/loadDataset';
+import { Locator, type Problem, type Severity } from './problems';
+import { schemaIssues } from './schemaChecks';
+import { inferShapes } from './shapes';
+import type { Experiment, Layer } from './types';
+
+export type { Problem, Range, Position, Severity } from './problems';
+export { formatProblems } from './problems';
+export { inferShapes } from './shapes';
+
+/** What validation needs to know about the data: a loaded `Dataset` has all of it. */
+export type DatasetFacts = Pick<
+  Dataset,
+  'inputKind' | 'inputShape' | 'outputShape' | 'classes' | 'vocab' | 'source'
+>;
+
+export interface TextValidation {
+  problems: Problem[];
+  /** The parsed experiment when the file has no errors so far. */
+  experiment?: Experiment;
+}
+
+class Report {
+  readonly problems: Problem[] = [];
+  constructor(readonly locator: Locator) {}
+  add(path: JSONPath, message: string, severity: Severity = 'error'): void {
+    this.problems.push({ message, severity, range: this.locator.rangeOf(path) });
+  }
+  get hasErrors(): boolean {
+    return this.problems.some((p) => p.severity === 'error');
+  }
+}
+
+const show = (shape: number[]): string => `[${shape.join(', ')}]`;
+
+/** Checks that need only the text and the file system (no data loading). */
+export function validateExperimentText(text: string, experimentDir: string): TextValidation {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+  const locator = new Locator(text, root);
+  const report = new Report(locator);
+  for (const error of errors) {
+    report.problems.push({
+      message: `invalid JSON: ${printParseErrorCode(error.error)}`,
+      severity: 'error',
+      range: locator.range(error.offset, error.length),
+    });
+  }
+  if (!root || errors.length > 0) return { problems: report.problems };
+  const document: unknown = getNodeValue(root);
+  for (const issue of schemaIssues(document)) report.add(issue.path, issue.message);
+  if (report.hasErrors) return { problems: report.problems };
+
+  const experiment = document as Experiment;
+  checkSplits(experiment, report);
+  checkLossAndMetrics(experiment, report);
+  checkSource(experiment, experimentDir, report);
+  checkLayerShapes(experiment, inputKindWithoutData(experiment), report);
+  checkCausal(experiment, report);
+  return { problems: report.problems, experiment: report.hasErrors ? undefined : experiment };
+}
+
+/**
+ * Everything: the text checks, then the dataset is loaded and the model is
+ * checked against it. Data errors (a ragged CSV row, an empty text) are
+ * reported on `data.source`, naming the data file and its line.
+ */
+export async function validateExperiment(
+  text: string,
+  file: string,
+  load: (experiment: Experiment, dir: string) => Promise<DatasetFacts> = loadDataset,
+): Promise<Problem[]> {
+  const dir = dirname(file);
+  const { problems, experiment } = validateExperimentText(text, dir);
+  if (!experiment) return problems;
+  const report = new Report(new Locator(text, parseTree(text)));
+  try {
+    checkAgainstDataset(experiment, await load(experiment, dir), report);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    report.add(['data', 'source'], error.format());
+  }
+  return [...problems, ...report.problems];
+}
+
+function checkSplits({ data }: Experiment, report: Report): void {
+  const { train, validation, test } = data.splits;
+  const sum = train + validation + test;
+  if (Math.abs(sum - 1) > 1e-6) {
+    report.add(['data', 'splits'], `split fractions sum to ${Number(sum.toFixed(6))}; they must sum to 1`);
+  }
+  if (train === 0)
+    report.add(['data', 'splits', 'train'], 'the training split is empty: nothing to learn from');
+}
+
+const LOSSES_FOR_TASK: Record<Experiment['task'], Experiment['training']['loss'][]> = {
+  classification: ['cross-entropy', 'bce-with-logits'],
+  'language-model': ['cross-entropy'],
+  regression: ['mse'],
+};
+
+const METRICS_FOR_TASK: Record<Experiment['task'], string[]> = {
+  classification: ['accuracy', 'f1'],
+  'language-model': ['accuracy', 'perplexity'],
+  regression: ['mae'],
+};
+
+function checkLossAndMetrics(experiment: Experiment, report: Report): void {
+  const { task, training } = experiment;
+  const losses = LOSSES_FOR_TASK[task];
+  if (!losses.includes(training.loss)) {
+    report.add(
+      ['training', 'loss'],
+      `loss "${training.loss}" does not fit a ${task} task; use ${losses.map((l) => `"${l}"`).join(' or ')}`,
+    );
+  }
+  (experiment.metrics ?? []).forEach((metric, i) => {
+    if (!METRICS_FOR_TASK[task].includes(metric)) {
+      report.add(
+        ['metrics', i],
+        `metric "${metric}" does not apply to a ${task} task (use ${METRICS_FOR_TASK[task].join(', ')})`,
+      );
+    }
+  });
+  const watched = training.earlyStopping?.metric;
+  if (watched !== undefined && watched !== 'loss' && !(experiment.metrics ?? []).includes(watched as never)) {
+    report.add(
+      ['training', 'earlyStopping', 'metric'],
+      `early stopping watches "${watched}", which is not computed: use "loss" or add it to "metrics"`,
+    );
+  }
+  if (
+    experiment.probe &&
+    !experiment.model.layers.some((l) => l.type === 'attention' || l.type === 'transformer')
+  ) {
+    report.add(
+      ['probe'],
+      'the probe records attention maps, but the model has no attention or transformer layer',
+      'warning',
+    );
+  }
+}
+
+function checkSource({ data }: Experiment, experimentDir: string, report: Report): void {
+  if (data.source.startsWith(BUILTIN_PREFIX)) {
+    if (!builtinInfo(data.source)) {
+      const known = BUILTIN_DATASETS.map((b) => `"${BUILTIN_PREFIX}${b.id}"`).join(', ');
+      report.add(['data', 'source'], `unknown built-in dataset "${data.source}"; built-ins are ${known}`);
+    }
+    return;
+  }
+  if (!existsSync(resolveSource(data.source, experimentDir))) {
+    report.add(
+      ['data', 'source'],
+      `the data file "${data.source}" does not exist (paths are relative to this experiment file)`,
+    );
+  }
+}
+
+/** Before the data is loaded: a model that starts with an embedding reads token ids. */
+function inputKindWithoutData(experiment: Experiment): 'float' | 'tokens' {
+  return experiment.model.layers[0]?.type === 'embedding' ? 'tokens' : 'float';
+}
+
+const LAYER_FIELDS: Partial<Record<Layer['type'], string>> = { dense: 'units', lstm: 'units', gru: 'units' };
+
+/** Infers shapes; returns the output shape, or undefined after reporting the failing layer. */
+function checkLayerShapes(
+  experiment: Experiment,
+  inputKind: 'float' | 'tokens',
+  report: Report,
+): number[] | undefined {
+  const { layers, input } = experiment.model;
+  const inference = inferShapes(input.shape, inputKind, layers);
+  if (inference.problem) {
+    const { layer, field, message } = inference.problem;
+    report.add(['model', 'layers', layer, field ?? 'type'], `layer ${layer + 1}: ${message}`);
+    return undefined;
+  }
+  const output = inference.output!;
+  const last = layers.length - 1;
+  const lastField = ['model', 'layers', last, LAYER_FIELDS[layers[last].type] ?? 'type'];
+  if (experiment.task === 'classification' && output.length !== 1) {
+    report.add(
+      lastField,
+      `a classifier must end with one score per class, but the model outputs ${show(output)}; add flatten and dense layers`,
+    );
+  }
+  if (experiment.task === 'language-model' && output.length !== 2) {
+    report.add(
+      lastField,
+      `a language model outputs [positions, vocabulary] scores, but this model outputs ${show(output)}`,
+    );
+  }
+  return output;
+}
+
+/** Attention in a language model must not see the characters it predicts. */
+function checkCausal(experiment: Experiment, report: Report): void {
+  const { layers } = experiment.model;
+  if (experiment.task === 'language-model') {
+    layers.forEach((layer, i) => {
+      if ((layer.type === 'attention' || layer.type === 'transformer') && !layer.causal) {
+        report.add(
+          ['model', 'layers', i, 'type'],
+          `layer ${i + 1}: a language model's attention should be causal ("causal": true), otherwise each position sees the character it must predict`,
+          'warning',
+        );
+      }
+    });
+  }
+}
+
+function checkAgainstDataset(experiment: Experiment, dataset: DatasetFacts, report: Report): void {
+  const { model, data } = experiment;
+  const inputPath = ['model', 'input', 'shape'];
+  const sameShape = (a: number[], b: number[]): boolean =>
+    a.length === b.length && a.every((v, i) => v === b[i]);
+  if (!sameShape(model.input.shape, dataset.inputShape)) {
+    const hint = dataset.inputKind === 'tokens' ? ' (set it to [contextLength])' : '';
+    report.add(
+      inputPath,
+      `the data gives examples of shape ${show(dataset.inputShape)}, not ${show(model.input.shape)}${hint}`,
+    );
+    return;
+  }
+  if (
+    dataset.inputKind === 'tokens' &&
+    data.contextLength !== undefined &&
+    data.contextLength !== model.input.shape[0]
+  ) {
+    report.add(
+      ['data', 'contextLength'],
+      `contextLength ${data.contextLength} differs from model.input.shape ${show(model.input.shape)}`,
+    );
+  }
+  const output = checkLayerShapes(experiment, dataset.inputKind, report);
+  if (!output) return;
+  const vocabSize = dataset.vocab?.tokens.length;
+  model.layers.forEach((layer, i) => {
+    if (layer.type === 'embedding' && vocabSize !== undefined && layer.vocabSize !== vocabSize) {
+      report.add(
+        ['model', 'layers', i, 'vocabSize'],
+        `vocabSize is ${layer.vocabSize}, but ${dataset.source} has ${vocabSize} distinct tokens`,
+      );
+    }
+  });
+  const last = model.layers.length - 1;
+  const lastPath = ['model', 'layers', last, LAYER_FIELDS[model.layers[last].type] ?? 'type'];
+  if (!sameShape(output, dataset.outputShape)) {
+    const what = dataset.classes
+      ? `${dataset.classes.length} classes (${dataset.classes.slice(0, 5).join(', ')}${dataset.classes.length > 5 ? ', …' : ''})`
+      : vocabSize !== undefined
+        ? `a vocabulary of ${vocabSize} characters`
+        : `${dataset.outputShape.at(-1)} targets`;
+    report.add(
+      lastPath,
+      `the model outputs ${show(output)} per example, but the data needs ${show(dataset.outputShape)}: ${what}`,
+    );
+  }
+  if (experiment.probe && dataset.vocab) {
+    try {
+      dataset.vocab.encode(experiment.probe.text);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      report.add(['probe', 'text'], `probe text: ${error.message}`);
+    }
+  }
+}

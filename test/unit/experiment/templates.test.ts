@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createRng, loadDataset } from '../../../src/data/api';
+import { validateExperiment } from '../../../src/experiment/validate';
+import type { Experiment } from '../../../src/experiment/types';
+
+interface ManifestEntry {
+  id: string;
+  title: string;
+  description: string;
+  detail: string;
+  experimentFile: string;
+}
+
+const manifest = JSON.parse(readFileSync('templates/manifest.json', 'utf8')) as {
+  templates: ManifestEntry[];
+};
+
+test('the manifest lists every template folder, each with its experiment file and README', () => {
+  const folders = readdirSync('templates', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  assert.deepEqual(manifest.templates.map((t) => t.id).sort(), folders);
+  for (const template of manifest.templates) {
+    assert.ok(template.title && template.description && template.detail, template.id);
+    assert.ok(existsSync(join('templates', template.id, template.experimentFile)), template.id);
+    assert.ok(existsSync(join('templates', template.id, 'README.md')), template.id);
+  }
+});
+
+for (const template of manifest.templates) {
+  test(`template ${template.id}: validates cleanly and its dataset loads in the declared shape`, async () => {
+    const file = join('templates', template.id, template.experimentFile);
+    const text = readFileSync(file, 'utf8');
+    assert.deepEqual(await validateExperiment(text, file), []);
+    const experiment = JSON.parse(text) as Experiment;
+    const dataset = await loadDataset(experiment, join('templates', template.id));
+    assert.deepEqual(dataset.inputShape, experiment.model.input.shape);
+    const [batch] = dataset.batches('train', experiment.training.batchSize, createRng(1), { maxBatches: 1 });
+    assert.equal(batch.count, experiment.training.batchSize);
+    assert.ok(dataset.sizes.validation > 0 && dataset.sizes.test > 0);
+  });
+}
