@@ -1,0 +1,58 @@
+/** 2-D convolution and pooling layers on [batch, channels, height, width]. */
+import type { Layer } from '../../experiment/types';
+import { he } from '../init';
+import { activate } from './activations';
+import { expectRank, type LayerBuilder } from './context';
+
+type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
+
+/** Pads [top, left, bottom, right]: 'same' splits (k−1)·d, extra row/column at the end. */
+export function convPads(padding: Of<'conv2d'>['padding'], kernel: number, dilation: number): number[] {
+  if (padding === undefined || padding === 'valid') return [0, 0, 0, 0];
+  if (padding === 'same') {
+    const total = (kernel - 1) * dilation;
+    const begin = Math.floor(total / 2);
+    return [begin, begin, total - begin, total - begin];
+  }
+  if (!Number.isInteger(padding) || padding < 0)
+    throw new Error(`padding must be 'same', 'valid' or a count ≥ 0`);
+  return [padding, padding, padding, padding];
+}
+
+const positive = (what: string, v: number) => {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${what} must be a positive integer, got ${v}`);
+  return v;
+};
+
+export const conv2d: LayerBuilder<Of<'conv2d'>> = (c, l, x) => {
+  expectRank(x, 4, 'images [channels, height, width]');
+  const k = positive('kernel', l.kernel);
+  const filters = positive('filters', l.filters);
+  const stride = positive('stride', l.stride ?? 1);
+  const dilation = positive('dilation', l.dilation ?? 1);
+  const channels = x.shape[1];
+  const fanIn = channels * k * k;
+  const w = c.param(`layer${c.index}.conv2d.weight`, [filters, channels, k, k], (rng, n) =>
+    he(rng, fanIn, n),
+  );
+  const bias = c.param(`layer${c.index}.conv2d.bias`, [filters], (_, n) => new Float32Array(n));
+  const y = c.b.op('Conv', [x, w, bias], {
+    kernel_shape: [k, k],
+    strides: [stride, stride],
+    dilations: [dilation, dilation],
+    pads: convPads(l.padding, k, dilation),
+  })[0];
+  return activate(c.b, y, l.activation);
+};
+
+function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<Of<'maxpool2d'> | Of<'avgpool2d'>> {
+  return (c, l, x) => {
+    expectRank(x, 4, 'images [channels, height, width]');
+    const size = positive('size', l.size);
+    const stride = positive('stride', l.stride ?? size);
+    return c.b.op(opType, [x], { kernel_shape: [size, size], strides: [stride, stride] })[0];
+  };
+}
+
+export const maxpool2d = pool('MaxPool');
+export const avgpool2d = pool('AveragePool');

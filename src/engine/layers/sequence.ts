@@ -1,0 +1,106 @@
+/** Token embedding with positions, multi-head self-attention and the pre-norm transformer block. */
+import type { Layer } from '../../experiment/types';
+import type { Value } from '../graph/builder';
+import { normalInit } from '../init';
+import { gelu } from './activations';
+import { linear, layerNorm } from './basic';
+import { expectRank, type LayerBuilder, type LayerContext } from './context';
+
+type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
+
+/** Sinusoidal positions (Vaswani et al.): PE[t, 2i] = sin(t / 10000^(2i/d)), PE[t, 2i+1] = cos(…). */
+export function sinusoidal(length: number, dim: number): Float32Array {
+  const table = new Float32Array(length * dim);
+  for (let t = 0; t < length; t++) {
+    for (let i = 0; i < dim; i++) {
+      const angle = t / Math.pow(10000, (2 * Math.floor(i / 2)) / dim);
+      table[t * dim + i] = i % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+    }
+  }
+  return table;
+}
+
+export const embedding: LayerBuilder<Of<'embedding'>> = (c, l, x) => {
+  if (x.dtype !== 'int64')
+    throw new Error('needs token ids: make it the first layer of a model with token input');
+  if (!Number.isInteger(l.vocabSize) || l.vocabSize < 1)
+    throw new Error('vocabSize must be a positive integer');
+  if (!Number.isInteger(l.dim) || l.dim < 1) throw new Error('dim must be a positive integer');
+  expectRank(x, 2, 'token sequences [length]');
+  const { b } = c;
+  const length = x.shape[1];
+  const table = c.param(`layer${c.index}.embedding.weight`, [l.vocabSize, l.dim], (rng, n) =>
+    normalInit(rng, n, 1),
+  );
+  const tokens = b.op('Gather', [table, x], { axis: 0 })[0];
+  switch (l.positional ?? 'learned') {
+    case 'learned': {
+      const pos = c.param(`layer${c.index}.embedding.position`, [length, l.dim], (rng, n) =>
+        normalInit(rng, n, 1),
+      );
+      return b.add(tokens, pos);
+    }
+    case 'sinusoidal':
+      return b.add(tokens, b.constant(sinusoidal(length, l.dim), [length, l.dim]));
+    case 'none':
+      return tokens;
+  }
+};
+
+/**
+ * Multi-head self-attention on [B, T, D]: one projection to q, k, v; per head
+ * softmax(q·kᵀ/√dₕ + mask)·v; heads concatenated and projected back to D.
+ * The probabilities [B, heads, T, T] are recorded for the attention probe.
+ */
+export function selfAttention(
+  c: LayerContext,
+  x: Value,
+  heads: number,
+  causal: boolean,
+  name: string,
+): Value {
+  expectRank(x, 3, 'sequences [length, features]');
+  const [batch, length, dim] = x.shape;
+  if (!Number.isInteger(heads) || heads < 1 || dim % heads !== 0)
+    throw new Error(`heads (${heads}) must divide the feature size ${dim}`);
+  const { b } = c;
+  const dh = dim / heads;
+  const qkv = linear(c, x, 3 * dim, `${name}.qkv`);
+  const split = b.op('Split', [qkv, b.ints([dim, dim, dim])], { axis: 2 }, { outputs: 3 });
+  const [q, k, v] = split.map((t) => b.transpose(b.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]));
+  let scores = b.matmul(b.mul(q, b.scalar(1 / Math.sqrt(dh))), b.transpose(k, [0, 1, 3, 2]));
+  if (causal) scores = b.add(scores, causalMask(c, length));
+  const probs = b.op('Softmax', [scores], { axis: -1 })[0];
+  c.recordAttention(probs);
+  const mixed = b.reshape(b.transpose(b.matmul(probs, v), [0, 2, 1, 3]), [batch, length, dim]);
+  return linear(c, mixed, dim, `${name}.out`);
+}
+
+/** 0 on and below the diagonal, −1e9 above: softmax gives future positions zero weight. */
+function causalMask(c: LayerContext, length: number): Value {
+  const mask = new Float32Array(length * length);
+  for (let i = 0; i < length; i++) for (let j = i + 1; j < length; j++) mask[i * length + j] = -1e9;
+  return c.b.constant(mask, [length, length]);
+}
+
+export const attention: LayerBuilder<Of<'attention'>> = (c, l, x) =>
+  selfAttention(c, x, l.heads, l.causal ?? false, `layer${c.index}.attention`);
+
+/** Pre-norm block: h = x + drop(attn(LN(x))); y = h + drop(W₂·gelu(W₁·LN(h))). */
+export const transformer: LayerBuilder<Of<'transformer'>> = (c, l, x) => {
+  expectRank(x, 3, 'sequences [length, features]');
+  const { b } = c;
+  const name = `layer${c.index}.transformer`;
+  const dim = x.shape[2];
+  const rate = l.dropout ?? 0;
+  const attn = selfAttention(
+    c,
+    layerNorm(c, x, `${name}.ln1`),
+    l.heads,
+    l.causal ?? false,
+    `${name}.attention`,
+  );
+  const h = b.add(x, c.dropout(attn, rate));
+  const hidden = gelu(b, linear(c, layerNorm(c, h, `${name}.ln2`), l.ffDim ?? 4 * dim, `${name}.ff1`, true));
+  return b.add(h, c.dropout(linear(c, hidden, dim, `${name}.ff2`), rate));
+};

@@ -1,0 +1,222 @@
+/**
+ * The graphs a compiled model runs, all built from the same layer list:
+ *  - train step:  state, x, y, lr, dropout key → new state, loss
+ *  - fused steps: the train step as the body of an ONNX Loop over K stacked batches, so
+ *                 parameters and optimizer state stay inside the runtime between steps
+ *  - eval:        parameters, x, y → outputs and per-example loss (dropout off)
+ *  - probe:       parameters, tokens [1, T] → attention probabilities of every attention layer
+ *  - export:      x → outputs, parameters baked in as initializers (model.onnx)
+ * State order: parameters (layer order), then optimizer slots, then the step count.
+ */
+import type { CompileOptions } from '../api';
+import { gradients } from '../autodiff/backward';
+import { GraphBuilder, type DType, type Value } from '../graph/builder';
+import { buildForward } from '../layers';
+import { buildLoss, targetShape } from './losses';
+import { applyUpdate, clipByGlobalNorm, slotsFor, type SlotSpec } from './optimizers';
+import { ParamBinder, type ParamStore } from './params';
+
+export const STEP = 'step';
+export const next = (name: string) => `${name}__next`;
+
+export interface ModelPlan {
+  options: CompileOptions;
+  store: ParamStore;
+  slots: SlotSpec[];
+  /** [B, ...inputShape] and dtype of x. */
+  input: { dtype: DType; shape: number[] };
+  target: { dtype: DType; shape: number[] };
+  /** Output shape with batch. */
+  output: number[];
+  attentionLayers: number[];
+}
+
+const withBatch = (shape: number[], batch: number) => [batch, ...shape.slice(1)];
+
+/** Builds the eval forward once to declare parameters (seeded, in layer order) and learn shapes. */
+export function planModel(options: CompileOptions, store: ParamStore): ModelPlan {
+  const { model, batchSize } = options;
+  const input = {
+    dtype: (model.inputKind === 'tokens' ? 'int64' : 'float32') as DType,
+    shape: [batchSize, ...model.inputShape],
+  };
+  const b = new GraphBuilder();
+  const x = b.input('x', input.dtype, input.shape);
+  const forward = buildForward(model.layers, x, {
+    b,
+    mode: 'eval',
+    params: new ParamBinder(store, b, 'input'),
+  });
+  const output = forward.output.shape;
+  const slots = store.specs.flatMap((p) => slotsFor(options.optimizer, p.name, p.shape));
+  return {
+    options,
+    store,
+    slots,
+    input,
+    target: targetShape(options.loss, output),
+    output,
+    attentionLayers: forward.attention.map((a) => a.layer),
+  };
+}
+
+export function stateNames(plan: ModelPlan): string[] {
+  return [...plan.store.specs.map((p) => p.name), ...plan.slots.map((s) => s.name), STEP];
+}
+
+export function stateShape(plan: ModelPlan, name: string): number[] {
+  if (name === STEP) return [];
+  const spec = plan.store.specs.find((p) => p.name === name) ?? plan.slots.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown state tensor ${name}`);
+  return spec.shape;
+}
+
+interface StepIn {
+  state: Value[];
+  x: Value;
+  y: Value;
+  lr: Value;
+  key: Value;
+}
+
+/** One optimizer step inside `b`; returns new state (same order) and the mean loss. */
+function buildStep(b: GraphBuilder, plan: ModelPlan, v: StepIn): { state: Value[]; loss: Value } {
+  const { options, store } = plan;
+  const names = stateNames(plan);
+  const byName = new Map(names.map((n, i) => [n, v.state[i]]));
+  const params = store.specs.map((p) => byName.get(p.name)!);
+  const binder = new ParamBinder(store, b, 'input', new Map(store.specs.map((p, i) => [p.name, params[i]])));
+  const forward = buildForward(options.model.layers, v.x, {
+    b,
+    mode: 'train',
+    params: binder,
+    dropoutKey: v.key,
+  });
+  const loss = buildLoss(b, options.loss, forward.output, v.y, options.labelSmoothing ?? 0).mean;
+  const grads = gradients(b, loss, params);
+  let g = params.map((p) => grads.get(p.name)!);
+  if (options.clipNorm !== undefined) g = clipByGlobalNorm(b, g, options.clipNorm);
+  const t = b.add(byName.get(STEP)!, b.scalar(1));
+  const newParams: Value[] = [];
+  const newSlots = new Map<string, Value>();
+  store.specs.forEach((p, i) => {
+    const slotSpecs = slotsFor(options.optimizer, p.name, p.shape);
+    const updated = applyUpdate(
+      b,
+      options.optimizer,
+      { param: params[i], grad: g[i], slots: slotSpecs.map((s) => byName.get(s.name)!) },
+      v.lr,
+      t,
+    );
+    newParams.push(updated.param);
+    slotSpecs.forEach((s, k) => newSlots.set(s.name, updated.slots[k]));
+  });
+  return { state: [...newParams, ...plan.slots.map((s) => newSlots.get(s.name)!), t], loss };
+}
+
+function stateInputs(b: GraphBuilder, plan: ModelPlan): Value[] {
+  return stateNames(plan).map((n) => b.input(n, 'float32', stateShape(plan, n)));
+}
+
+export function buildTrainGraph(plan: ModelPlan): GraphBuilder {
+  const b = new GraphBuilder('train_step');
+  const state = stateInputs(b, plan);
+  const x = b.input('x', plan.input.dtype, plan.input.shape);
+  const y = b.input('y', plan.target.dtype, plan.target.shape);
+  const lr = b.input('lr', 'float32', []);
+  const key = b.input('dropout_key', 'int64', []);
+  const step = buildStep(b, plan, { state, x, y, lr, key });
+  stateNames(plan).forEach((n, i) => b.output(step.state[i], next(n)));
+  b.output(step.loss, 'loss');
+  return b;
+}
+
+/** K steps in one ONNX Loop: batches stacked on a leading axis, losses returned as [K]. */
+export function buildFusedTrainGraph(plan: ModelPlan, steps: number): GraphBuilder {
+  const b = new GraphBuilder('train_steps');
+  const names = stateNames(plan);
+  const state = stateInputs(b, plan);
+  const xs = b.input('xs', plan.input.dtype, [steps, ...plan.input.shape]);
+  const ys = b.input('ys', plan.target.dtype, [steps, ...plan.target.shape]);
+  const lrs = b.input('lrs', 'float32', [steps]);
+  const keys = b.input('dropout_keys', 'int64', [steps]);
+
+  const body = b.subgraph('train_step_body');
+  const iter = body.input('iteration', 'int64', []);
+  const cond = body.input('cond_in', 'bool', []);
+  const carried = names.map((n) => body.input(`${n}__carried`, 'float32', stateShape(plan, n)));
+  const pick = (stack: Value) => body.op('Gather', [stack, iter], { axis: 0 })[0];
+  const step = buildStep(body, plan, {
+    state: carried,
+    x: pick(xs),
+    y: pick(ys),
+    lr: pick(lrs),
+    key: pick(keys),
+  });
+  body.output(cond, 'cond_out');
+  names.forEach((n, i) => body.output(step.state[i], `${n}__carried_out`));
+  body.output(step.loss, 'step_loss');
+
+  const outputs = b.op(
+    'Loop',
+    [b.scalar(steps, 'int64'), b.constant(Uint8Array.from([1]), [], 'bool'), ...state],
+    { body },
+    {
+      names: [...names.map(next), 'losses'],
+      types: [
+        ...state.map((s) => ({ dtype: s.dtype, shape: s.shape })),
+        { dtype: 'float32', shape: [steps] },
+      ],
+    },
+  );
+  outputs.forEach((o) => b.outputs.push(o));
+  return b;
+}
+
+/** Parameters as inputs; outputs: 'output' and 'loss_per_example' [B]. */
+export function buildEvalGraph(plan: ModelPlan): GraphBuilder {
+  const b = new GraphBuilder('eval');
+  const params = new ParamBinder(plan.store, b, 'input');
+  plan.store.specs.forEach((p) => params.get(p.name, p.shape, () => p.data));
+  const x = b.input('x', plan.input.dtype, plan.input.shape);
+  const y = b.input('y', plan.target.dtype, plan.target.shape);
+  const forward = buildForward(plan.options.model.layers, x, { b, mode: 'eval', params });
+  b.output(forward.output, 'output');
+  const loss = buildLoss(b, plan.options.loss, forward.output, y, plan.options.labelSmoothing ?? 0);
+  b.output(loss.perExample, 'loss_per_example');
+  return b;
+}
+
+/** Batch of one sequence; outputs 'attention_<layer>' [1, heads, T, T]. */
+export function buildProbeGraph(plan: ModelPlan): GraphBuilder {
+  const b = new GraphBuilder('attention_probe');
+  const params = new ParamBinder(plan.store, b, 'input');
+  plan.store.specs.forEach((p) => params.get(p.name, p.shape, () => p.data));
+  const x = b.input('x', plan.input.dtype, withBatch(plan.input.shape, 1));
+  const forward = buildForward(plan.options.model.layers, x, { b, mode: 'eval', params });
+  for (const a of forward.attention) b.output(a.probs, `attention_${a.layer}`);
+  return b;
+}
+
+/** Forward-only inference model with the given parameter values baked in. */
+export function buildExportGraph(
+  plan: ModelPlan,
+  values: Map<string, Float32Array>,
+  batch: number,
+): GraphBuilder {
+  const b = new GraphBuilder('model_lab_inference');
+  const x = b.input('input', plan.input.dtype, withBatch(plan.input.shape, batch));
+  const baked = new Map(
+    plan.store.specs.map((p) => [
+      p.name,
+      b.initializer(p.name, 'float32', p.shape, values.get(p.name) ?? p.data),
+    ]),
+  );
+  const forward = buildForward(plan.options.model.layers, x, {
+    b,
+    mode: 'eval',
+    params: new ParamBinder(plan.store, b, 'initializer', baked),
+  });
+  b.output(forward.output, 'output');
+  return b;
+}

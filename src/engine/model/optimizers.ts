@@ -1,0 +1,87 @@
+/**
+ * Optimizers and gradient clipping as graph ops, following PyTorch's update rules so runs
+ * can be cross-checked against it. The learning rate and the step count t (1-based, after
+ * this update) are graph values, so schedules live outside the graph.
+ *
+ *   SGD:   g ← g + λp;  v ← μv + g;  p ← p − lr·v            (plain p − lr·g when μ = 0)
+ *   Adam:  g ← g + λp;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
+ *          p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
+ *   AdamW: p ← p·(1 − lr·λ), then the Adam step without the λp term.
+ */
+import type { OptimizerConfig } from '../../experiment/types';
+import type { GraphBuilder, Value } from '../graph/builder';
+
+export const ADAM_EPSILON = 1e-8;
+
+export interface SlotSpec {
+  /** e.g. 'layer0.dense.weight.m' */
+  name: string;
+  shape: number[];
+}
+
+/** Optimizer state tensors (zeros at start) for one parameter. */
+export function slotsFor(config: OptimizerConfig, param: string, shape: number[]): SlotSpec[] {
+  if (config.type === 'sgd') return (config.momentum ?? 0) > 0 ? [{ name: `${param}.velocity`, shape }] : [];
+  return [
+    { name: `${param}.m`, shape },
+    { name: `${param}.v`, shape },
+  ];
+}
+
+export interface UpdateInputs {
+  param: Value;
+  grad: Value;
+  slots: Value[];
+}
+
+export interface UpdateResult {
+  param: Value;
+  slots: Value[];
+}
+
+export function validateOptimizer(config: OptimizerConfig): void {
+  if (!['sgd', 'adam', 'adamw'].includes(config.type))
+    throw new Error(`unknown optimizer ${String(config.type)}`);
+  const [b1, b2] = config.betas ?? [0.9, 0.999];
+  if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new Error('betas must lie in [0, 1)');
+  if ((config.momentum ?? 0) < 0) throw new Error('momentum must be ≥ 0');
+}
+
+export function applyUpdate(
+  b: GraphBuilder,
+  config: OptimizerConfig,
+  u: UpdateInputs,
+  lr: Value,
+  t: Value,
+): UpdateResult {
+  const s = (x: number) => b.scalar(x);
+  const decay = config.weightDecay ?? 0;
+  let grad = u.grad;
+  if (decay > 0 && config.type !== 'adamw') grad = b.add(grad, b.mul(u.param, s(decay)));
+  if (config.type === 'sgd') {
+    const momentum = config.momentum ?? 0;
+    if (momentum === 0) return { param: b.sub(u.param, b.mul(grad, lr)), slots: [] };
+    const velocity = b.add(b.mul(u.slots[0], s(momentum)), grad);
+    return { param: b.sub(u.param, b.mul(velocity, lr)), slots: [velocity] };
+  }
+  const [beta1, beta2] = config.betas ?? [0.9, 0.999];
+  const m = b.add(b.mul(u.slots[0], s(beta1)), b.mul(grad, s(1 - beta1)));
+  const v = b.add(b.mul(u.slots[1], s(beta2)), b.mul(b.mul(grad, grad), s(1 - beta2)));
+  const correction1 = b.sub(s(1), b.op('Pow', [s(beta1), t])[0]);
+  const correction2 = b.sub(s(1), b.op('Pow', [s(beta2), t])[0]);
+  const denom = b.add(b.div(b.unary('Sqrt', v), b.unary('Sqrt', correction2)), s(ADAM_EPSILON));
+  const stepSize = b.div(lr, correction1);
+  let param = u.param;
+  if (config.type === 'adamw' && decay > 0) param = b.mul(param, b.sub(s(1), b.mul(lr, s(decay))));
+  return { param: b.sub(param, b.mul(stepSize, b.div(m, denom))), slots: [m, v] };
+}
+
+/** Scales all gradients by min(1, maxNorm / (‖g‖₂ + 1e-6)) — PyTorch's clip_grad_norm_. */
+export function clipByGlobalNorm(b: GraphBuilder, grads: Value[], maxNorm: number): Value[] {
+  if (!(maxNorm > 0)) throw new Error(`clipNorm must be positive, got ${maxNorm}`);
+  const squares = grads.map((g) => b.op('ReduceSumSquare', [g], { keepdims: 0 })[0]);
+  const total = squares.slice(1).reduce((acc, sq) => b.add(acc, sq), squares[0]);
+  const norm = b.unary('Sqrt', total);
+  const scale = b.op('Min', [b.scalar(1), b.div(b.scalar(maxNorm), b.add(norm, b.scalar(1e-6)))])[0];
+  return grads.map((g) => b.mul(g, scale));
+}

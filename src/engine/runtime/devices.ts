@@ -1,0 +1,64 @@
+/**
+ * Device selection: 'cpu' | 'cuda' | 'webgpu' | 'auto' → onnxruntime execution providers.
+ * A requested GPU that fails to start (no provider library, no adapter) falls back to the
+ * CPU with a message in the DeviceReport; it never crashes training.
+ * 'auto' tries CUDA, then WebGPU, then the CPU.
+ */
+import type { DeviceName } from '../../experiment/types';
+import type { DeviceReport } from '../api';
+import { openSession, type ProviderName, type Session } from './session';
+
+const CANDIDATES: Record<DeviceName, ProviderName[]> = {
+  cpu: [],
+  cuda: ['cuda'],
+  webgpu: ['webgpu'],
+  auto: ['cuda', 'webgpu'],
+};
+
+const LABEL: Record<ProviderName, string> = { cpu: 'CPU', cuda: 'CUDA', webgpu: 'WebGPU' };
+
+export interface DeviceSession {
+  session: Session;
+  providers: ProviderName[];
+  report: DeviceReport;
+}
+
+export async function openOnDevice(
+  model: Uint8Array,
+  requested: DeviceName,
+  open: (model: Uint8Array, providers: ProviderName[]) => Promise<Session> = openSession,
+): Promise<DeviceSession> {
+  const failures: string[] = [];
+  for (const provider of CANDIDATES[requested] ?? []) {
+    try {
+      const providers: ProviderName[] = [provider, 'cpu'];
+      const session = await open(model, providers);
+      return {
+        session,
+        providers,
+        report: {
+          requested,
+          chosen: provider,
+          message: `Training on ${LABEL[provider]} (${provider} execution provider).`,
+        },
+      };
+    } catch (error) {
+      failures.push(`${LABEL[provider]} unavailable: ${firstLine(error)}`);
+    }
+  }
+  const session = await open(model, ['cpu']);
+  const why = failures.length ? `${failures.join('; ')}. Fell back to the CPU.` : 'Training on the CPU.';
+  return { session, providers: ['cpu'], report: { requested, chosen: 'cpu', message: why } };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n')[0];
+  // onnxruntime prefixes messages with source locations and failed checks; keep the readable tail.
+  const markers = [' : ', ' was false. '];
+  const cut = Math.max(
+    ...markers.map((m) => (line.lastIndexOf(m) >= 0 ? line.lastIndexOf(m) + m.length : 0)),
+  );
+  const tail = line.slice(cut);
+  return tail.length > 200 ? `${tail.slice(0, 200)}…` : tail;
+}

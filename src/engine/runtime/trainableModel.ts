@@ -1,0 +1,260 @@
+/**
+ * A compiled model at run time. Parameters and optimizer state live as onnxruntime tensors:
+ * each train call feeds them in and keeps the `__next` outputs for the next call (inside a
+ * fused Loop call they never leave the runtime). Sessions other than the single train step
+ * (fused steps, eval, attention probe) are created on first use.
+ */
+import type { AttentionMaps, Batch, DeviceReport, TrainableModel, TrainingState } from '../api';
+import { serializeModel } from '../graph/serialize';
+import { Rng } from '../init';
+import {
+  buildEvalGraph,
+  buildExportGraph,
+  buildFusedTrainGraph,
+  buildProbeGraph,
+  next,
+  STEP,
+  stateNames,
+  stateShape,
+  type ModelPlan,
+} from '../model/graphs';
+import { exportDocString } from './exportDoc';
+import { checkBatch, stack } from './batches';
+import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
+
+export class CompiledModel implements TrainableModel {
+  readonly outputShape: number[];
+  readonly parameterCount: number;
+  private state = new Map<string, Tensor>();
+  private stepCount = 0;
+  private fused?: Session;
+  private evalSession?: Session;
+  private probe?: Session;
+
+  constructor(
+    private readonly plan: ModelPlan,
+    private readonly trainSession: Session,
+    private readonly providers: ProviderName[],
+    readonly device: DeviceReport,
+  ) {
+    this.outputShape = plan.output.slice(1);
+    this.parameterCount = plan.store.count;
+    for (const name of stateNames(plan)) {
+      const spec = plan.store.specs.find((p) => p.name === name);
+      const shape = stateShape(plan, name);
+      const data = spec ? spec.data.slice() : new Float32Array(shape.reduce((a, b) => a * b, 1));
+      this.state.set(name, tensor('float32', data, shape));
+    }
+  }
+
+  private get batchSize(): number {
+    return this.plan.input.shape[0];
+  }
+
+  private get fusedSteps(): number {
+    return Math.max(1, Math.floor(this.plan.options.fusedSteps ?? 1));
+  }
+
+  /** Dropout key of a step: a function of the seed and the step only, so resumed runs match. */
+  private keyFor(step: number): bigint {
+    return BigInt(new Rng((this.plan.options.seed * 0x9e3779b1 + step * 0x85ebca6b) >>> 0).int31());
+  }
+
+  async train(batches: Batch[], learningRates: number[]): Promise<number[]> {
+    if (batches.length !== learningRates.length)
+      throw new Error(`train got ${batches.length} batches but ${learningRates.length} learning rates`);
+    batches.forEach((batch, i) => checkBatch(this.plan, batch, this.batchSize, `batch ${i}`));
+    const losses: number[] = [];
+    const k = this.fusedSteps;
+    let i = 0;
+    while (i < batches.length) {
+      if (k > 1 && batches.length - i >= k) {
+        losses.push(...(await this.runFused(batches.slice(i, i + k), learningRates.slice(i, i + k))));
+        i += k;
+      } else {
+        losses.push(await this.runSingle(batches[i], learningRates[i]));
+        i += 1;
+      }
+    }
+    return losses;
+  }
+
+  private stateFeeds(): Record<string, Tensor> {
+    return Object.fromEntries(this.state);
+  }
+
+  private keepState(outputs: Record<string, Tensor>): void {
+    for (const name of this.state.keys()) this.state.set(name, outputs[next(name)]);
+  }
+
+  private async runSingle(batch: Batch, lr: number): Promise<number> {
+    const { input, target } = this.plan;
+    const outputs = await this.trainSession.run({
+      ...this.stateFeeds(),
+      x: tensor(input.dtype, batch.x, input.shape),
+      y: tensor(target.dtype, batch.y, target.shape),
+      lr: tensor('float32', Float32Array.of(lr), []),
+      dropout_key: tensor('int64', BigInt64Array.of(this.keyFor(this.stepCount)), []),
+    });
+    this.keepState(outputs);
+    this.stepCount += 1;
+    return (outputs.loss.data as Float32Array)[0];
+  }
+
+  private async runFused(batches: Batch[], lrs: number[]): Promise<number[]> {
+    const k = batches.length;
+    this.fused ??= await openSession(serializeModel(buildFusedTrainGraph(this.plan, k)), this.providers);
+    const { input, target } = this.plan;
+    const keys = BigInt64Array.from(batches.map((_, i) => this.keyFor(this.stepCount + i)));
+    const outputs = await this.fused.run({
+      ...this.stateFeeds(),
+      xs: tensor(input.dtype, stack(batches.map((b) => b.x)), [k, ...input.shape]),
+      ys: tensor(target.dtype, stack(batches.map((b) => b.y)), [k, ...target.shape]),
+      lrs: tensor('float32', Float32Array.from(lrs), [k]),
+      dropout_keys: tensor('int64', keys, [k]),
+    });
+    this.keepState(outputs);
+    this.stepCount += k;
+    return Array.from(outputs.losses.data as Float32Array);
+  }
+
+  private paramFeeds(): Record<string, Tensor> {
+    return Object.fromEntries(this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!]));
+  }
+
+  /** Runs the eval graph over `count` examples in batches, padding the last one. */
+  private async evalChunks(
+    x: Float32Array | BigInt64Array,
+    y: Float32Array | BigInt64Array | undefined,
+    count: number,
+  ) {
+    this.evalSession ??= await openSession(serializeModel(buildEvalGraph(this.plan)), this.providers);
+    const { input, target } = this.plan;
+    const [inSize, outSize, tSize] = [input, { shape: this.plan.output }, target].map((t) =>
+      t.shape.slice(1).reduce((a, b) => a * b, 1),
+    );
+    if (x.length !== count * inSize)
+      throw new Error(`expected ${count} examples of ${inSize} values, got ${x.length}`);
+    const outputs = new Float32Array(count * outSize);
+    const losses = new Float32Array(count);
+    const B = this.batchSize;
+    for (let start = 0; start < count; start += B) {
+      const n = Math.min(B, count - start);
+      const xb = padTo(x.subarray(start * inSize, (start + n) * inSize), B * inSize);
+      const yb = y ? padTo(y.subarray(start * tSize, (start + n) * tSize), B * tSize) : undefined;
+      const result = await this.evalSession.run({
+        ...this.paramFeeds(),
+        x: tensor(input.dtype, xb, input.shape),
+        y: tensor(target.dtype, yb ?? zerosOf(target.dtype, B * tSize), target.shape),
+      });
+      outputs.set((result.output.data as Float32Array).subarray(0, n * outSize), start * outSize);
+      losses.set((result.loss_per_example.data as Float32Array).subarray(0, n), start);
+    }
+    return { outputs, losses };
+  }
+
+  async predict(x: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {
+    return (await this.evalChunks(x, undefined, count)).outputs;
+  }
+
+  async evaluateLoss(batch: Batch, count: number): Promise<number> {
+    if (count < 1) throw new Error('evaluateLoss needs at least one example');
+    checkBatch(this.plan, batch, count, 'evaluation batch');
+    const { losses } = await this.evalChunks(batch.x, batch.y, count);
+    return losses.reduce((a, b) => a + b, 0) / count;
+  }
+
+  async attention(tokens: BigInt64Array): Promise<AttentionMaps[]> {
+    if (this.plan.attentionLayers.length === 0) return [];
+    const length = this.plan.input.shape[1];
+    if (tokens.length > length)
+      throw new Error(`the probe has ${tokens.length} tokens; the model reads ${length}`);
+    if (tokens.length < length && !this.allCausal())
+      throw new Error(`the probe needs exactly ${length} tokens (the model's attention is not causal)`);
+    this.probe ??= await openSession(serializeModel(buildProbeGraph(this.plan)), this.providers);
+    const padded = new BigInt64Array(length);
+    padded.set(tokens);
+    const result = await this.probe.run({ ...this.paramFeeds(), x: tensor('int64', padded, [1, length]) });
+    return this.plan.attentionLayers.map((layer) => {
+      const probs = result[`attention_${layer}`];
+      const heads = probs.dims[1];
+      return {
+        layer,
+        heads,
+        length: tokens.length,
+        probs: crop(probs.data as Float32Array, heads, length, tokens.length),
+      };
+    });
+  }
+
+  /** Causal attention: positions before the padding never see it, so short probes are exact. */
+  private allCausal(): boolean {
+    return this.plan.attentionLayers.every((i) => {
+      const layer = this.plan.options.model.layers[i];
+      return (layer.type === 'attention' || layer.type === 'transformer') && layer.causal === true;
+    });
+  }
+
+  async getState(): Promise<TrainingState> {
+    const tensors: TrainingState['tensors'] = {};
+    for (const [name, t] of this.state) {
+      if (name === STEP) continue;
+      tensors[name] = { dims: [...t.dims], data: (t.data as Float32Array).slice() };
+    }
+    return { step: this.stepCount, tensors };
+  }
+
+  async setState(state: TrainingState): Promise<void> {
+    const restored = new Map<string, Tensor>();
+    for (const name of this.state.keys()) {
+      if (name === STEP) continue;
+      const saved = state.tensors[name];
+      const shape = stateShape(this.plan, name);
+      if (!saved)
+        throw new Error(`the checkpoint has no tensor ${name}: it was saved from a different model`);
+      if (saved.dims.join() !== shape.join() || saved.data.length !== shape.reduce((a, b) => a * b, 1))
+        throw new Error(`checkpoint tensor ${name} has shape [${saved.dims}], the model needs [${shape}]`);
+      restored.set(name, tensor('float32', Float32Array.from(saved.data), shape));
+    }
+    restored.set(STEP, tensor('float32', Float32Array.of(state.step), []));
+    this.state = restored;
+    this.stepCount = state.step;
+  }
+
+  async exportOnnx(): Promise<Uint8Array> {
+    const values = new Map(
+      this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!.data as Float32Array]),
+    );
+    const graph = buildExportGraph(this.plan, values, 1);
+    return serializeModel(graph, { docString: exportDocString(this.plan) });
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of [this.trainSession, this.fused, this.evalSession, this.probe]) await s?.release();
+    this.fused = this.evalSession = this.probe = undefined;
+  }
+}
+
+function padTo<T extends Float32Array | BigInt64Array>(data: T, length: number): T {
+  if (data.length === length) return data;
+  const out = (data instanceof Float32Array ? new Float32Array(length) : new BigInt64Array(length)) as T;
+  out.set(data as never);
+  return out;
+}
+
+function zerosOf(dtype: string, n: number): Float32Array | BigInt64Array {
+  return dtype === 'int64' ? new BigInt64Array(n) : new Float32Array(n);
+}
+
+/** [1, H, T, T] → [H, L, L] (top-left corner of every head's map). */
+function crop(probs: Float32Array, heads: number, full: number, length: number): Float32Array {
+  if (full === length) return probs.slice();
+  const out = new Float32Array(heads * length * length);
+  for (let h = 0; h < heads; h++)
+    for (let i = 0; i < length; i++)
+      out.set(
+        probs.subarray((h * full + i) * full, (h * full + i) * full + length),
+        (h * length + i) * length,
+      );
+  return out;
+}
