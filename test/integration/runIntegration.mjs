@@ -4,7 +4,8 @@
 //      and out/integration/index.js as extensionTestsPath, on a scratch copy of test/fixtures/workspace
 //   3. opens the workbench in headless Chromium; the workbench calls window.codeAutomationExit
 //      when the suite ends; results come back through a file
-// Last stdout line: {"passed":N,"failed":N}. `--grep <text>` filters tests by title.
+// Last stdout line: {"passed":N,"failed":N}. `--grep <text>` filters tests by title;
+// `--compile-only` builds and compiles the suite without running it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -116,6 +117,13 @@ async function runSuite() {
     await server?.stop();
     scratch.remove();
   }
+}
+
+if (args.includes('--compile-only')) {
+  // For the "Extension Tests" launch configuration: build, compile the suite, stop.
+  execFileSync(process.execPath, [join(repo, 'esbuild.mjs')], { cwd: repo, stdio: 'inherit' });
+  await compileSuite();
+  process.exit(0);
 }
 
 const result = await runSuite();

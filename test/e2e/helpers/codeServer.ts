@@ -11,6 +11,8 @@ import type { Scratch } from './scratch';
 import { assertToolsInstalled, codeServerEntry, node24 } from './tools';
 
 export interface CodeServer {
+  /** Resolves when the server process exits. */
+  readonly exited: Promise<void>;
   /** http://127.0.0.1:<port>/ */
   readonly url: string;
   /** Everything the server and its extension host printed. */
@@ -26,6 +28,8 @@ export interface CodeServerOptions {
   readonly extraArgs?: readonly string[];
   /** Extra environment; it reaches the extension host (and test suites running there). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Port on 127.0.0.1; a free one when omitted. */
+  readonly port?: number;
 }
 
 function freePort(): Promise<number> {
@@ -95,7 +99,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   assertToolsInstalled();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}/`;
   const logFile = join(options.scratch.root, 'code-server.log');
   const log = createWriteStream(logFile);
@@ -134,5 +138,5 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stop();
     throw error;
   }
-  return { url, logFile, stop };
+  return { url, logFile, stop, exited };
 }

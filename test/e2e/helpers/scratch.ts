@@ -1,6 +1,7 @@
-// A throw-away folder per test layer: code-server's config, user data, extensions,
-// XDG dirs and TMPDIR all live here, so nothing leaks into the home directory.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// code-server's own folders: config, user data, extensions, XDG dirs and TMPDIR
+// all live under one root (a throw-away one per test layer), so nothing leaks
+// into the home directory.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,7 +12,7 @@ export interface Scratch {
   readonly configFile: string;
   /** Environment for processes started inside the scratch folder. */
   readonly env: Record<string, string>;
-  /** A copy of `source` under the scratch folder, so tests may write into it freely. */
+  /** A copy of `source` at <root>/workspace, so tests may write into it; never overwrites existing files. */
   copyWorkspace(source: string): string;
   remove(): void;
 }
@@ -28,8 +29,12 @@ const quietSettings = {
   'update.mode': 'none',
 };
 
-export function createScratch(prefix: string): Scratch {
-  const root = mkdtempSync(join(tmpdir(), `model-lab-${prefix}-`));
+/**
+ * Lays out code-server's folders under `root` (created if needed): config, user
+ * data with quiet settings, extensions, XDG dirs and TMPDIR. Used for throw-away
+ * test folders and for the persistent folder of `npm start`.
+ */
+export function serverFolders(root: string): Scratch {
   const dirs = {
     userDataDir: join(root, 'user-data'),
     extensionsDir: join(root, 'extensions'),
@@ -40,7 +45,8 @@ export function createScratch(prefix: string): Scratch {
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(join(dirs.userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  const settingsFile = join(dirs.userDataDir, 'User', 'settings.json');
+  if (!existsSync(settingsFile)) writeFileSync(settingsFile, JSON.stringify(quietSettings, null, 2));
   const configFile = join(root, 'config.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   return {
@@ -56,11 +62,16 @@ export function createScratch(prefix: string): Scratch {
     },
     copyWorkspace(source) {
       const target = join(root, 'workspace');
-      cpSync(source, target, { recursive: true });
+      cpSync(source, target, { recursive: true, force: false });
       return target;
     },
     remove() {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh folder under the system temp dir for one test layer; remove() deletes it. */
+export function createScratch(prefix: string): Scratch {
+  return serverFolders(mkdtempSync(join(tmpdir(), `model-lab-${prefix}-`)));
 }
