@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { registerEngineCheckCommands } from './engineCheck/engineCheckCommands';
+import { registerExperimentCommands } from './experiments/experimentCommands';
 
 /** Wires services and command groups together; holds no logic of its own. */
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
+  context.subscriptions.push(...registerExperimentCommands(context.extensionUri));
 }
 
 export function deactivate(): void {}

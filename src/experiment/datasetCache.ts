@@ -1,0 +1,44 @@
+/**
+ * Loading a dataset for validation on every keystroke would re-read and
+ * re-parse the data file each time; this cache keeps the last datasets by
+ * everything that shapes them (data section, task, loss, input shape) and
+ * the data file's modification time, so editing a layer re-validates at once
+ * and editing the CSV is still noticed.
+ */
+import { statSync } from 'node:fs';
+import type { Dataset } from '../data/api';
+import { BUILTIN_PREFIX } from '../data/builtins';
+import { loadDataset, resolveSource } from '../data/loadDataset';
+import type { Experiment } from './types';
+
+export class DatasetCache {
+  private readonly entries = new Map<string, Promise<Dataset>>();
+
+  constructor(private readonly capacity = 8) {}
+
+  load = (experiment: Experiment, experimentDir: string): Promise<Dataset> => {
+    const key = this.keyOf(experiment, experimentDir);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = loadDataset(experiment, experimentDir);
+      // A failed load is not cached: the user is about to fix the file.
+      entry.catch(() => this.entries.delete(key));
+      this.entries.set(key, entry);
+      while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return entry;
+  };
+
+  private keyOf(experiment: Experiment, experimentDir: string): string {
+    const { data, task, training, model } = experiment;
+    let modified = 0;
+    if (!data.source.startsWith(BUILTIN_PREFIX)) {
+      try {
+        modified = statSync(resolveSource(data.source, experimentDir)).mtimeMs;
+      } catch {
+        modified = -1;
+      }
+    }
+    return JSON.stringify([experimentDir, data, task, training.loss, model.input.shape, modified]);
+  }
+}

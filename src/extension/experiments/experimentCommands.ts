@@ -1,0 +1,31 @@
+/** The experiment command group: New Experiment, diagnostics and the Train CodeLens on experiment files. */
+import * as vscode from 'vscode';
+import { ExperimentCodeLensProvider } from './experimentCodeLens';
+import { ExperimentDiagnostics } from './experimentDiagnostics';
+import { EXPERIMENT_GLOB } from './experimentFiles';
+import { newExperiment } from './newExperiment';
+
+export const NEW_EXPERIMENT_COMMAND = 'modelLab.newExperiment';
+
+export function registerExperimentCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
+  return [
+    new ExperimentDiagnostics(),
+    vscode.languages.registerCodeLensProvider(
+      { scheme: 'file', pattern: EXPERIMENT_GLOB },
+      new ExperimentCodeLensProvider(),
+    ),
+    vscode.commands.registerCommand(
+      NEW_EXPERIMENT_COMMAND,
+      async (templateId?: string, parentFolder?: vscode.Uri, name?: string) => {
+        try {
+          return await newExperiment(extensionUri, templateId, parentFolder, name);
+        } catch (error) {
+          void vscode.window.showErrorMessage(
+            `New Experiment failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return undefined;
+        }
+      },
+    ),
+  ];
+}

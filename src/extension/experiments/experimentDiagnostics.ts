@@ -1,0 +1,80 @@
+/**
+ * Problems of open experiment files as editor diagnostics: validated on open,
+ * on edit (debounced) and on save; cleared on close. Results of a validation
+ * that finished after a newer one started are dropped.
+ */
+import * as vscode from 'vscode';
+import { DatasetCache } from '../../experiment/datasetCache';
+import { validateExperiment, type Problem } from '../../experiment/validate';
+import { Disposable, toDisposable } from '../lifecycle';
+import { isExperimentDocument } from './experimentFiles';
+
+const EDIT_DELAY_MS = 300;
+
+export class ExperimentDiagnostics extends Disposable {
+  private readonly collection = this._register(vscode.languages.createDiagnosticCollection('modelLab'));
+  private readonly datasets = new DatasetCache();
+  private readonly latest = new Map<string, number>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor() {
+    super();
+    this._register(vscode.workspace.onDidOpenTextDocument((document) => this.validate(document)));
+    this._register(vscode.workspace.onDidSaveTextDocument((document) => this.validate(document)));
+    this._register(vscode.workspace.onDidChangeTextDocument(({ document }) => this.validateSoon(document)));
+    this._register(
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        this.collection.delete(document.uri);
+        this.latest.delete(document.uri.toString());
+      }),
+    );
+    this._register(toDisposable(() => this.timers.forEach((timer) => clearTimeout(timer))));
+    vscode.workspace.textDocuments.forEach((document) => this.validate(document));
+  }
+
+  private validateSoon(document: vscode.TextDocument): void {
+    if (!isExperimentDocument(document)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.validate(document);
+      }, EDIT_DELAY_MS),
+    );
+  }
+
+  /** Validates now; resolves once the document's diagnostics are up to date. */
+  async validate(document: vscode.TextDocument): Promise<void> {
+    if (!isExperimentDocument(document)) return;
+    const key = document.uri.toString();
+    const ticket = (this.latest.get(key) ?? 0) + 1;
+    this.latest.set(key, ticket);
+    let problems: Problem[];
+    try {
+      problems = await validateExperiment(document.getText(), document.uri.fsPath, this.datasets.load);
+    } catch (error) {
+      problems = [
+        {
+          message: `Model Lab could not check this file: ${error instanceof Error ? error.message : String(error)}`,
+          severity: 'warning',
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+        },
+      ];
+    }
+    if (this.latest.get(key) !== ticket || this.isDisposed) return;
+    this.collection.set(document.uri, problems.map(toDiagnostic));
+  }
+}
+
+function toDiagnostic(problem: Problem): vscode.Diagnostic {
+  const { start, end } = problem.range;
+  const diagnostic = new vscode.Diagnostic(
+    new vscode.Range(start.line, start.character, end.line, end.character),
+    problem.message,
+    problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+  );
+  diagnostic.source = 'Model Lab';
+  return diagnostic;
+}

@@ -1,0 +1,34 @@
+/** The templates shipped in `templates/` (listed by templates/manifest.json). */
+import * as vscode from 'vscode';
+
+export interface TemplateInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** What the model learns, shown under the title in the picker. */
+  detail: string;
+  experimentFile: string;
+}
+
+function isTemplateInfo(value: unknown): value is TemplateInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return ['id', 'title', 'description', 'detail', 'experimentFile'].every(
+    (key) => typeof v[key] === 'string',
+  );
+}
+
+export function templatesFolder(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'templates');
+}
+
+export async function readTemplateCatalog(extensionUri: vscode.Uri): Promise<TemplateInfo[]> {
+  const bytes = await vscode.workspace.fs.readFile(
+    vscode.Uri.joinPath(templatesFolder(extensionUri), 'manifest.json'),
+  );
+  const manifest = JSON.parse(new TextDecoder().decode(bytes)) as { templates?: unknown };
+  if (!Array.isArray(manifest.templates) || !manifest.templates.every(isTemplateInfo)) {
+    throw new Error('templates/manifest.json is malformed; reinstall Model Lab');
+  }
+  return manifest.templates;
+}
