@@ -7,6 +7,8 @@
  * (autodiff/rules/index.ts, one entry per op type) for each input's gradient. A rule
  * returns one thunk per input (undefined = no gradient); thunks run only for inputs that
  * lie on a path from `wrt`, so e.g. the first Conv never computes a gradient for the image.
+ * Values a node's subgraph captures from the outer scope (Node.captures) count as inputs
+ * after the real ones, so e.g. a Scan body's weights get gradients from the Scan's rule.
  * Rules may return a gradient in the broadcast (output) shape: it is reduced to the input's
  * shape here, once, from the static shapes. Ops without a gradient are listed in
  * NO_GRADIENT; any other op without a rule is an error naming the op and the node.
@@ -40,7 +42,7 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: Value[], seed?: Val
   const active = new Set(wrt.map((v) => v.name));
   const nodes = b.nodes.slice();
   for (const n of nodes) {
-    if (n.inputs.some((v) => isFloat(v) && active.has(v.name))) {
+    if (inputsOf(n).some((v) => isFloat(v) && active.has(v.name))) {
       for (const o of n.outputs) if (isFloat(o)) active.add(o.name);
     }
   }
@@ -54,7 +56,8 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: Value[], seed?: Val
     for (let k = nodes.length - 1; k >= 0; k--) {
       const node = nodes[k];
       if (!node.outputs.some((o) => o && grads.has(o.name))) continue;
-      const wanted = node.inputs.map((v) => isFloat(v) && active.has(v.name));
+      const inputs = inputsOf(node);
+      const wanted = inputs.map((v) => isFloat(v) && active.has(v.name));
       if (!wanted.some(Boolean) || NO_GRADIENT.has(node.opType)) continue;
       const rule = RULES[node.opType];
       if (!rule) {
@@ -63,7 +66,7 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: Value[], seed?: Val
         );
       }
       const thunks = rule(context(b, node, grads));
-      node.inputs.forEach((input, i) => {
+      inputs.forEach((input, i) => {
         if (!wanted[i] || !input) return;
         const thunk = thunks[i];
         if (!thunk) return;
@@ -84,7 +87,7 @@ function context(b: GraphBuilder, node: Node, grads: Map<string, Value>): GradCo
     b,
     node,
     x(i) {
-      const v = node.inputs[i];
+      const v = inputsOf(node)[i];
       if (!v) throw new GradientError(`${node.opType} (node ${node.name}) has no input ${i}`);
       return v;
     },
@@ -102,6 +105,10 @@ function context(b: GraphBuilder, node: Node, grads: Map<string, Value>): GradCo
     },
   };
 }
+
+/** A node's inputs followed by the outer-scope values its subgraphs capture. */
+const inputsOf = (node: Node): (Value | undefined)[] =>
+  node.captures ? [...node.inputs, ...node.captures] : node.inputs;
 
 function accumulate(b: GraphBuilder, grads: Map<string, Value>, input: Value, g: Value): void {
   const prev = grads.get(input.name);

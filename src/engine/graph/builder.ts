@@ -72,6 +72,11 @@ export interface Node {
   readonly inputs: (Value | undefined)[];
   readonly outputs: (Value | undefined)[];
   readonly attrs: Record<string, AttrValue>;
+  /**
+   * Outer-scope values read by the node's subgraphs (e.g. a Scan body's weights). Not
+   * serialized as inputs; autodiff treats them as extra inputs after `inputs`.
+   */
+  readonly captures?: Value[];
 }
 
 export interface Initializer {
@@ -199,6 +204,8 @@ export class GraphBuilder {
       names?: string[];
       types?: { dtype: DType; shape: number[] }[];
       domain?: string;
+      /** Outer-scope values its subgraphs read (see Node.captures). */
+      captures?: Value[];
     } = {},
   ): Value[] {
     const types =
@@ -206,7 +213,15 @@ export class GraphBuilder {
       inferShapes(opType, inputs, attrs, options.outputs ?? 1, (v) => this.constValue(v), this.scope);
     const name = this.uniqueName(opType);
     const outputs: Value[] = [];
-    const node: Node = { name, opType, domain: options.domain ?? '', inputs, outputs, attrs };
+    const node: Node = {
+      name,
+      opType,
+      domain: options.domain ?? '',
+      inputs,
+      outputs,
+      attrs,
+      ...(options.captures && { captures: options.captures }),
+    };
     types.forEach((t, i) => {
       const outName = this.names.unique(options.names?.[i] ?? `${name}_out${i}`);
       outputs.push(new Value(outName, t.dtype, t.shape, node));

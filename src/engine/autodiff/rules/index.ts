@@ -7,6 +7,7 @@ import type { GradRule } from '../backward';
 import { CONV_RULES } from './conv';
 import { ELEMENTWISE_RULES } from './elementwise';
 import { LINEAR_RULES } from './linear';
+import { SCAN_RULES } from './scan';
 import { SHAPE_RULES } from './shape';
 
 export const RULES: Record<string, GradRule> = {
@@ -14,6 +15,7 @@ export const RULES: Record<string, GradRule> = {
   ...SHAPE_RULES,
   ...LINEAR_RULES,
   ...CONV_RULES,
+  ...SCAN_RULES,
 };
 
 /**

@@ -1,0 +1,75 @@
+/**
+ * Pieces shared by the LSTM and GRU: weights in PyTorch's layout, the input projection
+ * done once for all time steps, and the weight gradient of the recurrent product summed
+ * over time as one Gemm (outside the reverse Scan, where it is far cheaper than an
+ * accumulation per step).
+ */
+import type { GraphBuilder, Value } from '../graph/builder';
+
+/**
+ * PyTorch's layout (weight_ih_l0 …): W_ih [G·H, I], W_hh [G·H, H], b_ih and b_hh [G·H],
+ * with G gate blocks stacked along the first axis (LSTM: i, f, g, o; GRU: r, z, n).
+ */
+export interface RecurrentWeights {
+  wIh: Value;
+  wHh: Value;
+  bIh: Value;
+  bHh: Value;
+}
+
+export interface RecurrentOutput {
+  /** Hidden state after every step, batch-major [B, T, H]. */
+  sequence: Value;
+  /** Hidden state after the last step [B, H]. */
+  last: Value;
+}
+
+/** Checks shapes and returns [batch, steps, inputs, hidden]. */
+export function recurrentDims(x: Value, w: RecurrentWeights, gates: number, h0: Value): number[] {
+  if (x.rank !== 3) throw new Error(`expects sequences [steps, features], got [${x.shape.slice(1)}]`);
+  const [batch, steps, inputs] = x.shape;
+  const hidden = w.wHh.shape[1];
+  const expect = (v: Value, shape: number[], what: string) => {
+    if (v.shape.join() !== shape.join()) throw new Error(`${what} must be [${shape}], got [${v.shape}]`);
+  };
+  expect(w.wIh, [gates * hidden, inputs], 'weight_ih');
+  expect(w.wHh, [gates * hidden, hidden], 'weight_hh');
+  expect(w.bIh, [gates * hidden], 'bias_ih');
+  expect(w.bHh, [gates * hidden], 'bias_hh');
+  expect(h0, [batch, hidden], 'the initial state');
+  return [batch, steps, inputs, hidden];
+}
+
+/** x [B, T, I] → x·W_ihᵀ + bias, time-major [T, B, G·H]: one Gemm over all steps. */
+export function projectInputs(b: GraphBuilder, x: Value, wIh: Value, bias: Value): Value {
+  const [batch, steps, inputs] = x.shape;
+  const rows = b.reshape(b.transpose(x, [1, 0, 2]), [steps * batch, inputs]);
+  const projected = b.op('Gemm', [rows, wIh, bias], { transB: 1 })[0];
+  return b.reshape(projected, [steps, batch, wIh.shape[0]]);
+}
+
+/** The state each step started from: [s₀, S₀ … S_{T−2}] for states S [T, B, H]. */
+export function previousStates(b: GraphBuilder, first: Value, states: Value): Value {
+  const steps = states.shape[0];
+  const head = b.op('Unsqueeze', [first, b.ints([0])])[0];
+  if (steps === 1) return head;
+  const body = b.op('Slice', [states, b.ints([0]), b.ints([steps - 1]), b.ints([0])])[0];
+  return b.op('Concat', [head, body], { axis: 0 })[0];
+}
+
+/** Σ_t dZ_tᵀ·P_t for dZ [T, B, G·H] and P [T, B, H]: the gradient of W_hh, [G·H, H]. */
+export function sumOverTime(b: GraphBuilder, dz: Value, p: Value): Value {
+  const rows = dz.shape[0] * dz.shape[1];
+  const flatDz = b.reshape(dz, [rows, dz.shape[2]]);
+  return b.op('Gemm', [flatDz, b.reshape(p, [rows, p.shape[2]])], { transA: 1 })[0];
+}
+
+/** [T, B, H] → [B, T, H]. */
+export function batchMajor(b: GraphBuilder, seq: Value): Value {
+  return b.transpose(seq, [1, 0, 2]);
+}
+
+/** 1 − v, the shared factor of the tanh and sigmoid derivatives. */
+export function oneMinus(b: GraphBuilder, v: Value): Value {
+  return b.sub(b.scalar(1, v.dtype), v);
+}
