@@ -9,6 +9,7 @@ import { activation, dense, dropoutLayer, flatten, layernorm } from './basic';
 import { ModelError, type LayerBuilder, type LayerContext, type Mode } from './context';
 import { avgpool2d, conv2d, maxpool2d } from './conv';
 import { dropout } from './dropout';
+import { gru, lstm } from './recurrent';
 import { attention, embedding, transformer } from './sequence';
 
 export const LAYERS: Partial<Record<LayerType, LayerBuilder<never>>> = {
@@ -19,6 +20,8 @@ export const LAYERS: Partial<Record<LayerType, LayerBuilder<never>>> = {
   flatten,
   dropout: dropoutLayer,
   embedding,
+  lstm,
+  gru,
   attention,
   transformer,
   layernorm,

@@ -6,22 +6,17 @@
  * The cells and their Scan backward live in src/engine/recurrent/.
  */
 import type { Layer } from '../../experiment/types';
-import type { GraphBuilder, Value } from '../graph/builder';
+import type { Value } from '../graph/builder';
 import { uniformInit, type Rng } from '../init';
 import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
+import type { LayerContext } from './context';
 
 type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
 
-/** The part of the engine's layer context these layers use. */
-export interface RecurrentContext {
-  b: GraphBuilder;
-  /** Eval graphs skip saving what only the backward needs. */
-  mode?: 'train' | 'eval';
-  index: number;
-  param(name: string, shape: number[], init: (rng: Rng, n: number) => Float32Array): Value;
-}
+/** The part of the layer context these layers use (eval graphs skip saving for the backward). */
+export type RecurrentContext = Pick<LayerContext, 'b' | 'mode' | 'index' | 'param'>;
 
 function recurrentWeights(c: RecurrentContext, name: string, gates: number, x: Value, units: number) {
   if (!Number.isInteger(units) || units < 1)
@@ -37,7 +32,7 @@ function recurrentWeights(c: RecurrentContext, name: string, gates: number, x: V
     bIh: c.param(`${name}.bias_ih`, [rows], init),
     bHh: c.param(`${name}.bias_hh`, [rows], init),
   };
-  return { weights, zeros: c.b.zeros([x.shape[0], units]), train: c.mode !== 'eval' };
+  return { weights, zeros: c.b.zeros([x.shape[0], units]), train: c.mode === 'train' };
 }
 
 export function lstm(c: RecurrentContext, l: Of<'lstm'>, x: Value): Value {

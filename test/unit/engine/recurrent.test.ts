@@ -113,7 +113,7 @@ for (const type of ['lstm', 'gru'] as const) {
 
 test('recurrent layers reject inputs that are not sequences and bad unit counts', () => {
   const b = new GraphBuilder();
-  const c: RecurrentContext = { b, index: 0, param: (_n, shape) => b.zeros(shape) };
+  const c: RecurrentContext = { b, mode: 'train', index: 0, param: (_n, shape) => b.zeros(shape) };
   assert.throws(
     () => lstm(c, { type: 'lstm', units: 4 }, b.input('x', 'float32', [2, 5])),
     /expects sequences/,
