@@ -9,7 +9,7 @@
  * indexes it and is renamed into place last, so a crash mid-save leaves the
  * previous checkpoint intact.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingState } from '../engine/api';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
@@ -73,14 +73,16 @@ export function loadCheckpoint(runDir: string, kind: CheckpointKind): Checkpoint
     meta = JSON.parse(readFileSync(join(dir, CHECKPOINT_META), 'utf8')) as CheckpointMeta;
     bytes = readFileSync(join(dir, meta.dataFile));
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no checkpoint was saved' : String(error);
-    throw new Error(`Cannot resume from ${dir}: ${reason}.`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`No checkpoint was saved in ${dir}.`);
+    throw new Error(
+      `The checkpoint in ${dir} is damaged: ${error instanceof Error ? error.message : String(error)}.`,
+    );
   }
   const total = meta.tensors.reduce((sum, tensor) => sum + tensor.length, 0);
   if (bytes.byteLength !== total * 4) {
     throw new Error(
-      `Cannot resume from ${dir}: ${meta.dataFile} holds ${bytes.byteLength} bytes, expected ${total * 4}.`,
+      `The checkpoint in ${dir} is damaged: ${meta.dataFile} holds ${bytes.byteLength} bytes, expected ${total * 4}.`,
     );
   }
   // Copy into an aligned buffer: a Buffer's byteOffset need not be a multiple of 4.
@@ -93,6 +95,19 @@ export function loadCheckpoint(runDir: string, kind: CheckpointKind): Checkpoint
     };
   }
   return { state: { step: meta.position.step, tensors }, position: meta.position };
+}
+
+/** Copies a checkpoint of one run into another (a resumed run keeps the best weights of the run it continues). */
+export function copyCheckpoint(fromRunDir: string, toRunDir: string, kind: CheckpointKind): boolean {
+  const from = checkpointDir(fromRunDir, kind);
+  if (!existsSync(join(from, CHECKPOINT_META))) return false;
+  const to = checkpointDir(toRunDir, kind);
+  try {
+    cpSync(from, to, { recursive: true });
+  } catch (error) {
+    throw runFolderWriteError(to, error);
+  }
+  return true;
 }
 
 /** The position of a saved checkpoint without reading its tensors; undefined when there is none. */

@@ -37,6 +37,8 @@ export interface RunInfo {
   summary?: Record<string, number>;
   step?: number;
   epoch?: number;
+  /** Training process id while running: a reopened window tells a live run from an interrupted one. */
+  pid?: number;
 }
 
 export type Split = 'train' | 'validation' | 'test';

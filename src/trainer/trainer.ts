@@ -17,7 +17,7 @@ import type { TrainableModel } from '../engine/api';
 import type { Experiment } from '../experiment/types';
 import type { StartTraining, TrainerEvent, TrainerOutcome } from '../protocol/training';
 import { writeFileAtomic } from '../runs/atomicFile';
-import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
+import { copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
 import {
   RUN_FILES,
   type CheckpointKind,
@@ -325,7 +325,13 @@ class TrainingSession {
   }
 
   private async restore(runDir: string): Promise<void> {
-    const { state, position } = loadCheckpoint(runDir, 'last');
+    let checkpoint;
+    try {
+      checkpoint = loadCheckpoint(runDir, 'last');
+    } catch (error) {
+      throw new Error(`Cannot resume from ${runDir}: ${describeError(error)}`);
+    }
+    const { state, position } = checkpoint;
     await this.model.setState(state);
     this.position = { ...position };
     this.timeOffset = position.time ?? 0;
@@ -333,6 +339,7 @@ class TrainingSession {
       best: position.best,
       validationsWithoutImprovement: position.validationsWithoutImprovement,
     });
+    copyCheckpoint(runDir, this.request.runDir, 'best');
     this.lastCheckpointStep = position.step;
     this.log('info', `Resuming from ${runDir} at step ${position.step} (epoch ${position.epoch + 1}).`);
   }
@@ -341,8 +348,12 @@ class TrainingSession {
   private async useBestWeights(): Promise<void> {
     const best = this.position.best;
     if (best === undefined || best.step === this.position.step) return;
-    const { state } = loadCheckpoint(this.request.runDir, 'best');
-    await this.model.setState(state);
+    try {
+      await this.model.setState(loadCheckpoint(this.request.runDir, 'best').state);
+    } catch (error) {
+      this.log('warning', `Keeping the last weights: ${describeError(error)}`);
+      return;
+    }
     this.log(
       'info',
       `Evaluating and exporting the best model: step ${best.step}, validation ${this.monitoredName} ${formatNumber(best.value)}.`,

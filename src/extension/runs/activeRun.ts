@@ -1,0 +1,187 @@
+/**
+ * One training run in progress, seen from the extension host: the forked
+ * process, the recorder that writes its events to the run folder, and the
+ * progress the status bar shows. Plain Node (no `vscode`), so the failure
+ * handling is tested without VS Code.
+ *
+ * Lifecycle: `start` is sent; events are recorded as they arrive; on the
+ * outcome event the host disconnects (the process exits on disconnect). If the
+ * process dies without an outcome, the run is marked failed with its last
+ * log lines. A stop is cooperative; after the grace period the process is
+ * killed.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { DeviceReport } from '../../engine/api';
+import { isTrainerEvent, type StartTraining, type TrainerEvent } from '../../protocol/training';
+import type { RunStatus } from '../../runs/runFiles';
+import { readLogTail } from '../../runs/runReader';
+import type { RunRecorder } from '../../runs/runRecorder';
+
+export interface RunProgress {
+  step: number;
+  totalSteps?: number;
+  /** Epochs completed, fractional. */
+  epoch: number;
+  epochs?: number;
+  loss?: number;
+  samplesPerSec?: number;
+  device?: DeviceReport;
+}
+
+export interface RunOutcome {
+  status: Exclude<RunStatus, 'queued' | 'running' | 'interrupted'>;
+  /** One sentence for a notification. */
+  message: string;
+}
+
+/** Lines of log.txt and of the process's stderr quoted when it dies without a word. */
+const LAST_WORDS = 3;
+const OUTPUT_TAIL_CHARS = 4000;
+
+export class ActiveRun {
+  readonly progress: RunProgress = { step: 0, epoch: 0 };
+  status: RunStatus = 'running';
+  readonly done: Promise<RunOutcome>;
+  private resolveDone!: (outcome: RunOutcome) => void;
+  private outcome: RunOutcome | undefined;
+  private stopRequested = false;
+  private killTimer: NodeJS.Timeout | undefined;
+  private outputTail = '';
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly recorder: RunRecorder,
+    readonly experiment: string,
+    readonly experimentFile: string,
+    private readonly graceMs: number,
+    private readonly onChange: (run: ActiveRun) => void,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on(
+        'data',
+        (chunk: Buffer) => (this.outputTail = (this.outputTail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS)),
+      );
+    }
+    child.on('message', (message: unknown) => {
+      if (isTrainerEvent(message)) this.handle(message);
+    });
+    child.on('error', (error) => this.processEnded(`could not run (${error.message})`));
+    child.on('exit', (code, signal) =>
+      this.processEnded(signal ? `was killed by ${signal}` : `exited with code ${code}`),
+    );
+  }
+
+  get runDir(): string {
+    return this.recorder.writer.dir;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  send(message: StartTraining): void {
+    this.child.send(message);
+  }
+
+  /** Asks the process to stop after its current step; kills it if it has not ended after the grace period. */
+  stop(): void {
+    if (this.outcome || this.stopRequested) return;
+    this.stopRequested = true;
+    if (this.child.connected) this.child.send({ type: 'stop' });
+    this.killAfterGrace();
+  }
+
+  private handle(event: TrainerEvent): void {
+    if (this.outcome) return;
+    try {
+      this.recorder.handle(event);
+    } catch (error) {
+      // The run folder cannot be written (disk full, read-only): end the run, say where.
+      this.settle({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+      this.child.kill('SIGKILL');
+      return;
+    }
+    this.track(event);
+    if (event.type === 'finished') {
+      this.settle({ status: event.status, message: event.reason });
+    } else if (event.type === 'failed') {
+      this.settle({ status: 'failed', message: event.error });
+    }
+    if (this.outcome) {
+      if (this.child.connected) this.child.disconnect();
+      this.killAfterGrace();
+    }
+    this.onChange(this);
+  }
+
+  private track(event: TrainerEvent): void {
+    const progress = this.progress;
+    if (event.type === 'started') {
+      Object.assign(progress, {
+        device: event.device,
+        totalSteps: event.totalSteps,
+        epochs: event.epochs,
+        step: event.startStep,
+        epoch: event.startStep / event.stepsPerEpoch,
+      });
+    } else if (event.type === 'metrics') {
+      for (const record of event.records) {
+        if (record.split !== 'train') continue;
+        progress.step = Math.max(progress.step, record.step);
+        progress.epoch = Math.max(progress.epoch, record.epoch);
+        if (record.name === 'loss') progress.loss = record.value;
+        if (record.name === 'samples_per_sec') progress.samplesPerSec = record.value;
+      }
+    }
+  }
+
+  private processEnded(how: string): void {
+    clearTimeout(this.killTimer);
+    if (!this.outcome) {
+      if (this.stopRequested) {
+        this.recordSafely(() => {
+          this.recorder.writer.appendLog(
+            `The training process did not stop within ${this.graceMs / 1000} s and ${how}.`,
+          );
+          this.recorder.writer.updateInfo({ status: 'stopped', endedAt: new Date().toISOString() });
+        });
+        this.settle({ status: 'stopped', message: `Training stopped (the process ${how}).` });
+      } else {
+        const message = `The training process ${how} before the run ended.${this.lastWords()}`;
+        this.recordSafely(() => this.recorder.fail(message, this.outputTail.trim() || undefined));
+        this.settle({ status: 'failed', message });
+      }
+      this.onChange(this);
+    }
+    // Resolve only once the process is gone, so callers may reuse or delete the folder.
+    this.resolveDone(this.outcome as RunOutcome);
+  }
+
+  /** " Last log lines: … | …", from log.txt and the process's own output. */
+  private lastWords(): string {
+    const logLines = readLogTail(this.runDir, LAST_WORDS).map((line) => line.replace(/^\S+ /, ''));
+    const outputLines = this.outputTail.trim().split('\n').filter(Boolean).slice(-LAST_WORDS);
+    const lines = [...logLines, ...outputLines];
+    return lines.length > 0 ? ` Last log lines: ${lines.join(' | ')}` : '';
+  }
+
+  private settle(outcome: RunOutcome): void {
+    this.outcome ??= outcome;
+    this.status = this.outcome.status;
+  }
+
+  private killAfterGrace(): void {
+    clearTimeout(this.killTimer);
+    this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), this.graceMs);
+  }
+
+  /** A failure to record the failure itself must not throw out of a process event handler. */
+  private recordSafely(write: () => void): void {
+    try {
+      write();
+    } catch {
+      // Already reported through the outcome; nothing more can be written.
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Starts, tracks and stops training runs from the extension host. Each run
+ * gets its own forked training process (a native crash or out-of-memory
+ * there cannot take the host down). Policy: one run at a time per
+ * experiment (a second start is refused with a message); runs of different
+ * experiments train side by side. Plain Node, no `vscode`: the commands,
+ * status bar and Runs view are thin layers over this class.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { DeviceName, Experiment } from '../../experiment/types';
+import type { StartTraining } from '../../protocol/training';
+import { readCheckpointPosition } from '../../runs/checkpoints';
+import type { RunInfo } from '../../runs/runFiles';
+import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
+import { RunRecorder } from '../../runs/runRecorder';
+import { RunWriter } from '../../runs/runWriter';
+import type { IDisposable } from '../lifecycle';
+import { ActiveRun } from './activeRun';
+import { Emitter } from './emitter';
+
+export interface RunManagerOptions {
+  /** Forks a training process (dist/training-process.js) with an IPC channel and piped output. */
+  fork(): ChildProcess;
+  /** Reads and validates an experiment file; throws a message naming file and line. */
+  readExperiment(file: string): Promise<Experiment>;
+  /** `<workspace>/.modellab/runs` for the workspace folder holding the experiment. */
+  runsDirFor(experimentFile: string): string;
+  versions: RunInfo['versions'];
+  /** How long a stop may take before the process is killed (default 10 s). */
+  stopGraceMs?: number;
+}
+
+export interface StartRunOptions {
+  experimentFile: string;
+  /** Used when the experiment does not set `training.device` (the `modelLab.device` setting). */
+  defaultDevice: DeviceName;
+  /** A run folder whose last checkpoint the new run continues from. */
+  resumeFrom?: string;
+  maxSteps?: number;
+}
+
+const DEFAULT_GRACE_MS = 10_000;
+
+export class RunManager implements IDisposable {
+  private readonly runs = new Map<string, ActiveRun>();
+  private readonly changed = new Emitter<ActiveRun>();
+  /** Fires on every progress, status or outcome change of an active run. */
+  readonly onDidChangeRun = this.changed.event;
+
+  constructor(private readonly options: RunManagerOptions) {}
+
+  /** Runs still training. */
+  get activeRuns(): ActiveRun[] {
+    return [...this.runs.values()].filter((run) => run.status === 'running');
+  }
+
+  runFor(experiment: string): ActiveRun | undefined {
+    return this.activeRuns.find((run) => run.experiment === experiment);
+  }
+
+  runAt(runDir: string): ActiveRun | undefined {
+    return this.runs.get(runDir);
+  }
+
+  /** Creates the run folder, forks the process and sends `start`; refuses a second run of the same experiment. */
+  async start(options: StartRunOptions): Promise<ActiveRun> {
+    const experiment = await this.options.readExperiment(options.experimentFile);
+    const busy = this.runFor(experiment.name);
+    if (busy) {
+      throw new Error(
+        `"${experiment.name}" is already training (run ${busy.runDir}). Model Lab trains one run per experiment at a time: stop it first, or train another experiment side by side.`,
+      );
+    }
+    const resumedStep = options.resumeFrom ? this.checkpointStep(options.resumeFrom) : undefined;
+    const writer = RunWriter.create({
+      runsDir: this.options.runsDirFor(options.experimentFile),
+      info: {
+        experiment: experiment.name,
+        experimentFile: options.experimentFile,
+        config: experiment,
+        seed: experiment.training.seed,
+        versions: this.options.versions,
+        resumedFrom: options.resumeFrom,
+      },
+      continueMetricsOf:
+        options.resumeFrom && resumedStep !== undefined
+          ? { runDir: options.resumeFrom, upToStep: resumedStep }
+          : undefined,
+    });
+    const child = this.options.fork();
+    writer.updateInfo({ pid: child.pid });
+    const run = new ActiveRun(
+      child,
+      new RunRecorder(writer),
+      experiment.name,
+      options.experimentFile,
+      this.options.stopGraceMs ?? DEFAULT_GRACE_MS,
+      (changed) => this.changed.fire(changed),
+    );
+    this.runs.set(writer.dir, run);
+    void run.done.then(() => {
+      this.runs.delete(writer.dir);
+      this.changed.fire(run);
+    });
+    const start: StartTraining = {
+      type: 'start',
+      experimentFile: options.experimentFile,
+      runDir: writer.dir,
+      device: experiment.training.device ?? options.defaultDevice,
+      resumeFrom: options.resumeFrom,
+      maxSteps: options.maxSteps,
+    };
+    run.send(start);
+    this.changed.fire(run);
+    return run;
+  }
+
+  /** Cooperative stop of the run in `runDir`; false when it is not training. */
+  stop(runDir: string): boolean {
+    const run = this.runs.get(runDir);
+    if (!run || run.status !== 'running') return false;
+    run.stop();
+    return true;
+  }
+
+  /**
+   * After a window reload: runs whose run.json says running but whose process
+   * is gone are marked interrupted (they can be resumed from their last checkpoint).
+   */
+  markInterrupted(runsDir: string): RunEntry[] {
+    const marked: RunEntry[] = [];
+    for (const experiment of listExperiments(runsDir)) {
+      for (const entry of listRuns(runsDir, experiment)) {
+        const info = entry.info;
+        if (info?.status !== 'running' || this.runs.has(entry.dir) || isAlive(info.pid)) continue;
+        const writer = RunWriter.open(entry.dir, info);
+        writer.appendLog('The editor closed or reloaded while this run was training; marked interrupted.');
+        writer.updateInfo({ status: 'interrupted' });
+        marked.push({ ...entry, info: writer.info });
+      }
+    }
+    return marked;
+  }
+
+  /** Stops every run (the processes also exit by themselves when the host goes away). */
+  dispose(): void {
+    for (const run of this.activeRuns) run.stop();
+    this.changed.dispose();
+  }
+
+  private checkpointStep(runDir: string): number {
+    const position = readCheckpointPosition(runDir, 'last');
+    if (!position) throw new Error(`Cannot resume ${runDir}: it has no saved checkpoint.`);
+    return position.step;
+  }
+}
+
+function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
