@@ -15,6 +15,9 @@ const nodeBuild = {
   sourcemap: !production,
   minify: production,
   external: ['vscode', 'onnxruntime-node'],
+  // Prefer ES module builds: jsonc-parser's UMD main loads its parts with a
+  // require() esbuild cannot follow, which fails at run time inside the bundle.
+  mainFields: ['module', 'main'],
   logLevel: 'info',
 };
 

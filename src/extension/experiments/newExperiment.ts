@@ -104,7 +104,9 @@ export async function newExperiment(
     if (answer !== overwrite) return undefined;
   }
   const result = await scaffoldTemplate(extensionUri, template, parent, name);
-  await vscode.window.showTextDocument(result.experimentFile, { viewColumn: vscode.ViewColumn.One });
+  const experimentEditor = await vscode.window.showTextDocument(result.experimentFile, {
+    viewColumn: vscode.ViewColumn.One,
+  });
   try {
     await vscode.commands.executeCommand('markdown.showPreviewToSide', result.readme);
   } catch {
@@ -113,5 +115,9 @@ export async function newExperiment(
       preserveFocus: true,
     });
   }
+  // The preview takes focus; give it back to the file the user edits next.
+  await vscode.window.showTextDocument(experimentEditor.document, {
+    viewColumn: experimentEditor.viewColumn,
+  });
   return result.experimentFile;
 }

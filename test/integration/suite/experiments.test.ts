@@ -1,0 +1,147 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import { activatedExtension } from './extensionUnderTest';
+
+const workspaceRoot = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
+
+/** Polls `read` until `done` holds (the JSON language server and our diagnostics run asynchronously). */
+async function eventually<T>(
+  read: () => Thenable<T> | T,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await read();
+  }
+  return value;
+}
+
+async function writeExperiment(name: string, experiment: object): Promise<vscode.TextDocument> {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), `${name}.experiment.json`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(experiment, null, 2)));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+function digitsExperiment(splits = { train: 0.8, validation: 0.1, test: 0.1 }): object {
+  return {
+    name: 'digits',
+    task: 'classification',
+    data: { source: 'builtin:digits', splits, seed: 1 },
+    model: { input: { shape: [64] }, layers: [{ type: 'dense', units: 10 }] },
+    training: {
+      epochs: 1,
+      batchSize: 16,
+      optimizer: { type: 'adam', learningRate: 0.001 },
+      loss: 'cross-entropy',
+      seed: 1,
+    },
+  };
+}
+
+const lineOf = (document: vscode.TextDocument, needle: string): number =>
+  document.positionAt(document.getText().indexOf(needle)).line;
+
+suite('Experiment files', () => {
+  suiteSetup(() => activatedExtension());
+
+  test('a broken experiment file gets a Model Lab diagnostic on the offending line, cleared once fixed', async () => {
+    const document = await writeExperiment(
+      'broken',
+      digitsExperiment({ train: 0.8, validation: 0.3, test: 0.1 }),
+    );
+    const ours = () => vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'Model Lab');
+    const [diagnostic] = await eventually(ours, (d) => d.length > 0, 'a Model Lab diagnostic');
+    assert.equal(diagnostic.message, 'split fractions sum to 1.2; they must sum to 1');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.range.start.line, lineOf(document, '"splits"'));
+
+    const edit = new vscode.WorkspaceEdit();
+    const at = document.getText().indexOf('0.3');
+    edit.replace(document.uri, new vscode.Range(document.positionAt(at), document.positionAt(at + 3)), '0.1');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await eventually(ours, (d) => d.length === 0, 'the diagnostic to clear after the fix');
+  });
+
+  test('the JSON Schema is associated: completion offers experiment fields and hover shows their docs', async () => {
+    const document = await writeExperiment('schema', digitsExperiment());
+    const inTraining = document.positionAt(document.getText().indexOf('"epochs"'));
+    const labels = await eventually(
+      async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          document.uri,
+          inTraining,
+        );
+        return list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+      },
+      (items) => items.some((label) => label.includes('clipNorm')),
+      'schema completions inside "training"',
+    );
+    assert.ok(
+      labels.some((label) => label.includes('earlyStopping')),
+      labels.join(', '),
+    );
+
+    const onEpochs = document.positionAt(document.getText().indexOf('"epochs"') + 2);
+    const hovers = await eventually(
+      () =>
+        vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, onEpochs),
+      (list) => list.length > 0,
+      'a hover on "epochs"',
+    );
+    const text = hovers
+      .flatMap((hover) => hover.contents)
+      .map((content) => (typeof content === 'string' ? content : content.value))
+      .join('\n');
+    assert.match(text, /Passes over the training split/);
+  });
+
+  test('New Experiment writes a template beside its data, opens it with its README and shows a Train CodeLens', async () => {
+    const created = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'modelLab.newExperiment',
+      'mlp-wine',
+      workspaceRoot(),
+      'my-wine',
+    );
+    assert.ok(created, 'the command returns the new experiment file');
+    assert.ok(created.path.endsWith('/my-wine/my-wine.experiment.json'), created.path);
+    const files = (
+      await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(workspaceRoot(), 'my-wine'))
+    ).map(([name]) => name);
+    assert.deepEqual(files.sort(), ['README.md', 'my-wine.experiment.json', 'wine.csv']);
+    const document = await vscode.workspace.openTextDocument(created);
+    assert.equal((JSON.parse(document.getText()) as { name: string }).name, 'my-wine');
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
+    assert.ok(tabs.includes('my-wine.experiment.json'), tabs.join(', '));
+    assert.ok(
+      tabs.some((label) => label.includes('README.md')),
+      tabs.join(', '),
+    );
+
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      created,
+    );
+    const train = lenses.find((lens) => lens.command?.command === 'modelLab.train');
+    assert.equal(train?.command?.title, '▶ Train');
+    assert.equal((train?.command?.arguments?.[0] as vscode.Uri).toString(), created.toString());
+    // The scaffolded wine.csv is read relative to the experiment: a wrong target column is reported.
+    const edit = new vscode.WorkspaceEdit();
+    const at = document.getText().indexOf('"cultivar"');
+    edit.replace(created, new vscode.Range(document.positionAt(at), document.positionAt(at + 10)), '"grape"');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const [diagnostic] = await eventually(
+      () => vscode.languages.getDiagnostics(created),
+      (d) => d.length > 0,
+      'a diagnostic for the unknown target column',
+    );
+    assert.match(diagnostic.message, /wine\.csv:1: no column named "grape"; columns: alcohol, /);
+  });
+});
