@@ -33,7 +33,9 @@ export function layerNorm(c: LayerContext, x: Value, name: string): Value {
 }
 
 export const dense: LayerBuilder<Of<'dense'>> = (c, l, x) => {
-  if (x.rank < 2) throw new Error('needs inputs with a feature axis');
+  if (x.rank === 4) throw new Error('gets images [channels, height, width]: add a flatten layer before it');
+  if (x.rank < 2 || x.rank > 3)
+    throw new Error(`needs [features] or [steps, features] inputs, got [${x.shape.slice(1)}]`);
   const relu = l.activation === 'relu' || l.activation === 'gelu';
   return activate(c.b, linear(c, x, l.units, `layer${c.index}.dense`, relu), l.activation);
 };

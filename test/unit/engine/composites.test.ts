@@ -1,0 +1,59 @@
+// Finite-difference checks of composed blocks: losses, attention, transformer block, optimizers' inputs.
+import { test } from 'node:test';
+import type { Layer } from '../../../src/experiment/types';
+import type { GraphBuilder, Value } from '../../../src/engine/graph/builder';
+import { buildForward } from '../../../src/engine/layers';
+import { buildLoss } from '../../../src/engine/model/losses';
+import { ParamBinder, ParamStore } from '../../../src/engine/model/params';
+import { checkGradients } from './gradcheck';
+
+const classIds = (values: number[]) => BigInt64Array.from(values.map(BigInt));
+
+/** Layers with their parameters baked in as constants; the check differentiates the input. */
+function layers(list: Layer[]) {
+  return (b: GraphBuilder, [x]: Value[]) =>
+    buildForward(list, x, { b, mode: 'eval', params: new ParamBinder(new ParamStore(3), b, 'initializer') })
+      .output;
+}
+
+test('cross-entropy (with and without label smoothing) on per-position logits', async () => {
+  for (const smoothing of [0, 0.1]) {
+    await checkGradients(
+      (b, [z, y]) => buildLoss(b, 'cross-entropy', z, y, smoothing).mean,
+      [{ shape: [2, 3, 5] }, { shape: [2, 3], dtype: 'int64', data: classIds([0, 4, 2, 2, 1, 3]) }],
+    );
+  }
+});
+
+test('MSE and BCE-with-logits, including large logits where the naive form overflows', async () => {
+  await checkGradients(
+    (b, [p, y]) => buildLoss(b, 'mse', p, y).mean,
+    [{ shape: [4, 2] }, { shape: [4, 2], wrt: false }],
+  );
+  const large = Float32Array.from([30, -30, 0.5, -0.7, 12, -15]);
+  await checkGradients(
+    (b, [z, y]) => buildLoss(b, 'bce-with-logits', z, y).mean,
+    [
+      { shape: [3, 2], data: large },
+      { shape: [3, 2], data: Float32Array.from([1, 0, 1, 0, 0, 1]), wrt: false },
+    ],
+  );
+});
+
+test('causal multi-head self-attention and the pre-norm transformer block', async () => {
+  await checkGradients(layers([{ type: 'attention', heads: 2, causal: true }]), [{ shape: [2, 4, 6] }]);
+  await checkGradients(layers([{ type: 'transformer', heads: 2, ffDim: 8 }]), [{ shape: [2, 3, 4] }]);
+});
+
+test('dense, conv2d, pools and layer norm composed as layers', async () => {
+  await checkGradients(
+    layers([
+      { type: 'conv2d', filters: 3, kernel: 3, padding: 'same', activation: 'tanh' },
+      { type: 'avgpool2d', size: 2 },
+      { type: 'flatten' },
+      { type: 'layernorm' },
+      { type: 'dense', units: 4, activation: 'gelu' },
+    ]),
+    [{ shape: [2, 2, 6, 6] }],
+  );
+});

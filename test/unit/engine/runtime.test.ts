@@ -1,0 +1,162 @@
+// Runtime behaviour the trainer relies on: fused steps, exact resume, export, devices, attention probe.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { compileModel, type Batch, type CompileOptions } from '../../../src/engine';
+import { Rng } from '../../../src/engine/init';
+import { openOnDevice } from '../../../src/engine/runtime/devices';
+import { GraphBuilder } from '../../../src/engine/graph/builder';
+import { serializeModel } from '../../../src/engine/graph/serialize';
+import { options } from './fixtures';
+
+const T = 6;
+const V = 5;
+/** A tiny causal transformer LM with dropout, so masks matter for exactness. */
+const lm = (overrides: Partial<CompileOptions> = {}) =>
+  options(
+    {
+      inputShape: [T],
+      inputKind: 'tokens',
+      layers: [
+        { type: 'embedding', vocabSize: V, dim: 8 },
+        { type: 'transformer', heads: 2, ffDim: 16, dropout: 0.2, causal: true },
+        { type: 'layernorm' },
+        { type: 'dense', units: V },
+      ],
+    },
+    { batchSize: 4, optimizer: { type: 'adamw', learningRate: 0.01, weightDecay: 0.01 }, ...overrides },
+  );
+
+function tokenBatches(count: number, seed: number): Batch[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, () => {
+    const x = BigInt64Array.from({ length: 4 * T }, () => BigInt(Math.floor(rng.uniform() * V)));
+    const y = BigInt64Array.from(x, (v) => (v + 1n) % BigInt(V));
+    return { x, y };
+  });
+}
+
+test('fused steps (ONNX Loop) give the same losses and parameters as single steps', async () => {
+  const batches = tokenBatches(7, 1);
+  const lrs = batches.map((_, i) => 0.01 / (1 + i));
+  const single = await compileModel(lm());
+  const fused = await compileModel(lm({ fusedSteps: 3 }));
+  const a = await single.train(batches, lrs);
+  const b = await fused.train(batches, lrs);
+  a.forEach((loss, i) => assert.ok(Math.abs(loss - b[i]) < 1e-5, `step ${i}: ${loss} vs ${b[i]}`));
+  const [sa, sb] = [await single.getState(), await fused.getState()];
+  assert.equal(sb.step, 7);
+  for (const name of Object.keys(sa.tensors)) {
+    const [p, q] = [sa.tensors[name].data, sb.tensors[name].data];
+    assert.ok(
+      p.every((v, i) => Math.abs(v - q[i]) < 1e-5),
+      `state ${name} differs`,
+    );
+  }
+  await single.dispose();
+  await fused.dispose();
+});
+
+test('resuming from getState reproduces the uninterrupted run exactly, dropout included', async () => {
+  const batches = tokenBatches(8, 2);
+  const lrs = batches.map(() => 0.01);
+  const straight = await compileModel(lm());
+  await straight.train(batches.slice(0, 4), lrs.slice(0, 4));
+  const checkpoint = await straight.getState();
+  const expected = await straight.train(batches.slice(4), lrs.slice(4));
+
+  const resumed = await compileModel(lm());
+  await resumed.setState(JSON.parse(JSON.stringify(checkpoint), revive));
+  const got = await resumed.train(batches.slice(4), lrs.slice(4));
+  assert.deepEqual(got, expected);
+  assert.ok(new Set(expected).size > 1, 'losses change from step to step');
+  await assert.rejects(
+    resumed.setState({ step: 1, tensors: {} }),
+    /the checkpoint has no tensor layer0\.embedding\.weight/,
+  );
+  await straight.dispose();
+  await resumed.dispose();
+});
+
+/** JSON round trip of a checkpoint, as the trainer stores it. */
+function revive(key: string, value: unknown) {
+  if (key === 'data' && value && typeof value === 'object')
+    return Float32Array.from(Object.values(value) as number[]);
+  return value;
+}
+
+test('exported model.onnx re-loads in a fresh session and matches predict', async () => {
+  const model = await compileModel(lm());
+  await model.train(tokenBatches(3, 3), [0.01, 0.01, 0.01]);
+  const bytes = await model.exportOnnx();
+  const session = await ort.InferenceSession.create(bytes);
+  assert.deepEqual(session.inputNames, ['input']);
+  assert.deepEqual(session.outputNames, ['output']);
+  const example = tokenBatches(1, 4)[0].x.subarray(0, T);
+  const exported = (await session.run({ input: new ort.Tensor('int64', example, [1, T]) })).output
+    .data as Float32Array;
+  const predicted = await model.predict(example, 1);
+  assert.equal(exported.length, T * V);
+  exported.forEach((v, i) =>
+    assert.ok(Math.abs(v - predicted[i]) < 1e-5, `output ${i}: ${v} vs ${predicted[i]}`),
+  );
+  await session.release();
+  await model.dispose();
+});
+
+test('attention probe: one map per attention layer, rows sum to 1, causal mask respected', async () => {
+  const model = await compileModel(lm());
+  const maps = await model.attention(BigInt64Array.from([1n, 2n, 3n, 4n]));
+  assert.equal(maps.length, 1);
+  const [map] = maps;
+  assert.deepEqual([map.layer, map.heads, map.length, map.probs.length], [1, 2, 4, 2 * 4 * 4]);
+  for (let row = 0; row < 2 * 4; row++) {
+    const r = map.probs.subarray(row * 4, row * 4 + 4);
+    assert.ok(Math.abs(r.reduce((a, b) => a + b) - 1) < 1e-5, `row ${row} sums to 1`);
+    r.forEach((p, j) => j > row % 4 && assert.equal(p, 0, 'no weight on future tokens'));
+  }
+  await assert.rejects(
+    model.attention(new BigInt64Array(T + 1)),
+    /the probe has 7 tokens; the model reads 6/,
+  );
+  await model.dispose();
+});
+
+test('GPU requests fall back to the CPU with a message naming the failure', async () => {
+  for (const device of ['cuda', 'webgpu', 'auto'] as const) {
+    const model = await compileModel(lm({ device }));
+    assert.equal(model.device.requested, device);
+    assert.equal(model.device.chosen, 'cpu');
+    assert.match(model.device.message, /unavailable: .+Fell back to the CPU\./);
+    await model.dispose();
+  }
+  const b = new GraphBuilder();
+  b.output(b.relu(b.input('x', 'float32', [1])), 'y');
+  const opened: string[][] = [];
+  const chosen = await openOnDevice(serializeModel(b), 'auto', async (_m, providers) => {
+    opened.push(providers);
+    if (providers[0] === 'cuda') throw new Error('no CUDA driver');
+    return { release: async () => undefined } as unknown as ort.InferenceSession;
+  });
+  assert.deepEqual(opened, [
+    ['cuda', 'cpu'],
+    ['webgpu', 'cpu'],
+  ]);
+  assert.equal(chosen.report.chosen, 'webgpu');
+});
+
+test('bad input batches are refused with what is wrong', async () => {
+  const model = await compileModel(lm());
+  const [good] = tokenBatches(1, 5);
+  await assert.rejects(
+    model.train([{ x: good.x.subarray(0, 5), y: good.y }], [0.1]),
+    /batch 0: expected 4 inputs of shape \[6\], got 5 values/,
+  );
+  const badIds = new BigInt64Array(good.y.length).fill(9n);
+  await assert.rejects(
+    model.train([{ x: good.x, y: badIds }], [0.1]),
+    /batch 0: class id 9 is outside 0\.\.4/,
+  );
+  await assert.rejects(model.train([{ x: new Float32Array(24), y: good.y }], [0.1]), /int64 token ids/);
+  await model.dispose();
+});
