@@ -1,12 +1,13 @@
 /**
  * One chart card per metric family (loss, accuracy / F1, learning rate, throughput…).
  * chart.js is tuned for streaming: animation off, parsing off with pre-parsed
- * {x, y} arrays shared with the series store, LTTB decimation, and
- * `update('none')` on append. Series toggles are keyboard-reachable buttons.
+ * {x, y} points, and `update('none')` on append. Decimation is our incremental
+ * LTTB (decimate.ts) rather than chart.js' plugin, which re-decimates every
+ * point of every dataset on each update; while zoomed, the visible range is
+ * decimated afresh. Series toggles are keyboard-reachable buttons.
  */
 import {
   Chart,
-  Decimation,
   LinearScale,
   LineController,
   LineElement,
@@ -19,19 +20,11 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import '../shared/elements';
 import { h, themeColor, withAlpha } from '../shared/theme';
+import { bucketSizeFor, DEFAULT_TARGET, IncrementalLttb, lttbFixed } from './decimate';
 import { familyTitle, type ChartPoint, type FamilyId, type Series } from './seriesStore';
 import { formatSeconds, xAxisTitle, type XAxisKind } from './xAxis';
 
-Chart.register(
-  LineController,
-  LineElement,
-  PointElement,
-  LinearScale,
-  LogarithmicScale,
-  Tooltip,
-  Decimation,
-  zoomPlugin,
-);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
 
 export interface ChartLook {
   smoothing: number;
@@ -67,6 +60,9 @@ export class FamilyChart {
   private readonly legend: HTMLElement;
   private series: Series[] = [];
   private legendKey = '';
+  private optionsKey = '';
+  /** One incremental decimator per point array (a rebuilt series brings new arrays, hence new decimators). */
+  private readonly decimators = new WeakMap<ChartPoint[], IncrementalLttb>();
 
   constructor(
     readonly family: FamilyId,
@@ -116,19 +112,18 @@ export class FamilyChart {
       const color = this.look.colorOf(s, i);
       const hidden = this.look.hidden.has(s.id);
       const dash = SPLIT_DASH[s.split] ?? [];
-      datasets.push(
-        lineDataset(
-          `${this.look.labelOf(s)} (raw)`,
-          s.raw,
-          smoothing ? withAlpha(color, 0.25) : color,
-          dash,
-          hidden,
-        ),
-      );
-      datasets.push(lineDataset(this.look.labelOf(s), s.smoothed, color, dash, hidden || !smoothing));
+      const rawColor = smoothing ? withAlpha(color, 0.25) : color;
+      const label = this.look.labelOf(s);
+      datasets.push(lineDataset(`${label} (raw)`, this.drawn(s.raw, hidden), rawColor, dash, hidden));
+      const smoothHidden = hidden || !smoothing;
+      datasets.push(lineDataset(label, this.drawn(s.smoothed, smoothHidden), color, dash, smoothHidden));
     });
     this.reuseDatasets(datasets);
-    this.chart.options = this.options();
+    const optionsKey = [this.look.xAxis, this.look.logScale, smoothing, document.body.className].join('|');
+    if (optionsKey !== this.optionsKey) {
+      this.optionsKey = optionsKey;
+      this.chart.options = this.options();
+    }
     this.chart.update('none');
     this.card.dataset.points = String(this.pointCount);
     this.renderLegend();
@@ -136,6 +131,28 @@ export class FamilyChart {
 
   resetZoom(): void {
     this.chart.resetZoom('none');
+    this.update(this.series);
+  }
+
+  /**
+   * The points handed to chart.js for one array: nothing when hidden, the
+   * incremental LTTB of the whole series, or, while zoomed, the LTTB of the
+   * visible range (plus one point each side so lines reach the plot edges).
+   */
+  private drawn(points: ChartPoint[], hidden: boolean): ChartPoint[] {
+    if (hidden || points.length === 0) return [];
+    if (this.chart.isZoomedOrPanned()) {
+      const { min, max } = this.chart.scales.x;
+      const start = Math.max(0, lowerBound(points, min) - 1);
+      const end = Math.min(points.length, lowerBound(points, max) + 1);
+      return lttbFixed(points, start, end, bucketSizeFor(end - start, DEFAULT_TARGET));
+    }
+    let decimator = this.decimators.get(points);
+    if (!decimator) {
+      decimator = new IncrementalLttb(points);
+      this.decimators.set(points, decimator);
+    }
+    return decimator.update();
   }
 
   destroy(): void {
@@ -188,7 +205,6 @@ export class FamilyChart {
       },
       plugins: {
         legend: { display: false },
-        decimation: { enabled: true, algorithm: 'lttb' },
         tooltip: {
           filter: (item) => !String(item.dataset.label).endsWith('(raw)') || this.look.smoothing === 0,
           callbacks: {
@@ -199,8 +215,13 @@ export class FamilyChart {
           },
         },
         zoom: {
-          zoom: { wheel: { enabled: true }, drag: { enabled: true, modifierKey: 'shift' }, mode: 'x' },
-          pan: { enabled: true, mode: 'x' },
+          zoom: {
+            wheel: { enabled: true },
+            drag: { enabled: true, modifierKey: 'shift' },
+            mode: 'x',
+            onZoomComplete: () => this.update(this.series),
+          },
+          pan: { enabled: true, mode: 'x', onPanComplete: () => this.update(this.series) },
         },
       },
     };
@@ -246,6 +267,7 @@ export class FamilyChart {
     if (!action) return;
     event.preventDefault();
     action();
+    this.update(this.series);
   }
 }
 
@@ -266,6 +288,18 @@ function lineDataset(
     hidden,
     pointRadius: 0,
   };
+}
+
+/** First index whose x is ≥ `x` (points sorted by x). */
+function lowerBound(points: readonly ChartPoint[], x: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid].x < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function formatX(x: number, time: boolean): string {

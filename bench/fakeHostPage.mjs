@@ -1,0 +1,36 @@
+// A local page that stands in for VS Code around a bundled webview script:
+// acquireVsCodeApi records posted messages, a few --vscode-* theme variables are
+// set, and host messages are delivered with a synchronous MessageEvent so the
+// caller can time exactly what the webview does with one message.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const THEME = `
+  body.vscode-dark {
+    --vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e;
+    --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #89d185;
+    --vscode-charts-purple: #b180d7; --vscode-charts-red: #f14c4c; --vscode-charts-yellow: #cca700;
+    --vscode-panel-border: #444444; --vscode-font-family: sans-serif; --vscode-font-size: 13px;
+  }`;
+
+/** Loads `dist/webview/<script>` into `page` behind the fake host. */
+export async function loadWebview(page, repo, script) {
+  const css = ['webview.css', 'panels.css']
+    .map((f) => readFileSync(join(repo, 'media', f), 'utf8'))
+    .join('\n');
+  await page.setContent(
+    `<!DOCTYPE html><html><head><style>${THEME}\n${css}</style></head><body class="vscode-dark"></body></html>`,
+  );
+  await page.evaluate(() => {
+    window.__posted = [];
+    window.__state = undefined;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => window.__posted.push(m),
+      getState: () => window.__state,
+      setState: (s) => (window.__state = s),
+    });
+    window.__deliver = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
+  });
+  await page.addScriptTag({ path: join(repo, 'dist', 'webview', script) });
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+}

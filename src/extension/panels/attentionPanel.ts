@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import {
+  ATTENTION_VIEW_TYPE,
+  isProbeRequestMessage,
+  isRequestSnapshotMessage,
+  type HostToAttention,
+} from '../../protocol/attentionPanel';
+import type { AttentionSnapshot } from '../../runs/runFiles';
+import { RUN_FILES } from '../../runs/runFiles';
+import { listSnapshotSteps, noAttentionMessage, readSnapshot } from './attentionFiles';
+import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
+import { describeRun, readRunInfo } from './runTarget';
+import { watchFolder } from './watchFolder';
+
+const SPEC: RunPanelSpec = { viewType: ATTENTION_VIEW_TYPE, script: 'attention.js', title: 'Attention' };
+
+/**
+ * Runs a finished model on another probe text and returns its attention maps.
+ * Provided by the training side; `unavailable` says why a run cannot be probed.
+ */
+export interface AttentionProber {
+  unavailable(runDir: string): Promise<string | undefined>;
+  probe(runDir: string, text: string): Promise<AttentionSnapshot>;
+}
+
+/** Attention heatmaps of one run: lists attention/ snapshots (growing while live) and serves them on request. */
+export class AttentionPanel extends RunPanelHost<HostToAttention> {
+  private static readonly open = new Map<string, AttentionPanel>();
+  private steps: number[] = [];
+
+  static show(extensionUri: vscode.Uri, runDir: string, prober: AttentionProber | undefined): AttentionPanel {
+    const existing = AttentionPanel.open.get(runDir);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    return AttentionPanel.restore(createRunWebviewPanel(extensionUri, SPEC), extensionUri, runDir, prober);
+  }
+
+  static restore(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    runDir: string,
+    prober: AttentionProber | undefined,
+  ): AttentionPanel {
+    return new AttentionPanel(panel, extensionUri, runDir, prober);
+  }
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly runDir: string,
+    private readonly prober: AttentionProber | undefined,
+  ) {
+    super(panel, extensionUri, SPEC);
+    AttentionPanel.open.set(runDir, this);
+    this._register(watchFolder(join(runDir, RUN_FILES.attention), () => void this.sendSteps(false)));
+  }
+
+  protected async sendAll(): Promise<void> {
+    const run = await describeRun(this.runDir);
+    this.panel.title = `Attention: ${run.label}`;
+    const reason = this.prober
+      ? await this.prober.unavailable(this.runDir)
+      : 'Custom probes need the training process to load this run’s checkpoint, which this build cannot do yet.';
+    this.post({ type: 'run', run, probeAvailable: reason === undefined, probeUnavailableReason: reason });
+    await this.sendSteps(true);
+  }
+
+  protected async receive(message: unknown): Promise<void> {
+    if (isRequestSnapshotMessage(message)) {
+      const snapshot = await readSnapshot(this.runDir, message.step);
+      if (snapshot instanceof Error) this.post({ type: 'noAttention', message: snapshot.message });
+      else this.post({ type: 'snapshot', snapshot });
+    } else if (isProbeRequestMessage(message) && this.prober) {
+      try {
+        const snapshot = await this.prober.probe(this.runDir, message.text);
+        this.post({ type: 'snapshot', snapshot, probeText: message.text });
+      } catch (error) {
+        this.post({ type: 'probeError', message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  private async sendSteps(always: boolean): Promise<void> {
+    if (!this.isReady && !always) return;
+    const steps = await listSnapshotSteps(this.runDir);
+    if (!always && steps.length === this.steps.length && steps.every((s, i) => s === this.steps[i])) return;
+    this.steps = steps;
+    if (steps.length === 0)
+      this.post({ type: 'noAttention', message: noAttentionMessage(await readRunInfo(this.runDir)) });
+    this.post({ type: 'steps', steps });
+  }
+
+  override dispose(): void {
+    if (AttentionPanel.open.get(this.runDir) === this) AttentionPanel.open.delete(this.runDir);
+    super.dispose();
+  }
+}

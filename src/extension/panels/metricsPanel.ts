@@ -1,0 +1,191 @@
+import * as vscode from 'vscode';
+import {
+  isAddRunMessage,
+  isOpenAttentionMessage,
+  isOpenEvaluationMessage,
+  isRemoveRunMessage,
+  isSaveCsvMessage,
+  isSavePngMessage,
+  METRICS_VIEW_TYPE,
+  type HostToMetrics,
+} from '../../protocol/metricsPanel';
+import type { PanelRun } from '../../protocol/panelRuns';
+import { MetricsFileTail } from '../../runs/metricsFileTail';
+import type { MetricRecord } from '../../runs/runFiles';
+import { DisposableStore, type IDisposable } from '../lifecycle';
+import { PANEL_COMMANDS } from './panelCommandIds';
+import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
+import { describeRun, pickRuns } from './runTarget';
+import { pngBytes, saveExport } from './saveExport';
+import { watchFolder } from './watchFolder';
+
+const SPEC: RunPanelSpec = { viewType: METRICS_VIEW_TYPE, script: 'metrics.js', title: 'Metrics' };
+/** Records per message, so a long finished run reaches the webview in digestible pieces. */
+const RECORDS_PER_MESSAGE = 50_000;
+
+/** One shown run: its metrics.jsonl tail and the watcher that drives it. */
+class RunFeed implements IDisposable {
+  readonly tail: MetricsFileTail;
+  private readonly watcher: IDisposable;
+  /** Reads are chained so two never interleave on the same tail. */
+  private reading: Promise<void> = Promise.resolve();
+
+  constructor(
+    public run: PanelRun,
+    onChange: () => void,
+  ) {
+    this.tail = new MetricsFileTail(run.runDir);
+    this.watcher = watchFolder(run.runDir, onChange);
+  }
+
+  read(consume: (records: MetricRecord[], reset: boolean) => void | Promise<void>): Promise<void> {
+    this.reading = this.reading.then(async () => {
+      const { records, reset } = await this.tail.read();
+      if (records.length > 0 || reset) await consume(records, reset);
+    });
+    return this.reading;
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+  }
+}
+
+/**
+ * Metrics panel for one run, or several overlaid (compare). It tails each run's
+ * metrics.jsonl itself, so it works the same for runs started in the editor, by
+ * the CLI, or finished long ago, and after a window reload.
+ */
+export class MetricsPanel extends RunPanelHost<HostToMetrics> {
+  private static readonly open = new Set<MetricsPanel>();
+  private readonly feeds = new Map<string, RunFeed>();
+  private readonly feedStore = this._register(new DisposableStore());
+
+  /** Reveals the panel already showing exactly these runs, or opens one. */
+  static async show(extensionUri: vscode.Uri, runDirs: string[]): Promise<MetricsPanel> {
+    const existing = [...MetricsPanel.open].find((p) => sameRuns(p.runDirs, runDirs));
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    return MetricsPanel.restore(createRunWebviewPanel(extensionUri, SPEC), extensionUri, runDirs);
+  }
+
+  /** Takes over a panel (new, or restored by the serializer after a reload). */
+  static async restore(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    runDirs: string[],
+  ): Promise<MetricsPanel> {
+    const host = new MetricsPanel(panel, extensionUri);
+    for (const runDir of runDirs) await host.addRun(runDir);
+    return host;
+  }
+
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    super(panel, extensionUri, SPEC);
+    MetricsPanel.open.add(this);
+  }
+
+  get runDirs(): string[] {
+    return [...this.feeds.keys()];
+  }
+
+  /** Every MetricsPanel currently open (integration tests inspect them). */
+  static get panels(): readonly MetricsPanel[] {
+    return [...MetricsPanel.open];
+  }
+
+  async addRun(runDir: string): Promise<void> {
+    if (this.feeds.has(runDir)) return;
+    const feed = new RunFeed(await describeRun(runDir), () => void this.refresh(feed));
+    this.feeds.set(runDir, feed);
+    this.feedStore.add(feed);
+    this.updateTitle();
+    this.post({ type: 'runs', runs: this.runs() });
+    if (this.isReady) await this.sendRecords(feed);
+  }
+
+  protected async sendAll(): Promise<void> {
+    this.post({ type: 'runs', runs: this.runs() });
+    for (const feed of this.feeds.values()) {
+      feed.tail.restart();
+      await this.sendRecords(feed);
+    }
+  }
+
+  protected async receive(message: unknown): Promise<void> {
+    if (isAddRunMessage(message)) {
+      const picked = await pickRuns({
+        title: 'Add runs to compare',
+        canPickMany: true,
+        exclude: this.runDirs,
+      });
+      for (const runDir of picked ?? []) await this.addRun(runDir);
+    } else if (isRemoveRunMessage(message)) {
+      this.removeRun(message.runDir);
+    } else if (isSaveCsvMessage(message)) {
+      await saveExport(message.suggestedName, Buffer.from(message.csv, 'utf8'), { CSV: ['csv'] });
+    } else if (isSavePngMessage(message)) {
+      await saveExport(message.suggestedName, pngBytes(message.dataUrl), { 'PNG image': ['png'] });
+    } else if (isOpenEvaluationMessage(message) && this.feeds.has(message.runDir)) {
+      await vscode.commands.executeCommand(PANEL_COMMANDS.openEvaluation, { runDir: message.runDir });
+    } else if (isOpenAttentionMessage(message) && this.feeds.has(message.runDir)) {
+      await vscode.commands.executeCommand(PANEL_COMMANDS.openAttention, { runDir: message.runDir });
+    }
+  }
+
+  private removeRun(runDir: string): void {
+    const feed = this.feeds.get(runDir);
+    // The first run is the one the panel is about; only overlays can be removed.
+    if (!feed || runDir === this.runDirs[0]) return;
+    this.feeds.delete(runDir);
+    feed.dispose();
+    this.updateTitle();
+    this.post({ type: 'runs', runs: this.runs() });
+  }
+
+  /** Watcher tick: new records, and a new status when run.json changed. */
+  private async refresh(feed: RunFeed): Promise<void> {
+    if (!this.isReady || !this.feeds.has(feed.run.runDir)) return;
+    const run = await describeRun(feed.run.runDir);
+    if (run.status !== feed.run.status) {
+      feed.run = run;
+      this.post({ type: 'runs', runs: this.runs() });
+    }
+    await this.sendRecords(feed);
+  }
+
+  private sendRecords(feed: RunFeed): Promise<void> {
+    return feed.read((records, reset) => {
+      const runDir = feed.run.runDir;
+      if (records.length === 0) {
+        this.post({ type: 'records', runDir, records, reset });
+        return;
+      }
+      for (let i = 0; i < records.length; i += RECORDS_PER_MESSAGE) {
+        const slice = records.slice(i, i + RECORDS_PER_MESSAGE);
+        this.post({ type: 'records', runDir, records: slice, reset: reset && i === 0 });
+      }
+    });
+  }
+
+  private runs(): PanelRun[] {
+    return [...this.feeds.values()].map((f) => f.run);
+  }
+
+  private updateTitle(): void {
+    const runs = this.runs();
+    this.panel.title =
+      runs.length === 1 ? `Metrics: ${runs[0].label}` : `Metrics: ${runs.length} runs compared`;
+  }
+
+  override dispose(): void {
+    MetricsPanel.open.delete(this);
+    super.dispose();
+  }
+}
+
+function sameRuns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((dir, i) => dir === b[i]);
+}

@@ -1,0 +1,7 @@
+/** Command ids of the run panels (contributed in package.json). */
+export const PANEL_COMMANDS = {
+  openMetrics: 'modelLab.openMetrics',
+  compareRuns: 'modelLab.compareRuns',
+  openEvaluation: 'modelLab.openEvaluation',
+  openAttention: 'modelLab.openAttention',
+} as const;

@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { isWebviewReadyMessage } from '../../protocol/webviewReady';
+import { Disposable } from '../lifecycle';
+import { ReadyThenFlushBuffer } from '../webview/messageBuffer';
+import { createNonce } from '../webview/nonce';
+import { buildPanelHtml } from '../webview/panelHtml';
+import { distAssetUri, mediaAssetUri, panelWebviewOptions } from '../webview/webviewAssets';
+
+export interface RunPanelSpec {
+  viewType: string;
+  /** Bundle under dist/webview/, e.g. 'metrics.js'. */
+  script: string;
+  title: string;
+}
+
+/** Opens a new panel of `spec` beside the active editor. */
+export function createRunWebviewPanel(extensionUri: vscode.Uri, spec: RunPanelSpec): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(
+    spec.viewType,
+    spec.title,
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+    panelWebviewOptions(extensionUri),
+  );
+}
+
+/**
+ * Shared host half of the run panels: strict-CSP HTML, the ready-then-flush
+ * buffer, and validation of every incoming message. The webview document is
+ * dropped while the panel is hidden (no retainContextWhenHidden), so each
+ * `ready` asks the subclass to send its whole state again.
+ */
+export abstract class RunPanelHost<ToWebview> extends Disposable {
+  private readonly buffer: ReadyThenFlushBuffer<ToWebview>;
+
+  protected constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    spec: RunPanelSpec,
+  ) {
+    super();
+    panel.webview.options = panelWebviewOptions(extensionUri);
+    panel.title = spec.title;
+    this.buffer = new ReadyThenFlushBuffer((message) => panel.webview.postMessage(message));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.buffer.markNotReady();
+      }),
+    );
+    this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
+    const webview = panel.webview;
+    webview.html = buildPanelHtml({
+      title: spec.title,
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      styles: [
+        mediaAssetUri(webview, extensionUri, 'webview.css'),
+        mediaAssetUri(webview, extensionUri, 'panels.css'),
+      ],
+      scripts: [distAssetUri(webview, extensionUri, 'webview', spec.script)],
+    });
+  }
+
+  /** False while the webview document is gone (panel hidden); it reloads and says `ready` again. */
+  protected get isReady(): boolean {
+    return this.buffer.isReady;
+  }
+
+  protected post(message: ToWebview): void {
+    this.buffer.send(message);
+  }
+
+  /** The webview (re)loaded: send everything it needs to draw from scratch. */
+  protected abstract sendAll(): void | Promise<void>;
+
+  /** A message other than `ready`; implementations validate with the channel's guards and drop the rest. */
+  protected abstract receive(message: unknown): void | Promise<void>;
+
+  private onMessage(message: unknown): void {
+    if (isWebviewReadyMessage(message)) {
+      this.buffer.markReady();
+      void this.sendAll();
+      return;
+    }
+    void Promise.resolve(this.receive(message)).catch((error: unknown) => {
+      void vscode.window.showErrorMessage(
+        `Model Lab: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.panel.dispose();
+  }
+}
