@@ -28,7 +28,13 @@ const args = process.argv.slice(2);
 const grep = args.includes('--grep') ? args[args.indexOf('--grep') + 1] : undefined;
 
 function packageExtension() {
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: repo, stdio: 'pipe' });
+  } catch (error) {
+    // Show the build and vsce output only when packaging fails.
+    process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw error;
+  }
   return join(repo, 'dist', 'model-lab.vsix');
 }
 

@@ -53,6 +53,16 @@ async function compileSuite() {
   });
 }
 
+/** Runs a build step; its output is shown only when it fails. */
+function quietly(command, commandArgs) {
+  try {
+    execFileSync(command, commandArgs, { cwd: repo, stdio: 'pipe' });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw error;
+  }
+}
+
 function printResults(results) {
   for (const test of results.tests) {
     console.log(`${test.state === 'passed' ? '  ✔' : '  ✖'} ${test.title}`);
@@ -61,10 +71,7 @@ function printResults(results) {
 }
 
 async function runSuite() {
-  execFileSync(process.execPath, [join(repo, 'esbuild.mjs')], {
-    cwd: repo,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  quietly(process.execPath, [join(repo, 'esbuild.mjs')]);
   await compileSuite();
   const scratch = createScratch('integration');
   const resultsFile = join(scratch.root, 'results.json');
