@@ -45,13 +45,12 @@ export function distinct(rng: Rng, n: number): Float32Array {
   return values;
 }
 
-export async function checkGradients(
+/** f reduced to L = Σ f·R, its autodiff gradients, and a session that evaluates both. */
+export async function gradientProblem(
   build: (b: GraphBuilder, xs: Value[]) => Value,
   specs: InputSpec[],
-  options: CheckOptions = {},
-): Promise<void> {
-  const { seed = 1, eps = 1e-3, rtol = 1e-2, atol = 1e-3 } = options;
-  const rng = new Rng(seed);
+  rng: Rng,
+) {
   const b = new GraphBuilder();
   const xs = specs.map((s, i) => b.input(`x${i}`, s.dtype ?? 'float32', s.shape));
   const out = build(b, xs);
@@ -64,24 +63,39 @@ export async function checkGradients(
   const grads = gradients(b, loss, wrt);
   const gradOutputs = wrt.map((w) => b.output(grads.get(w.name)!, `grad_${w.name}`));
   const session = await openSession(serializeModel(b));
-
   const data = specs.map(
     (s) => s.data ?? (s.dtype === 'int64' ? new BigInt64Array(0) : awayFromZero(rng, size(s.shape))),
   );
-  const feeds = (override: Map<string, Float32Array>) =>
-    Object.fromEntries(xs.map((x, i) => [x.name, tensor(x.dtype, override.get(x.name) ?? data[i], x.shape)]));
-  const base = await session.run(feeds(new Map()));
-  for (const [k, w] of wrt.entries()) {
-    const x0 = data[xs.indexOf(w)] as Float32Array;
+  const run = async (override = new Map<string, Float32Array>()) => {
+    const feeds = Object.fromEntries(
+      xs.map((x, i) => [x.name, tensor(x.dtype, override.get(x.name) ?? data[i], x.shape)]),
+    );
+    const result = await session.run(feeds);
+    return {
+      loss: (result[loss.name].data as Float32Array)[0],
+      grads: gradOutputs.map((g) => result[g.name].data as Float32Array),
+    };
+  };
+  return { wrt, data, xs, run, release: () => session.release() };
+}
+
+export async function checkGradients(
+  build: (b: GraphBuilder, xs: Value[]) => Value,
+  specs: InputSpec[],
+  options: CheckOptions = {},
+): Promise<void> {
+  const { seed = 1, eps = 1e-3, rtol = 1e-2, atol = 1e-3 } = options;
+  const rng = new Rng(seed);
+  const problem = await gradientProblem(build, specs, rng);
+  const base = await problem.run();
+  for (const [k, w] of problem.wrt.entries()) {
+    const x0 = problem.data[problem.xs.indexOf(w)] as Float32Array;
     const v = Float32Array.from({ length: x0.length }, () => rng.normal());
-    const g = base[gradOutputs[k].name].data as Float32Array;
+    const g = base.grads[k];
     assert.equal(g.length, x0.length, `gradient of ${w.name} has the input's size`);
     const analytic = g.reduce((acc, gi, i) => acc + gi * v[i], 0);
-    const shifted = async (sign: number) => {
-      const moved = x0.map((xi, i) => xi + sign * eps * v[i]);
-      const result = await session.run(feeds(new Map([[w.name, moved]])));
-      return (result[loss.name].data as Float32Array)[0];
-    };
+    const shifted = async (sign: number) =>
+      (await problem.run(new Map([[w.name, x0.map((xi, i) => xi + sign * eps * v[i])]]))).loss;
     const numeric = ((await shifted(1)) - (await shifted(-1))) / (2 * eps);
     const error = Math.abs(numeric - analytic);
     assert.ok(
@@ -89,7 +103,7 @@ export async function checkGradients(
       `d loss / d ${w.name} along v: autodiff ${analytic}, finite difference ${numeric}`,
     );
   }
-  await session.release();
+  await problem.release();
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
