@@ -1,6 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -11,6 +19,7 @@ import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { readMetrics, readRunInfo } from '../../../src/runs/runReader';
 import { RunWriter } from '../../../src/runs/runWriter';
+import { readExperimentFile } from '../../../src/trainer/experimentFile';
 import { experimentFixture, runInfoFixture } from '../../fixtures/runInfo';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-manager-'));
@@ -47,8 +56,7 @@ function manager(
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         env: { ...process.env, ...env },
       }),
-    readExperiment: async (file) =>
-      JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')) as Experiment,
+    readExperiment: async (file) => JSON.parse(readFileSync(file, 'utf8')) as Experiment,
     runsDirFor: () => runsDir,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
     stopGraceMs,
@@ -203,4 +211,27 @@ test('after a reload, a run left "running" without a live process is marked inte
   assert.equal(readRunInfo(orphan.dir)?.status, 'interrupted');
   assert.equal(readRunInfo(finished.dir)?.status, 'completed');
   assert.equal(readRunInfo(live.dir)?.status, 'running');
+});
+
+test('the real training process (engine and data) trains a template through the manager', async () => {
+  const runsDir = join(root, 'real-runs');
+  const runs = new RunManager({
+    fork: () =>
+      fork(join(__dirname, '../../../src/trainer/trainingProcess.ts'), [], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      }),
+    readExperiment: (file) => readExperimentFile(file),
+    runsDirFor: () => runsDir,
+    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+  });
+  managers.push(runs);
+  const wine = join(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
+  const run = await runs.start({ experimentFile: wine, defaultDevice: 'cpu', maxSteps: 15 });
+  const outcome = await run.done;
+  assert.deepEqual(outcome, { status: 'completed', message: 'Training finished after 15 steps.' });
+  assert.equal(readRunInfo(run.runDir)?.device?.chosen, 'cpu');
+  assert.equal(readMetrics(run.runDir).filter((r) => r.split === 'train' && r.name === 'loss').length, 15);
+  assert.ok(existsSync(join(run.runDir, RUN_FILES.model)));
+  assert.ok(existsSync(join(run.runDir, RUN_FILES.eval)));
 });

@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+import { loadCheckpoint } from '../../../src/runs/checkpoints';
+import { RUN_FILES } from '../../../src/runs/runFiles';
+import { listRuns, readEvalReport, readMetrics, readRunInfo } from '../../../src/runs/runReader';
+import { runNodeScript } from '../../fixtures/unprivileged';
+
+const cli = resolve(__dirname, '../../../src/cli/cli.ts');
+const wine = resolve(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
+const root = mkdtempSync(join(tmpdir(), 'modellab-cli-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** `train` arguments for a short CPU run of the wine template. */
+function wineArgs(runsDir: string, maxSteps: number): string[] {
+  return ['train', wine, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', String(maxSteps)];
+}
+
+function modelLab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('model-lab train trains a template headless into the run folder the editor uses, exit 0', () => {
+  const runsDir = join(root, 'runs');
+  const result = modelLab(...wineArgs(runsDir, 20));
+  assert.equal(result.status, 0, result.stderr);
+  const [run] = listRuns(runsDir, 'wine-mlp');
+  assert.equal(run.info?.status, 'completed');
+  assert.equal(run.info?.device?.chosen, 'cpu');
+  assert.equal(run.info?.step, 20);
+  const losses = readMetrics(run.dir).filter((r) => r.split === 'train' && r.name === 'loss');
+  assert.deepEqual(
+    losses.map((r) => r.step),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
+  assert.ok(readMetrics(run.dir).some((r) => r.split === 'validation' && r.name === 'accuracy'));
+  const report = readEvalReport(run.dir);
+  assert.equal(report?.classes?.length, 3);
+  assert.equal(
+    report?.confusion?.flat().reduce((a, b) => a + b, 0),
+    report?.count,
+  );
+  assert.ok(existsSync(join(run.dir, RUN_FILES.model)));
+  assert.equal(loadCheckpoint(run.dir, 'last').position.step, 20);
+  assert.match(result.stderr, /Training finished after 20 steps\./);
+
+  // --resume continues the run from its last checkpoint in a new folder that carries its metrics.
+  const resumed = modelLab(...wineArgs(runsDir, 30), '--resume', run.dir);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const second = listRuns(runsDir, 'wine-mlp').find((entry) => entry.dir !== run.dir);
+  assert.equal(second?.info?.resumedFrom, run.dir);
+  assert.deepEqual(
+    readMetrics(second!.dir)
+      .filter((r) => r.split === 'train' && r.name === 'loss')
+      .map((r) => r.step),
+    Array.from({ length: 30 }, (_, i) => i + 1),
+  );
+});
+
+test('an invalid experiment exits 2 with file:line messages and creates no run', () => {
+  const file = join(root, 'broken.experiment.json');
+  writeFileSync(file, '{\n  "name": "broken",\n  "task": "classification",\n  "data": 3\n}\n');
+  const runsDir = join(root, 'broken-runs');
+  const result = modelLab('train', file, '--runs-dir', runsDir);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, new RegExp(`^${file}:4:\\d+: error: `, 'm'));
+  assert.equal(existsSync(runsDir), false);
+});
+
+test('a missing experiment file and a bad flag are clear errors', () => {
+  const missing = modelLab('train', join(root, 'nope.experiment.json'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /nope\.experiment\.json: the experiment file does not exist/);
+  const badFlag = modelLab('train', wine, '--max-steps', 'lots');
+  assert.notEqual(badFlag.status, 0);
+  assert.match(badFlag.stderr, /--max-steps <n>' argument 'lots' is invalid\. expected a whole number ≥ 1\./);
+});
+
+test('a read-only runs folder exits non-zero with a message naming the folder', () => {
+  const runsDir = join(root, 'read-only');
+  mkdirSync(runsDir);
+  chmodSync(root, 0o755);
+  chmodSync(runsDir, 0o555);
+  const result = runNodeScript([cli, ...wineArgs(runsDir, 2)]);
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    new RegExp(
+      `Cannot write the run folder ${runsDir}/wine-mlp: permission denied — make the folder writable or choose another runs folder\\.`,
+    ),
+  );
+  assert.equal(readRunInfo(join(runsDir, 'wine-mlp')), undefined);
+});
