@@ -14,6 +14,8 @@ export interface LayerContext {
   mode: Mode;
   /** Index of the layer in the model's list; names its parameters. */
   index: number;
+  /** Sequence length the model was built for (x.shape[1] of its input; see ForwardOptions). */
+  contextLength: number;
   /** A parameter of this layer, e.g. param('weight', [in, out], init). */
   param(name: string, shape: number[], init: (rng: Rng, n: number) => Float32Array): Value;
   /** Dropout in train mode (identity in eval mode); each call is a distinct mask site. */

@@ -34,6 +34,11 @@ export interface ForwardOptions {
   params: ParamBinder;
   /** int64 scalar: train-mode dropout masks are a function of it (see dropout.ts). */
   dropoutKey?: Value;
+  /**
+   * The model's sequence length when `x` is a shorter sequence (attention probe of a short
+   * text): learned position tables keep their full size and are sliced.
+   */
+  contextLength?: number;
 }
 
 export interface Forward {
@@ -57,6 +62,7 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
       b,
       mode,
       index,
+      contextLength: options.contextLength ?? x.shape[1],
       param: (name, shape, init) => params.get(name, shape, init),
       dropout(v, rate) {
         if (mode === 'eval' || rate === 0) return v;

@@ -35,9 +35,13 @@ export const embedding: LayerBuilder<Of<'embedding'>> = (c, l, x) => {
   const tokens = b.op('Gather', [table, x], { axis: 0 })[0];
   switch (l.positional ?? 'learned') {
     case 'learned': {
-      const pos = c.param(`layer${c.index}.embedding.position`, [length, l.dim], (rng, n) =>
+      // The table covers the model's full context; a shorter probe sequence uses its first rows.
+      const full = Math.max(c.contextLength, length);
+      const positions = c.param(`layer${c.index}.embedding.position`, [full, l.dim], (rng, n) =>
         normalInit(rng, n, 1),
       );
+      const pos =
+        length < full ? b.op('Slice', [positions, b.ints([0]), b.ints([length]), b.ints([0])])[0] : positions;
       return b.add(tokens, pos);
     }
     case 'sinusoidal':

@@ -187,13 +187,18 @@ export function buildEvalGraph(plan: ModelPlan): GraphBuilder {
   return b;
 }
 
-/** Batch of one sequence; outputs 'attention_<layer>' [1, heads, T, T]. */
-export function buildProbeGraph(plan: ModelPlan): GraphBuilder {
+/** One sequence of `length` ≤ T tokens; outputs 'attention_<layer>' [1, heads, length, length]. */
+export function buildProbeGraph(plan: ModelPlan, length: number): GraphBuilder {
   const b = new GraphBuilder('attention_probe');
   const params = new ParamBinder(plan.store, b, 'input');
   plan.store.specs.forEach((p) => params.get(p.name, p.shape, () => p.data));
-  const x = b.input('x', plan.input.dtype, withBatch(plan.input.shape, 1));
-  const forward = buildForward(plan.options.model.layers, x, { b, mode: 'eval', params });
+  const x = b.input('x', plan.input.dtype, [1, length]);
+  const forward = buildForward(plan.options.model.layers, x, {
+    b,
+    mode: 'eval',
+    params,
+    contextLength: plan.input.shape[1],
+  });
   for (const a of forward.attention) b.output(a.probs, `attention_${a.layer}`);
   return b;
 }

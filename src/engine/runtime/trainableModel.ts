@@ -29,7 +29,7 @@ export class CompiledModel implements TrainableModel {
   private stepCount = 0;
   private fused?: Session;
   private evalSession?: Session;
-  private probe?: Session;
+  private readonly probes = new Map<number, Session>();
 
   constructor(
     private readonly plan: ModelPlan,
@@ -166,32 +166,25 @@ export class CompiledModel implements TrainableModel {
 
   async attention(tokens: BigInt64Array): Promise<AttentionMaps[]> {
     if (this.plan.attentionLayers.length === 0) return [];
+    if (this.plan.input.dtype !== 'int64') throw new Error('attention maps need a model with token input');
     const length = this.plan.input.shape[1];
-    if (tokens.length > length)
-      throw new Error(`the probe has ${tokens.length} tokens; the model reads ${length}`);
-    if (tokens.length < length && !this.allCausal())
-      throw new Error(`the probe needs exactly ${length} tokens (the model's attention is not causal)`);
-    this.probe ??= await openSession(serializeModel(buildProbeGraph(this.plan)), this.providers);
-    const padded = new BigInt64Array(length);
-    padded.set(tokens);
-    const result = await this.probe.run({ ...this.paramFeeds(), x: tensor('int64', padded, [1, length]) });
+    if (tokens.length < 1 || tokens.length > length)
+      throw new Error(`the probe has ${tokens.length} tokens; the model reads 1 to ${length}`);
+    // A probe graph per length: attention of a shorter text is exact, causal or not.
+    let probe = this.probes.get(tokens.length);
+    if (!probe) {
+      probe = await openSession(serializeModel(buildProbeGraph(this.plan, tokens.length)), this.providers);
+      this.probes.set(tokens.length, probe);
+    }
+    const result = await probe.run({ ...this.paramFeeds(), x: tensor('int64', tokens, [1, tokens.length]) });
     return this.plan.attentionLayers.map((layer) => {
       const probs = result[`attention_${layer}`];
-      const heads = probs.dims[1];
       return {
         layer,
-        heads,
+        heads: probs.dims[1],
         length: tokens.length,
-        probs: crop(probs.data as Float32Array, heads, length, tokens.length),
+        probs: (probs.data as Float32Array).slice(),
       };
-    });
-  }
-
-  /** Causal attention: positions before the padding never see it, so short probes are exact. */
-  private allCausal(): boolean {
-    return this.plan.attentionLayers.every((i) => {
-      const layer = this.plan.options.model.layers[i];
-      return (layer.type === 'attention' || layer.type === 'transformer') && layer.causal === true;
     });
   }
 
@@ -230,8 +223,10 @@ export class CompiledModel implements TrainableModel {
   }
 
   async dispose(): Promise<void> {
-    for (const s of [this.trainSession, this.fused, this.evalSession, this.probe]) await s?.release();
-    this.fused = this.evalSession = this.probe = undefined;
+    for (const s of [this.trainSession, this.fused, this.evalSession, ...this.probes.values()])
+      await s?.release();
+    this.fused = this.evalSession = undefined;
+    this.probes.clear();
   }
 }
 
@@ -244,17 +239,4 @@ function padTo<T extends Float32Array | BigInt64Array>(data: T, length: number):
 
 function zerosOf(dtype: string, n: number): Float32Array | BigInt64Array {
   return dtype === 'int64' ? new BigInt64Array(n) : new Float32Array(n);
-}
-
-/** [1, H, T, T] → [H, L, L] (top-left corner of every head's map). */
-function crop(probs: Float32Array, heads: number, full: number, length: number): Float32Array {
-  if (full === length) return probs.slice();
-  const out = new Float32Array(heads * length * length);
-  for (let h = 0; h < heads; h++)
-    for (let i = 0; i < length; i++)
-      out.set(
-        probs.subarray((h * full + i) * full, (h * full + i) * full + length),
-        (h * length + i) * length,
-      );
-  return out;
 }

@@ -115,10 +115,34 @@ test('attention probe: one map per attention layer, rows sum to 1, causal mask r
     assert.ok(Math.abs(r.reduce((a, b) => a + b) - 1) < 1e-5, `row ${row} sums to 1`);
     r.forEach((p, j) => j > row % 4 && assert.equal(p, 0, 'no weight on future tokens'));
   }
+  // Causal: the short probe's maps are the top-left corner of the full-length probe's.
+  const [full] = await model.attention(BigInt64Array.from([1n, 2n, 3n, 4n, 0n, 2n]));
+  for (let h = 0; h < 2; h++)
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) {
+        const [short, long] = [map.probs[(h * 4 + i) * 4 + j], full.probs[(h * 6 + i) * 6 + j]];
+        assert.ok(Math.abs(short - long) < 1e-6, `head ${h} (${i}, ${j}): ${short} vs ${long}`);
+      }
   await assert.rejects(
     model.attention(new BigInt64Array(T + 1)),
-    /the probe has 7 tokens; the model reads 6/,
+    /the probe has 7 tokens; the model reads 1 to 6/,
   );
+  await model.dispose();
+});
+
+test('attention probe of a short text on a non-causal model attends over that text only', async () => {
+  const layers = lm().model.layers.map((l) => (l.type === 'transformer' ? { ...l, causal: false } : l));
+  const model = await compileModel(lm({ model: { ...lm().model, layers } }));
+  const [map] = await model.attention(BigInt64Array.from([3n, 1n, 2n]));
+  assert.equal(map.length, 3);
+  for (let row = 0; row < 2 * 3; row++) {
+    const r = map.probs.subarray(row * 3, row * 3 + 3);
+    assert.ok(Math.abs(r.reduce((a, b) => a + b) - 1) < 1e-5, `row ${row} sums to 1`);
+    assert.ok(
+      r.every((p) => p > 0),
+      'every position of the text gets weight',
+    );
+  }
   await model.dispose();
 });
 
