@@ -3,8 +3,7 @@
  * declared here once; the receiver narrows with the guards below. The webview
  * sends `ready` first; the host buffers until then.
  */
-import type { MetricRecord } from '../runs/runFiles';
-import { toMetricRecord } from '../runs/recordGuards';
+import { isMetricRecord, type MetricRecord } from '../runs/runFiles';
 import { isRecord as isObject } from './guards';
 import type { WebviewReadyMessage } from './webviewReady';
 import { anyOf, isPanelRun, messageGuard, type PanelRun } from './panelRuns';
@@ -19,10 +18,7 @@ export interface RunsMessage {
   runs: PanelRun[];
 }
 
-/**
- * Records of one run: `reset` replaces what the webview holds (file rewritten or first load).
- * NaN values travel as null (JSON); receivers read records through `toMetricRecord`.
- */
+/** Records of one run: `reset` replaces what the webview holds (file rewritten or first load). */
 export interface RecordsMessage {
   type: 'records';
   runDir: string;
@@ -42,7 +38,7 @@ export const isRecordsMessage = messageGuard<RecordsMessage>(
     typeof m.runDir === 'string' &&
     typeof m.reset === 'boolean' &&
     Array.isArray(m.records) &&
-    m.records.every((r) => toMetricRecord(r) !== undefined),
+    m.records.every(isMetricRecord),
 );
 export const isHostToMetrics = anyOf<HostToMetrics>(isRunsMessage, isRecordsMessage);
 

@@ -4,34 +4,21 @@
  * before use, and a record that fails is skipped rather than trusted.
  */
 import { isFiniteNumber, isRecord as isObject } from '../protocol/guards';
-import type { AttentionSnapshot, ClassReport, EvalReport, MetricRecord, Split } from './runFiles';
+import {
+  isMetricRecord,
+  type AttentionSnapshot,
+  type ClassReport,
+  type EvalReport,
+  type MetricRecord,
+} from './runFiles';
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const optional = <T>(value: unknown, guard: (v: unknown) => v is T): boolean =>
   value === undefined || guard(value);
 
-export function isSplit(value: unknown): value is Split {
-  return value === 'train' || value === 'validation' || value === 'test';
-}
-
-/** A metrics.jsonl line as a record, or undefined when it is not one. A null value (how JSON writes NaN) becomes NaN. */
+/** A metrics.jsonl line as a record, or undefined when it is not one (the line is then skipped). */
 export function toMetricRecord(value: unknown): MetricRecord | undefined {
-  if (!isMetricRecordLike(value)) return undefined;
-  return value.value === null ? { ...value, value: Number.NaN } : (value as MetricRecord);
-}
-
-function isMetricRecordLike(value: unknown): value is Omit<MetricRecord, 'value'> & { value: number | null } {
-  return (
-    isObject(value) &&
-    isFiniteNumber(value.step) &&
-    isFiniteNumber(value.epoch) &&
-    isFiniteNumber(value.time) &&
-    isSplit(value.split) &&
-    typeof value.name === 'string' &&
-    value.name !== '' &&
-    // NaN / Infinity losses are written as null by JSON.stringify; they are data, kept as NaN by the reader.
-    (isNumber(value.value) || value.value === null)
-  );
+  return isMetricRecord(value) ? value : undefined;
 }
 
 function isClassReport(value: unknown): value is ClassReport {

@@ -106,7 +106,11 @@ function confusion(report: EvalReport): HTMLElement {
   for (const cell of confusionCells(matrix, labels)) {
     if (cell.predictedIndex === 0) {
       grid.append(
-        h('span', { class: 'axis', role: 'rowheader' }, labels[cell.trueIndex] ?? String(cell.trueIndex)),
+        h(
+          'span',
+          { class: 'axis row-label', role: 'rowheader' },
+          labels[cell.trueIndex] ?? String(cell.trueIndex),
+        ),
       );
     }
     const el = h(

@@ -125,7 +125,10 @@ export class FamilyChart {
       this.chart.options = this.options();
     }
     this.chart.update('none');
+    // What the chart really uses, for UI tests and screen readers' inspection tools.
     this.card.dataset.points = String(this.pointCount);
+    this.card.dataset.yScale = this.look.logScale ? 'logarithmic' : 'linear';
+    this.card.dataset.smoothed = String(smoothing);
     this.renderLegend();
   }
 

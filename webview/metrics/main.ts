@@ -13,8 +13,6 @@ import {
   type MetricsToHost,
 } from '../../src/protocol/metricsPanel';
 import type { PanelRun } from '../../src/protocol/panelRuns';
-import { toMetricRecord } from '../../src/runs/recordGuards';
-import type { MetricRecord } from '../../src/runs/runFiles';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, seriesPalette } from '../shared/theme';
 import { seriesToCsv } from './csv';
@@ -154,8 +152,7 @@ function onMessage(message: HostToMetrics): void {
     return;
   }
   if (message.reset) store.removeRun(message.runDir);
-  const records = message.records.map(toMetricRecord).filter((r): r is MetricRecord => r !== undefined);
-  const changed = store.append(message.runDir, records);
+  const changed = store.append(message.runDir, message.records);
   if (message.reset) changed.add('*');
   redraw(changed);
 }
