@@ -28,6 +28,13 @@ export interface RunProgress {
   device?: DeviceReport;
 }
 
+export interface ActiveRunListener {
+  /** Progress, status or outcome changed. */
+  changed(run: ActiveRun): void;
+  /** A line for the run's log view (what log.txt gets, minus bookkeeping). */
+  logged(run: ActiveRun, line: string): void;
+}
+
 export interface RunOutcome {
   status: Exclude<RunStatus, 'queued' | 'running' | 'interrupted'>;
   /** One sentence for a notification. */
@@ -54,7 +61,7 @@ export class ActiveRun {
     readonly experiment: string,
     readonly experimentFile: string,
     private readonly graceMs: number,
-    private readonly onChange: (run: ActiveRun) => void,
+    private readonly listener: ActiveRunListener,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     for (const stream of [child.stdout, child.stderr]) {
@@ -103,6 +110,8 @@ export class ActiveRun {
       return;
     }
     this.track(event);
+    const line = logLineOf(event);
+    if (line) this.listener.logged(this, line);
     if (event.type === 'finished') {
       this.settle({ status: event.status, message: event.reason });
     } else if (event.type === 'failed') {
@@ -112,7 +121,7 @@ export class ActiveRun {
       if (this.child.connected) this.child.disconnect();
       this.killAfterGrace();
     }
-    this.onChange(this);
+    this.listener.changed(this);
   }
 
   private track(event: TrainerEvent): void {
@@ -139,20 +148,25 @@ export class ActiveRun {
   private processEnded(how: string): void {
     clearTimeout(this.killTimer);
     if (!this.outcome) {
-      if (this.stopRequested) {
-        this.recordSafely(() => {
-          this.recorder.writer.appendLog(
-            `The training process did not stop within ${this.graceMs / 1000} s and ${how}.`,
-          );
-          this.recorder.writer.updateInfo({ status: 'stopped', endedAt: new Date().toISOString() });
-        });
-        this.settle({ status: 'stopped', message: `Training stopped (the process ${how}).` });
-      } else {
-        const message = `The training process ${how} before the run ended.${this.lastWords()}`;
-        this.recordSafely(() => this.recorder.fail(message, this.outputTail.trim() || undefined));
-        this.settle({ status: 'failed', message });
-      }
-      this.onChange(this);
+      const outcome: RunOutcome = this.stopRequested
+        ? { status: 'stopped', message: `Training stopped (the process ${how}).` }
+        : {
+            status: 'failed',
+            message: `The training process ${how} before the run ended.${this.lastWords()}`,
+          };
+      this.recordSafely(() => {
+        if (outcome.status === 'failed') {
+          this.recorder.fail(outcome.message, this.outputTail.trim() || undefined);
+          return;
+        }
+        this.recorder.writer.appendLog(
+          `The training process did not stop within ${this.graceMs / 1000} s and ${how}.`,
+        );
+        this.recorder.writer.updateInfo({ status: 'stopped', endedAt: new Date().toISOString() });
+      });
+      this.settle(outcome);
+      this.listener.logged(this, outcome.message);
+      this.listener.changed(this);
     }
     // Resolve only once the process is gone, so callers may reuse or delete the folder.
     this.resolveDone(this.outcome as RunOutcome);
@@ -183,5 +197,20 @@ export class ActiveRun {
     } catch {
       // Already reported through the outcome; nothing more can be written.
     }
+  }
+}
+
+function logLineOf(event: TrainerEvent): string | undefined {
+  switch (event.type) {
+    case 'started':
+      return `Training on ${event.device.chosen} (${event.device.message}).`;
+    case 'log':
+      return event.level === 'info' ? event.message : `${event.level}: ${event.message}`;
+    case 'finished':
+      return event.reason;
+    case 'failed':
+      return `error: ${event.error}`;
+    default:
+      return undefined;
   }
 }

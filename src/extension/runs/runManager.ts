@@ -44,8 +44,11 @@ const DEFAULT_GRACE_MS = 10_000;
 export class RunManager implements IDisposable {
   private readonly runs = new Map<string, ActiveRun>();
   private readonly changed = new Emitter<ActiveRun>();
+  private readonly logged = new Emitter<{ run: ActiveRun; line: string }>();
   /** Fires on every progress, status or outcome change of an active run. */
   readonly onDidChangeRun = this.changed.event;
+  /** Fires for each log line of an active run (for an output channel). */
+  readonly onDidLog = this.logged.event;
 
   constructor(private readonly options: RunManagerOptions) {}
 
@@ -95,7 +98,10 @@ export class RunManager implements IDisposable {
       experiment.name,
       options.experimentFile,
       this.options.stopGraceMs ?? DEFAULT_GRACE_MS,
-      (changed) => this.changed.fire(changed),
+      {
+        changed: (changed) => this.changed.fire(changed),
+        logged: (from, line) => this.logged.fire({ run: from, line }),
+      },
     );
     this.runs.set(writer.dir, run);
     void run.done.then(() => {
@@ -146,6 +152,7 @@ export class RunManager implements IDisposable {
   dispose(): void {
     for (const run of this.activeRuns) run.stop();
     this.changed.dispose();
+    this.logged.dispose();
   }
 
   private checkpointStep(runDir: string): number {

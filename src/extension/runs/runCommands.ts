@@ -1,0 +1,218 @@
+/**
+ * The runs command group: train, stop, resume, export, reveal, delete, the
+ * Runs view, the status bar item, progress notifications and the run log
+ * channel. The logic lives in RunManager (plain Node); this file only
+ * translates between it and VS Code.
+ */
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DeviceName } from '../../experiment/types';
+import { RUN_FILES } from '../../runs/runFiles';
+import { readRunInfo } from '../../runs/runReader';
+import { currentVersions } from '../../runs/versions';
+import { readExperimentFile } from '../../trainer/experimentFile';
+import { forkTrainingProcess } from '../trainingProcess/forkTrainingProcess';
+import { announceOutcome, showRunProgress } from './runNotifications';
+import { RunManager } from './runManager';
+import { RunStatusBar } from './runStatusBar';
+import { RunsTreeProvider, workspaceRunsDirs, type ExperimentItem } from './runsTreeProvider';
+import { mayTrain } from './trustGate';
+
+export const RUN_COMMANDS = {
+  train: 'modelLab.train',
+  stop: 'modelLab.stop',
+  resume: 'modelLab.resume',
+  exportModel: 'modelLab.exportModel',
+  revealRun: 'modelLab.revealRun',
+  deleteRun: 'modelLab.deleteRun',
+  refreshRuns: 'modelLab.refreshRuns',
+  showRunLog: 'modelLab.showRunLog',
+} as const;
+
+/** `<workspace folder>/.modellab/runs` of the folder holding `file` (or next to the file outside any folder). */
+function runsDirFor(file: string): string {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+  return join(folder?.uri.fsPath ?? dirname(file), '.modellab', 'runs');
+}
+
+/** The run folder a command is about: `{ runDir }` (Runs view item, panels), a Uri or a path. */
+function runDirOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  const runDir = (arg as { runDir?: unknown } | undefined)?.runDir;
+  return typeof runDir === 'string' ? runDir : undefined;
+}
+
+/** The experiment file to train: a Uri or path argument, an experiment item of the Runs view, or the active editor. */
+function experimentFileOf(arg: unknown): string | undefined {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'string') return arg;
+  const fromItem = (arg as ExperimentItem | undefined)?.experimentFile;
+  if (typeof fromItem === 'string') return fromItem;
+  const active = vscode.window.activeTextEditor?.document;
+  return active?.fileName.endsWith('.experiment.json') ? active.fileName : undefined;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
+  const manager = new RunManager({
+    fork: () => forkTrainingProcess(extensionUri),
+    readExperiment: (file) => readExperimentFile(file),
+    runsDirFor,
+    versions: currentVersions(),
+  });
+  const output = vscode.window.createOutputChannel('Model Lab Runs');
+  const tree = new RunsTreeProvider(workspaceRunsDirs);
+  const view = vscode.window.createTreeView('modelLab.runs', { treeDataProvider: tree, canSelectMany: true });
+  // After a window reload: runs left "running" by a process that is gone.
+  for (const runsDir of workspaceRunsDirs()) manager.markInterrupted(runsDir);
+  const watcher = vscode.workspace.createFileSystemWatcher('**/.modellab/runs/*/*/run.json');
+
+  async function train(options: {
+    experimentFile: string;
+    resumeFrom?: string;
+  }): Promise<string | undefined> {
+    const trusted = await mayTrain({
+      isTrusted: vscode.workspace.isTrusted,
+      showWarning: (text, action) => vscode.window.showWarningMessage(text, action),
+      manageTrust: () => vscode.commands.executeCommand('workbench.trust.manage'),
+    });
+    if (!trusted) return undefined;
+    const defaultDevice = vscode.workspace.getConfiguration('modelLab').get<DeviceName>('device', 'auto');
+    try {
+      await vscode.workspace.saveAll(false);
+      const run = await manager.start({ ...options, defaultDevice });
+      output.appendLine(`[${run.experiment}] Run folder: ${run.runDir}`);
+      showRunProgress(manager, run);
+      void announceOutcome(run, () => output.show(true));
+      void vscode.commands
+        .executeCommand('modelLab.openMetrics', { runDir: run.runDir })
+        .then(undefined, () => {
+          // The metrics panel is optional here; the run goes on without it.
+        });
+      tree.refresh();
+      return run.runDir;
+    } catch (error) {
+      // Not awaited: the command returns at once while the message waits for the user.
+      const name = basename(options.experimentFile);
+      void vscode.window
+        .showErrorMessage(`Cannot train ${name}: ${message(error)}`, 'Show Problems')
+        .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
+      return undefined;
+    }
+  }
+
+  const command = (id: string, handler: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, handler);
+  return [
+    manager,
+    output,
+    tree,
+    view,
+    watcher,
+    new RunStatusBar(manager),
+    manager.onDidChangeRun(() => tree.refresh()),
+    manager.onDidLog(({ run, line }) => output.appendLine(`[${run.experiment}] ${line}`)),
+    watcher.onDidCreate(() => tree.refresh()),
+    watcher.onDidChange(() => tree.refresh()),
+    watcher.onDidDelete(() => tree.refresh()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refresh()),
+
+    command(RUN_COMMANDS.train, async (arg) => {
+      const experimentFile = experimentFileOf(arg);
+      if (!experimentFile) {
+        void vscode.window.showInformationMessage('Open an experiment file (*.experiment.json) to train it.');
+        return undefined;
+      }
+      return train({ experimentFile });
+    }),
+    command(RUN_COMMANDS.stop, async (arg) => {
+      const runDir = runDirOf(arg) ?? (await pickActiveRun(manager));
+      if (runDir && !manager.stop(runDir))
+        void vscode.window.showInformationMessage('That run is not training.');
+      return runDir !== undefined;
+    }),
+    command(RUN_COMMANDS.resume, async (arg) => {
+      const runDir = runDirOf(arg);
+      const info = runDir ? readRunInfo(runDir) : undefined;
+      if (!runDir || !info) {
+        void vscode.window.showErrorMessage('Choose a run in the Runs view to resume.');
+        return undefined;
+      }
+      return train({ experimentFile: info.experimentFile, resumeFrom: runDir });
+    }),
+    command(RUN_COMMANDS.exportModel, async (arg) => {
+      const runDir = runDirOf(arg);
+      if (!runDir) return undefined;
+      const source = vscode.Uri.file(join(runDir, RUN_FILES.model));
+      const info = readRunInfo(runDir);
+      const defaultUri = vscode.Uri.file(
+        join(
+          dirname(info?.experimentFile ?? runDir),
+          `${info?.experiment ?? 'model'}-${basename(runDir)}.onnx`,
+        ),
+      );
+      const target = await vscode.window.showSaveDialog({
+        defaultUri,
+        filters: { 'ONNX model': ['onnx'] },
+        title: 'Export the trained model',
+      });
+      if (!target) return undefined;
+      try {
+        await vscode.workspace.fs.copy(source, target, { overwrite: true });
+        void vscode.window.showInformationMessage(`Exported the model to ${target.fsPath}.`);
+        return target.fsPath;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Cannot export the model of ${runDir}: ${message(error)}`);
+        return undefined;
+      }
+    }),
+    command(RUN_COMMANDS.revealRun, async (arg) => {
+      const runDir = runDirOf(arg);
+      if (!runDir) return;
+      const uri = vscode.Uri.file(runDir);
+      const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+      await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
+    }),
+    command(RUN_COMMANDS.deleteRun, async (arg, selected) => {
+      const runDirs = [...new Set([arg, ...(Array.isArray(selected) ? selected : [])].map(runDirOf))].filter(
+        (dir): dir is string => dir !== undefined,
+      );
+      if (runDirs.length === 0) return false;
+      const training = runDirs.filter((dir) => manager.runAt(dir)?.status === 'running');
+      if (training.length > 0) {
+        void vscode.window.showWarningMessage('Stop the run before deleting it.');
+        return false;
+      }
+      const what = runDirs.length === 1 ? `run ${basename(runDirs[0])}` : `${runDirs.length} runs`;
+      const confirm = await vscode.window.showWarningMessage(
+        `Delete ${what}? Its folder, metrics, checkpoints and model are removed.`,
+        { modal: true },
+        'Delete',
+      );
+      if (confirm !== 'Delete') return false;
+      for (const dir of runDirs) await vscode.workspace.fs.delete(vscode.Uri.file(dir), { recursive: true });
+      tree.refresh();
+      return true;
+    }),
+    // Returns what the view shows, so scripts and tests can read the Runs view.
+    command(RUN_COMMANDS.refreshRuns, () => {
+      tree.refresh();
+      return tree.snapshot();
+    }),
+    command(RUN_COMMANDS.showRunLog, () => output.show(true)),
+  ];
+}
+
+async function pickActiveRun(manager: RunManager): Promise<string | undefined> {
+  const runs = manager.activeRuns;
+  if (runs.length <= 1) return runs[0]?.runDir;
+  const picked = await vscode.window.showQuickPick(
+    runs.map((run) => ({ label: run.experiment, description: basename(run.runDir), runDir: run.runDir })),
+    { title: 'Stop which run?' },
+  );
+  return picked?.runDir;
+}

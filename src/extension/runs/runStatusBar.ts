@@ -1,0 +1,36 @@
+/** Status bar item of the training runs in this window: experiment, epoch/step, loss, device, spinner. */
+import * as vscode from 'vscode';
+import type { RunManager } from './runManager';
+import { formatProgress } from './runSummary';
+
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem(
+    'modelLab.runStatus',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly manager: RunManager) {
+    this.item.name = 'Model Lab Training';
+    this.item.command = 'modelLab.showRunLog';
+    this.subscription = manager.onDidChangeRun(() => this.update());
+  }
+
+  private update(): void {
+    const [first, ...others] = this.manager.activeRuns;
+    if (!first) {
+      this.item.hide();
+      return;
+    }
+    const more = others.length > 0 ? ` (+${others.length} more)` : '';
+    this.item.text = `$(sync~spin) ${formatProgress(first.experiment, first.progress)}${more}`;
+    this.item.tooltip = `Model Lab is training ${first.experiment}${more}. Click for the run log; stop with "Model Lab: Stop Training".`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

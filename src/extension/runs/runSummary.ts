@@ -1,0 +1,44 @@
+/** Short texts about a run for the Runs view and the status bar (plain Node, unit-tested). */
+import type { RunInfo } from '../../runs/runFiles';
+import type { RunProgress } from './activeRun';
+
+/** Metrics worth a glance, in order of preference, with their short labels. */
+const HEADLINE: [string, string][] = [
+  ['test/accuracy', 'test acc'],
+  ['test/perplexity', 'test ppl'],
+  ['test/mae', 'test mae'],
+  ['validation/accuracy', 'val acc'],
+  ['validation/loss', 'val loss'],
+  ['train/loss', 'loss'],
+];
+
+export function formatValue(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 100 ? value.toFixed(1) : value.toPrecision(3);
+}
+
+/** E.g. "completed · test acc 0.962 · val loss 0.107 · 420 steps". */
+export function formatSummary(info: RunInfo): string {
+  const parts: string[] = [info.status];
+  const summary = info.summary ?? {};
+  const shown = HEADLINE.filter(([key]) => summary[key] !== undefined).slice(0, 2);
+  for (const [key, label] of shown) parts.push(`${label} ${formatValue(summary[key])}`);
+  if (info.step !== undefined) parts.push(`${info.step} steps`);
+  return parts.join(' · ');
+}
+
+/** E.g. "wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · cpu". */
+export function formatProgress(experiment: string, progress: RunProgress): string {
+  const parts = [experiment];
+  if (progress.epochs !== undefined) {
+    parts.push(`epoch ${Math.min(Math.floor(progress.epoch) + 1, progress.epochs)}/${progress.epochs}`);
+  }
+  parts.push(
+    progress.totalSteps !== undefined
+      ? `step ${progress.step}/${progress.totalSteps}`
+      : `step ${progress.step}`,
+  );
+  if (progress.loss !== undefined) parts.push(`loss ${formatValue(progress.loss)}`);
+  if (progress.device) parts.push(progress.device.chosen);
+  return parts.join(' · ');
+}

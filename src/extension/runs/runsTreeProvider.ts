@@ -1,0 +1,137 @@
+/**
+ * The Runs view: experiments → runs, read from every workspace folder's
+ * `.modellab/runs`. Each run shows a status icon and its final metrics;
+ * `contextValue` is `run.<status>` so menus can depend on the status.
+ * Refreshes when a run changes in this window or run.json changes on disk.
+ */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { RunInfo, RunStatus } from '../../runs/runFiles';
+import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
+import { formatSummary } from './runSummary';
+
+export class ExperimentItem extends vscode.TreeItem {
+  constructor(
+    readonly experiment: string,
+    readonly runs: RunItem[],
+  ) {
+    super(experiment, vscode.TreeItemCollapsibleState.Expanded);
+    this.contextValue = 'experiment';
+    this.iconPath = new vscode.ThemeIcon('beaker');
+    this.description = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
+    this.id = `experiment:${experiment}`;
+  }
+
+  /** The experiment file of its newest run, to train it again from the view. */
+  get experimentFile(): string | undefined {
+    return this.runs.find((run) => run.info?.experimentFile)?.info?.experimentFile;
+  }
+}
+
+const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
+  queued: new vscode.ThemeIcon('clock'),
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  stopped: new vscode.ThemeIcon('debug-stop'),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  interrupted: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+};
+
+/** A run in the view. `runDir` is what the panel commands take (`{ runDir }`). */
+export class RunItem extends vscode.TreeItem {
+  readonly runDir: string;
+  readonly info: RunInfo | undefined;
+
+  constructor(entry: RunEntry) {
+    super(entry.id, vscode.TreeItemCollapsibleState.None);
+    this.runDir = entry.dir;
+    this.info = entry.info;
+    const status = entry.info?.status;
+    this.id = `run:${entry.dir}`;
+    this.contextValue = `run.${status ?? 'unreadable'}`;
+    this.iconPath = status ? STATUS_ICONS[status] : new vscode.ThemeIcon('question');
+    this.description = entry.info ? formatSummary(entry.info) : 'run.json is missing or damaged';
+    this.tooltip = tooltipOf(entry);
+    this.resourceUri = vscode.Uri.file(entry.dir);
+    this.command = {
+      title: 'Open Metrics',
+      command: 'modelLab.openMetrics',
+      arguments: [{ runDir: entry.dir }],
+    };
+  }
+}
+
+function tooltipOf(entry: RunEntry): vscode.MarkdownString {
+  const info = entry.info;
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`**${info?.experiment ?? ''} / ${entry.id}** — ${info?.status ?? 'unknown'}\n\n`);
+  if (info?.device) tip.appendMarkdown(`Device: ${info.device.chosen}\n\n`);
+  if (info?.startedAt) tip.appendMarkdown(`Started: ${new Date(info.startedAt).toLocaleString()}\n\n`);
+  if (info?.step !== undefined) tip.appendMarkdown(`Steps: ${info.step}\n\n`);
+  if (info?.error) tip.appendText(info.error);
+  return tip;
+}
+
+type Node = ExperimentItem | RunItem;
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly runsDirs: () => string[]) {}
+
+  /** Coalesces bursts (every metrics event of a live run) into one refresh. */
+  refresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire();
+    }, 250);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return node;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node instanceof ExperimentItem) return node.runs;
+    if (node) return [];
+    const byExperiment = new Map<string, RunItem[]>();
+    for (const runsDir of this.runsDirs()) {
+      for (const experiment of listExperiments(runsDir)) {
+        const runs = listRuns(runsDir, experiment).map((entry) => new RunItem(entry));
+        byExperiment.set(experiment, [...(byExperiment.get(experiment) ?? []), ...runs]);
+      }
+    }
+    return [...byExperiment.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([experiment, runs]) => new ExperimentItem(experiment, runs.reverse()));
+  }
+
+  /** The view's content as plain data: experiments with their runs' folder, status and description. */
+  snapshot(): { experiment: string; runs: { runDir: string; status?: string; description: string }[] }[] {
+    return this.getChildren()
+      .filter((node): node is ExperimentItem => node instanceof ExperimentItem)
+      .map((item) => ({
+        experiment: item.experiment,
+        runs: item.runs.map((run) => ({
+          runDir: run.runDir,
+          status: run.info?.status,
+          description: String(run.description ?? ''),
+        })),
+      }));
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.changed.dispose();
+  }
+}
+
+/** `<workspace folder>/.modellab/runs` for each open folder. */
+export function workspaceRunsDirs(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) =>
+    join(folder.uri.fsPath, '.modellab', 'runs'),
+  );
+}

@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { formatProgress, formatSummary } from '../../../src/extension/runs/runSummary';
+import { mayTrain, MANAGE_TRUST, UNTRUSTED_MESSAGE } from '../../../src/extension/runs/trustGate';
+import type { RunInfo } from '../../../src/runs/runFiles';
+import { runInfoFixture } from '../../fixtures/runInfo';
+
+const info = (patch: Partial<RunInfo>): RunInfo => ({
+  ...runInfoFixture(),
+  id: '20261129-015203',
+  status: 'completed',
+  startedAt: '2026-11-29T01:52:03Z',
+  ...patch,
+});
+
+test('the Runs view describes a run by status, its two headline metrics and steps', () => {
+  const summary = { 'train/loss': 0.0446, 'validation/loss': 0.1071, 'test/accuracy': 0.96154 };
+  assert.equal(
+    formatSummary(info({ summary, step: 420 })),
+    'completed · test acc 0.962 · val loss 0.107 · 420 steps',
+  );
+  assert.equal(formatSummary(info({ status: 'failed' })), 'failed');
+});
+
+test('the status bar shows experiment, epoch, step, loss and device', () => {
+  const device = { requested: 'auto' as const, chosen: 'cpu' as const, message: '' };
+  assert.equal(
+    formatProgress('wine-mlp', { step: 140, totalSteps: 420, epoch: 2.5, epochs: 60, loss: 0.04461, device }),
+    'wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · cpu',
+  );
+  assert.equal(formatProgress('wine-mlp', { step: 0, epoch: 0 }), 'wine-mlp · step 0');
+});
+
+test('training in an untrusted workspace is refused with an explanation and a way to trust it', async () => {
+  const shown: string[] = [];
+  let trustDialogs = 0;
+  const ui = (isTrusted: boolean, answer: string | undefined) => ({
+    isTrusted,
+    showWarning: async (message: string, action: string) => {
+      shown.push(`${message} [${action}]`);
+      return answer;
+    },
+    manageTrust: async () => trustDialogs++,
+  });
+  assert.equal(await mayTrain(ui(false, undefined)), false);
+  assert.deepEqual(shown, [`${UNTRUSTED_MESSAGE} [${MANAGE_TRUST}]`]);
+  assert.equal(trustDialogs, 0);
+  assert.equal(await mayTrain(ui(false, MANAGE_TRUST)), false);
+  assert.equal(trustDialogs, 1);
+  assert.equal(await mayTrain(ui(true, undefined)), true);
+  assert.equal(shown.length, 2);
+});
