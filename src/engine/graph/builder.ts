@@ -273,8 +273,16 @@ export class GraphBuilder {
   matmul(a: Value, b: Value): Value {
     return this.op('MatMul', [a, b])[0];
   }
+  /** Reshape to `shape` (one -1 allowed); no node when nothing changes. */
   reshape(a: Value, shape: number[]): Value {
-    if (sameShape(a.shape, shape)) return a;
+    const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+    if (
+      sameShape(
+        a.shape,
+        shape.map((d) => (d === -1 ? a.size / known : d)),
+      )
+    )
+      return a;
     return this.op('Reshape', [a, this.ints(shape)])[0];
   }
   transpose(a: Value, perm: number[]): Value {

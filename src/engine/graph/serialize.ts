@@ -21,6 +21,8 @@ export const OPSET = 17;
 export interface ModelMeta {
   docString?: string;
   metadata?: Record<string, string>;
+  /** Declare the first axis of graph inputs and outputs as the symbolic dimension 'batch'. */
+  dynamicBatch?: boolean;
 }
 
 export function serializeModel(graph: GraphBuilder, meta: ModelMeta = {}): Uint8Array {
@@ -33,13 +35,13 @@ export function serializeModel(graph: GraphBuilder, meta: ModelMeta = {}): Uint8
       { domain: '', version: OPSET },
       { domain: 'com.microsoft', version: 1 },
     ],
-    graph: graphProto(graph),
+    graph: graphProto(graph, meta.dynamicBatch ?? false),
     metadataProps: Object.entries(meta.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
 }
 
-function graphProto(g: GraphBuilder): onnx.IGraphProto {
+function graphProto(g: GraphBuilder, dynamicBatch = false): onnx.IGraphProto {
   return {
     name: g.name,
     node: g.nodes.map((n) => ({
@@ -51,8 +53,8 @@ function graphProto(g: GraphBuilder): onnx.IGraphProto {
       attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value)),
     })),
     initializer: g.initializers.map((i) => tensorProto(i.value.name, i.value.dtype, i.value.shape, i.data)),
-    input: g.inputs.map(valueInfo),
-    output: g.outputs.map(valueInfo),
+    input: g.inputs.map((v) => valueInfo(v, dynamicBatch)),
+    output: g.outputs.map((v) => valueInfo(v, dynamicBatch)),
   };
 }
 
@@ -62,13 +64,9 @@ function trimTrailing(names: string[]): string[] {
   return names.slice(0, end);
 }
 
-function valueInfo(v: Value): onnx.IValueInfoProto {
-  return {
-    name: v.name,
-    type: {
-      tensorType: { elemType: ONNX_DTYPE[v.dtype], shape: { dim: v.shape.map((d) => ({ dimValue: d })) } },
-    },
-  };
+function valueInfo(v: Value, dynamicBatch = false): onnx.IValueInfoProto {
+  const dim = v.shape.map((d, i) => (dynamicBatch && i === 0 ? { dimParam: 'batch' } : { dimValue: d }));
+  return { name: v.name, type: { tensorType: { elemType: ONNX_DTYPE[v.dtype], shape: { dim } } } };
 }
 
 export function tensorProto(name: string, dtype: DType, dims: number[], data: TensorData): onnx.ITensorProto {

@@ -22,7 +22,8 @@ export function linear(c: LayerContext, x: Value, units: number, name: string, r
   const bias = c.param(`${name}.bias`, [units], (_, n) => new Float32Array(n));
   const rows = b.reshape(x, [-1, features]);
   const y = b.op('Gemm', [rows, w, bias])[0];
-  return b.reshape(y, [...x.shape.slice(0, -1), units]);
+  // Leading -1 rather than the batch size, so an exported model accepts any batch.
+  return b.reshape(y, [-1, ...x.shape.slice(1, -1), units]);
 }
 
 export function layerNorm(c: LayerContext, x: Value, name: string): Value {

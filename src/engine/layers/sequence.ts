@@ -64,19 +64,20 @@ export function selfAttention(
   name: string,
 ): Value {
   expectRank(x, 3, 'sequences [length, features]');
-  const [batch, length, dim] = x.shape;
+  // Reshapes keep the batch as -1, so an exported model accepts any batch.
+  const [, length, dim] = x.shape;
   if (!Number.isInteger(heads) || heads < 1 || dim % heads !== 0)
     throw new Error(`heads (${heads}) must divide the feature size ${dim}`);
   const { b } = c;
   const dh = dim / heads;
   const qkv = linear(c, x, 3 * dim, `${name}.qkv`);
   const split = b.op('Split', [qkv, b.ints([dim, dim, dim])], { axis: 2 }, { outputs: 3 });
-  const [q, k, v] = split.map((t) => b.transpose(b.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]));
+  const [q, k, v] = split.map((t) => b.transpose(b.reshape(t, [-1, length, heads, dh]), [0, 2, 1, 3]));
   let scores = b.matmul(b.mul(q, b.scalar(1 / Math.sqrt(dh))), b.transpose(k, [0, 1, 3, 2]));
   if (causal) scores = b.add(scores, causalMask(c, length));
   const probs = b.op('Softmax', [scores], { axis: -1 })[0];
   c.recordAttention(probs);
-  const mixed = b.reshape(b.transpose(b.matmul(probs, v), [0, 2, 1, 3]), [batch, length, dim]);
+  const mixed = b.reshape(b.transpose(b.matmul(probs, v), [0, 2, 1, 3]), [-1, length, dim]);
   return linear(c, mixed, dim, `${name}.out`);
 }
 

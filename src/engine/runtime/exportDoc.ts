@@ -1,10 +1,19 @@
 /** The doc_string of an exported model.onnx: what goes in, what comes out, how to prepare it. */
 import type { ModelPlan } from '../model/graphs';
 
-export function exportDocString(plan: ModelPlan): string {
+/**
+ * Whether the exported graph works for any batch size: the feed-forward layers reshape with a
+ * leading -1; recurrent layers build their initial states for the traced batch.
+ */
+export function batchIndependent(plan: ModelPlan): boolean {
+  return plan.options.model.layers.every((l) => l.type !== 'lstm' && l.type !== 'gru');
+}
+
+export function exportDocString(plan: ModelPlan, dynamicBatch: boolean): string {
   const { options, input, output } = plan;
-  const inShape = [1, ...input.shape.slice(1)];
-  const outShape = [1, ...output.slice(1)];
+  const batch = dynamicBatch ? 'batch' : '1';
+  const inShape = [batch, ...input.shape.slice(1)];
+  const outShape = [batch, ...output.slice(1)];
   const tokens = options.model.inputKind === 'tokens';
   const meaning =
     options.loss === 'cross-entropy'

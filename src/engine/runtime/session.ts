@@ -10,6 +10,10 @@ export type Session = ort.InferenceSession;
 export type Tensor = ort.Tensor;
 export type ProviderName = 'cpu' | 'webgpu' | 'cuda';
 
+// Failed device probes (no CUDA libraries, no WebGPU adapter) are reported through the thrown
+// error and the DeviceReport; onnxruntime's own log would repeat them on stderr as errors.
+ort.env.logLevel = 'fatal';
+
 export async function openSession(model: Uint8Array, providers: ProviderName[] = ['cpu']): Promise<Session> {
   return ort.InferenceSession.create(model, {
     executionProviders: providers,

@@ -18,7 +18,7 @@ import {
   stateShape,
   type ModelPlan,
 } from '../model/graphs';
-import { exportDocString } from './exportDoc';
+import { batchIndependent, exportDocString } from './exportDoc';
 import { checkBatch, stack } from './batches';
 import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
 
@@ -219,7 +219,8 @@ export class CompiledModel implements TrainableModel {
       this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!.data as Float32Array]),
     );
     const graph = buildExportGraph(this.plan, values, 1);
-    return serializeModel(graph, { docString: exportDocString(this.plan) });
+    const dynamicBatch = batchIndependent(this.plan);
+    return serializeModel(graph, { docString: exportDocString(this.plan, dynamicBatch), dynamicBatch });
   }
 
   async dispose(): Promise<void> {

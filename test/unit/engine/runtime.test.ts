@@ -1,6 +1,7 @@
 // Runtime behaviour the trainer relies on: fused steps, exact resume, export, devices, attention probe.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { compileModel, type Batch, type CompileOptions } from '../../../src/engine';
 import { Rng } from '../../../src/engine/init';
@@ -85,21 +86,26 @@ function revive(key: string, value: unknown) {
   return value;
 }
 
-test('exported model.onnx re-loads in a fresh session and matches predict', async () => {
+test('exported model.onnx re-loads in a fresh session, takes any batch and matches predict', async () => {
   const model = await compileModel(lm());
   await model.train(tokenBatches(3, 3), [0.01, 0.01, 0.01]);
   const bytes = await model.exportOnnx();
   const session = await ort.InferenceSession.create(bytes);
   assert.deepEqual(session.inputNames, ['input']);
   assert.deepEqual(session.outputNames, ['output']);
-  const example = tokenBatches(1, 4)[0].x.subarray(0, T);
-  const exported = (await session.run({ input: new ort.Tensor('int64', example, [1, T]) })).output
-    .data as Float32Array;
-  const predicted = await model.predict(example, 1);
-  assert.equal(exported.length, T * V);
-  exported.forEach((v, i) =>
-    assert.ok(Math.abs(v - predicted[i]) < 1e-5, `output ${i}: ${v} vs ${predicted[i]}`),
-  );
+  const doc = onnx.ModelProto.decode(bytes).docString;
+  assert.match(doc, /Input "input": int64 token ids of shape \[batch, 6\]/);
+  assert.match(doc, /Output "output": float32 of shape \[batch, 6, 5\]: unnormalised class scores/);
+  for (const count of [1, 3]) {
+    const examples = tokenBatches(1, 4)[0].x.subarray(0, count * T);
+    const input = new ort.Tensor('int64', examples, [count, T]);
+    const exported = (await session.run({ input })).output.data as Float32Array;
+    const predicted = await model.predict(examples, count);
+    assert.equal(exported.length, count * T * V);
+    exported.forEach((v, i) =>
+      assert.ok(Math.abs(v - predicted[i]) < 1e-5, `output ${i}: ${v} vs ${predicted[i]}`),
+    );
+  }
   await session.release();
   await model.dispose();
 });
