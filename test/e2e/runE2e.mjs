@@ -61,7 +61,7 @@ async function runLayer() {
     if (!installed) throw new Error(`installing ${relative(repo, vsix)} left no ${extensionId} folder`);
     const workspace = scratch.copyWorkspace(join(repo, 'test', 'fixtures', 'workspace'));
     server = await startCodeServer({ scratch, workspace });
-    browser = await launchBrowser(join(scratch.root, 'chromium'));
+    browser = await launchBrowser(scratch);
     setE2eSession({
       serverUrl: server.url,
       workspace,

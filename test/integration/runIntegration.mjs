@@ -85,7 +85,7 @@ async function runSuite() {
       extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
       env: { MODEL_LAB_TEST_RESULTS: resultsFile, ...(grep ? { MODEL_LAB_TEST_GREP: grep } : {}) },
     });
-    browser = await launchBrowser(join(scratch.root, 'chromium'));
+    browser = await launchBrowser(scratch);
     const page = browser.pages()[0] ?? (await browser.newPage());
     let timer;
     const exitCode = new Promise((resolveExit, rejectExit) => {

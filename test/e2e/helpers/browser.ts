@@ -2,14 +2,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BrowserContext, type FrameLocator, type Page, chromium } from 'playwright-core';
+import type { Scratch } from './scratch';
 import { chromiumPath } from './tools';
 
 export const artifactsDir = join(__dirname, '..', '..', '..', 'test-artifacts');
 export const extensionId = 'modellab.model-lab';
 
-/** A headless Chromium with a fresh profile inside `profileDir`. */
-export function launchBrowser(profileDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profileDir, {
+/**
+ * A headless Chromium with a fresh profile inside the scratch folder; its
+ * environment points XDG dirs there too, so its crash-report database does not
+ * land in ~/.config.
+ */
+export function launchBrowser(scratch: Scratch): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(scratch.root, 'chromium'), {
+    env: { ...process.env, ...scratch.env },
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 900 },
