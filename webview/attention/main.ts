@@ -256,7 +256,7 @@ function renderSnapshot(next: Shown): void {
       button.addEventListener('click', () => {
         selected = { layer: layer.layer, head };
         renderSnapshot(next);
-        detailCanvas.focus();
+        detailCanvas.focus({ preventScroll: true });
       });
       children.push(button);
     }
