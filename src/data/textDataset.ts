@@ -22,8 +22,9 @@ export function textDataset(
     throw new DataError('the text file is empty: a language model needs text to learn', file);
   const T = contextLength;
   const vocab = createVocabulary(charactersOf(text));
-  const ids = new Int32Array(chars.length);
-  vocab.encode(text).forEach((id, i) => (ids[i] = Number(id)));
+  // Plain numbers here: BigInt conversions of a million characters would cost seconds.
+  const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
+  const ids = Int32Array.from(chars, (char) => idOf.get(char)!);
 
   const trainEnd = Math.round(chars.length * fractions.train);
   const validationEnd = trainEnd + Math.round(chars.length * fractions.validation);

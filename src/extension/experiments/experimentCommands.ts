@@ -8,12 +8,13 @@ import { newExperiment } from './newExperiment';
 export const NEW_EXPERIMENT_COMMAND = 'modelLab.newExperiment';
 
 export function registerExperimentCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
+  const diagnostics = new ExperimentDiagnostics();
+  const lenses = new ExperimentCodeLensProvider(diagnostics.onDidValidate, (uri) =>
+    diagnostics.errorCount(uri),
+  );
   return [
-    new ExperimentDiagnostics(),
-    vscode.languages.registerCodeLensProvider(
-      { scheme: 'file', pattern: EXPERIMENT_GLOB },
-      new ExperimentCodeLensProvider(),
-    ),
+    diagnostics,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: EXPERIMENT_GLOB }, lenses),
     vscode.commands.registerCommand(
       NEW_EXPERIMENT_COMMAND,
       async (templateId?: string, parentFolder?: vscode.Uri, name?: string) => {

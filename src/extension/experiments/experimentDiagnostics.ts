@@ -16,6 +16,9 @@ export class ExperimentDiagnostics extends Disposable {
   private readonly datasets = new DatasetCache();
   private readonly latest = new Map<string, number>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly onDidValidateEmitter = this._register(new vscode.EventEmitter<void>());
+  /** Fires each time a document's diagnostics were replaced. */
+  readonly onDidValidate = this.onDidValidateEmitter.event;
 
   constructor() {
     super();
@@ -65,6 +68,12 @@ export class ExperimentDiagnostics extends Disposable {
     }
     if (this.latest.get(key) !== ticket || this.isDisposed) return;
     this.collection.set(document.uri, problems.map(toDiagnostic));
+    this.onDidValidateEmitter.fire();
+  }
+
+  errorCount(uri: vscode.Uri): number {
+    return (this.collection.get(uri) ?? []).filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
+      .length;
   }
 }
 

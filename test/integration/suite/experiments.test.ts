@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import { quickTraining } from '../../fixtures/experimentParts';
 import { activatedExtension } from './extensionUnderTest';
 
 const workspaceRoot = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
@@ -35,13 +36,7 @@ function digitsExperiment(splits = { train: 0.8, validation: 0.1, test: 0.1 }): 
     task: 'classification',
     data: { source: 'builtin:digits', splits, seed: 1 },
     model: { input: { shape: [64] }, layers: [{ type: 'dense', units: 10 }] },
-    training: {
-      epochs: 1,
-      batchSize: 16,
-      optimizer: { type: 'adam', learningRate: 0.001 },
-      loss: 'cross-entropy',
-      seed: 1,
-    },
+    training: quickTraining(),
   };
 }
 
@@ -61,12 +56,21 @@ suite('Experiment files', () => {
     assert.equal(diagnostic.message, 'split fractions sum to 1.2; they must sum to 1');
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(diagnostic.range.start.line, lineOf(document, '"splits"'));
+    const titles = async () =>
+      (
+        await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          document.uri,
+        )
+      ).map((lens) => lens.command?.title);
+    assert.ok((await titles()).includes('$(error) 1 problem to fix before training'));
 
     const edit = new vscode.WorkspaceEdit();
     const at = document.getText().indexOf('0.3');
     edit.replace(document.uri, new vscode.Range(document.positionAt(at), document.positionAt(at + 3)), '0.1');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await eventually(ours, (d) => d.length === 0, 'the diagnostic to clear after the fix');
+    assert.deepEqual(await titles(), ['▶ Train', 'Open Runs']);
   });
 
   test('the JSON Schema is associated: completion offers experiment fields and hover shows their docs', async () => {

@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quickTraining } from '../../fixtures/experimentParts';
 import type { DataSection, Experiment, Layer } from '../../../src/experiment/types';
 
 export function experimentWith(data: Partial<DataSection>, overrides: Partial<Experiment> = {}): Experiment {
@@ -10,13 +11,7 @@ export function experimentWith(data: Partial<DataSection>, overrides: Partial<Ex
     task: 'classification',
     data: { source: 'builtin:digits', splits: { train: 0.8, validation: 0.1, test: 0.1 }, seed: 1, ...data },
     model: { input: { shape: [] }, layers: [] as Layer[] },
-    training: {
-      epochs: 1,
-      batchSize: 32,
-      optimizer: { type: 'adam', learningRate: 0.001 },
-      loss: 'cross-entropy',
-      seed: 1,
-    },
+    training: quickTraining({ batchSize: 32 }),
     ...overrides,
   };
 }

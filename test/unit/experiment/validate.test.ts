@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { quickTraining } from '../../fixtures/experimentParts';
 import { formatProblems, validateExperiment, type Problem } from '../../../src/experiment/validate';
 import { scratchFolder } from '../data/fixtures';
 
@@ -23,13 +24,7 @@ function experimentText(edit: (e: Draft) => void = () => undefined): string {
         { type: 'dense', units: 10 },
       ],
     },
-    training: {
-      epochs: 1,
-      batchSize: 16,
-      optimizer: { type: 'adam', learningRate: 0.001 },
-      loss: 'cross-entropy',
-      seed: 1,
-    },
+    training: quickTraining(),
   };
   edit(experiment);
   return JSON.stringify(experiment, null, 2);
