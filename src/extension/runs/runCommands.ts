@@ -12,7 +12,7 @@ import { readRunInfo } from '../../runs/runReader';
 import { currentVersions } from '../../runs/versions';
 import { readExperimentFile } from '../../trainer/experimentFile';
 import { forkTrainingProcess } from '../trainingProcess/forkTrainingProcess';
-import { announceOutcome, showRunProgress } from './runNotifications';
+import { announceOutcome, showRunProgress, warnOnDeviceFallback } from './runNotifications';
 import { RunManager } from './runManager';
 import { RunStatusBar } from './runStatusBar';
 import { RunsTreeProvider, workspaceRunsDirs, type ExperimentItem } from './runsTreeProvider';
@@ -87,6 +87,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
       const run = await manager.start({ ...options, defaultDevice });
       output.appendLine(`[${run.experiment}] Run folder: ${run.runDir}`);
       showRunProgress(manager, run);
+      warnOnDeviceFallback(manager, run);
       void announceOutcome(run, () => output.show(true));
       void vscode.commands
         .executeCommand('modelLab.openMetrics', { runDir: run.runDir })

@@ -64,3 +64,18 @@ export async function announceOutcome(run: ActiveRun, showLog: () => void): Prom
   if (choice === 'Open Metrics') await vscode.commands.executeCommand('modelLab.openMetrics', args);
   if (choice === 'Resume') await vscode.commands.executeCommand('modelLab.resume', args);
 }
+
+/** Says so when the requested device (cuda, webgpu) did not work and the run fell back to another one. */
+export function warnOnDeviceFallback(manager: RunManager, run: ActiveRun): void {
+  const listener = manager.onDidChangeRun((changed) => {
+    const device = changed === run ? run.progress.device : undefined;
+    if (!device) return;
+    listener.dispose();
+    if (device.requested !== 'auto' && device.requested !== device.chosen) {
+      void vscode.window.showWarningMessage(
+        `${run.experiment}: ${device.requested} is not available, training on ${device.chosen}. ${device.message}`,
+      );
+    }
+  });
+  void run.done.then(() => listener.dispose());
+}
