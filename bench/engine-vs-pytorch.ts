@@ -8,10 +8,12 @@
  *   npm run bench:engine                        # all three templates
  *   npm run bench:engine -- lstm                # templates whose folder name contains 'lstm'
  *   BENCH_ROUNDS=7 BENCH_ROUND_SECONDS=2 npm run bench:engine
+ *   BENCH_FUSED=1 npm run bench:engine        # override the templates' fusedSteps
  *
- * Columns: ms/step of each, ratio = PyTorch time / ours (> 1: we are faster), the share of our
+ * Columns: ms/step (wall, median) of each, ratio = PyTorch time / ours (> 1: we are faster), the share of our
  * step time spent outside session.run (JS-side feeds and state handling), and achieved GFLOP/s
- * from the analytic count in bench/flops.ts (same FLOPs for both).
+ * from the analytic count in bench/flops.ts (same FLOPs for both), and the process CPU time per
+ * step of each (all threads: on a busy machine it moves far less than wall time).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -69,7 +71,7 @@ function compileOptions(e: Experiment): CompileOptions {
     optimizer: e.training.optimizer,
     clipNorm: e.training.clipNorm,
     batchSize: e.training.batchSize,
-    fusedSteps: e.training.fusedSteps,
+    fusedSteps: process.env.BENCH_FUSED ? Number(process.env.BENCH_FUSED) : e.training.fusedSteps,
     seed: e.training.seed,
     device: 'cpu',
   };
@@ -114,9 +116,9 @@ class TorchWorker {
     return JSON.parse(line.value) as T;
   }
 
-  async steps(n: number): Promise<number[]> {
+  async steps(n: number): Promise<{ ms: number[]; cpuMs: number }> {
     this.child.stdin.write(`${JSON.stringify({ steps: n })}\n`);
-    return (await this.next<{ ms: number[] }>()).ms;
+    return this.next<{ ms: number[]; cpuMs: number }>();
   }
 
   close(): void {
@@ -131,6 +133,9 @@ interface Result {
   ours: number;
   torch: number;
   outside: number;
+  /** Mean process CPU time per step (all threads; spinning threads count). */
+  oursCpu: number;
+  torchCpu: number;
   gflop: number;
   compileMs: number;
 }
@@ -151,14 +156,18 @@ async function benchmark(folder: string): Promise<Result> {
 
   const ours: number[] = [];
   let oursTotal = 0;
+  let oursCpu = 0;
   let oursInRun = 0;
   /** One engine call of k steps; returns ms per step. */
   const call = async (record: boolean) => {
     const runBefore = inRun;
+    const cpu = process.cpuUsage();
     const start = performance.now();
     await model.train(batches, lrs);
     const ms = performance.now() - start;
     if (record) {
+      const used = process.cpuUsage(cpu);
+      oursCpu += (used.user + used.system) / 1000;
       ours.push(ms / k);
       oursTotal += ms;
       oursInRun += inRun - runBefore;
@@ -168,16 +177,21 @@ async function benchmark(folder: string): Promise<Result> {
   for (let i = 0; i < 3; i++) await call(false); // warm-up (the first fused call opens its session)
   await torch.steps(5);
   const perStepOurs = await call(false);
-  const perStepTorch = median(await torch.steps(3));
+  const perStepTorch = median((await torch.steps(3)).ms);
   const callsPerRound = Math.max(2, Math.ceil((ROUND_SECONDS * 1000) / (perStepOurs * k)));
   const torchPerRound = Math.max(3, Math.min(200, Math.ceil((ROUND_SECONDS * 1000) / perStepTorch)));
 
   const theirs: number[] = [];
+  let theirCpu = 0;
   for (let r = 0; r < ROUNDS; r++) {
     const engineRound = async () => {
       for (let i = 0; i < callsPerRound; i++) await call(true);
     };
-    const torchRound = async () => theirs.push(...(await torch.steps(torchPerRound)));
+    const torchRound = async () => {
+      const { ms, cpuMs } = await torch.steps(torchPerRound);
+      theirs.push(...ms);
+      theirCpu += cpuMs;
+    };
     if (r % 2 === 0) {
       await engineRound();
       await torchRound();
@@ -198,6 +212,8 @@ async function benchmark(folder: string): Promise<Result> {
     ours: median(ours),
     torch: median(theirs),
     outside: (oursTotal - oursInRun) / oursTotal,
+    oursCpu: oursCpu / (ours.length * k),
+    torchCpu: theirCpu / theirs.length,
     gflop: trainingFlops(o.model.layers, o.model.inputShape, o.model.inputKind, o.batchSize) / 1e9,
     compileMs,
   };
@@ -212,6 +228,8 @@ function table(results: Result[]): string {
     'torch ms/step',
     'torch/ours',
     'outside run',
+    'ours CPU ms',
+    'torch CPU ms',
     'GFLOP/step',
     'ours GFLOP/s',
     'torch GFLOP/s',
@@ -225,6 +243,8 @@ function table(results: Result[]): string {
     r.torch.toFixed(2),
     `${(r.torch / r.ours).toFixed(2)}×`,
     `${(100 * r.outside).toFixed(1)} %`,
+    r.oursCpu.toFixed(1),
+    r.torchCpu.toFixed(1),
     r.gflop.toFixed(3),
     (r.gflop / (r.ours / 1000)).toFixed(1),
     (r.gflop / (r.torch / 1000)).toFixed(1),

@@ -2,7 +2,8 @@
 (same layers, shapes, optimizer, clipping and loss as Model Lab's engine), then answers
 commands on stdin, one JSON line each:
 
-  {"steps": n}  ->  {"ms": [n step times]}   (zero_grad, forward, loss, backward, clip, step)
+  {"steps": n}  ->  {"ms": [n wall times], "cpuMs": total process CPU time of the n steps}
+  (a step: zero_grad, forward, loss, backward, clip, optimizer step)
 
 The configuration comes as JSON in argv[1]: layers, inputShape, inputKind, batchSize,
 optimizer, clipNorm, loss, threads. Batches are random (speed does not depend on values)."""
@@ -181,11 +182,13 @@ def main():
     for line in sys.stdin:
         n = json.loads(line)["steps"]
         times = []
+        cpu = time.process_time()
         for _ in range(n):
             start = time.perf_counter()
             step()
             times.append((time.perf_counter() - start) * 1000)
-        print(json.dumps({"ms": times}), flush=True)
+        cpu_ms = (time.process_time() - cpu) * 1000
+        print(json.dumps({"ms": times, "cpuMs": cpu_ms}), flush=True)
 
 
 main()

@@ -1,6 +1,12 @@
 /**
  * onnxruntime-node sessions tuned for training on the CPU: full graph optimization and one
  * intra-op thread per core (measured fastest here). Other providers come from devices.ts.
+ *
+ * Intra-op threads do not spin while waiting for work: training shares the cores with the
+ * editor and everything else, and spinning threads then burn their time slices. Measured on
+ * this busy 2-core machine (bench/engine-vs-pytorch.ts, template models, same run):
+ * spinning 2.4 / 16.4 / 331 ms per step (CNN / LSTM / Transformer), 2× the CPU time;
+ * not spinning 2.7 / 5.1 / 92 ms.
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
@@ -20,6 +26,7 @@ export async function openSession(model: Uint8Array, providers: ProviderName[] =
     graphOptimizationLevel: 'all',
     intraOpNumThreads: availableParallelism(),
     logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
 }
 
