@@ -13,7 +13,7 @@ import { gradients } from '../autodiff/backward';
 import { GraphBuilder, type DType, type Value } from '../graph/builder';
 import { buildForward } from '../layers';
 import { buildLoss, targetShape } from './losses';
-import { applyUpdate, clipByGlobalNorm, slotsFor, type SlotSpec } from './optimizers';
+import { clipByGlobalNorm, makeUpdate, slotsFor, type SlotSpec } from './optimizers';
 import { ParamBinder, type ParamStore } from './params';
 
 export const STEP = 'step';
@@ -99,15 +99,14 @@ function buildStep(b: GraphBuilder, plan: ModelPlan, v: StepIn): { state: Value[
   const t = b.add(byName.get(STEP)!, b.scalar(1));
   const newParams: Value[] = [];
   const newSlots = new Map<string, Value>();
+  const update = makeUpdate(b, options.optimizer, v.lr, t);
   store.specs.forEach((p, i) => {
     const slotSpecs = slotsFor(options.optimizer, p.name, p.shape);
-    const updated = applyUpdate(
-      b,
-      options.optimizer,
-      { param: params[i], grad: g[i], slots: slotSpecs.map((s) => byName.get(s.name)!) },
-      v.lr,
-      t,
-    );
+    const updated = update({
+      param: params[i],
+      grad: g[i],
+      slots: slotSpecs.map((s) => byName.get(s.name)!),
+    });
     newParams.push(updated.param);
     slotSpecs.forEach((s, k) => newSlots.set(s.name, updated.slots[k]));
   });

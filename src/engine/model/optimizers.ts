@@ -47,33 +47,41 @@ export function validateOptimizer(config: OptimizerConfig): void {
   if ((config.momentum ?? 0) < 0) throw new Error('momentum must be ≥ 0');
 }
 
-export function applyUpdate(
+/**
+ * The update rule of `config` for one step. Scalars shared by all parameters (bias
+ * corrections, the AdamW decay factor) are built once, here, not once per parameter.
+ */
+export function makeUpdate(
   b: GraphBuilder,
   config: OptimizerConfig,
-  u: UpdateInputs,
   lr: Value,
   t: Value,
-): UpdateResult {
+): (u: UpdateInputs) => UpdateResult {
   const s = (x: number) => b.scalar(x);
   const decay = config.weightDecay ?? 0;
-  let grad = u.grad;
-  if (decay > 0 && config.type !== 'adamw') grad = b.add(grad, b.mul(u.param, s(decay)));
+  const withDecay = (u: UpdateInputs) =>
+    decay > 0 && config.type !== 'adamw' ? b.add(u.grad, b.mul(u.param, s(decay))) : u.grad;
   if (config.type === 'sgd') {
     const momentum = config.momentum ?? 0;
-    if (momentum === 0) return { param: b.sub(u.param, b.mul(grad, lr)), slots: [] };
-    const velocity = b.add(b.mul(u.slots[0], s(momentum)), grad);
-    return { param: b.sub(u.param, b.mul(velocity, lr)), slots: [velocity] };
+    return (u) => {
+      const grad = withDecay(u);
+      if (momentum === 0) return { param: b.sub(u.param, b.mul(grad, lr)), slots: [] };
+      const velocity = b.add(b.mul(u.slots[0], s(momentum)), grad);
+      return { param: b.sub(u.param, b.mul(velocity, lr)), slots: [velocity] };
+    };
   }
   const [beta1, beta2] = config.betas ?? [0.9, 0.999];
-  const m = b.add(b.mul(u.slots[0], s(beta1)), b.mul(grad, s(1 - beta1)));
-  const v = b.add(b.mul(u.slots[1], s(beta2)), b.mul(b.mul(grad, grad), s(1 - beta2)));
-  const correction1 = b.sub(s(1), b.op('Pow', [s(beta1), t])[0]);
-  const correction2 = b.sub(s(1), b.op('Pow', [s(beta2), t])[0]);
-  const denom = b.add(b.div(b.unary('Sqrt', v), b.unary('Sqrt', correction2)), s(ADAM_EPSILON));
-  const stepSize = b.div(lr, correction1);
-  let param = u.param;
-  if (config.type === 'adamw' && decay > 0) param = b.mul(param, b.sub(s(1), b.mul(lr, s(decay))));
-  return { param: b.sub(param, b.mul(stepSize, b.div(m, denom))), slots: [m, v] };
+  const stepSize = b.div(lr, b.sub(s(1), b.op('Pow', [s(beta1), t])[0]));
+  const sqrtCorrection2 = b.unary('Sqrt', b.sub(s(1), b.op('Pow', [s(beta2), t])[0]));
+  const shrink = config.type === 'adamw' && decay > 0 ? b.sub(s(1), b.mul(lr, s(decay))) : undefined;
+  return (u) => {
+    const grad = withDecay(u);
+    const m = b.add(b.mul(u.slots[0], s(beta1)), b.mul(grad, s(1 - beta1)));
+    const v = b.add(b.mul(u.slots[1], s(beta2)), b.mul(b.mul(grad, grad), s(1 - beta2)));
+    const denom = b.add(b.div(b.unary('Sqrt', v), sqrtCorrection2), s(ADAM_EPSILON));
+    const param = shrink ? b.mul(u.param, shrink) : u.param;
+    return { param: b.sub(param, b.mul(stepSize, b.div(m, denom))), slots: [m, v] };
+  };
 }
 
 /** Scales all gradients by min(1, maxNorm / (‖g‖₂ + 1e-6)) — PyTorch's clip_grad_norm_. */
