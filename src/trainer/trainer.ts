@@ -13,8 +13,8 @@
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRng, type DataBatch, type Dataset } from '../data/api';
-import type { TrainableModel } from '../engine/api';
-import type { Experiment } from '../experiment/types';
+import type { CompileOptions, TrainableModel } from '../engine/api';
+import type { DeviceName, Experiment } from '../experiment/types';
 import type { StartTraining, TrainerEvent, TrainerOutcome } from '../protocol/training';
 import { writeFileAtomic } from '../runs/atomicFile';
 import { copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
@@ -36,6 +36,26 @@ export interface TrainerHooks {
   emit(event: TrainerEvent): void;
   /** Polled between chunks of fused steps. */
   stopRequested(): boolean;
+}
+
+/** What the engine compiles for an experiment on its dataset (shared with the attention probe). */
+export function compileOptionsFor(
+  experiment: Experiment,
+  dataset: Dataset,
+  device: DeviceName,
+): CompileOptions {
+  const training = experiment.training;
+  return {
+    model: { inputShape: dataset.inputShape, inputKind: dataset.inputKind, layers: experiment.model.layers },
+    loss: training.loss,
+    labelSmoothing: training.labelSmoothing,
+    optimizer: training.optimizer,
+    clipNorm: training.clipNorm,
+    batchSize: training.batchSize,
+    fusedSteps: training.fusedSteps,
+    seed: training.seed,
+    device,
+  };
 }
 
 /** Characters generated for the language-model sample in eval.json. */
@@ -66,22 +86,7 @@ export async function runTraining(
   try {
     const experiment = await deps.readExperiment(request.experimentFile);
     const dataset = await deps.loadDataset(experiment, dirname(request.experimentFile));
-    const training = experiment.training;
-    const model = await deps.compileModel({
-      model: {
-        inputShape: dataset.inputShape,
-        inputKind: dataset.inputKind,
-        layers: experiment.model.layers,
-      },
-      loss: training.loss,
-      labelSmoothing: training.labelSmoothing,
-      optimizer: training.optimizer,
-      clipNorm: training.clipNorm,
-      batchSize: training.batchSize,
-      fusedSteps: training.fusedSteps,
-      seed: training.seed,
-      device: request.device,
-    });
+    const model = await deps.compileModel(compileOptionsFor(experiment, dataset, request.device));
     session = new TrainingSession(request, experiment, dataset, model, hooks);
     outcome = await session.run();
   } catch (error) {
@@ -121,6 +126,7 @@ class TrainingSession {
   private timeOffset = 0;
   private readonly startedAt = performance.now();
   private lastValidatedStep = -1;
+  private lastSnapshotStep = -1;
   /** The first non-finite training loss, for the failure message. */
   private badLoss = NaN;
   lastCheckpointStep: number | undefined;
@@ -401,7 +407,8 @@ class TrainingSession {
   }
 
   private async snapshotAttention(): Promise<void> {
-    if (!this.probe) return;
+    if (!this.probe || this.lastSnapshotStep === this.position.step) return;
+    this.lastSnapshotStep = this.position.step;
     try {
       const snapshot = await attentionSnapshot(this.model, this.probe, this.position.step);
       if (snapshot.layers.length > 0) this.hooks.emit({ type: 'attention', snapshot });

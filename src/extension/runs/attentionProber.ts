@@ -1,0 +1,50 @@
+/**
+ * Runs the attention panel's custom probes in a short-lived training process
+ * (never in the extension host or the webview): fork, ask once, answer,
+ * end the process.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { isAttentionProbeReply } from '../../protocol/attentionProbe';
+import type { AttentionSnapshot } from '../../runs/runFiles';
+import { readCheckpointPosition } from '../../runs/checkpoints';
+import { readRunInfo } from '../../runs/runReader';
+import type { AttentionProber } from '../panels/attentionPanel';
+
+/** A probe compiles the model once; this is far above that, and ends a hung process. */
+const PROBE_TIMEOUT_MS = 120_000;
+
+export class TrainingProcessProber implements AttentionProber {
+  constructor(private readonly fork: () => ChildProcess) {}
+
+  async unavailable(runDir: string): Promise<string | undefined> {
+    const info = readRunInfo(runDir);
+    if (!info) return 'This run has no readable run.json.';
+    if (info.config.task !== 'language-model')
+      return 'Custom probes need a language model (a Transformer on text).';
+    if (!readCheckpointPosition(runDir, 'best') && !readCheckpointPosition(runDir, 'last')) {
+      return 'This run has saved no checkpoint yet.';
+    }
+    return undefined;
+  }
+
+  probe(runDir: string, text: string): Promise<AttentionSnapshot> {
+    const child = this.fork();
+    return new Promise<AttentionSnapshot>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('The attention probe did not answer in time.')),
+        PROBE_TIMEOUT_MS,
+      );
+      child.on('message', (message: unknown) => {
+        if (!isAttentionProbeReply(message)) return;
+        clearTimeout(timer);
+        if (message.type === 'attentionProbe/result') resolve(message.snapshot);
+        else reject(new Error(message.message));
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`The probe process ended (${signal ?? `exit code ${code}`}) before answering.`));
+      });
+      child.send({ type: 'attentionProbe/run', runDir, text });
+    }).finally(() => child.kill());
+  }
+}

@@ -1,0 +1,40 @@
+// Channel: extension host <-> training process, attention maps of a finished
+// run for a text the user types in the attention panel. The process loads the
+// run's best (else last) checkpoint, runs the probe and answers once. Types
+// start with `attentionProbe/`, so they never mix with training or engine-check
+// messages on the same pipe.
+import type { AttentionSnapshot } from '../runs/runFiles';
+import { hasType, isFiniteNumber, isRecord, isString } from './guards';
+
+export interface AttentionProbeRequest {
+  readonly type: 'attentionProbe/run';
+  readonly runDir: string;
+  readonly text: string;
+}
+
+export interface AttentionProbeResult {
+  readonly type: 'attentionProbe/result';
+  readonly snapshot: AttentionSnapshot;
+}
+
+export interface AttentionProbeFailure {
+  readonly type: 'attentionProbe/failure';
+  readonly message: string;
+}
+
+export type AttentionProbeReply = AttentionProbeResult | AttentionProbeFailure;
+
+export function isAttentionProbeRequest(value: unknown): value is AttentionProbeRequest {
+  return hasType(value, 'attentionProbe/run') && isString(value.runDir) && isString(value.text);
+}
+
+export function isAttentionProbeReply(value: unknown): value is AttentionProbeReply {
+  if (hasType(value, 'attentionProbe/failure')) return isString(value.message);
+  return (
+    hasType(value, 'attentionProbe/result') &&
+    isRecord(value.snapshot) &&
+    isFiniteNumber(value.snapshot.step) &&
+    Array.isArray(value.snapshot.tokens) &&
+    Array.isArray(value.snapshot.layers)
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * Attention maps of a finished (or stopped) run for any text: the model is
+ * compiled as the run trained it, its best checkpoint (else the last) is
+ * loaded, and the text's tokens go through the attention layers once.
+ */
+import { dirname } from 'node:path';
+import type { AttentionSnapshot } from '../runs/runFiles';
+import { loadCheckpoint } from '../runs/checkpoints';
+import { readRunInfo } from '../runs/runReader';
+import { attentionSnapshot, encodeProbe } from './probe';
+import { compileOptionsFor } from './trainer';
+import type { TrainerDeps } from './trainerDeps';
+
+export async function probeAttention(
+  runDir: string,
+  text: string,
+  deps: Pick<TrainerDeps, 'loadDataset' | 'compileModel'>,
+): Promise<AttentionSnapshot> {
+  const info = readRunInfo(runDir);
+  if (!info) throw new Error(`${runDir} has no readable run.json.`);
+  let checkpoint;
+  try {
+    checkpoint = loadCheckpoint(runDir, 'best');
+  } catch {
+    checkpoint = loadCheckpoint(runDir, 'last');
+  }
+  const dataset = await deps.loadDataset(info.config, dirname(info.experimentFile));
+  if (!dataset.vocab)
+    throw new Error(`${info.experiment} has no token vocabulary: only language models take a probe text.`);
+  const model = await deps.compileModel(compileOptionsFor(info.config, dataset, 'cpu'));
+  try {
+    await model.setState(checkpoint.state);
+    const probe = encodeProbe(text, dataset.vocab, dataset.inputShape[0]);
+    const snapshot = await attentionSnapshot(model, probe, checkpoint.position.step);
+    if (snapshot.layers.length === 0) throw new Error(`${info.experiment} has no attention layers.`);
+    return snapshot;
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,131 @@
+import { strict as assert } from 'node:assert';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createRng } from '../../../src/data/api';
+import { TrainingProcessProber } from '../../../src/extension/runs/attentionProber';
+import type { Experiment } from '../../../src/experiment/types';
+import type { TrainerEvent, TrainingAttention } from '../../../src/protocol/training';
+import { RunRecorder } from '../../../src/runs/runRecorder';
+import { readAttentionIndex } from '../../../src/runs/runReader';
+import { RunWriter } from '../../../src/runs/runWriter';
+import type { AttentionSnapshot } from '../../../src/runs/runFiles';
+import { probeAttention } from '../../../src/trainer/attentionProbe';
+import { runTraining } from '../../../src/trainer/trainer';
+import { createTrainerDeps } from '../../../src/trainer/trainerModules';
+
+const root = mkdtempSync(join(tmpdir(), 'modellab-lm-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A tiny causal Transformer on a four-character text: trains in a few steps with the real engine. */
+const experiment: Experiment = {
+  name: 'tiny-lm',
+  task: 'language-model',
+  data: { source: 'text.txt', contextLength: 8, splits: { train: 0.8, validation: 0.1, test: 0.1 }, seed: 1 },
+  model: {
+    input: { shape: [8] },
+    layers: [
+      { type: 'embedding', vocabSize: 4, dim: 8, positional: 'learned' },
+      { type: 'transformer', heads: 2, ffDim: 16, causal: true },
+      { type: 'dense', units: 4 },
+    ],
+  },
+  training: {
+    epochs: 1,
+    stepsPerEpoch: 4,
+    batchSize: 4,
+    optimizer: { type: 'adam', learningRate: 0.01 },
+    loss: 'cross-entropy',
+    seed: 1,
+  },
+  metrics: ['perplexity'],
+  probe: { text: 'abc ab', everySteps: 2 },
+};
+
+let runDir: string;
+const events: TrainerEvent[] = [];
+
+before(async () => {
+  const rng = createRng(3);
+  writeFileSync(join(root, 'text.txt'), Array.from({ length: 3000 }, () => 'abc '[rng.int(4)]).join(''));
+  const experimentFile = join(root, 'tiny-lm.experiment.json');
+  writeFileSync(experimentFile, JSON.stringify(experiment, null, 2));
+  const writer = RunWriter.create({
+    runsDir: join(root, 'runs'),
+    info: {
+      experiment: experiment.name,
+      experimentFile,
+      config: experiment,
+      seed: 1,
+      versions: { modelLab: '0', onnxruntime: '0', node: process.version },
+    },
+  });
+  runDir = writer.dir;
+  const recorder = new RunRecorder(writer);
+  await runTraining({ type: 'start', experimentFile, runDir, device: 'cpu' }, createTrainerDeps(), {
+    emit: (event) => {
+      events.push(event);
+      recorder.handle(event);
+    },
+    stopRequested: () => false,
+  });
+});
+
+function checkMaps(snapshot: AttentionSnapshot, tokens: string[]): void {
+  assert.deepEqual(snapshot.tokens, tokens);
+  assert.equal(snapshot.layers.length, 1);
+  const [{ heads, length, probs }] = snapshot.layers;
+  assert.equal(heads, 2);
+  assert.equal(length, tokens.length);
+  for (let head = 0; head < heads; head++) {
+    for (let row = 0; row < length; row++) {
+      const cells = probs.slice((head * length + row) * length, (head * length + row + 1) * length);
+      assert.ok(
+        Math.abs(cells.reduce((a, b) => a + b, 0) - 1) < 1e-3,
+        `row ${row} of head ${head} sums to 1`,
+      );
+      assert.ok(
+        cells.slice(row + 1).every((p) => p === 0),
+        'causal: no attention to later tokens',
+      );
+    }
+  }
+}
+
+test('a language model run records attention snapshots of its probe every N steps, perplexity and a text sample', () => {
+  const outcome = events.at(-1);
+  assert.equal(outcome?.type, 'finished', JSON.stringify(outcome));
+  const snapshots = events
+    .filter((e): e is TrainingAttention => e.type === 'attention')
+    .map((e) => e.snapshot);
+  assert.deepEqual(
+    snapshots.map((s) => s.step),
+    [2, 4],
+  );
+  assert.deepEqual(readAttentionIndex(runDir), { steps: [2, 4] });
+  checkMaps(snapshots[1], ['a', 'b', 'c', ' ', 'a', 'b']);
+  const report = events.find((e) => e.type === 'eval');
+  assert.ok(report?.type === 'eval');
+  assert.ok(Math.abs((report.report.perplexity ?? 0) - Math.exp(report.report.loss)) < 1e-9);
+  assert.equal(report.report.sample?.length, 300);
+  assert.match(report.report.sample ?? '', /^[abc ]+$/);
+});
+
+test('a finished run answers a custom probe text from its checkpoint, and names a character outside its vocabulary', async () => {
+  checkMaps(await probeAttention(runDir, 'cab', createTrainerDeps()), ['c', 'a', 'b']);
+  await assert.rejects(probeAttention(runDir, 'cxb', createTrainerDeps()), /x/);
+});
+
+test('the attention panel prober runs the probe in a training process', async () => {
+  const prober = new TrainingProcessProber(() =>
+    fork(join(__dirname, '../../../src/trainer/trainingProcess.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    }),
+  );
+  assert.equal(await prober.unavailable(runDir), undefined);
+  checkMaps(await prober.probe(runDir, 'ba'), ['b', 'a']);
+  assert.equal(await prober.unavailable(join(root, 'nowhere')), 'This run has no readable run.json.');
+});
