@@ -10,8 +10,10 @@
  *    short of the input by the rows the forward stride skipped; output_padding adds them.
  *  - dW[f,c,k] = Σ_n Σ_o dY[n,f,o] · Xp[n, c, s·o + d·k]. For each kernel offset k the
  *    slice Xp[.., d·k : d·k + s·(O−1) + 1 : s] holds exactly those inputs (im2col by K²
- *    strided slices). Concatenated: cols [N, C·K², O]; dW = Σ_n dY[n] · cols[n]ᵀ, one batched
- *    MatMul and a sum over the batch. Measured faster here than Conv on transposed tensors.
+ *    strided slices). With the input transposed to [C, N, H, W] they concatenate into
+ *    cols [C·K², N·O] and dW = dYᵀ·colsᵀ is one Gemm over batch and space together
+ *    (dY as [F, N·O]). Measured faster here than Conv on transposed tensors, and than a
+ *    batched MatMul per example followed by a sum over the batch.
  *  - dB = Σ dY over batch and space.
  *
  * MaxPool: the forward Indices output (flat positions in X) routes dY back with
@@ -76,7 +78,10 @@ function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w:
   const [f, , kh, kw] = weights.shape;
   const [oh, ow] = [dy.shape[2], dy.shape[3]];
   const [p0, p1, p2, p3] = w.pads;
-  const xp = p0 || p1 || p2 || p3 ? b.op('Pad', [x, b.ints([0, 0, p0, p1, 0, 0, p2, p3])])[0] : x;
+  // Channels first, [C, N, H, W]: the slices then stack straight into cols [C·K², N·O]
+  // (rows in W's (c, kh, kw) order) and the batch joins the contraction of one Gemm.
+  const xt = b.transpose(x, [1, 0, 2, 3]);
+  const xp = p0 || p1 || p2 || p3 ? b.op('Pad', [xt, b.ints([0, 0, p0, p1, 0, 0, p2, p3])])[0] : xt;
   const slices: Value[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
@@ -85,10 +90,10 @@ function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w:
       slices.push(b.op('Slice', [xp, b.ints(start), b.ints(end), b.ints([2, 3]), b.ints(w.strides)])[0]);
     }
   }
-  const stacked = slices.length === 1 ? slices[0] : b.op('Concat', slices, { axis: 2 })[0];
-  const cols = b.reshape(stacked, [n, ch * kh * kw, oh * ow]);
-  const perExample = b.matmul(b.reshape(dy, [n, f, oh * ow]), b.transpose(cols, [0, 2, 1]));
-  return b.reshape(b.reduceSum(perExample, [0]), weights.shape);
+  const stacked = slices.length === 1 ? slices[0] : b.op('Concat', slices, { axis: 1 })[0];
+  const cols = b.reshape(stacked, [ch * kh * kw, n * oh * ow]);
+  const dyt = b.reshape(b.transpose(dy, [1, 0, 2, 3]), [f, n * oh * ow]);
+  return b.reshape(b.op('Gemm', [dyt, cols], { transB: 1 })[0], weights.shape);
 }
 
 export const CONV_RULES: Record<string, GradRule> = {
