@@ -3,8 +3,8 @@
 // run's best (else last) checkpoint, runs the probe and answers once. Types
 // start with `attentionProbe/`, so they never mix with training or engine-check
 // messages on the same pipe.
-import type { AttentionSnapshot } from '../runs/runFiles';
-import { hasType, isFiniteNumber, isRecord, isString } from './guards';
+import { isAttentionSnapshot, type AttentionSnapshot } from '../runs/runFiles';
+import { hasType, isString } from './guards';
 
 export interface AttentionProbeRequest {
   readonly type: 'attentionProbe/run';
@@ -30,11 +30,5 @@ export function isAttentionProbeRequest(value: unknown): value is AttentionProbe
 
 export function isAttentionProbeReply(value: unknown): value is AttentionProbeReply {
   if (hasType(value, 'attentionProbe/failure')) return isString(value.message);
-  return (
-    hasType(value, 'attentionProbe/result') &&
-    isRecord(value.snapshot) &&
-    isFiniteNumber(value.snapshot.step) &&
-    Array.isArray(value.snapshot.tokens) &&
-    Array.isArray(value.snapshot.layers)
-  );
+  return hasType(value, 'attentionProbe/result') && isAttentionSnapshot(value.snapshot);
 }

@@ -16,6 +16,7 @@
 import type { DeviceReport } from '../engine/api';
 import type { DeviceName } from '../experiment/types';
 import {
+  isAttentionSnapshot,
   isMetricRecord,
   type AttentionSnapshot,
   type CheckpointKind,
@@ -183,13 +184,7 @@ export function isTrainingLog(message: unknown): message is TrainingLog {
 }
 
 export function isTrainingAttention(message: unknown): message is TrainingAttention {
-  return (
-    hasType(message, 'attention') &&
-    isRecord(message.snapshot) &&
-    isFiniteNumber(message.snapshot.step) &&
-    Array.isArray(message.snapshot.tokens) &&
-    Array.isArray(message.snapshot.layers)
-  );
+  return hasType(message, 'attention') && isAttentionSnapshot(message.snapshot);
 }
 
 export function isCheckpointSaved(message: unknown): message is CheckpointSaved {

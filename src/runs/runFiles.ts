@@ -99,6 +99,16 @@ export interface AttentionSnapshot {
   layers: { layer: number; heads: number; length: number; probs: number[] }[];
 }
 
+/** A well-formed attention snapshot (a file of attention/, or the payload of an event). */
+export function isAttentionSnapshot(value: unknown): value is AttentionSnapshot {
+  return (
+    isRecord(value) &&
+    isFiniteNumber(value.step) &&
+    Array.isArray(value.tokens) &&
+    Array.isArray(value.layers)
+  );
+}
+
 export const RUN_FILES = {
   info: 'run.json',
   metrics: 'metrics.jsonl',
