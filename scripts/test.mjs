@@ -55,7 +55,15 @@ async function unit() {
   return { passed, failed: code !== 0 && failed === 0 ? 1 : failed };
 }
 
+/** Node 24 + code-server for the VS Code layers: installed once into a cache, a no-op when present. */
+let toolsReady;
+function ensureTestTools() {
+  toolsReady ??= run('bash', ['scripts/install-test-tools.sh']).then(({ code }) => code === 0);
+  return toolsReady;
+}
+
 async function layerScript(script) {
+  if (!(await ensureTestTools())) return { passed: 0, failed: 1 };
   const { code, tail } = await run(process.execPath, [script, ...(filter ? ['--grep', filter] : [])]);
   const last = tail.trim().split('\n').pop() ?? '';
   try {
