@@ -132,8 +132,8 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     }),
     command(RUN_COMMANDS.stop, async (arg) => {
       const runDir = runDirOf(arg) ?? (await pickActiveRun(manager));
-      if (runDir && !manager.stop(runDir))
-        void vscode.window.showInformationMessage('That run is not training.');
+      if (!runDir || !manager.stop(runDir))
+        void vscode.window.showInformationMessage('No Model Lab run is training.');
       return runDir !== undefined;
     }),
     command(RUN_COMMANDS.resume, async (arg) => {

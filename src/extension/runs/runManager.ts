@@ -90,7 +90,15 @@ export class RunManager implements IDisposable {
           ? { runDir: options.resumeFrom, upToStep: resumedStep }
           : undefined,
     });
-    const child = this.options.fork();
+    let child: ChildProcess;
+    try {
+      child = this.options.fork();
+    } catch (error) {
+      new RunRecorder(writer).fail(
+        `Could not start the training process: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw error;
+    }
     writer.updateInfo({ pid: child.pid });
     const run = new ActiveRun(
       child,

@@ -17,7 +17,7 @@ import { RunManager } from '../../../src/extension/runs/runManager';
 import type { Experiment } from '../../../src/experiment/types';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
-import { readMetrics, readRunInfo } from '../../../src/runs/runReader';
+import { listRuns, readMetrics, readRunInfo } from '../../../src/runs/runReader';
 import { RunWriter } from '../../../src/runs/runWriter';
 import { readExperimentFile } from '../../../src/trainer/experimentFile';
 import { experimentFixture, runInfoFixture } from '../../fixtures/runInfo';
@@ -234,4 +234,25 @@ test('the real training process (engine and data) trains a template through the 
   assert.equal(readMetrics(run.runDir).filter((r) => r.split === 'train' && r.name === 'loss').length, 15);
   assert.ok(existsSync(join(run.runDir, RUN_FILES.model)));
   assert.ok(existsSync(join(run.runDir, RUN_FILES.eval)));
+});
+
+test('a training process that cannot start leaves the run marked failed, saying why', async () => {
+  const runsDir = join(root, 'no-process');
+  const runs = new RunManager({
+    fork: () => {
+      throw new Error('spawn EACCES');
+    },
+    readExperiment: async (file) => JSON.parse(readFileSync(file, 'utf8')) as Experiment,
+    runsDirFor: () => runsDir,
+    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+  });
+  managers.push(runs);
+  await assert.rejects(
+    runs.start({ experimentFile: experimentFile('no-process'), defaultDevice: 'cpu' }),
+    /spawn EACCES/,
+  );
+  const [run] = listRuns(runsDir, 'no-process');
+  assert.equal(run.info?.status, 'failed');
+  assert.equal(run.info?.error, 'Could not start the training process: spawn EACCES');
+  assert.equal(runs.activeRuns.length, 0);
 });
