@@ -232,7 +232,9 @@ function renderSnapshot(next: Shown): void {
   const children: HTMLElement[] = [h('span', {})];
   for (let head = 0; head < heads; head++) children.push(h('span', { class: 'axis' }, `head ${head + 1}`));
   for (const layer of layers) {
-    children.push(h('span', { class: 'axis' }, `layer ${layer.layer + 1}`));
+    children.push(
+      h('span', { class: 'axis', title: `model layer ${layer.layer}` }, attentionLayerName(snapshot, layer)),
+    );
     for (let head = 0; head < layer.heads; head++) {
       const thumb = h('canvas', {});
       const { bitmap } = renderHeadBitmap({
@@ -247,7 +249,7 @@ function renderSnapshot(next: Shown): void {
         {
           class: 'thumb',
           'aria-pressed': String(isSelected),
-          'aria-label': `Layer ${layer.layer + 1}, head ${head + 1}`,
+          'aria-label': `${attentionLayerName(snapshot, layer)}, head ${head + 1}`,
           'data-layer': String(layer.layer),
           'data-head': String(head),
         },
@@ -276,7 +278,7 @@ function renderDetail({ snapshot, probeText }: Shown): void {
   drawColorbar(colorbar, layer.length * layout.cell);
   colorMax.textContent = max.toFixed(3);
   const source = probeText !== undefined ? `probe “${probeText}”` : `step ${snapshot.step}`;
-  detailTitle.textContent = `Layer ${layer.layer + 1}, head ${selected.head + 1} — ${source}`;
+  detailTitle.textContent = `${attentionLayerName(snapshot, layer)}, head ${selected.head + 1} — ${source}`;
   detailCanvas.setAttribute(
     'aria-label',
     `Attention map of ${detailTitle.textContent}; hover a cell for the token pair and weight`,
@@ -301,4 +303,9 @@ function hover(x: number, y: number): void {
   tooltip.style.left = `${x + 12}px`;
   tooltip.style.top = `${y + 12}px`;
   tooltip.hidden = false;
+}
+
+/** "Layer 2": the position among the model's attention layers (the snapshot's `layer` counts every model layer). */
+function attentionLayerName(snapshot: AttentionSnapshot, layer: AttentionSnapshot['layers'][number]): string {
+  return `Layer ${snapshot.layers.indexOf(layer) + 1}`;
 }

@@ -202,8 +202,9 @@ export class FamilyChart {
         },
         y: {
           type: this.look.logScale ? 'logarithmic' : 'linear',
-          ticks: { color: text },
+          ticks: { color: text, callback: (v) => formatY(Number(v)) },
           grid: { color: grid },
+          afterDataLimits: widenFlatRange,
         },
       },
       plugins: {
@@ -291,6 +292,24 @@ function lineDataset(
     hidden,
     pointRadius: 0,
   };
+}
+
+/**
+ * A constant series (a fixed learning rate) gives the y axis a range of float
+ * noise: ticks like 0.010000000000000000 and a line jumping between them.
+ * Widen such a range to ±5 % of the value.
+ */
+function widenFlatRange(scale: { min: number; max: number }): void {
+  const magnitude = Math.max(Math.abs(scale.min), Math.abs(scale.max));
+  if (scale.max - scale.min > magnitude * 1e-6) return;
+  const pad = magnitude > 0 ? magnitude * 0.05 : 1;
+  scale.min -= pad;
+  scale.max += pad;
+}
+
+/** Y tick label with at most 4 significant digits. */
+function formatY(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : '';
 }
 
 /** First index whose x is ≥ `x` (points sorted by x). */

@@ -78,11 +78,20 @@ describe('Metrics and evaluation panels', () => {
     // code-server's save dialog is a quick input for the path: type where the file goes.
     const saved = join(e2eSession().workspace, 'exported-metrics.csv');
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
+    // Wait for the dialog itself (it opens holding a folder path), not a palette that is still closing.
+    const opened = Date.now() + 15_000;
+    while (!(await input.inputValue().catch(() => '')).startsWith('/') && Date.now() < opened) {
+      await page.waitForTimeout(200);
+    }
     await input.fill(saved);
+    // The dialog lists the typed folder asynchronously; Enter counts once it has settled.
+    await page.waitForTimeout(500);
     await page.keyboard.press('Enter');
     const deadline = Date.now() + 15_000;
-    while (!existsSync(saved) && Date.now() < deadline) await page.waitForTimeout(200);
+    while (!existsSync(saved) && Date.now() < deadline) {
+      await page.waitForTimeout(500);
+      if (!existsSync(saved) && (await input.isVisible())) await page.keyboard.press('Enter');
+    }
     const rows = parseCsv(readFileSync(saved, 'utf8'));
     assert.deepEqual(rows[0], ['run', 'step', 'epoch', 'time', 'split', 'name', 'value']);
     const fromCsv = rows

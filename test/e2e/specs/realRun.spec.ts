@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCommand, screenshot } from '../helpers/browser';
+import { panelWith, pickQuickItem } from '../helpers/panels';
+import { e2eSession, workbench } from '../helpers/session';
+import { waitForText } from '../helpers/waitFor';
+
+const experimentFile = 'tiny-transformer.experiment.json';
+
+describe('Panels on a real Transformer run', () => {
+  it('trains a tiny Transformer: the metrics chart grows while it runs, attention covers every layer and head', async function () {
+    this.timeout(240_000);
+    const { workspace } = e2eSession();
+    copyFileSync(
+      join(__dirname, '..', '..', 'fixtures', 'experiments', experimentFile),
+      join(workspace, experimentFile),
+    );
+    const page = await workbench();
+    await page.keyboard.press('Control+P');
+    await pickQuickItem(page, experimentFile);
+    // The ▶ Train CodeLens above the experiment (it re-renders once diagnostics ran: click a settled one).
+    const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
+    await train.waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    await train.click();
+    await waitForText(
+      page.locator('.statusbar-item', { hasText: 'tiny-transformer ·' }).first(),
+      /step \d+/,
+      60_000,
+    );
+
+    // Train opens the metrics panel beside the editor; it tails the run folder as the host writes it.
+    const metrics = await panelWith(page, '#charts');
+    const points = async () => Number((await metrics.locator('body').getAttribute('data-points')) ?? 0);
+    const deadline = Date.now() + 120_000;
+    let first = 0;
+    while ((first = await points()) === 0 && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.ok(first > 0, 'the chart shows the first records');
+    let later = first;
+    while ((later = await points()) <= first && Date.now() < deadline) await page.waitForTimeout(250);
+    const statusWhileGrowing = await metrics.locator('#runs .badge').first().textContent();
+    assert.ok(later > first, `the point count grows live (${first} → ${later})`);
+    assert.equal(statusWhileGrowing, 'running', 'it grew while the run was in progress');
+    await metrics.locator('.chart-card[data-family="loss"] canvas').waitFor();
+    await screenshot(page, 'real-run-metrics');
+
+    // Attention heatmaps of the probe: 2 layers × 2 heads, live.
+    await runCommand(page, 'Model Lab: Open Attention');
+    await pickQuickItem(page, 'tiny-transformer /');
+    const attention = await panelWith(page, '#attention-grid');
+    await attention.waitForSelector('#attention-grid[data-maps="4"]', { timeout: 120_000 });
+    assert.equal(await attention.locator('#attention-grid .thumb').count(), 4);
+    await waitForText(metrics.locator('#runs .badge').first(), 'completed', 180_000);
+    await waitForText(attention.locator('#step-label'), /^600 \(\d+ of \d+\)$/, 30_000);
+    await attention.locator('#step-slider').fill('0');
+    await attention.waitForSelector('body[data-step="50"]');
+    await screenshot(page, 'real-run-attention');
+  });
+});
