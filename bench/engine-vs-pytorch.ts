@@ -203,7 +203,7 @@ async function benchmark(folder: string): Promise<Result> {
   torch.close();
   await model.dispose();
   process.stdout.write(
-    `  ${folder}: ${ours.length} engine steps (${callsPerRound} calls × ${k} per round), ${theirs.length} PyTorch ${hello.torch} steps (${hello.threads} threads)\n`,
+    `  ${folder}: ${ours.length * k} engine steps (${callsPerRound} calls × ${k} steps per round), ${theirs.length} PyTorch ${hello.torch} steps (${hello.threads} threads)\n`,
   );
   return {
     name: folder,
