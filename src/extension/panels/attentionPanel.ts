@@ -28,6 +28,8 @@ export interface AttentionProber {
 export class AttentionPanel extends RunPanelHost<HostToAttention> {
   private static readonly open = new Map<string, AttentionPanel>();
   private steps: number[] = [];
+  /** Status last told to the webview: a run that finishes becomes probe-able. */
+  private status: string | undefined;
 
   static show(extensionUri: vscode.Uri, runDir: string, prober: AttentionProber | undefined): AttentionPanel {
     const existing = AttentionPanel.open.get(runDir);
@@ -56,16 +58,25 @@ export class AttentionPanel extends RunPanelHost<HostToAttention> {
     super(panel, extensionUri, SPEC);
     AttentionPanel.open.set(runDir, this);
     this._register(watchFolder(join(runDir, RUN_FILES.attention), () => void this.sendSteps(false)));
+    this._register(watchFolder(runDir, () => void this.sendRun(false)));
   }
 
   protected async sendAll(): Promise<void> {
+    await this.sendRun(true);
+    await this.sendSteps(true);
+  }
+
+  /** The run's name, status and whether it can be probed; again when its status changes. */
+  private async sendRun(always: boolean): Promise<void> {
+    if (!this.isReady && !always) return;
     const run = await describeRun(this.runDir);
+    if (!always && run.status === this.status) return;
+    this.status = run.status;
     this.panel.title = `Attention: ${run.label}`;
     const reason = this.prober
       ? await this.prober.unavailable(this.runDir)
-      : 'Custom probes need the training process to load this run’s checkpoint, which this build cannot do yet.';
+      : 'Custom probes need the training process, which this window has not provided.';
     this.post({ type: 'run', run, probeAvailable: reason === undefined, probeUnavailableReason: reason });
-    await this.sendSteps(true);
   }
 
   protected async receive(message: unknown): Promise<void> {

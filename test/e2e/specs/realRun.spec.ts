@@ -56,5 +56,13 @@ describe('Panels on a real Transformer run', () => {
     await attention.locator('#step-slider').fill('0');
     await attention.waitForSelector('body[data-step="50"]');
     await screenshot(page, 'real-run-attention');
+
+    // Another probe text for the finished run: the host runs it in a training process.
+    await attention.waitForSelector('#probe-run:not([disabled])', { timeout: 30_000 });
+    await attention.locator('#probe-text input').fill('What light');
+    await attention.locator('#probe-run').click();
+    await waitForText(attention.locator('#detail-title'), /— probe “What light”$/, 120_000);
+    assert.equal(await attention.locator('#attention-grid .thumb').count(), 4);
+    await screenshot(page, 'real-run-probe');
   });
 });
