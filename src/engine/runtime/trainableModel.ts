@@ -154,6 +154,11 @@ export class CompiledModel implements TrainableModel {
   }
 
   async predict(x: Float32Array | BigInt64Array, count: number): Promise<Float32Array> {
+    const tokens = this.plan.input.dtype === 'int64';
+    if (tokens !== x instanceof BigInt64Array)
+      throw new Error(
+        `predict: inputs must be ${tokens ? 'int64 token ids (BigInt64Array)' : 'floats (Float32Array)'}`,
+      );
     return (await this.evalChunks(x, undefined, count)).outputs;
   }
 

@@ -188,5 +188,7 @@ test('bad input batches are refused with what is wrong', async () => {
     /batch 0: class id 9 is outside 0\.\.4/,
   );
   await assert.rejects(model.train([{ x: new Float32Array(24), y: good.y }], [0.1]), /int64 token ids/);
+  await assert.rejects(model.predict(new Float32Array(6), 1), /predict: inputs must be int64 token ids/);
+  await assert.rejects(model.predict(good.x, 3), /expected 3 examples of 6 values, got 24/);
   await model.dispose();
 });
