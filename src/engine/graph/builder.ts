@@ -312,12 +312,6 @@ export class GraphBuilder {
 
 export const ONNX_DTYPE: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11 };
 
-export function dtypeFromOnnx(code: number): DType {
-  const found = (Object.keys(ONNX_DTYPE) as DType[]).find((k) => ONNX_DTYPE[k] === code);
-  if (!found) throw new Error(`ONNX data type ${code} is not supported by the engine`);
-  return found;
-}
-
 export function toTyped(values: number[], dtype: DType): TensorData {
   switch (dtype) {
     case 'float32':
@@ -335,8 +329,4 @@ export function toTyped(values: number[], dtype: DType): TensorData {
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }

@@ -41,9 +41,3 @@ const ORT_TYPE: Record<DType, ort.Tensor.Type> = {
 export function tensor(dtype: DType, data: TensorData, dims: readonly number[]): Tensor {
   return new ort.Tensor(ORT_TYPE[dtype], data, dims);
 }
-
-/** Reads a CPU tensor's data (never call on gpu-buffer tensors: that aborted the process here). */
-export function floatsOf(t: Tensor): Float32Array {
-  if (t.type !== 'float32') throw new Error(`expected a float32 tensor, got ${t.type}`);
-  return t.data as Float32Array;
-}
