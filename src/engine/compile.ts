@@ -30,7 +30,8 @@ export const compileModel: CompileModel = async (options) => {
   const last = plan.output;
   if (options.loss === 'cross-entropy' && last.length < 2)
     throw new ModelError('cross-entropy needs class scores on the last axis of the output');
-  const train = serializeModel(buildTrainGraph(plan));
+  const train = (provider: string) =>
+    serializeModel(buildTrainGraph(plan, { webgpu: provider === 'webgpu' }));
   const { session, providers, report } = await openOnDevice(train, options.device);
   return new CompiledModel(plan, session, providers, report);
 };

@@ -114,6 +114,11 @@ export class GraphBuilder {
   private readonly names: NameSpace;
   /** Prefix added to generated names, e.g. 'layer3/' while building a layer. */
   scope = '';
+  /**
+   * Graphs for the WebGPU execution provider, which rejects MaxPool's Indices output: gradient
+   * rules then use forms without it (read on the root graph).
+   */
+  avoidPoolIndices = false;
 
   constructor(
     readonly name = 'model_lab',

@@ -117,8 +117,14 @@ function stateInputs(b: GraphBuilder, plan: ModelPlan): Value[] {
   return stateNames(plan).map((n) => b.input(n, 'float32', stateShape(plan, n)));
 }
 
-export function buildTrainGraph(plan: ModelPlan): GraphBuilder {
+export interface TargetOptions {
+  /** Build for the WebGPU execution provider (see GraphBuilder.avoidPoolIndices). */
+  webgpu?: boolean;
+}
+
+export function buildTrainGraph(plan: ModelPlan, target: TargetOptions = {}): GraphBuilder {
   const b = new GraphBuilder('train_step');
+  b.avoidPoolIndices = target.webgpu ?? false;
   const state = stateInputs(b, plan);
   const x = b.input('x', plan.input.dtype, plan.input.shape);
   const y = b.input('y', plan.target.dtype, plan.target.shape);
@@ -131,8 +137,13 @@ export function buildTrainGraph(plan: ModelPlan): GraphBuilder {
 }
 
 /** K steps in one ONNX Loop: batches stacked on a leading axis, losses returned as [K]. */
-export function buildFusedTrainGraph(plan: ModelPlan, steps: number): GraphBuilder {
+export function buildFusedTrainGraph(
+  plan: ModelPlan,
+  steps: number,
+  target: TargetOptions = {},
+): GraphBuilder {
   const b = new GraphBuilder('train_steps');
+  b.avoidPoolIndices = target.webgpu ?? false;
   const names = stateNames(plan);
   const state = stateInputs(b, plan);
   const xs = b.input('xs', plan.input.dtype, [steps, ...plan.input.shape]);

@@ -23,8 +23,9 @@ export interface DeviceSession {
   report: DeviceReport;
 }
 
+/** `model` may depend on the provider tried (WebGPU graphs avoid MaxPool Indices). */
 export async function openOnDevice(
-  model: Uint8Array,
+  model: Uint8Array | ((provider: ProviderName) => Uint8Array),
   requested: DeviceName,
   open: (model: Uint8Array, providers: ProviderName[]) => Promise<Session> = openSession,
 ): Promise<DeviceSession> {
@@ -32,7 +33,7 @@ export async function openOnDevice(
   for (const provider of CANDIDATES[requested] ?? []) {
     try {
       const providers: ProviderName[] = [provider, 'cpu'];
-      const session = await open(model, providers);
+      const session = await open(typeof model === 'function' ? model(provider) : model, providers);
       return {
         session,
         providers,
@@ -46,7 +47,7 @@ export async function openOnDevice(
       failures.push(`${LABEL[provider]} unavailable: ${firstLine(error)}`);
     }
   }
-  const session = await open(model, ['cpu']);
+  const session = await open(typeof model === 'function' ? model('cpu') : model, ['cpu']);
   const why = failures.length ? `${failures.join('; ')}. Fell back to the CPU.` : 'Training on the CPU.';
   return { session, providers: ['cpu'], report: { requested, chosen: 'cpu', message: why } };
 }

@@ -103,7 +103,11 @@ export class CompiledModel implements TrainableModel {
 
   private async runFused(batches: Batch[], lrs: number[]): Promise<number[]> {
     const k = batches.length;
-    this.fused ??= await openSession(serializeModel(buildFusedTrainGraph(this.plan, k)), this.providers);
+    const webgpu = this.providers[0] === 'webgpu';
+    this.fused ??= await openSession(
+      serializeModel(buildFusedTrainGraph(this.plan, k, { webgpu })),
+      this.providers,
+    );
     const { input, target } = this.plan;
     const keys = BigInt64Array.from(batches.map((_, i) => this.keyFor(this.stepCount + i)));
     const outputs = await this.fused.run({

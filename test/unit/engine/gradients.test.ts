@@ -7,6 +7,8 @@ import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
 import { gelu } from '../../../src/engine/layers/activations';
 import { dropout } from '../../../src/engine/layers/dropout';
+import { buildTrainGraph, planModel } from '../../../src/engine/model/graphs';
+import { ParamStore } from '../../../src/engine/model/params';
 import { openSession, tensor } from '../../../src/engine/runtime/session';
 import { checkGradients, distinct } from './gradcheck';
 
@@ -230,4 +232,58 @@ test('a missing rule is an error naming the op and the node', () => {
   const y = b.op('Cos', [x], {}, { types: [{ dtype: 'float32', shape: [3] }] })[0];
   const loss = b.reduceSum(y, []);
   assert.throws(() => gradients(b, loss, [x]), /no gradient rule for op Cos \(node Cos\)/);
+});
+
+test('MaxPool without Indices (WebGPU graphs): mask-form gradient, skipped rows included', async () => {
+  const cases: [number[], number][] = [
+    [[2, 2, 7, 7], 2],
+    [[1, 3, 6, 6], 3],
+  ];
+  for (const [shape, k] of cases) {
+    await checkGradients(
+      (b, [x]) => {
+        b.avoidPoolIndices = true;
+        return b.op('MaxPool', [x], { kernel_shape: [k, k], strides: [k, k] })[0];
+      },
+      [
+        {
+          shape: [...shape],
+          data: distinct(
+            rng,
+            shape.reduce((p, q) => p * q, 1),
+          ),
+        },
+      ],
+      { eps: 1e-4 },
+    );
+  }
+});
+
+test('train graphs for WebGPU never ask MaxPool for Indices; CPU graphs do', () => {
+  const plan = planModel(
+    {
+      model: {
+        inputShape: [1, 6, 6],
+        inputKind: 'float',
+        layers: [
+          { type: 'conv2d', filters: 2, kernel: 3, padding: 'same' },
+          { type: 'maxpool2d', size: 2 },
+          { type: 'flatten' },
+          { type: 'dense', units: 2 },
+        ],
+      },
+      loss: 'cross-entropy',
+      optimizer: { type: 'sgd', learningRate: 0.1 },
+      batchSize: 2,
+      seed: 1,
+      device: 'webgpu',
+    },
+    new ParamStore(1),
+  );
+  const pools = (webgpu: boolean) =>
+    buildTrainGraph(plan, { webgpu })
+      .nodes.filter((n) => n.opType === 'MaxPool')
+      .map((n) => n.outputs.filter(Boolean).length);
+  assert.deepEqual(pools(true), [1]);
+  assert.deepEqual(pools(false), [2]);
 });

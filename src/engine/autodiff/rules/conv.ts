@@ -18,6 +18,10 @@
  *
  * MaxPool: the forward Indices output (flat positions in X) routes dY back with
  * ScatterElements(add) into zeros, correct for overlapping windows too.
+ * For WebGPU (no Indices output) and disjoint windows (kernel = stride, no padding) the mask
+ * form routes dY to the elements equal to their window's maximum: x is viewed as
+ * [N, C, Ho, k, Wo, k] against y as [N, C, Ho, 1, Wo, 1]; rows and columns the floor-mode
+ * windows skip get zero. Exact ties share the gradient (each gets dY), unlike Indices.
  * AveragePool (no padding): every input in a window gets dY / K², which is ConvTranspose
  * with a per-channel (group = C) kernel of 1/K².
  */
@@ -96,6 +100,28 @@ function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w:
   return b.reshape(b.op('Gemm', [dyt, cols], { transB: 1 })[0], weights.shape);
 }
 
+function maxPoolGradByMask(c: GradContext): Value {
+  const { b } = c;
+  const x = c.x(0);
+  const w = windowOf(c, c.ints('kernel_shape', []));
+  const [k, s] = [w.kernel, w.strides];
+  if (k[0] !== s[0] || k[1] !== s[1] || w.pads.some((p) => p !== 0))
+    throw new Error(
+      `MaxPool (node ${c.node.name}): without Indices only disjoint windows have a gradient rule`,
+    );
+  const [n, ch, h, wd] = x.shape;
+  const [oh, ow] = [c.y(0).shape[2], c.y(0).shape[3]];
+  const [hc, wc] = [oh * k[0], ow * k[1]];
+  const covered =
+    hc === h && wc === wd ? x : b.op('Slice', [x, b.ints([0, 0]), b.ints([hc, wc]), b.ints([2, 3])])[0];
+  const windows = b.reshape(covered, [n, ch, oh, k[0], ow, k[1]]);
+  const perWindow = (v: Value) => b.reshape(v, [n, ch, oh, 1, ow, 1]);
+  const isMax = b.op('Equal', [windows, perWindow(c.y(0))])[0];
+  const routed = b.op('Where', [isMax, perWindow(c.dy()), b.scalar(0, x.dtype)])[0];
+  const dx = b.reshape(routed, [n, ch, hc, wc]);
+  return hc === h && wc === wd ? dx : b.op('Pad', [dx, b.ints([0, 0, 0, 0, 0, 0, h - hc, wd - wc])])[0];
+}
+
 export const CONV_RULES: Record<string, GradRule> = {
   Conv: (c) => {
     const group = c.int('group', 1);
@@ -112,6 +138,7 @@ export const CONV_RULES: Record<string, GradRule> = {
     () => {
       const { b } = c;
       const x = c.x(0);
+      if (b.root.avoidPoolIndices) return maxPoolGradByMask(c);
       const flat = b.zeros([x.size], x.dtype);
       const idx = b.reshape(c.y(1), [-1]);
       const dx = b.op('ScatterElements', [flat, idx, b.reshape(c.dy(), [-1])], {
