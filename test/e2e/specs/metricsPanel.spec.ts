@@ -152,4 +152,31 @@ describe('Metrics and evaluation panels', () => {
     appendMetrics(runDir, jsonLines(trainingRecords(40, 45)));
     assert.equal(await waitForPoints(page, trainingRecords(0, 45).length), trainingRecords(0, 45).length);
   });
+
+  it('overlays two runs of an experiment with a legend naming each run', async () => {
+    const otherId = '20261129-021400-earlier';
+    const other = createRunFolder(e2eSession().workspace, experiment, otherId, 'completed');
+    appendMetrics(other, jsonLines(trainingRecords(0, 30)));
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Model Lab: Compare Runs…');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(experiment);
+    // A multi-select pick: clicking a row ticks it.
+    for (const id of [otherId, runId])
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: id }).click();
+    await page.keyboard.press('Enter');
+    const compare = await panelWith(page, '#charts');
+    await waitForText(compare.locator('#runs'), new RegExp(`${otherId}.*${runId}|${runId}.*${otherId}`, 's'));
+    assert.equal(await compare.locator('#runs .run').count(), 2);
+    const expected = trainingRecords(0, 45).length + trainingRecords(0, 30).length;
+    assert.equal(await waitForPoints(page, expected), expected);
+    const legend = await compare.locator('.chart-card[data-family="loss"] .series-toggle').allTextContents();
+    assert.deepEqual(legend.map((l) => l.split(' · ')[0]).sort(), [
+      `${experiment} / ${otherId}`,
+      `${experiment} / ${otherId}`,
+      `${experiment} / ${runId}`,
+      `${experiment} / ${runId}`,
+    ]);
+    await screenshot(page, 'metrics-compare');
+  });
 });
