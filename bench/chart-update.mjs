@@ -8,9 +8,7 @@
 // Usage: npm run build && node bench/chart-update.mjs
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { register } from 'tsx/cjs/api';
 import { loadWebview } from './fakeHostPage.mjs';
 
@@ -81,9 +79,11 @@ async function measure(page, points) {
 
 // The UI tests' Chromium launcher (TypeScript, compiled on require by tsx).
 register();
-const { launchBrowser } = createRequire(import.meta.url)('../test/e2e/helpers/browser.ts');
-const profile = mkdtempSync(join(tmpdir(), 'modellab-bench-'));
-const browser = await launchBrowser(profile);
+const require = createRequire(import.meta.url);
+const { launchBrowser } = require('../test/e2e/helpers/browser.ts');
+const { createScratch } = require('../test/e2e/helpers/scratch.ts');
+const scratch = createScratch('bench');
+const browser = await launchBrowser(scratch);
 try {
   const page = await browser.newPage();
   const results = {};
@@ -100,5 +100,5 @@ try {
   );
 } finally {
   await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  scratch.remove();
 }
