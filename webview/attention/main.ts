@@ -91,7 +91,7 @@ const content = h(
   h(
     'p',
     { class: 'hint' },
-    'Rows are queries, columns are keys; empty cells above the diagonal are masked (causal). Each map is scaled to its own maximum.',
+    'Rows are queries, columns are keys; empty cells above the diagonal are masked (causal). Each map is scaled to its own maximum. On the enlarged map, arrow keys move a cell cursor.',
   ),
 );
 document.body.append(title, message, content);
@@ -122,6 +122,8 @@ probeButton.addEventListener('click', runProbe);
 probeInput.addEventListener('keydown', (e) => e.key === 'Enter' && runProbe());
 detailCanvas.addEventListener('mousemove', (e) => hover(e.offsetX, e.offsetY));
 detailCanvas.addEventListener('mouseleave', () => (tooltip.hidden = true));
+detailCanvas.addEventListener('keydown', moveKeyboardCursor);
+detailCanvas.addEventListener('blur', () => (tooltip.hidden = true));
 onThemeChange(() => shown && renderSnapshot(shown));
 
 // ── host messages ─────────────────────────────────────────────────────────────
@@ -283,6 +285,25 @@ function renderDetail({ snapshot, probeText }: Shown): void {
     'aria-label',
     `Attention map of ${detailTitle.textContent}; hover a cell for the token pair and weight`,
   );
+}
+
+/** Keyboard users move a cell cursor with the arrow keys; the tooltip follows it as it follows the mouse. */
+const cursor = { q: 0, k: 0 };
+function moveKeyboardCursor(event: KeyboardEvent): void {
+  const moves: Record<string, [number, number]> = {
+    ArrowUp: [-1, 0],
+    ArrowDown: [1, 0],
+    ArrowLeft: [0, -1],
+    ArrowRight: [0, 1],
+  };
+  const move = moves[event.key];
+  if (!move || !shown) return;
+  event.preventDefault();
+  const length = shown.snapshot.tokens.length;
+  cursor.q = Math.max(0, Math.min(length - 1, cursor.q + move[0]));
+  cursor.k = Math.max(0, Math.min(length - 1, cursor.k + move[1]));
+  const layout = detailLayout(length, DETAIL_SIZE);
+  hover(layout.left + (cursor.k + 0.5) * layout.cell, layout.top + (cursor.q + 0.5) * layout.cell);
 }
 
 function hover(x: number, y: number): void {

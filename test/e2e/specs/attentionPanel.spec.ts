@@ -53,6 +53,10 @@ describe('Attention panel', () => {
       .hover({ position: { x: margin + 20 * cell + 5, y: margin + 2 * cell + 5 } });
     await waitForText(panel.locator('#attention-tooltip'), /^query 2 “␣” → key 20 “↵”: masked$/);
     assert.ok(box.width >= margin + 28 * cell);
+    // Keyboard: the arrow keys walk a cell cursor from the top-left cell.
+    await panel.locator('#detail').focus();
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight']) await panel.locator('#detail').press(key);
+    await waitForText(panel.locator('#attention-tooltip'), /^query 2 “␣” → key 1 “o”: 0\.\d{4}$/);
     await setColorTheme(panel, 'Dark Modern');
     await screenshot(page, 'attention-dark');
     await setColorTheme(panel, 'Light Modern');
