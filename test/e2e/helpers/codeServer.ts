@@ -30,6 +30,13 @@ export interface CodeServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Port on 127.0.0.1; a free one when omitted. */
   readonly port?: number;
+  /**
+   * Keep VS Code's workspace trust (prompt, Restricted Mode). Off by default:
+   * tests start trusted unless they are about trust.
+   */
+  readonly workspaceTrust?: boolean;
+  /** Extensions already installed elsewhere (another server's scratch); default: the scratch's own. */
+  readonly extensionsDir?: string;
 }
 
 function freePort(): Promise<number> {
@@ -46,7 +53,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function baseArgs(scratch: Scratch): string[] {
+function baseArgs(scratch: Scratch, extensionsDir = scratch.extensionsDir): string[] {
   return [
     codeServerEntry,
     '--config',
@@ -54,7 +61,7 @@ function baseArgs(scratch: Scratch): string[] {
     '--user-data-dir',
     scratch.userDataDir,
     '--extensions-dir',
-    scratch.extensionsDir,
+    extensionsDir,
   ];
 }
 
@@ -106,12 +113,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child = spawn(
     node24,
     [
-      ...baseArgs(options.scratch),
+      ...baseArgs(options.scratch, options.extensionsDir),
       '--auth',
       'none',
       '--bind-addr',
       `127.0.0.1:${port}`,
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-telemetry',
       '--disable-update-check',
       ...(options.extraArgs ?? []),
