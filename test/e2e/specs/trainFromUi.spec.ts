@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { screenshot } from '../helpers/browser';
+import { pickQuickItem } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForText } from '../helpers/waitFor';
 
@@ -20,9 +21,8 @@ describe('Training from the UI', () => {
 
     const page = await workbench();
     await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget .quick-input-box input').fill('digits-cnn-ui.experiment.json');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'digits-cnn-ui' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    // Quick Open may replace its input just after it opens: pickQuickItem types again until the file shows.
+    await pickQuickItem(page, 'digits-cnn-ui.experiment.json');
     const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
     await train.waitFor({ timeout: 30_000 });
     await train.click();
