@@ -6,48 +6,21 @@
  */
 import type { Experiment } from '../experiment/types';
 import type { Dataset } from './api';
-import { parseCsv } from './csv';
+import { parseCsv, type CsvRecord } from './csv';
 import { DataError } from './dataError';
 import { assignSplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
 
 export function csvDataset(source: string, text: string, file: string, experiment: Experiment): Dataset {
   const data = experiment.data;
-  const records = parseCsv(text.replace(/^\uFEFF/, ''), file);
-  const header = data.header ?? true;
-  const names = header ? records.shift()?.cells.map((name) => name.trim()) : undefined;
-  if (records.length === 0) throw new DataError('the CSV file has no data rows', file, names ? 2 : 1);
-  const width = names?.length ?? records[0].cells.length;
+  const { names, records, width } = readCsvRows(text, file, data.header ?? true);
   if (width < 2)
     throw new DataError('the CSV file needs at least one feature column and a target column', file, 1);
-  for (const record of records) {
-    if (record.cells.length !== width) {
-      throw new DataError(
-        `row has ${record.cells.length} cells, expected ${width} like the first row`,
-        file,
-        record.line,
-      );
-    }
-  }
   const targetColumn = resolveTarget(data.target, names, width, file);
   const featureColumns = [...Array(width).keys()].filter((c) => c !== targetColumn);
   const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
-
   const count = records.length;
-  const x = new Float32Array(count * featureColumns.length);
-  records.forEach((record, r) => {
-    featureColumns.forEach((c, f) => {
-      const value = parseNumber(record.cells[c]);
-      if (value === undefined) {
-        throw new DataError(
-          `column ${columnName(c)} holds ${JSON.stringify(record.cells[c])}, not a number (features must be numeric)`,
-          file,
-          record.line,
-        );
-      }
-      x[r * featureColumns.length + f] = value;
-    });
-  });
+  const x = numericColumns(records, featureColumns, names, file, 'features must be numeric');
 
   const splits = assignSplits(count, data.splits, data.seed);
   normalize(x, featureColumns.length, splits, data.normalize ?? 'standard');
@@ -75,27 +48,74 @@ export function csvDataset(source: string, text: string, file: string, experimen
   return tensorDataset({ ...table, labels, classes }, splits, experiment.training.loss);
 }
 
-function resolveTarget(
+/** A CSV's data rows, all of the same width, and its column names when it has a header row. */
+export function readCsvRows(
+  text: string,
+  file: string,
+  header: boolean,
+): { names?: string[]; records: CsvRecord[]; width: number } {
+  const records = parseCsv(text.replace(/^\uFEFF/, ''), file);
+  const names = header ? records.shift()?.cells.map((name) => name.trim()) : undefined;
+  if (records.length === 0) throw new DataError('the CSV file has no data rows', file, names ? 2 : 1);
+  const width = names?.length ?? records[0].cells.length;
+  for (const record of records) {
+    if (record.cells.length !== width) {
+      throw new DataError(
+        `row has ${record.cells.length} cells, expected ${width} like the first row`,
+        file,
+        record.line,
+      );
+    }
+  }
+  return { names, records, width };
+}
+
+/**
+ * The given columns of every row as numbers, row-major (rows × columns.length);
+ * a cell that is not a finite number is an error naming its column and row.
+ */
+export function numericColumns(
+  records: CsvRecord[],
+  columns: number[],
+  names: string[] | undefined,
+  file: string,
+  why: string,
+): Float32Array {
+  const values = new Float32Array(records.length * columns.length);
+  records.forEach((record, r) => {
+    columns.forEach((c, i) => {
+      const value = parseNumber(record.cells[c]);
+      if (value === undefined) {
+        throw new DataError(
+          `column ${names ? `"${names[c]}"` : c} holds ${JSON.stringify(record.cells[c])}, not a number (${why})`,
+          file,
+          record.line,
+        );
+      }
+      values[r * columns.length + i] = value;
+    });
+  });
+  return values;
+}
+
+export function resolveTarget(
   target: string | number | undefined,
   names: string[] | undefined,
   width: number,
   file: string,
+  role = 'target column',
 ) {
   if (target === undefined) return width - 1;
   if (typeof target === 'number') {
     if (Number.isInteger(target) && target >= 0 && target < width) return target;
-    throw new DataError(
-      `target column ${target} does not exist: the file has columns 0 to ${width - 1}`,
-      file,
-      1,
-    );
+    throw new DataError(`${role} ${target} does not exist: the file has columns 0 to ${width - 1}`, file, 1);
   }
   const index = names?.indexOf(target) ?? -1;
   if (index < 0) {
     throw new DataError(
       names
         ? `no column named "${target}"; columns: ${names.join(', ')}`
-        : `target "${target}" is a column name but the file has no header row (set "header": true or use an index)`,
+        : `${role} "${target}" is a column name but the file has no header row (set "header": true or use an index)`,
       file,
       1,
     );
@@ -103,7 +123,7 @@ function resolveTarget(
   return index;
 }
 
-function parseNumber(cell: string): number | undefined {
+export function parseNumber(cell: string): number | undefined {
   const trimmed = cell.trim();
   if (trimmed === '') return undefined;
   const value = Number(trimmed);

@@ -7,6 +7,7 @@ import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './bu
 import { csvDataset } from './csvDataset';
 import { DataError } from './dataError';
 import { imageFolderDataset } from './imageFolder';
+import { seriesDataset } from './seriesDataset';
 import { textDataset } from './textDataset';
 
 /** Absolute path of a non-builtin source: relative paths resolve against the experiment file's folder. */
@@ -34,7 +35,10 @@ async function loadBySource(experiment: Experiment, experimentDir: string): Prom
   if (!info) throw new DataError('the data file or folder does not exist', path);
   if (info.isDirectory()) return imageFolderDataset(source, path, experiment);
   const extension = extname(path).toLowerCase();
-  if (extension === '.csv') return csvDataset(source, await readFile(path, 'utf8'), path, experiment);
+  if (extension === '.csv') {
+    const read = experiment.data.format === 'series' ? seriesDataset : csvDataset;
+    return read(source, await readFile(path, 'utf8'), path, experiment);
+  }
   if (extension === '.txt') {
     return textDataset(
       source,

@@ -32,8 +32,16 @@ export interface DataSection {
    * a `.txt` (character language model) or a folder of images by class.
    */
   source: string;
+  /**
+   * CSV only: 'table' (default) gives one example per row; 'series' reads one
+   * time step per row and gives windows of `model.input.shape[0]` consecutive
+   * rows, each predicting the next row's `target` (see src/data/seriesDataset.ts).
+   */
+  format?: 'table' | 'series';
   /** CSV only: the column holding the label / regression target (name or 0-based index). */
   target?: string | number;
+  /** Series only: the columns fed to the model at each step (names or indices; default: all columns). */
+  columns?: (string | number)[];
   /** CSV only: whether the first row holds column names (default true). */
   header?: boolean;
   /** Language models and sequence tasks: tokens per training example. */

@@ -68,6 +68,7 @@ export function validateExperimentText(text: string, experimentDir: string): Tex
   checkSplits(experiment, report);
   checkLossAndMetrics(experiment, report);
   checkSource(experiment, experimentDir, report);
+  checkSeries(experiment, report);
   checkLayerShapes(experiment, inputKindWithoutData(experiment), report);
   checkCausal(experiment, report);
   return { problems: report.problems, experiment: report.hasErrors ? undefined : experiment };
@@ -170,6 +171,25 @@ function checkSource({ data }: Experiment, experimentDir: string, report: Report
   }
 }
 
+/** A CSV series feeds [steps, features] windows to a regression; say so before loading anything. */
+function checkSeries({ data, task, model }: Experiment, report: Report): void {
+  if (data.format !== 'series') {
+    if (data.columns !== undefined)
+      report.add(['data', 'columns'], 'columns only apply to a series ("format": "series")', 'warning');
+    return;
+  }
+  if (data.source.startsWith(BUILTIN_PREFIX) || !data.source.toLowerCase().endsWith('.csv'))
+    report.add(['data', 'format'], 'a series is read from a .csv file (one row per time step)');
+  if (task !== 'regression')
+    report.add(['task'], `a series predicts the next value: use "task": "regression", not "${task}"`);
+  if (model.input.shape.length !== 2) {
+    report.add(
+      ['model', 'input', 'shape'],
+      `a series gives windows of shape [steps, features], but model.input.shape is ${show(model.input.shape)}`,
+    );
+  }
+}
+
 /** Before the data is loaded: a model that starts with an embedding reads token ids. */
 function inputKindWithoutData(experiment: Experiment): 'float' | 'tokens' {
   return experiment.model.layers[0]?.type === 'embedding' ? 'tokens' : 'float';
@@ -230,7 +250,12 @@ function checkAgainstDataset(experiment: Experiment, dataset: DatasetFacts, repo
   const sameShape = (a: number[], b: number[]): boolean =>
     a.length === b.length && a.every((v, i) => v === b[i]);
   if (!sameShape(model.input.shape, dataset.inputShape)) {
-    const hint = dataset.inputKind === 'tokens' ? ' (set it to [contextLength])' : '';
+    const hint =
+      dataset.inputKind === 'tokens'
+        ? ' (set it to [contextLength])'
+        : data.format === 'series'
+          ? ` (the series has ${dataset.inputShape[1]} feature column(s) in data.columns: set it to ${show(dataset.inputShape)})`
+          : '';
     report.add(
       inputPath,
       `the data gives examples of shape ${show(dataset.inputShape)}, not ${show(model.input.shape)}${hint}`,

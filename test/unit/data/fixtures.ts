@@ -1,8 +1,10 @@
 /** Builders for experiments and scratch files: each test states only what it cares about. */
+import { strict as assert } from 'node:assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickTraining } from '../../fixtures/experimentParts';
+import { DataError } from '../../../src/data/api';
 import type { DataSection, Experiment, Layer } from '../../../src/experiment/types';
 
 export function experimentWith(data: Partial<DataSection>, overrides: Partial<Experiment> = {}): Experiment {
@@ -21,4 +23,15 @@ export function scratchFolder(files: Record<string, string | Buffer> = {}): stri
   const dir = mkdtempSync(join(tmpdir(), 'model-lab-data-'));
   for (const [name, contents] of Object.entries(files)) writeFileSync(join(dir, name), contents);
   return dir;
+}
+
+/** The DataError a load rejects with (fails the test when it resolves or throws anything else). */
+export async function dataError(promise: Promise<unknown>): Promise<DataError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof DataError, `expected a DataError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the load to fail');
 }

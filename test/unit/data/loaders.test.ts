@@ -3,18 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
-import { createRng, DataError, loadDataset, type Dataset, type Split } from '../../../src/data/api';
-import { experimentWith, scratchFolder } from './fixtures';
-
-async function dataError(promise: Promise<unknown>): Promise<DataError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DataError, `expected a DataError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the load to fail');
-}
+import { createRng, loadDataset, type Dataset, type Split } from '../../../src/data/api';
+import { dataError, experimentWith, scratchFolder } from './fixtures';
 
 function allBatches(dataset: Dataset, split: Split, batchSize: number) {
   return [...dataset.batches(split, batchSize, createRng(3))];

@@ -253,3 +253,45 @@ test('an empty text file is reported on "source"', async () => {
   assert.match(problem.message, /empty.txt: the text file is empty/);
   assert.equal(problem.range.start.line, lineOf(text, '"source"'));
 });
+
+/** An LSTM forecaster of a two-column CSV series, with `shape` as its input shape. */
+function seriesText(shape: number[], edit: (e: Draft) => void = () => undefined): string {
+  return experimentText((e) => {
+    e.task = 'regression';
+    e.data = { ...e.data, source: 'series.csv', format: 'series', target: 'b' };
+    e.model = {
+      input: { shape },
+      layers: [
+        { type: 'lstm', units: 4 },
+        { type: 'dense', units: 1 },
+      ],
+    };
+    e.training.loss = 'mse';
+    edit(e);
+  });
+}
+
+test('series: a feature count that differs from model.input.shape is reported on the shape line', async () => {
+  const rows = ['a,b', ...Array.from({ length: 30 }, (_, t) => `${t},${t % 7}`)].join('\n');
+  const dir = scratchFolder({ 'series.csv': rows });
+  assert.deepEqual(await problemsOf(seriesText([5, 2]), dir), []);
+  const text = seriesText([5, 3]);
+  const problem = await onlyError(text, dir);
+  assert.equal(problem.range.start.line, lineOf(text, '"shape"'));
+  assert.match(problem.message, /examples of shape \[5, 2\], not \[5, 3\] \(the series has 2 feature column/);
+  const oneColumn = seriesText([5, 2], (e) => (e.data.columns = ['b']));
+  assert.match((await onlyError(oneColumn, dir)).message, /\[5, 1\], not \[5, 2\]/);
+});
+
+test('series: a flat input shape, a classification task or a non-CSV source is reported before loading', async () => {
+  const dir = scratchFolder({ 'series.csv': 'a,b\n1,2\n' });
+  const flat = seriesText([5]);
+  const shapeProblem = (await problemsOf(flat, dir)).find((p) => /\[steps, features\]/.test(p.message));
+  assert.equal(shapeProblem?.range.start.line, lineOf(flat, '"shape"'));
+  const classify = seriesText([5, 2], (e) => (e.task = 'classification'));
+  const taskProblem = (await problemsOf(classify, dir)).find((p) => /next value/.test(p.message));
+  assert.equal(taskProblem?.range.start.line, lineOf(classify, '"task"'));
+  const builtin = seriesText([5, 2], (e) => (e.data.source = 'builtin:digits'));
+  const formatProblem = (await problemsOf(builtin, dir)).find((p) => /\.csv file/.test(p.message));
+  assert.equal(formatProblem?.range.start.line, lineOf(builtin, '"format"'));
+});
