@@ -1,9 +1,11 @@
 // CSV time series: windows of consecutive rows predicting the next row, split chronologically.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRng, loadDataset, type Dataset, type Split } from '../../../src/data/api';
-import type { DataSection } from '../../../src/experiment/types';
+import type { DataSection, Experiment } from '../../../src/experiment/types';
+import { validateExperiment } from '../../../src/experiment/validate';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { dataError, experimentWith, scratchFolder } from './fixtures';
 
@@ -131,4 +133,14 @@ test('series: ragged rows, non-numeric cells and too few rows are errors naming 
     loadDataset(seriesExperiment({ source: 'short.csv', columns: ['z'] }, 3), dir),
   );
   assert.match(missing.message, /no column named "z"; columns: a/);
+});
+
+test('the LSTM template ships a series example that validates cleanly and loads as [24, 1] windows', async () => {
+  const folder = join('templates', 'lstm-names');
+  const file = join(folder, 'waves-lstm.experiment.json');
+  const text = readFileSync(file, 'utf8');
+  assert.deepEqual(await validateExperiment(text, file), []);
+  const dataset = await loadDataset(JSON.parse(text) as Experiment, folder);
+  assert.deepEqual(dataset.inputShape, [24, 1]);
+  assert.equal(dataset.sizes.train + dataset.sizes.validation + dataset.sizes.test, 1000 - 24);
 });
