@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { EngineCheckReport } from '../../../src/protocol/engineCheck';
+import { eventually } from './eventually';
 import { activatedExtension } from './extensionUnderTest';
 
 function engineCheckTabs(): vscode.Tab[] {
@@ -29,11 +30,13 @@ suite('Check Engine', () => {
     assert.match(report.ortVersion, /^1\.30\./);
     // The training process is forked with the extension host's own runtime.
     assert.equal(report.nodeVersion, process.versions.node);
-    assert.equal(engineCheckTabs().length, 1);
+    // The tab model reaches the extension host shortly after the panel opens.
+    await eventually(engineCheckTabs, (tabs) => tabs.length === 1, 'one Check Engine tab', 10_000);
   });
 
   test('running it again reuses the one panel', async () => {
     await vscode.commands.executeCommand('modelLab.checkEngine');
-    assert.equal(engineCheckTabs().length, 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(engineCheckTabs().length, 1, 'the second run reuses the open panel');
   });
 });

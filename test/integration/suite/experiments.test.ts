@@ -1,26 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import { quickTraining } from '../../fixtures/experimentParts';
+import { eventually } from './eventually';
 import { activatedExtension } from './extensionUnderTest';
 
 const workspaceRoot = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
-
-/** Polls `read` until `done` holds (the JSON language server and our diagnostics run asynchronously). */
-async function eventually<T>(
-  read: () => Thenable<T> | T,
-  done: (value: T) => boolean,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
 
 async function writeExperiment(name: string, experiment: object): Promise<vscode.TextDocument> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), `${name}.experiment.json`);

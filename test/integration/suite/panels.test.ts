@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { metric, runInfoFixture } from '../../fixtures/runInfo';
+import { eventually } from './eventually';
 import { activatedExtension } from './extensionUnderTest';
 
 function panelTabs(viewType: string): vscode.Tab[] {
@@ -12,14 +13,10 @@ function panelTabs(viewType: string): vscode.Tab[] {
 }
 
 /** The tab model reaches the extension host shortly after a panel opens: poll for the expected tabs. */
-async function tabsWhen(viewType: string, done: (tabs: vscode.Tab[]) => boolean): Promise<vscode.Tab[]> {
-  const deadline = Date.now() + 10_000;
-  let tabs = panelTabs(viewType);
-  while (!done(tabs) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    tabs = panelTabs(viewType);
-  }
-  return tabs;
+function tabsWhen(viewType: string, done: (tabs: vscode.Tab[]) => boolean): Promise<vscode.Tab[]> {
+  return eventually(() => panelTabs(viewType), done, `${viewType} tabs`, 10_000).catch(() =>
+    panelTabs(viewType),
+  );
 }
 
 /** A finished run folder with a few metrics, as the trainer leaves it. */

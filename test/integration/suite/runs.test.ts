@@ -2,26 +2,10 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { eventually } from './eventually';
 import { activatedExtension } from './extensionUnderTest';
 
 const workspaceRoot = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
-
-async function eventually<T>(
-  read: () => T,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = read();
-  while (!done(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = read();
-  }
-  return value;
-}
 
 /** A small digits classifier: `epochs` × 89 steps of batch 16 on CPU. */
 async function writeExperiment(name: string, epochs: number): Promise<vscode.Uri> {
