@@ -4,6 +4,7 @@
  * process trains one run; a second `start` is answered with `failed`.
  */
 import { isStartTraining, isStopTraining, type TrainerEvent } from '../protocol/training';
+import { coalesceMetrics } from './coalesceMetrics';
 import { runTraining } from './trainer';
 import type { TrainerDeps } from './trainerDeps';
 
@@ -28,7 +29,7 @@ export function createTrainingHandler(
       return true;
     }
     started = true;
-    void runTraining(message, deps, { emit: send, stopRequested: () => stopRequested });
+    void runTraining(message, deps, { emit: coalesceMetrics(send), stopRequested: () => stopRequested });
     return true;
   };
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ActiveRun } from './activeRun';
 import type { RunManager } from './runManager';
 import { formatProgress } from './runSummary';
+import { throttle } from './throttle';
 
 export function showRunProgress(manager: RunManager, run: ActiveRun): void {
   void vscode.window.withProgress(
@@ -21,8 +22,8 @@ export function showRunProgress(manager: RunManager, run: ActiveRun): void {
           manager.stop(run.runDir);
           progress.report({ message: 'stopping after the current step…' });
         });
-        const listener = manager.onDidChangeRun((changed) => {
-          if (changed !== run || token.isCancellationRequested) return;
+        const report = throttle(() => {
+          if (token.isCancellationRequested) return;
           const total = run.progress.totalSteps;
           const percent = total ? (100 * run.progress.step) / total : 0;
           progress.report({
@@ -31,9 +32,13 @@ export function showRunProgress(manager: RunManager, run: ActiveRun): void {
           });
           reported = percent;
         });
+        const listener = manager.onDidChangeRun((changed) => {
+          if (changed === run) report();
+        });
         void run.done.then(() => {
           cancel.dispose();
           listener.dispose();
+          report.dispose();
           resolve();
         });
       }),

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { RunManager } from './runManager';
 import { formatProgress } from './runSummary';
+import { throttle } from './throttle';
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(
@@ -10,11 +11,12 @@ export class RunStatusBar implements vscode.Disposable {
     50,
   );
   private readonly subscription: vscode.Disposable;
+  private readonly scheduleUpdate = throttle(() => this.update());
 
   constructor(private readonly manager: RunManager) {
     this.item.name = 'Model Lab Training';
     this.item.command = 'modelLab.showRunLog';
-    this.subscription = manager.onDidChangeRun(() => this.update());
+    this.subscription = manager.onDidChangeRun(() => this.scheduleUpdate());
   }
 
   private update(): void {
@@ -31,6 +33,7 @@ export class RunStatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.scheduleUpdate.dispose();
     this.item.dispose();
   }
 }
