@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { screenshot } from '../helpers/browser';
 import { pickQuickItem } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
@@ -8,47 +9,99 @@ import { waitForText } from '../helpers/waitFor';
 
 const repo = join(__dirname, '..', '..', '..');
 
+/** The CNN template under another name and number of epochs, written into the workspace. */
+function writeCnnExperiment(name: string, epochs: number): string {
+  const { workspace } = e2eSession();
+  const template = JSON.parse(
+    readFileSync(join(repo, 'templates/cnn-digits/digits-cnn.experiment.json'), 'utf8'),
+  );
+  const experiment = {
+    ...template,
+    name,
+    training: { ...template.training, epochs, earlyStopping: undefined },
+  };
+  writeFileSync(join(workspace, `${name}.experiment.json`), JSON.stringify(experiment, null, 2));
+  return join(workspace, '.modellab', 'runs', name);
+}
+
+async function clickTrainCodeLens(page: Page, file: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  // Quick Open may replace its input just after it opens: pickQuickItem types again until the file shows.
+  await pickQuickItem(page, file);
+  const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
+  await train.waitFor({ timeout: 30_000 });
+  await train.click();
+}
+
+function onlyRun(runsDir: string): { dir: string; info: Record<string, unknown> } {
+  const [runId] = readdirSync(runsDir);
+  const dir = join(runsDir, runId);
+  return { dir, info: JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) };
+}
+
+async function runsViewRow(page: Page, description: RegExp, timeoutMs: number): Promise<string> {
+  await page.locator('.codelens-decoration a', { hasText: 'Open Runs' }).first().click();
+  const row = page.locator('.monaco-list-row .label-description', { hasText: description }).first();
+  return waitForText(row, description, timeoutMs);
+}
+
 describe('Training from the UI', () => {
-  it('the CNN template trains from its Train CodeLens: status bar progress, then a completed run in the Runs view', async function () {
+  // Both files exist before the first Quick Open: it caches the workspace's file list.
+  let shortRuns = '';
+  let longRuns = '';
+  before(() => {
+    shortRuns = writeCnnExperiment('digits-cnn-ui', 3);
+    // Long enough that it is still training when the test cancels it.
+    longRuns = writeCnnExperiment('digits-cnn-cancel', 2000);
+  });
+
+  it('a short run of the CNN template completes and shows in the Runs view with its metrics', async function () {
     this.timeout(240_000);
-    const { workspace } = e2eSession();
-    // The CNN template with a short schedule (3 epochs instead of 25).
-    const template = JSON.parse(
-      readFileSync(join(repo, 'templates/cnn-digits/digits-cnn.experiment.json'), 'utf8'),
-    );
-    const experiment = { ...template, name: 'digits-cnn-ui', training: { ...template.training, epochs: 3 } };
-    writeFileSync(join(workspace, 'digits-cnn-ui.experiment.json'), JSON.stringify(experiment, null, 2));
-
+    const runsDir = shortRuns;
     const page = await workbench();
-    await page.keyboard.press('Control+P');
-    // Quick Open may replace its input just after it opens: pickQuickItem types again until the file shows.
-    await pickQuickItem(page, 'digits-cnn-ui.experiment.json');
-    const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
-    await train.waitFor({ timeout: 30_000 });
-    await train.click();
+    await clickTrainCodeLens(page, 'digits-cnn-ui.experiment.json');
 
-    const status = page.locator('.statusbar-item', { hasText: 'digits-cnn-ui ·' }).first();
-    const progress = await waitForText(
+    await runsViewRow(page, /^completed · test acc [\d.]+ · val acc [\d.]+ · 126 steps$/, 120_000);
+    await screenshot(page, 'train-from-ui-runs-view');
+    const { dir, info } = onlyRun(runsDir);
+    assert.equal(info.status, 'completed');
+    assert.equal((info.config as { training: { epochs: number } }).training.epochs, 3);
+    assert.ok(existsSync(join(dir, 'model.onnx')));
+    assert.ok(existsSync(join(dir, 'eval.json')));
+  });
+
+  it('Train CodeLens starts a run: status bar shows epoch, step, loss and device; Cancel in the notification stops it', async function () {
+    this.timeout(240_000);
+    const runsDir = longRuns;
+    const page = await workbench();
+    await clickTrainCodeLens(page, 'digits-cnn-cancel.experiment.json');
+
+    const status = page.locator('.statusbar-item', { hasText: 'digits-cnn-cancel ·' }).first();
+    await waitForText(
       status,
-      /digits-cnn-ui · epoch \d\/3 · step \d+\/\d+ · (loss [\d.]+ · )?cpu/,
+      /digits-cnn-cancel · epoch \d+\/2000 · step \d+\/\d+ · loss [\d.]+ · cpu/,
       60_000,
     );
-    assert.match(progress, /step \d+\//);
+    const notification = page
+      .locator('.notification-toast', { hasText: 'Training digits-cnn-cancel' })
+      .first();
+    await notification.waitFor({ timeout: 30_000 });
     await screenshot(page, 'train-from-ui-running');
+    await notification.getByRole('button', { name: 'Cancel' }).click();
 
-    await page.locator('.codelens-decoration a', { hasText: 'Open Runs' }).first().click();
-    const row = page.locator('.monaco-list-row', { hasText: 'completed · test acc' }).first();
-    await waitForText(
-      row.locator('.label-description'),
-      /^completed · test acc [\d.]+ · val acc [\d.]+ · 126 steps$/,
-      120_000,
+    const stopped = await runsViewRow(page, /^stopped · /, 60_000);
+    assert.match(stopped, /\d+ steps$/);
+    await screenshot(page, 'train-from-ui-cancelled');
+    const { dir, info } = onlyRun(runsDir);
+    assert.equal(info.status, 'stopped');
+    assert.ok((info.step as number) < 2000 * 42, 'stopped long before the last step');
+    assert.ok(
+      existsSync(join(dir, 'checkpoints', 'last', 'checkpoint.json')),
+      'the stopped run kept a checkpoint',
     );
-    await screenshot(page, 'train-from-ui-runs-view');
-
-    const runsDir = join(workspace, '.modellab', 'runs', 'digits-cnn-ui');
-    const [runId] = readdirSync(runsDir);
-    const info = JSON.parse(readFileSync(join(runsDir, runId, 'run.json'), 'utf8'));
-    assert.equal(info.status, 'completed');
-    assert.equal(info.config.training.epochs, 3);
+    const losses = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"name":"loss"') && line.includes('"split":"train"'));
+    assert.ok(losses.length > 0, 'metrics received before the stop are on disk');
   });
 });
