@@ -8,9 +8,7 @@
 // Usage: npm run build && node bench/chart-update.mjs
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { register } from 'tsx/cjs/api';
-import { loadWebview } from './fakeHostPage.mjs';
+import { loadWebview, withBenchPage } from './fakeHostPage.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SERIES = [
@@ -77,15 +75,7 @@ async function measure(page, points) {
   return { median: q(0.5), p95: q(0.95), max: times[times.length - 1] };
 }
 
-// The UI tests' Chromium launcher (TypeScript, compiled on require by tsx).
-register();
-const require = createRequire(import.meta.url);
-const { launchBrowser } = require('../test/e2e/helpers/browser.ts');
-const { createScratch } = require('../test/e2e/helpers/scratch.ts');
-const scratch = createScratch('bench');
-const browser = await launchBrowser(scratch);
-try {
-  const page = await browser.newPage();
+await withBenchPage(async (page) => {
   const results = {};
   for (const points of [10_000, 100_000]) {
     results[points] = await measure(page, points);
@@ -98,7 +88,4 @@ try {
   console.log(
     `100k / 10k median ratio: ${ratio.toFixed(2)}× (10× more points); 100k median is ${((results[100_000].median / 16) * 100).toFixed(0)}% of a 16 ms frame`,
   );
-} finally {
-  await browser.close();
-  scratch.remove();
-}
+});

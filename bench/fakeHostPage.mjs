@@ -3,7 +3,9 @@
 // set, and host messages are delivered with a synchronous MessageEvent so the
 // caller can time exactly what the webview does with one message.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { register } from 'tsx/cjs/api';
 
 const THEME = `
   body.vscode-dark {
@@ -33,4 +35,20 @@ export async function loadWebview(page, repo, script) {
   });
   await page.addScriptTag({ path: join(repo, 'dist', 'webview', script) });
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+}
+
+/** Opens a page in the UI tests' headless Chromium (their TypeScript launcher, compiled by tsx), runs `use`, closes it. */
+export async function withBenchPage(use) {
+  register();
+  const require = createRequire(import.meta.url);
+  const { launchBrowser } = require('../test/e2e/helpers/browser.ts');
+  const { createScratch } = require('../test/e2e/helpers/scratch.ts');
+  const scratch = createScratch('bench');
+  const browser = await launchBrowser(scratch);
+  try {
+    await use(await browser.newPage());
+  } finally {
+    await browser.close();
+    scratch.remove();
+  }
 }
