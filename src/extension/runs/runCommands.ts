@@ -123,11 +123,8 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refresh()),
 
     command(RUN_COMMANDS.train, async (arg) => {
-      const experimentFile = experimentFileOf(arg);
-      if (!experimentFile) {
-        void vscode.window.showInformationMessage('Open an experiment file (*.experiment.json) to train it.');
-        return undefined;
-      }
+      const experimentFile = experimentFileOf(arg) ?? (await pickExperimentFile());
+      if (!experimentFile) return undefined;
       return train({ experimentFile });
     }),
     command(RUN_COMMANDS.stop, async (arg) => {
@@ -206,6 +203,26 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     }),
     command(RUN_COMMANDS.showRunLog, () => output.show(true)),
   ];
+}
+
+/** From the palette with no experiment open: pick one of the workspace's experiment files. */
+async function pickExperimentFile(): Promise<string | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.experiment.json', '**/{node_modules,.modellab}/**');
+  if (files.length === 0) {
+    const choice = await vscode.window.showInformationMessage(
+      'This workspace has no experiment file (*.experiment.json) to train.',
+      'New Experiment…',
+    );
+    if (choice) await vscode.commands.executeCommand('modelLab.newExperiment');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    files
+      .map((uri) => ({ label: basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri }))
+      .sort((a, b) => a.description.localeCompare(b.description)),
+    { title: 'Train which experiment?', matchOnDescription: true },
+  );
+  return picked?.uri.fsPath;
 }
 
 async function pickActiveRun(manager: RunManager): Promise<string | undefined> {

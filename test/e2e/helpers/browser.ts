@@ -62,7 +62,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 45_000):
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ state: 'visible', timeout: 3_000 });
-      await page.keyboard.press('Enter');
+      // Click the row with this title: Enter would run the palette's top entry, which may be
+      // a recently used neighbour ("Model Lab: Stop Training" for "Model Lab: Train").
+      await row.click();
       return;
     } catch (error) {
       await page.keyboard.press('Escape');

@@ -140,8 +140,10 @@ describe('Metrics and evaluation panels', () => {
     await metrics.locator('#log-scale').click();
     await runCommand(page, 'Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // The serializer restores the panel from the state its webview saved.
-    const restored = await panelWith(page, '#charts');
+    // The serializer restores the panel from the state its webview saved. The restored
+    // webview may load its document more than once: read it through a frame locator,
+    // which follows the live document, not a Frame handle that can go stale.
+    const restored = webviewFrame(page);
     const all = trainingRecords(0, 40).length;
     assert.equal(await waitForPoints(page, all), all);
     await waitForText(restored.locator('#smoothing-value'), '0.30');

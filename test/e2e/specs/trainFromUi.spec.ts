@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { screenshot } from '../helpers/browser';
+import { runCommand, screenshot } from '../helpers/browser';
 import { pickQuickItem } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForText } from '../helpers/waitFor';
@@ -25,9 +25,12 @@ function writeCnnExperiment(name: string, epochs: number): string {
 }
 
 async function clickTrainCodeLens(page: Page, file: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  // Quick Open may replace its input just after it opens: pickQuickItem types again until the file shows.
-  await pickQuickItem(page, file);
+  // Opened from the Explorer: Quick Open caches the file list and may not list a file
+  // written after its last search.
+  await runCommand(page, 'View: Show Explorer');
+  const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
+  await item.waitFor({ timeout: 30_000 });
+  await item.click();
   const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
   await train.waitFor({ timeout: 30_000 });
   await train.click();
@@ -40,7 +43,7 @@ function onlyRun(runsDir: string): { dir: string; info: Record<string, unknown> 
 }
 
 async function runsViewRow(page: Page, description: RegExp, timeoutMs: number): Promise<string> {
-  await page.locator('.codelens-decoration a', { hasText: 'Open Runs' }).first().click();
+  await runCommand(page, 'Model Lab: Focus on Runs View');
   const row = page.locator('.monaco-list-row .label-description', { hasText: description }).first();
   return waitForText(row, description, timeoutMs);
 }
@@ -55,11 +58,13 @@ describe('Training from the UI', () => {
     longRuns = writeCnnExperiment('digits-cnn-cancel', 2000);
   });
 
-  it('a short run of the CNN template completes and shows in the Runs view with its metrics', async function () {
+  it('Model Lab: Train from the palette asks which experiment; the short CNN run completes into the Runs view', async function () {
     this.timeout(240_000);
     const runsDir = shortRuns;
     const page = await workbench();
-    await clickTrainCodeLens(page, 'digits-cnn-ui.experiment.json');
+    // No experiment is open, so Train offers the workspace's experiment files.
+    await runCommand(page, 'Model Lab: Train');
+    await pickQuickItem(page, 'digits-cnn-ui.experiment.json');
 
     await runsViewRow(page, /^completed · test acc [\d.]+ · val acc [\d.]+ · 126 steps$/, 120_000);
     await screenshot(page, 'train-from-ui-runs-view');
