@@ -26,13 +26,19 @@ export function renderHeadBitmap(map: HeadMap): { bitmap: HTMLCanvasElement; max
   return { bitmap, max };
 }
 
+/** Sizes `target` to `width` × `height` CSS pixels at the screen's pixel ratio; returns the ratio. */
+function sizeForScreen(target: HTMLCanvasElement, width: number, height: number): number {
+  const ratio = window.devicePixelRatio || 1;
+  target.width = Math.round(width * ratio);
+  target.height = Math.round(height * ratio);
+  target.style.width = `${width}px`;
+  target.style.height = `${height}px`;
+  return ratio;
+}
+
 /** Draws a bitmap scaled into `target` (a thumbnail) with smoothing off. */
 export function drawScaled(target: HTMLCanvasElement, bitmap: HTMLCanvasElement, cssSize: number): void {
-  const ratio = window.devicePixelRatio || 1;
-  target.width = Math.round(cssSize * ratio);
-  target.height = Math.round(cssSize * ratio);
-  target.style.width = `${cssSize}px`;
-  target.style.height = `${cssSize}px`;
+  sizeForScreen(target, cssSize, cssSize);
   const ctx = target.getContext('2d')!;
   ctx.imageSmoothingEnabled = false;
   ctx.clearRect(0, 0, target.width, target.height);
@@ -65,11 +71,7 @@ export function drawDetail(
   const size = tokens.length * layout.cell;
   const width = layout.left + size;
   const height = layout.top + size;
-  const ratio = window.devicePixelRatio || 1;
-  target.width = Math.round(width * ratio);
-  target.height = Math.round(height * ratio);
-  target.style.width = `${width}px`;
-  target.style.height = `${height}px`;
+  const ratio = sizeForScreen(target, width, height);
   const ctx = target.getContext('2d')!;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
