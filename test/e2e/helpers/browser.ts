@@ -57,10 +57,11 @@ export async function runCommand(page: Page, title: string, timeoutMs = 45_000):
   const input = page.locator('.quick-input-widget .quick-input-box input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
     try {
+      // A notification or panel taking focus can close the palette as it opens: start over.
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 3_000 });
       // Click the row with this title: Enter would run the palette's top entry, which may be
       // a recently used neighbour ("Model Lab: Stop Training" for "Model Lab: Train").
