@@ -10,46 +10,16 @@ import {
   type HostToMetrics,
 } from '../../protocol/metricsPanel';
 import type { PanelRun } from '../../protocol/panelRuns';
-import { MetricsFileTail } from '../../runs/metricsFileTail';
-import type { MetricRecord } from '../../runs/runFiles';
-import { DisposableStore, type IDisposable } from '../lifecycle';
+import { DisposableStore } from '../lifecycle';
 import { PANEL_COMMANDS } from './panelCommandIds';
+import { RunFeed, type ConsumeRecords } from './runFeed';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
 import { describeRun, pickRuns } from './runTarget';
 import { pngBytes, saveExport } from './saveExport';
-import { watchFolder } from './watchFolder';
 
 const SPEC: RunPanelSpec = { viewType: METRICS_VIEW_TYPE, script: 'metrics.js', title: 'Metrics' };
-/** Records per message, so a long finished run reaches the webview in digestible pieces. */
+/** Records per message. */
 const RECORDS_PER_MESSAGE = 50_000;
-
-/** One shown run: its metrics.jsonl tail and the watcher that drives it. */
-class RunFeed implements IDisposable {
-  readonly tail: MetricsFileTail;
-  private readonly watcher: IDisposable;
-  /** Reads are chained so two never interleave on the same tail. */
-  private reading: Promise<void> = Promise.resolve();
-
-  constructor(
-    public run: PanelRun,
-    onChange: () => void,
-  ) {
-    this.tail = new MetricsFileTail(run.runDir);
-    this.watcher = watchFolder(run.runDir, onChange);
-  }
-
-  read(consume: (records: MetricRecord[], reset: boolean) => void | Promise<void>): Promise<void> {
-    this.reading = this.reading.then(async () => {
-      const { records, reset } = await this.tail.read();
-      if (records.length > 0 || reset) await consume(records, reset);
-    });
-    return this.reading;
-  }
-
-  dispose(): void {
-    this.watcher.dispose();
-  }
-}
 
 /**
  * Metrics panel for one run, or several overlaid (compare). It tails each run's
@@ -108,10 +78,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
 
   protected async sendAll(): Promise<void> {
     this.post({ type: 'runs', runs: this.runs() });
-    for (const feed of this.feeds.values()) {
-      feed.tail.restart();
-      await this.sendRecords(feed);
-    }
+    for (const feed of this.feeds.values()) await feed.readFromStart(this.postRecords(feed));
   }
 
   protected async receive(message: unknown): Promise<void> {
@@ -157,7 +124,12 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
   }
 
   private sendRecords(feed: RunFeed): Promise<void> {
-    return feed.read((records, reset) => {
+    return feed.read(this.postRecords(feed));
+  }
+
+  /** Posts a read's records, split so a long finished run reaches the webview in digestible pieces. */
+  private postRecords(feed: RunFeed): ConsumeRecords {
+    return (records, reset) => {
       const runDir = feed.run.runDir;
       if (records.length === 0) {
         this.post({ type: 'records', runDir, records, reset });
@@ -167,7 +139,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
         const slice = records.slice(i, i + RECORDS_PER_MESSAGE);
         this.post({ type: 'records', runDir, records: slice, reset: reset && i === 0 });
       }
-    });
+    };
   }
 
   private runs(): PanelRun[] {
