@@ -19,7 +19,7 @@ import {
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import '../shared/elements';
-import { h, themeColor, withAlpha } from '../shared/theme';
+import { h, themeColor, themeKind, withAlpha } from '../shared/theme';
 import { bucketSizeFor, DEFAULT_TARGET, IncrementalLttb, lttbFixed } from './decimate';
 import { familyTitle, type ChartPoint, type FamilyId, type Series } from './seriesStore';
 import { formatSeconds, xAxisTitle, type XAxisKind } from './xAxis';
@@ -123,9 +123,14 @@ export class FamilyChart {
     if (optionsKey !== this.optionsKey) {
       this.optionsKey = optionsKey;
       this.chart.options = this.options();
+      this.card.dataset.theme = themeKind();
     }
     this.chart.update('none');
     // What the chart really uses, for UI tests and screen readers' inspection tools.
+    const x = this.chart.scales.x;
+    this.card.dataset.xAxis = this.look.xAxis;
+    this.card.dataset.xRange = `${x.min} ${x.max}`;
+    this.card.dataset.zoomed = String(this.chart.isZoomedOrPanned());
     this.card.dataset.points = String(this.pointCount);
     this.card.dataset.yScale = this.look.logScale ? 'logarithmic' : 'linear';
     this.card.dataset.smoothed = String(smoothing);

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { webviewFrame } from './browser';
 import { e2eSession } from './session';
 
 /** Picks the QuickPick entry matching `text` (the palette command just opened it). */
@@ -38,12 +39,60 @@ export async function panelWith(page: Page, selector: string): Promise<Frame> {
  * Switches the colour theme through the workspace settings (the workbench applies
  * them live), then waits until `panel` has re-rendered in that theme's kind.
  */
-export async function setColorTheme(panel: Frame, theme: 'Dark Modern' | 'Light Modern'): Promise<void> {
+export async function setColorTheme(
+  panel: Frame,
+  theme: 'Dark Modern' | 'Light Modern' | 'Default High Contrast',
+): Promise<void> {
   const file = join(e2eSession().workspace, '.vscode', 'settings.json');
   mkdirSync(dirname(file), { recursive: true });
   const settings: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  await panel.waitForSelector(theme === 'Dark Modern' ? 'body.vscode-dark' : 'body.vscode-light');
+  const bodyClass = {
+    'Dark Modern': 'vscode-dark',
+    'Light Modern': 'vscode-light',
+    'Default High Contrast': 'vscode-high-contrast',
+  }[theme];
+  await panel.waitForSelector(`body.${bodyClass}`);
   // The panel re-colours its canvases on the body class change; give it a frame.
   await panel.waitForTimeout(300);
+}
+
+/**
+ * Answers the save dialog an export just opened with `path` and waits for the
+ * file. code-server's save dialog is a quick input holding a folder path.
+ */
+export async function saveThroughDialog(page: Page, path: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  // Wait for the dialog itself (it opens holding a folder path), not a palette that is still closing.
+  const opened = Date.now() + 15_000;
+  while (!(await input.inputValue().catch(() => '')).startsWith('/') && Date.now() < opened) {
+    await page.waitForTimeout(200);
+  }
+  await input.fill(path);
+  // The dialog lists the typed folder asynchronously; Enter counts once it has settled.
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(path) && Date.now() < deadline) {
+    await page.waitForTimeout(500);
+    if (!existsSync(path) && (await input.isVisible())) await page.keyboard.press('Enter');
+  }
+  if (!existsSync(path)) throw new Error(`the save dialog did not write ${path}`);
+}
+
+/** Points the metrics panel charts (its body's data-points), 0 while it has not drawn. */
+export async function pointsShown(page: Page): Promise<number> {
+  const value = await webviewFrame(page).locator('body').getAttribute('data-points', { timeout: 5_000 });
+  return Number(value ?? 0);
+}
+
+/** Waits until the metrics panel charts at least `atLeast` points and returns how many. */
+export async function waitForPoints(page: Page, atLeast: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const points = await pointsShown(page).catch(() => 0);
+    if (points >= atLeast) return points;
+    if (Date.now() > deadline) throw new Error(`chart shows ${points} points, expected at least ${atLeast}`);
+    await page.waitForTimeout(200);
+  }
 }

@@ -20,3 +20,23 @@ export async function waitForText(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** Waits until the locator's attribute `name` equals `expected`; on timeout the error shows the last value. */
+export async function waitForAttribute(
+  locator: Locator,
+  name: string,
+  expected: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  for (;;) {
+    last = await locator
+      .getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) })
+      .catch(() => last);
+    if (last === expected) return;
+    if (Date.now() > deadline)
+      throw new Error(`expected ${name}="${expected}", last value seen: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,28 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { parseCsv } from '../../../webview/metrics/csv';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
-import { panelWith, pickQuickItem, setColorTheme } from '../helpers/panels';
+import { panelWith, pickQuickItem, saveThroughDialog, setColorTheme, waitForPoints } from '../helpers/panels';
 import { appendMetrics, createRunFolder, jsonLines, trainingRecords, writeEval } from '../helpers/runFolders';
 import { e2eSession, workbench } from '../helpers/session';
-import { waitForText } from '../helpers/waitFor';
-
-async function pointsShown(page: Page): Promise<number> {
-  const value = await webviewFrame(page).locator('body').getAttribute('data-points');
-  return Number(value ?? 0);
-}
-
-async function waitForPoints(page: Page, atLeast: number): Promise<number> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const points = await pointsShown(page).catch(() => 0);
-    if (points >= atLeast) return points;
-    if (Date.now() > deadline) throw new Error(`chart shows ${points} points, expected at least ${atLeast}`);
-    await page.waitForTimeout(200);
-  }
-}
+import { waitForAttribute, waitForText } from '../helpers/waitFor';
 
 describe('Metrics and evaluation panels', () => {
   const experiment = 'digits-fixture';
@@ -76,23 +62,8 @@ describe('Metrics and evaluation panels', () => {
     const panel = webviewFrame(page);
     await panel.locator('#smoothing').fill('0');
     await panel.locator('#export-csv').click();
-    // code-server's save dialog is a quick input for the path: type where the file goes.
     const saved = join(e2eSession().workspace, 'exported-metrics.csv');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    // Wait for the dialog itself (it opens holding a folder path), not a palette that is still closing.
-    const opened = Date.now() + 15_000;
-    while (!(await input.inputValue().catch(() => '')).startsWith('/') && Date.now() < opened) {
-      await page.waitForTimeout(200);
-    }
-    await input.fill(saved);
-    // The dialog lists the typed folder asynchronously; Enter counts once it has settled.
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Enter');
-    const deadline = Date.now() + 15_000;
-    while (!existsSync(saved) && Date.now() < deadline) {
-      await page.waitForTimeout(500);
-      if (!existsSync(saved) && (await input.isVisible())) await page.keyboard.press('Enter');
-    }
+    await saveThroughDialog(page, saved);
     const rows = parseCsv(readFileSync(saved, 'utf8'));
     assert.deepEqual(rows[0], ['run', 'step', 'epoch', 'time', 'split', 'name', 'value']);
     const fromCsv = rows
@@ -109,7 +80,80 @@ describe('Metrics and evaluation panels', () => {
     assert.deepEqual(fromCsv, fromJsonl);
   });
 
-  it('opens the evaluation view with the confusion matrix, in dark and light themes', async () => {
+  it('switches the x axis to epoch and wall time, zooms and pans, and resets the zoom', async () => {
+    const panel = webviewFrame(page);
+    const loss = panel.locator('.chart-card[data-family="loss"]');
+    const range = async () => {
+      const [min, max] = ((await loss.getAttribute('data-x-range')) ?? '').split(' ').map(Number);
+      return { min, max };
+    };
+    const pick = async (label: string, kind: string) => {
+      // The dropdown's entries live in the select's shadow DOM, as role=option.
+      await panel.locator('#x-axis').click();
+      await panel.locator('#x-axis').getByRole('option', { name: label, exact: true }).click();
+      await waitForAttribute(loss, 'data-x-axis', kind);
+    };
+    // 40 steps, 20 per epoch, a quarter second apart (see trainingRecords).
+    assert.equal(await loss.getAttribute('data-x-axis'), 'step');
+    assert.ok((await range()).max >= 39, `step axis reaches step 39: ${JSON.stringify(await range())}`);
+    await pick('Epoch', 'epoch');
+    const epochs = await range();
+    assert.ok(
+      epochs.max >= 1.95 && epochs.max <= 2.5,
+      `epoch axis ends near epoch 2: ${JSON.stringify(epochs)}`,
+    );
+    await pick('Wall time', 'time');
+    const seconds = await range();
+    assert.ok(
+      seconds.max >= 9.75 && seconds.max <= 12,
+      `time axis ends near 9.75 s: ${JSON.stringify(seconds)}`,
+    );
+    await pick('Step', 'step');
+    const full = await range();
+
+    // Wheel over the plot zooms in around the pointer; Reset zoom brings back the whole run.
+    const canvas = loss.locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -300);
+    await waitForAttribute(loss, 'data-zoomed', 'true');
+    const zoomed = await range();
+    assert.ok(zoomed.max - zoomed.min < full.max - full.min, 'zoomed in on a narrower range');
+    await panel.locator('#reset-zoom').click();
+    await waitForAttribute(loss, 'data-zoomed', 'false');
+    assert.deepEqual(await range(), full);
+
+    // The keyboard does the same: + zooms, arrow keys pan, 0 resets.
+    await canvas.focus();
+    await page.keyboard.press('+');
+    await waitForAttribute(loss, 'data-zoomed', 'true');
+    const before = await range();
+    await page.keyboard.press('ArrowRight');
+    const panned = await range();
+    assert.ok(panned.min > before.min, `ArrowRight pans towards later steps: ${before.min} → ${panned.min}`);
+    await page.keyboard.press('0');
+    await waitForAttribute(loss, 'data-zoomed', 'false');
+    assert.deepEqual(await range(), full);
+  });
+
+  it('exports a chart as a PNG image of what it shows', async () => {
+    const panel = webviewFrame(page);
+    await panel.locator('.chart-card[data-family="loss"] header vscode-button').click();
+    const saved = join(e2eSession().workspace, 'exported-loss.png');
+    await saveThroughDialog(page, saved);
+    const image = PNG.sync.read(readFileSync(saved));
+    const canvas = (await panel.locator('.chart-card[data-family="loss"] canvas').boundingBox())!;
+    // The canvas backing store is its CSS size times the device pixel ratio (1 in the test browser).
+    assert.equal(image.width, Math.round(canvas.width));
+    assert.equal(image.height, Math.round(canvas.height));
+    const colours = new Set<number>();
+    for (let i = 0; i < image.data.length; i += 4) colours.add(image.data.readUInt32BE(i));
+    assert.ok(colours.size > 10, `a chart, not a blank image: ${colours.size} colours`);
+    const corner = image.data.readUInt32BE(0) & 0xff;
+    assert.equal(corner, 0xff, 'opaque background, readable outside the editor');
+  });
+
+  it('opens the evaluation view with the confusion matrix, in dark, light and high contrast themes', async () => {
     const labels = ['0', '1', '2', '3', '4'];
     const report = writeEval(runDir, labels);
     await webviewFrame(page).locator('#open-evaluation').click();
@@ -131,6 +175,9 @@ describe('Metrics and evaluation panels', () => {
     const metrics = await panelWith(page, '#charts');
     await metrics.waitForSelector('body.vscode-light');
     await screenshot(page, 'metrics-light');
+    await setColorTheme(metrics, 'Default High Contrast');
+    await waitForAttribute(metrics.locator('.chart-card[data-family="loss"]'), 'data-theme', 'high-contrast');
+    await screenshot(page, 'metrics-high-contrast');
     await setColorTheme(metrics, 'Dark Modern');
   });
 

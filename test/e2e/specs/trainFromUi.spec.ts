@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCommand, screenshot } from '../helpers/browser';
-import { pickQuickItem } from '../helpers/panels';
+import { pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForText } from '../helpers/waitFor';
 
@@ -91,6 +91,10 @@ describe('Training from the UI', () => {
       .locator('.notification-toast', { hasText: 'Training digits-cnn-cancel' })
       .first();
     await notification.waitFor({ timeout: 30_000 });
+    // The metrics panel Train opened charts the run while it trains, at full speed on every core.
+    const charted = await waitForPoints(page, 1, 60_000);
+    await waitForPoints(page, charted + 1, 60_000);
+    assert.match((await status.textContent()) ?? '', /digits-cnn-cancel · epoch/, 'still training');
     await screenshot(page, 'train-from-ui-running');
     await notification.getByRole('button', { name: 'Cancel' }).click();
 
