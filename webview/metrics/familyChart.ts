@@ -20,6 +20,7 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import '../shared/elements';
 import { h, themeColor, themeKind, withAlpha } from '../shared/theme';
+import { readableLogTicks } from './logTicks';
 import { bucketSizeFor, DEFAULT_TARGET, IncrementalLttb, lttbFixed } from './decimate';
 import { familyTitle, type ChartPoint, type FamilyId, type Series } from './seriesStore';
 import { formatSeconds, xAxisTitle, type XAxisKind } from './xAxis';
@@ -210,6 +211,9 @@ export class FamilyChart {
           ticks: { color: text, callback: (v) => formatY(Number(v)) },
           grid: { color: grid },
           afterDataLimits: widenFlatRange,
+          afterBuildTicks: (scale) => {
+            if (this.look.logScale) scale.ticks = readableLogTicks(scale.ticks);
+          },
         },
       },
       plugins: {

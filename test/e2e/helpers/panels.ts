@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { webviewFrame } from './browser';
+import { screenshot, webviewFrame } from './browser';
 import { e2eSession } from './session';
 
 /** Picks the QuickPick entry matching `text` (the palette command just opened it). */
@@ -65,19 +65,34 @@ export async function saveThroughDialog(page: Page, path: string): Promise<void>
   const input = page.locator('.quick-input-widget .quick-input-box input');
   // Wait for the dialog itself (it opens holding a folder path), not a palette that is still closing.
   const opened = Date.now() + 15_000;
-  while (!(await input.inputValue().catch(() => '')).startsWith('/') && Date.now() < opened) {
+  while (!(await input.inputValue().catch(() => '')).startsWith('/')) {
+    if (Date.now() > opened) {
+      await screenshot(page, 'save-dialog-missing');
+      throw new Error(`no save dialog opened for ${path}`);
+    }
     await page.waitForTimeout(200);
   }
-  await input.fill(path);
-  // The dialog lists the typed folder asynchronously; Enter counts once it has settled.
-  await page.waitForTimeout(500);
+  // The dialog completes what is typed asynchronously (it may still be filling in the suggested
+  // name): Enter only once the box has held exactly `path` for two looks in a row.
+  for (let steady = 0; steady < 2; ) {
+    if ((await input.inputValue()) === path) {
+      steady++;
+    } else {
+      steady = 0;
+      await input.fill(path);
+    }
+    await page.waitForTimeout(300);
+  }
   await page.keyboard.press('Enter');
   const deadline = Date.now() + 15_000;
   while (!existsSync(path) && Date.now() < deadline) {
     await page.waitForTimeout(500);
     if (!existsSync(path) && (await input.isVisible())) await page.keyboard.press('Enter');
   }
-  if (!existsSync(path)) throw new Error(`the save dialog did not write ${path}`);
+  if (!existsSync(path)) {
+    await screenshot(page, 'save-dialog-stuck');
+    throw new Error(`the save dialog did not write ${path}`);
+  }
 }
 
 /** Points the metrics panel charts (its body's data-points), 0 while it has not drawn. */

@@ -4,6 +4,7 @@ import type { MetricRecord } from '../../../src/runs/runFiles';
 import { parseCsv, seriesToCsv } from '../../../webview/metrics/csv';
 import { EmaSmoother, smoothSeries } from '../../../webview/metrics/ema';
 import { SeriesStore, familyOf, compareFamilies } from '../../../webview/metrics/seriesStore';
+import { isOneTwoFive, readableLogTicks } from '../../../webview/metrics/logTicks';
 import { EpochScale, formatSeconds } from '../../../webview/metrics/xAxis';
 
 const record = (
@@ -190,4 +191,18 @@ test('CSV export adds the smoothed column when smoothing is on', () => {
     rows.slice(1).map((r) => Number(r.at(-1))),
     smoothSeries([1, 3], 0.9),
   );
+});
+
+test('log-scale ticks keep 1-2-5 × 10^k, so labels between 0.2 and 3 do not pile up', () => {
+  // What chart.js builds for a loss falling from 3 to 0.2: every 1…9 × 10^k.
+  const built = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.5, 2, 3].map((value) => ({ value }));
+  assert.deepEqual(
+    readableLogTicks(built).map((t) => t.value),
+    [0.2, 0.5, 1, 2],
+  );
+  assert.ok(isOneTwoFive(0.005) && isOneTwoFive(2e-7) && isOneTwoFive(500));
+  assert.ok(!isOneTwoFive(0.3) && !isOneTwoFive(0) && !isOneTwoFive(-1) && !isOneTwoFive(Infinity));
+  // A narrow range with fewer than three 1-2-5 values keeps every tick rather than leaving one label.
+  const narrow = [0.3, 0.4, 0.5, 0.6].map((value) => ({ value }));
+  assert.deepEqual(readableLogTicks(narrow), narrow);
 });
