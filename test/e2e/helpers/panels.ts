@@ -74,7 +74,7 @@ export async function saveThroughDialog(page: Page, path: string): Promise<void>
   }
   // The dialog completes what is typed asynchronously (it may still be filling in the suggested
   // name): Enter only once the box has held exactly `path` for two looks in a row.
-  for (let steady = 0; steady < 2; ) {
+  for (let steady = 0; steady < 2;) {
     if ((await input.inputValue()) === path) {
       steady++;
     } else {
