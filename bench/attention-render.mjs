@@ -174,7 +174,7 @@ async function componentFigures(page) {
   await page.addScriptTag({ content: bundle.outputFiles[0].text });
   return page.evaluate(
     ([repeats, thumbSize, detailSize]) => {
-      const { renderHeadBitmap, drawScaled, detailLayout, drawDetail } = window.__heatmap;
+      const { renderHeadBitmap, drawThumbnail, detailLayout, drawDetail } = window.__heatmap;
       const snapshot = window.__store.get(window.__steps[0]);
       const length = snapshot.tokens.length;
       const grid = [];
@@ -187,12 +187,7 @@ async function componentFigures(page) {
         for (const layer of snapshot.layers)
           for (let head = 0; head < layer.heads; head++) {
             const thumb = document.createElement('canvas');
-            const { bitmap } = renderHeadBitmap({
-              probs: layer.probs,
-              offset: head * length * length,
-              length,
-            });
-            drawScaled(thumb, bitmap, thumbSize);
+            drawThumbnail(thumb, { probs: layer.probs, offset: head * length * length, length }, thumbSize);
             thumbs.push(thumb);
           }
         const gridScript = performance.now() - start;

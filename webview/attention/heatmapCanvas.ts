@@ -1,9 +1,11 @@
 /**
- * Drawing attention maps: each head's [T, T] weights go into an ImageData once,
- * are put on a T×T offscreen canvas, and drawn scaled onto the visible canvas
- * with image smoothing off (crisp cells, no per-cell fillRect).
+ * Drawing attention maps. A thumbnail is pooled straight to its canvas's pixel
+ * size (device pixels) and put there 1:1, so the grid never builds a full T×T
+ * image only to shrink it. The enlarged map is one T×T offscreen canvas drawn
+ * scaled onto the visible canvas with image smoothing off (crisp cells, no
+ * per-cell fillRect). Pixel buffers are kept per size and reused.
  */
-import { buildPalette, fillHeatmap, mapMax, visibleToken } from './heatmapPixels';
+import { buildPalette, paintLevels, poolMax, visibleToken } from './heatmapPixels';
 
 const palette = buildPalette();
 
@@ -13,36 +15,58 @@ export interface HeadMap {
   length: number;
 }
 
-/** The map of one head as a T×T canvas, scaled to the map's own maximum; returns that maximum too. */
+interface PixelBuffers {
+  pooled: Float32Array;
+  image: ImageData;
+}
+const buffersBySize = new Map<number, PixelBuffers>();
+
+function buffersFor(size: number): PixelBuffers {
+  let buffers = buffersBySize.get(size);
+  if (!buffers) {
+    buffers = { pooled: new Float32Array(size * size), image: new ImageData(size, size) };
+    buffersBySize.set(size, buffers);
+  }
+  return buffers;
+}
+
+/** Paints `map` into `target` at `size` × `size` canvas pixels, scaled to the map's own maximum; returns it. */
+function paintMap(target: HTMLCanvasElement, map: HeadMap, size: number): number {
+  if (target.width !== size) target.width = size;
+  if (target.height !== size) target.height = size;
+  const { pooled, image } = buffersFor(size);
+  const max = poolMax(map.probs, map.offset, map.length, size, pooled);
+  paintLevels(pooled, max, palette, image.data);
+  target.getContext('2d')!.putImageData(image, 0, 0);
+  return max;
+}
+
+const detailBitmap = document.createElement('canvas');
+
+/**
+ * The map of one head as a T×T canvas, scaled to the map's own maximum; returns
+ * that maximum too. The canvas is shared: draw it before rendering another map.
+ */
 export function renderHeadBitmap(map: HeadMap): { bitmap: HTMLCanvasElement; max: number } {
-  const { length } = map;
-  const bitmap = document.createElement('canvas');
-  bitmap.width = length;
-  bitmap.height = length;
-  const image = new ImageData(length, length);
-  const max = mapMax(map.probs, map.offset, length);
-  fillHeatmap(map.probs, map.offset, length, max, palette, image.data);
-  bitmap.getContext('2d')!.putImageData(image, 0, 0);
-  return { bitmap, max };
+  return { bitmap: detailBitmap, max: paintMap(detailBitmap, map, map.length) };
 }
 
 /** Sizes `target` to `width` × `height` CSS pixels at the screen's pixel ratio; returns the ratio. */
 function sizeForScreen(target: HTMLCanvasElement, width: number, height: number): number {
   const ratio = window.devicePixelRatio || 1;
-  target.width = Math.round(width * ratio);
-  target.height = Math.round(height * ratio);
+  const pixelWidth = Math.round(width * ratio);
+  const pixelHeight = Math.round(height * ratio);
+  if (target.width !== pixelWidth) target.width = pixelWidth;
+  if (target.height !== pixelHeight) target.height = pixelHeight;
   target.style.width = `${width}px`;
   target.style.height = `${height}px`;
   return ratio;
 }
 
-/** Draws a bitmap scaled into `target` (a thumbnail) with smoothing off. */
-export function drawScaled(target: HTMLCanvasElement, bitmap: HTMLCanvasElement, cssSize: number): void {
+/** Draws `map` as a `cssSize` square thumbnail, one pooled value per device pixel. */
+export function drawThumbnail(target: HTMLCanvasElement, map: HeadMap, cssSize: number): void {
   sizeForScreen(target, cssSize, cssSize);
-  const ctx = target.getContext('2d')!;
-  ctx.imageSmoothingEnabled = false;
-  ctx.clearRect(0, 0, target.width, target.height);
-  ctx.drawImage(bitmap, 0, 0, target.width, target.height);
+  paintMap(target, map, target.width);
 }
 
 export interface DetailLayout {
@@ -94,13 +118,15 @@ export function drawDetail(
   }
 }
 
-/** Paints the colour legend: the palette as a vertical bar, top = `max`. */
+/** Paints the colour legend: the palette as a vertical bar, top = `max` (painted once, then only resized). */
 export function drawColorbar(target: HTMLCanvasElement, height: number): void {
-  target.width = 1;
-  target.height = 256;
   target.style.width = '14px';
   target.style.height = `${height}px`;
+  if (target.dataset.painted) return;
+  target.width = 1;
+  target.height = 256;
   const image = new ImageData(1, 256);
   for (let i = 0; i < 256; i++) image.data.set(palette.subarray((255 - i) * 4, (255 - i) * 4 + 4), i * 4);
   target.getContext('2d')!.putImageData(image, 0, 0);
+  target.dataset.painted = 'true';
 }

@@ -1,7 +1,8 @@
 /**
  * Pixels of attention heatmaps: a 256-entry palette built once (viridis, which
  * reads in light and dark themes and stays ordered in greyscale), then each
- * map's weights written straight into RGBA bytes for an ImageData.
+ * map pooled to the pixel size it is shown at and written straight into RGBA
+ * bytes for an ImageData.
  */
 
 /** Viridis control points (matplotlib), evenly spaced from 0 to 1. */
@@ -33,43 +34,107 @@ export function buildPalette(): Uint8ClampedArray {
   return palette;
 }
 
-/** Largest weight of one [T, T] map (the colour scale's top), at least a tiny positive number. */
-export function mapMax(probs: ArrayLike<number>, offset: number, length: number): number {
-  let max = 0;
-  for (let i = offset, end = offset + length * length; i < end; i++) if (probs[i] > max) max = probs[i];
-  return max > 0 ? max : 1e-9;
-}
+/** A pooled value that stands for a cell group made only of masked cells (drawn empty). */
+export const MASKED = -1;
 
 /**
- * Writes one head's [T, T] map (row = query, column = key) starting at `offset`
- * into `out` (T*T*4 RGBA bytes). Weights are scaled to `scaleMax`. A zero above
- * the diagonal is the causal mask, not a weight: it stays transparent so the
- * panel background shows through as empty.
+ * Max-pools one head's [T, T] map (row = query, column = key) starting at
+ * `offset` into `out`, a `size` × `size` grid of display pixels, and returns the
+ * map's largest weight (the colour scale's top, at least a tiny positive number).
+ * Pixel (y, x) covers queries ⌊y·T/size⌋ up to ⌊(y+1)·T/size⌋ and keys likewise;
+ * a map no bigger than the grid has one cell per pixel instead, cell ⌊y·T/size⌋,
+ * so `size` = T copies it. Max rather than the mean keeps a head that puts all
+ * its weight on one key as bright in a thumbnail as in the enlarged map.
+ * A zero above the diagonal is the causal mask, not a weight: a pixel whose cells
+ * are all masked becomes MASKED so the panel background shows through.
  */
-export function fillHeatmap(
+export function poolMax(
   probs: ArrayLike<number>,
   offset: number,
   length: number,
+  size: number,
+  out: Float32Array,
+): number {
+  const first = new Int32Array(size + 1);
+  for (let i = 0; i <= size; i++) first[i] = Math.floor((i * length) / size);
+  const pooling = { probs, offset, length, size, first, out };
+  if (size >= length) pickCells(pooling);
+  else poolRows(pooling);
+  let max = 0;
+  for (let i = 0; i < size * size; i++) if (out[i] > max) max = out[i];
+  return max > 0 ? max : 1e-9;
+}
+
+/** A map pooled into `out`; pixel i starts at cell `first[i]` (`first` has size + 1 entries). */
+interface Pooling {
+  probs: ArrayLike<number>;
+  offset: number;
+  length: number;
+  size: number;
+  first: Int32Array;
+  out: Float32Array;
+}
+
+/** One cell per pixel (a map no bigger than the grid). */
+function pickCells({ probs, offset, length, size, first, out }: Pooling): void {
+  for (let y = 0; y < size; y++) {
+    const q = first[y];
+    for (let x = 0; x < size; x++) {
+      const k = first[x];
+      const p = probs[offset + q * length + k];
+      out[y * size + x] = p === 0 && k > q ? MASKED : p;
+    }
+  }
+}
+
+/**
+ * Several cells per pixel: each query row is swept once from left to right,
+ * keeping a running max that is flushed into the pixel whenever the key
+ * crosses into the next pixel's columns (faster than a loop per pixel block).
+ */
+function poolRows({ probs, offset, length, size, first, out }: Pooling): void {
+  out.fill(MASKED);
+  for (let y = 0; y < size; y++) {
+    const pixels = y * size;
+    for (let q = first[y]; q < first[y + 1]; q++) {
+      const row = offset + q * length;
+      let x = 0;
+      let next = first[1];
+      let best = out[pixels];
+      for (let k = 0; k < length; k++) {
+        if (k === next) {
+          out[pixels + x] = best;
+          x++;
+          next = first[x + 1];
+          best = out[pixels + x];
+        }
+        const p = probs[row + k];
+        if (p > best && (p !== 0 || k <= q)) best = p;
+      }
+      out[pixels + x] = best;
+    }
+  }
+}
+
+/** RGBA bytes for pooled values: each scaled to `scaleMax` picks a palette level; MASKED is transparent. */
+export function paintLevels(
+  values: Float32Array,
   scaleMax: number,
   palette: Uint8ClampedArray,
   out: Uint8ClampedArray,
 ): void {
   const scale = 255 / scaleMax;
-  for (let q = 0; q < length; q++) {
-    for (let k = 0; k < length; k++) {
-      const i = q * length + k;
-      const p = probs[offset + i];
-      const o = i * 4;
-      if (p === 0 && k > q) {
-        out[o + 3] = 0;
-        continue;
-      }
-      const level = Math.max(0, Math.min(255, Math.round(p * scale))) * 4;
-      out[o] = palette[level];
-      out[o + 1] = palette[level + 1];
-      out[o + 2] = palette[level + 2];
-      out[o + 3] = 255;
+  for (let i = 0, o = 0; i < values.length; i++, o += 4) {
+    const v = values[i];
+    if (v === MASKED) {
+      out[o + 3] = 0;
+      continue;
     }
+    const level = Math.max(0, Math.min(255, Math.round(v * scale))) * 4;
+    out[o] = palette[level];
+    out[o + 1] = palette[level + 1];
+    out[o + 2] = palette[level + 2];
+    out[o + 3] = 255;
   }
 }
 

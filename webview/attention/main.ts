@@ -20,7 +20,7 @@ import type { AttentionSnapshot } from '../../src/runs/runFiles';
 import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, themeColor } from '../shared/theme';
-import { detailLayout, drawColorbar, drawDetail, drawScaled, renderHeadBitmap } from './heatmapCanvas';
+import { detailLayout, drawColorbar, drawDetail, drawThumbnail, renderHeadBitmap } from './heatmapCanvas';
 import { visibleToken } from './heatmapPixels';
 
 const THUMB_SIZE = 84;
@@ -124,7 +124,8 @@ detailCanvas.addEventListener('mousemove', (e) => hover(e.offsetX, e.offsetY));
 detailCanvas.addEventListener('mouseleave', () => (tooltip.hidden = true));
 detailCanvas.addEventListener('keydown', moveKeyboardCursor);
 detailCanvas.addEventListener('blur', () => (tooltip.hidden = true));
-onThemeChange(() => shown && renderSnapshot(shown));
+// Thumbnails use the theme-independent palette; only the enlarged map's labels take the theme's colour.
+onThemeChange(() => shown && renderDetail(shown));
 
 // ── host messages ─────────────────────────────────────────────────────────────
 function onMessage(m: HostToAttention): void {
@@ -227,48 +228,73 @@ function renderSnapshot(next: Shown): void {
   shown = next;
   const { snapshot } = next;
   const layers = snapshot.layers;
-  const heads = Math.max(...layers.map((l) => l.heads));
-  if (!layers.some((l) => l.layer === selected.layer) || selected.head >= heads)
+  if (!layers.some((l) => l.layer === selected.layer && selected.head < l.heads))
     selected = { layer: layers[0].layer, head: 0 };
+  buildGrid(snapshot);
+  for (const layer of layers) {
+    const length = layer.length;
+    for (let head = 0; head < layer.heads; head++) {
+      const map = { probs: layer.probs, offset: head * length * length, length };
+      drawThumbnail(thumbs.get(thumbKey(layer.layer, head))!.canvas, map, THUMB_SIZE);
+    }
+  }
+  markSelected();
+  renderDetail(next);
+  document.body.dataset.step = String(snapshot.step);
+}
+
+/** Thumbnail buttons by layer and head; kept while snapshots keep the same layers and heads. */
+const thumbs = new Map<string, { button: HTMLElement; canvas: HTMLCanvasElement }>();
+let gridShape = '';
+const thumbKey = (layer: number, head: number) => `${layer}/${head}`;
+
+/** (Re)builds the grid's axes and thumbnail buttons when the layers or head counts differ from the last snapshot's. */
+function buildGrid(snapshot: AttentionSnapshot): void {
+  const layers = snapshot.layers;
+  const shape = layers.map((l) => `${l.layer}×${l.heads}`).join(' ');
+  if (shape === gridShape) return;
+  gridShape = shape;
+  thumbs.clear();
+  const heads = Math.max(...layers.map((l) => l.heads));
   grid.style.gridTemplateColumns = `auto repeat(${heads}, ${THUMB_SIZE + 2}px)`;
   const children: HTMLElement[] = [h('span', {})];
   for (let head = 0; head < heads; head++) children.push(h('span', { class: 'axis' }, `head ${head + 1}`));
   for (const layer of layers) {
-    children.push(
-      h('span', { class: 'axis', title: `model layer ${layer.layer}` }, attentionLayerName(snapshot, layer)),
-    );
+    const name = attentionLayerName(snapshot, layer);
+    children.push(h('span', { class: 'axis', title: `model layer ${layer.layer}` }, name));
     for (let head = 0; head < layer.heads; head++) {
-      const thumb = h('canvas', {});
-      const { bitmap } = renderHeadBitmap({
-        probs: layer.probs,
-        offset: head * layer.length * layer.length,
-        length: layer.length,
-      });
-      drawScaled(thumb, bitmap, THUMB_SIZE);
-      const isSelected = layer.layer === selected.layer && head === selected.head;
+      const canvas = h('canvas', {});
       const button = h(
         'button',
         {
           class: 'thumb',
-          'aria-pressed': String(isSelected),
-          'aria-label': `${attentionLayerName(snapshot, layer)}, head ${head + 1}`,
+          'aria-pressed': 'false',
+          'aria-label': `${name}, head ${head + 1}`,
           'data-layer': String(layer.layer),
           'data-head': String(head),
         },
-        thumb,
+        canvas,
       );
-      button.addEventListener('click', () => {
-        selected = { layer: layer.layer, head };
-        renderSnapshot(next);
-        detailCanvas.focus({ preventScroll: true });
-      });
+      button.addEventListener('click', () => select(layer.layer, head));
+      thumbs.set(thumbKey(layer.layer, head), { button, canvas });
       children.push(button);
     }
   }
   grid.replaceChildren(...children);
-  grid.dataset.maps = String(layers.reduce((n, l) => n + l.heads, 0));
-  renderDetail(next);
-  document.body.dataset.step = String(snapshot.step);
+  grid.dataset.maps = String(thumbs.size);
+}
+
+/** Enlarges another map of the snapshot shown: only the selection outline and the enlarged map change. */
+function select(layer: number, head: number): void {
+  selected = { layer, head };
+  markSelected();
+  if (shown) renderDetail(shown);
+  detailCanvas.focus({ preventScroll: true });
+}
+
+function markSelected(): void {
+  const key = thumbKey(selected.layer, selected.head);
+  for (const [k, { button }] of thumbs) button.setAttribute('aria-pressed', String(k === key));
 }
 
 function renderDetail({ snapshot, probeText }: Shown): void {

@@ -41,6 +41,12 @@ describe('Attention panel', () => {
     // Enlarge layer 2, head 3; hover a cell on and one above the diagonal (token 2 is a space, 20 a newline).
     await panel.locator('.thumb[data-layer="1"][data-head="2"]').click();
     await waitForText(panel.locator('#detail-title'), 'Layer 2, head 3 — step 10');
+    const pressed = panel.locator('.thumb[aria-pressed="true"]');
+    assert.equal(await pressed.count(), 1, 'only the clicked thumbnail is outlined');
+    assert.deepEqual(
+      [await pressed.getAttribute('data-layer'), await pressed.getAttribute('data-head')],
+      ['1', '2'],
+    );
     const box = (await panel.locator('#detail').boundingBox())!;
     const cell = 20; // detailLayout: 560 px / 28 tokens
     const margin = 34;
