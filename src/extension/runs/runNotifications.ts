@@ -27,7 +27,7 @@ export function showRunProgress(manager: RunManager, run: ActiveRun): void {
           const total = run.progress.totalSteps;
           const percent = total ? (100 * run.progress.step) / total : 0;
           progress.report({
-            message: formatProgress(run.experiment, run.progress),
+            message: formatProgress(run.progress), // the title names the experiment
             increment: percent - reported,
           });
           reported = percent;

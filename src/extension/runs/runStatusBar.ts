@@ -26,7 +26,7 @@ export class RunStatusBar implements vscode.Disposable {
       return;
     }
     const more = others.length > 0 ? ` (+${others.length} more)` : '';
-    this.item.text = `$(sync~spin) ${formatProgress(first.experiment, first.progress)}${more}`;
+    this.item.text = `$(sync~spin) ${formatProgress(first.progress, first.experiment)}${more}`;
     this.item.tooltip = `Model Lab is training ${first.experiment}${more}. Click for the run log; stop with "Model Lab: Stop Training".`;
     this.item.show();
   }

@@ -27,9 +27,12 @@ export function formatSummary(info: RunInfo): string {
   return parts.join(' · ');
 }
 
-/** E.g. "wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · cpu". */
-export function formatProgress(experiment: string, progress: RunProgress): string {
-  const parts = [experiment];
+/**
+ * E.g. "wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · cpu"; without the
+ * experiment where the name is already shown (the progress notification's title).
+ */
+export function formatProgress(progress: RunProgress, experiment?: string): string {
+  const parts = experiment === undefined ? [] : [experiment];
   if (progress.epochs !== undefined) {
     parts.push(`epoch ${Math.min(Math.floor(progress.epoch) + 1, progress.epochs)}/${progress.epochs}`);
   }

@@ -91,6 +91,10 @@ describe('Training from the UI', () => {
       .locator('.notification-toast', { hasText: 'Training digits-cnn-cancel' })
       .first();
     await notification.waitFor({ timeout: 30_000 });
+    await waitForText(
+      notification.locator('.notification-list-item-message'),
+      /^Training digits-cnn-cancel: epoch \d+\/2000 · step \d+\/\d+ · loss [\d.]+ · cpu$/,
+    );
     // The metrics panel Train opened charts the run while it trains, at full speed on every core.
     const charted = await waitForPoints(page, 1, 60_000);
     await waitForPoints(page, charted + 1, 60_000);

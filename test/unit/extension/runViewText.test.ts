@@ -22,13 +22,15 @@ test('the Runs view describes a run by status, its two headline metrics and step
   assert.equal(formatSummary(info({ status: 'failed' })), 'failed');
 });
 
-test('the status bar shows experiment, epoch, step, loss and device', () => {
+test('the status bar shows experiment, epoch, step, loss and device; the notification leaves out the name its title has', () => {
   const device = { requested: 'auto' as const, chosen: 'cpu' as const, message: '' };
+  const progress = { step: 140, totalSteps: 420, epoch: 2.5, epochs: 60, loss: 0.04461, device };
   assert.equal(
-    formatProgress('wine-mlp', { step: 140, totalSteps: 420, epoch: 2.5, epochs: 60, loss: 0.04461, device }),
+    formatProgress(progress, 'wine-mlp'),
     'wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · cpu',
   );
-  assert.equal(formatProgress('wine-mlp', { step: 0, epoch: 0 }), 'wine-mlp · step 0');
+  assert.equal(formatProgress(progress), 'epoch 3/60 · step 140/420 · loss 0.0446 · cpu');
+  assert.equal(formatProgress({ step: 0, epoch: 0 }, 'wine-mlp'), 'wine-mlp · step 0');
 });
 
 test('training in an untrusted workspace is refused with an explanation and a way to trust it', async () => {
