@@ -313,6 +313,21 @@ export class GraphBuilder {
       value: new TensorAttr(dtype, [1], toTyped([0], dtype)),
     })[0];
   }
+  /**
+   * Zeros [batch, ...rest] whose batch is read from `like`'s first axis at run time, so a graph
+   * traced for one batch size (the exported model.onnx) still runs for any other. The static
+   * shape carries the traced batch.
+   */
+  batchZeros(like: Value, rest: number[], dtype: DType = 'float32'): Value {
+    const batch = this.op('Shape', [like], { start: 0, end: 1 })[0];
+    const shape = this.op('Concat', [batch, this.ints(rest)], { axis: 0 })[0];
+    return this.op(
+      'ConstantOfShape',
+      [shape],
+      { value: new TensorAttr(dtype, [1], toTyped([0], dtype)) },
+      { types: [{ dtype, shape: [like.shape[0], ...rest] }] },
+    )[0];
+  }
 }
 
 export const ONNX_DTYPE: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9, float64: 11 };

@@ -35,13 +35,21 @@ export function serializeModel(graph: GraphBuilder, meta: ModelMeta = {}): Uint8
       { domain: '', version: OPSET },
       { domain: 'com.microsoft', version: 1 },
     ],
-    graph: graphProto(graph, meta.dynamicBatch ?? false),
+    graph: graphProto(graph, meta.dynamicBatch ? { dimParam: 'batch' } : undefined),
     metadataProps: Object.entries(meta.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
 }
 
-function graphProto(g: GraphBuilder, dynamicBatch = false): onnx.IGraphProto {
+type Dim = onnx.TensorShapeProto.IDimension;
+
+/**
+ * `batchDim` replaces the first axis of the graph's inputs and outputs (static when absent).
+ * Subgraphs (Scan bodies) then leave their first axis unknown: their state and slices carry
+ * the batch too, and a declared traced size would make onnxruntime reject any other batch.
+ */
+function graphProto(g: GraphBuilder, batchDim?: Dim): onnx.IGraphProto {
+  const subgraphBatch = batchDim && {};
   return {
     name: g.name,
     node: g.nodes.map((n) => ({
@@ -50,11 +58,11 @@ function graphProto(g: GraphBuilder, dynamicBatch = false): onnx.IGraphProto {
       domain: n.domain,
       input: trimTrailing(n.inputs.map((v) => v?.name ?? '')),
       output: trimTrailing(n.outputs.map((v) => v?.name ?? '')),
-      attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value)),
+      attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value, subgraphBatch)),
     })),
     initializer: g.initializers.map((i) => tensorProto(i.value.name, i.value.dtype, i.value.shape, i.data)),
-    input: g.inputs.map((v) => valueInfo(v, dynamicBatch)),
-    output: g.outputs.map((v) => valueInfo(v, dynamicBatch)),
+    input: g.inputs.map((v) => valueInfo(v, batchDim)),
+    output: g.outputs.map((v) => valueInfo(v, batchDim)),
   };
 }
 
@@ -64,8 +72,8 @@ function trimTrailing(names: string[]): string[] {
   return names.slice(0, end);
 }
 
-function valueInfo(v: Value, dynamicBatch = false): onnx.IValueInfoProto {
-  const dim = v.shape.map((d, i) => (dynamicBatch && i === 0 ? { dimParam: 'batch' } : { dimValue: d }));
+function valueInfo(v: Value, batchDim?: Dim): onnx.IValueInfoProto {
+  const dim = v.shape.map((d, i) => (batchDim && i === 0 ? batchDim : { dimValue: d }));
   return { name: v.name, type: { tensorType: { elemType: ONNX_DTYPE[v.dtype], shape: { dim } } } };
 }
 
@@ -74,9 +82,9 @@ export function tensorProto(name: string, dtype: DType, dims: number[], data: Te
   return { name, dataType: ONNX_DTYPE[dtype], dims, rawData: bytes.slice() };
 }
 
-function attribute(name: string, value: AttrValue): onnx.IAttributeProto {
+function attribute(name: string, value: AttrValue, batchDim?: Dim): onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
-  if (value instanceof GraphBuilder) return { name, type: T.GRAPH, g: graphProto(value) };
+  if (value instanceof GraphBuilder) return { name, type: T.GRAPH, g: graphProto(value, batchDim) };
   if (value instanceof TensorAttr)
     return { name, type: T.TENSOR, t: tensorProto('', value.dtype, value.dims, value.data) };
   if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };

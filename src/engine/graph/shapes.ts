@@ -302,6 +302,12 @@ export const SHAPES: Record<string, Infer> = {
     const depth = c.constInts(1, 'depth')[0];
     return [{ dtype: c.x(2).dtype, shape: [...c.x(0).shape, depth] }];
   },
+  Shape: (c) => {
+    const x = c.x(0);
+    const clamp = (axis: number) => Math.min(Math.max(axisOf(axis, x.rank), 0), x.rank);
+    const [start, end] = [clamp(c.int('start', 0)), clamp(c.int('end', x.rank))];
+    return [{ dtype: 'int64', shape: [Math.max(end - start, 0)] }];
+  },
   ConstantOfShape: (c) => {
     const value = c.attrs.value as { dtype: DType } | undefined;
     return [{ dtype: value?.dtype ?? 'float32', shape: c.constInts(0, 'shape') }];

@@ -1,7 +1,8 @@
 /**
  * The `lstm` and `gru` layers of an experiment: sequences [B, T, F] in, the hidden state
  * of every step [B, T, units] (returnSequences) or of the last step [B, units] out.
- * Initial states are zeros; parameters use PyTorch's names, layout and initialisation
+ * Initial states are zeros sized from the input's batch at run time (so model.onnx takes any
+ * batch); parameters use PyTorch's names, layout and initialisation
  * (U(−1/√H, 1/√H) for every weight and bias), so weights move between the two unchanged.
  * The cells and their Scan backward live in src/engine/recurrent/.
  */
@@ -32,7 +33,7 @@ function recurrentWeights(c: RecurrentContext, name: string, gates: number, x: V
     bIh: c.param(`${name}.bias_ih`, [rows], init),
     bHh: c.param(`${name}.bias_hh`, [rows], init),
   };
-  return { weights, zeros: c.b.zeros([x.shape[0], units]), train: c.mode === 'train' };
+  return { weights, zeros: c.b.batchZeros(x, [units]), train: c.mode === 'train' };
 }
 
 export function lstm(c: RecurrentContext, l: Of<'lstm'>, x: Value): Value {

@@ -40,12 +40,15 @@ export function recurrentDims(x: Value, w: RecurrentWeights, gates: number, h0: 
   return [batch, steps, inputs, hidden];
 }
 
-/** x [B, T, I] → x·W_ihᵀ + bias, time-major [T, B, G·H]: one Gemm over all steps. */
+/**
+ * x [B, T, I] → x·W_ihᵀ + bias, time-major [T, B, G·H]: one Gemm over all steps. The batch
+ * stays -1 in the reshapes, so an exported model accepts any batch.
+ */
 export function projectInputs(b: GraphBuilder, x: Value, wIh: Value, bias: Value): Value {
-  const [batch, steps, inputs] = x.shape;
-  const rows = b.reshape(b.transpose(x, [1, 0, 2]), [steps * batch, inputs]);
+  const [, steps, inputs] = x.shape;
+  const rows = b.reshape(b.transpose(x, [1, 0, 2]), [-1, inputs]);
   const projected = b.op('Gemm', [rows, wIh, bias], { transB: 1 })[0];
-  return b.reshape(projected, [steps, batch, wIh.shape[0]]);
+  return b.reshape(projected, [steps, -1, wIh.shape[0]]);
 }
 
 /** The state each step started from: [s₀, S₀ … S_{T−2}] for states S [T, B, H]. */

@@ -2,18 +2,13 @@
 import type { ModelPlan } from '../model/graphs';
 
 /**
- * Whether the exported graph works for any batch size: the feed-forward layers reshape with a
- * leading -1; recurrent layers build their initial states for the traced batch.
+ * Every layer builds batch-independent graphs (reshapes keep the batch as -1, recurrent
+ * initial states follow the input's batch), so the doc names the first axis `batch`.
  */
-export function batchIndependent(plan: ModelPlan): boolean {
-  return plan.options.model.layers.every((l) => l.type !== 'lstm' && l.type !== 'gru');
-}
-
-export function exportDocString(plan: ModelPlan, dynamicBatch: boolean): string {
+export function exportDocString(plan: ModelPlan): string {
   const { options, input, output } = plan;
-  const batch = dynamicBatch ? 'batch' : '1';
-  const inShape = [batch, ...input.shape.slice(1)];
-  const outShape = [batch, ...output.slice(1)];
+  const inShape = ['batch', ...input.shape.slice(1)];
+  const outShape = ['batch', ...output.slice(1)];
   const tokens = options.model.inputKind === 'tokens';
   const meaning =
     options.loss === 'cross-entropy'

@@ -18,7 +18,7 @@ import {
   stateShape,
   type ModelPlan,
 } from '../model/graphs';
-import { batchIndependent, exportDocString } from './exportDoc';
+import { exportDocString } from './exportDoc';
 import { checkBatch, stack } from './batches';
 import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
 
@@ -227,9 +227,9 @@ export class CompiledModel implements TrainableModel {
     const values = new Map(
       this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!.data as Float32Array]),
     );
+    // Traced for one example; the first axis of input and output is the symbolic `batch`.
     const graph = buildExportGraph(this.plan, values, 1);
-    const dynamicBatch = batchIndependent(this.plan);
-    return serializeModel(graph, { docString: exportDocString(this.plan, dynamicBatch), dynamicBatch });
+    return serializeModel(graph, { docString: exportDocString(this.plan), dynamicBatch: true });
   }
 
   async dispose(): Promise<void> {
