@@ -3,7 +3,7 @@
  * size (device pixels) and put there 1:1, so the grid never builds a full T×T
  * image only to shrink it. The enlarged map is one T×T offscreen canvas drawn
  * scaled onto the visible canvas with image smoothing off (crisp cells, no
- * per-cell fillRect). Pixel buffers are kept per size and reused.
+ * per-cell fillRect).
  */
 import { buildPalette, paintLevels, poolMax, visibleToken } from './heatmapPixels';
 
@@ -15,40 +15,36 @@ export interface HeadMap {
   length: number;
 }
 
-interface PixelBuffers {
-  pooled: Float32Array;
-  image: ImageData;
-}
-const buffersBySize = new Map<number, PixelBuffers>();
+/** Pooled values by pixel size, reused from map to map. */
+const pooledBySize = new Map<number, Float32Array>();
 
-function buffersFor(size: number): PixelBuffers {
-  let buffers = buffersBySize.get(size);
-  if (!buffers) {
-    buffers = { pooled: new Float32Array(size * size), image: new ImageData(size, size) };
-    buffersBySize.set(size, buffers);
-  }
-  return buffers;
-}
-
-/** Paints `map` into `target` at `size` × `size` canvas pixels, scaled to the map's own maximum; returns it. */
-function paintMap(target: HTMLCanvasElement, map: HeadMap, size: number): number {
-  if (target.width !== size) target.width = size;
-  if (target.height !== size) target.height = size;
-  const { pooled, image } = buffersFor(size);
+/** Paints `map` into `image` (square), scaled to the map's own maximum; returns that maximum. */
+function paintMap(map: HeadMap, image: ImageData): number {
+  const size = image.width;
+  let pooled = pooledBySize.get(size);
+  if (!pooled) pooledBySize.set(size, (pooled = new Float32Array(size * size)));
   const max = poolMax(map.probs, map.offset, map.length, size, pooled);
   paintLevels(pooled, max, palette, image.data);
-  target.getContext('2d')!.putImageData(image, 0, 0);
   return max;
 }
 
 const detailBitmap = document.createElement('canvas');
+let detailImage = new ImageData(1, 1);
 
 /**
  * The map of one head as a T×T canvas, scaled to the map's own maximum; returns
  * that maximum too. The canvas is shared: draw it before rendering another map.
  */
 export function renderHeadBitmap(map: HeadMap): { bitmap: HTMLCanvasElement; max: number } {
-  return { bitmap: detailBitmap, max: paintMap(detailBitmap, map, map.length) };
+  const { length } = map;
+  if (detailImage.width !== length) {
+    detailImage = new ImageData(length, length);
+    detailBitmap.width = length;
+    detailBitmap.height = length;
+  }
+  const max = paintMap(map, detailImage);
+  detailBitmap.getContext('2d')!.putImageData(detailImage, 0, 0);
+  return { bitmap: detailBitmap, max };
 }
 
 /** Sizes `target` to `width` × `height` CSS pixels at the screen's pixel ratio; returns the ratio. */
@@ -63,10 +59,25 @@ function sizeForScreen(target: HTMLCanvasElement, width: number, height: number)
   return ratio;
 }
 
-/** Draws `map` as a `cssSize` square thumbnail, one pooled value per device pixel. */
-export function drawThumbnail(target: HTMLCanvasElement, map: HeadMap, cssSize: number): void {
+/**
+ * Draws `map` as a `cssSize` square thumbnail, one pooled value per device
+ * pixel, and returns those pixels. Given back as `kept` for the same map, they
+ * are drawn again without pooling (unless the screen's pixel ratio changed).
+ */
+export function drawThumbnail(
+  target: HTMLCanvasElement,
+  map: HeadMap,
+  cssSize: number,
+  kept?: ImageData,
+): ImageData {
   sizeForScreen(target, cssSize, cssSize);
-  paintMap(target, map, target.width);
+  let image = kept;
+  if (image?.width !== target.width) {
+    image = new ImageData(target.width, target.width);
+    paintMap(map, image);
+  }
+  target.getContext('2d')!.putImageData(image, 0, 0);
+  return image;
 }
 
 export interface DetailLayout {

@@ -25,12 +25,14 @@ import { visibleToken } from './heatmapPixels';
 
 const THUMB_SIZE = 84;
 const DETAIL_SIZE = 560;
-/** Snapshots kept in memory (T=256 × 8 heads × 4 layers is 2M weights each). */
+/** Snapshots kept in memory (T=256 × 8 heads × 4 layers is 2M weights each, plus ~1 MB of thumbnail pixels). */
 const CACHE_LIMIT = 6;
 
 interface Shown {
   snapshot: AttentionSnapshot;
   probeText?: string;
+  /** Thumbnail pixels by layer/head, pooled on first show; scrubbing back to a held snapshot reuses them. */
+  thumbnails: Map<string, ImageData>;
 }
 
 let steps: number[] = [];
@@ -40,7 +42,7 @@ let playing: number | undefined;
 let shown: Shown | undefined;
 let selected = { layer: 0, head: 0 };
 let pending: number | undefined;
-const cache = new Map<number, AttentionSnapshot>();
+const cache = new Map<number, Shown>();
 
 // ── layout ────────────────────────────────────────────────────────────────────
 const title = h('h1', {}, 'Attention');
@@ -172,13 +174,14 @@ function onSnapshot(m: SnapshotMessage): void {
     stopPlaying();
     followLatest = false;
     follow.checked = false;
-    renderSnapshot({ snapshot: m.snapshot, probeText: m.probeText });
+    renderSnapshot({ snapshot: m.snapshot, probeText: m.probeText, thumbnails: new Map() });
     return;
   }
-  cache.set(m.snapshot.step, m.snapshot);
+  const held: Shown = { snapshot: m.snapshot, thumbnails: new Map() };
+  cache.set(m.snapshot.step, held);
   while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as number);
   if (pending === m.snapshot.step) pending = undefined;
-  if (steps[stepIndex] === m.snapshot.step) renderSnapshot({ snapshot: m.snapshot });
+  if (steps[stepIndex] === m.snapshot.step) renderSnapshot(held);
 }
 
 // ── stepping ─────────────────────────────────────────────────────────────────
@@ -188,8 +191,8 @@ function showStep(index: number): void {
   slider.value = String(index);
   const step = steps[index];
   stepLabel.textContent = `${step} (${index + 1} of ${steps.length})`;
-  const snapshot = cache.get(step);
-  if (snapshot) renderSnapshot({ snapshot });
+  const held = cache.get(step);
+  if (held) renderSnapshot(held);
   else if (pending !== step) {
     pending = step;
     channel.post({ type: 'requestSnapshot', step });
@@ -234,8 +237,10 @@ function renderSnapshot(next: Shown): void {
   for (const layer of layers) {
     const length = layer.length;
     for (let head = 0; head < layer.heads; head++) {
+      const key = thumbKey(layer.layer, head);
       const map = { probs: layer.probs, offset: head * length * length, length };
-      drawThumbnail(thumbs.get(thumbKey(layer.layer, head))!.canvas, map, THUMB_SIZE);
+      const kept = next.thumbnails.get(key);
+      next.thumbnails.set(key, drawThumbnail(thumbs.get(key)!.canvas, map, THUMB_SIZE, kept));
     }
   }
   markSelected();
