@@ -29,6 +29,12 @@ export interface Vocabulary {
   decode(ids: ArrayLike<number | bigint>): string;
 }
 
+/** An affine column scaling: scaled = (value − shift) / scale, with scale > 0. */
+export interface TargetScaling {
+  shift: number;
+  scale: number;
+}
+
 export interface BatchOptions {
   /**
    * Language models only: how many random-window batches one pass over the
@@ -55,6 +61,12 @@ export interface Dataset {
   readonly classes?: string[];
   /** Language models and token-sequence tasks: the character vocabulary. */
   readonly vocab?: Vocabulary;
+  /**
+   * Regression targets the loader scaled (series): target = (value − shift) / scale.
+   * Absent when targets are the data's own values. Evaluation maps predictions
+   * back with value = target × scale + shift to report errors in the data's units.
+   */
+  readonly targetScaling?: TargetScaling;
   /**
    * Examples per split. Language models: non-overlapping windows of
    * contextLength + 1 characters in each split's contiguous stretch of text.

@@ -5,7 +5,7 @@
  * statistic of validation or test data leaks into training.
  */
 import type { Experiment } from '../experiment/types';
-import type { Dataset } from './api';
+import type { Dataset, TargetScaling } from './api';
 import { parseCsv, type CsvRecord } from './csv';
 import { DataError } from './dataError';
 import { assignSplits, type SplitIndices } from './splits';
@@ -136,15 +136,20 @@ function sortLabels(labels: string[]): string[] {
   return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
 }
 
-/** Scales each feature column in place with statistics of the training rows only. */
+/**
+ * Scales each column in place with statistics of the training rows only and
+ * returns each column's scaling (identity for 'none' or an empty training
+ * split), so a scaled target can be mapped back to the data's units.
+ */
 export function normalize(
   x: Float32Array,
   width: number,
   splits: SplitIndices,
   mode: 'standard' | 'minmax' | 'none',
-) {
-  if (mode === 'none' || splits.train.length === 0) return;
-  for (let c = 0; c < width; c++) {
+): TargetScaling[] {
+  const identity = Array.from({ length: width }, () => ({ shift: 0, scale: 1 }));
+  if (mode === 'none' || splits.train.length === 0) return identity;
+  return identity.map((_, c) => {
     let shift: number;
     let scale: number;
     const values = Array.from(splits.train, (row) => x[row * width + c]);
@@ -159,5 +164,6 @@ export function normalize(
     // A constant column carries no information; keep it at zero instead of dividing by 0.
     const divisor = scale > 0 ? scale : 1;
     for (let i = c; i < x.length; i += width) x[i] = (x[i] - shift) / divisor;
-  }
+    return { shift, scale: divisor };
+  });
 }

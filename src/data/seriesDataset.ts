@@ -11,7 +11,9 @@
  * (validation windows may look back at training rows, as a forecast would).
  * Only training windows are shuffled, among themselves. Scaling is fitted on
  * the rows the training windows cover, and the target is scaled with its
- * column's training statistics (so `mse` and `mae` are in those units).
+ * column's training statistics (so the training loss is in those units);
+ * the dataset exposes that scaling so evaluation reports errors in the
+ * data's own units.
  */
 import type { Experiment } from '../experiment/types';
 import type { Dataset } from './api';
@@ -54,7 +56,12 @@ export function seriesDataset(source: string, text: string, file: string, experi
   };
   // Training windows cover rows 0 .. train + steps - 1 (inputs and targets); statistics come from those only.
   const trainRows = counts.train > 0 ? range(0, counts.train + steps) : new Int32Array(0);
-  normalize(values, used.length, { ...splits, train: trainRows }, data.normalize ?? 'standard');
+  const scalings = normalize(
+    values,
+    used.length,
+    { ...splits, train: trainRows },
+    data.normalize ?? 'standard',
+  );
 
   const features = featureColumns.length;
   const x = new Float32Array(windows * steps * features);
@@ -68,7 +75,16 @@ export function seriesDataset(source: string, text: string, file: string, experi
     targets[w] = values[(w + steps) * used.length + features];
   }
   return tensorDataset(
-    { source, inputKind: 'float', inputShape: [steps, features], x, count: windows, targets, targetWidth: 1 },
+    {
+      source,
+      inputKind: 'float',
+      inputShape: [steps, features],
+      x,
+      count: windows,
+      targets,
+      targetWidth: 1,
+      targetScaling: scalings[features],
+    },
     splits,
     experiment.training.loss,
   );

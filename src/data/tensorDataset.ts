@@ -4,7 +4,7 @@
  */
 import type { InputKind } from '../engine/api';
 import type { LossName } from '../experiment/types';
-import type { BatchOptions, DataBatch, Dataset, Split, Vocabulary } from './api';
+import type { BatchOptions, DataBatch, Dataset, Split, TargetScaling, Vocabulary } from './api';
 import { DataError } from './dataError';
 import type { Rng } from './rng';
 import type { SplitIndices } from './splits';
@@ -22,6 +22,8 @@ export interface ExampleTable {
   /** Regression: count × targetWidth values. */
   targets?: Float32Array;
   targetWidth?: number;
+  /** Regression targets scaled by the loader: how to map them back (see Dataset.targetScaling). */
+  targetScaling?: TargetScaling;
   vocab?: Vocabulary;
 }
 
@@ -98,6 +100,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
       : [loss === 'bce-with-logits' ? 1 : table.classes!.length],
     classes: table.classes,
     vocab: table.vocab,
+    targetScaling: table.targetScaling,
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
     *batches(split: Split, batchSize: number, rng: Rng, _options?: BatchOptions): Iterable<DataBatch> {
       const rows = split === 'train' ? rng.shuffle(Array.from(splits.train)) : splits[split];

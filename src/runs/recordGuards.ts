@@ -36,6 +36,21 @@ function isMatrix(value: unknown): value is number[][] {
   return Array.isArray(value) && value.every((row) => Array.isArray(row) && row.every(isFiniteNumber));
 }
 
+type PredictionSample = NonNullable<EvalReport['predictions']>;
+
+/** Paired columns of finite numbers, as the scatter plot draws them. */
+function isPredictionSample(value: unknown): value is PredictionSample {
+  if (!isObject(value)) return false;
+  const { actual, predicted } = value;
+  return (
+    Array.isArray(actual) &&
+    Array.isArray(predicted) &&
+    actual.length === predicted.length &&
+    actual.every(isFiniteNumber) &&
+    predicted.every(isFiniteNumber)
+  );
+}
+
 export function isEvalReport(value: unknown): value is EvalReport {
   return (
     isObject(value) &&
@@ -47,7 +62,11 @@ export function isEvalReport(value: unknown): value is EvalReport {
     optional(value.confusion, isMatrix) &&
     optional(value.perplexity, isNumber) &&
     optional(value.sample, (v): v is string => typeof v === 'string') &&
-    optional(value.mae, isNumber)
+    optional(value.mae, isNumber) &&
+    optional(value.rmse, isNumber) &&
+    optional(value.r2, isNumber) &&
+    optional(value.units, (v): v is EvalReport['units'] => v === 'data' || v === 'scaled') &&
+    optional(value.predictions, isPredictionSample)
   );
 }
 

@@ -88,8 +88,20 @@ export interface EvalReport {
   /** Language models. */
   perplexity?: number;
   sample?: string;
-  /** Regression. */
+  /** Regression: mean absolute error, root mean squared error, R² over all test targets. */
   mae?: number;
+  rmse?: number;
+  /** 1 − SS_res / SS_tot; when all actual values are equal: 1 for an exact fit, else 0. */
+  r2?: number;
+  /**
+   * Regression: what mae, rmse and predictions are measured in. 'data': the
+   * target column's own units (any loader scaling undone); 'scaled': the
+   * loader's scaled units. Absent in files written before it was recorded
+   * (series runs then reported scaled units).
+   */
+  units?: 'data' | 'scaled';
+  /** Regression: up to 2,000 (actual, predicted) pairs taken evenly through the test split, in order. */
+  predictions?: { actual: number[]; predicted: number[] };
 }
 
 export interface AttentionSnapshot {

@@ -1,19 +1,21 @@
 /**
  * Evaluation of a split in eval mode: mean loss, plus the scores the task
  * calls for (classification: accuracy, macro F1, per-class report and
- * confusion; regression: MAE; language models: perplexity = e^loss).
+ * confusion; regression: MAE, RMSE, R² and a sample of predictions, in the
+ * data's units; language models: perplexity = e^loss).
  */
 import type { TrainableModel } from '../engine/api';
 import type { DataBatch, Dataset, Split } from '../data/api';
 import { createRng } from '../data/api';
 import type { Experiment } from '../experiment/types';
 import { argmaxRows, scoreClassification, type ClassificationScores } from './classification';
+import { RegressionScorer, type RegressionScores } from './regression';
 
 export interface SplitScores {
   count: number;
   loss: number;
   perplexity?: number;
-  mae?: number;
+  regression?: RegressionScores;
   classification?: ClassificationScores;
 }
 
@@ -29,6 +31,13 @@ function trueClasses(batch: DataBatch): number[] {
   return Array.from(batch.y as ArrayLike<number | bigint>, (value) => Number(value));
 }
 
+/** Undoes the loader's target scaling (series), so errors read in the data's own units. */
+function dataUnits(dataset: Dataset): (values: Float32Array) => ArrayLike<number> {
+  const scaling = dataset.targetScaling;
+  if (!scaling) return (values) => values;
+  return (values) => Float64Array.from(values, (v) => v * scaling.scale + scaling.shift);
+}
+
 export async function evaluateSplit(
   model: TrainableModel,
   dataset: Dataset,
@@ -40,17 +49,16 @@ export async function evaluateSplit(
   const width = model.outputShape[model.outputShape.length - 1];
   let count = 0;
   let lossSum = 0;
-  let absoluteErrorSum = 0;
-  let targetCount = 0;
+  const regression = task === 'regression' ? new RegressionScorer(dataset.sizes[split] * width) : undefined;
+  const toDataUnits = dataUnits(dataset);
   const predicted: number[] = [];
   const actual: number[] = [];
   for (const batch of dataset.batches(split, experiment.training.batchSize, createRng(ORDERED))) {
     lossSum += (await model.evaluateLoss(batch, batch.count)) * batch.count;
     count += batch.count;
-    if (task === 'regression') {
+    if (regression) {
       const outputs = await model.predict(batch.x, batch.count);
-      for (let i = 0; i < outputs.length; i++) absoluteErrorSum += Math.abs(outputs[i] - Number(batch.y[i]));
-      targetCount += outputs.length;
+      regression.add(toDataUnits(batch.y as Float32Array), toDataUnits(outputs));
     } else if (wantsClasses) {
       const outputs = await model.predict(batch.x, batch.count);
       predicted.push(...predictedClasses(outputs, width));
@@ -60,7 +68,7 @@ export async function evaluateSplit(
   const loss = count === 0 ? NaN : lossSum / count;
   const scores: SplitScores = { count, loss };
   if (task === 'language-model') scores.perplexity = Math.exp(loss);
-  if (task === 'regression') scores.mae = targetCount === 0 ? NaN : absoluteErrorSum / targetCount;
+  if (regression) scores.regression = regression.scores();
   if (wantsClasses && count > 0) {
     const labels =
       dataset.classes ??
@@ -79,6 +87,6 @@ export function scoreValues(scores: SplitScores, experiment: Experiment): Record
     if (experiment.metrics?.includes('f1')) values.f1 = scores.classification.macroF1;
   }
   if (scores.perplexity !== undefined) values.perplexity = scores.perplexity;
-  if (scores.mae !== undefined) values.mae = scores.mae;
+  if (scores.regression) values.mae = scores.regression.mae;
   return values;
 }

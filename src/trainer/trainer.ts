@@ -380,7 +380,11 @@ class TrainingSession {
       report.confusion = classification.confusion;
     }
     if (scores.perplexity !== undefined) report.perplexity = scores.perplexity;
-    if (scores.mae !== undefined) report.mae = scores.mae;
+    if (scores.regression) {
+      const { mae, rmse, r2, predictions } = scores.regression;
+      const regression: Partial<EvalReport> = { mae, rmse, r2, units: 'data', predictions };
+      Object.assign(report, regression);
+    }
     if (this.experiment.task === 'language-model' && this.dataset.vocab) {
       const prompt = firstExample(this.dataset);
       if (prompt) {
@@ -396,7 +400,10 @@ class TrainingSession {
     const values = scoreValues(scores, this.experiment);
     this.emitScores('test', values);
     this.hooks.emit({ type: 'eval', report });
-    const parts = Object.entries(values).map(([name, value]) => `${name} ${formatNumber(value)}`);
+    const logged = scores.regression
+      ? { ...values, rmse: scores.regression.rmse, r2: scores.regression.r2 }
+      : values;
+    const parts = Object.entries(logged).map(([name, value]) => `${name} ${formatNumber(value)}`);
     this.log('info', `Test (${scores.count} examples): ${parts.join(', ')}.`);
   }
 

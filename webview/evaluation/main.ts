@@ -1,7 +1,8 @@
 /**
  * Evaluation view: test-split report of one run (eval.json). Accuracy and loss,
  * per-class precision / recall / F1, and the confusion matrix as a heatmap with
- * counts and hover text; perplexity and a generated sample for language models.
+ * counts and hover text; perplexity and a generated sample for language models;
+ * RMSE, R², MAE and a predicted-vs-actual scatter for regression.
  */
 import {
   isEvalReportMessage,
@@ -13,10 +14,14 @@ import type { EvalReport } from '../../src/runs/runFiles';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
 import { confusionCells } from './confusion';
+import { scatterCard, type ScatterCard } from './scatterChart';
+import { formatValue } from './scatterData';
 
 const root = h('main', { id: 'evaluation' }, h('p', { class: 'hint' }, 'Loading…'));
 document.body.append(root);
 let last: HostToEvaluation | undefined;
+/** The scatter's chart.js instance, destroyed before each re-render. */
+let scatter: ScatterCard | undefined;
 
 const channel = connectToHost<HostToEvaluation, EvaluationToHost, SingleRunPanelState>(
   isEvalReportMessage,
@@ -29,6 +34,8 @@ const channel = connectToHost<HostToEvaluation, EvaluationToHost, SingleRunPanel
 onThemeChange(() => last && render(last));
 
 function render(message: HostToEvaluation): void {
+  scatter?.destroy();
+  scatter = undefined;
   const title = h('h1', {}, `Evaluation — ${message.run.label}`);
   if (!message.report) {
     root.replaceChildren(
@@ -42,27 +49,72 @@ function render(message: HostToEvaluation): void {
     title,
     h('p', { class: 'hint' }, `Test split, ${report.count.toLocaleString()} examples.`),
     stats(report),
+    ...(report.mae !== undefined
+      ? [h('p', { class: 'hint', id: 'units' }, regressionUnits(report).note)]
+      : []),
     ...(report.classes ? [h('h2', {}, 'Per class'), classTable(report)] : []),
     ...(report.confusion ? [h('h2', {}, 'Confusion matrix'), confusion(report)] : []),
     ...(report.sample !== undefined
       ? [h('h2', {}, 'Generated sample'), h('pre', { class: 'sample', id: 'sample' }, report.sample)]
       : []),
   );
+  if (report.predictions) {
+    scatter = scatterCard(report.predictions, report.count, regressionUnits(report).axis);
+    root.append(scatter.element);
+  }
+}
+
+/** What regression errors are measured in, for the stats' note and the scatter's axis titles. */
+function regressionUnits(report: EvalReport): { axis: string; note: string } {
+  if (report.units === 'data') {
+    return {
+      axis: ' (target units)',
+      note: "MAE, RMSE and the plot are in the target column's own units (any scaling the data loader applied is undone). The loss is the training objective, on the targets as the model was trained on them.",
+    };
+  }
+  if (report.units === 'scaled') {
+    return { axis: ' (scaled)', note: "MAE, RMSE and the plot are in the data loader's scaled units." };
+  }
+  return {
+    axis: '',
+    note: 'Units not recorded: this report comes from an older version, whose series runs reported errors in scaled units.',
+  };
+}
+
+interface Stat {
+  id: string;
+  label: string;
+  value: string;
+  /** Full name on hover, for abbreviated labels. */
+  title?: string;
 }
 
 function stats(report: EvalReport): HTMLElement {
-  const items: [string, string][] = [];
-  if (report.accuracy !== undefined) items.push(['accuracy', `${(report.accuracy * 100).toFixed(2)}%`]);
-  items.push(['loss', report.loss.toFixed(4)]);
-  if (report.perplexity !== undefined) items.push(['perplexity', report.perplexity.toFixed(2)]);
-  if (report.mae !== undefined) items.push(['mean absolute error', report.mae.toFixed(4)]);
+  const items: Stat[] = [];
+  const { accuracy, rmse, r2, mae, perplexity } = report;
+  if (accuracy !== undefined)
+    items.push({ id: 'accuracy', label: 'accuracy', value: `${(accuracy * 100).toFixed(2)}%` });
+  if (rmse !== undefined)
+    items.push({ id: 'rmse', label: 'RMSE', value: formatValue(rmse), title: 'root mean squared error' });
+  if (r2 !== undefined)
+    items.push({
+      id: 'r2',
+      label: 'R²',
+      value: r2.toFixed(4),
+      title: 'coefficient of determination: 1 is perfect, 0 is no better than predicting the mean',
+    });
+  if (mae !== undefined)
+    items.push({ id: 'mae', label: 'MAE', value: formatValue(mae), title: 'mean absolute error' });
+  items.push({ id: 'loss', label: 'loss', value: report.loss.toFixed(4) });
+  if (perplexity !== undefined)
+    items.push({ id: 'perplexity', label: 'perplexity', value: perplexity.toFixed(2) });
   return h(
     'div',
     { class: 'stats' },
-    ...items.map(([label, value]) =>
+    ...items.map(({ id, label, value, title }) =>
       h(
         'div',
-        { class: 'stat', id: `stat-${label.replace(/\s+/g, '-')}` },
+        { class: 'stat', id: `stat-${id}`, ...(title ? { title } : {}) },
         h('span', { class: 'value' }, value),
         h('span', { class: 'label' }, label),
       ),

@@ -84,6 +84,30 @@ export function writeEval(runDir: string, labels: string[]): EvalReport {
 }
 
 /**
+ * A regression evaluation of `pairs` test examples: a noisy sine forecast with
+ * its scores computed the plain way, so a spec can compare the view to them.
+ */
+export function writeRegressionEval(runDir: string, pairs: number): EvalReport {
+  const actual = Array.from({ length: pairs }, (_, i) => 20 + 5 * Math.sin(i / 9));
+  const predicted = actual.map((y, i) => y + 0.8 * Math.sin(i * 2.3));
+  const errors = actual.map((y, i) => predicted[i] - y);
+  const mean = actual.reduce((a, b) => a + b, 0) / pairs;
+  const ssRes = errors.reduce((sum, e) => sum + e * e, 0);
+  const report: EvalReport = {
+    split: 'test',
+    count: pairs,
+    loss: 0.035,
+    mae: errors.reduce((sum, e) => sum + Math.abs(e), 0) / pairs,
+    rmse: Math.sqrt(ssRes / pairs),
+    r2: 1 - ssRes / actual.reduce((sum, y) => sum + (y - mean) ** 2, 0),
+    units: 'data',
+    predictions: { actual, predicted },
+  };
+  writeFileSync(join(runDir, 'eval.json'), JSON.stringify(report, null, 2));
+  return report;
+}
+
+/**
  * A causal attention snapshot of `text` (one character per token): each query
  * attends mostly to itself and the previous character, sharpening with `step`.
  */

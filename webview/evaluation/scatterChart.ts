@@ -1,0 +1,116 @@
+/**
+ * Predicted-vs-actual scatter of a regression run's test sample, with the
+ * y = x diagonal. Only the chart.js pieces it draws are registered, so the
+ * evaluation bundle stays small. Animation and parsing are off: the sample
+ * is at most a few thousand pre-parsed points drawn once.
+ */
+import {
+  Chart,
+  LinearScale,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type TooltipItem,
+} from 'chart.js';
+import { h, themeColor, withAlpha } from '../shared/theme';
+import { formatValue, pairLabel, scatterData, type ScatterPoint } from './scatterData';
+
+Chart.register(ScatterController, PointElement, LineElement, LinearScale, Tooltip);
+
+export interface ScatterCard {
+  element: HTMLElement;
+  destroy(): void;
+}
+
+/**
+ * `total` is the split's example count (the sample may hold fewer);
+ * `unitsSuffix` follows the axis titles, e.g. " (target units)".
+ */
+export function scatterCard(
+  predictions: { actual: number[]; predicted: number[] },
+  total: number,
+  unitsSuffix: string,
+): ScatterCard {
+  const { points, min, max } = scatterData(predictions);
+  const canvas = h('canvas', {
+    role: 'img',
+    'aria-label': `Predicted against actual values of ${points.length} test examples, with the y = x line of perfect predictions.`,
+  });
+  const element = h(
+    'section',
+    { class: 'chart-card', id: 'scatter', 'data-points': String(points.length) },
+    h('header', {}, h('h2', {}, 'Predicted vs actual')),
+    h(
+      'p',
+      { class: 'hint' },
+      `${sampleCaption(points.length, total)} The dashed line is y = x: points on it are exact predictions.`,
+    ),
+    h('div', { class: 'chart-box scatter-box' }, canvas),
+  );
+  const text = themeColor('foreground', '#cccccc');
+  const grid = withAlpha(text, 0.12);
+  const pointColor = themeColor('charts-blue', '#3794ff');
+  // Neutral and drawn over the points, so the reference line reads in every theme.
+  const diagonalColor = withAlpha(text, 0.75);
+  const axis = (title: string) => ({
+    type: 'linear' as const,
+    min,
+    max,
+    title: { display: true, text: title, color: text },
+    ticks: { color: text, callback: (value: number | string) => formatValue(Number(value)) },
+    grid: { color: grid },
+  });
+  const chart = new Chart<'scatter', ScatterPoint[]>(canvas, {
+    type: 'scatter',
+    data: {
+      datasets: [
+        {
+          label: 'test examples',
+          data: points,
+          backgroundColor: withAlpha(pointColor, 0.55),
+          borderColor: pointColor,
+          pointRadius: 2.5,
+          pointHoverRadius: 5,
+          order: 1,
+        },
+        {
+          label: 'y = x',
+          data: [
+            { x: min, y: min },
+            { x: max, y: max },
+          ],
+          showLine: true,
+          borderColor: diagonalColor,
+          borderDash: [6, 4],
+          borderWidth: 2,
+          pointRadius: 0,
+          pointHitRadius: 0,
+          order: 0,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      parsing: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: { x: axis(`actual${unitsSuffix}`), y: axis(`predicted${unitsSuffix}`) },
+      plugins: {
+        tooltip: {
+          filter: (item: TooltipItem<'scatter'>) => item.datasetIndex === 0,
+          callbacks: {
+            label: (item: TooltipItem<'scatter'>) => pairLabel(item.raw as ScatterPoint, formatValue),
+          },
+        },
+      },
+    },
+  });
+  return { element, destroy: () => chart.destroy() };
+}
+
+function sampleCaption(shown: number, total: number): string {
+  return shown < total
+    ? `${shown.toLocaleString()} of ${total.toLocaleString()} test examples, taken evenly through the split.`
+    : `All ${shown.toLocaleString()} test examples.`;
+}
