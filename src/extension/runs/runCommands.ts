@@ -13,7 +13,8 @@ import { currentVersions } from '../../runs/versions';
 import { readExperimentFile } from '../../trainer/experimentFile';
 import { forkTrainingProcess } from '../trainingProcess/forkTrainingProcess';
 import { announceOutcome, showRunProgress, warnOnDeviceFallback } from './runNotifications';
-import { RunManager } from './runManager';
+import { offerRestart } from './busyExperiment';
+import { ExperimentBusyError, RunManager } from './runManager';
 import { RunStatusBar } from './runStatusBar';
 import { RunsTreeProvider, workspaceRunsDirs, type ExperimentItem } from './runsTreeProvider';
 import { mayTrain } from './trustGate';
@@ -98,6 +99,10 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
       return run.runDir;
     } catch (error) {
       // Not awaited: the command returns at once while the message waits for the user.
+      if (error instanceof ExperimentBusyError) {
+        void offerRestart(error, manager, () => train(options));
+        return undefined;
+      }
       const name = basename(options.experimentFile);
       void vscode.window
         .showErrorMessage(`Cannot train ${name}: ${message(error)}`, 'Show Problems')

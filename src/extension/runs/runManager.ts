@@ -2,11 +2,13 @@
  * Starts, tracks and stops training runs from the extension host. Each run
  * gets its own forked training process (a native crash or out-of-memory
  * there cannot take the host down). Policy: one run at a time per
- * experiment (a second start is refused with a message); runs of different
+ * experiment (a second start is refused with an ExperimentBusyError, which the
+ * Train command turns into an offer to stop the run and start again); runs of different
  * experiments train side by side. Plain Node, no `vscode`: the commands,
  * status bar and Runs view are thin layers over this class.
  */
 import type { ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
 import type { DeviceName, Experiment } from '../../experiment/types';
 import type { StartTraining } from '../../protocol/training';
 import { readCheckpointPosition } from '../../runs/checkpoints';
@@ -41,6 +43,16 @@ export interface StartRunOptions {
 
 const DEFAULT_GRACE_MS = 10_000;
 
+/** A start refused because the experiment already has a run training. */
+export class ExperimentBusyError extends Error {
+  constructor(readonly busy: ActiveRun) {
+    super(
+      `"${busy.experiment}" is already training (run ${basename(busy.runDir)}). Model Lab trains one run per experiment at a time: stop it first, or train another experiment side by side.`,
+    );
+    this.name = 'ExperimentBusyError';
+  }
+}
+
 export class RunManager implements IDisposable {
   private readonly runs = new Map<string, ActiveRun>();
   private readonly changed = new Emitter<ActiveRun>();
@@ -69,11 +81,7 @@ export class RunManager implements IDisposable {
   async start(options: StartRunOptions): Promise<ActiveRun> {
     const experiment = await this.options.readExperiment(options.experimentFile);
     const busy = this.runFor(experiment.name);
-    if (busy) {
-      throw new Error(
-        `"${experiment.name}" is already training (run ${busy.runDir}). Model Lab trains one run per experiment at a time: stop it first, or train another experiment side by side.`,
-      );
-    }
+    if (busy) throw new ExperimentBusyError(busy);
     const resumedStep = options.resumeFrom ? this.checkpointStep(options.resumeFrom) : undefined;
     const writer = RunWriter.create({
       runsDir: this.options.runsDirFor(options.experimentFile),

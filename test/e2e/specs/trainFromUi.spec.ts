@@ -52,10 +52,12 @@ describe('Training from the UI', () => {
   // Both files exist before the first Quick Open: it caches the workspace's file list.
   let shortRuns = '';
   let longRuns = '';
+  let restartRuns = '';
   before(() => {
     shortRuns = writeCnnExperiment('digits-cnn-ui', 3);
     // Long enough that it is still training when the test cancels it.
     longRuns = writeCnnExperiment('digits-cnn-cancel', 2000);
+    restartRuns = writeCnnExperiment('digits-cnn-restart', 2000);
   });
 
   it('Model Lab: Train from the palette asks which experiment; the short CNN run completes into the Runs view', async function () {
@@ -116,5 +118,37 @@ describe('Training from the UI', () => {
       .split('\n')
       .filter((line) => line.includes('"name":"loss"') && line.includes('"split":"train"'));
     assert.ok(losses.length > 0, 'metrics received before the stop are on disk');
+  });
+
+  it('Train on an experiment that is training offers to stop that run and train again', async function () {
+    this.timeout(240_000);
+    const page = await workbench();
+    await clickTrainCodeLens(page, 'digits-cnn-restart.experiment.json');
+    const status = page.locator('.statusbar-item', { hasText: 'digits-cnn-restart ·' }).first();
+    await waitForText(status, /digits-cnn-restart · epoch \d+\/2000/, 60_000);
+
+    await clickTrainCodeLens(page, 'digits-cnn-restart.experiment.json');
+    const busy = page.locator('.notification-toast', { hasText: '"digits-cnn-restart" is already training' });
+    await busy.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'train-from-ui-busy');
+    await busy.getByRole('button', { name: 'Stop and Train Again' }).click();
+
+    const statusOf = (runId: string) =>
+      JSON.parse(readFileSync(join(restartRuns, runId, 'run.json'), 'utf8')).status as string;
+    const deadline = Date.now() + 60_000;
+    let runIds: string[] = [];
+    while ((runIds = readdirSync(restartRuns).sort()).length < 2 && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+    }
+    assert.equal(runIds.length, 2, 'a second run folder after the first run stopped');
+    const [first, second] = runIds;
+    assert.equal(statusOf(first), 'stopped', 'the first run was stopped, keeping its files');
+    assert.ok(existsSync(join(restartRuns, first, 'checkpoints', 'last', 'checkpoint.json')));
+    await waitForText(status, /digits-cnn-restart · epoch \d+\/2000/, 60_000);
+    assert.equal(statusOf(second), 'running');
+
+    await runCommand(page, 'Model Lab: Stop Training');
+    while (statusOf(second) === 'running' && Date.now() < deadline + 60_000) await page.waitForTimeout(250);
+    assert.equal(statusOf(second), 'stopped');
   });
 });

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ActiveRun } from '../../../src/extension/runs/activeRun';
-import { RunManager } from '../../../src/extension/runs/runManager';
+import { ExperimentBusyError, RunManager } from '../../../src/extension/runs/runManager';
 import type { Experiment } from '../../../src/experiment/types';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
@@ -81,10 +81,12 @@ test('a run streams to disk and completes; a second run of the same experiment i
   const { manager: runs } = manager();
   const file = experimentFile('quick', { epochs: 2 });
   const run = await runs.start({ experimentFile: file, defaultDevice: 'cpu' });
-  await assert.rejects(
-    runs.start({ experimentFile: file, defaultDevice: 'cpu' }),
-    /"quick" is already training/,
-  );
+  await assert.rejects(runs.start({ experimentFile: file, defaultDevice: 'cpu' }), (error) => {
+    assert.ok(error instanceof ExperimentBusyError);
+    assert.equal(error.busy, run, 'names the run that is training');
+    assert.match(error.message, /^"quick" is already training \(run [\w-]+\)/);
+    return true;
+  });
   const outcome = await run.done;
   assert.deepEqual(outcome, { status: 'completed', message: 'Training finished after 6 steps.' });
   const info = readRunInfo(run.runDir);
