@@ -39,7 +39,12 @@ export function scatterCard(
   });
   const element = h(
     'section',
-    { class: 'chart-card', id: 'scatter', 'data-points': String(points.length) },
+    {
+      class: 'chart-card',
+      id: 'scatter',
+      'data-points': String(points.length),
+      'data-range': `${min} ${max}`,
+    },
     h('header', {}, h('h2', {}, 'Predicted vs actual')),
     h(
       'p',
@@ -95,7 +100,13 @@ export function scatterCard(
       parsing: false,
       responsive: true,
       maintainAspectRatio: false,
+      interaction: { mode: 'nearest', intersect: true },
       scales: { x: axis(`actual${unitsSuffix}`), y: axis(`predicted${unitsSuffix}`) },
+      // The hovered pair, also published as data-hover for UI tests (the tooltip is drawn on the canvas).
+      onHover: (_event, active) => {
+        const hit = active.find((a) => a.datasetIndex === 0);
+        element.dataset.hover = hit ? pairLabel(points[hit.index], formatValue) : '';
+      },
       plugins: {
         tooltip: {
           filter: (item: TooltipItem<'scatter'>) => item.datasetIndex === 0,
@@ -105,6 +116,15 @@ export function scatterCard(
         },
       },
     },
+    plugins: [
+      {
+        id: 'modelLabPlotArea',
+        // Where the axes' ranges land on the canvas (CSS pixels), so UI tests can point at a pair.
+        afterLayout: ({ chartArea: { left, top, right, bottom } }) => {
+          element.dataset.plot = `${left} ${top} ${right} ${bottom}`;
+        },
+      },
+    ],
   });
   return { element, destroy: () => chart.destroy() };
 }

@@ -3,8 +3,8 @@ import { runCommand, screenshot } from '../helpers/browser';
 import { panelWith, pickQuickItem, setColorTheme } from '../helpers/panels';
 import { createRunFolder, writeRegressionEval } from '../helpers/runFolders';
 import { e2eSession, workbench } from '../helpers/session';
-import { waitForText } from '../helpers/waitFor';
-import { formatValue } from '../../../webview/evaluation/scatterData';
+import { waitForAttribute, waitForText } from '../helpers/waitFor';
+import { formatValue, pairLabel } from '../../../webview/evaluation/scatterData';
 
 describe('Regression evaluation view', () => {
   it('shows RMSE, R² and MAE in the data units and a predicted-vs-actual scatter of the test sample', async () => {
@@ -29,6 +29,24 @@ describe('Regression evaluation view', () => {
     await scatter.locator('canvas').scrollIntoViewIfNeeded();
     const box = (await scatter.locator('canvas').boundingBox())!;
     assert.ok(box.width > 200 && box.height > 200, `the chart has room to draw: ${box.width}×${box.height}`);
+
+    // Hover the worst prediction: its pair and error show (data-hover mirrors the canvas tooltip).
+    const { actual, predicted } = report.predictions!;
+    const worst = actual.reduce(
+      (w, y, i) => (Math.abs(predicted[i] - y) > Math.abs(predicted[w] - actual[w]) ? i : w),
+      0,
+    );
+    const [min, max] = (await scatter.getAttribute('data-range'))!.split(' ').map(Number);
+    const [left, top, right, bottom] = (await scatter.getAttribute('data-plot'))!.split(' ').map(Number);
+    const share = (value: number) => (value - min) / (max - min);
+    await scatter.locator('canvas').hover({
+      position: {
+        x: left + share(actual[worst]) * (right - left),
+        y: bottom - share(predicted[worst]) * (bottom - top),
+      },
+    });
+    const pair = { x: actual[worst], y: predicted[worst] };
+    await waitForAttribute(scatter, 'data-hover', pairLabel(pair, formatValue));
     await screenshot(page, 'evaluation-regression-dark');
     await setColorTheme(view, 'Light Modern');
     await view.waitForSelector('body.vscode-light');
