@@ -9,12 +9,14 @@
  * lie on a path from `wrt`, so e.g. the first Conv never computes a gradient for the image.
  * Values a node's subgraph captures from the outer scope (Node.captures) count as inputs
  * after the real ones, so e.g. a Scan body's weights get gradients from the Scan's rule.
+ * The last node of a composite (Node.composite, e.g. Gelu) is differentiated by the composite's
+ * rule over the composite's inputs; no gradient then reaches the nodes inside it.
  * Rules may return a gradient in the broadcast (output) shape: it is reduced to the input's
  * shape here, once, from the static shapes. Ops without a gradient are listed in
  * NO_GRADIENT; any other op without a rule is an error naming the op and the node.
  */
 import { sameShape, type AttrValue, type GraphBuilder, type Node, type Value } from '../graph/builder';
-import { NO_GRADIENT, RULES } from './rules';
+import { COMPOSITE_RULES, NO_GRADIENT, RULES } from './rules';
 
 export interface GradContext {
   b: GraphBuilder;
@@ -56,13 +58,13 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: Value[], seed?: Val
     for (let k = nodes.length - 1; k >= 0; k--) {
       const node = nodes[k];
       if (!node.outputs.some((o) => o && grads.has(o.name))) continue;
-      const inputs = inputsOf(node);
+      const inputs = gradInputsOf(node);
       const wanted = inputs.map((v) => isFloat(v) && active.has(v.name));
       if (!wanted.some(Boolean) || NO_GRADIENT.has(node.opType)) continue;
-      const rule = RULES[node.opType];
+      const rule = node.composite ? COMPOSITE_RULES[node.composite.rule] : RULES[node.opType];
       if (!rule) {
         throw new GradientError(
-          `no gradient rule for op ${node.opType} (node ${node.name}); add one to src/engine/autodiff/rules or list it in NO_GRADIENT`,
+          `no gradient rule for op ${node.composite?.rule ?? node.opType} (node ${node.name}); add one to src/engine/autodiff/rules or list it in NO_GRADIENT`,
         );
       }
       const thunks = rule(context(b, node, grads));
@@ -87,7 +89,7 @@ function context(b: GraphBuilder, node: Node, grads: Map<string, Value>): GradCo
     b,
     node,
     x(i) {
-      const v = inputsOf(node)[i];
+      const v = gradInputsOf(node)[i];
       if (!v) throw new GradientError(`${node.opType} (node ${node.name}) has no input ${i}`);
       return v;
     },
@@ -109,6 +111,9 @@ function context(b: GraphBuilder, node: Node, grads: Map<string, Value>): GradCo
 /** A node's inputs followed by the outer-scope values its subgraphs capture. */
 const inputsOf = (node: Node): (Value | undefined)[] =>
   node.captures ? [...node.inputs, ...node.captures] : node.inputs;
+
+/** The inputs a node's gradient rule sees: a composite's own inputs (Node.composite) or inputsOf. */
+const gradInputsOf = (node: Node): (Value | undefined)[] => node.composite?.inputs ?? inputsOf(node);
 
 function accumulate(b: GraphBuilder, grads: Map<string, Value>, input: Value, g: Value): void {
   const prev = grads.get(input.name);

@@ -77,6 +77,12 @@ export interface Node {
    * serialized as inputs; autodiff treats them as extra inputs after `inputs`.
    */
   readonly captures?: Value[];
+  /**
+   * Set on the last node of a composite built from standard ops (Gelu from Erf): autodiff
+   * differentiates the whole composite at once with the rule named here over `inputs`
+   * (autodiff/rules/composite.ts) instead of node by node, so the backward needs fewer passes.
+   */
+  composite?: { rule: string; inputs: Value[] };
 }
 
 export interface Initializer {

@@ -1,14 +1,18 @@
 /**
- * Activation functions as builder ops. Gelu is the exact erf form 0.5·x·(1 + erf(x/√2)),
- * built from opset-17 ops (the Gelu op only arrives in opset 20); onnxruntime's optimizer
- * fuses the pattern back into one Gelu kernel, and autodiff differentiates it through Erf.
+ * Activation functions as builder ops. Gelu is the exact erf form x·Φ(x) with
+ * Φ(x) = (1 + erf(x/√2))/2, built from opset-17 ops (the Gelu op only arrives in opset 20).
+ * Its last node is marked as a composite, so autodiff uses one Gelu rule
+ * (autodiff/rules/composite.ts) that reuses x/√2 and Φ instead of differentiating through Erf.
  */
 import type { Activation } from '../../experiment/types';
 import type { GraphBuilder, Value } from '../graph/builder';
 
 export function gelu(b: GraphBuilder, x: Value): Value {
-  const erf = b.unary('Erf', b.mul(x, b.scalar(Math.SQRT1_2, x.dtype)));
-  return b.mul(b.mul(x, b.scalar(0.5, x.dtype)), b.add(erf, b.scalar(1, x.dtype)));
+  const u = b.mul(x, b.scalar(Math.SQRT1_2, x.dtype));
+  const phi = b.mul(b.add(b.unary('Erf', u), b.scalar(1, x.dtype)), b.scalar(0.5, x.dtype));
+  const y = b.mul(x, phi);
+  y.producer!.composite = { rule: 'gelu', inputs: [x, u, phi] };
+  return y;
 }
 
 export function activate(b: GraphBuilder, x: Value, activation: Activation | undefined): Value {

@@ -51,6 +51,13 @@ test('Relu, Gelu, Tanh, Sigmoid, Exp', async () => {
   await checkGradients((b, [x]) => gelu(b, x), [{ shape: [3, 5] }]);
 });
 
+test('Gelu composite rule across its curve, tails included', async () => {
+  // −4…4: the density term x·φ(x) peaks near ±1 and vanishes in the tails.
+  const wide = Float32Array.from({ length: 24 }, (_, i) => -4 + (8 * i) / 23);
+  await checkGradients((b, [x]) => gelu(b, b.mul(x, x)), [{ shape: [4, 6], data: wide }]);
+  await checkGradients((b, [x]) => b.mul(gelu(b, x), x), [{ shape: [4, 6], data: wide }]);
+});
+
 test('Log, Sqrt, Pow on positive inputs', async () => {
   await checkGradients((b, [x]) => b.unary('Log', x), [{ shape: [4, 3], data: positive(12) }]);
   await checkGradients((b, [x]) => b.unary('Sqrt', x), [{ shape: [4, 3], data: positive(12) }]);

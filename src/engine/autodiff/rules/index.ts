@@ -5,6 +5,7 @@
  */
 import type { GradRule } from '../backward';
 import { CONV_RULES } from './conv';
+export { COMPOSITE_RULES } from './composite';
 import { ELEMENTWISE_RULES } from './elementwise';
 import { LINEAR_RULES } from './linear';
 import { SCAN_RULES } from './scan';
