@@ -28,6 +28,12 @@ export function createRunWebviewPanel(extensionUri: vscode.Uri, spec: RunPanelSp
  * buffer, and validation of every incoming message. The webview document is
  * dropped while the panel is hidden (no retainContextWhenHidden), so each
  * `ready` asks the subclass to send its whole state again.
+ *
+ * After the first `ready` the host keeps posting whether the panel is visible
+ * or not: what a hidden panel misses comes again with the next document's
+ * `ready`. Gating posts on view-state events instead could wedge the panel
+ * blank, since those events and the new document's `ready` reach the host
+ * independently.
  */
 export abstract class RunPanelHost<ToWebview> extends Disposable {
   private readonly buffer: ReadyThenFlushBuffer<ToWebview>;
@@ -42,11 +48,6 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
     panel.title = spec.title;
     this.buffer = new ReadyThenFlushBuffer((message) => panel.webview.postMessage(message));
     this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.buffer.markNotReady();
-      }),
-    );
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
     const webview = panel.webview;
     webview.html = buildPanelHtml({
@@ -61,7 +62,7 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
     });
   }
 
-  /** False while the webview document is gone (panel hidden); it reloads and says `ready` again. */
+  /** False until the first webview document has said `ready` (messages queue until then). */
   protected get isReady(): boolean {
     return this.buffer.isReady;
   }

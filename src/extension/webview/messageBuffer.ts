@@ -32,14 +32,6 @@ export class ReadyThenFlushBuffer<T> {
     for (const message of pending) this.post(message);
   }
 
-  /**
-   * Call when the webview's document goes away (hidden without retained context,
-   * or its HTML is replaced): later messages queue again until the next `ready`.
-   */
-  markNotReady(): void {
-    this.ready = false;
-  }
-
   /** Messages waiting for the next `ready`. */
   get pendingCount(): number {
     return this.queue.length;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { parseCsv } from '../../../webview/metrics/csv';
-import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
+import { extensionId, runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { panelWith, pickQuickItem, saveThroughDialog, setColorTheme, waitForPoints } from '../helpers/panels';
 import { appendMetrics, createRunFolder, jsonLines, trainingRecords, writeEval } from '../helpers/runFolders';
 import { e2eSession, workbench } from '../helpers/session';
@@ -202,6 +202,22 @@ describe('Metrics and evaluation panels', () => {
     assert.equal(await waitForPoints(page, trainingRecords(0, 45).length), trainingRecords(0, 45).length);
   });
 
+  it('catches up after being hidden: records written meanwhile show when it comes back', async () => {
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Metrics:' }).first();
+    await tab.click();
+    // README opens in the panel's editor group, on top of it: the webview document is dropped.
+    await page.keyboard.press('Control+P');
+    await pickQuickItem(page, 'README.md');
+    await page
+      .locator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`)
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    appendMetrics(runDir, jsonLines(trainingRecords(45, 50)));
+    await page.waitForTimeout(1500); // past the host's 1 s poll: it reads (and posts) while hidden
+    await tab.click();
+    const all = trainingRecords(0, 50).length;
+    assert.equal(await waitForPoints(page, all), all);
+  });
+
   it('overlays two runs of an experiment with a legend naming each run', async () => {
     const otherId = '20261129-021400-earlier';
     const other = createRunFolder(e2eSession().workspace, experiment, otherId, 'completed');
@@ -217,7 +233,7 @@ describe('Metrics and evaluation panels', () => {
     const compare = await panelWith(page, '#charts');
     await waitForText(compare.locator('#runs'), new RegExp(`${otherId}.*${runId}|${runId}.*${otherId}`, 's'));
     assert.equal(await compare.locator('#runs .run').count(), 2);
-    const expected = trainingRecords(0, 45).length + trainingRecords(0, 30).length;
+    const expected = trainingRecords(0, 50).length + trainingRecords(0, 30).length;
     assert.equal(await waitForPoints(page, expected), expected);
     const legend = await compare.locator('.chart-card[data-family="loss"] .series-toggle').allTextContents();
     assert.deepEqual(legend.map((l) => l.split(' · ')[0]).sort(), [

@@ -76,18 +76,6 @@ test('messages wait for ready, then flush in order, then post directly', () => {
   assert.equal(buffer.pendingCount, 0);
 });
 
-test('after the webview document goes away, messages queue again until the next ready', () => {
-  const posted: string[] = [];
-  const buffer = new ReadyThenFlushBuffer<string>((message) => posted.push(message));
-  buffer.markReady();
-  buffer.send('a');
-  buffer.markNotReady();
-  buffer.send('b');
-  assert.deepEqual(posted, ['a']);
-  buffer.markReady();
-  assert.deepEqual(posted, ['a', 'b']);
-});
-
 test('only a well-formed ready message counts as ready', () => {
   assert.equal(isWebviewReadyMessage({ type: 'ready' }), true);
   for (const bad of [null, 'ready', { type: 'Ready' }, [], { kind: 'ready' }]) {
