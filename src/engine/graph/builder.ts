@@ -125,6 +125,11 @@ export class GraphBuilder {
    * rules then use forms without it (read on the root graph).
    */
   avoidPoolIndices = false;
+  /**
+   * Whether gradient rules may use onnxruntime's com.microsoft contrib ops (FusedMatMul, which
+   * reads its operands transposed without a Transpose pass); off for the WebGPU provider.
+   */
+  contribOps = true;
 
   constructor(
     readonly name = 'model_lab',

@@ -104,6 +104,18 @@ const elementwise: Infer = (c) => {
   ];
 };
 
+/** Batched, broadcast A·B; FusedMatMul's transA / transB swap an operand's last two axes first. */
+function matmul(c: Ctx, op: string): ValueType[] {
+  const swap = (s: number[], t: number) => (t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s);
+  const a = swap(c.x(0).shape, c.int('transA', 0));
+  const b = swap(c.x(1).shape, c.int('transB', 0));
+  if (a.length < 2 || b.length < 2) c.fail(`${op} operands must have rank ≥ 2`);
+  if (a[a.length - 1] !== b[b.length - 2])
+    c.fail(`inner dimensions ${a[a.length - 1]} and ${b[b.length - 2]} differ`);
+  const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)], c.fail);
+  return [{ dtype: c.x(0).dtype, shape: [...batch, a[a.length - 2], b[b.length - 1]] }];
+}
+
 function reduce(c: Ctx, axes: number[] | undefined): ValueType[] {
   const x = c.x(0);
   const keep = c.int('keepdims', 1) === 1;
@@ -177,15 +189,9 @@ export const SHAPES: Record<string, Infer> = {
   Mod: elementwise,
   Cast: (c) => [{ dtype: DTYPES[c.int('to', 1)], shape: [...c.x(0).shape] }],
   Dropout: (c) => [same(c)[0], { dtype: 'bool', shape: [...c.x(0).shape] }],
-  MatMul: (c) => {
-    const a = c.x(0).shape;
-    const b = c.x(1).shape;
-    if (a.length < 2 || b.length < 2) c.fail('MatMul operands must have rank ≥ 2');
-    if (a[a.length - 1] !== b[b.length - 2])
-      c.fail(`inner dimensions ${a[a.length - 1]} and ${b[b.length - 2]} differ`);
-    const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)], c.fail);
-    return [{ dtype: c.x(0).dtype, shape: [...batch, a[a.length - 2], b[b.length - 1]] }];
-  },
+  MatMul: (c) => matmul(c, 'MatMul'),
+  // com.microsoft FusedMatMul (CPU EP): alpha·op(A)·op(B), op = optional swap of the last two axes.
+  FusedMatMul: (c) => matmul(c, 'FusedMatMul'),
   Gemm: (c) => {
     const a = c.x(0).shape;
     const b = c.x(1).shape;

@@ -125,6 +125,7 @@ export interface TargetOptions {
 export function buildTrainGraph(plan: ModelPlan, target: TargetOptions = {}): GraphBuilder {
   const b = new GraphBuilder('train_step');
   b.avoidPoolIndices = target.webgpu ?? false;
+  b.contribOps = !target.webgpu;
   const state = stateInputs(b, plan);
   const x = b.input('x', plan.input.dtype, plan.input.shape);
   const y = b.input('y', plan.target.dtype, plan.target.shape);
@@ -144,6 +145,7 @@ export function buildFusedTrainGraph(
 ): GraphBuilder {
   const b = new GraphBuilder('train_steps');
   b.avoidPoolIndices = target.webgpu ?? false;
+  b.contribOps = !target.webgpu;
   const names = stateNames(plan);
   const state = stateInputs(b, plan);
   const xs = b.input('xs', plan.input.dtype, [steps, ...plan.input.shape]);

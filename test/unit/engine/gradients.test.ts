@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { gradients } from '../../../src/engine/autodiff/backward';
-import { GraphBuilder } from '../../../src/engine/graph/builder';
+import { GraphBuilder, type Value } from '../../../src/engine/graph/builder';
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
 import { gelu } from '../../../src/engine/layers/activations';
@@ -26,6 +26,15 @@ test('Add, Sub, Mul, Div with broadcasting', async () => {
 test('MatMul with batch broadcasting, and batched input against a matrix', async () => {
   await checkGradients((b, [x, w]) => b.matmul(x, w), [{ shape: [2, 3, 4, 5] }, { shape: [3, 5, 2] }]);
   await checkGradients((b, [x, w]) => b.matmul(x, w), [{ shape: [2, 3, 4] }, { shape: [4, 5] }]);
+});
+
+test('MatMul without contrib ops (WebGPU graphs): explicit transposes instead of FusedMatMul', async () => {
+  const plain = (b: GraphBuilder, [x, w]: Value[]) => {
+    b.contribOps = false;
+    return b.matmul(x, w);
+  };
+  await checkGradients(plain, [{ shape: [2, 3, 4, 5] }, { shape: [3, 5, 2] }]);
+  await checkGradients(plain, [{ shape: [2, 3, 4] }, { shape: [4, 5] }]);
 });
 
 test('Gemm in every transpose combination with a broadcast bias, alpha and beta', async () => {

@@ -1,4 +1,5 @@
 /** Gradient rules of matrix products, embedding lookups, layer norm and dropout. */
+import { FloatAttr } from '../../graph/builder';
 import type { GradRule } from '../backward';
 
 const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
@@ -10,15 +11,24 @@ export const LINEAR_RULES: Record<string, GradRule> = {
   MatMul: (c) => {
     const { b } = c;
     const [a, w] = [c.x(0), c.x(1)];
+    // FusedMatMul reads an operand transposed in place; without it, an explicit Transpose.
+    const fused = (p: typeof a, q: typeof a, transA: number, transB: number) =>
+      b.op(
+        'FusedMatMul',
+        [p, q],
+        { transA, transB, alpha: new FloatAttr(1) },
+        { domain: 'com.microsoft' },
+      )[0];
+    const cpu = b.root.contribOps;
     return [
-      () => b.matmul(c.dy(), b.transpose(w, swapLast(w.rank))),
+      () => (cpu ? fused(c.dy(), w, 0, 1) : b.matmul(c.dy(), b.transpose(w, swapLast(w.rank)))),
       () => {
         if (w.rank === 2 && a.rank > 2) {
           const rows = b.reshape(a, [-1, a.shape[a.rank - 1]]);
           const dy = b.reshape(c.dy(), [-1, w.shape[1]]);
           return b.op('Gemm', [rows, dy], { transA: 1 })[0];
         }
-        return b.matmul(b.transpose(a, swapLast(a.rank)), c.dy());
+        return cpu ? fused(a, c.dy(), 1, 0) : b.matmul(b.transpose(a, swapLast(a.rank)), c.dy());
       },
     ];
   },
