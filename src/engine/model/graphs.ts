@@ -166,8 +166,10 @@ export function buildFusedTrainGraph(
     key: pick(keys),
   });
   body.output(cond, 'cond_out');
-  names.forEach((n, i) => body.output(step.state[i], `${n}__carried_out`));
-  body.output(step.loss, 'step_loss');
+  // Loop body outputs match by position: unnamed, they need no Identity copy of every
+  // parameter and optimizer slot per step.
+  step.state.forEach((s) => body.output(s));
+  body.output(step.loss);
 
   const outputs = b.op(
     'Loop',
