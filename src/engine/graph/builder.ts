@@ -316,6 +316,31 @@ export class GraphBuilder {
     if (a.dtype === to) return a;
     return this.op('Cast', [a], { to: ONNX_DTYPE[to] })[0];
   }
+  /**
+   * [...ids.shape, depth]: `on` where the last index equals the id, else `off`. Like ONNX
+   * OneHot, a negative id counts from the end and one outside [−depth, depth) gives a row of
+   * `off`. Built as Equal against a constant range: onnxruntime's OneHot kernel took 3–4× longer
+   * on a [2048, 65] batch of targets.
+   */
+  oneHot(ids: Value, depth: number, off: number, on: number, dtype: DType = 'float32'): Value {
+    const range = this.constant(
+      Array.from({ length: depth }, (_, i) => i),
+      [depth],
+      ids.dtype,
+    );
+    const zero = this.constant([0], [], ids.dtype);
+    const negative = this.op('Less', [ids, zero])[0];
+    const wrapped = this.op('Where', [
+      negative,
+      this.add(ids, this.constant([depth], [], ids.dtype)),
+      ids,
+    ])[0];
+    const column = this.op('Unsqueeze', [wrapped, this.ints([ids.rank])])[0];
+    const hit = this.op('Equal', [column, range])[0];
+    // 0 / 1 (targets without smoothing, embedding gradients) is a Cast, cheaper than Where.
+    if (off === 0 && on === 1) return this.cast(hit, dtype);
+    return this.op('Where', [hit, this.scalar(on, dtype), this.scalar(off, dtype)])[0];
+  }
   zerosLike(a: Value): Value {
     return this.zeros(a.shape, a.dtype);
   }

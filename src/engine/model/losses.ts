@@ -45,9 +45,7 @@ function crossEntropy(b: GraphBuilder, logits: Value, target: Value, smoothing: 
   const classes = logits.shape[logits.rank - 1];
   const logp = b.op('LogSoftmax', [logits], { axis: -1 })[0];
   const off = smoothing / classes;
-  const weights = b.op('OneHot', [target, b.ints([classes]), b.constant([off, 1 - smoothing + off], [2])], {
-    axis: -1,
-  })[0];
+  const weights = b.oneHot(target, classes, off, 1 - smoothing + off);
   return b.neg(b.reduceSum(b.mul(weights, logp), [-1], false));
 }
 

@@ -51,3 +51,28 @@ test('a shape mismatch names the op, the scope and the shapes', () => {
   );
   assert.throws(() => b.op('Frobnicate', [x]), /Frobnicate: the engine has no shape rule/);
 });
+
+test('oneHot puts `on` at each id (negative ids from the end, as ONNX OneHot) and `off` elsewhere; ids outside the range give a row of `off`', async () => {
+  const b = new GraphBuilder();
+  const ids = b.input('ids', 'int64', [2, 3]);
+  b.output(b.oneHot(ids, 4, 0, 1), 'plain');
+  b.output(b.oneHot(ids, 4, 0.025, 0.925), 'smoothed');
+  const session = await openSession(serializeModel(b));
+  const out = await session.run({
+    ids: tensor('int64', BigInt64Array.from([0n, 3n, 1n, 4n, -1n, -5n]), [2, 3]),
+  });
+  const rows = (data: Float32Array) =>
+    Array.from({ length: 6 }, (_, r) => Array.from(data.slice(r * 4, r * 4 + 4)));
+  assert.deepEqual(out.plain.dims, [2, 3, 4]);
+  assert.deepEqual(rows(out.plain.data as Float32Array), [
+    [1, 0, 0, 0],
+    [0, 0, 0, 1],
+    [0, 1, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 1],
+    [0, 0, 0, 0],
+  ]);
+  const [off, on] = [Math.fround(0.025), Math.fround(0.925)];
+  assert.deepEqual(rows(out.smoothed.data as Float32Array)[1], [off, off, off, on]);
+  assert.deepEqual(rows(out.smoothed.data as Float32Array)[3], [off, off, off, off]);
+});

@@ -72,9 +72,7 @@ export const LINEAR_RULES: Record<string, GradRule> = {
         const w = c.x(0);
         const rest = w.shape.slice(1).reduce((p, q) => p * q, 1);
         const ids = b.reshape(c.x(1), [-1]);
-        const hot = b.op('OneHot', [ids, b.ints([w.shape[0]]), b.constant([0, 1], [2], w.dtype)], {
-          axis: -1,
-        })[0];
+        const hot = b.oneHot(ids, w.shape[0], 0, 1, w.dtype);
         const dy = b.reshape(c.dy(), [ids.shape[0], rest]);
         return b.reshape(b.op('Gemm', [hot, dy], { transA: 1 })[0], w.shape);
       },
