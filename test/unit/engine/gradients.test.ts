@@ -23,6 +23,14 @@ test('Add, Sub, Mul, Div with broadcasting', async () => {
   );
 });
 
+test('broadcast gradients summed over many leading rows (bias, position table) and over a middle axis', async () => {
+  // 32·32·16 elements: large enough for the Gemm-with-ones sum; [32, 1, 16] keeps ReduceSum.
+  await checkGradients(
+    (b, [x, bias, pos, mid]) => b.mul(b.add(b.add(b.add(x, bias), pos), mid), x),
+    [{ shape: [32, 32, 16] }, { shape: [16] }, { shape: [32, 16] }, { shape: [32, 1, 16] }],
+  );
+});
+
 test('MatMul with batch broadcasting, and batched input against a matrix', async () => {
   await checkGradients((b, [x, w]) => b.matmul(x, w), [{ shape: [2, 3, 4, 5] }, { shape: [3, 5, 2] }]);
   await checkGradients((b, [x, w]) => b.matmul(x, w), [{ shape: [2, 3, 4] }, { shape: [4, 5] }]);
