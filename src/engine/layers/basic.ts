@@ -9,28 +9,66 @@ type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
 
 /**
  * y = x·W + b on the last axis. Inputs of rank > 2 (sequences) are flattened to rows first,
- * so the weight gradient is one Gemm over all rows.
+ * so the weight gradient is one Gemm over all rows. With `fold` (the scale γ and shift β of a
+ * layer norm just before), the product is x̂·(diag(γ)·W) + (β·W + b) on the normalized x̂.
  */
-export function linear(c: LayerContext, x: Value, units: number, name: string, reluInit = false): Value {
+export function linear(
+  c: LayerContext,
+  x: Value,
+  units: number,
+  name: string,
+  reluInit = false,
+  fold?: { gamma: Value; beta: Value },
+): Value {
   if (!Number.isInteger(units) || units < 1)
     throw new Error(`units must be a positive integer, got ${units}`);
   const { b } = c;
   const features = x.shape[x.rank - 1];
-  const w = c.param(`${name}.weight`, [features, units], (rng, n) =>
+  let w = c.param(`${name}.weight`, [features, units], (rng, n) =>
     reluInit ? he(rng, features, n) : glorot(rng, features, units, n),
   );
-  const bias = c.param(`${name}.bias`, [units], (_, n) => new Float32Array(n));
+  let bias = c.param(`${name}.bias`, [units], (_, n) => new Float32Array(n));
+  if (fold) {
+    const shift = b.reshape(b.matmul(b.reshape(fold.beta, [1, features]), w), [units]);
+    w = b.mul(b.reshape(fold.gamma, [features, 1]), w);
+    bias = b.add(bias, shift);
+  }
   const rows = b.reshape(x, [-1, features]);
   const y = b.op('Gemm', [rows, w, bias])[0];
   // Leading -1 rather than the batch size, so an exported model accepts any batch.
   return b.reshape(y, [-1, ...x.shape.slice(1, -1), units]);
 }
 
-export function layerNorm(c: LayerContext, x: Value, name: string): Value {
-  const d = x.shape[x.rank - 1];
+function layerNormParams(c: LayerContext, d: number, name: string): { gamma: Value; beta: Value } {
   const gamma = c.param(`${name}.gamma`, [d], (_, n) => new Float32Array(n).fill(1));
   const beta = c.param(`${name}.beta`, [d], (_, n) => new Float32Array(n));
+  return { gamma, beta };
+}
+
+export function layerNorm(c: LayerContext, x: Value, name: string): Value {
+  const { gamma, beta } = layerNormParams(c, x.shape[x.rank - 1], name);
   return c.b.op('LayerNormalization', [x, gamma, beta], { axis: -1, epsilon: 1e-5 })[0];
+}
+
+/**
+ * linear(layerNorm(x)) with the norm's γ and β folded into the linear's weight and bias (same
+ * parameters, same function): the norm itself runs with unit scale, so its backward reuses
+ * the forward output as x̂ and dγ, dβ come from the small weight-shaped products instead of
+ * passes over every row.
+ */
+export function normalizedLinear(
+  c: LayerContext,
+  x: Value,
+  normName: string,
+  units: number,
+  name: string,
+  reluInit = false,
+): Value {
+  const d = x.shape[x.rank - 1];
+  const fold = layerNormParams(c, d, normName);
+  const unit = c.b.constant(new Float32Array(d).fill(1), [d]);
+  const xhat = c.b.op('LayerNormalization', [x, unit], { axis: -1, epsilon: 1e-5 })[0];
+  return linear(c, xhat, units, name, reluInit, fold);
 }
 
 export const dense: LayerBuilder<Of<'dense'>> = (c, l, x) => {

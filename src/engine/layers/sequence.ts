@@ -3,7 +3,7 @@ import type { Layer } from '../../experiment/types';
 import type { Value } from '../graph/builder';
 import { normalInit } from '../init';
 import { gelu } from './activations';
-import { linear, layerNorm } from './basic';
+import { linear, normalizedLinear } from './basic';
 import { expectRank, type LayerBuilder, type LayerContext } from './context';
 
 type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
@@ -62,6 +62,8 @@ export function selfAttention(
   heads: number,
   causal: boolean,
   name: string,
+  /** Name of a layer norm applied to x first, folded into the qkv projection. */
+  normName?: string,
 ): Value {
   expectRank(x, 3, 'sequences [length, features]');
   // Reshapes keep the batch as -1, so an exported model accepts any batch.
@@ -70,7 +72,9 @@ export function selfAttention(
     throw new Error(`heads (${heads}) must divide the feature size ${dim}`);
   const { b } = c;
   const dh = dim / heads;
-  const qkv = linear(c, x, 3 * dim, `${name}.qkv`);
+  const qkv = normName
+    ? normalizedLinear(c, x, normName, 3 * dim, `${name}.qkv`)
+    : linear(c, x, 3 * dim, `${name}.qkv`);
   const split = b.op('Split', [qkv, b.ints([dim, dim, dim])], { axis: 2 }, { outputs: 3 });
   const [q, k, v] = split.map((t) => b.transpose(b.reshape(t, [-1, length, heads, dh]), [0, 2, 1, 3]));
   let scores = b.matmul(b.mul(q, b.scalar(1 / Math.sqrt(dh))), b.transpose(k, [0, 1, 3, 2]));
@@ -98,14 +102,8 @@ export const transformer: LayerBuilder<Of<'transformer'>> = (c, l, x) => {
   const name = `layer${c.index}.transformer`;
   const dim = x.shape[2];
   const rate = l.dropout ?? 0;
-  const attn = selfAttention(
-    c,
-    layerNorm(c, x, `${name}.ln1`),
-    l.heads,
-    l.causal ?? false,
-    `${name}.attention`,
-  );
+  const attn = selfAttention(c, x, l.heads, l.causal ?? false, `${name}.attention`, `${name}.ln1`);
   const h = b.add(x, c.dropout(attn, rate));
-  const hidden = gelu(b, linear(c, layerNorm(c, h, `${name}.ln2`), l.ffDim ?? 4 * dim, `${name}.ff1`, true));
+  const hidden = gelu(b, normalizedLinear(c, h, `${name}.ln2`, l.ffDim ?? 4 * dim, `${name}.ff1`, true));
   return b.add(h, c.dropout(linear(c, hidden, dim, `${name}.ff2`), rate));
 };

@@ -1,10 +1,16 @@
 // Finite-difference checks of composed blocks: losses, attention, transformer block, optimizers' inputs.
+import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { Layer } from '../../../src/experiment/types';
-import type { GraphBuilder, Value } from '../../../src/engine/graph/builder';
+import { GraphBuilder, type Value } from '../../../src/engine/graph/builder';
+import { serializeModel } from '../../../src/engine/graph/serialize';
+import { Rng } from '../../../src/engine/init';
+import { layerNorm, linear, normalizedLinear } from '../../../src/engine/layers/basic';
+import type { LayerContext } from '../../../src/engine/layers/context';
 import { buildForward } from '../../../src/engine/layers';
 import { buildLoss } from '../../../src/engine/model/losses';
 import { ParamBinder, ParamStore } from '../../../src/engine/model/params';
+import { openSession, tensor } from '../../../src/engine/runtime/session';
 import { checkGradients } from './gradcheck';
 
 const classIds = (values: number[]) => BigInt64Array.from(values.map(BigInt));
@@ -55,5 +61,43 @@ test('dense, conv2d, pools and layer norm composed as layers', async () => {
       { type: 'dense', units: 4, activation: 'gelu' },
     ]),
     [{ shape: [2, 2, 6, 6] }],
+  );
+});
+
+/** A layer context whose parameters are the given graph values, by their last name part. */
+function contextWith(b: GraphBuilder, byName: Record<string, Value>): LayerContext {
+  return {
+    b,
+    mode: 'train',
+    index: 0,
+    contextLength: 3,
+    param: (name) => byName[name.slice(name.lastIndexOf('.') + 1)],
+    dropout: (v) => v,
+    recordAttention: () => undefined,
+  };
+}
+
+test('layer norm folded into the next linear: same outputs as linear(layerNorm(x)); gradients of x, γ, β, W, b', async () => {
+  const rng = new Rng(5);
+  const specs = [[2, 3, 4], [4], [4], [4, 5], [5]].map((shape) => ({
+    shape,
+    data: Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()),
+  }));
+  const folded = (b: GraphBuilder, [x, gamma, beta, weight, bias]: Value[]) =>
+    normalizedLinear(contextWith(b, { gamma, beta, weight, bias }), x, 'ln', 5, 'linear');
+  await checkGradients(folded, specs);
+
+  const b = new GraphBuilder();
+  const [x, gamma, beta, weight, bias] = specs.map((s, i) => b.input(`v${i}`, 'float32', s.shape));
+  const c = contextWith(b, { gamma, beta, weight, bias });
+  b.output(folded(b, [x, gamma, beta, weight, bias]), 'folded');
+  b.output(linear(c, layerNorm(c, x, 'ln'), 5, 'linear'), 'plain');
+  const session = await openSession(serializeModel(b));
+  const out = await session.run(
+    Object.fromEntries(specs.map((s, i) => [`v${i}`, tensor('float32', s.data, s.shape)])),
+  );
+  const plain = out.plain.data as Float32Array;
+  (out.folded.data as Float32Array).forEach((v, i) =>
+    assert.ok(Math.abs(v - plain[i]) < 1e-5, `output ${i}: ${v} vs ${plain[i]}`),
   );
 });

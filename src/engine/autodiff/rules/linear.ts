@@ -88,11 +88,13 @@ export const LINEAR_RULES: Record<string, GradRule> = {
     const x = c.x(0);
     const axis = c.int('axis', -1) < 0 ? c.int('axis', -1) + x.rank : c.int('axis', -1);
     const axes = x.shape.map((_, i) => i).filter((i) => i >= axis);
+    // Unit scale and no shift (layers/basic.ts normalizedLinear): the output is x̂ itself.
+    const unit = !c.node.inputs[2] && b.constValue(c.node.inputs[1])?.every((v) => v === 1);
     let xhat: ReturnType<typeof c.x> | undefined;
-    const normalized = () => (xhat ??= b.mul(b.sub(x, c.y(1)), c.y(2)));
+    const normalized = () => (xhat ??= unit ? c.y(0) : b.mul(b.sub(x, c.y(1)), c.y(2)));
     return [
       () => {
-        const g = c.node.inputs[1] ? b.mul(c.dy(), c.x(1)) : c.dy();
+        const g = c.node.inputs[1] && !unit ? b.mul(c.dy(), c.x(1)) : c.dy();
         const meanG = b.reduceMean(g, axes, true);
         const meanGx = b.reduceMean(b.mul(g, normalized()), axes, true);
         return b.mul(c.y(2), b.sub(b.sub(g, meanG), b.mul(normalized(), meanGx)));
