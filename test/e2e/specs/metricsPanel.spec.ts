@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { parseCsv } from '../../../webview/metrics/csv';
 import { extensionId, runCommand, screenshot, webviewFrame } from '../helpers/browser';
+import { openFromExplorer } from '../helpers/explorer';
 import { panelWith, pickQuickItem, saveThroughDialog, setColorTheme, waitForPoints } from '../helpers/panels';
 import { appendMetrics, createRunFolder, jsonLines, trainingRecords, writeEval } from '../helpers/runFolders';
 import { e2eSession, workbench } from '../helpers/session';
@@ -206,8 +207,7 @@ describe('Metrics and evaluation panels', () => {
     const tab = page.locator('.tabs-container .tab', { hasText: 'Metrics:' }).first();
     await tab.click();
     // README opens in the panel's editor group, on top of it: the webview document is dropped.
-    await page.keyboard.press('Control+P');
-    await pickQuickItem(page, 'README.md');
+    await openFromExplorer(page, 'README.md');
     await page
       .locator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`)
       .waitFor({ state: 'detached', timeout: 30_000 });

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand, screenshot } from '../helpers/browser';
+import { openFromExplorer } from '../helpers/explorer';
 import { panelWith, pickQuickItem } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForText } from '../helpers/waitFor';
@@ -17,8 +18,7 @@ describe('Panels on a real Transformer run', () => {
       join(workspace, experimentFile),
     );
     const page = await workbench();
-    await page.keyboard.press('Control+P');
-    await pickQuickItem(page, experimentFile);
+    await openFromExplorer(page, experimentFile);
     // The ▶ Train CodeLens above the experiment (it re-renders once diagnostics ran: click a settled one).
     const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
     await train.waitFor({ timeout: 30_000 });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCommand, screenshot } from '../helpers/browser';
+import { openFromExplorer } from '../helpers/explorer';
 import { pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForText } from '../helpers/waitFor';
@@ -25,12 +26,7 @@ function writeCnnExperiment(name: string, epochs: number): string {
 }
 
 async function clickTrainCodeLens(page: Page, file: string): Promise<void> {
-  // Opened from the Explorer: Quick Open caches the file list and may not list a file
-  // written after its last search.
-  await runCommand(page, 'View: Show Explorer');
-  const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
-  await item.waitFor({ timeout: 30_000 });
-  await item.click();
+  await openFromExplorer(page, file);
   const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
   await train.waitFor({ timeout: 30_000 });
   await train.click();
