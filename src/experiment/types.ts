@@ -23,7 +23,7 @@ export interface Experiment {
 }
 
 export type Task = 'classification' | 'language-model' | 'regression';
-export type MetricName = 'accuracy' | 'f1' | 'perplexity' | 'mae';
+export type MetricName = 'accuracy' | 'f1' | 'perplexity' | 'mae' | 'rmse' | 'r2';
 
 export interface DataSection {
   /**

@@ -116,7 +116,7 @@ const LOSSES_FOR_TASK: Record<Experiment['task'], Experiment['training']['loss']
 const METRICS_FOR_TASK: Record<Experiment['task'], string[]> = {
   classification: ['accuracy', 'f1'],
   'language-model': ['accuracy', 'perplexity'],
-  regression: ['mae'],
+  regression: ['mae', 'rmse', 'r2'],
 };
 
 function checkLossAndMetrics(experiment: Experiment, report: Report): void {

@@ -87,6 +87,10 @@ export function scoreValues(scores: SplitScores, experiment: Experiment): Record
     if (experiment.metrics?.includes('f1')) values.f1 = scores.classification.macroF1;
   }
   if (scores.perplexity !== undefined) values.perplexity = scores.perplexity;
-  if (scores.regression) values.mae = scores.regression.mae;
+  if (scores.regression) {
+    values.mae = scores.regression.mae;
+    values.rmse = scores.regression.rmse;
+    values.r2 = scores.regression.r2;
+  }
   return values;
 }

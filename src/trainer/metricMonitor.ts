@@ -9,8 +9,8 @@ export interface MonitorState {
   validationsWithoutImprovement: number;
 }
 
-/** Metrics that get better as they grow; everything else (loss, mae, perplexity) should shrink. */
-const HIGHER_IS_BETTER = new Set(['accuracy', 'f1']);
+/** Metrics that get better as they grow; everything else (loss, mae, rmse, perplexity) should shrink. */
+const HIGHER_IS_BETTER = new Set(['accuracy', 'f1', 'r2']);
 
 export function defaultMode(metricName: string): MonitorMode {
   return HIGHER_IS_BETTER.has(metricName) ? 'max' : 'min';

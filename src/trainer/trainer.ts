@@ -400,10 +400,7 @@ class TrainingSession {
     const values = scoreValues(scores, this.experiment);
     this.emitScores('test', values);
     this.hooks.emit({ type: 'eval', report });
-    const logged = scores.regression
-      ? { ...values, rmse: scores.regression.rmse, r2: scores.regression.r2 }
-      : values;
-    const parts = Object.entries(logged).map(([name, value]) => `${name} ${formatNumber(value)}`);
+    const parts = Object.entries(values).map(([name, value]) => `${name} ${formatNumber(value)}`);
     this.log('info', `Test (${scores.count} examples): ${parts.join(', ')}.`);
   }
 

@@ -28,15 +28,20 @@ const FAMILY_OF_NAME: Record<string, FamilyId> = {
   f1: 'accuracy',
   precision: 'accuracy',
   recall: 'accuracy',
+  mae: 'error',
+  rmse: 'error',
+  r2: 'r2',
   lr: 'lr',
   samples_per_sec: 'throughput',
 };
 
-const FAMILY_ORDER = ['loss', 'accuracy', 'lr', 'throughput'];
+const FAMILY_ORDER = ['loss', 'accuracy', 'error', 'r2', 'lr', 'throughput'];
 
 const FAMILY_TITLES: Record<string, string> = {
   loss: 'Loss',
   accuracy: 'Accuracy / F1',
+  error: 'Error (MAE / RMSE)',
+  r2: 'R²',
   lr: 'Learning rate',
   throughput: 'Throughput (samples/s)',
 };

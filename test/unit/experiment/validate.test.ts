@@ -104,6 +104,23 @@ test('loss that does not fit the task is reported on "loss"', async () => {
   assert.equal(problem.range.start.line, lineOf(text, '"loss"'));
 });
 
+test('metrics must fit the task, and early stopping may only watch a computed metric', async () => {
+  const r2OnClassifier = experimentText((e) => (e.metrics = ['accuracy', 'r2']));
+  const wrongMetric = await onlyError(r2OnClassifier);
+  assert.match(
+    wrongMetric.message,
+    /metric "r2" does not apply to a classification task \(use accuracy, f1\)/,
+  );
+  assert.equal(wrongMetric.range.start.line, lineOf(r2OnClassifier, '"r2"'));
+  const unwatched = experimentText((e) => (e.training.earlyStopping = { metric: 'f1', patience: 3 }));
+  assert.match((await onlyError(unwatched)).message, /early stopping watches "f1", which is not computed/);
+  const watched = experimentText((e) => {
+    e.metrics = ['f1'];
+    e.training.earlyStopping = { metric: 'f1', patience: 3 };
+  });
+  assert.deepEqual(await problemsOf(watched), []);
+});
+
 test('dense after an image-shaped input points at that layer', async () => {
   const text = experimentText((e) => e.model.layers.splice(2, 1));
   const problem = await onlyError(text);

@@ -25,11 +25,13 @@ test('a restored monitor continues counting from the checkpoint', () => {
   assert.deepEqual(monitor.observe(0.6, 20), { improved: false, shouldStop: true });
 });
 
-test('metric names: split prefixes are optional, accuracy and f1 grow, the rest shrink', () => {
+test('metric names: split prefixes are optional, accuracy, f1 and r2 grow, the rest shrink', () => {
   assert.equal(monitoredMetricName('validation/accuracy'), 'accuracy');
   assert.equal(monitoredMetricName('loss'), 'loss');
   assert.equal(defaultMode('accuracy'), 'max');
   assert.equal(defaultMode('f1'), 'max');
   assert.equal(defaultMode('loss'), 'min');
   assert.equal(defaultMode('mae'), 'min');
+  assert.equal(defaultMode('rmse'), 'min');
+  assert.equal(defaultMode('r2'), 'max');
 });

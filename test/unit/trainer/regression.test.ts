@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { loadDataset } from '../../../src/data/api';
 import type { TrainableModel } from '../../../src/engine/api';
 import { isEvalReport } from '../../../src/runs/recordGuards';
-import { evaluateSplit } from '../../../src/trainer/evaluation';
+import { evaluateSplit, scoreValues } from '../../../src/trainer/evaluation';
 import { PREDICTION_SAMPLE_LIMIT, RegressionScorer } from '../../../src/trainer/regression';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { experimentWith, scratchFolder } from '../data/fixtures';
@@ -167,6 +167,13 @@ test('evaluateSplit reports a standardised series in the data units: predicting 
   near(regression.r2, expected.r2, 'r2');
   regression.predictions.actual.forEach((y, i) => near(y, testTargets[i], `actual ${i}`));
   regression.predictions.predicted.forEach((y) => near(y, trainMean, 'predicted'));
+  // What goes into metrics.jsonl for the live charts (and what early stopping can watch).
+  assert.deepEqual(scoreValues(scores, experiment), {
+    loss: scores.loss,
+    mae: regression.mae,
+    rmse: regression.rmse,
+    r2: regression.r2,
+  });
 });
 
 test('eval.json guard: regression fields are optional, a malformed prediction sample is rejected', () => {

@@ -51,14 +51,13 @@ test('metric names map to chart families with loss first and unknown names after
   assert.equal(familyOf('f1'), 'accuracy');
   assert.equal(familyOf('samples_per_sec'), 'throughput');
   assert.equal(familyOf('perplexity'), 'perplexity');
-  assert.deepEqual(['perplexity', 'throughput', 'loss', 'lr', 'accuracy', 'mae'].sort(compareFamilies), [
-    'loss',
-    'accuracy',
-    'lr',
-    'throughput',
-    'mae',
-    'perplexity',
-  ]);
+  assert.equal(familyOf('mae'), 'error');
+  assert.equal(familyOf('rmse'), 'error');
+  assert.equal(familyOf('r2'), 'r2');
+  assert.deepEqual(
+    ['perplexity', 'throughput', 'r2', 'loss', 'lr', 'error', 'accuracy', 'bleu'].sort(compareFamilies),
+    ['loss', 'accuracy', 'error', 'r2', 'lr', 'throughput', 'bleu', 'perplexity'],
+  );
 });
 
 test('series store groups records per run and metric and appends incrementally with smoothing', () => {
