@@ -81,8 +81,9 @@ export interface Node {
    * Set on the last node of a composite built from standard ops (Gelu from Erf): autodiff
    * differentiates the whole composite at once with the rule named here over `inputs`
    * (autodiff/rules/composite.ts) instead of node by node, so the backward needs fewer passes.
+   * `ints` carries attributes the rule needs (a convolution's window).
    */
-  composite?: { rule: string; inputs: Value[] };
+  composite?: { rule: string; inputs: Value[]; ints?: Record<string, number[]> };
 }
 
 export interface Initializer {

@@ -1,5 +1,7 @@
 /** 2-D convolution and pooling layers on [batch, channels, height, width]. */
 import type { Layer } from '../../experiment/types';
+import type { GraphBuilder, Value } from '../graph/builder';
+import { convOutputShape, im2col, type ConvWindow } from '../graph/im2col';
 import { he } from '../init';
 import { activate } from './activations';
 import { expectRank, type LayerBuilder } from './context';
@@ -36,14 +38,38 @@ export const conv2d: LayerBuilder<Of<'conv2d'>> = (c, l, x) => {
     he(rng, fanIn, n),
   );
   const bias = c.param(`layer${c.index}.conv2d.bias`, [filters], (_, n) => new Float32Array(n));
-  const y = c.b.op('Conv', [x, w, bias], {
-    kernel_shape: [k, k],
+  const window: ConvWindow = {
+    kernel: [k, k],
     strides: [stride, stride],
     dilations: [dilation, dilation],
     pads: convPads(l.padding, k, dilation),
-  })[0];
+  };
+  const y =
+    c.mode === 'train'
+      ? convByIm2col(c.b, x, w, bias, window)
+      : c.b.op('Conv', [x, w, bias], {
+          kernel_shape: window.kernel,
+          strides: window.strides,
+          dilations: window.dilations,
+          pads: window.pads,
+        })[0];
   return activate(c.b, y, l.activation);
 };
+
+/**
+ * Training forward of conv2d as im2col and one Gemm over the whole batch (graph/im2col.ts):
+ * faster here than Conv's per-image products, and its backward (the conv2d composite rule)
+ * reuses the cols for dW. Eval graphs, and so the exported model, keep the plain Conv.
+ */
+function convByIm2col(b: GraphBuilder, x: Value, w: Value, bias: Value, window: ConvWindow): Value {
+  const [oh, ow] = convOutputShape(x, window);
+  const [n, filters] = [x.shape[0], w.shape[0]];
+  const cols = im2col(b, x, window);
+  const rows = b.op('Gemm', [cols, b.reshape(w, [filters, -1]), bias], { transA: 1, transB: 1 })[0];
+  const y = b.transpose(b.reshape(rows, [n, oh, ow, filters]), [0, 3, 1, 2]);
+  y.producer!.composite = { rule: 'conv2d', inputs: [x, w, bias, cols], ints: { ...window } };
+  return y;
+}
 
 function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<Of<'maxpool2d'> | Of<'avgpool2d'>> {
   return (c, l, x) => {

@@ -8,6 +8,7 @@ import { Rng } from '../../../src/engine/init';
 import { layerNorm, linear, normalizedLinear } from '../../../src/engine/layers/basic';
 import type { LayerContext } from '../../../src/engine/layers/context';
 import { buildForward } from '../../../src/engine/layers';
+import { conv2d } from '../../../src/engine/layers/conv';
 import { buildLoss } from '../../../src/engine/model/losses';
 import { ParamBinder, ParamStore } from '../../../src/engine/model/params';
 import { openSession, tensor } from '../../../src/engine/runtime/session';
@@ -100,4 +101,40 @@ test('layer norm folded into the next linear: same outputs as linear(layerNorm(x
   (out.folded.data as Float32Array).forEach((v, i) =>
     assert.ok(Math.abs(v - plain[i]) < 1e-5, `output ${i}: ${v} vs ${plain[i]}`),
   );
+});
+
+test('conv2d trains by im2col: same outputs as Conv; gradients of x, W and bias with stride, padding, dilation', async () => {
+  const rng = new Rng(9);
+  const cases: { x: number[]; layer: Extract<Layer, { type: 'conv2d' }> }[] = [
+    { x: [2, 3, 5, 5], layer: { type: 'conv2d', filters: 4, kernel: 3, padding: 'same' } },
+    { x: [1, 2, 8, 9], layer: { type: 'conv2d', filters: 3, kernel: 3, stride: 2, padding: 1 } },
+    { x: [2, 2, 9, 8], layer: { type: 'conv2d', filters: 2, kernel: 2, stride: 2, dilation: 2 } },
+  ];
+  for (const { x: xShape, layer } of cases) {
+    const specs = [xShape, [layer.filters, xShape[1], layer.kernel, layer.kernel], [layer.filters]].map(
+      (shape) => ({
+        shape,
+        data: Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()),
+      }),
+    );
+    const convIn =
+      (mode: 'train' | 'eval') =>
+      (b: GraphBuilder, [x, weight, bias]: Value[]) =>
+        conv2d({ ...contextWith(b, { weight, bias }), mode }, layer, x);
+    await checkGradients(convIn('train'), specs);
+
+    const b = new GraphBuilder();
+    const inputs = specs.map((s, i) => b.input(`v${i}`, 'float32', s.shape));
+    b.output(convIn('train')(b, inputs), 'im2col');
+    b.output(convIn('eval')(b, inputs), 'conv');
+    const session = await openSession(serializeModel(b));
+    const out = await session.run(
+      Object.fromEntries(specs.map((s, i) => [`v${i}`, tensor('float32', s.data, s.shape)])),
+    );
+    const conv = out.conv.data as Float32Array;
+    assert.deepEqual(out.im2col.dims, out.conv.dims);
+    (out.im2col.data as Float32Array).forEach((v, i) =>
+      assert.ok(Math.abs(v - conv[i]) < 1e-5, `output ${i}: ${v} vs ${conv[i]}`),
+    );
+  }
 });

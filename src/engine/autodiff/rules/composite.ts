@@ -4,8 +4,10 @@
  * needs fewer full-size passes than differentiating the composite's nodes one by one.
  */
 import type { GradRule } from '../backward';
+import { conv2dComposite } from './conv';
 
 export const COMPOSITE_RULES: Record<string, GradRule> = {
+  conv2d: conv2dComposite,
   // Gelu y = x·Φ(x) with inputs [x, u = x/√2, Φ = (1 + erf u)/2] (layers/activations.ts):
   //   dx = dy · (Φ + x·φ(x)),  x·φ(x) = u·exp(−u²)/√π = u·exp(−ln√π − u²)
   // so the constant 1/√π rides in the exponent: six element-wise ops in all.
