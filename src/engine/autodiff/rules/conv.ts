@@ -24,7 +24,7 @@
  * with a per-channel (group = C) kernel of 1/K².
  */
 import type { GraphBuilder, Value } from '../../graph/builder';
-import type { GradContext, GradRule } from '../backward';
+import { unbroadcast, type GradContext, type GradRule } from '../backward';
 import { im2col, type ConvWindow } from '../../graph/im2col';
 
 type Window = ConvWindow;
@@ -80,7 +80,7 @@ function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w:
 /**
  * The training conv2d composite (layers/conv.ts): y = (colsᵀ·Wᵀ + bias) as [N, Oh, Ow, F],
  * transposed to [N, F, Oh, Ow], over inputs [x, W, bias, cols]. Its rule reuses the forward's
- * cols: with dY as rows [N·O, F], dW = dYᵀ·colsᵀ and dB = Σ rows, one Gemm and one ReduceSum;
+ * cols: with dY as rows [N·O, F], dW = dYᵀ·colsᵀ and dB = Σ rows (unbroadcast: a Gemm with ones);
  * dX is the transposed convolution as for Conv.
  */
 export const conv2dComposite: GradRule = (c) => {
@@ -98,7 +98,7 @@ export const conv2dComposite: GradRule = (c) => {
   return [
     () => transposedConv(b, c.dy(), weights, x, c.y(0), w, 1),
     () => b.reshape(b.op('Gemm', [dyRows(), cols], { transA: 1, transB: 1 })[0], weights.shape),
-    () => b.reduceSum(dyRows(), [0]),
+    () => unbroadcast(b, dyRows(), [weights.shape[0]]),
     undefined,
   ];
 };
