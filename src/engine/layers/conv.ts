@@ -65,8 +65,8 @@ function convByIm2col(b: GraphBuilder, x: Value, w: Value, bias: Value, window: 
   const [oh, ow] = convOutputShape(x, window);
   const [n, filters] = [x.shape[0], w.shape[0]];
   const cols = im2col(b, x, window);
-  const rows = b.op('Gemm', [cols, b.reshape(w, [filters, -1]), bias], { transA: 1, transB: 1 })[0];
-  const y = b.transpose(b.reshape(rows, [n, oh, ow, filters]), [0, 3, 1, 2]);
+  const byFilter = b.op('Gemm', [b.reshape(w, [filters, -1]), cols, b.reshape(bias, [filters, 1])])[0];
+  const y = b.transpose(b.reshape(byFilter, [filters, n, oh, ow]), [1, 0, 2, 3]);
   y.producer!.composite = { rule: 'conv2d', inputs: [x, w, bias, cols], ints: { ...window } };
   return y;
 }

@@ -24,7 +24,7 @@
  * with a per-channel (group = C) kernel of 1/K².
  */
 import type { GraphBuilder, Value } from '../../graph/builder';
-import { unbroadcast, type GradContext, type GradRule } from '../backward';
+import type { GradContext, GradRule } from '../backward';
 import { im2col, type ConvWindow } from '../../graph/im2col';
 
 type Window = ConvWindow;
@@ -78,10 +78,10 @@ function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w:
 }
 
 /**
- * The training conv2d composite (layers/conv.ts): y = (colsᵀ·Wᵀ + bias) as [N, Oh, Ow, F],
- * transposed to [N, F, Oh, Ow], over inputs [x, W, bias, cols]. Its rule reuses the forward's
- * cols: with dY as rows [N·O, F], dW = dYᵀ·colsᵀ and dB = Σ rows (unbroadcast: a Gemm with ones);
- * dX is the transposed convolution as for Conv.
+ * The training conv2d composite (layers/conv.ts): y = W·cols + bias as [F, N, Oh, Ow],
+ * transposed to [N, F, Oh, Ow] (whole Oh·Ow blocks move), over inputs [x, W, bias, cols].
+ * Its rule reuses the forward's cols: with dY as [F, N·O], dW = dY·colsᵀ (one Gemm) and
+ * dB = Σ over its contiguous last axis; dX is the transposed convolution as for Conv.
  */
 export const conv2dComposite: GradRule = (c) => {
   const { b } = c;
@@ -93,12 +93,13 @@ export const conv2dComposite: GradRule = (c) => {
     pads: ints.pads,
     dilations: ints.dilations,
   };
-  let rows: Value | undefined;
-  const dyRows = () => (rows ??= b.reshape(b.transpose(c.dy(), [0, 2, 3, 1]), [-1, weights.shape[0]]));
+  let byFilter: Value | undefined;
+  const dyByFilter = () =>
+    (byFilter ??= b.reshape(b.transpose(c.dy(), [1, 0, 2, 3]), [weights.shape[0], -1]));
   return [
     () => transposedConv(b, c.dy(), weights, x, c.y(0), w, 1),
-    () => b.reshape(b.op('Gemm', [dyRows(), cols], { transA: 1, transB: 1 })[0], weights.shape),
-    () => unbroadcast(b, dyRows(), [weights.shape[0]]),
+    () => b.reshape(b.op('Gemm', [dyByFilter(), cols], { transB: 1 })[0], weights.shape),
+    () => b.reduceSum(dyByFilter(), [1]),
     undefined,
   ];
 };
