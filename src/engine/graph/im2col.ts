@@ -3,7 +3,7 @@
  * Conv gradient rule. Per spatial axis, with Xp the padded input,
  *     Y[n,f,o] = Σ_c Σ_k W[f,c,k] · Xp[n, c, s·o + d·k]
  * and for each kernel offset k the strided slice Xp[.., d·k : d·k + s·(O−1) + 1 : s] holds
- * exactly the inputs it meets. With the input transposed to [C, N, H, W] the K² slices
+ * exactly the inputs it meets. With the input transposed to [C, N, H, W] the slices
  * concatenate into cols [C·K², N·O], rows in W's (c, kh, kw) order, so the convolution, its
  * dW and its dB each become one Gemm over batch and space together.
  */
@@ -34,14 +34,17 @@ export function im2col(b: GraphBuilder, x: Value, w: ConvWindow): Value {
   const [p0, p1, p2, p3] = w.pads;
   const xt = b.transpose(x, [1, 0, 2, 3]);
   const xp = p0 || p1 || p2 || p3 ? b.op('Pad', [xt, b.ints([0, 0, p0, p1, 0, 0, p2, p3])])[0] : xt;
-  const slices: Value[] = [];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const start = [i * w.dilations[0], j * w.dilations[1]];
-      const end = [start[0] + w.strides[0] * (oh - 1) + 1, start[1] + w.strides[1] * (ow - 1) + 1];
-      slices.push(b.op('Slice', [xp, b.ints(start), b.ints(end), b.ints([2, 3]), b.ints(w.strides)])[0]);
-    }
-  }
-  const stacked = slices.length === 1 ? slices[0] : b.op('Concat', slices, { axis: 1 })[0];
+  // Column offsets first, then row offsets of that: 2K slices and two Concats instead of K²
+  // slices and one, stacked in (kh, kw, n) order after the channel.
+  const offsets = (axis: number, count: number, out: number, v: Value) => {
+    const i = axis - 2;
+    const parts = Array.from({ length: count }, (_, k) => {
+      const start = k * w.dilations[i];
+      const end = start + w.strides[i] * (out - 1) + 1;
+      return b.op('Slice', [v, b.ints([start]), b.ints([end]), b.ints([axis]), b.ints([w.strides[i]])])[0];
+    });
+    return parts.length === 1 ? parts[0] : b.op('Concat', parts, { axis: 1 })[0];
+  };
+  const stacked = offsets(2, kh, oh, offsets(3, kw, ow, xp));
   return b.reshape(stacked, [ch * kh * kw, n * oh * ow]);
 }
