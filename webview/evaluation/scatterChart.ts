@@ -13,7 +13,7 @@ import {
   Tooltip,
   type TooltipItem,
 } from 'chart.js';
-import { h, themeColor, withAlpha } from '../shared/theme';
+import { chartAxisColors, h, themeColor, withAlpha } from '../shared/theme';
 import { formatValue, pairLabel, scatterData, type ScatterPoint } from './scatterData';
 
 Chart.register(ScatterController, PointElement, LineElement, LinearScale, Tooltip);
@@ -53,8 +53,7 @@ export function scatterCard(
     ),
     h('div', { class: 'chart-box scatter-box' }, canvas),
   );
-  const text = themeColor('foreground', '#cccccc');
-  const grid = withAlpha(text, 0.12);
+  const { text, grid } = chartAxisColors();
   const pointColor = themeColor('charts-blue', '#3794ff');
   // Neutral and drawn over the points, so the reference line reads in every theme.
   const diagonalColor = withAlpha(text, 0.75);

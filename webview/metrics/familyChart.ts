@@ -19,7 +19,7 @@ import {
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import '../shared/elements';
-import { h, themeColor, themeKind, withAlpha } from '../shared/theme';
+import { chartAxisColors, h, themeColor, themeKind, withAlpha } from '../shared/theme';
 import { readableLogTicks } from './logTicks';
 import { bucketSizeFor, DEFAULT_TARGET, IncrementalLttb, lttbFixed } from './decimate';
 import { familyTitle, type ChartPoint, type FamilyId, type Series } from './seriesStore';
@@ -183,8 +183,7 @@ export class FamilyChart {
   }
 
   private options(): Chart<'line', ChartPoint[]>['options'] {
-    const text = themeColor('foreground', '#cccccc');
-    const grid = withAlpha(themeColor('foreground', '#cccccc'), 0.12);
+    const { text, grid } = chartAxisColors();
     const time = this.look.xAxis === 'time';
     return {
       animation: false,

@@ -36,6 +36,12 @@ export function seriesPalette(): string[] {
   ];
 }
 
+/** Chart text (ticks, axis titles) and grid-line colours, from the theme's foreground. */
+export function chartAxisColors(): { text: string; grid: string } {
+  const text = themeColor('foreground', '#cccccc');
+  return { text, grid: withAlpha(text, 0.12) };
+}
+
 /** `color` (hex or rgb()) with the given opacity, for faded raw curves behind smoothed ones. */
 export function withAlpha(color: string, alpha: number): string {
   const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color);

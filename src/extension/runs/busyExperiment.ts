@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExperimentBusyError, RunManager } from './runManager';
 
-export const STOP_AND_TRAIN = 'Stop and Train Again';
+const STOP_AND_TRAIN = 'Stop and Train Again';
 const SHOW_METRICS = 'Show Metrics';
 
 /**
