@@ -5,12 +5,10 @@
  */
 import { resolve } from 'node:path';
 import type { DeviceName } from '../experiment/types';
-import { readCheckpointPosition } from '../runs/checkpoints';
 import { RunFolderError } from '../runs/runFolderError';
 import { RunRecorder } from '../runs/runRecorder';
-import { RunWriter } from '../runs/runWriter';
 import { currentVersions } from '../runs/versions';
-import { readExperimentFile } from '../trainer/experimentFile';
+import { prepareRun, type PreparedRun } from '../trainer/prepareRun';
 import { runTraining } from '../trainer/trainer';
 import { createTrainerDeps } from '../trainer/trainerModules';
 import { ProgressDisplay } from './progressDisplay';
@@ -26,41 +24,24 @@ export interface TrainCommandOptions {
 export const EXIT = { completed: 0, failed: 1, invalid: 2, stopped: 130 } as const;
 
 export async function trainCommand(experimentArg: string, options: TrainCommandOptions): Promise<number> {
-  const experimentFile = resolve(experimentArg);
-  let experiment;
+  const deps = createTrainerDeps();
+  let prepared: PreparedRun;
   try {
-    experiment = await readExperimentFile(experimentFile);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return EXIT.invalid;
-  }
-  const resumeFrom = options.resume ? resolve(options.resume) : undefined;
-  const resumedStep = resumeFrom ? readCheckpointPosition(resumeFrom, 'last')?.step : undefined;
-  if (resumeFrom && resumedStep === undefined) {
-    console.error(`Cannot resume ${resumeFrom}: it has no saved checkpoint (checkpoints/last).`);
-    return EXIT.invalid;
-  }
-  let recorder: RunRecorder;
-  try {
-    const writer = RunWriter.create({
+    prepared = await prepareRun({
+      experimentFile: resolve(experimentArg),
       runsDir: resolve(options.runsDir),
-      info: {
-        experiment: experiment.name,
-        experimentFile,
-        config: experiment,
-        seed: experiment.training.seed,
-        versions: currentVersions(),
-        resumedFrom: resumeFrom,
-        pid: process.pid,
-      },
-      continueMetricsOf:
-        resumeFrom && resumedStep !== undefined ? { runDir: resumeFrom, upToStep: resumedStep } : undefined,
+      resumeFrom: options.resume ? resolve(options.resume) : undefined,
+      versions: currentVersions(),
+      loadData: deps.loadDataset,
+      pid: process.pid,
     });
-    recorder = new RunRecorder(writer);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
-    return EXIT.failed;
+    // Refused before anything ran (no run folder); a runs folder that cannot be written is not the experiment's fault.
+    return error instanceof RunFolderError ? EXIT.failed : EXIT.invalid;
   }
+  const { experiment, experimentFile, resumeFrom } = prepared;
+  const recorder = new RunRecorder(prepared.writer);
   const display = new ProgressDisplay();
   display.print(`Run folder: ${recorder.writer.dir}`);
   let stopRequested = false;
@@ -75,12 +56,13 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
     {
       type: 'start',
       experimentFile,
+      experiment,
       runDir: recorder.writer.dir,
       device: options.device ?? experiment.training.device ?? 'auto',
       resumeFrom,
       maxSteps: options.maxSteps,
     },
-    createTrainerDeps(),
+    deps,
     {
       emit: (event) => {
         display.show(event);

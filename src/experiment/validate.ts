@@ -6,8 +6,14 @@
  * against the data. Plain Node: used by the editor's diagnostics and the CLI.
  */
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { getNodeValue, parseTree, printParseErrorCode, type JSONPath, type ParseError } from 'jsonc-parser';
+import {
+  getNodeValue,
+  parseTree,
+  printParseErrorCode,
+  type JSONPath,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
 import type { Dataset } from '../data/api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo } from '../data/builtins';
 import { DataError } from '../data/dataError';
@@ -46,23 +52,45 @@ class Report {
 
 const show = (shape: number[]): string => `[${shape.join(', ')}]`;
 
+/** An experiment document parsed once; every check below reads this tree. */
+export interface ParsedExperiment {
+  text: string;
+  root: Node | undefined;
+  syntaxErrors: ParseError[];
+}
+
+export function parseExperimentText(text: string): ParsedExperiment {
+  const syntaxErrors: ParseError[] = [];
+  const root = parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: false });
+  return { text, root, syntaxErrors };
+}
+
 /** Checks that need only the text and the file system (no data loading). */
 export function validateExperimentText(text: string, experimentDir: string): TextValidation {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
-  const locator = new Locator(text, root);
+  return checkParsed(parseExperimentText(text), experimentDir).validation;
+}
+
+function checkParsed(
+  parsed: ParsedExperiment,
+  experimentDir: string,
+): { validation: TextValidation; report: Report } {
+  const locator = new Locator(parsed.text, parsed.root);
   const report = new Report(locator);
-  for (const error of errors) {
+  for (const error of parsed.syntaxErrors) {
     report.problems.push({
       message: `invalid JSON: ${printParseErrorCode(error.error)}`,
       severity: 'error',
       range: locator.range(error.offset, error.length),
     });
   }
-  if (!root || errors.length > 0) return { problems: report.problems };
-  const document: unknown = getNodeValue(root);
+  const done = (experiment?: Experiment) => ({
+    validation: { problems: report.problems, experiment },
+    report,
+  });
+  if (!parsed.root || parsed.syntaxErrors.length > 0) return done();
+  const document: unknown = getNodeValue(parsed.root);
   for (const issue of schemaIssues(document)) report.add(issue.path, issue.message);
-  if (report.hasErrors) return { problems: report.problems };
+  if (report.hasErrors) return done();
 
   const experiment = document as Experiment;
   checkSplits(experiment, report);
@@ -71,30 +99,30 @@ export function validateExperimentText(text: string, experimentDir: string): Tex
   checkSeries(experiment, report);
   checkLayerShapes(experiment, inputKindWithoutData(experiment), report);
   checkCausal(experiment, report);
-  return { problems: report.problems, experiment: report.hasErrors ? undefined : experiment };
+  return done(report.hasErrors ? undefined : experiment);
 }
 
 /**
  * Everything: the text checks, then the dataset is loaded and the model is
  * checked against it. Data errors (a ragged CSV row, an empty text) are
- * reported on `data.source`, naming the data file and its line.
+ * reported on `data.source`, naming the data file and its line. The
+ * experiment comes back only when there is no error at all.
  */
 export async function validateExperiment(
-  text: string,
-  file: string,
+  parsed: ParsedExperiment,
+  experimentDir: string,
   load: (experiment: Experiment, dir: string) => Promise<DatasetFacts> = loadDataset,
-): Promise<Problem[]> {
-  const dir = dirname(file);
-  const { problems, experiment } = validateExperimentText(text, dir);
-  if (!experiment) return problems;
-  const report = new Report(new Locator(text, parseTree(text)));
+): Promise<TextValidation> {
+  const { validation, report } = checkParsed(parsed, experimentDir);
+  const experiment = validation.experiment;
+  if (!experiment) return validation;
   try {
-    checkAgainstDataset(experiment, await load(experiment, dir), report);
+    checkAgainstDataset(experiment, await load(experiment, experimentDir), report);
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     report.add(['data', 'source'], error.format());
   }
-  return [...problems, ...report.problems];
+  return { problems: report.problems, experiment: report.hasErrors ? undefined : experiment };
 }
 
 function checkSplits({ data }: Experiment, report: Report): void {

@@ -14,7 +14,7 @@
  * large binary files itself (checkpoints/, model.onnx) and reports them.
  */
 import type { DeviceReport } from '../engine/api';
-import type { DeviceName } from '../experiment/types';
+import type { DeviceName, Experiment } from '../experiment/types';
 import {
   isAttentionSnapshot,
   isMetricRecord,
@@ -29,9 +29,11 @@ import { hasType, isFiniteNumber, isRecord, isString } from './guards';
 
 export interface StartTraining {
   type: 'start';
-  /** Absolute path of the experiment file; data paths resolve against its folder. */
+  /** Absolute path of the experiment file; data paths resolve against its folder. Not read again. */
   experimentFile: string;
-  /** The run folder the host created (run.json already written). */
+  /** The experiment prepareRun validated (and recorded in run.json): exactly what trains. */
+  experiment: Experiment;
+  /** The run folder prepareRun claimed (run.json already written). */
   runDir: string;
   /** From the experiment's `training.device`, else the `modelLab.device` setting. */
   device: DeviceName;
@@ -142,6 +144,9 @@ export function isStartTraining(message: unknown): message is StartTraining {
   return (
     hasType(message, 'start') &&
     isString(message.experimentFile) &&
+    isRecord(message.experiment) &&
+    isString(message.experiment.name) &&
+    isRecord(message.experiment.training) &&
     isString(message.runDir) &&
     DEVICES.includes(message.device) &&
     isOptional(message.resumeFrom, isString) &&

@@ -1,19 +1,19 @@
 /**
- * Reads an experiment file for training: parse, validate, and refuse with
- * every error in `file:line:col: error: message` form (the same lines the
- * editor underlines). Warnings do not stop training.
+ * Reading an experiment file for a run: the text once, then every check
+ * (data included) on its parsed tree, refusing with every error in
+ * `file:line:col: error: message` form (the same lines the editor
+ * underlines). Warnings do not stop training.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { Dataset } from '../data/api';
+import type { LoadDataset } from '../data/api';
 import type { Experiment } from '../experiment/types';
-import { formatProblems, validateExperiment, validateExperimentText } from '../experiment/validate';
+import { formatProblems, validateExperiment, type ParsedExperiment } from '../experiment/validate';
 
 export class ExperimentError extends Error {
   override readonly name = 'ExperimentError';
 }
 
-async function readText(file: string): Promise<string> {
+export async function readExperimentText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
@@ -25,18 +25,24 @@ async function readText(file: string): Promise<string> {
 }
 
 /**
- * With `loadData`, the model is also checked against the loaded dataset (the
- * training process); without, only what the text and file system tell (the
- * editor host, which must stay quick).
+ * The experiment of `parsed` once it passes every check against its data;
+ * otherwise an ExperimentError whose lines name `label` (the file, or where
+ * a saved config came from). A loader that fails with something other than
+ * a DataError is reported the same way: nothing has started yet.
  */
-export async function readExperimentFile(
-  file: string,
-  loadData?: (experiment: Experiment, dir: string) => Promise<Dataset>,
+export async function validatedExperiment(
+  parsed: ParsedExperiment,
+  label: string,
+  experimentDir: string,
+  loadData: LoadDataset,
 ): Promise<Experiment> {
-  const text = await readText(file);
-  const { problems, experiment } = validateExperimentText(text, dirname(file));
-  const all = loadData && experiment ? await validateExperiment(text, file, loadData) : problems;
-  const errors = all.filter((problem) => problem.severity === 'error');
-  if (errors.length > 0 || !experiment) throw new ExperimentError(formatProblems(file, errors));
-  return experiment;
+  let validation;
+  try {
+    validation = await validateExperiment(parsed, experimentDir, loadData);
+  } catch (error) {
+    throw new ExperimentError(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const errors = validation.problems.filter((problem) => problem.severity === 'error');
+  if (errors.length > 0 || !validation.experiment) throw new ExperimentError(formatProblems(label, errors));
+  return validation.experiment;
 }

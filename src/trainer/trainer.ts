@@ -2,7 +2,7 @@
  * The training loop, shared by the training process (events go over IPC to
  * the host) and the CLI (events go straight to a RunRecorder). Plain Node.
  *
- * Per run: read and validate the experiment, load the data, compile the
+ * Per run (prepared and validated by prepareRun): load the data, compile the
  * model, optionally restore the last checkpoint of an earlier run, then
  * epochs × batches (seeded shuffling per epoch) in chunks of fused steps. A
  * chunk ends early at every step where something else is due (validation,
@@ -84,7 +84,8 @@ export async function runTraining(
   let session: TrainingSession | undefined;
   let outcome: TrainerOutcome;
   try {
-    const experiment = await deps.readExperiment(request.experimentFile);
+    // Validated by prepareRun; the file itself may have changed since and is not read again.
+    const experiment = request.experiment;
     const dataset = await deps.loadDataset(experiment, dirname(request.experimentFile));
     const model = await deps.compileModel(compileOptionsFor(experiment, dataset, request.device));
     session = new TrainingSession(request, experiment, dataset, model, hooks);

@@ -3,9 +3,10 @@
  * on edit (debounced) and on save; cleared on close. Results of a validation
  * that finished after a newer one started are dropped.
  */
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { DatasetCache } from '../../experiment/datasetCache';
-import { validateExperiment, type Problem } from '../../experiment/validate';
+import { parseExperimentText, validateExperiment, type Problem } from '../../experiment/validate';
 import { Disposable, toDisposable } from '../lifecycle';
 import { isExperimentDocument } from './experimentFiles';
 
@@ -56,7 +57,9 @@ export class ExperimentDiagnostics extends Disposable {
     this.latest.set(key, ticket);
     let problems: Problem[];
     try {
-      problems = await validateExperiment(document.getText(), document.uri.fsPath, this.datasets.load);
+      const parsed = parseExperimentText(document.getText());
+      problems = (await validateExperiment(parsed, dirname(document.uri.fsPath), this.datasets.load))
+        .problems;
     } catch (error) {
       problems = [
         {

@@ -6,11 +6,11 @@
  */
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { DatasetCache } from '../../experiment/datasetCache';
 import type { DeviceName } from '../../experiment/types';
 import { RUN_FILES } from '../../runs/runFiles';
 import { readRunInfo } from '../../runs/runReader';
 import { currentVersions } from '../../runs/versions';
-import { readExperimentFile } from '../../trainer/experimentFile';
 import { forkTrainingProcess } from '../trainingProcess/forkTrainingProcess';
 import { announceOutcome, showRunProgress, warnOnDeviceFallback } from './runNotifications';
 import { offerRestart } from './busyExperiment';
@@ -61,7 +61,8 @@ function message(error: unknown): string {
 export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
   const manager = new RunManager({
     fork: () => forkTrainingProcess(extensionUri),
-    readExperiment: (file) => readExperimentFile(file),
+    // Data errors are found before a run folder exists; the last dataset stays cached for the next Train.
+    loadDataset: new DatasetCache(1).load,
     runsDirFor,
     versions: currentVersions(),
   });

@@ -9,13 +9,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
-import type { DeviceName, Experiment } from '../../experiment/types';
+import type { LoadDataset } from '../../data/api';
+import type { DeviceName } from '../../experiment/types';
 import type { StartTraining } from '../../protocol/training';
-import { readCheckpointPosition } from '../../runs/checkpoints';
 import type { RunInfo } from '../../runs/runFiles';
 import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
 import { RunRecorder } from '../../runs/runRecorder';
 import { RunWriter } from '../../runs/runWriter';
+import { prepareRun } from '../../trainer/prepareRun';
 import type { IDisposable } from '../lifecycle';
 import { ActiveRun } from './activeRun';
 import { Emitter } from './emitter';
@@ -23,8 +24,8 @@ import { Emitter } from './emitter';
 export interface RunManagerOptions {
   /** Forks a training process (dist/training-process.js) with an IPC channel and piped output. */
   fork(): ChildProcess;
-  /** Reads and validates an experiment file; throws a message naming file and line. */
-  readExperiment(file: string): Promise<Experiment>;
+  /** Loads an experiment's dataset for prepareRun's validation (the editor shares its diagnostics' cache). */
+  loadDataset: LoadDataset;
   /** `<workspace>/.modellab/runs` for the workspace folder holding the experiment. */
   runsDirFor(experimentFile: string): string;
   versions: RunInfo['versions'];
@@ -77,26 +78,22 @@ export class RunManager implements IDisposable {
     return this.runs.get(runDir);
   }
 
-  /** Creates the run folder, forks the process and sends `start`; refuses a second run of the same experiment. */
+  /**
+   * Prepares the run (validation with its data, then the run folder; see
+   * prepareRun), forks the process and sends it the validated experiment;
+   * refuses a second run of the same experiment before any folder exists.
+   */
   async start(options: StartRunOptions): Promise<ActiveRun> {
-    const experiment = await this.options.readExperiment(options.experimentFile);
-    const busy = this.runFor(experiment.name);
-    if (busy) throw new ExperimentBusyError(busy);
-    const resumedStep = options.resumeFrom ? this.checkpointStep(options.resumeFrom) : undefined;
-    const writer = RunWriter.create({
+    const { experiment, writer } = await prepareRun({
+      experimentFile: options.experimentFile,
       runsDir: this.options.runsDirFor(options.experimentFile),
-      info: {
-        experiment: experiment.name,
-        experimentFile: options.experimentFile,
-        config: experiment,
-        seed: experiment.training.seed,
-        versions: this.options.versions,
-        resumedFrom: options.resumeFrom,
+      resumeFrom: options.resumeFrom,
+      versions: this.options.versions,
+      loadData: this.options.loadDataset,
+      beforeClaim: (candidate) => {
+        const busy = this.runFor(candidate.name);
+        if (busy) throw new ExperimentBusyError(busy);
       },
-      continueMetricsOf:
-        options.resumeFrom && resumedStep !== undefined
-          ? { runDir: options.resumeFrom, upToStep: resumedStep }
-          : undefined,
     });
     let child: ChildProcess;
     try {
@@ -127,6 +124,7 @@ export class RunManager implements IDisposable {
     const start: StartTraining = {
       type: 'start',
       experimentFile: options.experimentFile,
+      experiment,
       runDir: writer.dir,
       device: experiment.training.device ?? options.defaultDevice,
       resumeFrom: options.resumeFrom,
@@ -169,12 +167,6 @@ export class RunManager implements IDisposable {
     for (const run of this.activeRuns) run.stop();
     this.changed.dispose();
     this.logged.dispose();
-  }
-
-  private checkpointStep(runDir: string): number {
-    const position = readCheckpointPosition(runDir, 'last');
-    if (!position) throw new Error(`Cannot resume ${runDir}: it has no saved checkpoint.`);
-    return position.step;
   }
 }
 

@@ -71,6 +71,47 @@ test('an invalid experiment exits 2 with file:line messages and creates no run',
   assert.equal(existsSync(runsDir), false);
 });
 
+test('an error only the data shows (a ragged CSV row) exits 2 naming the data file and row, before any run folder', () => {
+  const folder = join(root, 'ragged');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'data.csv'), 'a,b,label\n1,2,x\n3,4,y\n5,6\n7,8,x\n');
+  const file = join(folder, 'ragged.experiment.json');
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        name: 'ragged',
+        task: 'classification',
+        data: {
+          source: 'data.csv',
+          target: 'label',
+          header: true,
+          splits: { train: 0.5, validation: 0.25, test: 0.25 },
+          seed: 1,
+        },
+        model: { input: { shape: [2] }, layers: [{ type: 'dense', units: 2 }] },
+        training: {
+          epochs: 1,
+          batchSize: 1,
+          optimizer: { type: 'sgd', learningRate: 0.1 },
+          loss: 'cross-entropy',
+          seed: 1,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  const runsDir = join(root, 'ragged-runs');
+  const result = modelLab('train', file, '--runs-dir', runsDir);
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(
+    result.stderr,
+    `${file}:5:15: error: ${join(folder, 'data.csv')}:4: row has 2 cells, expected 3 like the first row\n`,
+  );
+  assert.equal(existsSync(runsDir), false, 'no run folder');
+});
+
 test('a missing experiment file and a bad flag are clear errors', () => {
   const missing = modelLab('train', join(root, 'nope.experiment.json'));
   assert.equal(missing.status, 2);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRng, loadDataset, type Dataset, type Split } from '../../../src/data/api';
 import type { DataSection, Experiment } from '../../../src/experiment/types';
-import { validateExperiment } from '../../../src/experiment/validate';
+import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { dataError, experimentWith, scratchFolder } from './fixtures';
 
@@ -139,7 +139,7 @@ test('the LSTM template ships a series example that validates cleanly and loads 
   const folder = join('templates', 'lstm-names');
   const file = join(folder, 'waves-lstm.experiment.json');
   const text = readFileSync(file, 'utf8');
-  assert.deepEqual(await validateExperiment(text, file), []);
+  assert.deepEqual((await validateExperiment(parseExperimentText(text), folder)).problems, []);
   const dataset = await loadDataset(JSON.parse(text) as Experiment, folder);
   assert.deepEqual(dataset.inputShape, [24, 1]);
   assert.equal(dataset.sizes.train + dataset.sizes.validation + dataset.sizes.test, 1000 - 24);

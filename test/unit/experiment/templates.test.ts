@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { createRng, loadDataset } from '../../../src/data/api';
-import { validateExperiment } from '../../../src/experiment/validate';
+import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
 import type { Experiment } from '../../../src/experiment/types';
 
 interface ManifestEntry {
@@ -35,7 +35,7 @@ for (const template of manifest.templates) {
   test(`template ${template.id}: validates cleanly and its dataset loads in the declared shape`, async () => {
     const file = join('templates', template.id, template.experimentFile);
     const text = readFileSync(file, 'utf8');
-    assert.deepEqual(await validateExperiment(text, file), []);
+    assert.deepEqual((await validateExperiment(parseExperimentText(text), dirname(file))).problems, []);
     const experiment = JSON.parse(text) as Experiment;
     const dataset = await loadDataset(experiment, join('templates', template.id));
     assert.deepEqual(dataset.inputShape, experiment.model.input.shape);

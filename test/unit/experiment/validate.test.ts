@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { quickTraining } from '../../fixtures/experimentParts';
-import { formatProblems, validateExperiment, type Problem } from '../../../src/experiment/validate';
+import {
+  formatProblems,
+  parseExperimentText,
+  validateExperiment,
+  type Problem,
+} from '../../../src/experiment/validate';
 import { scratchFolder } from '../data/fixtures';
 
 /** An experiment being edited into shape, including deliberately wrong values. */
@@ -38,7 +43,7 @@ function lineOf(text: string, needle: string, after = ''): number {
 }
 
 async function problemsOf(text: string, dir = scratchFolder()): Promise<Problem[]> {
-  return validateExperiment(text, join(dir, 'x.experiment.json'));
+  return (await validateExperiment(parseExperimentText(text), dir)).problems;
 }
 
 async function onlyError(text: string, dir?: string): Promise<Problem> {

@@ -19,7 +19,9 @@ import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readMetrics, readRunInfo } from '../../../src/runs/runReader';
 import { RunWriter } from '../../../src/runs/runWriter';
-import { readExperimentFile } from '../../../src/trainer/experimentFile';
+import { DataError } from '../../../src/data/dataError';
+import { DatasetCache } from '../../../src/experiment/datasetCache';
+import { fakeDataset, FakeModel, numberedExamples } from '../../fixtures/fakeTraining';
 import { experimentFixture, runInfoFixture } from '../../fixtures/runInfo';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-manager-'));
@@ -56,7 +58,7 @@ function manager(
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         env: { ...process.env, ...env },
       }),
-    readExperiment: async (file) => JSON.parse(readFileSync(file, 'utf8')) as Experiment,
+    loadDataset: fakeData,
     runsDirFor: () => runsDir,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
     stopGraceMs,
@@ -64,6 +66,10 @@ function manager(
   managers.push(created);
   return { manager: created, runsDir };
 }
+
+/** The data the fake training process trains on, for prepareRun's validation in the host. */
+const fakeData = async () =>
+  fakeDataset({ train: numberedExamples(12), validation: [], test: [] }, new FakeModel());
 
 /** Resolves once the run has recorded at least `step` training steps. */
 function reachStep(manager: RunManager, run: ActiveRun, step: number): Promise<void> {
@@ -95,6 +101,39 @@ test('a run streams to disk and completes; a second run of the same experiment i
   assert.equal(readMetrics(run.runDir).filter((r) => r.split === 'train' && r.name === 'loss').length, 6);
   assert.ok(existsSync(join(run.runDir, RUN_FILES.eval)));
   assert.equal(runs.activeRuns.length, 0);
+});
+
+test('the process trains what Train validated: the file changing meanwhile changes nothing, and run.json holds it', async () => {
+  const { manager: runs } = manager();
+  const file = experimentFile('edited', { epochs: 2 });
+  const validated: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const run = await runs.start({ experimentFile: file, defaultDevice: 'cpu' });
+  // The process is still starting: a file it would re-read is now a different experiment.
+  writeFileSync(file, '{ "not": "an experiment" }');
+  const outcome = await run.done;
+  assert.deepEqual(outcome, { status: 'completed', message: 'Training finished after 6 steps.' });
+  assert.deepEqual(readRunInfo(run.runDir)?.config, validated);
+});
+
+test('an error only the data shows refuses the run before any run folder exists', async () => {
+  const runsDir = join(root, 'bad-data-runs');
+  const runs = new RunManager({
+    fork: () => assert.fail('no process for a refused run'),
+    loadDataset: async () => {
+      throw new DataError('row has 2 cells, expected 3 like the first row', '/data/x.csv', 4);
+    },
+    runsDirFor: () => runsDir,
+    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+  });
+  managers.push(runs);
+  const file = experimentFile('bad-data');
+  await assert.rejects(runs.start({ experimentFile: file, defaultDevice: 'cpu' }), {
+    name: 'ExperimentError',
+    message: new RegExp(
+      `^${file}:\\d+:\\d+: error: /data/x\\.csv:4: row has 2 cells, expected 3 like the first row$`,
+    ),
+  });
+  assert.equal(existsSync(runsDir), false);
 });
 
 test('runs of different experiments train side by side', async () => {
@@ -223,7 +262,7 @@ test('the real training process (engine and data) trains a template through the 
         execArgv: ['--import', 'tsx'],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       }),
-    readExperiment: (file) => readExperimentFile(file),
+    loadDataset: new DatasetCache(1).load,
     runsDirFor: () => runsDir,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
   });
@@ -244,7 +283,7 @@ test('a training process that cannot start leaves the run marked failed, saying 
     fork: () => {
       throw new Error('spawn EACCES');
     },
-    readExperiment: async (file) => JSON.parse(readFileSync(file, 'utf8')) as Experiment,
+    loadDataset: fakeData,
     runsDirFor: () => runsDir,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
   });

@@ -8,7 +8,13 @@ import {
   type TrainerEvent,
 } from '../../../src/protocol/training';
 
-const start = { type: 'start', experimentFile: '/w/a.experiment.json', runDir: '/w/run', device: 'cpu' };
+const start = {
+  type: 'start',
+  experimentFile: '/w/a.experiment.json',
+  experiment: { name: 'a', training: { epochs: 1 } },
+  runDir: '/w/run',
+  device: 'cpu',
+};
 
 test('start and stop pass the host-to-trainer guard; optional fields are checked when present', () => {
   assert.equal(isStartTraining(start), true);
@@ -17,6 +23,12 @@ test('start and stop pass the host-to-trainer guard; optional fields are checked
   assert.equal(isStartTraining({ ...start, device: 'tpu' }), false);
   assert.equal(isStartTraining({ ...start, maxSteps: '10' }), false);
   assert.equal(isStartTraining({ ...start, runDir: undefined }), false);
+  assert.equal(
+    isStartTraining({ ...start, experiment: undefined }),
+    false,
+    'the validated experiment travels',
+  );
+  assert.equal(isStartTraining({ ...start, experiment: { name: 'a' } }), false);
   assert.equal(isHostToTrainer({ type: 'engineCheck/run' }), false);
 });
 

@@ -64,13 +64,17 @@ before(async () => {
   });
   runDir = writer.dir;
   const recorder = new RunRecorder(writer);
-  await runTraining({ type: 'start', experimentFile, runDir, device: 'cpu' }, createTrainerDeps(), {
-    emit: (event) => {
-      events.push(event);
-      recorder.handle(event);
+  await runTraining(
+    { type: 'start', experimentFile, experiment, runDir, device: 'cpu' },
+    createTrainerDeps(),
+    {
+      emit: (event) => {
+        events.push(event);
+        recorder.handle(event);
+      },
+      stopRequested: () => false,
     },
-    stopRequested: () => false,
-  });
+  );
 });
 
 function checkMaps(snapshot: AttentionSnapshot, tokens: string[]): void {

@@ -64,11 +64,12 @@ async function train(
     {
       type: 'start',
       experimentFile: join(root, 'x.experiment.json'),
+      experiment: config,
       runDir,
       device: 'cpu',
       ...options.request,
     },
-    fakeDeps(config, model, options.data ?? data),
+    fakeDeps(model, options.data ?? data),
     { emit: (event) => events.push(event), stopRequested: () => options.stopWhen?.(model) ?? false },
   );
   return { events, model, runDir };
