@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import * as ort from 'onnxruntime-node';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
 import { Rng } from '../src/engine/init';
-import type { Experiment } from '../src/experiment/types';
+import type { Experiment } from '../src/contract/experiment';
 import { trainingFlops } from './flops';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -9,9 +9,9 @@
  * whose input is the previous state) cost m forward and 2m backward.
  * The embedding lookup counts as no FLOPs (its gradient is a scatter, not model arithmetic).
  */
-import type { InputKind } from '../src/engine/api';
+import type { InputKind } from '../src/contract/inputKind';
 import { inferShapes } from '../src/experiment/shapes';
-import type { Layer } from '../src/experiment/types';
+import type { Layer } from '../src/contract/experiment';
 
 const prod = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

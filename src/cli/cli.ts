@@ -1,7 +1,7 @@
 /** `model-lab` command line: trains an experiment headless into the same run folder as the editor. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
-import type { DeviceName } from '../experiment/types';
+import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
 import { trainCommand } from './trainCommand';
 
 function positiveInteger(value: string): number {
@@ -21,12 +21,9 @@ program
   .argument('<experiment>', 'the experiment file, e.g. digits-cnn.experiment.json')
   .option('--runs-dir <dir>', 'where run folders go', '.modellab/runs')
   .addOption(
-    new Option('--device <device>', "device (default: the experiment's training.device, else auto)").choices([
-      'auto',
-      'cpu',
-      'webgpu',
-      'cuda',
-    ]),
+    new Option('--device <device>', "device (default: the experiment's training.device, else auto)").choices(
+      DEVICE_NAMES,
+    ),
   )
   .option('--max-steps <n>', 'stop after this many optimizer steps in total', positiveInteger)
   .option(

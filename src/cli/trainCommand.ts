@@ -4,11 +4,11 @@
  * cooperative stop (the run saves its checkpoint); a second Ctrl-C quits.
  */
 import { resolve } from 'node:path';
-import type { DeviceName } from '../experiment/types';
+import type { DeviceName } from '../contract/devices';
 import { RunFolderError } from '../runs/runFolderError';
 import { RunRecorder } from '../runs/runRecorder';
 import { currentVersions } from '../runs/versions';
-import { prepareRun, type PreparedRun } from '../trainer/prepareRun';
+import { prepareRun, type PreparedRun } from '../runs/prepareRun';
 import { runTraining } from '../trainer/trainer';
 import { createTrainerDeps } from '../trainer/trainerModules';
 import { ProgressDisplay } from './progressDisplay';

@@ -1,20 +1,19 @@
 /**
  * The data surface used by the trainer (training process and CLI) and by
- * experiment validation. `loadDataset` turns an experiment's `data` section
- * into a `Dataset`: shapes, labels or vocabulary, split sizes, and batch
+ * experiment validation. `loadDataset` (loadDataset.ts) turns an experiment's
+ * `data` section into a `Dataset`: shapes, labels or vocabulary, split sizes, and batch
  * iterators whose `x` / `y` match the engine's `Batch`. Plain Node: never
  * import `vscode`.
  */
-import type { Batch, InputKind } from '../engine/api';
-import type { Experiment } from '../experiment/types';
+import type { Batch } from '../engine/api';
+import type { InputKind } from '../contract/inputKind';
+import type { Experiment } from '../contract/experiment';
+import type { Split } from '../contract/runStatus';
 import type { Rng } from './rng';
 
 export type { Rng } from './rng';
 export { createRng } from './rng';
 export { DataError } from './dataError';
-export { loadDataset } from './loadDataset';
-
-export type Split = 'train' | 'validation' | 'test';
 
 /** A batch plus how many examples it holds (`x` and `y` are sized for exactly `count`). */
 export interface DataBatch extends Batch {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Experiment } from '../experiment/types';
+import type { Experiment } from '../contract/experiment';
 import type { Dataset } from './api';
 import { parseCsv } from './csv';
 import { DataError } from './dataError';

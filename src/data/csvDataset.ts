@@ -4,7 +4,7 @@
  * (regression). Feature scaling is fitted on the training split only, so no
  * statistic of validation or test data leaks into training.
  */
-import type { Experiment } from '../experiment/types';
+import type { Experiment } from '../contract/experiment';
 import type { Dataset, TargetScaling } from './api';
 import { parseCsv, type CsvRecord } from './csv';
 import { DataError } from './dataError';

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { Experiment } from '../experiment/types';
+import type { Experiment } from '../contract/experiment';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
 import { assignSplits } from './splits';

@@ -1,7 +1,7 @@
 /** Picks the loader for an experiment's `data.source`. */
 import { stat, readFile } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
-import type { Experiment } from '../experiment/types';
+import type { Experiment } from '../contract/experiment';
 import type { Dataset } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { csvDataset } from './csvDataset';

@@ -15,7 +15,7 @@
  * the dataset exposes that scaling so evaluation reports errors in the
  * data's own units.
  */
-import type { Experiment } from '../experiment/types';
+import type { Experiment } from '../contract/experiment';
 import type { Dataset } from './api';
 import { normalize, numericColumns, readCsvRows, resolveTarget } from './csvDataset';
 import { DataError } from './dataError';

@@ -3,8 +3,8 @@
  * indices, cut by the experiment's fractions. The same seed and fractions
  * always give the same split, whatever the training seed.
  */
-import type { DataSection } from '../experiment/types';
-import type { Split } from './api';
+import type { DataSection } from '../contract/experiment';
+import type { Split } from '../contract/runStatus';
 import { createRng, shuffledIndices } from './rng';
 
 export type SplitIndices = Record<Split, Int32Array>;

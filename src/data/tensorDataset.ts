@@ -2,9 +2,10 @@
  * A dataset held in memory as one row per example (tables, images, digits,
  * names): the split indices pick rows, batches copy them out contiguously.
  */
-import type { InputKind } from '../engine/api';
-import type { LossName } from '../experiment/types';
-import type { BatchOptions, DataBatch, Dataset, Split, TargetScaling, Vocabulary } from './api';
+import type { InputKind } from '../contract/inputKind';
+import type { LossName } from '../contract/experiment';
+import type { BatchOptions, DataBatch, Dataset, TargetScaling, Vocabulary } from './api';
+import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
 import type { Rng } from './rng';
 import type { SplitIndices } from './splits';

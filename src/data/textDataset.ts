@@ -4,10 +4,11 @@
  * window straddles two splits), and each example is a window of
  * contextLength + 1 characters: x = the first T, y = the next-character ids.
  */
-import type { BatchOptions, DataBatch, Dataset, Split } from './api';
+import type { BatchOptions, DataBatch, Dataset } from './api';
+import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
 import type { Rng } from './rng';
-import type { DataSection } from '../experiment/types';
+import type { DataSection } from '../contract/experiment';
 import { charactersOf, createVocabulary } from './vocabulary';
 
 export function textDataset(

@@ -4,9 +4,9 @@
  * forward, loss, gradients and optimizer update; eval forward; attention probe)
  * and runs them with onnxruntime-node. Plain Node: never import `vscode`.
  */
-import type { DeviceName, Layer, LossName, OptimizerConfig } from '../experiment/types';
-
-export type InputKind = 'float' | 'tokens';
+import type { DeviceName, DeviceReport } from '../contract/devices';
+import type { InputKind } from '../contract/inputKind';
+import type { Layer, LossName, OptimizerConfig } from '../contract/experiment';
 
 export interface ModelDescription {
   /** Example shape without batch: see Experiment.model.input.shape. */
@@ -35,14 +35,6 @@ export interface CompileOptions {
 export interface Batch {
   x: Float32Array | BigInt64Array;
   y: Float32Array | BigInt64Array;
-}
-
-export interface DeviceReport {
-  requested: DeviceName;
-  /** What actually runs: 'cpu', 'webgpu' or 'cuda'. */
-  chosen: 'cpu' | 'webgpu' | 'cuda';
-  /** Why the request fell back, or which adapter was picked. */
-  message: string;
 }
 
 /** Attention probabilities of one layer: [heads, T, T], row-major; rows sum to 1. */

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { Dataset } from '../data/api';
 import { BUILTIN_PREFIX } from '../data/builtins';
 import { loadDataset, resolveSource } from '../data/loadDataset';
-import type { Experiment } from './types';
+import type { Experiment } from '../contract/experiment';
 
 export class DatasetCache {
   private readonly entries = new Map<string, Promise<Dataset>>();

@@ -3,8 +3,8 @@
  * dimension). Used by validation to point at the first layer whose input
  * does not fit; the engine builds its own graph shapes.
  */
-import type { InputKind } from '../engine/api';
-import type { Layer } from './types';
+import type { InputKind } from '../contract/inputKind';
+import type { Layer } from '../contract/experiment';
 
 export interface ShapeProblem {
   /** Index of the offending layer in `model.layers`. */

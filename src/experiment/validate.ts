@@ -21,7 +21,8 @@ import { loadDataset, resolveSource } from '../data/loadDataset';
 import { Locator, type Problem, type Severity } from './problems';
 import { schemaIssues } from './schemaChecks';
 import { inferShapes } from './shapes';
-import type { Experiment, Layer } from './types';
+import type { Experiment, Layer } from '../contract/experiment';
+import type { InputKind } from '../contract/inputKind';
 
 export type { Problem, Range, Position, Severity } from './problems';
 export { formatProblems } from './problems';
@@ -219,7 +220,7 @@ function checkSeries({ data, task, model }: Experiment, report: Report): void {
 }
 
 /** Before the data is loaded: a model that starts with an embedding reads token ids. */
-function inputKindWithoutData(experiment: Experiment): 'float' | 'tokens' {
+function inputKindWithoutData(experiment: Experiment): InputKind {
   return experiment.model.layers[0]?.type === 'embedding' ? 'tokens' : 'float';
 }
 
@@ -228,7 +229,7 @@ const LAYER_FIELDS: Partial<Record<Layer['type'], string>> = { dense: 'units', l
 /** Infers shapes; returns the output shape, or undefined after reporting the failing layer. */
 function checkLayerShapes(
   experiment: Experiment,
-  inputKind: 'float' | 'tokens',
+  inputKind: InputKind,
   report: Report,
 ): number[] | undefined {
   const { layers, input } = experiment.model;

@@ -4,9 +4,8 @@
  * is live) and sends a snapshot when the webview asks for a step. For a
  * finished run the webview can ask for the maps of another probe text.
  */
-import type { AttentionSnapshot } from '../runs/runFiles';
-import { isAttentionSnapshot } from '../runs/recordGuards';
-import { isString } from './guards';
+import { type AttentionSnapshot, isAttentionSnapshot } from '../contract/attentionSnapshot';
+import { isString } from '../contract/guards';
 import type { WebviewReadyMessage } from './webviewReady';
 import { isPanelRun, messageGuard, type PanelRun } from './panelRuns';
 

@@ -3,8 +3,8 @@
 // run's best (else last) checkpoint, runs the probe and answers once. Types
 // start with `attentionProbe/`, so they never mix with training or engine-check
 // messages on the same pipe.
-import { isAttentionSnapshot, type AttentionSnapshot } from '../runs/runFiles';
-import { hasType, isString } from './guards';
+import { isAttentionSnapshot, type AttentionSnapshot } from '../contract/attentionSnapshot';
+import { hasType, isString } from '../contract/guards';
 
 export interface AttentionProbeRequest {
   readonly type: 'attentionProbe/run';

@@ -3,7 +3,7 @@
 // tiny ONNX graph (Y = A·B + C) and run it; the process answers with what ran
 // and where. The training protocol proper lives in its own file; both travel
 // over the same IPC pipe, so every `type` here starts with `engineCheck/`.
-import { hasType, isFiniteNumber, isNumberArray, isRecord, isString } from './guards';
+import { hasType, isFiniteNumber, isNumberArray, isRecord, isString } from '../contract/guards';
 
 /** A dense float tensor as plain JSON: shape and row-major values. */
 export interface TensorValues {

@@ -1,6 +1,6 @@
 // Channel: extension host <-> Check Engine webview (webview/engineCheck/).
 import { type EngineCheckReport, isEngineCheckReport } from './engineCheck';
-import { hasType, isString } from './guards';
+import { hasType, isString } from '../contract/guards';
 import { type WebviewReadyMessage, isWebviewReadyMessage } from './webviewReady';
 
 /** Host -> webview: a check is running. */

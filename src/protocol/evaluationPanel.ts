@@ -3,8 +3,7 @@
  * report of one run). The webview sends `ready` first; the host then sends the
  * report, and again whenever eval.json changes.
  */
-import type { EvalReport } from '../runs/runFiles';
-import { isEvalReport } from '../runs/recordGuards';
+import { type EvalReport, isEvalReport } from '../contract/evalReport';
 import type { WebviewReadyMessage } from './webviewReady';
 import { isPanelRun, messageGuard, type PanelRun } from './panelRuns';
 

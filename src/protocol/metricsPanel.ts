@@ -3,8 +3,8 @@
  * declared here once; the receiver narrows with the guards below. The webview
  * sends `ready` first; the host buffers until then.
  */
-import { isMetricRecord, type MetricRecord } from '../runs/runFiles';
-import { isRecord as isObject } from './guards';
+import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
+import { isRecord as isObject } from '../contract/guards';
 import type { WebviewReadyMessage } from './webviewReady';
 import { anyOf, isPanelRun, messageGuard, type PanelRun } from './panelRuns';
 

@@ -1,6 +1,6 @@
 /** What a panel is told about a run it shows; shared by the metrics, evaluation and attention channels. */
-import type { RunStatus } from '../runs/runFiles';
-import { hasType, isRecord as isObject } from './guards';
+import type { RunStatus } from '../contract/runStatus';
+import { hasType, isRecord as isObject } from '../contract/guards';
 
 export interface PanelRun {
   /** Absolute path of the run folder: the run's identity in every message. */

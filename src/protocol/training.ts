@@ -13,17 +13,13 @@
  * attention/ and eval.json from these events; the training process writes the
  * large binary files itself (checkpoints/, model.onnx) and reports them.
  */
-import type { DeviceReport } from '../engine/api';
-import type { DeviceName, Experiment } from '../experiment/types';
-import {
-  isAttentionSnapshot,
-  isMetricRecord,
-  type AttentionSnapshot,
-  type CheckpointKind,
-  type EvalReport,
-  type MetricRecord,
-} from '../runs/runFiles';
-import { hasType, isFiniteNumber, isRecord, isString } from './guards';
+import { isAttentionSnapshot, type AttentionSnapshot } from '../contract/attentionSnapshot';
+import { isCheckpointKind, type CheckpointKind } from '../contract/checkpointKind';
+import { isDeviceName, isDeviceReport, type DeviceName, type DeviceReport } from '../contract/devices';
+import { isEvalReport, type EvalReport } from '../contract/evalReport';
+import type { Experiment } from '../contract/experiment';
+import { hasType, isFiniteNumber, isRecord, isString } from '../contract/guards';
+import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
 
 // ── host → training process ────────────────────────────────────────────────
 
@@ -136,7 +132,6 @@ export type TrainerOutcome = TrainingFinished | TrainingFailed;
 
 // ── guards ─────────────────────────────────────────────────────────────────
 
-const DEVICES: readonly unknown[] = ['auto', 'cpu', 'webgpu', 'cuda'];
 const isOptional = (value: unknown, check: (v: unknown) => boolean): boolean =>
   value === undefined || check(value);
 
@@ -148,7 +143,7 @@ export function isStartTraining(message: unknown): message is StartTraining {
     isString(message.experiment.name) &&
     isRecord(message.experiment.training) &&
     isString(message.runDir) &&
-    DEVICES.includes(message.device) &&
+    isDeviceName(message.device) &&
     isOptional(message.resumeFrom, isString) &&
     isOptional(message.maxSteps, isFiniteNumber)
   );
@@ -165,9 +160,7 @@ export function isHostToTrainer(message: unknown): message is HostToTrainer {
 export function isTrainingStarted(message: unknown): message is TrainingStarted {
   return (
     hasType(message, 'started') &&
-    isRecord(message.device) &&
-    isString(message.device.chosen) &&
-    isString(message.device.message) &&
+    isDeviceReport(message.device) &&
     ['parameterCount', 'epochs', 'stepsPerEpoch', 'totalSteps', 'startStep', 'batchSize'].every((key) =>
       isFiniteNumber(message[key]),
     )
@@ -195,19 +188,14 @@ export function isTrainingAttention(message: unknown): message is TrainingAttent
 export function isCheckpointSaved(message: unknown): message is CheckpointSaved {
   return (
     hasType(message, 'checkpoint') &&
-    (message.kind === 'last' || message.kind === 'best') &&
+    isCheckpointKind(message.kind) &&
     isFiniteNumber(message.step) &&
     isString(message.dir)
   );
 }
 
 export function isTrainingEvaluated(message: unknown): message is TrainingEvaluated {
-  return (
-    hasType(message, 'eval') &&
-    isRecord(message.report) &&
-    message.report.split === 'test' &&
-    isFiniteNumber(message.report.count)
-  );
+  return hasType(message, 'eval') && isEvalReport(message.report);
 }
 
 export function isModelExported(message: unknown): message is ModelExported {

@@ -1,4 +1,4 @@
-import { hasType } from './guards';
+import { hasType } from '../contract/guards';
 
 /**
  * The first message of every webview channel: the webview's script posts it once

@@ -14,13 +14,8 @@ import { join } from 'node:path';
 import type { TrainingState } from '../engine/api';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import { runFolderWriteError } from './runFolderError';
-import {
-  CHECKPOINT_META,
-  RUN_FILES,
-  type CheckpointKind,
-  type CheckpointMeta,
-  type TrainerPosition,
-} from './runFiles';
+import { CHECKPOINT_META, RUN_FILES, type CheckpointMeta, type TrainerPosition } from './runFiles';
+import type { CheckpointKind } from '../contract/checkpointKind';
 
 export interface Checkpoint {
   state: TrainingState;

@@ -7,8 +7,8 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JsonlTail } from './jsonlTail';
-import { toMetricRecord } from './recordGuards';
-import { RUN_FILES, type MetricRecord } from './runFiles';
+import { type MetricRecord, toMetricRecord } from '../contract/metricRecord';
+import { RUN_FILES } from './runFiles';
 
 /** Largest slice read at once, so a huge finished run is streamed in pieces rather than one buffer. */
 const CHUNK_BYTES = 4 * 1024 * 1024;

@@ -5,15 +5,9 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ATTENTION_INDEX,
-  RUN_FILES,
-  isMetricRecord,
-  type AttentionIndex,
-  type EvalReport,
-  type MetricRecord,
-  type RunInfo,
-} from './runFiles';
+import { ATTENTION_INDEX, RUN_FILES, type AttentionIndex, type RunInfo } from './runFiles';
+import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
+import type { EvalReport } from '../contract/evalReport';
 
 export interface RunEntry {
   /** Absolute run folder. */

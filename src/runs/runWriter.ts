@@ -10,15 +10,10 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import { runFolderWriteError } from './runFolderError';
 import { experimentFolderName, runIdFor } from './runId';
-import {
-  ATTENTION_INDEX,
-  RUN_FILES,
-  type AttentionIndex,
-  type AttentionSnapshot,
-  type EvalReport,
-  type MetricRecord,
-  type RunInfo,
-} from './runFiles';
+import { ATTENTION_INDEX, RUN_FILES, type AttentionIndex, type RunInfo } from './runFiles';
+import type { AttentionSnapshot } from '../contract/attentionSnapshot';
+import type { EvalReport } from '../contract/evalReport';
+import type { MetricRecord } from '../contract/metricRecord';
 import { readMetrics } from './runReader';
 
 export interface CreateRunOptions {

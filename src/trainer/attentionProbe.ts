@@ -4,7 +4,7 @@
  * loaded, and the text's tokens go through the attention layers once.
  */
 import { dirname } from 'node:path';
-import type { AttentionSnapshot } from '../runs/runFiles';
+import type { AttentionSnapshot } from '../contract/attentionSnapshot';
 import { loadCheckpoint } from '../runs/checkpoints';
 import { readRunInfo } from '../runs/runReader';
 import { attentionSnapshot, encodeProbe } from './probe';

@@ -1,5 +1,5 @@
 /** Classification scores from predicted and true class ids. */
-import type { ClassReport } from '../runs/runFiles';
+import type { ClassReport } from '../contract/evalReport';
 
 export interface ClassificationScores {
   accuracy: number;

@@ -5,7 +5,7 @@
  * feed open panels hundreds of times a second, starving the editor. Any other event
  * flushes the pending records first, so the host sees events in the order they happened.
  */
-import type { MetricRecord } from '../runs/runFiles';
+import type { MetricRecord } from '../contract/metricRecord';
 import type { TrainerEvent } from '../protocol/training';
 
 export function coalesceMetrics(

@@ -5,9 +5,10 @@
  * data's units; language models: perplexity = e^loss).
  */
 import type { TrainableModel } from '../engine/api';
-import type { DataBatch, Dataset, Split } from '../data/api';
+import type { DataBatch, Dataset } from '../data/api';
+import type { Split } from '../contract/runStatus';
 import { createRng } from '../data/api';
-import type { Experiment } from '../experiment/types';
+import type { Experiment } from '../contract/experiment';
 import { argmaxRows, scoreClassification, type ClassificationScores } from './classification';
 import { RegressionScorer, type RegressionScores } from './regression';
 

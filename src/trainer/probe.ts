@@ -1,7 +1,7 @@
 /** Attention snapshots of the experiment's probe text, in the run-folder format. */
 import type { TrainableModel } from '../engine/api';
 import type { Vocabulary } from '../data/api';
-import type { AttentionSnapshot } from '../runs/runFiles';
+import type { AttentionSnapshot } from '../contract/attentionSnapshot';
 
 export interface Probe {
   tokens: string[];

@@ -2,7 +2,7 @@
  * Learning-rate schedules. They live outside the engine's graph: the trainer
  * computes one rate per step and feeds it with the batch.
  */
-import type { ScheduleConfig } from '../experiment/types';
+import type { ScheduleConfig } from '../contract/experiment';
 
 /** Default warm-up for 'warmup-cosine' without `warmupSteps`: 5 % of the run. */
 const DEFAULT_WARMUP_FRACTION = 0.05;

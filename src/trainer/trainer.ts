@@ -14,17 +14,15 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRng, type DataBatch, type Dataset } from '../data/api';
 import type { CompileOptions, TrainableModel } from '../engine/api';
-import type { DeviceName, Experiment } from '../experiment/types';
+import type { DeviceName } from '../contract/devices';
+import type { Experiment } from '../contract/experiment';
 import type { StartTraining, TrainerEvent, TrainerOutcome } from '../protocol/training';
 import { writeFileAtomic } from '../runs/atomicFile';
 import { copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
-import {
-  RUN_FILES,
-  type CheckpointKind,
-  type EvalReport,
-  type MetricRecord,
-  type TrainerPosition,
-} from '../runs/runFiles';
+import { RUN_FILES, type TrainerPosition } from '../runs/runFiles';
+import type { CheckpointKind } from '../contract/checkpointKind';
+import type { EvalReport } from '../contract/evalReport';
+import type { MetricRecord } from '../contract/metricRecord';
 import { evaluateSplit, scoreValues } from './evaluation';
 import { defaultMode, MetricMonitor, monitoredMetricName } from './metricMonitor';
 import { attentionSnapshot, encodeProbe, type Probe } from './probe';

@@ -16,7 +16,7 @@ import {
   type SnapshotMessage,
 } from '../../src/protocol/attentionPanel';
 import { anyOf, type SingleRunPanelState } from '../../src/protocol/panelRuns';
-import type { AttentionSnapshot } from '../../src/runs/runFiles';
+import type { AttentionSnapshot } from '../../src/contract/attentionSnapshot';
 import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, themeColor } from '../shared/theme';

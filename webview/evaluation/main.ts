@@ -10,7 +10,7 @@ import {
   type HostToEvaluation,
 } from '../../src/protocol/evaluationPanel';
 import type { SingleRunPanelState } from '../../src/protocol/panelRuns';
-import type { EvalReport } from '../../src/runs/runFiles';
+import type { EvalReport } from '../../src/contract/evalReport';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
 import { confusionCells } from './confusion';

@@ -3,7 +3,8 @@
  * that chart.js reads directly (parsing off). Appends are incremental: the raw
  * and smoothed arrays grow in place and only the touched charts redraw.
  */
-import type { MetricRecord, Split } from '../../src/runs/runFiles';
+import type { MetricRecord } from '../../src/contract/metricRecord';
+import type { Split } from '../../src/contract/runStatus';
 import { EmaSmoother } from './ema';
 import { EpochScale, xOf, type XAxisKind } from './xAxis';
 

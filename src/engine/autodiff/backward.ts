@@ -16,25 +16,8 @@
  * NO_GRADIENT; any other op without a rule is an error naming the op and the node.
  */
 import { sameShape, type AttrValue, type GraphBuilder, type Node, type Value } from '../graph/builder';
+import type { GradContext } from './gradRule';
 import { COMPOSITE_RULES, NO_GRADIENT, RULES } from './rules';
-
-export interface GradContext {
-  b: GraphBuilder;
-  node: Node;
-  /** Forward input i. */
-  x(i: number): Value;
-  /** Forward output i (added to the node when the forward pass did not ask for it). */
-  y(i: number): Value;
-  /** Incoming gradient of output i (zeros when nothing flows into it). */
-  dy(i?: number): Value;
-  int(name: string, fallback: number): number;
-  ints(name: string, fallback: number[]): number[];
-  /** Values of a constant input (shapes, axes, pads). */
-  constInts(i: number): number[];
-}
-
-export type GradThunk = (() => Value) | undefined;
-export type GradRule = (c: GradContext) => GradThunk[];
 
 export class GradientError extends Error {}
 

@@ -17,11 +17,8 @@
  *   (`ensureOutput`), e.g. LayerNormalization's Mean / InvStdDev or MaxPool's Indices.
  * - Shortcut methods (add, matmul, reshape…) are thin wrappers over `op`.
  */
+import type { DType, TensorData } from './dtypes';
 import { inferShapes } from './shapes';
-
-export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
-
-export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
 
 /** Attribute values: integers and integer lists are INT(S) unless the name is a float attribute. */
 export type AttrValue = number | number[] | string | FloatAttr | TensorAttr | GraphBuilder;
@@ -201,7 +198,7 @@ export class GraphBuilder {
   }
 
   /** Constant data of a value if it is a known constant (for shape inference). */
-  constValue(value: Value | undefined): number[] | undefined {
+  constValue(value: { readonly name: string } | undefined): number[] | undefined {
     if (!value) return undefined;
     const data = this.constData.get(value.name);
     if (data) return Array.from(data as ArrayLike<number | bigint>, Number);

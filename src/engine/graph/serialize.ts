@@ -10,10 +10,9 @@ import {
   ONNX_DTYPE,
   TensorAttr,
   type AttrValue,
-  type DType,
-  type TensorData,
   type Value,
 } from './builder';
+import type { DType, TensorData } from './dtypes';
 
 export const IR_VERSION = 8;
 export const OPSET = 17;

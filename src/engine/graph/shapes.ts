@@ -4,27 +4,39 @@
  * A mismatch throws a ShapeError naming the op, the builder scope (e.g. 'layer2/conv2d/')
  * and the input shapes, so model errors point at a layer.
  */
-import type { AttrValue, DType, Value } from './builder';
+import type { DType } from './dtypes';
 
 export interface ValueType {
   dtype: DType;
   shape: number[];
 }
 
+/** What inference reads of a graph value (the builder's `Value` has these and more). */
+interface ShapedValue {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: number[];
+  readonly size: number;
+  readonly rank: number;
+}
+
+/** Attribute values as the builder holds them; inference reads numbers, number lists and a tensor's dtype. */
+type Attrs = Readonly<Record<string, unknown>>;
+
 export class ShapeError extends Error {}
 
-type ConstOf = (v: Value | undefined) => number[] | undefined;
+type ConstOf = (v: ShapedValue | undefined) => number[] | undefined;
 
 interface Ctx {
   opType: string;
-  inputs: (Value | undefined)[];
-  attrs: Record<string, AttrValue>;
+  inputs: (ShapedValue | undefined)[];
+  attrs: Attrs;
   outputs: number;
   constOf: ConstOf;
   fail(why: string): never;
   int(name: string, fallback: number): number;
   ints(name: string, fallback: number[]): number[];
-  x(i: number): Value;
+  x(i: number): ShapedValue;
   constInts(i: number, what: string): number[];
 }
 
@@ -34,8 +46,8 @@ const DTYPES: Record<number, DType> = { 1: 'float32', 6: 'int32', 7: 'int64', 9:
 
 export function inferShapes(
   opType: string,
-  inputs: (Value | undefined)[],
-  attrs: Record<string, AttrValue>,
+  inputs: (ShapedValue | undefined)[],
+  attrs: Attrs,
   outputs: number,
   constOf: ConstOf,
   scope: string,
@@ -91,7 +103,7 @@ const boolOut: Infer = (c) => [
   { dtype: 'bool', shape: broadcastShapes([c.x(0).shape, c.x(1).shape], c.fail) },
 ];
 const elementwise: Infer = (c) => {
-  const xs = c.inputs.filter((v): v is Value => !!v);
+  const xs = c.inputs.filter((v): v is ShapedValue => !!v);
   if (c.opType !== 'Pow' && xs.some((v) => v.dtype !== xs[0].dtype)) c.fail('inputs have different dtypes');
   return [
     {
@@ -243,7 +255,7 @@ export const SHAPES: Record<string, Infer> = {
     return [{ dtype: x.dtype, shape }];
   },
   Concat: (c) => {
-    const xs = c.inputs as Value[];
+    const xs = c.inputs as ShapedValue[];
     const axis = axisOf(c.int('axis', 0), xs[0].rank);
     const shape = [...xs[0].shape];
     shape[axis] = 0;

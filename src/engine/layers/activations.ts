@@ -4,7 +4,7 @@
  * Its last node is marked as a composite, so autodiff uses one Gelu rule
  * (autodiff/rules/composite.ts) that reuses x/√2 and Φ instead of differentiating through Erf.
  */
-import type { Activation } from '../../experiment/types';
+import type { Activation } from '../../contract/experiment';
 import type { GraphBuilder, Value } from '../graph/builder';
 
 export function gelu(b: GraphBuilder, x: Value): Value {

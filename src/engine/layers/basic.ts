@@ -1,5 +1,5 @@
 /** Dense, flatten, dropout, layer norm and activation layers. */
-import type { Layer } from '../../experiment/types';
+import type { Layer } from '../../contract/experiment';
 import type { Value } from '../graph/builder';
 import { glorot, he } from '../init';
 import { activate } from './activations';

@@ -2,7 +2,7 @@
  * What a layer builder sees: the graph, its parameters, the mode, and per-graph extras
  * (dropout key and site counter, attention probability outputs).
  */
-import type { Layer } from '../../experiment/types';
+import type { Layer } from '../../contract/experiment';
 import type { GraphBuilder, Value } from '../graph/builder';
 import type { Rng } from '../init';
 import type { ParamBinder } from '../model/params';

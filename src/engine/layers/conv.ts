@@ -1,5 +1,5 @@
 /** 2-D convolution and pooling layers on [batch, channels, height, width]. */
-import type { Layer } from '../../experiment/types';
+import type { Layer } from '../../contract/experiment';
 import type { GraphBuilder, Value } from '../graph/builder';
 import { convOutputShape, im2col, type ConvWindow } from '../graph/im2col';
 import { he } from '../init';

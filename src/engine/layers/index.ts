@@ -2,7 +2,7 @@
  * The layer table (one builder per layer type of src/experiment/types.ts) and the forward
  * pass over a model's layer list. To add a layer type, write its builder and list it here.
  */
-import type { Layer, LayerType } from '../../experiment/types';
+import type { Layer, LayerType } from '../../contract/experiment';
 import type { GraphBuilder, Value } from '../graph/builder';
 import type { ParamBinder } from '../model/params';
 import { activation, dense, dropoutLayer, flatten, layernorm } from './basic';

@@ -6,7 +6,7 @@
  * (U(−1/√H, 1/√H) for every weight and bias), so weights move between the two unchanged.
  * The cells and their Scan backward live in src/engine/recurrent/.
  */
-import type { Layer } from '../../experiment/types';
+import type { Layer } from '../../contract/experiment';
 import type { Value } from '../graph/builder';
 import { uniformInit, type Rng } from '../init';
 import type { RecurrentWeights } from '../recurrent/common';

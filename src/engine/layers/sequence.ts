@@ -1,5 +1,5 @@
 /** Token embedding with positions, multi-head self-attention and the pre-norm transformer block. */
-import type { Layer } from '../../experiment/types';
+import type { Layer } from '../../contract/experiment';
 import type { Value } from '../graph/builder';
 import { normalInit } from '../init';
 import { gelu } from './activations';

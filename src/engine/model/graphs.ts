@@ -10,7 +10,8 @@
  */
 import type { CompileOptions } from '../api';
 import { gradients } from '../autodiff/backward';
-import { GraphBuilder, type DType, type Value } from '../graph/builder';
+import { GraphBuilder, type Value } from '../graph/builder';
+import type { DType } from '../graph/dtypes';
 import { buildForward } from '../layers';
 import { buildLoss, targetShape } from './losses';
 import { clipByGlobalNorm, makeUpdate, slotsFor, type SlotSpec } from './optimizers';

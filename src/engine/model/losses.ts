@@ -2,8 +2,9 @@
  * Losses as small compositions of builder ops, each returning the batch mean (what the
  * optimizer minimises) and one value per example (for evaluation of partial batches).
  */
-import type { LossName } from '../../experiment/types';
-import type { DType, GraphBuilder, Value } from '../graph/builder';
+import type { LossName } from '../../contract/experiment';
+import type { DType } from '../graph/dtypes';
+import type { GraphBuilder, Value } from '../graph/builder';
 
 export interface LossValues {
   mean: Value;

@@ -8,7 +8,7 @@
  *          p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
  *   AdamW: p ← p·(1 − lr·λ), then the Adam step without the λp term.
  */
-import type { OptimizerConfig } from '../../experiment/types';
+import type { OptimizerConfig } from '../../contract/experiment';
 import type { GraphBuilder, Value } from '../graph/builder';
 
 export const ADAM_EPSILON = 1e-8;

@@ -4,8 +4,7 @@
  * CPU with a message in the DeviceReport; it never crashes training.
  * 'auto' tries CUDA, then WebGPU, then the CPU.
  */
-import type { DeviceName } from '../../experiment/types';
-import type { DeviceReport } from '../api';
+import type { DeviceName, DeviceReport } from '../../contract/devices';
 import { openSession, type ProviderName, type Session } from './session';
 
 const CANDIDATES: Record<DeviceName, ProviderName[]> = {

@@ -10,11 +10,13 @@
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import type { DType, TensorData } from '../graph/builder';
+import type { ChosenDevice } from '../../contract/devices';
+import type { DType, TensorData } from '../graph/dtypes';
 
 export type Session = ort.InferenceSession;
 export type Tensor = ort.Tensor;
-export type ProviderName = 'cpu' | 'webgpu' | 'cuda';
+/** onnxruntime's execution providers Model Lab uses carry the device names a run can end up on. */
+export type ProviderName = ChosenDevice;
 
 // Failed device probes (no CUDA libraries, no WebGPU adapter) are reported through the thrown
 // error and the DeviceReport; onnxruntime's own log would repeat them on stderr as errors.

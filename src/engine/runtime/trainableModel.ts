@@ -4,7 +4,8 @@
  * fused Loop call they never leave the runtime). Sessions other than the single train step
  * (fused steps, eval, attention probe) are created on first use.
  */
-import type { AttentionMaps, Batch, DeviceReport, TrainableModel, TrainingState } from '../api';
+import type { AttentionMaps, Batch, TrainableModel, TrainingState } from '../api';
+import type { DeviceReport } from '../../contract/devices';
 import { serializeModel } from '../graph/serialize';
 import { Rng } from '../init';
 import {

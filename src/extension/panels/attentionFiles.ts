@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAttentionSnapshot } from '../../runs/recordGuards';
-import { RUN_FILES, type AttentionSnapshot, type RunInfo } from '../../runs/runFiles';
+import { type AttentionSnapshot, isAttentionSnapshot } from '../../contract/attentionSnapshot';
+import { RUN_FILES, type RunInfo } from '../../runs/runFiles';
 
 const SNAPSHOT_FILE = /^(\d+)\.json$/;
 

@@ -6,7 +6,7 @@ import {
   isRequestSnapshotMessage,
   type HostToAttention,
 } from '../../protocol/attentionPanel';
-import type { AttentionSnapshot } from '../../runs/runFiles';
+import type { AttentionSnapshot } from '../../contract/attentionSnapshot';
 import { RUN_FILES } from '../../runs/runFiles';
 import { listSnapshotSteps, noAttentionMessage, readSnapshot } from './attentionFiles';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';

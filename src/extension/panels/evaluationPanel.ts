@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EVALUATION_VIEW_TYPE, type EvalReportMessage } from '../../protocol/evaluationPanel';
-import { isEvalReport } from '../../runs/recordGuards';
+import { isEvalReport } from '../../contract/evalReport';
 import { RUN_FILES } from '../../runs/runFiles';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
 import { describeRun } from './runTarget';

@@ -1,6 +1,6 @@
 import type { PanelRun } from '../../protocol/panelRuns';
 import { MetricsFileTail } from '../../runs/metricsFileTail';
-import type { MetricRecord } from '../../runs/runFiles';
+import type { MetricRecord } from '../../contract/metricRecord';
 import type { IDisposable } from '../lifecycle';
 import { watchFolder } from './watchFolder';
 

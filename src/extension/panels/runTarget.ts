@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
-import { isRecord } from '../../protocol/guards';
+import { isRecord } from '../../contract/guards';
 import { RUN_FILES, type RunInfo } from '../../runs/runFiles';
 
 /**

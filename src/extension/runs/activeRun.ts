@@ -11,9 +11,9 @@
  * killed.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { DeviceReport } from '../../engine/api';
+import type { DeviceReport } from '../../contract/devices';
 import { isTrainerEvent, type StartTraining, type TrainerEvent } from '../../protocol/training';
-import type { RunStatus } from '../../runs/runFiles';
+import type { RunStatus } from '../../contract/runStatus';
 import { readLogTail } from '../../runs/runReader';
 import type { RunRecorder } from '../../runs/runRecorder';
 

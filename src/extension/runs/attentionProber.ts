@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { isAttentionProbeReply } from '../../protocol/attentionProbe';
-import type { AttentionSnapshot } from '../../runs/runFiles';
+import type { AttentionSnapshot } from '../../contract/attentionSnapshot';
 import { readCheckpointPosition } from '../../runs/checkpoints';
 import { readRunInfo } from '../../runs/runReader';
 import type { AttentionProber } from '../panels/attentionPanel';

@@ -7,7 +7,7 @@
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DatasetCache } from '../../experiment/datasetCache';
-import type { DeviceName } from '../../experiment/types';
+import type { DeviceName } from '../../contract/devices';
 import { RUN_FILES } from '../../runs/runFiles';
 import { readRunInfo } from '../../runs/runReader';
 import { currentVersions } from '../../runs/versions';

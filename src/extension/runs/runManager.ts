@@ -10,13 +10,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import type { LoadDataset } from '../../data/api';
-import type { DeviceName } from '../../experiment/types';
+import type { DeviceName } from '../../contract/devices';
 import type { StartTraining } from '../../protocol/training';
 import type { RunInfo } from '../../runs/runFiles';
 import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
 import { RunRecorder } from '../../runs/runRecorder';
 import { RunWriter } from '../../runs/runWriter';
-import { prepareRun } from '../../trainer/prepareRun';
+import { prepareRun } from '../../runs/prepareRun';
 import type { IDisposable } from '../lifecycle';
 import { ActiveRun } from './activeRun';
 import { Emitter } from './emitter';

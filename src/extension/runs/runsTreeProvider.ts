@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RunInfo, RunStatus } from '../../runs/runFiles';
+import type { RunInfo } from '../../runs/runFiles';
+import type { RunStatus } from '../../contract/runStatus';
 import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
 import { formatSummary } from './runSummary';
 

@@ -3,13 +3,11 @@
 // attention snapshots) without waiting for training.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type {
-  AttentionSnapshot,
-  EvalReport,
-  MetricRecord,
-  RunInfo,
-  RunStatus,
-} from '../../../src/runs/runFiles';
+import type { AttentionSnapshot } from '../../../src/contract/attentionSnapshot';
+import type { EvalReport } from '../../../src/contract/evalReport';
+import type { MetricRecord } from '../../../src/contract/metricRecord';
+import type { RunInfo } from '../../../src/runs/runFiles';
+import type { RunStatus } from '../../../src/contract/runStatus';
 import { experimentFixture, runInfoFixture } from '../../fixtures/runInfo';
 
 export function createRunFolder(

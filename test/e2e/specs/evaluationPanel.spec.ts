@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { MetricRecord } from '../../../src/runs/runFiles';
+import type { MetricRecord } from '../../../src/contract/metricRecord';
 import { runCommand, screenshot } from '../helpers/browser';
 import { panelWith, pickQuickItem, setColorTheme, waitForPoints } from '../helpers/panels';
 import { appendMetrics, createRunFolder, jsonLines, writeRegressionEval } from '../helpers/runFolders';

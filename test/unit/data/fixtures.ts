@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { DataError } from '../../../src/data/api';
-import type { DataSection, Experiment, Layer } from '../../../src/experiment/types';
+import type { DataSection, Experiment, Layer } from '../../../src/contract/experiment';
 
 export function experimentWith(data: Partial<DataSection>, overrides: Partial<Experiment> = {}): Experiment {
   return {

@@ -3,7 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
-import { createRng, loadDataset, type Dataset, type Split } from '../../../src/data/api';
+import { createRng, type Dataset } from '../../../src/data/api';
+import { loadDataset } from '../../../src/data/loadDataset';
+import type { Split } from '../../../src/contract/runStatus';
 import { dataError, experimentWith, scratchFolder } from './fixtures';
 
 function allBatches(dataset: Dataset, split: Split, batchSize: number) {

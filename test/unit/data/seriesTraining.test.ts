@@ -3,7 +3,8 @@
 // (measured: MAE 0.006 vs 0.284 in standardised units).
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { createRng, loadDataset } from '../../../src/data/api';
+import { createRng } from '../../../src/data/api';
+import { loadDataset } from '../../../src/data/loadDataset';
 import { compileModel } from '../../../src/engine';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { experimentWith, scratchFolder } from './fixtures';

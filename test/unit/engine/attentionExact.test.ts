@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { compileModel, type Batch, type TrainableModel, type TrainingState } from '../../../src/engine';
-import type { Layer } from '../../../src/experiment/types';
+import type { Layer } from '../../../src/contract/experiment';
 import { Rng } from '../../../src/engine/init';
 import { options } from './fixtures';
 

@@ -1,7 +1,7 @@
 // Finite-difference checks of composed blocks: losses, attention, transformer block, optimizers' inputs.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { Layer } from '../../../src/experiment/types';
+import type { Layer } from '../../../src/contract/experiment';
 import { GraphBuilder, type Value } from '../../../src/engine/graph/builder';
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';

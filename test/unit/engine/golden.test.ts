@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Layer } from '../../../src/experiment/types';
+import type { Layer } from '../../../src/contract/experiment';
 import type { GraphBuilder, Value } from '../../../src/engine/graph/builder';
 import { Rng } from '../../../src/engine/init';
 import { buildForward } from '../../../src/engine/layers';

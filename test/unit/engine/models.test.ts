@@ -1,7 +1,7 @@
 // Bad model descriptions fail at compile time with an error naming the layer (index and type) and the problem.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { Layer } from '../../../src/experiment/types';
+import type { Layer } from '../../../src/contract/experiment';
 import { compileModel, ModelError, type ModelDescription } from '../../../src/engine';
 import { options } from './fixtures';
 

@@ -1,7 +1,7 @@
 // Optimizer updates against a plain JavaScript reference of PyTorch's rules, on linear regression.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { OptimizerConfig } from '../../../src/experiment/types';
+import type { OptimizerConfig } from '../../../src/contract/experiment';
 import { compileModel } from '../../../src/engine';
 import { Rng } from '../../../src/engine/init';
 import { options } from './fixtures';

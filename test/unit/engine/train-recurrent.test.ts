@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { compileModel, type TrainableModel } from '../../../src/engine';
-import type { Layer } from '../../../src/experiment/types';
+import type { Layer } from '../../../src/contract/experiment';
 import { Rng } from '../../../src/engine/init';
 import { argmaxAccuracy, options, slice } from './fixtures';
 

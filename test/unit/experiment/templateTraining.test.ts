@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import type { Experiment } from '../../../src/experiment/types';
+import type { Experiment } from '../../../src/contract/experiment';
 import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runReader';
 
 const repo = resolve(__dirname, '../../..');

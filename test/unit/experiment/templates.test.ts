@@ -2,9 +2,10 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { createRng, loadDataset } from '../../../src/data/api';
+import { createRng } from '../../../src/data/api';
+import { loadDataset } from '../../../src/data/loadDataset';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
-import type { Experiment } from '../../../src/experiment/types';
+import type { Experiment } from '../../../src/contract/experiment';
 
 interface ManifestEntry {
   id: string;

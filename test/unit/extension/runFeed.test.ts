@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RunFeed } from '../../../src/extension/panels/runFeed';
-import type { MetricRecord } from '../../../src/runs/runFiles';
+import type { MetricRecord } from '../../../src/contract/metricRecord';
 
 const line = (step: number) =>
   JSON.stringify({ step, epoch: 0, time: step, split: 'train', name: 'loss', value: 1 / (step + 1) }) + '\n';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ActiveRun } from '../../../src/extension/runs/activeRun';
 import { ExperimentBusyError, RunManager } from '../../../src/extension/runs/runManager';
-import type { Experiment } from '../../../src/experiment/types';
+import type { Experiment } from '../../../src/contract/experiment';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readMetrics, readRunInfo } from '../../../src/runs/runReader';

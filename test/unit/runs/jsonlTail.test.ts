@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { JsonlTail } from '../../../src/runs/jsonlTail';
-import { toMetricRecord } from '../../../src/runs/recordGuards';
+import { toMetricRecord } from '../../../src/contract/metricRecord';
 
 const line = (step: number, value: number | null = step) =>
   JSON.stringify({ step, epoch: 0, time: step, split: 'train', name: 'loss', value }) + '\n';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { TrainerEvent } from '../../../src/protocol/training';
-import type { MetricRecord } from '../../../src/runs/runFiles';
+import type { MetricRecord } from '../../../src/contract/metricRecord';
 import { coalesceMetrics } from '../../../src/trainer/coalesceMetrics';
 
 const loss = (step: number): MetricRecord => ({

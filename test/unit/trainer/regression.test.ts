@@ -2,9 +2,9 @@
 // and evaluateSplit reporting a scaled series in the data's own units.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { loadDataset } from '../../../src/data/api';
+import { loadDataset } from '../../../src/data/loadDataset';
 import type { TrainableModel } from '../../../src/engine/api';
-import { isEvalReport } from '../../../src/runs/recordGuards';
+import { isEvalReport } from '../../../src/contract/evalReport';
 import { evaluateSplit, scoreValues } from '../../../src/trainer/evaluation';
 import { PREDICTION_SAMPLE_LIMIT, RegressionScorer } from '../../../src/trainer/regression';
 import { quickTraining } from '../../fixtures/experimentParts';

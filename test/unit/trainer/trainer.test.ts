@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Experiment } from '../../../src/experiment/types';
+import type { Experiment } from '../../../src/contract/experiment';
 import type { StartTraining, TrainerEvent, TrainingMetrics } from '../../../src/protocol/training';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';

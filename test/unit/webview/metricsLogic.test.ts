@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { MetricRecord } from '../../../src/runs/runFiles';
+import type { MetricRecord } from '../../../src/contract/metricRecord';
 import { parseCsv, seriesToCsv } from '../../../webview/metrics/csv';
 import { EmaSmoother, smoothSeries } from '../../../webview/metrics/ema';
 import { SeriesStore, familyOf, compareFamilies } from '../../../webview/metrics/seriesStore';

@@ -3,7 +3,7 @@
  * (built in src/engine/layers). One rule per composite reuses the forward's intermediates and
  * needs fewer full-size passes than differentiating the composite's nodes one by one.
  */
-import type { GradRule } from '../backward';
+import type { GradRule } from '../gradRule';
 import { conv2dComposite } from './conv';
 
 export const COMPOSITE_RULES: Record<string, GradRule> = {

@@ -24,7 +24,7 @@
  * with a per-channel (group = C) kernel of 1/K².
  */
 import type { GraphBuilder, Value } from '../../graph/builder';
-import type { GradContext, GradRule } from '../backward';
+import type { GradContext, GradRule } from '../gradRule';
 import { im2col, type ConvWindow } from '../../graph/im2col';
 
 type Window = ConvWindow;

@@ -3,7 +3,7 @@
  * (broadcast) shape; backward.ts sums broadcast dimensions away.
  * Notation: x(i) forward inputs, y(i) forward outputs, dy(i) incoming gradients.
  */
-import type { GradRule } from '../backward';
+import type { GradRule } from '../gradRule';
 
 export const ELEMENTWISE_RULES: Record<string, GradRule> = {
   Identity: (c) => [() => c.dy()],

@@ -3,7 +3,7 @@
  * To support a new op, add its rule to the family file (or a new one) and a
  * finite-difference check in test/unit/engine/gradients.test.ts.
  */
-import type { GradRule } from '../backward';
+import type { GradRule } from '../gradRule';
 import { CONV_RULES } from './conv';
 export { COMPOSITE_RULES } from './composite';
 import { ELEMENTWISE_RULES } from './elementwise';

@@ -1,6 +1,6 @@
 /** Gradient rules of matrix products, embedding lookups, layer norm and dropout. */
 import { FloatAttr } from '../../graph/builder';
-import type { GradRule } from '../backward';
+import type { GradRule } from '../gradRule';
 
 const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
 

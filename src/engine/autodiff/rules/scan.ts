@@ -5,7 +5,7 @@
  * for that node here; the table entry dispatches to it.
  */
 import type { Node } from '../../graph/builder';
-import type { GradRule } from '../backward';
+import type { GradRule } from '../gradRule';
 
 const BACKWARDS = new WeakMap<Node, GradRule>();
 

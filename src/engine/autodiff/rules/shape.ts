@@ -1,5 +1,5 @@
 /** Gradient rules of ops that move or reduce elements without arithmetic on them. */
-import type { GradContext, GradRule } from '../backward';
+import type { GradContext, GradRule } from '../gradRule';
 
 /** Ops that only change the shape: the gradient is dy reshaped back. */
 const reshapeBack: GradRule = (c) => [() => c.b.reshape(c.dy(), c.x(0).shape)];

@@ -1,25 +1,50 @@
 /**
- * Type guards for what panels read from a run folder. Files may be written by
- * another version, truncated, or edited by hand: everything read is checked
- * before use, and a record that fails is skipped rather than trusted.
+ * eval.json: the test-split report of a finished run. It only gains optional
+ * fields, so old files still open; files may be written by another version,
+ * truncated or edited by hand, so `isEvalReport` checks each field before a
+ * panel trusts it.
  */
-import { isFiniteNumber, isRecord as isObject } from '../protocol/guards';
-import {
-  isMetricRecord,
-  type AttentionSnapshot,
-  type ClassReport,
-  type EvalReport,
-  type MetricRecord,
-} from './runFiles';
+import { isFiniteNumber, isRecord as isObject } from './guards';
+
+export interface ClassReport {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface EvalReport {
+  split: 'test';
+  count: number;
+  loss: number;
+  accuracy?: number;
+  /** Classification: per class, in label order. */
+  classes?: ClassReport[];
+  /** confusion[trueClass][predictedClass] = count. */
+  confusion?: number[][];
+  /** Language models. */
+  perplexity?: number;
+  sample?: string;
+  /** Regression: mean absolute error, root mean squared error, R² over all test targets. */
+  mae?: number;
+  rmse?: number;
+  /** 1 − SS_res / SS_tot; when all actual values are equal: 1 for an exact fit, else 0. */
+  r2?: number;
+  /**
+   * Regression: what mae, rmse and predictions are measured in. 'data': the
+   * target column's own units (any loader scaling undone); 'scaled': the
+   * loader's scaled units. Absent in files written before it was recorded
+   * (series runs then reported scaled units).
+   */
+  units?: 'data' | 'scaled';
+  /** Regression: up to 2,000 (actual, predicted) pairs taken evenly through the test split, in order. */
+  predictions?: { actual: number[]; predicted: number[] };
+}
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const optional = <T>(value: unknown, guard: (v: unknown) => v is T): boolean =>
   value === undefined || guard(value);
-
-/** A metrics.jsonl line as a record, or undefined when it is not one (the line is then skipped). */
-export function toMetricRecord(value: unknown): MetricRecord | undefined {
-  return isMetricRecord(value) ? value : undefined;
-}
 
 function isClassReport(value: unknown): value is ClassReport {
   return (
@@ -51,6 +76,7 @@ function isPredictionSample(value: unknown): value is PredictionSample {
   );
 }
 
+/** A well-formed eval.json (or the report of an `eval` event), every present field checked. */
 export function isEvalReport(value: unknown): value is EvalReport {
   return (
     isObject(value) &&
@@ -67,33 +93,5 @@ export function isEvalReport(value: unknown): value is EvalReport {
     optional(value.r2, isNumber) &&
     optional(value.units, (v): v is EvalReport['units'] => v === 'data' || v === 'scaled') &&
     optional(value.predictions, isPredictionSample)
-  );
-}
-
-type AttentionLayer = AttentionSnapshot['layers'][number];
-
-function isAttentionLayer(value: unknown): value is AttentionLayer {
-  if (!isObject(value)) return false;
-  const { layer, heads, length, probs } = value;
-  return (
-    Number.isInteger(layer) &&
-    Number.isInteger(heads) &&
-    Number.isInteger(length) &&
-    (heads as number) > 0 &&
-    (length as number) > 0 &&
-    Array.isArray(probs) &&
-    probs.length === (heads as number) * (length as number) * (length as number)
-  );
-}
-
-export function isAttentionSnapshot(value: unknown): value is AttentionSnapshot {
-  return (
-    isObject(value) &&
-    isFiniteNumber(value.step) &&
-    Array.isArray(value.tokens) &&
-    value.tokens.every((t) => typeof t === 'string') &&
-    Array.isArray(value.layers) &&
-    value.layers.every(isAttentionLayer) &&
-    value.layers.every((l: AttentionLayer) => l.length === (value.tokens as string[]).length)
   );
 }

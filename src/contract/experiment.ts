@@ -4,6 +4,7 @@
  * exactly these types. Everything downstream (validation, data loading, the
  * engine's model compiler, the trainer, the CLI) reads this shape.
  */
+import type { DeviceName } from './devices';
 
 export interface Experiment {
   /** Optional pointer to the schema, written by the templates. */
@@ -115,7 +116,6 @@ export interface ScheduleConfig {
 }
 
 export type LossName = 'cross-entropy' | 'mse' | 'bce-with-logits';
-export type DeviceName = 'auto' | 'cpu' | 'webgpu' | 'cuda';
 
 export interface TrainingSection {
   epochs: number;

@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { LoadDataset } from '../data/api';
-import type { Experiment } from '../experiment/types';
-import { formatProblems, validateExperiment, type ParsedExperiment } from '../experiment/validate';
+import type { Experiment } from '../contract/experiment';
+import { formatProblems, validateExperiment, type ParsedExperiment } from './validate';
 
 export class ExperimentError extends Error {
   override readonly name = 'ExperimentError';

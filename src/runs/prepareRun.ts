@@ -8,13 +8,13 @@
  */
 import { dirname, join } from 'node:path';
 import type { LoadDataset } from '../data/api';
-import type { Experiment } from '../experiment/types';
+import type { Experiment } from '../contract/experiment';
 import { parseExperimentText } from '../experiment/validate';
-import { readCheckpointPosition } from '../runs/checkpoints';
-import { RUN_FILES, type RunInfo } from '../runs/runFiles';
-import { readRunInfo } from '../runs/runReader';
-import { RunWriter } from '../runs/runWriter';
-import { ExperimentError, readExperimentText, validatedExperiment } from './experimentFile';
+import { readCheckpointPosition } from './checkpoints';
+import { RUN_FILES, type RunInfo } from './runFiles';
+import { readRunInfo } from './runReader';
+import { RunWriter } from './runWriter';
+import { ExperimentError, readExperimentText, validatedExperiment } from '../experiment/experimentFile';
 
 export interface PrepareRunOptions {
   /** Absolute path of the experiment file; data paths resolve against its folder. */
