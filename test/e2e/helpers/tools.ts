@@ -1,5 +1,6 @@
 // Where the tools that cannot be project dependencies live (installed by
-// scripts/install-test-tools.sh): Node 24 and code-server, cached outside the repo.
+// scripts/setup/testTools.mjs, which `npm test` and `npm start` run): Node 24 and
+// code-server, cached outside the repo.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +24,11 @@ export function assertToolsInstalled(): void {
     ['Node 24', node24],
     ['code-server', codeServerEntry],
   ]) {
-    if (!existsSync(path)) throw new Error(`${what} not found at ${path}: run scripts/install-test-tools.sh`);
+    if (!existsSync(path))
+      throw new Error(`${what} not found at ${path}: run node scripts/setup/testTools.mjs`);
   }
   if (!existsSync(chromiumPath))
-    throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium`);
+    throw new Error(
+      `Chromium not found at ${chromiumPath}: apt-get install chromium (npm test installs it when run as root)`,
+    );
 }
