@@ -27,6 +27,7 @@ import { evaluateSplit, scoreValues } from './evaluation';
 import { defaultMode, MetricMonitor, monitoredMetricName } from './metricMonitor';
 import { attentionSnapshot, encodeProbe, type Probe } from './probe';
 import { learningRateAt } from './schedules';
+import type { StepPace } from './stepPacing';
 import { generateText } from './textSample';
 import type { TrainerDeps } from './trainerDeps';
 
@@ -34,6 +35,8 @@ export interface TrainerHooks {
   emit(event: TrainerEvent): void;
   /** Polled between chunks of fused steps. */
   stopRequested(): boolean;
+  /** Awaited after each chunk, before the stop check: the tests' step pacing (stepPacing.ts). */
+  paceSteps?: StepPace;
 }
 
 /** What the engine compiles for an experiment on its dataset (shared with the attention probe). */
@@ -224,6 +227,7 @@ class TrainingSession {
         if (chunk.length === 0) break;
         if (!(await this.trainChunk(chunk))) return 'nan';
         await yieldToEventLoop();
+        await this.hooks.paceSteps?.(chunk.length);
         if (this.hooks.stopRequested()) return 'user';
         if ((await this.afterStep()) === 'early-stop') return 'early';
       }

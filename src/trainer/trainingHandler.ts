@@ -5,6 +5,7 @@
  */
 import { isStartTraining, isStopTraining, type TrainerEvent } from '../protocol/training';
 import { coalesceMetrics } from './coalesceMetrics';
+import { stepPaceFrom, type StepPace } from './stepPacing';
 import { runTraining } from './trainer';
 import type { TrainerDeps } from './trainerDeps';
 
@@ -29,7 +30,18 @@ export function createTrainingHandler(
       return true;
     }
     started = true;
-    void runTraining(message, deps, { emit: coalesceMetrics(send), stopRequested: () => stopRequested });
+    let paceSteps: StepPace | undefined;
+    try {
+      paceSteps = stepPaceFrom(process.env);
+    } catch (error) {
+      send({ type: 'failed', error: (error as Error).message });
+      return true;
+    }
+    void runTraining(message, deps, {
+      emit: coalesceMetrics(send),
+      stopRequested: () => stopRequested,
+      paceSteps,
+    });
     return true;
   };
 }

@@ -1,7 +1,8 @@
 // UI end-to-end layer: the packaged extension in code-server, driven by Playwright.
 //   1. packages the .vsix (npm run package) and installs it with code-server --install-extension
 //      into a scratch extensions folder: the tests see what a user installs
-//   2. starts one code-server on a scratch copy of test/fixtures/workspace and one headless Chromium
+//   2. starts one code-server on a scratch copy of test/fixtures/workspace and one headless Chromium;
+//      its training processes pace their steps (helpers/stepPace.ts), so runs outlast the specs that stop them
 //   3. runs every test/e2e/specs/*.spec.ts with mocha (bdd: describe / it) in this process;
 //      specs share the server and workbench through test/e2e/helpers/session.ts
 // Screenshots land in test-artifacts/. Last stdout line: {"passed":N,"failed":N}.
@@ -21,6 +22,7 @@ const { createScratch } = require('./helpers/scratch.ts');
 const { installExtension, startCodeServer } = require('./helpers/codeServer.ts');
 const { launchBrowser, artifactsDir, extensionId } = require('./helpers/browser.ts');
 const { setE2eSession } = require('./helpers/session.ts');
+const { pacedTrainingEnv } = require('./helpers/stepPace.ts');
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const specsDir = join(repo, 'test', 'e2e', 'specs');
@@ -60,7 +62,7 @@ async function runLayer() {
     const installed = readdirSync(scratch.extensionsDir).find((name) => name.startsWith(`${extensionId}-`));
     if (!installed) throw new Error(`installing ${relative(repo, vsix)} left no ${extensionId} folder`);
     const workspace = scratch.copyWorkspace(join(repo, 'test', 'fixtures', 'workspace'));
-    server = await startCodeServer({ scratch, workspace });
+    server = await startCodeServer({ scratch, workspace, env: pacedTrainingEnv });
     browser = await launchBrowser(scratch);
     setE2eSession({
       serverUrl: server.url,

@@ -1,7 +1,8 @@
 // Integration layer: mocha inside a real VS Code extension host (code-server).
 //   1. builds the extension and compiles test/integration/suite/**/*.ts into out/integration/
 //   2. starts one code-server with the smoke-test driver, the repo as extensionDevelopmentPath
-//      and out/integration/index.js as extensionTestsPath, on a scratch copy of test/fixtures/workspace
+//      and out/integration/index.js as extensionTestsPath, on a scratch copy of test/fixtures/workspace;
+//      its training processes pace their steps (e2e/helpers/stepPace.ts)
 //   3. opens the workbench in headless Chromium; the workbench calls window.codeAutomationExit
 //      when the suite ends; results come back through a file
 // Last stdout line: {"passed":N,"failed":N}. `--grep <text>` filters tests by title;
@@ -20,6 +21,7 @@ const require = createRequire(import.meta.url);
 const { createScratch } = require('../e2e/helpers/scratch.ts');
 const { startCodeServer } = require('../e2e/helpers/codeServer.ts');
 const { launchBrowser, openWorkbench, workbenchUrl, artifactsDir } = require('../e2e/helpers/browser.ts');
+const { pacedTrainingEnv } = require('../e2e/helpers/stepPace.ts');
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const suiteDir = join(repo, 'test', 'integration', 'suite');
@@ -83,7 +85,11 @@ async function runSuite() {
       scratch,
       workspace,
       extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
-      env: { MODEL_LAB_TEST_RESULTS: resultsFile, ...(grep ? { MODEL_LAB_TEST_GREP: grep } : {}) },
+      env: {
+        ...pacedTrainingEnv,
+        MODEL_LAB_TEST_RESULTS: resultsFile,
+        ...(grep ? { MODEL_LAB_TEST_GREP: grep } : {}),
+      },
     });
     browser = await launchBrowser(scratch);
     const page = browser.pages()[0] ?? (await browser.newPage());

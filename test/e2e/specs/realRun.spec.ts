@@ -5,13 +5,21 @@ import { runCommand, screenshot } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
 import { panelWith, pickQuickItem } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
+import { assertOutlasts } from '../helpers/stepPace';
+import { stopRunsStillTraining } from '../helpers/stopRuns';
 import { waitForText } from '../helpers/waitFor';
 
 const experimentFile = 'tiny-transformer.experiment.json';
+/** The fixture's epochs × stepsPerEpoch. */
+const fixtureSteps = 100 * 200;
 
 describe('Panels on a real Transformer run', () => {
+  after(async () => stopRunsStillTraining(await workbench(), e2eSession().workspace));
+
   it('trains a tiny Transformer: the metrics chart grows while it runs, attention covers every layer and head, a probe runs on the stopped run', async function () {
     this.timeout(240_000);
+    // The test watches the run train, then stops it: the paced run must outlast the test on any machine.
+    assertOutlasts(fixtureSteps, this.timeout());
     const { workspace } = e2eSession();
     copyFileSync(
       join(__dirname, '..', '..', 'fixtures', 'experiments', experimentFile),
@@ -51,7 +59,7 @@ describe('Panels on a real Transformer run', () => {
     const attention = await panelWith(page, '#attention-grid');
     await attention.waitForSelector('#attention-grid[data-maps="4"]', { timeout: 120_000 });
     assert.equal(await attention.locator('#attention-grid .thumb').count(), 4);
-    // The run is long (20,000 steps) so that it is still training above on any machine: stop it.
+    // Paced steps keep the run training whatever the machine's speed (assertOutlasts above): stop it.
     await runCommand(page, 'Model Lab: Stop Training');
     await waitForText(metrics.locator('#runs .badge').first(), 'stopped', 60_000);
     await waitForText(attention.locator('#step-label'), /^\d+ \((\d+) of \1\)$/, 30_000);

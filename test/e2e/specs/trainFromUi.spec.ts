@@ -6,6 +6,8 @@ import { runCommand, screenshot } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
 import { pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
+import { assertOutlasts } from '../helpers/stepPace';
+import { stopRunsStillTraining } from '../helpers/stopRuns';
 import { waitForText } from '../helpers/waitFor';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -44,6 +46,11 @@ async function runsViewRow(page: Page, description: RegExp, timeoutMs: number): 
   return waitForText(row, description, timeoutMs);
 }
 
+/** The CNN template's steps per epoch on the digits data (the short run's 3 epochs are 126 steps). */
+const cnnStepsPerEpoch = 42;
+/** Epochs of the runs the tests stop: paced, they outlast any of these tests on any machine. */
+const longEpochs = 2000;
+
 describe('Training from the UI', () => {
   // Both files exist before the first Quick Open: it caches the workspace's file list.
   let shortRuns = '';
@@ -51,10 +58,11 @@ describe('Training from the UI', () => {
   let restartRuns = '';
   before(() => {
     shortRuns = writeCnnExperiment('digits-cnn-ui', 3);
-    // Long enough that it is still training when the test cancels it.
-    longRuns = writeCnnExperiment('digits-cnn-cancel', 2000);
-    restartRuns = writeCnnExperiment('digits-cnn-restart', 2000);
+    longRuns = writeCnnExperiment('digits-cnn-cancel', longEpochs);
+    restartRuns = writeCnnExperiment('digits-cnn-restart', longEpochs);
   });
+  // A test that fails mid-run must not leave its run in the status bar of the next one.
+  afterEach(async () => stopRunsStillTraining(await workbench(), e2eSession().workspace));
 
   it('Model Lab: Train from the palette asks which experiment; the short CNN run completes into the Runs view', async function () {
     this.timeout(240_000);
@@ -75,6 +83,7 @@ describe('Training from the UI', () => {
 
   it('Train CodeLens starts a run: status bar shows epoch, step, loss and device; Cancel in the notification stops it', async function () {
     this.timeout(240_000);
+    assertOutlasts(longEpochs * cnnStepsPerEpoch, this.timeout());
     const runsDir = longRuns;
     const page = await workbench();
     await clickTrainCodeLens(page, 'digits-cnn-cancel.experiment.json');
@@ -105,7 +114,7 @@ describe('Training from the UI', () => {
     await screenshot(page, 'train-from-ui-cancelled');
     const { dir, info } = onlyRun(runsDir);
     assert.equal(info.status, 'stopped');
-    assert.ok((info.step as number) < 2000 * 42, 'stopped long before the last step');
+    assert.ok((info.step as number) < longEpochs * cnnStepsPerEpoch, 'stopped long before the last step');
     assert.ok(
       existsSync(join(dir, 'checkpoints', 'last', 'checkpoint.json')),
       'the stopped run kept a checkpoint',
@@ -118,6 +127,7 @@ describe('Training from the UI', () => {
 
   it('Train on an experiment that is training offers to stop that run and train again', async function () {
     this.timeout(240_000);
+    assertOutlasts(longEpochs * cnnStepsPerEpoch, this.timeout());
     const page = await workbench();
     await clickTrainCodeLens(page, 'digits-cnn-restart.experiment.json');
     const status = page.locator('.statusbar-item', { hasText: 'digits-cnn-restart ·' }).first();

@@ -2,10 +2,15 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { assertOutlasts } from '../../e2e/helpers/stepPace';
 import { eventually } from './eventually';
 import { activatedExtension } from './extensionUnderTest';
 
 const workspaceRoot = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
+
+const digitsStepsPerEpoch = 89;
+/** Epochs of the runs these tests stop: the host's training steps are paced, so they outlast the tests. */
+const longEpochs = 500;
 
 /** A small digits classifier: `epochs` × 89 steps of batch 16 on CPU. */
 async function writeExperiment(name: string, epochs: number): Promise<vscode.Uri> {
@@ -82,8 +87,9 @@ suite('Training runs', () => {
     assert.match(shown?.description ?? '', /^completed · test acc \d/);
   });
 
-  test('Stop ends a run early: it is marked stopped with its checkpoint saved', async () => {
-    const uri = await writeExperiment('digits-long', 500);
+  test('Stop ends a run early: it is marked stopped with its checkpoint saved', async function () {
+    assertOutlasts(longEpochs * digitsStepsPerEpoch, this.timeout());
+    const uri = await writeExperiment('digits-long', longEpochs);
     const runDir = await vscode.commands.executeCommand<string | undefined>('modelLab.train', uri);
     assert.ok(runDir);
     await eventually(
@@ -99,12 +105,13 @@ suite('Training runs', () => {
       (value) => value?.status === 'stopped',
       'run.json to say stopped',
     );
-    assert.ok((info?.step as number) < 500 * 89);
+    assert.ok((info?.step as number) < longEpochs * digitsStepsPerEpoch);
     assert.ok(existsSync(join(runDir, 'checkpoints', 'last', 'checkpoint.json')));
   });
 
-  test('a second Train of the same experiment while it runs is refused; the first run is untouched', async () => {
-    const uri = await writeExperiment('digits-twice', 500);
+  test('a second Train of the same experiment while it runs is refused; the first run is untouched', async function () {
+    assertOutlasts(longEpochs * digitsStepsPerEpoch, this.timeout());
+    const uri = await writeExperiment('digits-twice', longEpochs);
     const first = await vscode.commands.executeCommand<string | undefined>('modelLab.train', uri);
     assert.ok(first);
     const second = await vscode.commands.executeCommand<string | undefined>('modelLab.train', uri);

@@ -7,6 +7,7 @@ import type { Experiment } from '../../../src/contract/experiment';
 import type { StartTraining, TrainerEvent, TrainingMetrics } from '../../../src/protocol/training';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
+import type { StepPace } from '../../../src/trainer/stepPacing';
 import { runTraining } from '../../../src/trainer/trainer';
 import { experimentFixture } from '../../fixtures/runInfo';
 import {
@@ -54,6 +55,7 @@ async function train(
     script?: FakeScript;
     request?: Partial<StartTraining>;
     stopWhen?: (model: FakeModel) => boolean;
+    paceSteps?: StepPace;
     data?: FakeDataOptions;
   } = {},
 ): Promise<Trained> {
@@ -70,7 +72,11 @@ async function train(
       ...options.request,
     },
     fakeDeps(model, options.data ?? data),
-    { emit: (event) => events.push(event), stopRequested: () => options.stopWhen?.(model) ?? false },
+    {
+      emit: (event) => events.push(event),
+      stopRequested: () => options.stopWhen?.(model) ?? false,
+      paceSteps: options.paceSteps,
+    },
   );
   return { events, model, runDir };
 }
@@ -164,6 +170,20 @@ test('with fused steps, a stop lands at the end of the running chunk', async () 
   });
   // Steps 1 and 2 run in one runtime call; the stop is read after it.
   assert.equal((events.at(-1) as { step: number }).step, 2);
+});
+
+test('the step pace is awaited after each chunk with its step count, and a stop asked meanwhile lands there', async () => {
+  const paced: number[] = [];
+  const { events, model } = await train(experiment({ fusedSteps: 2, epochs: 4 }), {
+    paceSteps: async (steps) => {
+      paced.push(steps);
+    },
+    stopWhen: () => paced.length === 3,
+  });
+  // 3 steps an epoch in chunks of at most 2: the epoch's end cuts the second chunk short.
+  assert.deepEqual(paced, [2, 1, 2]);
+  assert.equal(model.steps, 5);
+  assert.equal((events.at(-1) as { status: string }).status, 'stopped');
 });
 
 test('a NaN loss stops the run with a clear message and keeps the last good checkpoint', async () => {
