@@ -7,6 +7,7 @@
 import type { DeviceName, DeviceReport } from '../contract/devices';
 import type { InputKind } from '../contract/inputKind';
 import type { Layer, LossName, OptimizerConfig } from '../contract/experiment';
+import type { ImportPlan } from './onnx/importPlan';
 
 export interface ModelDescription {
   /** Example shape without batch: see Experiment.model.input.shape. */
@@ -14,6 +15,11 @@ export interface ModelDescription {
   /** 'tokens' inputs are int64 ids (embedding first); 'float' everything else. */
   inputKind: InputKind;
   layers: Layer[];
+  /**
+   * An imported ONNX model (engine/onnx: readOnnxModel, then planImport): its graph replaces
+   * `layers` (then empty), its float initializers are the parameters.
+   */
+  imported?: ImportPlan;
 }
 
 export interface CompileOptions {

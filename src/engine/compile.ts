@@ -20,7 +20,7 @@ function validate(options: CompileOptions): void {
     throw new Error(`fusedSteps must be a positive integer, got ${fusedSteps}`);
   if (!model.inputShape.length || model.inputShape.some((d) => !Number.isInteger(d) || d < 1))
     throw new Error(`input shape [${model.inputShape}] must list positive integers`);
-  if (model.layers.length === 0) throw new ModelError('the model has no layers');
+  if (!model.imported && model.layers.length === 0) throw new ModelError('the model has no layers');
   validateOptimizer(options.optimizer);
 }
 

@@ -12,7 +12,8 @@ import type { CompileOptions } from '../api';
 import { gradients } from '../autodiff/backward';
 import { GraphBuilder, type Value } from '../graph/builder';
 import type { DType } from '../graph/dtypes';
-import { buildForward } from '../layers';
+import { buildForward, type Forward, type ForwardOptions } from '../layers';
+import { importForward } from '../onnx/importForward';
 import { buildLoss, targetShape } from './losses';
 import { clipByGlobalNorm, makeUpdate, slotsFor, type SlotSpec } from './optimizers';
 import { ParamBinder, type ParamStore } from './params';
@@ -32,6 +33,16 @@ export interface ModelPlan {
   attentionLayers: number[];
 }
 
+/** The forward pass of the model: its layer list, or the imported ONNX graph. */
+function modelForward(options: CompileOptions, x: Value, forward: ForwardOptions): Forward {
+  const { imported, layers } = options.model;
+  if (!imported) return buildForward(layers, x, forward);
+  const { b, mode, params } = forward;
+  const param = (p: { name: string; shape: number[]; data: Float32Array }) =>
+    params.get(p.name, p.shape, () => p.data.slice());
+  return { output: importForward(imported, x, { b, mode, param }), attention: [] };
+}
+
 const withBatch = (shape: number[], batch: number) => [batch, ...shape.slice(1)];
 
 /** Builds the eval forward once to declare parameters (seeded, in layer order) and learn shapes. */
@@ -43,7 +54,7 @@ export function planModel(options: CompileOptions, store: ParamStore): ModelPlan
   };
   const b = new GraphBuilder();
   const x = b.input('x', input.dtype, input.shape);
-  const forward = buildForward(model.layers, x, {
+  const forward = modelForward(options, x, {
     b,
     mode: 'eval',
     params: new ParamBinder(store, b, 'input'),
@@ -87,7 +98,7 @@ function buildStep(b: GraphBuilder, plan: ModelPlan, v: StepIn): { state: Value[
   const byName = new Map(names.map((n, i) => [n, v.state[i]]));
   const params = store.specs.map((p) => byName.get(p.name)!);
   const binder = new ParamBinder(store, b, 'input', new Map(store.specs.map((p, i) => [p.name, params[i]])));
-  const forward = buildForward(options.model.layers, v.x, {
+  const forward = modelForward(options, v.x, {
     b,
     mode: 'train',
     params: binder,
@@ -195,7 +206,7 @@ export function buildEvalGraph(plan: ModelPlan): GraphBuilder {
   plan.store.specs.forEach((p) => params.get(p.name, p.shape, () => p.data));
   const x = b.input('x', plan.input.dtype, plan.input.shape);
   const y = b.input('y', plan.target.dtype, plan.target.shape);
-  const forward = buildForward(plan.options.model.layers, x, { b, mode: 'eval', params });
+  const forward = modelForward(plan.options, x, { b, mode: 'eval', params });
   b.output(forward.output, 'output');
   const loss = buildLoss(b, plan.options.loss, forward.output, y, plan.options.labelSmoothing ?? 0);
   b.output(loss.perExample, 'loss_per_example');

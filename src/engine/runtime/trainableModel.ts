@@ -19,6 +19,7 @@ import {
   stateShape,
   type ModelPlan,
 } from '../model/graphs';
+import { exportImported } from '../onnx/exportImported';
 import { exportDocString } from './exportDoc';
 import { checkBatch, stack } from './batches';
 import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
@@ -228,6 +229,8 @@ export class CompiledModel implements TrainableModel {
     const values = new Map(
       this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!.data as Float32Array]),
     );
+    const { imported } = this.plan.options.model;
+    if (imported) return exportImported(imported, values);
     // Traced for one example; the first axis of input and output is the symbolic `batch`.
     const graph = buildExportGraph(this.plan, values, 1);
     return serializeModel(graph, { docString: exportDocString(this.plan), dynamicBatch: true });

@@ -1,0 +1,278 @@
+"""Reference cases for Model Lab's ONNX importer, made with Debian's PyTorch (/usr/bin/python3).
+
+For each case it exports a small PyTorch model to ONNX (symbolic batch, constant folding on, as a
+user would) and stores, in test/fixtures/onnx/<case>/:
+  model.onnx      the exported model
+  reference.json  fixed batches, PyTorch's gradients of the loss on the first batch (keyed by the
+                  ONNX initializer each parameter became) and the loss of every training step
+
+The tests read these files; no Python runs at test time. Regenerate with
+
+    /usr/bin/python3 bench/pytorch/onnx_references.py
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import onnx
+from onnx import numpy_helper
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "onnx")
+STEPS = 40
+BATCHES = 4
+BATCH = 8
+
+
+class Cnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.conv2 = nn.Conv2d(4, 6, 3, stride=1)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.avg_pool2d(torch.tanh(self.conv2(x)), 2)
+        x = F.adaptive_avg_pool2d(x, 1).flatten(1)
+        return self.fc(x)
+
+
+class BatchNormNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3)
+        self.bn2 = nn.BatchNorm2d(4)
+        self.fc1 = nn.Linear(4 * 4 * 4, 8)
+        self.bn1 = nn.BatchNorm1d(8)
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = self.bn2(F.relu(self.conv(x)))
+        x = F.leaky_relu(self.bn1(self.fc1(x.flatten(1))), 0.1)
+        return self.fc2(torch.sigmoid(x) * x)
+
+
+class Block(nn.Module):
+    """Pre-norm causal self-attention block (GPT style) written with plain tensor ops."""
+
+    def __init__(self, dim, heads, context):
+        super().__init__()
+        self.heads = heads
+        self.ln1 = nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+        self.ln2 = nn.LayerNorm(dim)
+        self.ff1 = nn.Linear(dim, 2 * dim)
+        self.ff2 = nn.Linear(2 * dim, dim)
+        self.register_buffer("mask", torch.tril(torch.ones(context, context)).view(1, 1, context, context))
+
+    def forward(self, x):
+        b, t, d = x.size()
+        q, k, v = self.qkv(self.ln1(x)).split(d, dim=2)
+        q, k, v = [z.view(b, t, self.heads, d // self.heads).transpose(1, 2) for z in (q, k, v)]
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(d // self.heads))
+        att = att.masked_fill(self.mask[:, :, :t, :t] == 0, float("-inf"))
+        y = (F.softmax(att, dim=-1) @ v).transpose(1, 2).reshape(b, t, d)
+        x = x + self.proj(y)
+        return x + self.ff2(F.gelu(self.ff1(self.ln2(x))))
+
+
+class TinyGpt(nn.Module):
+    def __init__(self, vocab=11, dim=16, heads=2, context=8):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, dim)
+        self.pos = nn.Parameter(torch.randn(context, dim) * 0.1)
+        self.block = Block(dim, heads, context)
+        self.ln = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, vocab)
+
+    def forward(self, ids):
+        x = self.tok(ids) + self.pos[: ids.size(1)]
+        return self.head(self.ln(self.block(x)))
+
+
+class LstmClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 8, batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+
+
+class GruRegressor(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(2, 6, batch_first=True)
+        self.fc = nn.Linear(6, 1)
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return self.fc(h[0])
+
+
+def float_batches(shape, gen):
+    return [torch.randn((BATCH, *shape), generator=gen) for _ in range(BATCHES)]
+
+
+# Adam-style optimizers divide by √v: on a parameter whose true gradient is zero (a bias right
+# before a BatchNormalization) they turn rounding noise into full steps, so the batch-norm case
+# trains with SGD, whose steps stay as small as that noise.
+CASES = {
+    # name: (model factory, opset, input kind, input shape, loss, optimizer, targets)
+    "cnn": dict(make=Cnn, opset=13, inputs="float", shape=[1, 8, 8], loss="cross-entropy", classes=3,
+                optimizer={"type": "adamw", "learningRate": 0.01, "weightDecay": 0.01}),
+    "batchnorm": dict(make=BatchNormNet, opset=15, inputs="float", shape=[2, 6, 6], loss="cross-entropy",
+                      classes=3, optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}),
+    "transformer": dict(make=TinyGpt, opset=17, inputs="tokens", shape=[8], vocab=11, loss="cross-entropy",
+                        classes=11, optimizer={"type": "adam", "learningRate": 0.003}),
+    "lstm": dict(make=LstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
+                 optimizer={"type": "adam", "learningRate": 0.01}),
+    "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
+                optimizer={"type": "sgd", "learningRate": 0.05}),
+}
+
+
+def torch_optimizer(config, params):
+    if config["type"] == "sgd":
+        return torch.optim.SGD(params, lr=config["learningRate"], momentum=config.get("momentum", 0))
+    if config["type"] == "adam":
+        return torch.optim.Adam(params, lr=config["learningRate"], weight_decay=config.get("weightDecay", 0))
+    return torch.optim.AdamW(params, lr=config["learningRate"], weight_decay=config.get("weightDecay", 0.01))
+
+
+def loss_of(case, out, y):
+    if case["loss"] == "cross-entropy":
+        return F.cross_entropy(out.reshape(-1, out.shape[-1]), y.reshape(-1))
+    return F.mse_loss(out, y)
+
+
+def gate_blocks(t, order, hidden):
+    """Reorders gate blocks stacked on axis 0 (PyTorch LSTM ifgo → ONNX iofc; GRU rzn → zrn)."""
+    blocks = [t[i * hidden:(i + 1) * hidden] for i in range(len(order))]
+    return torch.cat([blocks[i] for i in order], 0)
+
+
+def candidates(name, p, module):
+    """Ways a PyTorch parameter can appear as an ONNX initializer after export."""
+    yield "same", lambda g: g
+    yield "transposed", lambda g: g.t() if g.dim() == 2 else None
+    rnn = getattr(module, "lstm", None) or getattr(module, "gru", None)
+    if rnn is not None and name.startswith(("lstm.", "gru.")):
+        hidden = rnn.hidden_size
+        order = [0, 3, 1, 2] if isinstance(rnn, nn.LSTM) else [1, 0, 2]
+        yield "gates", lambda g: gate_blocks(g, order, hidden).unsqueeze(0)
+
+
+def onnx_gradients(model, path):
+    """PyTorch's gradients keyed by ONNX initializer name, matched on values (export may transpose,
+    reorder gates or concatenate the recurrent biases into one initializer)."""
+    graph = onnx.load(path).graph
+    inits = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
+    # PyTorch's exporter stores equal initializers once and names the others as Identity outputs
+    # (ln2.weight = Identity(ln1.weight)); the importer gives each its own copy under that name.
+    for node in graph.node:
+        if node.op_type == "Identity" and node.input[0] in inits:
+            inits[node.output[0]] = inits[node.input[0]]
+    params = dict(model.named_parameters())
+    grads = {}
+    used = set()
+    # The recurrent biases: ONNX's B is [1, 2·G·H] = concat(b_ih, b_hh), each in ONNX gate order.
+    rnn_name = "lstm" if hasattr(model, "lstm") else "gru" if hasattr(model, "gru") else None
+    if rnn_name:
+        rnn = getattr(model, rnn_name)
+        order = [0, 3, 1, 2] if rnn_name == "lstm" else [1, 0, 2]
+        b_ih, b_hh = params[f"{rnn_name}.bias_ih_l0"], params[f"{rnn_name}.bias_hh_l0"]
+        value = torch.cat([gate_blocks(b_ih, order, rnn.hidden_size), gate_blocks(b_hh, order, rnn.hidden_size)]).unsqueeze(0)
+        grad = torch.cat([gate_blocks(b_ih.grad, order, rnn.hidden_size), gate_blocks(b_hh.grad, order, rnn.hidden_size)]).unsqueeze(0)
+        for name, t in inits.items():
+            if t.shape == value.shape and torch.equal(t, value.detach()):
+                grads[name] = grad
+                used.update([f"{rnn_name}.bias_ih_l0", f"{rnn_name}.bias_hh_l0"])
+    for pname, p in params.items():
+        if pname in used:
+            continue
+        if pname in inits and inits[pname].shape == p.shape:
+            grads[pname] = p.grad
+            continue
+        found = False
+        for _, transform in candidates(pname, p, model):
+            v = transform(p.detach())
+            if v is None:
+                continue
+            for name, t in inits.items():
+                if name not in grads and t.shape == v.shape and torch.equal(t, v):
+                    grads[name] = transform(p.grad)
+                    found = True
+                    break
+            if found:
+                break
+        if not found:
+            raise SystemExit(f"parameter {pname} has no ONNX initializer")
+    return {k: {"dims": list(v.shape), "data": [float(x) for x in v.flatten()]} for k, v in grads.items()}
+
+
+def make_case(name, case):
+    torch.manual_seed(1234)
+    model = case["make"]()
+    gen = torch.Generator().manual_seed(99)
+    if case["inputs"] == "tokens":
+        xs = [torch.randint(0, case["vocab"], (BATCH, *case["shape"]), generator=gen) for _ in range(BATCHES)]
+        ys = [torch.randint(0, case["classes"], (BATCH, *case["shape"]), generator=gen) for _ in range(BATCHES)]
+    else:
+        xs = float_batches(case["shape"], gen)
+        if case["loss"] == "cross-entropy":
+            ys = [torch.randint(0, case["classes"], (BATCH,), generator=gen) for _ in range(BATCHES)]
+        else:
+            ys = [torch.randn((BATCH, 1), generator=gen) for _ in range(BATCHES)]
+
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "model.onnx")
+    model.eval()
+    torch.onnx.export(model, (xs[0],), path, opset_version=case["opset"], input_names=["input"],
+                      output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+    model.train()
+    model.zero_grad()
+    loss = loss_of(case, model(xs[0]), ys[0])
+    loss.backward()
+    gradients = onnx_gradients(model, path)
+    first_loss = float(loss)
+
+    opt = torch_optimizer(case["optimizer"], model.parameters())
+    losses = []
+    for step in range(STEPS):
+        opt.zero_grad()
+        loss = loss_of(case, model(xs[step % BATCHES]), ys[step % BATCHES])
+        losses.append(float(loss))
+        loss.backward()
+        opt.step()
+
+    def plain(t):
+        return [int(v) for v in t.flatten()] if t.dtype == torch.int64 else [float(v) for v in t.flatten()]
+
+    reference = {
+        "description": f"{case['make'].__name__} exported at opset {case['opset']} by PyTorch {torch.__version__}",
+        "input": {"kind": case["inputs"], "shape": case["shape"]},
+        "loss": case["loss"],
+        "optimizer": case["optimizer"],
+        "batchSize": BATCH,
+        "batches": [{"x": plain(x), "y": plain(y)} for x, y in zip(xs, ys)],
+        "gradients": {"loss": first_loss, "byInitializer": gradients},
+        "trajectory": losses,
+    }
+    with open(os.path.join(folder, "reference.json"), "w") as f:
+        json.dump(reference, f, separators=(",", ":"))
+    print(f"{name}: {os.path.getsize(path)} bytes of ONNX, first loss {first_loss:.4f}, last {losses[-1]:.4f}")
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    for name, case in CASES.items():
+        make_case(name, case)

@@ -1,0 +1,42 @@
+/**
+ * The fine-tuned model.onnx of an imported model: the original file with its trained
+ * initializers replaced. The graph keeps everything the exporter wrote (symbolic batch,
+ * shape chains, Dropout, BatchNormalization's running statistics), so the result runs
+ * wherever the original did, for any batch size.
+ * Parameters that were Identity copies of a shared initializer get their own initializer
+ * (their values differ after training), and tensors stored in external data files are written
+ * inline, so the exported file stands alone.
+ */
+import { onnx } from 'onnx-proto';
+import { tensorProto } from '../graph/serialize';
+import type { ImportPlan } from './importPlan';
+
+export function exportImported(plan: ImportPlan, values: Map<string, Float32Array>): Uint8Array {
+  const model = onnx.ModelProto.decode(plan.model.source);
+  const graph = model.graph as onnx.GraphProto;
+  const trained = new Map(
+    plan.parameters.map((p) => [p.onnxName, { p, data: values.get(p.name) ?? p.data }]),
+  );
+  const copies = new Set(plan.identityCopies.keys());
+  graph.node = graph.node.filter(
+    (n) => !(n.opType === 'Identity' && copies.has(n.output?.[0] ?? '') && trained.has(n.output?.[0] ?? '')),
+  );
+  graph.initializer = (graph.initializer as onnx.TensorProto[]).map((t) => {
+    const update = trained.get(t.name);
+    if (update) return onnx.TensorProto.create(tensorProto(t.name, 'float32', update.p.shape, update.data));
+    const constant = plan.constants.get(t.name);
+    if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL && constant)
+      return onnx.TensorProto.create(tensorProto(t.name, constant.dtype, constant.dims, constant.data));
+    return t;
+  });
+  for (const name of copies) {
+    const update = trained.get(name);
+    if (update)
+      graph.initializer.push(
+        onnx.TensorProto.create(tensorProto(name, 'float32', update.p.shape, update.data)),
+      );
+  }
+  model.producerName = 'model-lab';
+  model.docString = `Fine-tuned by Model Lab from a model made by ${plan.model.producer || 'an unknown producer'}.`;
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -1,0 +1,121 @@
+/**
+ * Builds an imported model's forward pass into an engine graph, node by node in graph order:
+ * shape arithmetic is folded to constants (fold.ts), every other node goes through the op
+ * table (importOps.ts). Parameters come from the caller (`param`), so the same import serves
+ * the training step (parameters as state inputs), eval graphs and planning.
+ */
+import type { GraphBuilder, Value } from '../graph/builder';
+import { fold, knownFromTensor, knownToData, type Known } from './fold';
+import { OnnxImportError } from './importError';
+import { OPS, type OpContext } from './importOps';
+import type { ImportedParameter, ImportPlan } from './importPlan';
+
+export interface ImportForwardOptions {
+  b: GraphBuilder;
+  mode: 'train' | 'eval';
+  param(p: ImportedParameter): Value;
+}
+
+/** Constants larger than this stay tensors (initializers) and are never folded. */
+const KNOWN_LIMIT = 1 << 16;
+
+export function importForward(plan: ImportPlan, x: Value, options: ImportForwardOptions): Value {
+  const { b, mode } = options;
+  const values = new Map<string, Value>([[plan.input.name, x]]);
+  const known = new Map<string, Known>();
+  const params = new Map(plan.parameters.map((p) => [p.onnxName, p]));
+
+  const knownOf = (name: string): Known | undefined => {
+    if (!name) return undefined;
+    const k = known.get(name);
+    if (k) return k;
+    const t = plan.constants.get(name);
+    if (!t || t.data.length > KNOWN_LIMIT) return undefined;
+    const made = knownFromTensor(t);
+    known.set(name, made);
+    return made;
+  };
+  const valueOf = (name: string, node: string): Value => {
+    const v = values.get(name);
+    if (v) return v;
+    const p = params.get(name);
+    let made: Value | undefined;
+    if (p) made = options.param(p);
+    else {
+      const k = known.get(name);
+      const t = plan.constants.get(name);
+      if (k) made = b.constant(knownToData(k), k.dims, k.dtype);
+      else if (t) made = b.constant(t.data, t.dims, t.dtype);
+    }
+    if (!made)
+      throw new OnnxImportError(
+        'corrupt',
+        `node ${node} reads ${name}, which no node, input or initializer provides`,
+      );
+    values.set(name, made);
+    return made;
+  };
+  const shapeOf = (name: string) =>
+    values.get(name)?.shape ??
+    known.get(name)?.dims ??
+    params.get(name)?.shape ??
+    plan.constants.get(name)?.dims;
+
+  const total = plan.model.nodes.length;
+  for (const node of plan.nodes) {
+    const where = `${node.opType} node ${node.name} (${node.index + 1} of ${total})`;
+    const inputsKnown = node.inputs.map(knownOf);
+    const folded = fold(node, inputsKnown, shapeOf);
+    if (folded) {
+      folded.forEach((k, i) => node.outputs[i] && known.set(node.outputs[i], k));
+      continue;
+    }
+    const importer = OPS[node.opType];
+    if (!importer)
+      throw new OnnxImportError(
+        'shape',
+        `${where}: its inputs are not constants once the batch is fixed, so it cannot be folded away`,
+      );
+    const context: OpContext = {
+      b,
+      node,
+      mode,
+      input: (i) => (node.inputs[i] ? valueOf(node.inputs[i], node.name) : undefined),
+      x(i) {
+        if (!node.inputs[i]) throw new Error(`input ${i} is missing`);
+        return valueOf(node.inputs[i], node.name);
+      },
+      known: (i) => inputsKnown[i],
+      ints(i, what) {
+        const k = inputsKnown[i];
+        if (!k) throw new Error(`${what} (input ${i}) must be a constant once the batch is fixed`);
+        return k.values;
+      },
+    };
+    let outputs: (Value | undefined)[];
+    const scope = b.scope;
+    b.scope = `${scope}${node.name.replace(/^\//, '')}/`;
+    try {
+      outputs = importer.emit(context);
+    } catch (error) {
+      if (error instanceof OnnxImportError) throw error;
+      throw new OnnxImportError('shape', `${where}: ${(error as Error).message}`);
+    } finally {
+      b.scope = scope;
+    }
+    node.outputs.forEach((name, i) => {
+      if (!name) return;
+      const v = outputs[i];
+      if (!v)
+        throw new OnnxImportError('unsupported', `${where}: its output ${i} (${name}) is not supported`);
+      values.set(name, v);
+    });
+  }
+  const output = valueOf(plan.output.name, 'the graph output');
+  if (output.dtype !== 'float32')
+    throw new OnnxImportError(
+      'unsupported',
+      `output ${plan.output.name} holds ${output.dtype}; Model Lab trains on float32 outputs`,
+    );
+  return output;
+}

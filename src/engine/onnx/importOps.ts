@@ -1,0 +1,420 @@
+/**
+ * The op table of the ONNX importer: for each supported op, the attributes it accepts and how
+ * it maps onto engine graph ops, so the engine's autodiff rules (autodiff/rules/) apply.
+ *
+ * Most ops pass through unchanged. The others become compositions of ops that have gradient
+ * rules: GlobalAveragePool is a ReduceMean, LeakyRelu a Where, Gelu the Erf form,
+ * BatchNormalization normalises with the batch's statistics in training graphs and with the
+ * running ones in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
+ * index a Slice, and LSTM / GRU run on the engine's recurrent cells (recurrent/) with their
+ * weights reordered from ONNX's gate order to PyTorch's.
+ * Dropout and Identity are removed (training graphs of imported models run without dropout).
+ */
+import type { AttrValue, GraphBuilder, Value } from '../graph/builder';
+import type { RecurrentWeights } from '../recurrent/common';
+import { gruSequence } from '../recurrent/gru';
+import { lstmSequence } from '../recurrent/lstm';
+import type { Known } from './fold';
+import type { OnnxNode } from './onnxFile';
+
+export interface OpContext {
+  b: GraphBuilder;
+  node: OnnxNode;
+  mode: 'train' | 'eval';
+  /** Input i as a graph value (known constants become initializers); undefined when omitted. */
+  input(i: number): Value | undefined;
+  x(i: number): Value;
+  /** Input i's constant value, when it is known at import time. */
+  known(i: number): Known | undefined;
+  /** Input i's constant integers; an error naming the input when it is not a constant. */
+  ints(i: number, what: string): number[];
+}
+
+interface OpImporter {
+  /** Attributes the importer reads; any other attribute is refused. */
+  attrs?: string[];
+  /** Refuses attribute values it cannot honour: returns why. */
+  check?: (node: OnnxNode) => string | undefined;
+  emit: (c: OpContext) => (Value | undefined)[];
+}
+
+const attrInt = (node: OnnxNode, name: string, fallback: number) =>
+  typeof node.attrs[name] === 'number' ? (node.attrs[name] as number) : fallback;
+const attrInts = (node: OnnxNode, name: string): number[] | undefined =>
+  Array.isArray(node.attrs[name]) ? (node.attrs[name] as number[]) : undefined;
+const attrStr = (node: OnnxNode, name: string, fallback: string) =>
+  typeof node.attrs[name] === 'string' ? (node.attrs[name] as string) : fallback;
+
+/**
+ * The node's listed attributes as builder attributes. The float ones among them (alpha, beta,
+ * epsilon) are in the builder's FLOAT_ATTRS, so they serialize as floats again.
+ */
+function passAttrs(node: OnnxNode, names: string[]): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = {};
+  for (const name of names) {
+    const v = node.attrs[name];
+    if (v !== undefined && name !== 'auto_pad') out[name] = v as AttrValue;
+  }
+  return out;
+}
+
+/** Emits the node as it is, with its listed attributes. */
+function same(attrs: string[] = []): OpImporter {
+  return {
+    attrs,
+    emit: (c) =>
+      c.b.op(
+        c.node.opType,
+        c.node.inputs.map((_, i) => c.input(i)),
+        passAttrs(c.node, attrs),
+        { outputs: c.node.outputs.length },
+      ),
+  };
+}
+
+const noAutoPad = (node: OnnxNode) =>
+  attrStr(node, 'auto_pad', 'NOTSET') !== 'NOTSET'
+    ? 'auto_pad other than NOTSET (export with explicit pads)'
+    : undefined;
+
+const spatial2d = (node: OnnxNode, what: string) => {
+  const k = attrInts(node, 'kernel_shape');
+  return k && k.length !== 2 ? `only 2-D ${what} (kernel_shape [${k}])` : undefined;
+};
+
+const first = (...reasons: (string | undefined)[]) => reasons.find(Boolean);
+
+const POOL = ['kernel_shape', 'pads', 'strides', 'auto_pad', 'ceil_mode'];
+
+/** [N, C, …] per-channel vector [C] → [1, C, 1, …] so it broadcasts over the batch and space. */
+const perChannel = (b: GraphBuilder, v: Value, rank: number) =>
+  b.reshape(v, [1, v.shape[0], ...new Array<number>(rank - 2).fill(1)]);
+
+export const OPS: Record<string, OpImporter> = {
+  Add: same(),
+  Sub: same(),
+  Mul: same(),
+  Div: same(),
+  Pow: same(),
+  Sqrt: same(),
+  Erf: same(),
+  Tanh: same(),
+  Sigmoid: same(),
+  Relu: same(),
+  Exp: same(),
+  Log: same(),
+  Neg: same(),
+  Abs: same(),
+  Reciprocal: same(),
+  Where: same(),
+  Equal: same(),
+  Less: same(),
+  Greater: same(),
+  Not: same(),
+  And: same(),
+  Expand: same(),
+  MatMul: same(),
+  Cast: same(['to']),
+  Softmax: same(['axis']),
+  LogSoftmax: same(['axis']),
+  Transpose: same(['perm']),
+  Concat: same(['axis']),
+  Flatten: same(['axis']),
+  Gemm: same(['alpha', 'beta', 'transA', 'transB']),
+  LayerNormalization: {
+    attrs: ['axis', 'epsilon', 'stash_type'],
+    check: (n) =>
+      attrInt(n, 'stash_type', 1) !== 1 ? 'stash_type other than 1 (float32 statistics)' : undefined,
+    emit: (c) =>
+      c.b.op('LayerNormalization', [c.x(0), c.input(1), c.input(2)], passAttrs(c.node, ['axis', 'epsilon'])),
+  },
+  Conv: {
+    attrs: ['kernel_shape', 'pads', 'strides', 'dilations', 'group', 'auto_pad'],
+    check: (n) =>
+      first(
+        noAutoPad(n),
+        spatial2d(n, 'convolutions'),
+        attrInt(n, 'group', 1) !== 1 ? `grouped convolution (group ${attrInt(n, 'group', 1)})` : undefined,
+      ),
+    emit: (c) =>
+      c.b.op(
+        'Conv',
+        [c.x(0), c.x(1), c.input(2)],
+        passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'dilations']),
+      ),
+  },
+  MaxPool: {
+    attrs: [...POOL, 'dilations', 'storage_order'],
+    check: (n) =>
+      first(
+        noAutoPad(n),
+        spatial2d(n, 'pooling'),
+        attrInt(n, 'ceil_mode', 0) ? 'ceil_mode 1' : undefined,
+        attrInt(n, 'storage_order', 0) ? 'storage_order 1' : undefined,
+        (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
+      ),
+    emit: (c) => [c.b.op('MaxPool', [c.x(0)], passAttrs(c.node, ['kernel_shape', 'pads', 'strides']))[0]],
+  },
+  AveragePool: {
+    attrs: [...POOL, 'count_include_pad'],
+    check: (n) =>
+      first(
+        noAutoPad(n),
+        spatial2d(n, 'pooling'),
+        attrInt(n, 'ceil_mode', 0) ? 'ceil_mode 1' : undefined,
+        (attrInts(n, 'pads') ?? []).some((p) => p !== 0) && !attrInt(n, 'count_include_pad', 0)
+          ? 'padding without count_include_pad'
+          : undefined,
+      ),
+    emit: (c) =>
+      c.b.op(
+        'AveragePool',
+        [c.x(0)],
+        passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'count_include_pad']),
+      ),
+  },
+  GlobalAveragePool: {
+    emit: (c) => {
+      const x = c.x(0);
+      return [c.b.reduceMean(x, x.shape.map((_, i) => i).slice(2), true)];
+    },
+  },
+  Reshape: {
+    attrs: ['allowzero'],
+    check: (n) => (attrInt(n, 'allowzero', 0) ? 'allowzero 1' : undefined),
+    emit: (c) => {
+      const x = c.x(0);
+      // 0 copies the input's size on that axis (allowzero 0); the builder wants it spelled out.
+      const shape = c.ints(1, 'the target shape').map((d, i) => (d === 0 ? x.shape[i] : d));
+      return [c.b.reshape(x, shape)];
+    },
+  },
+  Squeeze: {
+    emit: (c) => {
+      const x = c.x(0);
+      const axes = c.node.inputs[1] ? c.ints(1, 'axes') : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+      return c.b.op('Squeeze', [x, c.b.ints(axes)]);
+    },
+  },
+  Unsqueeze: { emit: (c) => c.b.op('Unsqueeze', [c.x(0), c.b.ints(c.ints(1, 'axes'))]) },
+  Split: {
+    attrs: ['axis', 'num_outputs'],
+    emit: (c) => {
+      const x = c.x(0);
+      const axis = attrInt(c.node, 'axis', 0);
+      const count = c.node.outputs.length;
+      const length = x.shape[axis < 0 ? axis + x.rank : axis];
+      // Without sizes the parts are equal, the last one smaller when they do not divide (opset 18).
+      const part = Math.ceil(length / count);
+      const sizes = c.node.inputs[1]
+        ? c.ints(1, 'split sizes')
+        : Array.from({ length: count }, (_, i) => Math.min(part, length - i * part));
+      return c.b.op('Split', [x, c.b.ints(sizes)], { axis }, { outputs: count });
+    },
+  },
+  Slice: {
+    emit: (c) => {
+      const x = c.x(0);
+      const starts = c.ints(1, 'starts');
+      const ends = c.ints(2, 'ends');
+      const axes = c.node.inputs[3] ? c.ints(3, 'axes') : starts.map((_, i) => i);
+      const steps = c.node.inputs[4] ? c.ints(4, 'steps') : starts.map(() => 1);
+      if (steps.some((s) => s !== 1)) throw new Error('only slices with step 1 are supported');
+      // Clamp to the axis (exporters write INT64_MAX for "to the end", beyond what int64 constants built from numbers hold).
+      const clamp = (v: number, n: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+      const sizes = axes.map((a) => x.shape[a < 0 ? a + x.rank : a]);
+      const begin = starts.map((s, i) => clamp(s, sizes[i]));
+      const end = ends.map((e, i) => clamp(e, sizes[i]));
+      return c.b.op('Slice', [x, c.b.ints(begin), c.b.ints(end), c.b.ints(axes)]);
+    },
+  },
+  Gather: {
+    attrs: ['axis'],
+    emit: (c) => {
+      const data = c.x(0);
+      const axis = attrInt(c.node, 'axis', 0);
+      const ax = axis < 0 ? axis + data.rank : axis;
+      const index = c.known(1);
+      // A constant index on another axis (out[:, -1]) is a Slice, which has a gradient rule.
+      if (index && ax !== 0 && index.values.length === 1) {
+        const n = data.shape[ax];
+        const i = index.values[0] < 0 ? index.values[0] + n : index.values[0];
+        const slice = c.b.op('Slice', [data, c.b.ints([i]), c.b.ints([i + 1]), c.b.ints([ax])])[0];
+        return index.dims.length === 0 ? c.b.op('Squeeze', [slice, c.b.ints([ax])]) : [slice];
+      }
+      if (ax !== 0) throw new Error(`Gather on axis ${axis} needs a single constant index`);
+      return c.b.op('Gather', [data, c.x(1)], { axis: 0 });
+    },
+  },
+  ReduceMean: {
+    attrs: ['axes', 'keepdims', 'noop_with_empty_axes'],
+    emit: (c) => {
+      const x = c.x(0);
+      const axes = c.node.inputs[1]
+        ? c.ints(1, 'axes')
+        : (attrInts(c.node, 'axes') ?? x.shape.map((_, i) => i));
+      return [c.b.reduceMean(x, axes, attrInt(c.node, 'keepdims', 1) === 1)];
+    },
+  },
+  ReduceSum: {
+    attrs: ['keepdims', 'noop_with_empty_axes'],
+    emit: (c) => {
+      const x = c.x(0);
+      const axes = c.node.inputs[1] ? c.ints(1, 'axes') : x.shape.map((_, i) => i);
+      return [c.b.reduceSum(x, axes, attrInt(c.node, 'keepdims', 1) === 1)];
+    },
+  },
+  Pad: {
+    attrs: ['mode'],
+    check: (n) =>
+      attrStr(n, 'mode', 'constant') !== 'constant'
+        ? `mode ${attrStr(n, 'mode', '')}`
+        : n.inputs[3]
+          ? 'the axes input'
+          : undefined,
+    emit: (c) => {
+      const pads = c.ints(1, 'pads');
+      if (pads.some((p) => p < 0)) throw new Error('negative pads (cropping) are not supported');
+      return c.b.op('Pad', [c.x(0), c.b.ints(pads), c.input(2)]);
+    },
+  },
+  LeakyRelu: {
+    attrs: ['alpha'],
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const alpha = b.scalar(typeof c.node.attrs.alpha === 'number' ? c.node.attrs.alpha : 0.01, x.dtype);
+      return b.op('Where', [b.op('Greater', [x, b.scalar(0, x.dtype)])[0], x, b.mul(x, alpha)]);
+    },
+  },
+  Gelu: {
+    attrs: ['approximate'],
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const s = (v: number) => b.scalar(v, x.dtype);
+      if (attrStr(c.node, 'approximate', 'none') === 'tanh') {
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+        const cube = b.mul(b.mul(x, x), x);
+        const inner = b.mul(s(Math.sqrt(2 / Math.PI)), b.add(x, b.mul(s(0.044715), cube)));
+        return [b.mul(b.mul(s(0.5), x), b.add(s(1), b.unary('Tanh', inner)))];
+      }
+      // 0.5·x·(1 + erf(x/√2))
+      return [b.mul(b.mul(s(0.5), x), b.add(s(1), b.unary('Erf', b.mul(x, s(Math.SQRT1_2)))))];
+    },
+  },
+  Dropout: { attrs: ['seed'], emit: (c) => [c.x(0)] },
+  Identity: { emit: (c) => [c.x(0)] },
+  BatchNormalization: {
+    attrs: ['epsilon', 'momentum', 'training_mode'],
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const eps = b.scalar(typeof c.node.attrs.epsilon === 'number' ? c.node.attrs.epsilon : 1e-5, x.dtype);
+      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+      let mean: Value;
+      let variance: Value;
+      if (c.mode === 'train') {
+        // Batch statistics (biased variance), as torch.nn.BatchNorm in train mode.
+        mean = b.reduceMean(x, axes, true);
+        const centred = b.sub(x, mean);
+        variance = b.reduceMean(b.mul(centred, centred), axes, true);
+      } else {
+        mean = perChannel(b, c.x(3), x.rank);
+        variance = perChannel(b, c.x(4), x.rank);
+      }
+      const normalized = b.div(b.sub(x, mean), b.unary('Sqrt', b.add(variance, eps)));
+      return [b.add(b.mul(normalized, perChannel(b, c.x(1), x.rank)), perChannel(b, c.x(2), x.rank))];
+    },
+  },
+  LSTM: recurrent('LSTM'),
+  GRU: recurrent('GRU'),
+};
+
+/** Ops evaluated at import time (fold.ts) once their inputs are known: no graph node. */
+export const FOLDED_OPS = ['Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range'];
+export const SUPPORTED_OPS = Object.keys(OPS);
+
+/** ONNX gate order → the engine's (PyTorch's): LSTM i,o,f,c → i,f,g,o; GRU z,r,h → r,z,n. */
+const GATE_ORDER = { LSTM: [0, 2, 3, 1], GRU: [1, 0, 2] };
+
+function recurrent(op: 'LSTM' | 'GRU'): OpImporter {
+  return {
+    attrs: [
+      'hidden_size',
+      'direction',
+      'layout',
+      'activations',
+      'clip',
+      'input_forget',
+      'linear_before_reset',
+    ],
+    check: (n) =>
+      first(
+        attrStr(n, 'direction', 'forward') !== 'forward'
+          ? `direction ${attrStr(n, 'direction', '')} (only forward)`
+          : undefined,
+        attrInt(n, 'layout', 0) !== 0 ? 'layout 1 (batch-first)' : undefined,
+        n.attrs.activations !== undefined ? 'custom activations' : undefined,
+        n.attrs.clip !== undefined ? 'cell clipping' : undefined,
+        attrInt(n, 'input_forget', 0) ? 'input_forget 1' : undefined,
+        op === 'GRU' && attrInt(n, 'linear_before_reset', 0) !== 1
+          ? "linear_before_reset 0 (Model Lab runs PyTorch's GRU, linear_before_reset 1)"
+          : undefined,
+        n.inputs[4] ? 'sequence_lens (sequences of different lengths)' : undefined,
+        op === 'LSTM' && n.inputs[7] ? 'peephole weights' : undefined,
+      ),
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const gates = op === 'LSTM' ? 4 : 3;
+      const hidden = c.x(2).shape[2];
+      const [steps, batch] = x.shape;
+      const reorder = (v: Value) => {
+        const parts = GATE_ORDER[op].map(
+          (k) => b.op('Slice', [v, b.ints([k * hidden]), b.ints([(k + 1) * hidden]), b.ints([0])])[0],
+        );
+        return b.op('Concat', parts, { axis: 0 })[0];
+      };
+      const rows = gates * hidden;
+      const bias = c.input(3)
+        ? b.reshape(c.x(3), [2 * rows])
+        : b.constant(new Float32Array(2 * rows), [2 * rows]);
+      const half = (k: number) =>
+        b.op('Slice', [bias, b.ints([k * rows]), b.ints([(k + 1) * rows]), b.ints([0])])[0];
+      const weights: RecurrentWeights = {
+        wIh: reorder(b.reshape(c.x(1), [rows, x.shape[2]])),
+        wHh: reorder(b.reshape(c.x(2), [rows, hidden])),
+        bIh: reorder(half(0)),
+        bHh: reorder(half(1)),
+      };
+      const state = (i: number) =>
+        c.input(i) ? b.reshape(c.x(i), [batch, hidden]) : b.zeros([batch, hidden]);
+      const batchMajor = b.transpose(x, [1, 0, 2]);
+      const train = c.mode === 'train';
+      const out =
+        op === 'LSTM'
+          ? lstmSequence(b, batchMajor, weights, state(5), state(6), train)
+          : gruSequence(b, batchMajor, weights, state(5), train);
+      // Y [T, num_directions = 1, B, H], Y_h and Y_c [1, B, H].
+      const y = b.op('Unsqueeze', [b.transpose(out.sequence, [1, 0, 2]), b.ints([1])])[0];
+      const unsqueeze0 = (v: Value) => b.op('Unsqueeze', [v, b.ints([0])])[0];
+      const results = [y, unsqueeze0(out.last)];
+      if ('cell' in out) results.push(unsqueeze0(out.cell as Value));
+      void steps;
+      return results;
+    },
+  };
+}
+
+/** Why a node cannot be imported, or undefined when it can. */
+export function checkNode(node: OnnxNode, opset: number): string | undefined {
+  if (node.domain !== '' && node.domain !== 'ai.onnx') return `op of the custom domain ${node.domain}`;
+  if (FOLDED_OPS.includes(node.opType)) return undefined;
+  const importer = OPS[node.opType];
+  if (!importer) return 'no importer or gradient rule for this op';
+  if (node.opType === 'Gelu' && opset < 20) return 'Gelu needs opset 20';
+  const extra = Object.keys(node.attrs).filter((a) => !(importer.attrs ?? []).includes(a));
+  if (extra.length) return `attribute${extra.length > 1 ? 's' : ''} ${extra.join(', ')} not supported`;
+  return importer.check?.(node);
+}

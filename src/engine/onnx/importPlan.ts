@@ -1,0 +1,213 @@
+/**
+ * Decides, once per model and before any graph is built, what an imported ONNX model trains:
+ *  - which graph input is fed and which output the loss reads (`input` / `output` when the
+ *    graph has several);
+ *  - which initializers are parameters: every float initializer that is not frozen and
+ *    reaches the output through float values (masks compared with Equal, shapes and
+ *    BatchNormalization's running statistics stay constants);
+ *  - whether every op is supported, listing all refused nodes at once.
+ *
+ * PyTorch's exporter stores equal initializers once and names the others as Identity outputs
+ * (every LayerNorm weight starts as ones): each such name becomes its own parameter, as it is
+ * in the PyTorch model.
+ */
+import { NO_GRADIENT } from '../autodiff/rules';
+import type { DType } from '../graph/dtypes';
+import { OnnxImportError, type UnsupportedNode } from './importError';
+import { checkNode, FOLDED_OPS, SUPPORTED_OPS } from './importOps';
+import type { OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnxFile';
+
+export interface ImportOptions {
+  /** Graph input fed with the data (needed when the graph has several). */
+  input?: string;
+  /** Graph output the loss reads (needed when the graph has several). */
+  output?: string;
+  /** Initializer names or name prefixes kept fixed. */
+  freeze?: string[];
+}
+
+export interface ImportedParameter {
+  /** The name in Model Lab's state and checkpoints (the ONNX name, made safe). */
+  name: string;
+  /** The initializer (or Identity output) it comes from in the ONNX file. */
+  onnxName: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface ImportPlan {
+  model: OnnxModel;
+  input: OnnxValueInfo;
+  /** The input's dims without the batch axis, all numbers. */
+  inputShape: number[];
+  inputKind: 'float' | 'tokens';
+  output: OnnxValueInfo;
+  /** Nodes to import, in graph order (Identity copies of initializers removed). */
+  nodes: OnnxNode[];
+  parameters: ImportedParameter[];
+  /** Initializers that stay fixed (frozen, integer, or not on a gradient path), by ONNX name. */
+  constants: Map<string, OnnxTensor>;
+  /** Identity outputs that became parameters of their own: output name → initializer read. */
+  identityCopies: Map<string, string>;
+}
+
+/** Names the engine's own graphs use for their inputs and outputs. */
+const RESERVED = new Set([
+  'x',
+  'y',
+  'lr',
+  'dropout_key',
+  'xs',
+  'ys',
+  'lrs',
+  'dropout_keys',
+  'step',
+  'input',
+  'output',
+  'loss',
+  'losses',
+  'loss_per_example',
+]);
+
+const isFloat = (dtype: string) => dtype === 'float32' || dtype === 'float64';
+
+export function planImport(model: OnnxModel, options: ImportOptions = {}): ImportPlan {
+  if (model.opset < 13 || model.opset > 20)
+    throw new OnnxImportError(
+      'unsupported',
+      `the model uses ONNX opset ${model.opset}; Model Lab imports opsets 13 to 17 (and Gelu from 20): export again with opset_version=17`,
+    );
+  checkOps(model);
+  const input = pick('input', model.inputs, options.input);
+  const output = pick('output', model.outputs, options.output);
+  const inputShape = input.dims.slice(1);
+  if (input.dims.length < 1 || inputShape.some((d) => typeof d !== 'number'))
+    throw new OnnxImportError(
+      'shape',
+      `input ${input.name} has shape [${input.dims.join(', ')}]; Model Lab needs a batch axis first and fixed sizes after it`,
+    );
+  if (input.dtype !== 'float32' && input.dtype !== 'int64')
+    throw new OnnxImportError(
+      'unsupported',
+      `input ${input.name} holds ${input.dtype}; Model Lab feeds float32 features or int64 token ids`,
+    );
+
+  const initializers = new Map(model.initializers);
+  const identityCopies = new Map<string, string>();
+  const nodes = model.nodes.filter((n) => {
+    if (
+      n.opType === 'Identity' &&
+      initializers.has(n.inputs[0]) &&
+      !model.nodes.some((m) => m !== n && m.outputs.includes(n.outputs[0]))
+    ) {
+      identityCopies.set(n.outputs[0], n.inputs[0]);
+      return false;
+    }
+    return true;
+  });
+  for (const [copy, source] of identityCopies) initializers.set(copy, initializers.get(source)!);
+
+  const reaching = gradientSources(nodes, output.name);
+  const frozen = (name: string) => (options.freeze ?? []).some((f) => name === f || name.startsWith(f));
+  const parameters: ImportedParameter[] = [];
+  const constants = new Map<string, OnnxTensor>();
+  const used = new Set<string>();
+  for (const [onnxName, t] of initializers) {
+    if (isFloat(t.dtype) && reaching.has(onnxName) && !frozen(onnxName)) {
+      parameters.push({
+        name: safeName(onnxName, used),
+        onnxName,
+        shape: [...t.dims],
+        data: Float32Array.from(t.data as Float32Array),
+      });
+    } else constants.set(onnxName, t);
+  }
+  if (parameters.length === 0)
+    throw new OnnxImportError(
+      'no-parameters',
+      (options.freeze?.length
+        ? 'every float initializer is frozen'
+        : 'the graph has no float initializers on the path to its output') + ': there is nothing to train',
+    );
+  return {
+    model,
+    input,
+    inputShape: inputShape as number[],
+    inputKind: input.dtype === 'int64' ? 'tokens' : 'float',
+    output,
+    nodes,
+    parameters,
+    constants,
+    identityCopies,
+  };
+}
+
+function pick(what: 'input' | 'output', values: OnnxValueInfo[], wanted?: string): OnnxValueInfo {
+  const names = values.map((v) => v.name).join(', ');
+  if (wanted !== undefined) {
+    const found = values.find((v) => v.name === wanted);
+    if (!found)
+      throw new OnnxImportError(
+        'shape',
+        `the graph has no ${what} named ${wanted}; its ${what}s are: ${names}`,
+      );
+    return found;
+  }
+  if (values.length !== 1)
+    throw new OnnxImportError(
+      'shape',
+      `the graph has ${values.length} ${what}s (${names}); name the one to use with "${what}"`,
+    );
+  return values[0];
+}
+
+/** Refuses every node whose op (or attribute) has no importer, all listed in one error. */
+function checkOps(model: OnnxModel): void {
+  const refused: UnsupportedNode[] = [];
+  for (const node of model.nodes) {
+    const reason = checkNode(node, model.opset);
+    if (reason) refused.push({ opType: node.opType, node: node.name, index: node.index, reason });
+  }
+  if (refused.length === 0) return;
+  const lines = refused.map(
+    (r) => `${r.opType} (node ${r.node}, ${r.index + 1} of ${model.nodes.length}): ${r.reason}`,
+  );
+  throw new OnnxImportError(
+    'unsupported',
+    `Model Lab cannot train this model: ${lines.join('; ')}. Supported ops: ${[...SUPPORTED_OPS, ...FOLDED_OPS].sort().join(', ')}`,
+    refused,
+  );
+}
+
+/**
+ * Names (initializers included) from which the output is reached through float values:
+ * the candidates for parameters. Walks nodes backwards from the output.
+ */
+function gradientSources(nodes: OnnxNode[], output: string): Set<string> {
+  const reached = new Set([output]);
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const n = nodes[k];
+    if (!n.outputs.some((o) => reached.has(o)) || NO_GRADIENT.has(n.opType)) continue;
+    if (n.opType === 'Cast' && !isFloatType(n.attrs.to as number)) continue;
+    n.inputs.forEach((name, i) => {
+      if (!name) return;
+      if (n.opType === 'Where' && i === 0) return;
+      if (n.opType === 'BatchNormalization' && i >= 3) return;
+      reached.add(name);
+    });
+  }
+  return reached;
+}
+
+const isFloatType = (onnxType: number) => onnxType === 1 || onnxType === 11;
+
+function safeName(onnxName: string, used: Set<string>): string {
+  let name = onnxName.replace(/[^A-Za-z0-9_.:/-]/g, '_') || 'param';
+  if (RESERVED.has(name) || name.endsWith('__next')) name = `${name}_param`;
+  let unique = name;
+  for (let i = 1; used.has(unique); i++) unique = `${name}_${i}`;
+  used.add(unique);
+  return unique;
+}
+
+export const dtypeOfInput = (plan: ImportPlan): DType => (plan.inputKind === 'tokens' ? 'int64' : 'float32');

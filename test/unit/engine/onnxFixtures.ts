@@ -1,0 +1,42 @@
+/** The PyTorch reference cases of the ONNX importer (made by bench/pytorch/onnx_references.py). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileModel, type Batch } from '../../../src/engine';
+import { importedModel, type ImportPlan } from '../../../src/engine/onnx';
+import type { LossName, OptimizerConfig } from '../../../src/contract/experiment';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
+export const CASES = ['cnn', 'batchnorm', 'transformer', 'lstm', 'gru'];
+
+export interface Reference {
+  input: { kind: 'float' | 'tokens'; shape: number[] };
+  loss: LossName;
+  optimizer: OptimizerConfig;
+  batchSize: number;
+  batches: { x: number[]; y: number[] }[];
+  gradients: { loss: number; byInitializer: Record<string, { dims: number[]; data: number[] }> };
+  trajectory: number[];
+}
+
+export const modelPath = (name: string) => join(FIXTURES, name, 'model.onnx');
+export const readReference = (name: string): Reference =>
+  JSON.parse(readFileSync(join(FIXTURES, name, 'reference.json'), 'utf8')) as Reference;
+
+export function batchOf(ref: Reference, i: number): Batch {
+  const { x, y } = ref.batches[i];
+  return {
+    x: ref.input.kind === 'tokens' ? BigInt64Array.from(x.map(BigInt)) : Float32Array.from(x),
+    y: ref.loss === 'cross-entropy' ? BigInt64Array.from(y.map(BigInt)) : Float32Array.from(y),
+  };
+}
+
+/** Compiles an imported case with its reference's loss, optimizer and batch size, on the CPU. */
+export const compileCase = (plan: ImportPlan, ref: Reference) =>
+  compileModel({
+    model: importedModel(plan),
+    loss: ref.loss,
+    optimizer: ref.optimizer,
+    batchSize: ref.batchSize,
+    seed: 1,
+    device: 'cpu',
+  });

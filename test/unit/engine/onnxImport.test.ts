@@ -1,0 +1,198 @@
+/**
+ * The ONNX importer beyond parity with PyTorch's training (onnxParity.test.ts): eval-mode
+ * outputs equal onnxruntime running the original file, the fine-tuned export keeps a symbolic
+ * batch, freezing, and every way an import is refused (corrupt file, unsupported ops, nothing
+ * to train, a missing external data file, ambiguous inputs / outputs).
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { GraphBuilder } from '../../../src/engine/graph/builder';
+import { serializeModel } from '../../../src/engine/graph/serialize';
+import {
+  importOnnxFile,
+  OnnxImportError,
+  planImport,
+  readOnnxFile,
+  readOnnxModel,
+  type ImportOptions,
+} from '../../../src/engine/onnx';
+import { batchOf, CASES, compileCase, modelPath, readReference } from './onnxFixtures';
+
+const compile = (name: string, options: ImportOptions = {}) =>
+  compileCase(importOnnxFile(modelPath(name), options), readReference(name));
+
+/** Runs an ONNX file's single input → first output with onnxruntime. */
+async function runOriginal(bytes: Uint8Array, x: Float32Array | BigInt64Array, dims: number[]) {
+  const session = await ort.InferenceSession.create(bytes);
+  const type = x instanceof BigInt64Array ? 'int64' : 'float32';
+  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor(type, x, dims) });
+  const data = out[session.outputNames[0]].data as Float32Array;
+  await session.release();
+  return data;
+}
+
+const largestDifference = (a: Float32Array, b: Float32Array) =>
+  a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - b[i])), 0);
+
+describe('imported models in eval mode and export', () => {
+  for (const name of CASES) {
+    it(`${name}: predictions equal onnxruntime running the original file`, async () => {
+      const ref = readReference(name);
+      const model = await compile(name);
+      const batch = batchOf(ref, 0);
+      const ours = await model.predict(batch.x, ref.batchSize);
+      await model.dispose();
+      const theirs = await runOriginal(readFileSync(modelPath(name)), batch.x, [
+        ref.batchSize,
+        ...ref.input.shape,
+      ]);
+      assert.equal(ours.length, theirs.length);
+      assert.ok(
+        largestDifference(ours, theirs) < 1e-5,
+        `largest difference ${largestDifference(ours, theirs)}`,
+      );
+    });
+  }
+
+  it('the fine-tuned export runs any batch size and gives the trained predictions', async () => {
+    const ref = readReference('transformer');
+    const model = await compile('transformer');
+    await model.train([batchOf(ref, 0), batchOf(ref, 1)], [0.01, 0.01]);
+    const batch = batchOf(ref, 2);
+    const trained = await model.predict(batch.x, ref.batchSize);
+    const exported = await model.exportOnnx();
+    await model.dispose();
+    const before = await runOriginal(readFileSync(modelPath('transformer')), batch.x, [8, 8]);
+    assert.ok(largestDifference(trained, before) > 1e-3, 'training changed the predictions');
+    const three = (batch.x as BigInt64Array).slice(0, 3 * 8);
+    const fromExport = await runOriginal(exported, three, [3, 8]);
+    assert.ok(largestDifference(fromExport, trained.slice(0, fromExport.length)) < 1e-5);
+    const decoded = onnx.ModelProto.decode(exported);
+    const names = decoded.graph!.initializer!.map((t) => t.name);
+    assert.ok(names.includes('block.ln2.weight'), 'an Identity copy became an initializer of its own');
+    assert.equal(decoded.graph!.input![0].type!.tensorType!.shape!.dim![0].dimParam, 'batch');
+  });
+
+  it('frozen initializers stay as they were; the others train', async () => {
+    const ref = readReference('cnn');
+    const plan = importOnnxFile(modelPath('cnn'), { freeze: ['conv'] });
+    assert.deepEqual(
+      plan.parameters.map((p) => p.onnxName),
+      ['fc.weight', 'fc.bias'],
+    );
+    const model = await compileCase(plan, ref);
+    await model.train([batchOf(ref, 0)], [0.1]);
+    const exported = onnx.ModelProto.decode(await model.exportOnnx());
+    await model.dispose();
+    const original = onnx.ModelProto.decode(readFileSync(modelPath('cnn')));
+    const raw = (m: onnx.ModelProto, name: string) =>
+      Buffer.from(m.graph!.initializer!.find((t) => t.name === name)!.rawData!).toString('hex');
+    assert.equal(raw(exported, 'conv1.weight'), raw(original, 'conv1.weight'));
+    assert.notEqual(raw(exported, 'fc.weight'), raw(original, 'fc.weight'));
+  });
+});
+
+const TINY_WEIGHTS = Float32Array.from({ length: 12 }, (_, i) => i / 10);
+
+/** A tiny model built with the engine's own builder: x [2, 3] · w [3, 4], then `tail`. */
+function tinyModel(tail?: (b: GraphBuilder, y: ReturnType<GraphBuilder['matmul']>) => void): Uint8Array {
+  const b = new GraphBuilder();
+  const y = b.matmul(b.input('x', 'float32', [2, 3]), b.initializer('w', 'float32', [3, 4], TINY_WEIGHTS));
+  if (tail) tail(b, y);
+  else b.output(y, 'y');
+  return serializeModel(b);
+}
+
+function refusal(run: () => unknown): OnnxImportError {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof OnnxImportError, `an OnnxImportError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('the import was accepted');
+}
+
+describe('refused imports say why', () => {
+  it('a corrupt file', () => {
+    const bytes = readFileSync(modelPath('cnn')).subarray(0, 700);
+    const error = refusal(() => readOnnxModel(bytes));
+    assert.equal(error.kind, 'corrupt');
+    assert.match(error.message, /not a valid ONNX model/);
+  });
+
+  it('unsupported ops and attributes: every node named, with its place and the supported ops', () => {
+    const bytes = tinyModel((b, y) => {
+      const c = b.op('Cos', [y], {}, { types: [{ dtype: 'float32', shape: y.shape }] })[0];
+      const conv = b.op(
+        'Conv',
+        [b.reshape(c, [1, 4, 2, 1]), b.constant(new Float32Array(8), [4, 2, 1, 1])],
+        { group: 2 },
+        { types: [{ dtype: 'float32', shape: [1, 4, 2, 1] }] },
+      )[0];
+      b.output(conv, 'y');
+    });
+    const error = refusal(() => planImport(readOnnxModel(bytes)));
+    assert.equal(error.kind, 'unsupported');
+    assert.deepEqual(
+      error.unsupported.map((u) => u.opType),
+      ['Cos', 'Conv'],
+    );
+    assert.match(error.message, /Cos \(node Cos, 2 of \d+\): no importer or gradient rule for this op/);
+    assert.match(error.message, /Conv \(node Conv, \d+ of \d+\): grouped convolution \(group 2\)/);
+    assert.match(error.message, /Supported ops: .*LSTM.*MatMul/);
+  });
+
+  it('a graph with no float initializers has nothing to train', () => {
+    const b = new GraphBuilder();
+    const ids = b.input('ids', 'int64', [2, 3]);
+    const table = b.initializer('table', 'int64', [5, 2], new BigInt64Array(10));
+    b.output(b.cast(b.op('Gather', [table, ids])[0], 'float32'), 'y');
+    const error = refusal(() => planImport(readOnnxModel(serializeModel(b))));
+    assert.equal(error.kind, 'no-parameters');
+    assert.match(error.message, /no float initializers/);
+  });
+
+  it('an external data file that is missing, and one that is there', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'onnx-external-'));
+    const model = onnx.ModelProto.decode(tinyModel());
+    const w = model.graph!.initializer![0];
+    const data = Buffer.from(w.rawData!);
+    w.rawData = new Uint8Array();
+    w.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    w.externalData = [{ key: 'location', value: 'weights.bin' }];
+    const path = join(folder, 'model.onnx');
+    writeFileSync(path, onnx.ModelProto.encode(model).finish());
+    const error = refusal(() => readOnnxFile(path));
+    assert.equal(error.kind, 'external-data');
+    assert.match(
+      error.message,
+      /tensor w is stored in the external data file weights\.bin.*keep that file next to the model/,
+    );
+    writeFileSync(join(folder, 'weights.bin'), data);
+    const plan = planImport(readOnnxFile(path));
+    assert.deepEqual(Array.from(plan.parameters[0].data), Array.from(TINY_WEIGHTS));
+  });
+
+  it('several outputs need "output"; a wrong name lists the real ones', () => {
+    const bytes = tinyModel((b, y) => {
+      b.output(y, 'scores');
+      b.output(b.relu(y), 'features');
+    });
+    const model = readOnnxModel(bytes);
+    assert.match(
+      refusal(() => planImport(model)).message,
+      /2 outputs \(scores, features\); name the one to use with "output"/,
+    );
+    assert.match(
+      refusal(() => planImport(model, { output: 'logits' })).message,
+      /no output named logits; its outputs are: scores, features/,
+    );
+    assert.equal(planImport(model, { output: 'features' }).output.name, 'features');
+  });
+});
