@@ -8,12 +8,12 @@
  * Products of two activations (attention scores, probabilities·values, the recurrent h·W_hh
  * whose input is the previous state) cost m forward and 2m backward.
  * The embedding lookup counts as no FLOPs (its gradient is a scatter, not model arithmetic).
+ * Each layer kind lists its products (`products` in src/engine/layers/).
  */
-import type { InputKind } from '../src/contract/inputKind';
-import { inferShapes } from '../src/experiment/shapes';
 import type { Layer } from '../src/contract/experiment';
-
-const prod = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+import type { InputKind } from '../src/contract/inputKind';
+import { kindOf } from '../src/engine/layers';
+import { inferShapes } from '../src/experiment/shapes';
 
 export function trainingFlops(
   layers: Layer[],
@@ -25,50 +25,15 @@ export function trainingFlops(
   if (problem) throw new Error(`layer ${problem.layer}: ${problem.message}`);
   let macs = 0;
   let inputNeedsGrad = false;
-  /** An activation·weight product with m multiply-adds per example. */
-  const weighted = (m: number) => {
-    macs += batch * m * (inputNeedsGrad ? 3 : 2);
-    inputNeedsGrad = true;
-  };
-  const pairwise = (m: number) => (macs += batch * m * 3);
-
   layers.forEach((layer, i) => {
     const input = i === 0 ? inputShape : shapes[i - 1];
-    const output = shapes[i];
-    switch (layer.type) {
-      case 'dense':
-        weighted(prod(input.slice(0, -1)) * input[input.length - 1] * layer.units);
-        break;
-      case 'conv2d':
-        weighted(prod(output) * input[0] * layer.kernel * layer.kernel);
-        break;
-      case 'lstm':
-      case 'gru': {
-        const gates = layer.type === 'lstm' ? 4 : 3;
-        const [steps, features] = input;
-        const recurrent = steps * layer.units * gates * layer.units;
-        weighted(steps * features * gates * layer.units);
-        pairwise(recurrent);
-        break;
-      }
-      case 'embedding':
+    for (const { macs: m, operands } of kindOf(layer).products?.(layer, input, shapes[i]) ?? []) {
+      if (operands === 'activation·activation') {
+        macs += batch * m * 3;
+      } else {
+        macs += batch * m * (inputNeedsGrad ? 3 : 2);
         inputNeedsGrad = true;
-        break;
-      case 'attention':
-      case 'transformer': {
-        const [steps, dim] = input;
-        weighted(steps * dim * 3 * dim);
-        pairwise(2 * steps * steps * dim);
-        weighted(steps * dim * dim);
-        if (layer.type === 'transformer') {
-          const ff = layer.ffDim ?? 4 * dim;
-          weighted(steps * dim * ff);
-          weighted(steps * ff * dim);
-        }
-        break;
       }
-      default:
-        break;
     }
   });
   return 2 * macs;

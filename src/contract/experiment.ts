@@ -83,6 +83,8 @@ export type Layer =
     }
   | { type: 'maxpool2d'; size: number; stride?: number }
   | { type: 'avgpool2d'; size: number; stride?: number }
+  /** Averages each channel over the whole image: [channels, height, width] → [channels]. */
+  | { type: 'globalavgpool' }
   | { type: 'flatten' }
   | { type: 'dropout'; rate: number }
   | { type: 'embedding'; dim: number; vocabSize: number; positional?: 'learned' | 'sinusoidal' | 'none' }

@@ -8,6 +8,7 @@
  * dW and its dB each become one Gemm over batch and space together.
  */
 import type { GraphBuilder, Value } from './builder';
+import { windowOut } from './shapes';
 
 export interface ConvWindow {
   kernel: number[];
@@ -18,11 +19,8 @@ export interface ConvWindow {
 
 /** Output height and width of a convolution of x ([N, C, H, W]) over window w. */
 export function convOutputShape(x: Value, w: ConvWindow): number[] {
-  return [0, 1].map(
-    (i) =>
-      Math.floor(
-        (x.shape[2 + i] + w.pads[i] + w.pads[i + 2] - w.dilations[i] * (w.kernel[i] - 1) - 1) / w.strides[i],
-      ) + 1,
+  return [0, 1].map((i) =>
+    windowOut(x.shape[2 + i], w.kernel[i], w.strides[i], w.pads[i], w.pads[i + 2], w.dilations[i]),
   );
 }
 

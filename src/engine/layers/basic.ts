@@ -1,11 +1,9 @@
 /** Dense, flatten, dropout, layer norm and activation layers. */
-import type { Layer } from '../../contract/experiment';
 import type { Value } from '../graph/builder';
 import { glorot, he } from '../init';
 import { activate } from './activations';
-import type { LayerBuilder, LayerContext } from './context';
-
-type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
+import type { LayerContext } from './context';
+import { product, showShape, type LayerKind, type ShapeStep } from './kind';
 
 /**
  * y = x·W + b on the last axis. Inputs of rank > 2 (sequences) are flattened to rows first,
@@ -71,22 +69,64 @@ export function normalizedLinear(
   return linear(c, xhat, units, name, reluInit, fold);
 }
 
-export const dense: LayerBuilder<Of<'dense'>> = (c, l, x) => {
-  if (x.rank === 4) throw new Error('gets images [channels, height, width]: add a flatten layer before it');
-  if (x.rank < 2 || x.rank > 3)
-    throw new Error(`needs [features] or [steps, features] inputs, got [${x.shape.slice(1)}]`);
-  const relu = l.activation === 'relu' || l.activation === 'gelu';
-  return activate(c.b, linear(c, x, l.units, `layer${c.index}.dense`, relu), l.activation);
+/** Layers that keep their input's shape. */
+const sameShape = (_layer: unknown, input: { shape: number[] }): ShapeStep => ({ shape: input.shape });
+
+export const denseLayer: LayerKind<'dense'> = {
+  schema: {
+    description:
+      'Fully connected: every output is a weighted sum of all inputs plus a bias (applied to the last dimension).',
+    required: ['units'],
+  },
+  outputShape: (l, { shape }) =>
+    shape.length === 3
+      ? {
+          problem: {
+            message: `dense after an image-shaped input ${showShape(shape)}: add { "type": "flatten" } before it`,
+          },
+        }
+      : { shape: [...shape.slice(0, -1), l.units] },
+  build: (c, l, x) => {
+    if (x.rank === 4) throw new Error('gets images [channels, height, width]: add a flatten layer before it');
+    if (x.rank < 2 || x.rank > 3)
+      throw new Error(`needs [features] or [steps, features] inputs, got [${x.shape.slice(1)}]`);
+    const relu = l.activation === 'relu' || l.activation === 'gelu';
+    return activate(c.b, linear(c, x, l.units, `layer${c.index}.dense`, relu), l.activation);
+  },
+  products: (l, input) => [
+    { macs: product(input.slice(0, -1)) * input[input.length - 1] * l.units, operands: 'activation·weight' },
+  ],
 };
 
-export const flatten: LayerBuilder<Of<'flatten'>> = (c, _l, x) => c.b.op('Flatten', [x], { axis: 1 })[0];
-
-export const dropoutLayer: LayerBuilder<Of<'dropout'>> = (c, l, x) => {
-  if (!(l.rate >= 0 && l.rate < 1)) throw new Error(`rate must be in [0, 1), got ${l.rate}`);
-  return c.dropout(x, l.rate);
+export const flattenLayer: LayerKind<'flatten'> = {
+  schema: {
+    description: 'Flattens [channels, height, width] into one vector for dense layers.',
+    required: [],
+  },
+  outputShape: (_l, { shape }) => ({ shape: [product(shape)] }),
+  build: (c, _l, x) => c.b.op('Flatten', [x], { axis: 1 })[0],
 };
 
-export const layernorm: LayerBuilder<Of<'layernorm'>> = (c, _l, x) =>
-  layerNorm(c, x, `layer${c.index}.layernorm`);
+export const dropoutLayer: LayerKind<'dropout'> = {
+  schema: {
+    description: 'Randomly zeroes a fraction of values during training (regularisation); off at evaluation.',
+    required: ['rate'],
+  },
+  outputShape: sameShape,
+  build: (c, l, x) => {
+    if (!(l.rate >= 0 && l.rate < 1)) throw new Error(`rate must be in [0, 1), got ${l.rate}`);
+    return c.dropout(x, l.rate);
+  },
+};
 
-export const activation: LayerBuilder<Of<'activation'>> = (c, l, x) => activate(c.b, x, l.activation);
+export const layernormLayer: LayerKind<'layernorm'> = {
+  schema: { description: 'Layer normalisation over the last dimension.', required: [] },
+  outputShape: sameShape,
+  build: (c, _l, x) => layerNorm(c, x, `layer${c.index}.layernorm`),
+};
+
+export const activationLayer: LayerKind<'activation'> = {
+  schema: { description: 'An activation function on its own.', required: ['activation'] },
+  outputShape: sameShape,
+  build: (c, l, x) => activate(c.b, x, l.activation),
+};

@@ -1,15 +1,14 @@
 /** 2-D convolution and pooling layers on [batch, channels, height, width]. */
-import type { Layer } from '../../contract/experiment';
 import type { GraphBuilder, Value } from '../graph/builder';
 import { convOutputShape, im2col, type ConvWindow } from '../graph/im2col';
+import { windowOut } from '../graph/shapes';
 import { he } from '../init';
 import { activate } from './activations';
 import { expectRank, type LayerBuilder } from './context';
-
-type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
+import { needsRank, type LayerKind, type LayerOf, type ShapeStep } from './kind';
 
 /** Pads [top, left, bottom, right]: 'same' splits (k−1)·d, extra row/column at the end. */
-export function convPads(padding: Of<'conv2d'>['padding'], kernel: number, dilation: number): number[] {
+export function convPads(padding: LayerOf<'conv2d'>['padding'], kernel: number, dilation: number): number[] {
   if (padding === undefined || padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') {
     const total = (kernel - 1) * dilation;
@@ -26,7 +25,7 @@ const positive = (what: string, v: number) => {
   return v;
 };
 
-export const conv2d: LayerBuilder<Of<'conv2d'>> = (c, l, x) => {
+export const conv2d: LayerBuilder<LayerOf<'conv2d'>> = (c, l, x) => {
   expectRank(x, 4, 'images [channels, height, width]');
   const k = positive('kernel', l.kernel);
   const filters = positive('filters', l.filters);
@@ -71,7 +70,7 @@ function convByIm2col(b: GraphBuilder, x: Value, w: Value, bias: Value, window: 
   return y;
 }
 
-function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<Of<'maxpool2d'> | Of<'avgpool2d'>> {
+function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<LayerOf<'maxpool2d'> | LayerOf<'avgpool2d'>> {
   return (c, l, x) => {
     expectRank(x, 4, 'images [channels, height, width]');
     const size = positive('size', l.size);
@@ -82,3 +81,86 @@ function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<Of<'maxpool2d'> |
 
 export const maxpool2d = pool('MaxPool');
 export const avgpool2d = pool('AveragePool');
+
+const IMAGE = 'an image [channels, height, width]';
+
+export const conv2dLayer: LayerKind<'conv2d'> = {
+  schema: {
+    description: '2-D convolution: small filters slide over an image [channels, height, width].',
+    required: ['filters', 'kernel'],
+  },
+  outputShape: (l, { shape, inputKind }) => {
+    const wrong = needsRank(
+      'conv2d',
+      shape,
+      3,
+      IMAGE,
+      inputKind === 'tokens' ? ' (token ids are not images)' : '',
+    );
+    if (wrong) return wrong;
+    const stride = l.stride ?? 1;
+    const dilation = l.dilation ?? 1;
+    const [, h, w] = shape;
+    const pad = typeof l.padding === 'number' ? l.padding : 0;
+    const out =
+      l.padding === 'same'
+        ? [Math.ceil(h / stride), Math.ceil(w / stride)]
+        : [h, w].map((size) => windowOut(size, l.kernel, stride, pad, pad, dilation));
+    if (out.some((size) => size < 1)) {
+      return {
+        problem: {
+          field: 'kernel',
+          message: `kernel ${l.kernel} does not fit the ${h}×${w} input (output would be ${out.join('×')}); use a smaller kernel or "padding": "same"`,
+        },
+      };
+    }
+    return { shape: [l.filters, out[0], out[1]] };
+  },
+  build: conv2d,
+  products: (l, input, output) => [
+    {
+      macs: output[0] * output[1] * output[2] * input[0] * l.kernel * l.kernel,
+      operands: 'activation·weight',
+    },
+  ],
+};
+
+function poolShape(l: LayerOf<'maxpool2d' | 'avgpool2d'>, { shape }: { shape: number[] }): ShapeStep {
+  const wrong = needsRank(l.type, shape, 3, IMAGE);
+  if (wrong) return wrong;
+  const stride = l.stride ?? l.size;
+  const [c, h, w] = shape;
+  const out = [h, w].map((size) => windowOut(size, l.size, stride, 0, 0));
+  if (out.some((size) => size < 1)) {
+    return { problem: { field: 'size', message: `pool size ${l.size} is larger than the ${h}×${w} input` } };
+  }
+  return { shape: [c, out[0], out[1]] };
+}
+
+export const maxpool2dLayer: LayerKind<'maxpool2d'> = {
+  schema: {
+    description: 'Keeps the largest value of each size×size window, shrinking the image.',
+    required: ['size'],
+  },
+  outputShape: poolShape,
+  build: maxpool2d,
+};
+
+export const avgpool2dLayer: LayerKind<'avgpool2d'> = {
+  schema: { description: 'Averages each size×size window, shrinking the image.', required: ['size'] },
+  outputShape: poolShape,
+  build: avgpool2d,
+};
+
+export const globalavgpoolLayer: LayerKind<'globalavgpool'> = {
+  schema: {
+    description:
+      'Averages each channel over the whole image: [channels, height, width] becomes [channels], with no weights (a light alternative to flatten before the classifier).',
+    required: [],
+  },
+  outputShape: (_l, { shape }) => needsRank('globalavgpool', shape, 3, IMAGE) ?? { shape: [shape[0]] },
+  build: (c, _l, x) => {
+    expectRank(x, 4, 'images [channels, height, width]');
+    return c.b.op('ReduceMean', [x], { axes: [2, 3], keepdims: 0 })[0];
+  },
+};

@@ -1,32 +1,41 @@
 /**
- * The layer table (one builder per layer type of src/experiment/types.ts) and the forward
- * pass over a model's layer list. To add a layer type, write its builder and list it here.
+ * The layer catalog (one LayerKind per layer type of src/contract/experiment.ts: schema part,
+ * output shape, graph builder, products) and the forward pass over a model's layer list. To
+ * add a layer type, write its kind next to its relatives and list it here; a type without a
+ * kind does not compile.
  */
 import type { Layer, LayerType } from '../../contract/experiment';
 import type { GraphBuilder, Value } from '../graph/builder';
 import type { ParamBinder } from '../model/params';
-import { activation, dense, dropoutLayer, flatten, layernorm } from './basic';
+import { activationLayer, denseLayer, dropoutLayer, flattenLayer, layernormLayer } from './basic';
 import { ModelError, type LayerBuilder, type LayerContext, type Mode } from './context';
-import { avgpool2d, conv2d, maxpool2d } from './conv';
+import { avgpool2dLayer, conv2dLayer, globalavgpoolLayer, maxpool2dLayer } from './conv';
 import { dropout } from './dropout';
-import { gru, lstm } from './recurrent';
-import { attention, embedding, transformer } from './sequence';
+import type { LayerCatalog, LayerKind, LayerOf } from './kind';
+import { gruLayer, lstmLayer } from './recurrent';
+import { attentionLayer, embeddingLayer, transformerLayer } from './sequence';
 
-export const LAYERS: Partial<Record<LayerType, LayerBuilder<never>>> = {
-  dense,
-  conv2d,
-  maxpool2d,
-  avgpool2d,
-  flatten,
+export const LAYERS: LayerCatalog = {
+  dense: denseLayer,
+  conv2d: conv2dLayer,
+  maxpool2d: maxpool2dLayer,
+  avgpool2d: avgpool2dLayer,
+  globalavgpool: globalavgpoolLayer,
+  flatten: flattenLayer,
   dropout: dropoutLayer,
-  embedding,
-  lstm,
-  gru,
-  attention,
-  transformer,
-  layernorm,
-  activation,
+  embedding: embeddingLayer,
+  lstm: lstmLayer,
+  gru: gruLayer,
+  attention: attentionLayer,
+  transformer: transformerLayer,
+  layernorm: layernormLayer,
+  activation: activationLayer,
 };
+
+/** The kind of `layer` (TypeScript cannot tie `LAYERS[layer.type]` to `layer` by itself). */
+export function kindOf<T extends LayerType>(layer: LayerOf<T>): LayerKind<T> {
+  return LAYERS[layer.type as T];
+}
 
 export interface ForwardOptions {
   b: GraphBuilder;
@@ -54,7 +63,8 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
   let h = x;
   const outerScope = b.scope;
   layers.forEach((layer, index) => {
-    const build = LAYERS[layer.type] as LayerBuilder | undefined;
+    // An experiment that skipped validation may name a type the catalog does not have.
+    const build = (LAYERS as Partial<Record<string, { build: LayerBuilder }>>)[layer.type]?.build;
     const where = `layer ${index} (${layer.type})`;
     if (!build)
       throw new ModelError(`${where}: the engine does not support this layer type yet`, index, layer.type);

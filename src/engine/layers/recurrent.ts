@@ -6,15 +6,13 @@
  * (U(−1/√H, 1/√H) for every weight and bias), so weights move between the two unchanged.
  * The cells and their Scan backward live in src/engine/recurrent/.
  */
-import type { Layer } from '../../contract/experiment';
 import type { Value } from '../graph/builder';
 import { uniformInit, type Rng } from '../init';
 import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
 import type { LayerContext } from './context';
-
-type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
+import { needsRank, type LayerInput, type LayerKind, type LayerOf, type ShapeStep } from './kind';
 
 /** The part of the layer context these layers use (eval graphs skip saving for the backward). */
 export type RecurrentContext = Pick<LayerContext, 'b' | 'mode' | 'index' | 'param'>;
@@ -36,14 +34,51 @@ function recurrentWeights(c: RecurrentContext, name: string, gates: number, x: V
   return { weights, zeros: c.b.batchZeros(x, [units]), train: c.mode === 'train' };
 }
 
-export function lstm(c: RecurrentContext, l: Of<'lstm'>, x: Value): Value {
+export function lstm(c: RecurrentContext, l: LayerOf<'lstm'>, x: Value): Value {
   const { weights, zeros, train } = recurrentWeights(c, `layer${c.index}.lstm`, 4, x, l.units);
   const out = lstmSequence(c.b, x, weights, zeros, zeros, train);
   return l.returnSequences ? out.sequence : out.last;
 }
 
-export function gru(c: RecurrentContext, l: Of<'gru'>, x: Value): Value {
+export function gru(c: RecurrentContext, l: LayerOf<'gru'>, x: Value): Value {
   const { weights, zeros, train } = recurrentWeights(c, `layer${c.index}.gru`, 3, x, l.units);
   const out = gruSequence(c.b, x, weights, zeros, train);
   return l.returnSequences ? out.sequence : out.last;
 }
+
+function recurrentShape(l: LayerOf<'lstm' | 'gru'>, { shape, inputKind }: LayerInput): ShapeStep {
+  const wrong = needsRank(
+    l.type,
+    shape,
+    2,
+    'a sequence [steps, features]',
+    inputKind === 'tokens' ? '' : '; tokens need an embedding first',
+  );
+  if (wrong) return wrong;
+  return { shape: l.returnSequences ? [shape[0], l.units] : [l.units] };
+}
+
+/** Input projections of every step, then the recurrent h·W_hh (its input is the previous state). */
+const recurrentProducts =
+  (gates: number) =>
+  (l: LayerOf<'lstm' | 'gru'>, [steps, features]: number[]) => [
+    { macs: steps * features * gates * l.units, operands: 'activation·weight' as const },
+    { macs: steps * l.units * gates * l.units, operands: 'activation·activation' as const },
+  ];
+
+export const lstmLayer: LayerKind<'lstm'> = {
+  schema: {
+    description: 'Long short-term memory: a recurrent layer with gates that carry information across steps.',
+    required: ['units'],
+  },
+  outputShape: recurrentShape,
+  build: lstm,
+  products: recurrentProducts(4),
+};
+
+export const gruLayer: LayerKind<'gru'> = {
+  schema: { description: 'Gated recurrent unit: a lighter recurrent layer.', required: ['units'] },
+  outputShape: recurrentShape,
+  build: gru,
+  products: recurrentProducts(3),
+};

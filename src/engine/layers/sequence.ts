@@ -1,12 +1,10 @@
 /** Token embedding with positions, multi-head self-attention and the pre-norm transformer block. */
-import type { Layer } from '../../contract/experiment';
 import type { Value } from '../graph/builder';
 import { normalInit } from '../init';
 import { gelu } from './activations';
 import { linear, normalizedLinear } from './basic';
 import { expectRank, type LayerBuilder, type LayerContext } from './context';
-
-type Of<T extends Layer['type']> = Extract<Layer, { type: T }>;
+import { needsRank, type LayerKind, type LayerOf, type Product, type ShapeStep } from './kind';
 
 /** Sinusoidal positions (Vaswani et al.): PE[t, 2i] = sin(t / 10000^(2i/d)), PE[t, 2i+1] = cos(…). */
 export function sinusoidal(length: number, dim: number): Float32Array {
@@ -20,7 +18,7 @@ export function sinusoidal(length: number, dim: number): Float32Array {
   return table;
 }
 
-export const embedding: LayerBuilder<Of<'embedding'>> = (c, l, x) => {
+export const embedding: LayerBuilder<LayerOf<'embedding'>> = (c, l, x) => {
   if (x.dtype !== 'int64')
     throw new Error('needs token ids: make it the first layer of a model with token input');
   if (!Number.isInteger(l.vocabSize) || l.vocabSize < 1)
@@ -92,11 +90,11 @@ function causalMask(c: LayerContext, length: number): Value {
   return c.b.constant(mask, [length, length]);
 }
 
-export const attention: LayerBuilder<Of<'attention'>> = (c, l, x) =>
+export const attention: LayerBuilder<LayerOf<'attention'>> = (c, l, x) =>
   selfAttention(c, x, l.heads, l.causal ?? false, `layer${c.index}.attention`);
 
 /** Pre-norm block: h = x + drop(attn(LN(x))); y = h + drop(W₂·gelu(W₁·LN(h))). */
-export const transformer: LayerBuilder<Of<'transformer'>> = (c, l, x) => {
+export const transformer: LayerBuilder<LayerOf<'transformer'>> = (c, l, x) => {
   expectRank(x, 3, 'sequences [length, features]');
   const { b } = c;
   const name = `layer${c.index}.transformer`;
@@ -106,4 +104,82 @@ export const transformer: LayerBuilder<Of<'transformer'>> = (c, l, x) => {
   const h = b.add(x, c.dropout(attn, rate));
   const hidden = gelu(b, normalizedLinear(c, h, `${name}.ln2`, l.ffDim ?? 4 * dim, `${name}.ff1`, true));
   return b.add(h, c.dropout(linear(c, hidden, dim, `${name}.ff2`), rate));
+};
+
+export const embeddingLayer: LayerKind<'embedding'> = {
+  schema: {
+    description: 'Turns token ids into learned vectors (first layer of token models).',
+    required: ['dim', 'vocabSize'],
+  },
+  outputShape: (l, { shape, index, inputKind }) =>
+    inputKind !== 'tokens' || index !== 0
+      ? {
+          problem: {
+            message:
+              inputKind === 'tokens'
+                ? 'embedding must be the first layer: it turns token ids into vectors'
+                : 'embedding needs token ids as input, but this dataset gives numbers; remove it or use a text / token dataset',
+          },
+        }
+      : { shape: [...shape, l.dim] },
+  build: embedding,
+  // A lookup, not a product; but the table is trained, so what follows passes gradients back.
+  products: () => [{ macs: 0, operands: 'activation·weight' }],
+};
+
+/** Attention keeps the shape; the width must split evenly into heads. */
+function attentionShape(l: LayerOf<'attention' | 'transformer'>, { shape }: { shape: number[] }): ShapeStep {
+  const wrong = needsRank(
+    l.type,
+    shape,
+    2,
+    'a sequence [positions, width]',
+    '; start token models with an embedding',
+  );
+  if (wrong) return wrong;
+  const width = shape[1];
+  if (width % l.heads !== 0) {
+    return {
+      problem: {
+        field: 'heads',
+        message: `the model width ${width} is not divisible by ${l.heads} heads (each head gets width / heads dimensions)`,
+      },
+    };
+  }
+  return { shape };
+}
+
+/** Q, K, V projections, scores and probabilities·values, output projection. */
+function attentionProducts([steps, dim]: number[]): Product[] {
+  return [
+    { macs: steps * dim * 3 * dim, operands: 'activation·weight' },
+    { macs: 2 * steps * steps * dim, operands: 'activation·activation' },
+    { macs: steps * dim * dim, operands: 'activation·weight' },
+  ];
+}
+
+export const attentionLayer: LayerKind<'attention'> = {
+  schema: { description: 'Multi-head self-attention over a sequence.', required: ['heads'] },
+  outputShape: attentionShape,
+  build: attention,
+  products: (_l, input) => attentionProducts(input),
+};
+
+export const transformerLayer: LayerKind<'transformer'> = {
+  schema: {
+    description:
+      'Transformer block: attention and a feed-forward network, each with a residual connection and layer norm.',
+    required: ['heads'],
+  },
+  outputShape: attentionShape,
+  build: transformer,
+  products: (l, input) => {
+    const [steps, dim] = input;
+    const ff = l.ffDim ?? 4 * dim;
+    return [
+      ...attentionProducts(input),
+      { macs: steps * dim * ff, operands: 'activation·weight' },
+      { macs: steps * ff * dim, operands: 'activation·weight' },
+    ];
+  },
 };
