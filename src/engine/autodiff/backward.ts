@@ -17,7 +17,7 @@
  */
 import { sameShape, type AttrValue, type GraphBuilder, type Node, type Value } from '../graph/builder';
 import type { GradContext } from './gradRule';
-import { COMPOSITE_RULES, NO_GRADIENT, RULES } from './rules';
+import { GRADIENT_RULES, NO_GRADIENT } from './rules';
 
 export class GradientError extends Error {}
 
@@ -44,7 +44,7 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: Value[], seed?: Val
       const inputs = gradInputsOf(node);
       const wanted = inputs.map((v) => isFloat(v) && active.has(v.name));
       if (!wanted.some(Boolean) || NO_GRADIENT.has(node.opType)) continue;
-      const rule = node.composite ? COMPOSITE_RULES[node.composite.rule] : RULES[node.opType];
+      const rule = GRADIENT_RULES.get(node.composite?.rule ?? node.opType);
       if (!rule) {
         throw new GradientError(
           `no gradient rule for op ${node.composite?.rule ?? node.opType} (node ${node.name}); add one to src/engine/autodiff/rules or list it in NO_GRADIENT`,

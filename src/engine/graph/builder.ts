@@ -75,9 +75,10 @@ export interface Node {
    */
   readonly captures?: Value[];
   /**
-   * Set on the last node of a composite built from standard ops (Gelu from Erf): autodiff
-   * differentiates the whole composite at once with the rule named here over `inputs`
-   * (autodiff/rules/composite.ts) instead of node by node, so the backward needs fewer passes.
+   * Set on the last node of a composite built from standard ops (Gelu from Erf), or on a
+   * training Scan that saves what its hand-written backward needs (lstm, gru): autodiff
+   * differentiates the whole at once with the rule named here over `inputs` (the one rule
+   * table, autodiff/rules/index.ts) instead of node by node, so the backward needs fewer passes.
    * `ints` carries attributes the rule needs (a convolution's window).
    */
   composite?: { rule: string; inputs: Value[]; ints?: Record<string, number[]> };

@@ -18,7 +18,7 @@
  * dW_hh = Σ_t du_tᵀ·h_{t−1} is one Gemm after the Scan and db_hh = Σ du.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
-import { setScanGradient } from '../autodiff/rules/scan';
+import type { GradRule } from '../autodiff/gradRule';
 import {
   batchMajor,
   oneMinus,
@@ -56,17 +56,29 @@ export function gruSequence(
   const [hT] = forward.states;
   const [hs] = forward.outputs;
 
-  if (train) {
-    const [, r, z, n, un] = forward.outputs;
-    let grads: Value[] | undefined;
-    setScanGradient(forward.node, (c) => {
-      // Inputs of the Scan node: h0, a, then the captured W_hh and b_hh.
-      const all = () => (grads ??= gruBackward(c.b, w.wHh, [c.dy(0), c.dy(1)], { h0, hs, r, z, n, un }));
-      return [0, 1, 2, 3].map((k) => () => all()[k]);
-    });
-  }
+  // The training Scan saves what its backward needs; its gradient is the 'gru' rule below.
+  if (train) forward.node.composite = { rule: 'gru', inputs: [h0, a, ...captures] };
   return { sequence: batchMajor(b, hs), last: hT };
 }
+
+/**
+ * Backward of the training GRU Scan (autodiff/rules/index.ts lists it as 'gru'). Its inputs
+ * are h0, a and the captured W_hh, b_hh; its outputs h_T, then per step hs, r, z, n and u_n.
+ * Returns [dh0, da, dW_hh, db_hh], computed once for all four.
+ */
+export const gruScanRule: GradRule = (c) => {
+  let grads: Value[] | undefined;
+  const all = () =>
+    (grads ??= gruBackward(c.b, c.x(2), [c.dy(0), c.dy(1)], {
+      h0: c.x(0),
+      hs: c.y(1),
+      r: c.y(2),
+      z: c.y(3),
+      n: c.y(4),
+      un: c.y(5),
+    }));
+  return [0, 1, 2, 3].map((k) => () => all()[k]);
+};
 
 interface GruSaved {
   h0: Value;

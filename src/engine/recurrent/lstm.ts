@@ -18,7 +18,7 @@
  * on to x, W_ih and the biases) and dW_hh = Σ_t dz_tᵀ·h_{t−1} is one Gemm after the Scan.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
-import { setScanGradient } from '../autodiff/rules/scan';
+import type { GradRule } from '../autodiff/gradRule';
 import {
   batchMajor,
   oneMinus,
@@ -69,18 +69,31 @@ export function lstmSequence(
   const [hT, cT] = forward.states;
   const [hs] = forward.outputs;
 
-  if (train) {
-    const [, cs, gi, gf, gg, go] = forward.outputs;
-    let grads: Value[] | undefined;
-    setScanGradient(forward.node, (c) => {
-      // Inputs of the Scan node: h0, c0, xw, then the captured W_hh.
-      const all = () =>
-        (grads ??= lstmBackward(c.b, w.wHh, [c.dy(0), c.dy(1), c.dy(2)], { h0, c0, hs, cs, gi, gf, gg, go }));
-      return [0, 1, 2, 3].map((k) => () => all()[k]);
-    });
-  }
+  // The training Scan saves what its backward needs; its gradient is the 'lstm' rule below.
+  if (train) forward.node.composite = { rule: 'lstm', inputs: [h0, c0, xw, w.wHh] };
   return { sequence: batchMajor(b, hs), last: hT, cell: cT };
 }
+
+/**
+ * Backward of the training LSTM Scan (autodiff/rules/index.ts lists it as 'lstm'). Its inputs
+ * are h0, c0, xw and the captured W_hh; its outputs h_T, c_T, then per step hs, cs and the
+ * gates i, f, g, o. Returns [dh0, dc0, dxw, dW_hh], computed once for all four.
+ */
+export const lstmScanRule: GradRule = (c) => {
+  let grads: Value[] | undefined;
+  const all = () =>
+    (grads ??= lstmBackward(c.b, c.x(3), [c.dy(0), c.dy(1), c.dy(2)], {
+      h0: c.x(0),
+      c0: c.x(1),
+      hs: c.y(2),
+      cs: c.y(3),
+      gi: c.y(4),
+      gf: c.y(5),
+      gg: c.y(6),
+      go: c.y(7),
+    }));
+  return [0, 1, 2, 3].map((k) => () => all()[k]);
+};
 
 interface LstmSaved {
   h0: Value;

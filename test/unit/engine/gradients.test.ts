@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { gradients } from '../../../src/engine/autodiff/backward';
+import { GRADIENT_RULES, ruleTable } from '../../../src/engine/autodiff/rules';
 import { GraphBuilder, type Value } from '../../../src/engine/graph/builder';
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
@@ -310,4 +311,13 @@ test('train graphs for WebGPU never ask MaxPool for Indices; CPU graphs do', () 
       .map((n) => n.outputs.filter(Boolean).length);
   assert.deepEqual(pools(true), [1]);
   assert.deepEqual(pools(false), [2]);
+});
+
+test('the gradient rule table refuses a key given twice instead of keeping the last rule', () => {
+  const rule = () => [];
+  assert.throws(() => ruleTable([{ Add: rule }, { Add: rule }]), /two gradient rules for Add/);
+  assert.deepEqual([...ruleTable([{ Add: rule }, { gelu: rule }]).keys()], ['Add', 'gelu']);
+  // Op types and composites (the recurrent Scans among them) share the one table; a bare Scan has no rule.
+  for (const key of ['Conv', 'conv2d', 'gelu', 'lstm', 'gru']) assert.ok(GRADIENT_RULES.has(key), key);
+  assert.ok(!GRADIENT_RULES.has('Scan'));
 });
