@@ -1,5 +1,10 @@
-/** A minimal typed event (VS Code's `Event<T>` shape) usable in plain Node, so the run manager tests without VS Code. */
-import type { IDisposable } from '../lifecycle';
+/**
+ * Model Lab's one event style: a typed event with VS Code's `Event<T>` shape, usable in plain
+ * Node (so the run manager tests without VS Code) and accepted wherever the API wants an
+ * `Event` (a tree's onDidChangeTreeData, a CodeLens provider's onDidChangeCodeLenses). The
+ * owner keeps the Emitter private, exposes `.event` as `onDidX`, and disposes it with itself.
+ */
+import type { IDisposable } from './lifecycle';
 
 export type Listener<T> = (value: T) => void;
 

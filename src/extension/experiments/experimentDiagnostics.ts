@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { DatasetCache } from '../../experiment/datasetCache';
 import { parseExperimentText, validateExperiment, type Problem } from '../../experiment/validate';
+import { Emitter } from '../emitter';
 import { Disposable, toDisposable } from '../lifecycle';
 import { isExperimentDocument } from './experimentFiles';
 
@@ -17,9 +18,9 @@ export class ExperimentDiagnostics extends Disposable {
   private readonly datasets = new DatasetCache();
   private readonly latest = new Map<string, number>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly onDidValidateEmitter = this._register(new vscode.EventEmitter<void>());
+  private readonly validated = this._register(new Emitter<void>());
   /** Fires each time a document's diagnostics were replaced. */
-  readonly onDidValidate = this.onDidValidateEmitter.event;
+  readonly onDidValidate = this.validated.event;
 
   constructor() {
     super();
@@ -71,7 +72,7 @@ export class ExperimentDiagnostics extends Disposable {
     }
     if (this.latest.get(key) !== ticket || this.isDisposed) return;
     this.collection.set(document.uri, problems.map(toDiagnostic));
-    this.onDidValidateEmitter.fire();
+    this.validated.fire();
   }
 
   errorCount(uri: vscode.Uri): number {

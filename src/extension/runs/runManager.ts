@@ -19,7 +19,7 @@ import { RunWriter } from '../../runs/runWriter';
 import { prepareRun } from '../../runs/prepareRun';
 import type { IDisposable } from '../lifecycle';
 import { ActiveRun } from './activeRun';
-import { Emitter } from './emitter';
+import { Emitter } from '../emitter';
 
 export interface RunManagerOptions {
   /** Forks a training process (dist/training-process.js) with an IPC channel and piped output. */

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { RunInfo } from '../../runs/runFiles';
 import type { RunStatus } from '../../contract/runStatus';
 import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
+import { Emitter } from '../emitter';
 import { formatSummary } from './runSummary';
 
 export class ExperimentItem extends vscode.TreeItem {
@@ -76,7 +77,7 @@ function tooltipOf(entry: RunEntry): vscode.MarkdownString {
 type Node = ExperimentItem | RunItem;
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = new Emitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private refreshTimer: NodeJS.Timeout | undefined;
 
