@@ -23,7 +23,10 @@ import { createInterface } from 'node:readline';
 import * as ort from 'onnxruntime-node';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
 import { Rng } from '../src/engine/init';
-import type { Experiment } from '../src/contract/experiment';
+import type { Experiment, LayersModelSection } from '../src/contract/experiment';
+
+/** The templates all describe their model by layers. */
+type TemplateExperiment = Experiment & { model: LayersModelSection };
 import { trainingFlops } from './flops';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -51,14 +54,14 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function loadTemplate(folder: string): Experiment {
+function loadTemplate(folder: string): TemplateExperiment {
   const dir = join('templates', folder);
   const file = readdirSync(dir).find((f) => f.endsWith('.experiment.json'));
   if (!file) throw new Error(`no experiment file in ${dir}`);
-  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Experiment;
+  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as TemplateExperiment;
 }
 
-function compileOptions(e: Experiment): CompileOptions {
+function compileOptions(e: TemplateExperiment): CompileOptions {
   const tokens = e.model.layers[0]?.type === 'embedding';
   return {
     model: {

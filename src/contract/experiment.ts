@@ -57,7 +57,8 @@ export interface DataSection {
   imageSize?: [number, number];
 }
 
-export interface ModelSection {
+/** A model described by its layers in the experiment file. */
+export interface LayersModelSection {
   /**
    * Shape of one example without the batch dimension: [channels, height, width]
    * for images, [features] for tables, [contextLength] for token sequences,
@@ -65,7 +66,28 @@ export interface ModelSection {
    */
   input: { shape: number[] };
   layers: Layer[];
+  onnx?: undefined;
 }
+
+/**
+ * A model imported from an ONNX file (exported from PyTorch or elsewhere) and fine-tuned.
+ * Its input shape comes from the file's graph input (first axis: the batch).
+ */
+export interface OnnxModelSection {
+  /** Path of the .onnx file, relative to the experiment file. */
+  onnx: string;
+  /** The graph input fed with the data, when the graph has several. */
+  input?: string;
+  /** The graph output the loss reads, when the graph has several. */
+  output?: string;
+  /** Initializer names or name prefixes kept fixed; every other float initializer trains. */
+  freeze?: string[];
+  layers?: undefined;
+}
+
+export type ModelSection = LayersModelSection | OnnxModelSection;
+
+export const isOnnxModel = (model: ModelSection): model is OnnxModelSection => typeof model.onnx === 'string';
 
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'sigmoid' | 'none';
 

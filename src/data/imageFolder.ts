@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { Experiment } from '../contract/experiment';
+import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
 import { assignSplits } from './splits';
@@ -16,7 +16,7 @@ import { tensorDataset } from './tensorDataset';
 export async function imageFolderDataset(
   source: string,
   folder: string,
-  experiment: Experiment,
+  experiment: ShapedExperiment,
 ): Promise<Dataset> {
   const shape = experiment.model.input.shape;
   const channels = shape.length === 3 && shape[0] === 3 ? 3 : 1;

@@ -1,7 +1,9 @@
 /** Picks the loader for an experiment's `data.source`. */
 import { stat, readFile } from 'node:fs/promises';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { extname } from 'node:path';
 import type { Experiment } from '../contract/experiment';
+import { shapedExperiment, type ShapedExperiment } from './importedModel';
+import { resolveSource } from './resolveSource';
 import type { Dataset } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { csvDataset } from './csvDataset';
@@ -10,17 +12,15 @@ import { imageFolderDataset } from './imageFolder';
 import { seriesDataset } from './seriesDataset';
 import { textDataset } from './textDataset';
 
-/** Absolute path of a non-builtin source: relative paths resolve against the experiment file's folder. */
-export function resolveSource(source: string, experimentDir: string): string {
-  return isAbsolute(source) ? source : resolve(experimentDir, source);
-}
+export { resolveSource };
 
 export async function loadDataset(experiment: Experiment, experimentDir: string): Promise<Dataset> {
-  const dataset = await loadBySource(experiment, experimentDir);
-  return adoptInputShape(dataset, experiment.model.input.shape);
+  const shaped = shapedExperiment(experiment, experimentDir);
+  const dataset = await loadBySource(shaped, experimentDir);
+  return adoptInputShape(dataset, shaped.model.input.shape);
 }
 
-async function loadBySource(experiment: Experiment, experimentDir: string): Promise<Dataset> {
+async function loadBySource(experiment: ShapedExperiment, experimentDir: string): Promise<Dataset> {
   const source = experiment.data.source;
   if (source.startsWith(BUILTIN_PREFIX)) {
     const info = builtinInfo(source);

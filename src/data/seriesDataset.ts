@@ -15,14 +15,19 @@
  * the dataset exposes that scaling so evaluation reports errors in the
  * data's own units.
  */
-import type { Experiment } from '../contract/experiment';
+import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { normalize, numericColumns, readCsvRows, resolveTarget } from './csvDataset';
 import { DataError } from './dataError';
 import { splitCounts } from './splits';
 import { tensorDataset } from './tensorDataset';
 
-export function seriesDataset(source: string, text: string, file: string, experiment: Experiment): Dataset {
+export function seriesDataset(
+  source: string,
+  text: string,
+  file: string,
+  experiment: ShapedExperiment,
+): Dataset {
   const { data, model } = experiment;
   const steps = model.input.shape[0];
   if (!Number.isInteger(steps) || steps < 1) {

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { Dataset } from '../data/api';
 import { BUILTIN_PREFIX } from '../data/builtins';
 import { loadDataset, resolveSource } from '../data/loadDataset';
-import type { Experiment } from '../contract/experiment';
+import { isOnnxModel, type Experiment } from '../contract/experiment';
 
 export class DatasetCache {
   private readonly entries = new Map<string, Promise<Dataset>>();
@@ -39,6 +39,8 @@ export class DatasetCache {
         modified = -1;
       }
     }
-    return JSON.stringify([experimentDir, data, task, training.loss, model.input.shape, modified]);
+    // The data's example shape: declared, or read from an imported model's file.
+    const shape = isOnnxModel(model) ? [model.onnx, model.input] : model.input.shape;
+    return JSON.stringify([experimentDir, data, task, training.loss, shape, modified]);
   }
 }

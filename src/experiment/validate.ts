@@ -21,7 +21,14 @@ import { loadDataset, resolveSource } from '../data/loadDataset';
 import { Locator, type Problem, type Severity } from './problems';
 import { schemaIssues } from './schemaChecks';
 import { inferShapes } from './shapes';
-import type { Experiment, Layer } from '../contract/experiment';
+import {
+  isOnnxModel,
+  type Experiment,
+  type Layer,
+  type LayersModelSection,
+  type ModelSection,
+} from '../contract/experiment';
+import { checkImportedAgainstDataset, checkImportedModel } from './importedModelChecks';
 import type { InputKind } from '../contract/inputKind';
 
 export type { Problem, Range, Position, Severity } from './problems';
@@ -52,6 +59,31 @@ class Report {
 }
 
 const show = (shape: number[]): string => `[${shape.join(', ')}]`;
+
+/** An experiment whose model is described by its layers (not imported). */
+type LayersExperiment = Experiment & { model: LayersModelSection };
+
+/**
+ * The schema lets `model` be either kind; a layers model needs its input shape and layers.
+ * Returns whether both are there.
+ */
+function checkLayersModelFields(model: ModelSection, report: Report): boolean {
+  let complete = true;
+  for (const field of ['input', 'layers'] as const) {
+    if (model[field] === undefined) {
+      report.add(['model'], `model is missing "${field}" (or "onnx" to import a model from an ONNX file)`);
+      complete = false;
+    }
+  }
+  if (typeof model.input === 'string') {
+    report.add(
+      ['model', 'input'],
+      'model.input must be an object with a "shape" (a name only for imported "onnx" models)',
+    );
+    complete = false;
+  }
+  return complete;
+}
 
 /** An experiment document parsed once; every check below reads this tree. */
 export interface ParsedExperiment {
@@ -97,9 +129,15 @@ function checkParsed(
   checkSplits(experiment, report);
   checkLossAndMetrics(experiment, report);
   checkSource(experiment, experimentDir, report);
-  checkSeries(experiment, report);
-  checkLayerShapes(experiment, inputKindWithoutData(experiment), report);
-  checkCausal(experiment, report);
+  if (isOnnxModel(experiment.model)) {
+    checkImportedModel(experiment, experiment.model, experimentDir, report);
+    return done(report.hasErrors ? undefined : experiment);
+  }
+  if (!checkLayersModelFields(experiment.model, report)) return done();
+  const layersExperiment = experiment as LayersExperiment;
+  checkSeries(layersExperiment, report);
+  checkLayerShapes(layersExperiment, inputKindWithoutData(layersExperiment), report);
+  checkCausal(layersExperiment, report);
   return done(report.hasErrors ? undefined : experiment);
 }
 
@@ -118,7 +156,10 @@ export async function validateExperiment(
   const experiment = validation.experiment;
   if (!experiment) return validation;
   try {
-    checkAgainstDataset(experiment, await load(experiment, experimentDir), report);
+    const dataset = await load(experiment, experimentDir);
+    if (isOnnxModel(experiment.model))
+      checkImportedAgainstDataset(experiment, experiment.model, experimentDir, dataset, report);
+    else checkAgainstDataset(experiment as LayersExperiment, dataset, report);
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     report.add(['data', 'source'], error.format());
@@ -174,7 +215,7 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
   }
   if (
     experiment.probe &&
-    !experiment.model.layers.some((l) => l.type === 'attention' || l.type === 'transformer')
+    !(experiment.model.layers ?? []).some((l) => l.type === 'attention' || l.type === 'transformer')
   ) {
     report.add(
       ['probe'],
@@ -201,7 +242,7 @@ function checkSource({ data }: Experiment, experimentDir: string, report: Report
 }
 
 /** A CSV series feeds [steps, features] windows to a regression; say so before loading anything. */
-function checkSeries({ data, task, model }: Experiment, report: Report): void {
+function checkSeries({ data, task, model }: LayersExperiment, report: Report): void {
   if (data.format !== 'series') {
     if (data.columns !== undefined)
       report.add(['data', 'columns'], 'columns only apply to a series ("format": "series")', 'warning');
@@ -220,7 +261,7 @@ function checkSeries({ data, task, model }: Experiment, report: Report): void {
 }
 
 /** Before the data is loaded: a model that starts with an embedding reads token ids. */
-function inputKindWithoutData(experiment: Experiment): InputKind {
+function inputKindWithoutData(experiment: LayersExperiment): InputKind {
   return experiment.model.layers[0]?.type === 'embedding' ? 'tokens' : 'float';
 }
 
@@ -228,7 +269,7 @@ const LAYER_FIELDS: Partial<Record<Layer['type'], string>> = { dense: 'units', l
 
 /** Infers shapes; returns the output shape, or undefined after reporting the failing layer. */
 function checkLayerShapes(
-  experiment: Experiment,
+  experiment: LayersExperiment,
   inputKind: InputKind,
   report: Report,
 ): number[] | undefined {
@@ -258,7 +299,7 @@ function checkLayerShapes(
 }
 
 /** Attention in a language model must not see the characters it predicts. */
-function checkCausal(experiment: Experiment, report: Report): void {
+function checkCausal(experiment: LayersExperiment, report: Report): void {
   const { layers } = experiment.model;
   if (experiment.task === 'language-model') {
     layers.forEach((layer, i) => {
@@ -273,7 +314,7 @@ function checkCausal(experiment: Experiment, report: Report): void {
   }
 }
 
-function checkAgainstDataset(experiment: Experiment, dataset: DatasetFacts, report: Report): void {
+function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts, report: Report): void {
   const { model, data } = experiment;
   const inputPath = ['model', 'input', 'shape'];
   const sameShape = (a: number[], b: number[]): boolean =>

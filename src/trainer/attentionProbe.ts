@@ -24,10 +24,11 @@ export async function probeAttention(
   } catch {
     checkpoint = loadCheckpoint(runDir, 'last');
   }
-  const dataset = await deps.loadDataset(info.config, dirname(info.experimentFile));
+  const experimentDir = dirname(info.experimentFile);
+  const dataset = await deps.loadDataset(info.config, experimentDir);
   if (!dataset.vocab)
     throw new Error(`${info.experiment} has no token vocabulary: only language models take a probe text.`);
-  const model = await deps.compileModel(compileOptionsFor(info.config, dataset, 'cpu'));
+  const model = await deps.compileModel(compileOptionsFor(info.config, dataset, 'cpu', experimentDir));
   try {
     await model.setState(checkpoint.state);
     const probe = encodeProbe(text, dataset.vocab, dataset.inputShape[0]);

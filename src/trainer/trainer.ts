@@ -15,7 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { createRng, type DataBatch, type Dataset } from '../data/api';
 import type { CompileOptions, TrainableModel } from '../engine/api';
 import type { DeviceName } from '../contract/devices';
-import type { Experiment } from '../contract/experiment';
+import { isOnnxModel, type Experiment } from '../contract/experiment';
+import { importPlanFor } from '../data/importedModel';
+import { importedModel } from '../engine/onnx';
 import type { StartTraining, TrainerEvent, TrainerOutcome } from '../protocol/training';
 import { writeFileAtomic } from '../runs/atomicFile';
 import { copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
@@ -44,10 +46,13 @@ export function compileOptionsFor(
   experiment: Experiment,
   dataset: Dataset,
   device: DeviceName,
+  experimentDir: string,
 ): CompileOptions {
-  const training = experiment.training;
+  const { training, model } = experiment;
   return {
-    model: { inputShape: dataset.inputShape, inputKind: dataset.inputKind, layers: experiment.model.layers },
+    model: isOnnxModel(model)
+      ? importedModel(importPlanFor(model, experimentDir))
+      : { inputShape: dataset.inputShape, inputKind: dataset.inputKind, layers: model.layers },
     loss: training.loss,
     labelSmoothing: training.labelSmoothing,
     optimizer: training.optimizer,
@@ -87,8 +92,11 @@ export async function runTraining(
   try {
     // Validated by prepareRun; the file itself may have changed since and is not read again.
     const experiment = request.experiment;
-    const dataset = await deps.loadDataset(experiment, dirname(request.experimentFile));
-    const model = await deps.compileModel(compileOptionsFor(experiment, dataset, request.device));
+    const experimentDir = dirname(request.experimentFile);
+    const dataset = await deps.loadDataset(experiment, experimentDir);
+    const model = await deps.compileModel(
+      compileOptionsFor(experiment, dataset, request.device, experimentDir),
+    );
     session = new TrainingSession(request, experiment, dataset, model, hooks);
     outcome = await session.run();
   } catch (error) {

@@ -5,9 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { DataError } from '../../../src/data/api';
-import type { DataSection, Experiment, Layer } from '../../../src/contract/experiment';
+import type { DataSection, Experiment, Layer, LayersModelSection } from '../../../src/contract/experiment';
 
-export function experimentWith(data: Partial<DataSection>, overrides: Partial<Experiment> = {}): Experiment {
+/** An experiment with a built-in (layers) model, whose input shape a test may set. */
+export type LayersExperiment = Experiment & { model: LayersModelSection };
+
+export function experimentWith(
+  data: Partial<DataSection>,
+  overrides: Partial<LayersExperiment> = {},
+): LayersExperiment {
   return {
     name: 'test',
     task: 'classification',

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { createRng } from '../../../src/data/api';
 import { loadDataset } from '../../../src/data/loadDataset';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
-import type { Experiment } from '../../../src/contract/experiment';
+import type { Experiment, LayersModelSection } from '../../../src/contract/experiment';
 
 interface ManifestEntry {
   id: string;
@@ -37,7 +37,7 @@ for (const template of manifest.templates) {
     const file = join('templates', template.id, template.experimentFile);
     const text = readFileSync(file, 'utf8');
     assert.deepEqual((await validateExperiment(parseExperimentText(text), dirname(file))).problems, []);
-    const experiment = JSON.parse(text) as Experiment;
+    const experiment = JSON.parse(text) as Experiment & { model: LayersModelSection };
     const dataset = await loadDataset(experiment, join('templates', template.id));
     assert.deepEqual(dataset.inputShape, experiment.model.input.shape);
     const [batch] = dataset.batches('train', experiment.training.batchSize, createRng(1), { maxBatches: 1 });

@@ -1,0 +1,160 @@
+/**
+ * Fine-tuning an imported ONNX model through the normal trainer: `"model": { "onnx": … }` in an
+ * experiment file, a CSV whose 64 features are viewed row-major as the CNN's [1, 8, 8] input,
+ * trained by `model-lab train` with checkpoints, evaluation, resume and a model.onnx export that
+ * runs for any batch size. And the diagnostics of experiments whose import cannot work.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
+import { loadCheckpoint } from '../../../src/runs/checkpoints';
+import { RUN_FILES } from '../../../src/runs/runFiles';
+import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runReader';
+import { modelPath } from '../engine/onnxFixtures';
+
+const cli = resolve(__dirname, '../../../src/cli/cli.ts');
+const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** 90 rows of 64 pixel values and a class: the mean brightness decides it. */
+function pixelsCsv(): string {
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const header = [...Array.from({ length: 64 }, (_, i) => `p${i}`), 'label'].join(',');
+  const rows = Array.from({ length: 90 }, () => {
+    const pixels = Array.from({ length: 64 }, () => next());
+    const mean = pixels.reduce((a, b) => a + b, 0) / 64;
+    const label = mean < -0.03 ? 'dark' : mean > 0.03 ? 'light' : 'grey';
+    return [...pixels.map((v) => v.toFixed(4)), label].join(',');
+  });
+  return [header, ...rows].join('\n') + '\n';
+}
+
+function experiment(model: Record<string, unknown>, name = 'pixels-cnn'): string {
+  return JSON.stringify(
+    {
+      name,
+      task: 'classification',
+      data: {
+        source: 'pixels.csv',
+        target: 'label',
+        splits: { train: 0.7, validation: 0.15, test: 0.15 },
+        seed: 3,
+      },
+      model,
+      training: {
+        epochs: 50,
+        batchSize: 8,
+        optimizer: { type: 'adam', learningRate: 0.01 },
+        loss: 'cross-entropy',
+        seed: 1,
+      },
+      metrics: ['accuracy'],
+    },
+    null,
+    2,
+  );
+}
+
+function workspace(model: Record<string, unknown>): { dir: string; file: string } {
+  const dir = mkdtempSync(join(root, 'ws-'));
+  copyFileSync(modelPath('cnn'), join(dir, 'cnn.onnx'));
+  copyFileSync(modelPath('lstm'), join(dir, 'lstm.onnx'));
+  writeFileSync(join(dir, 'pixels.csv'), pixelsCsv());
+  const file = join(dir, 'pixels.experiment.json');
+  writeFileSync(file, experiment(model));
+  return { dir, file };
+}
+
+function modelLab(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
+  return { status: result.status, stderr: result.stderr };
+}
+
+describe('fine-tuning an imported ONNX model', () => {
+  it('model-lab train fine-tunes it: metrics, evaluation, checkpoints, resume, export', async () => {
+    const { dir, file } = workspace({ onnx: 'cnn.onnx' });
+    const runsDir = join(dir, 'runs');
+    const args = ['train', file, '--runs-dir', runsDir, '--device', 'cpu'];
+    const first = modelLab(...args, '--max-steps', '12');
+    assert.equal(first.status, 0, first.stderr);
+    const [run] = listRuns(runsDir, 'pixels-cnn');
+    assert.equal(run.info?.status, 'completed');
+    const losses = readMetrics(run.dir).filter((r) => r.split === 'train' && r.name === 'loss');
+    assert.equal(losses.length, 12);
+    assert.ok(readMetrics(run.dir).some((r) => r.split === 'validation' && r.name === 'accuracy'));
+    assert.deepEqual(
+      readEvalReport(run.dir)?.classes?.map((c) => c.label),
+      ['dark', 'grey', 'light'],
+    );
+    assert.equal(loadCheckpoint(run.dir, 'last').position.step, 12);
+
+    const resumed = modelLab(...args, '--max-steps', '20', '--resume', run.dir);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const second = listRuns(runsDir, 'pixels-cnn').find((entry) => entry.dir !== run.dir)!;
+    assert.equal(loadCheckpoint(second.dir, 'last').position.step, 20);
+
+    // The export is the original graph with trained weights: any batch size, new predictions.
+    const exported = await ort.InferenceSession.create(readFileSync(join(second.dir, RUN_FILES.model)));
+    const original = await ort.InferenceSession.create(readFileSync(modelPath('cnn')));
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 5 * 64 }, (_, i) => Math.sin(i)),
+      [5, 1, 8, 8],
+    );
+    const tuned = (await exported.run({ input: x })).output.data as Float32Array;
+    const before = (await original.run({ input: x })).output.data as Float32Array;
+    assert.equal(tuned.length, 15);
+    assert.ok(
+      tuned.some((v, i) => Math.abs(v - before[i]) > 1e-3),
+      'fine-tuning changed the outputs',
+    );
+    await exported.release();
+    await original.release();
+  });
+});
+
+describe('experiments importing a model that cannot work say so on the model field', () => {
+  const problemsOf = async (model: Record<string, unknown>) => {
+    const { dir, file } = workspace(model);
+    const { problems } = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
+    return problems.map((p) => p.message);
+  };
+
+  it('a valid import has no problems', async () => {
+    assert.deepEqual(await problemsOf({ onnx: 'cnn.onnx' }), []);
+  });
+
+  it('a missing file', async () => {
+    assert.deepEqual(await problemsOf({ onnx: 'missing.onnx' }), [
+      'the model file "missing.onnx" does not exist (paths are relative to this experiment file)',
+    ]);
+  });
+
+  it('input shapes that do not fit the data', async () => {
+    const [message] = await problemsOf({ onnx: 'lstm.onnx' });
+    assert.equal(
+      message,
+      'the data gives examples of shape [64] (64 values), but input input of lstm.onnx takes [6, 3] (18 values) per example',
+    );
+  });
+
+  it('layers next to an imported model, and a named output that does not exist', async () => {
+    const messages = await problemsOf({ onnx: 'cnn.onnx', layers: [{ type: 'flatten' }], output: 'logits' });
+    assert.deepEqual(messages, [
+      'an imported model takes its layers from its ONNX file: remove "layers"',
+      'cnn.onnx: the graph has no output named logits; its outputs are: output',
+    ]);
+  });
+
+  it('a layers model still needs its layers', async () => {
+    assert.deepEqual(await problemsOf({ input: { shape: [64] } }), [
+      'model is missing "layers" (or "onnx" to import a model from an ONNX file)',
+    ]);
+  });
+});
