@@ -38,6 +38,8 @@ interface Shown {
 let steps: number[] = [];
 let stepIndex = -1;
 let followLatest = true;
+/** A probe's maps are on screen: a live snapshot that arrives late must not replace them (until the user steps). */
+let showingProbe = false;
 let playing: number | undefined;
 let shown: Shown | undefined;
 let selected = { layer: 0, head: 0 };
@@ -58,12 +60,14 @@ const slider = h('input', {
 const stepLabel = h('output', { id: 'step-label', for: 'step-slider' });
 const play = h('vscode-button', { id: 'play', secondary: '' }, 'Play');
 const follow = h('vscode-checkbox', { id: 'follow', label: 'Follow latest', checked: '' });
+// Disabled until the host says the run can be probed (it has a checkpoint).
 const probeInput = h('vscode-textfield', {
   id: 'probe-text',
   placeholder: 'Another probe text…',
   maxlength: String(MAX_PROBE_CHARS),
+  disabled: '',
 });
-const probeButton = h('vscode-button', { id: 'probe-run' }, 'Run probe');
+const probeButton = h('vscode-button', { id: 'probe-run', disabled: '' }, 'Run probe');
 const probeStatus = h('span', { class: 'hint', id: 'probe-status' });
 const grid = h('div', { class: 'grid', id: 'attention-grid', role: 'group', 'aria-label': 'Layers × heads' });
 const detailCanvas = h('canvas', { id: 'detail', tabindex: '0', role: 'img' });
@@ -169,11 +173,13 @@ function onSteps(next: number[]): void {
 
 function onSnapshot(m: SnapshotMessage): void {
   if (m.probeText !== undefined) {
-    probeStatus.textContent = `Showing the probe “${m.probeText}” on the final model.`;
+    // A live run is probed at its latest checkpoint, a finished one with its final (best) weights.
+    probeStatus.textContent = `Showing the probe “${m.probeText}” on the model at step ${m.snapshot.step}.`;
     probeStatus.classList.remove('error');
     stopPlaying();
     followLatest = false;
     follow.checked = false;
+    showingProbe = true;
     renderSnapshot({ snapshot: m.snapshot, probeText: m.probeText, thumbnails: new Map() });
     return;
   }
@@ -181,12 +187,13 @@ function onSnapshot(m: SnapshotMessage): void {
   cache.set(m.snapshot.step, held);
   while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as number);
   if (pending === m.snapshot.step) pending = undefined;
-  if (steps[stepIndex] === m.snapshot.step) renderSnapshot(held);
+  if (!showingProbe && steps[stepIndex] === m.snapshot.step) renderSnapshot(held);
 }
 
 // ── stepping ─────────────────────────────────────────────────────────────────
 function showStep(index: number): void {
   if (index < 0 || index >= steps.length) return;
+  showingProbe = false;
   stepIndex = index;
   slider.value = String(index);
   const step = steps[index];

@@ -28,8 +28,8 @@ export interface AttentionProber {
 export class AttentionPanel extends RunPanelHost<HostToAttention> {
   private static readonly open = new Map<string, AttentionPanel>();
   private steps: number[] = [];
-  /** Status last told to the webview: a run that finishes becomes probe-able. */
-  private status: string | undefined;
+  /** Status and probe availability last told to the webview. */
+  private told: string | undefined;
 
   static show(extensionUri: vscode.Uri, runDir: string, prober: AttentionProber | undefined): AttentionPanel {
     const existing = AttentionPanel.open.get(runDir);
@@ -66,16 +66,20 @@ export class AttentionPanel extends RunPanelHost<HostToAttention> {
     await this.sendSteps(true);
   }
 
-  /** The run's name, status and whether it can be probed; again when its status changes. */
+  /**
+   * The run's name, status and whether it can be probed; again when either
+   * changes (a live run becomes probe-able at its first checkpoint).
+   */
   private async sendRun(always: boolean): Promise<void> {
     if (!this.isReady && !always) return;
     const run = await describeRun(this.runDir);
-    if (!always && run.status === this.status) return;
-    this.status = run.status;
-    this.panel.title = `Attention: ${run.label}`;
     const reason = this.prober
       ? await this.prober.unavailable(this.runDir)
       : 'Custom probes need the training process, which this window has not provided.';
+    const told = `${run.status}\n${reason ?? ''}`;
+    if (!always && told === this.told) return;
+    this.told = told;
+    this.panel.title = `Attention: ${run.label}`;
     this.post({ type: 'run', run, probeAvailable: reason === undefined, probeUnavailableReason: reason });
   }
 

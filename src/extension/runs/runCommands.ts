@@ -14,6 +14,7 @@ import { currentVersions } from '../../runs/versions';
 import { forkTrainingProcess } from '../trainingProcess/forkTrainingProcess';
 import { announceOutcome, showRunProgress, warnOnDeviceFallback } from './runNotifications';
 import { offerRestart } from './busyExperiment';
+import { resumeRun } from './resumeRun';
 import { ExperimentBusyError, RunManager } from './runManager';
 import { RunStatusBar } from './runStatusBar';
 import { RunsTreeProvider, workspaceRunsDirs, type ExperimentItem } from './runsTreeProvider';
@@ -139,15 +140,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
         void vscode.window.showInformationMessage('No Model Lab run is training.');
       return runDir !== undefined;
     }),
-    command(RUN_COMMANDS.resume, async (arg) => {
-      const runDir = runDirOf(arg);
-      const info = runDir ? readRunInfo(runDir) : undefined;
-      if (!runDir || !info) {
-        void vscode.window.showErrorMessage('Choose a run in the Runs view to resume.');
-        return undefined;
-      }
-      return train({ experimentFile: info.experimentFile, resumeFrom: runDir });
-    }),
+    command(RUN_COMMANDS.resume, (arg) => resumeRun(runDirOf(arg), train)),
     command(RUN_COMMANDS.exportModel, async (arg) => {
       const runDir = runDirOf(arg);
       if (!runDir) return undefined;

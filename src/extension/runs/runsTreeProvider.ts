@@ -1,7 +1,8 @@
 /**
  * The Runs view: experiments → runs, read from every workspace folder's
  * `.modellab/runs`. Each run shows a status icon and its final metrics;
- * `contextValue` is `run.<status>` so menus can depend on the status.
+ * `contextValue` (runContext.ts) says its status and what it has, so menus
+ * offer only what applies.
  * Refreshes when a run changes in this window or run.json changes on disk.
  */
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { RunInfo } from '../../runs/runFiles';
 import type { RunStatus } from '../../contract/runStatus';
 import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
 import { Emitter } from '../emitter';
+import { runContextValue } from './runContext';
 import { formatSummary } from './runSummary';
 
 export class ExperimentItem extends vscode.TreeItem {
@@ -50,7 +52,7 @@ export class RunItem extends vscode.TreeItem {
     this.info = entry.info;
     const status = entry.info?.status;
     this.id = `run:${entry.dir}`;
-    this.contextValue = `run.${status ?? 'unreadable'}`;
+    this.contextValue = runContextValue(entry);
     this.iconPath = status ? STATUS_ICONS[status] : new vscode.ThemeIcon('question');
     this.description = entry.info ? formatSummary(entry.info) : 'run.json is missing or damaged';
     this.tooltip = tooltipOf(entry);

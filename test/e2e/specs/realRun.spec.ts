@@ -16,7 +16,7 @@ const fixtureSteps = 100 * 200;
 describe('Panels on a real Transformer run', () => {
   after(async () => stopRunsStillTraining(await workbench(), e2eSession().workspace));
 
-  it('trains a tiny Transformer: the metrics chart grows while it runs, attention covers every layer and head, a probe runs on the stopped run', async function () {
+  it('trains a tiny Transformer: the metrics chart grows while it runs, attention covers every layer and head, a probe runs while it trains', async function () {
     this.timeout(240_000);
     // The test watches the run train, then stops it: the paced run must outlast the test on any machine.
     assertOutlasts(fixtureSteps, this.timeout());
@@ -59,20 +59,32 @@ describe('Panels on a real Transformer run', () => {
     const attention = await panelWith(page, '#attention-grid');
     await attention.waitForSelector('#attention-grid[data-maps="4"]', { timeout: 120_000 });
     assert.equal(await attention.locator('#attention-grid .thumb').count(), 4);
+
+    // Another probe text while the run trains: it enables at the first checkpoint and runs in a training process.
+    await attention.waitForSelector('#probe-run:not([disabled])', { timeout: 120_000 });
+    assert.equal(
+      await metrics.locator('#runs .badge').first().textContent(),
+      'running',
+      'probe-able while live',
+    );
+    await attention.locator('#probe-text input').fill('What light');
+    await attention.locator('#probe-run').click();
+    await waitForText(attention.locator('#detail-title'), /— probe “What light”$/, 120_000);
+    await waitForText(
+      attention.locator('#probe-status'),
+      /^Showing the probe “What light” on the model at step \d+\.$/,
+    );
+    assert.equal(await attention.locator('#attention-grid .thumb').count(), 4);
+    await screenshot(page, 'real-run-probe');
+
     // Paced steps keep the run training whatever the machine's speed (assertOutlasts above): stop it.
     await runCommand(page, 'Model Lab: Stop Training');
     await waitForText(metrics.locator('#runs .badge').first(), 'stopped', 60_000);
+    // The probe left the slider; Follow latest goes back to the newest snapshot.
+    await attention.locator('#follow').click();
     await waitForText(attention.locator('#step-label'), /^\d+ \((\d+) of \1\)$/, 30_000);
     await attention.locator('#step-slider').fill('0');
     await attention.waitForSelector('body[data-step="50"]');
     await screenshot(page, 'real-run-attention');
-
-    // Another probe text for the finished run: the host runs it in a training process.
-    await attention.waitForSelector('#probe-run:not([disabled])', { timeout: 30_000 });
-    await attention.locator('#probe-text input').fill('What light');
-    await attention.locator('#probe-run').click();
-    await waitForText(attention.locator('#detail-title'), /— probe “What light”$/, 120_000);
-    assert.equal(await attention.locator('#attention-grid .thumb').count(), 4);
-    await screenshot(page, 'real-run-probe');
   });
 });

@@ -1,8 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
@@ -59,6 +68,48 @@ test('model-lab train trains a template headless into the run folder the editor 
       .map((r) => r.step),
     Array.from({ length: 30 }, (_, i) => i + 1),
   );
+});
+
+test("--resume trains with the run's saved config, not the file as it is now", () => {
+  const folder = join(root, 'edited');
+  mkdirSync(folder);
+  const file = join(folder, 'wine-mlp.experiment.json');
+  copyFileSync(wine, file);
+  copyFileSync(join(dirname(wine), 'wine.csv'), join(folder, 'wine.csv'));
+  const runsDir = join(folder, 'runs');
+  const first = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '4');
+  assert.equal(first.status, 0, first.stderr);
+  const [run] = listRuns(runsDir, 'wine-mlp');
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  // The learning rate changes in the file after the run.
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...saved,
+      training: { ...saved.training, optimizer: { type: 'adam', learningRate: 0.5 } },
+    }),
+  );
+  const resumed = modelLab(
+    'train',
+    file,
+    '--runs-dir',
+    runsDir,
+    '--device',
+    'cpu',
+    '--max-steps',
+    '8',
+    '--resume',
+    run.dir,
+  );
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const second = listRuns(runsDir, 'wine-mlp').find((entry) => entry.dir !== run.dir)!;
+  assert.deepEqual(second.info?.config, saved, 'run.json records the config that trained');
+  const rates = readMetrics(second.dir).filter((r) => r.split === 'train' && r.name === 'lr');
+  assert.ok(
+    rates.some((r) => r.step > 4),
+    'steps after the resume recorded their learning rate',
+  );
+  assert.deepEqual([...new Set(rates.map((r) => r.value))], [0.005]);
 });
 
 test('an invalid experiment exits 2 with file:line messages and creates no run', () => {
