@@ -22,7 +22,8 @@ function run(
   files: { eval?: boolean; checkpoint?: boolean; model?: boolean; attention?: boolean } = {},
 ): string {
   const config: Experiment = experimentFixture();
-  if (files.attention) config.model.layers = [{ type: 'transformer', heads: 2 }, ...config.model.layers];
+  if (files.attention)
+    config.model.layers = [{ type: 'transformer', heads: 2 }, ...(config.model.layers ?? [])];
   const writer = RunWriter.create({ runsDir, info: runInfoFixture({ config }) });
   writer.updateInfo({ status });
   if (files.eval) writeFileSync(join(writer.dir, RUN_FILES.eval), '{}');
