@@ -1,7 +1,11 @@
-/** `model-lab` command line: trains an experiment headless into the same run folder as the editor. */
+/**
+ * `model-lab` command line: trains an experiment headless into the same run folder as the editor,
+ * and checks whether an ONNX model can be trained (`onnx check`).
+ */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
+import { onnxCheckCommand } from './onnxCheckCommand';
 import { trainCommand } from './trainCommand';
 
 function positiveInteger(value: string): number {
@@ -38,5 +42,20 @@ program
       process.exitCode = await trainCommand(experiment, options);
     },
   );
+
+program
+  .command('onnx')
+  .description('ONNX models')
+  .command('check')
+  .description(
+    'can Model Lab train this ONNX model? Exit 0 trainable, 3 unsupported (listed), 1 a numeric check failed, 2 unreadable',
+  )
+  .argument('<model>', 'the .onnx file')
+  .option('--json', 'print the report as JSON')
+  .option('--input <name>', 'the graph input fed with data (default: the first)')
+  .option('--output <name>', 'the graph output the loss reads (default: the first)')
+  .action(async (model: string, options: { json?: boolean; input?: string; output?: string }) => {
+    process.exitCode = await onnxCheckCommand(model, options);
+  });
 
 void program.parseAsync(process.argv);

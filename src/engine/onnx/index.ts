@@ -12,6 +12,7 @@ export { OnnxImportError, type ImportErrorKind, type UnsupportedNode } from './i
 export { readOnnxModel, type OnnxModel } from './onnxFile';
 export { planImport, type ImportOptions, type ImportPlan } from './importPlan';
 export { SUPPORTED_OPS, FOLDED_OPS } from './importOps';
+export { checkCompatibility, type CompatibilityReport, type Verdict } from './compatibility';
 
 /** Reads a .onnx file; external data files are looked up next to it. */
 export function readOnnxFile(path: string): OnnxModel {

@@ -1,0 +1,257 @@
+/**
+ * "Can Model Lab train this model?" for any ONNX file (the CLI's `model-lab onnx check`):
+ *  1. every op listed as supported or not, with the names of its nodes;
+ *  2. the import planned and the training graph built (batch 2, an mse head on the output);
+ *  3. the imported forward (eval mode) on random inputs against onnxruntime running the
+ *     original file: the largest absolute difference;
+ *  4. a finite-difference check of the gradients of a few parameters along random directions.
+ * It never throws for a readable file: every failure is a verdict with its reasons.
+ */
+import { gradients } from '../autodiff/backward';
+import { GraphBuilder, type Value } from '../graph/builder';
+import type { TensorData } from '../graph/dtypes';
+import { serializeModel } from '../graph/serialize';
+import { Rng } from '../init';
+import { buildLoss } from '../model/losses';
+import { openSession, tensor, type Session } from '../runtime/session';
+import { importForward } from './importForward';
+import { checkNode } from './importOps';
+import { planImport, type ImportOptions, type ImportPlan } from './importPlan';
+import type { OnnxModel } from './onnxFile';
+
+export type Verdict = 'trainable' | 'unsupported' | 'numeric-check-failed';
+
+export interface OpSupport {
+  opType: string;
+  supported: boolean;
+  nodes: string[];
+  /** Why not, for unsupported ops (first node's reason). */
+  reason?: string;
+}
+
+export interface CompatibilityReport {
+  verdict: Verdict;
+  opset: number;
+  producer: string;
+  ops: OpSupport[];
+  /** Why the model is not trainable, or which numeric check failed. */
+  problems: string[];
+  input?: string;
+  output?: string;
+  parameters?: number;
+  /** Largest |Model Lab − onnxruntime| of the eval-mode outputs on random inputs. */
+  forwardDifference?: number;
+  /** Per checked parameter: the relative error of its directional derivative. */
+  gradientChecks?: { parameter: string; relativeError: number }[];
+}
+
+const BATCH = 2;
+const FORWARD_TOLERANCE = 1e-4;
+const GRADIENT_TOLERANCE = 2e-2;
+
+export async function checkCompatibility(
+  model: OnnxModel,
+  options: ImportOptions = {},
+): Promise<CompatibilityReport> {
+  const report: CompatibilityReport = {
+    verdict: 'trainable',
+    opset: model.opset,
+    producer: model.producer,
+    ops: opSupport(model),
+    problems: [],
+  };
+  let plan: ImportPlan;
+  try {
+    // A check answers for one input and output: the first ones unless named.
+    plan = planImport(model, {
+      ...options,
+      input: options.input ?? model.inputs[0]?.name,
+      output: options.output ?? model.outputs[0]?.name,
+    });
+  } catch (error) {
+    return refuse(report, error);
+  }
+  report.input = plan.input.name;
+  report.output = plan.output.name;
+  report.parameters = plan.parameters.reduce((n, p) => n + p.data.length, 0);
+  const rng = new Rng(7);
+  try {
+    const x = randomInput(plan, rng);
+    const ours = await importedForward(plan, x);
+    const theirs = await originalForward(plan, x, rng);
+    report.forwardDifference = ours.reduce((worst, v, i) => Math.max(worst, Math.abs(v - theirs[i])), 0);
+    const scale = theirs.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+    if (!(report.forwardDifference <= FORWARD_TOLERANCE * scale))
+      report.problems.push(
+        `the imported forward differs from onnxruntime by up to ${report.forwardDifference.toExponential(2)}`,
+      );
+    report.gradientChecks = await checkGradients(plan, x, rng);
+    for (const g of report.gradientChecks)
+      if (!(g.relativeError <= GRADIENT_TOLERANCE))
+        report.problems.push(
+          `the gradient of ${g.parameter} disagrees with finite differences (relative error ${g.relativeError.toExponential(2)})`,
+        );
+  } catch (error) {
+    return refuse(report, error);
+  }
+  if (report.problems.length) report.verdict = 'numeric-check-failed';
+  return report;
+}
+
+function refuse(report: CompatibilityReport, error: unknown): CompatibilityReport {
+  report.verdict = 'unsupported';
+  report.problems.push(error instanceof Error ? error.message : String(error));
+  return report;
+}
+
+function opSupport(model: OnnxModel): OpSupport[] {
+  const byOp = new Map<string, OpSupport>();
+  for (const node of model.nodes) {
+    const key = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType;
+    const reason = checkNode(node, model.opset);
+    const entry = byOp.get(key) ?? { opType: key, supported: true, nodes: [] };
+    entry.nodes.push(node.name);
+    if (reason && entry.supported) Object.assign(entry, { supported: false, reason });
+    byOp.set(key, entry);
+  }
+  return [...byOp.values()];
+}
+
+/** Random inputs for batch 2; token ids stay below the smallest table they index. */
+function randomInput(plan: ImportPlan, rng: Rng): Float32Array | BigInt64Array {
+  const n = BATCH * plan.inputShape.reduce((a, b) => a * b, 1);
+  if (plan.inputKind === 'float') return Float32Array.from({ length: n }, () => rng.normal());
+  const range = tokenRange(plan);
+  return BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rng.uniform() * range)));
+}
+
+function tokenRange(plan: ImportPlan): number {
+  const sizes = plan.nodes
+    .filter((n) => n.opType === 'Gather' && n.inputs[1] === plan.input.name)
+    .map(
+      (n) =>
+        plan.parameters.find((p) => p.onnxName === n.inputs[0])?.shape[0] ??
+        plan.constants.get(n.inputs[0])?.dims[0] ??
+        0,
+    )
+    .filter((d) => d > 0);
+  return sizes.length ? Math.min(...sizes) : 2;
+}
+
+/** Feeds the parameters as graph inputs; returns their values in order. */
+function forwardGraph(plan: ImportPlan, mode: 'train' | 'eval') {
+  const b = new GraphBuilder();
+  const x = b.input('x', plan.inputKind === 'tokens' ? 'int64' : 'float32', [BATCH, ...plan.inputShape]);
+  const params: Value[] = [];
+  const output = importForward(plan, x, {
+    b,
+    mode,
+    param: (p) => {
+      const v = b.input(p.name, 'float32', p.shape);
+      params.push(v);
+      return v;
+    },
+  });
+  return { b, x, params, output };
+}
+
+const paramFeeds = (plan: ImportPlan, params: Value[], values?: Map<string, Float32Array>) =>
+  Object.fromEntries(
+    params.map((v) => {
+      const p = plan.parameters.find((q) => q.name === v.name)!;
+      return [v.name, tensor('float32', values?.get(v.name) ?? p.data, p.shape)];
+    }),
+  );
+
+async function importedForward(plan: ImportPlan, xData: TensorData): Promise<Float32Array> {
+  const { b, x, params, output } = forwardGraph(plan, 'eval');
+  b.output(output, 'y');
+  const session = await openSession(serializeModel(b));
+  try {
+    const result = await session.run({ x: tensor(x.dtype, xData, x.shape), ...paramFeeds(plan, params) });
+    return result.y.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+/** onnxruntime on the original file; other graph inputs get random values of their declared shape. */
+async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): Promise<Float32Array> {
+  const session: Session = await openSession(plan.model.source);
+  try {
+    const feeds = Object.fromEntries(
+      plan.model.inputs.map((info) => {
+        if (info.name === plan.input.name)
+          return [
+            info.name,
+            tensor(plan.inputKind === 'tokens' ? 'int64' : 'float32', xData, [BATCH, ...plan.inputShape]),
+          ];
+        const dims = info.dims.map((d, i) => (typeof d === 'number' ? d : i === 0 ? BATCH : 1));
+        const n = dims.reduce((a, b) => a * b, 1);
+        const data =
+          info.dtype === 'int64'
+            ? new BigInt64Array(n)
+            : Float32Array.from({ length: n }, () => rng.normal());
+        return [info.name, tensor(info.dtype === 'int64' ? 'int64' : 'float32', data, dims)];
+      }),
+    );
+    const result = await session.run(feeds, [plan.output.name]);
+    return result[plan.output.name].data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+/**
+ * L = mse(f(x), t) for a fixed random target; for up to three parameters, ⟨∇L, v⟩ along a
+ * random sparse direction v against central differences (L(p + εv) − L(p − εv)) / 2ε.
+ */
+async function checkGradients(plan: ImportPlan, xData: TensorData, rng: Rng) {
+  const { b, x, params, output } = forwardGraph(plan, 'train');
+  const target = b.constant(
+    Float32Array.from({ length: output.size }, () => rng.normal()),
+    output.shape,
+  );
+  const loss = buildLoss(b, 'mse', output, target).mean;
+  b.output(loss, 'loss');
+  const picked = [0, Math.floor(params.length / 2), params.length - 1].filter(
+    (i, k, all) => all.indexOf(i) === k,
+  );
+  const grads = gradients(
+    b,
+    loss,
+    picked.map((i) => params[i]),
+  );
+  picked.forEach((i) => b.output(grads.get(params[i].name)!, `grad_${i}`));
+  const session = await openSession(serializeModel(b));
+  const run = async (values?: Map<string, Float32Array>) =>
+    session.run({ x: tensor(x.dtype, xData, x.shape), ...paramFeeds(plan, params, values) });
+  try {
+    const base = await run();
+    const checks: { parameter: string; relativeError: number }[] = [];
+    for (const i of picked) {
+      const p = plan.parameters.find((q) => q.name === params[i].name)!;
+      // A sparse direction and the best of a few steps: ReLU / max kinks crossed under a large
+      // step, or float32 rounding under a small one, spoil single differences; a wrong gradient
+      // disagrees at every step.
+      const v = new Float32Array(p.data.length);
+      for (let k = 0; k < Math.min(8, v.length); k++) v[Math.floor(rng.uniform() * v.length)] = rng.normal();
+      const g = base[`grad_${i}`].data as Float32Array;
+      const analytic = g.reduce((acc, gi, k) => acc + gi * v[k], 0);
+      const lossAt = async (step: number) =>
+        (
+          (await run(new Map([[p.name, p.data.map((w, k) => w + step * v[k])]]))).loss.data as Float32Array
+        )[0];
+      let relativeError = Infinity;
+      for (const eps of [1e-2, 3e-3, 1e-3, 3e-4]) {
+        const numeric = ((await lossAt(eps)) - (await lossAt(-eps))) / (2 * eps);
+        const error = Math.abs(numeric - analytic) / Math.max(Math.abs(numeric), Math.abs(analytic), 1e-2);
+        relativeError = Math.min(relativeError, error);
+      }
+      checks.push({ parameter: p.onnxName, relativeError });
+    }
+    return checks;
+  } finally {
+    await session.release();
+  }
+}
