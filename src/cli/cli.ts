@@ -2,11 +2,11 @@
  * `model-lab` command line: trains an experiment headless into the same run folder as the editor,
  * and checks whether an ONNX model can be trained (`onnx check`).
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
 import { onnxCheckCommand } from './onnxCheckCommand';
-import { trainCommand } from './trainCommand';
+import { EXIT, trainCommand } from './trainCommand';
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -17,7 +17,10 @@ function positiveInteger(value: string): number {
 const program = new Command()
   .name('model-lab')
   .description('Train Model Lab experiments from the terminal (no editor needed).')
-  .version(packageJson.version);
+  .version(packageJson.version)
+  // A bad flag is the user's input error like a bad experiment: exit 2, not commander's 1.
+  // (Set before the subcommand is added, which inherits it.)
+  .exitOverride();
 
 program
   .command('train')
@@ -58,4 +61,8 @@ program
     process.exitCode = await onnxCheckCommand(model, options);
   });
 
-void program.parseAsync(process.argv);
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (!(error instanceof CommanderError)) throw error;
+  // Commander has already printed its message; --help and --version end with exit code 0.
+  process.exitCode = error.exitCode === 0 ? 0 : EXIT.invalid;
+});

@@ -9,7 +9,7 @@ import { RunFolderError } from '../runs/runFolderError';
 import { RunRecorder } from '../runs/runRecorder';
 import { currentVersions } from '../runs/versions';
 import { prepareRun, type PreparedRun } from '../runs/prepareRun';
-import { runTraining } from '../trainer/trainer';
+import { describeError, runTraining } from '../trainer/trainer';
 import { createTrainerDeps } from '../trainer/trainerModules';
 import { ProgressDisplay } from './progressDisplay';
 
@@ -20,7 +20,11 @@ export interface TrainCommandOptions {
   resume?: string;
 }
 
-/** Exit codes: 0 completed, 1 failed, 2 the experiment or a flag is invalid (nothing ran), 130 stopped by Ctrl-C. */
+/**
+ * Exit codes: 0 completed, 1 failed while training, 2 refused before training
+ * (the experiment, its data, a flag, the resumed run or the runs folder is at
+ * fault; no run folder is left), 130 stopped by Ctrl-C.
+ */
 export const EXIT = { completed: 0, failed: 1, invalid: 2, stopped: 130 } as const;
 
 export async function trainCommand(experimentArg: string, options: TrainCommandOptions): Promise<number> {
@@ -36,9 +40,10 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
       pid: process.pid,
     });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    // Refused before anything ran (no run folder); a runs folder that cannot be written is not the experiment's fault.
-    return error instanceof RunFolderError ? EXIT.failed : EXIT.invalid;
+    // Refused before anything ran, and no run folder was left: the experiment, its data, the run to
+    // resume or the runs folder (read-only, a file in the way) needs the user's fix.
+    console.error(describeError(error));
+    return EXIT.invalid;
   }
   const { experiment, experimentFile, resumeFrom } = prepared;
   const recorder = new RunRecorder(prepared.writer);

@@ -67,6 +67,12 @@ export interface Dataset {
    */
   readonly targetScaling?: TargetScaling;
   /**
+   * Feature scaling the loader applied, one entry per position of the input's
+   * last axis: feature = (value − shift) / scale. Absent when features are the
+   * data's own values. The exported model.onnx applies it itself.
+   */
+  readonly inputScaling?: TargetScaling[];
+  /**
    * Examples per split. Language models: non-overlapping windows of
    * contextLength + 1 characters in each split's contiguous stretch of text.
    */

@@ -8,7 +8,7 @@ import type { Experiment } from '../contract/experiment';
 import type { Dataset, TargetScaling } from './api';
 import { parseCsv, type CsvRecord } from './csv';
 import { DataError } from './dataError';
-import { assignSplits, type SplitIndices } from './splits';
+import { assignSplits, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
 
 export function csvDataset(source: string, text: string, file: string, experiment: Experiment): Dataset {
@@ -23,26 +23,44 @@ export function csvDataset(source: string, text: string, file: string, experimen
   const x = numericColumns(records, featureColumns, names, file, 'features must be numeric');
 
   const splits = assignSplits(count, data.splits, data.seed);
-  normalize(x, featureColumns.length, splits, data.normalize ?? 'standard');
-  const table = { source, inputKind: 'float' as const, inputShape: [featureColumns.length], x, count };
+  refuseEmptySplits(splits, data.splits, file, 'data row');
+  const mode = data.normalize ?? 'standard';
+  const scalings = normalize(x, featureColumns.length, splits, mode);
+  const table = {
+    source,
+    inputKind: 'float' as const,
+    inputShape: [featureColumns.length],
+    x,
+    count,
+    inputScaling: mode === 'none' ? undefined : scalings,
+  };
 
   if (experiment.task === 'regression') {
     const targets = new Float32Array(count);
     records.forEach((record, r) => {
-      const value = parseNumber(record.cells[targetColumn]);
+      const cell = record.cells[targetColumn];
+      const value = parseNumber(cell);
       if (value === undefined) {
         throw new DataError(
-          `target column ${columnName(targetColumn)} holds ${JSON.stringify(record.cells[targetColumn])}, not a number (regression needs numeric targets)`,
+          `target column ${columnName(targetColumn)} holds ${JSON.stringify(cell)}, not a number (regression needs numeric targets)`,
           file,
           record.line,
         );
       }
+      refuseBeyondFloat32(value, cell, `target column ${columnName(targetColumn)}`, file, record.line);
       targets[r] = value;
     });
     return tensorDataset({ ...table, targets, targetWidth: 1 }, splits, experiment.training.loss);
   }
   const labelsText = records.map((record) => record.cells[targetColumn].trim());
   const classes = sortLabels([...new Set(labelsText)]);
+  if (classes.length < 2) {
+    throw new DataError(
+      `target column ${columnName(targetColumn)} holds only one class (${JSON.stringify(classes[0])}): a classifier needs at least two; check data.target, or use "task": "regression" for a numeric target`,
+      file,
+      names ? 1 : records[0].line,
+    );
+  }
   const ids = new Map(classes.map((label, id) => [label, id]));
   const labels = Int32Array.from(labelsText, (label) => ids.get(label)!);
   return tensorDataset({ ...table, labels, classes }, splits, experiment.training.loss);
@@ -56,6 +74,14 @@ export function readCsvRows(
 ): { names?: string[]; records: CsvRecord[]; width: number } {
   const records = parseCsv(text.replace(/^\uFEFF/, ''), file);
   const names = header ? records.shift()?.cells.map((name) => name.trim()) : undefined;
+  if (names && names.length > 1 && names.every((name) => parseNumber(name) !== undefined)) {
+    // Every "name" is a number: the file most likely starts with data, and its first row would be lost.
+    throw new DataError(
+      `the header row holds only numbers (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}), so it looks like data: set "data.header": false if the file has no header row, or give its columns names`,
+      file,
+      1,
+    );
+  }
   if (records.length === 0) throw new DataError('the CSV file has no data rows', file, names ? 2 : 1);
   const width = names?.length ?? records[0].cells.length;
   for (const record of records) {
@@ -85,13 +111,17 @@ export function numericColumns(
   records.forEach((record, r) => {
     columns.forEach((c, i) => {
       const value = parseNumber(record.cells[c]);
+      const column = `column ${names ? `"${names[c]}"` : c}`;
       if (value === undefined) {
+        const headerHint =
+          !names && r === 0 ? '; if this first row names the columns, set "data.header": true' : '';
         throw new DataError(
-          `column ${names ? `"${names[c]}"` : c} holds ${JSON.stringify(record.cells[c])}, not a number (${why})`,
+          `${column} holds ${JSON.stringify(record.cells[c])}, not a number (${why})${headerHint}`,
           file,
           record.line,
         );
       }
+      refuseBeyondFloat32(value, record.cells[c], column, file, record.line);
       values[r * columns.length + i] = value;
     });
   });
@@ -121,6 +151,18 @@ export function resolveTarget(
     );
   }
   return index;
+}
+
+/** The largest finite float32: the model computes in float32, where anything beyond is Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function refuseBeyondFloat32(value: number, cell: string, column: string, file: string, line: number): void {
+  if (Math.abs(value) <= FLOAT32_MAX) return;
+  throw new DataError(
+    `${column} holds ${cell.trim()}, beyond the float32 range (±3.4e38) Model Lab trains in; rescale the column (e.g. change its units)`,
+    file,
+    line,
+  );
 }
 
 export function parseNumber(cell: string): number | undefined {

@@ -4,13 +4,13 @@
  * JavaScript, no native code), converted to grayscale or RGB, resized to
  * `imageSize` with bilinear sampling and scaled to [0, 1].
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
-import { assignSplits } from './splits';
+import { assignSplits, refuseEmptySplits } from './splits';
 import { tensorDataset } from './tensorDataset';
 
 export async function imageFolderDataset(
@@ -35,17 +35,29 @@ export async function imageFolderDataset(
   }
   const files: { path: string; label: number }[] = [];
   for (const [label, name] of classes.entries()) {
-    const names = (await readdir(join(folder, name))).filter((file) => !file.startsWith('.')).sort();
-    for (const file of names) {
-      const path = join(folder, name, file);
-      if (extname(file).toLowerCase() !== '.png') {
+    const classFolder = join(folder, name);
+    const images = (await readdir(classFolder, { withFileTypes: true }))
+      .filter((entry) => !entry.name.startsWith('.'))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    // An empty class would still be a class: one the model can never be shown, scored as if it were real.
+    if (images.length === 0) {
+      throw new DataError(
+        `the class folder "${name}" holds no PNG images: add images of that class or remove the folder`,
+        classFolder,
+      );
+    }
+    for (const entry of images) {
+      const path = join(classFolder, entry.name);
+      if (extname(entry.name).toLowerCase() !== '.png') {
         throw new DataError('only PNG images are supported; convert or remove this file', path);
+      }
+      if (!(entry.isFile() || (await stat(path).catch(() => undefined))?.isFile())) {
+        // Reading a pipe or device would block forever; a folder named .png is no image either.
+        throw new DataError('not a regular file (a folder, pipe or device); remove it', path);
       }
       files.push({ path, label });
     }
   }
-  if (files.length === 0) throw new DataError('the class folders hold no PNG images', folder);
-
   const size = channels * height * width;
   const x = new Float32Array(files.length * size);
   for (const [i, { path }] of files.entries()) {
@@ -59,6 +71,7 @@ export async function imageFolderDataset(
   }
   const labels = Int32Array.from(files, (file) => file.label);
   const splits = assignSplits(files.length, experiment.data.splits, experiment.data.seed);
+  refuseEmptySplits(splits, experiment.data.splits, folder, 'image');
   return tensorDataset(
     {
       source,

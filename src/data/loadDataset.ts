@@ -1,5 +1,5 @@
 /** Picks the loader for an experiment's `data.source`. */
-import { stat, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Experiment } from '../contract/experiment';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
@@ -11,6 +11,7 @@ import { DataError } from './dataError';
 import { imageFolderDataset } from './imageFolder';
 import { seriesDataset } from './seriesDataset';
 import { textDataset } from './textDataset';
+import { readUserText } from './userText';
 
 export { resolveSource };
 
@@ -37,12 +38,12 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
   const extension = extname(path).toLowerCase();
   if (extension === '.csv') {
     const read = experiment.data.format === 'series' ? seriesDataset : csvDataset;
-    return read(source, await readFile(path, 'utf8'), path, experiment);
+    return read(source, await readDataText(path), path, experiment);
   }
   if (extension === '.txt') {
     return textDataset(
       source,
-      await readFile(path, 'utf8'),
+      await readDataText(path),
       experiment.data.contextLength ?? 64,
       experiment.data.splits,
       path,
@@ -52,6 +53,12 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
     'unsupported data source: use a .csv table, a .txt text or a folder of images by class',
     path,
   );
+}
+
+async function readDataText(path: string): Promise<string> {
+  const read = await readUserText(path, 'the data file');
+  if (read.ok) return read.text;
+  throw new DataError(read.reason, path, read.line);
 }
 
 /**

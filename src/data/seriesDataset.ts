@@ -89,6 +89,7 @@ export function seriesDataset(
       targets,
       targetWidth: 1,
       targetScaling: scalings[features],
+      inputScaling: (data.normalize ?? 'standard') === 'none' ? undefined : scalings.slice(0, features),
     },
     splits,
     experiment.training.loss,

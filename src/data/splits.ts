@@ -5,6 +5,7 @@
  */
 import type { DataSection } from '../contract/experiment';
 import type { Split } from '../contract/runStatus';
+import { DataError } from './dataError';
 import { createRng, shuffledIndices } from './rng';
 
 export type SplitIndices = Record<Split, Int32Array>;
@@ -26,4 +27,27 @@ export function assignSplits(total: number, fractions: DataSection['splits'], se
     validation: Int32Array.from(order.slice(trainEnd, validationEnd)),
     test: Int32Array.from(order.slice(validationEnd)),
   };
+}
+
+/**
+ * Every split the experiment gives a share must get at least one example:
+ * otherwise a one-row file "trains" and a validation or test score is made
+ * up from nothing.
+ */
+export function refuseEmptySplits(
+  splits: SplitIndices,
+  fractions: DataSection['splits'],
+  file: string,
+  /** Singular, e.g. 'data row'. */
+  noun: string,
+): void {
+  const total = splits.train.length + splits.validation.length + splits.test.length;
+  const empty = (['train', 'validation', 'test'] as const).filter(
+    (split) => fractions[split] > 0 && splits[split].length === 0,
+  );
+  if (empty.length === 0) return;
+  throw new DataError(
+    `too few ${noun}s for data.splits (train ${fractions.train}, validation ${fractions.validation}, test ${fractions.test}): ${total} in all leave${total === 1 ? 's' : ''} the ${empty.join(' and ')} split${empty.length > 1 ? 's' : ''} empty; add ${noun}s or set ${empty.length > 1 ? 'those fractions' : 'that fraction'} to 0`,
+    file,
+  );
 }

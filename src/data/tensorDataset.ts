@@ -25,6 +25,8 @@ export interface ExampleTable {
   targetWidth?: number;
   /** Regression targets scaled by the loader: how to map them back (see Dataset.targetScaling). */
   targetScaling?: TargetScaling;
+  /** Feature scaling by the loader, per position of the last input axis (see Dataset.inputScaling). */
+  inputScaling?: TargetScaling[];
   vocab?: Vocabulary;
 }
 
@@ -102,6 +104,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
     classes: table.classes,
     vocab: table.vocab,
     targetScaling: table.targetScaling,
+    inputScaling: table.inputScaling,
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
     *batches(split: Split, batchSize: number, rng: Rng, _options?: BatchOptions): Iterable<DataBatch> {
       const rows = split === 'train' ? rng.shuffle(Array.from(splits.train)) : splits[split];

@@ -44,6 +44,15 @@ export function textDataset(
       file,
     );
   }
+  for (const split of ['validation', 'test'] as const) {
+    if (fractions[split] > 0 && windows(split) === 0) {
+      const [start, end] = stretches[split];
+      throw new DataError(
+        `the ${split} part of the text has ${end - start} characters, fewer than contextLength + 1 = ${T + 1}: add text, raise data.splits.${split}, or set it to 0`,
+        file,
+      );
+    }
+  }
 
   function batchAt(starts: number[]): DataBatch {
     const x = new BigInt64Array(starts.length * T);

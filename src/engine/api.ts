@@ -57,6 +57,23 @@ export interface TrainingState {
   tensors: Record<string, { dims: number[]; data: Float32Array }>;
 }
 
+/** value_scaled = (value − shift) / scale, per position of the last axis. */
+export interface AxisScaling {
+  shift: number[];
+  scale: number[];
+}
+
+/**
+ * The data preparation the exported model does itself, so model.onnx takes
+ * the data as it is in the user's file and answers in its units.
+ */
+export interface ExportOptions {
+  /** Feature scaling fitted at training: the graph starts with (input − shift) / scale. */
+  inputScaling?: AxisScaling;
+  /** Target scaling of a regression: the graph ends with output · scale + shift. */
+  outputScaling?: AxisScaling;
+}
+
 export interface TrainableModel {
   readonly device: DeviceReport;
   /** Output shape per example (without batch), e.g. [classes] or [T, vocab]. */
@@ -77,7 +94,7 @@ export interface TrainableModel {
   getState(): Promise<TrainingState>;
   setState(state: TrainingState): Promise<void>;
   /** Forward-only inference model with trained weights (ONNX bytes). */
-  exportOnnx(): Promise<Uint8Array>;
+  exportOnnx(options?: ExportOptions): Promise<Uint8Array>;
   dispose(): Promise<void>;
 }
 

@@ -4,8 +4,8 @@
  * `file:line:col: error: message` form (the same lines the editor
  * underlines). Warnings do not stop training.
  */
-import { readFile } from 'node:fs/promises';
 import type { LoadDataset } from '../data/api';
+import { readUserText } from '../data/userText';
 import type { Experiment } from '../contract/experiment';
 import { formatProblems, validateExperiment, type ParsedExperiment } from './validate';
 
@@ -13,15 +13,13 @@ export class ExperimentError extends Error {
   override readonly name = 'ExperimentError';
 }
 
+/** The file's text (BOM dropped, as the editor does), or an ExperimentError saying why it cannot be read. */
 export async function readExperimentText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ExperimentError(
-      code === 'ENOENT' ? `${file}: the experiment file does not exist` : `${file}: ${String(error)}`,
-    );
-  }
+  const read = await readUserText(file, 'the experiment file');
+  if (read.ok) return read.text;
+  throw new ExperimentError(
+    read.line === undefined ? `${file}: ${read.reason}` : `${file}:${read.line}: ${read.reason}`,
+  );
 }
 
 /**

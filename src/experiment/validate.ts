@@ -6,6 +6,7 @@
  * against the data. Plain Node: used by the editor's diagnostics and the CLI.
  */
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import {
   getNodeValue,
   parseTree,
@@ -18,6 +19,8 @@ import type { Dataset } from '../data/api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo } from '../data/builtins';
 import { DataError } from '../data/dataError';
 import { loadDataset, resolveSource } from '../data/loadDataset';
+import { estimateMemory, formatBytes } from './memoryEstimate';
+import { firstTooDeep, MAX_NESTING } from './nestingDepth';
 import { Locator, type Problem, type Severity } from './problems';
 import { schemaIssues } from './schemaChecks';
 import { inferShapes } from './shapes';
@@ -39,7 +42,8 @@ export { inferShapes } from './shapes';
 export type DatasetFacts = Pick<
   Dataset,
   'inputKind' | 'inputShape' | 'outputShape' | 'classes' | 'vocab' | 'source'
->;
+> &
+  Partial<Pick<Dataset, 'sizes'>>;
 
 export interface TextValidation {
   problems: Problem[];
@@ -90,9 +94,14 @@ export interface ParsedExperiment {
   text: string;
   root: Node | undefined;
   syntaxErrors: ParseError[];
+  /** Offset of the bracket nested too deep; the text is then not parsed at all (no tree). */
+  tooDeepAt?: number;
 }
 
 export function parseExperimentText(text: string): ParsedExperiment {
+  // The parser and every check recurse: a file nested thousands deep would overflow the stack.
+  const tooDeepAt = firstTooDeep(text);
+  if (tooDeepAt !== undefined) return { text, root: undefined, syntaxErrors: [], tooDeepAt };
   const syntaxErrors: ParseError[] = [];
   const root = parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: false });
   return { text, root, syntaxErrors };
@@ -108,6 +117,11 @@ function checkParsed(
   experimentDir: string,
 ): { validation: TextValidation; report: Report } {
   const locator = new Locator(parsed.text, parsed.root);
+  if (parsed.tooDeepAt !== undefined) {
+    const message = `the JSON nests more than ${MAX_NESTING} levels deep here; an experiment file never needs that, remove the extra nesting`;
+    const problems: Problem[] = [{ message, severity: 'error', range: locator.range(parsed.tooDeepAt, 1) }];
+    return { validation: { problems }, report: new Report(locator) };
+  }
   const report = new Report(locator);
   for (const error of parsed.syntaxErrors) {
     report.problems.push({
@@ -136,7 +150,8 @@ function checkParsed(
   if (!checkLayersModelFields(experiment.model, report)) return done();
   const layersExperiment = experiment as LayersExperiment;
   checkSeries(layersExperiment, report);
-  checkLayerShapes(layersExperiment, inputKindWithoutData(layersExperiment), report);
+  if (checkLayerShapes(layersExperiment, inputKindWithoutData(layersExperiment), report))
+    checkMemory(layersExperiment, inputKindWithoutData(layersExperiment), report);
   checkCausal(layersExperiment, report);
   return done(report.hasErrors ? undefined : experiment);
 }
@@ -157,6 +172,7 @@ export async function validateExperiment(
   if (!experiment) return validation;
   try {
     const dataset = await load(experiment, experimentDir);
+    checkBatchFits(experiment, dataset, report);
     if (isOnnxModel(experiment.model))
       checkImportedAgainstDataset(experiment, experiment.model, experimentDir, dataset, report);
     else checkAgainstDataset(experiment as LayersExperiment, dataset, report);
@@ -298,6 +314,49 @@ function checkLayerShapes(
   return output;
 }
 
+/** protobuf's limit on one message: model.onnx holds every weight in one. */
+const ONNX_MAX_BYTES = 2 ** 31;
+/** Share of the machine's memory a training run may plan to use; the rest is for the editor and the system. */
+const MEMORY_SHARE = 0.8;
+
+/** Refuses a model too large to train or export here, with the estimate and what to change. */
+function checkMemory(experiment: LayersExperiment, inputKind: 'float' | 'tokens', report: Report): void {
+  const { model, training } = experiment;
+  const { shapes } = inferShapes(model.input.shape, inputKind, model.layers);
+  const estimate = estimateMemory(
+    model.layers,
+    model.input.shape,
+    shapes,
+    training.batchSize,
+    training.optimizer,
+  );
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const largest = estimate.largestLayer;
+  const largestType = model.layers[largest]?.type;
+  const largestPath = ['model', 'layers', largest, LAYER_FIELDS[largestType] ?? 'type'];
+  const largestText = `layer ${largest + 1} (${largestType}) holds the most, ${count(estimate.largestLayerParameters)}`;
+  if (estimate.parameters * 4 > ONNX_MAX_BYTES) {
+    report.add(
+      largestPath,
+      `the model has ${count(estimate.parameters)} parameters, ${formatBytes(estimate.parameters * 4)} of weights: more than the ${formatBytes(ONNX_MAX_BYTES)} one ONNX file can hold, so it could not be trained or saved as model.onnx; use fewer or smaller layers (${largestText})`,
+    );
+    return;
+  }
+  const machine = totalmem();
+  const allowed = machine * MEMORY_SHARE;
+  if (estimate.totalBytes <= allowed) return;
+  const weightsDominate = estimate.parameterBytes >= estimate.activationBytes;
+  report.add(
+    weightsDominate ? largestPath : ['training', 'batchSize'],
+    `training would need about ${formatBytes(estimate.totalBytes)} of memory, more than the ${formatBytes(allowed)} Model Lab allows (80% of this machine's ${formatBytes(machine)}): ` +
+      `parameters ${formatBytes(estimate.parameterBytes)} (${count(estimate.parameters)} parameters held ${estimate.parameterCopies}× for weights, gradients and ${training.optimizer.type} state), ` +
+      `activations ${formatBytes(estimate.activationBytes)} (a batch of ${training.batchSize}); ` +
+      (weightsDominate
+        ? `use fewer or smaller layers (${largestText})`
+        : 'lower training.batchSize or make the layers narrower'),
+  );
+}
+
 /** Attention in a language model must not see the characters it predicts. */
 function checkCausal(experiment: LayersExperiment, report: Report): void {
   const { layers } = experiment.model;
@@ -374,4 +433,16 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
       report.add(['probe', 'text'], `probe text: ${error.message}`);
     }
   }
+}
+
+/** The train-step graph has a static batch size: a training split smaller than one batch trains nothing. */
+function checkBatchFits({ task, training }: Experiment, dataset: DatasetFacts, report: Report): void {
+  // Language models with stepsPerEpoch draw random windows, so any text long enough for one window will do.
+  if (!dataset.sizes || (task === 'language-model' && training.stepsPerEpoch !== undefined)) return;
+  const examples = dataset.sizes.train;
+  if (examples >= training.batchSize) return;
+  report.add(
+    ['training', 'batchSize'],
+    `the training split of ${dataset.source} holds ${examples} example${examples === 1 ? '' : 's'}, fewer than one batch of ${training.batchSize}: lower training.batchSize or give training a larger share in data.splits`,
+  );
 }

@@ -11,7 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
   context.subscriptions.push(...registerExperimentCommands(context.extensionUri));
   const prober = new TrainingProcessProber(() => forkTrainingProcess(context.extensionUri));
-  context.subscriptions.push(...registerPanelCommands(context.extensionUri, prober));
+  context.subscriptions.push(...registerPanelCommands(context.extensionUri, context.workspaceState, prober));
   context.subscriptions.push(...registerRunCommands(context.extensionUri));
 }
 

@@ -78,6 +78,12 @@ export type MetricsToHost =
   | OpenRelatedMessage;
 
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/;
+/**
+ * The largest export a panel may send, in characters (CSV) or data-URL
+ * characters (PNG): a compromised or runaway webview must not make the host
+ * hold and write gigabytes. 64 Mi characters is a million metric rows.
+ */
+export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 /** File names only: no folders, so a message cannot point the save dialog elsewhere. */
 const isFileName = (v: unknown): v is string => typeof v === 'string' && /^[\w.\- ]{1,120}$/.test(v);
 
@@ -88,11 +94,15 @@ export const isRemoveRunMessage = messageGuard<RemoveRunMessage>(
 );
 export const isSaveCsvMessage = messageGuard<SaveCsvMessage>(
   'saveCsv',
-  (m) => isFileName(m.suggestedName) && typeof m.csv === 'string',
+  (m) => isFileName(m.suggestedName) && typeof m.csv === 'string' && m.csv.length <= MAX_EXPORT_CHARS,
 );
 export const isSavePngMessage = messageGuard<SavePngMessage>(
   'savePng',
-  (m) => isFileName(m.suggestedName) && typeof m.dataUrl === 'string' && PNG_DATA_URL.test(m.dataUrl),
+  (m) =>
+    isFileName(m.suggestedName) &&
+    typeof m.dataUrl === 'string' &&
+    m.dataUrl.length <= MAX_EXPORT_CHARS &&
+    PNG_DATA_URL.test(m.dataUrl),
 );
 export const isOpenEvaluationMessage = messageGuard<OpenRelatedMessage>(
   'openEvaluation',

@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from
 import { join } from 'node:path';
 import type { TrainingState } from '../engine/api';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
-import { runFolderWriteError } from './runFolderError';
+import { RunFolderError, runFolderWriteError } from './runFolderError';
 import { CHECKPOINT_META, RUN_FILES, type CheckpointMeta, type TrainerPosition } from './runFiles';
 import type { CheckpointKind } from '../contract/checkpointKind';
 
@@ -59,37 +59,79 @@ export function saveCheckpoint(runDir: string, kind: CheckpointKind, checkpoint:
   return dir;
 }
 
-/** Reads a checkpoint; throws an Error naming the folder when it is missing or damaged. */
+/**
+ * Reads a checkpoint; throws a RunFolderError naming the folder when it is
+ * missing, damaged, or holds non-finite numbers (resuming from NaN weights
+ * would fail at once and blame the training instead of the file).
+ */
 export function loadCheckpoint(runDir: string, kind: CheckpointKind): Checkpoint {
   const dir = checkpointDir(runDir, kind);
-  let meta: CheckpointMeta;
-  let bytes: Buffer;
+  const damaged = (why: string): RunFolderError =>
+    new RunFolderError(
+      `The checkpoint in ${dir} is damaged: ${why}. Resume from another run, or train anew.`,
+      dir,
+    );
+  let text: string;
   try {
-    meta = JSON.parse(readFileSync(join(dir, CHECKPOINT_META), 'utf8')) as CheckpointMeta;
-    bytes = readFileSync(join(dir, meta.dataFile));
+    text = readFileSync(join(dir, CHECKPOINT_META), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error(`No checkpoint was saved in ${dir}.`);
-    throw new Error(
-      `The checkpoint in ${dir} is damaged: ${error instanceof Error ? error.message : String(error)}.`,
+      throw new RunFolderError(`No checkpoint was saved in ${dir}.`, dir, 'ENOENT');
+    throw damaged(error instanceof Error ? error.message : String(error));
+  }
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch {
+    throw damaged(`${CHECKPOINT_META} is not valid JSON`);
+  }
+  if (!isCheckpointMeta(meta)) throw damaged(`${CHECKPOINT_META} lacks its position or tensor list`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, meta.dataFile));
+  } catch (error) {
+    throw damaged(
+      `${meta.dataFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
   }
   const total = meta.tensors.reduce((sum, tensor) => sum + tensor.length, 0);
-  if (bytes.byteLength !== total * 4) {
-    throw new Error(
-      `The checkpoint in ${dir} is damaged: ${meta.dataFile} holds ${bytes.byteLength} bytes, expected ${total * 4}.`,
-    );
-  }
+  if (bytes.byteLength !== total * 4)
+    throw damaged(`${meta.dataFile} holds ${bytes.byteLength} bytes, expected ${total * 4}`);
   // Copy into an aligned buffer: a Buffer's byteOffset need not be a multiple of 4.
   const floats = new Float32Array(new Uint8Array(bytes).buffer);
   const tensors: TrainingState['tensors'] = {};
   for (const tensor of meta.tensors) {
-    tensors[tensor.name] = {
-      dims: tensor.dims,
-      data: floats.slice(tensor.offset, tensor.offset + tensor.length),
-    };
+    const data = floats.slice(tensor.offset, tensor.offset + tensor.length);
+    const bad = data.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) throw damaged(`tensor "${tensor.name}" holds ${data[bad]} at index ${bad}`);
+    tensors[tensor.name] = { dims: tensor.dims, data };
   }
   return { state: { step: meta.position.step, tensors }, position: meta.position };
+}
+
+/** Enough of a CheckpointMeta to read the tensors it indexes safely. */
+function isCheckpointMeta(value: unknown): value is CheckpointMeta {
+  const meta = value as Partial<CheckpointMeta> | null;
+  return (
+    typeof meta === 'object' &&
+    meta !== null &&
+    typeof meta.dataFile === 'string' &&
+    !meta.dataFile.includes('/') &&
+    !meta.dataFile.includes('\\') &&
+    typeof meta.position === 'object' &&
+    meta.position !== null &&
+    Number.isInteger(meta.position.step) &&
+    Array.isArray(meta.tensors) &&
+    meta.tensors.every(
+      (t) =>
+        typeof t?.name === 'string' &&
+        Array.isArray(t.dims) &&
+        Number.isInteger(t.offset) &&
+        Number.isInteger(t.length) &&
+        t.offset >= 0 &&
+        t.length >= 0,
+    )
+  );
 }
 
 /** Copies a checkpoint of one run into another (a resumed run keeps the best weights of the run it continues). */
@@ -103,6 +145,28 @@ export function copyCheckpoint(fromRunDir: string, toRunDir: string, kind: Check
     throw runFolderWriteError(to, error);
   }
   return true;
+}
+
+/**
+ * Where a resume from `runDir` would continue: its last checkpoint, read in
+ * full so a damaged or NaN-filled one is refused before a new run folder
+ * exists. Throws a RunFolderError that names the folder and what to do.
+ */
+export function resumePosition(runDir: string): TrainerPosition {
+  if (!existsSync(runDir))
+    throw new RunFolderError(`Cannot resume ${runDir}: the run folder does not exist.`, runDir, 'ENOENT');
+  try {
+    return loadCheckpoint(runDir, 'last').position;
+  } catch (error) {
+    if (error instanceof RunFolderError && error.code === 'ENOENT') {
+      throw new RunFolderError(
+        `Cannot resume ${runDir}: it has no saved checkpoint (checkpoints/last); train anew instead.`,
+        runDir,
+        'ENOENT',
+      );
+    }
+    throw error;
+  }
 }
 
 /** The position of a saved checkpoint without reading its tensors; undefined when there is none. */

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { LoadDataset } from '../data/api';
 import type { Experiment } from '../contract/experiment';
 import { parseExperimentText } from '../experiment/validate';
-import { readCheckpointPosition } from './checkpoints';
+import { resumePosition } from './checkpoints';
 import { RUN_FILES, type RunInfo } from './runFiles';
 import { readRunInfo } from './runReader';
 import { RunWriter } from './runWriter';
@@ -75,11 +75,9 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
 
 /** The config and checkpoint step a resume continues from; refuses a run that cannot be resumed. */
 function resumePoint(runDir: string): { config: Experiment; step: number } {
+  // The checkpoint first, read in full: a missing folder, no checkpoint, or a damaged or NaN one is named as such.
+  const { step } = resumePosition(runDir);
   const info = readRunInfo(runDir);
   if (!info) throw new ExperimentError(`Cannot resume ${runDir}: it has no readable ${RUN_FILES.info}.`);
-  const step = readCheckpointPosition(runDir, 'last')?.step;
-  if (step === undefined) {
-    throw new ExperimentError(`Cannot resume ${runDir}: it has no saved checkpoint (checkpoints/last).`);
-  }
   return { config: info.config, step };
 }

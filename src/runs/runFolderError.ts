@@ -23,6 +23,8 @@ const REASONS: Record<string, string> = {
   EROFS: 'the folder is on a read-only file system — choose a writable runs folder',
   EACCES: 'permission denied — make the folder writable or choose another runs folder',
   EPERM: 'permission denied — make the folder writable or choose another runs folder',
+  ENOTDIR: 'a file is in the way of the runs folder — move it or choose another runs folder',
+  EEXIST: 'a file is in the way of the runs folder — move it or choose another runs folder',
 };
 
 /** Wraps a file-system error raised while writing `path` into a RunFolderError naming the folder. */

@@ -5,7 +5,7 @@
  * kept. Synchronous on purpose: records are small, order matters, and an error
  * surfaces at the write that caused it.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import { runFolderWriteError } from './runFolderError';
@@ -33,29 +33,38 @@ export class RunWriter {
     private currentInfo: RunInfo,
   ) {}
 
-  /** Creates `<runsDir>/<experiment>/<run-id>/` with run.json (status running). */
+  /**
+   * Creates `<runsDir>/<experiment>/<run-id>/` with run.json (status running).
+   * The folder is claimed atomically: a non-recursive mkdir either creates it
+   * or fails with EEXIST, so two writers started in the same second get
+   * different folders (`<id>`, `<id>-2`, …) instead of sharing one. If run.json
+   * cannot be written, the claimed folder is removed again: no half run is left.
+   */
   static create(options: CreateRunOptions): RunWriter {
     const now = options.now ?? new Date();
     const experimentDir = join(options.runsDir, experimentFolderName(options.info.experiment));
-    const baseId = runIdFor(now);
-    let id = baseId;
-    for (let n = 2; existsSync(join(experimentDir, id)); n++) id = `${baseId}-${n}`;
-    const dir = join(experimentDir, id);
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(experimentDir, { recursive: true });
     } catch (error) {
       throw runFolderWriteError(experimentDir, error);
     }
+    const id = claimRunFolder(experimentDir, runIdFor(now));
+    const dir = join(experimentDir, id);
     const writer = new RunWriter(dir, {
       ...options.info,
       id,
       status: 'running',
       startedAt: now.toISOString(),
     });
-    writer.writeInfo();
-    if (options.continueMetricsOf) {
-      const { runDir, upToStep } = options.continueMetricsOf;
-      writer.appendMetrics(readMetrics(runDir).filter((record) => record.step <= upToStep));
+    try {
+      writer.writeInfo();
+      if (options.continueMetricsOf) {
+        const { runDir, upToStep } = options.continueMetricsOf;
+        writer.appendMetrics(readMetrics(runDir).filter((record) => record.step <= upToStep));
+      }
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
     }
     return writer;
   }
@@ -131,6 +140,19 @@ export class RunWriter {
       appendFileSync(join(this.dir, file), text);
     } catch (error) {
       throw runFolderWriteError(this.dir, error);
+    }
+  }
+}
+
+/** Creates the first free `<baseId>`, `<baseId>-2`, … under `experimentDir` and returns its name. */
+function claimRunFolder(experimentDir: string, baseId: string): string {
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? baseId : `${baseId}-${n}`;
+    try {
+      mkdirSync(join(experimentDir, id));
+      return id;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw runFolderWriteError(experimentDir, error);
     }
   }
 }

@@ -13,7 +13,7 @@
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRng, type DataBatch, type Dataset } from '../data/api';
-import type { CompileOptions, TrainableModel } from '../engine/api';
+import type { CompileOptions, ExportOptions, TrainableModel } from '../engine/api';
 import type { DeviceName } from '../contract/devices';
 import { isOnnxModel, type Experiment } from '../contract/experiment';
 import { importPlanFor } from '../data/importedModel';
@@ -417,7 +417,7 @@ class TrainingSession {
 
   private async exportModel(): Promise<void> {
     const path = join(this.request.runDir, RUN_FILES.model);
-    writeFileAtomic(path, await this.model.exportOnnx(), this.request.runDir);
+    writeFileAtomic(path, await this.model.exportOnnx(exportOptionsFor(this.dataset)), this.request.runDir);
     this.hooks.emit({ type: 'model', path });
   }
 
@@ -491,6 +491,20 @@ class TrainingSession {
   private log(level: 'info' | 'warning', message: string): void {
     this.hooks.emit({ type: 'log', level, message });
   }
+}
+
+/** model.onnx takes the data as it is in the file: the loader's scalings move into the graph. */
+export function exportOptionsFor(dataset: Dataset): ExportOptions {
+  const axis = (scalings: { shift: number; scale: number }[]) => ({
+    shift: scalings.map((s) => s.shift),
+    scale: scalings.map((s) => s.scale),
+  });
+  // Only when the scaled axis is still the input's last one (a reshaped input would scale the wrong values).
+  const scalesLastAxis = dataset.inputScaling?.length === dataset.inputShape.at(-1);
+  return {
+    inputScaling: scalesLastAxis ? axis(dataset.inputScaling!) : undefined,
+    outputScaling: dataset.targetScaling && axis([dataset.targetScaling]),
+  };
 }
 
 function takeBatches(iterator: Iterator<DataBatch>, count: number): DataBatch[] {

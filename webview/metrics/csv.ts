@@ -3,6 +3,7 @@
  * fields as metrics.jsonl (so rows can be matched back), the run it came from
  * and, when smoothing is on, the smoothed value drawn on the chart.
  */
+import { MAX_EXPORT_CHARS } from '../../src/protocol/metricsPanel';
 import type { Series } from './seriesStore';
 
 const HEADER = ['run', 'step', 'epoch', 'time', 'split', 'name', 'value'];
@@ -28,6 +29,13 @@ export function seriesToCsv(
     });
   }
   return lines.join('\n') + '\n';
+}
+
+/** Why a CSV of this many characters cannot be exported (the host refuses it), or undefined when it can. */
+export function csvTooLarge(length: number): string | undefined {
+  if (length <= MAX_EXPORT_CHARS) return undefined;
+  const mb = (chars: number): string => `${Math.ceil(chars / 2 ** 20)} MiB`;
+  return `The CSV would be ${mb(length)}, more than the ${mb(MAX_EXPORT_CHARS)} an export may hold: hide runs or metrics, then export again.`;
 }
 
 /** Parses CSV produced by `seriesToCsv` (quoted fields included); used to check exports. */

@@ -15,7 +15,7 @@ import {
 import type { PanelRun } from '../../src/protocol/panelRuns';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, seriesPalette } from '../shared/theme';
-import { seriesToCsv } from './csv';
+import { csvTooLarge, seriesToCsv } from './csv';
 import { FamilyChart, type ChartLook } from './familyChart';
 import { SeriesStore, type FamilyId, type Series } from './seriesStore';
 import { isXAxisKind, type XAxisKind } from './xAxis';
@@ -247,6 +247,11 @@ function syncControls(): void {
 function exportCsv(): void {
   const shown = store.all().filter((s) => !settings.hiddenSet.has(s.id));
   const csv = seriesToCsv(orderSeries(shown), runLabel, settings.smoothing > 0);
+  const tooLarge = csvTooLarge(csv.length);
+  if (tooLarge) {
+    status.textContent = tooLarge;
+    return;
+  }
   channel.post({ type: 'saveCsv', suggestedName: fileName('metrics.csv'), csv });
 }
 

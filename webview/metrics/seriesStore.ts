@@ -47,12 +47,13 @@ const FAMILY_TITLES: Record<string, string> = {
   throughput: 'Throughput (samples/s)',
 };
 
+// Own keys only: a metric named "__proto__" or "constructor" would otherwise read Object.prototype's.
 export function familyOf(name: string): FamilyId {
-  return FAMILY_OF_NAME[name] ?? name;
+  return Object.hasOwn(FAMILY_OF_NAME, name) ? FAMILY_OF_NAME[name] : name;
 }
 
 export function familyTitle(family: FamilyId): string {
-  return FAMILY_TITLES[family] ?? family;
+  return Object.hasOwn(FAMILY_TITLES, family) ? FAMILY_TITLES[family] : family;
 }
 
 /** Known families first in a fixed order, others alphabetically after them. */

@@ -8,7 +8,7 @@
  *  - export:      x → outputs, parameters baked in as initializers (model.onnx)
  * State order: parameters (layer order), then optimizer slots, then the step count.
  */
-import type { CompileOptions } from '../api';
+import type { AxisScaling, CompileOptions, ExportOptions } from '../api';
 import { gradients } from '../autodiff/backward';
 import { GraphBuilder, type Value } from '../graph/builder';
 import type { DType } from '../graph/dtypes';
@@ -234,9 +234,12 @@ export function buildExportGraph(
   plan: ModelPlan,
   values: Map<string, Float32Array>,
   batch: number,
+  options: ExportOptions = {},
 ): GraphBuilder {
   const b = new GraphBuilder('model_lab_inference');
-  const x = b.input('input', plan.input.dtype, withBatch(plan.input.shape, batch));
+  const raw = b.input('input', plan.input.dtype, withBatch(plan.input.shape, batch));
+  // The training data was scaled by the loader; the exported model takes the data as the user has it.
+  const x = options.inputScaling ? applyScaling(b, raw, options.inputScaling, 'in') : raw;
   const baked = new Map(
     plan.store.specs.map((p) => [
       p.name,
@@ -248,6 +251,17 @@ export function buildExportGraph(
     mode: 'eval',
     params: new ParamBinder(plan.store, b, 'initializer', baked),
   });
-  b.output(forward.output, 'output');
+  const output = options.outputScaling
+    ? applyScaling(b, forward.output, options.outputScaling, 'out')
+    : forward.output;
+  b.output(output, 'output');
   return b;
+}
+
+/** 'in': (x − shift) / scale; 'out': x · scale + shift; both broadcast along the last axis. */
+function applyScaling(b: GraphBuilder, x: Value, scaling: AxisScaling, direction: 'in' | 'out'): Value {
+  const width = scaling.shift.length;
+  const shift = b.constant(Float32Array.from(scaling.shift), [width]);
+  const scale = b.constant(Float32Array.from(scaling.scale), [width]);
+  return direction === 'in' ? b.div(b.sub(x, shift), scale) : b.add(b.mul(x, scale), shift);
 }

@@ -4,7 +4,7 @@
  * fused Loop call they never leave the runtime). Sessions other than the single train step
  * (fused steps, eval, attention probe) are created on first use.
  */
-import type { AttentionMaps, Batch, TrainableModel, TrainingState } from '../api';
+import type { AttentionMaps, Batch, ExportOptions, TrainableModel, TrainingState } from '../api';
 import type { DeviceReport } from '../../contract/devices';
 import { serializeModel } from '../graph/serialize';
 import { Rng } from '../init';
@@ -20,7 +20,7 @@ import {
   type ModelPlan,
 } from '../model/graphs';
 import { exportImported } from '../onnx/exportImported';
-import { exportDocString } from './exportDoc';
+import { exportDocString, exportMetadata } from './exportDoc';
 import { checkBatch, stack } from './batches';
 import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
 
@@ -225,15 +225,19 @@ export class CompiledModel implements TrainableModel {
     this.stepCount = state.step;
   }
 
-  async exportOnnx(): Promise<Uint8Array> {
+  async exportOnnx(options: ExportOptions = {}): Promise<Uint8Array> {
     const values = new Map(
       this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!.data as Float32Array]),
     );
     const { imported } = this.plan.options.model;
     if (imported) return exportImported(imported, values);
     // Traced for one example; the first axis of input and output is the symbolic `batch`.
-    const graph = buildExportGraph(this.plan, values, 1);
-    return serializeModel(graph, { docString: exportDocString(this.plan), dynamicBatch: true });
+    const graph = buildExportGraph(this.plan, values, 1, options);
+    return serializeModel(graph, {
+      docString: exportDocString(this.plan, options),
+      metadata: exportMetadata(options),
+      dynamicBatch: true,
+    });
   }
 
   async dispose(): Promise<void> {

@@ -7,7 +7,9 @@ import { AttentionPanel, type AttentionProber } from './attentionPanel';
 import { EvaluationPanel } from './evaluationPanel';
 import { MetricsPanel } from './metricsPanel';
 import { PANEL_COMMANDS } from './panelCommandIds';
+import { isRestorableRunDir, rememberRunDir } from './restorableRuns';
 import { pickRuns, runDirOf } from './runTarget';
+import { workspaceRunsDirs } from '../runs/runsTreeProvider';
 
 /** The run a command is about: from its argument, or picked by the user. */
 async function oneRun(arg: unknown, title: string): Promise<string | undefined> {
@@ -29,50 +31,70 @@ async function severalRuns(first: unknown, selected: unknown): Promise<string[] 
   return pickRuns({ title: 'Runs to compare', canPickMany: true });
 }
 
+const OPENED_RUNS_KEY = 'modelLab.panelRunDirs';
+
 /**
  * Commands and reload serializers of the metrics, evaluation and attention
  * panels. `prober` runs custom attention probes (absent: the panel says why).
+ * `workspaceState` remembers the run folders opened through commands, the only
+ * ones outside the workspace's runs folders a restored panel may reopen.
  */
 export function registerPanelCommands(
   extensionUri: vscode.Uri,
+  workspaceState: vscode.Memento,
   prober?: AttentionProber,
 ): vscode.Disposable[] {
   const command = (id: string, run: (...args: unknown[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, run);
+  const opened = (): string[] => workspaceState.get<string[]>(OPENED_RUNS_KEY, []);
+  const remember = (runDirs: string[]): void => {
+    void workspaceState.update(OPENED_RUNS_KEY, runDirs.reduce(rememberRunDir, opened()));
+  };
+  /** The saved folders a restored panel may open: the workspace's runs and those opened through commands. */
+  const restorable = (runDirs: unknown[]): string[] => {
+    const known = new Set(opened());
+    return runDirs.filter((dir) => isRestorableRunDir(dir, workspaceRunsDirs(), known));
+  };
   return [
     command(PANEL_COMMANDS.openMetrics, async (arg) => {
       const runDir = await oneRun(arg, 'Open metrics of run');
+      if (runDir) remember([runDir]);
       return runDir && MetricsPanel.show(extensionUri, [runDir]);
     }),
     command(PANEL_COMMANDS.compareRuns, async (first, selected) => {
       const runDirs = await severalRuns(first, selected);
+      if (runDirs) remember(runDirs);
       return runDirs && MetricsPanel.show(extensionUri, runDirs);
     }),
     command(PANEL_COMMANDS.openEvaluation, async (arg) => {
       const runDir = await oneRun(arg, 'Open evaluation of run');
+      if (runDir) remember([runDir]);
       return runDir && EvaluationPanel.show(extensionUri, runDir);
     }),
     command(PANEL_COMMANDS.openAttention, async (arg) => {
       const runDir = await oneRun(arg, 'Open attention of run');
+      if (runDir) remember([runDir]);
       return runDir && AttentionPanel.show(extensionUri, runDir, prober);
     }),
     // After a window reload VS Code hands back each open panel with the state its webview saved.
     vscode.window.registerWebviewPanelSerializer(METRICS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
-        if (isMetricsPanelState(state) && state.runDirs.length > 0) {
-          await MetricsPanel.restore(panel, extensionUri, state.runDirs);
-        } else panel.dispose();
+        const runDirs = isMetricsPanelState(state) ? restorable(state.runDirs) : [];
+        if (runDirs.length > 0) await MetricsPanel.restore(panel, extensionUri, runDirs);
+        else panel.dispose();
       },
     }),
     vscode.window.registerWebviewPanelSerializer(EVALUATION_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
-        if (isSingleRunPanelState(state)) EvaluationPanel.restore(panel, extensionUri, state.runDir);
+        const [runDir] = isSingleRunPanelState(state) ? restorable([state.runDir]) : [];
+        if (runDir) EvaluationPanel.restore(panel, extensionUri, runDir);
         else panel.dispose();
       },
     }),
     vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
-        if (isSingleRunPanelState(state)) AttentionPanel.restore(panel, extensionUri, state.runDir, prober);
+        const [runDir] = isSingleRunPanelState(state) ? restorable([state.runDir]) : [];
+        if (runDir) AttentionPanel.restore(panel, extensionUri, runDir, prober);
         else panel.dispose();
       },
     }),

@@ -28,6 +28,20 @@ export function formatSummary(info: RunInfo): string {
 }
 
 /**
+ * The Runs view's hover text. Plain text on purpose: run.json is data from
+ * the workspace, and a repository opened in Restricted Mode could put links,
+ * images or command URIs into Markdown built from it.
+ */
+export function formatTooltip(id: string, info: RunInfo | undefined): string {
+  const lines = [`${info?.experiment ?? ''} / ${id} — ${info?.status ?? 'unknown'}`];
+  if (info?.device) lines.push(`Device: ${info.device.chosen}`);
+  if (info?.startedAt) lines.push(`Started: ${new Date(info.startedAt).toLocaleString()}`);
+  if (info?.step !== undefined) lines.push(`Steps: ${info.step}`);
+  if (info?.error) lines.push(info.error);
+  return lines.join('\n');
+}
+
+/**
  * E.g. "wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · cpu"; without the
  * experiment where the name is already shown (the progress notification's title).
  */

@@ -12,7 +12,7 @@ import type { RunStatus } from '../../contract/runStatus';
 import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
 import { Emitter } from '../emitter';
 import { runContextValue } from './runContext';
-import { formatSummary } from './runSummary';
+import { formatSummary, formatTooltip } from './runSummary';
 
 export class ExperimentItem extends vscode.TreeItem {
   constructor(
@@ -55,7 +55,7 @@ export class RunItem extends vscode.TreeItem {
     this.contextValue = runContextValue(entry);
     this.iconPath = status ? STATUS_ICONS[status] : new vscode.ThemeIcon('question');
     this.description = entry.info ? formatSummary(entry.info) : 'run.json is missing or damaged';
-    this.tooltip = tooltipOf(entry);
+    this.tooltip = formatTooltip(entry.id, entry.info);
     this.resourceUri = vscode.Uri.file(entry.dir);
     this.command = {
       title: 'Open Metrics',
@@ -63,17 +63,6 @@ export class RunItem extends vscode.TreeItem {
       arguments: [{ runDir: entry.dir }],
     };
   }
-}
-
-function tooltipOf(entry: RunEntry): vscode.MarkdownString {
-  const info = entry.info;
-  const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`**${info?.experiment ?? ''} / ${entry.id}** — ${info?.status ?? 'unknown'}\n\n`);
-  if (info?.device) tip.appendMarkdown(`Device: ${info.device.chosen}\n\n`);
-  if (info?.startedAt) tip.appendMarkdown(`Started: ${new Date(info.startedAt).toLocaleString()}\n\n`);
-  if (info?.step !== undefined) tip.appendMarkdown(`Steps: ${info.step}\n\n`);
-  if (info?.error) tip.appendText(info.error);
-  return tip;
 }
 
 type Node = ExperimentItem | RunItem;
