@@ -6,11 +6,15 @@ import { pickQuickItem } from '../helpers/panels';
 import { createRunFolder, writeEval } from '../helpers/runFolders';
 import { chooseFromContextMenu, contextMenuOf } from '../helpers/runsView';
 import { e2eSession, workbench } from '../helpers/session';
+import { assertOutlasts } from '../helpers/stepPace';
+import { stopRunsStillTraining } from '../helpers/stopRuns';
 import { waitForText, waitUntil } from '../helpers/waitFor';
 
 const repo = join(__dirname, '..', '..', '..');
 const name = 'wine-resume';
 const savedRate = 0.005;
+/** Epochs of the run the test stops and resumes: at least one step each. */
+const longEpochs = 100_000;
 
 interface RunJson {
   status: string;
@@ -30,7 +34,7 @@ describe('Resume and the Runs view menus', () => {
   let runsDir = '';
   before(() => {
     const { workspace } = e2eSession();
-    // The wine MLP in its own folder, long enough that it trains until stopped on any machine.
+    // The wine MLP in its own folder; paced, it trains until stopped on any machine (assertOutlasts below).
     const folder = join(workspace, 'resume');
     mkdirSync(folder, { recursive: true });
     copyFileSync(join(repo, 'templates/mlp-wine/wine.csv'), join(folder, 'wine.csv'));
@@ -40,10 +44,12 @@ describe('Resume and the Runs view menus', () => {
     file = join(folder, `${name}.experiment.json`);
     writeFileSync(
       file,
-      JSON.stringify({ ...template, name, training: { ...template.training, epochs: 100_000 } }, null, 2),
+      JSON.stringify({ ...template, name, training: { ...template.training, epochs: longEpochs } }, null, 2),
     );
     runsDir = join(workspace, '.modellab', 'runs', name);
   });
+  // A failure while a run trains must not leave it in the next spec's status bar.
+  after(async () => stopRunsStillTraining(await workbench(), e2eSession().workspace));
 
   it('a completed run offers Evaluation and no Resume; a model without attention offers no Attention', async function () {
     this.timeout(120_000);
@@ -60,6 +66,7 @@ describe('Resume and the Runs view menus', () => {
 
   it("Resume after the file changed says what changed and trains with the run's saved config", async function () {
     this.timeout(300_000);
+    assertOutlasts(longEpochs, this.timeout());
     const page = await workbench();
     await runCommand(page, 'Model Lab: Train');
     await pickQuickItem(page, `${name}.experiment.json`);
