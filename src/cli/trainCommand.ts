@@ -5,11 +5,11 @@
  */
 import { resolve } from 'node:path';
 import type { DeviceName } from '../contract/devices';
-import { RunFolderError } from '../runs/runFolderError';
 import { RunRecorder } from '../runs/runRecorder';
 import { currentVersions } from '../runs/versions';
 import { prepareRun, type PreparedRun } from '../runs/prepareRun';
-import { describeError, runTraining } from '../trainer/trainer';
+import { trainRecorded } from '../trainer/recordedTraining';
+import { describeError } from '../trainer/trainer';
 import { createTrainerDeps } from '../trainer/trainerModules';
 import { ProgressDisplay } from './progressDisplay';
 
@@ -56,8 +56,7 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
     display.print('Stopping after the current step (Ctrl-C again to quit at once)…');
   };
   process.on('SIGINT', onInterrupt);
-  let writeError: RunFolderError | undefined;
-  const outcome = await runTraining(
+  const outcome = await trainRecorded(
     {
       type: 'start',
       experimentFile,
@@ -68,27 +67,10 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
       maxSteps: options.maxSteps,
     },
     deps,
-    {
-      emit: (event) => {
-        display.show(event);
-        if (writeError) return;
-        try {
-          recorder.handle(event);
-        } catch (error) {
-          // The run folder stopped accepting writes: stop training, report where.
-          writeError =
-            error instanceof RunFolderError ? error : new RunFolderError(String(error), recorder.writer.dir);
-          stopRequested = true;
-        }
-      },
-      stopRequested: () => stopRequested,
-    },
+    recorder,
+    { forward: (event) => display.show(event), stopRequested: () => stopRequested },
   );
   process.off('SIGINT', onInterrupt);
-  if (writeError) {
-    console.error(writeError.message);
-    return EXIT.failed;
-  }
   if (outcome.type === 'failed') {
     console.error(outcome.error);
     return EXIT.failed;

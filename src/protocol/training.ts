@@ -9,9 +9,12 @@
  * The engine-check messages (protocol/engineCheck.ts) share the pipe; their
  * types start with `engineCheck/`, so neither side mistakes one for the other.
  *
- * Who writes what: the host (or CLI) writes run.json, metrics.jsonl, log.txt,
- * attention/ and eval.json from these events; the training process writes the
- * large binary files itself (checkpoints/, model.onnx) and reports them.
+ * Who writes what: the process that trains (the training process, or the
+ * CLI in-process) owns the run folder and records every event there before
+ * it reports it (trainer/recordedTraining.ts), so a window that reloads loses
+ * nothing. A window that attaches later (through the run's owner.json
+ * endpoint) gets the same messages as JSON lines, starting with the last
+ * `started` and `metrics` events again.
  */
 import { isAttentionSnapshot, type AttentionSnapshot } from '../contract/attentionSnapshot';
 import { isCheckpointKind, type CheckpointKind } from '../contract/checkpointKind';
@@ -37,6 +40,13 @@ export interface StartTraining {
   resumeFrom?: string;
   /** Stop (as completed) after this many optimizer steps in total. */
   maxSteps?: number;
+  /**
+   * How long the run trains on with no window attached (a reload takes
+   * seconds) before it stops with a checkpoint; default 60 s. Absent when
+   * the modelLab.training.keepRunningWithoutWindow setting says to train on.
+   */
+  hostGraceMs?: number;
+  keepRunningWithoutHost?: boolean;
 }
 
 /** Cooperative stop: honoured between (fused) steps; the process saves and finishes 'stopped'. */
@@ -145,7 +155,9 @@ export function isStartTraining(message: unknown): message is StartTraining {
     isString(message.runDir) &&
     isDeviceName(message.device) &&
     isOptional(message.resumeFrom, isString) &&
-    isOptional(message.maxSteps, isFiniteNumber)
+    isOptional(message.maxSteps, isFiniteNumber) &&
+    isOptional(message.hostGraceMs, isFiniteNumber) &&
+    isOptional(message.keepRunningWithoutHost, (value) => typeof value === 'boolean')
   );
 }
 

@@ -47,6 +47,8 @@ export const RUN_FILES = {
   model: 'model.onnx',
   eval: 'eval.json',
   log: 'log.txt',
+  /** RunOwner of the process training the run, while it trains (runOwner.ts). */
+  owner: 'owner.json',
 } as const;
 
 /** `attention/index.json`: the steps that have a snapshot file `attention/<step>.json`, ascending. */

@@ -37,6 +37,8 @@ export interface TrainerHooks {
   emit(event: TrainerEvent): void;
   /** Polled between chunks of fused steps. */
   stopRequested(): boolean;
+  /** Why a stop was requested, when not by the user: "because no Model Lab window came back within 60 s". */
+  stopCause?(): string | undefined;
   /** Awaited after each chunk, before the stop check: the tests' step pacing (stepPacing.ts). */
   paceSteps?: StepPace;
 }
@@ -195,7 +197,7 @@ class TrainingSession {
       await this.exportModel();
       return this.finish(
         'stopped',
-        `Stopped at step ${this.position.step} on request; the last checkpoint is saved.`,
+        `Stopped at step ${this.position.step} ${this.hooks.stopCause?.() ?? 'on request'}; the last checkpoint is saved.`,
       );
     }
     // The run ends here whatever this validation says; it feeds the best checkpoint and the charts.

@@ -4,24 +4,27 @@
  * check (protocol/engineCheck.ts), attention probes of finished runs
  * (protocol/attentionProbe.ts) and training (protocol/training.ts).
  */
-import type { TrainerEvent } from '../protocol/training';
 import { handleAttentionProbeMessage } from './attentionProbeHandler';
 import { handleEngineCheckMessage } from './engineCheckHandler';
-import { createTrainingHandler } from './trainingHandler';
+import { ipcParentLink } from './hostLinks';
+import { TrainingService } from './trainingHandler';
 import { createTrainerDeps } from './trainerModules';
 
-function send(message: unknown): void {
-  process.send?.(message);
-}
+const parent = ipcParentLink();
+const send = (message: unknown): void => parent?.send(message);
+
+// A window that reloads closes the pipes of this process's output; writing there must not end training.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 
 const deps = createTrainerDeps();
-const handleTraining = createTrainingHandler(deps, (event: TrainerEvent) => send(event));
+const training = new TrainingService(deps, parent, () => process.exit(0));
 
 process.on('message', (message: unknown) => {
   if (handleEngineCheckMessage(message, send)) return;
   if (handleAttentionProbeMessage(message, deps, send)) return;
-  handleTraining(message);
+  training.handle(message);
 });
 
-// The host owns this process: when the IPC channel closes (host exited or crashed), stop.
-process.on('disconnect', () => process.exit(0));
+// An engine check or probe ends with its window; a training run outlives it for a grace period.
+process.on('disconnect', () => (training.training ? training.parentGone() : process.exit(0)));

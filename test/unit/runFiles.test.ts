@@ -10,6 +10,7 @@ test('run folder names the files of the contract', () => {
     'log.txt',
     'metrics.jsonl',
     'model.onnx',
+    'owner.json',
     'run.json',
   ]);
 });

@@ -1,21 +1,25 @@
 /**
- * One training run in progress, seen from the extension host: the forked
- * process, the recorder that writes its events to the run folder, and the
- * progress the status bar shows. Plain Node (no `vscode`), so the failure
- * handling is tested without VS Code.
+ * One training run in progress, seen from the extension host: the line to
+ * its training process (forked by this window, or attached to after a
+ * reload), and the progress the status bar shows. The training process
+ * records its own events in the run folder; the host writes there only when
+ * the process died without an outcome. Plain Node (no `vscode`), so the
+ * failure handling is tested without VS Code.
  *
- * Lifecycle: `start` is sent; events are recorded as they arrive; on the
- * outcome event the host disconnects (the process exits on disconnect). If the
- * process dies without an outcome, the run is marked failed with its last
- * log lines. A stop is cooperative; after the grace period the process is
- * killed.
+ * Lifecycle: `start` is sent (or the window attaches); events update the
+ * progress; on the outcome event the host lets go (the process exits once no
+ * window listens). If the process dies without an outcome, the run is marked
+ * failed with its last log lines. A stop is cooperative; after the grace
+ * period the process is killed. A window that closes detaches: the run
+ * trains on for its own grace period.
  */
-import type { ChildProcess } from 'node:child_process';
 import type { DeviceReport } from '../../contract/devices';
 import { isTrainerEvent, type StartTraining, type TrainerEvent } from '../../protocol/training';
 import type { RunStatus } from '../../contract/runStatus';
-import { readLogTail } from '../../runs/runReader';
-import type { RunRecorder } from '../../runs/runRecorder';
+import { readLogTail, readRunInfo } from '../../runs/runReader';
+import { RunRecorder } from '../../runs/runRecorder';
+import { RunWriter } from '../../runs/runWriter';
+import type { TrainerLink } from './trainerLink';
 
 export interface RunProgress {
   step: number;
@@ -54,61 +58,53 @@ export class ActiveRun {
   private stopRequested = false;
   private killTimer: NodeJS.Timeout | undefined;
   private outputTail = '';
+  private detached = false;
 
   constructor(
-    private readonly child: ChildProcess,
-    private readonly recorder: RunRecorder,
+    private readonly link: TrainerLink,
+    readonly runDir: string,
     readonly experiment: string,
     readonly experimentFile: string,
     private readonly graceMs: number,
     private readonly listener: ActiveRunListener,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.on(
-        'data',
-        (chunk: Buffer) => (this.outputTail = (this.outputTail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS)),
-      );
-    }
-    child.on('message', (message: unknown) => {
+    link.onOutput((chunk) => (this.outputTail = (this.outputTail + chunk).slice(-OUTPUT_TAIL_CHARS)));
+    link.onMessage((message) => {
       if (isTrainerEvent(message)) this.handle(message);
     });
-    child.on('error', (error) => this.processEnded(`could not run (${error.message})`));
-    child.on('exit', (code, signal) =>
-      this.processEnded(signal ? `was killed by ${signal}` : `exited with code ${code}`),
-    );
-  }
-
-  get runDir(): string {
-    return this.recorder.writer.dir;
+    link.onEnded((how) => this.processEnded(how));
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.link.pid;
   }
 
   send(message: StartTraining): void {
-    this.child.send(message);
+    this.link.send(message);
+  }
+
+  /**
+   * The window goes (reload, close): the process trains on without it and
+   * another window may attach; nothing is stopped or marked here.
+   */
+  detach(): void {
+    this.detached = true;
+    clearTimeout(this.killTimer);
+    this.link.detach();
   }
 
   /** Asks the process to stop after its current step; kills it if it has not ended after the grace period. */
   stop(): void {
     if (this.outcome || this.stopRequested) return;
     this.stopRequested = true;
-    if (this.child.connected) this.child.send({ type: 'stop' });
+    this.link.send({ type: 'stop' });
     this.killAfterGrace();
   }
 
+  /** Events are on disk already (the training process records them); here they only update what the window shows. */
   private handle(event: TrainerEvent): void {
     if (this.outcome) return;
-    try {
-      this.recorder.handle(event);
-    } catch (error) {
-      // The run folder cannot be written (disk full, read-only): end the run, say where.
-      this.settle({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
-      this.child.kill('SIGKILL');
-      return;
-    }
     this.track(event);
     const line = logLineOf(event);
     if (line) this.listener.logged(this, line);
@@ -118,7 +114,7 @@ export class ActiveRun {
       this.settle({ status: 'failed', message: event.error });
     }
     if (this.outcome) {
-      if (this.child.connected) this.child.disconnect();
+      this.link.detach();
       this.killAfterGrace();
     }
     this.listener.changed(this);
@@ -147,6 +143,7 @@ export class ActiveRun {
 
   private processEnded(how: string): void {
     clearTimeout(this.killTimer);
+    if (this.detached) return;
     if (!this.outcome) {
       const outcome: RunOutcome = this.stopRequested
         ? { status: 'stopped', message: `Training stopped (the process ${how}).` }
@@ -155,14 +152,16 @@ export class ActiveRun {
             message: `The training process ${how} before the run ended.${this.lastWords()}`,
           };
       this.recordSafely(() => {
+        // The process is gone, and with it the folder's owner: the window writes the ending, on what it wrote last.
+        const recorder = new RunRecorder(RunWriter.open(this.runDir, readRunInfo(this.runDir)!));
         if (outcome.status === 'failed') {
-          this.recorder.fail(outcome.message, this.outputTail.trim() || undefined);
+          recorder.fail(outcome.message, this.outputTail.trim() || undefined);
           return;
         }
-        this.recorder.writer.appendLog(
+        recorder.writer.appendLog(
           `The training process did not stop within ${this.graceMs / 1000} s and ${how}.`,
         );
-        this.recorder.writer.updateInfo({ status: 'stopped', endedAt: new Date().toISOString() });
+        recorder.writer.updateInfo({ status: 'stopped', endedAt: new Date().toISOString() });
       });
       this.settle(outcome);
       this.listener.logged(this, outcome.message);
@@ -187,7 +186,7 @@ export class ActiveRun {
 
   private killAfterGrace(): void {
     clearTimeout(this.killTimer);
-    this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), this.graceMs);
+    this.killTimer = setTimeout(() => this.link.kill(), this.graceMs);
   }
 
   /** A failure to record the failure itself must not throw out of a process event handler. */

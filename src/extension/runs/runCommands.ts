@@ -15,6 +15,7 @@ import { forkTrainingProcess } from '../trainingProcess/forkTrainingProcess';
 import { announceOutcome, showRunProgress, warnOnDeviceFallback } from './runNotifications';
 import { offerRestart } from './busyExperiment';
 import { resumeRun } from './resumeRun';
+import type { ActiveRun } from './activeRun';
 import { ExperimentBusyError, RunManager } from './runManager';
 import { RunStatusBar } from './runStatusBar';
 import { RunsTreeProvider, workspaceRunsDirs, type ExperimentItem } from './runsTreeProvider';
@@ -61,7 +62,10 @@ function message(error: unknown): string {
 
 export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
   const manager = new RunManager({
-    fork: () => forkTrainingProcess(extensionUri),
+    // Detached: a run outlives a window reload (the training process owns its run folder).
+    fork: () => forkTrainingProcess(extensionUri, { detached: true }),
+    keepRunningWithoutWindow: () =>
+      vscode.workspace.getConfiguration('modelLab').get<boolean>('training.keepRunningWithoutWindow', false),
     // Data errors are found before a run folder exists; the last dataset stays cached for the next Train.
     loadDataset: new DatasetCache(1).load,
     runsDirFor,
@@ -70,9 +74,23 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
   const output = vscode.window.createOutputChannel('Model Lab Runs');
   const tree = new RunsTreeProvider(workspaceRunsDirs);
   const view = vscode.window.createTreeView('modelLab.runs', { treeDataProvider: tree, canSelectMany: true });
-  // After a window reload: runs left "running" by a process that is gone.
-  for (const runsDir of workspaceRunsDirs()) manager.markInterrupted(runsDir);
+  // After a window reload: runs still training are attached to again; those whose process is gone are marked interrupted.
+  for (const runsDir of workspaceRunsDirs()) {
+    void manager.reattach(runsDir).then(({ attached }) => {
+      for (const run of attached) {
+        output.appendLine(`[${run.experiment}] Attached to the run still training in ${run.runDir}`);
+        followRun(run);
+      }
+      tree.refresh();
+    });
+  }
   const watcher = vscode.workspace.createFileSystemWatcher('**/.modellab/runs/*/*/run.json');
+
+  /** Progress notification and the outcome message, for a run started or attached to in this window. */
+  function followRun(run: ActiveRun): void {
+    showRunProgress(manager, run);
+    void announceOutcome(run, () => output.show(true));
+  }
 
   async function train(options: {
     experimentFile: string;
@@ -89,9 +107,8 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
       await vscode.workspace.saveAll(false);
       const run = await manager.start({ ...options, defaultDevice });
       output.appendLine(`[${run.experiment}] Run folder: ${run.runDir}`);
-      showRunProgress(manager, run);
+      followRun(run);
       warnOnDeviceFallback(manager, run);
-      void announceOutcome(run, () => output.show(true));
       void vscode.commands
         .executeCommand('modelLab.openMetrics', { runDir: run.runDir })
         .then(undefined, () => {

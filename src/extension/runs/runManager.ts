@@ -18,7 +18,9 @@ import { RunRecorder } from '../../runs/runRecorder';
 import { RunWriter } from '../../runs/runWriter';
 import { prepareRun } from '../../runs/prepareRun';
 import type { IDisposable } from '../lifecycle';
+import { liveRunOwner, processIsAlive } from '../../runs/runOwner';
 import { ActiveRun } from './activeRun';
+import { attachToTrainer, forkedLink, type TrainerLink } from './trainerLink';
 import { Emitter } from '../emitter';
 
 export interface RunManagerOptions {
@@ -31,6 +33,10 @@ export interface RunManagerOptions {
   versions: RunInfo['versions'];
   /** How long a stop may take before the process is killed (default 10 s). */
   stopGraceMs?: number;
+  /** How long a run trains on with no window attached (default: the training process's 60 s). */
+  hostGraceMs?: number;
+  /** The modelLab.training.keepRunningWithoutWindow setting: train on with no window at all. */
+  keepRunningWithoutWindow?(): boolean;
 }
 
 export interface StartRunOptions {
@@ -105,22 +111,7 @@ export class RunManager implements IDisposable {
       throw error;
     }
     writer.updateInfo({ pid: child.pid });
-    const run = new ActiveRun(
-      child,
-      new RunRecorder(writer),
-      experiment.name,
-      options.experimentFile,
-      this.options.stopGraceMs ?? DEFAULT_GRACE_MS,
-      {
-        changed: (changed) => this.changed.fire(changed),
-        logged: (from, line) => this.logged.fire({ run: from, line }),
-      },
-    );
-    this.runs.set(writer.dir, run);
-    void run.done.then(() => {
-      this.runs.delete(writer.dir);
-      this.changed.fire(run);
-    });
+    const run = this.track(forkedLink(child), writer.dir, experiment.name, options.experimentFile);
     const start: StartTraining = {
       type: 'start',
       experimentFile: options.experimentFile,
@@ -129,6 +120,8 @@ export class RunManager implements IDisposable {
       device: experiment.training.device ?? options.defaultDevice,
       resumeFrom: options.resumeFrom,
       maxSteps: options.maxSteps,
+      hostGraceMs: this.options.hostGraceMs,
+      keepRunningWithoutHost: this.options.keepRunningWithoutWindow?.() ?? false,
     };
     run.send(start);
     this.changed.fire(run);
@@ -144,39 +137,64 @@ export class RunManager implements IDisposable {
   }
 
   /**
-   * After a window reload: runs whose run.json says running but whose process
-   * is gone are marked interrupted (they can be resumed from their last checkpoint).
+   * When a window opens (after a reload): a run whose run.json says running
+   * and whose training process still owns its folder is attached to (status
+   * bar, progress, Stop, outcome); one whose process is gone is marked
+   * interrupted (it can be resumed from its last checkpoint).
    */
-  markInterrupted(runsDir: string): RunEntry[] {
-    const marked: RunEntry[] = [];
+  async reattach(runsDir: string): Promise<{ attached: ActiveRun[]; interrupted: RunEntry[] }> {
+    const attached: ActiveRun[] = [];
+    const interrupted: RunEntry[] = [];
     for (const experiment of listExperiments(runsDir)) {
       for (const entry of listRuns(runsDir, experiment)) {
         const info = entry.info;
-        if (info?.status !== 'running' || this.runs.has(entry.dir) || isAlive(info.pid)) continue;
+        if (info?.status !== 'running' || this.runs.has(entry.dir)) continue;
+        const owner = liveRunOwner(entry.dir);
+        const link = owner && (await attachToTrainer(owner.endpoint, owner.pid).catch(() => undefined));
+        if (link) {
+          attached.push(this.track(link, entry.dir, info.experiment, info.experimentFile));
+          continue;
+        }
+        // A process without an endpoint, still alive, is left alone: it may yet finish and say so.
+        if (!owner && processIsAlive(info.pid)) continue;
         const writer = RunWriter.open(entry.dir, info);
-        writer.appendLog('The editor closed or reloaded while this run was training; marked interrupted.');
+        writer.appendLog('The training process ended without finishing this run; marked interrupted.');
         writer.updateInfo({ status: 'interrupted' });
-        marked.push({ ...entry, info: writer.info });
+        interrupted.push({ ...entry, info: writer.info });
       }
     }
-    return marked;
+    for (const run of attached) this.changed.fire(run);
+    return { attached, interrupted };
   }
 
-  /** Stops every run (the processes also exit by themselves when the host goes away). */
+  /**
+   * The window goes (reload or close): runs are let go, not stopped. Each
+   * trains on for its grace period and stops with a checkpoint if no window
+   * attaches by then (unless keepRunningWithoutWindow).
+   */
   dispose(): void {
-    for (const run of this.activeRuns) run.stop();
+    for (const run of this.runs.values()) run.detach();
     this.changed.dispose();
     this.logged.dispose();
   }
-}
 
-function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  private track(link: TrainerLink, runDir: string, experiment: string, experimentFile: string): ActiveRun {
+    const run = new ActiveRun(
+      link,
+      runDir,
+      experiment,
+      experimentFile,
+      this.options.stopGraceMs ?? DEFAULT_GRACE_MS,
+      {
+        changed: (changed) => this.changed.fire(changed),
+        logged: (from, line) => this.logged.fire({ run: from, line }),
+      },
+    );
+    this.runs.set(runDir, run);
+    void run.done.then(() => {
+      this.runs.delete(runDir);
+      this.changed.fire(run);
+    });
+    return run;
   }
 }

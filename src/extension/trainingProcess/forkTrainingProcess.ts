@@ -8,10 +8,15 @@ import * as vscode from 'vscode';
  * (Electron runs it as plain Node). stdout/stderr are piped so callers can keep
  * the child's last words for error messages.
  */
-export function forkTrainingProcess(extensionUri: vscode.Uri): ChildProcess {
+export function forkTrainingProcess(
+  extensionUri: vscode.Uri,
+  options: { detached?: boolean } = {},
+): ChildProcess {
   const entry = vscode.Uri.joinPath(extensionUri, 'dist', 'training-process.js').fsPath;
   return fork(entry, [], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // A training run's own process group: a window reload that ends the extension host's group leaves it training.
+    detached: options.detached ?? false,
     // Never inherit the host's debug or inspector flags: two processes cannot share a port.
     execArgv: [],
   });

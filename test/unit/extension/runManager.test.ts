@@ -235,7 +235,7 @@ test('a run folder that becomes unwritable ends the run with an error naming the
   });
 });
 
-test('after a reload, a run left "running" without a live process is marked interrupted', () => {
+test('after a reload, a run left "running" without a live process is marked interrupted', async () => {
   const { manager: runs, runsDir } = manager();
   const orphan = RunWriter.create({ runsDir, info: runInfoFixture() });
   orphan.updateInfo({ pid: 2 ** 22 + 12345 });
@@ -244,9 +244,10 @@ test('after a reload, a run left "running" without a live process is marked inte
   const live = RunWriter.create({ runsDir, info: runInfoFixture() });
   live.updateInfo({ pid: process.pid });
   mkdirSync(join(runsDir, 'empty-experiment'));
-  const marked = runs.markInterrupted(runsDir);
+  const { attached, interrupted } = await runs.reattach(runsDir);
+  assert.deepEqual(attached, []);
   assert.deepEqual(
-    marked.map((entry) => entry.dir),
+    interrupted.map((entry) => entry.dir),
     [orphan.dir],
   );
   assert.equal(readRunInfo(orphan.dir)?.status, 'interrupted');
