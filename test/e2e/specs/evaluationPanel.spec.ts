@@ -1,18 +1,16 @@
 import { strict as assert } from 'node:assert';
-import type { MetricRecord } from '../../../src/contract/metricRecord';
 import { runCommand, screenshot } from '../helpers/browser';
-import { panelWith, pickQuickItem, setColorTheme, waitForPoints } from '../helpers/panels';
-import { appendMetrics, createRunFolder, jsonLines, writeRegressionEval } from '../helpers/runFolders';
+import { panelWith, pickQuickItem, setColorTheme } from '../helpers/panels';
+import { createRunFolder, writeRegressionEval } from '../helpers/runFolders';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForAttribute, waitForText } from '../helpers/waitFor';
 import { formatValue, pairLabel } from '../../../webview/evaluation/scatterData';
 
 describe('Regression evaluation view', () => {
   const runId = '20261129-050000-waves';
-  let runDir = '';
 
   it('shows RMSE, R² and MAE in the data units and a predicted-vs-actual scatter of the test sample', async () => {
-    runDir = createRunFolder(e2eSession().workspace, 'waves-fixture', runId, 'completed', [
+    const runDir = createRunFolder(e2eSession().workspace, 'waves-fixture', runId, 'completed', [
       { type: 'lstm', units: 8 },
       { type: 'dense', units: 1 },
     ]);
@@ -60,36 +58,5 @@ describe('Regression evaluation view', () => {
     );
     await screenshot(page, 'evaluation-regression-light');
     await setColorTheme(view, 'Dark Modern');
-  });
-
-  it('charts validation MAE and RMSE together and R² on its own while the regression trains', async () => {
-    const records: MetricRecord[] = [];
-    for (let step = 0; step < 200; step++) {
-      const base = { step, epoch: Math.floor(step / 50), time: step * 0.1 };
-      records.push({ ...base, split: 'train', name: 'loss', value: 1 / (1 + step / 20) });
-      if (step % 20 === 19) {
-        const fit = 1 - Math.exp(-step / 60);
-        records.push({ ...base, split: 'validation', name: 'mae', value: 0.5 * (1 - fit) + 0.03 });
-        records.push({ ...base, split: 'validation', name: 'rmse', value: 0.6 * (1 - fit) + 0.04 });
-        records.push({ ...base, split: 'validation', name: 'r2', value: fit });
-      }
-    }
-    appendMetrics(runDir, jsonLines(records));
-    const page = await workbench();
-    await runCommand(page, 'Model Lab: Open Metrics');
-    await pickQuickItem(page, runId);
-    await waitForPoints(page, records.length);
-    const metrics = await panelWith(page, '#charts');
-    const families = await metrics
-      .locator('.chart-card')
-      .evaluateAll((cards) =>
-        cards.map(
-          (card) => `${(card as HTMLElement).dataset.family}: ${card.querySelector('h2')?.textContent}`,
-        ),
-      );
-    assert.deepEqual(families, ['loss: Loss', 'error: Error (MAE / RMSE)', 'r2: R²']);
-    const legend = await metrics.locator('.chart-card[data-family="error"] .series-toggle').allTextContents();
-    assert.deepEqual(legend.sort(), ['validation/mae', 'validation/rmse']);
-    await screenshot(page, 'metrics-regression');
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import type { MetricRecord } from '../../../src/contract/metricRecord';
 import { parseCsv } from '../../../webview/metrics/csv';
 import { extensionId, runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
@@ -211,8 +212,10 @@ describe('Metrics and evaluation panels', () => {
     await page
       .locator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`)
       .waitFor({ state: 'detached', timeout: 30_000 });
+    // Whether the host reads these while the document is gone (its posts then reach nothing) or
+    // once it is back, the new document's `ready` starts the feed over from the first line; the
+    // race with a read in flight is runFeed.test.ts's. No sleep: the points below are the state.
     appendMetrics(runDir, jsonLines(trainingRecords(45, 50)));
-    await page.waitForTimeout(1500); // past the host's 1 s poll: it reads (and posts) while hidden
     await tab.click();
     const all = trainingRecords(0, 50).length;
     assert.equal(await waitForPoints(page, all), all);
@@ -243,5 +246,47 @@ describe('Metrics and evaluation panels', () => {
       `${experiment} / ${runId}`,
     ]);
     await screenshot(page, 'metrics-compare');
+  });
+
+  it('charts a regression run: validation MAE and RMSE together, R² on its own', async () => {
+    const regressionId = '20261129-050100-waves';
+    const regressionRun = createRunFolder(
+      e2eSession().workspace,
+      'waves-fixture',
+      regressionId,
+      'completed',
+      [
+        { type: 'lstm', units: 8 },
+        { type: 'dense', units: 1 },
+      ],
+    );
+    const records: MetricRecord[] = [];
+    for (let step = 0; step < 200; step++) {
+      const base = { step, epoch: Math.floor(step / 50), time: step * 0.1 };
+      records.push({ ...base, split: 'train', name: 'loss', value: 1 / (1 + step / 20) });
+      if (step % 20 === 19) {
+        const fit = 1 - Math.exp(-step / 60);
+        records.push({ ...base, split: 'validation', name: 'mae', value: 0.5 * (1 - fit) + 0.03 });
+        records.push({ ...base, split: 'validation', name: 'rmse', value: 0.6 * (1 - fit) + 0.04 });
+        records.push({ ...base, split: 'validation', name: 'r2', value: fit });
+      }
+    }
+    appendMetrics(regressionRun, jsonLines(records));
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Model Lab: Open Metrics');
+    await pickQuickItem(page, regressionId);
+    await waitForPoints(page, records.length);
+    const metrics = await panelWith(page, '#charts');
+    const families = await metrics
+      .locator('.chart-card')
+      .evaluateAll((cards) =>
+        cards.map(
+          (card) => `${(card as HTMLElement).dataset.family}: ${card.querySelector('h2')?.textContent}`,
+        ),
+      );
+    assert.deepEqual(families, ['loss: Loss', 'error: Error (MAE / RMSE)', 'r2: R²']);
+    const legend = await metrics.locator('.chart-card[data-family="error"] .series-toggle').allTextContents();
+    assert.deepEqual(legend.sort(), ['validation/mae', 'validation/rmse']);
+    await screenshot(page, 'metrics-regression');
   });
 });

@@ -27,11 +27,10 @@ describe('Panels on a real Transformer run', () => {
     );
     const page = await workbench();
     await openFromExplorer(page, experimentFile);
-    // The ▶ Train CodeLens above the experiment (it re-renders once diagnostics ran: click a settled one).
+    // The ▶ Train CodeLens above the experiment. It re-renders once diagnostics ran; a locator
+    // click finds the lens again if it is replaced meanwhile, and the status bar below proves it ran.
     const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
-    await train.waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(1500);
-    await train.click();
+    await train.click({ timeout: 30_000 });
     await waitForText(
       page.locator('.statusbar-item', { hasText: 'tiny-transformer ·' }).first(),
       /step \d+/,
