@@ -33,6 +33,7 @@ import {
 } from '../contract/experiment';
 import { checkImportedAgainstDataset, checkImportedModel } from './importedModelChecks';
 import type { InputKind } from '../contract/inputKind';
+import { metricsForTask } from '../contract/metrics';
 
 export type { Problem, Range, Position, Severity } from './problems';
 export { formatProblems } from './problems';
@@ -199,12 +200,6 @@ const LOSSES_FOR_TASK: Record<Experiment['task'], Experiment['training']['loss']
   regression: ['mse'],
 };
 
-const METRICS_FOR_TASK: Record<Experiment['task'], string[]> = {
-  classification: ['accuracy', 'f1'],
-  'language-model': ['accuracy', 'perplexity'],
-  regression: ['mae', 'rmse', 'r2'],
-};
-
 function checkLossAndMetrics(experiment: Experiment, report: Report): void {
   const { task, training } = experiment;
   const losses = LOSSES_FOR_TASK[task];
@@ -214,11 +209,12 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
       `loss "${training.loss}" does not fit a ${task} task; use ${losses.map((l) => `"${l}"`).join(' or ')}`,
     );
   }
+  const metrics = metricsForTask(task);
   (experiment.metrics ?? []).forEach((metric, i) => {
-    if (!METRICS_FOR_TASK[task].includes(metric)) {
+    if (!metrics.includes(metric)) {
       report.add(
         ['metrics', i],
-        `metric "${metric}" does not apply to a ${task} task (use ${METRICS_FOR_TASK[task].join(', ')})`,
+        `metric "${metric}" does not apply to a ${task} task (use ${metrics.join(', ')})`,
       );
     }
   });

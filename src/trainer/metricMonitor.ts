@@ -2,6 +2,8 @@
  * Watches one validation metric for the best checkpoint and early stopping:
  * remembers the best value and counts validations in a row without improvement.
  */
+import { metricInfo } from '../contract/metrics';
+
 export type MonitorMode = 'min' | 'max';
 
 export interface MonitorState {
@@ -9,11 +11,9 @@ export interface MonitorState {
   validationsWithoutImprovement: number;
 }
 
-/** Metrics that get better as they grow; everything else (loss, mae, rmse, perplexity) should shrink. */
-const HIGHER_IS_BETTER = new Set(['accuracy', 'f1', 'r2']);
-
+/** 'max' for metrics that get better as they grow (contract/metrics.ts); others, unknown ones included, shrink. */
 export function defaultMode(metricName: string): MonitorMode {
-  return HIGHER_IS_BETTER.has(metricName) ? 'max' : 'min';
+  return metricInfo(metricName)?.better === 'higher' ? 'max' : 'min';
 }
 
 /** 'validation/loss' and 'loss' both name the validation loss. */

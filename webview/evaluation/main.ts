@@ -11,6 +11,7 @@ import {
 } from '../../src/protocol/evaluationPanel';
 import type { SingleRunPanelState } from '../../src/protocol/panelRuns';
 import type { EvalReport } from '../../src/contract/evalReport';
+import { METRICS } from '../../src/contract/metrics';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
 import { confusionCells } from './confusion';
@@ -94,17 +95,16 @@ function stats(report: EvalReport): HTMLElement {
   const { accuracy, rmse, r2, mae, perplexity } = report;
   if (accuracy !== undefined)
     items.push({ id: 'accuracy', label: 'accuracy', value: `${(accuracy * 100).toFixed(2)}%` });
-  if (rmse !== undefined)
-    items.push({ id: 'rmse', label: 'RMSE', value: formatValue(rmse), title: 'root mean squared error' });
-  if (r2 !== undefined)
-    items.push({
-      id: 'r2',
-      label: 'R²',
-      value: r2.toFixed(4),
-      title: 'coefficient of determination: 1 is perfect, 0 is no better than predicting the mean',
-    });
-  if (mae !== undefined)
-    items.push({ id: 'mae', label: 'MAE', value: formatValue(mae), title: 'mean absolute error' });
+  // Abbreviated labels carry their full name on hover (contract/metrics.ts).
+  const stat = (id: 'rmse' | 'r2' | 'mae', value: string): Stat => ({
+    id,
+    label: METRICS[id].label,
+    value,
+    title: METRICS[id].title,
+  });
+  if (rmse !== undefined) items.push(stat('rmse', formatValue(rmse)));
+  if (r2 !== undefined) items.push(stat('r2', r2.toFixed(4)));
+  if (mae !== undefined) items.push(stat('mae', formatValue(mae)));
   items.push({ id: 'loss', label: 'loss', value: report.loss.toFixed(4) });
   if (perplexity !== undefined)
     items.push({ id: 'perplexity', label: 'perplexity', value: perplexity.toFixed(2) });

@@ -4,6 +4,7 @@
  * and smoothed arrays grow in place and only the touched charts redraw.
  */
 import type { MetricRecord } from '../../src/contract/metricRecord';
+import { CHART_FAMILIES, metricInfo } from '../../src/contract/metrics';
 import type { Split } from '../../src/contract/runStatus';
 import { EmaSmoother } from './ema';
 import { EpochScale, xOf, type XAxisKind } from './xAxis';
@@ -23,37 +24,18 @@ export interface MetricPoint {
 /** Charts group related metrics: train vs validation loss share one chart, accuracy and F1 another. */
 export type FamilyId = string;
 
-const FAMILY_OF_NAME: Record<string, FamilyId> = {
-  loss: 'loss',
-  accuracy: 'accuracy',
-  f1: 'accuracy',
-  precision: 'accuracy',
-  recall: 'accuracy',
-  mae: 'error',
-  rmse: 'error',
-  r2: 'r2',
-  lr: 'lr',
-  samples_per_sec: 'throughput',
-};
+const FAMILY_ORDER = CHART_FAMILIES.map((family) => family.id);
 
-const FAMILY_ORDER = ['loss', 'accuracy', 'error', 'r2', 'lr', 'throughput'];
-
-const FAMILY_TITLES: Record<string, string> = {
-  loss: 'Loss',
-  accuracy: 'Accuracy / F1',
-  error: 'Error (MAE / RMSE)',
-  r2: 'R²',
-  lr: 'Learning rate',
-  throughput: 'Throughput (samples/s)',
-};
-
-// Own keys only: a metric named "__proto__" or "constructor" would otherwise read Object.prototype's.
+/**
+ * The chart a metric is drawn in (contract/metrics.ts); a metric the table does not know gets its
+ * own. metricInfo reads own keys only: "__proto__" or "constructor" is just an unknown name.
+ */
 export function familyOf(name: string): FamilyId {
-  return Object.hasOwn(FAMILY_OF_NAME, name) ? FAMILY_OF_NAME[name] : name;
+  return metricInfo(name)?.family ?? name;
 }
 
 export function familyTitle(family: FamilyId): string {
-  return Object.hasOwn(FAMILY_TITLES, family) ? FAMILY_TITLES[family] : family;
+  return CHART_FAMILIES.find((known) => known.id === family)?.title ?? family;
 }
 
 /** Known families first in a fixed order, others alphabetically after them. */
