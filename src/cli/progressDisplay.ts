@@ -5,6 +5,7 @@
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { TrainerEvent } from '../protocol/training';
+import { describeEvent, trackProgress, type RunProgress } from '../runs/trainerEventText';
 
 const FORMAT =
   'epoch {epochShown}/{epochs} |{bar}| step {value}/{total} | loss {loss} | {rate} samples/s | ETA {eta_formatted}';
@@ -16,37 +17,33 @@ export class ProgressDisplay {
   );
   private bar: SingleBar | undefined;
   private readonly interactive = Boolean(process.stderr.isTTY);
-  private epochs = 1;
+  private readonly progress: RunProgress = { step: 0, epoch: 0 };
 
   show(event: TrainerEvent): void {
+    trackProgress(this.progress, event);
     switch (event.type) {
       case 'started':
-        this.epochs = event.epochs;
         // cli-progress draws only on a terminal; elsewhere the log lines are the progress.
         if (this.interactive)
           this.bar = this.bars.create(event.totalSteps, event.startStep, {
-            epochShown: Math.floor(event.startStep / event.stepsPerEpoch) + 1,
+            epochShown: this.epochShown(),
             epochs: event.epochs,
             loss: '—',
             rate: '—',
           });
-        this.print(
-          `Device: ${event.device.chosen} (${event.device.message}); ${event.parameterCount} parameters.`,
-        );
+        this.print(describeEvent(event)!);
         break;
-      case 'metrics':
-        for (const record of event.records) {
-          if (record.split !== 'train') continue;
-          const payload: Record<string, string | number> = {
-            epochShown: Math.min(Math.floor(record.epoch) + 1, this.epochs),
-          };
-          if (record.name === 'loss') payload.loss = record.value.toFixed(4);
-          if (record.name === 'samples_per_sec') payload.rate = Math.round(record.value);
-          this.bar?.update(record.step, payload);
-        }
+      case 'metrics': {
+        const { step, loss, samplesPerSec } = this.progress;
+        this.bar?.update(step, {
+          epochShown: this.epochShown(),
+          ...(loss !== undefined && { loss: loss.toFixed(4) }),
+          ...(samplesPerSec !== undefined && { rate: Math.round(samplesPerSec) }),
+        });
         break;
+      }
       case 'log':
-        this.print(event.level === 'info' ? event.message : `${event.level}: ${event.message}`);
+        this.print(describeEvent(event)!);
         break;
       case 'finished':
       case 'failed':
@@ -55,6 +52,11 @@ export class ProgressDisplay {
       default:
         break;
     }
+  }
+
+  /** 1-based epoch in progress, never past the last. */
+  private epochShown(): number {
+    return Math.min(Math.floor(this.progress.epoch) + 1, this.progress.epochs ?? 1);
   }
 
   print(line: string): void {

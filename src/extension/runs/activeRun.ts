@@ -13,29 +13,18 @@
  * period the process is killed. A window that closes detaches: the run
  * trains on for its own grace period.
  */
-import type { DeviceReport } from '../../contract/devices';
 import { isTrainerEvent, type StartTraining, type TrainerEvent } from '../../protocol/training';
 import type { RunStatus } from '../../contract/runStatus';
 import { readLogTail, readRunInfo } from '../../runs/runReader';
 import { RunRecorder } from '../../runs/runRecorder';
 import { RunWriter } from '../../runs/runWriter';
+import { describeEvent, trackProgress, type RunProgress } from '../../runs/trainerEventText';
 import type { TrainerLink } from './trainerLink';
-
-export interface RunProgress {
-  step: number;
-  totalSteps?: number;
-  /** Epochs completed, fractional. */
-  epoch: number;
-  epochs?: number;
-  loss?: number;
-  samplesPerSec?: number;
-  device?: DeviceReport;
-}
 
 export interface ActiveRunListener {
   /** Progress, status or outcome changed. */
   changed(run: ActiveRun): void;
-  /** A line for the run's log view (what log.txt gets, minus bookkeeping). */
+  /** A line for the run's log view (what log.txt gets, runs/trainerEventText.ts). */
   logged(run: ActiveRun, line: string): void;
 }
 
@@ -105,8 +94,8 @@ export class ActiveRun {
   /** Events are on disk already (the training process records them); here they only update what the window shows. */
   private handle(event: TrainerEvent): void {
     if (this.outcome) return;
-    this.track(event);
-    const line = logLineOf(event);
+    trackProgress(this.progress, event);
+    const line = describeEvent(event);
     if (line) this.listener.logged(this, line);
     if (event.type === 'finished') {
       this.settle({ status: event.status, message: event.reason });
@@ -118,27 +107,6 @@ export class ActiveRun {
       this.killAfterGrace();
     }
     this.listener.changed(this);
-  }
-
-  private track(event: TrainerEvent): void {
-    const progress = this.progress;
-    if (event.type === 'started') {
-      Object.assign(progress, {
-        device: event.device,
-        totalSteps: event.totalSteps,
-        epochs: event.epochs,
-        step: event.startStep,
-        epoch: event.startStep / event.stepsPerEpoch,
-      });
-    } else if (event.type === 'metrics') {
-      for (const record of event.records) {
-        if (record.split !== 'train') continue;
-        progress.step = Math.max(progress.step, record.step);
-        progress.epoch = Math.max(progress.epoch, record.epoch);
-        if (record.name === 'loss') progress.loss = record.value;
-        if (record.name === 'samples_per_sec') progress.samplesPerSec = record.value;
-      }
-    }
   }
 
   private processEnded(how: string): void {
@@ -196,20 +164,5 @@ export class ActiveRun {
     } catch {
       // Already reported through the outcome; nothing more can be written.
     }
-  }
-}
-
-function logLineOf(event: TrainerEvent): string | undefined {
-  switch (event.type) {
-    case 'started':
-      return `Training on ${event.device.chosen} (${event.device.message}).`;
-    case 'log':
-      return event.level === 'info' ? event.message : `${event.level}: ${event.message}`;
-    case 'finished':
-      return event.reason;
-    case 'failed':
-      return `error: ${event.error}`;
-    default:
-      return undefined;
   }
 }

@@ -1,6 +1,6 @@
 /** Short texts about a run for the Runs view and the status bar (plain Node, unit-tested). */
 import type { RunInfo } from '../../runs/runFiles';
-import type { RunProgress } from './activeRun';
+import type { RunProgress } from '../../runs/trainerEventText';
 
 /** Metrics worth a glance, in order of preference, with their short labels. */
 const HEADLINE: [string, string][] = [
