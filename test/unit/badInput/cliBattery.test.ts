@@ -8,13 +8,21 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { saveCheckpoint } from '../../../src/runs/checkpoints';
 import { runNodeScript } from '../../fixtures/unprivileged';
-import { EXPERIMENT_NAME, goodCsv, makeFifo, scratch, type Scratch } from './scratchExperiment';
+import {
+  EXPERIMENT_NAME,
+  goodCsv,
+  makeFifo,
+  removeScratchFolders,
+  scratch,
+  type Scratch,
+} from './scratchExperiment';
 
 const cli = resolve(__dirname, '../../../src/cli/cli.ts');
+after(removeScratchFolders);
 
 interface Case {
   name: string;

@@ -5,10 +5,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { isSaveCsvMessage, isSavePngMessage, MAX_EXPORT_CHARS } from '../../../src/protocol/metricsPanel';
 import {
   isRestorableRunDir,
@@ -22,8 +21,10 @@ import { RunWriter } from '../../../src/runs/runWriter';
 import { csvTooLarge } from '../../../webview/metrics/csv';
 import { familyOf, familyTitle, SeriesStore } from '../../../webview/metrics/seriesStore';
 import { metric, runInfoFixture } from '../../fixtures/runInfo';
+import { removeScratchFolders, scratchFolder } from './scratchExperiment';
 
-const scratchDir = (): string => mkdtempSync(join(tmpdir(), 'model-lab-run-faults-'));
+const scratchDir = scratchFolder;
+after(removeScratchFolders);
 
 function savedCheckpoint(): { runDir: string; dir: string } {
   const runDir = scratchDir();

@@ -3,7 +3,7 @@
  * one thing in it: each bad-input case states only what it changes.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../../../src/contract/experiment';
@@ -50,8 +50,22 @@ export interface Scratch {
   at(needle: string, occurrence?: number): string;
 }
 
-export function scratch(): Scratch {
+const created: string[] = [];
+
+/** A fresh scratch folder, removed again by `removeScratchFolders`. */
+export function scratchFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'model-lab-bad-input-'));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every scratch folder made so far (for an `after` hook). */
+export function removeScratchFolders(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export function scratch(): Scratch {
+  const dir = scratchFolder();
   const experimentFile = join(dir, `${EXPERIMENT_NAME}.experiment.json`);
   let text = '';
   const self: Scratch = {
