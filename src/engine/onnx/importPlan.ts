@@ -78,6 +78,7 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
       `the model uses ONNX opset ${model.opset}; Model Lab imports opsets 13 to 17 (and Gelu from 20): export again with opset_version=17`,
     );
   checkOps(model);
+  checkWiring(model);
   const input = pick('input', model.inputs, options.input);
   const output = pick('output', model.outputs, options.output);
   const inputShape = input.dims.slice(1);
@@ -159,6 +160,29 @@ function pick(what: 'input' | 'output', values: OnnxValueInfo[], wanted?: string
       `the graph has ${values.length} ${what}s (${names}); name the one to use with "${what}"`,
     );
   return values[0];
+}
+
+/**
+ * Every value a node reads must come from an input, an initializer or an earlier node, and the
+ * outputs must be produced: a truncated or hand-edited file fails here, naming the first gap.
+ */
+function checkWiring(model: OnnxModel): void {
+  const known = new Set([...model.inputs.map((v) => v.name), ...model.initializers.keys()]);
+  for (const node of model.nodes) {
+    const missing = node.inputs.find((name) => name && !known.has(name));
+    if (missing !== undefined)
+      throw new OnnxImportError(
+        'corrupt',
+        `node ${node.name} (${node.opType}) reads ${missing}, which no input, initializer or earlier node provides: the file is incomplete; export it again`,
+      );
+    node.outputs.forEach((name) => known.add(name));
+  }
+  const unproduced = model.outputs.find((v) => !known.has(v.name));
+  if (unproduced)
+    throw new OnnxImportError(
+      'corrupt',
+      `no node produces the graph output ${unproduced.name}: the file is incomplete; export it again`,
+    );
 }
 
 /** Refuses every node whose op (or attribute) has no importer, all listed in one error. */

@@ -1,8 +1,12 @@
-/** The experiment command group: New Experiment, diagnostics and the Train CodeLens on experiment files. */
+/**
+ * The experiment command group: New Experiment, Import ONNX Model, diagnostics and the Train
+ * CodeLens on experiment files.
+ */
 import * as vscode from 'vscode';
 import { ExperimentCodeLensProvider } from './experimentCodeLens';
 import { ExperimentDiagnostics } from './experimentDiagnostics';
 import { EXPERIMENT_GLOB } from './experimentFiles';
+import { IMPORT_ONNX_COMMAND, importOnnxModel } from './importOnnx';
 import { newExperiment } from './newExperiment';
 
 export const NEW_EXPERIMENT_COMMAND = 'modelLab.newExperiment';
@@ -28,5 +32,6 @@ export function registerExperimentCommands(extensionUri: vscode.Uri): vscode.Dis
         }
       },
     ),
+    vscode.commands.registerCommand(IMPORT_ONNX_COMMAND, (model?: vscode.Uri) => importOnnxModel(model)),
   ];
 }

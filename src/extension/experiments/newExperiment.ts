@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { readTemplateCatalog, type TemplateInfo } from './templateCatalog';
+import { uriExists } from './experimentFiles';
 import { EXPERIMENT_NAME_PATTERN, scaffoldTemplate } from './scaffold';
 
 async function pickTemplate(templates: TemplateInfo[], id?: string): Promise<TemplateInfo | undefined> {
@@ -66,15 +67,6 @@ async function askName(template: TemplateInfo, parent: vscode.Uri): Promise<stri
   });
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Returns the new experiment file, or undefined when the user cancelled. */
 export async function newExperiment(
   extensionUri: vscode.Uri,
@@ -91,7 +83,7 @@ export async function newExperiment(
   if (!EXPERIMENT_NAME_PATTERN.test(name)) throw new Error(`"${name}" is not a valid experiment name`);
 
   const target = vscode.Uri.joinPath(parent, name);
-  if (await exists(target)) {
+  if (await uriExists(target)) {
     const overwrite = 'Overwrite';
     const answer = await vscode.window.showWarningMessage(
       `The folder "${vscode.workspace.asRelativePath(target, true)}" already exists.`,

@@ -133,3 +133,42 @@ suite('Experiment files', () => {
     assert.match(diagnostic.message, /wine\.csv:1: no column named "grape"; columns: alcohol, /);
   });
 });
+
+suite('Importing ONNX models', () => {
+  const fixture = async (name: string): Promise<Uint8Array> => {
+    const extension = await activatedExtension();
+    return vscode.workspace.fs.readFile(
+      vscode.Uri.joinPath(extension.extensionUri, 'test', 'fixtures', 'onnx', name, 'model.onnx'),
+    );
+  };
+
+  test('Import ONNX Model writes an experiment beside a trainable model and opens it', async () => {
+    const model = vscode.Uri.joinPath(workspaceRoot(), 'pixels-cnn.onnx');
+    await vscode.workspace.fs.writeFile(model, await fixture('cnn'));
+    const created = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'modelLab.importOnnxModel',
+      model,
+    );
+    assert.ok(created, 'the command returns the experiment file');
+    assert.ok(created.path.endsWith('/pixels-cnn.experiment.json'), created.path);
+    const experiment = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(created))) as {
+      task: string;
+      model: { onnx: string };
+    };
+    assert.equal(experiment.model.onnx, 'pixels-cnn.onnx');
+    assert.equal(experiment.task, 'classification');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), created.toString());
+  });
+
+  test('a model that cannot be imported writes nothing', async () => {
+    const model = vscode.Uri.joinPath(workspaceRoot(), 'not-a-model.onnx');
+    await vscode.workspace.fs.writeFile(model, new TextEncoder().encode('this is not an ONNX model'));
+    const created = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'modelLab.importOnnxModel',
+      model,
+    );
+    assert.equal(created, undefined);
+    const files = (await vscode.workspace.fs.readDirectory(workspaceRoot())).map(([name]) => name);
+    assert.ok(!files.includes('not-a-model.experiment.json'), files.join(', '));
+  });
+});

@@ -15,6 +15,8 @@ import { parseExperimentText, validateExperiment } from '../../../src/experiment
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runReader';
+import { importOnnxFile } from '../../../src/engine/onnx';
+import { onnxExperiment } from '../../../src/experiment/onnxExperiment';
 import { modelPath } from '../engine/onnxFixtures';
 
 const cli = resolve(__dirname, '../../../src/cli/cli.ts');
@@ -156,5 +158,32 @@ describe('experiments importing a model that cannot work say so on the model fie
     assert.deepEqual(await problemsOf({ input: { shape: [64] } }), [
       'model is missing "layers" (or "onnx" to import a model from an ONNX file)',
     ]);
+  });
+});
+
+describe('the experiment scaffolded for an imported model', () => {
+  it('picks the task from the output, validates once data.csv is there, and trains to completion', async () => {
+    assert.equal(
+      onnxExperiment(importOnnxFile(modelPath('transformer')), 'm.onnx', 'lm').task,
+      'language-model',
+    );
+    assert.equal(onnxExperiment(importOnnxFile(modelPath('gru')), 'm.onnx', 'waves').task, 'regression');
+    const { dir } = workspace({ onnx: 'cnn.onnx' });
+    const scaffolded = onnxExperiment(importOnnxFile(join(dir, 'cnn.onnx')), 'cnn.onnx', 'cnn');
+    assert.equal(scaffolded.task, 'classification');
+    const file = join(dir, 'cnn.experiment.json');
+    writeFileSync(file, JSON.stringify(scaffolded, null, 2));
+    const missing = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
+    assert.deepEqual(
+      missing.problems.map((p) => p.message),
+      ['the data file "data.csv" does not exist (paths are relative to this experiment file)'],
+    );
+    writeFileSync(join(dir, 'data.csv'), pixelsCsv());
+    const valid = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
+    assert.deepEqual(valid.problems, []);
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '3');
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.equal(listRuns(runsDir, 'cnn')[0].info?.status, 'completed');
   });
 });

@@ -119,6 +119,17 @@ function refusal(run: () => unknown): OnnxImportError {
 }
 
 describe('refused imports say why', () => {
+  it('a file that decodes but lacks a value a node reads: the gap is named', () => {
+    const model = onnx.ModelProto.decode(tinyModel());
+    model.graph!.initializer = [];
+    const error = refusal(() => planImport(readOnnxModel(onnx.ModelProto.encode(model).finish())));
+    assert.equal(error.kind, 'corrupt');
+    assert.match(
+      error.message,
+      /node MatMul \(MatMul\) reads w, which no input, initializer or earlier node provides/,
+    );
+  });
+
   it('a corrupt file', () => {
     const bytes = readFileSync(modelPath('cnn')).subarray(0, 700);
     const error = refusal(() => readOnnxModel(bytes));

@@ -1,0 +1,44 @@
+/**
+ * The experiment file that fine-tunes an imported ONNX model, written next to the model by
+ * "Model Lab: Import ONNX Model…" (and the explorer's "Fine-tune…" on a .onnx file).
+ * The task follows the model's output: [batch, classes] scores → classification,
+ * [batch, positions, vocabulary] from token ids → a language model, anything else →
+ * regression. The data source is a CSV beside the model for the user to provide; Adam with
+ * PyTorch's default learning rate continues a PyTorch training as its user expects.
+ */
+import type { Experiment } from '../contract/experiment';
+import type { ImportPlan } from '../engine/onnx';
+
+export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string): Experiment {
+  const dims = plan.output.dims;
+  const task: Experiment['task'] =
+    plan.inputKind === 'tokens' && dims.length === 3
+      ? 'language-model'
+      : dims.length === 2 && dims[1] !== 1
+        ? 'classification'
+        : 'regression';
+  return {
+    name,
+    description: `Fine-tunes ${modelFile} (${plan.parameters.length} trainable initializers).`,
+    task,
+    data: {
+      source: task === 'language-model' ? 'data.txt' : 'data.csv',
+      ...(task === 'language-model' ? {} : { target: 'label' }),
+      splits: { train: 0.8, validation: 0.1, test: 0.1 },
+      seed: 1,
+    },
+    model: {
+      onnx: modelFile,
+      ...(plan.model.inputs.length > 1 ? { input: plan.input.name } : {}),
+      ...(plan.model.outputs.length > 1 ? { output: plan.output.name } : {}),
+    },
+    training: {
+      epochs: 5,
+      batchSize: 16,
+      optimizer: { type: 'adam', learningRate: 0.001 },
+      loss: task === 'regression' ? 'mse' : 'cross-entropy',
+      seed: 1,
+    },
+    metrics: task === 'regression' ? ['mae'] : ['accuracy'],
+  };
+}

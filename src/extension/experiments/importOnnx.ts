@@ -1,0 +1,67 @@
+/**
+ * "Model Lab: Import ONNX Model…" (palette) and "Fine-tune…" (explorer, on a .onnx file): reads
+ * the model, and when Model Lab can train it writes `<model>.experiment.json` beside it
+ * (src/experiment/onnxExperiment.ts) and opens it. A model that cannot be imported is named
+ * in an error notification with the importer's reason; nothing is written then.
+ * Only the reading and planning modules of the importer load here: the extension host never
+ * loads onnxruntime (training and checks run in the training process or the CLI).
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { readOnnxModel } from '../../engine/onnx/onnxFile';
+import { planImport } from '../../engine/onnx/importPlan';
+import { onnxExperiment } from '../../experiment/onnxExperiment';
+import { EXPERIMENT_SUFFIX, uriExists } from './experimentFiles';
+
+export const IMPORT_ONNX_COMMAND = 'modelLab.importOnnxModel';
+
+async function pickModel(): Promise<vscode.Uri | undefined> {
+  const [picked] =
+    (await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { 'ONNX models': ['onnx'] },
+      openLabel: 'Import',
+      title: 'Import ONNX Model: choose a .onnx file',
+    })) ?? [];
+  return picked;
+}
+
+/** Returns the experiment file written, or undefined when cancelled or refused. */
+export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const uri = modelUri ?? (await pickModel());
+  if (!uri) return undefined;
+  const file = uri.fsPath;
+  let plan;
+  try {
+    plan = planImport(
+      readOnnxModel(readFileSync(file), (location) => readFileSync(join(dirname(file), location))),
+    );
+  } catch (error) {
+    void vscode.window.showErrorMessage(
+      `Model Lab cannot fine-tune ${basename(file)}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return undefined;
+  }
+  const name =
+    basename(file, '.onnx')
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '') || 'model';
+  const target = vscode.Uri.file(join(dirname(file), `${name}${EXPERIMENT_SUFFIX}`));
+  if (await uriExists(target)) {
+    const overwrite = 'Overwrite';
+    const answer = await vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(target, true)} already exists.`,
+      { modal: true, detail: 'Replace it with a new experiment for this model?' },
+      overwrite,
+    );
+    if (answer !== overwrite) return undefined;
+  }
+  const experiment = onnxExperiment(plan, basename(file), name);
+  await vscode.workspace.fs.writeFile(
+    target,
+    new TextEncoder().encode(JSON.stringify(experiment, null, 2) + '\n'),
+  );
+  await vscode.window.showTextDocument(target);
+  return target;
+}
