@@ -15,8 +15,9 @@ export const LAYERS = {
   protocol: ['contract'],
   runs: ['contract', 'engine', 'data', 'experiment', 'protocol'],
   trainer: ['contract', 'engine', 'data', 'experiment', 'protocol', 'runs'],
-  extension: ['contract', 'engine', 'data', 'experiment', 'protocol', 'runs'],
-  cli: ['contract', 'engine', 'data', 'experiment', 'protocol', 'runs', 'trainer'],
+  export: ['contract', 'engine', 'data', 'experiment'],
+  extension: ['contract', 'engine', 'data', 'experiment', 'protocol', 'runs', 'export'],
+  cli: ['contract', 'engine', 'data', 'experiment', 'protocol', 'runs', 'trainer', 'export'],
   webview: ['contract', 'protocol'],
 };
 

@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
+import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand } from './onnxCheckCommand';
 import { EXIT, trainCommand } from './trainCommand';
 
@@ -59,6 +60,20 @@ program
   .option('--output <name>', 'the graph output the loss reads (default: the first)')
   .action(async (model: string, options: { json?: boolean; input?: string; output?: string }) => {
     process.exitCode = await onnxCheckCommand(model, options);
+  });
+
+program
+  .command('export')
+  .description('export an experiment to another framework')
+  .command('pytorch')
+  .description(
+    'write a PyTorch project of the experiment (model.py, data.py, train.py) that also runs under torchrun',
+  )
+  .argument('<experiment>', 'the experiment file, e.g. digits-cnn.experiment.json')
+  .requiredOption('--out <dir>', 'the folder to write the project into (new or empty)')
+  .option('--force', 'write into a non-empty folder, replacing the exported files there')
+  .action(async (experiment: string, options: { out: string; force?: boolean }) => {
+    process.exitCode = await exportPytorchCommand(experiment, options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -90,7 +90,30 @@ export interface Dataset {
    * mse and bce-with-logits.
    */
   batches(split: Split, batchSize: number, rng: Rng, options?: BatchOptions): Iterable<DataBatch>;
+  /**
+   * The loaded examples as plain arrays (what `batches` draws from), for the PyTorch
+   * export: its data.py draws the same batches from them with the same seeded order.
+   */
+  arrays(): DatasetArrays;
 }
+
+/**
+ * A dataset's examples after loading (scaling, vocabulary and splits applied).
+ * - rows: one example per row of `x`; `splits` lists each split's rows in the order
+ *   `batches` reads them (train before its per-epoch shuffle).
+ * - text: character ids of the whole text and each split's [start, end) stretch.
+ */
+export type DatasetArrays =
+  | {
+      kind: 'rows';
+      x: Float32Array | BigInt64Array;
+      count: number;
+      labels?: Int32Array;
+      targets?: Float32Array;
+      targetWidth?: number;
+      splits: Record<Split, Int32Array>;
+    }
+  | { kind: 'text'; ids: Int32Array; contextLength: number; stretches: Record<Split, [number, number]> };
 
 /** Signature of `loadDataset`: paths in `experiment.data.source` resolve against `experimentDir`. */
 export type LoadDataset = (experiment: Experiment, experimentDir: string) => Promise<Dataset>;

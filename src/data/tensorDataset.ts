@@ -106,6 +106,15 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
     targetScaling: table.targetScaling,
     inputScaling: table.inputScaling,
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
+    arrays: () => ({
+      kind: 'rows',
+      x: table.x,
+      count: table.count,
+      labels: table.labels,
+      targets: table.targets,
+      targetWidth: table.targetWidth,
+      splits,
+    }),
     *batches(split: Split, batchSize: number, rng: Rng, _options?: BatchOptions): Iterable<DataBatch> {
       const rows = split === 'train' ? rng.shuffle(Array.from(splits.train)) : splits[split];
       // Training drops the last partial batch: the train-step graph has a static batch size.

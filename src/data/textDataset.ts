@@ -73,6 +73,7 @@ export function textDataset(
     outputShape: [T, vocab.tokens.length],
     vocab,
     sizes: { train: windows('train'), validation: windows('validation'), test: windows('test') },
+    arrays: () => ({ kind: 'text', ids, contextLength: T, stretches }),
     *batches(split: Split, batchSize: number, rng: Rng, options?: BatchOptions): Iterable<DataBatch> {
       const [start, end] = stretches[split];
       if (split === 'train') {

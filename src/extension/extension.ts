@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerEngineCheckCommands } from './engineCheck/engineCheckCommands';
 import { registerExperimentCommands } from './experiments/experimentCommands';
+import { registerExportCommands } from './export/exportCommands';
 import { registerPanelCommands } from './panels/panelCommands';
 import { TrainingProcessProber } from './runs/attentionProber';
 import { registerRunCommands } from './runs/runCommands';
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const prober = new TrainingProcessProber(() => forkTrainingProcess(context.extensionUri));
   context.subscriptions.push(...registerPanelCommands(context.extensionUri, context.workspaceState, prober));
   context.subscriptions.push(...registerRunCommands(context.extensionUri));
+  context.subscriptions.push(...registerExportCommands());
 }
 
 export function deactivate(): void {}

@@ -11,6 +11,7 @@ import type { DeviceName } from '../../contract/devices';
 import { RUN_FILES } from '../../runs/runFiles';
 import { readRunInfo } from '../../runs/runReader';
 import { currentVersions } from '../../runs/versions';
+import { experimentFileOf, pickExperimentFile } from '../experiments/chooseExperiment';
 import { forkTrainingProcess } from '../trainingProcess/forkTrainingProcess';
 import { announceOutcome, showRunProgress, warnOnDeviceFallback } from './runNotifications';
 import { offerRestart } from './busyExperiment';
@@ -18,7 +19,7 @@ import { resumeRun } from './resumeRun';
 import type { ActiveRun } from './activeRun';
 import { ExperimentBusyError, RunManager } from './runManager';
 import { RunStatusBar } from './runStatusBar';
-import { RunsTreeProvider, workspaceRunsDirs, type ExperimentItem } from './runsTreeProvider';
+import { RunsTreeProvider, workspaceRunsDirs } from './runsTreeProvider';
 import { mayTrain } from './trustGate';
 
 export const RUN_COMMANDS = {
@@ -47,15 +48,6 @@ function runDirOf(arg: unknown): string | undefined {
 }
 
 /** The experiment file to train: a Uri or path argument, an experiment item of the Runs view, or the active editor. */
-function experimentFileOf(arg: unknown): string | undefined {
-  if (arg instanceof vscode.Uri) return arg.fsPath;
-  if (typeof arg === 'string') return arg;
-  const fromItem = (arg as ExperimentItem | undefined)?.experimentFile;
-  if (typeof fromItem === 'string') return fromItem;
-  const active = vscode.window.activeTextEditor?.document;
-  return active?.fileName.endsWith('.experiment.json') ? active.fileName : undefined;
-}
-
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -147,7 +139,9 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refresh()),
 
     command(RUN_COMMANDS.train, async (arg) => {
-      const experimentFile = experimentFileOf(arg) ?? (await pickExperimentFile());
+      const experimentFile =
+        experimentFileOf(arg) ??
+        (await pickExperimentFile({ title: 'Train which experiment?', verb: 'train' }));
       if (!experimentFile) return undefined;
       return train({ experimentFile });
     }),
@@ -219,26 +213,6 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     }),
     command(RUN_COMMANDS.showRunLog, () => output.show(true)),
   ];
-}
-
-/** From the palette with no experiment open: pick one of the workspace's experiment files. */
-async function pickExperimentFile(): Promise<string | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.experiment.json', '**/{node_modules,.modellab}/**');
-  if (files.length === 0) {
-    const choice = await vscode.window.showInformationMessage(
-      'This workspace has no experiment file (*.experiment.json) to train.',
-      'New Experiment…',
-    );
-    if (choice) await vscode.commands.executeCommand('modelLab.newExperiment');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    files
-      .map((uri) => ({ label: basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri }))
-      .sort((a, b) => a.description.localeCompare(b.description)),
-    { title: 'Train which experiment?', matchOnDescription: true },
-  );
-  return picked?.uri.fsPath;
 }
 
 async function pickActiveRun(manager: RunManager): Promise<string | undefined> {

@@ -1,0 +1,122 @@
+"""The experiment's data exactly as Model Lab loads it: Model Lab wrote the loaded examples
+(scaling, vocabulary and splits already applied) into data/, and this module draws the same
+batches from them with the same seeded order (Model Lab's mulberry32 generator, ported).
+
+- Tables, images, names, series: one example per row; training batches shuffle the training
+  rows each epoch and drop the last partial batch; validation and test read rows in order.
+- Text (character language models): random windows of contextLength + 1 characters inside
+  the training stretch; evaluation reads consecutive non-overlapping windows.
+"""
+import json
+import math
+import os
+
+import numpy as np
+import torch
+
+_MASK = 0xFFFFFFFF
+_DTYPES = {"float32": np.float32, "int64": np.int64, "int32": np.int32}
+
+
+class Rng:
+    """mulberry32, bit for bit as Model Lab's createRng (src/data/rng.ts)."""
+
+    def __init__(self, seed):
+        self.state = seed & _MASK
+
+    def next(self):
+        self.state = (self.state + 0x6D2B79F5) & _MASK
+        t = self.state
+        t = ((t ^ (t >> 15)) * (t | 1)) & _MASK
+        t = (t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & _MASK)) & _MASK)) & _MASK
+        return ((t ^ (t >> 14)) & _MASK) / 4294967296
+
+    def int(self, n):
+        return math.floor(self.next() * n)
+
+    def shuffle(self, items):
+        for i in range(len(items) - 1, 0, -1):
+            j = self.int(i + 1)
+            items[i], items[j] = items[j], items[i]
+        return items
+
+
+def epoch_seed(seed, epoch):
+    """Each epoch shuffles with its own seed, so a resumed run replays the same batch order."""
+    return ((seed + 1) * 0x9E3779B1 + epoch) & _MASK
+
+
+class Dataset:
+    def __init__(self, folder, loss):
+        with open(os.path.join(folder, "meta.json"), encoding="utf-8") as f:
+            self.meta = json.load(f)
+        self.folder = folder
+        self.loss = loss
+        self.kind = self.meta["kind"]
+        self.classes = self.meta.get("classes")
+        self.vocab = self.meta.get("vocab")
+        self.target_scaling = self.meta.get("targetScaling")
+        self.input_shape = self.meta["inputShape"]
+        self.output_shape = self.meta["outputShape"]
+        if self.kind == "text":
+            self.ids = self._array("ids")
+            self.context = self.meta["contextLength"]
+            self.stretches = self.meta["stretches"]
+            self.sizes = {s: max(0, (end - start - 1) // self.context) for s, (start, end) in self.stretches.items()}
+        else:
+            self.x = self._array("x").reshape(-1, *self.input_shape)
+            self.labels = self._array("labels") if "labels" in self.meta["arrays"] else None
+            self.targets = self._array("targets") if "targets" in self.meta["arrays"] else None
+            if self.targets is not None:
+                self.targets = self.targets.reshape(len(self.x), -1)
+            self.splits = {s: self._array(f"split-{s}") for s in ("train", "validation", "test")}
+            self.sizes = {s: len(rows) for s, rows in self.splits.items()}
+
+    def _array(self, name):
+        spec = self.meta["arrays"][name]
+        return np.fromfile(os.path.join(self.folder, spec["file"]), dtype=_DTYPES[spec["dtype"]])
+
+    def batches(self, split, batch_size, rng=None, max_batches=None):
+        """Yields (x, y) tensors; training batches need `rng` (the epoch's generator)."""
+        if self.kind == "text":
+            yield from self._text_batches(split, batch_size, rng, max_batches)
+            return
+        rows = self.splits[split]
+        if split == "train":
+            order = rng.shuffle(list(range(len(rows))))
+            rows = rows[order]
+            end = len(rows) - len(rows) % batch_size
+        else:
+            end = len(rows)
+        for start in range(0, end, batch_size):
+            yield self._rows(rows[start : min(start + batch_size, end)])
+
+    def _rows(self, rows):
+        x = torch.from_numpy(self.x[rows])
+        if self.targets is not None:
+            return x, torch.from_numpy(self.targets[rows])
+        labels = self.labels[rows]
+        if self.loss == "cross-entropy":
+            return x, torch.from_numpy(labels.astype(np.int64))
+        if self.loss == "bce-with-logits":
+            return x, torch.from_numpy(labels.astype(np.float32)).reshape(-1, 1)
+        return x, torch.nn.functional.one_hot(torch.from_numpy(labels.astype(np.int64)), len(self.classes)).float()
+
+    def _text_batches(self, split, batch_size, rng, max_batches):
+        start, end = self.stretches[split]
+        T = self.context
+        if split == "train":
+            count = max_batches if max_batches is not None else self.sizes["train"] // batch_size
+            last_start = end - T - 1
+            for _ in range(count):
+                yield self._windows([start + rng.int(last_start - start + 1) for _ in range(batch_size)])
+            return
+        total = self.sizes[split]
+        for first in range(0, total, batch_size):
+            n = min(batch_size, total - first)
+            yield self._windows([start + (first + i) * T for i in range(n)])
+
+    def _windows(self, starts):
+        T = self.context
+        windows = np.stack([self.ids[s : s + T + 1] for s in starts]).astype(np.int64)
+        return torch.from_numpy(windows[:, :T].copy()), torch.from_numpy(windows[:, 1:].copy())

@@ -1,0 +1,81 @@
+/**
+ * "Model Lab: Export to PyTorch…": the experiment (argument, active editor or a pick), a
+ * target folder (an input box, prefilled with `<experiment>-pytorch` beside the experiment
+ * file), then src/export/pytorch writes the project. A non-empty folder needs a confirmation;
+ * refusals arrive as an error notification naming the file and what to do.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { exportPytorchProject } from '../../export/pytorch/exportProject';
+import { experimentFileOf, pickExperimentFile } from '../experiments/chooseExperiment';
+import { EXPERIMENT_SUFFIX } from '../experiments/experimentFiles';
+
+export const EXPORT_PYTORCH_COMMAND = 'modelLab.exportPytorch';
+
+const OVERWRITE = 'Overwrite Exported Files';
+const OPEN_README = 'Open README';
+
+export function registerExportCommands(): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(EXPORT_PYTORCH_COMMAND, async (arg?: unknown, target?: string) => {
+      const experimentFile =
+        experimentFileOf(arg) ??
+        (await pickExperimentFile({ title: 'Export which experiment to PyTorch?', verb: 'export' }));
+      if (!experimentFile) return undefined;
+      const outDir = target ?? (await askFolder(experimentFile));
+      if (!outDir) return undefined;
+      const force = await confirmNonEmpty(outDir);
+      if (force === undefined) return undefined;
+      try {
+        const result = await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Exporting ${basename(experimentFile)} to PyTorch…`,
+          },
+          () => exportPytorchProject({ experimentFile, outDir, force }),
+        );
+        void vscode.window
+          .showInformationMessage(
+            `PyTorch project written to ${result.outDir}. Train with "python train.py" or "torchrun --nproc_per_node N train.py".`,
+            OPEN_README,
+          )
+          .then(async (choice) => {
+            if (choice === OPEN_README)
+              await vscode.window.showTextDocument(vscode.Uri.file(join(result.outDir, 'README.md')));
+          });
+        return result.outDir;
+      } catch (error) {
+        void vscode.window.showErrorMessage(
+          `Export to PyTorch failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return undefined;
+      }
+    }),
+  ];
+}
+
+async function askFolder(experimentFile: string): Promise<string | undefined> {
+  const base = dirname(experimentFile);
+  const suggested = join(base, `${basename(experimentFile, EXPERIMENT_SUFFIX)}-pytorch`);
+  const answer = await vscode.window.showInputBox({
+    title: 'Export to PyTorch: project folder',
+    prompt: 'A new or empty folder (relative paths start at the experiment file’s folder)',
+    value: suggested,
+    validateInput: (value) => (value.trim() === '' ? 'Enter a folder for the PyTorch project.' : undefined),
+  });
+  if (answer === undefined) return undefined;
+  const path = answer.trim();
+  return isAbsolute(path) ? path : resolve(base, path);
+}
+
+/** false: the folder is new or empty; true: the user agreed to overwrite; undefined: cancelled. */
+async function confirmNonEmpty(outDir: string): Promise<boolean | undefined> {
+  if (!existsSync(outDir) || readdirSync(outDir).length === 0) return false;
+  const choice = await vscode.window.showWarningMessage(
+    `${outDir} is not empty. Overwrite the exported files there (model.py, train.py, data/…)? Other files stay.`,
+    { modal: true },
+    OVERWRITE,
+  );
+  return choice === OVERWRITE ? true : undefined;
+}
