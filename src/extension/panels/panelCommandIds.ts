@@ -4,4 +4,5 @@ export const PANEL_COMMANDS = {
   compareRuns: 'modelLab.compareRuns',
   openEvaluation: 'modelLab.openEvaluation',
   openAttention: 'modelLab.openAttention',
+  openRunFolder: 'modelLab.openRunFolder',
 } as const;

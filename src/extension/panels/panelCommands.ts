@@ -9,7 +9,7 @@ import { MetricsPanel } from './metricsPanel';
 import { PANEL_COMMANDS } from './panelCommandIds';
 import { isRestorableRunDir, rememberRunDir } from './restorableRuns';
 import { pickRuns, runDirOf } from './runTarget';
-import { workspaceRunsDirs } from '../runs/runsTreeProvider';
+import { allRunsDirs } from '../runs/runsRoots';
 
 /** The run a command is about: from its argument, or picked by the user. */
 async function oneRun(arg: unknown, title: string): Promise<string | undefined> {
@@ -33,6 +33,17 @@ async function severalRuns(first: unknown, selected: unknown): Promise<string[] 
 
 const OPENED_RUNS_KEY = 'modelLab.panelRunDirs';
 
+async function pickFolder(): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Open a run folder: Model Lab run, TensorBoard event files or Lightning metrics.csv',
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Open Run Folder',
+  });
+  return picked?.[0]?.fsPath;
+}
+
 /**
  * Commands and reload serializers of the metrics, evaluation and attention
  * panels. `prober` runs custom attention probes (absent: the panel says why).
@@ -50,14 +61,20 @@ export function registerPanelCommands(
   const remember = (runDirs: string[]): void => {
     void workspaceState.update(OPENED_RUNS_KEY, runDirs.reduce(rememberRunDir, opened()));
   };
-  /** The saved folders a restored panel may open: the workspace's runs and those opened through commands. */
+  /** The saved folders a restored panel may open: the workspace's and configured runs, and those opened through commands. */
   const restorable = (runDirs: unknown[]): string[] => {
     const known = new Set(opened());
-    return runDirs.filter((dir) => isRestorableRunDir(dir, workspaceRunsDirs(), known));
+    return runDirs.filter((dir) => isRestorableRunDir(dir, allRunsDirs(), known));
   };
   return [
     command(PANEL_COMMANDS.openMetrics, async (arg) => {
       const runDir = await oneRun(arg, 'Open metrics of run');
+      if (runDir) remember([runDir]);
+      return runDir && MetricsPanel.show(extensionUri, [runDir]);
+    }),
+    // Any folder: a Model Lab run from elsewhere, TensorBoard event files, a Lightning metrics.csv.
+    command(PANEL_COMMANDS.openRunFolder, async (arg) => {
+      const runDir = runDirOf(arg) ?? (await pickFolder());
       if (runDir) remember([runDir]);
       return runDir && MetricsPanel.show(extensionUri, [runDir]);
     }),

@@ -1,5 +1,5 @@
 import type { PanelRun } from '../../protocol/panelRuns';
-import { MetricsFileTail } from '../../runs/metricsFileTail';
+import { metricsTailFor, type MetricsTail } from '../../runs/foreign/foreignMetricsTail';
 import type { MetricRecord } from '../../contract/metricRecord';
 import type { IDisposable } from '../lifecycle';
 import { watchFolder } from './watchFolder';
@@ -7,11 +7,12 @@ import { watchFolder } from './watchFolder';
 export type ConsumeRecords = (records: MetricRecord[], reset: boolean) => void | Promise<void>;
 
 /**
- * One run shown in a metrics panel: its metrics.jsonl tail and the folder
+ * One run shown in a metrics panel: its metrics tail (metrics.jsonl, or TensorBoard /
+ * Lightning files of a folder from another tool) and the folder
  * watcher that says when to read it. Free of `vscode` so it is unit-tested.
  */
 export class RunFeed implements IDisposable {
-  private readonly tail: MetricsFileTail;
+  private readonly tail: MetricsTail;
   private readonly watcher: IDisposable;
   /**
    * Reads run one after another. A start-over is queued here too: restarting
@@ -24,7 +25,7 @@ export class RunFeed implements IDisposable {
     public run: PanelRun,
     onChange: () => void,
   ) {
-    this.tail = new MetricsFileTail(run.runDir);
+    this.tail = metricsTailFor(run.runDir);
     this.watcher = watchFolder(run.runDir, onChange);
   }
 

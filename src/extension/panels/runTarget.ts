@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
 import { isRecord } from '../../contract/guards';
 import { RUN_FILES, type RunInfo } from '../../runs/runFiles';
+import { allRunsDirs } from '../runs/runsRoots';
 
 /**
  * Which run folder a panel command is about. Commands accept what callers have:
@@ -40,11 +41,10 @@ export async function describeRun(runDir: string): Promise<PanelRun> {
   };
 }
 
-/** Every run folder under <workspace>/.modellab/runs/<experiment>/<run>, newest first. */
+/** Every run folder `<runs folder>/<experiment>/<run>` (workspace and modelLab.runFolders), newest first. */
 export async function findRuns(): Promise<string[]> {
   const runs: string[] = [];
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const root = join(folder.uri.fsPath, '.modellab', 'runs');
+  for (const root of allRunsDirs()) {
     for (const experiment of await subfolders(root)) {
       for (const run of await subfolders(join(root, experiment))) runs.push(join(root, experiment, run));
     }

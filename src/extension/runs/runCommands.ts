@@ -19,7 +19,8 @@ import { resumeRun } from './resumeRun';
 import type { ActiveRun } from './activeRun';
 import { ExperimentBusyError, RunManager } from './runManager';
 import { RunStatusBar } from './runStatusBar';
-import { RunsTreeProvider, workspaceRunsDirs } from './runsTreeProvider';
+import { RunsTreeProvider } from './runsTreeProvider';
+import { allRunsDirs, watchConfiguredRunsDirs, workspaceRunsDirs } from './runsRoots';
 import { mayTrain } from './trustGate';
 
 export const RUN_COMMANDS = {
@@ -64,9 +65,10 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     versions: currentVersions(),
   });
   const output = vscode.window.createOutputChannel('Model Lab Runs');
-  const tree = new RunsTreeProvider(workspaceRunsDirs);
+  const tree = new RunsTreeProvider(allRunsDirs);
   const view = vscode.window.createTreeView('modelLab.runs', { treeDataProvider: tree, canSelectMany: true });
-  // After a window reload: runs still training are attached to again; those whose process is gone are marked interrupted.
+  // After a window reload: runs still training are attached to again; those whose process is gone are marked
+  // interrupted. Only the workspace's own: a configured folder may hold runs of another machine.
   for (const runsDir of workspaceRunsDirs()) {
     void manager.reattach(runsDir).then(({ attached }) => {
       for (const run of attached) {
@@ -133,6 +135,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     new RunStatusBar(manager),
     manager.onDidChangeRun(() => tree.refresh()),
     manager.onDidLog(({ run, line }) => output.appendLine(`[${run.experiment}] ${line}`)),
+    watchConfiguredRunsDirs(() => tree.refresh()),
     watcher.onDidCreate(() => tree.refresh()),
     watcher.onDidChange(() => tree.refresh()),
     watcher.onDidDelete(() => tree.refresh()),

@@ -5,7 +5,6 @@
  * offer only what applies.
  * Refreshes when a run changes in this window or run.json changes on disk.
  */
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../runs/runFiles';
 import type { RunStatus } from '../../contract/runStatus';
@@ -120,11 +119,4 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     clearTimeout(this.refreshTimer);
     this.changed.dispose();
   }
-}
-
-/** `<workspace folder>/.modellab/runs` for each open folder. */
-export function workspaceRunsDirs(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).map((folder) =>
-    join(folder.uri.fsPath, '.modellab', 'runs'),
-  );
 }
