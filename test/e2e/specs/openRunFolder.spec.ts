@@ -1,35 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { eventFile } from '../../fixtures/tfevents';
 import { runCommand, screenshot } from '../helpers/browser';
+import { openThroughDialog } from '../helpers/folderDialog';
 import { waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
-
-/** Answers VS Code's own folder dialog (a quick input holding a path) with `folder`. */
-async function openThroughDialog(page: Page, folder: string): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  const opened = Date.now() + 15_000;
-  while (!(await input.inputValue().catch(() => '')).startsWith('/')) {
-    if (Date.now() > opened) throw new Error('no folder dialog opened');
-    await page.waitForTimeout(200);
-  }
-  // The dialog completes what is typed asynchronously: Enter once the box holds `folder/` steadily.
-  for (let steady = 0; steady < 2;) {
-    if ((await input.inputValue()) === `${folder}/`) steady++;
-    else {
-      steady = 0;
-      await input.fill(`${folder}/`);
-    }
-    await page.waitForTimeout(300);
-  }
-  await page.keyboard.press('Enter');
-  // Enter on a folder path either accepts it or goes into it; then the dialog's OK button accepts.
-  const widget = page.locator('.quick-input-widget');
-  await page.waitForTimeout(1000);
-  if (await widget.isVisible())
-    await widget.locator('.monaco-button', { hasText: 'Open Run Folder' }).click({ timeout: 15_000 });
-}
 
 describe('Open Run Folder: runs from other tools', () => {
   afterEach(async function () {

@@ -1,0 +1,64 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportPytorchProject } from '../../../src/export/pytorch/exportProject';
+import { runCommand, screenshot } from '../helpers/browser';
+import { openThroughDialog } from '../helpers/folderDialog';
+import { waitForPoints } from '../helpers/panels';
+import { e2eSession, workbench } from '../helpers/session';
+
+const repo = join(__dirname, '..', '..', '..');
+const PYTHON = process.env.MODEL_LAB_PYTHON ?? '/usr/bin/python3';
+const NAME = 'digits-pytorch-live';
+
+describe('An exported PyTorch project trains in the background; Model Lab charts it live', () => {
+  let training: ChildProcess | undefined;
+  after(() => {
+    training?.kill('SIGKILL');
+  });
+
+  it('the metrics panel of the PyTorch run grows while train.py runs', async function () {
+    this.timeout(240_000);
+    const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      if (process.env.CI === 'true') throw new Error(`${PYTHON} cannot import torch: ${probe.stderr}`);
+      this.skip();
+    }
+    const { workspace } = e2eSession();
+    // The CNN template with a long schedule and no early stopping, so it is still training when checked.
+    const template = JSON.parse(
+      readFileSync(join(repo, 'templates/cnn-digits/digits-cnn.experiment.json'), 'utf8'),
+    );
+    const experimentFile = join(workspace, `${NAME}.experiment.json`);
+    writeFileSync(
+      experimentFile,
+      JSON.stringify({
+        ...template,
+        name: NAME,
+        training: { ...template.training, epochs: 2000, earlyStopping: undefined },
+      }),
+    );
+    const project = join(workspace, `${NAME}-project`);
+    await exportPytorchProject({ experimentFile, outDir: project });
+    const runsDir = join(workspace, '.modellab', 'runs');
+    training = spawn(PYTHON, ['train.py', '--device', 'cpu', '--runs-dir', runsDir], {
+      cwd: project,
+      stdio: 'ignore',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    const experimentRuns = join(runsDir, NAME);
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(experimentRuns) || readdirSync(experimentRuns).length === 0) {
+      if (Date.now() > deadline) throw new Error('train.py wrote no run folder');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const runDir = join(experimentRuns, readdirSync(experimentRuns)[0]);
+
+    const page = await workbench();
+    await runCommand(page, 'Model Lab: Open Run Folder…');
+    await openThroughDialog(page, runDir);
+    const first = await waitForPoints(page, 1, 60_000);
+    await waitForPoints(page, first + 20, 60_000);
+    await screenshot(page, 'pytorch-live-metrics');
+  });
+});
