@@ -4,24 +4,18 @@
  * get an answer, not a crash; an unreadable file exits 2.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { GraphBuilder } from '../../../src/engine/graph/builder';
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { checkCompatibility, readOnnxModel } from '../../../src/engine/onnx';
 import { CASES, modelPath } from '../engine/onnxFixtures';
+import { modelLab } from '../../fixtures/modelLabCli';
 
-const cli = resolve(__dirname, '../../../src/cli/cli.ts');
 const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-check-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-function modelLab(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** x [2, 4] → tanh(x·w) → Cos (no gradient rule in Model Lab). */
 function withUnsupportedOp(): Uint8Array {

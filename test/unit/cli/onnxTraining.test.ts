@@ -5,10 +5,9 @@
  * runs for any batch size. And the diagnostics of experiments whose import cannot work.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
@@ -18,8 +17,8 @@ import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runRead
 import { importOnnxFile } from '../../../src/engine/onnx';
 import { onnxExperiment } from '../../../src/experiment/onnxExperiment';
 import { modelPath } from '../engine/onnxFixtures';
+import { modelLab } from '../../fixtures/modelLabCli';
 
-const cli = resolve(__dirname, '../../../src/cli/cli.ts');
 const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -71,11 +70,6 @@ function workspace(model: Record<string, unknown>): { dir: string; file: string 
   const file = join(dir, 'pixels.experiment.json');
   writeFileSync(file, experiment(model));
   return { dir, file };
-}
-
-function modelLab(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
-  return { status: result.status, stderr: result.stderr };
 }
 
 describe('fine-tuning an imported ONNX model', () => {

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -17,8 +16,8 @@ import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readEvalReport, readMetrics, readRunInfo } from '../../../src/runs/runReader';
 import { runNodeScript } from '../../fixtures/unprivileged';
+import { CLI_ENTRY, modelLab } from '../../fixtures/modelLabCli';
 
-const cli = resolve(__dirname, '../../../src/cli/cli.ts');
 const wine = resolve(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
 const root = mkdtempSync(join(tmpdir(), 'modellab-cli-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -26,11 +25,6 @@ after(() => rmSync(root, { recursive: true, force: true }));
 /** `train` arguments for a short CPU run of the wine template. */
 function wineArgs(runsDir: string, maxSteps: number): string[] {
   return ['train', wine, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', String(maxSteps)];
-}
-
-function modelLab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 test('model-lab train trains a template headless into the run folder the editor uses, exit 0', () => {
@@ -177,7 +171,7 @@ test('a read-only runs folder exits 2 (nothing ran) with a message naming the fo
   mkdirSync(runsDir);
   chmodSync(root, 0o755);
   chmodSync(runsDir, 0o555);
-  const result = runNodeScript([cli, ...wineArgs(runsDir, 2)]);
+  const result = runNodeScript([CLI_ENTRY, ...wineArgs(runsDir, 2)]);
   assert.equal(result.status, 2, result.stderr);
   assert.match(
     result.stderr,

@@ -3,7 +3,6 @@
  * and that the written project trains into a run folder Model Lab reads back (needs torch).
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -25,16 +24,11 @@ import { compileOptionsFor } from '../../../src/trainer/trainer';
 import { evaluateSplit } from '../../../src/trainer/evaluation';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
 import { readValidExperiment, requireTorch, trainExported } from '../../fixtures/pytorch';
+import { modelLab } from '../../fixtures/modelLabCli';
 
-const cli = resolve(__dirname, '../../../src/cli/cli.ts');
 const wine = resolve(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
 const root = mkdtempSync(join(tmpdir(), 'modellab-export-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-function modelLab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('export pytorch writes model.py, data.py, train.py, the data and a README', () => {
   const out = join(root, 'written');
