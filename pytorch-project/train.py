@@ -11,6 +11,7 @@ import json
 import math
 import os
 import platform
+import signal
 import sys
 
 import numpy as np
@@ -286,6 +287,15 @@ class Training:
             print(f"Run folder: {self.run.dir}", flush=True)
         try:
             outcome = self._train()
+        except KeyboardInterrupt:
+            # Ctrl+C or a SIGTERM (a scheduler's cancel): the run folder says the run ended
+            # early, instead of "running" forever; --resume continues from its last checkpoint.
+            if self.run:
+                self.run.finish(
+                    "interrupted",
+                    reason="Interrupted (Ctrl+C or SIGTERM); --resume continues from the last checkpoint.",
+                )
+            raise
         except BaseException as error:
             if self.run:
                 self.run.finish("failed", error=str(error) or type(error).__name__)
@@ -517,5 +527,13 @@ class Training:
 with open(os.path.join(HERE, "data", "meta.json"), encoding="utf-8") as _meta:
     MODEL_LAB_VERSION = json.load(_meta).get("modelLab", "unknown")
 
+def _interrupt_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
-    Training(parse_args()).main()
+    signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
+    try:
+        Training(parse_args()).main()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -28,7 +28,7 @@ export function runsStillTraining(workspace: string): string[] {
 export async function stopRunsStillTraining(
   page: Page,
   workspace: string,
-  timeoutMs = 120_000,
+  timeoutMs = 90_000, // under mocha's 120 s hook limit, so a failure names the runs left
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const picker = page.locator('.quick-input-widget', { hasText: 'Stop which run?' });

@@ -13,8 +13,15 @@ const NAME = 'digits-pytorch-live';
 
 describe('An exported PyTorch project trains in the background; Model Lab charts it live', () => {
   let training: ChildProcess | undefined;
-  after(() => {
-    training?.kill('SIGKILL');
+  // Ends train.py as a user's Ctrl+C would, so its run folder says "interrupted" rather than
+  // "running" (a later spec's cleanup waits for every running run to stop).
+  after(async () => {
+    if (!training || training.exitCode !== null || training.signalCode !== null) return;
+    const exited = new Promise((resolve) => training?.once('exit', resolve));
+    training.kill('SIGINT');
+    const timer = setTimeout(() => training?.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
   });
 
   it('the metrics panel of the PyTorch run grows while train.py runs', async function () {

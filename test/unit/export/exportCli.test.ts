@@ -3,7 +3,9 @@
  * and that the written project trains into a run folder Model Lab reads back (needs torch).
  */
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -13,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { ExportError } from '../../../src/export/pytorch/exportError';
 import { modelSource } from '../../../src/export/pytorch/modelSource';
@@ -23,7 +25,7 @@ import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runRead
 import { compileOptionsFor } from '../../../src/trainer/trainer';
 import { evaluateSplit } from '../../../src/trainer/evaluation';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
-import { readValidExperiment, requireTorch, trainExported } from '../../fixtures/pytorch';
+import { PYTHON, readValidExperiment, requireTorch, trainExported } from '../../fixtures/pytorch';
 import { modelLab } from '../../fixtures/modelLabCli';
 
 const wine = resolve(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
@@ -163,4 +165,37 @@ test('the exported project trains into a Model Lab run folder; Model Lab reads i
     Array.from({ length: 40 }, (_, i) => i + 1),
   );
   assert.equal(loadCheckpoint(second.dir, 'last').position.step, 40);
+});
+
+test('Ctrl+C or SIGTERM ends an exported run as interrupted, not "running" forever (exit 130)', async (t) => {
+  if (!requireTorch(t)) return;
+  // The wine template with a schedule far longer than the test, so it is training when signalled.
+  const experiment = JSON.parse(readFileSync(wine, 'utf8'));
+  const longFile = join(root, 'wine-long.experiment.json');
+  copyFileSync(join(dirname(wine), 'wine.csv'), join(root, 'wine.csv'));
+  writeFileSync(
+    longFile,
+    JSON.stringify({ ...experiment, training: { ...experiment.training, epochs: 100_000 } }),
+  );
+  const project = join(root, 'interrupted');
+  assert.equal(modelLab('export', 'pytorch', longFile, '--out', project).status, 0);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const runsDir = join(root, `interrupted-runs-${signal}`);
+    const child = spawn(PYTHON, ['train.py', '--device', 'cpu', '--runs-dir', runsDir], {
+      cwd: project,
+      stdio: 'ignore',
+      env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // Signal once the run has recorded a step (so the loop, not the start-up, is interrupted).
+    while (!listRuns(runsDir, 'wine-mlp').some((run) => readMetrics(run.dir).length > 0)) {
+      assert.equal(child.exitCode, null, 'train.py ended before it was signalled');
+      await new Promise((resume) => setTimeout(resume, 100));
+    }
+    child.kill(signal);
+    assert.equal(await exited, 130, `${signal}: exit code`);
+    const [run] = listRuns(runsDir, 'wine-mlp');
+    assert.equal(run.info?.status, 'interrupted', `${signal}: run.json status`);
+    assert.match(readFileSync(join(run.dir, 'log.txt'), 'utf8'), /Interrupted \(Ctrl\+C or SIGTERM\)/);
+  }
 });
