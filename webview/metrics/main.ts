@@ -184,7 +184,7 @@ function redraw(families: Set<FamilyId>): void {
   const points = [...charts.values()].reduce((sum, c) => sum + c.pointCount, 0);
   document.body.dataset.points = String(points);
   empty.hidden = all.length > 0;
-  status.textContent = `${points.toLocaleString()} points in ${all.length} charts`;
+  status.textContent = `${points.toLocaleString()} ${points === 1 ? 'point' : 'points'} in ${all.length} ${all.length === 1 ? 'chart' : 'charts'}`;
 }
 
 const SPLIT_ORDER = ['train', 'validation', 'test'];
