@@ -4,6 +4,7 @@
  * loaders see the experiment with that shape filled in. CSV features are then viewed
  * row-major in the model's input shape, as for built-in models.
  */
+import { statSync } from 'node:fs';
 import {
   isOnnxModel,
   type Experiment,
@@ -16,13 +17,23 @@ import { resolveSource } from './resolveSource';
 /** An experiment whose model declares its input shape (built-in, or imported and read). */
 export type ShapedExperiment = Experiment & { model: LayersModelSection };
 
-/** Reads and plans the experiment's ONNX model (paths relative to the experiment file). */
+/** The last plan made, for the file as it was then: a run asks for it to validate, to load data and to compile. */
+let lastPlan: { key: string; plan: ImportPlan } | undefined;
+
+/**
+ * Reads and plans the experiment's ONNX model (paths relative to the experiment file). A model
+ * file can be hundreds of megabytes, so the plan is made once per file version and options,
+ * not once per caller (plans are read-only to their users).
+ */
 export function importPlanFor(model: OnnxModelSection, experimentDir: string): ImportPlan {
-  return importOnnxFile(resolveSource(model.onnx, experimentDir), {
-    input: model.input,
-    output: model.output,
-    freeze: model.freeze,
-  });
+  const path = resolveSource(model.onnx, experimentDir);
+  const options = { input: model.input, output: model.output, freeze: model.freeze };
+  const file = statSync(path, { throwIfNoEntry: false });
+  const key = file && JSON.stringify([path, file.mtimeMs, file.size, options]);
+  if (key && lastPlan?.key === key) return lastPlan.plan;
+  const plan = importOnnxFile(path, options);
+  lastPlan = key ? { key, plan } : undefined;
+  return plan;
 }
 
 export function shapedExperiment(experiment: Experiment, experimentDir: string): ShapedExperiment {
