@@ -23,7 +23,10 @@ import { chartAxisColors, h, themeColor, themeKind, withAlpha } from '../shared/
 import { readableLogTicks } from './logTicks';
 import { bucketSizeFor, DEFAULT_TARGET, IncrementalLttb, lttbFixed } from './decimate';
 import { familyTitle, type ChartPoint, type FamilyId, type Series } from './seriesStore';
-import { formatSeconds, xAxisTitle, type XAxisKind } from './xAxis';
+import { lowerBound } from './pointSearch';
+import { formatSeconds, wallTimeTicks } from './timeTicks';
+import { formatValue, tooltipLine } from './tooltipText';
+import { xAxisTitle, type XAxisKind } from './xAxis';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
 
@@ -42,6 +45,12 @@ export interface ChartLook {
 type LineDataset = ChartDataset<'line', ChartPoint[]>;
 
 const SPLIT_DASH: Record<string, number[]> = { train: [], validation: [6, 3], test: [2, 2] };
+
+/** A series of one point (a test metric, the first validation) has no line to draw: it is a marker. */
+const SINGLE_POINT_RADIUS = 4;
+/** Room a tick label needs along each axis, in CSS pixels. */
+const X_TICK_SPACING = 64;
+const Y_TICK_SPACING = 28;
 
 /** Paints the editor background under the chart so exported PNGs are readable. */
 const backgroundPlugin: Plugin<'line'> = {
@@ -62,6 +71,8 @@ export class FamilyChart {
   private series: Series[] = [];
   private legendKey = '';
   private optionsKey = '';
+  /** Seconds between wall-time ticks, so their labels show tenths when the step is below a second. */
+  private timeStep = 1;
   /** One incremental decimator per point array (a rebuilt series brings new arrays, hence new decimators). */
   private readonly decimators = new WeakMap<ChartPoint[], IncrementalLttb>();
 
@@ -113,13 +124,16 @@ export class FamilyChart {
       const color = this.look.colorOf(s, i);
       const hidden = this.look.hidden.has(s.id);
       const dash = SPLIT_DASH[s.split] ?? [];
-      const rawColor = smoothing ? withAlpha(color, 0.25) : color;
+      // Smoothing may be on and still not apply to this series (validation, learning rate).
+      const smoothed = smoothing && s.smoothing;
+      const rawColor = smoothed ? withAlpha(color, 0.25) : color;
       const label = this.look.labelOf(s);
       datasets.push(lineDataset(`${label} (raw)`, this.drawn(s.raw, hidden), rawColor, dash, hidden));
-      const smoothHidden = hidden || !smoothing;
+      const smoothHidden = hidden || !smoothed;
       datasets.push(lineDataset(label, this.drawn(s.smoothed, smoothHidden), color, dash, smoothHidden));
     });
     this.reuseDatasets(datasets);
+    const markers = datasets.filter((d) => !d.hidden && d.data.length === 1).length;
     const optionsKey = [this.look.xAxis, this.look.logScale, smoothing, document.body.className].join('|');
     if (optionsKey !== this.optionsKey) {
       this.optionsKey = optionsKey;
@@ -135,6 +149,10 @@ export class FamilyChart {
     this.card.dataset.points = String(this.pointCount);
     this.card.dataset.yScale = this.look.logScale ? 'logarithmic' : 'linear';
     this.card.dataset.smoothed = String(smoothing);
+    this.card.dataset.smoothedSeries = String(series.filter((s) => smoothing && s.smoothing).length);
+    this.card.dataset.markers = String(markers);
+    this.card.dataset.xTicks = x.ticks.map((t) => t.label).join(' ');
+    this.card.dataset.yTicks = this.chart.scales.y.ticks.map((t) => t.label).join(' ');
     this.renderLegend();
   }
 
@@ -201,25 +219,46 @@ export class FamilyChart {
           ticks: {
             color: text,
             maxRotation: 0,
-            callback: time ? (v) => formatSeconds(Number(v)) : undefined,
+            callback: time ? (v) => formatSeconds(Number(v), this.timeStep) : undefined,
           },
           grid: { color: grid },
+          afterBuildTicks: (scale) => {
+            if (!time) return;
+            const values = wallTimeTicks(scale.min, scale.max, scale.width / X_TICK_SPACING);
+            this.timeStep = values.length > 1 ? values[1] - values[0] : 1;
+            scale.ticks = values.map((value) => ({ value }));
+          },
         },
         y: {
           type: this.look.logScale ? 'logarithmic' : 'linear',
-          ticks: { color: text, callback: (v) => formatY(Number(v)) },
+          ticks: { color: text, callback: (v) => formatValue(Number(v)) },
           grid: { color: grid },
           afterDataLimits: widenFlatRange,
           afterBuildTicks: (scale) => {
-            if (this.look.logScale) scale.ticks = readableLogTicks(scale.ticks);
+            if (this.look.logScale)
+              scale.ticks = readableLogTicks(scale.ticks, scale.height / Y_TICK_SPACING);
           },
         },
       },
       plugins: {
         legend: { display: false },
         tooltip: {
-          filter: (item) => !String(item.dataset.label).endsWith('(raw)') || this.look.smoothing === 0,
+          // One line per series: the smoothed dataset's when it is drawn (its label gives both values), else the raw one's.
+          filter: (item) => {
+            const series = this.series[item.datasetIndex >> 1];
+            const smoothedDataset = item.datasetIndex % 2 === 1;
+            return series !== undefined && smoothedDataset === (this.look.smoothing > 0 && series.smoothing);
+          },
           callbacks: {
+            label: (item) => {
+              const series = this.series[item.datasetIndex >> 1];
+              const shown = {
+                raw: series.raw,
+                smoothed: series.smoothed,
+                smoothing: this.look.smoothing > 0 && series.smoothing,
+              };
+              return tooltipLine(this.look.labelOf(series), shown, item.parsed.x ?? Number.NaN);
+            },
             title: (items) =>
               items[0]
                 ? `${xAxisTitle(this.look.xAxis)} ${formatX(items[0].parsed.x ?? Number.NaN, time)}`
@@ -298,7 +337,7 @@ function lineDataset(
     borderWidth: 1.5,
     borderDash: dash,
     hidden,
-    pointRadius: 0,
+    pointRadius: data.length === 1 ? SINGLE_POINT_RADIUS : 0,
   };
 }
 
@@ -313,23 +352,6 @@ function widenFlatRange(scale: { min: number; max: number }): void {
   const pad = magnitude > 0 ? magnitude * 0.05 : 1;
   scale.min -= pad;
   scale.max += pad;
-}
-
-/** Y tick label with at most 4 significant digits. */
-function formatY(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : '';
-}
-
-/** First index whose x is ≥ `x` (points sorted by x). */
-function lowerBound(points: readonly ChartPoint[], x: number): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (points[mid].x < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function formatX(x: number, time: boolean): string {

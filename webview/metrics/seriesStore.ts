@@ -7,6 +7,7 @@ import type { MetricRecord } from '../../src/contract/metricRecord';
 import { CHART_FAMILIES, metricInfo } from '../../src/contract/metrics';
 import type { Split } from '../../src/contract/runStatus';
 import { EmaSmoother } from './ema';
+import { isSmoothed } from './smoothingPolicy';
 import { EpochScale, xOf, type XAxisKind } from './xAxis';
 
 export interface ChartPoint {
@@ -56,15 +57,27 @@ export class Series {
   raw: ChartPoint[] = [];
   smoothed: ChartPoint[] = [];
   private smoother: EmaSmoother;
+  private weight: number;
 
   constructor(
     readonly id: string,
     readonly run: string,
     readonly split: Split,
     readonly name: string,
-    private weight: number,
+    weight: number,
   ) {
-    this.smoother = new EmaSmoother(weight);
+    this.weight = this.ownWeight(weight);
+    this.smoother = new EmaSmoother(this.weight);
+  }
+
+  /** True when the smoothed curve differs from the raw one (smoothing on, and a series it applies to). */
+  get smoothing(): boolean {
+    return this.weight > 0;
+  }
+
+  /** The slider's weight where smoothing applies to this series (smoothingPolicy.ts), else none. */
+  private ownWeight(weight: number): number {
+    return isSmoothed(this.split, this.name) ? weight : 0;
   }
 
   get family(): FamilyId {
@@ -93,7 +106,7 @@ export class Series {
 
   /** Recomputes x (another axis) and the smoothed curve (another weight) from the stored records. */
   rebuild(xFor: (point: MetricPoint) => number, weight: number): void {
-    this.weight = weight;
+    this.weight = this.ownWeight(weight);
     const order = this.points.map((point) => ({ point, x: xFor(point) })).sort((a, b) => a.x - b.x);
     this.points.splice(0, this.points.length, ...order.map((o) => o.point));
     this.raw = order.map((o) => ({ x: o.x, y: o.point.value }));

@@ -58,15 +58,3 @@ export function xOf(point: PointSource, kind: XAxisKind, epochs: EpochScale): nu
 export function xAxisTitle(kind: XAxisKind): string {
   return kind === 'step' ? 'step' : kind === 'epoch' ? 'epoch' : 'wall time';
 }
-
-/** Tick label for the wall-time axis: 45s, 3:07, 1:02:03. */
-export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '';
-  const total = Math.round(seconds);
-  if (total < 60) return `${total}s`;
-  const s = total % 60;
-  const m = Math.floor(total / 60) % 60;
-  const h = Math.floor(total / 3600);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
-}

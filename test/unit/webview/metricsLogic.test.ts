@@ -5,7 +5,8 @@ import { parseCsv, seriesToCsv } from '../../../webview/metrics/csv';
 import { EmaSmoother, smoothSeries } from '../../../webview/metrics/ema';
 import { SeriesStore, familyOf, compareFamilies } from '../../../webview/metrics/seriesStore';
 import { isOneTwoFive, readableLogTicks } from '../../../webview/metrics/logTicks';
-import { EpochScale, formatSeconds } from '../../../webview/metrics/xAxis';
+import { EpochScale } from '../../../webview/metrics/xAxis';
+import { formatSeconds } from '../../../webview/metrics/timeTicks';
 
 const record = (
   step: number,
