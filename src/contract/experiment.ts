@@ -21,6 +21,8 @@ export interface Experiment {
   metrics?: MetricName[];
   /** Transformer runs: the probe input whose attention is snapshotted. */
   probe?: ProbeSection;
+  /** Several runs of this experiment with some settings changed (Run Sweep, `model-lab sweep`). */
+  sweep?: SweepSection;
 }
 
 export type Task = 'classification' | 'language-model' | 'regression';
@@ -170,4 +172,43 @@ export interface ProbeSection {
   text: string;
   /** Snapshot every N optimizer steps (and at the end). */
   everySteps?: number;
+}
+
+/** Any JSON value: what a swept setting may take. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A sweep trains one run (a trial) per combination of settings. Each trial is
+ * the experiment with the swept settings replaced and without `sweep`.
+ */
+export interface SweepSection {
+  /** grid: every combination of the listed values; random: `trials` draws. */
+  method: 'grid' | 'random';
+  /** random: how many trials to draw. */
+  trials?: number;
+  /**
+   * Settings by dotted path into this file (`training.optimizer.learningRate`,
+   * `model.layers.0.units`) and the values each trial takes.
+   */
+  parameters: Record<string, SweepParameter>;
+  /** Trials that train at the same time (default: as many as the cores fit). */
+  parallel?: number;
+  /** The metric trials are ranked by: `<split>/<name>` or a name on the validation split (default: validation loss). */
+  metric?: string;
+  /** Whether a higher or lower metric is better (default: what suits the metric). */
+  goal?: SweepGoal;
+  /** Seed of the random draws (default: training.seed). */
+  seed?: number;
+}
+
+export type SweepGoal = 'minimize' | 'maximize';
+
+/** A list (grid values, or a uniform choice when random), an explicit choice, or a distribution (random only). */
+export type SweepParameter = JsonValue[] | { choice: JsonValue[] } | SweepDistribution;
+
+export interface SweepDistribution {
+  /** log-uniform: uniform in log space between min and max (both > 0), for learning rates and the like. */
+  distribution: 'uniform' | 'log-uniform';
+  min: number;
+  max: number;
 }

@@ -14,7 +14,8 @@ interface SchemaNode {
   const?: unknown;
   required?: string[];
   properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean;
+  /** false: no other fields; a schema: what every other field must be. */
+  additionalProperties?: boolean | SchemaNode;
   items?: SchemaNode;
   minItems?: number;
   maxItems?: number;
@@ -145,7 +146,9 @@ function checkObject(value: object, node: SchemaNode, path: JSONPath, issues: Sc
     if (!(key in record)) issues.push({ path, message: `${fieldName(path)} is missing "${key}"` });
   }
   for (const [key, field] of Object.entries(record)) {
-    const rule = node.properties?.[key];
+    const rule =
+      node.properties?.[key] ??
+      (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
     if (rule) check(field, rule, [...path, key], issues);
     else if (node.additionalProperties === false) {
       issues.push({ path: [...path, key], message: `unknown field "${key}" in ${fieldName(path)}` });
@@ -162,4 +165,19 @@ function collect(value: unknown, node: SchemaNode, path: JSONPath): SchemaIssue[
 /** Every basic schema violation of a parsed experiment document, with the path to underline. */
 export function schemaIssues(document: unknown): SchemaIssue[] {
   return collect(document, schema, []);
+}
+
+/**
+ * What the schema says a setting at `path` is (`training.optimizer.learningRate`
+ * as ['training', 'optimizer', 'learningRate'], list items by index): its JSON
+ * types, or undefined when the schema has no such setting.
+ */
+export function settingTypes(path: JSONPath): string[] | undefined {
+  let node: SchemaNode = resolve(schema);
+  for (const segment of path) {
+    const next = typeof segment === 'number' ? node.items : node.properties?.[segment];
+    if (!next) return undefined;
+    node = resolve(next);
+  }
+  return node.type === undefined ? [] : [node.type].flat();
 }

@@ -23,6 +23,7 @@ import { estimateMemory, formatBytes } from './memoryEstimate';
 import { firstTooDeep, MAX_NESTING } from './nestingDepth';
 import { Locator, type Problem, type Severity } from './problems';
 import { schemaIssues } from './schemaChecks';
+import { checkSweep } from './sweep/sweepChecks';
 import { inferShapes } from './shapes';
 import {
   isOnnxModel,
@@ -144,9 +145,14 @@ function checkParsed(
   checkSplits(experiment, report);
   checkLossAndMetrics(experiment, report);
   checkSource(experiment, experimentDir, report);
+  // The sweep is checked last: its trials are this experiment with some settings changed.
+  const doneWithSweep = () => {
+    if (!report.hasErrors) checkSweep(experiment, report, (config) => trialErrors(config, experimentDir));
+    return done(report.hasErrors ? undefined : experiment);
+  };
   if (isOnnxModel(experiment.model)) {
     checkImportedModel(experiment, experiment.model, experimentDir, report);
-    return done(report.hasErrors ? undefined : experiment);
+    return doneWithSweep();
   }
   if (!checkLayersModelFields(experiment.model, report)) return done();
   const layersExperiment = experiment as LayersExperiment;
@@ -154,7 +160,13 @@ function checkParsed(
   if (checkLayerShapes(layersExperiment, inputKindWithoutData(layersExperiment), report))
     checkMemory(layersExperiment, inputKindWithoutData(layersExperiment), report);
   checkCausal(layersExperiment, report);
-  return done(report.hasErrors ? undefined : experiment);
+  return doneWithSweep();
+}
+
+/** The errors of one sweep trial's config, checked as an experiment file of its own. */
+function trialErrors(config: Experiment, experimentDir: string): string[] {
+  const { validation } = checkParsed(parseExperimentText(JSON.stringify(config)), experimentDir);
+  return validation.problems.filter((p) => p.severity === 'error').map((p) => p.message);
 }
 
 /**

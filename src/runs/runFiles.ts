@@ -11,7 +11,7 @@
  *     log.txt         human-readable log
  */
 import type { DeviceReport } from '../contract/devices';
-import type { Experiment } from '../contract/experiment';
+import type { Experiment, JsonValue } from '../contract/experiment';
 import type { RunStatus } from '../contract/runStatus';
 
 export interface RunInfo {
@@ -37,6 +37,18 @@ export interface RunInfo {
   epoch?: number;
   /** Training process id while running: a reopened window tells a live run from an interrupted one. */
   pid?: number;
+  /** Set when the run is a trial of a sweep. */
+  sweep?: SweepTrialInfo;
+}
+
+/** A sweep trial's place in its sweep (run.json `sweep`). */
+export interface SweepTrialInfo {
+  /** Names the sweep: the same experiment and sweep section give the same id, so running it again resumes it. */
+  id: string;
+  /** 0-based trial number within the sweep. */
+  index: number;
+  /** The swept settings of this trial, by dotted path. */
+  values: Record<string, JsonValue>;
 }
 
 export const RUN_FILES = {
