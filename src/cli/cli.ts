@@ -7,12 +7,21 @@ import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
 import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand } from './onnxCheckCommand';
+import { sweepCommand } from './sweepCommand';
 import { EXIT, trainCommand } from './trainCommand';
+import { trialCommand } from './trialCommand';
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
   return parsed;
+}
+
+function deviceOption(): Option {
+  return new Option(
+    '--device <device>',
+    "device (default: the experiment's training.device, else auto)",
+  ).choices(DEVICE_NAMES);
 }
 
 const program = new Command()
@@ -28,11 +37,7 @@ program
   .description('train an experiment file; writes <runs-dir>/<experiment>/<run-id>/ like the editor does')
   .argument('<experiment>', 'the experiment file, e.g. digits-cnn.experiment.json')
   .option('--runs-dir <dir>', 'where run folders go', '.modellab/runs')
-  .addOption(
-    new Option('--device <device>', "device (default: the experiment's training.device, else auto)").choices(
-      DEVICE_NAMES,
-    ),
-  )
+  .addOption(deviceOption())
   .option('--max-steps <n>', 'stop after this many optimizer steps in total', positiveInteger)
   .option(
     '--resume <runDir>',
@@ -46,6 +51,32 @@ program
       process.exitCode = await trainCommand(experiment, options);
     },
   );
+
+program
+  .command('sweep')
+  .description(
+    "train every trial of the experiment's sweep, ranked at the end; Ctrl-C stops it, running it again continues",
+  )
+  .argument('<experiment>', 'the experiment file with a "sweep" section')
+  .option('--runs-dir <dir>', 'where run folders go', '.modellab/runs')
+  .addOption(deviceOption())
+  .option('--max-steps <n>', 'stop each trial after this many optimizer steps', positiveInteger)
+  .action(
+    async (experiment: string, options: { runsDir: string; device?: DeviceName; maxSteps?: number }) => {
+      process.exitCode = await sweepCommand(experiment, options);
+    },
+  );
+
+// Started by `sweep` for each trial: not for typing in.
+program
+  .command('trial', { hidden: true })
+  .argument('<runDir>', "a sweep trial's run folder, readied by model-lab sweep")
+  .addOption(deviceOption())
+  .option('--max-steps <n>', 'stop after this many optimizer steps', positiveInteger)
+  .option('--resume', "continue from the folder's own last checkpoint")
+  .action(async (runDir: string, options: { device?: DeviceName; maxSteps?: number; resume?: boolean }) => {
+    process.exitCode = await trialCommand(runDir, options);
+  });
 
 program
   .command('onnx')

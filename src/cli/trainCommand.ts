@@ -11,6 +11,8 @@ import { prepareRun, type PreparedRun } from '../runs/prepareRun';
 import { trainRecorded } from '../trainer/recordedTraining';
 import { describeError } from '../trainer/trainer';
 import { createTrainerDeps } from '../trainer/trainerModules';
+import type { TrainerDeps } from '../trainer/trainerDeps';
+import type { StepPace } from '../trainer/stepPacing';
 import { ProgressDisplay } from './progressDisplay';
 
 export interface TrainCommandOptions {
@@ -45,6 +47,20 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
     console.error(describeError(error));
     return EXIT.invalid;
   }
+  return trainInTerminal(prepared, options, deps);
+}
+
+/**
+ * Trains a prepared run folder in this process with the terminal's progress
+ * bar; Ctrl-C asks for a cooperative stop, a second one quits at once.
+ * Returns the exit code.
+ */
+export async function trainInTerminal(
+  prepared: PreparedRun,
+  options: Pick<TrainCommandOptions, 'device' | 'maxSteps'>,
+  deps: TrainerDeps,
+  paceSteps?: StepPace,
+): Promise<number> {
   const { experiment, experimentFile, resumeFrom } = prepared;
   const recorder = new RunRecorder(prepared.writer);
   const display = new ProgressDisplay();
@@ -68,7 +84,7 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
     },
     deps,
     recorder,
-    { forward: (event) => display.show(event), stopRequested: () => stopRequested },
+    { forward: (event) => display.show(event), stopRequested: () => stopRequested, paceSteps },
   );
   process.off('SIGINT', onInterrupt);
   if (outcome.type === 'failed') {

@@ -15,6 +15,8 @@ import type { AttentionSnapshot } from '../contract/attentionSnapshot';
 import type { EvalReport } from '../contract/evalReport';
 import type { MetricRecord } from '../contract/metricRecord';
 import { readMetrics } from './runReader';
+import { readCheckpointPosition } from './checkpoints';
+import type { RunStatus } from '../contract/runStatus';
 
 export interface CreateRunOptions {
   /** `<workspace>/.modellab/runs`. */
@@ -23,6 +25,8 @@ export interface CreateRunOptions {
   info: Omit<RunInfo, 'id' | 'status' | 'startedAt'>;
   /** Start time; also names the run. */
   now?: Date;
+  /** `queued` for a sweep's trials, written before they train (default running). */
+  status?: Extract<RunStatus, 'queued' | 'running'>;
   /** Carry the metrics up to `upToStep` of the run this one resumes, so its charts continue. */
   continueMetricsOf?: { runDir: string; upToStep: number };
 }
@@ -53,7 +57,7 @@ export class RunWriter {
     const writer = new RunWriter(dir, {
       ...options.info,
       id,
-      status: 'running',
+      status: options.status ?? 'running',
       startedAt: now.toISOString(),
     });
     try {
@@ -88,6 +92,35 @@ export class RunWriter {
   appendMetrics(records: MetricRecord[]): void {
     if (records.length === 0) return;
     this.append(RUN_FILES.metrics, records.map((record) => JSON.stringify(record) + '\n').join(''));
+    this.foldSummary(records);
+  }
+
+  /**
+   * Makes the run continue in its own folder (a sweep trial stopped or
+   * interrupted earlier): metrics after the last checkpoint are dropped, so
+   * the continued run records those steps once. With no checkpoint the run
+   * starts over: its metrics, evaluation, model and snapshots go. Returns the
+   * checkpoint's step, if any.
+   */
+  restartFromCheckpoint(): number | undefined {
+    const step = readCheckpointPosition(this.dir, 'last')?.step;
+    const kept = step === undefined ? [] : readMetrics(this.dir).filter((record) => record.step <= step);
+    if (step === undefined) {
+      for (const file of [RUN_FILES.eval, RUN_FILES.model, RUN_FILES.attention, RUN_FILES.checkpoints])
+        rmSync(join(this.dir, file), { recursive: true, force: true });
+    }
+    writeFileAtomic(
+      join(this.dir, RUN_FILES.metrics),
+      kept.map((record) => JSON.stringify(record) + '\n').join(''),
+      this.dir,
+    );
+    this.currentInfo = { ...this.currentInfo, summary: undefined, step: undefined, epoch: undefined };
+    this.foldSummary(kept);
+    this.writeInfo();
+    return step;
+  }
+
+  private foldSummary(records: MetricRecord[]): void {
     const summary = { ...this.currentInfo.summary };
     let { step, epoch } = this.currentInfo;
     for (const record of records) {
