@@ -46,6 +46,7 @@ const builds = [
     minify: production,
     entryPoints: {
       'webview/engineCheck': 'webview/engineCheck/main.ts',
+      'webview/onnxModel': 'webview/onnxModel/main.ts',
       'webview/metrics': 'webview/metrics/main.ts',
       'webview/evaluation': 'webview/evaluation/main.ts',
       'webview/attention': 'webview/attention/main.ts',

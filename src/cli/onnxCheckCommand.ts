@@ -37,6 +37,9 @@ export async function onnxCheckCommand(file: string, options: OnnxCheckOptions):
   return EXIT[report.verdict];
 }
 
+/** null: a figure that was not a finite number (see CompatibilityReport). */
+const exponential = (value: number | null) => (value === null ? 'NaN' : value.toExponential(2));
+
 function describe(file: string, r: CompatibilityReport): string {
   const lines = [`${file}: ONNX opset ${r.opset}${r.producer ? `, made by ${r.producer}` : ''}`, 'Ops:'];
   for (const op of r.ops) {
@@ -51,10 +54,10 @@ function describe(file: string, r: CompatibilityReport): string {
     );
   if (r.forwardDifference !== undefined)
     lines.push(
-      `Forward vs onnxruntime (random inputs, batch 2): largest difference ${r.forwardDifference.toExponential(2)}`,
+      `Forward vs onnxruntime (random inputs, batch 2): largest difference ${exponential(r.forwardDifference)}`,
     );
   for (const g of r.gradientChecks ?? [])
-    lines.push(`Gradient check ${g.parameter}: relative error ${g.relativeError.toExponential(2)}`);
+    lines.push(`Gradient check ${g.parameter}: relative error ${exponential(g.relativeError)}`);
   for (const p of r.problems) lines.push(`Problem: ${p}`);
   const verdict = {
     trainable: 'Model Lab can train this model.',

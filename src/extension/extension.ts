@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerEngineCheckCommands } from './engineCheck/engineCheckCommands';
 import { registerExperimentCommands } from './experiments/experimentCommands';
 import { registerExportCommands } from './export/exportCommands';
+import { registerOnnxModelEditor } from './onnxModel/onnxModelEditor';
 import { registerPanelCommands } from './panels/panelCommands';
 import { TrainingProcessProber } from './runs/attentionProber';
 import { registerRunCommands } from './runs/runCommands';
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerPanelCommands(context.extensionUri, context.workspaceState, prober));
   context.subscriptions.push(...registerRunCommands(context.extensionUri));
   context.subscriptions.push(...registerExportCommands());
+  context.subscriptions.push(...registerOnnxModelEditor(context.extensionUri));
 }
 
 export function deactivate(): void {}

@@ -15,35 +15,12 @@ import { Rng } from '../init';
 import { buildLoss } from '../model/losses';
 import { openSession, tensor, type Session } from '../runtime/session';
 import { importForward } from './importForward';
-import { checkNode } from './importOps';
 import { planImport, type ImportOptions, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
+import type { CompatibilityReport } from '../../contract/onnxModel';
+import { opSupport } from './opSupport';
 
-export type Verdict = 'trainable' | 'unsupported' | 'numeric-check-failed';
-
-export interface OpSupport {
-  opType: string;
-  supported: boolean;
-  nodes: string[];
-  /** Why not, for unsupported ops (first node's reason). */
-  reason?: string;
-}
-
-export interface CompatibilityReport {
-  verdict: Verdict;
-  opset: number;
-  producer: string;
-  ops: OpSupport[];
-  /** Why the model is not trainable, or which numeric check failed. */
-  problems: string[];
-  input?: string;
-  output?: string;
-  parameters?: number;
-  /** Largest |Model Lab − onnxruntime| of the eval-mode outputs on random inputs. */
-  forwardDifference?: number;
-  /** Per checked parameter: the relative error of its directional derivative. */
-  gradientChecks?: { parameter: string; relativeError: number }[];
-}
+export type { CompatibilityReport, OnnxVerdict as Verdict } from '../../contract/onnxModel';
 
 const BATCH = 2;
 const FORWARD_TOLERANCE = 1e-4;
@@ -79,14 +56,16 @@ export async function checkCompatibility(
     const x = randomInput(plan, rng);
     const ours = await importedForward(plan, x);
     const theirs = await originalForward(plan, x, rng);
-    report.forwardDifference = ours.reduce((worst, v, i) => Math.max(worst, Math.abs(v - theirs[i])), 0);
+    const forwardDifference = ours.reduce((worst, v, i) => Math.max(worst, Math.abs(v - theirs[i])), 0);
+    report.forwardDifference = forwardDifference;
     const scale = theirs.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-    if (!(report.forwardDifference <= FORWARD_TOLERANCE * scale))
+    if (!(forwardDifference <= FORWARD_TOLERANCE * scale))
       report.problems.push(
-        `the imported forward differs from onnxruntime by up to ${report.forwardDifference.toExponential(2)}`,
+        `the imported forward differs from onnxruntime by up to ${forwardDifference.toExponential(2)}`,
       );
-    report.gradientChecks = await checkGradients(plan, x, rng);
-    for (const g of report.gradientChecks)
+    const gradientChecks = await checkGradients(plan, x, rng);
+    report.gradientChecks = gradientChecks;
+    for (const g of gradientChecks)
       if (!(g.relativeError <= GRADIENT_TOLERANCE))
         report.problems.push(
           `the gradient of ${g.parameter} disagrees with finite differences (relative error ${g.relativeError.toExponential(2)})`,
@@ -102,19 +81,6 @@ function refuse(report: CompatibilityReport, error: unknown): CompatibilityRepor
   report.verdict = 'unsupported';
   report.problems.push(error instanceof Error ? error.message : String(error));
   return report;
-}
-
-function opSupport(model: OnnxModel): OpSupport[] {
-  const byOp = new Map<string, OpSupport>();
-  for (const node of model.nodes) {
-    const key = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType;
-    const reason = checkNode(node, model.opset);
-    const entry = byOp.get(key) ?? { opType: key, supported: true, nodes: [] };
-    entry.nodes.push(node.name);
-    if (reason && entry.supported) Object.assign(entry, { supported: false, reason });
-    byOp.set(key, entry);
-  }
-  return [...byOp.values()];
 }
 
 /** Random inputs for batch 2; token ids stay below the smallest table they index. */

@@ -1,0 +1,51 @@
+/**
+ * The summary the .onnx model view shows: inputs and outputs with their declared shapes, ops by
+ * count (supported or not), initializers with shapes and which of them fine-tuning trains, the
+ * parameter totals, and the nodes in graph order. Reads and plans only (no onnxruntime), so the
+ * extension host computes it as the file opens.
+ */
+import type { OnnxInitializerInfo, OnnxModelSummary } from '../../contract/onnxModel';
+import { planImport, type ImportPlan } from './importPlan';
+import type { OnnxModel } from './onnxFile';
+import { opSupport } from './opSupport';
+
+export function summarizeOnnxModel(model: OnnxModel): OnnxModelSummary {
+  let plan: ImportPlan | undefined;
+  let importProblem: string | undefined;
+  try {
+    // As the compatibility check does: the first input and output unless the experiment names others.
+    plan = planImport(model, { input: model.inputs[0]?.name, output: model.outputs[0]?.name });
+  } catch (error) {
+    importProblem = error instanceof Error ? error.message : String(error);
+  }
+  const trained = new Set(plan?.parameters.map((p) => p.onnxName));
+  // PyTorch stores equal initializers once and names the others as Identity copies
+  // (importPlan.ts): each is a tensor of the model's state, listed under its own name.
+  const tensors = new Map(model.initializers);
+  for (const [copy, source] of plan?.identityCopies ?? []) tensors.set(copy, model.initializers.get(source)!);
+  const initializers: OnnxInitializerInfo[] = [...tensors].map(([name, t]) => ({
+    name,
+    dtype: t.dtype,
+    dims: [...t.dims],
+    size: t.data.length,
+    trainable: trained.has(name),
+  }));
+  const isFloat = (dtype: string) => dtype === 'float32' || dtype === 'float64';
+  const sum = (list: OnnxInitializerInfo[]) => list.reduce((n, i) => n + i.size, 0);
+  return {
+    opset: model.opset,
+    producer: model.producer,
+    inputs: model.inputs.map(({ name, dtype, dims }) => ({ name, dtype, dims: [...dims] })),
+    outputs: model.outputs.map(({ name, dtype, dims }) => ({ name, dtype, dims: [...dims] })),
+    ops: opSupport(model),
+    initializers,
+    parameterCount: sum(initializers.filter((i) => isFloat(i.dtype))),
+    trainableCount: sum(initializers.filter((i) => i.trainable)),
+    layers: model.nodes.map((node) => ({
+      name: node.name,
+      opType: node.opType,
+      initializers: node.inputs.filter((input) => tensors.has(input)),
+    })),
+    ...(importProblem === undefined ? {} : { importProblem }),
+  };
+}

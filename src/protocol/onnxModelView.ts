@@ -1,0 +1,71 @@
+// Channel: extension host <-> the .onnx model view (webview/onnxModel/), the custom editor that
+// opens .onnx files. The host reads the file and posts its summary; the webview's buttons ask
+// the host to check the model, evaluate it on data, or scaffold a fine-tuning experiment.
+import {
+  type CompatibilityReport,
+  type OnnxModelSummary,
+  isCompatibilityReport,
+  isOnnxModelSummary,
+} from '../contract/onnxModel';
+import { hasType, isString } from '../contract/guards';
+import { type WebviewReadyMessage, isWebviewReadyMessage } from './webviewReady';
+
+/** Host -> webview: the model as read from `file` (its name, for the heading). */
+export interface OnnxModelShowMessage {
+  readonly type: 'onnxModel/show';
+  readonly file: string;
+  readonly summary: OnnxModelSummary;
+}
+
+/** Host -> webview: the file is not a readable ONNX model; say why. */
+export interface OnnxModelUnreadableMessage {
+  readonly type: 'onnxModel/unreadable';
+  readonly file: string;
+  readonly message: string;
+}
+
+/** Host -> webview: the compatibility check is running. */
+export interface OnnxModelCheckingMessage {
+  readonly type: 'onnxModel/checking';
+}
+
+/** Host -> webview: the compatibility check answered. */
+export interface OnnxModelCheckedMessage {
+  readonly type: 'onnxModel/checked';
+  readonly report: CompatibilityReport;
+}
+
+/** Host -> webview: the check could not run (the training process failed); say why. */
+export interface OnnxModelCheckFailedMessage {
+  readonly type: 'onnxModel/checkFailed';
+  readonly message: string;
+}
+
+export type OnnxModelToWebview =
+  | OnnxModelShowMessage
+  | OnnxModelUnreadableMessage
+  | OnnxModelCheckingMessage
+  | OnnxModelCheckedMessage
+  | OnnxModelCheckFailedMessage;
+
+/** Webview -> host: a button was pressed. */
+export interface OnnxModelActionMessage {
+  readonly type: 'onnxModel/check' | 'onnxModel/fineTune';
+}
+
+export type OnnxModelFromWebview = WebviewReadyMessage | OnnxModelActionMessage;
+
+export function isOnnxModelToWebview(value: unknown): value is OnnxModelToWebview {
+  if (hasType(value, 'onnxModel/show')) return isString(value.file) && isOnnxModelSummary(value.summary);
+  if (hasType(value, 'onnxModel/unreadable')) return isString(value.file) && isString(value.message);
+  if (hasType(value, 'onnxModel/checking')) return true;
+  if (hasType(value, 'onnxModel/checked')) return isCompatibilityReport(value.report);
+  if (hasType(value, 'onnxModel/checkFailed')) return isString(value.message);
+  return false;
+}
+
+export function isOnnxModelFromWebview(value: unknown): value is OnnxModelFromWebview {
+  return (
+    isWebviewReadyMessage(value) || hasType(value, 'onnxModel/check') || hasType(value, 'onnxModel/fineTune')
+  );
+}

@@ -1,0 +1,124 @@
+import { strict as assert } from 'node:assert';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
+import { openFromExplorer } from '../helpers/explorer';
+import { waitForPoints } from '../helpers/panels';
+import { e2eSession, workbench } from '../helpers/session';
+import { stopRunsStillTraining } from '../helpers/stopRuns';
+import { waitForText, waitUntil } from '../helpers/waitFor';
+
+const repo = join(__dirname, '..', '..', '..');
+/** A PyTorch CNN exported at opset 13: input [batch, 1, 8, 8], three classes (bench/pytorch/onnx_references.py). */
+const NAME = 'view-cnn';
+
+/**
+ * 96 rows of 64 pixel columns and a label: each class lights one band of rows of the 8×8 image,
+ * so a few epochs of fine-tuning learn it.
+ */
+function writePixelsCsv(file: string): void {
+  const lines = [[...Array.from({ length: 64 }, (_, i) => `p${i}`), 'label'].join(',')];
+  for (let row = 0; row < 96; row++) {
+    const label = row % 3;
+    const pixels = Array.from({ length: 64 }, (_, i) => {
+      const band = Math.floor(Math.floor(i / 8) / 3);
+      return ((band === label ? 0.8 : 0.1) + ((row * 31 + i * 17) % 10) / 50).toFixed(2);
+    });
+    lines.push([...pixels, `c${label}`].join(','));
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+describe('The .onnx model view', () => {
+  before(() => {
+    copyFileSync(
+      join(repo, 'test/fixtures/onnx/cnn/model.onnx'),
+      join(e2eSession().workspace, `${NAME}.onnx`),
+    );
+  });
+
+  let page: Page;
+  afterEach(async function () {
+    // The failure as it was, before workbench() closes the editors.
+    if (this.currentTest?.state === 'failed')
+      await screenshot(page, `failed-${this.currentTest.title.slice(0, 40)}`);
+    await stopRunsStillTraining(await workbench(), e2eSession().workspace);
+  });
+
+  it('opens a .onnx file on its inputs, ops and initializers; Check answers from the training process', async function () {
+    this.timeout(180_000);
+    page = await workbench();
+    // A file opened before the workbench knows the extensions' editors opens as text (VS Code's
+    // editor resolver): when this spec runs first, wait until Model Lab's commands are listed.
+    await runCommand(page, 'Model Lab: Focus on Runs View');
+    await openFromExplorer(page, `${NAME}.onnx`);
+    const view = webviewFrame(page);
+    await waitForText(
+      view.getByTestId('import-status'),
+      'Model Lab can fine-tune this model: 283 of 283 parameter values train.',
+    );
+    await waitForText(view.getByTestId('origin'), /^ONNX opset 13 · exported by pytorch /);
+    const tensors = (await view.getByTestId('tensors').textContent()) ?? '';
+    assert.match(tensors, /inputinputfloat32batch × 1 × 8 × 8/);
+    assert.match(tensors, /outputoutputfloat32batch × 3/);
+    assert.match((await view.getByTestId('ops').textContent()) ?? '', /Conv2supported/);
+    assert.match(
+      (await view.getByTestId('initializers').textContent()) ?? '',
+      /conv2\.weight6 × 4 × 3 × 3216trains/,
+    );
+    await screenshot(page, 'onnx-model-view');
+
+    await view.getByTestId('check-button').click();
+    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    const details = (await view.getByTestId('check').textContent()) ?? '';
+    assert.match(
+      details,
+      /Forward vs onnxruntime \(random inputs, batch 2\): largest difference \d\.\d\de-\d+/,
+    );
+    assert.match(details, /Gradient of conv1\.weight vs finite differences: relative error/);
+    await screenshot(page, 'onnx-model-view-checked');
+  });
+
+  it('Fine-tune… scaffolds an experiment beside the model, which trains to a completed run with live charts', async function () {
+    this.timeout(240_000);
+    const { workspace } = e2eSession();
+    page = await workbench();
+    await openFromExplorer(page, `${NAME}.onnx`);
+    const view = webviewFrame(page);
+    await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
+    await view.getByTestId('fine-tune-button').click();
+
+    const experimentFile = join(workspace, `${NAME}.experiment.json`);
+    await waitUntil(`${NAME}.experiment.json`, () => (existsSync(experimentFile) ? true : undefined));
+    await page
+      .locator('.tabs-container .tab', { hasText: `${NAME}.experiment.json` })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const experiment = JSON.parse(readFileSync(experimentFile, 'utf8'));
+    assert.equal(experiment.model.onnx, `${NAME}.onnx`);
+    assert.equal(experiment.task, 'classification');
+    assert.equal(experiment.data.source, 'data.csv');
+    await screenshot(page, 'onnx-model-view-fine-tune');
+
+    // The user provides the data the scaffold names, then trains from the experiment's CodeLens.
+    writePixelsCsv(join(workspace, 'data.csv'));
+    const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
+    await train.waitFor({ timeout: 30_000 });
+    await train.click();
+    await waitForPoints(page, 2, 120_000);
+    const runsDir = join(workspace, '.modellab', 'runs', NAME);
+    const status = await waitUntil(
+      'the fine-tuning run to complete',
+      () => {
+        const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
+        if (!runId) return undefined;
+        const info = JSON.parse(readFileSync(join(runsDir, runId, 'run.json'), 'utf8')) as { status: string };
+        return info.status === 'running' ? undefined : info.status;
+      },
+      120_000,
+    );
+    assert.equal(status, 'completed');
+    await screenshot(page, 'onnx-model-view-fine-tuned');
+  });
+});

@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import type { CompatibilityReport, OnnxModelSummary } from '../../../src/contract/onnxModel';
+import { checkLines, formatCount, formatDims, importStatus } from '../../../webview/onnxModel/format';
+
+const summary: OnnxModelSummary = {
+  opset: 17,
+  producer: 'pytorch 1.13.0',
+  inputs: [],
+  outputs: [],
+  ops: [],
+  initializers: [],
+  parameterCount: 1234567,
+  trainableCount: 1200,
+  layers: [],
+};
+
+test('shapes keep symbolic dimensions by name; counts get separators', () => {
+  assert.equal(formatDims(['batch', 1, 8, 8]), 'batch × 1 × 8 × 8');
+  assert.equal(formatDims([]), 'scalar');
+  assert.equal(formatCount(1234567), '1,234,567');
+  assert.equal(formatCount(999), '999');
+});
+
+test('the status says how much trains, or why the model cannot be fine-tuned', () => {
+  assert.deepEqual(importStatus(summary), {
+    ok: true,
+    text: 'Model Lab can fine-tune this model: 1,200 of 1,234,567 parameter values train.',
+  });
+  const refused = importStatus({ ...summary, importProblem: 'Cos (node c, 2 of 2): no gradient rule' });
+  assert.equal(refused.ok, false);
+  assert.match(refused.text, /cannot fine-tune this model: Cos \(node c, 2 of 2\)/);
+});
+
+test('the check shows its verdict and every figure, a broken figure as "not a number"', () => {
+  const report: CompatibilityReport = {
+    verdict: 'numeric-check-failed',
+    opset: 17,
+    producer: '',
+    ops: [],
+    problems: ['the gradient of w disagrees with finite differences (relative error NaN)'],
+    input: 'x',
+    output: 'y',
+    forwardDifference: 3e-7,
+    gradientChecks: [{ parameter: 'w', relativeError: null }],
+  };
+  const lines = checkLines(report);
+  assert.equal(lines.ok, false);
+  assert.equal(lines.verdict, 'Not trainable: a numeric check failed.');
+  assert.deepEqual(lines.details, [
+    'Input x → output y',
+    'Forward vs onnxruntime (random inputs, batch 2): largest difference 3.00e-7',
+    'Gradient of w vs finite differences: relative error not a number',
+    'the gradient of w disagrees with finite differences (relative error NaN)',
+  ]);
+  assert.equal(checkLines({ ...report, verdict: 'trainable', problems: [] }).ok, true);
+});

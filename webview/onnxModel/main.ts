@@ -1,0 +1,164 @@
+// The .onnx model view: what the host read from the file (inputs, outputs, ops, initializers,
+// layers), whether Model Lab can fine-tune it, and buttons to check the model or scaffold a
+// fine-tuning experiment. Everything shown comes from the host as text (textContent only).
+import type { CompatibilityReport, OnnxModelSummary } from '../../src/contract/onnxModel';
+import {
+  type OnnxModelActionMessage,
+  type OnnxModelFromWebview,
+  type OnnxModelToWebview,
+  isOnnxModelToWebview,
+} from '../../src/protocol/onnxModelView';
+import '../shared/elements';
+import { connectToHost } from '../shared/hostChannel';
+import { checkLines, formatCount, formatDims, importStatus } from './format';
+
+const root = document.getElementById('root') as HTMLElement;
+/** Tables longer than this start folded, so a large model's view opens on its overview. */
+const FOLD_ROWS = 50;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function withTestId<T extends HTMLElement>(node: T, testId: string): T {
+  node.dataset.testid = testId;
+  return node;
+}
+
+function table(headings: string[], rows: string[][], testId: string): HTMLTableElement {
+  const t = withTestId(element('table'), testId);
+  const head = element('tr');
+  head.append(...headings.map((h) => element('th', h)));
+  t.append(head);
+  for (const cells of rows) {
+    const tr = element('tr');
+    tr.append(...cells.map((c, i) => element('td', c, i === 0 ? 'values' : undefined)));
+    t.append(tr);
+  }
+  return t;
+}
+
+/** A titled section; long ones fold (details/summary), short ones open. */
+function section(title: string, content: HTMLElement, rows: number): HTMLElement {
+  const details = element('details');
+  details.open = rows <= FOLD_ROWS;
+  details.append(element('summary', title), content);
+  return details;
+}
+
+function button(label: string, testId: string, type: OnnxModelActionMessage['type'], enabled: boolean) {
+  const b = withTestId(element('vscode-button', label), testId);
+  if (!enabled) b.setAttribute('disabled', '');
+  b.addEventListener('click', () => {
+    if (!b.hasAttribute('disabled')) channel.post({ type });
+  });
+  return b;
+}
+
+const checkArea = withTestId(element('section'), 'check');
+
+function showModel(file: string, summary: OnnxModelSummary): void {
+  const status = importStatus(summary);
+  const tensors = [
+    ...summary.inputs.map((v) => [v.name, 'input', v.dtype, formatDims(v.dims)]),
+    ...summary.outputs.map((v) => [v.name, 'output', v.dtype, formatDims(v.dims)]),
+  ];
+  const ops = summary.ops.map((op) => [
+    op.opType,
+    String(op.nodes.length),
+    op.supported ? 'supported' : `not supported: ${op.reason ?? ''}`,
+  ]);
+  const initializers = summary.initializers.map((i) => [
+    i.name,
+    formatDims(i.dims),
+    formatCount(i.size),
+    i.trainable ? 'trains' : 'fixed',
+  ]);
+  const layers = summary.layers.map((l, k) => [String(k + 1), l.name, l.opType, l.initializers.join(', ')]);
+  const buttons = element('p', undefined, 'buttons');
+  buttons.append(
+    button('Check', 'check-button', 'onnxModel/check', true),
+    button('Fine-tune…', 'fine-tune-button', 'onnxModel/fineTune', status.ok),
+  );
+  checkArea.replaceChildren();
+  root.replaceChildren(
+    element('h1', file),
+    withTestId(
+      element(
+        'p',
+        `ONNX opset ${summary.opset}${summary.producer ? ` · exported by ${summary.producer}` : ''}`,
+      ),
+      'origin',
+    ),
+    withTestId(element('p', status.text, status.ok ? 'status-ok' : 'status-error'), 'import-status'),
+    buttons,
+    checkArea,
+    section(
+      'Inputs and outputs',
+      table(['Name', 'Role', 'Type', 'Shape'], tensors, 'tensors'),
+      tensors.length,
+    ),
+    section(`Ops (${summary.ops.length})`, table(['Op', 'Nodes', 'Model Lab'], ops, 'ops'), ops.length),
+    section(
+      `Initializers (${summary.initializers.length}): ${formatCount(summary.parameterCount)} parameter values, ${formatCount(summary.trainableCount)} trained`,
+      table(['Name', 'Shape', 'Values', 'Fine-tuning'], initializers, 'initializers'),
+      initializers.length,
+    ),
+    section(
+      `Layers in graph order (${summary.layers.length})`,
+      table(['#', 'Node', 'Op', 'Weights'], layers, 'layers'),
+      layers.length,
+    ),
+  );
+}
+
+function showCheck(report: CompatibilityReport): void {
+  const { ok, verdict, details } = checkLines(report);
+  const list = element('ul');
+  list.append(...details.map((line) => element('li', line)));
+  checkArea.replaceChildren(
+    withTestId(element('p', verdict, ok ? 'status-ok' : 'status-error'), 'check-status'),
+    list,
+  );
+}
+
+function render(message: OnnxModelToWebview): void {
+  switch (message.type) {
+    case 'onnxModel/show':
+      showModel(message.file, message.summary);
+      return;
+    case 'onnxModel/unreadable':
+      root.replaceChildren(
+        element('h1', message.file),
+        withTestId(
+          element('p', `Model Lab cannot read this file: ${message.message}`, 'status-error'),
+          'import-status',
+        ),
+      );
+      return;
+    case 'onnxModel/checking':
+      checkArea.replaceChildren(
+        withTestId(
+          element('p', 'Checking in the training process: import, forward against onnxruntime, gradients…'),
+          'check-status',
+        ),
+      );
+      return;
+    case 'onnxModel/checked':
+      showCheck(message.report);
+      return;
+    case 'onnxModel/checkFailed':
+      checkArea.replaceChildren(
+        withTestId(
+          element('p', `The check could not run: ${message.message}`, 'status-error'),
+          'check-status',
+        ),
+      );
+      return;
+  }
+}
+
+const channel = connectToHost<OnnxModelToWebview, OnnxModelFromWebview>(isOnnxModelToWebview, render);
