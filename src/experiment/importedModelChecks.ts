@@ -14,7 +14,7 @@ import { resolveSource } from '../data/resolveSource';
 import { OnnxImportError, type ImportPlan } from '../engine/onnx';
 import type { Severity } from './problems';
 
-interface ProblemSink {
+export interface ProblemSink {
   add(path: JSONPath, message: string, severity?: Severity): void;
 }
 

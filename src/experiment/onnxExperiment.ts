@@ -3,8 +3,10 @@
  * "Model Lab: Import ONNX Model…" (and the explorer's "Fine-tune…" on a .onnx file).
  * The task follows the model's output: [batch, classes] scores → classification,
  * [batch, positions, vocabulary] from token ids → a language model, anything else →
- * regression. The data source is a CSV beside the model for the user to provide; Adam with
- * PyTorch's default learning rate continues a PyTorch training as its user expects.
+ * regression. The data source is a CSV beside the model for the user to provide, read as it
+ * is (no feature scaling): the model was trained on its own preprocessing, which Model Lab
+ * cannot know, so the file holds the features as the model expects them. Adam with PyTorch's
+ * default learning rate continues a PyTorch training as its user expects.
  */
 import type { Experiment } from '../contract/experiment';
 import type { ImportPlan } from '../engine/onnx';
@@ -23,7 +25,7 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
     task,
     data: {
       source: task === 'language-model' ? 'data.txt' : 'data.csv',
-      ...(task === 'language-model' ? {} : { target: 'label' }),
+      ...(task === 'language-model' ? {} : { target: 'label', normalize: 'none' }),
       splits: { train: 0.8, validation: 0.1, test: 0.1 },
       seed: 1,
     },
@@ -40,5 +42,28 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
       seed: 1,
     },
     metrics: task === 'regression' ? ['mae'] : ['accuracy'],
+  };
+}
+
+/**
+ * What "Evaluate on data…" in the .onnx model view scores: the model as it is, on every example
+ * of `source` (all of it the test split), with the task and loss the scaffold would choose.
+ * `target` names the CSV column of labels or targets.
+ */
+export function onnxEvaluationExperiment(
+  plan: ImportPlan,
+  modelFile: string,
+  source: string,
+  target: string | number,
+): Experiment {
+  const experiment = onnxExperiment(plan, modelFile, 'evaluation');
+  return {
+    ...experiment,
+    data: {
+      ...experiment.data,
+      source,
+      ...(experiment.task === 'language-model' ? {} : { target }),
+      splits: { train: 0, validation: 0, test: 1 },
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Channel: extension host <-> the .onnx model view (webview/onnxModel/), the custom editor that
 // opens .onnx files. The host reads the file and posts its summary; the webview's buttons ask
-// the host to check the model, evaluate it on data, or scaffold a fine-tuning experiment.
+// the host to check the model, evaluate it on a data file the user picks, or scaffold a
+// fine-tuning experiment.
 import {
   type CompatibilityReport,
   type OnnxModelSummary,
@@ -8,6 +9,7 @@ import {
   isOnnxModelSummary,
 } from '../contract/onnxModel';
 import { hasType, isString } from '../contract/guards';
+import { type OnnxEvaluation, isOnnxEvaluation } from './onnxEvaluate';
 import { type WebviewReadyMessage, isWebviewReadyMessage } from './webviewReady';
 
 /** Host -> webview: the model as read from `file` (its name, for the heading). */
@@ -41,16 +43,39 @@ export interface OnnxModelCheckFailedMessage {
   readonly message: string;
 }
 
+/** Host -> webview: "Evaluate on data…" is scoring the model on `data` (the file's name). */
+export interface OnnxModelEvaluatingMessage {
+  readonly type: 'onnxModel/evaluating';
+  readonly data: string;
+}
+
+/** Host -> webview: the scores on `data`. */
+export interface OnnxModelEvaluatedMessage {
+  readonly type: 'onnxModel/evaluated';
+  readonly data: string;
+  readonly evaluation: OnnxEvaluation;
+}
+
+/** Host -> webview: the evaluation was refused or failed; the message names the file and why. */
+export interface OnnxModelEvaluateFailedMessage {
+  readonly type: 'onnxModel/evaluateFailed';
+  readonly data: string;
+  readonly message: string;
+}
+
 export type OnnxModelToWebview =
   | OnnxModelShowMessage
   | OnnxModelUnreadableMessage
   | OnnxModelCheckingMessage
   | OnnxModelCheckedMessage
-  | OnnxModelCheckFailedMessage;
+  | OnnxModelCheckFailedMessage
+  | OnnxModelEvaluatingMessage
+  | OnnxModelEvaluatedMessage
+  | OnnxModelEvaluateFailedMessage;
 
 /** Webview -> host: a button was pressed. */
 export interface OnnxModelActionMessage {
-  readonly type: 'onnxModel/check' | 'onnxModel/fineTune';
+  readonly type: 'onnxModel/check' | 'onnxModel/evaluate' | 'onnxModel/fineTune';
 }
 
 export type OnnxModelFromWebview = WebviewReadyMessage | OnnxModelActionMessage;
@@ -61,11 +86,18 @@ export function isOnnxModelToWebview(value: unknown): value is OnnxModelToWebvie
   if (hasType(value, 'onnxModel/checking')) return true;
   if (hasType(value, 'onnxModel/checked')) return isCompatibilityReport(value.report);
   if (hasType(value, 'onnxModel/checkFailed')) return isString(value.message);
+  if (hasType(value, 'onnxModel/evaluating')) return isString(value.data);
+  if (hasType(value, 'onnxModel/evaluated'))
+    return isString(value.data) && isOnnxEvaluation(value.evaluation);
+  if (hasType(value, 'onnxModel/evaluateFailed')) return isString(value.data) && isString(value.message);
   return false;
 }
 
 export function isOnnxModelFromWebview(value: unknown): value is OnnxModelFromWebview {
   return (
-    isWebviewReadyMessage(value) || hasType(value, 'onnxModel/check') || hasType(value, 'onnxModel/fineTune')
+    isWebviewReadyMessage(value) ||
+    hasType(value, 'onnxModel/check') ||
+    hasType(value, 'onnxModel/evaluate') ||
+    hasType(value, 'onnxModel/fineTune')
   );
 }

@@ -1,14 +1,16 @@
 /**
  * Entry of the training process forked by the extension host (plain Node).
- * Four channels share its IPC pipe, told apart by their guards: the engine
+ * Five channels share its IPC pipe, told apart by their guards: the engine
  * check (protocol/engineCheck.ts), the compatibility check of an ONNX file
- * (protocol/onnxCheck.ts), attention probes of finished runs
+ * (protocol/onnxCheck.ts) and its evaluation on data (protocol/onnxEvaluate.ts),
+ * attention probes of finished runs
  * (protocol/attentionProbe.ts) and training (protocol/training.ts).
  */
 import { handleAttentionProbeMessage } from './attentionProbeHandler';
 import { handleEngineCheckMessage } from './engineCheckHandler';
 import { ipcParentLink } from './hostLinks';
 import { handleOnnxCheckMessage } from './onnxCheckHandler';
+import { handleOnnxEvaluateMessage } from './onnxEvaluateHandler';
 import { TrainingService } from './trainingHandler';
 import { createTrainerDeps } from './trainerModules';
 
@@ -25,9 +27,10 @@ const training = new TrainingService(deps, parent, () => process.exit(0));
 process.on('message', (message: unknown) => {
   if (handleEngineCheckMessage(message, send)) return;
   if (handleOnnxCheckMessage(message, send)) return;
+  if (handleOnnxEvaluateMessage(message, deps, send)) return;
   if (handleAttentionProbeMessage(message, deps, send)) return;
   training.handle(message);
 });
 
-// An engine or ONNX check, or a probe, ends with its window; a training run outlives it for a grace period.
+// A check, an evaluation or a probe ends with its window; a training run outlives it for a grace period.
 process.on('disconnect', () => (training.training ? training.parentGone() : process.exit(0)));

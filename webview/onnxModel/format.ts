@@ -1,5 +1,7 @@
 // Pure formatting for the .onnx model view, kept apart from the DOM so it is unit-tested.
+import { metricInfo } from '../../src/contract/metrics';
 import type { CompatibilityReport, OnnxDimension, OnnxModelSummary } from '../../src/contract/onnxModel';
+import type { OnnxEvaluation } from '../../src/protocol/onnxEvaluate';
 
 /** A declared shape, symbolic dimensions by name: "batch × 1 × 8 × 8"; a scalar as "scalar". */
 export function formatDims(dims: readonly OnnxDimension[]): string {
@@ -46,4 +48,14 @@ export function checkLines(report: CompatibilityReport): { ok: boolean; verdict:
     );
   details.push(...report.problems);
   return { ok: report.verdict === 'trainable', verdict, details };
+}
+
+/** The scores of "Evaluate on data…" as one line: "96 examples of data.csv: loss 1.0986 · accuracy 0.3333". */
+export function evaluationLine(data: string, evaluation: OnnxEvaluation): string {
+  const scores = Object.entries(evaluation.values).map(
+    ([name, value]) =>
+      `${metricInfo(name)?.label ?? name} ${value === null ? 'not a number' : Number(value.toPrecision(5))}`,
+  );
+  const examples = `${formatCount(evaluation.count)} example${evaluation.count === 1 ? '' : 's'}`;
+  return `${examples} of ${data}: ${scores.join(' · ')}`;
 }

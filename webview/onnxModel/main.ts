@@ -10,7 +10,7 @@ import {
 } from '../../src/protocol/onnxModelView';
 import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
-import { checkLines, formatCount, formatDims, importStatus } from './format';
+import { checkLines, evaluationLine, formatCount, formatDims, importStatus } from './format';
 
 const root = document.getElementById('root') as HTMLElement;
 /** Tables longer than this start folded, so a large model's view opens on its overview. */
@@ -59,6 +59,7 @@ function button(label: string, testId: string, type: OnnxModelActionMessage['typ
 }
 
 const checkArea = withTestId(element('section'), 'check');
+const evaluationArea = withTestId(element('section'), 'evaluation');
 
 function showModel(file: string, summary: OnnxModelSummary): void {
   const status = importStatus(summary);
@@ -81,9 +82,11 @@ function showModel(file: string, summary: OnnxModelSummary): void {
   const buttons = element('p', undefined, 'buttons');
   buttons.append(
     button('Check', 'check-button', 'onnxModel/check', true),
+    button('Evaluate on data…', 'evaluate-button', 'onnxModel/evaluate', status.ok),
     button('Fine-tune…', 'fine-tune-button', 'onnxModel/fineTune', status.ok),
   );
   checkArea.replaceChildren();
+  evaluationArea.replaceChildren();
   root.replaceChildren(
     element('h1', file),
     withTestId(
@@ -96,6 +99,7 @@ function showModel(file: string, summary: OnnxModelSummary): void {
     withTestId(element('p', status.text, status.ok ? 'status-ok' : 'status-error'), 'import-status'),
     buttons,
     checkArea,
+    evaluationArea,
     section(
       'Inputs and outputs',
       table(['Name', 'Role', 'Type', 'Shape'], tensors, 'tensors'),
@@ -155,6 +159,29 @@ function render(message: OnnxModelToWebview): void {
         withTestId(
           element('p', `The check could not run: ${message.message}`, 'status-error'),
           'check-status',
+        ),
+      );
+      return;
+    case 'onnxModel/evaluating':
+      evaluationArea.replaceChildren(element('p', `Evaluating on ${message.data} in the training process…`));
+      return;
+    case 'onnxModel/evaluated':
+      evaluationArea.replaceChildren(
+        element(
+          'p',
+          'The model as it is, on every example of the file (features as written there, unscaled):',
+        ),
+        withTestId(
+          element('p', evaluationLine(message.data, message.evaluation), 'values'),
+          'evaluation-scores',
+        ),
+      );
+      return;
+    case 'onnxModel/evaluateFailed':
+      evaluationArea.replaceChildren(
+        withTestId(
+          element('p', `Cannot evaluate on ${message.data}: ${message.message}`, 'status-error'),
+          'evaluation-scores',
         ),
       );
       return;

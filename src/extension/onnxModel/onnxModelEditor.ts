@@ -1,9 +1,10 @@
 /**
  * The .onnx model view: a read-only custom editor that opens every .onnx file. It shows the
  * model's summary (engine/onnx/modelSummary.ts: inputs, outputs, ops, initializers, layers)
- * and offers Check (the compatibility check, run in a forked training process because the
- * extension host never loads onnxruntime) and Fine-tune… (scaffolds an experiment, as
- * "Import ONNX Model…" does). The view follows the file: a re-export shows the new model.
+ * and offers Check (the compatibility check) and Evaluate on data… (the model's scores on a data
+ * file the user picks), both run in a forked training process because the extension host never
+ * loads onnxruntime, and Fine-tune… (scaffolds an experiment, as "Import ONNX Model…" does).
+ * The view follows the file: a re-export shows the new model.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -11,18 +12,26 @@ import * as vscode from 'vscode';
 import { summarizeOnnxModel } from '../../engine/onnx/modelSummary';
 import { readOnnxModel } from '../../engine/onnx/onnxFile';
 import { type OnnxCheckRequest, isOnnxCheckReply } from '../../protocol/onnxCheck';
+import { type OnnxEvaluateRequest, isOnnxEvaluateReply } from '../../protocol/onnxEvaluate';
 import { type OnnxModelToWebview, isOnnxModelFromWebview } from '../../protocol/onnxModelView';
 import { importOnnxModel } from '../experiments/importOnnx';
 import { Disposable } from '../lifecycle';
-import { askTrainingProcess, reportOrFailure } from '../trainingProcess/askTrainingProcess';
+import {
+  askTrainingProcess,
+  type ReplyReading,
+  reportOrFailure,
+} from '../trainingProcess/askTrainingProcess';
 import { createNonce } from '../webview/nonce';
 import { buildPanelHtml } from '../webview/panelHtml';
 import { distAssetUri, mediaAssetUri, panelWebviewOptions } from '../webview/webviewAssets';
 
 export const ONNX_MODEL_VIEW_TYPE = 'modelLab.onnxModel';
 
-/** The check builds training graphs and runs finite differences: seconds for small models, more for large ones. */
-const checkTimeoutMs = 300_000;
+/**
+ * The check builds training graphs and runs finite differences, an evaluation reads a whole data
+ * file: seconds for small models and files, minutes for large ones. This only bounds a hang.
+ */
+const questionTimeoutMs = 600_000;
 
 export function registerOnnxModelEditor(extensionUri: vscode.Uri): vscode.Disposable[] {
   const provider: vscode.CustomReadonlyEditorProvider = {
@@ -37,12 +46,17 @@ export function registerOnnxModelEditor(extensionUri: vscode.Uri): vscode.Dispos
   ];
 }
 
+type Question = 'check' | 'evaluate';
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** One open view of one .onnx file. */
 class OnnxModelView extends Disposable {
   /** What the webview shows, posted again whenever it (re)loads and says ready. */
   private model: OnnxModelToWebview | undefined;
-  private check: OnnxModelToWebview | undefined;
-  private checking = false;
+  /** The last state of each question to the training process (running, answered or failed). */
+  private readonly answers = new Map<Question, OnnxModelToWebview>();
+  private readonly asking = new Set<Question>();
   private ready = false;
 
   constructor(
@@ -67,7 +81,10 @@ class OnnxModelView extends Disposable {
       title: basename(uri.fsPath),
       cspSource: webview.cspSource,
       nonce: createNonce(),
-      styles: [mediaAssetUri(webview, extensionUri, 'webview.css')],
+      styles: [
+        mediaAssetUri(webview, extensionUri, 'webview.css'),
+        mediaAssetUri(webview, extensionUri, 'onnxModel.css'),
+      ],
       scripts: [distAssetUri(webview, extensionUri, 'webview', 'onnxModel.js')],
       body: '<main id="root" aria-live="polite"></main>',
     });
@@ -82,18 +99,15 @@ class OnnxModelView extends Disposable {
       );
       this.model = { type: 'onnxModel/show', file: basename(file), summary: summarizeOnnxModel(model) };
     } catch (error) {
-      this.model = {
-        type: 'onnxModel/unreadable',
-        file: basename(file),
-        message: error instanceof Error ? error.message : String(error),
-      };
+      this.model = { type: 'onnxModel/unreadable', file: basename(file), message: messageOf(error) };
     }
-    this.check = undefined;
+    // Answers about the file as it was are gone with it.
+    this.answers.clear();
     this.post(this.model);
   }
 
   private post(message: OnnxModelToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
+    if (this.ready && !this.isDisposed) void this.panel.webview.postMessage(message);
   }
 
   private receive(message: unknown): void {
@@ -102,10 +116,13 @@ class OnnxModelView extends Disposable {
       case 'ready':
         this.ready = true;
         if (this.model) this.post(this.model);
-        if (this.check) this.post(this.check);
+        for (const answer of this.answers.values()) this.post(answer);
         return;
       case 'onnxModel/check':
-        void this.runCheck();
+        void this.check();
+        return;
+      case 'onnxModel/evaluate':
+        void this.evaluate();
         return;
       case 'onnxModel/fineTune':
         void importOnnxModel(this.uri);
@@ -113,28 +130,65 @@ class OnnxModelView extends Disposable {
     }
   }
 
-  private async runCheck(): Promise<void> {
-    if (this.checking) return;
-    this.checking = true;
-    this.check = { type: 'onnxModel/checking' };
-    this.post(this.check);
+  private check(): Promise<void> {
     const request: OnnxCheckRequest = { type: 'onnxCheck/run', path: this.uri.fsPath };
+    return this.ask('check', { type: 'onnxModel/checking' }, request, reportOrFailure(isOnnxCheckReply), {
+      answered: (report) => ({ type: 'onnxModel/checked', report }),
+      failed: (message) => ({ type: 'onnxModel/checkFailed', message }),
+    });
+  }
+
+  /** Asks for a data file, then scores the model on all of it. */
+  private async evaluate(): Promise<void> {
+    if (this.asking.has('evaluate')) return;
+    const [picked] =
+      (await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        defaultUri: vscode.Uri.file(dirname(this.uri.fsPath)),
+        filters: { 'Data (CSV table, text)': ['csv', 'txt'] },
+        openLabel: 'Evaluate',
+        title: `Evaluate ${basename(this.uri.fsPath)} on data: choose a CSV or text file`,
+      })) ?? [];
+    if (!picked) return;
+    const data = basename(picked.fsPath);
+    const request: OnnxEvaluateRequest = {
+      type: 'onnxEvaluate/run',
+      model: this.uri.fsPath,
+      data: picked.fsPath,
+    };
+    return this.ask(
+      'evaluate',
+      { type: 'onnxModel/evaluating', data },
+      request,
+      reportOrFailure(isOnnxEvaluateReply),
+      {
+        answered: (evaluation) => ({ type: 'onnxModel/evaluated', data, evaluation }),
+        failed: (message) => ({ type: 'onnxModel/evaluateFailed', data, message }),
+      },
+    );
+  }
+
+  /** One question at a time per kind, answered by a forked training process; the view shows each state. */
+  private async ask<T>(
+    question: Question,
+    running: OnnxModelToWebview,
+    request: object,
+    read: (message: unknown) => ReplyReading<T>,
+    show: { answered: (answer: T) => OnnxModelToWebview; failed: (message: string) => OnnxModelToWebview },
+  ): Promise<void> {
+    if (this.asking.has(question)) return;
+    this.asking.add(question);
+    this.answers.set(question, running);
+    this.post(running);
+    let outcome: OnnxModelToWebview;
     try {
-      const report = await askTrainingProcess(
-        this.extensionUri,
-        request,
-        reportOrFailure(isOnnxCheckReply),
-        checkTimeoutMs,
-      );
-      this.check = { type: 'onnxModel/checked', report };
+      outcome = show.answered(await askTrainingProcess(this.extensionUri, request, read, questionTimeoutMs));
     } catch (error) {
-      this.check = {
-        type: 'onnxModel/checkFailed',
-        message: error instanceof Error ? error.message : String(error),
-      };
+      outcome = show.failed(messageOf(error));
     } finally {
-      this.checking = false;
+      this.asking.delete(question);
     }
-    if (!this.isDisposed && this.check) this.post(this.check);
+    this.answers.set(question, outcome);
+    this.post(outcome);
   }
 }

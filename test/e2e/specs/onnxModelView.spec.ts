@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
+import { openFileThroughDialog } from '../helpers/folderDialog';
 import { waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { stopRunsStillTraining } from '../helpers/stopRuns';
@@ -36,6 +37,7 @@ describe('The .onnx model view', () => {
       join(repo, 'test/fixtures/onnx/cnn/model.onnx'),
       join(e2eSession().workspace, `${NAME}.onnx`),
     );
+    writePixelsCsv(join(e2eSession().workspace, `${NAME}-pixels.csv`));
   });
 
   let page: Page;
@@ -78,6 +80,15 @@ describe('The .onnx model view', () => {
     );
     assert.match(details, /Gradient of conv1\.weight vs finite differences: relative error/);
     await screenshot(page, 'onnx-model-view-checked');
+
+    await view.getByTestId('evaluate-button').click();
+    await openFileThroughDialog(page, join(e2eSession().workspace, `${NAME}-pixels.csv`));
+    await waitForText(
+      view.getByTestId('evaluation-scores'),
+      new RegExp(`^96 examples of ${NAME}-pixels\\.csv: loss \\d+(\\.\\d+)? · accuracy (0|1|0\\.\\d+)$`),
+      120_000,
+    );
+    await screenshot(page, 'onnx-model-view-evaluated');
   });
 
   it('Fine-tune… scaffolds an experiment beside the model, which trains to a completed run with live charts', async function () {

@@ -5,6 +5,7 @@ import { type CompatibilityReport, isCompatibilityReport } from '../../../src/co
 import { readOnnxModel } from '../../../src/engine/onnx';
 import { summarizeOnnxModel } from '../../../src/engine/onnx/modelSummary';
 import { isOnnxCheckReply, isOnnxCheckRequest } from '../../../src/protocol/onnxCheck';
+import { isOnnxEvaluateReply, isOnnxEvaluateRequest } from '../../../src/protocol/onnxEvaluate';
 import { isOnnxModelFromWebview, isOnnxModelToWebview } from '../../../src/protocol/onnxModelView';
 import { modelPath } from '../engine/onnxFixtures';
 
@@ -68,8 +69,38 @@ test('the training process is asked about one path; it answers a report or a fai
   assert.equal(isOnnxCheckReply({ type: 'onnxCheck/report', report: { ...report, problems: [3] } }), false);
 });
 
-test('the view may only say ready, Check or Fine-tune', () => {
+test('an evaluation names its data; its scores are numbers (null for NaN) of a known task', () => {
+  const evaluation = { task: 'classification', count: 96, values: { loss: 1.1, accuracy: 0.5 } };
+  assert.equal(isOnnxModelToWebview({ type: 'onnxModel/evaluated', data: 'd.csv', evaluation }), true);
+  assert.equal(isOnnxModelToWebview({ type: 'onnxModel/evaluated', evaluation }), false);
+  assert.equal(
+    isOnnxModelToWebview({
+      type: 'onnxModel/evaluated',
+      data: 'd.csv',
+      evaluation: { ...evaluation, task: 'x' },
+    }),
+    false,
+  );
+  assert.equal(
+    isOnnxEvaluateReply({ type: 'onnxEvaluate/report', report: { ...evaluation, values: { loss: null } } }),
+    true,
+  );
+  assert.equal(
+    isOnnxEvaluateReply({ type: 'onnxEvaluate/report', report: { ...evaluation, values: { loss: '1' } } }),
+    false,
+  );
+  assert.equal(isOnnxModelToWebview({ type: 'onnxModel/evaluating', data: 'd.csv' }), true);
+  assert.equal(
+    isOnnxModelToWebview({ type: 'onnxModel/evaluateFailed', data: 'd.csv', message: 'no' }),
+    true,
+  );
+  assert.equal(isOnnxEvaluateRequest({ type: 'onnxEvaluate/run', model: '/m.onnx', data: '/d.csv' }), true);
+  assert.equal(isOnnxEvaluateRequest({ type: 'onnxEvaluate/run', model: '/m.onnx' }), false);
+});
+
+test('the view may only say ready, Check, Evaluate or Fine-tune', () => {
   assert.equal(isOnnxModelFromWebview({ type: 'ready' }), true);
+  assert.equal(isOnnxModelFromWebview({ type: 'onnxModel/evaluate' }), true);
   assert.equal(isOnnxModelFromWebview({ type: 'onnxModel/check' }), true);
   assert.equal(isOnnxModelFromWebview({ type: 'onnxModel/fineTune' }), true);
   assert.equal(isOnnxModelFromWebview({ type: 'onnxModel/show', file: 'x', summary }), false);

@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { CompatibilityReport, OnnxModelSummary } from '../../../src/contract/onnxModel';
-import { checkLines, formatCount, formatDims, importStatus } from '../../../webview/onnxModel/format';
+import {
+  checkLines,
+  evaluationLine,
+  formatCount,
+  formatDims,
+  importStatus,
+} from '../../../webview/onnxModel/format';
 
 const summary: OnnxModelSummary = {
   opset: 17,
@@ -54,4 +60,19 @@ test('the check shows its verdict and every figure, a broken figure as "not a nu
     'the gradient of w disagrees with finite differences (relative error NaN)',
   ]);
   assert.equal(checkLines({ ...report, verdict: 'trainable', problems: [] }).ok, true);
+});
+
+test('the scores read with their metric labels, a broken one as "not a number"', () => {
+  assert.equal(
+    evaluationLine('d.csv', {
+      task: 'regression',
+      count: 1,
+      values: { loss: 0.123456789, mae: 2, r2: null },
+    }),
+    '1 example of d.csv: loss 0.12346 · MAE 2 · R² not a number',
+  );
+  assert.match(
+    evaluationLine('d.csv', { task: 'classification', count: 1200, values: { accuracy: 0.5 } }),
+    /^1,200 examples of d\.csv: accuracy 0\.5$/,
+  );
 });
