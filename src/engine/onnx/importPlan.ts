@@ -75,7 +75,7 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
   if (model.opset < 13 || model.opset > 20)
     throw new OnnxImportError(
       'unsupported',
-      `the model uses ONNX opset ${model.opset}; Model Lab imports opsets 13 to 17 (and Gelu from 20): export again with opset_version=17`,
+      `the model uses ONNX opset ${model.opset}; Model Lab imports opsets 13 to 20: export again with opset_version=17`,
     );
   checkOps(model);
   checkWiring(model);

@@ -81,6 +81,20 @@ function twoOutputs(): Uint8Array {
   return serializeModel(b);
 }
 
+/** x [2, 4] · w → Sqrt: half of the random inputs give NaN outputs, which no numeric check passes. */
+function notFiniteOnRandomInputs(): Uint8Array {
+  const b = new GraphBuilder();
+  const x = b.input('x', 'float32', [2, 4]);
+  const w = b.initializer(
+    'w',
+    'float32',
+    [4, 3],
+    Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)),
+  );
+  b.output(b.unary('Sqrt', b.matmul(x, w)), 'y');
+  return serializeModel(b);
+}
+
 describe('onnx check answers whether Model Lab can train a model', () => {
   for (const name of CASES) {
     it(`${name}: trainable, forward equal to onnxruntime, gradients equal to finite differences`, async () => {
@@ -135,7 +149,7 @@ describe('onnx check answers whether Model Lab can train a model', () => {
     assert.equal(named.output, 'features');
   });
 
-  it('the command line: exit 0 with a JSON report, 3 with the unsupported list, 2 for a corrupt file', () => {
+  it('the command line: exit 0 with a JSON report, 3 with the unsupported list, 1 when a numeric check fails, 2 for a corrupt file', () => {
     const ok = modelLab('onnx', 'check', modelPath('lstm'), '--json');
     assert.equal(ok.status, 0, ok.stderr);
     const report = JSON.parse(ok.stdout) as { verdict: string; ops: { opType: string }[] };
@@ -149,6 +163,18 @@ describe('onnx check answers whether Model Lab can train a model', () => {
     assert.match(refused.stdout, /✗ Cos ×1 \(Cos\): no importer or gradient rule for this op/);
     assert.match(refused.stdout, /✓ MatMul ×1/);
     assert.match(refused.stdout, /Model Lab cannot train this model\./);
+
+    const notFinite = join(root, 'sqrt.onnx');
+    writeFileSync(notFinite, notFiniteOnRandomInputs());
+    const failed = modelLab('onnx', 'check', notFinite);
+    assert.equal(failed.status, 1, failed.stderr);
+    assert.match(failed.stdout, /Forward vs onnxruntime \(random inputs, batch 2\): largest difference NaN/);
+    assert.match(failed.stdout, /Problem: the imported forward differs from onnxruntime by up to NaN/);
+    const failedJson = modelLab('onnx', 'check', notFinite, '--json');
+    assert.equal(failedJson.status, 1);
+    const failedReport = JSON.parse(failedJson.stdout) as { verdict: string; forwardDifference: unknown };
+    assert.equal(failedReport.verdict, 'numeric-check-failed');
+    assert.equal(failedReport.forwardDifference, null, 'NaN is written as JSON null');
 
     const corrupt = join(root, 'corrupt.onnx');
     writeFileSync(corrupt, readFileSync(modelPath('cnn')).subarray(0, 500));
