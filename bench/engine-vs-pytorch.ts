@@ -23,10 +23,7 @@ import { createInterface } from 'node:readline';
 import * as ort from 'onnxruntime-node';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
 import { Rng } from '../src/engine/init';
-import type { Experiment, LayersModelSection } from '../src/contract/experiment';
-
-/** The templates all describe their model by layers. */
-type TemplateExperiment = Experiment & { model: LayersModelSection };
+import { templateCompileOptions, type TemplateExperiment } from './templateOptions';
 import { trainingFlops } from './flops';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -61,24 +58,11 @@ function loadTemplate(folder: string): TemplateExperiment {
   return JSON.parse(readFileSync(join(dir, file), 'utf8')) as TemplateExperiment;
 }
 
-function compileOptions(e: TemplateExperiment): CompileOptions {
-  const tokens = e.model.layers[0]?.type === 'embedding';
-  return {
-    model: {
-      inputShape: e.model.input.shape,
-      inputKind: tokens ? 'tokens' : 'float',
-      layers: e.model.layers,
-    },
-    loss: e.training.loss,
-    labelSmoothing: e.training.labelSmoothing,
-    optimizer: e.training.optimizer,
-    clipNorm: e.training.clipNorm,
-    batchSize: e.training.batchSize,
-    fusedSteps: process.env.BENCH_FUSED ? Number(process.env.BENCH_FUSED) : e.training.fusedSteps,
-    seed: e.training.seed,
-    device: 'cpu',
-  };
-}
+const compileOptions = (e: TemplateExperiment): CompileOptions =>
+  templateCompileOptions(
+    e,
+    process.env.BENCH_FUSED ? Number(process.env.BENCH_FUSED) : e.training.fusedSteps,
+  );
 
 /** Random inputs and class targets of the right shapes (speed does not depend on the values). */
 function randomBatch(o: CompileOptions, outputShape: number[]): Batch {

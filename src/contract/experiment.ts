@@ -165,6 +165,8 @@ export interface TrainingSection {
   fusedSteps?: number;
   /** Language models: batches drawn per epoch (random windows of the text). */
   stepsPerEpoch?: number;
+  /** Record gradient norms, update ratios and weight / gradient distributions every N steps (off when absent). */
+  dynamics?: { everySteps: number };
 }
 
 export interface ProbeSection {

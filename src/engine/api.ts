@@ -5,6 +5,7 @@
  * and runs them with onnxruntime-node. Plain Node: never import `vscode`.
  */
 import type { DeviceName, DeviceReport } from '../contract/devices';
+import type { StepDynamics } from '../contract/dynamicsRecord';
 import type { InputKind } from '../contract/inputKind';
 import type { Layer, LossName, OptimizerConfig } from '../contract/experiment';
 import type { ImportPlan } from './onnx/importPlan';
@@ -85,6 +86,15 @@ export interface TrainableModel {
    * possible). `learningRates[i]` applies to `batches[i]`. Returns each step's loss.
    */
   train(batches: Batch[], learningRates: number[]): Promise<number[]>;
+  /**
+   * Optimizer steps, the same updates as `train` makes, in one fused call whose last step
+   * also outputs its gradient and weight statistics (model/dynamics.ts). Returns each
+   * step's loss and the last step's dynamics.
+   */
+  trainWithDynamics(
+    batches: Batch[],
+    learningRates: number[],
+  ): Promise<{ losses: number[]; dynamics: StepDynamics }>;
   /** Eval-mode forward (dropout off) for any number of examples; returns outputs flattened. */
   predict(x: Float32Array | BigInt64Array, count: number): Promise<Float32Array>;
   /** Mean loss on examples in eval mode. */

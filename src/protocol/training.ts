@@ -19,6 +19,7 @@
 import { isAttentionSnapshot, type AttentionSnapshot } from '../contract/attentionSnapshot';
 import { isCheckpointKind, type CheckpointKind } from '../contract/checkpointKind';
 import { isDeviceName, isDeviceReport, type DeviceName, type DeviceReport } from '../contract/devices';
+import { isDynamicsRecord, type DynamicsRecord } from '../contract/dynamicsRecord';
 import { isEvalReport, type EvalReport } from '../contract/evalReport';
 import type { Experiment } from '../contract/experiment';
 import { hasType, isFiniteNumber, isRecord, isString } from '../contract/guards';
@@ -89,6 +90,12 @@ export interface TrainingAttention {
   snapshot: AttentionSnapshot;
 }
 
+/** Gradient and weight statistics of one step (every `training.dynamics.everySteps`). */
+export interface TrainingDynamics {
+  type: 'dynamics';
+  record: DynamicsRecord;
+}
+
 export interface CheckpointSaved {
   type: 'checkpoint';
   kind: CheckpointKind;
@@ -131,6 +138,7 @@ export type TrainerEvent =
   | TrainingMetrics
   | TrainingLog
   | TrainingAttention
+  | TrainingDynamics
   | CheckpointSaved
   | TrainingEvaluated
   | ModelExported
@@ -197,6 +205,10 @@ export function isTrainingAttention(message: unknown): message is TrainingAttent
   return hasType(message, 'attention') && isAttentionSnapshot(message.snapshot);
 }
 
+export function isTrainingDynamics(message: unknown): message is TrainingDynamics {
+  return hasType(message, 'dynamics') && isDynamicsRecord(message.record);
+}
+
 export function isCheckpointSaved(message: unknown): message is CheckpointSaved {
   return (
     hasType(message, 'checkpoint') &&
@@ -233,6 +245,7 @@ const EVENT_GUARDS = [
   isTrainingMetrics,
   isTrainingLog,
   isTrainingAttention,
+  isTrainingDynamics,
   isCheckpointSaved,
   isTrainingEvaluated,
   isModelExported,

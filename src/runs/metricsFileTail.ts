@@ -1,35 +1,38 @@
 /**
- * Tails a run's metrics.jsonl: each `read()` returns the records appended since
- * the previous one. A file that shrank (rewritten, or a new run reused the
- * folder) is read again from the start and flagged as a reset. Plain Node, so
- * the CLI can use it too.
+ * Tails a run's JSON-lines file (metrics.jsonl, dynamics.jsonl): each `read()` returns
+ * the records appended since the previous one. A file that shrank (rewritten, or a new
+ * run reused the folder) is read again from the start and flagged as a reset. Plain
+ * Node, so the CLI can use it too.
  */
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JsonlTail } from './jsonlTail';
+import { isDynamicsRecord, type DynamicsRecord } from '../contract/dynamicsRecord';
 import { type MetricRecord, toMetricRecord } from '../contract/metricRecord';
 import { RUN_FILES } from './runFiles';
 
 /** Largest slice read at once, so a huge finished run is streamed in pieces rather than one buffer. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
-export class MetricsFileTail {
+export class JsonlFileTail<T> {
   private offset = 0;
-  private tail = new JsonlTail(toMetricRecord);
-  readonly path: string;
+  private tail: JsonlTail<T>;
 
-  constructor(runDir: string) {
-    this.path = join(runDir, RUN_FILES.metrics);
+  constructor(
+    readonly path: string,
+    private readonly toRecord: (value: unknown) => T | undefined,
+  ) {
+    this.tail = new JsonlTail(toRecord);
   }
 
   /** Starts over from the first byte on the next read (the reader lost what it had). */
   restart(): void {
     this.offset = 0;
-    this.tail = new JsonlTail(toMetricRecord);
+    this.tail = new JsonlTail(this.toRecord);
   }
 
   /** Records appended since the last read; `reset` when they replace everything read before. */
-  async read(): Promise<{ records: MetricRecord[]; reset: boolean }> {
+  async read(): Promise<{ records: T[]; reset: boolean }> {
     let reset = this.offset === 0;
     let file;
     try {
@@ -43,7 +46,7 @@ export class MetricsFileTail {
         this.restart();
         reset = true;
       }
-      const records: MetricRecord[] = [];
+      const records: T[] = [];
       while (this.offset < size) {
         const length = Math.min(CHUNK_BYTES, size - this.offset);
         const buffer = Buffer.alloc(length);
@@ -56,5 +59,17 @@ export class MetricsFileTail {
     } finally {
       await file.close();
     }
+  }
+}
+
+export class MetricsFileTail extends JsonlFileTail<MetricRecord> {
+  constructor(runDir: string) {
+    super(join(runDir, RUN_FILES.metrics), toMetricRecord);
+  }
+}
+
+export class DynamicsFileTail extends JsonlFileTail<DynamicsRecord> {
+  constructor(runDir: string) {
+    super(join(runDir, RUN_FILES.dynamics), (value) => (isDynamicsRecord(value) ? value : undefined));
   }
 }

@@ -4,6 +4,9 @@
  *   <workspace>/.modellab/runs/<experiment>/<run-id>/
  *     run.json        RunInfo
  *     metrics.jsonl   one MetricRecord per line, append-only
+ *     dynamics.jsonl  one DynamicsRecord per line (gradient norms, update ratios, weight and
+ *                     gradient percentiles of every parameter tensor), every
+ *                     training.dynamics.everySteps; absent when the experiment does not record them
  *     attention/      <step>.json AttentionSnapshot files + index.json (AttentionIndex)
  *     checkpoints/    last/ and best/: checkpoint.json (CheckpointMeta) + tensors-<step>.bin
  *     model.onnx      inference model with trained weights
@@ -54,6 +57,7 @@ export interface SweepTrialInfo {
 export const RUN_FILES = {
   info: 'run.json',
   metrics: 'metrics.jsonl',
+  dynamics: 'dynamics.jsonl',
   attention: 'attention',
   checkpoints: 'checkpoints',
   model: 'model.onnx',

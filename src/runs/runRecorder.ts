@@ -34,6 +34,9 @@ export class RunRecorder {
       case 'attention':
         writer.writeAttention(event.snapshot);
         break;
+      case 'dynamics':
+        writer.appendDynamics(event.record);
+        break;
       case 'eval':
         writer.writeEval(event.report);
         break;

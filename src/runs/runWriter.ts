@@ -12,6 +12,7 @@ import { runFolderWriteError } from './runFolderError';
 import { experimentFolderName, runIdFor } from './runId';
 import { ATTENTION_INDEX, RUN_FILES, type AttentionIndex, type RunInfo } from './runFiles';
 import type { AttentionSnapshot } from '../contract/attentionSnapshot';
+import type { DynamicsRecord } from '../contract/dynamicsRecord';
 import type { EvalReport } from '../contract/evalReport';
 import type { MetricRecord } from '../contract/metricRecord';
 import { readMetrics } from './runReader';
@@ -129,6 +130,11 @@ export class RunWriter {
       epoch = Math.max(epoch ?? 0, record.epoch);
     }
     this.currentInfo = { ...this.currentInfo, summary, step, epoch };
+  }
+
+  /** Appends one line to dynamics.jsonl. */
+  appendDynamics(record: DynamicsRecord): void {
+    this.append(RUN_FILES.dynamics, JSON.stringify(record) + '\n');
   }
 
   /** Appends lines to log.txt, each prefixed with the wall-clock time. */

@@ -7,7 +7,9 @@
  * epochs × batches (seeded shuffling per epoch) in chunks of fused steps. A
  * chunk ends early at every step where something else is due (validation,
  * checkpoint, attention probe, step limit), and a stop request is honoured
- * between chunks. At the end: final checkpoint, test evaluation, model.onnx.
+ * between chunks. A chunk that ends at a step whose training dynamics are
+ * recorded runs through the engine's dynamics graph (same updates, more
+ * outputs). At the end: final checkpoint, test evaluation, model.onnx.
  * Every outcome, including errors, ends in exactly one finished / failed event.
  */
 import { dirname, join } from 'node:path';
@@ -23,6 +25,7 @@ import { writeFileAtomic } from '../runs/atomicFile';
 import { copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
 import { RUN_FILES, type TrainerPosition } from '../runs/runFiles';
 import type { CheckpointKind } from '../contract/checkpointKind';
+import { isFiniteDynamics, type StepDynamics } from '../contract/dynamicsRecord';
 import type { EvalReport } from '../contract/evalReport';
 import type { MetricRecord } from '../contract/metricRecord';
 import { evaluateSplit, scoreValues } from './evaluation';
@@ -252,12 +255,16 @@ class TrainingSession {
     return undefined;
   }
 
-  /** Steps until the next step where validation, checkpoint, probe or the limit is due, capped by fusion. */
+  /**
+   * Steps until the next step where validation, checkpoint, probe, recorded dynamics or the
+   * limit is due, capped by fusion.
+   */
   private chunkLength(): number {
     const step = this.position.step;
     const untilMultiple = (every: number | undefined): number =>
       every && every > 0 ? every - (step % every) : Infinity;
     return Math.min(
+      untilMultiple(this.training.dynamics?.everySteps),
       Math.max(1, this.training.fusedSteps ?? 1),
       this.totalSteps - step,
       this.stepsPerEpoch - this.position.batchInEpoch,
@@ -279,7 +286,13 @@ class TrainingSession {
       ),
     );
     const began = performance.now();
-    const losses = await this.model.train(chunk, rates);
+    const every = this.training.dynamics?.everySteps;
+    // chunkLength ends a chunk at every recorded step: the chunk's last step is the one.
+    const recorded =
+      every && (first + chunk.length) % every === 0
+        ? await this.model.trainWithDynamics(chunk, rates)
+        : undefined;
+    const losses = recorded ? recorded.losses : await this.model.train(chunk, rates);
     const seconds = (performance.now() - began) / 1000;
     const firstBad = losses.findIndex((loss) => !Number.isFinite(loss));
     const good = firstBad < 0 ? losses.length : firstBad;
@@ -291,12 +304,14 @@ class TrainingSession {
     }
     if (good > 0) {
       records.push(this.record('train', 'lr', rates[good - 1]));
-      if (firstBad < 0)
+      // A recorded chunk does more than train: its pace is not the run's throughput.
+      if (firstBad < 0 && !recorded)
         records.push(
           this.record('train', 'samples_per_sec', (chunk.length * this.training.batchSize) / seconds),
         );
       this.hooks.emit({ type: 'metrics', records });
     }
+    if (recorded && firstBad < 0) this.emitDynamics(recorded.dynamics);
     if (firstBad >= 0) {
       this.position.step = first + firstBad + 1;
       this.badLoss = losses[firstBad];
@@ -313,6 +328,23 @@ class TrainingSession {
     if (due(this.training.checkpoint?.everySteps)) await this.saveCheckpoint('last');
     if (this.probe && due(this.experiment.probe?.everySteps)) await this.snapshotAttention();
     return verdict;
+  }
+
+  private emitDynamics(dynamics: StepDynamics): void {
+    if (!isFiniteDynamics(dynamics)) {
+      this.log(
+        'warning',
+        `Gradients or weights are not finite at step ${this.position.step}: no dynamics recorded.`,
+      );
+      return;
+    }
+    const record = {
+      step: this.position.step,
+      epoch: this.epochProgress(),
+      time: this.elapsed(),
+      ...dynamics,
+    };
+    this.hooks.emit({ type: 'dynamics', record });
   }
 
   /** Scores the validation split, keeps the best checkpoint, and says whether early stopping fires. */

@@ -6,6 +6,7 @@ test('run folder names the files of the contract', () => {
   assert.deepEqual(Object.values(RUN_FILES).sort(), [
     'attention',
     'checkpoints',
+    'dynamics.jsonl',
     'eval.json',
     'log.txt',
     'metrics.jsonl',

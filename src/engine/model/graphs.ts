@@ -3,6 +3,8 @@
  *  - train step:  state, x, y, lr, dropout key → new state, loss
  *  - fused steps: the train step as the body of an ONNX Loop over K stacked batches, so
  *                 parameters and optimizer state stay inside the runtime between steps
+ *  - fused steps with dynamics: the same, the last step after the Loop with its gradient and
+ *                 weight statistics as extra outputs (dynamics.ts), for the steps that are recorded
  *  - eval:        parameters, x, y → outputs and per-example loss (dropout off)
  *  - probe:       parameters, tokens [1, T] → attention probabilities of every attention layer
  *  - export:      x → outputs, parameters baked in as initializers (model.onnx)
@@ -14,6 +16,7 @@ import { GraphBuilder, type Value } from '../graph/builder';
 import type { DType } from '../graph/dtypes';
 import { buildForward, type Forward, type ForwardOptions } from '../layers';
 import { importForward } from '../onnx/importForward';
+import { outputDynamics, type StepValues } from './dynamics';
 import { buildLoss, targetShape } from './losses';
 import { clipByGlobalNorm, makeUpdate, slotsFor, type SlotSpec } from './optimizers';
 import { ParamBinder, type ParamStore } from './params';
@@ -91,8 +94,12 @@ interface StepIn {
   key: Value;
 }
 
-/** One optimizer step inside `b`; returns new state (same order) and the mean loss. */
-function buildStep(b: GraphBuilder, plan: ModelPlan, v: StepIn): { state: Value[]; loss: Value } {
+/** One optimizer step inside `b`; returns new state (same order), the mean loss and what the dynamics read. */
+function buildStep(
+  b: GraphBuilder,
+  plan: ModelPlan,
+  v: StepIn,
+): { state: Value[]; loss: Value; values: StepValues } {
   const { options, store } = plan;
   const names = stateNames(plan);
   const byName = new Map(names.map((n, i) => [n, v.state[i]]));
@@ -106,8 +113,8 @@ function buildStep(b: GraphBuilder, plan: ModelPlan, v: StepIn): { state: Value[
   });
   const loss = buildLoss(b, options.loss, forward.output, v.y, options.labelSmoothing ?? 0).mean;
   const grads = gradients(b, loss, params);
-  let g = params.map((p) => grads.get(p.name)!);
-  if (options.clipNorm !== undefined) g = clipByGlobalNorm(b, g, options.clipNorm);
+  const raw = params.map((p) => grads.get(p.name)!);
+  const g = options.clipNorm === undefined ? raw : clipByGlobalNorm(b, raw, options.clipNorm);
   const t = b.add(byName.get(STEP)!, b.scalar(1));
   const newParams: Value[] = [];
   const newSlots = new Map<string, Value>();
@@ -122,7 +129,11 @@ function buildStep(b: GraphBuilder, plan: ModelPlan, v: StepIn): { state: Value[
     newParams.push(updated.param);
     slotSpecs.forEach((s, k) => newSlots.set(s.name, updated.slots[k]));
   });
-  return { state: [...newParams, ...plan.slots.map((s) => newSlots.get(s.name)!), t], loss };
+  return {
+    state: [...newParams, ...plan.slots.map((s) => newSlots.get(s.name)!), t],
+    loss,
+    values: { params, grads: raw, clippedGrads: g, newParams },
+  };
 }
 
 function stateInputs(b: GraphBuilder, plan: ModelPlan): Value[] {
@@ -132,6 +143,8 @@ function stateInputs(b: GraphBuilder, plan: ModelPlan): Value[] {
 export interface TargetOptions {
   /** Build for the WebGPU execution provider (see GraphBuilder.avoidPoolIndices). */
   webgpu?: boolean;
+  /** Fused steps only: the last step also outputs its training dynamics (dynamics.ts). */
+  dynamics?: boolean;
 }
 
 export function buildTrainGraph(plan: ModelPlan, target: TargetOptions = {}): GraphBuilder {
@@ -149,22 +162,23 @@ export function buildTrainGraph(plan: ModelPlan, target: TargetOptions = {}): Gr
   return b;
 }
 
-/** K steps in one ONNX Loop: batches stacked on a leading axis, losses returned as [K]. */
-export function buildFusedTrainGraph(
-  plan: ModelPlan,
-  steps: number,
-  target: TargetOptions = {},
-): GraphBuilder {
-  const b = new GraphBuilder('train_steps');
-  b.avoidPoolIndices = target.webgpu ?? false;
-  b.contribOps = !target.webgpu;
-  const names = stateNames(plan);
-  const state = stateInputs(b, plan);
-  const xs = b.input('xs', plan.input.dtype, [steps, ...plan.input.shape]);
-  const ys = b.input('ys', plan.target.dtype, [steps, ...plan.target.shape]);
-  const lrs = b.input('lrs', 'float32', [steps]);
-  const keys = b.input('dropout_keys', 'int64', [steps]);
+interface StepStacks {
+  xs: Value;
+  ys: Value;
+  lrs: Value;
+  keys: Value;
+}
 
+/** Steps 0…count−1 of the stacked batches in one ONNX Loop: the carried state and the losses [count], named `outNames`. */
+function loopSteps(
+  b: GraphBuilder,
+  plan: ModelPlan,
+  state: Value[],
+  stacks: StepStacks,
+  count: number,
+  outNames: { state: string[]; losses: string },
+): { state: Value[]; losses: Value } {
+  const names = stateNames(plan);
   const body = b.subgraph('train_step_body');
   const iter = body.input('iteration', 'int64', []);
   const cond = body.input('cond_in', 'bool', []);
@@ -172,10 +186,10 @@ export function buildFusedTrainGraph(
   const pick = (stack: Value) => body.op('Gather', [stack, iter], { axis: 0 })[0];
   const step = buildStep(body, plan, {
     state: carried,
-    x: pick(xs),
-    y: pick(ys),
-    lr: pick(lrs),
-    key: pick(keys),
+    x: pick(stacks.xs),
+    y: pick(stacks.ys),
+    lr: pick(stacks.lrs),
+    key: pick(stacks.keys),
   });
   body.output(cond, 'cond_out');
   // Loop body outputs match by position: unnamed, they need no Identity copy of every
@@ -185,17 +199,69 @@ export function buildFusedTrainGraph(
 
   const outputs = b.op(
     'Loop',
-    [b.scalar(steps, 'int64'), b.constant(Uint8Array.from([1]), [], 'bool'), ...state],
+    [b.scalar(count, 'int64'), b.constant(Uint8Array.from([1]), [], 'bool'), ...state],
     { body },
     {
-      names: [...names.map(next), 'losses'],
+      names: [...outNames.state, outNames.losses],
       types: [
         ...state.map((s) => ({ dtype: s.dtype, shape: s.shape })),
-        { dtype: 'float32', shape: [steps] },
+        { dtype: 'float32', shape: [count] },
       ],
     },
   );
-  outputs.forEach((o) => b.outputs.push(o));
+  return { state: outputs.slice(0, -1), losses: outputs[outputs.length - 1] };
+}
+
+/**
+ * K steps in one ONNX Loop: batches stacked on a leading axis, losses returned as [K]. With
+ * `target.dynamics`, the Loop runs the first K − 1 steps and the last one follows it at the
+ * top level, where its gradients are values the dynamics outputs can read (dynamics.ts).
+ */
+export function buildFusedTrainGraph(
+  plan: ModelPlan,
+  steps: number,
+  target: TargetOptions = {},
+): GraphBuilder {
+  const b = new GraphBuilder(target.dynamics ? 'train_steps_dynamics' : 'train_steps');
+  b.avoidPoolIndices = target.webgpu ?? false;
+  b.contribOps = !target.webgpu;
+  const names = stateNames(plan);
+  const state = stateInputs(b, plan);
+  const stacks = {
+    xs: b.input('xs', plan.input.dtype, [steps, ...plan.input.shape]),
+    ys: b.input('ys', plan.target.dtype, [steps, ...plan.target.shape]),
+    lrs: b.input('lrs', 'float32', [steps]),
+    keys: b.input('dropout_keys', 'int64', [steps]),
+  };
+  if (!target.dynamics) {
+    const loop = loopSteps(b, plan, state, stacks, steps, {
+      state: names.map(next),
+      losses: 'losses',
+    });
+    [...loop.state, loop.losses].forEach((o) => b.outputs.push(o));
+    return b;
+  }
+  const looped =
+    steps > 1
+      ? loopSteps(b, plan, state, stacks, steps - 1, {
+          state: names.map((n) => `${n}__looped`),
+          losses: 'losses__looped',
+        })
+      : { state, losses: undefined };
+  const at = b.scalar(steps - 1, 'int64');
+  const pick = (stack: Value) => b.op('Gather', [stack, at], { axis: 0 })[0];
+  const last = buildStep(b, plan, {
+    state: looped.state,
+    x: pick(stacks.xs),
+    y: pick(stacks.ys),
+    lr: pick(stacks.lrs),
+    key: pick(stacks.keys),
+  });
+  names.forEach((n, i) => b.output(last.state[i], next(n)));
+  const lastLoss = b.reshape(last.loss, [1]);
+  const losses = looped.losses ? b.op('Concat', [looped.losses, lastLoss], { axis: 0 })[0] : lastLoss;
+  b.output(losses, 'losses');
+  outputDynamics(b, last.values);
   return b;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { AttentionMaps, Batch, ExportOptions, TrainableModel, TrainingState } from '../api';
 import type { DeviceReport } from '../../contract/devices';
+import type { StepDynamics } from '../../contract/dynamicsRecord';
 import { serializeModel } from '../graph/serialize';
 import { Rng } from '../init';
 import {
@@ -19,6 +20,7 @@ import {
   stateShape,
   type ModelPlan,
 } from '../model/graphs';
+import { readDynamics } from '../model/dynamics';
 import { exportImported } from '../onnx/exportImported';
 import { exportDocString, exportMetadata } from './exportDoc';
 import { checkBatch, stack } from './batches';
@@ -31,6 +33,8 @@ export class CompiledModel implements TrainableModel {
   private stepCount = 0;
   private fused?: Session;
   private evalSession?: Session;
+  /** Fused graphs with dynamics outputs, one per chunk length (created when first used). */
+  private readonly dynamicsSessions = new Map<number, Session>();
   private readonly probes = new Map<number, Session>();
 
   constructor(
@@ -103,16 +107,50 @@ export class CompiledModel implements TrainableModel {
     return (outputs.loss.data as Float32Array)[0];
   }
 
-  private async runFused(batches: Batch[], lrs: number[]): Promise<number[]> {
+  async trainWithDynamics(
+    batches: Batch[],
+    learningRates: number[],
+  ): Promise<{ losses: number[]; dynamics: StepDynamics }> {
     const k = batches.length;
+    if (k < 1 || k !== learningRates.length)
+      throw new Error(`trainWithDynamics got ${k} batches and ${learningRates.length} learning rates`);
+    batches.forEach((batch, i) => checkBatch(this.plan, batch, this.batchSize, `batch ${i}`));
+    let session = this.dynamicsSessions.get(k);
+    if (!session) {
+      const webgpu = this.providers[0] === 'webgpu';
+      const graph = buildFusedTrainGraph(this.plan, k, { webgpu, dynamics: true });
+      session = await openSession(serializeModel(graph), this.providers);
+      this.dynamicsSessions.set(k, session);
+    }
+    const outputs = await this.runFusedSession(session, batches, learningRates);
+    const names = this.plan.store.specs.map((p) => p.name);
+    const weights = names.map((name) => this.state.get(name)!.data as Float32Array);
+    return {
+      losses: Array.from(outputs.losses.data as Float32Array),
+      dynamics: readDynamics(names, outputs, weights),
+    };
+  }
+
+  private async runFused(batches: Batch[], lrs: number[]): Promise<number[]> {
     const webgpu = this.providers[0] === 'webgpu';
     this.fused ??= await openSession(
-      serializeModel(buildFusedTrainGraph(this.plan, k, { webgpu })),
+      serializeModel(buildFusedTrainGraph(this.plan, batches.length, { webgpu })),
       this.providers,
     );
+    const outputs = await this.runFusedSession(this.fused, batches, lrs);
+    return Array.from(outputs.losses.data as Float32Array);
+  }
+
+  /** The steps of `batches` through a fused graph (with or without dynamics); keeps the new state. */
+  private async runFusedSession(
+    session: Session,
+    batches: Batch[],
+    lrs: number[],
+  ): Promise<Record<string, Tensor>> {
+    const k = batches.length;
     const { input, target } = this.plan;
     const keys = BigInt64Array.from(batches.map((_, i) => this.keyFor(this.stepCount + i)));
-    const outputs = await this.fused.run({
+    const outputs = await session.run({
       ...this.stateFeeds(),
       xs: tensor(input.dtype, stack(batches.map((b) => b.x)), [k, ...input.shape]),
       ys: tensor(target.dtype, stack(batches.map((b) => b.y)), [k, ...target.shape]),
@@ -121,7 +159,7 @@ export class CompiledModel implements TrainableModel {
     });
     this.keepState(outputs);
     this.stepCount += k;
-    return Array.from(outputs.losses.data as Float32Array);
+    return outputs;
   }
 
   private paramFeeds(): Record<string, Tensor> {
@@ -241,9 +279,10 @@ export class CompiledModel implements TrainableModel {
   }
 
   async dispose(): Promise<void> {
-    for (const s of [this.trainSession, this.fused, this.evalSession, ...this.probes.values()])
-      await s?.release();
+    const sessions = [this.trainSession, this.fused, this.evalSession, ...this.dynamicsSessions.values()];
+    for (const s of [...sessions, ...this.probes.values()]) await s?.release();
     this.fused = this.evalSession = undefined;
+    this.dynamicsSessions.clear();
     this.probes.clear();
   }
 }

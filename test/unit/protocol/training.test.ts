@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import type { DynamicsRecord } from '../../../src/contract/dynamicsRecord';
 import {
   isHostToTrainer,
   isStartTraining,
@@ -32,6 +33,28 @@ test('start and stop pass the host-to-trainer guard; optional fields are checked
   assert.equal(isHostToTrainer({ type: 'engineCheck/run' }), false);
 });
 
+function dynamicsRecord(): DynamicsRecord {
+  const bands = [-2, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 2];
+  return {
+    step: 50,
+    epoch: 1.2,
+    time: 3,
+    gradNorm: 2,
+    clippedGradNorm: 1,
+    params: [
+      {
+        name: 'layer0.dense.weight',
+        gradNorm: 2,
+        clippedGradNorm: 1,
+        weightNorm: 4,
+        updateNorm: 0.004,
+        weights: bands,
+        grads: bands,
+      },
+    ],
+  };
+}
+
 const events: TrainerEvent[] = [
   {
     type: 'started',
@@ -52,6 +75,7 @@ const events: TrainerEvent[] = [
     type: 'attention',
     snapshot: { step: 5, tokens: ['a'], layers: [{ layer: 0, heads: 1, length: 1, probs: [1] }] },
   },
+  { type: 'dynamics', record: dynamicsRecord() },
   { type: 'checkpoint', kind: 'best', step: 5, dir: '/w/run/checkpoints/best' },
   { type: 'eval', report: { split: 'test', count: 3, loss: 0.4, accuracy: 1 } },
   { type: 'model', path: '/w/run/model.onnx' },
@@ -82,4 +106,18 @@ test('only finished and failed end a run', () => {
     events.filter(isTrainerOutcome).map((event) => event.type),
     ['finished', 'failed'],
   );
+});
+
+test('a dynamics record whose figures are not all there, or not finite, is rejected', () => {
+  const record = dynamicsRecord();
+  const param = record.params[0];
+  const broken = [
+    { ...record, gradNorm: null },
+    { ...record, params: [{ ...param, updateNorm: Infinity }] },
+    { ...record, params: [{ ...param, weights: param.weights.slice(1) }] },
+    { ...record, params: [{ ...param, grads: [...param.grads.slice(1), NaN] }] },
+    { ...record, params: [{ ...param, name: 3 }] },
+  ];
+  for (const candidate of broken)
+    assert.equal(isTrainerEvent({ type: 'dynamics', record: candidate }), false);
 });

@@ -261,3 +261,27 @@ test('training data that disappears mid-run fails naming the file and keeps the 
   assert.equal(loadCheckpoint(runDir, 'last').position.step, 4);
   assert.equal(metricsOf(events, 'train', 'loss').length, 5);
 });
+
+test('dynamics are recorded every N steps, each the last step of a chunk, without changing the batches', async () => {
+  const chunks: number[] = [];
+  const config = experiment({ fusedSteps: 4, epochs: 4, dynamics: { everySteps: 5 } });
+  const { events, model } = await train(config, { paceSteps: async (steps) => void chunks.push(steps) });
+  const recorded = events.flatMap((e) => (e.type === 'dynamics' ? [e.record] : []));
+  assert.deepEqual(
+    recorded.map((r) => [r.step, r.gradNorm]),
+    [
+      [5, 5],
+      [10, 10],
+    ],
+  );
+  // Epochs of 3 steps, fused by 4; chunks also end at steps 5 and 10.
+  assert.deepEqual(chunks, [3, 2, 1, 3, 1, 2]);
+  const plain = await train(experiment({ fusedSteps: 4, epochs: 4 }));
+  assert.deepEqual(model.seenBatches, plain.model.seenBatches);
+  assert.equal(
+    events.some(
+      (e) => e.type === 'metrics' && e.records.some((r) => r.step === 5 && r.name === 'samples_per_sec'),
+    ),
+    false,
+  );
+});
