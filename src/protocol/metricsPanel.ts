@@ -3,6 +3,7 @@
  * declared here once; the receiver narrows with the guards below. The webview
  * sends `ready` first; the host buffers until then.
  */
+import { isDynamicsRecord, type DynamicsRecord } from '../contract/dynamicsRecord';
 import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
 import { isRecord as isObject } from '../contract/guards';
 import type { WebviewReadyMessage } from './webviewReady';
@@ -26,7 +27,15 @@ export interface RecordsMessage {
   reset: boolean;
 }
 
-export type HostToMetrics = RunsMessage | RecordsMessage;
+/** Training-dynamics records (dynamics.jsonl) of the panel's first run; `reset` as for records. */
+export interface DynamicsMessage {
+  type: 'dynamics';
+  runDir: string;
+  records: DynamicsRecord[];
+  reset: boolean;
+}
+
+export type HostToMetrics = RunsMessage | RecordsMessage | DynamicsMessage;
 
 export const isRunsMessage = messageGuard<RunsMessage>(
   'runs',
@@ -40,7 +49,15 @@ export const isRecordsMessage = messageGuard<RecordsMessage>(
     Array.isArray(m.records) &&
     m.records.every(isMetricRecord),
 );
-export const isHostToMetrics = anyOf<HostToMetrics>(isRunsMessage, isRecordsMessage);
+export const isDynamicsMessage = messageGuard<DynamicsMessage>(
+  'dynamics',
+  (m) =>
+    typeof m.runDir === 'string' &&
+    typeof m.reset === 'boolean' &&
+    Array.isArray(m.records) &&
+    m.records.every(isDynamicsRecord),
+);
+export const isHostToMetrics = anyOf<HostToMetrics>(isRunsMessage, isRecordsMessage, isDynamicsMessage);
 
 // ── webview → host ────────────────────────────────────────────────────────────
 

@@ -6,19 +6,10 @@
  * point of every dataset on each update; while zoomed, the visible range is
  * decimated afresh. Series toggles are keyboard-reachable buttons.
  */
-import {
-  Chart,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-  type Plugin,
-} from 'chart.js';
+import type { ChartDataset, Plugin } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import '../shared/elements';
+import { Chart } from './lineCharts';
 import { chartAxisColors, h, themeColor, themeKind, withAlpha } from '../shared/theme';
 import { readableLogTicks } from './logTicks';
 import { bucketSizeFor, DEFAULT_TARGET, IncrementalLttb, lttbFixed } from './decimate';
@@ -28,7 +19,7 @@ import { formatSeconds, wallTimeTicks } from './timeTicks';
 import { formatValue, tooltipLine } from './tooltipText';
 import { xAxisTitle, type XAxisKind } from './xAxis';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+Chart.register(zoomPlugin);
 
 export interface ChartLook {
   smoothing: number;

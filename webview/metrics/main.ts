@@ -16,11 +16,13 @@ import type { PanelRun } from '../../src/protocol/panelRuns';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, seriesPalette } from '../shared/theme';
 import { csvTooLarge, seriesToCsv } from './csv';
+import { DynamicsView } from './dynamicsView';
 import { FamilyChart, type ChartLook } from './familyChart';
 import { SeriesStore, type FamilyId, type Series } from './seriesStore';
 import { isXAxisKind, type XAxisKind } from './xAxis';
 
 const store = new SeriesStore();
+const dynamics = new DynamicsView();
 const charts = new Map<FamilyId, FamilyChart>();
 let runs: PanelRun[] = [];
 let palette = seriesPalette();
@@ -116,6 +118,7 @@ document.body.append(
   status,
   empty,
   chartsGrid,
+  dynamics.element,
 );
 syncControls();
 
@@ -138,6 +141,7 @@ onThemeChange(() => {
   palette = seriesPalette();
   renderRuns();
   redraw(new Set(charts.keys()));
+  dynamics.redraw();
 });
 
 // ── host messages ─────────────────────────────────────────────────────────────
@@ -149,6 +153,10 @@ function onMessage(message: HostToMetrics): void {
     saveState();
     renderRuns();
     redraw(new Set(store.families()).add('*'));
+    return;
+  }
+  if (message.type === 'dynamics') {
+    dynamics.update(message.records, message.reset);
     return;
   }
   if (message.reset) store.removeRun(message.runDir);

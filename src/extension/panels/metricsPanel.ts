@@ -73,12 +73,23 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
     this.feedStore.add(feed);
     this.updateTitle();
     this.post({ type: 'runs', runs: this.runs() });
-    if (this.isReady) await this.sendRecords(feed);
+    if (!this.isReady) return;
+    await this.sendRecords(feed);
+    if (feed.run.runDir === this.runDirs[0]) await this.sendDynamics(false);
   }
 
   protected async sendAll(): Promise<void> {
     this.post({ type: 'runs', runs: this.runs() });
     for (const feed of this.feeds.values()) await feed.readFromStart(this.postRecords(feed));
+    await this.sendDynamics(true);
+  }
+
+  /** Training dynamics are charted for the run the panel is about (its first run). */
+  private async sendDynamics(fromStart: boolean): Promise<void> {
+    const feed = this.feeds.get(this.runDirs[0]);
+    await feed?.readDynamics(fromStart, (records, reset) =>
+      this.post({ type: 'dynamics', runDir: feed.run.runDir, records, reset }),
+    );
   }
 
   protected async receive(message: unknown): Promise<void> {
@@ -121,6 +132,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
       this.post({ type: 'runs', runs: this.runs() });
     }
     await this.sendRecords(feed);
+    if (feed.run.runDir === this.runDirs[0]) await this.sendDynamics(false);
   }
 
   private sendRecords(feed: RunFeed): Promise<void> {

@@ -60,6 +60,30 @@ test('metrics channel: runs and records are checked down to each record', () => 
   assert.ok(!isRemoveRunMessage({ type: 'removeRun' }));
 });
 
+test('metrics channel: dynamics records are checked down to each tensor', () => {
+  const bands = [-1, -0.5, -0.2, -0.1, 0, 0.1, 0.2, 0.5, 1];
+  const tensor = {
+    name: 'w',
+    gradNorm: 1,
+    clippedGradNorm: 1,
+    weightNorm: 2,
+    updateNorm: 0.01,
+    weights: bands,
+    grads: bands,
+  };
+  const record = { step: 5, epoch: 0.5, time: 1, gradNorm: 1, clippedGradNorm: 1, params: [tensor] };
+  const message = { type: 'dynamics', runDir: run.runDir, records: [record], reset: false };
+  assert.ok(isHostToMetrics(message));
+  assert.ok(
+    !isHostToMetrics({
+      ...message,
+      records: [{ ...record, params: [{ ...tensor, grads: bands.slice(1) }] }],
+    }),
+  );
+  assert.ok(!isHostToMetrics({ ...message, records: [{ ...record, gradNorm: 'big' }] }));
+  assert.ok(!isHostToMetrics({ ...message, runDir: undefined }));
+});
+
 test('a restored metrics panel state is used only when every field is valid', () => {
   const state = {
     runDirs: [run.runDir],
