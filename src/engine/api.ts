@@ -52,6 +52,15 @@ export interface AttentionMaps {
   probs: Float32Array;
 }
 
+/** What one conv2d layer computed for one image: `values` is [channels, height, width], row-major. */
+export interface FeatureMaps {
+  layer: number;
+  channels: number;
+  height: number;
+  width: number;
+  values: Float32Array;
+}
+
 /** Everything needed to resume training bit for bit: parameters, optimizer moments, step. */
 export interface TrainingState {
   step: number;
@@ -101,6 +110,8 @@ export interface TrainableModel {
   evaluateLoss(batch: Batch, count: number): Promise<number>;
   /** Attention maps of every attention layer for one token sequence (empty for models without attention). */
   attention(tokens: BigInt64Array): Promise<AttentionMaps[]>;
+  /** The output of every conv2d layer (after its activation) for one image, eval mode, in layer order. */
+  featureMaps(image: Float32Array): Promise<FeatureMaps[]>;
   getState(): Promise<TrainingState>;
   setState(state: TrainingState): Promise<void>;
   /** Forward-only inference model with trained weights (ONNX bytes). */

@@ -54,11 +54,14 @@ export interface Forward {
   output: Value;
   /** Attention probabilities [B, heads, T, T], one per attention layer, in layer order. */
   attention: { layer: number; probs: Value }[];
+  /** Each layer's output, in layer order (the CNN inside view reads the conv layers'). */
+  layerOutputs: Value[];
 }
 
 export function buildForward(layers: Layer[], x: Value, options: ForwardOptions): Forward {
   const { b, mode, params } = options;
   const attention: Forward['attention'] = [];
+  const layerOutputs: Value[] = [];
   let site = 0;
   let h = x;
   const outerScope = b.scope;
@@ -84,6 +87,7 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
     b.scope = `${outerScope}layer${index}.${layer.type}/`;
     try {
       h = build(context, layer, h);
+      layerOutputs.push(h);
     } catch (error) {
       if (error instanceof ModelError) throw error;
       const message =
@@ -93,5 +97,5 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
       b.scope = outerScope;
     }
   });
-  return { output: h, attention };
+  return { output: h, attention, layerOutputs };
 }

@@ -7,6 +7,7 @@
  *                 weight statistics as extra outputs (dynamics.ts), for the steps that are recorded
  *  - eval:        parameters, x, y → outputs and per-example loss (dropout off)
  *  - probe:       parameters, tokens [1, T] → attention probabilities of every attention layer
+ *  - feature maps: parameters, one image [1, C, H, W] → the output of every conv2d layer
  *  - export:      x → outputs, parameters baked in as initializers (model.onnx)
  * State order: parameters (layer order), then optimizer slots, then the step count.
  */
@@ -43,7 +44,8 @@ function modelForward(options: CompileOptions, x: Value, forward: ForwardOptions
   const { b, mode, params } = forward;
   const param = (p: { name: string; shape: number[]; data: Float32Array }) =>
     params.get(p.name, p.shape, () => p.data.slice());
-  return { output: importForward(imported, x, { b, mode, param }), attention: [] };
+  const output = importForward(imported, x, { b, mode, param });
+  return { output, attention: [], layerOutputs: [output] };
 }
 
 const withBatch = (shape: number[], batch: number) => [batch, ...shape.slice(1)];
@@ -292,6 +294,20 @@ export function buildProbeGraph(plan: ModelPlan, length: number): GraphBuilder {
     contextLength: plan.input.shape[1],
   });
   for (const a of forward.attention) b.output(a.probs, `attention_${a.layer}`);
+  return b;
+}
+
+/** One example in eval mode; outputs 'feature_map_<layer>' [1, filters, H, W] of every conv2d layer. */
+export function buildFeatureMapGraph(plan: ModelPlan): GraphBuilder {
+  const b = new GraphBuilder('feature_maps');
+  const params = new ParamBinder(plan.store, b, 'input');
+  plan.store.specs.forEach((p) => params.get(p.name, p.shape, () => p.data));
+  const x = b.input('x', plan.input.dtype, withBatch(plan.input.shape, 1));
+  const layers = plan.options.model.layers;
+  const forward = buildForward(layers, x, { b, mode: 'eval', params });
+  layers.forEach((layer, i) => {
+    if (layer.type === 'conv2d') b.output(forward.layerOutputs[i], `feature_map_${i}`);
+  });
   return b;
 }
 

@@ -4,13 +4,14 @@
  * fused Loop call they never leave the runtime). Sessions other than the single train step
  * (fused steps, eval, attention probe) are created on first use.
  */
-import type { AttentionMaps, Batch, ExportOptions, TrainableModel, TrainingState } from '../api';
+import type { AttentionMaps, Batch, ExportOptions, FeatureMaps, TrainableModel, TrainingState } from '../api';
 import type { DeviceReport } from '../../contract/devices';
 import type { StepDynamics } from '../../contract/dynamicsRecord';
 import { serializeModel } from '../graph/serialize';
 import { Rng } from '../init';
 import {
   buildEvalGraph,
+  buildFeatureMapGraph,
   buildExportGraph,
   buildFusedTrainGraph,
   buildProbeGraph,
@@ -36,6 +37,7 @@ export class CompiledModel implements TrainableModel {
   /** Fused graphs with dynamics outputs, one per chunk length (created when first used). */
   private readonly dynamicsSessions = new Map<number, Session>();
   private readonly probes = new Map<number, Session>();
+  private featureMapSession?: Session;
 
   constructor(
     private readonly plan: ModelPlan,
@@ -237,6 +239,31 @@ export class CompiledModel implements TrainableModel {
     });
   }
 
+  async featureMaps(image: Float32Array): Promise<FeatureMaps[]> {
+    const { input } = this.plan;
+    const size = input.shape.slice(1).reduce((a, d) => a * d, 1);
+    if (input.dtype !== 'float32' || input.shape.length !== 4)
+      throw new Error('feature maps need a model whose input is images [channels, height, width]');
+    if (image.length !== size)
+      throw new Error(`the image has ${image.length} values, the model reads ${size}`);
+    if (!this.plan.options.model.layers.some((layer) => layer.type === 'conv2d')) return [];
+    this.featureMapSession ??= await openSession(
+      serializeModel(buildFeatureMapGraph(this.plan)),
+      this.providers,
+    );
+    const result = await this.featureMapSession.run({
+      ...this.paramFeeds(),
+      x: tensor('float32', image, [1, ...input.shape.slice(1)]),
+    });
+    return Object.entries(result)
+      .map(([name, t]) => {
+        const [, channels, height, width] = t.dims;
+        const layer = Number(name.slice('feature_map_'.length));
+        return { layer, channels, height, width, values: (t.data as Float32Array).slice() };
+      })
+      .sort((a, b) => a.layer - b.layer);
+  }
+
   async getState(): Promise<TrainingState> {
     const tensors: TrainingState['tensors'] = {};
     for (const [name, t] of this.state) {
@@ -279,9 +306,15 @@ export class CompiledModel implements TrainableModel {
   }
 
   async dispose(): Promise<void> {
-    const sessions = [this.trainSession, this.fused, this.evalSession, ...this.dynamicsSessions.values()];
+    const sessions = [
+      this.trainSession,
+      this.fused,
+      this.evalSession,
+      this.featureMapSession,
+      ...this.dynamicsSessions.values(),
+    ];
     for (const s of [...sessions, ...this.probes.values()]) await s?.release();
-    this.fused = this.evalSession = undefined;
+    this.fused = this.evalSession = this.featureMapSession = undefined;
     this.dynamicsSessions.clear();
     this.probes.clear();
   }
