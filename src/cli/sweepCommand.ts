@@ -14,7 +14,7 @@ import { describeValues } from '../experiment/sweep/sweepChecks';
 import { readRunInfo } from '../runs/runReader';
 import { RunRecorder } from '../runs/runRecorder';
 import { prepareSweep, type PreparedSweep } from '../runs/sweep/prepareSweep';
-import { rankTrials } from '../runs/sweep/sweepRanking';
+import { rankingLines } from '../runs/sweep/sweepRanking';
 import { readyTrial, type PlannedTrial } from '../runs/sweep/sweepPlan';
 import { SweepScheduler, type LaunchedTrial } from '../runs/sweep/sweepScheduler';
 import { currentVersions } from '../runs/versions';
@@ -69,7 +69,7 @@ export async function sweepCommand(experimentArg: string, options: SweepCommandO
   process.on('SIGINT', onInterrupt);
   const outcomes = await scheduler.run(({ item, status }) => console.log(`${label(item)} ${status}.`));
   process.off('SIGINT', onInterrupt);
-  printRanking(sweep);
+  for (const line of rankingLines(sweep, shortPath)) console.log(line);
   if (scheduler.isCancelled) {
     console.log('Sweep stopped; run the same command again to continue it.');
     return EXIT.stopped;
@@ -104,21 +104,6 @@ function launchTrial(planned: PlannedTrial, options: SweepCommandOptions): Launc
     child.once('exit', (code) => ended(code));
   });
   return { done, stop: () => child.kill('SIGINT') };
-}
-
-function printRanking(sweep: PreparedSweep): void {
-  const { key, goal } = sweep.ranking;
-  const trials = sweep.trials.flatMap(({ dir }) => {
-    const info = readRunInfo(dir);
-    return info ? [{ dir, info }] : [];
-  });
-  console.log(`Ranking by ${key} (${goal === 'maximize' ? 'higher' : 'lower'} is better):`);
-  rankTrials(trials, key, goal).forEach((trial, place) => {
-    const value = trial.value === undefined ? '—' : String(Number(trial.value.toPrecision(4)));
-    console.log(
-      `${String(place + 1).padStart(3)}. trial ${trial.index + 1}  ${value}  ${describeValues(trial.values)}  ${trial.status}  ${shortPath(trial.dir)}`,
-    );
-  });
 }
 
 /** A folder relative to the working folder when it lies inside it, else in full. */

@@ -1,8 +1,10 @@
 /**
- * "▶ Train" and "Open Runs" above every experiment file, plus the number of
- * errors when the file has some (training would refuse to start). Lenses
- * refresh whenever validation of a file finishes.
+ * "▶ Train" and "Open Runs" above every experiment file ("▶ Run Sweep" too
+ * when it has a sweep), plus the number of errors when the file has some
+ * (training would refuse to start). Lenses refresh whenever validation of a
+ * file finishes.
  */
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
 
 const RUNS_VIEW_FOCUS = 'modelLab.runs.focus';
@@ -29,6 +31,19 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider {
         command: RUNS_VIEW_FOCUS,
       }),
     ];
+    const root = parseTree(document.getText());
+    if (root && findNodeAtLocation(root, ['sweep'])) {
+      lenses.splice(
+        1,
+        0,
+        new vscode.CodeLens(top, {
+          title: '▶ Run Sweep',
+          tooltip: "Train every trial of this experiment's sweep (Model Lab)",
+          command: 'modelLab.runSweep',
+          arguments: [document.uri],
+        }),
+      );
+    }
     const errors = this.errorCount(document.uri);
     if (errors > 0) {
       const title = `$(error) ${errors} problem${errors === 1 ? '' : 's'} to fix before training`;

@@ -22,6 +22,7 @@ import { RunStatusBar } from './runStatusBar';
 import { RunsTreeProvider } from './runsTreeProvider';
 import { allRunsDirs, watchConfiguredRunsDirs, workspaceRunsDirs } from './runsRoots';
 import { mayTrain } from './trustGate';
+import { RUN_SWEEP_COMMAND, SweepRunner } from './sweepCommand';
 
 export const RUN_COMMANDS = {
   train: 'modelLab.train',
@@ -54,13 +55,14 @@ function message(error: unknown): string {
 }
 
 export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
+  // Data errors are found before a run folder exists; the last dataset stays cached for the next Train.
+  const loadDataset = new DatasetCache(1).load;
   const manager = new RunManager({
     // Detached: a run outlives a window reload (the training process owns its run folder).
     fork: () => forkTrainingProcess(extensionUri, { detached: true }),
     keepRunningWithoutWindow: () =>
       vscode.workspace.getConfiguration('modelLab').get<boolean>('training.keepRunningWithoutWindow', false),
-    // Data errors are found before a run folder exists; the last dataset stays cached for the next Train.
-    loadDataset: new DatasetCache(1).load,
+    loadDataset,
     runsDirFor,
     versions: currentVersions(),
   });
@@ -86,16 +88,26 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     void announceOutcome(run, () => output.show(true));
   }
 
-  async function train(options: {
-    experimentFile: string;
-    resumeFrom?: string;
-  }): Promise<string | undefined> {
-    const trusted = await mayTrain({
+  const trainingAllowed = () =>
+    mayTrain({
       isTrusted: vscode.workspace.isTrusted,
       showWarning: (text, action) => vscode.window.showWarningMessage(text, action),
       manageTrust: () => vscode.commands.executeCommand('workbench.trust.manage'),
     });
-    if (!trusted) return undefined;
+  const sweeps = new SweepRunner({
+    manager,
+    output,
+    loadDataset,
+    runsDirFor,
+    mayTrain: trainingAllowed,
+    refresh: () => tree.refresh(),
+  });
+
+  async function train(options: {
+    experimentFile: string;
+    resumeFrom?: string;
+  }): Promise<string | undefined> {
+    if (!(await trainingAllowed())) return undefined;
     const defaultDevice = vscode.workspace.getConfiguration('modelLab').get<DeviceName>('device', 'auto');
     try {
       await vscode.workspace.saveAll(false);
@@ -147,6 +159,12 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
         (await pickExperimentFile({ title: 'Train which experiment?', verb: 'train' }));
       if (!experimentFile) return undefined;
       return train({ experimentFile });
+    }),
+    command(RUN_SWEEP_COMMAND, async (arg) => {
+      const experimentFile =
+        experimentFileOf(arg) ??
+        (await pickExperimentFile({ title: 'Run the sweep of which experiment?', verb: 'sweep' }));
+      return experimentFile && sweeps.run(experimentFile);
     }),
     command(RUN_COMMANDS.stop, async (arg) => {
       const runDir = runDirOf(arg) ?? (await pickActiveRun(manager));

@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import type { LoadDataset } from '../../data/api';
 import type { DeviceName } from '../../contract/devices';
+import type { Experiment } from '../../contract/experiment';
 import type { StartTraining } from '../../protocol/training';
 import type { RunInfo } from '../../runs/runFiles';
 import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
@@ -101,6 +102,19 @@ export class RunManager implements IDisposable {
         if (busy) throw new ExperimentBusyError(busy);
       },
     });
+    return this.launch({ ...options, experiment, writer });
+  }
+
+  /**
+   * Trains a run folder that is already written and checked: a sweep's trial,
+   * readied by the sweep (several of one experiment train side by side).
+   */
+  startPrepared(options: StartRunOptions & { experiment: Experiment; writer: RunWriter }): ActiveRun {
+    return this.launch(options);
+  }
+
+  private launch(options: StartRunOptions & { experiment: Experiment; writer: RunWriter }): ActiveRun {
+    const { experiment, writer } = options;
     let child: ChildProcess;
     try {
       child = this.options.fork();

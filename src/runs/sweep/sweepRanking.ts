@@ -4,7 +4,9 @@
  * metric (failed early, never ran) come last, in trial order.
  */
 import type { SweepGoal } from '../../contract/experiment';
+import { describeValues } from '../../experiment/sweep/sweepChecks';
 import type { RunInfo } from '../runFiles';
+import { readRunInfo } from '../runReader';
 
 export interface RankedTrial {
   index: number;
@@ -34,4 +36,33 @@ export function rankTrials(
         return a.value === b.value ? a.index - b.index : a.value === undefined ? 1 : -1;
       return sign * (a.value - b.value) || a.index - b.index;
     });
+}
+
+type RankableSweep = { trials: { dir: string }[]; ranking: { key: string; goal: SweepGoal } };
+
+/** The sweep's trials ranked as their run.json files say now. */
+export function rankSweep(sweep: RankableSweep): RankedTrial[] {
+  const trials = sweep.trials.flatMap(({ dir }) => {
+    const info = readRunInfo(dir);
+    return info ? [{ dir, info }] : [];
+  });
+  return rankTrials(trials, sweep.ranking.key, sweep.ranking.goal);
+}
+
+/**
+ * The ranking as text: a heading, then one line per trial (place, trial,
+ * value, values, status, folder as `showDir` writes it).
+ */
+export function rankingLines(
+  sweep: RankableSweep,
+  showDir: (dir: string) => string = (dir) => dir,
+): string[] {
+  const { key, goal } = sweep.ranking;
+  return [
+    `Ranking by ${key} (${goal === 'maximize' ? 'higher' : 'lower'} is better):`,
+    ...rankSweep(sweep).map((trial, place) => {
+      const value = trial.value === undefined ? '—' : String(Number(trial.value.toPrecision(4)));
+      return `${String(place + 1).padStart(3)}. trial ${trial.index + 1}  ${value}  ${describeValues(trial.values)}  ${trial.status}  ${showDir(trial.dir)}`;
+    }),
+  ];
 }
