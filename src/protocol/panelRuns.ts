@@ -8,6 +8,8 @@ export interface PanelRun {
   /** "experiment / run-id", shown in legends and titles. */
   label: string;
   status: RunStatus | 'unknown';
+  /** When runs are compared: a short name for legends (the run's name, its differing settings, or its id). */
+  short?: string;
 }
 
 export function isPanelRun(value: unknown): value is PanelRun {
@@ -15,7 +17,8 @@ export function isPanelRun(value: unknown): value is PanelRun {
     isObject(value) &&
     typeof value.runDir === 'string' &&
     typeof value.label === 'string' &&
-    typeof value.status === 'string'
+    typeof value.status === 'string' &&
+    (value.short === undefined || typeof value.short === 'string')
   );
 }
 

@@ -119,12 +119,17 @@ export class FamilyChart {
       const smoothed = smoothing && s.smoothing;
       const rawColor = smoothed ? withAlpha(color, 0.25) : color;
       const label = this.look.labelOf(s);
-      datasets.push(lineDataset(`${label} (raw)`, this.drawn(s.raw, hidden), rawColor, dash, hidden));
+      const markersOnly = s.split === 'test';
+      datasets.push(
+        lineDataset(`${label} (raw)`, this.drawn(s.raw, hidden), rawColor, dash, hidden, markersOnly),
+      );
       const smoothHidden = hidden || !smoothed;
       datasets.push(lineDataset(label, this.drawn(s.smoothed, smoothHidden), color, dash, smoothHidden));
     });
     this.reuseDatasets(datasets);
-    const markers = datasets.filter((d) => !d.hidden && d.data.length === 1).length;
+    const markers = datasets.filter(
+      (d) => !d.hidden && d.data.length > 0 && (d.data.length === 1 || d.showLine === false),
+    ).length;
     const optionsKey = [this.look.xAxis, this.look.logScale, smoothing, document.body.className].join('|');
     if (optionsKey !== this.optionsKey) {
       this.optionsKey = optionsKey;
@@ -319,6 +324,7 @@ function lineDataset(
   color: string,
   dash: number[],
   hidden: boolean,
+  markersOnly = false,
 ): LineDataset {
   return {
     label,
@@ -328,7 +334,9 @@ function lineDataset(
     borderWidth: 1.5,
     borderDash: dash,
     hidden,
-    pointRadius: data.length === 1 ? SINGLE_POINT_RADIUS : 0,
+    // Test metrics are taken once at the end (or a few times): markers, not a line between them.
+    showLine: !markersOnly,
+    pointRadius: data.length === 1 || markersOnly ? SINGLE_POINT_RADIUS : 0,
   };
 }
 

@@ -44,6 +44,11 @@ const runIndex = (runDir: string) =>
     runs.findIndex((r) => r.runDir === runDir),
   );
 const runLabel = (runDir: string) => runs.find((r) => r.runDir === runDir)?.label ?? runDir;
+/** A compared run's short name (its name, differing settings or id), for legends. */
+const runShort = (runDir: string) => {
+  const run = runs.find((r) => r.runDir === runDir);
+  return run?.short ?? run?.label ?? runDir;
+};
 const comparing = () => runs.length > 1;
 
 const look: ChartLook = {
@@ -61,7 +66,7 @@ const look: ChartLook = {
   },
   colorOf: (series, indexInFamily) =>
     palette[(comparing() ? runIndex(series.run) : indexInFamily) % palette.length],
-  labelOf: (series) => (comparing() ? `${runLabel(series.run)} · ${series.metric}` : series.metric),
+  labelOf: (series) => (comparing() ? `${runShort(series.run)} · ${series.metric}` : series.metric),
   onToggle: (series) => {
     if (!settings.hiddenSet.delete(series.id)) settings.hiddenSet.add(series.id);
     saveState();
@@ -212,21 +217,23 @@ function renderRuns(): void {
       swatch.style.borderColor = palette[i % palette.length];
       const item = h(
         'div',
-        { class: 'run', role: 'listitem' },
-        ...(comparing() ? [swatch] : []),
+        { class: 'run', role: 'listitem', 'data-run': run.runDir },
+        ...(comparing() ? [swatch, h('span', { class: 'run-short' }, runShort(run.runDir))] : []),
         h('span', { class: 'run-label' }, run.label),
         h('span', { class: `badge status-${run.status}` }, run.status),
       );
-      if (i === 0) {
-        item.append(
-          button(`open-evaluation`, 'Evaluation', () =>
-            channel.post({ type: 'openEvaluation', runDir: run.runDir }),
-          ),
-          button(`open-attention`, 'Attention', () =>
-            channel.post({ type: 'openAttention', runDir: run.runDir }),
-          ),
-        );
-      } else {
+      // The first run keeps the ids its single-run panel always had; every run gets the same buttons.
+      const suffix = i === 0 ? '' : `-${i}`;
+      const related = (id: string, label: string, type: 'openEvaluation' | 'openAttention') => {
+        const b = button(`${id}${suffix}`, label, () => channel.post({ type, runDir: run.runDir }));
+        b.setAttribute('aria-label', `${label} of ${run.label}`);
+        return b;
+      };
+      item.append(
+        related('open-evaluation', 'Evaluation', 'openEvaluation'),
+        related('open-attention', 'Attention', 'openAttention'),
+      );
+      if (comparing()) {
         const remove = button(`remove-${i}`, 'Remove', () =>
           channel.post({ type: 'removeRun', runDir: run.runDir }),
         );

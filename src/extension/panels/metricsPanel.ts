@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import {
   isAddRunMessage,
@@ -14,7 +15,8 @@ import { DisposableStore } from '../lifecycle';
 import { PANEL_COMMANDS } from './panelCommandIds';
 import { RunFeed, type ConsumeRecords } from './runFeed';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
-import { describeRun, pickRuns } from './runTarget';
+import { describeRun, pickRuns, readRunInfo } from './runTarget';
+import { shortRunNames, type NamedRun } from '../../runs/compareNames';
 import { pngBytes, saveExport } from './saveExport';
 
 const SPEC: RunPanelSpec = { viewType: METRICS_VIEW_TYPE, script: 'metrics.js', title: 'Metrics' };
@@ -29,6 +31,8 @@ const RECORDS_PER_MESSAGE = 50_000;
 export class MetricsPanel extends RunPanelHost<HostToMetrics> {
   private static readonly open = new Set<MetricsPanel>();
   private readonly feeds = new Map<string, RunFeed>();
+  /** Id, name and config of each run, for the short names of compared runs. */
+  private readonly named = new Map<string, NamedRun>();
   private readonly feedStore = this._register(new DisposableStore());
 
   /** Reveals the panel already showing exactly these runs, or opens one. */
@@ -68,6 +72,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
 
   async addRun(runDir: string): Promise<void> {
     if (this.feeds.has(runDir)) return;
+    await this.readName(runDir);
     const feed = new RunFeed(await describeRun(runDir), () => void this.refresh(feed));
     this.feeds.set(runDir, feed);
     this.feedStore.add(feed);
@@ -113,11 +118,18 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
     }
   }
 
+  /** What short names are made of: the run's id, name and config (run.json). */
+  private async readName(runDir: string): Promise<void> {
+    const info = await readRunInfo(runDir);
+    this.named.set(runDir, { id: info?.id ?? basename(runDir), config: info?.config });
+  }
+
   private removeRun(runDir: string): void {
     const feed = this.feeds.get(runDir);
-    // The first run is the one the panel is about; only overlays can be removed.
-    if (!feed || runDir === this.runDirs[0]) return;
+    // Any compared run can go; the last one stays (close the panel to drop it).
+    if (!feed || this.feeds.size < 2) return;
     this.feeds.delete(runDir);
+    this.named.delete(runDir);
     feed.dispose();
     this.updateTitle();
     this.post({ type: 'runs', runs: this.runs() });
@@ -129,6 +141,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
     const run = await describeRun(feed.run.runDir);
     if (run.status !== feed.run.status) {
       feed.run = run;
+      await this.readName(run.runDir);
       this.post({ type: 'runs', runs: this.runs() });
     }
     await this.sendRecords(feed);
@@ -155,7 +168,10 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
   }
 
   private runs(): PanelRun[] {
-    return [...this.feeds.values()].map((f) => f.run);
+    const runs = [...this.feeds.values()].map((f) => f.run);
+    if (runs.length < 2) return runs;
+    const shorts = shortRunNames(runs.map((run) => this.named.get(run.runDir) ?? { id: run.label }));
+    return runs.map((run, i) => ({ ...run, short: shorts[i] }));
   }
 
   private updateTitle(): void {

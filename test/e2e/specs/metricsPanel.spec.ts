@@ -221,9 +221,12 @@ describe('Metrics and evaluation panels', () => {
     assert.equal(await waitForPoints(page, all), all);
   });
 
-  it('overlays two runs of an experiment with a legend naming each run', async () => {
+  it('overlays two runs: one colour per run in every chart, legends named by the setting that differs, buttons for each run', async () => {
     const otherId = '20261129-021400-earlier';
-    const other = createRunFolder(e2eSession().workspace, experiment, otherId, 'completed');
+    // The other run differs in one setting: its legend chips say so instead of repeating long run names.
+    const other = createRunFolder(e2eSession().workspace, experiment, otherId, 'completed', [
+      { type: 'dense', units: 5 },
+    ]);
     appendMetrics(other, jsonLines(trainingRecords(0, 30)));
     await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Model Lab: Compare Runs…');
@@ -238,14 +241,38 @@ describe('Metrics and evaluation panels', () => {
     assert.equal(await compare.locator('#runs .run').count(), 2);
     const expected = trainingRecords(0, 50).length + trainingRecords(0, 30).length;
     assert.equal(await waitForPoints(page, expected), expected);
-    const legend = await compare.locator('.chart-card[data-family="loss"] .series-toggle').allTextContents();
-    assert.deepEqual(legend.map((l) => l.split(' · ')[0]).sort(), [
-      `${experiment} / ${otherId}`,
-      `${experiment} / ${otherId}`,
-      `${experiment} / ${runId}`,
-      `${experiment} / ${runId}`,
+    assert.deepEqual((await compare.locator('#runs .run-short').allTextContents()).sort(), [
+      'units=3',
+      'units=5',
     ]);
+    // Each run has one colour, the same in every chart; the two runs' colours differ.
+    const colours = await compare.locator('.chart-card .series-toggle').evaluateAll((buttons) =>
+      buttons.map((button) => ({
+        run: button.textContent!.split(' · ')[0],
+        colour: (button.querySelector('.swatch') as HTMLElement).style.borderColor,
+      })),
+    );
+    const byRun = new Map<string, Set<string>>();
+    for (const { run, colour } of colours) byRun.set(run, (byRun.get(run) ?? new Set()).add(colour));
+    assert.deepEqual([...byRun.keys()].sort(), ['units=3', 'units=5']);
+    for (const [run, set] of byRun)
+      assert.equal(set.size, 1, `${run} has one colour in every chart: ${[...set]}`);
+    const [first, second] = [...byRun.values()].map((set) => [...set][0]);
+    assert.notEqual(first, second);
+    // Evaluation, Attention and Remove for every compared run.
+    for (const row of await compare.locator('#runs .run').all()) {
+      const buttons = await row.locator('vscode-button').allTextContents();
+      assert.deepEqual(
+        buttons.map((b) => b.trim()),
+        ['Evaluation', 'Attention', 'Remove'],
+      );
+    }
     await screenshot(page, 'metrics-compare');
+    // Removing the first run leaves the other, alone, as a single-run panel.
+    await compare.locator('#remove-0').click();
+    await waitForText(compare.locator('#runs'), new RegExp(otherId));
+    assert.equal(await compare.locator('#runs .run').count(), 1);
+    assert.equal(await compare.locator('#runs vscode-button', { hasText: 'Remove' }).count(), 0);
   });
 
   it('charts a regression run: validation MAE and RMSE together, R² on its own', async () => {
