@@ -40,6 +40,8 @@ export interface RunProgress {
   loss?: number;
   samplesPerSec?: number;
   device?: DeviceReport;
+  /** The first and latest training records this process saw (step and seconds of training), for the ETA. */
+  pace?: { fromStep: number; fromTime: number; toStep: number; toTime: number };
 }
 
 /** Folds an event into `progress`: totals and device when training starts, then the train metrics. */
@@ -57,8 +59,35 @@ export function trackProgress(progress: RunProgress, event: TrainerEvent): void 
       if (record.split !== 'train') continue;
       progress.step = Math.max(progress.step, record.step);
       progress.epoch = Math.max(progress.epoch, record.epoch);
+      const pace = (progress.pace ??= {
+        fromStep: record.step,
+        fromTime: record.time,
+        toStep: record.step,
+        toTime: record.time,
+      });
+      if (record.step > pace.toStep) Object.assign(pace, { toStep: record.step, toTime: record.time });
       if (record.name === 'loss') progress.loss = record.value;
       if (record.name === 'samples_per_sec') progress.samplesPerSec = record.value;
     }
   }
+}
+
+/**
+ * Seconds of training left at the pace of the steps seen so far (undefined
+ * until two steps are apart or without a total): what the status bar and the
+ * progress notification show as the ETA.
+ */
+export function etaSeconds(progress: RunProgress): number | undefined {
+  const { pace, totalSteps } = progress;
+  if (!pace || totalSteps === undefined || pace.toStep <= pace.fromStep) return undefined;
+  const perStep = (pace.toTime - pace.fromTime) / (pace.toStep - pace.fromStep);
+  return Math.max(0, (totalSteps - progress.step) * Math.max(0, perStep));
+}
+
+/** 75 → "1m 15s", 4000 → "1h 07m", 9 → "9s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -44,6 +44,8 @@ export async function evaluateSplit(
   dataset: Dataset,
   experiment: Experiment,
   split: Split,
+  /** Stop after the batch that reaches this many examples (a sample of a large split). */
+  limit = Infinity,
 ): Promise<SplitScores> {
   const task = experiment.task;
   const wantsClasses = task === 'classification' || experiment.metrics?.includes('accuracy') === true;
@@ -65,6 +67,7 @@ export async function evaluateSplit(
       predicted.push(...predictedClasses(outputs, width));
       actual.push(...trueClasses(batch));
     }
+    if (count >= limit) break;
   }
   const loss = count === 0 ? NaN : lossSum / count;
   const scores: SplitScores = { count, loss };

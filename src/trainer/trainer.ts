@@ -29,6 +29,7 @@ import { isFiniteDynamics, type StepDynamics } from '../contract/dynamicsRecord'
 import type { EvalReport } from '../contract/evalReport';
 import type { MetricRecord } from '../contract/metricRecord';
 import { evaluateSplit, scoreValues } from './evaluation';
+import type { Split } from '../contract/runStatus';
 import { defaultMode, MetricMonitor, monitoredMetricName } from './metricMonitor';
 import { attentionSnapshot, encodeProbe, type Probe } from './probe';
 import { learningRateAt } from './schedules';
@@ -354,6 +355,7 @@ class TrainingSession {
     const scores = await evaluateSplit(this.model, this.dataset, this.experiment, 'validation');
     const values = scoreValues(scores, this.experiment);
     this.emitScores('validation', values);
+    if (values.accuracy !== undefined) await this.scoreTrainAccuracy();
     const monitored = values[this.monitoredName];
     if (monitored === undefined || !Number.isFinite(monitored)) return undefined;
     const { improved, shouldStop } = this.monitor.observe(monitored, this.position.step);
@@ -361,6 +363,19 @@ class TrainingSession {
     this.position.validationsWithoutImprovement = this.monitor.state.validationsWithoutImprovement;
     if (improved) await this.saveCheckpoint('best');
     return shouldStop ? 'early-stop' : undefined;
+  }
+
+  /**
+   * Train accuracy next to validation accuracy: the same weights scored in
+   * eval mode on as many training examples as the validation split holds, so
+   * the two curves compare like for like (a gap is overfitting, not dropout)
+   * and the cost is one more validation.
+   */
+  private async scoreTrainAccuracy(): Promise<void> {
+    const sample = this.dataset.sizes.validation;
+    const scores = await evaluateSplit(this.model, this.dataset, this.experiment, 'train', sample);
+    const accuracy = scores.classification?.accuracy;
+    if (accuracy !== undefined) this.emitScores('train', { accuracy });
   }
 
   private async saveCheckpoint(kind: CheckpointKind): Promise<void> {
@@ -498,7 +513,7 @@ class TrainingSession {
   }
 
   /** Metric records of one evaluation; a non-finite score is logged instead (JSON cannot hold it). */
-  private emitScores(split: 'validation' | 'test', values: Record<string, number>): void {
+  private emitScores(split: Split, values: Record<string, number>): void {
     const entries = Object.entries(values);
     const finite = entries.filter(([, value]) => Number.isFinite(value));
     for (const [name, value] of entries) {

@@ -1,6 +1,6 @@
 /** Short texts about a run for the Runs view and the status bar (plain Node, unit-tested). */
 import type { RunInfo } from '../../runs/runFiles';
-import type { RunProgress } from '../../runs/trainerEventText';
+import { etaSeconds, formatDuration, type RunProgress } from '../../runs/trainerEventText';
 
 /** Metrics worth a glance, in order of preference, with their short labels. */
 const HEADLINE: [string, string][] = [
@@ -42,7 +42,7 @@ export function formatTooltip(id: string, info: RunInfo | undefined): string {
 }
 
 /**
- * E.g. "wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · cpu"; without the
+ * E.g. "wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · ETA 1m 05s · cpu"; without the
  * experiment where the name is already shown (the progress notification's title).
  */
 export function formatProgress(progress: RunProgress, experiment?: string): string {
@@ -56,6 +56,9 @@ export function formatProgress(progress: RunProgress, experiment?: string): stri
       : `step ${progress.step}`,
   );
   if (progress.loss !== undefined) parts.push(`loss ${formatValue(progress.loss)}`);
+  const eta = etaSeconds(progress);
+  if (eta !== undefined && progress.step < (progress.totalSteps ?? 0))
+    parts.push(`ETA ${formatDuration(eta)}`);
   if (progress.device) parts.push(progress.device.chosen);
   return parts.join(' · ');
 }

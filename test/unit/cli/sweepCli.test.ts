@@ -67,6 +67,8 @@ test('model-lab sweep trains a 2×2 grid as four ordinary runs, each recording i
     assert.equal(info.config.sweep, undefined);
     assert.equal(info.config.training.batchSize, 32);
     assert.ok(readMetrics(run.dir).some((r) => r.split === 'validation' && r.name === 'accuracy'));
+    // Train accuracy is charted next to it, scored at the same validation.
+    assert.ok(readMetrics(run.dir).some((r) => r.split === 'train' && r.name === 'accuracy' && r.step === 3));
   });
   // The ranking lists the four trials by validation accuracy, best first.
   const ranking = result.stdout.slice(

@@ -4,6 +4,12 @@ import { formatProgress, formatSummary } from '../../../src/extension/runs/runSu
 import { mayTrain, MANAGE_TRUST, UNTRUSTED_MESSAGE } from '../../../src/extension/runs/trustGate';
 import type { RunInfo } from '../../../src/runs/runFiles';
 import { runInfoFixture } from '../../fixtures/runInfo';
+import {
+  etaSeconds,
+  formatDuration,
+  trackProgress,
+  type RunProgress,
+} from '../../../src/runs/trainerEventText';
 
 const info = (patch: Partial<RunInfo>): RunInfo => ({
   ...runInfoFixture(),
@@ -31,6 +37,38 @@ test('the status bar shows experiment, epoch, step, loss and device; the notific
   );
   assert.equal(formatProgress(progress), 'epoch 3/60 · step 140/420 · loss 0.0446 · cpu');
   assert.equal(formatProgress({ step: 0, epoch: 0 }, 'wine-mlp'), 'wine-mlp · step 0');
+});
+
+test('the ETA is the steps left at the pace of the steps seen so far', () => {
+  const progress: RunProgress = { step: 0, epoch: 0 };
+  trackProgress(progress, {
+    type: 'started',
+    device: { requested: 'cpu', chosen: 'cpu', message: '' },
+    parameterCount: 10,
+    epochs: 2,
+    stepsPerEpoch: 100,
+    totalSteps: 200,
+    startStep: 0,
+    batchSize: 8,
+  });
+  const trainLoss = (step: number, time: number) => ({
+    step,
+    epoch: 0,
+    time,
+    split: 'train' as const,
+    name: 'loss',
+    value: 1,
+  });
+  trackProgress(progress, { type: 'metrics', records: [trainLoss(1, 10)] });
+  assert.equal(etaSeconds(progress), undefined, 'one step gives no pace yet');
+  // 50 steps in 25 s: 0.5 s a step, 149 steps left.
+  trackProgress(progress, { type: 'metrics', records: [trainLoss(51, 35)] });
+  assert.equal(etaSeconds(progress), 74.5);
+  assert.equal(
+    formatProgress(progress, 'wine-mlp'),
+    'wine-mlp · epoch 1/2 · step 51/200 · loss 1 · ETA 1m 15s · cpu',
+  );
+  assert.deepEqual([formatDuration(9), formatDuration(75), formatDuration(4000)], ['9s', '1m 15s', '1h 06m']);
 });
 
 test('training in an untrusted workspace is refused with an explanation and a way to trust it', async () => {

@@ -106,6 +106,11 @@ test('a complete run: started first, per-step losses, validation each epoch, tes
     [3, 1],
     [6, 2],
   ]);
+  assert.deepEqual(
+    metricsOf(events, 'train', 'accuracy').map(([step]) => step),
+    [3, 6],
+    'train accuracy at each validation',
+  );
   const report = events.find((e) => e.type === 'eval');
   assert.ok(report?.type === 'eval');
   assert.equal(report.report.accuracy, 3 / 5);
@@ -125,6 +130,26 @@ test('a complete run: started first, per-step losses, validation each epoch, tes
   assert.ok(existsSync(join(runDir, RUN_FILES.model)));
   assert.equal(loadCheckpoint(runDir, 'last').position.step, 6);
   assert.equal(model.disposed, true);
+});
+
+test('train accuracy is scored at each validation on as many training examples as validation has', async () => {
+  // Three of the twelve training examples are predicted wrong. Validation holds twelve examples,
+  // so the sample is the whole training split, whatever its order.
+  const examples = Array.from({ length: 12 }, (_, i) => ({
+    predicted: i % 3,
+    label: i % 4 === 3 ? (i + 1) % 3 : i % 3,
+  }));
+  const { events } = await train(experiment(), { data: { ...data, train: examples, validation: examples } });
+  const trainAccuracy = events
+    .flatMap((e) => (e.type === 'metrics' ? e.records : []))
+    .filter((r) => r.split === 'train' && r.name === 'accuracy');
+  assert.deepEqual(
+    trainAccuracy.map((r) => [r.step, r.value]),
+    [
+      [3, 0.75],
+      [6, 0.75],
+    ],
+  );
 });
 
 test('the learning-rate schedule is fed per step', async () => {
@@ -259,7 +284,8 @@ test('training data that disappears mid-run fails naming the file and keeps the 
     '/data/fake.csv: the data file or folder does not exist. The last checkpoint (step 4) is kept; resume continues from it.',
   );
   assert.equal(loadCheckpoint(runDir, 'last').position.step, 4);
-  assert.equal(metricsOf(events, 'train', 'loss').length, 5);
+  // Steps 1–4 trained; the train-accuracy sample at the end of epoch 1 read a training batch too.
+  assert.equal(metricsOf(events, 'train', 'loss').length, 4);
 });
 
 test('dynamics are recorded every N steps, each the last step of a chunk, without changing the batches', async () => {
