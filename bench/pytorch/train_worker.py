@@ -2,13 +2,15 @@
 (same layers, shapes, optimizer, clipping and loss as Model Lab's engine), then answers
 commands on stdin, one JSON line each:
 
-  {"steps": n}  ->  {"ms": [n wall times], "cpuMs": total process CPU time of the n steps}
+  {"steps": n}  ->  {"ms": [n wall times], "cpuMs": total process CPU time of the n steps,
+                     "maxRssMb": the process's peak resident set so far}
   (a step: zero_grad, forward, loss, backward, clip, optimizer step)
 
 The configuration comes as JSON in argv[1]: layers, inputShape, inputKind, batchSize,
 optimizer, clipNorm, loss, threads. Batches are random (speed does not depend on values)."""
 import json
 import math
+import resource
 import sys
 import time
 
@@ -188,7 +190,8 @@ def main():
             step()
             times.append((time.perf_counter() - start) * 1000)
         cpu_ms = (time.process_time() - cpu) * 1000
-        print(json.dumps({"ms": times, "cpuMs": cpu_ms}), flush=True)
+        max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+        print(json.dumps({"ms": times, "cpuMs": cpu_ms, "maxRssMb": max_rss_mb}), flush=True)
 
 
 main()

@@ -1,0 +1,231 @@
+/**
+ * One template of bench/engine-vs-pytorch.ts, in a process of its own (forked by it) so that
+ * peak RSS is this template's alone. It gets a `TemplateJob` message and answers with a
+ * `TemplateResult`.
+ *
+ * Speed: rounds alternate between the engine and the PyTorch peer (load changes on a shared
+ * machine hit both); each round gives a ratio (peer's median step / ours). Rounds go on until the
+ * last `minRounds` ratios lie within ±10 % of their median, or `maxRounds` have run; the ratio and
+ * ms/step reported are over those last rounds, with their spread.
+ * Memory: then the engine alone trains `memorySteps` more steps; RSS before and after.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { compileModel, type Batch, type CompileOptions } from '../src/engine';
+import { Rng } from '../src/engine/init';
+import { trainingFlops } from './flops';
+import { median, spread } from './stats';
+import { templateCompileOptions, type TemplateExperiment } from './templateOptions';
+import { TorchWorker } from './torchWorker';
+
+export interface TemplateJob {
+  folder: string;
+  threads: number;
+  /** The PyTorch peer's environment (bench/fairPeer.ts). */
+  peerEnv: NodeJS.ProcessEnv;
+  minRounds: number;
+  maxRounds: number;
+  roundSeconds: number;
+  memorySteps: number;
+  /** Steps fused per engine call; the template's own when absent. */
+  fused?: number;
+}
+
+export interface TemplateResult {
+  name: string;
+  batch: number;
+  fused: number;
+  oursMs: number;
+  torchMs: number;
+  /** Median over the reported rounds of (peer's median step / ours). */
+  ratio: number;
+  /** Largest distance of a reported round's ratio from `ratio`, relative. */
+  ratioSpread: number;
+  rounds: number;
+  reportedRounds: number;
+  stable: boolean;
+  /** Share of our step time spent outside session.run (JS-side feeds and state handling). */
+  outside: number;
+  oursCpuMs: number;
+  torchCpuMs: number;
+  gflop: number;
+  compileMs: number;
+  engineSteps: number;
+  torchSteps: number;
+  torchVersion: string;
+  /** RSS of the engine's process when the memory phase started and ended, and its peak. */
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  torchRssPeakMb: number;
+}
+
+/** Time spent inside InferenceSession.run, summed (every session of the engine runs through it). */
+let inRun = 0;
+type Run = (this: ort.InferenceSession, ...args: unknown[]) => Promise<ort.InferenceSession.ReturnType>;
+// InferenceSession is declared as a factory interface, but at run time it is the class.
+const sessionClass = ort.InferenceSession as unknown as { prototype: { run: Run } };
+const originalRun = sessionClass.prototype.run;
+sessionClass.prototype.run = async function (...args) {
+  const start = performance.now();
+  try {
+    return await originalRun.apply(this, args);
+  } finally {
+    inRun += performance.now() - start;
+  }
+};
+
+function loadTemplate(folder: string): TemplateExperiment {
+  const dir = join('templates', folder);
+  const file = readdirSync(dir).find((f) => f.endsWith('.experiment.json'));
+  if (!file) throw new Error(`no experiment file in ${dir}`);
+  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as TemplateExperiment;
+}
+
+/** Random inputs and class targets of the right shapes (speed does not depend on the values). */
+function randomBatch(o: CompileOptions, outputShape: number[]): Batch {
+  const rng = new Rng(3);
+  const B = o.batchSize;
+  const inputSize = B * o.model.inputShape.reduce((a, b) => a * b, 1);
+  const first = o.model.layers[0];
+  const x =
+    first.type === 'embedding'
+      ? BigInt64Array.from({ length: inputSize }, () => BigInt(Math.floor(rng.uniform() * first.vocabSize)))
+      : Float32Array.from({ length: inputSize }, () => rng.normal());
+  const classes = outputShape[outputShape.length - 1];
+  const targets = outputShape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const y = BigInt64Array.from({ length: targets }, () => BigInt(Math.floor(rng.uniform() * classes)));
+  return { x, y };
+}
+
+const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
+
+async function benchmark(job: TemplateJob): Promise<TemplateResult> {
+  const experiment = loadTemplate(job.folder);
+  const o = templateCompileOptions(experiment, job.fused ?? experiment.training.fusedSteps);
+  const k = Math.max(1, o.fusedSteps ?? 1);
+  const compileStart = performance.now();
+  const model = await compileModel(o);
+  const compileMs = performance.now() - compileStart;
+  const batch = randomBatch(o, [o.batchSize, ...model.outputShape]);
+  const batches = Array.from({ length: k }, () => batch);
+  const lrs = batches.map(() => o.optimizer.learningRate);
+
+  const torch = new TorchWorker(o, job.threads, job.peerEnv);
+  const hello = await torch.next<{ torch: string; threads: number }>();
+
+  /** One engine call of k steps, with its wall, CPU and session.run time. */
+  const call = async () => {
+    const runBefore = inRun;
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await model.train(batches, lrs);
+    const used = process.cpuUsage(cpu);
+    return {
+      ms: performance.now() - start,
+      cpuMs: (used.user + used.system) / 1000,
+      runMs: inRun - runBefore,
+    };
+  };
+  for (let i = 0; i < 3; i++) await call(); // warm-up (the first fused call opens its session)
+  await torch.steps(5);
+  const perCallOurs = (await call()).ms;
+  const perStepTorch = median((await torch.steps(3)).ms);
+  const callsPerRound = Math.max(2, Math.ceil((job.roundSeconds * 1000) / perCallOurs));
+  const torchPerRound = Math.max(3, Math.min(200, Math.ceil((job.roundSeconds * 1000) / perStepTorch)));
+
+  interface Round {
+    ours: number[];
+    theirs: number[];
+    oursMs: number;
+    oursCpuMs: number;
+    oursRunMs: number;
+    theirCpuMs: number;
+    ratio: number;
+  }
+  const rounds: Round[] = [];
+  let torchRssPeakMb = 0;
+  const stable = () => rounds.length >= job.minRounds && spread(window().map((r) => r.ratio)) <= 0.1;
+  const window = () => rounds.slice(-job.minRounds);
+  while (rounds.length < job.maxRounds && !stable()) {
+    const round: Round = {
+      ours: [],
+      theirs: [],
+      oursMs: 0,
+      oursCpuMs: 0,
+      oursRunMs: 0,
+      theirCpuMs: 0,
+      ratio: 0,
+    };
+    const engineRound = async () => {
+      for (let i = 0; i < callsPerRound; i++) {
+        const c = await call();
+        round.ours.push(c.ms / k);
+        round.oursMs += c.ms;
+        round.oursCpuMs += c.cpuMs;
+        round.oursRunMs += c.runMs;
+      }
+    };
+    const torchRound = async () => {
+      const steps = await torch.steps(torchPerRound);
+      round.theirs.push(...steps.ms);
+      round.theirCpuMs += steps.cpuMs;
+      torchRssPeakMb = steps.maxRssMb;
+    };
+    if (rounds.length % 2 === 0) {
+      await engineRound();
+      await torchRound();
+    } else {
+      await torchRound();
+      await engineRound();
+    }
+    round.ratio = median(round.theirs) / median(round.ours);
+    rounds.push(round);
+  }
+  torch.close();
+
+  const reported = window();
+  const ours = reported.flatMap((r) => r.ours);
+  const theirs = reported.flatMap((r) => r.theirs);
+  const sum = (f: (r: Round) => number) => reported.reduce((a, r) => a + f(r), 0);
+
+  const rssStartMb = rssMb();
+  for (let steps = 0; steps < job.memorySteps; steps += k) await call();
+  const rssEndMb = rssMb();
+  await model.dispose();
+  return {
+    name: job.folder,
+    batch: o.batchSize,
+    fused: k,
+    oursMs: median(ours),
+    torchMs: median(theirs),
+    ratio: median(reported.map((r) => r.ratio)),
+    ratioSpread: spread(reported.map((r) => r.ratio)),
+    rounds: rounds.length,
+    reportedRounds: reported.length,
+    stable: stable(),
+    outside: 1 - sum((r) => r.oursRunMs) / sum((r) => r.oursMs),
+    oursCpuMs: sum((r) => r.oursCpuMs) / (ours.length * k),
+    torchCpuMs: sum((r) => r.theirCpuMs) / theirs.length,
+    gflop: trainingFlops(o.model.layers, o.model.inputShape, o.model.inputKind, o.batchSize) / 1e9,
+    compileMs,
+    engineSteps: rounds.reduce((a, r) => a + r.ours.length, 0) * k,
+    torchSteps: rounds.reduce((a, r) => a + r.theirs.length, 0),
+    torchVersion: hello.torch,
+    rssStartMb,
+    rssEndMb,
+    rssPeakMb: process.resourceUsage().maxRSS / 1024,
+    torchRssPeakMb,
+  };
+}
+
+process.once('message', (job: TemplateJob) => {
+  benchmark(job).then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
