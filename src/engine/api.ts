@@ -36,6 +36,8 @@ export interface CompileOptions {
   fusedSteps?: number;
   seed: number;
   device: DeviceName;
+  /** Intra-op threads of the model's sessions; one per core when absent. */
+  threads?: number;
 }
 
 /** Targets: class ids (int64) for cross-entropy, floats for mse / bce. */

@@ -10,6 +10,7 @@ import { buildTrainGraph, planModel } from './model/graphs';
 import { validateOptimizer } from './model/optimizers';
 import { ParamStore } from './model/params';
 import { openOnDevice } from './runtime/devices';
+import { openSession, type ProviderName } from './runtime/session';
 import { CompiledModel } from './runtime/trainableModel';
 
 function validate(options: CompileOptions): void {
@@ -32,6 +33,8 @@ export const compileModel: CompileModel = async (options) => {
     throw new ModelError('cross-entropy needs class scores on the last axis of the output');
   const train = (provider: string) =>
     serializeModel(buildTrainGraph(plan, { webgpu: provider === 'webgpu' }));
-  const { session, providers, report } = await openOnDevice(train, options.device);
-  return new CompiledModel(plan, session, providers, report);
+  const open = (model: Uint8Array, providers: ProviderName[]) =>
+    openSession(model, providers, options.threads);
+  const { session, providers, report } = await openOnDevice(train, options.device, open);
+  return new CompiledModel(plan, session, providers, report, options.threads);
 };

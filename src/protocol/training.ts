@@ -24,6 +24,7 @@ import { isEvalReport, type EvalReport } from '../contract/evalReport';
 import type { Experiment } from '../contract/experiment';
 import { hasType, isFiniteNumber, isRecord, isString } from '../contract/guards';
 import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
+import { isThreadCount } from '../contract/threads';
 
 // ── host → training process ────────────────────────────────────────────────
 
@@ -48,6 +49,8 @@ export interface StartTraining {
    */
   hostGraceMs?: number;
   keepRunningWithoutHost?: boolean;
+  /** Intra-op threads, from the modelLab.threads setting (contract/threads.ts); every core when absent (the CLI). */
+  threads?: number;
 }
 
 /** Cooperative stop: honoured between (fused) steps; the process saves and finishes 'stopped'. */
@@ -165,7 +168,8 @@ export function isStartTraining(message: unknown): message is StartTraining {
     isOptional(message.resumeFrom, isString) &&
     isOptional(message.maxSteps, isFiniteNumber) &&
     isOptional(message.hostGraceMs, isFiniteNumber) &&
-    isOptional(message.keepRunningWithoutHost, (value) => typeof value === 'boolean')
+    isOptional(message.keepRunningWithoutHost, (value) => typeof value === 'boolean') &&
+    isOptional(message.threads, isThreadCount)
   );
 }
 

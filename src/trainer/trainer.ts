@@ -100,9 +100,10 @@ export async function runTraining(
     const experiment = request.experiment;
     const experimentDir = dirname(request.experimentFile);
     const dataset = await deps.loadDataset(experiment, experimentDir);
-    const model = await deps.compileModel(
-      compileOptionsFor(experiment, dataset, request.device, experimentDir),
-    );
+    const model = await deps.compileModel({
+      ...compileOptionsFor(experiment, dataset, request.device, experimentDir),
+      threads: request.threads,
+    });
     session = new TrainingSession(request, experiment, dataset, model, hooks);
     outcome = await session.run();
   } catch (error) {

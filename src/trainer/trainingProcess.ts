@@ -6,6 +6,8 @@
  * attention probes of finished runs
  * (protocol/attentionProbe.ts) and training (protocol/training.ts).
  */
+// First: below normal priority before onnxruntime loads and starts threads.
+import './lowerPriority';
 import { handleAttentionProbeMessage } from './attentionProbeHandler';
 import { handleEngineCheckMessage } from './engineCheckHandler';
 import { ipcParentLink } from './hostLinks';

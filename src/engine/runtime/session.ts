@@ -1,6 +1,7 @@
 /**
  * onnxruntime-node sessions tuned for training on the CPU: full graph optimization and one
- * intra-op thread per core (measured fastest here). Other providers come from devices.ts.
+ * intra-op thread per core (measured fastest here) unless the caller gives fewer, as training in the
+ * editor does to leave a core to VS Code (contract/threads.ts). Other providers come from devices.ts.
  *
  * Intra-op threads do not spin while waiting for work: training shares the cores with the
  * editor and everything else, and spinning threads then burn their time slices. Measured on
@@ -22,11 +23,15 @@ export type ProviderName = ChosenDevice;
 // error and the DeviceReport; onnxruntime's own log would repeat them on stderr as errors.
 ort.env.logLevel = 'fatal';
 
-export async function openSession(model: Uint8Array, providers: ProviderName[] = ['cpu']): Promise<Session> {
+export async function openSession(
+  model: Uint8Array,
+  providers: ProviderName[] = ['cpu'],
+  threads: number = availableParallelism(),
+): Promise<Session> {
   return ort.InferenceSession.create(model, {
     executionProviders: providers,
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: availableParallelism(),
+    intraOpNumThreads: threads,
     logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   });

@@ -44,6 +44,8 @@ export class CompiledModel implements TrainableModel {
     private readonly trainSession: Session,
     private readonly providers: ProviderName[],
     readonly device: DeviceReport,
+    /** Intra-op threads of every session it opens (one per core when absent). */
+    private readonly threads?: number,
   ) {
     this.outputShape = plan.output.slice(1);
     this.parameterCount = plan.store.count;
@@ -138,6 +140,7 @@ export class CompiledModel implements TrainableModel {
     this.fused ??= await openSession(
       serializeModel(buildFusedTrainGraph(this.plan, batches.length, { webgpu })),
       this.providers,
+      this.threads,
     );
     const outputs = await this.runFusedSession(this.fused, batches, lrs);
     return Array.from(outputs.losses.data as Float32Array);
@@ -174,7 +177,11 @@ export class CompiledModel implements TrainableModel {
     y: Float32Array | BigInt64Array | undefined,
     count: number,
   ) {
-    this.evalSession ??= await openSession(serializeModel(buildEvalGraph(this.plan)), this.providers);
+    this.evalSession ??= await openSession(
+      serializeModel(buildEvalGraph(this.plan)),
+      this.providers,
+      this.threads,
+    );
     const { input, target } = this.plan;
     const [inSize, outSize, tSize] = [input, { shape: this.plan.output }, target].map((t) =>
       t.shape.slice(1).reduce((a, b) => a * b, 1),
@@ -224,7 +231,11 @@ export class CompiledModel implements TrainableModel {
     // A probe graph per length: attention of a shorter text is exact, causal or not.
     let probe = this.probes.get(tokens.length);
     if (!probe) {
-      probe = await openSession(serializeModel(buildProbeGraph(this.plan, tokens.length)), this.providers);
+      probe = await openSession(
+        serializeModel(buildProbeGraph(this.plan, tokens.length)),
+        this.providers,
+        this.threads,
+      );
       this.probes.set(tokens.length, probe);
     }
     const result = await probe.run({ ...this.paramFeeds(), x: tensor('int64', tokens, [1, tokens.length]) });

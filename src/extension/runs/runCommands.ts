@@ -20,6 +20,7 @@ import type { ActiveRun } from './activeRun';
 import { ExperimentBusyError, RunManager } from './runManager';
 import { RunStatusBar } from './runStatusBar';
 import { RunsTreeProvider } from './runsTreeProvider';
+import { trainingThreads } from './trainingThreads';
 import { allRunsDirs, watchConfiguredRunsDirs, workspaceRunsDirs } from './runsRoots';
 import { mayTrain } from './trustGate';
 import { RUN_SWEEP_COMMAND, SweepRunner } from './sweepCommand';
@@ -111,8 +112,12 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     const defaultDevice = vscode.workspace.getConfiguration('modelLab').get<DeviceName>('device', 'auto');
     try {
       await vscode.workspace.saveAll(false);
-      const run = await manager.start({ ...options, defaultDevice });
+      const threads = trainingThreads();
+      const run = await manager.start({ ...options, defaultDevice, threads });
       output.appendLine(`[${run.experiment}] Run folder: ${run.runDir}`);
+      output.appendLine(
+        `[${run.experiment}] Training with ${threads} threads (modelLab.threads), below normal priority`,
+      );
       followRun(run);
       warnOnDeviceFallback(manager, run);
       void vscode.commands

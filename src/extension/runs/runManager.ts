@@ -47,6 +47,8 @@ export interface StartRunOptions {
   /** A run folder whose last checkpoint the new run continues from. */
   resumeFrom?: string;
   maxSteps?: number;
+  /** Intra-op threads of the run (the modelLab.threads setting); every core when absent. */
+  threads?: number;
 }
 
 const DEFAULT_GRACE_MS = 10_000;
@@ -136,6 +138,7 @@ export class RunManager implements IDisposable {
       maxSteps: options.maxSteps,
       hostGraceMs: this.options.hostGraceMs,
       keepRunningWithoutHost: this.options.keepRunningWithoutWindow?.() ?? false,
+      threads: options.threads,
     };
     run.send(start);
     this.changed.fire(run);

@@ -23,6 +23,10 @@ test('start and stop pass the host-to-trainer guard; optional fields are checked
   assert.equal(isHostToTrainer({ type: 'stop' }), true);
   assert.equal(isStartTraining({ ...start, device: 'tpu' }), false);
   assert.equal(isStartTraining({ ...start, maxSteps: '10' }), false);
+  assert.equal(isStartTraining({ ...start, threads: 3 }), true);
+  assert.equal(isStartTraining({ ...start, threads: 0 }), false, 'a run computes on at least one thread');
+  assert.equal(isStartTraining({ ...start, threads: 1.5 }), false);
+  assert.equal(isStartTraining({ ...start, threads: 'auto' }), false, 'the host resolves the setting');
   assert.equal(isStartTraining({ ...start, runDir: undefined }), false);
   assert.equal(
     isStartTraining({ ...start, experiment: undefined }),
