@@ -5,7 +5,8 @@
  * Exit codes: 0 trainable, 3 an op, attribute or shape is unsupported, 1 a numeric check
  * failed, 2 the file cannot be read as ONNX (3 when it holds a tensor type Model Lab does not read).
  */
-import { checkCompatibility, OnnxImportError, readOnnxFile, type CompatibilityReport } from '../engine/onnx';
+import { OnnxImportError, readOnnxFile } from '../engine/onnx';
+import { checkCompatibility, type CompatibilityReport } from '../engine/onnx/compatibility';
 
 const EXIT: Record<CompatibilityReport['verdict'], number> = {
   trainable: 0,

@@ -1,5 +1,6 @@
 // Training-process side of src/protocol/onnxCheck.ts: checks one ONNX file and answers.
-import { checkCompatibility, readOnnxFile } from '../engine/onnx';
+import { readOnnxFile } from '../engine/onnx';
+import { checkCompatibility } from '../engine/onnx/compatibility';
 import { isOnnxCheckRequest, type OnnxCheckReply } from '../protocol/onnxCheck';
 
 /** Handles `message` when it is an ONNX check request; returns false otherwise. */

@@ -68,6 +68,7 @@ function quietly(command, commandArgs) {
 function printResults(results) {
   for (const test of results.tests) {
     console.log(`${test.state === 'passed' ? '  ✔' : '  ✖'} ${test.title}`);
+    if (test.report) console.log(`      ${test.report}`);
     if (test.error) console.log(test.error.replace(/^/gm, '      '));
   }
 }

@@ -12,7 +12,8 @@ export { OnnxImportError, type ImportErrorKind, type UnsupportedNode } from './i
 export { readOnnxModel, type OnnxModel } from './onnxFile';
 export { planImport, type ImportOptions, type ImportPlan } from './importPlan';
 export { SUPPORTED_OPS, FOLDED_OPS } from './importOps';
-export { checkCompatibility, type CompatibilityReport, type Verdict } from './compatibility';
+// checkCompatibility (./compatibility) is imported from its own file: it runs onnxruntime, and the editor
+// reads ONNX files through this index at activation, which must not load onnxruntime.
 
 /** Reads a .onnx file; external data files are looked up next to it. */
 export function readOnnxFile(path: string): OnnxModel {

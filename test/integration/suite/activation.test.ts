@@ -1,12 +1,32 @@
 import { strict as assert } from 'node:assert';
+import { sep } from 'node:path';
 import * as vscode from 'vscode';
+import type { ModelLabExports } from '../../../src/extension/extension';
 import { activatedExtension, contributedCommands } from './extensionUnderTest';
+import { reportFigure } from './reportFigure';
 
 suite('Activation', () => {
   test('Model Lab activates in the real extension host', async () => {
     const extension = await activatedExtension();
     assert.equal(extension.isActive, true);
     assert.equal((extension.packageJSON as { displayName: string }).displayName, 'Model Lab');
+  });
+
+  test('Model Lab is ready without loading onnxruntime, and reports its startup time', async function () {
+    const extension = await activatedExtension();
+    // The extension host's module cache: every module any extension required so far. Its package.json is
+    // read for the version recorded in run.json; its code and native binding must not be loaded.
+    const onnxruntime = Object.keys(require.cache).filter(
+      (path) => path.includes(`${sep}onnxruntime-`) && !path.endsWith(`${sep}package.json`),
+    );
+    assert.deepEqual(onnxruntime, [], 'onnxruntime loads in the training process, not in the editor');
+    const { startup } = extension.exports as ModelLabExports;
+    assert.ok(startup.loadMs >= 0 && startup.activateMs >= 0, JSON.stringify(startup));
+    reportFigure(
+      this,
+      `startup to ready: ${(startup.loadMs + startup.activateMs).toFixed(1)} ms ` +
+        `(modules ${startup.loadMs.toFixed(1)} ms, activate() ${startup.activateMs.toFixed(1)} ms)`,
+    );
   });
 
   test('every contributed command is registered after activation', async () => {

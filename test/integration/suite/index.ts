@@ -7,11 +7,13 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import type { ReportingTest } from './reportFigure';
 
 export interface IntegrationResults {
   passed: number;
   failed: number;
-  tests: { title: string; state: 'passed' | 'failed'; error?: string }[];
+  /** `report`: a figure the test measured (reportFigure.ts). */
+  tests: { title: string; state: 'passed' | 'failed'; error?: string; report?: string }[];
 }
 
 function findCompiledTests(dir: string): string[] {
@@ -31,9 +33,9 @@ export function run(): Promise<void> {
   const results: IntegrationResults = { passed: 0, failed: 0, tests: [] };
   return new Promise((resolve, reject) => {
     const runner = mocha.run();
-    runner.on('pass', (test) => {
+    runner.on('pass', (test: ReportingTest) => {
       results.passed++;
-      results.tests.push({ title: test.fullTitle(), state: 'passed' });
+      results.tests.push({ title: test.fullTitle(), state: 'passed', report: test.report });
     });
     runner.on('fail', (test, error: Error) => {
       results.failed++;

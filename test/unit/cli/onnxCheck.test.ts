@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { GraphBuilder } from '../../../src/engine/graph/builder';
 import { serializeModel } from '../../../src/engine/graph/serialize';
-import { checkCompatibility, readOnnxModel } from '../../../src/engine/onnx';
+import { readOnnxModel } from '../../../src/engine/onnx';
+import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 import { CASES, modelPath } from '../engine/onnxFixtures';
 import { modelLab } from '../../fixtures/modelLabCli';
 

@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
-import { checkCompatibility, readOnnxModel } from '../../../src/engine/onnx';
+import { readOnnxModel } from '../../../src/engine/onnx';
+import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
