@@ -38,7 +38,9 @@ message TensorProto {
 }
 `;
 
-const EVENT: Type = parse(SCHEMA).root.lookupType('Event');
+/** Parsed on first use: the editor loads this module at startup, and most workspaces hold no event files. */
+let eventSchema: Type | undefined;
+const eventType = (): Type => (eventSchema ??= parse(SCHEMA).root.lookupType('Event'));
 
 /** TensorFlow dtypes a scalar tensor may carry: DT_FLOAT = 1, DT_DOUBLE = 2. */
 const DT_FLOAT = 1;
@@ -109,7 +111,7 @@ export function scalarRecords(payloads: Uint8Array[], startTime: { value?: numbe
   for (const payload of payloads) {
     let event: DecodedEvent;
     try {
-      event = EVENT.toObject(EVENT.decode(payload), { longs: Number }) as DecodedEvent;
+      event = eventType().toObject(eventType().decode(payload), { longs: Number }) as DecodedEvent;
     } catch {
       continue; // not an Event this schema can read
     }
