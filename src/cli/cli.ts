@@ -7,6 +7,7 @@ import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
 import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand } from './onnxCheckCommand';
+import { summaryCommand } from './summaryCommand';
 import { sweepCommand } from './sweepCommand';
 import { EXIT, trainCommand } from './trainCommand';
 import { trialCommand } from './trialCommand';
@@ -105,6 +106,17 @@ program
   .option('--force', 'write into a non-empty folder, replacing the exported files there')
   .action(async (experiment: string, options: { out: string; force?: boolean }) => {
     process.exitCode = await exportPytorchCommand(experiment, options);
+  });
+
+program
+  .command('summary')
+  .description(
+    "each layer's output shape, parameters and FLOPs per example, the totals and the estimated training memory",
+  )
+  .argument('<experiment>', 'the experiment file, e.g. digits-cnn.experiment.json')
+  .option('--json', 'print the summary as JSON (totalParams, layers with type, outputShape, params, flops)')
+  .action(async (experiment: string, options: { json?: boolean }) => {
+    process.exitCode = await summaryCommand(experiment, options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

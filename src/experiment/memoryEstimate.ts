@@ -122,9 +122,4 @@ export function estimateMemory(
   };
 }
 
-/** "3.6 GB" (decimal units, as people read memory sizes). */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${Math.ceil(bytes / 1e3)} kB`;
-}
+export { formatBytes } from '../contract/modelSummaryText';

@@ -41,3 +41,8 @@ export function inferShapes(inputShape: number[], inputKind: InputKind, layers: 
   }
   return { shapes, output: shape };
 }
+
+/** What a layers model reads, before any data is loaded: token ids when it starts with an embedding. */
+export function layersInputKind(layers: Layer[]): InputKind {
+  return layers[0]?.type === 'embedding' ? 'tokens' : 'float';
+}

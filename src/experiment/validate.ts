@@ -24,7 +24,7 @@ import { firstTooDeep, MAX_NESTING } from './nestingDepth';
 import { Locator, type Problem, type Severity } from './problems';
 import { schemaIssues } from './schemaChecks';
 import { checkSweep } from './sweep/sweepChecks';
-import { inferShapes } from './shapes';
+import { inferShapes, layersInputKind } from './shapes';
 import {
   isOnnxModel,
   type Experiment,
@@ -286,7 +286,7 @@ function checkSeries({ data, task, model }: LayersExperiment, report: Report): v
 
 /** Before the data is loaded: a model that starts with an embedding reads token ids. */
 function inputKindWithoutData(experiment: LayersExperiment): InputKind {
-  return experiment.model.layers[0]?.type === 'embedding' ? 'tokens' : 'float';
+  return layersInputKind(experiment.model.layers);
 }
 
 const LAYER_FIELDS: Partial<Record<Layer['type'], string>> = { dense: 'units', lstm: 'units', gru: 'units' };

@@ -5,6 +5,7 @@
  */
 import { isDynamicsRecord, type DynamicsRecord } from '../contract/dynamicsRecord';
 import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
+import { isModelSummary, type ModelSummary } from '../contract/modelSummary';
 import { isRecord as isObject } from '../contract/guards';
 import type { WebviewReadyMessage } from './webviewReady';
 import { anyOf, isPanelRun, messageGuard, type PanelRun } from './panelRuns';
@@ -35,7 +36,15 @@ export interface DynamicsMessage {
   reset: boolean;
 }
 
-export type HostToMetrics = RunsMessage | RecordsMessage | DynamicsMessage;
+/** The Model tab: the summary of the first run's model, or why there is none (`summary` null). */
+export interface ModelSummaryMessage {
+  type: 'modelSummary';
+  runDir: string;
+  summary: ModelSummary | null;
+  message?: string;
+}
+
+export type HostToMetrics = RunsMessage | RecordsMessage | DynamicsMessage | ModelSummaryMessage;
 
 export const isRunsMessage = messageGuard<RunsMessage>(
   'runs',
@@ -57,7 +66,18 @@ export const isDynamicsMessage = messageGuard<DynamicsMessage>(
     Array.isArray(m.records) &&
     m.records.every(isDynamicsRecord),
 );
-export const isHostToMetrics = anyOf<HostToMetrics>(isRunsMessage, isRecordsMessage, isDynamicsMessage);
+export const isModelSummaryMessage = messageGuard<ModelSummaryMessage>(
+  'modelSummary',
+  (m) =>
+    typeof m.runDir === 'string' &&
+    (m.summary === null ? typeof m.message === 'string' : isModelSummary(m.summary)),
+);
+export const isHostToMetrics = anyOf<HostToMetrics>(
+  isRunsMessage,
+  isRecordsMessage,
+  isDynamicsMessage,
+  isModelSummaryMessage,
+);
 
 // ── webview → host ────────────────────────────────────────────────────────────
 

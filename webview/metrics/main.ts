@@ -18,6 +18,7 @@ import { h, onThemeChange, seriesPalette } from '../shared/theme';
 import { csvTooLarge, seriesToCsv } from './csv';
 import { DynamicsView } from './dynamicsView';
 import { FamilyChart, type ChartLook } from './familyChart';
+import { ModelTab } from './modelTab';
 import { SeriesStore, type FamilyId, type Series } from './seriesStore';
 import { isXAxisKind, type XAxisKind } from './xAxis';
 
@@ -125,6 +126,10 @@ document.body.append(
   chartsGrid,
   dynamics.element,
 );
+const modelTab = new ModelTab();
+document.body.prepend(modelTab.tabs);
+document.body.append(modelTab.view);
+modelTab.select('charts');
 syncControls();
 
 smoothingInput.addEventListener('input', () => {
@@ -151,6 +156,10 @@ onThemeChange(() => {
 
 // ── host messages ─────────────────────────────────────────────────────────────
 function onMessage(message: HostToMetrics): void {
+  if (message.type === 'modelSummary') {
+    modelTab.show(message);
+    return;
+  }
   if (message.type === 'runs') {
     const shown = new Set(message.runs.map((r) => r.runDir));
     for (const run of runs) if (!shown.has(run.runDir)) store.removeRun(run.runDir);

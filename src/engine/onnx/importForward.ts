@@ -9,11 +9,18 @@ import { fold, knownFromTensor, knownToData, type Known } from './fold';
 import { OnnxImportError } from './importError';
 import { OPS, type OpContext } from './importOps';
 import type { ImportedParameter, ImportPlan } from './importPlan';
+import type { OnnxNode } from './onnxFile';
 
 export interface ImportForwardOptions {
   b: GraphBuilder;
   mode: 'train' | 'eval';
   param(p: ImportedParameter): Value;
+  /** Called after each imported (not folded) node with its input and output shapes (model summary). */
+  onNode?(
+    node: OnnxNode,
+    inputShapes: (number[] | undefined)[],
+    outputShapes: (number[] | undefined)[],
+  ): void;
 }
 
 /** Constants larger than this stay tensors (initializers) and are never folded. */
@@ -110,6 +117,11 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
         throw new OnnxImportError('unsupported', `${where}: its output ${i} (${name}) is not supported`);
       values.set(name, v);
     });
+    options.onNode?.(
+      node,
+      node.inputs.map((name) => (name ? shapeOf(name) : undefined)),
+      outputs.map((v) => v?.shape),
+    );
   }
   const output = valueOf(plan.output.name, 'the graph output');
   if (output.dtype !== 'float32')

@@ -12,6 +12,7 @@ export { OnnxImportError, type ImportErrorKind, type UnsupportedNode } from './i
 export { readOnnxModel, type OnnxModel } from './onnxFile';
 export { planImport, type ImportOptions, type ImportPlan } from './importPlan';
 export { SUPPORTED_OPS, FOLDED_OPS } from './importOps';
+export { importedNodes, type ImportedNode } from './importedNodes';
 // checkCompatibility (./compatibility) is imported from its own file: it runs onnxruntime, and the editor
 // reads ONNX files through this index at activation, which must not load onnxruntime.
 

@@ -1,12 +1,19 @@
 /**
- * The experiment command group: New Experiment, Import ONNX Model, diagnostics and the Train
- * CodeLens on experiment files.
+ * The experiment command group: New Experiment, Import ONNX Model, diagnostics, the Train
+ * CodeLens and the model summary (hover and CodeLens on `"model"`) on experiment files.
  */
 import * as vscode from 'vscode';
 import { ExperimentCodeLensProvider } from './experimentCodeLens';
 import { ExperimentDiagnostics } from './experimentDiagnostics';
 import { EXPERIMENT_GLOB } from './experimentFiles';
 import { IMPORT_ONNX_COMMAND, importOnnxModel } from './importOnnx';
+import {
+  ModelSummaries,
+  ModelSummaryCodeLensProvider,
+  ModelSummaryHoverProvider,
+  SHOW_MODEL_SUMMARY_COMMAND,
+  showModelSummary,
+} from './modelSummaryHover';
 import { newExperiment } from './newExperiment';
 
 export const NEW_EXPERIMENT_COMMAND = 'modelLab.newExperiment';
@@ -16,9 +23,15 @@ export function registerExperimentCommands(extensionUri: vscode.Uri): vscode.Dis
   const lenses = new ExperimentCodeLensProvider(diagnostics.onDidValidate, (uri) =>
     diagnostics.errorCount(uri),
   );
+  const experiments = { scheme: 'file', pattern: EXPERIMENT_GLOB };
+  const summaries = new ModelSummaries();
   return [
     diagnostics,
-    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: EXPERIMENT_GLOB }, lenses),
+    vscode.languages.registerCodeLensProvider(experiments, lenses),
+    vscode.languages.registerHoverProvider(experiments, new ModelSummaryHoverProvider(summaries)),
+    vscode.languages.registerCodeLensProvider(experiments, new ModelSummaryCodeLensProvider(summaries)),
+    vscode.workspace.onDidCloseTextDocument((document) => summaries.forget(document)),
+    vscode.commands.registerCommand(SHOW_MODEL_SUMMARY_COMMAND, showModelSummary),
     vscode.commands.registerCommand(
       NEW_EXPERIMENT_COMMAND,
       async (templateId?: string, parentFolder?: vscode.Uri, name?: string) => {

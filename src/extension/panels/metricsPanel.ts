@@ -14,6 +14,7 @@ import type { PanelRun } from '../../protocol/panelRuns';
 import { DisposableStore } from '../lifecycle';
 import { PANEL_COMMANDS } from './panelCommandIds';
 import { RunFeed, type ConsumeRecords } from './runFeed';
+import { runModelSummary } from './runModelSummary';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
 import { describeRun, pickRuns, readRunInfo } from './runTarget';
 import { shortRunNames, type NamedRun } from '../../runs/compareNames';
@@ -85,6 +86,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
 
   protected async sendAll(): Promise<void> {
     this.post({ type: 'runs', runs: this.runs() });
+    if (this.runDirs[0]) this.post(runModelSummary(this.runDirs[0]));
     for (const feed of this.feeds.values()) await feed.readFromStart(this.postRecords(feed));
     await this.sendDynamics(true);
   }

@@ -57,6 +57,7 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
       styles: [
         mediaAssetUri(webview, extensionUri, 'webview.css'),
         mediaAssetUri(webview, extensionUri, 'panels.css'),
+        mediaAssetUri(webview, extensionUri, 'inside.css'),
       ],
       scripts: [distAssetUri(webview, extensionUri, 'webview', spec.script)],
     });
