@@ -14,6 +14,31 @@ export interface ClassReport {
   support: number;
 }
 
+/** What the model read for one example, as the mistakes gallery shows it. */
+export type ExampleInput =
+  /** An image, channels first (1 grey or 3 RGB), each value 0–1 (the example's own range stretched). */
+  | { kind: 'image'; channels: 1 | 3; height: number; width: number; pixels: number[] }
+  /** A sequence of characters (padding removed). */
+  | { kind: 'text'; text: string }
+  /** Anything else: the feature values as the model read them. */
+  | { kind: 'values'; values: number[] };
+
+/** A test example the classifier got wrong. */
+export interface Mistake {
+  /** Position in the test split, in the order evaluation reads it. */
+  index: number;
+  /** True and predicted class ids. */
+  actual: number;
+  predicted: number;
+  /** The model's probability of its (wrong) prediction, and of the true class. */
+  confidence: number;
+  actualProbability: number;
+  input: ExampleInput;
+}
+
+/** How many wrong examples eval.json keeps: the most confident ones. */
+export const MAX_MISTAKES = 120;
+
 export interface EvalReport {
   split: 'test';
   count: number;
@@ -40,6 +65,8 @@ export interface EvalReport {
   units?: 'data' | 'scaled';
   /** Regression: up to 2,000 (actual, predicted) pairs taken evenly through the test split, in order. */
   predictions?: { actual: number[]; predicted: number[] };
+  /** Classification: up to MAX_MISTAKES wrong test examples, most confident first. */
+  mistakes?: Mistake[];
 }
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
@@ -76,6 +103,37 @@ function isPredictionSample(value: unknown): value is PredictionSample {
   );
 }
 
+const isProbability = (v: unknown): v is number => isFiniteNumber(v) && v >= 0 && v <= 1;
+const isIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+function isExampleInput(value: unknown): value is ExampleInput {
+  if (!isObject(value)) return false;
+  if (value.kind === 'text') return typeof value.text === 'string';
+  if (value.kind === 'values') return Array.isArray(value.values) && value.values.every(isFiniteNumber);
+  if (value.kind !== 'image') return false;
+  const { channels, height, width, pixels } = value;
+  return (
+    (channels === 1 || channels === 3) &&
+    isIndex(height) &&
+    isIndex(width) &&
+    Array.isArray(pixels) &&
+    pixels.length === channels * height * width &&
+    pixels.every(isProbability)
+  );
+}
+
+function isMistake(value: unknown): value is Mistake {
+  return (
+    isObject(value) &&
+    isIndex(value.index) &&
+    isIndex(value.actual) &&
+    isIndex(value.predicted) &&
+    isProbability(value.confidence) &&
+    isProbability(value.actualProbability) &&
+    isExampleInput(value.input)
+  );
+}
+
 /** A well-formed eval.json (or the report of an `eval` event), every present field checked. */
 export function isEvalReport(value: unknown): value is EvalReport {
   return (
@@ -92,6 +150,7 @@ export function isEvalReport(value: unknown): value is EvalReport {
     optional(value.rmse, isNumber) &&
     optional(value.r2, isNumber) &&
     optional(value.units, (v): v is EvalReport['units'] => v === 'data' || v === 'scaled') &&
-    optional(value.predictions, isPredictionSample)
+    optional(value.predictions, isPredictionSample) &&
+    optional(value.mistakes, (v): v is Mistake[] => Array.isArray(v) && v.every(isMistake))
   );
 }

@@ -9,7 +9,9 @@ import type { DataBatch, Dataset } from '../data/api';
 import type { Split } from '../contract/runStatus';
 import { createRng } from '../data/api';
 import type { Experiment } from '../contract/experiment';
+import { MAX_MISTAKES, type Mistake } from '../contract/evalReport';
 import { argmaxRows, scoreClassification, type ClassificationScores } from './classification';
+import { MistakeCollector } from './mistakes';
 import { RegressionScorer, type RegressionScores } from './regression';
 
 export interface SplitScores {
@@ -18,6 +20,8 @@ export interface SplitScores {
   perplexity?: number;
   regression?: RegressionScores;
   classification?: ClassificationScores;
+  /** Classifiers' test split: the wrong examples, most confident first (the mistakes gallery). */
+  mistakes?: Mistake[];
 }
 
 /** Validation and test splits are read in order, so the generator's seed does not matter. */
@@ -56,6 +60,8 @@ export async function evaluateSplit(
   const toDataUnits = dataUnits(dataset);
   const predicted: number[] = [];
   const actual: number[] = [];
+  const mistakes =
+    split === 'test' && task === 'classification' ? new MistakeCollector(dataset, MAX_MISTAKES) : undefined;
   for (const batch of dataset.batches(split, experiment.training.batchSize, createRng(ORDERED))) {
     lossSum += (await model.evaluateLoss(batch, batch.count)) * batch.count;
     count += batch.count;
@@ -64,8 +70,10 @@ export async function evaluateSplit(
       regression.add(toDataUnits(batch.y as Float32Array), toDataUnits(outputs));
     } else if (wantsClasses) {
       const outputs = await model.predict(batch.x, batch.count);
+      const truth = trueClasses(batch);
       predicted.push(...predictedClasses(outputs, width));
-      actual.push(...trueClasses(batch));
+      actual.push(...truth);
+      mistakes?.add(batch.x, outputs, width, truth);
     }
     if (count >= limit) break;
   }
@@ -79,6 +87,7 @@ export async function evaluateSplit(
       dataset.vocab?.tokens ??
       Array.from({ length: Math.max(width, 2) }, (_, i) => String(i));
     scores.classification = scoreClassification(predicted, actual, labels);
+    if (mistakes) scores.mistakes = mistakes.mistakes();
   }
   return scores;
 }

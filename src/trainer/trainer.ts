@@ -439,6 +439,7 @@ class TrainingSession {
     if (classification && this.experiment.task === 'classification') {
       report.classes = classification.classes;
       report.confusion = classification.confusion;
+      report.mistakes = scores.mistakes;
     }
     if (scores.perplexity !== undefined) report.perplexity = scores.perplexity;
     if (scores.regression) {

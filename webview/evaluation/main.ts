@@ -1,7 +1,8 @@
 /**
  * Evaluation view: test-split report of one run (eval.json). Accuracy and loss,
- * per-class precision / recall / F1, and the confusion matrix as a heatmap with
- * counts and hover text; perplexity and a generated sample for language models;
+ * per-class precision / recall / F1 with macro and weighted averages, the confusion
+ * matrix as a heatmap with counts (or row shares) and hover text, and the mistakes
+ * gallery its cells filter; perplexity and a generated sample for language models;
  * RMSE, R², MAE and a predicted-vs-actual scatter for regression.
  */
 import {
@@ -12,9 +13,13 @@ import {
 import type { SingleRunPanelState } from '../../src/protocol/panelRuns';
 import type { EvalReport } from '../../src/contract/evalReport';
 import { METRICS } from '../../src/contract/metrics';
+import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
+import { classAverages } from './classAverages';
 import { confusionCells } from './confusion';
+import type { MistakeFilter } from './mistakeFilter';
+import { MistakesGallery } from './mistakesGallery';
 import { scatterCard, type ScatterCard } from './scatterChart';
 import { formatValue } from './scatterData';
 
@@ -23,6 +28,10 @@ document.body.append(root);
 let last: HostToEvaluation | undefined;
 /** The scatter's chart.js instance, destroyed before each re-render. */
 let scatter: ScatterCard | undefined;
+/** What the mistakes gallery shows and how the confusion matrix reads; both survive a re-render. */
+let mistakeFilter: MistakeFilter = {};
+let normalised = false;
+let gallery: MistakesGallery | undefined;
 
 const channel = connectToHost<HostToEvaluation, EvaluationToHost, SingleRunPanelState>(
   isEvalReportMessage,
@@ -37,6 +46,7 @@ onThemeChange(() => last && render(last));
 function render(message: HostToEvaluation): void {
   scatter?.destroy();
   scatter = undefined;
+  gallery = undefined;
   const title = h('h1', {}, `Evaluation — ${message.run.label}`);
   if (!message.report) {
     root.replaceChildren(
@@ -54,7 +64,8 @@ function render(message: HostToEvaluation): void {
       ? [h('p', { class: 'hint', id: 'units' }, regressionUnits(report).note)]
       : []),
     ...(report.classes ? [h('h2', {}, 'Per class'), classTable(report)] : []),
-    ...(report.confusion ? [h('h2', {}, 'Confusion matrix'), confusion(report)] : []),
+    ...(report.confusion ? [h('h2', {}, 'Confusion matrix'), normaliseToggle(), confusion(report)] : []),
+    ...(report.mistakes ? [mistakesGallery(report)] : []),
     ...(report.sample !== undefined
       ? [h('h2', {}, 'Generated sample'), h('pre', { class: 'sample', id: 'sample' }, report.sample)]
       : []),
@@ -137,7 +148,30 @@ function classTable(report: EvalReport): HTMLElement {
       h('td', {}, String(c.support)),
     ),
   );
-  return h('table', { id: 'classes' }, h('thead', {}, header), h('tbody', {}, ...rows));
+  const { macro, weighted } = classAverages(report.classes ?? []);
+  const averages = (
+    [
+      ['macro avg', macro, 'average-macro'],
+      ['weighted avg', weighted, 'average-weighted'],
+    ] as const
+  ).map(([label, a, id]) =>
+    h(
+      'tr',
+      { id },
+      h('th', { scope: 'row' }, label),
+      h('td', {}, pct(a.precision)),
+      h('td', {}, pct(a.recall)),
+      h('td', {}, pct(a.f1)),
+      h('td', {}, String(a.support)),
+    ),
+  );
+  return h(
+    'table',
+    { id: 'classes' },
+    h('thead', {}, header),
+    h('tbody', {}, ...rows),
+    h('tfoot', { class: 'averages' }, ...averages),
+  );
 }
 
 function confusion(report: EvalReport): HTMLElement {
@@ -154,25 +188,102 @@ function confusion(report: EvalReport): HTMLElement {
   const text = themeColor('foreground', '#cccccc');
   const onDark = themeColor('editor-background', '#1e1e1e');
   grid.append(h('span', { class: 'axis', role: 'columnheader' }, 'true ↓ / predicted →'));
-  for (const label of labels) grid.append(h('span', { class: 'axis', role: 'columnheader' }, label));
+  labels.forEach((label, p) =>
+    grid.append(
+      clickable(
+        h('span', { class: 'axis', role: 'columnheader', tabindex: '0', 'data-predicted': String(p) }, label),
+        { predicted: p },
+      ),
+    ),
+  );
   for (const cell of confusionCells(matrix, labels)) {
     if (cell.predictedIndex === 0) {
       grid.append(
-        h(
-          'span',
-          { class: 'axis row-label', role: 'rowheader' },
-          labels[cell.trueIndex] ?? String(cell.trueIndex),
+        clickable(
+          h(
+            'span',
+            {
+              class: 'axis row-label',
+              role: 'rowheader',
+              tabindex: '0',
+              'data-actual': String(cell.trueIndex),
+            },
+            labels[cell.trueIndex] ?? String(cell.trueIndex),
+          ),
+          { actual: cell.trueIndex },
         ),
       );
     }
     const el = h(
       'span',
-      { class: 'cell', role: 'cell', tabindex: '0', title: cell.hover, 'aria-label': cell.hover },
-      String(cell.count),
+      {
+        class: 'cell',
+        role: 'cell',
+        tabindex: '0',
+        title: cell.hover,
+        'aria-label': cell.hover,
+        'data-actual': String(cell.trueIndex),
+        'data-predicted': String(cell.predictedIndex),
+      },
+      normalised ? `${(cell.rowShare * 100).toFixed(0)}%` : String(cell.count),
     );
+    clickable(el, { actual: cell.trueIndex, predicted: cell.predictedIndex });
     el.style.background = withAlpha(base, 0.06 + 0.94 * cell.rowShare);
     el.style.color = cell.rowShare > 0.55 ? onDark : text;
     grid.append(el);
   }
   return grid;
+}
+
+/** Confusion cells, rows and columns filter the mistakes gallery (when the report has one). */
+function clickable(el: HTMLElement, filter: MistakeFilter): HTMLElement {
+  if (!last?.report?.mistakes) return el;
+  el.classList.add('clickable');
+  el.setAttribute('aria-pressed', String(sameFilter(filter, mistakeFilter)));
+  const choose = () => gallery?.setFilter(sameFilter(filter, mistakeFilter) ? {} : filter);
+  el.addEventListener('click', choose);
+  el.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      choose();
+    }
+  });
+  return el;
+}
+
+const sameFilter = (a: MistakeFilter, b: MistakeFilter) =>
+  a.actual === b.actual && a.predicted === b.predicted;
+
+function normaliseToggle(): HTMLElement {
+  const box = h('vscode-checkbox', { id: 'normalise', label: 'Show each row as shares of its true class' });
+  box.checked = normalised;
+  box.addEventListener('change', () => {
+    normalised = box.checked;
+    if (last) render(last);
+  });
+  return box;
+}
+
+function mistakesGallery(report: EvalReport): HTMLElement {
+  const labels = report.classes?.map((c) => c.label) ?? [];
+  const mistakes = report.mistakes ?? [];
+  const correct = (report.confusion ?? []).reduce((sum, row, t) => sum + (row[t] ?? 0), 0);
+  gallery = new MistakesGallery(
+    mistakes,
+    (c) => labels[c] ?? String(c),
+    report.confusion ? report.count - correct : mistakes.length,
+    mistakeFilter,
+    (filter) => {
+      mistakeFilter = filter;
+      for (const el of root.querySelectorAll<HTMLElement>('.confusion .clickable')) {
+        const own: MistakeFilter = {
+          actual: el.dataset.actual === undefined ? undefined : Number(el.dataset.actual),
+          predicted: el.dataset.predicted === undefined ? undefined : Number(el.dataset.predicted),
+        };
+        el.setAttribute('aria-pressed', String(sameFilter(own, filter)));
+      }
+      gallery?.element.scrollIntoView({ block: 'nearest' });
+    },
+  );
+  return gallery.element;
 }

@@ -1,0 +1,111 @@
+/**
+ * The mistakes gallery of the evaluation view: the wrong test examples eval.json kept, most
+ * confident first, as pictures (images drawn at their pixel size and scaled up unsmoothed) or
+ * text, each with its true and predicted class and their probabilities. A confusion-matrix
+ * cell, row or column filters it (`setFilter`).
+ */
+import type { ExampleInput, Mistake } from '../../src/contract/evalReport';
+import { h } from '../shared/theme';
+import { describeFilter, filterMistakes, percent, type MistakeFilter } from './mistakeFilter';
+
+/** Thumbnails are drawn this many CSS pixels on their longer side. */
+const THUMB_SIZE = 72;
+
+export class MistakesGallery {
+  readonly element = h('section', { id: 'mistakes', 'aria-labelledby': 'mistakes-title' });
+  private readonly grid = h('div', { class: 'gallery', id: 'gallery', role: 'list' });
+  private readonly caption = h('span', { id: 'mistakes-filter', role: 'status', 'aria-live': 'polite' });
+  private readonly clear = h('vscode-button', { id: 'clear-filter', secondary: '' }, 'Show all');
+  private filter: MistakeFilter = {};
+
+  constructor(
+    private readonly mistakes: readonly Mistake[],
+    private readonly labelOf: (c: number) => string,
+    wrongTotal: number,
+    filter: MistakeFilter,
+    private readonly onFilter: (filter: MistakeFilter) => void,
+  ) {
+    const kept =
+      mistakes.length < wrongTotal
+        ? `${wrongTotal.toLocaleString()} test examples are wrong; the ${mistakes.length} the model was most sure of are kept, most confident first.`
+        : `${wrongTotal.toLocaleString()} test ${wrongTotal === 1 ? 'example is' : 'examples are'} wrong, most confident first.`;
+    this.clear.addEventListener('click', () => this.setFilter({}));
+    this.element.append(
+      h('h2', { id: 'mistakes-title' }, 'Mistakes'),
+      h('p', { class: 'hint' }, `${kept} Click a confusion-matrix cell, row or column to filter.`),
+      h('div', { class: 'filter-bar' }, this.caption, this.clear),
+      this.grid,
+    );
+    this.setFilter(filter, false);
+  }
+
+  setFilter(filter: MistakeFilter, notify = true): void {
+    this.filter = filter;
+    const shown = filterMistakes(this.mistakes, filter);
+    const described = describeFilter(filter, this.labelOf);
+    this.caption.textContent = described ? `${shown.length} shown: ${described}` : `${shown.length} shown`;
+    this.clear.hidden = !described;
+    this.grid.dataset.count = String(shown.length);
+    this.grid.dataset.filter = described ?? '';
+    this.grid.replaceChildren(
+      ...(shown.length
+        ? shown.map((m) => this.card(m))
+        : [
+            h(
+              'p',
+              { class: 'hint' },
+              described
+                ? 'No kept mistakes match: these predictions are right, or less confident.'
+                : 'No mistakes kept.',
+            ),
+          ]),
+    );
+    if (notify) this.onFilter(filter);
+  }
+
+  get current(): MistakeFilter {
+    return this.filter;
+  }
+
+  private card(m: Mistake): HTMLElement {
+    const truth = `true ${this.labelOf(m.actual)} (${percent(m.actualProbability)})`;
+    const guess = `predicted ${this.labelOf(m.predicted)} (${percent(m.confidence)})`;
+    return h(
+      'figure',
+      {
+        class: 'mistake',
+        role: 'listitem',
+        'data-actual': String(m.actual),
+        'data-predicted': String(m.predicted),
+        title: `test example ${m.index + 1}: ${truth}, ${guess}`,
+      },
+      picture(m.input),
+      h('figcaption', {}, h('span', { class: 'predicted' }, guess), h('span', { class: 'actual' }, truth)),
+    );
+  }
+}
+
+function picture(input: ExampleInput): HTMLElement {
+  if (input.kind === 'text') return h('span', { class: 'mistake-text' }, input.text || '(empty)');
+  if (input.kind === 'values') {
+    const shown = input.values.slice(0, 8).join(', ');
+    return h('span', { class: 'mistake-text' }, input.values.length > 8 ? `${shown}, …` : shown);
+  }
+  const { channels, height, width, pixels } = input;
+  const canvas = h('canvas', { class: 'mistake-image', width: String(width), height: String(height) });
+  const image = new ImageData(width, height);
+  const plane = height * width;
+  for (let i = 0; i < plane; i++) {
+    // Grey images as ink on paper (1 = darkest); colour images as they are.
+    const [r, g, b] =
+      channels === 1
+        ? [1 - pixels[i], 1 - pixels[i], 1 - pixels[i]]
+        : [pixels[i], pixels[plane + i], pixels[2 * plane + i]];
+    image.data.set([r * 255, g * 255, b * 255, 255], i * 4);
+  }
+  canvas.getContext('2d')?.putImageData(image, 0, 0);
+  const scale = THUMB_SIZE / Math.max(width, height);
+  canvas.style.width = `${width * scale}px`;
+  canvas.style.height = `${height * scale}px`;
+  return canvas;
+}
