@@ -50,6 +50,7 @@ const builds = [
       'webview/metrics': 'webview/metrics/main.ts',
       'webview/evaluation': 'webview/evaluation/main.ts',
       'webview/attention': 'webview/attention/main.ts',
+      'webview/playground': 'webview/playground/main.ts',
     },
     outdir: 'dist',
     logLevel: 'info',

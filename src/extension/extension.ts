@@ -32,7 +32,10 @@ export function activate(context: vscode.ExtensionContext): ModelLabExports {
   context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
   context.subscriptions.push(...registerExperimentCommands(context.extensionUri));
   const prober = new TrainingProcessProber(() => forkTrainingProcess(context.extensionUri));
-  context.subscriptions.push(...registerPanelCommands(context.extensionUri, context.workspaceState, prober));
+  const forkInference = () => forkTrainingProcess(context.extensionUri);
+  context.subscriptions.push(
+    ...registerPanelCommands(context.extensionUri, context.workspaceState, prober, forkInference),
+  );
   context.subscriptions.push(...registerRunCommands(context.extensionUri));
   context.subscriptions.push(...registerExportCommands());
   context.subscriptions.push(...registerOnnxModelEditor(context.extensionUri));

@@ -1,10 +1,10 @@
 /**
  * Entry of the training process forked by the extension host (plain Node).
- * Five channels share its IPC pipe, told apart by their guards: the engine
+ * Six channels share its IPC pipe, told apart by their guards: the engine
  * check (protocol/engineCheck.ts), the compatibility check of an ONNX file
  * (protocol/onnxCheck.ts) and its evaluation on data (protocol/onnxEvaluate.ts),
- * attention probes of finished runs
- * (protocol/attentionProbe.ts) and training (protocol/training.ts).
+ * attention probes of finished runs (protocol/attentionProbe.ts), the
+ * playground (protocol/playground.ts) and training (protocol/training.ts).
  */
 // First: below normal priority before onnxruntime loads and starts threads.
 import './lowerPriority';
@@ -13,6 +13,7 @@ import { handleEngineCheckMessage } from './engineCheckHandler';
 import { ipcParentLink } from './hostLinks';
 import { handleOnnxCheckMessage } from './onnxCheckHandler';
 import { handleOnnxEvaluateMessage } from './onnxEvaluateHandler';
+import { PlaygroundHandler } from './playgroundHandler';
 import { TrainingService } from './trainingHandler';
 import { createTrainerDeps } from './trainerModules';
 
@@ -25,12 +26,14 @@ process.stderr.on('error', () => undefined);
 
 const deps = createTrainerDeps();
 const training = new TrainingService(deps, parent, () => process.exit(0));
+const playground = new PlaygroundHandler(deps, send);
 
 process.on('message', (message: unknown) => {
   if (handleEngineCheckMessage(message, send)) return;
   if (handleOnnxCheckMessage(message, send)) return;
   if (handleOnnxEvaluateMessage(message, deps, send)) return;
   if (handleAttentionProbeMessage(message, deps, send)) return;
+  if (playground.handle(message)) return;
   training.handle(message);
 });
 

@@ -5,4 +5,5 @@ export const PANEL_COMMANDS = {
   openEvaluation: 'modelLab.openEvaluation',
   openAttention: 'modelLab.openAttention',
   openRunFolder: 'modelLab.openRunFolder',
+  openPlayground: 'modelLab.openPlayground',
 } as const;

@@ -6,6 +6,8 @@ import { isSingleRunPanelState } from '../../protocol/panelRuns';
 import { AttentionPanel, type AttentionProber } from './attentionPanel';
 import { EvaluationPanel } from './evaluationPanel';
 import { MetricsPanel } from './metricsPanel';
+import { PlaygroundPanel, type ForkInference } from './playgroundPanel';
+import { PLAYGROUND_VIEW_TYPE } from '../../protocol/playgroundPanel';
 import { PANEL_COMMANDS } from './panelCommandIds';
 import { isRestorableRunDir, rememberRunDir } from './restorableRuns';
 import { pickRuns, runDirOf } from './runTarget';
@@ -46,7 +48,8 @@ async function pickFolder(): Promise<string | undefined> {
 
 /**
  * Commands and reload serializers of the metrics, evaluation and attention
- * panels. `prober` runs custom attention probes (absent: the panel says why).
+ * panels and the playground. `prober` runs custom attention probes (absent: the panel says
+ * why); `forkInference` starts the playground's inference process.
  * `workspaceState` remembers the run folders opened through commands, the only
  * ones outside the workspace's runs folders a restored panel may reopen.
  */
@@ -54,6 +57,7 @@ export function registerPanelCommands(
   extensionUri: vscode.Uri,
   workspaceState: vscode.Memento,
   prober?: AttentionProber,
+  forkInference?: ForkInference,
 ): vscode.Disposable[] {
   const command = (id: string, run: (...args: unknown[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, run);
@@ -93,6 +97,11 @@ export function registerPanelCommands(
       if (runDir) remember([runDir]);
       return runDir && AttentionPanel.show(extensionUri, runDir, prober);
     }),
+    command(PANEL_COMMANDS.openPlayground, async (arg) => {
+      const runDir = await oneRun(arg, 'Open the playground of run');
+      if (runDir) remember([runDir]);
+      return runDir && forkInference && PlaygroundPanel.show(extensionUri, runDir, forkInference);
+    }),
     // After a window reload VS Code hands back each open panel with the state its webview saved.
     vscode.window.registerWebviewPanelSerializer(METRICS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
@@ -112,6 +121,13 @@ export function registerPanelCommands(
       async deserializeWebviewPanel(panel, state: unknown) {
         const [runDir] = isSingleRunPanelState(state) ? restorable([state.runDir]) : [];
         if (runDir) AttentionPanel.restore(panel, extensionUri, runDir, prober);
+        else panel.dispose();
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const [runDir] = isSingleRunPanelState(state) ? restorable([state.runDir]) : [];
+        if (runDir && forkInference) PlaygroundPanel.restore(panel, extensionUri, runDir, forkInference);
         else panel.dispose();
       },
     }),

@@ -47,14 +47,29 @@ suite('Experiment files', () => {
           document.uri,
         )
       ).map((lens) => lens.command?.title);
-    assert.ok((await titles()).includes('$(error) 1 problem to fix before training'));
+    const broken = await titles();
+    assert.ok(broken.includes('$(error) 1 problem to fix before training'));
+    assert.ok(!broken.some((t) => t?.includes('parameters')), 'no model summary of a file with errors');
 
     const edit = new vscode.WorkspaceEdit();
     const at = document.getText().indexOf('0.3');
     edit.replace(document.uri, new vscode.Range(document.positionAt(at), document.positionAt(at + 3)), '0.1');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await eventually(ours, (d) => d.length === 0, 'the diagnostic to clear after the fix');
-    assert.deepEqual(await titles(), ['▶ Train', 'Open Runs']);
+    // Fixed: the error lens is gone and the model summary's totals sit above "model".
+    const fixed = await titles();
+    assert.deepEqual(
+      fixed.filter((t) => !t?.includes('parameters')),
+      ['▶ Train', 'Open Runs'],
+    );
+    assert.ok(
+      fixed.some((t) =>
+        /^\$\(symbol-structure\) [\d,]+ parameters · .+ FLOPs per example · about .+ to train at batch \d+$/.test(
+          t ?? '',
+        ),
+      ),
+      JSON.stringify(fixed),
+    );
   });
 
   test('the JSON Schema is associated: completion offers experiment fields and hover shows their docs', async () => {

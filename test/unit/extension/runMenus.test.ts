@@ -62,12 +62,15 @@ const ALWAYS = ['openMetrics', 'compareRuns', 'revealRun'];
 
 test('a completed run offers Evaluation (it has eval.json) and Export, but not Resume: nothing is left to resume', () => {
   const menu = menuFor(run('completed', { eval: true, checkpoint: true, model: true }));
-  assert.deepEqual(menu.sort(), [...ALWAYS, 'openEvaluation', 'exportModel', 'deleteRun'].sort());
+  assert.deepEqual(
+    menu.sort(),
+    [...ALWAYS, 'openEvaluation', 'exportModel', 'deleteRun', 'openPlayground'].sort(),
+  );
 });
 
 test('a stopped run with a checkpoint offers Resume and Export; no Evaluation without eval.json, no Attention without attention layers', () => {
   const menu = menuFor(run('stopped', { checkpoint: true, model: true }));
-  assert.deepEqual(menu.sort(), [...ALWAYS, 'resume', 'exportModel', 'deleteRun'].sort());
+  assert.deepEqual(menu.sort(), [...ALWAYS, 'resume', 'exportModel', 'deleteRun', 'openPlayground'].sort());
 });
 
 test('an interrupted or failed run resumes only when it saved a checkpoint', () => {
@@ -79,7 +82,13 @@ test('an interrupted or failed run resumes only when it saved a checkpoint', () 
 
 test('a running Transformer run offers Stop and Attention, and neither Delete nor Resume', () => {
   const menu = menuFor(run('running', { attention: true, checkpoint: true }));
-  assert.deepEqual(menu.sort(), [...ALWAYS, 'openAttention', 'stop'].sort());
+  assert.deepEqual(menu.sort(), [...ALWAYS, 'openAttention', 'stop', 'openPlayground'].sort());
+});
+
+test('the playground is offered once a run has a checkpoint to answer with, live runs included', () => {
+  assert.ok(menuFor(run('running', { checkpoint: true })).includes('openPlayground'));
+  assert.ok(!menuFor(run('running')).includes('openPlayground'), 'no checkpoint saved yet');
+  assert.ok(!menuFor(run('failed')).includes('openPlayground'));
 });
 
 test('the context value names the status first and only the facts that hold', () => {

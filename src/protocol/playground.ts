@@ -1,0 +1,121 @@
+// Channel: extension host <-> a training process serving the playground of one run: the process
+// compiles the run's model once, loads its best (else last) checkpoint, then answers requests
+// until the panel closes. Types start with `playground/`, so they never mix with training,
+// engine-check or attention-probe messages on the same pipe.
+import { hasType, isFiniteNumber, isNumberArray, isString } from '../contract/guards';
+
+export interface PlaygroundOpen {
+  readonly type: 'playground/open';
+  readonly runDir: string;
+}
+/** A picture (image classifiers: channels × height × width values 0–1) or feature values (tables). */
+export interface PlaygroundClassify {
+  readonly type: 'playground/classify';
+  readonly id: number;
+  readonly input: number[];
+}
+export interface PlaygroundGenerate {
+  readonly type: 'playground/generate';
+  readonly id: number;
+  readonly prompt: string;
+  readonly temperature: number;
+  readonly topK: number;
+  readonly length: number;
+}
+export type PlaygroundRequest = PlaygroundOpen | PlaygroundClassify | PlaygroundGenerate;
+
+/** What the model takes and how to show it, once the checkpoint is loaded. */
+export interface PlaygroundModelInfo {
+  /** 'image': draw; 'text': prompt and generate; 'table': feature values. */
+  kind: 'image' | 'text' | 'table';
+  inputShape: number[];
+  /** Class labels (classifiers). */
+  labels: string[];
+  /** The checkpoint answering, and its step. */
+  checkpoint: 'best' | 'last';
+  step: number;
+  /** Built-in digits: drawn strokes are counted in 4×4 blocks of a 32×32 grid, as the data was made. */
+  digits: boolean;
+}
+export interface PlaygroundReady {
+  readonly type: 'playground/ready';
+  readonly info: PlaygroundModelInfo;
+}
+export interface PlaygroundProbabilities {
+  readonly type: 'playground/probabilities';
+  readonly id: number;
+  readonly probabilities: number[];
+  /** Milliseconds the model took. */
+  readonly ms: number;
+}
+export interface PlaygroundToken {
+  readonly type: 'playground/token';
+  readonly id: number;
+  readonly text: string;
+}
+export interface PlaygroundDone {
+  readonly type: 'playground/done';
+  readonly id: number;
+}
+export interface PlaygroundFailure {
+  readonly type: 'playground/failure';
+  /** The request that failed; absent when opening the run failed. */
+  readonly id?: number;
+  readonly message: string;
+}
+export type PlaygroundReply =
+  PlaygroundReady | PlaygroundProbabilities | PlaygroundToken | PlaygroundDone | PlaygroundFailure;
+
+/** Largest input accepted: a 3×256×256 image. */
+const MAX_INPUT = 3 * 256 * 256;
+const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+export function isPlaygroundRequest(value: unknown): value is PlaygroundRequest {
+  if (hasType(value, 'playground/open')) return isString(value.runDir);
+  if (hasType(value, 'playground/classify'))
+    return (
+      isId(value.id) &&
+      isNumberArray(value.input) &&
+      value.input.length <= MAX_INPUT &&
+      value.input.every(Number.isFinite)
+    );
+  if (hasType(value, 'playground/generate'))
+    return (
+      isId(value.id) &&
+      isString(value.prompt) &&
+      value.prompt.length <= 10_000 &&
+      isFiniteNumber(value.temperature) &&
+      value.temperature > 0 &&
+      value.temperature <= 5 &&
+      isId(value.topK) &&
+      isId(value.length) &&
+      value.length <= 2000
+    );
+  return false;
+}
+
+export function isPlaygroundModelInfo(value: unknown): value is PlaygroundModelInfo {
+  const v = value as Record<string, unknown>;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (v.kind === 'image' || v.kind === 'text' || v.kind === 'table') &&
+    isNumberArray(v.inputShape) &&
+    Array.isArray(v.labels) &&
+    v.labels.every(isString) &&
+    (v.checkpoint === 'best' || v.checkpoint === 'last') &&
+    isFiniteNumber(v.step) &&
+    typeof v.digits === 'boolean'
+  );
+}
+
+export function isPlaygroundReply(value: unknown): value is PlaygroundReply {
+  if (hasType(value, 'playground/ready')) return isPlaygroundModelInfo(value.info);
+  if (hasType(value, 'playground/probabilities'))
+    return isId(value.id) && isNumberArray(value.probabilities) && isFiniteNumber(value.ms);
+  if (hasType(value, 'playground/token')) return isId(value.id) && isString(value.text);
+  if (hasType(value, 'playground/done')) return isId(value.id);
+  if (hasType(value, 'playground/failure'))
+    return isString(value.message) && (value.id === undefined || isId(value.id));
+  return false;
+}
