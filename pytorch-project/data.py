@@ -76,15 +76,19 @@ class Dataset:
         spec = self.meta["arrays"][name]
         return np.fromfile(os.path.join(self.folder, spec["file"]), dtype=_DTYPES[spec["dtype"]])
 
-    def batches(self, split, batch_size, rng=None, max_batches=None):
-        """Yields (x, y) tensors; training batches need `rng` (the epoch's generator)."""
+    def batches(self, split, batch_size, rng=None, max_batches=None, shuffle=True):
+        """Yields (x, y) tensors; training batches need `rng` (the epoch's generator), unless
+        `shuffle` is False ("shuffle": false): then they follow the file's row order."""
         if self.kind == "text":
             yield from self._text_batches(split, batch_size, rng, max_batches)
             return
         rows = self.splits[split]
         if split == "train":
-            order = rng.shuffle(list(range(len(rows))))
-            rows = rows[order]
+            if shuffle:
+                order = rng.shuffle(list(range(len(rows))))
+                rows = rows[order]
+            else:
+                rows = np.sort(rows)
             end = len(rows) - len(rows) % batch_size
         else:
             end = len(rows)

@@ -365,7 +365,13 @@ class Training:
         every_checkpoint = (t.get("checkpoint") or {}).get("everySteps")
         while self.position["epoch"] < t["epochs"]:
             rng = Rng(epoch_seed(t["seed"], self.position["epoch"]))
-            batches = self.data.batches("train", self.batch, rng, max_batches=t.get("stepsPerEpoch"))
+            batches = self.data.batches(
+                "train",
+                self.batch,
+                rng,
+                max_batches=t.get("stepsPerEpoch"),
+                shuffle=self.experiment["data"].get("shuffle", True),
+            )
             for _ in range(self.position["batchInEpoch"]):
                 next(batches)
             while self.position["step"] < self.total_steps and self.position["batchInEpoch"] < self.steps_per_epoch:

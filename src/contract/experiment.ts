@@ -55,6 +55,11 @@ export interface DataSection {
   seed: number;
   /** Feature scaling for tables, fitted on the training split only. */
   normalize?: 'standard' | 'minmax' | 'none';
+  /**
+   * Tables and image folders: false takes the training batches in the order of the file every
+   * epoch (default true: reshuffled each epoch). Text is read as random windows either way.
+   */
+  shuffle?: boolean;
   /** Image folders: every image is resized to this [height, width]. */
   imageSize?: [number, number];
 }

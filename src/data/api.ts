@@ -41,6 +41,11 @@ export interface BatchOptions {
    * Default: as many as fit the training text once.
    */
   maxBatches?: number;
+  /**
+   * Rows (tables, images): false takes the training split in the order of the file, true
+   * (default) shuffles it with the epoch's `rng`.
+   */
+  shuffle?: boolean;
 }
 
 export interface Dataset {
@@ -79,8 +84,8 @@ export interface Dataset {
   readonly sizes: Record<Split, number>;
   /**
    * Batches of one split.
-   * - train: shuffled with `rng` (language models: random windows drawn with
-   *   `rng`); every batch holds exactly `batchSize` examples — the last partial
+   * - train: shuffled with `rng`, or in file order when `options.shuffle` is false
+   *   (language models: random windows drawn with `rng`); every batch holds exactly `batchSize` examples — the last partial
    *   training batch is dropped because the engine's train-step graph has a
    *   static batch size.
    * - validation / test: every example once, in order; the last batch may be

@@ -115,8 +115,14 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
       targetWidth: table.targetWidth,
       splits,
     }),
-    *batches(split: Split, batchSize: number, rng: Rng, _options?: BatchOptions): Iterable<DataBatch> {
-      const rows = split === 'train' ? rng.shuffle(Array.from(splits.train)) : splits[split];
+    *batches(split: Split, batchSize: number, rng: Rng, options?: BatchOptions): Iterable<DataBatch> {
+      const rows =
+        split !== 'train'
+          ? splits[split]
+          : options?.shuffle === false
+            ? // File order: the split's rows were assigned by a seeded shuffle, so sort them back.
+              Int32Array.from(splits.train).sort()
+            : rng.shuffle(Array.from(splits.train));
       // Training drops the last partial batch: the train-step graph has a static batch size.
       const end = split === 'train' ? rows.length - (rows.length % batchSize) : rows.length;
       for (let from = 0; from < end; from += batchSize)

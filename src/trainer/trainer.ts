@@ -234,6 +234,7 @@ class TrainingSession {
       const rng = createRng(epochSeed(this.training.seed, this.position.epoch));
       const epochBatches = this.dataset.batches('train', this.training.batchSize, rng, {
         maxBatches: this.training.stepsPerEpoch,
+        shuffle: this.experiment.data.shuffle !== false,
       });
       const batches = epochBatches[Symbol.iterator]();
       for (let skipped = 0; skipped < this.position.batchInEpoch; skipped++) batches.next();
