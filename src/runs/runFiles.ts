@@ -38,6 +38,12 @@ export interface RunInfo {
   summary?: Record<string, number>;
   step?: number;
   epoch?: number;
+  /** The user's name for the run, given in the runs table; the folder name stays its id. */
+  name?: string;
+  /** The user's labels for the run (runs table). */
+  tags?: string[];
+  /** The user's notes on the run (runs table). */
+  notes?: string;
   /** Training process id while running: a reopened window tells a live run from an interrupted one. */
   pid?: number;
   /** Set when the run is a trial of a sweep. */

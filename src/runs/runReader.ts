@@ -4,7 +4,9 @@
  * (the writer was killed mid-line) is skipped.
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRecord } from '../contract/guards';
 import { ATTENTION_INDEX, RUN_FILES, type AttentionIndex, type RunInfo } from './runFiles';
 import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
 import type { EvalReport } from '../contract/evalReport';
@@ -51,9 +53,31 @@ export function listRuns(runsDir: string, experiment: string): RunEntry[] {
   });
 }
 
+/** run.json, when present and shaped like one; panels and the runs table still work without it. */
 export function readRunInfo(runDir: string): RunInfo | undefined {
-  const info = readJson<RunInfo>(join(runDir, RUN_FILES.info));
-  return info && typeof info.id === 'string' && typeof info.status === 'string' ? info : undefined;
+  return asRunInfo(readJson<unknown>(join(runDir, RUN_FILES.info)));
+}
+
+/** readRunInfo without blocking: for the extension host, which reads many folders. */
+export async function readRunInfoAsync(runDir: string): Promise<RunInfo | undefined> {
+  try {
+    return asRunInfo(JSON.parse(await readFile(join(runDir, RUN_FILES.info), 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+function asRunInfo(value: unknown): RunInfo | undefined {
+  return isRecord(value) && typeof value.id === 'string' && typeof value.status === 'string'
+    ? (value as unknown as RunInfo)
+    : undefined;
+}
+
+/** Whether the run's model has attention layers at all (a Transformer), from its config snapshot. */
+export function hasAttentionLayers(info: RunInfo | undefined): boolean | undefined {
+  const layers = info?.config?.model?.layers;
+  if (!Array.isArray(layers)) return undefined;
+  return layers.some((layer) => layer.type === 'attention' || layer.type === 'transformer');
 }
 
 export function readEvalReport(runDir: string): EvalReport | undefined {

@@ -8,6 +8,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
+import { withAnnotationsFromDisk } from './runAnnotations';
 import { runFolderWriteError } from './runFolderError';
 import { experimentFolderName, runIdFor } from './runId';
 import { ATTENTION_INDEX, RUN_FILES, type AttentionIndex, type RunInfo } from './runFiles';
@@ -171,6 +172,8 @@ export class RunWriter {
   }
 
   private writeInfo(): void {
+    // The user may have renamed, tagged or annotated the run in the runs table meanwhile.
+    this.currentInfo = withAnnotationsFromDisk(this.dir, this.currentInfo);
     writeJsonAtomic(join(this.dir, RUN_FILES.info), this.currentInfo, this.dir);
   }
 

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AttentionSnapshot, isAttentionSnapshot } from '../../contract/attentionSnapshot';
 import { RUN_FILES, type RunInfo } from '../../runs/runFiles';
+import { hasAttentionLayers } from '../../runs/runReader';
 
 const SNAPSHOT_FILE = /^(\d+)\.json$/;
 
@@ -28,13 +29,6 @@ export async function readSnapshot(runDir: string, step: number): Promise<Attent
   } catch (error) {
     return new Error(`Could not read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/** Whether the run's model has attention layers at all (a Transformer), from its config snapshot. */
-export function hasAttentionLayers(info: RunInfo | undefined): boolean | undefined {
-  const layers = info?.config?.model?.layers;
-  if (!Array.isArray(layers)) return undefined;
-  return layers.some((layer) => layer.type === 'attention' || layer.type === 'transformer');
 }
 
 /** The sentence shown when a run has no snapshots to draw. */

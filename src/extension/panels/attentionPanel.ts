@@ -10,7 +10,8 @@ import type { AttentionSnapshot } from '../../contract/attentionSnapshot';
 import { RUN_FILES } from '../../runs/runFiles';
 import { listSnapshotSteps, noAttentionMessage, readSnapshot } from './attentionFiles';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
-import { describeRun, readRunInfo } from './runTarget';
+import { readRunInfoAsync } from '../../runs/runReader';
+import { describeRun } from './runTarget';
 import { watchFolder } from './watchFolder';
 
 const SPEC: RunPanelSpec = { viewType: ATTENTION_VIEW_TYPE, script: 'attention.js', title: 'Attention' };
@@ -104,7 +105,7 @@ export class AttentionPanel extends RunPanelHost<HostToAttention> {
     if (!always && steps.length === this.steps.length && steps.every((s, i) => s === this.steps[i])) return;
     this.steps = steps;
     if (steps.length === 0)
-      this.post({ type: 'noAttention', message: noAttentionMessage(await readRunInfo(this.runDir)) });
+      this.post({ type: 'noAttention', message: noAttentionMessage(await readRunInfoAsync(this.runDir)) });
     this.post({ type: 'steps', steps });
   }
 

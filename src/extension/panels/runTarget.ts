@@ -1,9 +1,9 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
 import { isRecord } from '../../contract/guards';
-import { RUN_FILES, type RunInfo } from '../../runs/runFiles';
+import { readRunInfoAsync } from '../../runs/runReader';
 import { allRunsDirs } from '../runs/runsRoots';
 
 /**
@@ -18,21 +18,9 @@ export function runDirOf(arg: unknown): string | undefined {
   return undefined;
 }
 
-/** run.json, when present and shaped like one; panels still work without it (metrics only). */
-export async function readRunInfo(runDir: string): Promise<RunInfo | undefined> {
-  try {
-    const value: unknown = JSON.parse(await readFile(join(runDir, RUN_FILES.info), 'utf8'));
-    return isRecord(value) && typeof value.id === 'string' && typeof value.status === 'string'
-      ? (value as unknown as RunInfo)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** How a panel names a run: "<experiment> / <run id>" from the folder layout, and its status. */
 export async function describeRun(runDir: string): Promise<PanelRun> {
-  const info = await readRunInfo(runDir);
+  const info = await readRunInfoAsync(runDir);
   const experiment = info?.experiment ?? basename(dirname(runDir));
   return {
     runDir,

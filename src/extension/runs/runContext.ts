@@ -9,8 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointDir } from '../../runs/checkpoints';
 import { CHECKPOINT_META, RUN_FILES } from '../../runs/runFiles';
-import type { RunEntry } from '../../runs/runReader';
-import { hasAttentionLayers } from '../panels/attentionFiles';
+import { hasAttentionLayers, type RunEntry } from '../../runs/runReader';
 
 export function runContextValue(entry: RunEntry): string {
   const facts: [string, boolean][] = [
