@@ -1,12 +1,13 @@
 /**
  * `model-lab` command line: trains an experiment headless into the same run folder as the editor,
- * and checks whether an ONNX model can be trained (`onnx check`).
+ * lists the runs (`runs`), and checks whether an ONNX model can be trained (`onnx check`).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
 import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand } from './onnxCheckCommand';
+import { runsCommand } from './runsCommand';
 import { summaryCommand } from './summaryCommand';
 import { sweepCommand } from './sweepCommand';
 import { EXIT, trainCommand } from './trainCommand';
@@ -77,6 +78,17 @@ program
   .option('--resume', "continue from the folder's own last checkpoint")
   .action(async (runDir: string, options: { device?: DeviceName; maxSteps?: number; resume?: boolean }) => {
     process.exitCode = await trialCommand(runDir, options);
+  });
+
+program
+  .command('runs')
+  .description(
+    'list the runs: status, start, duration, device, the settings that differ between them and their final metrics',
+  )
+  .option('--runs-dir <dir>', 'the folder holding <experiment>/<run>/', '.modellab/runs')
+  .option('--json', 'print every run with all its settings and its final and best metrics as JSON')
+  .action(async (options: { runsDir: string; json?: boolean }) => {
+    process.exitCode = await runsCommand(options);
   });
 
 program

@@ -84,10 +84,5 @@ export function etaSeconds(progress: RunProgress): number | undefined {
   return Math.max(0, (totalSteps - progress.step) * Math.max(0, perStep));
 }
 
-/** 75 → "1m 15s", 4000 → "1h 07m", 9 → "9s". */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
+/** "45s", "12m 05s", "3h 02m": one format for durations (runs table, ETA). */
+export { formatDuration } from '../contract/runTable/formatCell';

@@ -16,7 +16,8 @@ import { PANEL_COMMANDS } from './panelCommandIds';
 import { RunFeed, type ConsumeRecords } from './runFeed';
 import { runModelSummary } from './runModelSummary';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
-import { describeRun, pickRuns, readRunInfo } from './runTarget';
+import { readRunInfoAsync } from '../../runs/runReader';
+import { describeRun, pickRuns } from './runTarget';
 import { shortRunNames, type NamedRun } from '../../runs/compareNames';
 import { pngBytes, saveExport } from './saveExport';
 
@@ -122,7 +123,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
 
   /** What short names are made of: the run's id, name and config (run.json). */
   private async readName(runDir: string): Promise<void> {
-    const info = await readRunInfo(runDir);
+    const info = await readRunInfoAsync(runDir);
     this.named.set(runDir, { id: info?.id ?? basename(runDir), config: info?.config });
   }
 

@@ -1,4 +1,5 @@
 /** Short texts about a run for the Runs view and the status bar (plain Node, unit-tested). */
+import { formatNumber } from '../../contract/runTable/formatCell';
 import type { RunInfo } from '../../runs/runFiles';
 import { etaSeconds, formatDuration, type RunProgress } from '../../runs/trainerEventText';
 
@@ -12,17 +13,12 @@ const HEADLINE: [string, string][] = [
   ['train/loss', 'loss'],
 ];
 
-export function formatValue(value: number): string {
-  if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 100 ? value.toFixed(1) : value.toPrecision(3);
-}
-
 /** E.g. "completed · test acc 0.962 · val loss 0.107 · 420 steps". */
 export function formatSummary(info: RunInfo): string {
   const parts: string[] = [info.status];
   const summary = info.summary ?? {};
   const shown = HEADLINE.filter(([key]) => summary[key] !== undefined).slice(0, 2);
-  for (const [key, label] of shown) parts.push(`${label} ${formatValue(summary[key])}`);
+  for (const [key, label] of shown) parts.push(`${label} ${formatNumber(summary[key])}`);
   if (info.step !== undefined) parts.push(`${info.step} steps`);
   return parts.join(' · ');
 }
@@ -55,7 +51,7 @@ export function formatProgress(progress: RunProgress, experiment?: string): stri
       ? `step ${progress.step}/${progress.totalSteps}`
       : `step ${progress.step}`,
   );
-  if (progress.loss !== undefined) parts.push(`loss ${formatValue(progress.loss)}`);
+  if (progress.loss !== undefined) parts.push(`loss ${formatNumber(progress.loss)}`);
   const eta = etaSeconds(progress);
   if (eta !== undefined && progress.step < (progress.totalSteps ?? 0))
     parts.push(`ETA ${formatDuration(eta)}`);

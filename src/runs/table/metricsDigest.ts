@@ -5,9 +5,7 @@
  */
 import type { MetricRecord } from '../../contract/metricRecord';
 import { metricInfo } from '../../contract/metrics';
-
-/** Families whose "better" says nothing about the run: a lower learning rate is not a better one. */
-const NO_BEST_FAMILIES = new Set(['lr', 'throughput']);
+import { isScoreMetric } from '../../contract/runTable/metricColumns';
 
 export class MetricsDigest {
   final: Record<string, number> = {};
@@ -20,8 +18,8 @@ export class MetricsDigest {
       const key = `${record.split}/${record.name}`;
       this.final[key] = record.value;
       this.lastTime = Math.max(this.lastTime ?? 0, record.time);
-      const info = metricInfo(record.name);
-      if (!info || NO_BEST_FAMILIES.has(info.family)) continue;
+      if (!isScoreMetric(record.name)) continue;
+      const info = metricInfo(record.name)!;
       const best = this.best[key];
       const better = info.better === 'higher' ? record.value > best : record.value < best;
       if (best === undefined || better) this.best[key] = record.value;
