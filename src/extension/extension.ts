@@ -8,6 +8,7 @@ import { registerOnnxModelEditor } from './onnxModel/onnxModelEditor';
 import { registerPanelCommands } from './panels/panelCommands';
 import { TrainingProcessProber } from './runs/attentionProber';
 import { registerRunCommands } from './runs/runCommands';
+import { registerRunsTableCommands } from './runsTable/runsTableCommands';
 import { forkTrainingProcess } from './trainingProcess/forkTrainingProcess';
 
 /**
@@ -36,7 +37,9 @@ export function activate(context: vscode.ExtensionContext): ModelLabExports {
   context.subscriptions.push(
     ...registerPanelCommands(context.extensionUri, context.workspaceState, prober, forkInference),
   );
-  context.subscriptions.push(...registerRunCommands(context.extensionUri));
+  const runs = registerRunCommands(context.extensionUri);
+  context.subscriptions.push(...runs.disposables);
+  context.subscriptions.push(...registerRunsTableCommands(context.extensionUri, runs.onDidChangeRuns));
   context.subscriptions.push(...registerExportCommands());
   context.subscriptions.push(...registerOnnxModelEditor(context.extensionUri));
   return {

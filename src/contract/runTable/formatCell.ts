@@ -30,5 +30,7 @@ export function formatCell(column: ColumnKey, value: CellValue): string {
   if (value === undefined || value === null) return '';
   if (column === 'start' && typeof value === 'string') return formatStart(value);
   if (column === 'duration' && typeof value === 'number') return formatDuration(value);
+  // A setting reads as the user wrote it (0.001, not 0.00100).
+  if (column.startsWith('setting:')) return String(value);
   return typeof value === 'number' ? formatNumber(value) : String(value);
 }

@@ -11,6 +11,8 @@ export interface RunPanelSpec {
   /** Bundle under dist/webview/, e.g. 'metrics.js'. */
   script: string;
   title: string;
+  /** Stylesheets under media/ besides the shared webview.css and panels.css. */
+  styles?: string[];
 }
 
 /** Opens a new panel of `spec` beside the active editor. */
@@ -58,6 +60,7 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
         mediaAssetUri(webview, extensionUri, 'webview.css'),
         mediaAssetUri(webview, extensionUri, 'panels.css'),
         mediaAssetUri(webview, extensionUri, 'inside.css'),
+        ...(spec.styles ?? []).map((style) => mediaAssetUri(webview, extensionUri, style)),
       ],
       scripts: [distAssetUri(webview, extensionUri, 'webview', spec.script)],
     });

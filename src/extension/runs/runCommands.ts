@@ -55,7 +55,14 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
+/**
+ * The run commands, and the Runs view's refresh event (runs appeared, changed or went; bursts
+ * coalesced), which the runs table follows too.
+ */
+export function registerRunCommands(extensionUri: vscode.Uri): {
+  disposables: vscode.Disposable[];
+  onDidChangeRuns: RunsTreeProvider['onDidChangeTreeData'];
+} {
   // Data errors are found before a run folder exists; the last dataset stays cached for the next Train.
   const loadDataset = new DatasetCache(1).load;
   const manager = new RunManager({
@@ -143,7 +150,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
 
   const command = (id: string, handler: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, handler);
-  return [
+  const disposables = [
     manager,
     output,
     tree,
@@ -239,6 +246,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): vscode.Disposable
     }),
     command(RUN_COMMANDS.showRunLog, () => output.show(true)),
   ];
+  return { disposables, onDidChangeRuns: tree.onDidChangeTreeData };
 }
 
 async function pickActiveRun(manager: RunManager): Promise<string | undefined> {

@@ -62,8 +62,8 @@ test('model-lab runs prints a table: the differing setting and the final scores 
   assert.deepEqual(
     cells.map((row) => [row[0], row[1], row[2], row[4], row[5], row[6], row[7], row[8]]),
     [
-      ['slow lr', 'digits-cnn', 'completed', '1m 15s', 'cpu', '0.0100', '0.800', '0.600'],
-      ['20261201-100100', 'digits-cnn', 'completed', '1m 15s', 'cpu', '0.100', '0.500', '0.900'],
+      ['slow lr', 'digits-cnn', 'completed', '1m 15s', 'cpu', '0.01', '0.800', '0.600'],
+      ['20261201-100100', 'digits-cnn', 'completed', '1m 15s', 'cpu', '0.1', '0.500', '0.900'],
     ],
   );
 });
