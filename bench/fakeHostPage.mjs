@@ -15,9 +15,9 @@ const THEME = `
     --vscode-panel-border: #444444; --vscode-font-family: sans-serif; --vscode-font-size: 13px;
   }`;
 
-/** Loads `dist/webview/<script>` into `page` behind the fake host. */
-export async function loadWebview(page, repo, script) {
-  const css = ['webview.css', 'panels.css']
+/** Loads `dist/webview/<script>` into `page` behind the fake host, with the shared and `styles` sheets of media/. */
+export async function loadWebview(page, repo, script, styles = []) {
+  const css = ['webview.css', 'panels.css', ...styles]
     .map((f) => readFileSync(join(repo, 'media', f), 'utf8'))
     .join('\n');
   await page.setContent(
