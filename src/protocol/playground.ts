@@ -1,8 +1,9 @@
 // Channel: extension host <-> a training process serving the playground of one run: the process
 // compiles the run's model once, loads its best (else last) checkpoint, then answers requests
-// until the panel closes. Types start with `playground/`, so they never mix with training,
+// until the panel closes (the playground and the CNN inside view). Types start with `playground/`, so they never mix with training,
 // engine-check or attention-probe messages on the same pipe.
 import { hasType, isFiniteNumber, isNumberArray, isString } from '../contract/guards';
+import { isFeatureMapView, type FeatureMapView } from './featureMaps';
 
 export interface PlaygroundOpen {
   readonly type: 'playground/open';
@@ -22,7 +23,15 @@ export interface PlaygroundGenerate {
   readonly topK: number;
   readonly length: number;
 }
-export type PlaygroundRequest = PlaygroundOpen | PlaygroundClassify | PlaygroundGenerate;
+/** The CNN inside view of one test example (image models with conv2d layers). */
+export interface PlaygroundFeatureMaps {
+  readonly type: 'playground/featureMaps';
+  readonly id: number;
+  /** Position of the example in the run's test split, from 0. */
+  readonly example: number;
+}
+export type PlaygroundRequest =
+  PlaygroundOpen | PlaygroundClassify | PlaygroundGenerate | PlaygroundFeatureMaps;
 
 /** What the model takes and how to show it, once the checkpoint is loaded. */
 export interface PlaygroundModelInfo {
@@ -63,8 +72,18 @@ export interface PlaygroundFailure {
   readonly id?: number;
   readonly message: string;
 }
+export interface PlaygroundFeatureMapView {
+  readonly type: 'playground/featureMapView';
+  readonly id: number;
+  readonly view: FeatureMapView;
+}
 export type PlaygroundReply =
-  PlaygroundReady | PlaygroundProbabilities | PlaygroundToken | PlaygroundDone | PlaygroundFailure;
+  | PlaygroundReady
+  | PlaygroundProbabilities
+  | PlaygroundToken
+  | PlaygroundDone
+  | PlaygroundFeatureMapView
+  | PlaygroundFailure;
 
 /** Largest input accepted: a 3×256×256 image. */
 const MAX_INPUT = 3 * 256 * 256;
@@ -79,6 +98,7 @@ export function isPlaygroundRequest(value: unknown): value is PlaygroundRequest 
       value.input.length <= MAX_INPUT &&
       value.input.every(Number.isFinite)
     );
+  if (hasType(value, 'playground/featureMaps')) return isId(value.id) && isId(value.example);
   if (hasType(value, 'playground/generate'))
     return (
       isId(value.id) &&
@@ -115,6 +135,7 @@ export function isPlaygroundReply(value: unknown): value is PlaygroundReply {
     return isId(value.id) && isNumberArray(value.probabilities) && isFiniteNumber(value.ms);
   if (hasType(value, 'playground/token')) return isId(value.id) && isString(value.text);
   if (hasType(value, 'playground/done')) return isId(value.id);
+  if (hasType(value, 'playground/featureMapView')) return isId(value.id) && isFeatureMapView(value.view);
   if (hasType(value, 'playground/failure'))
     return isString(value.message) && (value.id === undefined || isId(value.id));
   return false;

@@ -8,9 +8,11 @@ import { dirname } from 'node:path';
 import type { CheckpointKind } from '../contract/checkpointKind';
 import type { Dataset, Vocabulary } from '../data/api';
 import type { TrainableModel } from '../engine/api';
+import type { FeatureMapView } from '../protocol/featureMaps';
 import type { PlaygroundModelInfo } from '../protocol/playground';
 import { loadCheckpoint, type Checkpoint } from '../runs/checkpoints';
 import { readRunInfo } from '../runs/runReader';
+import { featureMapView } from './featureMapView';
 import { rowProbabilities } from './mistakes';
 import { compileOptionsFor } from './trainer';
 import type { TrainerDeps } from './trainerDeps';
@@ -28,6 +30,7 @@ export class PlaygroundSession {
     private readonly model: TrainableModel,
     private readonly dataset: Dataset,
     readonly info: PlaygroundModelInfo,
+    private readonly experiment: string,
   ) {}
 
   static async open(
@@ -65,7 +68,7 @@ export class PlaygroundSession {
       throw new Error(
         `The playground answers classifiers and language models; ${run.experiment} is ${task}.`,
       );
-    return new PlaygroundSession(model, dataset, info);
+    return new PlaygroundSession(model, dataset, info, run.experiment);
   }
 
   /**
@@ -90,6 +93,16 @@ export class PlaygroundSession {
    * than the context sits at its start (a causal model reads nothing after the position it
    * predicts from); a longer one keeps its end. Characters outside the vocabulary are dropped.
    */
+  /** The CNN inside view of test example `example`, from the loaded checkpoint. */
+  featureMaps(example: number): Promise<FeatureMapView> {
+    const { checkpoint, step } = this.info;
+    return featureMapView(this.model, this.dataset, example, {
+      experiment: this.experiment,
+      checkpoint,
+      step,
+    });
+  }
+
   async generate(
     prompt: string,
     options: { temperature: number; topK: number; length: number; random: () => number },

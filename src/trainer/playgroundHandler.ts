@@ -43,6 +43,12 @@ export class PlaygroundHandler {
         const started = performance.now();
         const probabilities = await session.classify(request.input);
         this.send({ type: 'playground/probabilities', id, probabilities, ms: performance.now() - started });
+      } else if (request.type === 'playground/featureMaps') {
+        this.send({
+          type: 'playground/featureMapView',
+          id,
+          view: await session.featureMaps(request.example),
+        });
       } else {
         await session.generate(
           request.prompt,

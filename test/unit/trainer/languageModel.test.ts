@@ -8,13 +8,11 @@ import { createRng } from '../../../src/data/api';
 import { TrainingProcessProber } from '../../../src/extension/runs/attentionProber';
 import type { Experiment } from '../../../src/contract/experiment';
 import type { TrainerEvent, TrainingAttention } from '../../../src/protocol/training';
-import { RunRecorder } from '../../../src/runs/runRecorder';
 import { readAttentionIndex } from '../../../src/runs/runReader';
-import { RunWriter } from '../../../src/runs/runWriter';
 import type { AttentionSnapshot } from '../../../src/contract/attentionSnapshot';
 import { probeAttention } from '../../../src/trainer/attentionProbe';
-import { runTraining } from '../../../src/trainer/trainer';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
+import { trainRun } from '../../fixtures/trainedRun';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-lm-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -50,31 +48,7 @@ const events: TrainerEvent[] = [];
 before(async () => {
   const rng = createRng(3);
   writeFileSync(join(root, 'text.txt'), Array.from({ length: 3000 }, () => 'abc '[rng.int(4)]).join(''));
-  const experimentFile = join(root, 'tiny-lm.experiment.json');
-  writeFileSync(experimentFile, JSON.stringify(experiment, null, 2));
-  const writer = RunWriter.create({
-    runsDir: join(root, 'runs'),
-    info: {
-      experiment: experiment.name,
-      experimentFile,
-      config: experiment,
-      seed: 1,
-      versions: { modelLab: '0', onnxruntime: '0', node: process.version },
-    },
-  });
-  runDir = writer.dir;
-  const recorder = new RunRecorder(writer);
-  await runTraining(
-    { type: 'start', experimentFile, experiment, runDir, device: 'cpu' },
-    createTrainerDeps(),
-    {
-      emit: (event) => {
-        events.push(event);
-        recorder.handle(event);
-      },
-      stopRequested: () => false,
-    },
-  );
+  runDir = await trainRun(root, experiment, (event) => events.push(event));
 });
 
 function checkMaps(snapshot: AttentionSnapshot, tokens: string[]): void {

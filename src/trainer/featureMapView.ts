@@ -1,0 +1,64 @@
+/**
+ * What a conv model sees in one test example (the CNN inside view): the example's pixels,
+ * the first conv layer's filters and every conv2d layer's maps (eval mode), from the
+ * weights the model holds (the playground session's loaded checkpoint).
+ */
+import type { Dataset } from '../data/api';
+import type { TrainableModel, TrainingState } from '../engine/api';
+import type { FeatureMapView, ImageStack } from '../protocol/featureMaps';
+
+/** The checkpoint the model's weights come from, named in the view. */
+export interface WeightsSource {
+  readonly experiment: string;
+  readonly checkpoint: 'best' | 'last';
+  readonly step: number;
+}
+
+export async function featureMapView(
+  model: TrainableModel,
+  dataset: Dataset,
+  example: number,
+  source: WeightsSource,
+): Promise<FeatureMapView> {
+  const arrays = dataset.arrays();
+  const [channels, height, width] = dataset.inputShape;
+  if (arrays.kind !== 'rows' || !(arrays.x instanceof Float32Array) || dataset.inputShape.length !== 3)
+    throw new Error(
+      `${source.experiment} does not read images [channels, height, width]: no feature maps to show.`,
+    );
+  const testRows = arrays.splits.test;
+  if (example >= testRows.length)
+    throw new Error(
+      `${source.experiment} has ${testRows.length} test examples: pick one from 0 to ${testRows.length - 1}.`,
+    );
+  const size = channels * height * width;
+  const row = testRows[example];
+  const image = arrays.x.slice(row * size, (row + 1) * size);
+  const maps = await model.featureMaps(image);
+  if (maps.length === 0) throw new Error(`${source.experiment} has no conv2d layers.`);
+  const labelId = arrays.labels?.[row];
+  return {
+    checkpoint: source.checkpoint,
+    step: source.step,
+    example,
+    testExamples: testRows.length,
+    ...(labelId !== undefined && dataset.classes ? { label: dataset.classes[labelId] } : {}),
+    input: { channels, height, width, values: Array.from(image) },
+    filters: convFilters(await model.getState(), maps[0].layer),
+    layers: maps.map((m) => ({ ...m, values: Array.from(m.values) })),
+  };
+}
+
+/** Each filter of a conv layer as one kernel-sized image: the mean of its weights over input channels. */
+function convFilters(state: TrainingState, layer: number): ImageStack {
+  const name = `layer${layer}.conv2d.weight`;
+  const weight = state.tensors[name];
+  if (!weight || weight.dims.length !== 4) throw new Error(`The model has no conv2d weights ${name}.`);
+  const [filters, inputChannels, kh, kw] = weight.dims;
+  const values = new Array<number>(filters * kh * kw).fill(0);
+  for (let f = 0; f < filters; f++)
+    for (let c = 0; c < inputChannels; c++)
+      for (let i = 0; i < kh * kw; i++)
+        values[f * kh * kw + i] += weight.data[(f * inputChannels + c) * kh * kw + i] / inputChannels;
+  return { channels: filters, height: kh, width: kw, values };
+}

@@ -1,0 +1,137 @@
+// The CNN inside view's data: a short-trained digits CNN run answers, from its checkpoint,
+// the test example's pixels, the first conv layer's filters and every conv layer's maps,
+// asked through a real training process as the editor asks it.
+import { strict as assert } from 'node:assert';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Experiment } from '../../../src/contract/experiment';
+import { loadDataset } from '../../../src/data/loadDataset';
+import { isPlaygroundReply, type PlaygroundReply } from '../../../src/protocol/playground';
+import { loadCheckpoint } from '../../../src/runs/checkpoints';
+import { PlaygroundSession } from '../../../src/trainer/playground';
+import { createTrainerDeps } from '../../../src/trainer/trainerModules';
+import { trainRun } from '../../fixtures/trainedRun';
+
+const root = mkdtempSync(join(tmpdir(), 'modellab-cnn-inside-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const experiment: Experiment = {
+  name: 'tiny-cnn',
+  task: 'classification',
+  data: { source: 'builtin:digits', splits: { train: 0.8, validation: 0.1, test: 0.1 }, seed: 1 },
+  model: {
+    input: { shape: [1, 8, 8] },
+    layers: [
+      { type: 'conv2d', filters: 4, kernel: 3, padding: 'same', activation: 'relu' },
+      { type: 'maxpool2d', size: 2 },
+      { type: 'conv2d', filters: 6, kernel: 3, padding: 'same', activation: 'relu' },
+      { type: 'flatten' },
+      { type: 'dense', units: 10 },
+    ],
+  },
+  training: {
+    epochs: 1,
+    stepsPerEpoch: 4,
+    batchSize: 16,
+    optimizer: { type: 'adam', learningRate: 0.01 },
+    loss: 'cross-entropy',
+    seed: 1,
+  },
+  metrics: ['accuracy'],
+};
+
+let runDir: string;
+
+before(async () => {
+  let outcome = '';
+  runDir = await trainRun(root, experiment, (event) => (outcome = event.type));
+  assert.equal(outcome, 'finished');
+});
+
+/** Opens the run in a forked training process, as the playground does, and asks for each example in turn. */
+async function askTrainingProcess(examples: number[]): Promise<PlaygroundReply[]> {
+  const child = fork(join(__dirname, '../../../src/trainer/trainingProcess.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const replies: PlaygroundReply[] = [];
+  return new Promise<PlaygroundReply[]>((resolve, reject) => {
+    child.on('message', (message: unknown) => {
+      if (!isPlaygroundReply(message)) return;
+      if (message.type === 'playground/ready')
+        examples.forEach((example, id) => child.send({ type: 'playground/featureMaps', id, example }));
+      else replies.push(message);
+      if (
+        replies.length === examples.length ||
+        (message.type === 'playground/failure' && message.id === undefined)
+      )
+        resolve(replies);
+    });
+    child.on('exit', (code) => reject(new Error(`the training process ended (${code}) before answering`)));
+    child.send({ type: 'playground/open', runDir });
+  }).finally(() => child.kill());
+}
+
+async function viewOf(example: number) {
+  const session = await PlaygroundSession.open(runDir, createTrainerDeps());
+  try {
+    return await session.featureMaps(example);
+  } finally {
+    await session.dispose();
+  }
+}
+
+test("a CNN run shows a test example's pixels, its first conv layer's filters and every conv layer's maps", async () => {
+  const view = await viewOf(3);
+  const { state, position } = loadCheckpoint(runDir, view.checkpoint);
+  assert.equal(view.step, position.step);
+  assert.equal(view.example, 3);
+  const dataset = await loadDataset(experiment, root);
+  const arrays = dataset.arrays();
+  assert.ok(arrays.kind === 'rows' && arrays.x instanceof Float32Array);
+  assert.equal(view.testExamples, arrays.splits.test.length);
+  const row = arrays.splits.test[3];
+  assert.deepEqual(view.input.values, Array.from(arrays.x.slice(row * 64, (row + 1) * 64)));
+  assert.equal(view.label, dataset.classes?.[arrays.labels?.[row] ?? -1]);
+  // One input channel: each filter image is that filter's own 3×3 weights.
+  const weights = state.tensors['layer0.conv2d.weight'];
+  assert.deepEqual([view.filters.channels, view.filters.height, view.filters.width], [4, 3, 3]);
+  view.filters.values.forEach((v, i) => assert.ok(Math.abs(v - weights.data[i]) < 1e-6));
+  assert.deepEqual(
+    view.layers.map((l) => [l.layer, l.channels, l.height, l.width]),
+    [
+      [0, 4, 8, 8],
+      [2, 6, 4, 4],
+    ],
+  );
+  for (const layer of view.layers)
+    assert.ok(
+      layer.values.some((v) => v > 0),
+      `layer ${layer.layer} maps are not all zero`,
+    );
+});
+
+test('another example gives other maps; the training process answers the same as the direct call', async () => {
+  const replies = await askTrainingProcess([3, 4]);
+  const views = replies.map((reply) => {
+    assert.ok(reply.type === 'playground/featureMapView', JSON.stringify(reply));
+    return reply.view;
+  });
+  assert.deepEqual(
+    replies.map((r) => (r.type === 'playground/featureMapView' ? r.id : -1)),
+    [0, 1],
+  );
+  assert.deepEqual(views[0], await viewOf(3));
+  assert.notDeepEqual(views[1].input.values, views[0].input.values);
+  assert.notDeepEqual(views[1].layers[0].values, views[0].layers[0].values);
+  assert.deepEqual(views[1].filters, views[0].filters);
+});
+
+test('an example past the test split is refused with the range to pick from', async () => {
+  const [reply] = await askTrainingProcess([100_000]);
+  assert.ok(reply.type === 'playground/failure' && reply.id === 0, JSON.stringify(reply));
+  assert.match(reply.message, /tiny-cnn has \d+ test examples: pick one from 0 to \d+\./);
+});
