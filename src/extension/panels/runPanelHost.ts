@@ -5,6 +5,7 @@ import { ReadyThenFlushBuffer } from '../webview/messageBuffer';
 import { createNonce } from '../webview/nonce';
 import { buildPanelHtml } from '../webview/panelHtml';
 import { distAssetUri, mediaAssetUri, panelWebviewOptions } from '../webview/webviewAssets';
+import { runPanelColumn, trackRunPanel } from './panelPlacement';
 
 export interface RunPanelSpec {
   viewType: string;
@@ -15,12 +16,12 @@ export interface RunPanelSpec {
   styles?: string[];
 }
 
-/** Opens a new panel of `spec` beside the active editor. */
+/** Opens a new panel of `spec` in the run panels' group (beside the active editor when it is the first). */
 export function createRunWebviewPanel(extensionUri: vscode.Uri, spec: RunPanelSpec): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(
     spec.viewType,
     spec.title,
-    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+    { viewColumn: runPanelColumn(), preserveFocus: false },
     panelWebviewOptions(extensionUri),
   );
 }
@@ -49,6 +50,7 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
     panel.webview.options = panelWebviewOptions(extensionUri);
     panel.title = spec.title;
     this.buffer = new ReadyThenFlushBuffer((message) => panel.webview.postMessage(message));
+    this._register(trackRunPanel(panel));
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
     const webview = panel.webview;
