@@ -18,6 +18,7 @@ import type { RunStatus } from '../../contract/runStatus';
 import { readLogTail, readRunInfo } from '../../runs/runReader';
 import { RunRecorder } from '../../runs/runRecorder';
 import { RunWriter } from '../../runs/runWriter';
+import { describeResult, trackResult, type RunResult } from '../../runs/runResultText';
 import { describeEvent, trackProgress, type RunProgress } from '../../runs/trainerEventText';
 import type { TrainerLink } from './trainerLink';
 
@@ -32,6 +33,8 @@ export interface RunOutcome {
   status: Exclude<RunStatus, 'queued' | 'running' | 'interrupted'>;
   /** One sentence for a notification. */
   message: string;
+  /** A completed run's result with the experiment's name, "digits-cnn finished: test accuracy 98.1 % (best at step 700)". */
+  result?: string;
 }
 
 /** Lines of log.txt and of the process's stderr quoted when it dies without a word. */
@@ -40,6 +43,7 @@ const OUTPUT_TAIL_CHARS = 4000;
 
 export class ActiveRun {
   readonly progress: RunProgress = { step: 0, epoch: 0 };
+  private readonly result: RunResult = {};
   status: RunStatus = 'running';
   readonly done: Promise<RunOutcome>;
   private resolveDone!: (outcome: RunOutcome) => void;
@@ -95,10 +99,12 @@ export class ActiveRun {
   private handle(event: TrainerEvent): void {
     if (this.outcome) return;
     trackProgress(this.progress, event);
+    trackResult(this.result, event);
     const line = describeEvent(event);
     if (line) this.listener.logged(this, line);
     if (event.type === 'finished') {
-      this.settle({ status: event.status, message: event.reason });
+      const result = event.status === 'completed' ? describeResult(this.experiment, this.result) : undefined;
+      this.settle({ status: event.status, message: event.reason, ...(result ? { result } : {}) });
     } else if (event.type === 'failed') {
       this.settle({ status: 'failed', message: event.error });
     }

@@ -61,8 +61,9 @@ export async function announceOutcome(run: ActiveRun, showLog: () => void): Prom
   }
   const actions =
     outcome.status === 'completed' ? ['Open Evaluation', 'Open Metrics'] : ['Resume', 'Open Metrics'];
+  // A completed run says its result; how it ended (the step limit, early stopping) is in the log.
   const choice = await vscode.window.showInformationMessage(
-    `${run.experiment}: ${outcome.message}`,
+    outcome.result ?? `${run.experiment}: ${outcome.message}`,
     ...actions,
   );
   if (choice === 'Open Evaluation') await vscode.commands.executeCommand('modelLab.openEvaluation', args);

@@ -94,7 +94,12 @@ test('a run streams to disk and completes; a second run of the same experiment i
     return true;
   });
   const outcome = await run.done;
-  assert.deepEqual(outcome, { status: 'completed', message: 'Training finished after 6 steps.' });
+  // The notification says the result: the test score and the step of the best checkpoint.
+  assert.deepEqual(outcome, {
+    status: 'completed',
+    message: 'Training finished after 6 steps.',
+    result: 'quick finished: test accuracy 100.0 % (best at step 3)',
+  });
   const info = readRunInfo(run.runDir);
   assert.equal(info?.status, 'completed');
   assert.equal(info?.device?.chosen, 'cpu');
@@ -111,7 +116,7 @@ test('the process trains what Train validated: the file changing meanwhile chang
   // The process is still starting: a file it would re-read is now a different experiment.
   writeFileSync(file, '{ "not": "an experiment" }');
   const outcome = await run.done;
-  assert.deepEqual(outcome, { status: 'completed', message: 'Training finished after 6 steps.' });
+  assert.equal(outcome.message, 'Training finished after 6 steps.');
   assert.deepEqual(readRunInfo(run.runDir)?.config, validated);
 });
 
@@ -271,7 +276,16 @@ test('the real training process (engine and data) trains a template through the 
   const wine = join(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
   const run = await runs.start({ experimentFile: wine, defaultDevice: 'cpu', maxSteps: 15 });
   const outcome = await run.done;
-  assert.deepEqual(outcome, { status: 'completed', message: 'Training finished after 15 steps.' });
+  assert.equal(outcome.status, 'completed');
+  assert.equal(outcome.message, 'Training finished after 15 steps.');
+  // The result is eval.json's accuracy, as a percentage with one decimal.
+  const report = JSON.parse(readFileSync(join(run.runDir, RUN_FILES.eval), 'utf8')) as { accuracy: number };
+  assert.match(
+    outcome.result ?? '',
+    new RegExp(
+      `^wine-mlp finished: test accuracy ${(report.accuracy * 100).toFixed(1)} % \\(best at step \\d+\\)$`,
+    ),
+  );
   assert.equal(readRunInfo(run.runDir)?.device?.chosen, 'cpu');
   assert.equal(readMetrics(run.runDir).filter((r) => r.split === 'train' && r.name === 'loss').length, 15);
   assert.ok(existsSync(join(run.runDir, RUN_FILES.model)));
