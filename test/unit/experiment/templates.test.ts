@@ -13,6 +13,7 @@ interface ManifestEntry {
   description: string;
   detail: string;
   experimentFile: string;
+  target: { metric: string; atLeast?: number; atMost?: number };
 }
 
 const manifest = JSON.parse(readFileSync('templates/manifest.json', 'utf8')) as {
@@ -29,6 +30,23 @@ test('the manifest lists every template folder, each with its experiment file an
     assert.ok(template.title && template.description && template.detail, template.id);
     assert.ok(existsSync(join('templates', template.id, template.experimentFile)), template.id);
     assert.ok(existsSync(join('templates', template.id, 'README.md')), template.id);
+  }
+});
+
+test('the New Experiment picker shows each template whole: a short first line, the target in detail', () => {
+  for (const template of manifest.templates) {
+    // The picker's first line (title, then description) is cut off past about 90 characters.
+    const firstLine = `${template.title}  ${template.description}`;
+    assert.ok(firstLine.length <= 90, `${template.id}: "${firstLine}" is ${firstLine.length} characters`);
+    assert.match(template.detail, /^Target: /, template.id);
+    // The target said is the one the template is tested against.
+    const bound = template.target.atLeast ?? template.target.atMost!;
+    const said = template.target.metric === 'accuracy' ? `${Math.round(bound * 100)} %` : String(bound);
+    assert.ok(template.detail.includes(said), `${template.id}: "${template.detail}" names ${said}`);
+    assert.ok(
+      template.detail.includes(template.target.metric),
+      `${template.id} names ${template.target.metric}`,
+    );
   }
 });
 
