@@ -1,10 +1,12 @@
 import { readdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
 import { isRecord } from '../../contract/guards';
 import { readRunInfoAsync } from '../../runs/runReader';
 import { allRunsDirs } from '../runs/runsRoots';
+import { runLocation } from './runLocation';
 
 /**
  * Which run folder a panel command is about. Commands accept what callers have:
@@ -63,10 +65,17 @@ export async function pickRuns(options: {
     );
     return undefined;
   }
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const home = homedir();
   const items = await Promise.all(
     dirs.map(async (runDir) => {
       const run = await describeRun(runDir);
-      return { label: run.label, description: run.status, detail: runDir, runDir };
+      return {
+        label: run.label,
+        description: run.status,
+        detail: runLocation(runDir, folders, home),
+        runDir,
+      };
     }),
   );
   const picked = await vscode.window.showQuickPick(items, {
