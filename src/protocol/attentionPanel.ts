@@ -5,6 +5,7 @@
  * finished run the webview can ask for the maps of another probe text.
  */
 import { type AttentionSnapshot, isAttentionSnapshot } from '../contract/attentionSnapshot';
+import { isCheckpointKind, type CheckpointKind } from '../contract/checkpointKind';
 import { isString } from '../contract/guards';
 import type { WebviewReadyMessage } from './webviewReady';
 import { isPanelRun, messageGuard, type PanelRun } from './panelRuns';
@@ -25,11 +26,12 @@ export interface StepsMessage {
   type: 'steps';
   steps: number[];
 }
-/** One snapshot; `probeText` is set when it answers a custom probe request. */
+/** One snapshot; `probeText` and the `checkpoint` it ran on are set when it answers a custom probe request. */
 export interface SnapshotMessage {
   type: 'snapshot';
   snapshot: AttentionSnapshot;
   probeText?: string;
+  checkpoint?: CheckpointKind;
 }
 /** The run has no attention maps (not a Transformer, or none recorded yet). */
 export interface NoAttentionMessage {
@@ -57,7 +59,10 @@ export const isStepsMessage = messageGuard<StepsMessage>(
 );
 export const isSnapshotMessage = messageGuard<SnapshotMessage>(
   'snapshot',
-  (m) => isAttentionSnapshot(m.snapshot) && (m.probeText === undefined || isString(m.probeText)),
+  (m) =>
+    isAttentionSnapshot(m.snapshot) &&
+    (m.probeText === undefined || isString(m.probeText)) &&
+    (m.checkpoint === undefined || isCheckpointKind(m.checkpoint)),
 );
 export const isNoAttentionMessage = messageGuard<NoAttentionMessage>('noAttention', (m) =>
   isString(m.message),

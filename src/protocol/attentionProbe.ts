@@ -4,6 +4,7 @@
 // start with `attentionProbe/`, so they never mix with training or engine-check
 // messages on the same pipe.
 import { isAttentionSnapshot, type AttentionSnapshot } from '../contract/attentionSnapshot';
+import { isCheckpointKind, type CheckpointKind } from '../contract/checkpointKind';
 import { hasType, isString } from '../contract/guards';
 
 export interface AttentionProbeRequest {
@@ -12,9 +13,14 @@ export interface AttentionProbeRequest {
   readonly text: string;
 }
 
-export interface AttentionProbeResult {
-  readonly type: 'attentionProbe/result';
+/** A probe's maps and the checkpoint whose weights made them (the panel says which). */
+export interface ProbedAttention {
   readonly snapshot: AttentionSnapshot;
+  readonly checkpoint: CheckpointKind;
+}
+
+export interface AttentionProbeResult extends ProbedAttention {
+  readonly type: 'attentionProbe/result';
 }
 
 export interface AttentionProbeFailure {
@@ -30,5 +36,9 @@ export function isAttentionProbeRequest(value: unknown): value is AttentionProbe
 
 export function isAttentionProbeReply(value: unknown): value is AttentionProbeReply {
   if (hasType(value, 'attentionProbe/failure')) return isString(value.message);
-  return hasType(value, 'attentionProbe/result') && isAttentionSnapshot(value.snapshot);
+  return (
+    hasType(value, 'attentionProbe/result') &&
+    isAttentionSnapshot(value.snapshot) &&
+    isCheckpointKind(value.checkpoint)
+  );
 }

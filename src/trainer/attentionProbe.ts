@@ -4,7 +4,8 @@
  * loaded, and the text's tokens go through the attention layers once.
  */
 import { dirname } from 'node:path';
-import type { AttentionSnapshot } from '../contract/attentionSnapshot';
+import type { CheckpointKind } from '../contract/checkpointKind';
+import type { ProbedAttention } from '../protocol/attentionProbe';
 import { loadCheckpoint } from '../runs/checkpoints';
 import { readRunInfo } from '../runs/runReader';
 import { attentionSnapshot, encodeProbe } from './probe';
@@ -15,14 +16,16 @@ export async function probeAttention(
   runDir: string,
   text: string,
   deps: Pick<TrainerDeps, 'loadDataset' | 'compileModel'>,
-): Promise<AttentionSnapshot> {
+): Promise<ProbedAttention> {
   const info = readRunInfo(runDir);
   if (!info) throw new Error(`${runDir} has no readable run.json.`);
   let checkpoint;
+  let kind: CheckpointKind = 'best';
   try {
-    checkpoint = loadCheckpoint(runDir, 'best');
+    checkpoint = loadCheckpoint(runDir, kind);
   } catch {
-    checkpoint = loadCheckpoint(runDir, 'last');
+    kind = 'last';
+    checkpoint = loadCheckpoint(runDir, kind);
   }
   const experimentDir = dirname(info.experimentFile);
   const dataset = await deps.loadDataset(info.config, experimentDir);
@@ -34,7 +37,7 @@ export async function probeAttention(
     const probe = encodeProbe(text, dataset.vocab, dataset.inputShape[0]);
     const snapshot = await attentionSnapshot(model, probe, checkpoint.position.step);
     if (snapshot.layers.length === 0) throw new Error(`${info.experiment} has no attention layers.`);
-    return snapshot;
+    return { snapshot, checkpoint: kind };
   } finally {
     await model.dispose();
   }

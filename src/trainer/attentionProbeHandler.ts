@@ -12,7 +12,7 @@ export function handleAttentionProbeMessage(
 ): boolean {
   if (!isAttentionProbeRequest(message)) return false;
   probeAttention(message.runDir, message.text, deps).then(
-    (snapshot) => send({ type: 'attentionProbe/result', snapshot }),
+    (probed) => send({ type: 'attentionProbe/result', ...probed }),
     (error: unknown) => send({ type: 'attentionProbe/failure', message: describeError(error) }),
   );
   return true;

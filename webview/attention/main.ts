@@ -22,6 +22,7 @@ import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, themeColor } from '../shared/theme';
 import { detailLayout, drawColorbar, drawDetail, drawThumbnail, renderHeadBitmap } from './heatmapCanvas';
 import { visibleToken } from './heatmapPixels';
+import { probeShownText, snapshotShownText } from './shownText';
 
 const THUMB_SIZE = 84;
 const DETAIL_SIZE = 560;
@@ -69,6 +70,7 @@ const probeInput = h('vscode-textfield', {
 });
 const probeButton = h('vscode-button', { id: 'probe-run', disabled: '' }, 'Run probe');
 const probeStatus = h('span', { class: 'hint', id: 'probe-status' });
+const shownLine = h('p', { class: 'hint', id: 'shown', role: 'status' });
 const grid = h('div', { class: 'grid', id: 'attention-grid', role: 'group', 'aria-label': 'Layers × heads' });
 const detailCanvas = h('canvas', { id: 'detail', tabindex: '0', role: 'img' });
 const tooltip = h('div', { class: 'tooltip', id: 'attention-tooltip', hidden: '' });
@@ -86,6 +88,7 @@ const content = h(
     follow,
   ),
   h('div', { class: 'probe' }, probeInput, probeButton, probeStatus),
+  shownLine,
   grid,
   detailTitle,
   h(
@@ -173,8 +176,9 @@ function onSteps(next: number[]): void {
 
 function onSnapshot(m: SnapshotMessage): void {
   if (m.probeText !== undefined) {
-    // A live run is probed at its latest checkpoint, a finished one with its final (best) weights.
-    probeStatus.textContent = `Showing the probe “${m.probeText}” on the model at step ${m.snapshot.step}.`;
+    // The host probes the best checkpoint, else the last one (a run without validation), and says which.
+    shownLine.textContent = probeShownText(m.probeText, m.snapshot.step, m.checkpoint);
+    probeStatus.textContent = '';
     probeStatus.classList.remove('error');
     stopPlaying();
     followLatest = false;
@@ -198,6 +202,7 @@ function showStep(index: number): void {
   slider.value = String(index);
   const step = steps[index];
   stepLabel.textContent = `${step} (${index + 1} of ${steps.length})`;
+  shownLine.textContent = snapshotShownText(step, index, steps.length);
   const held = cache.get(step);
   if (held) renderSnapshot(held);
   else if (pending !== step) {

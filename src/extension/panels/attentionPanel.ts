@@ -6,7 +6,7 @@ import {
   isRequestSnapshotMessage,
   type HostToAttention,
 } from '../../protocol/attentionPanel';
-import type { AttentionSnapshot } from '../../contract/attentionSnapshot';
+import type { ProbedAttention } from '../../protocol/attentionProbe';
 import { RUN_FILES } from '../../runs/runFiles';
 import { listSnapshotSteps, noAttentionMessage, readSnapshot } from './attentionFiles';
 import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPanelHost';
@@ -22,7 +22,7 @@ const SPEC: RunPanelSpec = { viewType: ATTENTION_VIEW_TYPE, script: 'attention.j
  */
 export interface AttentionProber {
   unavailable(runDir: string): Promise<string | undefined>;
-  probe(runDir: string, text: string): Promise<AttentionSnapshot>;
+  probe(runDir: string, text: string): Promise<ProbedAttention>;
 }
 
 /** Attention heatmaps of one run: lists attention/ snapshots (growing while live) and serves them on request. */
@@ -91,8 +91,8 @@ export class AttentionPanel extends RunPanelHost<HostToAttention> {
       else this.post({ type: 'snapshot', snapshot });
     } else if (isProbeRequestMessage(message) && this.prober) {
       try {
-        const snapshot = await this.prober.probe(this.runDir, message.text);
-        this.post({ type: 'snapshot', snapshot, probeText: message.text });
+        const { snapshot, checkpoint } = await this.prober.probe(this.runDir, message.text);
+        this.post({ type: 'snapshot', snapshot, probeText: message.text, checkpoint });
       } catch (error) {
         this.post({ type: 'probeError', message: error instanceof Error ? error.message : String(error) });
       }

@@ -4,8 +4,7 @@
  * end the process.
  */
 import type { ChildProcess } from 'node:child_process';
-import { isAttentionProbeReply } from '../../protocol/attentionProbe';
-import type { AttentionSnapshot } from '../../contract/attentionSnapshot';
+import { isAttentionProbeReply, type ProbedAttention } from '../../protocol/attentionProbe';
 import { readCheckpointPosition } from '../../runs/checkpoints';
 import { readRunInfo } from '../../runs/runReader';
 import type { AttentionProber } from '../panels/attentionPanel';
@@ -27,9 +26,9 @@ export class TrainingProcessProber implements AttentionProber {
     return undefined;
   }
 
-  probe(runDir: string, text: string): Promise<AttentionSnapshot> {
+  probe(runDir: string, text: string): Promise<ProbedAttention> {
     const child = this.fork();
-    return new Promise<AttentionSnapshot>((resolve, reject) => {
+    return new Promise<ProbedAttention>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error('The attention probe did not answer in time.')),
         PROBE_TIMEOUT_MS,
@@ -37,7 +36,8 @@ export class TrainingProcessProber implements AttentionProber {
       child.on('message', (message: unknown) => {
         if (!isAttentionProbeReply(message)) return;
         clearTimeout(timer);
-        if (message.type === 'attentionProbe/result') resolve(message.snapshot);
+        if (message.type === 'attentionProbe/result')
+          resolve({ snapshot: message.snapshot, checkpoint: message.checkpoint });
         else reject(new Error(message.message));
       });
       child.on('exit', (code, signal) => {

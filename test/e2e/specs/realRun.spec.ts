@@ -69,9 +69,10 @@ describe('Panels on a real Transformer run', () => {
     await attention.locator('#probe-text input').fill('What light');
     await attention.locator('#probe-run').click();
     await waitForText(attention.locator('#detail-title'), /— probe “What light”$/, 120_000);
+    // It says which weights answered: the best checkpoint, or the last while no validation has run yet.
     await waitForText(
-      attention.locator('#probe-status'),
-      /^Showing the probe “What light” on the model at step \d+\.$/,
+      attention.locator('#shown'),
+      /^Showing “What light” run on the (best|last) checkpoint \(step \d+\)\.$/,
     );
     assert.equal(await attention.locator('#attention-grid .thumb').count(), 4);
     await screenshot(page, 'real-run-probe');
@@ -84,6 +85,11 @@ describe('Panels on a real Transformer run', () => {
     await waitForText(attention.locator('#step-label'), /^\d+ \((\d+) of \1\)$/, 30_000);
     await attention.locator('#step-slider').fill('0');
     await attention.waitForSelector('body[data-step="50"]');
+    // Scrubbing away from the probe says which training snapshot is shown now.
+    await waitForText(
+      attention.locator('#shown'),
+      /^Showing the snapshot taken at step 50 while training \(1 of \d+\)\.$/,
+    );
     await screenshot(page, 'real-run-attention');
   });
 });

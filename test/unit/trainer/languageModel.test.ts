@@ -92,7 +92,10 @@ test('a language model run records attention snapshots of its probe every N step
 });
 
 test('a finished run answers a custom probe text from its checkpoint, and names a character outside its vocabulary', async () => {
-  checkMaps(await probeAttention(runDir, 'cab', createTrainerDeps()), ['c', 'a', 'b']);
+  const probed = await probeAttention(runDir, 'cab', createTrainerDeps());
+  checkMaps(probed.snapshot, ['c', 'a', 'b']);
+  // The run validated, so it has a best checkpoint, and the panel is told the maps come from it.
+  assert.equal(probed.checkpoint, 'best');
   await assert.rejects(probeAttention(runDir, 'cxb', createTrainerDeps()), /x/);
 });
 
@@ -104,6 +107,8 @@ test('the attention panel prober runs the probe in a training process', async ()
     }),
   );
   assert.equal(await prober.unavailable(runDir), undefined);
-  checkMaps(await prober.probe(runDir, 'ba'), ['b', 'a']);
+  const probed = await prober.probe(runDir, 'ba');
+  checkMaps(probed.snapshot, ['b', 'a']);
+  assert.equal(probed.checkpoint, 'best');
   assert.equal(await prober.unavailable(join(root, 'nowhere')), 'This run has no readable run.json.');
 });
