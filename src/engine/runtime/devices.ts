@@ -6,6 +6,7 @@
  */
 import type { DeviceName, DeviceReport } from '../../contract/devices';
 import { openSession, type ProviderName, type Session } from './session';
+import { webgpuUnavailableReason } from './vulkanLibrary';
 
 const CANDIDATES: Record<DeviceName, ProviderName[]> = {
   cpu: [],
@@ -22,14 +23,26 @@ export interface DeviceSession {
   report: DeviceReport;
 }
 
+/** Why a provider cannot start here, known before trying it (and before it prints native warnings). */
+export type ProviderPreflight = (provider: ProviderName) => string | undefined;
+
+const preflight: ProviderPreflight = (provider) =>
+  provider === 'webgpu' ? webgpuUnavailableReason() : undefined;
+
 /** `model` may depend on the provider tried (WebGPU graphs avoid MaxPool Indices). */
 export async function openOnDevice(
   model: Uint8Array | ((provider: ProviderName) => Uint8Array),
   requested: DeviceName,
   open: (model: Uint8Array, providers: ProviderName[]) => Promise<Session> = openSession,
+  cannotStart: ProviderPreflight = preflight,
 ): Promise<DeviceSession> {
   const failures: string[] = [];
   for (const provider of CANDIDATES[requested] ?? []) {
+    const reason = cannotStart(provider);
+    if (reason) {
+      failures.push(`${LABEL[provider]} unavailable: ${reason}`);
+      continue;
+    }
     try {
       const providers: ProviderName[] = [provider, 'cpu'];
       const session = await open(typeof model === 'function' ? model(provider) : model, providers);

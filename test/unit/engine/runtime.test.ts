@@ -163,11 +163,16 @@ test('GPU requests fall back to the CPU with a message naming the failure', asyn
   const b = new GraphBuilder();
   b.output(b.relu(b.input('x', 'float32', [1])), 'y');
   const opened: string[][] = [];
-  const chosen = await openOnDevice(serializeModel(b), 'auto', async (_m, providers) => {
-    opened.push(providers);
-    if (providers[0] === 'cuda') throw new Error('no CUDA driver');
-    return { release: async () => undefined } as unknown as ort.InferenceSession;
-  });
+  const chosen = await openOnDevice(
+    serializeModel(b),
+    'auto',
+    async (_m, providers) => {
+      opened.push(providers);
+      if (providers[0] === 'cuda') throw new Error('no CUDA driver');
+      return { release: async () => undefined } as unknown as ort.InferenceSession;
+    },
+    () => undefined,
+  );
   assert.deepEqual(opened, [
     ['cuda', 'cpu'],
     ['webgpu', 'cpu'],
