@@ -10,6 +10,19 @@ export interface PanelRun {
   status: RunStatus | 'unknown';
   /** When runs are compared: a short name for legends (the run's name, its differing settings, or its id). */
   short?: string;
+  /** The other panels that have something to show for this run (the metrics panel offers only those). */
+  opens?: RunPanelsAvailable;
+}
+
+export interface RunPanelsAvailable {
+  /** eval.json exists, or the run is training and will write it. */
+  evaluation: boolean;
+  /** The model has attention layers (a Transformer). */
+  attention: boolean;
+}
+
+function isRunPanelsAvailable(value: unknown): value is RunPanelsAvailable {
+  return isObject(value) && typeof value.evaluation === 'boolean' && typeof value.attention === 'boolean';
 }
 
 export function isPanelRun(value: unknown): value is PanelRun {
@@ -18,7 +31,8 @@ export function isPanelRun(value: unknown): value is PanelRun {
     typeof value.runDir === 'string' &&
     typeof value.label === 'string' &&
     typeof value.status === 'string' &&
-    (value.short === undefined || typeof value.short === 'string')
+    (value.short === undefined || typeof value.short === 'string') &&
+    (value.opens === undefined || isRunPanelsAvailable(value.opens))
   );
 }
 

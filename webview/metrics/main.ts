@@ -238,10 +238,9 @@ function renderRuns(): void {
         b.setAttribute('aria-label', `${label} of ${run.label}`);
         return b;
       };
-      item.append(
-        related('open-evaluation', 'Evaluation', 'openEvaluation'),
-        related('open-attention', 'Attention', 'openAttention'),
-      );
+      // Only the panels that have something to show for this run (an MLP has no attention maps).
+      if (run.opens?.evaluation) item.append(related('open-evaluation', 'Evaluation', 'openEvaluation'));
+      if (run.opens?.attention) item.append(related('open-attention', 'Attention', 'openAttention'));
       if (comparing()) {
         const remove = button(`remove-${i}`, 'Remove', () =>
           channel.post({ type: 'removeRun', runDir: run.runDir }),

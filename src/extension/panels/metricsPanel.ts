@@ -142,7 +142,8 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
   private async refresh(feed: RunFeed): Promise<void> {
     if (!this.isReady || !this.feeds.has(feed.run.runDir)) return;
     const run = await describeRun(feed.run.runDir);
-    if (run.status !== feed.run.status) {
+    // A new status, or a panel that now has something to show (eval.json written at the end).
+    if (JSON.stringify(run) !== JSON.stringify(feed.run)) {
       feed.run = run;
       await this.readName(run.runDir);
       this.post({ type: 'runs', runs: this.runs() });

@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
 import { isRecord } from '../../contract/guards';
+import { RUN_FILES } from '../../runs/runFiles';
 import { readRunInfoAsync } from '../../runs/runReader';
 import { allRunsDirs } from '../runs/runsRoots';
+import { hasAttentionLayers } from './attentionFiles';
 import { runLocation } from './runLocation';
 
 /**
@@ -24,10 +27,16 @@ export function runDirOf(arg: unknown): string | undefined {
 export async function describeRun(runDir: string): Promise<PanelRun> {
   const info = await readRunInfoAsync(runDir);
   const experiment = info?.experiment ?? basename(dirname(runDir));
+  const status = info?.status ?? 'unknown';
+  const training = status === 'running' || status === 'queued';
   return {
     runDir,
     label: `${experiment} / ${info?.id ?? basename(runDir)}`,
-    status: info?.status ?? 'unknown',
+    status,
+    opens: {
+      evaluation: training || existsSync(join(runDir, RUN_FILES.eval)),
+      attention: hasAttentionLayers(info) === true,
+    },
   };
 }
 
