@@ -246,19 +246,18 @@ export class FamilyChart {
             return series !== undefined && smoothedDataset === (this.look.smoothing > 0 && series.smoothing);
           },
           callbacks: {
-            label: (item) => {
-              const series = this.series[item.datasetIndex >> 1];
-              const shown = {
-                raw: series.raw,
-                smoothed: series.smoothed,
-                smoothing: this.look.smoothing > 0 && series.smoothing,
-              };
-              return tooltipLine(this.look.labelOf(series), shown, item.parsed.x ?? Number.NaN);
-            },
+            label: (item) => this.tooltipLineOf(item.datasetIndex, item.parsed.x ?? Number.NaN),
             title: (items) =>
               items[0]
                 ? `${xAxisTitle(this.look.xAxis)} ${formatX(items[0].parsed.x ?? Number.NaN, time)}`
                 : '',
+            // The tooltip is drawn on the canvas: its lines are also published for UI tests and inspection tools.
+            footer: (items) => {
+              this.card.dataset.tooltip = items
+                .map((item) => this.tooltipLineOf(item.datasetIndex, item.parsed.x ?? Number.NaN))
+                .join('\n');
+              return '';
+            },
           },
         },
         zoom: {
@@ -272,6 +271,17 @@ export class FamilyChart {
         },
       },
     };
+  }
+
+  /** The tooltip's line for the series drawn by dataset `datasetIndex` (two datasets per series: raw, smoothed). */
+  private tooltipLineOf(datasetIndex: number, x: number): string {
+    const series = this.series[datasetIndex >> 1];
+    const shown = {
+      raw: series.raw,
+      smoothed: series.smoothed,
+      smoothing: this.look.smoothing > 0 && series.smoothing,
+    };
+    return tooltipLine(this.look.labelOf(series), shown, x);
   }
 
   private renderLegend(): void {
