@@ -21,12 +21,6 @@ export interface Problem {
   message: string;
   severity: Severity;
   range: Range;
-  /**
-   * 'json': invalid JSON or a break of the experiment schema, which the editor's JSON
-   * language service reports too (the schema is contributed through jsonValidation);
-   * the editor shows its diagnostic, not a second one. The CLI and Train report all.
-   */
-  origin?: 'json';
 }
 
 /** `file:line:col: severity: message` with 1-based line and column, one per problem. */

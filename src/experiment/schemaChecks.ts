@@ -58,9 +58,8 @@ const describeType = (type: string | string[]): string =>
     .map((t) => (t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : `a ${t}`))
     .join(' or ');
 
-/** "model.layers[2].units": the list index says which layer (or split, or metric) is meant. */
 const fieldName = (path: JSONPath): string =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || 'the file';
+  path.filter((p) => typeof p === 'string').join('.') || 'the file';
 
 /** Does `value` satisfy an `if` clause (only `properties` with const / enum)? */
 function matchesCondition(value: unknown, condition: SchemaNode): boolean {

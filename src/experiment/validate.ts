@@ -56,13 +56,8 @@ export interface TextValidation {
 class Report {
   readonly problems: Problem[] = [];
   constructor(readonly locator: Locator) {}
-  add(path: JSONPath, message: string, severity: Severity = 'error', origin?: Problem['origin']): void {
-    this.problems.push({
-      message,
-      severity,
-      range: this.locator.rangeOf(path),
-      ...(origin ? { origin } : {}),
-    });
+  add(path: JSONPath, message: string, severity: Severity = 'error'): void {
+    this.problems.push({ message, severity, range: this.locator.rangeOf(path) });
   }
   get hasErrors(): boolean {
     return this.problems.some((p) => p.severity === 'error');
@@ -135,7 +130,6 @@ function checkParsed(
       message: `invalid JSON: ${printParseErrorCode(error.error)}`,
       severity: 'error',
       range: locator.range(error.offset, error.length),
-      origin: 'json',
     });
   }
   const done = (experiment?: Experiment) => ({
@@ -144,7 +138,7 @@ function checkParsed(
   });
   if (!parsed.root || parsed.syntaxErrors.length > 0) return done();
   const document: unknown = getNodeValue(parsed.root);
-  for (const issue of schemaIssues(document)) report.add(issue.path, issue.message, 'error', 'json');
+  for (const issue of schemaIssues(document)) report.add(issue.path, issue.message);
   if (report.hasErrors) return done();
 
   const experiment = document as Experiment;

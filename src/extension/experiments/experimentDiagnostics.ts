@@ -9,7 +9,7 @@ import { DatasetCache } from '../../experiment/datasetCache';
 import { parseExperimentText, validateExperiment, type Problem } from '../../experiment/validate';
 import { Emitter } from '../emitter';
 import { Disposable, toDisposable } from '../lifecycle';
-import { EXPERIMENT_SUFFIX, isExperimentDocument } from './experimentFiles';
+import { isExperimentDocument } from './experimentFiles';
 
 const EDIT_DELAY_MS = 300;
 
@@ -24,12 +24,6 @@ export class ExperimentDiagnostics extends Disposable {
 
   constructor() {
     super();
-    // JSON validation's diagnostics arrive on their own schedule: the error count follows them too.
-    this._register(
-      vscode.languages.onDidChangeDiagnostics(({ uris }) => {
-        if (uris.some((uri) => uri.fsPath.endsWith(EXPERIMENT_SUFFIX))) this.validated.fire();
-      }),
-    );
     this._register(vscode.workspace.onDidOpenTextDocument((document) => this.validate(document)));
     this._register(vscode.workspace.onDidSaveTextDocument((document) => this.validate(document)));
     this._register(vscode.workspace.onDidChangeTextDocument(({ document }) => this.validateSoon(document)));
@@ -77,16 +71,12 @@ export class ExperimentDiagnostics extends Disposable {
       ];
     }
     if (this.latest.get(key) !== ticket || this.isDisposed) return;
-    // One diagnostic per problem: what VS Code's JSON validation already underlines is not said twice.
-    const jsonValidates = vscode.workspace.getConfiguration('json', document).get('validate.enable', true);
-    const shown = jsonValidates ? problems.filter((p) => p.origin !== 'json') : problems;
-    this.collection.set(document.uri, shown.map(toDiagnostic));
+    this.collection.set(document.uri, problems.map(toDiagnostic));
     this.validated.fire();
   }
 
-  /** Errors of every source on the file (JSON validation's and ours): the number the editor tab's badge shows. */
   errorCount(uri: vscode.Uri): number {
-    return vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
+    return (this.collection.get(uri) ?? []).filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
       .length;
   }
 }

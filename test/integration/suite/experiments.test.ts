@@ -72,40 +72,6 @@ suite('Experiment files', () => {
     );
   });
 
-  test('a wrong type is one diagnostic on its value, and the CodeLens counts what the tab badge counts', async () => {
-    const experiment = digitsExperiment() as { model: { layers: { units: unknown }[] } };
-    experiment.model.layers[0].units = '10';
-    const document = await writeExperiment('wrong-type', experiment);
-    const errors = () =>
-      vscode.languages
-        .getDiagnostics(document.uri)
-        .filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-    // VS Code's JSON validation (the contributed schema) reports it; Model Lab does not say it again.
-    const [diagnostic, ...more] = await eventually(
-      errors,
-      (list) => list.some((d) => d.source !== 'Model Lab'),
-      "JSON validation's diagnostic",
-    );
-    assert.deepEqual(
-      more.map((d) => `${d.source}: ${d.message}`),
-      [],
-      `one diagnostic, not ${more.length + 1}`,
-    );
-    assert.equal(diagnostic.range.start.line, lineOf(document, '"units": "10"'));
-    const titles = await eventually(
-      async () =>
-        (
-          await vscode.commands.executeCommand<vscode.CodeLens[]>(
-            'vscode.executeCodeLensProvider',
-            document.uri,
-          )
-        ).map((lens) => lens.command?.title),
-      (list) => list.includes('$(error) 1 problem to fix before training'),
-      'the CodeLens to count the one error',
-    );
-    assert.ok(titles.includes('▶ Train'));
-  });
-
   test('the JSON Schema is associated: completion offers experiment fields and hover shows their docs', async () => {
     const document = await writeExperiment('schema', digitsExperiment());
     const inTraining = document.positionAt(document.getText().indexOf('"epochs"'));
