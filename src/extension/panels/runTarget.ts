@@ -6,9 +6,8 @@ import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
 import { isRecord } from '../../contract/guards';
 import { RUN_FILES } from '../../runs/runFiles';
-import { readRunInfoAsync } from '../../runs/runReader';
+import { hasAttentionLayers, readRunInfoAsync } from '../../runs/runReader';
 import { allRunsDirs } from '../runs/runsRoots';
-import { hasAttentionLayers } from './attentionFiles';
 import { runLocation } from './runLocation';
 
 /**
