@@ -70,6 +70,11 @@ function countFrom(tail, pattern) {
 async function unit() {
   let files = findTests('test/unit');
   if (filter) files = files.filter((f) => f.includes(filter));
+  // With no files, node --test would discover every test-like file itself, the code-server layers included.
+  if (files.length === 0) {
+    console.error(`no unit test file's path contains "${filter}"`);
+    return { passed: 0, failed: 1 };
+  }
   const { code, tail, crash } = await run(process.execPath, [
     '--import',
     'tsx',

@@ -304,8 +304,9 @@ describe('Metrics and evaluation panels', () => {
     await pickQuickItem(page, regressionId);
     await waitForPoints(page, records.length);
     const metrics = await panelWith(page, '#charts');
+    // Metric-family cards only: the training-dynamics section keeps its own (hidden) cards.
     const families = await metrics
-      .locator('.chart-card')
+      .locator('.chart-card[data-family]')
       .evaluateAll((cards) =>
         cards.map(
           (card) => `${(card as HTMLElement).dataset.family}: ${card.querySelector('h2')?.textContent}`,
