@@ -2,9 +2,12 @@
  * `model-lab` command line: trains an experiment headless into the same run folder as the editor,
  * lists the runs (`runs`), and checks whether an ONNX model can be trained (`onnx check`).
  */
+import * as l10n from '@vscode/l10n';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
+import { bundleFor, useTranslations } from '../trainer/translations';
+import { cliLanguage } from './cliLanguage';
 import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand } from './onnxCheckCommand';
 import { runsCommand } from './runsCommand';
@@ -13,37 +16,44 @@ import { sweepCommand } from './sweepCommand';
 import { EXIT, trainCommand } from './trainCommand';
 import { trialCommand } from './trialCommand';
 
+// Everything the CLI prints, help included, in the user's language (`--lang`, else LANG).
+useTranslations(bundleFor(cliLanguage(process.argv.slice(2), process.env)));
+
 function positiveInteger(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError(l10n.t('expected a whole number ≥ 1.'));
   return parsed;
 }
 
 function deviceOption(): Option {
   return new Option(
     '--device <device>',
-    "device (default: the experiment's training.device, else auto)",
+    l10n.t("device (default: the experiment's training.device, else auto)"),
   ).choices(DEVICE_NAMES);
 }
 
 const program = new Command()
   .name('model-lab')
-  .description('Train Model Lab experiments from the terminal (no editor needed).')
+  .description(l10n.t('Train Model Lab experiments from the terminal (no editor needed).'))
   .version(packageJson.version)
+  .option('--lang <language>', l10n.t('language of messages, e.g. zh-CN (default: from LANG)'))
   // A bad flag is the user's input error like a bad experiment: exit 2, not commander's 1.
   // (Set before the subcommand is added, which inherits it.)
   .exitOverride();
 
 program
   .command('train')
-  .description('train an experiment file; writes <runs-dir>/<experiment>/<run-id>/ like the editor does')
-  .argument('<experiment>', 'the experiment file, e.g. digits-cnn.experiment.json')
-  .option('--runs-dir <dir>', 'where run folders go', '.modellab/runs')
+  .description(
+    l10n.t('train an experiment file; writes <runs-dir>/<experiment>/<run-id>/ like the editor does'),
+  )
+  .argument('<experiment>', l10n.t('the experiment file, e.g. digits-cnn.experiment.json'))
+  .option('--runs-dir <dir>', l10n.t('where run folders go'), '.modellab/runs')
   .addOption(deviceOption())
-  .option('--max-steps <n>', 'stop after this many optimizer steps in total', positiveInteger)
+  .option('--max-steps <n>', l10n.t('stop after this many optimizer steps in total'), positiveInteger)
   .option(
     '--resume <runDir>',
-    'continue a run from its last checkpoint (a new run folder continues its metrics)',
+    l10n.t('continue a run from its last checkpoint (a new run folder continues its metrics)'),
   )
   .action(
     async (
@@ -93,29 +103,33 @@ program
 
 program
   .command('onnx')
-  .description('ONNX models')
+  .description(l10n.t('ONNX models'))
   .command('check')
   .description(
-    'can Model Lab train this ONNX model? Exit 0 trainable, 3 unsupported (listed), 1 a numeric check failed, 2 unreadable',
+    l10n.t(
+      'can Model Lab train this ONNX model? Exit 0 trainable, 3 unsupported (listed), 1 a numeric check failed, 2 unreadable',
+    ),
   )
-  .argument('<model>', 'the .onnx file')
-  .option('--json', 'print the report as JSON')
-  .option('--input <name>', 'the graph input fed with data (default: the first)')
-  .option('--output <name>', 'the graph output the loss reads (default: the first)')
+  .argument('<model>', l10n.t('the .onnx file'))
+  .option('--json', l10n.t('print the report as JSON'))
+  .option('--input <name>', l10n.t('the graph input fed with data (default: the first)'))
+  .option('--output <name>', l10n.t('the graph output the loss reads (default: the first)'))
   .action(async (model: string, options: { json?: boolean; input?: string; output?: string }) => {
     process.exitCode = await onnxCheckCommand(model, options);
   });
 
 program
   .command('export')
-  .description('export an experiment to another framework')
+  .description(l10n.t('export an experiment to another framework'))
   .command('pytorch')
   .description(
-    'write a PyTorch project of the experiment (model.py, data.py, train.py) that also runs under torchrun',
+    l10n.t(
+      'write a PyTorch project of the experiment (model.py, data.py, train.py) that also runs under torchrun',
+    ),
   )
-  .argument('<experiment>', 'the experiment file, e.g. digits-cnn.experiment.json')
-  .requiredOption('--out <dir>', 'the folder to write the project into (new or empty)')
-  .option('--force', 'write into a non-empty folder, replacing the exported files there')
+  .argument('<experiment>', l10n.t('the experiment file, e.g. digits-cnn.experiment.json'))
+  .requiredOption('--out <dir>', l10n.t('the folder to write the project into (new or empty)'))
+  .option('--force', l10n.t('write into a non-empty folder, replacing the exported files there'))
   .action(async (experiment: string, options: { out: string; force?: boolean }) => {
     process.exitCode = await exportPytorchCommand(experiment, options);
   });

@@ -3,6 +3,7 @@
  * project of the experiment (src/export/pytorch). Refusals print one message naming the
  * file or folder and what to do, and leave the disk untouched.
  */
+import * as l10n from '@vscode/l10n';
 import { exportPytorchProject, ExportError } from '../export/pytorch/exportProject';
 import { ExperimentError } from '../experiment/experimentFile';
 import { DataError } from '../data/api';
@@ -20,9 +21,11 @@ export async function exportPytorchCommand(
       outDir: options.out,
       force: options.force,
     });
-    console.log(`PyTorch project written to ${result.outDir}`);
-    console.log(`  python train.py                      (one process)`);
-    console.log(`  torchrun --nproc_per_node N train.py (N processes)`);
+    console.log(l10n.t('PyTorch project written to {0}', result.outDir));
+    const oneProcess = 'python train.py';
+    const nProcesses = 'torchrun --nproc_per_node N train.py';
+    console.log(`  ${oneProcess.padEnd(nProcesses.length)} (${l10n.t('one process')})`);
+    console.log(`  ${nProcesses} (${l10n.t('N processes')})`);
     return EXPORT_EXIT.written;
   } catch (error) {
     const refused =

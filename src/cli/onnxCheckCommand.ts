@@ -5,6 +5,7 @@
  * Exit codes: 0 trainable, 3 an op, attribute or shape is unsupported, 1 a numeric check
  * failed, 2 the file cannot be read as ONNX (3 when it holds a tensor type Model Lab does not read).
  */
+import * as l10n from '@vscode/l10n';
 import { OnnxImportError, readOnnxFile } from '../engine/onnx';
 import { checkCompatibility, type CompatibilityReport } from '../engine/onnx/compatibility';
 
@@ -30,7 +31,7 @@ export async function onnxCheckCommand(file: string, options: OnnxCheckOptions):
     const code = error instanceof OnnxImportError && error.kind === 'unsupported' ? 3 : 2;
     if (options.json)
       process.stdout.write(JSON.stringify({ file, verdict: 'unreadable', problems: [message] }) + '\n');
-    else process.stderr.write(`${file}: error: ${message}\n`);
+    else process.stderr.write(`${file}: ${l10n.t('error: {0}', message)}\n`);
     return code;
   }
   if (options.json) process.stdout.write(JSON.stringify({ file, ...report }, null, 2) + '\n');
@@ -42,7 +43,12 @@ export async function onnxCheckCommand(file: string, options: OnnxCheckOptions):
 const exponential = (value: number | null) => (value === null ? 'NaN' : value.toExponential(2));
 
 function describe(file: string, r: CompatibilityReport): string {
-  const lines = [`${file}: ONNX opset ${r.opset}${r.producer ? `, made by ${r.producer}` : ''}`, 'Ops:'];
+  const lines = [
+    r.producer
+      ? l10n.t('{0}: ONNX opset {1}, made by {2}', file, r.opset, r.producer)
+      : l10n.t('{0}: ONNX opset {1}', file, r.opset),
+    l10n.t('Ops:'),
+  ];
   for (const op of r.ops) {
     const nodes = op.nodes.length > 3 ? `${op.nodes.slice(0, 3).join(', ')}, …` : op.nodes.join(', ');
     lines.push(
@@ -51,20 +57,28 @@ function describe(file: string, r: CompatibilityReport): string {
   }
   if (r.parameters !== undefined)
     lines.push(
-      `Training graph: input ${r.input}, output ${r.output}, ${r.parameters.toLocaleString('en')} trainable parameters`,
+      l10n.t(
+        'Training graph: input {0}, output {1}, {2} trainable parameters',
+        String(r.input),
+        String(r.output),
+        r.parameters.toLocaleString('en'),
+      ),
     );
   if (r.forwardDifference !== undefined)
     lines.push(
-      `Forward vs onnxruntime (random inputs, batch 2): largest difference ${exponential(r.forwardDifference)}`,
+      l10n.t(
+        'Forward vs onnxruntime (random inputs, batch 2): largest difference {0}',
+        exponential(r.forwardDifference),
+      ),
     );
   for (const g of r.gradientChecks ?? [])
-    lines.push(`Gradient check ${g.parameter}: relative error ${exponential(g.relativeError)}`);
-  for (const p of r.problems) lines.push(`Problem: ${p}`);
+    lines.push(l10n.t('Gradient check {0}: relative error {1}', g.parameter, exponential(g.relativeError)));
+  for (const p of r.problems) lines.push(l10n.t('Problem: {0}', p));
   const verdict = {
-    trainable: 'Model Lab can train this model.',
-    unsupported: 'Model Lab cannot train this model.',
-    'numeric-check-failed': 'A numeric check failed: training would not be faithful.',
-  }[r.verdict];
+    trainable: () => l10n.t('Model Lab can train this model.'),
+    unsupported: () => l10n.t('Model Lab cannot train this model.'),
+    'numeric-check-failed': () => l10n.t('A numeric check failed: training would not be faithful.'),
+  }[r.verdict]();
   lines.push(verdict, '');
   return lines.join('\n');
 }

@@ -3,16 +3,20 @@
  * ETA) from cli-progress, with log lines printed above it. Without a
  * terminal (CI logs), only the log lines are printed.
  */
+import * as l10n from '@vscode/l10n';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { TrainerEvent } from '../protocol/training';
 import { describeEvent, trackProgress, type RunProgress } from '../runs/trainerEventText';
 
-const FORMAT =
-  'epoch {epochShown}/{epochs} |{bar}| step {value}/{total} | loss {loss} | {rate} samples/s | ETA {eta_formatted}';
+/** cli-progress's format: its `{name}` tokens are the bar's values, so a translation keeps every one. */
+const format = (): string =>
+  l10n.t(
+    'epoch {epochShown}/{epochs} |{bar}| step {value}/{total} | loss {loss} | {rate} samples/s | ETA {eta_formatted}',
+  );
 
 export class ProgressDisplay {
   private readonly bars = new MultiBar(
-    { format: FORMAT, hideCursor: true, etaBuffer: 50, stream: process.stderr },
+    { format: format(), hideCursor: true, etaBuffer: 50, stream: process.stderr },
     Presets.shades_classic,
   );
   private bar: SingleBar | undefined;

@@ -3,6 +3,7 @@
  * as the editor, in-process, with a terminal progress bar. Ctrl-C asks for a
  * cooperative stop (the run saves its checkpoint); a second Ctrl-C quits.
  */
+import * as l10n from '@vscode/l10n';
 import { resolve } from 'node:path';
 import type { DeviceName } from '../contract/devices';
 import { RunRecorder } from '../runs/runRecorder';
@@ -64,12 +65,12 @@ export async function trainInTerminal(
   const { experiment, experimentFile, resumeFrom } = prepared;
   const recorder = new RunRecorder(prepared.writer);
   const display = new ProgressDisplay();
-  display.print(`Run folder: ${recorder.writer.dir}`);
+  display.print(l10n.t('Run folder: {0}', recorder.writer.dir));
   let stopRequested = false;
   const onInterrupt = (): void => {
     if (stopRequested) process.exit(EXIT.stopped);
     stopRequested = true;
-    display.print('Stopping after the current step (Ctrl-C again to quit at once)…');
+    display.print(l10n.t('Stopping after the current step (Ctrl-C again to quit at once)…'));
   };
   process.on('SIGINT', onInterrupt);
   const outcome = await trainRecorded(
@@ -91,6 +92,6 @@ export async function trainInTerminal(
     console.error(outcome.error);
     return EXIT.failed;
   }
-  console.error(`${outcome.reason}\nRun folder: ${recorder.writer.dir}`);
+  console.error(`${outcome.reason}\n${l10n.t('Run folder: {0}', recorder.writer.dir)}`);
   return outcome.status === 'completed' ? EXIT.completed : EXIT.stopped;
 }

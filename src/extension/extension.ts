@@ -1,6 +1,7 @@
 // First: the clock starts before the other modules of the bundle load.
 import { bundleStartedAt } from './startupClock';
 import type * as vscode from 'vscode';
+import { useDisplayLanguage } from './displayLanguage';
 import { registerEngineCheckCommands } from './engineCheck/engineCheckCommands';
 import { registerExperimentCommands } from './experiments/experimentCommands';
 import { registerExportCommands } from './export/exportCommands';
@@ -30,6 +31,7 @@ export interface ModelLabExports {
 /** Wires services and command groups together; holds no logic of its own. */
 export function activate(context: vscode.ExtensionContext): ModelLabExports {
   const activateStart = performance.now();
+  useDisplayLanguage();
   context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
   context.subscriptions.push(...registerExperimentCommands(context.extensionUri));
   const prober = new TrainingProcessProber(() => forkTrainingProcess(context.extensionUri));

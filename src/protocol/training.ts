@@ -17,6 +17,12 @@
  * `started` and `metrics` events again.
  */
 import { isAttentionSnapshot, type AttentionSnapshot } from '../contract/attentionSnapshot';
+
+/**
+ * The environment variable through which the host tells a forked training process which l10n bundle
+ * (VS Code's display language) its messages use; empty or unset in English.
+ */
+export const L10N_BUNDLE_ENV = 'MODEL_LAB_L10N_BUNDLE';
 import { isCheckpointKind, type CheckpointKind } from '../contract/checkpointKind';
 import { isDeviceName, isDeviceReport, type DeviceName, type DeviceReport } from '../contract/devices';
 import { isDynamicsRecord, type DynamicsRecord } from '../contract/dynamicsRecord';

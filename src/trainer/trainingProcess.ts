@@ -16,7 +16,11 @@ import { handleOnnxEvaluateMessage } from './onnxEvaluateHandler';
 import { PlaygroundHandler } from './playgroundHandler';
 import { TrainingService } from './trainingHandler';
 import { createTrainerDeps } from './trainerModules';
+import { L10N_BUNDLE_ENV } from '../protocol/training';
+import { useTranslations } from './translations';
 
+// Messages this process sends (errors, device reports, log lines) in the window's display language.
+useTranslations(process.env[L10N_BUNDLE_ENV]);
 const parent = ipcParentLink();
 const send = (message: unknown): void => parent?.send(message);
 

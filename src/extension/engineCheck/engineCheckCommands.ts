@@ -21,7 +21,10 @@ async function checkEngine(extensionUri: vscode.Uri): Promise<EngineCheckReport 
     const message = error instanceof Error ? error.message : String(error);
     panel.post({ type: 'engineCheck/failed', message });
     void vscode.window.showErrorMessage(
-      `Model Lab could not run onnxruntime-node: ${message} Reinstall the extension, or run \`npm ci\` in a development checkout.`,
+      vscode.l10n.t(
+        'Model Lab could not run onnxruntime-node: {0} Reinstall the extension, or run `npm ci` in a development checkout.',
+        message,
+      ),
     );
     return undefined;
   }

@@ -8,7 +8,7 @@ import { Disposable } from '../lifecycle';
 import { ReadyThenFlushBuffer } from '../webview/messageBuffer';
 import { createNonce } from '../webview/nonce';
 import { buildPanelHtml } from '../webview/panelHtml';
-import { distAssetUri, mediaAssetUri, panelWebviewOptions } from '../webview/webviewAssets';
+import { distAssetUri, mediaAssetUri, panelWebviewOptions, webviewL10n } from '../webview/webviewAssets';
 
 /** The Check Engine panel: one at a time, shows what the forked training process reported. */
 export class EngineCheckPanel extends Disposable {
@@ -25,7 +25,7 @@ export class EngineCheckPanel extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       EngineCheckPanel.viewType,
-      'Model Lab: Engine Check',
+      vscode.l10n.t('Model Lab: Engine Check'),
       vscode.ViewColumn.Active,
       panelWebviewOptions(extensionUri),
     );
@@ -44,7 +44,8 @@ export class EngineCheckPanel extends Disposable {
     this._register(this.panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     const webview = this.panel.webview;
     webview.html = buildPanelHtml({
-      title: 'Engine Check',
+      title: vscode.l10n.t('Engine Check'),
+      ...webviewL10n(),
       cspSource: webview.cspSource,
       nonce: createNonce(),
       styles: [mediaAssetUri(webview, extensionUri, 'webview.css')],

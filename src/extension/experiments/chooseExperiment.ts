@@ -16,14 +16,16 @@ export function experimentFileOf(arg: unknown): string | undefined {
 
 /** From the palette with no experiment open: pick one of the workspace's experiment files. */
 export async function pickExperimentFile(purpose: {
+  /** The picker's title, e.g. "Train which experiment?". */
   title: string;
-  verb: string;
+  /** Said when the workspace has no experiment file, e.g. "…no experiment file to train." */
+  noneMessage: string;
 }): Promise<string | undefined> {
   const files = await vscode.workspace.findFiles(EXPERIMENT_GLOB, '**/{node_modules,.modellab}/**');
   if (files.length === 0) {
     const choice = await vscode.window.showInformationMessage(
-      `This workspace has no experiment file (*.experiment.json) to ${purpose.verb}.`,
-      'New Experiment…',
+      purpose.noneMessage,
+      vscode.l10n.t('New Experiment…'),
     );
     if (choice) await vscode.commands.executeCommand('modelLab.newExperiment');
     return undefined;

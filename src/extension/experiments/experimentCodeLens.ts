@@ -20,14 +20,14 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider {
     const top = new vscode.Range(0, 0, 0, 0);
     const lenses = [
       new vscode.CodeLens(top, {
-        title: '▶ Train',
-        tooltip: 'Train this experiment (Model Lab)',
+        title: vscode.l10n.t('▶ Train'),
+        tooltip: vscode.l10n.t('Train this experiment (Model Lab)'),
         command: 'modelLab.train',
         arguments: [document.uri],
       }),
       new vscode.CodeLens(top, {
-        title: 'Open Runs',
-        tooltip: 'Show the Model Lab Runs view',
+        title: vscode.l10n.t('Open Runs'),
+        tooltip: vscode.l10n.t('Show the Model Lab Runs view'),
         command: RUNS_VIEW_FOCUS,
       }),
     ];
@@ -46,9 +46,16 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider {
     }
     const errors = this.errorCount(document.uri);
     if (errors > 0) {
-      const title = `$(error) ${errors} problem${errors === 1 ? '' : 's'} to fix before training`;
+      const title =
+        errors === 1
+          ? vscode.l10n.t('$(error) 1 problem to fix before training')
+          : vscode.l10n.t('$(error) {0} problems to fix before training', errors);
       lenses.push(
-        new vscode.CodeLens(top, { title, tooltip: 'Show the Problems panel', command: PROBLEMS_VIEW }),
+        new vscode.CodeLens(top, {
+          title,
+          tooltip: vscode.l10n.t('Show the Problems panel'),
+          command: PROBLEMS_VIEW,
+        }),
       );
     }
     return lenses;

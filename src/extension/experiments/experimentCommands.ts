@@ -39,7 +39,10 @@ export function registerExperimentCommands(extensionUri: vscode.Uri): vscode.Dis
           return await newExperiment(extensionUri, templateId, parentFolder, name);
         } catch (error) {
           void vscode.window.showErrorMessage(
-            `New Experiment failed: ${error instanceof Error ? error.message : String(error)}`,
+            vscode.l10n.t(
+              'New Experiment failed: {0}',
+              error instanceof Error ? error.message : String(error),
+            ),
           );
           return undefined;
         }

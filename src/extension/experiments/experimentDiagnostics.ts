@@ -64,7 +64,10 @@ export class ExperimentDiagnostics extends Disposable {
     } catch (error) {
       problems = [
         {
-          message: `Model Lab could not check this file: ${error instanceof Error ? error.message : String(error)}`,
+          message: vscode.l10n.t(
+            'Model Lab could not check this file: {0}',
+            error instanceof Error ? error.message : String(error),
+          ),
           severity: 'warning',
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
         },

@@ -20,9 +20,9 @@ async function pickModel(): Promise<vscode.Uri | undefined> {
   const [picked] =
     (await vscode.window.showOpenDialog({
       canSelectMany: false,
-      filters: { 'ONNX models': ['onnx'] },
-      openLabel: 'Import',
-      title: 'Import ONNX Model: choose a .onnx file',
+      filters: { [vscode.l10n.t('ONNX models')]: ['onnx'] },
+      openLabel: vscode.l10n.t('Import'),
+      title: vscode.l10n.t('Import ONNX Model: choose a .onnx file'),
     })) ?? [];
   return picked;
 }
@@ -39,7 +39,11 @@ export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri
     );
   } catch (error) {
     void vscode.window.showErrorMessage(
-      `Model Lab cannot fine-tune ${basename(file)}: ${error instanceof Error ? error.message : String(error)}`,
+      vscode.l10n.t(
+        'Model Lab cannot fine-tune {0}: {1}',
+        basename(file),
+        error instanceof Error ? error.message : String(error),
+      ),
     );
     return undefined;
   }
@@ -49,10 +53,10 @@ export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri
       .replace(/^[^A-Za-z0-9]+/, '') || 'model';
   const target = vscode.Uri.file(join(dirname(file), `${name}${EXPERIMENT_SUFFIX}`));
   if (await uriExists(target)) {
-    const overwrite = 'Overwrite';
+    const overwrite = vscode.l10n.t('Overwrite');
     const answer = await vscode.window.showWarningMessage(
-      `${vscode.workspace.asRelativePath(target, true)} already exists.`,
-      { modal: true, detail: 'Replace it with a new experiment for this model?' },
+      vscode.l10n.t('{0} already exists.', vscode.workspace.asRelativePath(target, true)),
+      { modal: true, detail: vscode.l10n.t('Replace it with a new experiment for this model?') },
       overwrite,
     );
     if (answer !== overwrite) return undefined;

@@ -14,7 +14,11 @@ async function pickTemplate(templates: TemplateInfo[], id?: string): Promise<Tem
     const template = templates.find((t) => t.id === id);
     if (!template)
       throw new Error(
-        `Model Lab has no template "${id}"; templates: ${templates.map((t) => t.id).join(', ')}`,
+        vscode.l10n.t(
+          'Model Lab has no template "{0}"; templates: {1}',
+          id,
+          templates.map((t) => t.id).join(', '),
+        ),
       );
     return template;
   }
@@ -26,8 +30,8 @@ async function pickTemplate(templates: TemplateInfo[], id?: string): Promise<Tem
       template,
     })),
     {
-      title: 'New Experiment: choose a template',
-      placeHolder: 'What should the model learn?',
+      title: vscode.l10n.t('New Experiment: choose a template'),
+      placeHolder: vscode.l10n.t('What should the model learn?'),
       matchOnDescription: true,
       matchOnDetail: true,
     },
@@ -40,7 +44,9 @@ async function pickParentFolder(): Promise<vscode.Uri | undefined> {
   if (folders.length === 1) return folders[0].uri;
   if (folders.length > 1) {
     return (
-      await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the new experiment' })
+      await vscode.window.showWorkspaceFolderPick({
+        placeHolder: vscode.l10n.t('Workspace folder for the new experiment'),
+      })
     )?.uri;
   }
   const [chosen] =
@@ -48,8 +54,8 @@ async function pickParentFolder(): Promise<vscode.Uri | undefined> {
       canSelectFolders: true,
       canSelectFiles: false,
       canSelectMany: false,
-      openLabel: 'Create Experiment Here',
-      title: 'New Experiment: choose a folder',
+      openLabel: vscode.l10n.t('Create Experiment Here'),
+      title: vscode.l10n.t('New Experiment: choose a folder'),
     })) ?? [];
   return chosen;
 }
@@ -57,13 +63,16 @@ async function pickParentFolder(): Promise<vscode.Uri | undefined> {
 async function askName(template: TemplateInfo, parent: vscode.Uri): Promise<string | undefined> {
   const suggested = template.experimentFile.replace(/\.experiment\.json$/, '');
   return vscode.window.showInputBox({
-    title: 'New Experiment: name',
-    prompt: `Folder and experiment name, created in ${vscode.workspace.asRelativePath(parent, true)}`,
+    title: vscode.l10n.t('New Experiment: name'),
+    prompt: vscode.l10n.t(
+      'Folder and experiment name, created in {0}',
+      vscode.workspace.asRelativePath(parent, true),
+    ),
     value: suggested,
     validateInput: (value) =>
       EXPERIMENT_NAME_PATTERN.test(value)
         ? undefined
-        : "Use letters, digits, '.', '_' and '-' (no spaces or slashes).",
+        : vscode.l10n.t("Use letters, digits, '.', '_' and '-' (no spaces or slashes)."),
   });
 }
 
@@ -80,16 +89,20 @@ export async function newExperiment(
   if (!parent) return undefined;
   const name = experimentName ?? (await askName(template, parent));
   if (!name) return undefined;
-  if (!EXPERIMENT_NAME_PATTERN.test(name)) throw new Error(`"${name}" is not a valid experiment name`);
+  if (!EXPERIMENT_NAME_PATTERN.test(name))
+    throw new Error(vscode.l10n.t('"{0}" is not a valid experiment name', name));
 
   const target = vscode.Uri.joinPath(parent, name);
   if (await uriExists(target)) {
-    const overwrite = 'Overwrite';
+    const overwrite = vscode.l10n.t('Overwrite');
     const answer = await vscode.window.showWarningMessage(
-      `The folder "${vscode.workspace.asRelativePath(target, true)}" already exists.`,
+      vscode.l10n.t('The folder "{0}" already exists.', vscode.workspace.asRelativePath(target, true)),
       {
         modal: true,
-        detail: `Overwrite the files of the "${template.title}" template in it? Other files stay untouched.`,
+        detail: vscode.l10n.t(
+          'Overwrite the files of the "{0}" template in it? Other files stay untouched.',
+          template.title,
+        ),
       },
       overwrite,
     );

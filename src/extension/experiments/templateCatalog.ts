@@ -28,7 +28,7 @@ export async function readTemplateCatalog(extensionUri: vscode.Uri): Promise<Tem
   );
   const manifest = JSON.parse(new TextDecoder().decode(bytes)) as { templates?: unknown };
   if (!Array.isArray(manifest.templates) || !manifest.templates.every(isTemplateInfo)) {
-    throw new Error('templates/manifest.json is malformed; reinstall Model Lab');
+    throw new Error(vscode.l10n.t('templates/manifest.json is malformed; reinstall Model Lab'));
   }
   return manifest.templates;
 }

@@ -13,15 +13,15 @@ import { EXPERIMENT_SUFFIX } from '../experiments/experimentFiles';
 
 export const EXPORT_PYTORCH_COMMAND = 'modelLab.exportPytorch';
 
-const OVERWRITE = 'Overwrite Exported Files';
-const OPEN_README = 'Open README';
-
 export function registerExportCommands(): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(EXPORT_PYTORCH_COMMAND, async (arg?: unknown, target?: string) => {
       const experimentFile =
         experimentFileOf(arg) ??
-        (await pickExperimentFile({ title: 'Export which experiment to PyTorch?', verb: 'export' }));
+        (await pickExperimentFile({
+          title: vscode.l10n.t('Export which experiment to PyTorch?'),
+          noneMessage: vscode.l10n.t('This workspace has no experiment file (*.experiment.json) to export.'),
+        }));
       if (!experimentFile) return undefined;
       const outDir = target ?? (await askFolder(experimentFile));
       if (!outDir) return undefined;
@@ -31,23 +31,30 @@ export function registerExportCommands(): vscode.Disposable[] {
         const result = await vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Notification,
-            title: `Exporting ${basename(experimentFile)} to PyTorch…`,
+            title: vscode.l10n.t('Exporting {0} to PyTorch…', basename(experimentFile)),
           },
           () => exportPytorchProject({ experimentFile, outDir, force }),
         );
+        const openReadme = vscode.l10n.t('Open README');
         void vscode.window
           .showInformationMessage(
-            `PyTorch project written to ${result.outDir}. Train with "python train.py" or "torchrun --nproc_per_node N train.py".`,
-            OPEN_README,
+            vscode.l10n.t(
+              'PyTorch project written to {0}. Train with "python train.py" or "torchrun --nproc_per_node N train.py".',
+              result.outDir,
+            ),
+            openReadme,
           )
           .then(async (choice) => {
-            if (choice === OPEN_README)
+            if (choice === openReadme)
               await vscode.window.showTextDocument(vscode.Uri.file(join(result.outDir, 'README.md')));
           });
         return result.outDir;
       } catch (error) {
         void vscode.window.showErrorMessage(
-          `Export to PyTorch failed: ${error instanceof Error ? error.message : String(error)}`,
+          vscode.l10n.t(
+            'Export to PyTorch failed: {0}',
+            error instanceof Error ? error.message : String(error),
+          ),
         );
         return undefined;
       }
@@ -59,10 +66,11 @@ async function askFolder(experimentFile: string): Promise<string | undefined> {
   const base = dirname(experimentFile);
   const suggested = join(base, `${basename(experimentFile, EXPERIMENT_SUFFIX)}-pytorch`);
   const answer = await vscode.window.showInputBox({
-    title: 'Export to PyTorch: project folder',
-    prompt: 'A new or empty folder (relative paths start at the experiment file’s folder)',
+    title: vscode.l10n.t('Export to PyTorch: project folder'),
+    prompt: vscode.l10n.t('A new or empty folder (relative paths start at the experiment file’s folder)'),
     value: suggested,
-    validateInput: (value) => (value.trim() === '' ? 'Enter a folder for the PyTorch project.' : undefined),
+    validateInput: (value) =>
+      value.trim() === '' ? vscode.l10n.t('Enter a folder for the PyTorch project.') : undefined,
   });
   if (answer === undefined) return undefined;
   const path = answer.trim();
@@ -72,10 +80,14 @@ async function askFolder(experimentFile: string): Promise<string | undefined> {
 /** false: the folder is new or empty; true: the user agreed to overwrite; undefined: cancelled. */
 async function confirmNonEmpty(outDir: string): Promise<boolean | undefined> {
   if (!existsSync(outDir) || readdirSync(outDir).length === 0) return false;
+  const overwrite = vscode.l10n.t('Overwrite Exported Files');
   const choice = await vscode.window.showWarningMessage(
-    `${outDir} is not empty. Overwrite the exported files there (model.py, train.py, data/…)? Other files stay.`,
+    vscode.l10n.t(
+      '{0} is not empty. Overwrite the exported files there (model.py, train.py, data/…)? Other files stay.',
+      outDir,
+    ),
     { modal: true },
-    OVERWRITE,
+    overwrite,
   );
-  return choice === OVERWRITE ? true : undefined;
+  return choice === overwrite ? true : undefined;
 }

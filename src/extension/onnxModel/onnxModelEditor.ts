@@ -23,7 +23,7 @@ import {
 } from '../trainingProcess/askTrainingProcess';
 import { createNonce } from '../webview/nonce';
 import { buildPanelHtml } from '../webview/panelHtml';
-import { distAssetUri, mediaAssetUri, panelWebviewOptions } from '../webview/webviewAssets';
+import { distAssetUri, mediaAssetUri, panelWebviewOptions, webviewL10n } from '../webview/webviewAssets';
 
 export const ONNX_MODEL_VIEW_TYPE = 'modelLab.onnxModel';
 
@@ -79,6 +79,7 @@ class OnnxModelView extends Disposable {
     this.load();
     webview.html = buildPanelHtml({
       title: basename(uri.fsPath),
+      ...webviewL10n(),
       cspSource: webview.cspSource,
       nonce: createNonce(),
       styles: [

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { type AttentionSnapshot, isAttentionSnapshot } from '../../contract/attentionSnapshot';
 import { RUN_FILES, type RunInfo } from '../../runs/runFiles';
 import { hasAttentionLayers } from '../../runs/runReader';
@@ -25,20 +26,31 @@ export async function readSnapshot(runDir: string, step: number): Promise<Attent
   const path = join(runDir, RUN_FILES.attention, `${step}.json`);
   try {
     const value: unknown = JSON.parse(await readFile(path, 'utf8'));
-    return isAttentionSnapshot(value) ? value : new Error(`${path} is not an attention snapshot.`);
+    return isAttentionSnapshot(value) ? value : new Error(l10n.t('{0} is not an attention snapshot.', path));
   } catch (error) {
-    return new Error(`Could not read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    return new Error(
+      l10n.t('Could not read {0}: {1}', path, error instanceof Error ? error.message : String(error)),
+    );
   }
 }
 
 /** The sentence shown when a run has no snapshots to draw. */
 export function noAttentionMessage(info: RunInfo | undefined): string {
   if (hasAttentionLayers(info) === false) {
-    return 'This run has no attention maps: its model has no attention or transformer layers. Attention heatmaps are recorded for Transformer experiments.';
+    return l10n.t(
+      'This run has no attention maps: its model has no attention or transformer layers. Attention heatmaps are recorded for Transformer experiments.',
+    );
   }
   if (info?.status === 'running' || info?.status === 'queued') {
     const every = info.config?.probe?.everySteps;
-    return `No attention snapshot yet. The run records one${every ? ` every ${every} steps` : ''} for its probe input; this panel shows it as soon as it is written.`;
+    return every
+      ? l10n.t(
+          'No attention snapshot yet. The run records one every {0} steps for its probe input; this panel shows it as soon as it is written.',
+          every,
+        )
+      : l10n.t(
+          'No attention snapshot yet. The run records one for its probe input; this panel shows it as soon as it is written.',
+        );
   }
-  return 'This run recorded no attention snapshots (its attention/ folder is empty or missing).';
+  return l10n.t('This run recorded no attention snapshots (its attention/ folder is empty or missing).');
 }

@@ -14,7 +14,11 @@ import { readRunInfoAsync } from '../../runs/runReader';
 import { describeRun } from './runTarget';
 import { watchFolder } from './watchFolder';
 
-const SPEC: RunPanelSpec = { viewType: ATTENTION_VIEW_TYPE, script: 'attention.js', title: 'Attention' };
+const SPEC: RunPanelSpec = {
+  viewType: ATTENTION_VIEW_TYPE,
+  script: 'attention.js',
+  title: () => vscode.l10n.t('Attention'),
+};
 
 /**
  * Runs a finished model on another probe text and returns its attention maps.
@@ -76,11 +80,11 @@ export class AttentionPanel extends RunPanelHost<HostToAttention> {
     const run = await describeRun(this.runDir);
     const reason = this.prober
       ? await this.prober.unavailable(this.runDir)
-      : 'Custom probes need the training process, which this window has not provided.';
+      : vscode.l10n.t('Custom probes need the training process, which this window has not provided.');
     const told = `${run.status}\n${reason ?? ''}`;
     if (!always && told === this.told) return;
     this.told = told;
-    this.panel.title = `Attention: ${run.label}`;
+    this.panel.title = vscode.l10n.t('Attention: {0}', run.label);
     this.post({ type: 'run', run, probeAvailable: reason === undefined, probeUnavailableReason: reason });
   }
 

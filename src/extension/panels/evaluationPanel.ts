@@ -8,7 +8,11 @@ import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPan
 import { describeRun } from './runTarget';
 import { watchFolder } from './watchFolder';
 
-const SPEC: RunPanelSpec = { viewType: EVALUATION_VIEW_TYPE, script: 'evaluation.js', title: 'Evaluation' };
+const SPEC: RunPanelSpec = {
+  viewType: EVALUATION_VIEW_TYPE,
+  script: 'evaluation.js',
+  title: () => vscode.l10n.t('Evaluation'),
+};
 
 /** What eval.json holds, or why there is nothing to show. */
 export async function readEvaluation(runDir: string): Promise<Omit<EvalReportMessage, 'type' | 'run'>> {
@@ -19,8 +23,14 @@ export async function readEvaluation(runDir: string): Promise<Omit<EvalReportMes
     const { status } = await describeRun(runDir);
     const message =
       status === 'running' || status === 'queued'
-        ? 'The run is still training: the test-split evaluation (eval.json) is written when it finishes.'
-        : `This run has no evaluation: ${RUN_FILES.eval} is missing from ${runDir}. Runs write it after the last epoch; a stopped or failed run may not have one.`;
+        ? vscode.l10n.t(
+            'The run is still training: the test-split evaluation (eval.json) is written when it finishes.',
+          )
+        : vscode.l10n.t(
+            'This run has no evaluation: {0} is missing from {1}. Runs write it after the last epoch; a stopped or failed run may not have one.',
+            RUN_FILES.eval,
+            runDir,
+          );
     return { report: null, message };
   }
   try {
@@ -29,7 +39,10 @@ export async function readEvaluation(runDir: string): Promise<Omit<EvalReportMes
   } catch {
     // fall through: reported below
   }
-  return { report: null, message: `${join(runDir, RUN_FILES.eval)} is not a valid evaluation report.` };
+  return {
+    report: null,
+    message: vscode.l10n.t('{0} is not a valid evaluation report.', join(runDir, RUN_FILES.eval)),
+  };
 }
 
 /** Evaluation view of one run: reads eval.json and shows it again whenever it changes. */
@@ -74,7 +87,7 @@ export class EvaluationPanel extends RunPanelHost<EvalReportMessage> {
     const text = JSON.stringify(message);
     if (!always && text === this.lastSent) return;
     this.lastSent = text;
-    this.panel.title = `Evaluation: ${run.label}`;
+    this.panel.title = vscode.l10n.t('Evaluation: {0}', run.label);
     this.post(message);
   }
 

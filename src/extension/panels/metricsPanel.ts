@@ -21,7 +21,11 @@ import { describeRun, pickRuns } from './runTarget';
 import { shortRunNames, type NamedRun } from '../../runs/compareNames';
 import { pngBytes, saveExport } from './saveExport';
 
-const SPEC: RunPanelSpec = { viewType: METRICS_VIEW_TYPE, script: 'metrics.js', title: 'Metrics' };
+const SPEC: RunPanelSpec = {
+  viewType: METRICS_VIEW_TYPE,
+  script: 'metrics.js',
+  title: () => vscode.l10n.t('Metrics'),
+};
 /** Records per message. */
 const RECORDS_PER_MESSAGE = 50_000;
 
@@ -103,7 +107,7 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
   protected async receive(message: unknown): Promise<void> {
     if (isAddRunMessage(message)) {
       const picked = await pickRuns({
-        title: 'Add runs to compare',
+        title: vscode.l10n.t('Add runs to compare'),
         canPickMany: true,
         exclude: this.runDirs,
       });
@@ -113,7 +117,9 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
     } else if (isSaveCsvMessage(message)) {
       await saveExport(message.suggestedName, Buffer.from(message.csv, 'utf8'), { CSV: ['csv'] });
     } else if (isSavePngMessage(message)) {
-      await saveExport(message.suggestedName, pngBytes(message.dataUrl), { 'PNG image': ['png'] });
+      await saveExport(message.suggestedName, pngBytes(message.dataUrl), {
+        [vscode.l10n.t('PNG image')]: ['png'],
+      });
     } else if (isOpenEvaluationMessage(message) && this.feeds.has(message.runDir)) {
       await vscode.commands.executeCommand(PANEL_COMMANDS.openEvaluation, { runDir: message.runDir });
     } else if (isOpenAttentionMessage(message) && this.feeds.has(message.runDir)) {
@@ -181,7 +187,9 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
   private updateTitle(): void {
     const runs = this.runs();
     this.panel.title =
-      runs.length === 1 ? `Metrics: ${runs[0].label}` : `Metrics: ${runs.length} runs compared`;
+      runs.length === 1
+        ? vscode.l10n.t('Metrics: {0}', runs[0].label)
+        : vscode.l10n.t('Metrics: {0} runs compared', runs.length);
   }
 
   override dispose(): void {

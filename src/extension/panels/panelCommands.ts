@@ -30,18 +30,20 @@ async function severalRuns(first: unknown, selected: unknown): Promise<string[] 
       : [];
   const dirs = [...new Set([...fromObject, ...candidates].map(runDirOf).filter((d): d is string => !!d))];
   if (dirs.length > 1) return dirs;
-  return pickRuns({ title: 'Runs to compare', canPickMany: true });
+  return pickRuns({ title: vscode.l10n.t('Runs to compare'), canPickMany: true });
 }
 
 const OPENED_RUNS_KEY = 'modelLab.panelRunDirs';
 
 async function pickFolder(): Promise<string | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Open a run folder: Model Lab run, TensorBoard event files or Lightning metrics.csv',
+    title: vscode.l10n.t(
+      'Open a run folder: Model Lab run, TensorBoard event files or Lightning metrics.csv',
+    ),
     canSelectFolders: true,
     canSelectFiles: false,
     canSelectMany: false,
-    openLabel: 'Open Run Folder',
+    openLabel: vscode.l10n.t('Open Run Folder'),
   });
   return picked?.[0]?.fsPath;
 }
@@ -72,7 +74,7 @@ export function registerPanelCommands(
   };
   return [
     command(PANEL_COMMANDS.openMetrics, async (arg) => {
-      const runDir = await oneRun(arg, 'Open metrics of run');
+      const runDir = await oneRun(arg, vscode.l10n.t('Open metrics of run'));
       if (runDir) remember([runDir]);
       return runDir && MetricsPanel.show(extensionUri, [runDir]);
     }),
@@ -88,12 +90,12 @@ export function registerPanelCommands(
       return runDirs && MetricsPanel.show(extensionUri, runDirs);
     }),
     command(PANEL_COMMANDS.openEvaluation, async (arg) => {
-      const runDir = await oneRun(arg, 'Open evaluation of run');
+      const runDir = await oneRun(arg, vscode.l10n.t('Open evaluation of run'));
       if (runDir) remember([runDir]);
       return runDir && EvaluationPanel.show(extensionUri, runDir);
     }),
     command(PANEL_COMMANDS.openAttention, async (arg) => {
-      const runDir = await oneRun(arg, 'Open attention of run');
+      const runDir = await oneRun(arg, vscode.l10n.t('Open attention of run'));
       if (runDir) remember([runDir]);
       return runDir && AttentionPanel.show(extensionUri, runDir, prober);
     }),

@@ -20,7 +20,11 @@ import { createRunWebviewPanel, RunPanelHost, type RunPanelSpec } from './runPan
 import { describeRun } from './runTarget';
 import { watchFolder } from './watchFolder';
 
-const SPEC: RunPanelSpec = { viewType: PLAYGROUND_VIEW_TYPE, script: 'playground.js', title: 'Playground' };
+const SPEC: RunPanelSpec = {
+  viewType: PLAYGROUND_VIEW_TYPE,
+  script: 'playground.js',
+  title: () => vscode.l10n.t('Playground'),
+};
 
 export type ForkInference = () => ChildProcess;
 

@@ -4,14 +4,15 @@ import { Disposable } from '../lifecycle';
 import { ReadyThenFlushBuffer } from '../webview/messageBuffer';
 import { createNonce } from '../webview/nonce';
 import { buildPanelHtml } from '../webview/panelHtml';
-import { distAssetUri, mediaAssetUri, panelWebviewOptions } from '../webview/webviewAssets';
+import { distAssetUri, mediaAssetUri, panelWebviewOptions, webviewL10n } from '../webview/webviewAssets';
 import { runPanelColumn, trackRunPanel } from './panelPlacement';
 
 export interface RunPanelSpec {
   viewType: string;
   /** Bundle under dist/webview/, e.g. 'metrics.js'. */
   script: string;
-  title: string;
+  /** The tab title before the run is known, in the display language. */
+  title: () => string;
   /** Stylesheets under media/ besides the shared webview.css and panels.css. */
   styles?: string[];
 }
@@ -20,7 +21,7 @@ export interface RunPanelSpec {
 export function createRunWebviewPanel(extensionUri: vscode.Uri, spec: RunPanelSpec): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(
     spec.viewType,
-    spec.title,
+    spec.title(),
     { viewColumn: runPanelColumn(), preserveFocus: false },
     panelWebviewOptions(extensionUri),
   );
@@ -48,14 +49,15 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
   ) {
     super();
     panel.webview.options = panelWebviewOptions(extensionUri);
-    panel.title = spec.title;
+    panel.title = spec.title();
     this.buffer = new ReadyThenFlushBuffer((message) => panel.webview.postMessage(message));
     this._register(trackRunPanel(panel));
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
     const webview = panel.webview;
     webview.html = buildPanelHtml({
-      title: spec.title,
+      title: spec.title(),
+      ...webviewL10n(),
       cspSource: webview.cspSource,
       nonce: createNonce(),
       styles: [
@@ -91,7 +93,7 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
     }
     void Promise.resolve(this.receive(message)).catch((error: unknown) => {
       void vscode.window.showErrorMessage(
-        `Model Lab: ${error instanceof Error ? error.message : String(error)}`,
+        vscode.l10n.t('Model Lab: {0}', error instanceof Error ? error.message : String(error)),
       );
     });
   }

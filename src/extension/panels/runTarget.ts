@@ -69,7 +69,9 @@ export async function pickRuns(options: {
   const dirs = (await findRuns()).filter((d) => !exclude.has(d));
   if (dirs.length === 0) {
     void vscode.window.showInformationMessage(
-      'Model Lab found no runs under .modellab/runs in this workspace. Train an experiment first.',
+      vscode.l10n.t(
+        'Model Lab found no runs under .modellab/runs in this workspace. Train an experiment first.',
+      ),
     );
     return undefined;
   }

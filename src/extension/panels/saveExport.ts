@@ -15,11 +15,11 @@ export async function saveExport(
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.file(join(folder, suggestedName)) : undefined,
     filters: filter,
-    saveLabel: 'Export',
+    saveLabel: vscode.l10n.t('Export'),
   });
   if (!target) return undefined;
   await writeFile(target.fsPath, bytes);
-  void vscode.window.showInformationMessage(`Model Lab exported ${target.fsPath}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Model Lab exported {0}', target.fsPath));
   return target.fsPath;
 }
 

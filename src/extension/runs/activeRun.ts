@@ -13,6 +13,7 @@
  * period the process is killed. A window that closes detaches: the run
  * trains on for its own grace period.
  */
+import * as l10n from '@vscode/l10n';
 import { isTrainerEvent, type StartTraining, type TrainerEvent } from '../../protocol/training';
 import type { RunStatus } from '../../contract/runStatus';
 import { readLogTail, readRunInfo } from '../../runs/runReader';
@@ -120,10 +121,10 @@ export class ActiveRun {
     if (this.detached) return;
     if (!this.outcome) {
       const outcome: RunOutcome = this.stopRequested
-        ? { status: 'stopped', message: `Training stopped (the process ${how}).` }
+        ? { status: 'stopped', message: l10n.t('Training stopped (the process {0}).', how) }
         : {
             status: 'failed',
-            message: `The training process ${how} before the run ended.${this.lastWords()}`,
+            message: l10n.t('The training process {0} before the run ended.', how) + this.lastWords(),
           };
       this.recordSafely(() => {
         // The process is gone, and with it the folder's owner: the window writes the ending, on what it wrote last.
@@ -133,7 +134,7 @@ export class ActiveRun {
           return;
         }
         recorder.writer.appendLog(
-          `The training process did not stop within ${this.graceMs / 1000} s and ${how}.`,
+          l10n.t('The training process did not stop within {0} s and {1}.', this.graceMs / 1000, how),
         );
         recorder.writer.updateInfo({ status: 'stopped', endedAt: new Date().toISOString() });
       });
@@ -150,7 +151,7 @@ export class ActiveRun {
     const logLines = readLogTail(this.runDir, LAST_WORDS).map((line) => line.replace(/^\S+ /, ''));
     const outputLines = this.outputTail.trim().split('\n').filter(Boolean).slice(-LAST_WORDS);
     const lines = [...logLines, ...outputLines];
-    return lines.length > 0 ? ` Last log lines: ${lines.join(' | ')}` : '';
+    return lines.length > 0 ? ' ' + l10n.t('Last log lines: {0}', lines.join(' | ')) : '';
   }
 
   private settle(outcome: RunOutcome): void {

@@ -4,6 +4,7 @@
  * end the process.
  */
 import type { ChildProcess } from 'node:child_process';
+import * as l10n from '@vscode/l10n';
 import { isAttentionProbeReply, type ProbedAttention } from '../../protocol/attentionProbe';
 import { readCheckpointPosition } from '../../runs/checkpoints';
 import { readRunInfo } from '../../runs/runReader';
@@ -17,11 +18,11 @@ export class TrainingProcessProber implements AttentionProber {
 
   async unavailable(runDir: string): Promise<string | undefined> {
     const info = readRunInfo(runDir);
-    if (!info) return 'This run has no readable run.json.';
+    if (!info) return l10n.t('This run has no readable run.json.');
     if (info.config.task !== 'language-model')
-      return 'Custom probes need a language model (a Transformer on text).';
+      return l10n.t('Custom probes need a language model (a Transformer on text).');
     if (!readCheckpointPosition(runDir, 'best') && !readCheckpointPosition(runDir, 'last')) {
-      return 'This run has saved no checkpoint yet.';
+      return l10n.t('This run has saved no checkpoint yet.');
     }
     return undefined;
   }
@@ -30,7 +31,7 @@ export class TrainingProcessProber implements AttentionProber {
     const child = this.fork();
     return new Promise<ProbedAttention>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error('The attention probe did not answer in time.')),
+        () => reject(new Error(l10n.t('The attention probe did not answer in time.'))),
         PROBE_TIMEOUT_MS,
       );
       child.on('message', (message: unknown) => {
@@ -42,7 +43,14 @@ export class TrainingProcessProber implements AttentionProber {
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`The probe process ended (${signal ?? `exit code ${code}`}) before answering.`));
+        reject(
+          new Error(
+            l10n.t(
+              'The probe process ended ({0}) before answering.',
+              signal ?? l10n.t('exit code {0}', String(code)),
+            ),
+          ),
+        );
       });
       child.send({ type: 'attentionProbe/run', runDir, text });
     }).finally(() => child.kill());

@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExperimentBusyError, RunManager } from './runManager';
 
-const STOP_AND_TRAIN = 'Stop and Train Again';
-const SHOW_METRICS = 'Show Metrics';
-
 /**
  * Train on an experiment that is already training: says so, and offers to stop
  * that run (it keeps its checkpoint and metrics) and start the new one once the
@@ -14,12 +11,14 @@ export async function offerRestart(
   manager: RunManager,
   trainAgain: () => Promise<unknown>,
 ): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(error.message, STOP_AND_TRAIN, SHOW_METRICS);
-  if (choice === STOP_AND_TRAIN) {
+  const stopAndTrain = vscode.l10n.t('Stop and Train Again');
+  const showMetrics = vscode.l10n.t('Show Metrics');
+  const choice = await vscode.window.showWarningMessage(error.message, stopAndTrain, showMetrics);
+  if (choice === stopAndTrain) {
     manager.stop(error.busy.runDir);
     await error.busy.done;
     await trainAgain();
-  } else if (choice === SHOW_METRICS) {
+  } else if (choice === showMetrics) {
     await vscode.commands.executeCommand('modelLab.openMetrics', { runDir: error.busy.runDir });
   }
 }

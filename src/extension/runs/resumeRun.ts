@@ -11,10 +11,6 @@ import * as vscode from 'vscode';
 import { changesSince } from '../../experiment/configChanges';
 import { readRunInfo } from '../../runs/runReader';
 
-export const RESUME_SAVED = 'Resume with Saved Config';
-export const TRAIN_CURRENT = 'Train with the Current File';
-const TRAIN_AGAIN = 'Train Again';
-
 export interface TrainRequest {
   experimentFile: string;
   resumeFrom?: string;
@@ -26,26 +22,38 @@ export async function resumeRun(
 ): Promise<string | undefined> {
   const info = runDir ? readRunInfo(runDir) : undefined;
   if (!runDir || !info) {
-    void vscode.window.showErrorMessage('Choose a run in the Runs view to resume.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Choose a run in the Runs view to resume.'));
     return undefined;
   }
   const experimentFile = info.experimentFile;
   const fileName = basename(experimentFile);
   if (info.status === 'completed') {
+    const trainAgain = vscode.l10n.t('Train Again');
     const choice = await vscode.window.showInformationMessage(
-      `Run ${info.id} completed: there is nothing to resume. Train Again starts a new run from ${fileName}.`,
-      TRAIN_AGAIN,
+      vscode.l10n.t(
+        'Run {0} completed: there is nothing to resume. Train Again starts a new run from {1}.',
+        info.id,
+        fileName,
+      ),
+      trainAgain,
     );
-    return choice === TRAIN_AGAIN ? train({ experimentFile }) : undefined;
+    return choice === trainAgain ? train({ experimentFile }) : undefined;
   }
   const changes = changesSince(info.config, experimentFile);
   if (changes.length === 0) return train({ experimentFile, resumeFrom: runDir });
+  const resumeSaved = vscode.l10n.t('Resume with Saved Config');
+  const trainCurrent = vscode.l10n.t('Train with the Current File');
   const choice = await vscode.window.showWarningMessage(
-    `${fileName} changed since run ${info.id} started (${changes.join('; ')}). Resume continues with the run's saved config; the current file trains as a new run.`,
-    RESUME_SAVED,
-    TRAIN_CURRENT,
+    vscode.l10n.t(
+      "{0} changed since run {1} started ({2}). Resume continues with the run's saved config; the current file trains as a new run.",
+      fileName,
+      info.id,
+      changes.join('; '),
+    ),
+    resumeSaved,
+    trainCurrent,
   );
-  if (choice === RESUME_SAVED) return train({ experimentFile, resumeFrom: runDir });
-  if (choice === TRAIN_CURRENT) return train({ experimentFile });
+  if (choice === resumeSaved) return train({ experimentFile, resumeFrom: runDir });
+  if (choice === trainCurrent) return train({ experimentFile });
   return undefined;
 }

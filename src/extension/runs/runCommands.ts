@@ -74,7 +74,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
     runsDirFor,
     versions: currentVersions(),
   });
-  const output = vscode.window.createOutputChannel('Model Lab Runs');
+  const output = vscode.window.createOutputChannel(vscode.l10n.t('Model Lab Runs'));
   const tree = new RunsTreeProvider(allRunsDirs);
   const view = vscode.window.createTreeView('modelLab.runs', { treeDataProvider: tree, canSelectMany: true });
   // After a window reload: runs still training are attached to again; those whose process is gone are marked
@@ -82,7 +82,9 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
   for (const runsDir of workspaceRunsDirs()) {
     void manager.reattach(runsDir).then(({ attached }) => {
       for (const run of attached) {
-        output.appendLine(`[${run.experiment}] Attached to the run still training in ${run.runDir}`);
+        output.appendLine(
+          `[${run.experiment}] ${vscode.l10n.t('Attached to the run still training in {0}', run.runDir)}`,
+        );
         followRun(run);
       }
       tree.refresh();
@@ -121,9 +123,9 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
       await vscode.workspace.saveAll(false);
       const threads = trainingThreads();
       const run = await manager.start({ ...options, defaultDevice, threads });
-      output.appendLine(`[${run.experiment}] Run folder: ${run.runDir}`);
+      output.appendLine(`[${run.experiment}] ${vscode.l10n.t('Run folder: {0}', run.runDir)}`);
       output.appendLine(
-        `[${run.experiment}] Training with ${threads} threads (modelLab.threads), below normal priority`,
+        `[${run.experiment}] ${vscode.l10n.t('Training with {0} threads (modelLab.threads), below normal priority', threads)}`,
       );
       followRun(run);
       warnOnDeviceFallback(manager, run);
@@ -142,7 +144,10 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
       }
       const name = basename(options.experimentFile);
       void vscode.window
-        .showErrorMessage(`Cannot train ${name}: ${message(error)}`, 'Show Problems')
+        .showErrorMessage(
+          vscode.l10n.t('Cannot train {0}: {1}', name, message(error)),
+          vscode.l10n.t('Show Problems'),
+        )
         .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
       return undefined;
     }
@@ -168,20 +173,26 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
     command(RUN_COMMANDS.train, async (arg) => {
       const experimentFile =
         experimentFileOf(arg) ??
-        (await pickExperimentFile({ title: 'Train which experiment?', verb: 'train' }));
+        (await pickExperimentFile({
+          title: vscode.l10n.t('Train which experiment?'),
+          noneMessage: vscode.l10n.t('This workspace has no experiment file (*.experiment.json) to train.'),
+        }));
       if (!experimentFile) return undefined;
       return train({ experimentFile });
     }),
     command(RUN_SWEEP_COMMAND, async (arg) => {
       const experimentFile =
         experimentFileOf(arg) ??
-        (await pickExperimentFile({ title: 'Run the sweep of which experiment?', verb: 'sweep' }));
+        (await pickExperimentFile({
+          title: vscode.l10n.t('Run the sweep of which experiment?'),
+          noneMessage: vscode.l10n.t('This workspace has no experiment file (*.experiment.json) to sweep.'),
+        }));
       return experimentFile && sweeps.run(experimentFile);
     }),
     command(RUN_COMMANDS.stop, async (arg) => {
       const runDir = runDirOf(arg) ?? (await pickActiveRun(manager));
       if (!runDir || !manager.stop(runDir))
-        void vscode.window.showInformationMessage('No Model Lab run is training.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('No Model Lab run is training.'));
       return runDir !== undefined;
     }),
     command(RUN_COMMANDS.resume, (arg) => resumeRun(runDirOf(arg), train)),
@@ -198,16 +209,18 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
       );
       const target = await vscode.window.showSaveDialog({
         defaultUri,
-        filters: { 'ONNX model': ['onnx'] },
-        title: 'Export the trained model',
+        filters: { [vscode.l10n.t('ONNX model')]: ['onnx'] },
+        title: vscode.l10n.t('Export the trained model'),
       });
       if (!target) return undefined;
       try {
         await vscode.workspace.fs.copy(source, target, { overwrite: true });
-        void vscode.window.showInformationMessage(`Exported the model to ${target.fsPath}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Exported the model to {0}.', target.fsPath));
         return target.fsPath;
       } catch (error) {
-        void vscode.window.showErrorMessage(`Cannot export the model of ${runDir}: ${message(error)}`);
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('Cannot export the model of {0}: {1}', runDir, message(error)),
+        );
         return undefined;
       }
     }),
@@ -225,16 +238,24 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
       if (runDirs.length === 0) return false;
       const training = runDirs.filter((dir) => manager.runAt(dir)?.status === 'running');
       if (training.length > 0) {
-        void vscode.window.showWarningMessage('Stop the run before deleting it.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Stop the run before deleting it.'));
         return false;
       }
-      const what = runDirs.length === 1 ? `run ${basename(runDirs[0])}` : `${runDirs.length} runs`;
+      const deleteAction = vscode.l10n.t('Delete');
       const confirm = await vscode.window.showWarningMessage(
-        `Delete ${what}? Its folder, metrics, checkpoints and model are removed.`,
+        runDirs.length === 1
+          ? vscode.l10n.t(
+              'Delete run {0}? Its folder, metrics, checkpoints and model are removed.',
+              basename(runDirs[0]),
+            )
+          : vscode.l10n.t(
+              'Delete {0} runs? Their folders, metrics, checkpoints and models are removed.',
+              runDirs.length,
+            ),
         { modal: true },
-        'Delete',
+        deleteAction,
       );
-      if (confirm !== 'Delete') return false;
+      if (confirm !== deleteAction) return false;
       for (const dir of runDirs) await vscode.workspace.fs.delete(vscode.Uri.file(dir), { recursive: true });
       tree.refresh();
       return true;
@@ -254,7 +275,7 @@ async function pickActiveRun(manager: RunManager): Promise<string | undefined> {
   if (runs.length <= 1) return runs[0]?.runDir;
   const picked = await vscode.window.showQuickPick(
     runs.map((run) => ({ label: run.experiment, description: basename(run.runDir), runDir: run.runDir })),
-    { title: 'Stop which run?' },
+    { title: vscode.l10n.t('Stop which run?') },
   );
   return picked?.runDir;
 }

@@ -9,6 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import type { LoadDataset } from '../../data/api';
 import type { DeviceName } from '../../contract/devices';
 import type { Experiment } from '../../contract/experiment';
@@ -57,7 +58,11 @@ const DEFAULT_GRACE_MS = 10_000;
 export class ExperimentBusyError extends Error {
   constructor(readonly busy: ActiveRun) {
     super(
-      `"${busy.experiment}" is already training (run ${basename(busy.runDir)}). Model Lab trains one run per experiment at a time: stop it first, or train another experiment side by side.`,
+      l10n.t(
+        '"{0}" is already training (run {1}). Model Lab trains one run per experiment at a time: stop it first, or train another experiment side by side.',
+        busy.experiment,
+        basename(busy.runDir),
+      ),
     );
     this.name = 'ExperimentBusyError';
   }
@@ -122,7 +127,10 @@ export class RunManager implements IDisposable {
       child = this.options.fork();
     } catch (error) {
       new RunRecorder(writer).fail(
-        `Could not start the training process: ${error instanceof Error ? error.message : String(error)}`,
+        l10n.t(
+          'Could not start the training process: {0}',
+          error instanceof Error ? error.message : String(error),
+        ),
       );
       throw error;
     }
@@ -175,7 +183,9 @@ export class RunManager implements IDisposable {
         // A process without an endpoint, still alive, is left alone: it may yet finish and say so.
         if (!owner && processIsAlive(info.pid)) continue;
         const writer = RunWriter.open(entry.dir, info);
-        writer.appendLog('The training process ended without finishing this run; marked interrupted.');
+        writer.appendLog(
+          l10n.t('The training process ended without finishing this run; marked interrupted.'),
+        );
         writer.updateInfo({ status: 'interrupted' });
         interrupted.push({ ...entry, info: writer.info });
       }

@@ -12,7 +12,7 @@ export function showRunProgress(manager: RunManager, run: ActiveRun): void {
   void vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Training ${run.experiment}`,
+      title: vscode.l10n.t('Training {0}', run.experiment),
       cancellable: true,
     },
     (progress, token) =>
@@ -20,7 +20,7 @@ export function showRunProgress(manager: RunManager, run: ActiveRun): void {
         let reported = 0;
         const cancel = token.onCancellationRequested(() => {
           manager.stop(run.runDir);
-          progress.report({ message: 'stopping after the current step…' });
+          progress.report({ message: vscode.l10n.t('stopping after the current step…') });
         });
         const report = throttle(() => {
           if (token.isCancellationRequested) return;
@@ -49,26 +49,23 @@ export function showRunProgress(manager: RunManager, run: ActiveRun): void {
 export async function announceOutcome(run: ActiveRun, showLog: () => void): Promise<void> {
   const outcome = await run.done;
   const args = { runDir: run.runDir };
+  const showLogAction = vscode.l10n.t('Show Log');
+  const openMetrics = vscode.l10n.t('Open Metrics');
+  const openEvaluation = vscode.l10n.t('Open Evaluation');
+  const resume = vscode.l10n.t('Resume');
+  const text = vscode.l10n.t('{0}: {1}', run.experiment, outcome.message);
   if (outcome.status === 'failed') {
-    const choice = await vscode.window.showErrorMessage(
-      `${run.experiment}: ${outcome.message}`,
-      'Show Log',
-      'Open Metrics',
-    );
-    if (choice === 'Show Log') showLog();
-    if (choice === 'Open Metrics') await vscode.commands.executeCommand('modelLab.openMetrics', args);
+    const choice = await vscode.window.showErrorMessage(text, showLogAction, openMetrics);
+    if (choice === showLogAction) showLog();
+    if (choice === openMetrics) await vscode.commands.executeCommand('modelLab.openMetrics', args);
     return;
   }
-  const actions =
-    outcome.status === 'completed' ? ['Open Evaluation', 'Open Metrics'] : ['Resume', 'Open Metrics'];
+  const actions = outcome.status === 'completed' ? [openEvaluation, openMetrics] : [resume, openMetrics];
   // A completed run says its result; how it ended (the step limit, early stopping) is in the log.
-  const choice = await vscode.window.showInformationMessage(
-    outcome.result ?? `${run.experiment}: ${outcome.message}`,
-    ...actions,
-  );
-  if (choice === 'Open Evaluation') await vscode.commands.executeCommand('modelLab.openEvaluation', args);
-  if (choice === 'Open Metrics') await vscode.commands.executeCommand('modelLab.openMetrics', args);
-  if (choice === 'Resume') await vscode.commands.executeCommand('modelLab.resume', args);
+  const choice = await vscode.window.showInformationMessage(outcome.result ?? text, ...actions);
+  if (choice === openEvaluation) await vscode.commands.executeCommand('modelLab.openEvaluation', args);
+  if (choice === openMetrics) await vscode.commands.executeCommand('modelLab.openMetrics', args);
+  if (choice === resume) await vscode.commands.executeCommand('modelLab.resume', args);
 }
 
 /** Says so when the requested device (cuda, webgpu) did not work and the run fell back to another one. */
@@ -79,7 +76,13 @@ export function warnOnDeviceFallback(manager: RunManager, run: ActiveRun): void 
     listener.dispose();
     if (device.requested !== 'auto' && device.requested !== device.chosen) {
       void vscode.window.showWarningMessage(
-        `${run.experiment}: ${device.requested} is not available, training on ${device.chosen}. ${device.message}`,
+        vscode.l10n.t(
+          '{0}: {1} is not available, training on {2}. {3}',
+          run.experiment,
+          device.requested,
+          device.chosen,
+          device.message,
+        ),
       );
     }
   });

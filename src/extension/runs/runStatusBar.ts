@@ -14,7 +14,7 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly scheduleUpdate = throttle(() => this.update());
 
   constructor(private readonly manager: RunManager) {
-    this.item.name = 'Model Lab Training';
+    this.item.name = vscode.l10n.t('Model Lab Training');
     this.item.command = 'modelLab.showRunLog';
     this.subscription = manager.onDidChangeRun(() => this.scheduleUpdate());
   }
@@ -25,9 +25,13 @@ export class RunStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const more = others.length > 0 ? ` (+${others.length} more)` : '';
+    const more = others.length > 0 ? vscode.l10n.t(' (+{0} more)', others.length) : '';
     this.item.text = `$(sync~spin) ${formatProgress(first.progress, first.experiment)}${more}`;
-    this.item.tooltip = `Model Lab is training ${first.experiment}${more}. Click for the run log; stop with "Model Lab: Stop Training".`;
+    this.item.tooltip = vscode.l10n.t(
+      'Model Lab is training {0}{1}. Click for the run log; stop with "Model Lab: Stop Training".',
+      first.experiment,
+      more,
+    );
     this.item.show();
   }
 

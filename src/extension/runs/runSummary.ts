@@ -1,25 +1,47 @@
 /** Short texts about a run for the Runs view and the status bar (plain Node, unit-tested). */
 import { formatNumber } from '../../contract/runTable/formatCell';
+import * as l10n from '@vscode/l10n';
+import type { RunStatus } from '../../contract/runStatus';
 import type { RunInfo } from '../../runs/runFiles';
 import { etaSeconds, formatDuration, type RunProgress } from '../../runs/trainerEventText';
 
-/** Metrics worth a glance, in order of preference, with their short labels. */
-const HEADLINE: [string, string][] = [
-  ['test/accuracy', 'test acc'],
-  ['test/perplexity', 'test ppl'],
-  ['test/mae', 'test mae'],
-  ['validation/accuracy', 'val acc'],
-  ['validation/loss', 'val loss'],
-  ['train/loss', 'loss'],
+/** Metrics worth a glance, in order of preference, with their short labels (in the display language). */
+const HEADLINE: [string, () => string][] = [
+  ['test/accuracy', () => l10n.t('test acc')],
+  ['test/perplexity', () => l10n.t('test ppl')],
+  ['test/mae', () => l10n.t('test mae')],
+  ['validation/accuracy', () => l10n.t('val acc')],
+  ['validation/loss', () => l10n.t('val loss')],
+  ['train/loss', () => l10n.t('loss')],
 ];
+
+/** A run status as the user reads it; run.json keeps the English word. */
+export function statusText(status: RunStatus | undefined): string {
+  switch (status) {
+    case 'queued':
+      return l10n.t('queued');
+    case 'running':
+      return l10n.t('running');
+    case 'completed':
+      return l10n.t('completed');
+    case 'stopped':
+      return l10n.t('stopped');
+    case 'failed':
+      return l10n.t('failed');
+    case 'interrupted':
+      return l10n.t('interrupted');
+    default:
+      return l10n.t('unknown');
+  }
+}
 
 /** E.g. "completed · test acc 0.962 · val loss 0.107 · 420 steps". */
 export function formatSummary(info: RunInfo): string {
-  const parts: string[] = [info.status];
+  const parts: string[] = [statusText(info.status)];
   const summary = info.summary ?? {};
   const shown = HEADLINE.filter(([key]) => summary[key] !== undefined).slice(0, 2);
-  for (const [key, label] of shown) parts.push(`${label} ${formatNumber(summary[key])}`);
-  if (info.step !== undefined) parts.push(`${info.step} steps`);
+  for (const [key, label] of shown) parts.push(`${label()} ${formatNumber(summary[key])}`);
+  if (info.step !== undefined) parts.push(l10n.t('{0} steps', info.step));
   return parts.join(' · ');
 }
 
@@ -28,11 +50,11 @@ export function formatSummary(info: RunInfo): string {
  * the workspace, and a repository opened in Restricted Mode could put links,
  * images or command URIs into Markdown built from it.
  */
-export function formatTooltip(id: string, info: RunInfo | undefined): string {
-  const lines = [`${info?.experiment ?? ''} / ${id} — ${info?.status ?? 'unknown'}`];
-  if (info?.device) lines.push(`Device: ${info.device.chosen}`);
-  if (info?.startedAt) lines.push(`Started: ${new Date(info.startedAt).toLocaleString()}`);
-  if (info?.step !== undefined) lines.push(`Steps: ${info.step}`);
+export function formatTooltip(id: string, info: RunInfo | undefined, locale?: string): string {
+  const lines = [`${info?.experiment ?? ''} / ${id} — ${statusText(info?.status)}`];
+  if (info?.device) lines.push(l10n.t('Device: {0}', info.device.chosen));
+  if (info?.startedAt) lines.push(l10n.t('Started: {0}', new Date(info.startedAt).toLocaleString(locale)));
+  if (info?.step !== undefined) lines.push(l10n.t('Steps: {0}', info.step));
   if (info?.error) lines.push(info.error);
   return lines.join('\n');
 }
@@ -44,17 +66,19 @@ export function formatTooltip(id: string, info: RunInfo | undefined): string {
 export function formatProgress(progress: RunProgress, experiment?: string): string {
   const parts = experiment === undefined ? [] : [experiment];
   if (progress.epochs !== undefined) {
-    parts.push(`epoch ${Math.min(Math.floor(progress.epoch) + 1, progress.epochs)}/${progress.epochs}`);
+    parts.push(
+      l10n.t('epoch {0}/{1}', Math.min(Math.floor(progress.epoch) + 1, progress.epochs), progress.epochs),
+    );
   }
   parts.push(
     progress.totalSteps !== undefined
-      ? `step ${progress.step}/${progress.totalSteps}`
-      : `step ${progress.step}`,
+      ? l10n.t('step {0}/{1}', progress.step, progress.totalSteps)
+      : l10n.t('step {0}', progress.step),
   );
-  if (progress.loss !== undefined) parts.push(`loss ${formatNumber(progress.loss)}`);
+  if (progress.loss !== undefined) parts.push(l10n.t('loss {0}', formatNumber(progress.loss)));
   const eta = etaSeconds(progress);
   if (eta !== undefined && progress.step < (progress.totalSteps ?? 0))
-    parts.push(`ETA ${formatDuration(eta)}`);
+    parts.push(l10n.t('ETA {0}', formatDuration(eta)));
   if (progress.device) parts.push(progress.device.chosen);
   return parts.join(' · ');
 }

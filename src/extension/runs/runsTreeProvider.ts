@@ -21,7 +21,7 @@ export class ExperimentItem extends vscode.TreeItem {
     super(experiment, vscode.TreeItemCollapsibleState.Expanded);
     this.contextValue = 'experiment';
     this.iconPath = new vscode.ThemeIcon('beaker');
-    this.description = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
+    this.description = runs.length === 1 ? vscode.l10n.t('1 run') : vscode.l10n.t('{0} runs', runs.length);
     this.id = `experiment:${experiment}`;
   }
 
@@ -53,11 +53,13 @@ export class RunItem extends vscode.TreeItem {
     this.id = `run:${entry.dir}`;
     this.contextValue = runContextValue(entry);
     this.iconPath = status ? STATUS_ICONS[status] : new vscode.ThemeIcon('question');
-    this.description = entry.info ? formatSummary(entry.info) : 'run.json is missing or damaged';
-    this.tooltip = formatTooltip(entry.id, entry.info);
+    this.description = entry.info
+      ? formatSummary(entry.info)
+      : vscode.l10n.t('run.json is missing or damaged');
+    this.tooltip = formatTooltip(entry.id, entry.info, vscode.env.language);
     this.resourceUri = vscode.Uri.file(entry.dir);
     this.command = {
-      title: 'Open Metrics',
+      title: vscode.l10n.t('Open Metrics'),
       command: 'modelLab.openMetrics',
       arguments: [{ runDir: entry.dir }],
     };

@@ -4,6 +4,7 @@
  * process published in its run's owner.json. ActiveRun treats both alike.
  * Plain Node.
  */
+import * as l10n from '@vscode/l10n';
 import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import type { HostToTrainer } from '../../protocol/training';
@@ -39,9 +40,9 @@ export function forkedLink(child: ChildProcess): TrainerLink {
     kill: () => child.kill('SIGKILL'),
     onMessage: (listener) => child.on('message', listener),
     onEnded: (listener) => {
-      child.on('error', (error) => listener(`could not run (${error.message})`));
+      child.on('error', (error) => listener(l10n.t('could not run ({0})', error.message)));
       child.on('exit', (code, signal) =>
-        listener(signal ? `was killed by ${signal}` : `exited with code ${code}`),
+        listener(signal ? l10n.t('was killed by {0}', signal) : l10n.t('exited with code {0}', String(code))),
       );
     },
     onOutput: (listener) => {
@@ -63,7 +64,7 @@ export function attachToTrainer(endpoint: string, pid: number): Promise<TrainerL
       (message) => messageListeners.forEach((listener) => listener(message)),
       () => {
         if (!attached) return;
-        const how = processIsAlive(pid) ? 'closed its connection' : 'ended';
+        const how = processIsAlive(pid) ? l10n.t('closed its connection') : l10n.t('ended');
         endedListeners.forEach((listener) => listener(how));
       },
     );

@@ -29,7 +29,7 @@ import { RowChangeTracker } from './rowChanges';
 const SPEC: RunPanelSpec = {
   viewType: RUNS_TABLE_VIEW_TYPE,
   script: 'runsTable.js',
-  title: 'Runs Table',
+  title: () => vscode.l10n.t('Runs Table'),
   styles: ['runsTable.css'],
 };
 

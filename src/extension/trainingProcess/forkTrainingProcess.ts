@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as vscode from 'vscode';
+import { L10N_BUNDLE_ENV } from '../../protocol/training';
 
 /**
  * Forks dist/training-process.js the way language servers run: a separate Node
@@ -19,6 +20,8 @@ export function forkTrainingProcess(
     detached: options.detached ?? false,
     // Never inherit the host's debug or inspector flags: two processes cannot share a port.
     execArgv: [],
+    // The process's messages in the display language: the bundle VS Code loaded for the host (none in English).
+    env: { ...process.env, [L10N_BUNDLE_ENV]: vscode.l10n.uri?.fsPath ?? '' },
   });
 }
 

@@ -15,6 +15,21 @@ export interface PanelHtmlOptions {
   readonly styles?: readonly string[];
   /** Static markup for the body; the script fills in the rest. Trusted, never user data. */
   readonly body?: string;
+  /** VS Code's display language (`vscode.env.language`): the document's `lang`, and the locale of Intl formats. */
+  readonly language: string;
+  /** Translations of the webview's strings (the extension's l10n bundle); empty in English. */
+  readonly strings: Readonly<Record<string, string>>;
+}
+
+/** The id of the JSON data block holding the translations (webview/shared/l10n.ts reads it). */
+export const L10N_ELEMENT_ID = 'model-lab-l10n';
+
+/**
+ * JSON that is safe inside a `<script type="application/json">` data block: `<` escaped, so no text
+ * can close the element. A data block is not executed, so it needs no nonce.
+ */
+function jsonDataBlock(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 /**
@@ -55,7 +70,7 @@ export function buildPanelHtml(options: PanelHtmlOptions): string {
     .map((src) => `<script nonce="${nonce}" src="${escapeHtml(src)}"></script>`)
     .join('\n    ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(options.language)}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce))}">
@@ -65,6 +80,7 @@ export function buildPanelHtml(options: PanelHtmlOptions): string {
   </head>
   <body>
     ${options.body ?? ''}
+    <script type="application/json" id="${L10N_ELEMENT_ID}">${jsonDataBlock(options.strings)}</script>
     ${scripts}
   </body>
 </html>`;

@@ -24,3 +24,11 @@ export function distAssetUri(webview: vscode.Webview, extensionUri: vscode.Uri, 
 export function mediaAssetUri(webview: vscode.Webview, extensionUri: vscode.Uri, ...path: string[]): string {
   return webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', ...path)).toString();
 }
+
+/**
+ * The display language and this extension's translations (the l10n bundle of that language, empty in
+ * English), for buildPanelHtml: webviews have no `vscode.l10n`, so the host hands them its strings.
+ */
+export function webviewL10n(): { language: string; strings: Record<string, string> } {
+  return { language: vscode.env.language, strings: vscode.l10n.bundle ?? {} };
+}

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { MANAGE_TRUST, UNTRUSTED_MESSAGE } from '../../../src/extension/runs/trustGate';
+import { manageTrustAction, untrustedMessage } from '../../../src/extension/runs/trustGate';
 import { runCommand, screenshot, webviewFrame, workbenchUrl } from '../helpers/browser';
 import { type CodeServer, startCodeServer } from '../helpers/codeServer';
 import { pickQuickItem } from '../helpers/panels';
@@ -88,9 +88,9 @@ describe('Untrusted workspace', () => {
     const toast = shown.locator('.notifications-toasts .notification-toast', {
       hasText: 'trusted workspaces',
     });
-    await waitForText(toast.locator('.notification-list-item-message'), UNTRUSTED_MESSAGE);
+    await waitForText(toast.locator('.notification-list-item-message'), untrustedMessage());
     // A trial click waits until the toast has finished sliding in.
-    await toast.locator('.monaco-button', { hasText: MANAGE_TRUST }).click({ trial: true });
+    await toast.locator('.monaco-button', { hasText: manageTrustAction() }).click({ trial: true });
     await screenshot(shown, 'untrusted-train-refused');
     // Only the finished run is there: the refusal came before any run folder.
     assert.deepEqual(readdirSync(join(workspace, '.modellab', 'runs')), [experiment]);

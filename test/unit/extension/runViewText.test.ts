@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { formatProgress, formatSummary } from '../../../src/extension/runs/runSummary';
-import { mayTrain, MANAGE_TRUST, UNTRUSTED_MESSAGE } from '../../../src/extension/runs/trustGate';
+import { mayTrain, manageTrustAction, untrustedMessage } from '../../../src/extension/runs/trustGate';
 import type { RunInfo } from '../../../src/runs/runFiles';
 import { runInfoFixture } from '../../fixtures/runInfo';
 import {
@@ -83,9 +83,9 @@ test('training in an untrusted workspace is refused with an explanation and a wa
     manageTrust: async () => trustDialogs++,
   });
   assert.equal(await mayTrain(ui(false, undefined)), false);
-  assert.deepEqual(shown, [`${UNTRUSTED_MESSAGE} [${MANAGE_TRUST}]`]);
+  assert.deepEqual(shown, [`${untrustedMessage()} [${manageTrustAction()}]`]);
   assert.equal(trustDialogs, 0);
-  assert.equal(await mayTrain(ui(false, MANAGE_TRUST)), false);
+  assert.equal(await mayTrain(ui(false, manageTrustAction())), false);
   assert.equal(trustDialogs, 1);
   assert.equal(await mayTrain(ui(true, undefined)), true);
   assert.equal(shown.length, 2);

@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ReadyThenFlushBuffer } from '../../../src/extension/webview/messageBuffer';
 import { createNonce } from '../../../src/extension/webview/nonce';
-import { buildPanelHtml, contentSecurityPolicy, escapeHtml } from '../../../src/extension/webview/panelHtml';
+import {
+  buildPanelHtml,
+  contentSecurityPolicy,
+  escapeHtml,
+  L10N_ELEMENT_ID,
+} from '../../../src/extension/webview/panelHtml';
 import { isWebviewReadyMessage } from '../../../src/protocol/webviewReady';
 
 const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -38,11 +43,15 @@ test('panel HTML carries the CSP and tags every script and stylesheet with the n
     scripts: ['https://x/dist/webview/a.js', 'https://x/dist/webview/b.js'],
     styles: ['https://x/media/webview.css'],
     body: '<main id="root"></main>',
+    language: 'en',
+    strings: {},
   });
   assert.ok(html.includes(`content="${escapeHtml(contentSecurityPolicy(cspSource, 'n0nce'))}"`));
   assert.ok(html.includes('<title>Check &lt;Engine&gt;</title>'));
   const scriptTags = html.match(/<script[^>]*>/g) ?? [];
   assert.deepEqual(scriptTags, [
+    // Data only (the translations): a browser never runs a JSON block, so it needs no nonce.
+    `<script type="application/json" id="${L10N_ELEMENT_ID}">`,
     '<script nonce="n0nce" src="https://x/dist/webview/a.js">',
     '<script nonce="n0nce" src="https://x/dist/webview/b.js">',
   ]);
@@ -57,9 +66,24 @@ test('attribute values are escaped so a URI cannot break out of its attribute', 
     cspSource,
     nonce: 'n',
     scripts: ['https://x/a.js"><script>alert(1)'],
+    language: 'en"><script>alert(2)',
+    strings: {},
   });
   assert.ok(!html.includes('"><script>alert(1)'));
   assert.ok(html.includes('&quot;&gt;&lt;script&gt;alert(1)'));
+  assert.ok(!html.includes('<script>alert(2)'));
+});
+
+test('the panel carries the display language and its translations, which cannot close their data block', () => {
+  const strings = { Smoothing: '平滑', 'a </script><script>alert(1)</script>': 'x' };
+  const html = buildPanelHtml({ title: 't', cspSource, nonce: 'n', scripts: [], language: 'zh-cn', strings });
+  assert.ok(html.includes('<html lang="zh-cn">'));
+  const block = new RegExp(`<script type="application/json" id="${L10N_ELEMENT_ID}">(.*?)</script>`).exec(
+    html,
+  );
+  assert.ok(block, 'the translations are in the page');
+  assert.deepEqual(JSON.parse(block[1]), strings);
+  assert.equal(html.match(/<script/g)?.length, 1, 'the translations open no script of their own');
 });
 
 test('messages wait for ready, then flush in order, then post directly', () => {
