@@ -4,6 +4,9 @@
  * slider with play that follows the newest snapshot while the run is live, and
  * a probe box that asks the host to run the finished model on other text.
  */
+// First: the host's translations are in place before any module below builds text.
+import '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import {
   isAttentionRunMessage,
   isNoAttentionMessage,
@@ -48,7 +51,7 @@ let pending: number | undefined;
 const cache = new Map<number, Shown>();
 
 // ── layout ────────────────────────────────────────────────────────────────────
-const title = h('h1', {}, 'Attention');
+const title = h('h1', {}, l10n.t('Attention'));
 const message = h('p', { class: 'message', id: 'attention-message', hidden: '' });
 const slider = h('input', {
   type: 'range',
@@ -56,22 +59,27 @@ const slider = h('input', {
   min: '0',
   max: '0',
   step: '1',
-  'aria-label': 'Snapshot step',
+  'aria-label': l10n.t('Snapshot step'),
 });
 const stepLabel = h('output', { id: 'step-label', for: 'step-slider' });
-const play = h('vscode-button', { id: 'play', secondary: '' }, 'Play');
-const follow = h('vscode-checkbox', { id: 'follow', label: 'Follow latest', checked: '' });
+const play = h('vscode-button', { id: 'play', secondary: '' }, l10n.t('Play'));
+const follow = h('vscode-checkbox', { id: 'follow', label: l10n.t('Follow latest'), checked: '' });
 // Disabled until the host says the run can be probed (it has a checkpoint).
 const probeInput = h('vscode-textfield', {
   id: 'probe-text',
-  placeholder: 'Another probe text…',
+  placeholder: l10n.t('Another probe text…'),
   maxlength: String(MAX_PROBE_CHARS),
   disabled: '',
 });
-const probeButton = h('vscode-button', { id: 'probe-run', disabled: '' }, 'Run probe');
+const probeButton = h('vscode-button', { id: 'probe-run', disabled: '' }, l10n.t('Run probe'));
 const probeStatus = h('span', { class: 'hint', id: 'probe-status' });
 const shownLine = h('p', { class: 'hint', id: 'shown', role: 'status' });
-const grid = h('div', { class: 'grid', id: 'attention-grid', role: 'group', 'aria-label': 'Layers × heads' });
+const grid = h('div', {
+  class: 'grid',
+  id: 'attention-grid',
+  role: 'group',
+  'aria-label': l10n.t('Layers × heads'),
+});
 const detailCanvas = h('canvas', { id: 'detail', tabindex: '0', role: 'img' });
 const tooltip = h('div', { class: 'tooltip', id: 'attention-tooltip', hidden: '' });
 const colorbar = h('canvas', { id: 'colorbar' });
@@ -82,8 +90,8 @@ const content = h(
   { id: 'attention-content', hidden: '' },
   h(
     'div',
-    { class: 'toolbar', role: 'toolbar', 'aria-label': 'Snapshots' },
-    h('label', { class: 'control', for: 'step-slider' }, 'Step ', slider, stepLabel),
+    { class: 'toolbar', role: 'toolbar', 'aria-label': l10n.t('Snapshots') },
+    h('label', { class: 'control', for: 'step-slider' }, `${l10n.t('Step')} `, slider, stepLabel),
     play,
     follow,
   ),
@@ -95,12 +103,20 @@ const content = h(
     'div',
     { class: 'detail' },
     h('div', { class: 'heatmap' }, detailCanvas, tooltip),
-    h('div', { class: 'colorbar', 'aria-label': 'Colour scale' }, colorMax, colorbar, h('span', {}, '0')),
+    h(
+      'div',
+      { class: 'colorbar', 'aria-label': l10n.t('Colour scale') },
+      colorMax,
+      colorbar,
+      h('span', {}, '0'),
+    ),
   ),
   h(
     'p',
     { class: 'hint' },
-    'Rows are queries, columns are keys; empty cells above the diagonal are masked (causal). Each map is scaled to its own maximum. On the enlarged map, arrow keys move a cell cursor.',
+    l10n.t(
+      'Rows are queries, columns are keys; empty cells above the diagonal are masked (causal). Each map is scaled to its own maximum. On the enlarged map, arrow keys move a cell cursor.',
+    ),
   ),
 );
 document.body.append(title, message, content);
@@ -141,7 +157,7 @@ function onMessage(m: HostToAttention): void {
   switch (m.type) {
     case 'run':
       channel.setState({ runDir: m.run.runDir });
-      title.textContent = `Attention — ${m.run.label}`;
+      title.textContent = l10n.t('Attention — {0}', m.run.label);
       probeInput.toggleAttribute('disabled', !m.probeAvailable);
       probeButton.toggleAttribute('disabled', !m.probeAvailable);
       probeStatus.textContent = m.probeAvailable ? '' : (m.probeUnavailableReason ?? '');
@@ -201,7 +217,7 @@ function showStep(index: number): void {
   stepIndex = index;
   slider.value = String(index);
   const step = steps[index];
-  stepLabel.textContent = `${step} (${index + 1} of ${steps.length})`;
+  stepLabel.textContent = l10n.t('{0} ({1} of {2})', step, index + 1, steps.length);
   shownLine.textContent = snapshotShownText(step, index, steps.length);
   const held = cache.get(step);
   if (held) renderSnapshot(held);
@@ -215,7 +231,7 @@ function startPlaying(): void {
   if (steps.length < 2) return;
   followLatest = false;
   follow.checked = false;
-  play.textContent = 'Pause';
+  play.textContent = l10n.t('Pause');
   if (stepIndex >= steps.length - 1) showStep(0);
   playing = window.setInterval(() => {
     if (pending !== undefined) return; // wait for the snapshot being fetched
@@ -227,13 +243,13 @@ function startPlaying(): void {
 function stopPlaying(): void {
   if (playing !== undefined) window.clearInterval(playing);
   playing = undefined;
-  play.textContent = 'Play';
+  play.textContent = l10n.t('Play');
 }
 
 function runProbe(): void {
   const text = probeInput.value;
   if (text.length === 0 || probeButton.hasAttribute('disabled')) return;
-  probeStatus.textContent = 'Running the model on the probe…';
+  probeStatus.textContent = l10n.t('Running the model on the probe…');
   probeStatus.classList.remove('error');
   channel.post({ type: 'probe', text: text.slice(0, MAX_PROBE_CHARS) });
 }
@@ -275,10 +291,11 @@ function buildGrid(snapshot: AttentionSnapshot): void {
   const heads = Math.max(...layers.map((l) => l.heads));
   grid.style.gridTemplateColumns = `auto repeat(${heads}, ${THUMB_SIZE + 2}px)`;
   const children: HTMLElement[] = [h('span', {})];
-  for (let head = 0; head < heads; head++) children.push(h('span', { class: 'axis' }, `head ${head + 1}`));
+  for (let head = 0; head < heads; head++)
+    children.push(h('span', { class: 'axis' }, l10n.t('head {0}', head + 1)));
   for (const layer of layers) {
     const name = attentionLayerName(snapshot, layer);
-    children.push(h('span', { class: 'axis', title: `model layer ${layer.layer}` }, name));
+    children.push(h('span', { class: 'axis', title: l10n.t('model layer {0}', layer.layer) }, name));
     for (let head = 0; head < layer.heads; head++) {
       const canvas = h('canvas', {});
       const button = h(
@@ -286,7 +303,7 @@ function buildGrid(snapshot: AttentionSnapshot): void {
         {
           class: 'thumb',
           'aria-pressed': 'false',
-          'aria-label': `${name}, head ${head + 1}`,
+          'aria-label': l10n.t('{0}, head {1}', name, head + 1),
           'data-layer': String(layer.layer),
           'data-head': String(head),
         },
@@ -322,11 +339,17 @@ function renderDetail({ snapshot, probeText }: Shown): void {
   drawDetail(detailCanvas, bitmap, snapshot.tokens, layout, themeColor('foreground', '#cccccc'));
   drawColorbar(colorbar, layer.length * layout.cell);
   colorMax.textContent = max.toFixed(3);
-  const source = probeText !== undefined ? `probe “${probeText}”` : `step ${snapshot.step}`;
-  detailTitle.textContent = `${attentionLayerName(snapshot, layer)}, head ${selected.head + 1} — ${source}`;
+  const source =
+    probeText !== undefined ? l10n.t('probe “{0}”', probeText) : l10n.t('step {0}', snapshot.step);
+  detailTitle.textContent = l10n.t(
+    '{0}, head {1} — {2}',
+    attentionLayerName(snapshot, layer),
+    selected.head + 1,
+    source,
+  );
   detailCanvas.setAttribute(
     'aria-label',
-    `Attention map of ${detailTitle.textContent}; hover a cell for the token pair and weight`,
+    l10n.t('Attention map of {0}; hover a cell for the token pair and weight', detailTitle.textContent),
   );
 }
 
@@ -362,8 +385,14 @@ function hover(x: number, y: number): void {
   }
   const weight = layer.probs[selected.head * layer.length * layer.length + q * layer.length + k];
   const masked = weight === 0 && k > q;
-  const pair = `query ${q} “${visibleToken(snapshot.tokens[q])}” → key ${k} “${visibleToken(snapshot.tokens[k])}”`;
-  tooltip.textContent = masked ? `${pair}: masked` : `${pair}: ${weight.toFixed(4)}`;
+  const pair = l10n.t(
+    'query {0} “{1}” → key {2} “{3}”',
+    q,
+    visibleToken(snapshot.tokens[q]),
+    k,
+    visibleToken(snapshot.tokens[k]),
+  );
+  tooltip.textContent = masked ? l10n.t('{0}: masked', pair) : `${pair}: ${weight.toFixed(4)}`;
   tooltip.style.left = `${x + 12}px`;
   tooltip.style.top = `${y + 12}px`;
   tooltip.hidden = false;
@@ -371,5 +400,5 @@ function hover(x: number, y: number): void {
 
 /** "Layer 2": the position among the model's attention layers (the snapshot's `layer` counts every model layer). */
 function attentionLayerName(snapshot: AttentionSnapshot, layer: AttentionSnapshot['layers'][number]): string {
-  return `Layer ${snapshot.layers.indexOf(layer) + 1}`;
+  return l10n.t('Layer {0}', snapshot.layers.indexOf(layer) + 1);
 }

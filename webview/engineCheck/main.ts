@@ -1,5 +1,8 @@
 // Check Engine panel: shows what the forked training process computed with
 // onnxruntime-node, next to the same formula computed in JavaScript.
+// First: the host's translations are in place before any module below builds text.
+import '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import type { EngineCheckReport } from '../../src/protocol/engineCheck';
 import {
   type EngineCheckFromWebview,
@@ -28,7 +31,7 @@ function row(label: string, value: string, testId: string): HTMLTableRowElement 
 }
 
 function rerunButton(): HTMLButtonElement {
-  const button = element('button', 'Run again');
+  const button = element('button', l10n.t('Run again'));
   button.addEventListener('click', () => channel.post({ type: 'engineCheck/rerun' }));
   return button;
 }
@@ -38,33 +41,33 @@ function showReport(report: EngineCheckReport): void {
   const status = element(
     'p',
     ok
-      ? 'onnxruntime-node ran the graph and matches JavaScript.'
-      : 'onnxruntime-node disagrees with JavaScript!',
+      ? l10n.t('onnxruntime-node ran the graph and matches JavaScript.')
+      : l10n.t('onnxruntime-node disagrees with JavaScript!'),
     ok ? 'status-ok' : 'status-error',
   );
   status.dataset.testid = 'status';
   const table = element('table');
   table.append(
-    row('ONNX Runtime', report.ortVersion, 'ort-version'),
-    row('Device', report.device, 'device'),
+    row(l10n.t('ONNX Runtime'), report.ortVersion, 'ort-version'),
+    row(l10n.t('Device'), report.device, 'device'),
     row('Node.js', report.nodeVersion, 'node-version'),
-    row('Graph', report.graph, 'graph'),
+    row(l10n.t('Graph'), report.graph, 'graph'),
     ...Object.entries(report.inputs).map(([name, tensor]) =>
       row(`${name} (${formatShape(tensor.dims)})`, formatTensor(tensor), `input-${name}`),
     ),
-    row(`Output Y (${formatShape(report.output.dims)})`, formatTensor(report.output), 'output'),
-    row('Expected (JavaScript)', formatTensor(report.expected), 'expected'),
-    row('Max abs. error', report.maxAbsError.toExponential(2), 'max-error'),
+    row(l10n.t('Output Y ({0})', formatShape(report.output.dims)), formatTensor(report.output), 'output'),
+    row(l10n.t('Expected (JavaScript)'), formatTensor(report.expected), 'expected'),
+    row(l10n.t('Max abs. error'), report.maxAbsError.toExponential(2), 'max-error'),
   );
-  root.replaceChildren(element('h1', 'Engine Check'), status, table, rerunButton());
+  root.replaceChildren(element('h1', l10n.t('Engine Check')), status, table, rerunButton());
 }
 
 function render(message: EngineCheckToWebview): void {
   switch (message.type) {
     case 'engineCheck/running':
       root.replaceChildren(
-        element('h1', 'Engine Check'),
-        element('p', 'Running a graph in the training process…'),
+        element('h1', l10n.t('Engine Check')),
+        element('p', l10n.t('Running a graph in the training process…')),
       );
       return;
     case 'engineCheck/show':
@@ -73,7 +76,7 @@ function render(message: EngineCheckToWebview): void {
     case 'engineCheck/failed': {
       const status = element('p', message.message, 'status-error');
       status.dataset.testid = 'status';
-      root.replaceChildren(element('h1', 'Engine Check'), status, rerunButton());
+      root.replaceChildren(element('h1', l10n.t('Engine Check')), status, rerunButton());
       return;
     }
   }

@@ -3,6 +3,7 @@
  * row (so a rare class with perfect recall looks as dark as a common one) and
  * the hover text naming both classes.
  */
+import * as l10n from '@vscode/l10n';
 export interface ConfusionCell {
   trueIndex: number;
   predictedIndex: number;
@@ -22,13 +23,16 @@ export function confusionCells(
     const total = row.reduce((sum, n) => sum + n, 0);
     row.forEach((count, p) => {
       const rowShare = total > 0 ? count / total : 0;
-      const verdict = t === p ? 'correct' : 'confused';
+      const share = `${(rowShare * 100).toFixed(1)}%`;
       cells.push({
         trueIndex: t,
         predictedIndex: p,
         count,
         rowShare,
-        hover: `true ${name(t)} → predicted ${name(p)}: ${count} (${(rowShare * 100).toFixed(1)}% of ${name(t)}, ${verdict})`,
+        hover:
+          t === p
+            ? l10n.t('true {0} → predicted {1}: {2} ({3} of {0}, correct)', name(t), name(p), count, share)
+            : l10n.t('true {0} → predicted {1}: {2} ({3} of {0}, confused)', name(t), name(p), count, share),
       });
     });
   });

@@ -5,6 +5,9 @@
  * gallery its cells filter; perplexity and a generated sample for language models;
  * RMSE, R², MAE and a predicted-vs-actual scatter for regression.
  */
+// First: the host's translations are in place before any module below builds text.
+import { formatNumber } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import {
   isEvalReportMessage,
   type EvaluationToHost,
@@ -15,6 +18,7 @@ import type { EvalReport } from '../../src/contract/evalReport';
 import { METRICS } from '../../src/contract/metrics';
 import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
+import { metricText } from '../shared/metricText';
 import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
 import { classAverages } from './classAverages';
 import { confusionCells } from './confusion';
@@ -23,7 +27,7 @@ import { MistakesGallery } from './mistakesGallery';
 import { scatterCard, type ScatterCard } from './scatterChart';
 import { formatValue } from './scatterData';
 
-const root = h('main', { id: 'evaluation' }, h('p', { class: 'hint' }, 'Loading…'));
+const root = h('main', { id: 'evaluation' }, h('p', { class: 'hint' }, l10n.t('Loading…')));
 document.body.append(root);
 let last: HostToEvaluation | undefined;
 /** The scatter's chart.js instance, destroyed before each re-render. */
@@ -47,27 +51,27 @@ function render(message: HostToEvaluation): void {
   scatter?.destroy();
   scatter = undefined;
   gallery = undefined;
-  const title = h('h1', {}, `Evaluation — ${message.run.label}`);
+  const title = h('h1', {}, l10n.t('Evaluation — {0}', message.run.label));
   if (!message.report) {
     root.replaceChildren(
       title,
-      h('p', { class: 'message', id: 'no-report' }, message.message ?? 'No evaluation yet.'),
+      h('p', { class: 'message', id: 'no-report' }, message.message ?? l10n.t('No evaluation yet.')),
     );
     return;
   }
   const report = message.report;
   root.replaceChildren(
     title,
-    h('p', { class: 'hint' }, `Test split, ${report.count.toLocaleString()} examples.`),
+    h('p', { class: 'hint' }, l10n.t('Test split, {0} examples.', formatNumber(report.count))),
     stats(report),
     ...(report.mae !== undefined
       ? [h('p', { class: 'hint', id: 'units' }, regressionUnits(report).note)]
       : []),
-    ...(report.classes ? [h('h2', {}, 'Per class'), classTable(report)] : []),
-    ...(report.confusion ? [h('h2', {}, 'Confusion matrix'), normaliseToggle(), confusion(report)] : []),
+    ...(report.classes ? [h('h2', {}, l10n.t('Per class')), classTable(report)] : []),
+    ...(report.confusion ? [h('h2', {}, l10n.t('Confusion matrix')), normaliseToggle(), confusion(report)] : []),
     ...(report.mistakes ? [mistakesGallery(report)] : []),
     ...(report.sample !== undefined
-      ? [h('h2', {}, 'Generated sample'), h('pre', { class: 'sample', id: 'sample' }, report.sample)]
+      ? [h('h2', {}, l10n.t('Generated sample')), h('pre', { class: 'sample', id: 'sample' }, report.sample)]
       : []),
   );
   if (report.predictions) {
@@ -80,16 +84,23 @@ function render(message: HostToEvaluation): void {
 function regressionUnits(report: EvalReport): { axis: string; note: string } {
   if (report.units === 'data') {
     return {
-      axis: ' (target units)',
-      note: "MAE, RMSE and the plot are in the target column's own units (any scaling the data loader applied is undone). The loss is the training objective, on the targets as the model was trained on them.",
+      axis: l10n.t(' (target units)'),
+      note: l10n.t(
+        "MAE, RMSE and the plot are in the target column's own units (any scaling the data loader applied is undone). The loss is the training objective, on the targets as the model was trained on them.",
+      ),
     };
   }
   if (report.units === 'scaled') {
-    return { axis: ' (scaled)', note: "MAE, RMSE and the plot are in the data loader's scaled units." };
+    return {
+      axis: l10n.t(' (scaled)'),
+      note: l10n.t("MAE, RMSE and the plot are in the data loader's scaled units."),
+    };
   }
   return {
     axis: '',
-    note: 'Units not recorded: this report comes from an older version, whose series runs reported errors in scaled units.',
+    note: l10n.t(
+      'Units not recorded: this report comes from an older version, whose series runs reported errors in scaled units.',
+    ),
   };
 }
 
@@ -105,20 +116,28 @@ function stats(report: EvalReport): HTMLElement {
   const items: Stat[] = [];
   const { accuracy, rmse, r2, mae, perplexity } = report;
   if (accuracy !== undefined)
-    items.push({ id: 'accuracy', label: 'accuracy', value: `${(accuracy * 100).toFixed(2)}%` });
+    items.push({
+      id: 'accuracy',
+      label: metricText(METRICS.accuracy.label),
+      value: formatNumber(accuracy, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    });
   // Abbreviated labels carry their full name on hover (contract/metrics.ts).
   const stat = (id: 'rmse' | 'r2' | 'mae', value: string): Stat => ({
     id,
-    label: METRICS[id].label,
+    label: metricText(METRICS[id].label),
     value,
-    title: METRICS[id].title,
+    title: metricText(METRICS[id].title),
   });
   if (rmse !== undefined) items.push(stat('rmse', formatValue(rmse)));
   if (r2 !== undefined) items.push(stat('r2', r2.toFixed(4)));
   if (mae !== undefined) items.push(stat('mae', formatValue(mae)));
-  items.push({ id: 'loss', label: 'loss', value: report.loss.toFixed(4) });
+  items.push({ id: 'loss', label: metricText(METRICS.loss.label), value: report.loss.toFixed(4) });
   if (perplexity !== undefined)
-    items.push({ id: 'perplexity', label: 'perplexity', value: perplexity.toFixed(2) });
+    items.push({
+      id: 'perplexity',
+      label: metricText(METRICS.perplexity.label),
+      value: perplexity.toFixed(2),
+    });
   return h(
     'div',
     { class: 'stats' },
@@ -134,8 +153,15 @@ function stats(report: EvalReport): HTMLElement {
 }
 
 function classTable(report: EvalReport): HTMLElement {
-  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-  const columns = ['class', 'precision', 'recall', 'F1', 'support'];
+  const pct = (v: number) =>
+    formatNumber(v, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const columns = [
+    l10n.t('class'),
+    metricText(METRICS.precision.label),
+    metricText(METRICS.recall.label),
+    metricText(METRICS.f1.label),
+    l10n.t('support'),
+  ];
   const header = h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)));
   const rows = (report.classes ?? []).map((c) =>
     h(
@@ -181,13 +207,13 @@ function confusion(report: EvalReport): HTMLElement {
     class: 'confusion',
     id: 'confusion',
     role: 'table',
-    'aria-label': 'Confusion matrix: rows are the true class, columns the predicted class',
+    'aria-label': l10n.t('Confusion matrix: rows are the true class, columns the predicted class'),
   });
   grid.style.gridTemplateColumns = `auto repeat(${matrix.length}, minmax(34px, auto))`;
   const base = themeColor('charts-blue', '#3794ff');
   const text = themeColor('foreground', '#cccccc');
   const onDark = themeColor('editor-background', '#1e1e1e');
-  grid.append(h('span', { class: 'axis', role: 'columnheader' }, 'true ↓ / predicted →'));
+  grid.append(h('span', { class: 'axis', role: 'columnheader' }, l10n.t('true ↓ / predicted →')));
   labels.forEach((label, p) =>
     grid.append(
       clickable(

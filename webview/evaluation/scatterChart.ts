@@ -4,6 +4,8 @@
  * evaluation bundle stays small. Animation and parsing are off: the sample
  * is at most a few thousand pre-parsed points drawn once.
  */
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../shared/l10n';
 import {
   Chart,
   LinearScale,
@@ -35,7 +37,10 @@ export function scatterCard(
   const { points, min, max } = scatterData(predictions);
   const canvas = h('canvas', {
     role: 'img',
-    'aria-label': `Predicted against actual values of ${points.length} test examples, with the y = x line of perfect predictions.`,
+    'aria-label': l10n.t(
+      'Predicted against actual values of {0} test examples, with the y = x line of perfect predictions.',
+      formatNumber(points.length),
+    ),
   });
   const element = h(
     'section',
@@ -45,11 +50,11 @@ export function scatterCard(
       'data-points': String(points.length),
       'data-range': `${min} ${max}`,
     },
-    h('header', {}, h('h2', {}, 'Predicted vs actual')),
+    h('header', {}, h('h2', {}, l10n.t('Predicted vs actual'))),
     h(
       'p',
       { class: 'hint' },
-      `${sampleCaption(points.length, total)} The dashed line is y = x: points on it are exact predictions.`,
+      `${sampleCaption(points.length, total)} ${l10n.t('The dashed line is y = x: points on it are exact predictions.')}`,
     ),
     h('div', { class: 'chart-box scatter-box' }, canvas),
   );
@@ -70,7 +75,7 @@ export function scatterCard(
     data: {
       datasets: [
         {
-          label: 'test examples',
+          label: l10n.t('test examples'),
           data: points,
           backgroundColor: withAlpha(pointColor, 0.55),
           borderColor: pointColor,
@@ -79,7 +84,7 @@ export function scatterCard(
           order: 1,
         },
         {
-          label: 'y = x',
+          label: l10n.t('y = x'),
           data: [
             { x: min, y: min },
             { x: max, y: max },
@@ -100,7 +105,7 @@ export function scatterCard(
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', intersect: true },
-      scales: { x: axis(`actual${unitsSuffix}`), y: axis(`predicted${unitsSuffix}`) },
+      scales: { x: axis(l10n.t('actual{0}', unitsSuffix)), y: axis(l10n.t('predicted{0}', unitsSuffix)) },
       // The hovered pair, also published as data-hover for UI tests (the tooltip is drawn on the canvas).
       onHover: (_event, active) => {
         const hit = active.find((a) => a.datasetIndex === 0);
@@ -130,6 +135,10 @@ export function scatterCard(
 
 function sampleCaption(shown: number, total: number): string {
   return shown < total
-    ? `${shown.toLocaleString()} of ${total.toLocaleString()} test examples, taken evenly through the split.`
-    : `All ${shown.toLocaleString()} test examples.`;
+    ? l10n.t(
+        '{0} of {1} test examples, taken evenly through the split.',
+        formatNumber(shown),
+        formatNumber(total),
+      )
+    : l10n.t('All {0} test examples.', formatNumber(shown));
 }

@@ -3,6 +3,7 @@
  * axes span the same values (with a little margin) so the y = x diagonal,
  * where a perfect model's points lie, runs corner to corner at 45°.
  */
+import * as l10n from '@vscode/l10n';
 export interface ScatterPoint {
   x: number;
   y: number;
@@ -31,7 +32,12 @@ export function scatterData(predictions: { actual: number[]; predicted: number[]
 
 /** Hover text of one pair; `format` writes values as the stats do. */
 export function pairLabel(point: ScatterPoint, format: (value: number) => string): string {
-  return `actual ${format(point.x)}, predicted ${format(point.y)} (error ${format(point.y - point.x)})`;
+  return l10n.t(
+    'actual {0}, predicted {1} (error {2})',
+    format(point.x),
+    format(point.y),
+    format(point.y - point.x),
+  );
 }
 
 /** Compact figures for values of any magnitude in the data's units (4 significant digits). */

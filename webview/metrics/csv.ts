@@ -3,6 +3,7 @@
  * fields as metrics.jsonl (so rows can be matched back), the run it came from
  * and, when smoothing is on, the smoothed value drawn on the chart.
  */
+import * as l10n from '@vscode/l10n';
 import { MAX_EXPORT_CHARS } from '../../src/protocol/metricsPanel';
 import type { Series } from './seriesStore';
 
@@ -35,7 +36,11 @@ export function seriesToCsv(
 export function csvTooLarge(length: number): string | undefined {
   if (length <= MAX_EXPORT_CHARS) return undefined;
   const mb = (chars: number): string => `${Math.ceil(chars / 2 ** 20)} MiB`;
-  return `The CSV would be ${mb(length)}, more than the ${mb(MAX_EXPORT_CHARS)} an export may hold: hide runs or metrics, then export again.`;
+  return l10n.t(
+    'The CSV would be {0}, more than the {1} an export may hold: hide runs or metrics, then export again.',
+    mb(length),
+    mb(MAX_EXPORT_CHARS),
+  );
 }
 
 /** Parses CSV produced by `seriesToCsv` (quoted fields included); used to check exports. */

@@ -6,6 +6,7 @@
  * point of every dataset on each update; while zoomed, the visible range is
  * decimated afresh. Series toggles are keyboard-reachable buttons.
  */
+import * as l10n from '@vscode/l10n';
 import type { ChartDataset, Plugin } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import '../shared/elements';
@@ -74,17 +75,17 @@ export class FamilyChart {
     const canvas = h('canvas', {
       tabindex: '0',
       role: 'img',
-      'aria-label': `${familyTitle(family)} chart. Plus and minus zoom, arrow keys pan, 0 resets.`,
+      'aria-label': l10n.t('{0} chart. Plus and minus zoom, arrow keys pan, 0 resets.', familyTitle(family)),
     });
     const png = h(
       'vscode-button',
-      { secondary: '', 'aria-label': `Export ${familyTitle(family)} as PNG` },
+      { secondary: '', 'aria-label': l10n.t('Export {0} as PNG', familyTitle(family)) },
       'PNG',
     );
     png.addEventListener('click', () =>
       this.look.onExportPng(family, this.chart.toBase64Image('image/png', 1)),
     );
-    this.legend = h('div', { class: 'legend', role: 'group', 'aria-label': 'Series' });
+    this.legend = h('div', { class: 'legend', role: 'group', 'aria-label': l10n.t('Series') });
     this.card = h(
       'section',
       { class: 'chart-card', 'data-family': family },
@@ -121,7 +122,7 @@ export class FamilyChart {
       const label = this.look.labelOf(s);
       const markersOnly = s.split === 'test';
       datasets.push(
-        lineDataset(`${label} (raw)`, this.drawn(s.raw, hidden), rawColor, dash, hidden, markersOnly),
+        lineDataset(l10n.t('{0} (raw)', label), this.drawn(s.raw, hidden), rawColor, dash, hidden, markersOnly),
       );
       const smoothHidden = hidden || !smoothed;
       datasets.push(lineDataset(label, this.drawn(s.smoothed, smoothHidden), color, dash, smoothHidden));
@@ -300,7 +301,7 @@ export class FamilyChart {
           {
             class: 'series-toggle',
             'aria-pressed': String(visible),
-            title: visible ? 'Hide series' : 'Show series',
+            title: visible ? l10n.t('Hide series') : l10n.t('Show series'),
           },
           swatch,
           this.look.labelOf(s),

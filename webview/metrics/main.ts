@@ -5,6 +5,9 @@
  * exports. Rendering happens synchronously per host message: the host already
  * coalesces file reads, so each message is one redraw.
  */
+// First: the host's translations are in place before any module below builds text.
+import { formatNumber } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import {
   isHostToMetrics,
   isMetricsPanelState,
@@ -13,6 +16,7 @@ import {
   type MetricsToHost,
 } from '../../src/protocol/metricsPanel';
 import type { PanelRun } from '../../src/protocol/panelRuns';
+import { statusText } from '../../src/protocol/runStatusText';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, seriesPalette } from '../shared/theme';
 import { csvTooLarge, seriesToCsv } from './csv';
@@ -84,41 +88,47 @@ const smoothingInput = h('input', {
   min: '0',
   max: '0.99',
   step: '0.01',
-  'aria-label': 'Smoothing',
+  'aria-label': l10n.t('Smoothing'),
 });
 const smoothingValue = h('output', { for: 'smoothing', id: 'smoothing-value' });
-const logScale = h('vscode-checkbox', { id: 'log-scale', label: 'Log scale' });
+const logScale = h('vscode-checkbox', { id: 'log-scale', label: l10n.t('Log scale') });
 const xAxisSelect = h(
   'vscode-single-select',
-  { id: 'x-axis', 'aria-label': 'X axis' },
-  h('vscode-option', { value: 'step' }, 'Step'),
-  h('vscode-option', { value: 'epoch' }, 'Epoch'),
-  h('vscode-option', { value: 'time' }, 'Wall time'),
+  { id: 'x-axis', 'aria-label': l10n.t('X axis') },
+  h('vscode-option', { value: 'step' }, l10n.t('Step')),
+  h('vscode-option', { value: 'epoch' }, l10n.t('Epoch')),
+  h('vscode-option', { value: 'time' }, l10n.t('Wall time')),
 );
 const button = (id: string, label: string, onClick: () => void, secondary = true) => {
   const b = h('vscode-button', secondary ? { id, secondary: '' } : { id }, label);
   b.addEventListener('click', onClick);
   return b;
 };
-const runsBar = h('div', { class: 'runs', id: 'runs', role: 'list', 'aria-label': 'Runs shown' });
+const runsBar = h('div', { class: 'runs', id: 'runs', role: 'list', 'aria-label': l10n.t('Runs shown') });
 const status = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
 const chartsGrid = h('main', { class: 'charts', id: 'charts' });
 const empty = h(
   'p',
   { class: 'empty', id: 'empty' },
-  'No metrics yet — waiting for the run to write metrics.jsonl…',
+  l10n.t('No metrics yet — waiting for the run to write metrics.jsonl…'),
 );
 
 document.body.append(
   h(
     'div',
-    { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chart settings' },
-    h('label', { class: 'control', for: 'smoothing' }, 'Smoothing ', smoothingInput, smoothingValue),
+    { class: 'toolbar', role: 'toolbar', 'aria-label': l10n.t('Chart settings') },
+    h(
+      'label',
+      { class: 'control', for: 'smoothing' },
+      `${l10n.t('Smoothing')} `,
+      smoothingInput,
+      smoothingValue,
+    ),
     logScale,
-    h('label', { class: 'control' }, 'X axis ', xAxisSelect),
-    button('reset-zoom', 'Reset zoom', () => charts.forEach((c) => c.resetZoom())),
-    button('add-run', 'Add run…', () => channel.post({ type: 'addRun' })),
-    button('export-csv', 'Export CSV', exportCsv),
+    h('label', { class: 'control' }, `${l10n.t('X axis')} `, xAxisSelect),
+    button('reset-zoom', l10n.t('Reset zoom'), () => charts.forEach((c) => c.resetZoom())),
+    button('add-run', l10n.t('Add run…'), () => channel.post({ type: 'addRun' })),
+    button('export-csv', l10n.t('Export CSV'), exportCsv),
   ),
   runsBar,
   status,
@@ -206,7 +216,17 @@ function redraw(families: Set<FamilyId>): void {
   const points = [...charts.values()].reduce((sum, c) => sum + c.pointCount, 0);
   document.body.dataset.points = String(points);
   empty.hidden = all.length > 0;
-  status.textContent = `${points.toLocaleString()} ${points === 1 ? 'point' : 'points'} in ${all.length} ${all.length === 1 ? 'chart' : 'charts'}`;
+  status.textContent = pointsText(points, all.length);
+}
+
+/** "1,234 points in 3 charts", singular where it is one. */
+function pointsText(points: number, charts: number): string {
+  const shown = formatNumber(points);
+  if (charts === 1)
+    return points === 1 ? l10n.t('{0} point in 1 chart', shown) : l10n.t('{0} points in 1 chart', shown);
+  return points === 1
+    ? l10n.t('{0} point in {1} charts', shown, charts)
+    : l10n.t('{0} points in {1} charts', shown, charts);
 }
 
 const SPLIT_ORDER = ['train', 'validation', 'test'];
@@ -229,23 +249,23 @@ function renderRuns(): void {
         { class: 'run', role: 'listitem', 'data-run': run.runDir },
         ...(comparing() ? [swatch, h('span', { class: 'run-short' }, runShort(run.runDir))] : []),
         h('span', { class: 'run-label' }, run.label),
-        h('span', { class: `badge status-${run.status}` }, run.status),
+        h('span', { class: `badge status-${run.status}` }, statusText(run.status)),
       );
       // The first run keeps the ids its single-run panel always had; every run gets the same buttons.
       const suffix = i === 0 ? '' : `-${i}`;
       const related = (id: string, label: string, type: 'openEvaluation' | 'openAttention') => {
         const b = button(`${id}${suffix}`, label, () => channel.post({ type, runDir: run.runDir }));
-        b.setAttribute('aria-label', `${label} of ${run.label}`);
+        b.setAttribute('aria-label', l10n.t('{0} of {1}', label, run.label));
         return b;
       };
       // Only the panels that have something to show for this run (an MLP has no attention maps).
-      if (run.opens?.evaluation) item.append(related('open-evaluation', 'Evaluation', 'openEvaluation'));
-      if (run.opens?.attention) item.append(related('open-attention', 'Attention', 'openAttention'));
+      if (run.opens?.evaluation) item.append(related('open-evaluation', l10n.t('Evaluation'), 'openEvaluation'));
+      if (run.opens?.attention) item.append(related('open-attention', l10n.t('Attention'), 'openAttention'));
       if (comparing()) {
-        const remove = button(`remove-${i}`, 'Remove', () =>
+        const remove = button(`remove-${i}`, l10n.t('Remove'), () =>
           channel.post({ type: 'removeRun', runDir: run.runDir }),
         );
-        remove.setAttribute('aria-label', `Remove ${run.label} from the comparison`);
+        remove.setAttribute('aria-label', l10n.t('Remove {0} from the comparison', run.label));
         item.append(remove);
       }
       return item;

@@ -6,6 +6,7 @@
 import type { MetricRecord } from '../../src/contract/metricRecord';
 import { CHART_FAMILIES, metricInfo } from '../../src/contract/metrics';
 import type { Split } from '../../src/contract/runStatus';
+import { metricText } from '../shared/metricText';
 import { EmaSmoother } from './ema';
 import { isSmoothed } from './smoothingPolicy';
 import { EpochScale, xOf, type XAxisKind } from './xAxis';
@@ -35,8 +36,10 @@ export function familyOf(name: string): FamilyId {
   return metricInfo(name)?.family ?? name;
 }
 
+/** The chart's title in the display language; a family the table lacks is titled by its metric's name. */
 export function familyTitle(family: FamilyId): string {
-  return CHART_FAMILIES.find((known) => known.id === family)?.title ?? family;
+  const known = CHART_FAMILIES.find((entry) => entry.id === family);
+  return known ? metricText(known.title) : family;
 }
 
 /** Known families first in a fixed order, others alphabetically after them. */

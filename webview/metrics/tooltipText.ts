@@ -3,6 +3,7 @@
  * smoothed value the line shows and the raw value recorded there, so a spike
  * hidden by the smoothing can still be read off.
  */
+import * as l10n from '@vscode/l10n';
 import { nearestIndex } from './pointSearch';
 import type { ChartPoint } from './seriesStore';
 
@@ -24,5 +25,5 @@ export function tooltipLine(label: string, series: TooltipSeries, x: number): st
   if (index < 0) return label;
   const raw = formatValue(series.raw[index].y);
   if (!series.smoothing) return `${label}: ${raw}`;
-  return `${label}: ${formatValue(series.smoothed[index].y)} (raw ${raw})`;
+  return l10n.t('{0}: {1} (raw {2})', label, formatValue(series.smoothed[index].y), raw);
 }

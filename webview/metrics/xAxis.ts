@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** The three x axes a user can pick: optimizer step, (fractional) epoch, or wall time since the run started. */
 export type XAxisKind = 'step' | 'epoch' | 'time';
 
@@ -56,5 +58,5 @@ export function xOf(point: PointSource, kind: XAxisKind, epochs: EpochScale): nu
 }
 
 export function xAxisTitle(kind: XAxisKind): string {
-  return kind === 'step' ? 'step' : kind === 'epoch' ? 'epoch' : 'wall time';
+  return kind === 'step' ? l10n.t('step') : kind === 'epoch' ? l10n.t('epoch') : l10n.t('wall time');
 }

@@ -1,7 +1,7 @@
 /** Short texts about a run for the Runs view and the status bar (plain Node, unit-tested). */
 import { formatNumber } from '../../contract/runTable/formatCell';
 import * as l10n from '@vscode/l10n';
-import type { RunStatus } from '../../contract/runStatus';
+import { statusText } from '../../protocol/runStatusText';
 import type { RunInfo } from '../../runs/runFiles';
 import { etaSeconds, formatDuration, type RunProgress } from '../../runs/trainerEventText';
 
@@ -14,26 +14,6 @@ const HEADLINE: [string, () => string][] = [
   ['validation/loss', () => l10n.t('val loss')],
   ['train/loss', () => l10n.t('loss')],
 ];
-
-/** A run status as the user reads it; run.json keeps the English word. */
-export function statusText(status: RunStatus | undefined): string {
-  switch (status) {
-    case 'queued':
-      return l10n.t('queued');
-    case 'running':
-      return l10n.t('running');
-    case 'completed':
-      return l10n.t('completed');
-    case 'stopped':
-      return l10n.t('stopped');
-    case 'failed':
-      return l10n.t('failed');
-    case 'interrupted':
-      return l10n.t('interrupted');
-    default:
-      return l10n.t('unknown');
-  }
-}
 
 /** E.g. "completed · test acc 0.962 · val loss 0.107 · 420 steps". */
 export function formatSummary(info: RunInfo): string {

@@ -1,6 +1,7 @@
 // The one way every Model Lab panel builds its HTML. Pure (no `vscode` import):
 // the caller passes the webview's `cspSource` and asset URIs already converted
 // with `asWebviewUri` (see webviewAssets.ts), so this is unit-tested in plain Node.
+import { WEBVIEW_STRINGS_ELEMENT_ID } from '../../protocol/webviewStrings';
 
 export interface PanelHtmlOptions {
   /** Shown as the document title (the tab title comes from the panel itself). */
@@ -20,9 +21,6 @@ export interface PanelHtmlOptions {
   /** Translations of the webview's strings (the extension's l10n bundle); empty in English. */
   readonly strings: Readonly<Record<string, string>>;
 }
-
-/** The id of the JSON data block holding the translations (webview/shared/l10n.ts reads it). */
-export const L10N_ELEMENT_ID = 'model-lab-l10n';
 
 /**
  * JSON that is safe inside a `<script type="application/json">` data block: `<` escaped, so no text
@@ -80,7 +78,7 @@ export function buildPanelHtml(options: PanelHtmlOptions): string {
   </head>
   <body>
     ${options.body ?? ''}
-    <script type="application/json" id="${L10N_ELEMENT_ID}">${jsonDataBlock(options.strings)}</script>
+    <script type="application/json" id="${WEBVIEW_STRINGS_ELEMENT_ID}">${jsonDataBlock(options.strings)}</script>
     ${scripts}
   </body>
 </html>`;

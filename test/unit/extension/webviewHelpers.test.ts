@@ -2,12 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ReadyThenFlushBuffer } from '../../../src/extension/webview/messageBuffer';
 import { createNonce } from '../../../src/extension/webview/nonce';
-import {
-  buildPanelHtml,
-  contentSecurityPolicy,
-  escapeHtml,
-  L10N_ELEMENT_ID,
-} from '../../../src/extension/webview/panelHtml';
+import { buildPanelHtml, contentSecurityPolicy, escapeHtml } from '../../../src/extension/webview/panelHtml';
+import { isWebviewStrings, WEBVIEW_STRINGS_ELEMENT_ID } from '../../../src/protocol/webviewStrings';
 import { isWebviewReadyMessage } from '../../../src/protocol/webviewReady';
 
 const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -51,7 +47,7 @@ test('panel HTML carries the CSP and tags every script and stylesheet with the n
   const scriptTags = html.match(/<script[^>]*>/g) ?? [];
   assert.deepEqual(scriptTags, [
     // Data only (the translations): a browser never runs a JSON block, so it needs no nonce.
-    `<script type="application/json" id="${L10N_ELEMENT_ID}">`,
+    `<script type="application/json" id="${WEBVIEW_STRINGS_ELEMENT_ID}">`,
     '<script nonce="n0nce" src="https://x/dist/webview/a.js">',
     '<script nonce="n0nce" src="https://x/dist/webview/b.js">',
   ]);
@@ -78,11 +74,15 @@ test('the panel carries the display language and its translations, which cannot 
   const strings = { Smoothing: '平滑', 'a </script><script>alert(1)</script>': 'x' };
   const html = buildPanelHtml({ title: 't', cspSource, nonce: 'n', scripts: [], language: 'zh-cn', strings });
   assert.ok(html.includes('<html lang="zh-cn">'));
-  const block = new RegExp(`<script type="application/json" id="${L10N_ELEMENT_ID}">(.*?)</script>`).exec(
-    html,
-  );
+  const block = new RegExp(
+    `<script type="application/json" id="${WEBVIEW_STRINGS_ELEMENT_ID}">(.*?)</script>`,
+  ).exec(html);
   assert.ok(block, 'the translations are in the page');
-  assert.deepEqual(JSON.parse(block[1]), strings);
+  const parsed: unknown = JSON.parse(block[1]);
+  assert.ok(isWebviewStrings(parsed));
+  assert.deepEqual(parsed, strings);
+  assert.equal(isWebviewStrings({ a: 1 }), false);
+  assert.equal(isWebviewStrings(['a']), false);
   assert.equal(html.match(/<script/g)?.length, 1, 'the translations open no script of their own');
 });
 

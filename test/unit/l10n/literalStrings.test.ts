@@ -10,41 +10,64 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
 
-/** VS Code calls whose arguments (and the fields of their option objects) are shown. */
-const SHOWING_CALLS = new Set([
-  'showInformationMessage',
-  'showWarningMessage',
-  'showErrorMessage',
-  'showQuickPick',
-  'showInputBox',
-  'showOpenDialog',
-  'showSaveDialog',
-  'showWorkspaceFolderPick',
-  'withProgress',
-  'report',
-  'createOutputChannel',
-  'appendLine',
-]);
-/** Calls through which the CLI prints to the terminal. */
-const PRINTING_CALLS = new Set(['print', 'log', 'error', 'warn', 'write']);
-/** Object fields VS Code shows, in any object literal of host code. */
-const SHOWN_FIELDS = new Set([
-  'title',
-  'placeHolder',
-  'prompt',
-  'openLabel',
-  'saveLabel',
-  'label',
-  'description',
-  'detail',
-  'tooltip',
-  'message',
-  'validateInput',
-]);
-/** Properties that, assigned, put text on screen (status bar items, tree items, panels). */
-const SHOWN_PROPERTIES = new Set(['title', 'text', 'tooltip', 'description', 'name', 'message']);
-/** Constructors whose text argument reaches the user: diagnostics and errors. */
-const SHOWING_CONSTRUCTORS = /^(vscode\.)?(Diagnostic|\w*Error|CodeLens)$/;
+/** Where text reaches people, per kind of code: the calls whose arguments are shown, and the fields and properties. */
+interface Profile {
+  /** Calls whose arguments (and the shown fields of their option objects) are shown or printed. */
+  calls: ReadonlySet<string>;
+  /** Object fields that are shown, in any object literal; none for code that only prints. */
+  fields: ReadonlySet<string>;
+  /** Properties that, assigned, put text on screen. */
+  properties: ReadonlySet<string>;
+}
+
+/** Extension host: notifications, pickers, input boxes, dialogs, progress, output, status bar, tree items, panels. */
+const HOST: Profile = {
+  calls: new Set([
+    'showInformationMessage',
+    'showWarningMessage',
+    'showErrorMessage',
+    'showQuickPick',
+    'showInputBox',
+    'showOpenDialog',
+    'showSaveDialog',
+    'showWorkspaceFolderPick',
+    'withProgress',
+    'report',
+    'createOutputChannel',
+    'appendLine',
+  ]),
+  fields: new Set([
+    'title',
+    'placeHolder',
+    'prompt',
+    'openLabel',
+    'saveLabel',
+    'label',
+    'description',
+    'detail',
+    'tooltip',
+    'message',
+    'validateInput',
+  ]),
+  properties: new Set(['title', 'text', 'tooltip', 'description', 'name', 'message']),
+};
+/** The CLI: what it prints to the terminal. */
+const CLI: Profile = {
+  calls: new Set(['print', 'log', 'error', 'warn', 'write']),
+  fields: new Set(),
+  properties: new Set(),
+};
+/** Webviews: elements built with h() / element() and their labels, text set on nodes, chart titles. */
+const WEBVIEW: Profile = {
+  calls: new Set(['h', 'element', 'row', 'button', 'setAttribute', 'lineDataset']),
+  fields: new Set(['title', 'label', 'aria-label', 'placeholder', 'text']),
+  properties: new Set(['textContent', 'title', 'placeholder', 'label']),
+};
+/**
+ * Constructors whose text argument reaches the user: diagnostics, errors, CodeLenses. RangeError and
+ * TypeError are left out: they state a programming invariant (a caller's bug), never the user's input.
+ */
+const SHOWING_CONSTRUCTORS = /^(vscode\.)?(Diagnostic|CodeLens|(?!Range|Type)\w*Error)$/;
 
 /**
  * Whether a literal is text for people: letters left once `${…}` substitutions and `$(codicon)`
@@ -57,28 +80,33 @@ export function isUserText(text: string): boolean {
 }
 
 /** Literal texts inside an expression that end up as the expression's value. */
-function literalTexts(node: ts.Node): ts.Node[] {
+function literalTexts(node: ts.Node, fields: ReadonlySet<string>): ts.Node[] {
+  const inner = (child: ts.Node): ts.Node[] => literalTexts(child, fields);
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
     return isUserText(node.text) ? [node] : [];
   if (ts.isTemplateExpression(node)) {
     const text = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join('');
     return isUserText(text) ? [node] : [];
   }
-  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) return literalTexts(node.expression);
-  if (ts.isConditionalExpression(node))
-    return [...literalTexts(node.whenTrue), ...literalTexts(node.whenFalse)];
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) return inner(node.expression);
+  if (ts.isConditionalExpression(node)) return [...inner(node.whenTrue), ...inner(node.whenFalse)];
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken)
-    return [...literalTexts(node.left), ...literalTexts(node.right)];
-  if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return literalTexts(node.body);
-  if (ts.isArrayLiteralExpression(node)) return node.elements.flatMap(literalTexts);
+    return [...inner(node.left), ...inner(node.right)];
+  if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return inner(node.body);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.flatMap(inner);
   if (ts.isObjectLiteralExpression(node)) {
     return node.properties.flatMap((property) =>
-      ts.isPropertyAssignment(property) && SHOWN_FIELDS.has(property.name.getText())
-        ? literalTexts(property.initializer)
+      ts.isPropertyAssignment(property) && fields.has(propertyName(property.name))
+        ? inner(property.initializer)
         : [],
     );
   }
   return [];
+}
+
+/** `title` for `title:` and `'aria-label'` for `'aria-label':`. */
+function propertyName(name: ts.PropertyName): string {
+  return ts.isStringLiteral(name) || ts.isIdentifier(name) ? name.text : name.getText();
 }
 
 function calleeName(expression: ts.Expression): string {
@@ -86,27 +114,24 @@ function calleeName(expression: ts.Expression): string {
 }
 
 /** `file:line: text` of each literal that reaches the user without l10n. */
-export function literalsShown(file: string, source: string, host: boolean): string[] {
+export function literalsShown(file: string, source: string, profile: Profile): string[] {
   const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   const found: ts.Node[] = [];
+  const texts = (node: ts.Node): ts.Node[] => literalTexts(node, profile.fields);
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node) && SHOWING_CONSTRUCTORS.test(node.expression.getText())) {
-      found.push(...(node.arguments ?? []).flatMap(literalTexts));
+      found.push(...(node.arguments ?? []).flatMap(texts));
+    } else if (ts.isCallExpression(node) && profile.calls.has(calleeName(node.expression))) {
+      found.push(...node.arguments.flatMap(texts));
     } else if (
-      ts.isCallExpression(node) &&
-      (host ? SHOWING_CALLS : PRINTING_CALLS).has(calleeName(node.expression))
-    ) {
-      found.push(...node.arguments.flatMap(literalTexts));
-    } else if (
-      host &&
       ts.isBinaryExpression(node) &&
       node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
       ts.isPropertyAccessExpression(node.left) &&
-      SHOWN_PROPERTIES.has(node.left.name.text)
+      profile.properties.has(node.left.name.text)
     ) {
-      found.push(...literalTexts(node.right));
-    } else if (host && ts.isObjectLiteralExpression(node)) {
-      found.push(...literalTexts(node));
+      found.push(...texts(node.right));
+    } else if (ts.isObjectLiteralExpression(node)) {
+      found.push(...texts(node));
     }
     ts.forEachChild(node, visit);
   };
@@ -125,14 +150,16 @@ function sourceFiles(dir: string): string[] {
     .sort();
 }
 
-/** Folders whose every error reaches the user (diagnostics, notifications, the CLI). */
-const CHECKED_FOLDERS = ['src/extension', 'src/cli'];
+/** Code whose text reaches the user, each with where it shows text. */
+const CHECKED: [string, Profile][] = [
+  ['src/extension', HOST],
+  ['src/cli', CLI],
+  ['webview', WEBVIEW],
+];
 
-test('host code and the CLI show no literal text: every message goes through l10n', () => {
-  const found = CHECKED_FOLDERS.flatMap((folder) =>
-    sourceFiles(folder).flatMap((file) =>
-      literalsShown(file, readFileSync(file, 'utf8'), folder === 'src/extension'),
-    ),
+test('host code, the CLI and the webviews show no literal text: every message goes through l10n', () => {
+  const found = CHECKED.flatMap(([folder, profile]) =>
+    sourceFiles(folder).flatMap((file) => literalsShown(file, readFileSync(file, 'utf8'), profile)),
   );
   assert.deepEqual(found, []);
 });
@@ -149,9 +176,28 @@ test('the check finds literal notifications, picker titles, status texts, diagno
     vscode.commands.executeCommand('workbench.actions.view.problems');
     const view = vscode.window.createTreeView('modelLab.runs', { treeDataProvider });
   `;
-  const lines = literalsShown('x.ts', source, true).map((hit) => hit.split(':')[1]);
+  const lines = literalsShown('x.ts', source, HOST).map((hit) => hit.split(':')[1]);
   assert.deepEqual(lines, ['2', '2', '3', '4', '6', '7', '7']);
   assert.equal(isUserText('Export'), true);
   assert.equal(isUserText('modelLab.openMetrics'), false);
   assert.equal(isUserText('$(sync~spin) ${x}'), false);
+});
+
+test('the check finds literal text in webview elements and in what the CLI prints', () => {
+  const webview = `
+    const bar = h('div', { class: 'toolbar', 'aria-label': 'Chart settings' }, h('span', {}, 'Smoothing'));
+    status.textContent = \`\${points} points in all\`;
+    h('vscode-button', { id: 'play', secondary: '' }, l10n.t('Play'));
+    el.setAttribute('aria-label', 'Remove run');
+  `;
+  const lines = literalsShown('w.ts', webview, WEBVIEW).map((hit) => hit.split(':')[1]);
+  assert.deepEqual(lines, ['2', '2', '3', '5']);
+  const cli = `
+    console.error(\`Run folder: \${dir}\`);
+    process.stdout.write(JSON.stringify(report) + '\\n');
+  `;
+  assert.deepEqual(
+    literalsShown('c.ts', cli, CLI).map((hit) => hit.split(':')[1]),
+    ['2'],
+  );
 });

@@ -10,6 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { getL10nJson } from '@vscode/l10n-dev';
+import { CHART_FAMILIES, METRICS } from '../../../src/contract/metrics';
+import { metricWords } from '../../../webview/shared/metricText';
 
 type Bundle = Record<string, string | { message: string; comment: string[] }>;
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -117,4 +119,16 @@ test('the guards above catch what they are for', () => {
   assert.deepEqual(visibleStrings({ commands: [{ command: 'modelLab.x', title: 'Go' }] }, 'c', false), [
     ['c.commands[0].title', 'Go'],
   ]);
+});
+
+test('every word of the metrics table (chart titles, labels, full titles) is translated in the panels', () => {
+  const words = Object.keys(metricWords());
+  const table = [
+    ...CHART_FAMILIES.map((family) => family.title),
+    ...Object.values(METRICS).flatMap((metric) => [metric.label, metric.title]),
+  ];
+  assert.deepEqual(
+    table.filter((word) => !words.includes(word)),
+    [],
+  );
 });
