@@ -3,6 +3,7 @@
  * root, bundled into the .vsix; sources and licences in datasets/README.md).
  * Referenced from an experiment as `"source": "builtin:<id>"`.
  */
+import * as l10n from '@vscode/l10n';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -62,7 +63,7 @@ export function datasetsFolder(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'datasets', 'digits.csv.gz'))) return join(dir, 'datasets');
     if (dirname(dir) === dir)
-      throw new DataError('the built-in datasets folder is missing from the installation');
+      throw new DataError(l10n.t('the built-in datasets folder is missing from the installation'));
   }
 }
 

@@ -2,6 +2,7 @@
  * A small CSV reader (RFC 4180 quoting: "a,b" and "" for a quote) that keeps
  * each record's 1-based line number, so errors point at the row to fix.
  */
+import * as l10n from '@vscode/l10n';
 import { DataError } from './dataError';
 
 export interface CsvRecord {
@@ -45,7 +46,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
       recordLine = line;
     } else cell += char;
   }
-  if (quoted) throw new DataError('a quoted cell is never closed', file, recordLine);
+  if (quoted) throw new DataError(l10n.t('a quoted cell is never closed'), file, recordLine);
   endRecord();
   return records;
 }

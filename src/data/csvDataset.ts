@@ -4,6 +4,7 @@
  * (regression). Feature scaling is fitted on the training split only, so no
  * statistic of validation or test data leaks into training.
  */
+import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../contract/experiment';
 import type { Dataset, TargetScaling } from './api';
 import { parseCsv, type CsvRecord } from './csv';
@@ -15,15 +16,19 @@ export function csvDataset(source: string, text: string, file: string, experimen
   const data = experiment.data;
   const { names, records, width } = readCsvRows(text, file, data.header ?? true);
   if (width < 2)
-    throw new DataError('the CSV file needs at least one feature column and a target column', file, 1);
+    throw new DataError(
+      l10n.t('the CSV file needs at least one feature column and a target column'),
+      file,
+      1,
+    );
   const targetColumn = resolveTarget(data.target, names, width, file);
   const featureColumns = [...Array(width).keys()].filter((c) => c !== targetColumn);
   const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
   const count = records.length;
-  const x = numericColumns(records, featureColumns, names, file, 'features must be numeric');
+  const x = numericColumns(records, featureColumns, names, file, l10n.t('features must be numeric'));
 
   const splits = assignSplits(count, data.splits, data.seed);
-  refuseEmptySplits(splits, data.splits, file, 'data row');
+  refuseEmptySplits(splits, data.splits, file, 'rows');
   const mode = data.normalize ?? 'standard';
   const scalings = normalize(x, featureColumns.length, splits, mode);
   const table = {
@@ -42,12 +47,22 @@ export function csvDataset(source: string, text: string, file: string, experimen
       const value = parseNumber(cell);
       if (value === undefined) {
         throw new DataError(
-          `target column ${columnName(targetColumn)} holds ${JSON.stringify(cell)}, not a number (regression needs numeric targets)`,
+          l10n.t(
+            'target column {0} holds {1}, not a number (regression needs numeric targets)',
+            columnName(targetColumn),
+            JSON.stringify(cell),
+          ),
           file,
           record.line,
         );
       }
-      refuseBeyondFloat32(value, cell, `target column ${columnName(targetColumn)}`, file, record.line);
+      refuseBeyondFloat32(
+        value,
+        cell,
+        l10n.t('target column {0}', columnName(targetColumn)),
+        file,
+        record.line,
+      );
       targets[r] = value;
     });
     return tensorDataset({ ...table, targets, targetWidth: 1 }, splits, experiment.training.loss);
@@ -56,7 +71,11 @@ export function csvDataset(source: string, text: string, file: string, experimen
   const classes = sortLabels([...new Set(labelsText)]);
   if (classes.length < 2) {
     throw new DataError(
-      `target column ${columnName(targetColumn)} holds only one class (${JSON.stringify(classes[0])}): a classifier needs at least two; check data.target, or use "task": "regression" for a numeric target`,
+      l10n.t(
+        'target column {0} holds only one class ({1}): a classifier needs at least two; check data.target, or use "task": "regression" for a numeric target',
+        columnName(targetColumn),
+        JSON.stringify(classes[0]),
+      ),
       file,
       names ? 1 : records[0].line,
     );
@@ -77,17 +96,20 @@ export function readCsvRows(
   if (names && names.length > 1 && names.every((name) => parseNumber(name) !== undefined)) {
     // Every "name" is a number: the file most likely starts with data, and its first row would be lost.
     throw new DataError(
-      `the header row holds only numbers (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}), so it looks like data: set "data.header": false if the file has no header row, or give its columns names`,
+      l10n.t(
+        'the header row holds only numbers ({0}), so it looks like data: set "data.header": false if the file has no header row, or give its columns names',
+        names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : ''),
+      ),
       file,
       1,
     );
   }
-  if (records.length === 0) throw new DataError('the CSV file has no data rows', file, names ? 2 : 1);
+  if (records.length === 0) throw new DataError(l10n.t('the CSV file has no data rows'), file, names ? 2 : 1);
   const width = names?.length ?? records[0].cells.length;
   for (const record of records) {
     if (record.cells.length !== width) {
       throw new DataError(
-        `row has ${record.cells.length} cells, expected ${width} like the first row`,
+        l10n.t('row has {0} cells, expected {1} like the first row', record.cells.length, width),
         file,
         record.line,
       );
@@ -111,12 +133,18 @@ export function numericColumns(
   records.forEach((record, r) => {
     columns.forEach((c, i) => {
       const value = parseNumber(record.cells[c]);
-      const column = `column ${names ? `"${names[c]}"` : c}`;
+      const column = l10n.t('column {0}', names ? `"${names[c]}"` : c);
       if (value === undefined) {
         const headerHint =
-          !names && r === 0 ? '; if this first row names the columns, set "data.header": true' : '';
+          !names && r === 0 ? l10n.t('; if this first row names the columns, set "data.header": true') : '';
         throw new DataError(
-          `${column} holds ${JSON.stringify(record.cells[c])}, not a number (${why})${headerHint}`,
+          l10n.t(
+            '{0} holds {1}, not a number ({2}){3}',
+            column,
+            JSON.stringify(record.cells[c]),
+            why,
+            headerHint,
+          ),
           file,
           record.line,
         );
@@ -133,19 +161,27 @@ export function resolveTarget(
   names: string[] | undefined,
   width: number,
   file: string,
-  role = 'target column',
+  role = l10n.t('target column'),
 ) {
   if (target === undefined) return width - 1;
   if (typeof target === 'number') {
     if (Number.isInteger(target) && target >= 0 && target < width) return target;
-    throw new DataError(`${role} ${target} does not exist: the file has columns 0 to ${width - 1}`, file, 1);
+    throw new DataError(
+      l10n.t('{0} {1} does not exist: the file has columns 0 to {2}', role, target, width - 1),
+      file,
+      1,
+    );
   }
   const index = names?.indexOf(target) ?? -1;
   if (index < 0) {
     throw new DataError(
       names
-        ? `no column named "${target}"; columns: ${names.join(', ')}`
-        : `${role} "${target}" is a column name but the file has no header row (set "header": true or use an index)`,
+        ? l10n.t('no column named "{0}"; columns: {1}', target, names.join(', '))
+        : l10n.t(
+            '{0} "{1}" is a column name but the file has no header row (set "header": true or use an index)',
+            role,
+            target,
+          ),
       file,
       1,
     );
@@ -159,7 +195,11 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 function refuseBeyondFloat32(value: number, cell: string, column: string, file: string, line: number): void {
   if (Math.abs(value) <= FLOAT32_MAX) return;
   throw new DataError(
-    `${column} holds ${cell.trim()}, beyond the float32 range (±3.4e38) Model Lab trains in; rescale the column (e.g. change its units)`,
+    l10n.t(
+      '{0} holds {1}, beyond the float32 range (±3.4e38) Model Lab trains in; rescale the column (e.g. change its units)',
+      column,
+      cell.trim(),
+    ),
     file,
     line,
   );

@@ -4,6 +4,7 @@
  * JavaScript, no native code), converted to grayscale or RGB, resized to
  * `imageSize` with bilinear sampling and scaled to [0, 1].
  */
+import * as l10n from '@vscode/l10n';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -29,7 +30,7 @@ export async function imageFolderDataset(
     .sort();
   if (classes.length < 2) {
     throw new DataError(
-      'an image dataset needs one subfolder per class (at least two), each holding PNG images',
+      l10n.t('an image dataset needs one subfolder per class (at least two), each holding PNG images'),
       folder,
     );
   }
@@ -42,18 +43,21 @@ export async function imageFolderDataset(
     // An empty class would still be a class: one the model can never be shown, scored as if it were real.
     if (images.length === 0) {
       throw new DataError(
-        `the class folder "${name}" holds no PNG images: add images of that class or remove the folder`,
+        l10n.t(
+          'the class folder "{0}" holds no PNG images: add images of that class or remove the folder',
+          name,
+        ),
         classFolder,
       );
     }
     for (const entry of images) {
       const path = join(classFolder, entry.name);
       if (extname(entry.name).toLowerCase() !== '.png') {
-        throw new DataError('only PNG images are supported; convert or remove this file', path);
+        throw new DataError(l10n.t('only PNG images are supported; convert or remove this file'), path);
       }
       if (!(entry.isFile() || (await stat(path).catch(() => undefined))?.isFile())) {
         // Reading a pipe or device would block forever; a folder named .png is no image either.
-        throw new DataError('not a regular file (a folder, pipe or device); remove it', path);
+        throw new DataError(l10n.t('not a regular file (a folder, pipe or device); remove it'), path);
       }
       files.push({ path, label });
     }
@@ -65,13 +69,13 @@ export async function imageFolderDataset(
     try {
       png = PNG.sync.read(await readFile(path));
     } catch (error) {
-      throw new DataError(`not a readable PNG image (${(error as Error).message})`, path);
+      throw new DataError(l10n.t('not a readable PNG image ({0})', (error as Error).message), path);
     }
     resizeInto(png, channels, height, width, x.subarray(i * size, (i + 1) * size));
   }
   const labels = Int32Array.from(files, (file) => file.label);
   const splits = assignSplits(files.length, experiment.data.splits, experiment.data.seed);
-  refuseEmptySplits(splits, experiment.data.splits, folder, 'image');
+  refuseEmptySplits(splits, experiment.data.splits, folder, 'images');
   return tensorDataset(
     {
       source,

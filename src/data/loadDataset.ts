@@ -1,4 +1,5 @@
 /** Picks the loader for an experiment's `data.source`. */
+import * as l10n from '@vscode/l10n';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Experiment } from '../contract/experiment';
@@ -27,13 +28,13 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
     const info = builtinInfo(source);
     if (!info) {
       const known = BUILTIN_DATASETS.map((b) => `${BUILTIN_PREFIX}${b.id}`).join(', ');
-      throw new DataError(`unknown built-in dataset "${source}"; built-ins: ${known}`);
+      throw new DataError(l10n.t('unknown built-in dataset "{0}"; built-ins: {1}', source, known));
     }
     return loadBuiltin(info, experiment);
   }
   const path = resolveSource(source, experimentDir);
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new DataError('the data file or folder does not exist', path);
+  if (!info) throw new DataError(l10n.t('the data file or folder does not exist'), path);
   if (info.isDirectory()) return imageFolderDataset(source, path, experiment);
   const extension = extname(path).toLowerCase();
   if (extension === '.csv') {
@@ -50,13 +51,13 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
     );
   }
   throw new DataError(
-    'unsupported data source: use a .csv table, a .txt text or a folder of images by class',
+    l10n.t('unsupported data source: use a .csv table, a .txt text or a folder of images by class'),
     path,
   );
 }
 
 async function readDataText(path: string): Promise<string> {
-  const read = await readUserText(path, 'the data file');
+  const read = await readUserText(path, l10n.t('the data file'));
   if (read.ok) return read.text;
   throw new DataError(read.reason, path, read.line);
 }

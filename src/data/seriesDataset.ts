@@ -15,6 +15,7 @@
  * the dataset exposes that scaling so evaluation reports errors in the
  * data's own units.
  */
+import * as l10n from '@vscode/l10n';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { normalize, numericColumns, readCsvRows, resolveTarget } from './csvDataset';
@@ -31,21 +32,29 @@ export function seriesDataset(
   const { data, model } = experiment;
   const steps = model.input.shape[0];
   if (!Number.isInteger(steps) || steps < 1) {
-    throw new DataError(`a series needs model.input.shape [steps, features]; steps is ${steps}`, file);
+    throw new DataError(
+      l10n.t('a series needs model.input.shape [steps, features]; steps is {0}', steps),
+      file,
+    );
   }
   const { names, records, width } = readCsvRows(text, file, data.header ?? true);
   const targetColumn = resolveTarget(data.target, names, width, file);
   const featureColumns = (data.columns ?? [...Array(width).keys()]).map((c) =>
-    resolveTarget(c, names, width, file, 'data.columns entry'),
+    resolveTarget(c, names, width, file, l10n.t('data.columns entry')),
   );
   // Every column used is scaled together: the features, then the target as the last one.
   const used = [...featureColumns, targetColumn];
   const rows = records.length;
-  const values = numericColumns(records, used, names, file, 'a series must be numeric');
+  const values = numericColumns(records, used, names, file, l10n.t('a series must be numeric'));
   const windows = rows - steps;
   if (windows < 1) {
     throw new DataError(
-      `the series has ${rows} rows, too few for one window of ${steps} steps plus the row it predicts (needs at least ${steps + 1}; lower model.input.shape[0] or add rows)`,
+      l10n.t(
+        'the series has {0} rows, too few for one window of {1} steps plus the row it predicts (needs at least {2}; lower model.input.shape[0] or add rows)',
+        rows,
+        steps,
+        steps + 1,
+      ),
       file,
       records[rows - 1].line,
     );

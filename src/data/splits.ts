@@ -3,6 +3,7 @@
  * indices, cut by the experiment's fractions. The same seed and fractions
  * always give the same split, whatever the training seed.
  */
+import * as l10n from '@vscode/l10n';
 import type { DataSection } from '../contract/experiment';
 import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
@@ -38,16 +39,38 @@ export function refuseEmptySplits(
   splits: SplitIndices,
   fractions: DataSection['splits'],
   file: string,
-  /** Singular, e.g. 'data row'. */
-  noun: string,
+  /** What the file holds: data rows (a table) or images (a folder). */
+  kind: 'rows' | 'images',
 ): void {
   const total = splits.train.length + splits.validation.length + splits.test.length;
   const empty = (['train', 'validation', 'test'] as const).filter(
     (split) => fractions[split] > 0 && splits[split].length === 0,
   );
   if (empty.length === 0) return;
+  const nouns = kind === 'rows' ? l10n.t('data rows') : l10n.t('images');
+  const names = empty.join(l10n.t(' and '));
+  const left =
+    empty.length > 1
+      ? total === 1
+        ? l10n.t('1 in all leaves the {0} splits empty', names)
+        : l10n.t('{0} in all leave the {1} splits empty', total, names)
+      : total === 1
+        ? l10n.t('1 in all leaves the {0} split empty', names)
+        : l10n.t('{0} in all leave the {1} split empty', total, names);
+  const fix =
+    empty.length > 1
+      ? l10n.t('add {0} or set those fractions to 0', nouns)
+      : l10n.t('add {0} or set that fraction to 0', nouns);
   throw new DataError(
-    `too few ${noun}s for data.splits (train ${fractions.train}, validation ${fractions.validation}, test ${fractions.test}): ${total} in all leave${total === 1 ? 's' : ''} the ${empty.join(' and ')} split${empty.length > 1 ? 's' : ''} empty; add ${noun}s or set ${empty.length > 1 ? 'those fractions' : 'that fraction'} to 0`,
+    l10n.t(
+      'too few {0} for data.splits (train {1}, validation {2}, test {3}): {4}; {5}',
+      nouns,
+      fractions.train,
+      fractions.validation,
+      fractions.test,
+      left,
+      fix,
+    ),
     file,
   );
 }

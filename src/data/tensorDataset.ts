@@ -2,6 +2,7 @@
  * A dataset held in memory as one row per example (tables, images, digits,
  * names): the split indices pick rows, batches copy them out contiguously.
  */
+import * as l10n from '@vscode/l10n';
 import type { InputKind } from '../contract/inputKind';
 import type { LossName } from '../contract/experiment';
 import type { BatchOptions, DataBatch, Dataset, TargetScaling, Vocabulary } from './api';
@@ -46,12 +47,16 @@ function targetWriter(table: ExampleTable, loss: LossName): TargetWriter {
       write: (row, out, at) => out.set(targets.subarray(row * targetWidth, (row + 1) * targetWidth), at),
     };
   }
-  if (!labels || !classes) throw new DataError('the dataset has neither labels nor targets', table.source);
+  if (!labels || !classes)
+    throw new DataError(l10n.t('the dataset has neither labels nor targets'), table.source);
   if (loss === 'cross-entropy') return { width: 1, kind: 'ids', write: () => undefined };
   if (loss === 'bce-with-logits') {
     if (classes.length !== 2) {
       throw new DataError(
-        `bce-with-logits needs exactly 2 classes, the data has ${classes.length}; use cross-entropy`,
+        l10n.t(
+          'bce-with-logits needs exactly 2 classes, the data has {0}; use cross-entropy',
+          classes.length,
+        ),
         table.source,
       );
     }

@@ -4,6 +4,7 @@
  * window straddles two splits), and each example is a window of
  * contextLength + 1 characters: x = the first T, y = the next-character ids.
  */
+import * as l10n from '@vscode/l10n';
 import type { BatchOptions, DataBatch, Dataset } from './api';
 import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
@@ -20,7 +21,7 @@ export function textDataset(
 ): Dataset {
   const chars = Array.from(text);
   if (chars.length === 0)
-    throw new DataError('the text file is empty: a language model needs text to learn', file);
+    throw new DataError(l10n.t('the text file is empty: a language model needs text to learn'), file);
   const T = contextLength;
   const vocab = createVocabulary(charactersOf(text));
   // Plain numbers here: BigInt conversions of a million characters would cost seconds.
@@ -40,7 +41,11 @@ export function textDataset(
   };
   if (windows('train') === 0) {
     throw new DataError(
-      `the training part of the text has ${trainEnd} characters, fewer than contextLength + 1 = ${T + 1}`,
+      l10n.t(
+        'the training part of the text has {0} characters, fewer than contextLength + 1 = {1}',
+        trainEnd,
+        T + 1,
+      ),
       file,
     );
   }
@@ -48,7 +53,12 @@ export function textDataset(
     if (fractions[split] > 0 && windows(split) === 0) {
       const [start, end] = stretches[split];
       throw new DataError(
-        `the ${split} part of the text has ${end - start} characters, fewer than contextLength + 1 = ${T + 1}: add text, raise data.splits.${split}, or set it to 0`,
+        l10n.t(
+          'the {0} part of the text has {1} characters, fewer than contextLength + 1 = {2}: add text, raise data.splits.{0}, or set it to 0',
+          split,
+          end - start,
+          T + 1,
+        ),
         file,
       );
     }

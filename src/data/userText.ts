@@ -4,6 +4,7 @@
  * device (reading one would block forever), missing, unreadable, or not
  * UTF-8 (decoding it anyway would train on replacement characters).
  */
+import * as l10n from '@vscode/l10n';
 import { readFile, stat } from 'node:fs/promises';
 
 export type UserText =
@@ -18,11 +19,17 @@ export async function readUserText(path: string, what: string): Promise<UserText
     // stat first: opening a FIFO for reading would wait for a writer forever.
     const info = await stat(path);
     if (info.isDirectory())
-      return { ok: false, reason: `${what} is a folder, not a file; give the path of the file itself` };
+      return {
+        ok: false,
+        reason: l10n.t('{0} is a folder, not a file; give the path of the file itself', what),
+      };
     if (!info.isFile())
       return {
         ok: false,
-        reason: `${what} is not a regular file (a pipe, socket or device); point Model Lab at a file on disk`,
+        reason: l10n.t(
+          '{0} is not a regular file (a pipe, socket or device); point Model Lab at a file on disk',
+          what,
+        ),
       };
     bytes = await readFile(path);
   } catch (error) {
@@ -32,7 +39,11 @@ export async function readUserText(path: string, what: string): Promise<UserText
   if (badByte !== undefined) {
     return {
       ok: false,
-      reason: `${what} is not valid UTF-8 text (byte ${badByte + 1} cannot be decoded); save it with UTF-8 encoding`,
+      reason: l10n.t(
+        '{0} is not valid UTF-8 text (byte {1} cannot be decoded); save it with UTF-8 encoding',
+        what,
+        badByte + 1,
+      ),
       line: lineOfByte(bytes, badByte),
     };
   }
@@ -42,10 +53,10 @@ export async function readUserText(path: string, what: string): Promise<UserText
 
 function unreadableReason(error: unknown, what: string): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return `${what} does not exist`;
+  if (code === 'ENOENT') return l10n.t('{0} does not exist', what);
   if (code === 'EACCES' || code === 'EPERM')
-    return `${what} cannot be read: permission denied — make it readable`;
-  return `${what} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+    return l10n.t('{0} cannot be read: permission denied — make it readable', what);
+  return l10n.t('{0} cannot be read: {1}', what, error instanceof Error ? error.message : String(error));
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence; undefined when all are valid. */

@@ -1,4 +1,5 @@
 /** Character vocabularies for language models and token-sequence tasks. */
+import * as l10n from '@vscode/l10n';
 import type { Vocabulary } from './api';
 import { DataError } from './dataError';
 
@@ -21,7 +22,7 @@ export function createVocabulary(tokens: string[]): Vocabulary {
         const id = ids.get(char);
         if (id === undefined) {
           throw new DataError(
-            `the character ${JSON.stringify(char)} is not in the vocabulary of this dataset`,
+            l10n.t('the character {0} is not in the vocabulary of this dataset', JSON.stringify(char)),
           );
         }
         out[i] = BigInt(id);

@@ -3,6 +3,7 @@
  * now, as short `path: before → after` lines, so Resume can say why it
  * trains with the saved config rather than silently mixing the two.
  */
+import * as l10n from '@vscode/l10n';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
@@ -15,7 +16,7 @@ export function configChanges(saved: Experiment, current: unknown): string[] {
   const lines: string[] = [];
   collect(saved, current, '', lines);
   return lines.length > MAX_LINES
-    ? [...lines.slice(0, MAX_LINES), `… and ${lines.length - MAX_LINES} more`]
+    ? [...lines.slice(0, MAX_LINES), l10n.t('… and {0} more', lines.length - MAX_LINES)]
     : lines;
 }
 
@@ -27,7 +28,7 @@ function collect(before: unknown, after: unknown, path: string, lines: string[])
     return;
   }
   if (JSON.stringify(before) !== JSON.stringify(after)) {
-    lines.push(`${path || 'the experiment'}: ${show(before)} → ${show(after)}`);
+    lines.push(`${path || l10n.t('the experiment')}: ${show(before)} → ${show(after)}`);
   }
 }
 
@@ -37,7 +38,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** A value in one short piece: long arrays and objects are abbreviated. */
 function show(value: unknown): string {
-  if (value === undefined) return '(none)';
+  if (value === undefined) return l10n.t('(none)');
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
@@ -48,9 +49,11 @@ export function changesSince(saved: Experiment, file: string): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return [`${basename(file)} cannot be read now`];
+    return [l10n.t('{0} cannot be read now', basename(file))];
   }
   const errors: ParseError[] = [];
   const current: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: false });
-  return errors.length > 0 ? [`${basename(file)} is not valid JSON now`] : configChanges(saved, current);
+  return errors.length > 0
+    ? [l10n.t('{0} is not valid JSON now', basename(file))]
+    : configChanges(saved, current);
 }

@@ -4,6 +4,7 @@
  * `file:line:col: error: message` form (the same lines the editor
  * underlines). Warnings do not stop training.
  */
+import * as l10n from '@vscode/l10n';
 import type { LoadDataset } from '../data/api';
 import { readUserText } from '../data/userText';
 import type { Experiment } from '../contract/experiment';
@@ -15,10 +16,12 @@ export class ExperimentError extends Error {
 
 /** The file's text (BOM dropped, as the editor does), or an ExperimentError saying why it cannot be read. */
 export async function readExperimentText(file: string): Promise<string> {
-  const read = await readUserText(file, 'the experiment file');
+  const read = await readUserText(file, l10n.t('the experiment file'));
   if (read.ok) return read.text;
   throw new ExperimentError(
-    read.line === undefined ? `${file}: ${read.reason}` : `${file}:${read.line}: ${read.reason}`,
+    read.line === undefined
+      ? l10n.t('{0}: {1}', file, read.reason)
+      : l10n.t('{0}:{1}: {2}', file, read.line, read.reason),
   );
 }
 
@@ -38,7 +41,9 @@ export async function validatedExperiment(
   try {
     validation = await validateExperiment(parsed, experimentDir, loadData);
   } catch (error) {
-    throw new ExperimentError(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ExperimentError(
+      l10n.t('{0}: {1}', label, error instanceof Error ? error.message : String(error)),
+    );
   }
   const errors = validation.problems.filter((problem) => problem.severity === 'error');
   if (errors.length > 0 || !validation.experiment) throw new ExperimentError(formatProblems(label, errors));

@@ -5,6 +5,7 @@
  * loaded, the data's examples fit its input and targets its output. Problems land on the
  * model field they concern, with the importer's own explanation.
  */
+import * as l10n from '@vscode/l10n';
 import { existsSync } from 'node:fs';
 import type { JSONPath } from 'jsonc-parser';
 import type { Experiment, OnnxModelSection } from '../contract/experiment';
@@ -29,7 +30,7 @@ function planOrReport(model: OnnxModelSection, experimentDir: string, report: Pr
   if (!existsSync(path)) {
     report.add(
       ['model', 'onnx'],
-      `the model file "${model.onnx}" does not exist (paths are relative to this experiment file)`,
+      l10n.t('the model file "{0}" does not exist (paths are relative to this experiment file)', model.onnx),
     );
     return undefined;
   }
@@ -42,7 +43,7 @@ function planOrReport(model: OnnxModelSection, experimentDir: string, report: Pr
       : /no input named/.test(error.message)
         ? 'input'
         : 'onnx';
-    report.add(['model', field], `${model.onnx}: ${error.message}`);
+    report.add(['model', field], l10n.t('{0}: {1}', model.onnx, error.message));
     return undefined;
   }
 }
@@ -61,21 +62,30 @@ export function checkImportedModel(
 ): void {
   const extra = model as { layers?: unknown; input?: unknown };
   if (extra.layers !== undefined)
-    report.add(['model', 'layers'], 'an imported model takes its layers from its ONNX file: remove "layers"');
+    report.add(
+      ['model', 'layers'],
+      l10n.t('an imported model takes its layers from its ONNX file: remove "layers"'),
+    );
   if (extra.input !== undefined && typeof extra.input !== 'string')
     report.add(
       ['model', 'input'],
-      'for an imported model, "input" names a graph input; the shape of an example comes from the ONNX file',
+      l10n.t(
+        'for an imported model, "input" names a graph input; the shape of an example comes from the ONNX file',
+      ),
     );
   if (experiment.probe)
-    report.add(['probe'], 'attention probes are not recorded for imported models', 'warning');
+    report.add(['probe'], l10n.t('attention probes are not recorded for imported models'), 'warning');
   const plan = planOrReport(model, experimentDir, report);
   if (!plan) return;
   const output = outputDims(plan);
   if (output && experiment.task === 'classification' && output.length !== 1)
     report.add(
       ['model', 'onnx'],
-      `a classifier must output one score per class, but ${plan.output.name} is ${show(plan.output.dims)}`,
+      l10n.t(
+        'a classifier must output one score per class, but {0} is {1}',
+        plan.output.name,
+        show(plan.output.dims),
+      ),
     );
 }
 
@@ -92,14 +102,28 @@ export function checkImportedAgainstDataset(
   if (plan.inputKind !== dataset.inputKind) {
     report.add(
       at,
-      `${plan.input.name} takes ${plan.inputKind === 'tokens' ? 'int64 token ids' : 'float32 features'}, but ${dataset.source} gives ${dataset.inputKind === 'tokens' ? 'token ids' : 'numbers'}`,
+      l10n.t(
+        '{0} takes {1}, but {2} gives {3}',
+        plan.input.name,
+        plan.inputKind === 'tokens' ? l10n.t('int64 token ids') : l10n.t('float32 features'),
+        dataset.source,
+        dataset.inputKind === 'tokens' ? l10n.t('token ids') : l10n.t('numbers'),
+      ),
     );
     return;
   }
   if (size(plan.inputShape) !== size(dataset.inputShape)) {
     report.add(
       at,
-      `the data gives examples of shape ${show(dataset.inputShape)} (${size(dataset.inputShape)} values), but input ${plan.input.name} of ${model.onnx} takes ${show(plan.inputShape)} (${size(plan.inputShape)} values) per example`,
+      l10n.t(
+        'the data gives examples of shape {0} ({1} values), but input {2} of {3} takes {4} ({5} values) per example',
+        show(dataset.inputShape),
+        size(dataset.inputShape),
+        plan.input.name,
+        model.onnx,
+        show(plan.inputShape),
+        size(plan.inputShape),
+      ),
     );
     return;
   }
@@ -107,6 +131,12 @@ export function checkImportedAgainstDataset(
   if (output && size(output) !== size(dataset.outputShape) && experiment.task !== 'language-model')
     report.add(
       ['model', model.output ? 'output' : 'onnx'],
-      `${plan.output.name} of ${model.onnx} gives ${show(output)} per example, but the data needs ${show(dataset.outputShape)}`,
+      l10n.t(
+        '{0} of {1} gives {2} per example, but the data needs {3}',
+        plan.output.name,
+        model.onnx,
+        show(output),
+        show(dataset.outputShape),
+      ),
     );
 }

@@ -4,6 +4,7 @@
  * editor's squiggles and the CLI never disagree. Only the keywords that
  * schema uses are understood: this is not a general JSON Schema validator.
  */
+import * as l10n from '@vscode/l10n';
 import type { JSONPath } from 'jsonc-parser';
 import schemaJson from '../../schemas/experiment.schema.json';
 
@@ -55,11 +56,22 @@ function typeMatches(value: unknown, type: string | string[]): boolean {
 const describeType = (type: string | string[]): string =>
   [type]
     .flat()
-    .map((t) => (t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : `a ${t}`))
-    .join(' or ');
+    .map((t) => TYPE_NAMES[t]?.() ?? t)
+    .join(l10n.t(' or '));
+
+/** JSON schema types as a sentence names them. */
+const TYPE_NAMES: Record<string, () => string> = {
+  integer: () => l10n.t('a whole number'),
+  array: () => l10n.t('a list'),
+  number: () => l10n.t('a number'),
+  string: () => l10n.t('a string'),
+  boolean: () => l10n.t('a boolean'),
+  object: () => l10n.t('an object'),
+  null: () => l10n.t('null'),
+};
 
 const fieldName = (path: JSONPath): string =>
-  path.filter((p) => typeof p === 'string').join('.') || 'the file';
+  path.filter((p) => typeof p === 'string').join('.') || l10n.t('the file');
 
 /** Does `value` satisfy an `if` clause (only `properties` with const / enum)? */
 function matchesCondition(value: unknown, condition: SchemaNode): boolean {
@@ -77,39 +89,51 @@ function check(value: unknown, rawNode: SchemaNode, path: JSONPath, issues: Sche
     if (!node.oneOf.some((option) => collect(value, option, path).length === 0)) {
       issues.push({
         path,
-        message: `${name}: ${(rawNode as { description?: string }).description ?? 'invalid value'}`,
+        message: l10n.t(
+          '{0}: {1}',
+          name,
+          (rawNode as { description?: string }).description ?? l10n.t('invalid value'),
+        ),
       });
     }
     return;
   }
   if (node.type && !typeMatches(value, node.type)) {
-    issues.push({ path, message: `${name} must be ${describeType(node.type)}` });
+    issues.push({ path, message: l10n.t('{0} must be {1}', name, describeType(node.type)) });
     return;
   }
   if (node.enum && !node.enum.includes(value)) {
     issues.push({
       path,
-      message: `${name} must be one of ${node.enum.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`,
+      message: l10n.t(
+        '{0} must be one of {1}; got {2}',
+        name,
+        node.enum.map((v) => JSON.stringify(v)).join(', '),
+        JSON.stringify(value),
+      ),
     });
     return;
   }
   if (typeof value === 'number') checkBounds(value, node, path, name, issues);
   if (typeof value === 'string') {
     if (node.minLength !== undefined && value.length < node.minLength)
-      issues.push({ path, message: `${name} is empty` });
+      issues.push({ path, message: l10n.t('{0} is empty', name) });
     else if (node.pattern && !new RegExp(node.pattern).test(value)) {
-      issues.push({ path, message: `${name} may hold only letters, digits, '.', '_' and '-'` });
+      issues.push({ path, message: l10n.t("{0} may hold only letters, digits, '.', '_' and '-'", name) });
     }
   }
   if (Array.isArray(value)) {
     if (node.minItems !== undefined && value.length < node.minItems) {
       issues.push({
         path,
-        message: `${name} needs at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}`,
+        message:
+          node.minItems === 1
+            ? l10n.t('{0} needs at least 1 item', name)
+            : l10n.t('{0} needs at least {1} items', name, node.minItems),
       });
     }
     if (node.maxItems !== undefined && value.length > node.maxItems) {
-      issues.push({ path, message: `${name} takes at most ${node.maxItems} items` });
+      issues.push({ path, message: l10n.t('{0} takes at most {1} items', name, node.maxItems) });
     }
     if (node.items) value.forEach((item, i) => check(item, node.items!, [...path, i], issues));
   }
@@ -125,14 +149,14 @@ function checkBounds(
   issues: SchemaIssue[],
 ): void {
   if (node.minimum !== undefined && value < node.minimum)
-    issues.push({ path, message: `${name} must be ≥ ${node.minimum}` });
+    issues.push({ path, message: l10n.t('{0} must be ≥ {1}', name, node.minimum) });
   if (node.maximum !== undefined && value > node.maximum)
-    issues.push({ path, message: `${name} must be ≤ ${node.maximum}` });
+    issues.push({ path, message: l10n.t('{0} must be ≤ {1}', name, node.maximum) });
   if (node.exclusiveMinimum !== undefined && value <= node.exclusiveMinimum) {
-    issues.push({ path, message: `${name} must be > ${node.exclusiveMinimum}` });
+    issues.push({ path, message: l10n.t('{0} must be > {1}', name, node.exclusiveMinimum) });
   }
   if (node.exclusiveMaximum !== undefined && value >= node.exclusiveMaximum) {
-    issues.push({ path, message: `${name} must be < ${node.exclusiveMaximum}` });
+    issues.push({ path, message: l10n.t('{0} must be < {1}', name, node.exclusiveMaximum) });
   }
 }
 
@@ -143,7 +167,8 @@ function checkObject(value: object, node: SchemaNode, path: JSONPath, issues: Sc
     if (matchesCondition(value, clause.if)) required.push(...(clause.then.required ?? []));
   }
   for (const key of required) {
-    if (!(key in record)) issues.push({ path, message: `${fieldName(path)} is missing "${key}"` });
+    if (!(key in record))
+      issues.push({ path, message: l10n.t('{0} is missing "{1}"', fieldName(path), key) });
   }
   for (const [key, field] of Object.entries(record)) {
     const rule =
@@ -151,7 +176,10 @@ function checkObject(value: object, node: SchemaNode, path: JSONPath, issues: Sc
       (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
     if (rule) check(field, rule, [...path, key], issues);
     else if (node.additionalProperties === false) {
-      issues.push({ path: [...path, key], message: `unknown field "${key}" in ${fieldName(path)}` });
+      issues.push({
+        path: [...path, key],
+        message: l10n.t('unknown field "{0}" in {1}', key, fieldName(path)),
+      });
     }
   }
 }

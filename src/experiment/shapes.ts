@@ -4,6 +4,7 @@
  * Used by validation to point at the first layer whose input does not fit;
  * the engine builds its own graph shapes.
  */
+import * as l10n from '@vscode/l10n';
 import type { Layer } from '../contract/experiment';
 import type { InputKind } from '../contract/inputKind';
 import { kindOf } from '../engine/layers';
@@ -30,7 +31,7 @@ export function inferShapes(inputShape: number[], inputKind: InputKind, layers: 
   if (inputKind === 'tokens' && layers[0]?.type !== 'embedding') {
     return {
       shapes,
-      problem: { layer: 0, message: 'the input is token ids: the first layer must be an embedding' },
+      problem: { layer: 0, message: l10n.t('the input is token ids: the first layer must be an embedding') },
     };
   }
   for (const [index, layer] of layers.entries()) {

@@ -6,6 +6,7 @@
  * against the data. Plain Node: used by the editor's diagnostics and the CLI.
  */
 import { existsSync } from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import { totalmem } from 'node:os';
 import {
   getNodeValue,
@@ -77,14 +78,17 @@ function checkLayersModelFields(model: ModelSection, report: Report): boolean {
   let complete = true;
   for (const field of ['input', 'layers'] as const) {
     if (model[field] === undefined) {
-      report.add(['model'], `model is missing "${field}" (or "onnx" to import a model from an ONNX file)`);
+      report.add(
+        ['model'],
+        l10n.t('model is missing "{0}" (or "onnx" to import a model from an ONNX file)', field),
+      );
       complete = false;
     }
   }
   if (typeof model.input === 'string') {
     report.add(
       ['model', 'input'],
-      'model.input must be an object with a "shape" (a name only for imported "onnx" models)',
+      l10n.t('model.input must be an object with a "shape" (a name only for imported "onnx" models)'),
     );
     complete = false;
   }
@@ -120,14 +124,17 @@ function checkParsed(
 ): { validation: TextValidation; report: Report } {
   const locator = new Locator(parsed.text, parsed.root);
   if (parsed.tooDeepAt !== undefined) {
-    const message = `the JSON nests more than ${MAX_NESTING} levels deep here; an experiment file never needs that, remove the extra nesting`;
+    const message = l10n.t(
+      'the JSON nests more than {0} levels deep here; an experiment file never needs that, remove the extra nesting',
+      MAX_NESTING,
+    );
     const problems: Problem[] = [{ message, severity: 'error', range: locator.range(parsed.tooDeepAt, 1) }];
     return { validation: { problems }, report: new Report(locator) };
   }
   const report = new Report(locator);
   for (const error of parsed.syntaxErrors) {
     report.problems.push({
-      message: `invalid JSON: ${printParseErrorCode(error.error)}`,
+      message: l10n.t('invalid JSON: {0}', printParseErrorCode(error.error)),
       severity: 'error',
       range: locator.range(error.offset, error.length),
     });
@@ -200,10 +207,13 @@ function checkSplits({ data }: Experiment, report: Report): void {
   const { train, validation, test } = data.splits;
   const sum = train + validation + test;
   if (Math.abs(sum - 1) > 1e-6) {
-    report.add(['data', 'splits'], `split fractions sum to ${Number(sum.toFixed(6))}; they must sum to 1`);
+    report.add(
+      ['data', 'splits'],
+      l10n.t('split fractions sum to {0}; they must sum to 1', Number(sum.toFixed(6))),
+    );
   }
   if (train === 0)
-    report.add(['data', 'splits', 'train'], 'the training split is empty: nothing to learn from');
+    report.add(['data', 'splits', 'train'], l10n.t('the training split is empty: nothing to learn from'));
 }
 
 const LOSSES_FOR_TASK: Record<Experiment['task'], Experiment['training']['loss'][]> = {
@@ -218,7 +228,12 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
   if (!losses.includes(training.loss)) {
     report.add(
       ['training', 'loss'],
-      `loss "${training.loss}" does not fit a ${task} task; use ${losses.map((l) => `"${l}"`).join(' or ')}`,
+      l10n.t(
+        'loss "{0}" does not fit a {1} task; use {2}',
+        training.loss,
+        task,
+        losses.map((l) => `"${l}"`).join(l10n.t(' or ')),
+      ),
     );
   }
   const metrics = metricsForTask(task);
@@ -226,7 +241,7 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
     if (!metrics.includes(metric)) {
       report.add(
         ['metrics', i],
-        `metric "${metric}" does not apply to a ${task} task (use ${metrics.join(', ')})`,
+        l10n.t('metric "{0}" does not apply to a {1} task (use {2})', metric, task, metrics.join(', ')),
       );
     }
   });
@@ -234,7 +249,10 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
   if (watched !== undefined && watched !== 'loss' && !(experiment.metrics ?? []).includes(watched as never)) {
     report.add(
       ['training', 'earlyStopping', 'metric'],
-      `early stopping watches "${watched}", which is not computed: use "loss" or add it to "metrics"`,
+      l10n.t(
+        'early stopping watches "{0}", which is not computed: use "loss" or add it to "metrics"',
+        watched,
+      ),
     );
   }
   if (
@@ -243,7 +261,7 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
   ) {
     report.add(
       ['probe'],
-      'the probe records attention maps, but the model has no attention or transformer layer',
+      l10n.t('the probe records attention maps, but the model has no attention or transformer layer'),
       'warning',
     );
   }
@@ -253,14 +271,17 @@ function checkSource({ data }: Experiment, experimentDir: string, report: Report
   if (data.source.startsWith(BUILTIN_PREFIX)) {
     if (!builtinInfo(data.source)) {
       const known = BUILTIN_DATASETS.map((b) => `"${BUILTIN_PREFIX}${b.id}"`).join(', ');
-      report.add(['data', 'source'], `unknown built-in dataset "${data.source}"; built-ins are ${known}`);
+      report.add(
+        ['data', 'source'],
+        l10n.t('unknown built-in dataset "{0}"; built-ins are {1}', data.source, known),
+      );
     }
     return;
   }
   if (!existsSync(resolveSource(data.source, experimentDir))) {
     report.add(
       ['data', 'source'],
-      `the data file "${data.source}" does not exist (paths are relative to this experiment file)`,
+      l10n.t('the data file "{0}" does not exist (paths are relative to this experiment file)', data.source),
     );
   }
 }
@@ -269,17 +290,27 @@ function checkSource({ data }: Experiment, experimentDir: string, report: Report
 function checkSeries({ data, task, model }: LayersExperiment, report: Report): void {
   if (data.format !== 'series') {
     if (data.columns !== undefined)
-      report.add(['data', 'columns'], 'columns only apply to a series ("format": "series")', 'warning');
+      report.add(
+        ['data', 'columns'],
+        l10n.t('columns only apply to a series ("format": "series")'),
+        'warning',
+      );
     return;
   }
   if (data.source.startsWith(BUILTIN_PREFIX) || !data.source.toLowerCase().endsWith('.csv'))
-    report.add(['data', 'format'], 'a series is read from a .csv file (one row per time step)');
+    report.add(['data', 'format'], l10n.t('a series is read from a .csv file (one row per time step)'));
   if (task !== 'regression')
-    report.add(['task'], `a series predicts the next value: use "task": "regression", not "${task}"`);
+    report.add(
+      ['task'],
+      l10n.t('a series predicts the next value: use "task": "regression", not "{0}"', task),
+    );
   if (model.input.shape.length !== 2) {
     report.add(
       ['model', 'input', 'shape'],
-      `a series gives windows of shape [steps, features], but model.input.shape is ${show(model.input.shape)}`,
+      l10n.t(
+        'a series gives windows of shape [steps, features], but model.input.shape is {0}',
+        show(model.input.shape),
+      ),
     );
   }
 }
@@ -301,7 +332,7 @@ function checkLayerShapes(
   const inference = inferShapes(input.shape, inputKind, layers);
   if (inference.problem) {
     const { layer, field, message } = inference.problem;
-    report.add(['model', 'layers', layer, field ?? 'type'], `layer ${layer + 1}: ${message}`);
+    report.add(['model', 'layers', layer, field ?? 'type'], l10n.t('layer {0}: {1}', layer + 1, message));
     return undefined;
   }
   const output = inference.output!;
@@ -310,13 +341,19 @@ function checkLayerShapes(
   if (experiment.task === 'classification' && output.length !== 1) {
     report.add(
       lastField,
-      `a classifier must end with one score per class, but the model outputs ${show(output)}; add flatten and dense layers`,
+      l10n.t(
+        'a classifier must end with one score per class, but the model outputs {0}; add flatten and dense layers',
+        show(output),
+      ),
     );
   }
   if (experiment.task === 'language-model' && output.length !== 2) {
     report.add(
       lastField,
-      `a language model outputs [positions, vocabulary] scores, but this model outputs ${show(output)}`,
+      l10n.t(
+        'a language model outputs [positions, vocabulary] scores, but this model outputs {0}',
+        show(output),
+      ),
     );
   }
   return output;
@@ -342,11 +379,22 @@ function checkMemory(experiment: LayersExperiment, inputKind: 'float' | 'tokens'
   const largest = estimate.largestLayer;
   const largestType = model.layers[largest]?.type;
   const largestPath = ['model', 'layers', largest, LAYER_FIELDS[largestType] ?? 'type'];
-  const largestText = `layer ${largest + 1} (${largestType}) holds the most, ${count(estimate.largestLayerParameters)}`;
+  const largestText = l10n.t(
+    'layer {0} ({1}) holds the most, {2}',
+    largest + 1,
+    String(largestType),
+    count(estimate.largestLayerParameters),
+  );
   if (estimate.parameters * 4 > ONNX_MAX_BYTES) {
     report.add(
       largestPath,
-      `the model has ${count(estimate.parameters)} parameters, ${formatBytes(estimate.parameters * 4)} of weights: more than the ${formatBytes(ONNX_MAX_BYTES)} one ONNX file can hold, so it could not be trained or saved as model.onnx; use fewer or smaller layers (${largestText})`,
+      l10n.t(
+        'the model has {0} parameters, {1} of weights: more than the {2} one ONNX file can hold, so it could not be trained or saved as model.onnx; use fewer or smaller layers ({3})',
+        count(estimate.parameters),
+        formatBytes(estimate.parameters * 4),
+        formatBytes(ONNX_MAX_BYTES),
+        largestText,
+      ),
     );
     return;
   }
@@ -356,12 +404,27 @@ function checkMemory(experiment: LayersExperiment, inputKind: 'float' | 'tokens'
   const weightsDominate = estimate.parameterBytes >= estimate.activationBytes;
   report.add(
     weightsDominate ? largestPath : ['training', 'batchSize'],
-    `training would need about ${formatBytes(estimate.totalBytes)} of memory, more than the ${formatBytes(allowed)} Model Lab allows (80% of this machine's ${formatBytes(machine)}): ` +
-      `parameters ${formatBytes(estimate.parameterBytes)} (${count(estimate.parameters)} parameters held ${estimate.parameterCopies}× for weights, gradients and ${training.optimizer.type} state), ` +
-      `activations ${formatBytes(estimate.activationBytes)} (a batch of ${training.batchSize}); ` +
+    l10n.t(
+      "training would need about {0} of memory, more than the {1} Model Lab allows (80% of this machine's {2}): ",
+      formatBytes(estimate.totalBytes),
+      formatBytes(allowed),
+      formatBytes(machine),
+    ) +
+      l10n.t(
+        'parameters {0} ({1} parameters held {2}× for weights, gradients and {3} state), ',
+        formatBytes(estimate.parameterBytes),
+        count(estimate.parameters),
+        estimate.parameterCopies,
+        training.optimizer.type,
+      ) +
+      l10n.t(
+        'activations {0} (a batch of {1}); ',
+        formatBytes(estimate.activationBytes),
+        training.batchSize,
+      ) +
       (weightsDominate
-        ? `use fewer or smaller layers (${largestText})`
-        : 'lower training.batchSize or make the layers narrower'),
+        ? l10n.t('use fewer or smaller layers ({0})', largestText)
+        : l10n.t('lower training.batchSize or make the layers narrower')),
   );
 }
 
@@ -373,7 +436,10 @@ function checkCausal(experiment: LayersExperiment, report: Report): void {
       if ((layer.type === 'attention' || layer.type === 'transformer') && !layer.causal) {
         report.add(
           ['model', 'layers', i, 'type'],
-          `layer ${i + 1}: a language model's attention should be causal ("causal": true), otherwise each position sees the character it must predict`,
+          l10n.t(
+            'layer {0}: a language model\'s attention should be causal ("causal": true), otherwise each position sees the character it must predict',
+            i + 1,
+          ),
           'warning',
         );
       }
@@ -389,13 +455,22 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
   if (!sameShape(model.input.shape, dataset.inputShape)) {
     const hint =
       dataset.inputKind === 'tokens'
-        ? ' (set it to [contextLength])'
+        ? l10n.t(' (set it to [contextLength])')
         : data.format === 'series'
-          ? ` (the series has ${dataset.inputShape[1]} feature column(s) in data.columns: set it to ${show(dataset.inputShape)})`
+          ? l10n.t(
+              ' (the series has {0} feature column(s) in data.columns: set it to {1})',
+              dataset.inputShape[1],
+              show(dataset.inputShape),
+            )
           : '';
     report.add(
       inputPath,
-      `the data gives examples of shape ${show(dataset.inputShape)}, not ${show(model.input.shape)}${hint}`,
+      l10n.t(
+        'the data gives examples of shape {0}, not {1}{2}',
+        show(dataset.inputShape),
+        show(model.input.shape),
+        hint,
+      ),
     );
     return;
   }
@@ -406,7 +481,11 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
   ) {
     report.add(
       ['data', 'contextLength'],
-      `contextLength ${data.contextLength} differs from model.input.shape ${show(model.input.shape)}`,
+      l10n.t(
+        'contextLength {0} differs from model.input.shape {1}',
+        data.contextLength,
+        show(model.input.shape),
+      ),
     );
   }
   const output = checkLayerShapes(experiment, dataset.inputKind, report);
@@ -416,7 +495,12 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
     if (layer.type === 'embedding' && vocabSize !== undefined && layer.vocabSize !== vocabSize) {
       report.add(
         ['model', 'layers', i, 'vocabSize'],
-        `vocabSize is ${layer.vocabSize}, but ${dataset.source} has ${vocabSize} distinct tokens`,
+        l10n.t(
+          'vocabSize is {0}, but {1} has {2} distinct tokens',
+          layer.vocabSize,
+          dataset.source,
+          vocabSize,
+        ),
       );
     }
   });
@@ -424,13 +508,22 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
   const lastPath = ['model', 'layers', last, LAYER_FIELDS[model.layers[last].type] ?? 'type'];
   if (!sameShape(output, dataset.outputShape)) {
     const what = dataset.classes
-      ? `${dataset.classes.length} classes (${dataset.classes.slice(0, 5).join(', ')}${dataset.classes.length > 5 ? ', …' : ''})`
+      ? l10n.t(
+          '{0} classes ({1})',
+          dataset.classes.length,
+          dataset.classes.slice(0, 5).join(', ') + (dataset.classes.length > 5 ? ', …' : ''),
+        )
       : vocabSize !== undefined
-        ? `a vocabulary of ${vocabSize} characters`
-        : `${dataset.outputShape.at(-1)} targets`;
+        ? l10n.t('a vocabulary of {0} characters', vocabSize)
+        : l10n.t('{0} targets', String(dataset.outputShape.at(-1)));
     report.add(
       lastPath,
-      `the model outputs ${show(output)} per example, but the data needs ${show(dataset.outputShape)}: ${what}`,
+      l10n.t(
+        'the model outputs {0} per example, but the data needs {1}: {2}',
+        show(output),
+        show(dataset.outputShape),
+        what,
+      ),
     );
   }
   if (experiment.probe && dataset.vocab) {
@@ -438,7 +531,7 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
       dataset.vocab.encode(experiment.probe.text);
     } catch (error) {
       if (!(error instanceof DataError)) throw error;
-      report.add(['probe', 'text'], `probe text: ${error.message}`);
+      report.add(['probe', 'text'], l10n.t('probe text: {0}', error.message));
     }
   }
 }
@@ -451,6 +544,17 @@ function checkBatchFits({ task, training }: Experiment, dataset: DatasetFacts, r
   if (examples >= training.batchSize) return;
   report.add(
     ['training', 'batchSize'],
-    `the training split of ${dataset.source} holds ${examples} example${examples === 1 ? '' : 's'}, fewer than one batch of ${training.batchSize}: lower training.batchSize or give training a larger share in data.splits`,
+    examples === 1
+      ? l10n.t(
+          'the training split of {0} holds 1 example, fewer than one batch of {1}: lower training.batchSize or give training a larger share in data.splits',
+          dataset.source,
+          training.batchSize,
+        )
+      : l10n.t(
+          'the training split of {0} holds {1} examples, fewer than one batch of {2}: lower training.batchSize or give training a larger share in data.splits',
+          dataset.source,
+          examples,
+          training.batchSize,
+        ),
   );
 }

@@ -1,4 +1,5 @@
 /** Dense, flatten, dropout, layer norm and activation layers. */
+import * as l10n from '@vscode/l10n';
 import type { Value } from '../graph/builder';
 import { glorot, he } from '../init';
 import { activate } from './activations';
@@ -82,7 +83,11 @@ export const denseLayer: LayerKind<'dense'> = {
     shape.length === 3
       ? {
           problem: {
-            message: `dense after an image-shaped input ${showShape(shape)}: add { "type": "flatten" } before it`,
+            message: l10n.t(
+              'dense after an image-shaped input {0}: add {1} before it',
+              showShape(shape),
+              '{ "type": "flatten" }',
+            ),
           },
         }
       : { shape: [...shape.slice(0, -1), l.units] },

@@ -1,4 +1,5 @@
 /** 2-D convolution and pooling layers on [batch, channels, height, width]. */
+import * as l10n from '@vscode/l10n';
 import type { GraphBuilder, Value } from '../graph/builder';
 import { convOutputShape, im2col, type ConvWindow } from '../graph/im2col';
 import { windowOut } from '../graph/shapes';
@@ -82,7 +83,7 @@ function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<LayerOf<'maxpool2
 export const maxpool2d = pool('MaxPool');
 export const avgpool2d = pool('AveragePool');
 
-const IMAGE = 'an image [channels, height, width]';
+const image = (): string => l10n.t('an image [channels, height, width]');
 
 export const conv2dLayer: LayerKind<'conv2d'> = {
   schema: {
@@ -94,8 +95,8 @@ export const conv2dLayer: LayerKind<'conv2d'> = {
       'conv2d',
       shape,
       3,
-      IMAGE,
-      inputKind === 'tokens' ? ' (token ids are not images)' : '',
+      image(),
+      inputKind === 'tokens' ? l10n.t(' (token ids are not images)') : '',
     );
     if (wrong) return wrong;
     const stride = l.stride ?? 1;
@@ -110,7 +111,13 @@ export const conv2dLayer: LayerKind<'conv2d'> = {
       return {
         problem: {
           field: 'kernel',
-          message: `kernel ${l.kernel} does not fit the ${h}×${w} input (output would be ${out.join('×')}); use a smaller kernel or "padding": "same"`,
+          message: l10n.t(
+            'kernel {0} does not fit the {1}×{2} input (output would be {3}); use a smaller kernel or "padding": "same"',
+            l.kernel,
+            h,
+            w,
+            out.join('×'),
+          ),
         },
       };
     }
@@ -126,13 +133,18 @@ export const conv2dLayer: LayerKind<'conv2d'> = {
 };
 
 function poolShape(l: LayerOf<'maxpool2d' | 'avgpool2d'>, { shape }: { shape: number[] }): ShapeStep {
-  const wrong = needsRank(l.type, shape, 3, IMAGE);
+  const wrong = needsRank(l.type, shape, 3, image());
   if (wrong) return wrong;
   const stride = l.stride ?? l.size;
   const [c, h, w] = shape;
   const out = [h, w].map((size) => windowOut(size, l.size, stride, 0, 0));
   if (out.some((size) => size < 1)) {
-    return { problem: { field: 'size', message: `pool size ${l.size} is larger than the ${h}×${w} input` } };
+    return {
+      problem: {
+        field: 'size',
+        message: l10n.t('pool size {0} is larger than the {1}×{2} input', l.size, h, w),
+      },
+    };
   }
   return { shape: [c, out[0], out[1]] };
 }
@@ -158,7 +170,7 @@ export const globalavgpoolLayer: LayerKind<'globalavgpool'> = {
       'Averages each channel over the whole image: [channels, height, width] becomes [channels], with no weights (a light alternative to flatten before the classifier).',
     required: [],
   },
-  outputShape: (_l, { shape }) => needsRank('globalavgpool', shape, 3, IMAGE) ?? { shape: [shape[0]] },
+  outputShape: (_l, { shape }) => needsRank('globalavgpool', shape, 3, image()) ?? { shape: [shape[0]] },
   build: (c, _l, x) => {
     expectRank(x, 4, 'images [channels, height, width]');
     return c.b.op('ReduceMean', [x], { axes: [2, 3], keepdims: 0 })[0];

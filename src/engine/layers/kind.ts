@@ -3,6 +3,7 @@
  * a layer type, in one place. Validation reads `outputShape`, the schema test reads `schema`,
  * the model compiler calls `build`, the benchmark's FLOPs count reads `products`.
  */
+import * as l10n from '@vscode/l10n';
 import type { Layer, LayerType } from '../../contract/experiment';
 import type { InputKind } from '../../contract/inputKind';
 import type { LayerBuilder } from './context';
@@ -49,7 +50,11 @@ export function needsRank(
 ): ShapeStep | undefined {
   return input.length === rank
     ? undefined
-    : { problem: { message: `${type} needs ${what}, but its input is ${showShape(input)}${fix}` } };
+    : {
+        problem: {
+          message: l10n.t('{0} needs {1}, but its input is {2}{3}', type, what, showShape(input), fix),
+        },
+      };
 }
 
 export const product = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);

@@ -6,6 +6,7 @@
  * (U(−1/√H, 1/√H) for every weight and bias), so weights move between the two unchanged.
  * The cells and their Scan backward live in src/engine/recurrent/.
  */
+import * as l10n from '@vscode/l10n';
 import type { Value } from '../graph/builder';
 import { uniformInit, type Rng } from '../init';
 import type { RecurrentWeights } from '../recurrent/common';
@@ -51,8 +52,8 @@ function recurrentShape(l: LayerOf<'lstm' | 'gru'>, { shape, inputKind }: LayerI
     l.type,
     shape,
     2,
-    'a sequence [steps, features]',
-    inputKind === 'tokens' ? '' : '; tokens need an embedding first',
+    l10n.t('a sequence [steps, features]'),
+    inputKind === 'tokens' ? '' : l10n.t('; tokens need an embedding first'),
   );
   if (wrong) return wrong;
   return { shape: l.returnSequences ? [shape[0], l.units] : [l.units] };

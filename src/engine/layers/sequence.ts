@@ -1,4 +1,5 @@
 /** Token embedding with positions, multi-head self-attention and the pre-norm transformer block. */
+import * as l10n from '@vscode/l10n';
 import type { Value } from '../graph/builder';
 import { normalInit } from '../init';
 import { gelu } from './activations';
@@ -117,8 +118,10 @@ export const embeddingLayer: LayerKind<'embedding'> = {
           problem: {
             message:
               inputKind === 'tokens'
-                ? 'embedding must be the first layer: it turns token ids into vectors'
-                : 'embedding needs token ids as input, but this dataset gives numbers; remove it or use a text / token dataset',
+                ? l10n.t('embedding must be the first layer: it turns token ids into vectors')
+                : l10n.t(
+                    'embedding needs token ids as input, but this dataset gives numbers; remove it or use a text / token dataset',
+                  ),
           },
         }
       : { shape: [...shape, l.dim] },
@@ -133,8 +136,8 @@ function attentionShape(l: LayerOf<'attention' | 'transformer'>, { shape }: { sh
     l.type,
     shape,
     2,
-    'a sequence [positions, width]',
-    '; start token models with an embedding',
+    l10n.t('a sequence [positions, width]'),
+    l10n.t('; start token models with an embedding'),
   );
   if (wrong) return wrong;
   const width = shape[1];
@@ -142,7 +145,11 @@ function attentionShape(l: LayerOf<'attention' | 'transformer'>, { shape }: { sh
     return {
       problem: {
         field: 'heads',
-        message: `the model width ${width} is not divisible by ${l.heads} heads (each head gets width / heads dimensions)`,
+        message: l10n.t(
+          'the model width {0} is not divisible by {1} heads (each head gets width / heads dimensions)',
+          width,
+          l.heads,
+        ),
       },
     };
   }

@@ -3,8 +3,10 @@
  * same l10n bundles as the editor; English for English, C and languages Model Lab has no bundle for.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { cliLanguage } from '../../../src/cli/cliLanguage';
 import { bundleFor, l10nFolder } from '../../../src/trainer/translations';
 import { modelLabWithLocale } from '../../fixtures/modelLabCli';
@@ -37,4 +39,26 @@ test('model-lab --help is in Chinese with --lang zh-CN and with LANG=zh_CN.UTF-8
   const english = modelLabWithLocale({ LANG: 'C.UTF-8' }, 'train', '--help');
   assert.match(english.stdout, /where run folders go/);
   assert.doesNotMatch(english.stdout, /[\u4e00-\u9fff]/);
+});
+
+test('a refused experiment is explained in Chinese: the problem on its line, the data file named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modellab-cli-lang-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const experiment = JSON.parse(readFileSync('templates/mlp-wine/wine-mlp.experiment.json', 'utf8')) as {
+    data: { source: string };
+  };
+  experiment.data.source = 'missing.csv';
+  const file = join(dir, 'wine.experiment.json');
+  writeFileSync(file, JSON.stringify(experiment, null, 2));
+  const chinese = modelLabWithLocale({ LANG: 'C.UTF-8' }, 'train', file, '--lang', 'zh-CN');
+  assert.equal(chinese.status, 2);
+  assert.match(
+    chinese.stderr,
+    /wine\.experiment\.json:\d+:\d+: error: 数据文件 "missing\.csv" 不存在（路径相对于此实验文件）/,
+  );
+  const english = modelLabWithLocale({ LANG: 'C.UTF-8' }, 'train', file);
+  assert.match(
+    english.stderr,
+    /error: the data file "missing\.csv" does not exist \(paths are relative to this experiment file\)/,
+  );
 });
