@@ -1,13 +1,14 @@
 /**
  * Writes a template into a new experiment folder with `vscode.workspace.fs`:
- * every file of `templates/<id>/`, the experiment file renamed to
- * `<name>.experiment.json` with its `name` field set. Plain text edits keep
- * the template's layout and comments.
+ * every file of `templates/<id>/` (of its translated READMEs only the display
+ * language's), the experiment file renamed to `<name>.experiment.json` with its
+ * `name` field set. Plain text edits keep the template's layout and comments.
  */
 import { applyEdits, modify } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { EXPERIMENT_SUFFIX } from './experimentFiles';
 import { templatesFolder, type TemplateInfo } from './templateCatalog';
+import { copiedFor, readmeFor } from './templateReadme';
 
 export interface ScaffoldResult {
   folder: vscode.Uri;
@@ -38,7 +39,9 @@ export async function scaffoldTemplate(
   const folder = vscode.Uri.joinPath(parent, name);
   const experimentName = `${name}${EXPERIMENT_SUFFIX}`;
   await vscode.workspace.fs.createDirectory(folder);
-  for (const relative of await filesUnder(source)) {
+  const language = vscode.env.language;
+  const files = (await filesUnder(source)).filter((file) => copiedFor(language, file));
+  for (const relative of files) {
     let bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(source, relative));
     let target = relative;
     if (relative === template.experimentFile) {
@@ -52,6 +55,6 @@ export async function scaffoldTemplate(
   return {
     folder,
     experimentFile: vscode.Uri.joinPath(folder, experimentName),
-    readme: vscode.Uri.joinPath(folder, 'README.md'),
+    readme: vscode.Uri.joinPath(folder, readmeFor(language, files)),
   };
 }

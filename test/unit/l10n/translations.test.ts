@@ -132,3 +132,13 @@ test('every word of the metrics table (chart titles, labels, full titles) is tra
     [],
   );
 });
+
+test('the New Experiment picker has every template in Chinese: title, description and detail', () => {
+  const manifest = readJson<{ templates: { id: string }[] }>('templates/manifest.json');
+  const chinese = readJson<Record<string, Record<string, string>>>('templates/manifest.zh-cn.json');
+  assert.deepEqual(Object.keys(chinese).sort(), manifest.templates.map((t) => t.id).sort());
+  for (const [id, texts] of Object.entries(chinese)) {
+    for (const field of ['title', 'description', 'detail'])
+      assert.match(texts[field] ?? '', /[\u4e00-\u9fff]/, `${id}.${field}`);
+  }
+});
