@@ -1,11 +1,13 @@
 /**
  * The experiment command group: New Experiment, Import ONNX Model, diagnostics, the Train
- * CodeLens and the model summary (hover and CodeLens on `"model"`) on experiment files.
+ * CodeLens, the model summary (hover and CodeLens on `"model"`) and the schema (in the display
+ * language) of experiment files.
  */
 import * as vscode from 'vscode';
 import { ExperimentCodeLensProvider } from './experimentCodeLens';
 import { ExperimentDiagnostics } from './experimentDiagnostics';
 import { EXPERIMENT_GLOB } from './experimentFiles';
+import { registerExperimentSchema } from './experimentSchemaProvider';
 import { IMPORT_ONNX_COMMAND, importOnnxModel } from './importOnnx';
 import {
   ModelSummaries,
@@ -26,6 +28,7 @@ export function registerExperimentCommands(extensionUri: vscode.Uri): vscode.Dis
   const experiments = { scheme: 'file', pattern: EXPERIMENT_GLOB };
   const summaries = new ModelSummaries();
   return [
+    registerExperimentSchema(extensionUri),
     diagnostics,
     vscode.languages.registerCodeLensProvider(experiments, lenses),
     vscode.languages.registerHoverProvider(experiments, new ModelSummaryHoverProvider(summaries)),

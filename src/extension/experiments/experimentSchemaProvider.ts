@@ -1,0 +1,29 @@
+/**
+ * Serves the experiment schema to VS Code's JSON language service in the display language:
+ * package.json's jsonValidation points `*.experiment.json` at `modellab-schema:/experiment.schema.json`,
+ * and the JSON extension reads schemas of other schemes with openTextDocument, which lands here
+ * (the approach VS Code's JSON maintainers recommend for localized schemas, microsoft/vscode#78737).
+ * Reading the URI activates Model Lab (activation event onFileSystem:modellab-schema).
+ */
+import * as vscode from 'vscode';
+import { localizeSchema } from './localizedSchema';
+
+export const SCHEMA_SCHEME = 'modellab-schema';
+
+export function registerExperimentSchema(extensionUri: vscode.Uri): vscode.Disposable {
+  const read = async (name: string): Promise<unknown> =>
+    JSON.parse(
+      new TextDecoder().decode(
+        await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'schemas', name)),
+      ),
+    );
+  return vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, {
+    async provideTextDocumentContent() {
+      const schema = await read('experiment.schema.json');
+      const translations = await read(
+        `experiment.schema.nls.${vscode.env.language.toLowerCase()}.json`,
+      ).catch(() => ({}));
+      return JSON.stringify(localizeSchema(schema, translations as Record<string, string>), null, 2);
+    },
+  });
+}
