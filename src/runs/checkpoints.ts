@@ -9,6 +9,7 @@
  * indexes it and is renamed into place last, so a crash mid-save leaves the
  * previous checkpoint intact.
  */
+import * as l10n from '@vscode/l10n';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingState } from '../engine/api';
@@ -68,7 +69,7 @@ export function loadCheckpoint(runDir: string, kind: CheckpointKind): Checkpoint
   const dir = checkpointDir(runDir, kind);
   const damaged = (why: string): RunFolderError =>
     new RunFolderError(
-      `The checkpoint in ${dir} is damaged: ${why}. Resume from another run, or train anew.`,
+      l10n.t('The checkpoint in {0} is damaged: {1}. Resume from another run, or train anew.', dir, why),
       dir,
     );
   let text: string;
@@ -76,7 +77,7 @@ export function loadCheckpoint(runDir: string, kind: CheckpointKind): Checkpoint
     text = readFileSync(join(dir, CHECKPOINT_META), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new RunFolderError(`No checkpoint was saved in ${dir}.`, dir, 'ENOENT');
+      throw new RunFolderError(l10n.t('No checkpoint was saved in {0}.', dir), dir, 'ENOENT');
     throw damaged(error instanceof Error ? error.message : String(error));
   }
   let meta: unknown;
@@ -154,13 +155,20 @@ export function copyCheckpoint(fromRunDir: string, toRunDir: string, kind: Check
  */
 export function resumePosition(runDir: string): TrainerPosition {
   if (!existsSync(runDir))
-    throw new RunFolderError(`Cannot resume ${runDir}: the run folder does not exist.`, runDir, 'ENOENT');
+    throw new RunFolderError(
+      l10n.t('Cannot resume {0}: the run folder does not exist.', runDir),
+      runDir,
+      'ENOENT',
+    );
   try {
     return loadCheckpoint(runDir, 'last').position;
   } catch (error) {
     if (error instanceof RunFolderError && error.code === 'ENOENT') {
       throw new RunFolderError(
-        `Cannot resume ${runDir}: it has no saved checkpoint (checkpoints/last); train anew instead.`,
+        l10n.t(
+          'Cannot resume {0}: it has no saved checkpoint (checkpoints/last); train anew instead.',
+          runDir,
+        ),
         runDir,
         'ENOENT',
       );

@@ -6,6 +6,7 @@
  * refusal (bad file, bad data, no checkpoint to resume) throws an
  * ExperimentError before any folder exists.
  */
+import * as l10n from '@vscode/l10n';
 import { dirname, join } from 'node:path';
 import type { LoadDataset } from '../data/api';
 import type { Experiment } from '../contract/experiment';
@@ -78,6 +79,7 @@ function resumePoint(runDir: string): { config: Experiment; step: number } {
   // The checkpoint first, read in full: a missing folder, no checkpoint, or a damaged or NaN one is named as such.
   const { step } = resumePosition(runDir);
   const info = readRunInfo(runDir);
-  if (!info) throw new ExperimentError(`Cannot resume ${runDir}: it has no readable ${RUN_FILES.info}.`);
+  if (!info)
+    throw new ExperimentError(l10n.t('Cannot resume {0}: it has no readable {1}.', runDir, RUN_FILES.info));
   return { config: info.config, step };
 }

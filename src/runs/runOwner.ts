@@ -6,6 +6,7 @@
  * folder; a claim left by a process that is gone (a crash, a SIGKILL) is
  * stale and taken over. A window that opens finds live runs through it.
  */
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +78,12 @@ export function claimRunFolder(
     const current = readRunOwner(runDir);
     if (current && current.pid !== owner.pid && isAlive(current.pid)) {
       throw new RunFolderError(
-        `${runDir} is already being trained by process ${current.pid} (since ${current.startedAt}); one process trains a run at a time.`,
+        l10n.t(
+          '{0} is already being trained by process {1} (since {2}); one process trains a run at a time.',
+          runDir,
+          current.pid,
+          current.startedAt,
+        ),
         runDir,
       );
     }
@@ -87,7 +93,7 @@ export function claimRunFolder(
       // Another claimer moved it first: try again.
     }
   }
-  throw new RunFolderError(`Could not claim ${runDir}: other processes keep claiming it.`, runDir);
+  throw new RunFolderError(l10n.t('Could not claim {0}: other processes keep claiming it.', runDir), runDir);
 }
 
 /** Gives the folder up at the end of the run (only the owner's own claim). */

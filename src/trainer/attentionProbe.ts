@@ -3,6 +3,7 @@
  * compiled as the run trained it, its best checkpoint (else the last) is
  * loaded, and the text's tokens go through the attention layers once.
  */
+import * as l10n from '@vscode/l10n';
 import { dirname } from 'node:path';
 import type { CheckpointKind } from '../contract/checkpointKind';
 import type { ProbedAttention } from '../protocol/attentionProbe';
@@ -18,7 +19,7 @@ export async function probeAttention(
   deps: Pick<TrainerDeps, 'loadDataset' | 'compileModel'>,
 ): Promise<ProbedAttention> {
   const info = readRunInfo(runDir);
-  if (!info) throw new Error(`${runDir} has no readable run.json.`);
+  if (!info) throw new Error(l10n.t('{0} has no readable run.json.', runDir));
   let checkpoint;
   let kind: CheckpointKind = 'best';
   try {
@@ -30,13 +31,16 @@ export async function probeAttention(
   const experimentDir = dirname(info.experimentFile);
   const dataset = await deps.loadDataset(info.config, experimentDir);
   if (!dataset.vocab)
-    throw new Error(`${info.experiment} has no token vocabulary: only language models take a probe text.`);
+    throw new Error(
+      l10n.t('{0} has no token vocabulary: only language models take a probe text.', info.experiment),
+    );
   const model = await deps.compileModel(compileOptionsFor(info.config, dataset, 'cpu', experimentDir));
   try {
     await model.setState(checkpoint.state);
     const probe = encodeProbe(text, dataset.vocab, dataset.inputShape[0]);
     const snapshot = await attentionSnapshot(model, probe, checkpoint.position.step);
-    if (snapshot.layers.length === 0) throw new Error(`${info.experiment} has no attention layers.`);
+    if (snapshot.layers.length === 0)
+      throw new Error(l10n.t('{0} has no attention layers.', info.experiment));
     return { snapshot, checkpoint: kind };
   } finally {
     await model.dispose();

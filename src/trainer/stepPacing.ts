@@ -6,6 +6,7 @@
  * to its last step (a fast machine finished such runs before the test stopped them).
  * Unset, as it always is outside the tests, nothing pauses.
  */
+import * as l10n from '@vscode/l10n';
 export const STEP_PACE_VARIABLE = 'MODEL_LAB_TEST_STEP_PACE_MS';
 
 /** Waits after a chunk of `steps` training steps. */
@@ -18,7 +19,7 @@ export function stepPaceFrom(env: NodeJS.ProcessEnv): StepPace | undefined {
   const ms = Number(raw);
   if (!Number.isFinite(ms) || ms <= 0)
     throw new Error(
-      `${STEP_PACE_VARIABLE} must be a positive number of milliseconds per step, not "${raw}".`,
+      l10n.t('{0} must be a positive number of milliseconds per step, not "{1}".', STEP_PACE_VARIABLE, raw),
     );
   return (steps) => new Promise((resolve) => setTimeout(resolve, ms * steps));
 }

@@ -12,6 +12,7 @@
  * outputs). At the end: final checkpoint, test evaluation, model.onnx.
  * Every outcome, including errors, ends in exactly one finished / failed event.
  */
+import * as l10n from '@vscode/l10n';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRng, type DataBatch, type Dataset } from '../data/api';
@@ -112,8 +113,8 @@ export async function runTraining(
       session === undefined
         ? ''
         : lastCheckpoint === undefined
-          ? ' No checkpoint had been saved yet.'
-          : ` The last checkpoint (step ${lastCheckpoint}) is kept; resume continues from it.`;
+          ? ' ' + l10n.t('No checkpoint had been saved yet.')
+          : ' ' + l10n.t('The last checkpoint (step {0}) is kept; resume continues from it.', lastCheckpoint);
     outcome = {
       type: 'failed',
       error: asSentence(describeError(error)) + kept,
@@ -166,7 +167,11 @@ class TrainingSession {
         : batchesInTrain;
     if (this.stepsPerEpoch < 1) {
       throw new Error(
-        `The training split holds ${dataset.sizes.train} examples, fewer than one batch of ${this.training.batchSize}: lower training.batchSize or give training a larger share in data.splits.`,
+        l10n.t(
+          'The training split holds {0} examples, fewer than one batch of {1}: lower training.batchSize or give training a larger share in data.splits.',
+          dataset.sizes.train,
+          this.training.batchSize,
+        ),
       );
     }
     this.totalSteps = Math.min(this.training.epochs * this.stepsPerEpoch, request.maxSteps ?? Infinity);
@@ -192,7 +197,7 @@ class TrainingSession {
     if (this.model.device.requested !== this.model.device.chosen && this.model.device.requested !== 'auto') {
       this.log(
         'warning',
-        `Device ${this.model.device.requested} is not available: ${this.model.device.message}`,
+        l10n.t('Device {0} is not available: {1}', this.model.device.requested, this.model.device.message),
       );
     }
     const stopped = await this.trainEpochs();
@@ -202,7 +207,11 @@ class TrainingSession {
       await this.exportModel();
       return this.finish(
         'stopped',
-        `Stopped at step ${this.position.step} ${this.hooks.stopCause?.() ?? 'on request'}; the last checkpoint is saved.`,
+        l10n.t(
+          'Stopped at step {0} {1}; the last checkpoint is saved.',
+          this.position.step,
+          this.hooks.stopCause?.() ?? l10n.t('on request'),
+        ),
       );
     }
     // The run ends here whatever this validation says; it feeds the best checkpoint and the charts.
@@ -215,8 +224,13 @@ class TrainingSession {
     return this.finish(
       'completed',
       stopped === 'early'
-        ? `Early stopping at step ${this.position.step}: validation ${this.monitoredName} did not improve in ${this.training.earlyStopping?.patience} validations.`
-        : `Training finished after ${this.position.step} steps.`,
+        ? l10n.t(
+            'Early stopping at step {0}: validation {1} did not improve in {2} validations.',
+            this.position.step,
+            this.monitoredName,
+            String(this.training.earlyStopping?.patience),
+          )
+        : l10n.t('Training finished after {0} steps.', this.position.step),
     );
   }
 
@@ -397,7 +411,7 @@ class TrainingSession {
     try {
       checkpoint = loadCheckpoint(runDir, 'last');
     } catch (error) {
-      throw new Error(`Cannot resume from ${runDir}: ${describeError(error)}`);
+      throw new Error(l10n.t('Cannot resume from {0}: {1}', runDir, describeError(error)));
     }
     const { state, position } = checkpoint;
     await this.model.setState(state);
@@ -409,7 +423,10 @@ class TrainingSession {
     });
     copyCheckpoint(runDir, this.request.runDir, 'best');
     this.lastCheckpointStep = position.step;
-    this.log('info', `Resuming from ${runDir} at step ${position.step} (epoch ${position.epoch + 1}).`);
+    this.log(
+      'info',
+      l10n.t('Resuming from {0} at step {1} (epoch {2}).', runDir, position.step, position.epoch + 1),
+    );
   }
 
   /** Evaluates and exports the best validated weights rather than the last ones, when they differ. */
@@ -419,18 +436,23 @@ class TrainingSession {
     try {
       await this.model.setState(loadCheckpoint(this.request.runDir, 'best').state);
     } catch (error) {
-      this.log('warning', `Keeping the last weights: ${describeError(error)}`);
+      this.log('warning', l10n.t('Keeping the last weights: {0}', describeError(error)));
       return;
     }
     this.log(
       'info',
-      `Evaluating and exporting the best model: step ${best.step}, validation ${this.monitoredName} ${formatNumber(best.value)}.`,
+      l10n.t(
+        'Evaluating and exporting the best model: step {0}, validation {1} {2}.',
+        best.step,
+        this.monitoredName,
+        formatNumber(best.value),
+      ),
     );
   }
 
   private async evaluateTest(): Promise<void> {
     if (this.dataset.sizes.test === 0) {
-      this.log('info', 'No test split (data.splits.test is 0): skipping the test evaluation.');
+      this.log('info', l10n.t('No test split (data.splits.test is 0): skipping the test evaluation.'));
       return;
     }
     const scores = await evaluateSplit(this.model, this.dataset, this.experiment, 'test');
@@ -464,7 +486,7 @@ class TrainingSession {
     this.emitScores('test', values);
     this.hooks.emit({ type: 'eval', report });
     const parts = Object.entries(values).map(([name, value]) => `${name} ${formatNumber(value)}`);
-    this.log('info', `Test (${scores.count} examples): ${parts.join(', ')}.`);
+    this.log('info', l10n.t('Test ({0} examples): {1}.', scores.count, parts.join(', ')));
   }
 
   private async exportModel(): Promise<void> {
@@ -481,20 +503,26 @@ class TrainingSession {
       if (snapshot.layers.length > 0) this.hooks.emit({ type: 'attention', snapshot });
     } catch (error) {
       // A failing probe must not end the training it only illustrates.
-      this.log('warning', `Attention snapshot at step ${this.position.step} failed: ${describeError(error)}`);
+      this.log(
+        'warning',
+        l10n.t('Attention snapshot at step {0} failed: {1}', this.position.step, describeError(error)),
+      );
     }
   }
 
   private nanFailure(): TrainerOutcome {
     const kept =
       this.lastCheckpointStep === undefined
-        ? 'No checkpoint had been saved yet.'
-        : `The last good checkpoint (step ${this.lastCheckpointStep}) is kept.`;
+        ? l10n.t('No checkpoint had been saved yet.')
+        : l10n.t('The last good checkpoint (step {0}) is kept.', this.lastCheckpointStep);
     return {
       type: 'failed',
-      error:
-        `The training loss became ${this.badLoss} at step ${this.position.step}; training stopped. ${kept} ` +
-        'Try a lower training.optimizer.learningRate or set training.clipNorm.',
+      error: l10n.t(
+        'The training loss became {0} at step {1}; training stopped. {2} Try a lower training.optimizer.learningRate or set training.clipNorm.',
+        String(this.badLoss),
+        this.position.step,
+        kept,
+      ),
     };
   }
 
@@ -503,7 +531,12 @@ class TrainingSession {
   }
 
   private epochSummary(): string {
-    return `Epoch ${this.position.epoch + 1}/${this.training.epochs} done at step ${this.position.step}.`;
+    return l10n.t(
+      'Epoch {0}/{1} done at step {2}.',
+      this.position.epoch + 1,
+      this.training.epochs,
+      this.position.step,
+    );
   }
 
   /** Epochs completed, fractional: 1.5 is halfway through the second epoch. */
@@ -521,7 +554,10 @@ class TrainingSession {
     const finite = entries.filter(([, value]) => Number.isFinite(value));
     for (const [name, value] of entries) {
       if (!Number.isFinite(value))
-        this.log('warning', `The ${split} ${name} is ${value} at step ${this.position.step}.`);
+        this.log(
+          'warning',
+          l10n.t('The {0} {1} is {2} at step {3}.', split, name, String(value), this.position.step),
+        );
     }
     this.hooks.emit({
       type: 'metrics',

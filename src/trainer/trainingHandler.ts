@@ -8,6 +8,7 @@
  * over. One process trains one run; a second `start` is answered with
  * `failed`. When the run has ended and no window is attached, `exit` is called.
  */
+import * as l10n from '@vscode/l10n';
 import { createServer, type Server } from 'node:net';
 import { rmSync } from 'node:fs';
 import {
@@ -64,7 +65,7 @@ export class TrainingService {
     if (this.started) {
       this.parent?.send({
         type: 'failed',
-        error: 'This training process is already training a run; start another process.',
+        error: l10n.t('This training process is already training a run; start another process.'),
       });
       return true;
     }
@@ -84,7 +85,10 @@ export class TrainingService {
       ? undefined
       : (request.hostGraceMs ?? DEFAULT_HOST_GRACE_MS);
     const links = new HostLinks(graceMs, () => {
-      this.stopCause = `because no Model Lab window came back within ${Number(((graceMs ?? 0) / 1000).toFixed(1))} s`;
+      this.stopCause = l10n.t(
+        'because no Model Lab window came back within {0} s',
+        Number(((graceMs ?? 0) / 1000).toFixed(1)),
+      );
       this.stopRequested = true;
     });
     this.links = links;
@@ -99,7 +103,8 @@ export class TrainingService {
     try {
       const paceSteps = stepPaceFrom(process.env);
       const info = readRunInfo(request.runDir);
-      if (!info) throw new Error(`${request.runDir} has no readable run.json: the run was not prepared.`);
+      if (!info)
+        throw new Error(l10n.t('{0} has no readable run.json: the run was not prepared.', request.runDir));
       claimRunFolder(request.runDir, { pid: process.pid, startedAt: new Date().toISOString(), endpoint });
       writer = RunWriter.open(request.runDir, info);
       writer.updateInfo({ pid: process.pid });

@@ -4,6 +4,7 @@
  * CPU with a message in the DeviceReport; it never crashes training.
  * 'auto' tries CUDA, then WebGPU, then the CPU.
  */
+import * as l10n from '@vscode/l10n';
 import type { DeviceName, DeviceReport } from '../../contract/devices';
 import { openSession, type ProviderName, type Session } from './session';
 import { webgpuUnavailableReason } from './vulkanLibrary';
@@ -52,15 +53,17 @@ export async function openOnDevice(
         report: {
           requested,
           chosen: provider,
-          message: `Training on ${LABEL[provider]} (${provider} execution provider).`,
+          message: l10n.t('Training on {0} ({1} execution provider).', LABEL[provider], provider),
         },
       };
     } catch (error) {
-      failures.push(`${LABEL[provider]} unavailable: ${firstLine(error)}`);
+      failures.push(l10n.t('{0} unavailable: {1}', LABEL[provider], firstLine(error)));
     }
   }
   const session = await open(typeof model === 'function' ? model('cpu') : model, ['cpu']);
-  const why = failures.length ? `${failures.join('; ')}. Fell back to the CPU.` : 'Training on the CPU.';
+  const why = failures.length
+    ? l10n.t('{0}. Fell back to the CPU.', failures.join('; '))
+    : l10n.t('Training on the CPU.');
   return { session, providers: ['cpu'], report: { requested, chosen: 'cpu', message: why } };
 }
 

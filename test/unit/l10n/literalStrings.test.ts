@@ -71,6 +71,12 @@ const VALIDATION: Profile = {
   fields: new Set(['message', 'reason']),
   properties: new Set(),
 };
+/** The training process and the run folder: log lines, outcomes and errors the user reads. */
+const TRAINING: Profile = {
+  calls: new Set(['log', 'finish', 'appendLog', 'fail']),
+  fields: new Set(['message', 'error', 'reason']),
+  properties: new Set(['stopCause']),
+};
 /**
  * The engine's layer catalog: the shape problems validation reports as diagnostics. Errors thrown
  * while building a graph are not checked: validation has refused such models before any is built.
@@ -180,6 +186,8 @@ const CHECKED: [string, Profile][] = [
   ['src/experiment', VALIDATION],
   ['src/data', VALIDATION],
   ['src/engine/layers', LAYER_SHAPES],
+  ['src/trainer', TRAINING],
+  ['src/runs', TRAINING],
 ];
 
 test('host code, the CLI, the webviews, validation and data loading show no literal text: every message goes through l10n', () => {
