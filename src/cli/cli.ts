@@ -67,12 +67,14 @@ program
 program
   .command('sweep')
   .description(
-    "train every trial of the experiment's sweep, ranked at the end; Ctrl-C stops it, running it again continues",
+    l10n.t(
+      "train every trial of the experiment's sweep, ranked at the end; Ctrl-C stops it, running it again continues",
+    ),
   )
-  .argument('<experiment>', 'the experiment file with a "sweep" section')
-  .option('--runs-dir <dir>', 'where run folders go', '.modellab/runs')
+  .argument('<experiment>', l10n.t('the experiment file with a "sweep" section'))
+  .option('--runs-dir <dir>', l10n.t('where run folders go'), '.modellab/runs')
   .addOption(deviceOption())
-  .option('--max-steps <n>', 'stop each trial after this many optimizer steps', positiveInteger)
+  .option('--max-steps <n>', l10n.t('stop each trial after this many optimizer steps'), positiveInteger)
   .action(
     async (experiment: string, options: { runsDir: string; device?: DeviceName; maxSteps?: number }) => {
       process.exitCode = await sweepCommand(experiment, options);
@@ -82,10 +84,10 @@ program
 // Started by `sweep` for each trial: not for typing in.
 program
   .command('trial', { hidden: true })
-  .argument('<runDir>', "a sweep trial's run folder, readied by model-lab sweep")
+  .argument('<runDir>', l10n.t("a sweep trial's run folder, readied by model-lab sweep"))
   .addOption(deviceOption())
-  .option('--max-steps <n>', 'stop after this many optimizer steps', positiveInteger)
-  .option('--resume', "continue from the folder's own last checkpoint")
+  .option('--max-steps <n>', l10n.t('stop after this many optimizer steps'), positiveInteger)
+  .option('--resume', l10n.t("continue from the folder's own last checkpoint"))
   .action(async (runDir: string, options: { device?: DeviceName; maxSteps?: number; resume?: boolean }) => {
     process.exitCode = await trialCommand(runDir, options);
   });

@@ -6,6 +6,8 @@
  * checkpoint, queued ones stay queued, and running the command again
  * continues where it stopped.
  */
+import * as l10n from '@vscode/l10n';
+import { statusText } from '../protocol/runStatusText';
 import { spawn } from 'node:child_process';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { DeviceName } from '../contract/devices';
@@ -44,34 +46,57 @@ export async function sweepCommand(experimentArg: string, options: SweepCommandO
   }
   const total = sweep.trials.length;
   const pending = sweep.trials.filter((trial) => trial.action !== 'keep');
-  const label = (planned: PlannedTrial): string => `trial ${planned.trial.index + 1}/${total}`;
+  const label = (planned: PlannedTrial): string => l10n.t('trial {0}/{1}', planned.trial.index + 1, total);
   const finished = total - pending.length;
+  const parallel = Math.min(sweep.parallel, pending.length);
   console.log(
-    `Sweep ${sweep.id} of ${sweep.experiment.name}: ${total} trials` +
-      (pending.length === 0
-        ? ', all finished before.'
-        : `${finished > 0 ? `, ${finished} finished before` : ''}; ${Math.min(sweep.parallel, pending.length)} at a time.`),
+    pending.length === 0
+      ? l10n.t('Sweep {0} of {1}: {2} trials, all finished before.', sweep.id, sweep.experiment.name, total)
+      : finished > 0
+        ? l10n.t(
+            'Sweep {0} of {1}: {2} trials, {3} finished before; {4} at a time.',
+            sweep.id,
+            sweep.experiment.name,
+            total,
+            finished,
+            parallel,
+          )
+        : l10n.t(
+            'Sweep {0} of {1}: {2} trials; {3} at a time.',
+            sweep.id,
+            sweep.experiment.name,
+            total,
+            parallel,
+          ),
   );
   const scheduler = new SweepScheduler(pending, sweep.parallel, async (planned) => {
     const launched = launchTrial(planned, options);
-    const verb = planned.action === 'continue' ? 'continues' : 'started';
-    console.log(`${label(planned)} ${verb} (${describeValues(planned.trial.values)}): ${planned.dir}`);
+    const values = describeValues(planned.trial.values);
+    console.log(
+      planned.action === 'continue'
+        ? l10n.t('{0} continues ({1}): {2}', label(planned), values, planned.dir)
+        : l10n.t('{0} started ({1}): {2}', label(planned), values, planned.dir),
+    );
     return launched;
   });
   let interrupts = 0;
   const onInterrupt = (): void => {
     if (++interrupts > 1) process.exit(EXIT.stopped);
     console.log(
-      'Stopping the sweep: training trials stop after their current step, queued ones stay queued (Ctrl-C again to quit at once).',
+      l10n.t(
+        'Stopping the sweep: training trials stop after their current step, queued ones stay queued (Ctrl-C again to quit at once).',
+      ),
     );
     scheduler.cancel();
   };
   process.on('SIGINT', onInterrupt);
-  const outcomes = await scheduler.run(({ item, status }) => console.log(`${label(item)} ${status}.`));
+  const outcomes = await scheduler.run(({ item, status }) =>
+    console.log(l10n.t('{0} {1}.', label(item), statusText(status))),
+  );
   process.off('SIGINT', onInterrupt);
   for (const line of rankingLines(sweep, shortPath)) console.log(line);
   if (scheduler.isCancelled) {
-    console.log('Sweep stopped; run the same command again to continue it.');
+    console.log(l10n.t('Sweep stopped; run the same command again to continue it.'));
     return EXIT.stopped;
   }
   return outcomes.some((outcome) => outcome.status !== 'completed') ? EXIT.failed : EXIT.completed;
@@ -97,10 +122,15 @@ function launchTrial(planned: PlannedTrial, options: SweepCommandOptions): Launc
         writer.updateInfo({ status: 'interrupted', endedAt: new Date().toISOString() });
         return resolveStatus('interrupted');
       }
-      recorder.fail(cause ?? `The trial's process exited with code ${code}.`, stderr.trim() || undefined);
+      recorder.fail(
+        cause ?? l10n.t("The trial's process exited with code {0}.", String(code)),
+        stderr.trim() || undefined,
+      );
       resolveStatus('failed');
     };
-    child.once('error', (error) => ended(1, `Could not start the trial's process: ${error.message}`));
+    child.once('error', (error) =>
+      ended(1, l10n.t("Could not start the trial's process: {0}", error.message)),
+    );
     child.once('exit', (code) => ended(code));
   });
   return { done, stop: () => child.kill('SIGINT') };

@@ -4,6 +4,7 @@
  * own so trials train side by side. The trial's config is its run.json's,
  * validated by the sweep before any trial started.
  */
+import * as l10n from '@vscode/l10n';
 import { RunFolderError } from '../runs/runFolderError';
 import { RUN_FILES } from '../runs/runFiles';
 import { readRunInfo } from '../runs/runReader';
@@ -24,7 +25,8 @@ export async function trialCommand(runDir: string, options: TrialCommandOptions)
   const info = readRunInfo(runDir);
   if (!info?.sweep) {
     console.error(
-      new RunFolderError(`${runDir} has no readable ${RUN_FILES.info} of a sweep trial.`, runDir).message,
+      new RunFolderError(l10n.t('{0} has no readable {1} of a sweep trial.', runDir, RUN_FILES.info), runDir)
+        .message,
     );
     return EXIT.invalid;
   }

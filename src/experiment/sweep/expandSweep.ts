@@ -4,6 +4,7 @@
  * same file gives the same trials on every machine, which is what lets a
  * stopped sweep resume with the trials it planned.
  */
+import * as l10n from '@vscode/l10n';
 import { createRng, type Rng } from '../../data/rng';
 import type {
   Experiment,
@@ -73,7 +74,8 @@ export function expandSweep(experiment: Experiment, wholeNumber: (path: string) 
 
 function gridValues(name: string, parameter: SweepParameter): JsonValue[] {
   const values = listedValues(parameter);
-  if (!values) throw new Error(`sweep parameter "${name}": a grid takes lists of values, not distributions`);
+  if (!values)
+    throw new Error(l10n.t('sweep parameter "{0}": a grid takes lists of values, not distributions', name));
   return values;
 }
 

@@ -3,6 +3,7 @@
  * `model.layers.0.units`): parsing them into JSON paths, and reading and
  * replacing the setting in a copy of the experiment.
  */
+import * as l10n from '@vscode/l10n';
 import type { JsonValue } from '../../contract/experiment';
 
 export type SettingPath = (string | number)[];
@@ -27,13 +28,15 @@ export function unreachableSetting(document: unknown, path: SettingPath): string
   let node: unknown = document;
   for (let depth = 0; depth < path.length; depth++) {
     const segment = path[depth];
-    const where = path.slice(0, depth).join('.') || 'the experiment';
+    const where = path.slice(0, depth).join('.') || l10n.t('the experiment');
     if (typeof segment === 'number') {
-      if (!Array.isArray(node)) return `${where} is not a list`;
+      if (!Array.isArray(node)) return l10n.t('{0} is not a list', where);
       if (segment >= node.length)
-        return `${where} has ${node.length} item${node.length === 1 ? '' : 's'} (0 to ${node.length - 1}), no ${segment}`;
+        return node.length === 1
+          ? l10n.t('{0} has 1 item (0 to 0), no {1}', where, segment)
+          : l10n.t('{0} has {1} items (0 to {2}), no {3}', where, node.length, node.length - 1, segment);
     } else if (node !== undefined && (!isContainer(node) || Array.isArray(node))) {
-      return `${where} is not an object`;
+      return l10n.t('{0} is not an object', where);
     }
     node = node === undefined ? undefined : (node as Record<string | number, unknown>)[segment];
   }

@@ -6,6 +6,7 @@
  * config passes the experiment checks. Problems land on the sweep's own
  * lines, so the file is fixed where the sweep is written.
  */
+import * as l10n from '@vscode/l10n';
 import type { JSONPath } from 'jsonc-parser';
 import type { Experiment, JsonValue, SweepParameter } from '../../contract/experiment';
 import { isSplit } from '../../contract/runStatus';
@@ -44,7 +45,7 @@ export function checkSweep(
   };
   const names = Object.keys(sweep.parameters);
   if (names.length === 0)
-    add(['sweep', 'parameters'], 'sweep.parameters is empty: name at least one setting to sweep');
+    add(['sweep', 'parameters'], l10n.t('sweep.parameters is empty: name at least one setting to sweep'));
   for (const name of names) {
     const where: JSONPath = ['sweep', 'parameters', name];
     const problem = pathProblem(base, name);
@@ -56,7 +57,9 @@ export function checkSweep(
     if (sweep.method === 'grid' && isDistribution(parameter)) {
       add(
         [...where, 'distribution'],
-        `a grid tries listed values; a distribution is drawn from only in a random sweep ("method": "random"), or list the values to try`,
+        l10n.t(
+          'a grid tries listed values; a distribution is drawn from only in a random sweep ("method": "random"), or list the values to try',
+        ),
       );
       continue;
     }
@@ -74,7 +77,11 @@ export function checkSweep(
   if (count > MAX_TRIALS) {
     report.add(
       ['sweep', 'method'],
-      `this sweep makes ${count.toLocaleString('en-US')} trials, more than the ${MAX_TRIALS} Model Lab runs in one sweep: list fewer values`,
+      l10n.t(
+        'this sweep makes {0} trials, more than the {1} Model Lab runs in one sweep: list fewer values',
+        count.toLocaleString('en-US'),
+        MAX_TRIALS,
+      ),
     );
     return;
   }
@@ -96,12 +103,18 @@ const wholeNumberSetting = (name: string): boolean => {
 function pathProblem(base: Omit<Experiment, 'sweep'>, name: string): string | undefined {
   const path = parseSettingPath(name);
   if (!path)
-    return `"${name}" is not a setting path: write the fields with dots, e.g. "training.optimizer.learningRate"`;
-  if (FIXED_SETTINGS.has(String(path[0]))) return `"${name}" cannot be swept: every trial keeps it`;
+    return l10n.t(
+      '"{0}" is not a setting path: write the fields with dots, e.g. "training.optimizer.learningRate"',
+      name,
+    );
+  if (FIXED_SETTINGS.has(String(path[0]))) return l10n.t('"{0}" cannot be swept: every trial keeps it', name);
   if (!settingTypes(path))
-    return `unknown setting "${name}": the experiment file has no such field (paths look like "training.optimizer.learningRate" or "model.layers.0.units")`;
+    return l10n.t(
+      'unknown setting "{0}": the experiment file has no such field (paths look like "training.optimizer.learningRate" or "model.layers.0.units")',
+      name,
+    );
   const unreachable = unreachableSetting(base, path);
-  return unreachable && `"${name}" cannot be set: ${unreachable}`;
+  return unreachable && l10n.t('"{0}" cannot be set: {1}', name, unreachable);
 }
 
 /** The values a parameter can give a trial, with where each is written under the parameter. */
@@ -128,12 +141,15 @@ function checkRange(
   const { distribution, min, max } = parameter;
   let message: string | undefined;
   let field = 'max';
-  if (min > max) message = `max (${max}) is below min (${min})`;
+  if (min > max) message = l10n.t('max ({0}) is below min ({1})', max, min);
   else if (distribution === 'log-uniform' && min <= 0) {
     field = 'min';
-    message = `a log-uniform distribution needs min > 0 (got ${min}); use "uniform" for ranges that reach 0`;
+    message = l10n.t(
+      'a log-uniform distribution needs min > 0 (got {0}); use "uniform" for ranges that reach 0',
+      min,
+    );
   } else if (wholeNumberSetting(name) && Math.ceil(min) > Math.floor(max))
-    message = `${name} takes whole numbers, and there is none between ${min} and ${max}`;
+    message = l10n.t('{0} takes whole numbers, and there is none between {1} and {2}', name, min, max);
   if (message) report.add([...where, field], message);
   return message ? 1 : 0;
 }
@@ -145,9 +161,15 @@ function checkMetric(experiment: Experiment, report: SweepReport): number {
   const metric = parseSweepMetric(written);
   let message: string | undefined;
   if (!metric || !isSplit(metric.split))
-    message = `sweep.metric "${written}" is not "<split>/<name>" with split train, validation or test, nor a metric name`;
+    message = l10n.t(
+      'sweep.metric "{0}" is not "<split>/<name>" with split train, validation or test, nor a metric name',
+      written,
+    );
   else if (metric.name !== 'loss' && !(experiment.metrics ?? []).includes(metric.name as never))
-    message = `sweep.metric ranks by "${metric.name}", which is not computed: use "loss" or add it to "metrics"`;
+    message = l10n.t(
+      'sweep.metric ranks by "{0}", which is not computed: use "loss" or add it to "metrics"',
+      metric.name,
+    );
   if (message) report.add(['sweep', 'metric'], message);
   return message ? 1 : 0;
 }
@@ -160,13 +182,14 @@ function reportFailingTrials(
   const failing: string[] = [];
   for (const trial of trials) {
     const error = trialErrors(trial.config)[0];
-    if (error) failing.push(`trial ${trial.index + 1} (${describeValues(trial.values)}): ${error}`);
+    if (error)
+      failing.push(l10n.t('trial {0} ({1}): {2}', trial.index + 1, describeValues(trial.values), error));
   }
   failing.slice(0, TRIALS_NAMED).forEach((line) => report.add(['sweep', 'parameters'], line));
   if (failing.length > TRIALS_NAMED)
     report.add(
       ['sweep', 'parameters'],
-      `… and ${failing.length - TRIALS_NAMED} more trials fail the same checks`,
+      l10n.t('… and {0} more trials fail the same checks', failing.length - TRIALS_NAMED),
     );
 }
 

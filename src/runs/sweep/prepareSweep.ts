@@ -5,6 +5,7 @@
  * folders found or written (queued). A refusal throws an ExperimentError (or
  * a RunFolderError) before any trial folder exists or any trial trains.
  */
+import * as l10n from '@vscode/l10n';
 import { dirname } from 'node:path';
 import type { LoadDataset } from '../../data/api';
 import type { Experiment } from '../../contract/experiment';
@@ -38,7 +39,10 @@ export async function prepareSweep(options: {
   const experiment = await validatedExperiment(parsed, experimentFile, experimentDir, options.loadData);
   if (!experiment.sweep)
     throw new ExperimentError(
-      `${experimentFile}: the experiment has no "sweep" section; add one to run a sweep, or train it once with Train.`,
+      l10n.t(
+        '{0}: the experiment has no "sweep" section; add one to run a sweep, or train it once with Train.',
+        experimentFile,
+      ),
     );
   const trials = sweepTrials(experiment);
   // Problems of a trial against its data are placed on the sweep's parameters, where the values come from.
@@ -56,7 +60,12 @@ export async function prepareSweep(options: {
         experimentFile,
         errors.map((problem) => ({
           ...problem,
-          message: `trial ${trial.index + 1} (${describeValues(trial.values)}): ${problem.message}`,
+          message: l10n.t(
+            'trial {0} ({1}): {2}',
+            trial.index + 1,
+            describeValues(trial.values),
+            problem.message,
+          ),
           range: parametersRange,
         })),
       ),

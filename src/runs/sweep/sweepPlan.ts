@@ -6,6 +6,7 @@
  * kept, queued ones start, and stopped or interrupted ones continue in their
  * own folder from their last checkpoint.
  */
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Experiment } from '../../contract/experiment';
@@ -65,7 +66,11 @@ export function planSweep(options: PlanSweepOptions): PlannedTrial[] {
   for (const [index, { dir, info }] of existing) {
     if (info.status === 'running' && (liveRunOwner(dir) || processIsAlive(info.pid)))
       throw new RunFolderError(
-        `Trial ${index + 1} of this sweep is still training in ${dir}: stop it (or wait for it) before running the sweep again.`,
+        l10n.t(
+          'Trial {0} of this sweep is still training in {1}: stop it (or wait for it) before running the sweep again.',
+          index + 1,
+          dir,
+        ),
         dir,
       );
   }
@@ -120,8 +125,8 @@ export function readyTrial(
     if (step !== undefined) resumeFrom = planned.dir;
     writer.appendLog(
       step === undefined
-        ? 'The sweep runs this trial again from the start (it has no checkpoint).'
-        : `The sweep continues this trial from its checkpoint at step ${step}.`,
+        ? l10n.t('The sweep runs this trial again from the start (it has no checkpoint).')
+        : l10n.t('The sweep continues this trial from its checkpoint at step {0}.', step),
       now,
     );
   }

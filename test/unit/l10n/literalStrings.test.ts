@@ -55,7 +55,17 @@ const HOST: Profile = {
 };
 /** The CLI: what it prints to the terminal. */
 const CLI: Profile = {
-  calls: new Set(['print', 'log', 'error', 'warn', 'write']),
+  calls: new Set([
+    'print',
+    'log',
+    'error',
+    'warn',
+    'write',
+    'description',
+    'option',
+    'requiredOption',
+    'argument',
+  ]),
   fields: new Set(),
   properties: new Set(),
 };
@@ -100,6 +110,8 @@ const SHOWING_CONSTRUCTORS = /^(vscode\.)?(Diagnostic|CodeLens|(?!Range|Type)\w*
 export function isUserText(text: string): boolean {
   const words = text.replace(/\$\([\w~-]+\)/g, '').replace(/\$\{[^}]*\}/g, '');
   if (!/[A-Za-z]/.test(words)) return false;
+  // A command-line flag or argument name ('--runs-dir <dir>', '<experiment>') is syntax, not text.
+  if (/^(--?[\w-]+(\s+<[\w-]+>)?|<[\w-]+>)$/.test(words.trim())) return false;
   return !/^[\w$.@/*-]+$/.test(words.trim()) || /^[A-Z][a-z]+$/.test(words.trim());
 }
 
