@@ -13,8 +13,8 @@ export const PACKAGE_GROUPS = {
     why: "to build code-server's native modules (kerberos) when the test tools are installed",
   },
   browser: {
-    packages: ['chromium'],
-    why: 'for the integration and UI tests (headless Chromium drives code-server)',
+    packages: ['chromium', 'fonts-wqy-zenhei'],
+    why: 'for the integration and UI tests (headless Chromium drives code-server; a CJK font shows the Chinese UI)',
   },
   pytorch: {
     packages: ['python3-torch', 'libopenblas0-openmp', 'python3-onnx'],

@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { chineseLanguagePackVsix } from '../../fixtures/chineseLanguagePack';
+import { chineseLanguagePackVsix, registerLanguagePack } from '../../fixtures/chineseLanguagePack';
 import {
   launchBrowser,
   openWorkbench,
@@ -110,6 +110,7 @@ describe('简体中文: Model Lab in Chinese', function () {
 
   it('with a Chinese language pack: scaffold, train, metrics, evaluation and attention speak Chinese', async () => {
     await installExtension(scratch, await chineseLanguagePackVsix(scratch.root));
+    registerLanguagePack(scratch.userDataDir, scratch.extensionsDir);
     await start();
 
     // Scaffold: the palette, the template picker and the README in Chinese.
