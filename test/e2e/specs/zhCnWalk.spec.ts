@@ -7,7 +7,7 @@
  * English sentence of Model Lab's l10n bundle on screen, and no clipped label.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { chineseLanguagePackVsix, registerLanguagePack } from '../../fixtures/chineseLanguagePack';
@@ -23,7 +23,7 @@ import { type CodeServer, installExtension, startCodeServer } from '../helpers/c
 import { panelWith, pickQuickItem } from '../helpers/panels';
 import { createRunFolder, writeAttentionSnapshot } from '../helpers/runFolders';
 import { createScratch, type Scratch } from '../helpers/scratch';
-import { waitForText } from '../helpers/waitFor';
+import { waitForText, waitUntil } from '../helpers/waitFor';
 
 const repo = join(__dirname, '..', '..', '..');
 const vsix = join(repo, 'dist', 'model-lab.vsix');
@@ -139,18 +139,31 @@ describe('简体中文: Model Lab in Chinese', function () {
     const train = page.locator('.codelens-decoration a', { hasText: '▶ 训练' }).first();
     await train.waitFor({ timeout: 30_000 });
     await train.click();
-    const metrics = await panelWith(page, '#charts .chart-card');
+    const metrics = await panelWith(page, '#charts');
+    await metrics.waitForSelector('#charts .chart-card', { timeout: 120_000 });
     await waitForText(metrics.locator('.toolbar'), /平滑[\s\S]*对数刻度[\s\S]*X 轴/);
     await waitForText(metrics.locator('.chart-card h2').first(), '损失');
 
-    // The run ends with a Chinese notification offering the evaluation.
-    const done = page.locator('.notification-toast', { hasText: 'zh-wine：' }).first();
-    await done.waitFor({ timeout: 300_000 });
+    // The run completes (the editor's copy of it, on disk), and the panel says so in Chinese.
+    const runsDir = join(workspace, '.modellab', 'runs', 'zh-wine');
+    const runId = await waitUntil(
+      'the zh-wine run to complete',
+      () => {
+        const [id] = existsSync(runsDir) ? readdirSync(runsDir) : [];
+        const info =
+          id && existsSync(join(runsDir, id, 'run.json'))
+            ? (JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8')) as { status: string })
+            : undefined;
+        return info?.status === 'completed' ? id : undefined;
+      },
+      300_000,
+    );
     await metrics.locator('.badge', { hasText: '已完成' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'zh-cn-2-metrics');
     await checkPanel(metrics, 'metrics');
 
-    await done.getByRole('button', { name: '打开评估' }).click();
+    await runCommand(page, 'Model Lab: 打开评估');
+    await pickQuickItem(page, runId);
     const evaluation = await panelWith(page, '#evaluation h2');
     await waitForText(evaluation.locator('h1'), /^评估 — zh-wine \/ /);
     await waitForText(evaluation.locator('#evaluation'), /混淆矩阵[\s\S]*各类别|各类别[\s\S]*混淆矩阵/);
@@ -158,17 +171,17 @@ describe('简体中文: Model Lab in Chinese', function () {
     await checkPanel(evaluation, 'evaluation');
 
     // Attention of a Transformer run (a run folder with snapshots; training one takes minutes).
-    const runId = '20261201-120000-zh';
-    const runDir = createRunFolder(workspace, 'shakespeare-zh', runId, 'completed', [
+    const attentionRunId = '20261201-120000-zh';
+    const runDir = createRunFolder(workspace, 'shakespeare-zh', attentionRunId, 'completed', [
       { type: 'embedding', dim: 16, vocabSize: 40 },
       { type: 'transformer', heads: 2, causal: true },
     ]);
     for (const step of [10, 20]) writeAttentionSnapshot(runDir, 'To be, or not to be:', step, 1, 2);
     await runCommand(page, 'Model Lab: 打开注意力');
-    await pickQuickItem(page, runId);
+    await pickQuickItem(page, attentionRunId);
     const attention = await panelWith(page, '#attention-grid');
     await attention.waitForSelector('#attention-grid[data-maps="2"]');
-    await waitForText(attention.locator('h1'), `注意力 — shakespeare-zh / ${runId}`);
+    await waitForText(attention.locator('h1'), `注意力 — shakespeare-zh / ${attentionRunId}`);
     await waitForText(attention.locator('#detail-title'), /^第 1 层，头 1 — 第 20 步$/);
     await waitForText(attention.locator('#play'), '播放');
     await screenshot(page, 'zh-cn-4-attention');
