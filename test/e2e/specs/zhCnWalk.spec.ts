@@ -141,7 +141,9 @@ describe('简体中文: Model Lab in Chinese', function () {
     await train.click();
     const metrics = await panelWith(page, '#charts');
     await metrics.waitForSelector('#charts .chart-card', { timeout: 120_000 });
-    await waitForText(metrics.locator('.toolbar'), /平滑[\s\S]*对数刻度[\s\S]*X 轴/);
+    await waitForText(metrics.locator('.toolbar'), /平滑[\s\S]*X 轴[\s\S]*重置缩放[\s\S]*导出 CSV/);
+    // The checkbox draws its label in its shadow DOM, from the attribute.
+    assert.equal(await metrics.locator('#log-scale').getAttribute('label'), '对数刻度');
     await waitForText(metrics.locator('.chart-card h2').first(), '损失');
 
     // The run completes (the editor's copy of it, on disk), and the panel says so in Chinese.
