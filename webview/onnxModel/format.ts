@@ -1,11 +1,13 @@
 // Pure formatting for the .onnx model view, kept apart from the DOM so it is unit-tested.
+import * as l10n from '@vscode/l10n';
 import { metricInfo } from '../../src/contract/metrics';
+import { metricText } from '../shared/metricText';
 import type { CompatibilityReport, OnnxDimension, OnnxModelSummary } from '../../src/contract/onnxModel';
 import type { OnnxEvaluation } from '../../src/protocol/onnxEvaluate';
 
 /** A declared shape, symbolic dimensions by name: "batch × 1 × 8 × 8"; a scalar as "scalar". */
 export function formatDims(dims: readonly OnnxDimension[]): string {
-  return dims.length ? dims.join(' × ') : 'scalar';
+  return dims.length ? dims.join(' × ') : l10n.t('scalar');
 }
 
 /** A count with thousands separators, the same in every locale of the webview: "12,345". */
@@ -16,35 +18,44 @@ export function formatCount(count: number): string {
 /** The one-line answer above the buttons: can Model Lab fine-tune this model as it stands? */
 export function importStatus(summary: OnnxModelSummary): { ok: boolean; text: string } {
   if (summary.importProblem !== undefined)
-    return { ok: false, text: `Model Lab cannot fine-tune this model: ${summary.importProblem}` };
+    return { ok: false, text: l10n.t('Model Lab cannot fine-tune this model: {0}', summary.importProblem) };
   const trained = formatCount(summary.trainableCount);
   const all = formatCount(summary.parameterCount);
   return {
     ok: true,
-    text: `Model Lab can fine-tune this model: ${trained} of ${all} parameter values train.`,
+    text: l10n.t('Model Lab can fine-tune this model: {0} of {1} parameter values train.', trained, all),
   };
 }
 
-const number = (value: number | null) => (value === null ? 'not a number' : value.toExponential(2));
+const number = (value: number | null) => (value === null ? l10n.t('not a number') : value.toExponential(2));
 
 /** The check's verdict as a sentence, then its figures, one line each. */
 export function checkLines(report: CompatibilityReport): { ok: boolean; verdict: string; details: string[] } {
   const verdict = {
-    trainable:
-      'Trainable: the training graph builds, the forward matches onnxruntime and the gradients match finite differences.',
-    unsupported: 'Not trainable: Model Lab cannot import this model.',
-    'numeric-check-failed': 'Not trainable: a numeric check failed.',
-  }[report.verdict];
+    trainable: () =>
+      l10n.t(
+        'Trainable: the training graph builds, the forward matches onnxruntime and the gradients match finite differences.',
+      ),
+    unsupported: () => l10n.t('Not trainable: Model Lab cannot import this model.'),
+    'numeric-check-failed': () => l10n.t('Not trainable: a numeric check failed.'),
+  }[report.verdict]();
   const details: string[] = [];
   if (report.input !== undefined && report.output !== undefined)
-    details.push(`Input ${report.input} → output ${report.output}`);
+    details.push(l10n.t('Input {0} → output {1}', report.input, report.output));
   if (report.forwardDifference !== undefined)
     details.push(
-      `Forward vs onnxruntime (random inputs, batch 2): largest difference ${number(report.forwardDifference)}`,
+      l10n.t(
+        'Forward vs onnxruntime (random inputs, batch 2): largest difference {0}',
+        number(report.forwardDifference),
+      ),
     );
   for (const g of report.gradientChecks ?? [])
     details.push(
-      `Gradient of ${g.parameter} vs finite differences: relative error ${number(g.relativeError)}`,
+      l10n.t(
+        'Gradient of {0} vs finite differences: relative error {1}',
+        g.parameter,
+        number(g.relativeError),
+      ),
     );
   details.push(...report.problems);
   return { ok: report.verdict === 'trainable', verdict, details };
@@ -54,8 +65,9 @@ export function checkLines(report: CompatibilityReport): { ok: boolean; verdict:
 export function evaluationLine(data: string, evaluation: OnnxEvaluation): string {
   const scores = Object.entries(evaluation.values).map(
     ([name, value]) =>
-      `${metricInfo(name)?.label ?? name} ${value === null ? 'not a number' : Number(value.toPrecision(5))}`,
+      `${metricText(metricInfo(name)?.label ?? name)} ${value === null ? l10n.t('not a number') : Number(value.toPrecision(5))}`,
   );
-  const examples = `${formatCount(evaluation.count)} example${evaluation.count === 1 ? '' : 's'}`;
-  return `${examples} of ${data}: ${scores.join(' · ')}`;
+  return evaluation.count === 1
+    ? l10n.t('1 example of {0}: {1}', data, scores.join(' · '))
+    : l10n.t('{0} examples of {1}: {2}', formatCount(evaluation.count), data, scores.join(' · '));
 }

@@ -1,6 +1,9 @@
 // The .onnx model view: what the host read from the file (inputs, outputs, ops, initializers,
 // layers), whether Model Lab can fine-tune it, and buttons to check the model or scaffold a
 // fine-tuning experiment. Everything shown comes from the host as text (textContent only).
+// First: the host's translations are in place before any module below builds text.
+import '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import type { CompatibilityReport, OnnxModelSummary } from '../../src/contract/onnxModel';
 import {
   type OnnxModelActionMessage,
@@ -64,26 +67,26 @@ const evaluationArea = withTestId(element('section'), 'evaluation');
 function showModel(file: string, summary: OnnxModelSummary): void {
   const status = importStatus(summary);
   const tensors = [
-    ...summary.inputs.map((v) => [v.name, 'input', v.dtype, formatDims(v.dims)]),
-    ...summary.outputs.map((v) => [v.name, 'output', v.dtype, formatDims(v.dims)]),
+    ...summary.inputs.map((v) => [v.name, l10n.t('input'), v.dtype, formatDims(v.dims)]),
+    ...summary.outputs.map((v) => [v.name, l10n.t('output'), v.dtype, formatDims(v.dims)]),
   ];
   const ops = summary.ops.map((op) => [
     op.opType,
     String(op.nodes.length),
-    op.supported ? 'supported' : `not supported: ${op.reason ?? ''}`,
+    op.supported ? l10n.t('supported') : l10n.t('not supported: {0}', op.reason ?? ''),
   ]);
   const initializers = summary.initializers.map((i) => [
     i.name,
     formatDims(i.dims),
     formatCount(i.size),
-    i.trainable ? 'trains' : 'fixed',
+    i.trainable ? l10n.t('trains') : l10n.t('fixed'),
   ]);
   const layers = summary.layers.map((l, k) => [String(k + 1), l.name, l.opType, l.initializers.join(', ')]);
   const buttons = element('p', undefined, 'buttons');
   buttons.append(
-    button('Check', 'check-button', 'onnxModel/check', true),
-    button('Evaluate on data…', 'evaluate-button', 'onnxModel/evaluate', status.ok),
-    button('Fine-tune…', 'fine-tune-button', 'onnxModel/fineTune', status.ok),
+    button(l10n.t('Check'), 'check-button', 'onnxModel/check', true),
+    button(l10n.t('Evaluate on data…'), 'evaluate-button', 'onnxModel/evaluate', status.ok),
+    button(l10n.t('Fine-tune…'), 'fine-tune-button', 'onnxModel/fineTune', status.ok),
   );
   checkArea.replaceChildren();
   evaluationArea.replaceChildren();
@@ -92,7 +95,9 @@ function showModel(file: string, summary: OnnxModelSummary): void {
     withTestId(
       element(
         'p',
-        `ONNX opset ${summary.opset}${summary.producer ? ` · exported by ${summary.producer}` : ''}`,
+        summary.producer
+          ? l10n.t('ONNX opset {0} · exported by {1}', summary.opset, summary.producer)
+          : l10n.t('ONNX opset {0}', summary.opset),
       ),
       'origin',
     ),
@@ -101,19 +106,32 @@ function showModel(file: string, summary: OnnxModelSummary): void {
     checkArea,
     evaluationArea,
     section(
-      'Inputs and outputs',
-      table(['Name', 'Role', 'Type', 'Shape'], tensors, 'tensors'),
+      l10n.t('Inputs and outputs'),
+      table([l10n.t('Name'), l10n.t('Role'), l10n.t('Type'), l10n.t('Shape')], tensors, 'tensors'),
       tensors.length,
     ),
-    section(`Ops (${summary.ops.length})`, table(['Op', 'Nodes', 'Model Lab'], ops, 'ops'), ops.length),
     section(
-      `Initializers (${summary.initializers.length}): ${formatCount(summary.parameterCount)} parameter values, ${formatCount(summary.trainableCount)} trained`,
-      table(['Name', 'Shape', 'Values', 'Fine-tuning'], initializers, 'initializers'),
+      l10n.t('Ops ({0})', summary.ops.length),
+      table([l10n.t('Op'), l10n.t('Nodes'), 'Model Lab'], ops, 'ops'),
+      ops.length,
+    ),
+    section(
+      l10n.t(
+        'Initializers ({0}): {1} parameter values, {2} trained',
+        summary.initializers.length,
+        formatCount(summary.parameterCount),
+        formatCount(summary.trainableCount),
+      ),
+      table(
+        [l10n.t('Name'), l10n.t('Shape'), l10n.t('Values'), l10n.t('Fine-tuning')],
+        initializers,
+        'initializers',
+      ),
       initializers.length,
     ),
     section(
-      `Layers in graph order (${summary.layers.length})`,
-      table(['#', 'Node', 'Op', 'Weights'], layers, 'layers'),
+      l10n.t('Layers in graph order ({0})', summary.layers.length),
+      table(['#', l10n.t('Node'), l10n.t('Op'), l10n.t('Weights')], layers, 'layers'),
       layers.length,
     ),
   );
@@ -138,7 +156,7 @@ function render(message: OnnxModelToWebview): void {
       root.replaceChildren(
         element('h1', message.file),
         withTestId(
-          element('p', `Model Lab cannot read this file: ${message.message}`, 'status-error'),
+          element('p', l10n.t('Model Lab cannot read this file: {0}', message.message), 'status-error'),
           'import-status',
         ),
       );
@@ -146,7 +164,10 @@ function render(message: OnnxModelToWebview): void {
     case 'onnxModel/checking':
       checkArea.replaceChildren(
         withTestId(
-          element('p', 'Checking in the training process: import, forward against onnxruntime, gradients…'),
+          element(
+            'p',
+            l10n.t('Checking in the training process: import, forward against onnxruntime, gradients…'),
+          ),
           'check-status',
         ),
       );
@@ -157,19 +178,21 @@ function render(message: OnnxModelToWebview): void {
     case 'onnxModel/checkFailed':
       checkArea.replaceChildren(
         withTestId(
-          element('p', `The check could not run: ${message.message}`, 'status-error'),
+          element('p', l10n.t('The check could not run: {0}', message.message), 'status-error'),
           'check-status',
         ),
       );
       return;
     case 'onnxModel/evaluating':
-      evaluationArea.replaceChildren(element('p', `Evaluating on ${message.data} in the training process…`));
+      evaluationArea.replaceChildren(
+        element('p', l10n.t('Evaluating on {0} in the training process…', message.data)),
+      );
       return;
     case 'onnxModel/evaluated':
       evaluationArea.replaceChildren(
         element(
           'p',
-          'The model as it is, on every example of the file (features as written there, unscaled):',
+          l10n.t('The model as it is, on every example of the file (features as written there, unscaled):'),
         ),
         withTestId(
           element('p', evaluationLine(message.data, message.evaluation), 'values'),
@@ -180,7 +203,7 @@ function render(message: OnnxModelToWebview): void {
     case 'onnxModel/evaluateFailed':
       evaluationArea.replaceChildren(
         withTestId(
-          element('p', `Cannot evaluate on ${message.data}: ${message.message}`, 'status-error'),
+          element('p', l10n.t('Cannot evaluate on {0}: {1}', message.data, message.message), 'status-error'),
           'evaluation-scores',
         ),
       );

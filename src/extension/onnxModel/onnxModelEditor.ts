@@ -146,9 +146,9 @@ class OnnxModelView extends Disposable {
       (await vscode.window.showOpenDialog({
         canSelectMany: false,
         defaultUri: vscode.Uri.file(dirname(this.uri.fsPath)),
-        filters: { 'Data (CSV table, text)': ['csv', 'txt'] },
-        openLabel: 'Evaluate',
-        title: `Evaluate ${basename(this.uri.fsPath)} on data: choose a CSV or text file`,
+        filters: { [vscode.l10n.t('Data (CSV table, text)')]: ['csv', 'txt'] },
+        openLabel: vscode.l10n.t('Evaluate'),
+        title: vscode.l10n.t('Evaluate {0} on data: choose a CSV or text file', basename(this.uri.fsPath)),
       })) ?? [];
     if (!picked) return;
     const data = basename(picked.fsPath);

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { captureStderrTail, forkTrainingProcess } from './forkTrainingProcess';
 
 /** What a reply means to the asker: the answer, a failure the process reported, or not ours. */
@@ -31,7 +31,10 @@ export async function askTrainingProcess<T>(
   let timer: NodeJS.Timeout | undefined;
   const answer = new Promise<T>((resolve, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`The training process did not answer within ${timeoutMs / 1000} s.`)),
+      () =>
+        reject(
+          new Error(vscode.l10n.t('The training process did not answer within {0} s.', timeoutMs / 1000)),
+        ),
       timeoutMs,
     );
     child.on('message', (message: unknown) => {
@@ -44,8 +47,10 @@ export async function askTrainingProcess<T>(
       const lastWords = stderrTail();
       reject(
         new Error(
-          `The training process exited (${signal ?? `code ${code}`}) before reporting.` +
-            (lastWords ? ` Its last output: ${lastWords}` : ''),
+          vscode.l10n.t(
+            'The training process exited ({0}) before reporting.',
+            signal ?? vscode.l10n.t('code {0}', String(code)),
+          ) + (lastWords ? ' ' + vscode.l10n.t('Its last output: {0}', lastWords) : ''),
         ),
       );
     });
