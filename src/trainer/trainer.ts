@@ -351,7 +351,7 @@ class TrainingSession {
     if (!isFiniteDynamics(dynamics)) {
       this.log(
         'warning',
-        `Gradients or weights are not finite at step ${this.position.step}: no dynamics recorded.`,
+        l10n.t('Gradients or weights are not finite at step {0}: no dynamics recorded.', this.position.step),
       );
       return;
     }

@@ -4,6 +4,7 @@
  * and each tensor's weight and gradient percentiles over steps (TensorBoard's distributions).
  * Pure: no DOM, unit-tested.
  */
+import * as l10n from '@vscode/l10n';
 import {
   DYNAMICS_PERCENTILES,
   updateRatio,
@@ -64,9 +65,12 @@ export class DynamicsSeries {
 
   /** Global gradient norm before clipping, and after it when clipping ever acted. */
   globalNorms(): NamedSeries[] {
-    const before = { label: 'global, before clipping', points: this.points((r) => r.gradNorm) };
+    const before = { label: l10n.t('global, before clipping'), points: this.points((r) => r.gradNorm) };
     if (!this.clipped()) return [{ ...before, label: 'global' }];
-    return [before, { label: 'global, after clipping', points: this.points((r) => r.clippedGradNorm) }];
+    return [
+      before,
+      { label: l10n.t('global, after clipping'), points: this.points((r) => r.clippedGradNorm) },
+    ];
   }
 
   /** One series per tensor of `pick` (points where it is undefined are left out). */

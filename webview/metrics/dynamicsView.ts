@@ -5,6 +5,7 @@
  * TensorBoard draws them: nested percentile bands (min–max, ±1.5σ, ±1σ, ±0.5σ points) around
  * the median. Norms and ratios span decades, so their y axes are logarithmic.
  */
+import * as l10n from '@vscode/l10n';
 import type { ChartDataset } from 'chart.js';
 import type { DynamicsRecord } from '../../src/contract/dynamicsRecord';
 import '../shared/elements';
@@ -27,7 +28,7 @@ const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 class DynamicsChart {
   readonly card: HTMLElement;
   private readonly chart: Chart<'line', StepPoint[]>;
-  private readonly legend = h('div', { class: 'legend', role: 'list', 'aria-label': 'Series' });
+  private readonly legend = h('div', { class: 'legend', role: 'list', 'aria-label': l10n.t('Series') });
 
   constructor(
     readonly id: string,
@@ -99,7 +100,7 @@ class DynamicsChart {
       scales: {
         x: {
           type: 'linear',
-          title: { display: true, text: 'Step', color: text },
+          title: { display: true, text: l10n.t('Step'), color: text },
           ticks: { color: text },
           grid: { color: grid },
         },
@@ -138,7 +139,7 @@ export class DynamicsView {
   private readonly series = new DynamicsSeries();
   private readonly tensorSelect = h('vscode-single-select', {
     id: 'dynamics-tensor',
-    'aria-label': 'Tensor whose distributions are shown',
+    'aria-label': l10n.t('Tensor whose distributions are shown'),
   });
   private readonly charts: DynamicsChart[];
   private readonly distributions: Record<DistributionKind, DynamicsChart>;
@@ -146,7 +147,7 @@ export class DynamicsView {
   private tensor = '';
 
   constructor() {
-    const tensorLabel = h('label', { class: 'control' }, 'Tensor ', this.tensorSelect);
+    const tensorLabel = h('label', { class: 'control' }, `${l10n.t('Tensor')} `, this.tensorSelect);
     this.distributions = {
       weights: new DynamicsChart('weights', 'Weight distribution', 'linear', [tensorLabel]),
       grads: new DynamicsChart('grads', 'Gradient distribution', 'linear'),
@@ -160,8 +161,13 @@ export class DynamicsView {
     ];
     this.element = h(
       'section',
-      { class: 'dynamics', id: 'dynamics', 'data-testid': 'dynamics', 'aria-label': 'Training dynamics' },
-      h('h2', {}, 'Training dynamics'),
+      {
+        class: 'dynamics',
+        id: 'dynamics',
+        'data-testid': 'dynamics',
+        'aria-label': l10n.t('Training dynamics'),
+      },
+      h('h2', {}, l10n.t('Training dynamics')),
       h('div', { class: 'charts' }, ...this.charts.map((c) => c.card)),
     );
     this.element.hidden = true;

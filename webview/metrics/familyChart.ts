@@ -122,7 +122,14 @@ export class FamilyChart {
       const label = this.look.labelOf(s);
       const markersOnly = s.split === 'test';
       datasets.push(
-        lineDataset(l10n.t('{0} (raw)', label), this.drawn(s.raw, hidden), rawColor, dash, hidden, markersOnly),
+        lineDataset(
+          l10n.t('{0} (raw)', label),
+          this.drawn(s.raw, hidden),
+          rawColor,
+          dash,
+          hidden,
+          markersOnly,
+        ),
       );
       const smoothHidden = hidden || !smoothed;
       datasets.push(lineDataset(label, this.drawn(s.smoothed, smoothHidden), color, dash, smoothHidden));

@@ -37,8 +37,8 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider {
         1,
         0,
         new vscode.CodeLens(top, {
-          title: '▶ Run Sweep',
-          tooltip: "Train every trial of this experiment's sweep (Model Lab)",
+          title: vscode.l10n.t('▶ Run Sweep'),
+          tooltip: vscode.l10n.t("Train every trial of this experiment's sweep (Model Lab)"),
           command: 'modelLab.runSweep',
           arguments: [document.uri],
         }),

@@ -50,7 +50,7 @@ export class SweepRunner {
     if (!(await deps.mayTrain())) return undefined;
     const name = basename(experimentFile);
     if (this.running.has(experimentFile)) {
-      void vscode.window.showInformationMessage(`The sweep of ${name} is already running.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('The sweep of {0} is already running.', name));
       return undefined;
     }
     let sweep: PreparedSweep;
@@ -65,8 +65,12 @@ export class SweepRunner {
     } catch (error) {
       void vscode.window
         .showErrorMessage(
-          `Cannot run the sweep of ${name}: ${error instanceof Error ? error.message : String(error)}`,
-          'Show Problems',
+          vscode.l10n.t(
+            'Cannot run the sweep of {0}: {1}',
+            name,
+            error instanceof Error ? error.message : String(error),
+          ),
+          vscode.l10n.t('Show Problems'),
         )
         .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
       return undefined;
@@ -86,19 +90,21 @@ export class SweepRunner {
       await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: `Sweep of ${sweep.experiment.name}`,
+          title: vscode.l10n.t('Sweep of {0}', sweep.experiment.name),
           cancellable: true,
         },
         async (progress, token) => {
           token.onCancellationRequested(() => {
             scheduler.cancel();
             progress.report({
-              message: 'stopping: training trials stop after their current step, queued ones stay queued',
+              message: vscode.l10n.t(
+                'stopping: training trials stop after their current step, queued ones stay queued',
+              ),
             });
           });
           let ended = sweep.trials.length - pending.length;
           const report = (): void =>
-            progress.report({ message: `${ended} of ${sweep.trials.length} trials done` });
+            progress.report({ message: vscode.l10n.t('{0} of {1} trials done', ended, sweep.trials.length) });
           report();
           await scheduler.run(({ item, status }) => {
             ended++;
@@ -146,11 +152,18 @@ export class SweepRunner {
     const { key } = sweep.ranking;
     const best = rankSweep(sweep)[0];
     const headline = cancelled
-      ? `Sweep of ${sweep.experiment.name} stopped; Run Sweep again continues it.`
+      ? vscode.l10n.t('Sweep of {0} stopped; Run Sweep again continues it.', sweep.experiment.name)
       : best?.value !== undefined
-        ? `Sweep of ${sweep.experiment.name} finished. Best: trial ${best.index + 1} (${describeValues(best.values)}), ${key} ${Number(best.value.toPrecision(4))}.`
-        : `Sweep of ${sweep.experiment.name} finished; no trial recorded ${key}.`;
-    const choice = await vscode.window.showInformationMessage(headline, 'Show Ranking');
+        ? vscode.l10n.t(
+            'Sweep of {0} finished. Best: trial {1} ({2}), {3} {4}.',
+            sweep.experiment.name,
+            best.index + 1,
+            describeValues(best.values),
+            key,
+            Number(best.value.toPrecision(4)),
+          )
+        : vscode.l10n.t('Sweep of {0} finished; no trial recorded {1}.', sweep.experiment.name, key);
+    const choice = await vscode.window.showInformationMessage(headline, vscode.l10n.t('Show Ranking'));
     if (choice) this.deps.output.show(true);
   }
 }

@@ -3,6 +3,8 @@
  * metric (run.json's last value of it), best first; trials without the
  * metric (failed early, never ran) come last, in trial order.
  */
+import * as l10n from '@vscode/l10n';
+import { statusText } from '../../protocol/runStatusText';
 import type { SweepGoal } from '../../contract/experiment';
 import { describeValues } from '../../experiment/sweep/sweepChecks';
 import type { RunInfo } from '../runFiles';
@@ -59,10 +61,12 @@ export function rankingLines(
 ): string[] {
   const { key, goal } = sweep.ranking;
   return [
-    `Ranking by ${key} (${goal === 'maximize' ? 'higher' : 'lower'} is better):`,
+    goal === 'maximize'
+      ? l10n.t('Ranking by {0} (higher is better):', key)
+      : l10n.t('Ranking by {0} (lower is better):', key),
     ...rankSweep(sweep).map((trial, place) => {
       const value = trial.value === undefined ? '—' : String(Number(trial.value.toPrecision(4)));
-      return `${String(place + 1).padStart(3)}. trial ${trial.index + 1}  ${value}  ${describeValues(trial.values)}  ${trial.status}  ${showDir(trial.dir)}`;
+      return `${String(place + 1).padStart(3)}. ${l10n.t('trial {0}', trial.index + 1)}  ${value}  ${describeValues(trial.values)}  ${statusText(trial.status)}  ${showDir(trial.dir)}`;
     }),
   ];
 }
