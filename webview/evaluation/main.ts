@@ -68,7 +68,9 @@ function render(message: HostToEvaluation): void {
       ? [h('p', { class: 'hint', id: 'units' }, regressionUnits(report).note)]
       : []),
     ...(report.classes ? [h('h2', {}, l10n.t('Per class')), classTable(report)] : []),
-    ...(report.confusion ? [h('h2', {}, l10n.t('Confusion matrix')), normaliseToggle(), confusion(report)] : []),
+    ...(report.confusion
+      ? [h('h2', {}, l10n.t('Confusion matrix')), normaliseToggle(), confusion(report)]
+      : []),
     ...(report.mistakes ? [mistakesGallery(report)] : []),
     ...(report.sample !== undefined
       ? [h('h2', {}, l10n.t('Generated sample')), h('pre', { class: 'sample', id: 'sample' }, report.sample)]
