@@ -259,7 +259,8 @@ function renderRuns(): void {
         return b;
       };
       // Only the panels that have something to show for this run (an MLP has no attention maps).
-      if (run.opens?.evaluation) item.append(related('open-evaluation', l10n.t('Evaluation'), 'openEvaluation'));
+      if (run.opens?.evaluation)
+        item.append(related('open-evaluation', l10n.t('Evaluation'), 'openEvaluation'));
       if (run.opens?.attention) item.append(related('open-attention', l10n.t('Attention'), 'openAttention'));
       if (comparing()) {
         const remove = button(`remove-${i}`, l10n.t('Remove'), () =>
