@@ -3,6 +3,7 @@
  * it: "digits-cnn finished: test accuracy 98.1 % (best at step 700)". The
  * user learns how good the model is without opening a panel.
  */
+import * as l10n from '@vscode/l10n';
 import type { EvalReport } from '../contract/evalReport';
 import type { TrainerEvent } from '../protocol/training';
 
@@ -21,15 +22,17 @@ export function trackResult(result: RunResult, event: TrainerEvent): void {
 
 /** "test accuracy 98.1 %", "test RMSE 0.213", "test perplexity 5.31", or the test loss. */
 export function headlineScore(report: EvalReport): string {
-  if (report.accuracy !== undefined) return `test accuracy ${(report.accuracy * 100).toFixed(1)} %`;
-  if (report.rmse !== undefined) return `test RMSE ${Number(report.rmse.toPrecision(3))}`;
-  if (report.perplexity !== undefined) return `test perplexity ${report.perplexity.toFixed(2)}`;
-  return `test loss ${report.loss.toFixed(4)}`;
+  if (report.accuracy !== undefined) return l10n.t('test accuracy {0} %', (report.accuracy * 100).toFixed(1));
+  if (report.rmse !== undefined) return l10n.t('test RMSE {0}', Number(report.rmse.toPrecision(3)));
+  if (report.perplexity !== undefined) return l10n.t('test perplexity {0}', report.perplexity.toFixed(2));
+  return l10n.t('test loss {0}', report.loss.toFixed(4));
 }
 
 /** "digits-cnn finished: test accuracy 98.1 % (best at step 700)"; undefined without a test report. */
 export function describeResult(experiment: string, result: RunResult): string | undefined {
   if (!result.evaluation) return undefined;
-  const best = result.bestStep !== undefined ? ` (best at step ${result.bestStep})` : '';
-  return `${experiment} finished: ${headlineScore(result.evaluation)}${best}`;
+  const score = headlineScore(result.evaluation);
+  return result.bestStep !== undefined
+    ? l10n.t('{0} finished: {1} (best at step {2})', experiment, score, result.bestStep)
+    : l10n.t('{0} finished: {1}', experiment, score);
 }
