@@ -95,10 +95,12 @@ program
 program
   .command('runs')
   .description(
-    'list the runs: status, start, duration, device, the settings that differ between them and their final metrics',
+    l10n.t(
+      'list the runs: status, start, duration, device, the settings that differ between them and their final metrics',
+    ),
   )
-  .option('--runs-dir <dir>', 'the folder holding <experiment>/<run>/', '.modellab/runs')
-  .option('--json', 'print every run with all its settings and its final and best metrics as JSON')
+  .option('--runs-dir <dir>', l10n.t('the folder holding <experiment>/<run>/'), '.modellab/runs')
+  .option('--json', l10n.t('print every run with all its settings and its final and best metrics as JSON'))
   .action(async (options: { runsDir: string; json?: boolean }) => {
     process.exitCode = await runsCommand(options);
   });
@@ -139,10 +141,15 @@ program
 program
   .command('summary')
   .description(
-    "each layer's output shape, parameters and FLOPs per example, the totals and the estimated training memory",
+    l10n.t(
+      "each layer's output shape, parameters and FLOPs per example, the totals and the estimated training memory",
+    ),
   )
-  .argument('<experiment>', 'the experiment file, e.g. digits-cnn.experiment.json')
-  .option('--json', 'print the summary as JSON (totalParams, layers with type, outputShape, params, flops)')
+  .argument('<experiment>', l10n.t('the experiment file, e.g. digits-cnn.experiment.json'))
+  .option(
+    '--json',
+    l10n.t('print the summary as JSON (totalParams, layers with type, outputShape, params, flops)'),
+  )
   .action(async (experiment: string, options: { json?: boolean }) => {
     process.exitCode = await summaryCommand(experiment, options);
   });

@@ -4,6 +4,7 @@
  * settings that differ between the runs, and the final value of each score metric; `--json`
  * gives every run with all its settings (by path) and its final and best metrics.
  */
+import * as l10n from '@vscode/l10n';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cellValue, metricKeys, type ColumnKey } from '../contract/runTable/columns';
@@ -25,7 +26,7 @@ export async function runsCommand(options: { runsDir: string; json?: boolean }):
   const runsDir = resolve(options.runsDir);
   if (existsSync(runsDir) && !statSync(runsDir).isDirectory()) {
     console.error(
-      `${runsDir} is not a folder: pass the folder that holds <experiment>/<run>/ with --runs-dir.`,
+      l10n.t('{0} is not a folder: pass the folder that holds <experiment>/<run>/ with --runs-dir.', runsDir),
     );
     return RUNS_EXIT.invalid;
   }
@@ -35,7 +36,10 @@ export async function runsCommand(options: { runsDir: string; json?: boolean }):
     process.stdout.write(JSON.stringify(jsonReport(runsDir, rows), null, 2) + '\n');
   } else if (rows.length === 0) {
     console.log(
-      `No runs in ${runsDir}. Train an experiment (model-lab train <experiment>) or pass --runs-dir.`,
+      l10n.t(
+        'No runs in {0}. Train an experiment (model-lab train <experiment>) or pass --runs-dir.',
+        runsDir,
+      ),
     );
   } else {
     process.stdout.write(textTable(rows));

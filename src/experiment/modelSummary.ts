@@ -6,6 +6,7 @@
  * the engine gives each node. FLOPs count matrix products and convolutions only (elementwise
  * work is a few per cent), a multiply-add as 2.
  */
+import * as l10n from '@vscode/l10n';
 import { isOnnxModel, type Experiment, type Layer, type OptimizerConfig } from '../contract/experiment';
 import type { InputKind } from '../contract/inputKind';
 import type { LayerSummary, ModelSummary } from '../contract/modelSummary';
@@ -42,7 +43,7 @@ export function summarizeLayers(
   training: SummaryTraining,
 ): ModelSummary {
   const { shapes, problem } = inferShapes(inputShape, inputKind, layers);
-  if (problem) throw new Error(`layer ${problem.layer + 1}: ${problem.message}`);
+  if (problem) throw new Error(l10n.t('layer {0}: {1}', problem.layer + 1, problem.message));
   const summaries = layers.map((layer, i): LayerSummary => {
     const input = i === 0 ? inputShape : shapes[i - 1];
     const macs = sum((kindOf(layer).products?.(layer, input, shapes[i]) ?? []).map((p) => p.macs));

@@ -4,6 +4,7 @@
  * so each keeps the other's fields: the table rewrites run.json as it is on disk with only
  * these fields changed, and a RunWriter takes these fields from the disk before it writes.
  */
+import * as l10n from '@vscode/l10n';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRecord } from '../contract/guards';
@@ -47,7 +48,7 @@ export function saveRunAnnotations(runDir: string, patch: RunAnnotations): void 
   const info = readInfoObject(runDir);
   if (!info) {
     throw new RunFolderError(
-      `Cannot save the name, tags or notes of ${runDir}: it has no readable ${RUN_FILES.info}.`,
+      l10n.t('Cannot save the name, tags or notes of {0}: it has no readable {1}.', runDir, RUN_FILES.info),
       runDir,
     );
   }

@@ -3,6 +3,7 @@
  * the first conv layer's filters and every conv2d layer's maps (eval mode), from the
  * weights the model holds (the playground session's loaded checkpoint).
  */
+import * as l10n from '@vscode/l10n';
 import type { Dataset } from '../data/api';
 import type { TrainableModel, TrainingState } from '../engine/api';
 import type { FeatureMapView, ImageStack } from '../protocol/featureMaps';
@@ -24,18 +25,26 @@ export async function featureMapView(
   const [channels, height, width] = dataset.inputShape;
   if (arrays.kind !== 'rows' || !(arrays.x instanceof Float32Array) || dataset.inputShape.length !== 3)
     throw new Error(
-      `${source.experiment} does not read images [channels, height, width]: no feature maps to show.`,
+      l10n.t(
+        '{0} does not read images [channels, height, width]: no feature maps to show.',
+        source.experiment,
+      ),
     );
   const testRows = arrays.splits.test;
   if (example >= testRows.length)
     throw new Error(
-      `${source.experiment} has ${testRows.length} test examples: pick one from 0 to ${testRows.length - 1}.`,
+      l10n.t(
+        '{0} has {1} test examples: pick one from 0 to {2}.',
+        source.experiment,
+        testRows.length,
+        testRows.length - 1,
+      ),
     );
   const size = channels * height * width;
   const row = testRows[example];
   const image = arrays.x.slice(row * size, (row + 1) * size);
   const maps = await model.featureMaps(image);
-  if (maps.length === 0) throw new Error(`${source.experiment} has no conv2d layers.`);
+  if (maps.length === 0) throw new Error(l10n.t('{0} has no conv2d layers.', source.experiment));
   const labelId = arrays.labels?.[row];
   return {
     checkpoint: source.checkpoint,
@@ -53,7 +62,8 @@ export async function featureMapView(
 function convFilters(state: TrainingState, layer: number): ImageStack {
   const name = `layer${layer}.conv2d.weight`;
   const weight = state.tensors[name];
-  if (!weight || weight.dims.length !== 4) throw new Error(`The model has no conv2d weights ${name}.`);
+  if (!weight || weight.dims.length !== 4)
+    throw new Error(l10n.t('The model has no conv2d weights {0}.', name));
   const [filters, inputChannels, kh, kw] = weight.dims;
   const values = new Array<number>(filters * kh * kw).fill(0);
   for (let f = 0; f < filters; f++)

@@ -1,5 +1,6 @@
 // Training-process side of src/protocol/playground.ts: one playground session per process,
 // requests answered in order (a model runs one request at a time).
+import * as l10n from '@vscode/l10n';
 import { isPlaygroundRequest, type PlaygroundReply, type PlaygroundRequest } from '../protocol/playground';
 import { PlaygroundSession } from './playground';
 import { describeError } from './trainer';
@@ -37,7 +38,7 @@ export class PlaygroundHandler {
     }
     const id = request.id;
     try {
-      if (!this.session) throw new Error('no run is open in the playground');
+      if (!this.session) throw new Error(l10n.t('no run is open in the playground'));
       const session = await this.session;
       if (request.type === 'playground/classify') {
         const started = performance.now();

@@ -283,7 +283,10 @@ const sameFilter = (a: MistakeFilter, b: MistakeFilter) =>
   a.actual === b.actual && a.predicted === b.predicted;
 
 function normaliseToggle(): HTMLElement {
-  const box = h('vscode-checkbox', { id: 'normalise', label: 'Show each row as shares of its true class' });
+  const box = h('vscode-checkbox', {
+    id: 'normalise',
+    label: l10n.t('Show each row as shares of its true class'),
+  });
   box.checked = normalised;
   box.addEventListener('change', () => {
     normalised = box.checked;

@@ -9,10 +9,11 @@
  * Other image classifiers (PNG folders) read images resized to their input and scaled to 0–1:
  * the drawing is area-averaged to the input's height × width.
  */
+import * as l10n from '@vscode/l10n';
 
 /** ink[y * size + x] in 0–1 (the share of that cell covered) → an 8×8 digit as the loader gives it. */
 export function digitsFromInk(ink: ArrayLike<number>, size = 32): number[] {
-  if (size !== 32 || ink.length !== 32 * 32) throw new Error('digits are drawn on a 32×32 grid');
+  if (size !== 32 || ink.length !== 32 * 32) throw new Error(l10n.t('digits are drawn on a 32×32 grid'));
   const out = new Array<number>(64).fill(0);
   for (let y = 0; y < 32; y++)
     for (let x = 0; x < 32; x++) if (ink[y * 32 + x] >= 0.5) out[(y >> 2) * 8 + (x >> 2)] += 1;

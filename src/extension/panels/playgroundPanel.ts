@@ -66,7 +66,7 @@ export class PlaygroundPanel extends RunPanelHost<HostToPlayground> {
 
   protected async sendAll(): Promise<void> {
     const run = await describeRun(this.runDir);
-    this.panel.title = `Playground: ${run.label}`;
+    this.panel.title = vscode.l10n.t('Playground: {0}', run.label);
     this.post({ type: 'playground/run', run });
     this.loaded = undefined;
     this.followCheckpoint();
@@ -87,7 +87,9 @@ export class PlaygroundPanel extends RunPanelHost<HostToPlayground> {
     if (!position) {
       this.post({
         type: 'playground/failure',
-        message: 'This run has saved no checkpoint yet: the playground opens it with the first one.',
+        message: vscode.l10n.t(
+          'This run has saved no checkpoint yet: the playground opens it with the first one.',
+        ),
       });
       return;
     }
@@ -111,7 +113,7 @@ export class PlaygroundPanel extends RunPanelHost<HostToPlayground> {
       this.child = undefined;
       this.post({
         type: 'playground/failure',
-        message: 'The playground process ended; it starts again with the next request.',
+        message: vscode.l10n.t('The playground process ended; it starts again with the next request.'),
       });
     });
     this.child = child;

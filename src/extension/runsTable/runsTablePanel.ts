@@ -110,7 +110,7 @@ export class RunsTablePanel extends RunPanelHost<HostToRunsTable> {
   /** The listed row of a folder named by the webview; anything else is refused. */
   private listed(runDir: string): RunRow {
     const row = this.tracker.has(runDir) ? this.rows.get(runDir) : undefined;
-    if (!row) throw new Error(`The runs table does not list ${runDir}.`);
+    if (!row) throw new Error(vscode.l10n.t('The runs table does not list {0}.', runDir));
     return row;
   }
 
