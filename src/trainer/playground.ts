@@ -4,6 +4,7 @@
  * extension host). Image and table classifiers return class probabilities; language models
  * generate text one character at a time with a temperature and top-k.
  */
+import * as l10n from '@vscode/l10n';
 import { dirname } from 'node:path';
 import type { CheckpointKind } from '../contract/checkpointKind';
 import type { Dataset, Vocabulary } from '../data/api';
@@ -38,7 +39,7 @@ export class PlaygroundSession {
     deps: Pick<TrainerDeps, 'loadDataset' | 'compileModel'>,
   ): Promise<PlaygroundSession> {
     const run = readRunInfo(runDir);
-    if (!run) throw new Error(`${runDir} has no readable run.json.`);
+    if (!run) throw new Error(l10n.t('{0} has no readable run.json.', runDir));
     const { kind, checkpoint } = newestCheckpoint(runDir);
     const experimentDir = dirname(run.experimentFile);
     const dataset = await deps.loadDataset(run.config, experimentDir);
@@ -59,14 +60,18 @@ export class PlaygroundSession {
       step: checkpoint.position.step,
       digits: run.config.data.source === 'builtin:digits',
     };
-    if (info.kind === 'text' && !dataset.vocab) throw new Error(`${run.experiment} has no vocabulary.`);
+    if (info.kind === 'text' && !dataset.vocab)
+      throw new Error(l10n.t('{0} has no vocabulary.', run.experiment));
     if (info.kind !== 'text' && dataset.inputKind === 'tokens')
       throw new Error(
-        `The playground draws images, fills in table rows and prompts language models; ${run.experiment} classifies character sequences, which it does not take yet.`,
+        l10n.t(
+          'The playground draws images, fills in table rows and prompts language models; {0} classifies character sequences, which it does not take yet.',
+          run.experiment,
+        ),
       );
     if (info.kind !== 'text' && task !== 'classification')
       throw new Error(
-        `The playground answers classifiers and language models; ${run.experiment} is ${task}.`,
+        l10n.t('The playground answers classifiers and language models; {0} is {1}.', run.experiment, task),
       );
     return new PlaygroundSession(model, dataset, info, run.experiment);
   }
@@ -78,7 +83,7 @@ export class PlaygroundSession {
   async classify(input: number[]): Promise<number[]> {
     const size = this.info.inputShape.reduce((a, b) => a * b, 1);
     if (input.length !== size)
-      throw new Error(`the model takes ${size} values per example, not ${input.length}`);
+      throw new Error(l10n.t('the model takes {0} values per example, not {1}', size, input.length));
     const scaling = this.dataset.inputScaling;
     const width = this.info.inputShape.at(-1) ?? 1;
     const x = Float32Array.from(input, (v, i) => {

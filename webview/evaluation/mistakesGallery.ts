@@ -4,6 +4,7 @@
  * text, each with its true and predicted class and their probabilities. A confusion-matrix
  * cell, row or column filters it (`setFilter`).
  */
+import * as l10n from '@vscode/l10n';
 import type { ExampleInput, Mistake } from '../../src/contract/evalReport';
 import { h } from '../shared/theme';
 import { describeFilter, filterMistakes, percent, type MistakeFilter } from './mistakeFilter';
@@ -15,7 +16,7 @@ export class MistakesGallery {
   readonly element = h('section', { id: 'mistakes', 'aria-labelledby': 'mistakes-title' });
   private readonly grid = h('div', { class: 'gallery', id: 'gallery', role: 'list' });
   private readonly caption = h('span', { id: 'mistakes-filter', role: 'status', 'aria-live': 'polite' });
-  private readonly clear = h('vscode-button', { id: 'clear-filter', secondary: '' }, 'Show all');
+  private readonly clear = h('vscode-button', { id: 'clear-filter', secondary: '' }, l10n.t('Show all'));
   private filter: MistakeFilter = {};
 
   constructor(
@@ -27,12 +28,22 @@ export class MistakesGallery {
   ) {
     const kept =
       mistakes.length < wrongTotal
-        ? `${wrongTotal.toLocaleString()} test examples are wrong; the ${mistakes.length} the model was most sure of are kept, most confident first.`
-        : `${wrongTotal.toLocaleString()} test ${wrongTotal === 1 ? 'example is' : 'examples are'} wrong, most confident first.`;
+        ? l10n.t(
+            '{0} test examples are wrong; the {1} the model was most sure of are kept, most confident first.',
+            wrongTotal.toLocaleString(),
+            mistakes.length,
+          )
+        : wrongTotal === 1
+          ? l10n.t('1 test example is wrong, most confident first.')
+          : l10n.t('{0} test examples are wrong, most confident first.', wrongTotal.toLocaleString());
     this.clear.addEventListener('click', () => this.setFilter({}));
     this.element.append(
-      h('h2', { id: 'mistakes-title' }, 'Mistakes'),
-      h('p', { class: 'hint' }, `${kept} Click a confusion-matrix cell, row or column to filter.`),
+      h('h2', { id: 'mistakes-title' }, l10n.t('Mistakes')),
+      h(
+        'p',
+        { class: 'hint' },
+        `${kept} ${l10n.t('Click a confusion-matrix cell, row or column to filter.')}`,
+      ),
       h('div', { class: 'filter-bar' }, this.caption, this.clear),
       this.grid,
     );
@@ -43,7 +54,9 @@ export class MistakesGallery {
     this.filter = filter;
     const shown = filterMistakes(this.mistakes, filter);
     const described = describeFilter(filter, this.labelOf);
-    this.caption.textContent = described ? `${shown.length} shown: ${described}` : `${shown.length} shown`;
+    this.caption.textContent = described
+      ? l10n.t('{0} shown: {1}', shown.length, described)
+      : l10n.t('{0} shown', shown.length);
     this.clear.hidden = !described;
     this.grid.dataset.count = String(shown.length);
     this.grid.dataset.filter = described ?? '';
@@ -55,8 +68,8 @@ export class MistakesGallery {
               'p',
               { class: 'hint' },
               described
-                ? 'No kept mistakes match: these predictions are right, or less confident.'
-                : 'No mistakes kept.',
+                ? l10n.t('No kept mistakes match: these predictions are right, or less confident.')
+                : l10n.t('No mistakes kept.'),
             ),
           ]),
     );
@@ -68,8 +81,8 @@ export class MistakesGallery {
   }
 
   private card(m: Mistake): HTMLElement {
-    const truth = `true ${this.labelOf(m.actual)} (${percent(m.actualProbability)})`;
-    const guess = `predicted ${this.labelOf(m.predicted)} (${percent(m.confidence)})`;
+    const truth = l10n.t('true {0} ({1})', this.labelOf(m.actual), percent(m.actualProbability));
+    const guess = l10n.t('predicted {0} ({1})', this.labelOf(m.predicted), percent(m.confidence));
     return h(
       'figure',
       {
@@ -77,7 +90,7 @@ export class MistakesGallery {
         role: 'listitem',
         'data-actual': String(m.actual),
         'data-predicted': String(m.predicted),
-        title: `test example ${m.index + 1}: ${truth}, ${guess}`,
+        title: l10n.t('test example {0}: {1}, {2}', m.index + 1, truth, guess),
       },
       picture(m.input),
       h('figcaption', {}, h('span', { class: 'predicted' }, guess), h('span', { class: 'actual' }, truth)),

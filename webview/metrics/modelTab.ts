@@ -4,6 +4,7 @@
  * training memory. Switching tabs sets `data-tab` on the body; panels.css hides what belongs
  * to the other tab, so the charts keep their canvases (and zoom) while hidden.
  */
+import * as l10n from '@vscode/l10n';
 import type { ModelSummary } from '../../src/contract/modelSummary';
 import {
   formatBytes,
@@ -37,13 +38,13 @@ export class ModelTab {
       button.addEventListener('click', () => this.select(id));
       return button;
     };
-    this.buttons = { charts: tab('charts', 'Charts'), model: tab('model', 'Model') };
+    this.buttons = { charts: tab('charts', l10n.t('Charts')), model: tab('model', l10n.t('Model')) };
     this.tabs = h(
       'div',
-      { class: 'tabs', role: 'tablist', 'aria-label': 'Panel view' },
+      { class: 'tabs', role: 'tablist', 'aria-label': l10n.t('Panel view') },
       ...Object.values(this.buttons),
     );
-    this.view.append(h('p', { class: 'empty' }, 'Reading the model…'));
+    this.view.append(h('p', { class: 'empty' }, l10n.t('Reading the model…')));
   }
 
   select(tab: PanelTab): void {
@@ -82,16 +83,19 @@ function summaryView(summary: ModelSummary): HTMLElement[] {
       ...summaryRows(summary).map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, cell)))),
     ),
   );
-  const input = `Input ${JSON.stringify(summary.inputShape).replace(/,/g, ', ')}${summary.onnx ? `, imported from ${summary.onnx}` : ''}`;
+  const shape = JSON.stringify(summary.inputShape).replace(/,/g, ', ');
+  const input = summary.onnx
+    ? l10n.t('Input {0}, imported from {1}', shape, summary.onnx)
+    : l10n.t('Input {0}', shape);
   return [
     h(
       'div',
       { class: 'stats' },
-      stat(formatCount(summary.totalParams), 'parameters', 'total-params'),
-      stat(formatFlops(summary.totalFlops), 'FLOPs per example', 'total-flops'),
+      stat(formatCount(summary.totalParams), l10n.t('parameters'), 'total-params'),
+      stat(formatFlops(summary.totalFlops), l10n.t('FLOPs per example'), 'total-flops'),
       stat(
         formatBytes(memory.totalBytes),
-        `to train at batch ${memory.batchSize} (estimate)`,
+        l10n.t('to train at batch {0} (estimate)', memory.batchSize),
         'train-memory',
       ),
     ),
@@ -100,9 +104,11 @@ function summaryView(summary: ModelSummary): HTMLElement[] {
     h(
       'p',
       { class: 'hint' },
-      `Memory: ${formatBytes(memory.parameterBytes)} for weights, gradients and optimizer state; ` +
-        `${formatBytes(memory.activationBytes)} for the batch's activations and their gradients. ` +
-        'FLOPs count matrix products and convolutions, a multiply-add as 2.',
+      l10n.t(
+        "Memory: {0} for weights, gradients and optimizer state; {1} for the batch's activations and their gradients. FLOPs count matrix products and convolutions, a multiply-add as 2.",
+        formatBytes(memory.parameterBytes),
+        formatBytes(memory.activationBytes),
+      ),
     ),
   ];
 }

@@ -213,9 +213,6 @@ const NOT_YET_TRANSLATED = new Set([
   'webview/runsTable/main.ts',
   'webview/runsTable/parallelCoordinates.ts',
   'webview/runsTable/tableView.ts',
-  'src/trainer/playground.ts',
-  'webview/evaluation/mistakesGallery.ts',
-  'webview/metrics/modelTab.ts',
   'webview/playground/main.ts',
 ]);
 
