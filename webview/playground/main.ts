@@ -5,6 +5,9 @@
  * the generated text streaming in; tables a row of feature values. One request is in flight
  * at a time; a drawing that changed meanwhile is sent when the answer comes.
  */
+// First: the host's translations are in place before any module below builds text.
+import '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import '../shared/elements';
 import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
 import type { PlaygroundModelInfo } from '../../src/protocol/playground';
@@ -22,7 +25,7 @@ const PAD = 256;
 const GRID = 32;
 const GENERATE_LENGTH = 200;
 
-const root = h('main', { id: 'playground' }, h('p', { class: 'hint' }, 'Loading the model…'));
+const root = h('main', { id: 'playground' }, h('p', { class: 'hint' }, l10n.t('Loading the model…')));
 const status = h('p', { class: 'hint', id: 'model-status', role: 'status', 'aria-live': 'polite' });
 document.body.append(root);
 
@@ -48,7 +51,10 @@ function onMessage(message: HostToPlayground): void {
     case 'playground/ready': {
       const first = info === undefined || info.kind !== message.info.kind;
       info = message.info;
-      status.textContent = `Answering with the ${info.checkpoint} checkpoint, step ${info.step}.`;
+      status.textContent =
+        info.checkpoint === 'best'
+          ? l10n.t('Answering with the best checkpoint, step {0}.', info.step)
+          : l10n.t('Answering with the last checkpoint, step {0}.', info.step);
       status.classList.remove('error');
       if (first) render(info);
       else if (info.kind !== 'text') sendClassify();
@@ -76,7 +82,7 @@ function onMessage(message: HostToPlayground): void {
 }
 
 function render(model: PlaygroundModelInfo): void {
-  const title = h('h1', {}, `Playground — ${run?.label ?? ''}`);
+  const title = h('h1', {}, l10n.t('Playground — {0}', run?.label ?? ''));
   if (model.kind === 'image') root.replaceChildren(title, status, ...imageView(model));
   else if (model.kind === 'text') root.replaceChildren(title, status, ...textView());
   else root.replaceChildren(title, status, ...tableView(model));
@@ -136,14 +142,19 @@ function imageView(model: PlaygroundModelInfo): HTMLElement[] {
     const ink = inkGrid(context);
     return model.digits ? digitsFromInk(ink, GRID) : imageFromInk(ink, GRID, model.inputShape);
   };
-  const clearButton = h('vscode-button', { id: 'clear', secondary: '' }, 'Clear');
+  const clearButton = h('vscode-button', { id: 'clear', secondary: '' }, l10n.t('Clear'));
   clearButton.addEventListener('click', () => {
     clear();
     sendClassify();
   });
   const how = model.digits
-    ? 'Draw a digit. Like the training digits, the drawing is counted in 4×4 blocks of a 32×32 grid (8×8 values).'
-    : `Draw; the drawing is averaged down to the model's ${model.inputShape.slice(1).join('×')} input.`;
+    ? l10n.t(
+        'Draw a digit. Like the training digits, the drawing is counted in 4×4 blocks of a 32×32 grid (8×8 values).',
+      )
+    : l10n.t(
+        "Draw; the drawing is averaged down to the model's {0} input.",
+        model.inputShape.slice(1).join('×'),
+      );
   sendClassify();
   return [
     h('p', { class: 'hint' }, how),
@@ -192,7 +203,7 @@ function showProbabilities(probabilities: number[], ms: number): void {
         h('span', { class: 'value' }, `${(p * 100).toFixed(1)}%`),
       );
     }),
-    h('p', { class: 'hint' }, `answered in ${ms.toFixed(1)} ms`),
+    h('p', { class: 'hint' }, l10n.t('answered in {0} ms', ms.toFixed(1))),
   );
 }
 
@@ -200,16 +211,16 @@ function showProbabilities(probabilities: number[], ms: number): void {
 function tableView(model: PlaygroundModelInfo): HTMLElement[] {
   const count = model.inputShape.reduce((a, b) => a * b, 1);
   const fields = Array.from({ length: count }, (_, i) =>
-    h('vscode-textfield', { id: `feature-${i}`, value: '0', 'aria-label': `feature ${i + 1}` }),
+    h('vscode-textfield', { id: `feature-${i}`, value: '0', 'aria-label': l10n.t('feature {0}', i + 1) }),
   );
   readInput = () => fields.map((f) => Number(f.value) || 0);
-  const predict = h('vscode-button', { id: 'predict' }, 'Predict');
+  const predict = h('vscode-button', { id: 'predict' }, l10n.t('Predict'));
   predict.addEventListener('click', sendClassify);
   return [
     h(
       'p',
       { class: 'hint' },
-      'Feature values as they are in the data file (the training scaling is applied for you).',
+      l10n.t('Feature values as they are in the data file (the training scaling is applied for you).'),
     ),
     h(
       'div',
@@ -223,7 +234,12 @@ function tableView(model: PlaygroundModelInfo): HTMLElement[] {
 
 // ── language models ─────────────────────────────────────────────────────────
 function textView(): HTMLElement[] {
-  const prompt = h('textarea', { id: 'prompt', rows: '3', 'aria-label': 'Prompt', 'data-testid': 'prompt' });
+  const prompt = h('textarea', {
+    id: 'prompt',
+    rows: '3',
+    'aria-label': l10n.t('Prompt'),
+    'data-testid': 'prompt',
+  });
   prompt.value = 'ROMEO:';
   const temperature = h('input', {
     id: 'temperature',
@@ -235,7 +251,7 @@ function textView(): HTMLElement[] {
   });
   const topK = h('input', { id: 'top-k', type: 'number', min: '0', max: '1000', step: '1', value: '10' });
   output = h('pre', { class: 'sample', id: 'generated', 'data-testid': 'generated' });
-  const generate = h('vscode-button', { id: 'generate' }, 'Generate');
+  const generate = h('vscode-button', { id: 'generate' }, l10n.t('Generate'));
   generate.addEventListener('click', () => {
     if (pending !== undefined || !output) return;
     output.textContent = '';
@@ -254,13 +270,15 @@ function textView(): HTMLElement[] {
     h(
       'p',
       { class: 'hint' },
-      'Type a prompt; the model continues it one character at a time. Top-k 0 samples from every character.',
+      l10n.t(
+        'Type a prompt; the model continues it one character at a time. Top-k 0 samples from every character.',
+      ),
     ),
     prompt,
     h(
       'div',
       { class: 'toolbar' },
-      h('label', { class: 'control', for: 'temperature' }, 'Temperature ', temperature),
+      h('label', { class: 'control', for: 'temperature' }, `${l10n.t('Temperature')} `, temperature),
       h('label', { class: 'control', for: 'top-k' }, 'Top-k ', topK),
       generate,
     ),

@@ -213,7 +213,6 @@ const NOT_YET_TRANSLATED = new Set([
   'webview/runsTable/main.ts',
   'webview/runsTable/parallelCoordinates.ts',
   'webview/runsTable/tableView.ts',
-  'webview/playground/main.ts',
 ]);
 
 test('host code, the CLI, the webviews, validation and data loading show no literal text: every message goes through l10n', () => {
