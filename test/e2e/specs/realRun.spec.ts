@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand, screenshot } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
@@ -61,11 +61,8 @@ describe('Panels on a real Transformer run', () => {
 
     // Another probe text while the run trains: it enables at the first checkpoint and runs in a training process.
     await attention.waitForSelector('#probe-run:not([disabled])', { timeout: 120_000 });
-    assert.equal(
-      await metrics.locator('#runs .badge').first().textContent(),
-      'running',
-      'probe-able while live',
-    );
+    // Attention opened on top of the metrics panel in the run panels' group: the status bar says the run is live.
+    await waitForText(page.locator('.statusbar-item', { hasText: 'tiny-transformer ·' }).first(), /step \d+/);
     await attention.locator('#probe-text input').fill('What light');
     await attention.locator('#probe-run').click();
     await waitForText(attention.locator('#detail-title'), /— probe “What light”$/, 120_000);
@@ -79,7 +76,15 @@ describe('Panels on a real Transformer run', () => {
 
     // Paced steps keep the run training whatever the machine's speed (assertOutlasts above): stop it.
     await runCommand(page, 'Model Lab: Stop Training');
-    await waitForText(metrics.locator('#runs .badge').first(), 'stopped', 60_000);
+    // Attention covers the metrics panel in the run panels' group: the run folder says it stopped.
+    const runsDir = join(workspace, '.modellab', 'runs', 'tiny-transformer');
+    const statuses = () =>
+      readdirSync(runsDir).map(
+        (id) => JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8')).status,
+      );
+    const stopDeadline = Date.now() + 60_000;
+    while (!statuses().includes('stopped') && Date.now() < stopDeadline) await page.waitForTimeout(250);
+    assert.deepEqual(statuses(), ['stopped']);
     // The probe left the slider; Follow latest goes back to the newest snapshot.
     await attention.locator('#follow').click();
     await waitForText(attention.locator('#step-label'), /^\d+ \((\d+) of \1\)$/, 30_000);

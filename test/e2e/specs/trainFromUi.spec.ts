@@ -91,7 +91,7 @@ describe('Training from the UI', () => {
     const status = page.locator('.statusbar-item', { hasText: 'digits-cnn-cancel ·' }).first();
     await waitForText(
       status,
-      /digits-cnn-cancel · epoch \d+\/2000 · step \d+\/\d+ · loss [\d.]+ · cpu/,
+      /digits-cnn-cancel · epoch \d+\/2000 · step \d+\/\d+ · loss [\d.]+(?: · ETA [^·]+)? · cpu/,
       60_000,
     );
     const notification = page
@@ -100,7 +100,7 @@ describe('Training from the UI', () => {
     await notification.waitFor({ timeout: 30_000 });
     await waitForText(
       notification.locator('.notification-list-item-message'),
-      /^Training digits-cnn-cancel: epoch \d+\/2000 · step \d+\/\d+ · loss [\d.]+ · cpu$/,
+      /^Training digits-cnn-cancel: epoch \d+\/2000 · step \d+\/\d+ · loss [\d.]+(?: · ETA [^·]+)? · cpu$/,
     );
     // The metrics panel Train opened charts the run while it trains, at full speed on every core.
     const charted = await waitForPoints(page, 1, 60_000);
