@@ -4,7 +4,6 @@
  * (the training process's model with the best checkpoint) as through onnxruntime on model.onnx.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { listRuns } from '../../../src/runs/runReader';
 import { PlaygroundSession, sampleTopK } from '../../../src/trainer/playground';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
 import { digitsFromInk, imageFromInk } from '../../../webview/playground/downsample';
-import { CLI_ENTRY } from '../../fixtures/modelLabCli';
+import { modelLab } from '../../fixtures/modelLabCli';
 
 const dir = mkdtempSync(join(tmpdir(), 'model-lab-playground-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,22 +67,15 @@ test("the playground's digit answer equals model.onnx on the same downsampled pi
     }),
   );
   const runsDir = join(dir, 'runs');
-  const train = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      CLI_ENTRY,
-      'train',
-      experimentFile,
-      '--runs-dir',
-      runsDir,
-      '--device',
-      'cpu',
-      '--max-steps',
-      '30',
-    ],
-    { encoding: 'utf8' },
+  const train = modelLab(
+    'train',
+    experimentFile,
+    '--runs-dir',
+    runsDir,
+    '--device',
+    'cpu',
+    '--max-steps',
+    '30',
   );
   assert.equal(train.status, 0, train.stderr);
   const [run] = listRuns(runsDir, 'digits-small');
