@@ -278,9 +278,17 @@ describe('Metrics and evaluation panels', () => {
     );
     await screenshot(page, 'metrics-compare');
     // Removing the first run leaves the other, alone, as a single-run panel.
+    const [removed, kept] = await compare
+      .locator('#runs .run')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-run')!));
     await compare.locator('#remove-0').click();
-    await waitForText(compare.locator('#runs'), new RegExp(otherId));
-    assert.equal(await compare.locator('#runs .run').count(), 1);
+    await compare.locator(`#runs .run[data-run="${removed}"]`).waitFor({ state: 'detached' });
+    assert.deepEqual(
+      await compare
+        .locator('#runs .run')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-run'))),
+      [kept],
+    );
     assert.equal(await compare.locator('#runs vscode-button', { hasText: 'Remove' }).count(), 0);
   });
 
