@@ -7,12 +7,14 @@ schedule, clipping, validation cadence, early stopping and test evaluation as Mo
 Rank 0 writes Model Lab's run-folder format (runfolder.py), so Model Lab charts the run live.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
 import platform
 import signal
 import sys
+import time
 
 import numpy as np
 import torch
@@ -213,6 +215,7 @@ class Training:
         self.clock = Clock()
         self.last_validated = -1
         self.run = None
+        self.stop = StopRequest()
 
     def _device(self, requested):
         if requested == "cuda" or (requested == "auto" and torch.cuda.is_available()):
@@ -286,10 +289,10 @@ class Training:
             self.run = RunFolder(args.runs_dir, self._run_info())
             print(f"Run folder: {self.run.dir}", flush=True)
         try:
-            outcome = self._train()
+            status, outcome = self._train()
         except KeyboardInterrupt:
-            # Ctrl+C or a SIGTERM (a scheduler's cancel): the run folder says the run ended
-            # early, instead of "running" forever; --resume continues from its last checkpoint.
+            # A second Ctrl+C, or one outside the training loop: the run folder says the run
+            # ended early, instead of "running" forever; --resume continues from its last checkpoint.
             if self.run:
                 self.run.finish(
                     "interrupted",
@@ -301,11 +304,12 @@ class Training:
                 self.run.finish("failed", error=str(error) or type(error).__name__)
             raise
         if self.run:
-            self.run.finish("completed", reason=outcome)
+            self.run.finish(status, reason=outcome)
         if dist.is_initialized():
             # Rank 0 hosts the rendezvous store: all ranks meet here before any of them leaves.
             dist.barrier()
             dist.destroy_process_group()
+        return status
 
     def _run_info(self):
         device = {"requested": self.args.device, "chosen": self.device.type, "message": self._device_message()}
@@ -348,18 +352,26 @@ class Training:
                 copy_best_checkpoint(args.resume, self.run.dir)
             self.log(f"Resuming from {args.resume} at step {position['step']} (epoch {position['epoch'] + 1}).")
         self.log(f"{self.world} process(es) on {self.device.type}, global batch {self.batch}, {self.total_steps} steps.")
-        stopped = self._epochs()
+        with self.stop.armed():
+            stopped = self._epochs()
+        if stopped == "signal":
+            # As Model Lab's Stop: the last checkpoint and the model as they are now.
+            self.save("last")
+            self.export_onnx()
+            return "stopped", f"Stopped at step {self.position['step']} (Ctrl+C or SIGTERM); the last checkpoint is saved, --resume continues from it."
         if self.last_validated != self.position["step"]:
             self.validate()
         self.save("last")
         self._use_best_weights()
         self.evaluate_test()
         self.export_onnx()
-        if stopped:
-            return f"Early stopping at step {self.position['step']}: validation {self.monitored} did not improve in {self.patience} validations."
-        return f"Training finished after {self.position['step']} steps."
+        if stopped == "early":
+            return "completed", f"Early stopping at step {self.position['step']}: validation {self.monitored} did not improve in {self.patience} validations."
+        return "completed", f"Training finished after {self.position['step']} steps."
 
     def _epochs(self):
+        """Trains until the step budget is spent; "early" when early stopping fired, "signal"
+        when Ctrl+C or SIGTERM asked to stop, None otherwise."""
         t = self.training
         every_validate = t.get("validateEverySteps")
         every_checkpoint = (t.get("checkpoint") or {}).get("everySteps")
@@ -378,26 +390,29 @@ class Training:
                 batch = next(batches, None)
                 if batch is None:
                     break
-                self.train_step(*batch)
+                if self.train_step(*batch):
+                    return "signal"
                 step = self.position["step"]
                 if every_validate and step % every_validate == 0 and self.validate():
-                    return True
+                    return "early"
                 if every_checkpoint and step % every_checkpoint == 0:
                     self.save("last")
             if self.position["batchInEpoch"] >= self.steps_per_epoch:
                 if every_validate is None and self.validate():
-                    return True
+                    return "early"
                 if every_checkpoint is None:
                     self.save("last")
                 self.log(f"Epoch {self.position['epoch'] + 1}/{t['epochs']} done at step {self.position['step']}.")
             if self.position["step"] >= self.total_steps:
-                return False
+                return None
             self.position["epoch"] += 1
             self.position["batchInEpoch"] = 0
-        return False
+        return None
 
     def train_step(self, x, y):
+        """One optimizer step on the global batch; True when a stop was asked for (on any rank)."""
         t = self.training
+        began = time.perf_counter()
         step = self.position["step"]
         lr = learning_rate_at(t["optimizer"]["learningRate"], t.get("schedule"), step, self.total_steps)
         for group in self.optimizer.param_groups:
@@ -413,16 +428,19 @@ class Training:
         if t.get("clipNorm"):
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), t["clipNorm"])
         self.optimizer.step()
-        value = loss.detach()
+        # The loss and the stop request travel in one reduction: every rank stops after the same step.
+        shared = torch.stack([loss.detach().float(), torch.tensor(float(self.stop.requested), device=loss.device)])
         if dist.is_initialized():
-            dist.all_reduce(value)
-            value = value / self.world
-        value = value.item()
+            dist.all_reduce(shared)
+        value, stop = shared[0].item() / self.world, shared[1].item() > 0
+        seconds = time.perf_counter() - began
         if not math.isfinite(value):
             raise RuntimeError(f"The training loss became {value} at step {step + 1}; lower training.optimizer.learningRate or set training.clipNorm.")
         self.position["step"] = step + 1
         self.position["batchInEpoch"] += 1
-        self.record("train", {"loss": value, "lr": lr})
+        # Global examples per second, as Model Lab's engine records it.
+        self.record("train", {"loss": value, "lr": lr, "samples_per_sec": self.batch / seconds})
+        return stop
 
     def evaluate(self, split):
         self.model.eval()
@@ -533,13 +551,36 @@ class Training:
 with open(os.path.join(HERE, "data", "meta.json"), encoding="utf-8") as _meta:
     MODEL_LAB_VERSION = json.load(_meta).get("modelLab", "unknown")
 
-def _interrupt_on_sigterm(signum, frame):
-    raise KeyboardInterrupt
+class StopRequest:
+    """Ctrl+C or SIGTERM (a scheduler's cancel) while the training loop runs: the step in flight
+    finishes, the last checkpoint is saved and the run ends "stopped", as Model Lab's Stop does.
+    A second signal, or one outside the loop, interrupts at once."""
+
+    def __init__(self):
+        self.requested = False
+        self._armed = False
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum, frame):
+        if self._armed and not self.requested:
+            self.requested = True
+            print("Stopping after this step (Ctrl+C again stops at once)…", flush=True)
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def armed(self):
+        self._armed = True
+        try:
+            yield
+        finally:
+            self._armed = False
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
     try:
-        Training(parse_args()).main()
+        status = Training(parse_args()).main()
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(130 if status == "stopped" else 0)  # a shell's convention for a run ended by Ctrl+C

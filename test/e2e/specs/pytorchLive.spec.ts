@@ -13,7 +13,7 @@ const NAME = 'digits-pytorch-live';
 
 describe('An exported PyTorch project trains in the background; Model Lab charts it live', () => {
   let training: ChildProcess | undefined;
-  // Ends train.py as a user's Ctrl+C would, so its run folder says "interrupted" rather than
+  // Stops train.py as a user's Ctrl+C would, so its run folder says "stopped" rather than
   // "running" (a later spec's cleanup waits for every running run to stop).
   after(async () => {
     if (!training || training.exitCode !== null || training.signalCode !== null) return;

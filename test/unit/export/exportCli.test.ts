@@ -3,7 +3,7 @@
  * and that the written project trains into a run folder Model Lab reads back (needs torch).
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -21,7 +21,7 @@ import { ExportError } from '../../../src/export/pytorch/exportError';
 import { modelSource } from '../../../src/export/pytorch/modelSource';
 import type { Layer } from '../../../src/contract/experiment';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
-import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runReader';
+import { listRuns, readEvalReport, readMetrics, type RunEntry } from '../../../src/runs/runReader';
 import { compileOptionsFor } from '../../../src/trainer/trainer';
 import { evaluateSplit } from '../../../src/trainer/evaluation';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
@@ -130,6 +130,16 @@ test('the exported project trains into a Model Lab run folder; Model Lab reads i
     losses.map((r) => r.step),
     Array.from({ length: 30 }, (_, i) => i + 1),
   );
+  // Throughput as the engine records it (examples per second), so the Throughput chart has a curve.
+  const throughput = readMetrics(run.dir).filter((r) => r.split === 'train' && r.name === 'samples_per_sec');
+  assert.deepEqual(
+    throughput.map((r) => r.step),
+    losses.map((r) => r.step),
+  );
+  assert.ok(
+    throughput.every((r) => Number.isFinite(r.value) && r.value > 0),
+    JSON.stringify(throughput.slice(0, 3)),
+  );
   assert.ok(readMetrics(run.dir).some((r) => r.split === 'validation' && r.name === 'accuracy'));
   assert.ok(existsSync(join(run.dir, 'model.onnx')));
   assert.match(readFileSync(join(run.dir, 'log.txt'), 'utf8'), /Training finished after 30 steps\./);
@@ -167,35 +177,80 @@ test('the exported project trains into a Model Lab run folder; Model Lab reads i
   assert.equal(loadCheckpoint(second.dir, 'last').position.step, 40);
 });
 
-test('Ctrl+C or SIGTERM ends an exported run as interrupted, not "running" forever (exit 130)', async (t) => {
+/** train.py of `project` in the background, into `runsDir`. */
+function startTraining(
+  project: string,
+  runsDir: string,
+): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(PYTHON, ['train.py', '--device', 'cpu', '--runs-dir', runsDir], {
+    cwd: project,
+    stdio: 'ignore',
+    env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, exited };
+}
+
+/** The run's folder once it has recorded at least `records` metric lines (the loop is running). */
+async function trainingRun(child: ChildProcess, runsDir: string, records: number): Promise<RunEntry> {
+  for (;;) {
+    const run = listRuns(runsDir, 'wine-mlp').find((entry) => readMetrics(entry.dir).length >= records);
+    if (run) return run;
+    assert.equal(child.exitCode, null, 'train.py ended before it was signalled');
+    await new Promise((resume) => setTimeout(resume, 100));
+  }
+}
+
+test('Ctrl+C or SIGTERM stops an exported run after its step: run.json goes from running to stopped, with the last checkpoint saved (exit 130)', async (t) => {
   if (!requireTorch(t)) return;
-  // The wine template with a schedule far longer than the test, so it is training when signalled.
+  const project = longWineProject('stopped');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const runsDir = join(root, `stopped-runs-${signal}`);
+    const { child, exited } = startTraining(project, runsDir);
+    const run = await trainingRun(child, runsDir, 1);
+    assert.equal(run.info?.status, 'running', `${signal}: run.json while training`);
+    child.kill(signal);
+    assert.equal(await exited, 130, `${signal}: exit code`);
+    const [stopped] = listRuns(runsDir, 'wine-mlp');
+    assert.equal(stopped.info?.status, 'stopped', `${signal}: run.json status`);
+    assert.ok(stopped.info?.endedAt, `${signal}: endedAt`);
+    const lastStep = Math.max(...readMetrics(stopped.dir).map((r) => r.step));
+    assert.equal(loadCheckpoint(stopped.dir, 'last').position.step, lastStep, `${signal}: checkpoint`);
+    assert.ok(existsSync(join(stopped.dir, 'model.onnx')), `${signal}: model.onnx`);
+    assert.match(
+      readFileSync(join(stopped.dir, 'log.txt'), 'utf8'),
+      new RegExp(`Stopped at step ${lastStep} \\(Ctrl\\+C or SIGTERM\\); the last checkpoint is saved`),
+    );
+  }
+});
+
+test('a run that fails while training ends failed with the error in run.json', (t) => {
+  if (!requireTorch(t)) return;
+  const project = join(root, 'failing');
+  assert.equal(modelLab('export', 'pytorch', wine, '--out', project).status, 0);
+  const runsDir = join(root, 'failing-runs');
+  const nowhere = join(root, 'no-such-run');
+  const result = trainExported(project, { maxSteps: 5, runsDir, more: ['--init-from', nowhere] });
+  assert.notEqual(result.status, 0);
+  const [run] = listRuns(runsDir, 'wine-mlp');
+  assert.equal(run.info?.status, 'failed');
+  assert.match(String(run.info?.error), /No checkpoint in .*no-such-run/);
+});
+
+/** The wine template with a schedule far longer than a test, exported: it is training when signalled. */
+function longWineProject(name: string): string {
   const experiment = JSON.parse(readFileSync(wine, 'utf8'));
-  const longFile = join(root, 'wine-long.experiment.json');
+  const longFile = join(root, `${name}.experiment.json`);
   copyFileSync(join(dirname(wine), 'wine.csv'), join(root, 'wine.csv'));
   writeFileSync(
     longFile,
-    JSON.stringify({ ...experiment, training: { ...experiment.training, epochs: 100_000 } }),
+    JSON.stringify({
+      ...experiment,
+      name: 'wine-mlp',
+      training: { ...experiment.training, epochs: 100_000 },
+    }),
   );
-  const project = join(root, 'interrupted');
+  const project = join(root, name);
   assert.equal(modelLab('export', 'pytorch', longFile, '--out', project).status, 0);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const runsDir = join(root, `interrupted-runs-${signal}`);
-    const child = spawn(PYTHON, ['train.py', '--device', 'cpu', '--runs-dir', runsDir], {
-      cwd: project,
-      stdio: 'ignore',
-      env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
-    });
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    // Signal once the run has recorded a step (so the loop, not the start-up, is interrupted).
-    while (!listRuns(runsDir, 'wine-mlp').some((run) => readMetrics(run.dir).length > 0)) {
-      assert.equal(child.exitCode, null, 'train.py ended before it was signalled');
-      await new Promise((resume) => setTimeout(resume, 100));
-    }
-    child.kill(signal);
-    assert.equal(await exited, 130, `${signal}: exit code`);
-    const [run] = listRuns(runsDir, 'wine-mlp');
-    assert.equal(run.info?.status, 'interrupted', `${signal}: run.json status`);
-    assert.match(readFileSync(join(run.dir, 'log.txt'), 'utf8'), /Interrupted \(Ctrl\+C or SIGTERM\)/);
-  }
-});
+  return project;
+}
