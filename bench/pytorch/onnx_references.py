@@ -4,7 +4,14 @@ For each case it exports a small PyTorch model to ONNX (symbolic batch, constant
 user would) and stores, in test/fixtures/onnx/<case>/:
   model.onnx      the exported model
   reference.json  fixed batches, PyTorch's gradients of the loss on the first batch (keyed by the
-                  ONNX initializer each parameter became) and the loss of every training step
+                  ONNX initializer each parameter became) and the loss of every training step;
+                  for models with BatchNorm also the running statistics after every step (keyed by
+                  ONNX initializer) and the eval-mode output on the first batch before the first
+                  and after the last step
+
+The convbn case is exported in training mode (torch.onnx.TrainingMode.TRAINING), as a user who
+fine-tunes must: an eval-mode export folds a BatchNorm that follows a convolution into the
+convolution's weights.
 
 The tests read these files; no Python runs at test time. Regenerate with
 
@@ -13,6 +20,7 @@ The tests read these files; no Python runs at test time. Regenerate with
 import json
 import math
 import os
+import sys
 
 import torch
 import torch.nn as nn
@@ -53,6 +61,23 @@ class BatchNormNet(nn.Module):
         x = self.bn2(F.relu(self.conv(x)))
         x = F.leaky_relu(self.bn1(self.fc1(x.flatten(1))), 0.1)
         return self.fc2(torch.sigmoid(x) * x)
+
+
+class ConvBnNet(nn.Module):
+    """Conv → BatchNorm → ReLU twice (the second BatchNorm with PyTorch momentum 0.25), then a head."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.conv2 = nn.Conv2d(4, 6, 3, stride=2)
+        self.bn2 = nn.BatchNorm2d(6, momentum=0.25)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.relu(self.bn2(self.conv2(x)))
+        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
 
 
 class Block(nn.Module):
@@ -129,6 +154,8 @@ CASES = {
                 optimizer={"type": "adamw", "learningRate": 0.01, "weightDecay": 0.01}),
     "batchnorm": dict(make=BatchNormNet, opset=15, inputs="float", shape=[2, 6, 6], loss="cross-entropy",
                       classes=3, optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}),
+    "convbn": dict(make=ConvBnNet, opset=15, inputs="float", shape=[1, 7, 7], loss="cross-entropy", classes=3,
+                   optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}, training_export=True),
     "transformer": dict(make=TinyGpt, opset=17, inputs="tokens", shape=[8], vocab=11, loss="cross-entropy",
                         classes=11, optimizer={"type": "adam", "learningRate": 0.003}),
     "lstm": dict(make=LstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
@@ -234,25 +261,47 @@ def make_case(name, case):
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, "model.onnx")
-    model.eval()
+    training = case.get("training_export", False)
+    model.train(training)
     torch.onnx.export(model, (xs[0],), path, opset_version=case["opset"], input_names=["input"],
-                      output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                      output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+                      training=torch.onnx.TrainingMode.TRAINING if training else torch.onnx.TrainingMode.EVAL,
+                      do_constant_folding=not training)
+    # Exporting in training mode runs the forward, which moves the running statistics: PyTorch
+    # starts from the statistics the file holds, as Model Lab does.
+    stored = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(path).graph.initializer}
+    buffers = {n: b for n, b in model.named_buffers() if n.endswith(("running_mean", "running_var"))}
+    initial = {n: stored[n] if n in stored else b.clone() for n, b in buffers.items()}
+    with torch.no_grad():
+        for n, b in buffers.items():
+            b.copy_(initial[n])
 
+    model.eval()
+    with torch.no_grad():
+        eval_output_before = [float(v) for v in model(xs[0]).flatten()]
     model.train()
     model.zero_grad()
     loss = loss_of(case, model(xs[0]), ys[0])
     loss.backward()
     gradients = onnx_gradients(model, path)
     first_loss = float(loss)
+    with torch.no_grad():  # that forward moved the running statistics: the trajectory starts from the file's
+        for n, b in buffers.items():
+            b.copy_(initial[n])
 
     opt = torch_optimizer(case["optimizer"], model.parameters())
     losses = []
+    running = []
     for step in range(STEPS):
         opt.zero_grad()
         loss = loss_of(case, model(xs[step % BATCHES]), ys[step % BATCHES])
         losses.append(float(loss))
         loss.backward()
         opt.step()
+        running.append({n: [float(v) for v in b.flatten()] for n, b in buffers.items()})
+    model.eval()
+    with torch.no_grad():
+        eval_output = [float(v) for v in model(xs[0]).flatten()]
 
     def plain(t):
         return [int(v) for v in t.flatten()] if t.dtype == torch.int64 else [float(v) for v in t.flatten()]
@@ -267,6 +316,10 @@ def make_case(name, case):
         "gradients": {"loss": first_loss, "byInitializer": gradients},
         "trajectory": losses,
     }
+    if buffers:
+        reference["runningStats"] = running
+        reference["evalOutputBefore"] = eval_output_before
+        reference["evalOutput"] = eval_output
     with open(os.path.join(folder, "reference.json"), "w") as f:
         json.dump(reference, f, separators=(",", ":"))
     print(f"{name}: {os.path.getsize(path)} bytes of ONNX, first loss {first_loss:.4f}, last {losses[-1]:.4f}")
@@ -274,5 +327,6 @@ def make_case(name, case):
 
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    for name, case in CASES.items():
-        make_case(name, case)
+    wanted = sys.argv[1:] or list(CASES)
+    for name in wanted:
+        make_case(name, CASES[name])

@@ -9,7 +9,8 @@
  *  - probe:       parameters, tokens [1, T] → attention probabilities of every attention layer
  *  - feature maps: parameters, one image [1, C, H, W] → the output of every conv2d layer
  *  - export:      x → outputs, parameters baked in as initializers (model.onnx)
- * State order: parameters (layer order), then optimizer slots, then the step count.
+ * State order: parameters (layer order), then optimizer slots, then buffers (an imported model's
+ * running statistics, updated by the forward pass of each step), then the step count.
  */
 import type { AxisScaling, CompileOptions, ExportOptions } from '../api';
 import { gradients } from '../autodiff/backward';
@@ -17,6 +18,7 @@ import { GraphBuilder, type Value } from '../graph/builder';
 import type { DType } from '../graph/dtypes';
 import { buildForward, type Forward, type ForwardOptions } from '../layers';
 import { importForward } from '../onnx/importForward';
+import type { ImportedBuffer } from '../onnx/importPlan';
 import { outputDynamics, type StepValues } from './dynamics';
 import { buildLoss, targetShape } from './losses';
 import { clipByGlobalNorm, makeUpdate, slotsFor, type SlotSpec } from './optimizers';
@@ -29,6 +31,8 @@ export interface ModelPlan {
   options: CompileOptions;
   store: ParamStore;
   slots: SlotSpec[];
+  /** State the forward pass updates without gradients (BatchNormalization's running statistics). */
+  buffers: ImportedBuffer[];
   /** [B, ...inputShape] and dtype of x. */
   input: { dtype: DType; shape: number[] };
   target: { dtype: DType; shape: number[] };
@@ -37,15 +41,39 @@ export interface ModelPlan {
   attentionLayers: number[];
 }
 
+/** How a graph holds the buffers: their values (state inputs), and where train-mode updates go. */
+interface BufferBinding {
+  values: Map<string, Value>;
+  updates?: Map<string, Value>;
+}
+
 /** The forward pass of the model: its layer list, or the imported ONNX graph. */
-function modelForward(options: CompileOptions, x: Value, forward: ForwardOptions): Forward {
+function modelForward(
+  options: CompileOptions,
+  x: Value,
+  forward: ForwardOptions,
+  buffers?: BufferBinding,
+): Forward {
   const { imported, layers } = options.model;
   if (!imported) return buildForward(layers, x, forward);
   const { b, mode, params } = forward;
   const param = (p: { name: string; shape: number[]; data: Float32Array }) =>
     params.get(p.name, p.shape, () => p.data.slice());
-  const output = importForward(imported, x, { b, mode, param });
+  const output = importForward(imported, x, {
+    b,
+    mode,
+    param,
+    ...(buffers && {
+      buffer: (buffer) => buffers.values.get(buffer.name)!,
+      updateBuffer: (buffer, value) => buffers.updates?.set(buffer.name, value),
+    }),
+  });
   return { output, attention: [], layerOutputs: [output] };
+}
+
+/** Every buffer as a graph input of its own name. */
+function bufferInputs(b: GraphBuilder, plan: ModelPlan): BufferBinding {
+  return { values: new Map(plan.buffers.map((p) => [p.name, b.input(p.name, 'float32', p.shape)])) };
 }
 
 const withBatch = (shape: number[], batch: number) => [batch, ...shape.slice(1)];
@@ -70,6 +98,7 @@ export function planModel(options: CompileOptions, store: ParamStore): ModelPlan
     options,
     store,
     slots,
+    buffers: model.imported?.buffers ?? [],
     input,
     target: targetShape(options.loss, output),
     output,
@@ -78,12 +107,20 @@ export function planModel(options: CompileOptions, store: ParamStore): ModelPlan
 }
 
 export function stateNames(plan: ModelPlan): string[] {
-  return [...plan.store.specs.map((p) => p.name), ...plan.slots.map((s) => s.name), STEP];
+  return [
+    ...plan.store.specs.map((p) => p.name),
+    ...plan.slots.map((s) => s.name),
+    ...plan.buffers.map((p) => p.name),
+    STEP,
+  ];
 }
 
 export function stateShape(plan: ModelPlan, name: string): number[] {
   if (name === STEP) return [];
-  const spec = plan.store.specs.find((p) => p.name === name) ?? plan.slots.find((s) => s.name === name);
+  const spec =
+    plan.store.specs.find((p) => p.name === name) ??
+    plan.slots.find((s) => s.name === name) ??
+    plan.buffers.find((p) => p.name === name);
   if (!spec) throw new Error(`unknown state tensor ${name}`);
   return spec.shape;
 }
@@ -107,12 +144,16 @@ function buildStep(
   const byName = new Map(names.map((n, i) => [n, v.state[i]]));
   const params = store.specs.map((p) => byName.get(p.name)!);
   const binder = new ParamBinder(store, b, 'input', new Map(store.specs.map((p, i) => [p.name, params[i]])));
-  const forward = modelForward(options, v.x, {
-    b,
-    mode: 'train',
-    params: binder,
-    dropoutKey: v.key,
-  });
+  const buffers: BufferBinding = {
+    values: new Map(plan.buffers.map((p) => [p.name, byName.get(p.name)!])),
+    updates: new Map(),
+  };
+  const forward = modelForward(
+    options,
+    v.x,
+    { b, mode: 'train', params: binder, dropoutKey: v.key },
+    buffers,
+  );
   const loss = buildLoss(b, options.loss, forward.output, v.y, options.labelSmoothing ?? 0).mean;
   const grads = gradients(b, loss, params);
   const raw = params.map((p) => grads.get(p.name)!);
@@ -132,7 +173,12 @@ function buildStep(
     slotSpecs.forEach((s, k) => newSlots.set(s.name, updated.slots[k]));
   });
   return {
-    state: [...newParams, ...plan.slots.map((s) => newSlots.get(s.name)!), t],
+    state: [
+      ...newParams,
+      ...plan.slots.map((s) => newSlots.get(s.name)!),
+      ...plan.buffers.map((p) => buffers.updates!.get(p.name) ?? buffers.values.get(p.name)!),
+      t,
+    ],
     loss,
     values: { params, grads: raw, clippedGrads: g, newParams },
   };
@@ -274,7 +320,7 @@ export function buildEvalGraph(plan: ModelPlan): GraphBuilder {
   plan.store.specs.forEach((p) => params.get(p.name, p.shape, () => p.data));
   const x = b.input('x', plan.input.dtype, plan.input.shape);
   const y = b.input('y', plan.target.dtype, plan.target.shape);
-  const forward = modelForward(plan.options, x, { b, mode: 'eval', params });
+  const forward = modelForward(plan.options, x, { b, mode: 'eval', params }, bufferInputs(b, plan));
   b.output(forward.output, 'output');
   const loss = buildLoss(b, plan.options.loss, forward.output, y, plan.options.labelSmoothing ?? 0);
   b.output(loss.perExample, 'loss_per_example');

@@ -3,7 +3,9 @@
  *  1. every op listed as supported or not, with the names of its nodes;
  *  2. the import planned and the training graph built (batch 2, an mse head on the output);
  *  3. the imported forward (eval mode) on random inputs against onnxruntime running the
- *     original file: the largest absolute difference;
+ *     original file: the largest absolute difference. A file exported in training mode runs as
+ *     the inference model Model Lab would export (BatchNormalization on its running statistics,
+ *     Dropout off), which is what the eval graph computes;
  *  4. a finite-difference check of the gradients of a few parameters along random directions.
  * It never throws for a readable file: every failure is a verdict with its reasons.
  */
@@ -14,6 +16,7 @@ import { serializeModel } from '../graph/serialize';
 import { Rng } from '../init';
 import { buildLoss } from '../model/losses';
 import { openSession, tensor, type Session } from '../runtime/session';
+import { exportImported } from './exportImported';
 import { importForward } from './importForward';
 import { planImport, type ImportOptions, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
@@ -141,9 +144,9 @@ async function importedForward(plan: ImportPlan, xData: TensorData): Promise<Flo
   }
 }
 
-/** onnxruntime on the original file; other graph inputs get random values of their declared shape. */
+/** onnxruntime on the original file in inference mode; other graph inputs get random values of their declared shape. */
 async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): Promise<Float32Array> {
-  const session: Session = await openSession(plan.model.source);
+  const session: Session = await openSession(exportImported(plan, new Map()));
   try {
     const feeds = Object.fromEntries(
       plan.model.inputs.map((info) => {

@@ -1,8 +1,10 @@
 /**
  * The fine-tuned model.onnx of an imported model: the original file with its trained
- * initializers replaced. The graph keeps everything the exporter wrote (symbolic batch,
- * shape chains, Dropout, BatchNormalization's running statistics), so the result runs
- * wherever the original did, for any batch size.
+ * initializers and updated running statistics replaced. The graph keeps everything the
+ * exporter wrote (symbolic batch, shape chains, Dropout), so the result runs wherever the
+ * original did, for any batch size. It is an inference model: a file exported from PyTorch in
+ * training mode has its BatchNormalization nodes switched to the running statistics and its
+ * Dropout nodes to identity.
  * Parameters that were Identity copies of a shared initializer get their own initializer
  * (their values differ after training), and tensors stored in external data files are written
  * inline, so the exported file stands alone.
@@ -15,12 +17,13 @@ export function exportImported(plan: ImportPlan, values: Map<string, Float32Arra
   const model = onnx.ModelProto.decode(plan.model.source);
   const graph = model.graph as onnx.GraphProto;
   const trained = new Map(
-    plan.parameters.map((p) => [p.onnxName, { p, data: values.get(p.name) ?? p.data }]),
+    [...plan.parameters, ...plan.buffers].map((p) => [p.onnxName, { p, data: values.get(p.name) ?? p.data }]),
   );
   const copies = new Set(plan.identityCopies.keys());
   graph.node = graph.node.filter(
     (n) => !(n.opType === 'Identity' && copies.has(n.output?.[0] ?? '') && trained.has(n.output?.[0] ?? '')),
   );
+  graph.node.forEach((n) => inferenceMode(n, graph));
   graph.initializer = (graph.initializer as onnx.TensorProto[]).map((t) => {
     const update = trained.get(t.name);
     if (update) return onnx.TensorProto.create(tensorProto(t.name, 'float32', update.p.shape, update.data));
@@ -39,4 +42,20 @@ export function exportImported(plan: ImportPlan, values: Map<string, Float32Arra
   model.producerName = 'model-lab';
   model.docString = `Fine-tuned by Model Lab from a model made by ${plan.model.producer || 'an unknown producer'}.`;
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * A training-mode BatchNormalization (training_mode 1, its running-statistics outputs unread)
+ * becomes an eval-mode one; a Dropout loses its training_mode input (absent means false).
+ */
+function inferenceMode(node: onnx.INodeProto, graph: onnx.GraphProto): void {
+  const read = (name: string) =>
+    graph.node.some((m) => m.input?.includes(name)) || graph.output.some((o) => o.name === name);
+  if (node.opType === 'BatchNormalization') {
+    const mode = node.attribute?.find((a) => a.name === 'training_mode');
+    if (!mode || Number(mode.i) !== 1 || (node.output ?? []).slice(1).some((o) => o && read(o))) return;
+    node.attribute = node.attribute!.filter((a) => a !== mode);
+    node.output = node.output!.slice(0, 1);
+  }
+  if (node.opType === 'Dropout' && (node.input?.length ?? 0) > 2) node.input = node.input!.slice(0, 2);
 }

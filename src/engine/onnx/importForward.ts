@@ -2,19 +2,25 @@
  * Builds an imported model's forward pass into an engine graph, node by node in graph order:
  * shape arithmetic is folded to constants (fold.ts), every other node goes through the op
  * table (importOps.ts). Parameters come from the caller (`param`), so the same import serves
- * the training step (parameters as state inputs), eval graphs and planning.
+ * the training step (parameters as state inputs), eval graphs and planning. Buffers (running
+ * statistics) come from `buffer` when the caller keeps them as state, else they are constants;
+ * a train-mode node reports their new values through `updateBuffer`.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
 import { fold, knownFromTensor, knownToData, type Known } from './fold';
 import { OnnxImportError } from './importError';
 import { OPS, type OpContext } from './importOps';
-import type { ImportedParameter, ImportPlan } from './importPlan';
+import type { ImportedBuffer, ImportedParameter, ImportPlan } from './importPlan';
 import type { OnnxNode } from './onnxFile';
 
 export interface ImportForwardOptions {
   b: GraphBuilder;
   mode: 'train' | 'eval';
   param(p: ImportedParameter): Value;
+  /** A running statistic as a graph value (state input); absent: the value in the file, as a constant. */
+  buffer?(buffer: ImportedBuffer): Value;
+  /** A train-mode node's new value of a buffer; a later update of the same buffer replaces it. */
+  updateBuffer?(buffer: ImportedBuffer, value: Value): void;
   /** Called after each imported (not folded) node with its input and output shapes (model summary). */
   onNode?(
     node: OnnxNode,
@@ -31,6 +37,7 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
   const values = new Map<string, Value>([[plan.input.name, x]]);
   const known = new Map<string, Known>();
   const params = new Map(plan.parameters.map((p) => [p.onnxName, p]));
+  const buffers = new Map(options.buffer ? plan.buffers.map((p) => [p.onnxName, p]) : []);
 
   const knownOf = (name: string): Known | undefined => {
     if (!name) return undefined;
@@ -46,8 +53,10 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     const v = values.get(name);
     if (v) return v;
     const p = params.get(name);
+    const buffer = buffers.get(name);
     let made: Value | undefined;
     if (p) made = options.param(p);
+    else if (buffer) made = options.buffer!(buffer);
     else {
       const k = known.get(name);
       const t = plan.constants.get(name);
@@ -93,6 +102,13 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
         return valueOf(node.inputs[i], node.name);
       },
       known: (i) => inputsKnown[i],
+      updateBuffer(i, value) {
+        const buffer = buffers.get(node.inputs[i]);
+        if (!buffer) return;
+        // Later readers of the name (a module applied twice) see the updated statistic.
+        values.set(buffer.onnxName, value);
+        options.updateBuffer?.(buffer, value);
+      },
       ints(i, what) {
         const k = inputsKnown[i];
         if (!k) throw new Error(`${what} (input ${i}) must be a constant once the batch is fixed`);

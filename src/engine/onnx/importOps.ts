@@ -4,8 +4,8 @@
  *
  * Most ops pass through unchanged. The others become compositions of ops that have gradient
  * rules: GlobalAveragePool is a ReduceMean, LeakyRelu a Where, Gelu the Erf form,
- * BatchNormalization normalises with the batch's statistics in training graphs and with the
- * running ones in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
+ * BatchNormalization normalises with the batch's statistics in training graphs, updating the
+ * running ones, and with the running ones in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
  * index a Slice, and LSTM / GRU run on the engine's recurrent cells (recurrent/) with their
  * weights reordered from ONNX's gate order to PyTorch's.
  * Dropout and Identity are removed (training graphs of imported models run without dropout).
@@ -28,6 +28,8 @@ export interface OpContext {
   known(i: number): Known | undefined;
   /** Input i's constant integers; an error naming the input when it is not a constant. */
   ints(i: number, what: string): number[];
+  /** The new value of input i when it is a buffer kept as state (running statistics); ignored otherwise. */
+  updateBuffer(i: number, value: Value): void;
 }
 
 interface OpImporter {
@@ -311,20 +313,39 @@ export const OPS: Record<string, OpImporter> = {
       const { b } = c;
       const x = c.x(0);
       const eps = b.scalar(typeof c.node.attrs.epsilon === 'number' ? c.node.attrs.epsilon : 1e-5, x.dtype);
-      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
-      let mean: Value;
-      let variance: Value;
-      if (c.mode === 'train') {
-        // Batch statistics (biased variance), as torch.nn.BatchNorm in train mode.
-        mean = b.reduceMean(x, axes, true);
-        const centred = b.sub(x, mean);
-        variance = b.reduceMean(b.mul(centred, centred), axes, true);
-      } else {
-        mean = perChannel(b, c.x(3), x.rank);
-        variance = perChannel(b, c.x(4), x.rank);
+      const runningMean = c.x(3);
+      const runningVar = c.x(4);
+      if (c.mode === 'eval') {
+        const normalized = b.div(
+          b.sub(x, perChannel(b, runningMean, x.rank)),
+          b.unary('Sqrt', b.add(perChannel(b, runningVar, x.rank), eps)),
+        );
+        const y = b.add(b.mul(normalized, perChannel(b, c.x(1), x.rank)), perChannel(b, c.x(2), x.rank));
+        return [y, runningMean, runningVar];
       }
-      const normalized = b.div(b.sub(x, mean), b.unary('Sqrt', b.add(variance, eps)));
-      return [b.add(b.mul(normalized, perChannel(b, c.x(1), x.rank)), perChannel(b, c.x(2), x.rank))];
+      // Batch statistics (biased variance) normalise, as torch.nn.BatchNorm in train mode.
+      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+      const mean = b.reduceMean(x, axes, true);
+      const centred = b.sub(x, mean);
+      const variance = b.reduceMean(b.mul(centred, centred), axes, true);
+      const normalized = b.div(centred, b.unary('Sqrt', b.add(variance, eps)));
+      const y = b.add(b.mul(normalized, perChannel(b, c.x(1), x.rank)), perChannel(b, c.x(2), x.rank));
+      // Running statistics: r ← momentum·r + (1 − momentum)·batch, with the unbiased variance
+      // (n / (n − 1)) as PyTorch keeps it. ONNX's momentum is PyTorch's 1 − momentum, so the
+      // exporter writes 0.9 for PyTorch's default 0.1, and 0.9 is also ONNX's default.
+      const momentum = typeof c.node.attrs.momentum === 'number' ? c.node.attrs.momentum : 0.9;
+      const n = x.size / x.shape[1];
+      const channels = [x.shape[1]];
+      const blend = (running: Value, batch: Value) =>
+        b.add(
+          b.mul(running, b.scalar(momentum, x.dtype)),
+          b.mul(b.reshape(batch, channels), b.scalar(1 - momentum, x.dtype)),
+        );
+      const newMean = blend(runningMean, mean);
+      const newVar = blend(runningVar, b.mul(variance, b.scalar(n / Math.max(1, n - 1), x.dtype)));
+      c.updateBuffer(3, newMean);
+      c.updateBuffer(4, newVar);
+      return [y, newMean, newVar];
     },
   },
   LSTM: recurrent('LSTM'),

@@ -5,6 +5,8 @@
  *  - which initializers are parameters: every float initializer that is not frozen and
  *    reaches the output through float values (masks compared with Equal, shapes and
  *    BatchNormalization's running statistics stay constants);
+ *  - which initializers are buffers: BatchNormalization's running mean and variance, constants
+ *    to the gradient but updated by every training step (PyTorch's train-mode semantics);
  *  - whether every op is supported, listing all refused nodes at once.
  *
  * PyTorch's exporter stores equal initializers once and names the others as Identity outputs
@@ -35,6 +37,12 @@ export interface ImportedParameter {
   data: Float32Array;
 }
 
+/**
+ * A float initializer a training step updates without a gradient: a BatchNormalization's
+ * running mean or variance. It is in the training state, checkpoints and the exported model.
+ */
+export type ImportedBuffer = ImportedParameter;
+
 export interface ImportPlan {
   model: OnnxModel;
   input: OnnxValueInfo;
@@ -45,6 +53,8 @@ export interface ImportPlan {
   /** Nodes to import, in graph order (Identity copies of initializers removed). */
   nodes: OnnxNode[];
   parameters: ImportedParameter[];
+  /** Running statistics of BatchNormalization nodes (also listed in `constants`, their values at import). */
+  buffers: ImportedBuffer[];
   /** Initializers that stay fixed (frozen, integer, or not on a gradient path), by ONNX name. */
   constants: Map<string, OnnxTensor>;
   /** Identity outputs that became parameters of their own: output name → initializer read. */
@@ -112,16 +122,25 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
   const frozen = (name: string) => (options.freeze ?? []).some((f) => name === f || name.startsWith(f));
   const parameters: ImportedParameter[] = [];
   const constants = new Map<string, OnnxTensor>();
+  const buffers: ImportedBuffer[] = [];
   const used = new Set<string>();
+  const runningStats = new Set(
+    nodes.filter((n) => n.opType === 'BatchNormalization').flatMap((n) => n.inputs.slice(3, 5)),
+  );
+  const entry = (onnxName: string, t: OnnxTensor): ImportedParameter => ({
+    name: safeName(onnxName, used),
+    onnxName,
+    shape: [...t.dims],
+    data: Float32Array.from(t.data as Float32Array),
+  });
   for (const [onnxName, t] of initializers) {
     if (isFloat(t.dtype) && reaching.has(onnxName) && !frozen(onnxName)) {
-      parameters.push({
-        name: safeName(onnxName, used),
-        onnxName,
-        shape: [...t.dims],
-        data: Float32Array.from(t.data as Float32Array),
-      });
-    } else constants.set(onnxName, t);
+      parameters.push(entry(onnxName, t));
+      continue;
+    }
+    constants.set(onnxName, t);
+    // Running statistics keep updating when the layer's weights are frozen, as in PyTorch.
+    if (isFloat(t.dtype) && runningStats.has(onnxName)) buffers.push(entry(onnxName, t));
   }
   if (parameters.length === 0)
     throw new OnnxImportError(
@@ -138,6 +157,7 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
     output,
     nodes,
     parameters,
+    buffers,
     constants,
     identityCopies,
   };

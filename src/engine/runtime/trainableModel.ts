@@ -50,7 +50,7 @@ export class CompiledModel implements TrainableModel {
     this.outputShape = plan.output.slice(1);
     this.parameterCount = plan.store.count;
     for (const name of stateNames(plan)) {
-      const spec = plan.store.specs.find((p) => p.name === name);
+      const spec = [...plan.store.specs, ...plan.buffers].find((p) => p.name === name);
       const shape = stateShape(plan, name);
       const data = spec ? spec.data.slice() : new Float32Array(shape.reduce((a, b) => a * b, 1));
       this.state.set(name, tensor('float32', data, shape));
@@ -167,8 +167,11 @@ export class CompiledModel implements TrainableModel {
     return outputs;
   }
 
+  /** Parameters and buffers: what the eval-mode graphs read. */
   private paramFeeds(): Record<string, Tensor> {
-    return Object.fromEntries(this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!]));
+    return Object.fromEntries(
+      [...this.plan.store.specs, ...this.plan.buffers].map((p) => [p.name, this.state.get(p.name)!]),
+    );
   }
 
   /** Runs the eval graph over `count` examples in batches, padding the last one. */
@@ -303,7 +306,10 @@ export class CompiledModel implements TrainableModel {
 
   async exportOnnx(options: ExportOptions = {}): Promise<Uint8Array> {
     const values = new Map(
-      this.plan.store.specs.map((p) => [p.name, this.state.get(p.name)!.data as Float32Array]),
+      [...this.plan.store.specs, ...this.plan.buffers].map((p) => [
+        p.name,
+        this.state.get(p.name)!.data as Float32Array,
+      ]),
     );
     const { imported } = this.plan.options.model;
     if (imported) return exportImported(imported, values);

@@ -3,13 +3,19 @@
  * written to a CSV in order, trained by `model-lab train` with `"shuffle": false` (batches in
  * file order), every example in the training split, unscaled features and `fusedSteps: 1`.
  * metrics.jsonl then holds the loss of every step (that step's batch, before its update), and
- * each equals PyTorch's within 1e-4.
+ * each equals PyTorch's within 1e-4. For models with BatchNorm, the last checkpoint holds
+ * PyTorch's running statistics after the last step, and the run's model.onnx, run by
+ * onnxruntime, gives PyTorch's eval-mode output with them.
  */
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openSession, tensor } from '../../../src/engine/runtime/session';
+import { importOnnxFile } from '../../../src/engine/onnx';
+import { loadCheckpoint } from '../../../src/runs/checkpoints';
+import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readMetrics } from '../../../src/runs/runReader';
 import { modelPath, readReference } from '../engine/onnxFixtures';
 import { modelLab } from '../../fixtures/modelLabCli';
@@ -19,8 +25,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('an imported model trains along PyTorch’s stored trajectory', () => {
   // The float-input cases (the Transformer reads token ids, which a CSV table does not hold).
-  for (const name of ['cnn', 'batchnorm', 'lstm', 'gru']) {
-    it(`${name}: every step's loss within 1e-4 of PyTorch's`, () => {
+  for (const name of ['cnn', 'batchnorm', 'convbn', 'lstm', 'gru']) {
+    it(`${name}: every step's loss within 1e-4 of PyTorch's`, async () => {
       const ref = readReference(name);
       const regression = ref.loss === 'mse';
       const dir = join(root, name);
@@ -75,6 +81,31 @@ describe('an imported model trains along PyTorch’s stored trajectory', () => {
       );
       const worst = losses.reduce((w, l, i) => Math.max(w, Math.abs(l.value - ref.trajectory[i])), 0);
       assert.ok(worst < 1e-4, `largest difference from PyTorch ${worst}`);
+      if (!ref.runningStats) return;
+
+      const { buffers } = importOnnxFile(modelPath(name));
+      const { state } = loadCheckpoint(run.dir, 'last');
+      const last = ref.runningStats[ref.runningStats.length - 1];
+      for (const buffer of buffers)
+        last[buffer.onnxName].forEach((want, i) => {
+          const got = state.tensors[buffer.name].data[i];
+          assert.ok(
+            Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want),
+            `checkpoint ${buffer.onnxName}[${i}]: ${got}, PyTorch ${want}`,
+          );
+        });
+      const session = await openSession(readFileSync(join(run.dir, RUN_FILES.model)));
+      const result = await session.run({
+        input: tensor('float32', Float32Array.from(ref.batches[0].x), [ref.batchSize, ...ref.input.shape]),
+      });
+      await session.release();
+      const output = result.output.data as Float32Array;
+      ref.evalOutput!.forEach((want, i) =>
+        assert.ok(
+          Math.abs(output[i] - want) <= 1e-4 + 1e-4 * Math.abs(want),
+          `model.onnx output[${i}]: ${output[i]}, PyTorch ${want}`,
+        ),
+      );
     });
   }
 });

@@ -6,7 +6,7 @@ import { importedModel, type ImportPlan } from '../../../src/engine/onnx';
 import type { LossName, OptimizerConfig } from '../../../src/contract/experiment';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
-export const CASES = ['cnn', 'batchnorm', 'transformer', 'lstm', 'gru'];
+export const CASES = ['cnn', 'batchnorm', 'convbn', 'transformer', 'lstm', 'gru'];
 
 export interface Reference {
   input: { kind: 'float' | 'tokens'; shape: number[] };
@@ -16,6 +16,11 @@ export interface Reference {
   batches: { x: number[]; y: number[] }[];
   gradients: { loss: number; byInitializer: Record<string, { dims: number[]; data: number[] }> };
   trajectory: number[];
+  /** Models with BatchNorm: running statistics after every step, by ONNX initializer name. */
+  runningStats?: Record<string, number[]>[];
+  /** Models with BatchNorm: the eval-mode output on the first batch before the first step and after the last. */
+  evalOutputBefore?: number[];
+  evalOutput?: number[];
 }
 
 export const modelPath = (name: string) => join(FIXTURES, name, 'model.onnx');
