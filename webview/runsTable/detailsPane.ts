@@ -4,8 +4,10 @@
  * live; they are refilled only when another run gets the focus or its name, tags or notes
  * change in run.json (a save coming back).
  */
+import * as l10n from '@vscode/l10n';
 import { ANNOTATION_LIMITS, type RunPanelKind } from '../../src/protocol/runsTablePanel';
 import type { RunRow } from '../../src/contract/runTable/runRow';
+import { statusText } from '../../src/protocol/runStatusText';
 import { h } from '../shared/theme';
 import { parseTags } from './tags';
 
@@ -26,18 +28,18 @@ export class DetailsPane {
   private readonly nameField = h('vscode-textfield', {
     'data-testid': 'edit-name',
     maxlength: String(ANNOTATION_LIMITS.name),
-    'aria-label': 'Run name',
+    'aria-label': l10n.t('Run name'),
   }) as unknown as TextInput;
   private readonly tagsField = h('vscode-textfield', {
     'data-testid': 'edit-tags',
-    placeholder: 'baseline, keep',
-    'aria-label': 'Tags, separated by commas',
+    placeholder: l10n.t('baseline, keep'),
+    'aria-label': l10n.t('Tags, separated by commas'),
   }) as unknown as TextInput;
   private readonly notesField = h('vscode-textarea', {
     'data-testid': 'edit-notes',
     rows: '3',
     maxlength: String(ANNOTATION_LIMITS.notes),
-    'aria-label': 'Notes',
+    'aria-label': l10n.t('Notes'),
   }) as unknown as TextInput;
   private readonly openButtons = h('div', { class: 'actions' });
   private shown: string | undefined;
@@ -45,7 +47,7 @@ export class DetailsPane {
   private filledFrom = '';
 
   constructor(private readonly events: DetailsEvents) {
-    const save = h('vscode-button', { 'data-testid': 'save-annotations' }, 'Save');
+    const save = h('vscode-button', { 'data-testid': 'save-annotations' }, l10n.t('Save'));
     save.addEventListener('click', () => this.save());
     this.nameField.addEventListener('keydown', (event) => {
       if ((event as KeyboardEvent).key === 'Enter') this.save();
@@ -55,9 +57,9 @@ export class DetailsPane {
       h(
         'div',
         { class: 'fields' },
-        h('label', {}, 'Name', this.nameField as unknown as HTMLElement),
-        h('label', {}, 'Tags', this.tagsField as unknown as HTMLElement),
-        h('label', { class: 'notes' }, 'Notes', this.notesField as unknown as HTMLElement),
+        h('label', {}, l10n.t('Name'), this.nameField as unknown as HTMLElement),
+        h('label', {}, l10n.t('Tags'), this.tagsField as unknown as HTMLElement),
+        h('label', { class: 'notes' }, l10n.t('Notes'), this.notesField as unknown as HTMLElement),
       ),
       h('div', { class: 'actions' }, save, this.openButtons),
     );
@@ -70,7 +72,7 @@ export class DetailsPane {
       this.shown = undefined;
       return;
     }
-    this.heading.textContent = `${row.name} · ${row.experiment} / ${row.id} · ${row.status}`;
+    this.heading.textContent = `${row.name} · ${row.experiment} / ${row.id} · ${statusText(row.status)}`;
     const annotations = JSON.stringify([row.name, row.tags, row.notes]);
     if (this.shown !== row.runDir || this.filledFrom !== annotations) {
       this.filledFrom = annotations;
@@ -87,15 +89,15 @@ export class DetailsPane {
     };
     const runDir = row.runDir;
     this.openButtons.replaceChildren(
-      button('Metrics', 'open-metrics', () => this.events.onOpen(runDir, 'metrics')),
+      button(l10n.t('Metrics'), 'open-metrics', () => this.events.onOpen(runDir, 'metrics')),
       ...(row.has.evaluation
-        ? [button('Evaluation', 'open-evaluation', () => this.events.onOpen(runDir, 'evaluation'))]
+        ? [button(l10n.t('Evaluation'), 'open-evaluation', () => this.events.onOpen(runDir, 'evaluation'))]
         : []),
       ...(row.has.attention
-        ? [button('Attention', 'open-attention', () => this.events.onOpen(runDir, 'attention'))]
+        ? [button(l10n.t('Attention'), 'open-attention', () => this.events.onOpen(runDir, 'attention'))]
         : []),
-      button('Reveal Folder', 'reveal-run', () => this.events.onReveal(runDir)),
-      button('Delete…', 'delete-run', () => this.events.onDelete(runDir)),
+      button(l10n.t('Reveal Folder'), 'reveal-run', () => this.events.onReveal(runDir)),
+      button(l10n.t('Delete…'), 'delete-run', () => this.events.onDelete(runDir)),
     );
   }
 

@@ -3,6 +3,9 @@
  * then the rows that change; filtering, sorting and column choice happen here, on the rows
  * held, so a key press never waits on the host. View settings live in getState/setState.
  */
+// First: the host's translations are in place before any module below builds text.
+import '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import '../shared/elements';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import { metricKeys, type ColumnKey } from '../../src/contract/runTable/columns';
@@ -18,14 +21,17 @@ import {
   type RunsTableState,
   type RunsTableToHost,
 } from '../../src/protocol/runsTablePanel';
+import { statusText } from '../../src/protocol/runStatusText';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange } from '../shared/theme';
+import { columnWords } from './columnWords';
 import { DetailsPane } from './detailsPane';
 import { ParallelCoordinates } from './parallelCoordinates';
 import { RowStore } from './rowStore';
 import { TableView } from './tableView';
 import { availableColumns, visibleColumns } from './visibleColumns';
 
+const words = columnWords();
 const store = new RowStore();
 let loaded = false;
 const state: RunsTableState = {
@@ -50,8 +56,8 @@ interface TextInput extends HTMLElement {
 }
 const query = h('vscode-textfield', {
   'data-testid': 'runs-query',
-  placeholder: 'Filter: words, tags, notes, learningRate=0.001',
-  'aria-label': 'Filter runs',
+  placeholder: l10n.t('Filter: words, tags, notes, learningRate=0.001'),
+  'aria-label': l10n.t('Filter runs'),
 }) as unknown as TextInput;
 query.value = state.query;
 query.addEventListener('input', () => {
@@ -59,10 +65,10 @@ query.addEventListener('input', () => {
   saveState();
   render();
 });
-const statusChips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Status filter' });
+const statusChips = h('div', { class: 'chips', role: 'group', 'aria-label': l10n.t('Status filter') });
 const experimentSelect = h('vscode-single-select', {
   'data-testid': 'experiment-filter',
-  'aria-label': 'Experiment filter',
+  'aria-label': l10n.t('Experiment filter'),
 }) as unknown as TextInput;
 experimentSelect.addEventListener('change', () => {
   state.experiments = experimentSelect.value ? [experimentSelect.value] : [];
@@ -86,14 +92,14 @@ const button = (label: string, testId: string, onClick: () => void, secondary = 
   return b;
 };
 const selectionText = h('span', { 'data-testid': 'selection-count' });
-const compareButton = button('Compare', 'compare-selected', () =>
+const compareButton = button(l10n.t('Compare'), 'compare-selected', () =>
   channel.post({ type: 'compare', runDirs: [...selected] }),
 );
-const diffButton = button('Diff Configs', 'diff-configs', () => {
+const diffButton = button(l10n.t('Diff Configs'), 'diff-configs', () => {
   const [left, right] = [...selected];
   channel.post({ type: 'diffConfigs', runDirs: [left, right] });
 });
-const deleteButton = button('Delete…', 'delete-selected', () =>
+const deleteButton = button(l10n.t('Delete…'), 'delete-selected', () =>
   channel.post({ type: 'delete', runDirs: [...selected] }),
 );
 const selectionBar = h(
@@ -103,7 +109,7 @@ const selectionBar = h(
   compareButton,
   diffButton,
   deleteButton,
-  button('Clear', 'clear-selection', () => {
+  button(l10n.t('Clear'), 'clear-selection', () => {
     selected.clear();
     render();
   }),
@@ -151,11 +157,11 @@ const details = new DetailsPane({
 document.body.append(
   h(
     'div',
-    { class: 'toolbar', role: 'toolbar', 'aria-label': 'Runs table filters' },
+    { class: 'toolbar', role: 'toolbar', 'aria-label': l10n.t('Runs table filters') },
     query,
     statusChips,
-    h('label', { class: 'control' }, 'Experiment ', experimentSelect),
-    button('Columns…', 'choose-columns', () => {
+    h('label', { class: 'control' }, l10n.t('Experiment'), ' ', experimentSelect),
+    button(l10n.t('Columns…'), 'choose-columns', () => {
       columnChooser.hidden = !columnChooser.hidden;
       render();
     }),
@@ -181,18 +187,23 @@ function render(): void {
     columns.filter((c) => c.startsWith('setting:')).map((c) => c.slice('setting:'.length)),
   );
   for (const runDir of selected) if (!store.get(runDir)) selected.delete(runDir);
-  table.render({ rows: shownRows, columns, sort: state.sort, selected, focused, settingNames });
-  count.textContent = `${shownRows.length} of ${rows.length} run${rows.length === 1 ? '' : 's'}`;
+  table.render({ rows: shownRows, columns, sort: state.sort, selected, focused, settingNames, words });
+  count.textContent =
+    rows.length === 1
+      ? l10n.t('{0} of {1} run', shownRows.length, rows.length)
+      : l10n.t('{0} of {1} runs', shownRows.length, rows.length);
   empty.hidden = !loaded || shownRows.length > 0;
   empty.textContent =
     rows.length === 0
-      ? 'No runs yet. Train an experiment, or add folders of runs with the modelLab.runFolders setting.'
-      : 'No run matches the filters.';
+      ? l10n.t(
+          'No runs yet. Train an experiment, or add folders of runs with the modelLab.runFolders setting.',
+        )
+      : l10n.t('No run matches the filters.');
   renderStatusChips(rows);
   renderExperimentOptions(rows);
   if (!columnChooser.hidden) renderColumnChooser(filtered, columns, settingNames);
   selectionBar.hidden = selected.size === 0;
-  selectionText.textContent = `${selected.size} selected`;
+  selectionText.textContent = l10n.t('{0} selected', selected.size);
   compareButton.toggleAttribute('disabled', selected.size < 2);
   diffButton.toggleAttribute('disabled', selected.size !== 2);
   details.show(focused === undefined ? undefined : store.get(focused));
@@ -217,7 +228,7 @@ function renderStatusChips(rows: readonly RunRow[]): void {
       const chip = h(
         'button',
         { class: 'chip', 'aria-pressed': String(pressed), 'data-testid': `status-${status}` },
-        status,
+        statusText(status),
       );
       chip.addEventListener('click', () => {
         state.statuses = pressed ? state.statuses.filter((s) => s !== status) : [...state.statuses, status];
@@ -236,7 +247,7 @@ function renderExperimentOptions(rows: readonly RunRow[]): void {
   experimentSelect.dataset.key = key;
   const current = state.experiments[0] ?? '';
   experimentSelect.replaceChildren(
-    h('vscode-option', { value: '' }, 'All experiments'),
+    h('vscode-option', { value: '' }, l10n.t('All experiments')),
     ...experiments.map((name) => h('vscode-option', { value: name }, name)),
   );
   experimentSelect.value = current;
@@ -261,7 +272,7 @@ function renderColumnChooser(
       });
       const title = column.startsWith('setting:')
         ? column.slice('setting:'.length)
-        : columnTitle(column, settingNames);
+        : columnTitle(column, settingNames, words);
       return h('label', { 'data-testid': `choose-${column}` }, box, ' ', title);
     }),
   );

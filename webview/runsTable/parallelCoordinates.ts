@@ -4,11 +4,13 @@
  * coloured from the theme's blue (worst) to its orange (best) on the metric, the focused run
  * drawn over the others. `data-*` attributes on the canvas say what is drawn.
  */
+import * as l10n from '@vscode/l10n';
 import type { ColumnKey } from '../../src/contract/runTable/columns';
 import { columnTitle, shortSettingNames } from '../../src/contract/runTable/columnTitles';
 import { formatNumber } from '../../src/contract/runTable/formatCell';
 import type { RunRow } from '../../src/contract/runTable/runRow';
 import { chartAxisColors, h, themeColor } from '../shared/theme';
+import { columnWords } from './columnWords';
 import { parallelChart, type Axis } from './parallelAxes';
 
 const HEIGHT = 240;
@@ -23,12 +25,13 @@ export class ParallelCoordinates {
   private readonly canvas = h('canvas', { 'data-testid': 'parallel-canvas', role: 'img' });
   private readonly metricSelect = h('vscode-single-select', {
     'data-testid': 'parallel-metric',
-    'aria-label': 'Metric',
+    'aria-label': l10n.t('Metric'),
   }) as unknown as Select;
   private readonly note = h('span', { class: 'count', 'data-testid': 'parallel-note' });
   private metrics: ColumnKey[] = [];
   private last: { rows: readonly RunRow[]; focused?: string } | undefined;
   private static readonly NO_NAMES: ReadonlyMap<string, string> = new Map();
+  private readonly words = columnWords();
 
   constructor(
     private metric: ColumnKey | undefined,
@@ -40,7 +43,13 @@ export class ParallelCoordinates {
       this.redraw();
     });
     this.element.append(
-      h('div', { class: 'toolbar-row' }, h('h2', {}, 'Parallel coordinates'), this.metricSelect, this.note),
+      h(
+        'div',
+        { class: 'toolbar-row' },
+        h('h2', {}, l10n.t('Parallel coordinates')),
+        this.metricSelect,
+        this.note,
+      ),
       this.canvas,
     );
     new ResizeObserver(() => this.redraw()).observe(this.element);
@@ -52,7 +61,11 @@ export class ParallelCoordinates {
       this.metrics = metrics;
       this.metricSelect.replaceChildren(
         ...metrics.map((metric) =>
-          h('vscode-option', { value: metric }, columnTitle(metric, ParallelCoordinates.NO_NAMES)),
+          h(
+            'vscode-option',
+            { value: metric },
+            columnTitle(metric, ParallelCoordinates.NO_NAMES, this.words),
+          ),
         ),
       );
     }
@@ -77,7 +90,7 @@ export class ParallelCoordinates {
     context.clearRect(0, 0, width, HEIGHT);
     const { text, grid } = chartAxisColors();
     if (!this.metric) {
-      this.note.textContent = 'No run has a metric yet.';
+      this.note.textContent = l10n.t('No run has a metric yet.');
       this.canvas.dataset.lines = '0';
       return;
     }
@@ -124,20 +137,23 @@ export class ParallelCoordinates {
       context.lineTo(x(index), y(1));
       context.stroke();
       context.fillStyle = text;
-      context.fillText(columnTitle(axis.column, names), x(index), 14);
+      context.fillText(columnTitle(axis.column, names, this.words), x(index), 14);
       for (const [label, position] of tickLabels(axis))
         context.fillText(label, x(index), y(position) + (position === 0 ? 14 : -4));
     });
 
     this.canvas.dataset.lines = String(lines.length);
     this.canvas.dataset.axes = axes.map((axis) => axis.column).join(' ');
-    this.canvas.setAttribute(
-      'aria-label',
-      `${lines.length} runs across ${axes.map((axis) => columnTitle(axis.column, names)).join(', ')}`,
-    );
+    const axisTitles = axes.map((axis) => columnTitle(axis.column, names, this.words)).join(', ');
+    this.canvas.setAttribute('aria-label', l10n.t('{0} runs across {1}', lines.length, axisTitles));
+    const drawn =
+      lines.length === 1
+        ? l10n.t('1 run, colour from worst (blue) to best (orange)')
+        : l10n.t('{0} runs, colour from worst (blue) to best (orange)', lines.length);
     this.note.textContent =
-      `${lines.length} run${lines.length === 1 ? '' : 's'}, colour from worst (blue) to best (orange)` +
-      (chart.withoutMetric > 0 ? `; ${chart.withoutMetric} without this metric left out` : '');
+      chart.withoutMetric > 0
+        ? l10n.t('{0}; {1} without this metric left out', drawn, chart.withoutMetric)
+        : drawn;
   }
 }
 

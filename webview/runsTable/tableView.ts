@@ -6,11 +6,14 @@
  * key press or a live update then costs a few dozen rows of DOM (bench/runs-table.mjs).
  */
 import { cellValue, type ColumnKey } from '../../src/contract/runTable/columns';
-import { columnTitle } from '../../src/contract/runTable/columnTitles';
+import * as l10n from '@vscode/l10n';
+import { columnTitle, type ColumnWords } from '../../src/contract/runTable/columnTitles';
 import { formatCell } from '../../src/contract/runTable/formatCell';
 import type { RunRow } from '../../src/contract/runTable/runRow';
 import type { RowSort } from '../../src/contract/runTable/sortRows';
+import { statusText } from '../../src/protocol/runStatusText';
 import { h } from '../shared/theme';
+import { textWidth } from './textWidth';
 
 export interface TableModel {
   rows: readonly RunRow[];
@@ -19,6 +22,8 @@ export interface TableModel {
   selected: ReadonlySet<string>;
   focused: string | undefined;
   settingNames: ReadonlyMap<string, string>;
+  /** Header words in the display language (columnWords). */
+  words: ColumnWords;
 }
 
 export interface TableEvents {
@@ -90,12 +95,12 @@ export class TableView {
 
   private drawHeader(model: TableModel): void {
     const allSelected = model.rows.length > 0 && model.rows.every((row) => model.selected.has(row.runDir));
-    const selectAll = h('input', { type: 'checkbox', 'aria-label': 'Select all shown runs' });
+    const selectAll = h('input', { type: 'checkbox', 'aria-label': l10n.t('Select all shown runs') });
     selectAll.checked = allSelected;
     const headerRow = h('tr', {}, h('th', { class: 'select' }, selectAll));
     for (const column of model.columns) {
       const sorted = model.sort.column === column;
-      const title = columnTitle(column, model.settingNames);
+      const title = columnTitle(column, model.settingNames, model.words);
       headerRow.append(
         h(
           'th',
@@ -137,7 +142,7 @@ export class TableView {
     const fragment = document.createDocumentFragment();
     fragment.append(spacer(first));
     for (const row of model.rows.slice(first, last)) {
-      const checkbox = h('input', { type: 'checkbox', 'aria-label': `Select ${row.name}` });
+      const checkbox = h('input', { type: 'checkbox', 'aria-label': l10n.t('Select {0}', row.name) });
       checkbox.checked = model.selected.has(row.runDir);
       const tr = h('tr', { 'data-testid': 'run-row' }, h('td', { class: 'select' }, checkbox));
       tr.dataset.runDir = row.runDir;
@@ -145,7 +150,7 @@ export class TableView {
       if (row.runDir === model.focused) tr.classList.add('focused');
       for (const column of model.columns) {
         const value = cellValue(row, column);
-        const td = h('td', {}, formatCell(column, value));
+        const td = h('td', {}, cellText(row, column));
         if (typeof value === 'number') td.classList.add('number');
         if (column === 'status') td.classList.add(`status-${row.status}`);
         // Cut text shows whole on hover; a name also says which run folder it is.
@@ -162,7 +167,12 @@ export class TableView {
 
 /** A column's width in characters: its widest text over every row (not only those drawn), bounded. */
 function columnWidth(model: TableModel, column: ColumnKey): number {
-  let widest = columnTitle(column, model.settingNames).length + 2;
-  for (const row of model.rows) widest = Math.max(widest, formatCell(column, cellValue(row, column)).length);
+  let widest = textWidth(columnTitle(column, model.settingNames, model.words)) + 2;
+  for (const row of model.rows) widest = Math.max(widest, textWidth(cellText(row, column)));
   return Math.min(MAX_COLUMN_CHARS, widest) + 2;
+}
+
+/** A cell as shown: the status in the display language (run.json keeps the English word). */
+function cellText(row: RunRow, column: ColumnKey): string {
+  return column === 'status' ? statusText(row.status) : formatCell(column, cellValue(row, column));
 }

@@ -1,11 +1,11 @@
 import { ANNOTATION_LIMITS } from '../../src/protocol/runsTablePanel';
 
-/** "a, b ,, c" → ["a", "b", "c"]: commas separate tags; duplicates and blanks go. */
+/** "a, b ,, c" → ["a", "b", "c"]: commas (also the full-width ，) separate tags; duplicates and blanks go. */
 export function parseTags(text: string): string[] {
   return [
     ...new Set(
       text
-        .split(',')
+        .split(/[,，]/)
         .map((tag) => tag.trim())
         .filter(Boolean),
     ),

@@ -1,14 +1,24 @@
 /** Column headers of the runs table: short where that stays unambiguous, the full key in the tooltip. */
 import type { ColumnKey, FixedColumn } from './columns';
 
-const FIXED_TITLES: Record<FixedColumn, string> = {
-  name: 'Name',
-  experiment: 'Experiment',
-  status: 'Status',
-  start: 'Started',
-  duration: 'Duration',
-  device: 'Device',
-  tags: 'Tags',
+/** The words of the headers: English here (the CLI); the panel passes them in the display language. */
+export interface ColumnWords {
+  fixed: Record<FixedColumn, string>;
+  /** The header of a metric's best value, e.g. `best validation/accuracy`. */
+  best(metricKey: string): string;
+}
+
+export const ENGLISH_COLUMN_WORDS: ColumnWords = {
+  fixed: {
+    name: 'Name',
+    experiment: 'Experiment',
+    status: 'Status',
+    start: 'Started',
+    duration: 'Duration',
+    device: 'Device',
+    tags: 'Tags',
+  },
+  best: (metricKey) => `best ${metricKey}`,
 };
 
 /**
@@ -33,11 +43,15 @@ export function shortSettingNames(paths: readonly string[]): Map<string, string>
 }
 
 /** The header of a column; `settingNames` from shortSettingNames over the shown settings. */
-export function columnTitle(column: ColumnKey, settingNames: ReadonlyMap<string, string>): string {
-  if (!column.includes(':')) return FIXED_TITLES[column as FixedColumn];
+export function columnTitle(
+  column: ColumnKey,
+  settingNames: ReadonlyMap<string, string>,
+  words: ColumnWords = ENGLISH_COLUMN_WORDS,
+): string {
+  if (!column.includes(':')) return words.fixed[column as FixedColumn];
   const colon = column.indexOf(':');
   const kind = column.slice(0, colon);
   const key = column.slice(colon + 1);
   if (kind === 'setting') return settingNames.get(key) ?? key;
-  return kind === 'best' ? `best ${key}` : key;
+  return kind === 'best' ? words.best(key) : key;
 }

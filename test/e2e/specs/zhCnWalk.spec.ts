@@ -3,7 +3,7 @@
  * (VS Code stays English: without a language pack it does not switch its display language, and no
  * extension's .zh-cn files load), then with the test language pack installed
  * (fixtures/chineseLanguagePack.ts). The walk: scaffold a template from the palette, train it from
- * the CodeLens, the metrics panel, the evaluation, an attention panel; at each step a screenshot, no
+ * the CodeLens, the metrics panel, the evaluation, an attention panel, the runs table; at each step a screenshot, no
  * English sentence of Model Lab's l10n bundle on screen, and no clipped label.
  */
 import { strict as assert } from 'node:assert';
@@ -108,7 +108,7 @@ describe('简体中文: Model Lab in Chinese', function () {
     await stop();
   });
 
-  it('with a Chinese language pack: scaffold, train, metrics, evaluation and attention speak Chinese', async () => {
+  it('with a Chinese language pack: scaffold, train, metrics, evaluation, attention and the runs table speak Chinese', async () => {
     await installExtension(scratch, await chineseLanguagePackVsix(scratch.root));
     registerLanguagePack(scratch.userDataDir, scratch.extensionsDir);
     await start();
@@ -188,5 +188,22 @@ describe('简体中文: Model Lab in Chinese', function () {
     await waitForText(attention.locator('#play'), '播放');
     await screenshot(page, 'zh-cn-4-attention');
     await checkPanel(attention, 'attention');
+
+    // The runs table: headers, statuses, the count, the details pane and the chart's note in Chinese.
+    await runCommand(page, 'Model Lab: 打开运行表');
+    const table = await panelWith(page, '[data-testid="runs-table"]');
+    await waitForText(table.getByTestId('runs-count'), '2 / 2 次运行');
+    await waitForText(table.getByTestId('column-name'), '名称');
+    await waitForText(table.getByTestId('column-start'), /^开始时间( ▼)?$/);
+    await waitForText(table.locator('td.status-completed').first(), '已完成');
+    await table.getByTestId('run-name').filter({ hasText: runId }).click();
+    await waitForText(
+      table.getByTestId('details-heading'),
+      new RegExp(`^${runId} · zh-wine / ${runId} · 已完成$`),
+    );
+    await waitForText(table.getByTestId('reveal-run'), '显示文件夹');
+    await waitForText(table.getByTestId('parallel-note'), /^\d 次运行，颜色从最差（蓝）到最好（橙）/);
+    await screenshot(page, 'zh-cn-5-runs-table');
+    await checkPanel(table, 'runs table');
   });
 });

@@ -6,6 +6,7 @@ import { RowChangeTracker } from '../../../src/extension/runsTable/rowChanges';
 import { parseTags } from '../../../webview/runsTable/tags';
 import { parallelChart } from '../../../webview/runsTable/parallelAxes';
 import { RowStore } from '../../../webview/runsTable/rowStore';
+import { textWidth } from '../../../webview/runsTable/textWidth';
 import { availableColumns, defaultColumns, visibleColumns } from '../../../webview/runsTable/visibleColumns';
 import { rowFixture } from '../../fixtures/runRow';
 
@@ -109,6 +110,8 @@ test('the host sends a row again only when it changed; gone folders are named', 
 test('tags: commas separate, blanks and repeats go', () => {
   assert.deepEqual(parseTags(' keep, cpu ,, keep,'), ['keep', 'cpu']);
   assert.deepEqual(parseTags(''), []);
+  // A Chinese keyboard types the full-width comma.
+  assert.deepEqual(parseTags('基线，保留, cpu'), ['基线', '保留', 'cpu']);
 });
 
 test('parallel coordinates: an axis per differing setting, then the metric; colour score by better direction', () => {
@@ -167,4 +170,11 @@ test('parallel coordinates: an axis per differing setting, then the metric; colo
     accuracy.lines.map((line) => line.score),
     [0, 1],
   );
+});
+
+test('column widths count a Chinese character as two ch, so translated headers are not cut off', () => {
+  assert.equal(textWidth('Started'), 7);
+  assert.equal(textWidth('开始时间'), 8);
+  assert.equal(textWidth('最佳 validation/loss'), 20);
+  assert.equal(textWidth('（蓝）'), 6);
 });
