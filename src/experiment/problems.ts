@@ -21,6 +21,11 @@ export interface Problem {
   message: string;
   severity: Severity;
   range: Range;
+  /**
+   * 'syntax': invalid JSON, which VS Code's JSON language service underlines in the editor too;
+   * the editor shows that one diagnostic, while the CLI and Train report it themselves.
+   */
+  origin?: 'syntax';
 }
 
 /** `file:line:col: severity: message` with 1-based line and column, one per problem. */

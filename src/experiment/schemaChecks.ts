@@ -70,8 +70,10 @@ const TYPE_NAMES: Record<string, () => string> = {
   null: () => l10n.t('null'),
 };
 
+/** "model.layers[2].units": the list index says which layer (or split, or metric) is meant. */
 const fieldName = (path: JSONPath): string =>
-  path.filter((p) => typeof p === 'string').join('.') || l10n.t('the file');
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') ||
+  l10n.t('the file');
 
 /** Does `value` satisfy an `if` clause (only `properties` with const / enum)? */
 function matchesCondition(value: unknown, condition: SchemaNode): boolean {

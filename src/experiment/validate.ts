@@ -137,6 +137,7 @@ function checkParsed(
       message: l10n.t('invalid JSON: {0}', printParseErrorCode(error.error)),
       severity: 'error',
       range: locator.range(error.offset, error.length),
+      origin: 'syntax',
     });
   }
   const done = (experiment?: Experiment) => ({

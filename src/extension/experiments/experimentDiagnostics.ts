@@ -9,7 +9,7 @@ import { DatasetCache } from '../../experiment/datasetCache';
 import { parseExperimentText, validateExperiment, type Problem } from '../../experiment/validate';
 import { Emitter } from '../emitter';
 import { Disposable, toDisposable } from '../lifecycle';
-import { isExperimentDocument } from './experimentFiles';
+import { EXPERIMENT_SUFFIX, isExperimentDocument } from './experimentFiles';
 
 const EDIT_DELAY_MS = 300;
 
@@ -24,6 +24,12 @@ export class ExperimentDiagnostics extends Disposable {
 
   constructor() {
     super();
+    // Invalid JSON is underlined by VS Code's JSON service on its own schedule: the error count follows it.
+    this._register(
+      vscode.languages.onDidChangeDiagnostics(({ uris }) => {
+        if (uris.some((uri) => uri.path.endsWith(EXPERIMENT_SUFFIX))) this.validated.fire();
+      }),
+    );
     this._register(vscode.workspace.onDidOpenTextDocument((document) => this.validate(document)));
     this._register(vscode.workspace.onDidSaveTextDocument((document) => this.validate(document)));
     this._register(vscode.workspace.onDidChangeTextDocument(({ document }) => this.validateSoon(document)));
@@ -74,12 +80,16 @@ export class ExperimentDiagnostics extends Disposable {
       ];
     }
     if (this.latest.get(key) !== ticket || this.isDisposed) return;
-    this.collection.set(document.uri, problems.map(toDiagnostic));
+    // One diagnostic per problem: invalid JSON is already underlined by VS Code's JSON service.
+    const jsonValidates = vscode.workspace.getConfiguration('json', document).get('validate.enable', true);
+    const shown = jsonValidates ? problems.filter((p) => p.origin !== 'syntax') : problems;
+    this.collection.set(document.uri, shown.map(toDiagnostic));
     this.validated.fire();
   }
 
+  /** Errors of every source on the file (invalid JSON's and Model Lab's): what the tab's badge counts. */
   errorCount(uri: vscode.Uri): number {
-    return (this.collection.get(uri) ?? []).filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
+    return vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
       .length;
   }
 }

@@ -72,6 +72,60 @@ suite('Experiment files', () => {
     );
   });
 
+  const errors = (document: vscode.TextDocument) =>
+    vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+  const lensTitles = async (document: vscode.TextDocument) =>
+    (
+      await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)
+    ).map((lens) => lens.command?.title);
+
+  test('one diagnostic per problem: invalid JSON by the JSON service, a wrong type by Model Lab naming the layer', async () => {
+    const experiment = digitsExperiment() as { model: { layers: { units: unknown }[] } };
+    experiment.model.layers[0].units = '10';
+    const valid = JSON.stringify(experiment, null, 2);
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'one-each.experiment.json');
+    // First a missing comma: only the JSON service reports it; the CodeLens counts it as the tab badge does.
+    const unclosed = valid.replace('"task": "classification",', '"task": "classification"');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(unclosed));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await eventually(
+      () => lensTitles(document),
+      (list) => list.includes('$(error) 1 problem to fix before training'),
+      'the CodeLens to count the syntax error',
+    );
+    const [syntax, ...others] = errors(document);
+    assert.deepEqual(others, []);
+    assert.notEqual(syntax.source, 'Model Lab');
+    assert.equal(syntax.range.start.line, lineOf(document, '"data"'));
+    // Then the comma is back: the JSON service clears its error, having validated the file again with the
+    // schema it got for hints only, and says nothing about the wrong type Model Lab reports.
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(unclosed.length)), valid);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const [diagnostic, ...more] = await eventually(
+      async () => vscode.languages.getDiagnostics(uri),
+      (list) => list.length > 0 && list.every((d) => d.source === 'Model Lab'),
+      "the JSON service's error to clear and Model Lab's to show",
+    );
+    assert.deepEqual(
+      more.map((d) => `${d.source}: ${d.message}`),
+      [],
+      `one diagnostic, not ${more.length + 1}`,
+    );
+    assert.equal(diagnostic.message, 'model.layers[0].units must be a whole number');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.range.start.line, lineOf(document, '"units": "10"'));
+    const titles = await eventually(
+      () => lensTitles(document),
+      (list) => list.includes('$(error) 1 problem to fix before training'),
+      'the CodeLens to count the one error',
+    );
+    assert.ok(titles.includes('▶ Train'));
+  });
+
   test('the JSON Schema is associated: completion offers experiment fields and hover shows their docs', async () => {
     const document = await writeExperiment('schema', digitsExperiment());
     const inTraining = document.positionAt(document.getText().indexOf('"epochs"'));

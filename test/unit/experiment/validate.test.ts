@@ -84,12 +84,12 @@ test('schema basics: missing field, wrong type, unknown enum value, out-of-range
 
   text = experimentText((e) => (e.model.layers[3].units = 0));
   problem = await onlyError(text);
-  assert.equal(problem.message, 'model.layers.units must be ≥ 1');
+  assert.equal(problem.message, 'model.layers[3].units must be ≥ 1');
   assert.equal(problem.range.start.line, lineOf(text, '"units": 0'));
 
   text = experimentText((e) => delete e.model.layers[0].kernel);
   problem = await onlyError(text);
-  assert.equal(problem.message, 'model.layers is missing "kernel"');
+  assert.equal(problem.message, 'model.layers[0] is missing "kernel"');
 });
 
 test('split fractions that do not sum to 1 are reported on "splits"', async () => {
