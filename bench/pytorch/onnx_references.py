@@ -6,10 +6,14 @@ user would) and stores, in test/fixtures/onnx/<case>/:
   reference.json  fixed batches, PyTorch's gradients of the loss on the first batch (keyed by the
                   ONNX initializer each parameter became) and the loss of every training step;
                   for models with BatchNorm also the running statistics after every step (keyed by
-                  ONNX initializer) and the eval-mode output on the first batch before the first
-                  and after the last step
+                  ONNX initializer); for those and models with Dropout the eval-mode output on the
+                  first batch before the first and after the last step
 
-The convbn case is exported in training mode (torch.onnx.TrainingMode.TRAINING), as a user who
+The dropout case trains with the masks Model Lab draws (the exported PyTorch project's keyed
+dropout, pytorch-project/layers.py, with the engine's key of each step): PyTorch's own random
+masks cannot be reproduced, the keyed ones can, so its losses are compared step by step.
+
+The convbn and dropout cases are exported in training mode (torch.onnx.TrainingMode.TRAINING), as a user who
 fine-tunes must: an eval-mode export folds a BatchNorm that follows a convolution into the
 convolution's weights.
 
@@ -24,6 +28,10 @@ import sys
 
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "pytorch-project"))
+from data import Rng  # noqa: E402  (Model Lab's generator, ported)
+from layers import DropoutSites  # noqa: E402  (Model Lab's keyed dropout masks, ported)
 import torch.nn.functional as F
 import onnx
 from onnx import numpy_helper
@@ -78,6 +86,29 @@ class ConvBnNet(nn.Module):
         x = F.relu(self.bn1(self.conv1(x)))
         x = F.relu(self.bn2(self.conv2(x)))
         return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+
+
+def dropout_key(seed, step):
+    """The engine's dropout key of a step (as pytorch-project/train.py computes it)."""
+    state = ((seed * 0x9E3779B1 + step * 0x85EBCA6B) & 0xFFFFFFFF) ^ 0x9E3779B9
+    return math.floor(Rng(state).next() * 2147483647)
+
+
+class DropoutMlp(nn.Module):
+    """Two Dropout layers (ratios 0.3 and 0.2). `drop` is torch's dropout for the export and
+    Model Lab's keyed masks (DropoutSites, one site per call in graph order) while training."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(10, 16)
+        self.fc2 = nn.Linear(16, 16)
+        self.fc3 = nn.Linear(16, 3)
+        self.drop = lambda x, rate: F.dropout(x, rate, self.training)
+
+    def forward(self, x):
+        x = self.drop(F.relu(self.fc1(x)), 0.3)
+        x = self.drop(torch.tanh(self.fc2(x)), 0.2)
+        return self.fc3(x)
 
 
 class Block(nn.Module):
@@ -156,6 +187,8 @@ CASES = {
                       classes=3, optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}),
     "convbn": dict(make=ConvBnNet, opset=15, inputs="float", shape=[1, 7, 7], loss="cross-entropy", classes=3,
                    optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}, training_export=True),
+    "dropout": dict(make=DropoutMlp, opset=15, inputs="float", shape=[10], loss="cross-entropy", classes=3,
+                    optimizer={"type": "adam", "learningRate": 0.01}, training_export=True, keyed_dropout=True),
     "transformer": dict(make=TinyGpt, opset=17, inputs="tokens", shape=[8], vocab=11, loss="cross-entropy",
                         classes=11, optimizer={"type": "adam", "learningRate": 0.003}),
     "lstm": dict(make=LstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
@@ -279,8 +312,12 @@ def make_case(name, case):
     model.eval()
     with torch.no_grad():
         eval_output_before = [float(v) for v in model(xs[0]).flatten()]
+    keyed = case.get("keyed_dropout", False)
+    seed = 1  # the seed the tests compile and train with
     model.train()
     model.zero_grad()
+    if keyed:
+        model.drop = DropoutSites(dropout_key(seed, 0), True)
     loss = loss_of(case, model(xs[0]), ys[0])
     loss.backward()
     gradients = onnx_gradients(model, path)
@@ -294,12 +331,16 @@ def make_case(name, case):
     running = []
     for step in range(STEPS):
         opt.zero_grad()
+        if keyed:
+            model.drop = DropoutSites(dropout_key(seed, step), True)
         loss = loss_of(case, model(xs[step % BATCHES]), ys[step % BATCHES])
         losses.append(float(loss))
         loss.backward()
         opt.step()
         running.append({n: [float(v) for v in b.flatten()] for n, b in buffers.items()})
     model.eval()
+    if keyed:
+        model.drop = lambda x, rate: x  # eval mode: dropout is the identity
     with torch.no_grad():
         eval_output = [float(v) for v in model(xs[0]).flatten()]
 
@@ -316,10 +357,15 @@ def make_case(name, case):
         "gradients": {"loss": first_loss, "byInitializer": gradients},
         "trajectory": losses,
     }
-    if buffers:
-        reference["runningStats"] = running
+    if keyed:
+        reference["dropoutKeys"] = [dropout_key(seed, step) for step in range(STEPS)]
+    if training:
+        reference["exportedInTrainingMode"] = True
+    if buffers or keyed:
         reference["evalOutputBefore"] = eval_output_before
         reference["evalOutput"] = eval_output
+    if buffers:
+        reference["runningStats"] = running
     with open(os.path.join(folder, "reference.json"), "w") as f:
         json.dump(reference, f, separators=(",", ":"))
     print(f"{name}: {os.path.getsize(path)} bytes of ONNX, first loss {first_loss:.4f}, last {losses[-1]:.4f}")

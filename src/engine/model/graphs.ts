@@ -63,6 +63,7 @@ function modelForward(
     b,
     mode,
     param,
+    dropoutKey: forward.dropoutKey,
     ...(buffers && {
       buffer: (buffer) => buffers.values.get(buffer.name)!,
       updateBuffer: (buffer, value) => buffers.updates?.set(buffer.name, value),

@@ -115,6 +115,8 @@ function forwardGraph(plan: ImportPlan, mode: 'train' | 'eval') {
   const output = importForward(plan, x, {
     b,
     mode,
+    // One fixed key: the finite differences see the same dropout masks as the gradients.
+    dropoutKey: b.scalar(1, 'int64'),
     param: (p) => {
       const v = b.input(p.name, 'float32', p.shape);
       params.push(v);

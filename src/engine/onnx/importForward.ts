@@ -7,6 +7,7 @@
  * a train-mode node reports their new values through `updateBuffer`.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
+import { dropout } from '../layers/dropout';
 import { fold, knownFromTensor, knownToData, type Known } from './fold';
 import { OnnxImportError } from './importError';
 import { OPS, type OpContext } from './importOps';
@@ -19,6 +20,8 @@ export interface ImportForwardOptions {
   param(p: ImportedParameter): Value;
   /** A running statistic as a graph value (state input); absent: the value in the file, as a constant. */
   buffer?(buffer: ImportedBuffer): Value;
+  /** int64 scalar: train-mode Dropout masks are a function of it (layers/dropout.ts). */
+  dropoutKey?: Value;
   /** A train-mode node's new value of a buffer; a later update of the same buffer replaces it. */
   updateBuffer?(buffer: ImportedBuffer, value: Value): void;
   /** Called after each imported (not folded) node with its input and output shapes (model summary). */
@@ -38,6 +41,9 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
   const known = new Map<string, Known>();
   const params = new Map(plan.parameters.map((p) => [p.onnxName, p]));
   const buffers = new Map(options.buffer ? plan.buffers.map((p) => [p.onnxName, p]) : []);
+  /** Outputs the op table does not produce (Dropout's mask): an error only when something reads one. */
+  const unproduced = new Map<string, string>();
+  let dropoutSite = 0;
 
   const knownOf = (name: string): Known | undefined => {
     if (!name) return undefined;
@@ -52,6 +58,8 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
   const valueOf = (name: string, node: string): Value => {
     const v = values.get(name);
     if (v) return v;
+    const missing = unproduced.get(name);
+    if (missing) throw new OnnxImportError('unsupported', `${node} reads ${missing}, which is not supported`);
     const p = params.get(name);
     const buffer = buffers.get(name);
     let made: Value | undefined;
@@ -109,6 +117,11 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
         values.set(buffer.onnxName, value);
         options.updateBuffer?.(buffer, value);
       },
+      dropout(v, ratio) {
+        if (ratio === 0) return v;
+        if (!options.dropoutKey) throw new Error('train-mode graphs need a dropout key');
+        return dropout(b, v, ratio, options.dropoutKey, dropoutSite++);
+      },
       ints(i, what) {
         const k = inputsKnown[i];
         if (!k) throw new Error(`${what} (input ${i}) must be a constant once the batch is fixed`);
@@ -129,9 +142,8 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     node.outputs.forEach((name, i) => {
       if (!name) return;
       const v = outputs[i];
-      if (!v)
-        throw new OnnxImportError('unsupported', `${where}: its output ${i} (${name}) is not supported`);
-      values.set(name, v);
+      if (v) values.set(name, v);
+      else unproduced.set(name, `the output ${i} (${name}) of ${where}`);
     });
     options.onNode?.(
       node,

@@ -8,7 +8,9 @@
  * running ones, and with the running ones in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
  * index a Slice, and LSTM / GRU run on the engine's recurrent cells (recurrent/) with their
  * weights reordered from ONNX's gate order to PyTorch's.
- * Dropout and Identity are removed (training graphs of imported models run without dropout).
+ * Dropout drops in training graphs with the node's ratio, through the engine's keyed masks
+ * (layers/dropout.ts: a function of the step's key, reproducible and resumable), and is the
+ * identity in eval graphs; Identity is removed.
  */
 import type { AttrValue, GraphBuilder, Value } from '../graph/builder';
 import type { RecurrentWeights } from '../recurrent/common';
@@ -30,6 +32,8 @@ export interface OpContext {
   ints(i: number, what: string): number[];
   /** The new value of input i when it is a buffer kept as state (running statistics); ignored otherwise. */
   updateBuffer(i: number, value: Value): void;
+  /** Train-mode dropout of x at the next site (keyed masks, layers/dropout.ts). */
+  dropout(x: Value, ratio: number): Value;
 }
 
 interface OpImporter {
@@ -305,7 +309,19 @@ export const OPS: Record<string, OpImporter> = {
       return [b.mul(b.mul(s(0.5), x), b.add(s(1), b.unary('Erf', b.mul(x, s(Math.SQRT1_2)))))];
     },
   },
-  Dropout: { attrs: ['seed'], emit: (c) => [c.x(0)] },
+  Dropout: {
+    attrs: ['seed'],
+    // The mask output (1) is not produced: exporters name it, nothing reads it.
+    emit: (c) => {
+      // ONNX's default ratio is 0.5; PyTorch's exporter always writes it. training_mode (input
+      // 2) is not read: Model Lab's mode decides (it drops in training graphs, as PyTorch's
+      // model.train() would, and the file's flag only says how the file was exported).
+      const ratio = c.input(1) ? c.known(1)?.values[0] : 0.5;
+      if (ratio === undefined) throw new Error('its ratio must be a constant');
+      if (!(ratio >= 0 && ratio < 1)) throw new Error(`its ratio ${ratio} is outside [0, 1)`);
+      return [c.mode === 'train' ? c.dropout(c.x(0), ratio) : c.x(0)];
+    },
+  },
   Identity: { emit: (c) => [c.x(0)] },
   BatchNormalization: {
     attrs: ['epsilon', 'momentum', 'training_mode'],

@@ -3,8 +3,8 @@
  *  - which graph input is fed and which output the loss reads (`input` / `output` when the
  *    graph has several);
  *  - which initializers are parameters: every float initializer that is not frozen and
- *    reaches the output through float values (masks compared with Equal, shapes and
- *    BatchNormalization's running statistics stay constants);
+ *    reaches the output through float values (masks compared with Equal, shapes, Dropout
+ *    ratios and BatchNormalization's running statistics stay constants);
  *  - which initializers are buffers: BatchNormalization's running mean and variance, constants
  *    to the gradient but updated by every training step (PyTorch's train-mode semantics);
  *  - whether every op is supported, listing all refused nodes at once.
@@ -237,6 +237,7 @@ function gradientSources(nodes: OnnxNode[], output: string): Set<string> {
       if (!name) return;
       if (n.opType === 'Where' && i === 0) return;
       if (n.opType === 'BatchNormalization' && i >= 3) return;
+      if (n.opType === 'Dropout' && i >= 1) return;
       reached.add(name);
     });
   }

@@ -3,9 +3,10 @@
  * written to a CSV in order, trained by `model-lab train` with `"shuffle": false` (batches in
  * file order), every example in the training split, unscaled features and `fusedSteps: 1`.
  * metrics.jsonl then holds the loss of every step (that step's batch, before its update), and
- * each equals PyTorch's within 1e-4. For models with BatchNorm, the last checkpoint holds
- * PyTorch's running statistics after the last step, and the run's model.onnx, run by
- * onnxruntime, gives PyTorch's eval-mode output with them.
+ * each equals PyTorch's within 1e-4 (the dropout case: PyTorch drew Model Lab's keyed masks
+ * for training seed 1). For models with BatchNorm, the last checkpoint holds PyTorch's running
+ * statistics after the last step; for those and the dropout case the run's model.onnx, run by
+ * onnxruntime, gives PyTorch's eval-mode output.
  */
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('an imported model trains along PyTorch’s stored trajectory', () => {
   // The float-input cases (the Transformer reads token ids, which a CSV table does not hold).
-  for (const name of ['cnn', 'batchnorm', 'convbn', 'lstm', 'gru']) {
+  for (const name of ['cnn', 'batchnorm', 'convbn', 'dropout', 'lstm', 'gru']) {
     it(`${name}: every step's loss within 1e-4 of PyTorch's`, async () => {
       const ref = readReference(name);
       const regression = ref.loss === 'mse';
@@ -81,13 +82,13 @@ describe('an imported model trains along PyTorch’s stored trajectory', () => {
       );
       const worst = losses.reduce((w, l, i) => Math.max(w, Math.abs(l.value - ref.trajectory[i])), 0);
       assert.ok(worst < 1e-4, `largest difference from PyTorch ${worst}`);
-      if (!ref.runningStats) return;
+      if (!ref.evalOutput) return;
 
       const { buffers } = importOnnxFile(modelPath(name));
       const { state } = loadCheckpoint(run.dir, 'last');
-      const last = ref.runningStats[ref.runningStats.length - 1];
-      for (const buffer of buffers)
-        last[buffer.onnxName].forEach((want, i) => {
+      const last = ref.runningStats?.[ref.runningStats.length - 1];
+      for (const buffer of last ? buffers : [])
+        last![buffer.onnxName].forEach((want, i) => {
           const got = state.tensors[buffer.name].data[i];
           assert.ok(
             Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want),

@@ -6,7 +6,7 @@ import { importedModel, type ImportPlan } from '../../../src/engine/onnx';
 import type { LossName, OptimizerConfig } from '../../../src/contract/experiment';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
-export const CASES = ['cnn', 'batchnorm', 'convbn', 'transformer', 'lstm', 'gru'];
+export const CASES = ['cnn', 'batchnorm', 'convbn', 'dropout', 'transformer', 'lstm', 'gru'];
 
 export interface Reference {
   input: { kind: 'float' | 'tokens'; shape: number[] };
@@ -18,7 +18,11 @@ export interface Reference {
   trajectory: number[];
   /** Models with BatchNorm: running statistics after every step, by ONNX initializer name. */
   runningStats?: Record<string, number[]>[];
-  /** Models with BatchNorm: the eval-mode output on the first batch before the first step and after the last. */
+  /** Exported with torch.onnx.TrainingMode.TRAINING: onnxruntime runs it with batch statistics and dropout. */
+  exportedInTrainingMode?: boolean;
+  /** Models with Dropout: Model Lab's dropout key of every step, with which PyTorch drew the same masks. */
+  dropoutKeys?: number[];
+  /** Models with BatchNorm or Dropout: the eval-mode output on the first batch before the first step and after the last. */
   evalOutputBefore?: number[];
   evalOutput?: number[];
 }

@@ -41,9 +41,9 @@ const largestDifference = (a: Float32Array, b: Float32Array) =>
 
 describe('imported models in eval mode and export', () => {
   for (const name of CASES) {
-    // A file exported in training mode runs BatchNormalization on batch statistics in onnxruntime:
-    // its eval-mode reference is PyTorch's.
-    const training = name === 'convbn';
+    // A file exported in training mode runs BatchNormalization on batch statistics and drops in
+    // onnxruntime: its eval-mode reference is PyTorch's.
+    const training = readReference(name).exportedInTrainingMode === true;
     it(`${name}: predictions equal ${training ? "PyTorch's eval mode" : 'onnxruntime running the original file'}`, async () => {
       const ref = readReference(name);
       const model = await compile(name);

@@ -3,7 +3,8 @@
  * bench/pytorch/onnx_references.py: the exported model.onnx, PyTorch's gradients of the loss on
  * the first batch, and the loss of each of 40 training steps over fixed batches.
  *  - gradients of every parameter within 1e-5 relative or 1e-6 absolute;
- *  - every step's loss within 1e-4 of PyTorch's (same optimizer, same defaults).
+ *  - every step's loss within 1e-4 of PyTorch's (same optimizer, same defaults; the dropout
+ *    case's PyTorch run drew Model Lab's keyed masks, so its steps drop the same units).
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
@@ -31,9 +32,12 @@ describe('imported PyTorch models match PyTorch', () => {
         ...ref.input.shape,
       ]);
       const params = new Map<string, Value>();
+      // Dropout draws the masks of step 0, which PyTorch's reference used too.
+      const key = ref.dropoutKeys && b.input('dropout_key', 'int64', []);
       const output = importForward(plan, x, {
         b,
         mode: 'train',
+        dropoutKey: key,
         param: (p) => {
           const v = b.input(p.name, 'float32', p.shape);
           params.set(p.onnxName, v);
@@ -50,6 +54,9 @@ describe('imported PyTorch models match PyTorch', () => {
       const feeds = Object.fromEntries([
         ['x', tensor(x.dtype, batch.x, x.shape)],
         ['y', tensor(y.dtype, batch.y, y.shape)],
+        ...(ref.dropoutKeys
+          ? [['dropout_key', tensor('int64', BigInt64Array.of(BigInt(ref.dropoutKeys[0])), [])]]
+          : []),
         ...plan.parameters.map((p) => [p.name, tensor('float32', p.data, p.shape)]),
       ]);
       const result = await session.run(feeds);
