@@ -63,6 +63,18 @@ export interface FeatureMaps {
   values: Float32Array;
 }
 
+/**
+ * What one recurrent layer computed at every step of one sequence (the LSTM/GRU inside view):
+ * each named series is [steps, units], row-major.
+ */
+export interface RecurrentInside {
+  layer: number;
+  steps: number;
+  units: number;
+  /** `hidden`, and for an LSTM `input`, `forget`, `output` (gates) and `cell`; for a GRU `reset` and `update`. */
+  values: Record<string, Float32Array>;
+}
+
 /** Everything needed to resume training bit for bit: parameters, optimizer moments, step. */
 export interface TrainingState {
   step: number;
@@ -114,6 +126,13 @@ export interface TrainableModel {
   attention(tokens: BigInt64Array): Promise<AttentionMaps[]>;
   /** The output of every conv2d layer (after its activation) for one image, eval mode, in layer order. */
   featureMaps(image: Float32Array): Promise<FeatureMaps[]>;
+  /**
+   * Hidden states and gates over time of every lstm/gru layer for one example, eval mode, in
+   * layer order, and the model's output for it (empty `layers` for models without them).
+   */
+  recurrentInside(
+    x: Float32Array | BigInt64Array,
+  ): Promise<{ layers: RecurrentInside[]; output: Float32Array }>;
   getState(): Promise<TrainingState>;
   setState(state: TrainingState): Promise<void>;
   /** Forward-only inference model with trained weights (ONNX bytes). */

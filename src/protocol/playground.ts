@@ -1,9 +1,10 @@
 // Channel: extension host <-> a training process serving the playground of one run: the process
 // compiles the run's model once, loads its best (else last) checkpoint, then answers requests
-// until the panel closes (the playground and the CNN inside view). Types start with `playground/`, so they never mix with training,
+// until the panel closes (the playground, the CNN and the LSTM/GRU inside views). Types start with `playground/`, so they never mix with training,
 // engine-check or attention-probe messages on the same pipe.
 import { hasType, isFiniteNumber, isNumberArray, isString } from '../contract/guards';
 import { isFeatureMapView, type FeatureMapView } from './featureMaps';
+import { isRecurrentView, type RecurrentView } from './recurrentView';
 
 export interface PlaygroundOpen {
   readonly type: 'playground/open';
@@ -30,13 +31,34 @@ export interface PlaygroundFeatureMaps {
   /** Position of the example in the run's test split, from 0. */
   readonly example: number;
 }
+/** Name classifiers: the class probabilities of text the user types. */
+export interface PlaygroundClassifyText {
+  readonly type: 'playground/classifyText';
+  readonly id: number;
+  readonly text: string;
+}
+/**
+ * The LSTM/GRU inside view of one input: a test example by position, or text the user typed
+ * (character models); exactly one of the two.
+ */
+export interface PlaygroundRecurrent {
+  readonly type: 'playground/recurrent';
+  readonly id: number;
+  readonly example?: number;
+  readonly text?: string;
+}
 export type PlaygroundRequest =
-  PlaygroundOpen | PlaygroundClassify | PlaygroundGenerate | PlaygroundFeatureMaps;
+  | PlaygroundOpen
+  | PlaygroundClassify
+  | PlaygroundClassifyText
+  | PlaygroundGenerate
+  | PlaygroundFeatureMaps
+  | PlaygroundRecurrent;
 
 /** What the model takes and how to show it, once the checkpoint is loaded. */
 export interface PlaygroundModelInfo {
-  /** 'image': draw; 'text': prompt and generate; 'table': feature values. */
-  kind: 'image' | 'text' | 'table';
+  /** 'image': draw; 'text': prompt and generate; 'table': feature values; 'characters': type a name. */
+  kind: 'image' | 'text' | 'table' | 'characters';
   inputShape: number[];
   /** Class labels (classifiers). */
   labels: string[];
@@ -77,8 +99,14 @@ export interface PlaygroundFeatureMapView {
   readonly id: number;
   readonly view: FeatureMapView;
 }
+export interface PlaygroundRecurrentView {
+  readonly type: 'playground/recurrentView';
+  readonly id: number;
+  readonly view: RecurrentView;
+}
 export type PlaygroundReply =
   | PlaygroundReady
+  | PlaygroundRecurrentView
   | PlaygroundProbabilities
   | PlaygroundToken
   | PlaygroundDone
@@ -87,6 +115,8 @@ export type PlaygroundReply =
 
 /** Largest input accepted: a 3×256×256 image. */
 const MAX_INPUT = 3 * 256 * 256;
+/** Longest typed text accepted (a name, a short sentence). */
+const MAX_TEXT = 200;
 const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 export function isPlaygroundRequest(value: unknown): value is PlaygroundRequest {
@@ -99,6 +129,15 @@ export function isPlaygroundRequest(value: unknown): value is PlaygroundRequest 
       value.input.every(Number.isFinite)
     );
   if (hasType(value, 'playground/featureMaps')) return isId(value.id) && isId(value.example);
+  if (hasType(value, 'playground/classifyText'))
+    return isId(value.id) && isString(value.text) && value.text.length <= MAX_TEXT;
+  if (hasType(value, 'playground/recurrent'))
+    return (
+      isId(value.id) &&
+      (value.example === undefined) !== (value.text === undefined) &&
+      (value.example === undefined || isId(value.example)) &&
+      (value.text === undefined || (isString(value.text) && value.text.length <= MAX_TEXT))
+    );
   if (hasType(value, 'playground/generate'))
     return (
       isId(value.id) &&
@@ -119,7 +158,7 @@ export function isPlaygroundModelInfo(value: unknown): value is PlaygroundModelI
   return (
     typeof value === 'object' &&
     value !== null &&
-    (v.kind === 'image' || v.kind === 'text' || v.kind === 'table') &&
+    (v.kind === 'image' || v.kind === 'text' || v.kind === 'table' || v.kind === 'characters') &&
     isNumberArray(v.inputShape) &&
     Array.isArray(v.labels) &&
     v.labels.every(isString) &&
@@ -136,6 +175,7 @@ export function isPlaygroundReply(value: unknown): value is PlaygroundReply {
   if (hasType(value, 'playground/token')) return isId(value.id) && isString(value.text);
   if (hasType(value, 'playground/done')) return isId(value.id);
   if (hasType(value, 'playground/featureMapView')) return isId(value.id) && isFeatureMapView(value.view);
+  if (hasType(value, 'playground/recurrentView')) return isId(value.id) && isRecurrentView(value.view);
   if (hasType(value, 'playground/failure'))
     return isString(value.message) && (value.id === undefined || isId(value.id));
   return false;

@@ -8,6 +8,7 @@ import {
   isPlaygroundReply,
   isPlaygroundRequest,
   type PlaygroundClassify,
+  type PlaygroundClassifyText,
   type PlaygroundGenerate,
   type PlaygroundReply,
 } from './playground';
@@ -28,8 +29,9 @@ export const isPlaygroundRunMessage = messageGuard<PlaygroundRunMessage>('playgr
 export const isHostToPlayground = (value: unknown): value is HostToPlayground =>
   isPlaygroundRunMessage(value) || isPlaygroundReply(value);
 
-export type PlaygroundToHost = WebviewReadyMessage | PlaygroundClassify | PlaygroundGenerate;
+type PanelRequest = PlaygroundClassify | PlaygroundClassifyText | PlaygroundGenerate;
+export type PlaygroundToHost = WebviewReadyMessage | PanelRequest;
 
 /** A request the webview may make: classify or generate (opening a run is the host's). */
-export const isPlaygroundPanelRequest = (value: unknown): value is PlaygroundClassify | PlaygroundGenerate =>
+export const isPlaygroundPanelRequest = (value: unknown): value is PanelRequest =>
   isPlaygroundRequest(value) && value.type !== 'playground/open';

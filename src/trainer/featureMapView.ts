@@ -7,6 +7,7 @@ import * as l10n from '@vscode/l10n';
 import type { Dataset } from '../data/api';
 import type { TrainableModel, TrainingState } from '../engine/api';
 import type { FeatureMapView, ImageStack } from '../protocol/featureMaps';
+import { checkTestExample } from './testExampleRange';
 
 /** The checkpoint the model's weights come from, named in the view. */
 export interface WeightsSource {
@@ -31,15 +32,7 @@ export async function featureMapView(
       ),
     );
   const testRows = arrays.splits.test;
-  if (example >= testRows.length)
-    throw new Error(
-      l10n.t(
-        '{0} has {1} test examples: pick one from 0 to {2}.',
-        source.experiment,
-        testRows.length,
-        testRows.length - 1,
-      ),
-    );
+  checkTestExample(source.experiment, example, testRows.length);
   const size = channels * height * width;
   const row = testRows[example];
   const image = arrays.x.slice(row * size, (row + 1) * size);

@@ -8,15 +8,19 @@ import * as l10n from '@vscode/l10n';
 import { dirname } from 'node:path';
 import type { CheckpointKind } from '../contract/checkpointKind';
 import type { Dataset, Vocabulary } from '../data/api';
+import type { Experiment } from '../contract/experiment';
 import type { TrainableModel } from '../engine/api';
 import type { FeatureMapView } from '../protocol/featureMaps';
+import type { RecurrentView } from '../protocol/recurrentView';
 import type { PlaygroundModelInfo } from '../protocol/playground';
 import { loadCheckpoint, type Checkpoint } from '../runs/checkpoints';
 import { readRunInfo } from '../runs/runReader';
 import { featureMapView } from './featureMapView';
+import { recurrentView, type RecurrentInput } from './recurrentView';
 import { rowProbabilities } from './mistakes';
 import { compileOptionsFor } from './trainer';
 import type { TrainerDeps } from './trainerDeps';
+import { readTypedCharacters, typedCharacterVocabulary } from './typedCharacters';
 
 function newestCheckpoint(runDir: string): { kind: CheckpointKind; checkpoint: Checkpoint } {
   try {
@@ -32,6 +36,7 @@ export class PlaygroundSession {
     private readonly dataset: Dataset,
     readonly info: PlaygroundModelInfo,
     private readonly experiment: string,
+    private readonly config: Experiment,
   ) {}
 
   static async open(
@@ -51,9 +56,11 @@ export class PlaygroundSession {
       kind:
         task === 'language-model'
           ? 'text'
-          : shape.length === 3 && (shape[0] === 1 || shape[0] === 3)
-            ? 'image'
-            : 'table',
+          : typedCharacterVocabulary(dataset, task)
+            ? 'characters'
+            : shape.length === 3 && (shape[0] === 1 || shape[0] === 3)
+              ? 'image'
+              : 'table',
       inputShape: shape,
       labels: dataset.classes ?? [],
       checkpoint: kind,
@@ -62,18 +69,7 @@ export class PlaygroundSession {
     };
     if (info.kind === 'text' && !dataset.vocab)
       throw new Error(l10n.t('{0} has no vocabulary.', run.experiment));
-    if (info.kind !== 'text' && dataset.inputKind === 'tokens')
-      throw new Error(
-        l10n.t(
-          'The playground draws images, fills in table rows and prompts language models; {0} classifies character sequences, which it does not take yet.',
-          run.experiment,
-        ),
-      );
-    if (info.kind !== 'text' && task !== 'classification')
-      throw new Error(
-        l10n.t('The playground answers classifiers and language models; {0} is {1}.', run.experiment, task),
-      );
-    return new PlaygroundSession(model, dataset, info, run.experiment);
+    return new PlaygroundSession(model, dataset, info, run.experiment, run.config);
   }
 
   /**
@@ -81,6 +77,7 @@ export class PlaygroundSession {
    * the file's units: the loader's feature scaling is applied here, as training saw it).
    */
   async classify(input: number[]): Promise<number[]> {
+    this.refuseUnlessClassifier();
     const size = this.info.inputShape.reduce((a, b) => a * b, 1);
     if (input.length !== size)
       throw new Error(l10n.t('the model takes {0} values per example, not {1}', size, input.length));
@@ -93,20 +90,52 @@ export class PlaygroundSession {
     return rowProbabilities(await this.model.predict(x, 1));
   }
 
+  /** Class probabilities of a name (or any text) typed for a character classifier. */
+  async classifyText(text: string): Promise<number[]> {
+    this.refuseUnlessClassifier();
+    const vocab = typedCharacterVocabulary(this.dataset, this.config.task);
+    if (!vocab) throw new Error(l10n.t('{0} does not read typed characters.', this.experiment));
+    const { ids } = readTypedCharacters(vocab, text, this.info.inputShape[0]);
+    return rowProbabilities(await this.model.predict(ids, 1));
+  }
+
+  /** The CNN inside view of test example `example`, from the loaded checkpoint. */
+  featureMaps(example: number): Promise<FeatureMapView> {
+    return featureMapView(this.model, this.dataset, example, this.source());
+  }
+
+  /** The LSTM/GRU inside view of a test example or typed text, from the loaded checkpoint. */
+  recurrent(input: RecurrentInput): Promise<RecurrentView> {
+    const { model, dataset, config } = this;
+    return recurrentView(
+      { model, dataset, layers: config.model.layers ?? [], task: config.task },
+      input,
+      this.source(),
+    );
+  }
+
+  private source() {
+    const { checkpoint, step } = this.info;
+    return { experiment: this.experiment, checkpoint, step };
+  }
+
+  /** The playground's classifier requests answer classifiers only (a regression has no classes). */
+  private refuseUnlessClassifier(): void {
+    if (this.config.task !== 'classification')
+      throw new Error(
+        l10n.t(
+          'The playground answers classifiers and language models; {0} is {1}.',
+          this.experiment,
+          this.config.task,
+        ),
+      );
+  }
+
   /**
    * Generates `length` characters after `prompt`, calling `onText` with each. A prompt shorter
    * than the context sits at its start (a causal model reads nothing after the position it
    * predicts from); a longer one keeps its end. Characters outside the vocabulary are dropped.
    */
-  /** The CNN inside view of test example `example`, from the loaded checkpoint. */
-  featureMaps(example: number): Promise<FeatureMapView> {
-    const { checkpoint, step } = this.info;
-    return featureMapView(this.model, this.dataset, example, {
-      experiment: this.experiment,
-      checkpoint,
-      step,
-    });
-  }
 
   async generate(
     prompt: string,

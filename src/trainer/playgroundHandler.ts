@@ -44,6 +44,13 @@ export class PlaygroundHandler {
         const started = performance.now();
         const probabilities = await session.classify(request.input);
         this.send({ type: 'playground/probabilities', id, probabilities, ms: performance.now() - started });
+      } else if (request.type === 'playground/classifyText') {
+        const started = performance.now();
+        const probabilities = await session.classifyText(request.text);
+        this.send({ type: 'playground/probabilities', id, probabilities, ms: performance.now() - started });
+      } else if (request.type === 'playground/recurrent') {
+        const { example, text } = request;
+        this.send({ type: 'playground/recurrentView', id, view: await session.recurrent({ example, text }) });
       } else if (request.type === 'playground/featureMaps') {
         this.send({
           type: 'playground/featureMapView',

@@ -51,11 +51,7 @@ function onMessage(message: HostToPlayground): void {
     case 'playground/ready': {
       const first = info === undefined || info.kind !== message.info.kind;
       info = message.info;
-      status.textContent =
-        info.checkpoint === 'best'
-          ? l10n.t('Answering with the best checkpoint, step {0}.', info.step)
-          : l10n.t('Answering with the last checkpoint, step {0}.', info.step);
-      status.classList.remove('error');
+      showCheckpoint(info);
       if (first) render(info);
       else if (info.kind !== 'text') sendClassify();
       return;
@@ -63,6 +59,8 @@ function onMessage(message: HostToPlayground): void {
     case 'playground/probabilities':
       if (message.id !== pending) return;
       pending = undefined;
+      // A refusal (a name with no letter the model knows) is over once an answer comes.
+      if (info && status.classList.contains('error')) showCheckpoint(info);
       showProbabilities(message.probabilities, message.ms);
       if (dirty) sendClassify();
       return;
@@ -81,10 +79,19 @@ function onMessage(message: HostToPlayground): void {
   }
 }
 
+function showCheckpoint(model: PlaygroundModelInfo): void {
+  status.textContent =
+    model.checkpoint === 'best'
+      ? l10n.t('Answering with the best checkpoint, step {0}.', model.step)
+      : l10n.t('Answering with the last checkpoint, step {0}.', model.step);
+  status.classList.remove('error');
+}
+
 function render(model: PlaygroundModelInfo): void {
   const title = h('h1', {}, l10n.t('Playground — {0}', run?.label ?? ''));
   if (model.kind === 'image') root.replaceChildren(title, status, ...imageView(model));
   else if (model.kind === 'text') root.replaceChildren(title, status, ...textView());
+  else if (model.kind === 'characters') root.replaceChildren(title, status, ...nameView());
   else root.replaceChildren(title, status, ...tableView(model));
 }
 
@@ -181,7 +188,9 @@ function sendClassify(): void {
   }
   dirty = false;
   pending = nextId++;
-  channel.post({ type: 'playground/classify', id: pending, input: readInput() });
+  if (info.kind === 'characters')
+    channel.post({ type: 'playground/classifyText', id: pending, text: readText() });
+  else channel.post({ type: 'playground/classify', id: pending, input: readInput() });
 }
 
 function showProbabilities(probabilities: number[], ms: number): void {
@@ -205,6 +214,35 @@ function showProbabilities(probabilities: number[], ms: number): void {
     }),
     h('p', { class: 'hint' }, l10n.t('answered in {0} ms', ms.toFixed(1))),
   );
+}
+
+// ── name classifiers ─────────────────────────────────────────────────────────
+let readText: () => string = () => '';
+
+function nameView(): HTMLElement[] {
+  const name = h('input', {
+    id: 'name',
+    type: 'text',
+    maxlength: '40',
+    value: 'maria',
+    'aria-label': l10n.t('Name'),
+    'data-testid': 'name',
+  });
+  readText = () => name.value;
+  // Every keystroke asks again; one request is in flight at a time (sendClassify).
+  name.addEventListener('input', sendClassify);
+  sendClassify();
+  return [
+    h(
+      'p',
+      { class: 'hint' },
+      l10n.t(
+        'Type a name; the model reads its letters as it read the training names, and answers as you type.',
+      ),
+    ),
+    h('label', { class: 'control', for: 'name' }, `${l10n.t('Name')} `, name),
+    bars,
+  ];
 }
 
 // ── tables ───────────────────────────────────────────────────────────────────

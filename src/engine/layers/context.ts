@@ -22,6 +22,11 @@ export interface LayerContext {
   dropout(x: Value, rate: number): Value;
   /** Records attention probabilities [B, heads, T, T] for the probe graph. */
   recordAttention(probs: Value): void;
+  /**
+   * Present only in the inside-view graph: a recurrent layer records its hidden states and
+   * gates over time there, each [B, T, units], by name.
+   */
+  recordInside?(values: Record<string, Value>): void;
 }
 
 export type LayerBuilder<L extends Layer = Layer> = (c: LayerContext, layer: L, x: Value) => Value;

@@ -48,6 +48,8 @@ export interface ForwardOptions {
    * text): learned position tables keep their full size and are sliced.
    */
   contextLength?: number;
+  /** Recurrent layers also output their hidden states and gates over time (Forward.inside). */
+  inspectRecurrent?: boolean;
 }
 
 export interface Forward {
@@ -56,12 +58,15 @@ export interface Forward {
   attention: { layer: number; probs: Value }[];
   /** Each layer's output, in layer order (the CNN inside view reads the conv layers'). */
   layerOutputs: Value[];
+  /** With `inspectRecurrent`: each recurrent layer's values over time [B, T, units], by name. */
+  inside: { layer: number; values: Record<string, Value> }[];
 }
 
 export function buildForward(layers: Layer[], x: Value, options: ForwardOptions): Forward {
   const { b, mode, params } = options;
   const attention: Forward['attention'] = [];
   const layerOutputs: Value[] = [];
+  const inside: Forward['inside'] = [];
   let site = 0;
   let h = x;
   const outerScope = b.scope;
@@ -83,6 +88,9 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
         return dropout(b, v, rate, options.dropoutKey, site++);
       },
       recordAttention: (probs) => attention.push({ layer: index, probs }),
+      ...(options.inspectRecurrent
+        ? { recordInside: (values: Record<string, Value>) => inside.push({ layer: index, values }) }
+        : {}),
     };
     b.scope = `${outerScope}layer${index}.${layer.type}/`;
     try {
@@ -97,5 +105,5 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
       b.scope = outerScope;
     }
   });
-  return { output: h, attention, layerOutputs };
+  return { output: h, attention, layerOutputs, inside };
 }

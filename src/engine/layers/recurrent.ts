@@ -9,14 +9,14 @@
 import * as l10n from '@vscode/l10n';
 import type { Value } from '../graph/builder';
 import { uniformInit, type Rng } from '../init';
-import type { RecurrentWeights } from '../recurrent/common';
+import type { RecurrentOutput, RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
 import type { LayerContext } from './context';
 import { needsRank, type LayerInput, type LayerKind, type LayerOf, type ShapeStep } from './kind';
 
 /** The part of the layer context these layers use (eval graphs skip saving for the backward). */
-export type RecurrentContext = Pick<LayerContext, 'b' | 'mode' | 'index' | 'param'>;
+export type RecurrentContext = Pick<LayerContext, 'b' | 'mode' | 'index' | 'param' | 'recordInside'>;
 
 function recurrentWeights(c: RecurrentContext, name: string, gates: number, x: Value, units: number) {
   if (!Number.isInteger(units) || units < 1)
@@ -37,13 +37,19 @@ function recurrentWeights(c: RecurrentContext, name: string, gates: number, x: V
 
 export function lstm(c: RecurrentContext, l: LayerOf<'lstm'>, x: Value): Value {
   const { weights, zeros, train } = recurrentWeights(c, `layer${c.index}.lstm`, 4, x, l.units);
-  const out = lstmSequence(c.b, x, weights, zeros, zeros, train);
-  return l.returnSequences ? out.sequence : out.last;
+  const out = lstmSequence(c.b, x, weights, zeros, zeros, train, { inspect: !!c.recordInside });
+  return output(c, l, out);
 }
 
 export function gru(c: RecurrentContext, l: LayerOf<'gru'>, x: Value): Value {
   const { weights, zeros, train } = recurrentWeights(c, `layer${c.index}.gru`, 3, x, l.units);
-  const out = gruSequence(c.b, x, weights, zeros, train);
+  const out = gruSequence(c.b, x, weights, zeros, train, { inspect: !!c.recordInside });
+  return output(c, l, out);
+}
+
+/** The layer's output; the inside-view graph also records every step's hidden state and gates. */
+function output(c: RecurrentContext, l: LayerOf<'lstm' | 'gru'>, out: RecurrentOutput): Value {
+  c.recordInside?.({ hidden: out.sequence, ...out.inside });
   return l.returnSequences ? out.sequence : out.last;
 }
 

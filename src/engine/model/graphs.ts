@@ -8,6 +8,8 @@
  *  - eval:        parameters, x, y → outputs and per-example loss (dropout off)
  *  - probe:       parameters, tokens [1, T] → attention probabilities of every attention layer
  *  - feature maps: parameters, one image [1, C, H, W] → the output of every conv2d layer
+ *  - inside:      parameters, one sequence [1, T, …] → hidden states and gates of every
+ *                 recurrent layer over time, and the model's output
  *  - export:      x → outputs, parameters baked in as initializers (model.onnx)
  * State order: parameters (layer order), then optimizer slots, then buffers (an imported model's
  * running statistics, updated by the forward pass of each step), then the step count.
@@ -69,7 +71,7 @@ function modelForward(
       updateBuffer: (buffer, value) => buffers.updates?.set(buffer.name, value),
     }),
   });
-  return { output, attention: [], layerOutputs: [output] };
+  return { output, attention: [], layerOutputs: [output], inside: [] };
 }
 
 /** Every buffer as a graph input of its own name. */
@@ -393,4 +395,25 @@ function applyScaling(b: GraphBuilder, x: Value, scaling: AxisScaling, direction
   const shift = b.constant(Float32Array.from(scaling.shift), [width]);
   const scale = b.constant(Float32Array.from(scaling.scale), [width]);
   return direction === 'in' ? b.div(b.sub(x, shift), scale) : b.add(b.mul(x, scale), shift);
+}
+
+/**
+ * One example in eval mode; outputs 'inside_<layer>_<name>' [1, T, units] for every recurrent
+ * layer's hidden states and gates (layers/recurrent.ts), and 'output' (the model's answer).
+ */
+export function buildInsideGraph(plan: ModelPlan): GraphBuilder {
+  const b = new GraphBuilder('recurrent_inside');
+  const params = new ParamBinder(plan.store, b, 'input');
+  plan.store.specs.forEach((p) => params.get(p.name, p.shape, () => p.data));
+  const x = b.input('x', plan.input.dtype, withBatch(plan.input.shape, 1));
+  const forward = buildForward(plan.options.model.layers, x, {
+    b,
+    mode: 'eval',
+    params,
+    inspectRecurrent: true,
+  });
+  for (const { layer, values } of forward.inside)
+    for (const [name, value] of Object.entries(values)) b.output(value, `inside_${layer}_${name}`);
+  b.output(forward.output, 'output');
+  return b;
 }

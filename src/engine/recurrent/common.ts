@@ -22,6 +22,20 @@ export interface RecurrentOutput {
   sequence: Value;
   /** Hidden state after the last step [B, H]. */
   last: Value;
+  /**
+   * Asked for with `inspect` (the LSTM/GRU inside view): each gate's activation and the cell
+   * state at every step, batch-major [B, T, H], keyed by name (LSTM: input, forget, cell,
+   * output; GRU: reset, update).
+   */
+  inside?: Record<string, Value>;
+}
+
+/**
+ * `inspect`: the Scan also outputs the per-step values a training Scan saves for its backward
+ * (gates, cell states), read by the inside view; no gradient rule is attached for them.
+ */
+export interface SequenceOptions {
+  inspect?: boolean;
 }
 
 /** Checks shapes and returns [batch, steps, inputs, hidden]. */

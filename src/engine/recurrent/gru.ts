@@ -27,6 +27,7 @@ import {
   recurrentDims,
   sumOverTime,
   type RecurrentOutput,
+  type SequenceOptions,
   type RecurrentWeights,
 } from './common';
 import { scan } from './scan';
@@ -38,6 +39,7 @@ export function gruSequence(
   w: RecurrentWeights,
   h0: Value,
   train = true,
+  { inspect = false }: SequenceOptions = {},
 ): RecurrentOutput {
   const [, , , hidden] = recurrentDims(x, w, 3, h0);
   const split3 = (s: GraphBuilder, v: Value) =>
@@ -51,14 +53,16 @@ export function gruSequence(
     const z = s.unary('Sigmoid', s.add(az, uz));
     const n = s.unary('Tanh', s.add(an, s.mul(r, un)));
     const h2 = s.add(n, s.mul(z, s.sub(h, n)));
-    return { states: [h2], outputs: train ? [h2, r, z, n, un] : [h2] };
+    return { states: [h2], outputs: train || inspect ? [h2, r, z, n, un] : [h2] };
   });
   const [hT] = forward.states;
-  const [hs] = forward.outputs;
+  const [hs, r, z] = forward.outputs;
 
   // The training Scan saves what its backward needs; its gradient is the 'gru' rule below.
   if (train) forward.node.composite = { rule: 'gru', inputs: [h0, a, ...captures] };
-  return { sequence: batchMajor(b, hs), last: hT };
+  const out: RecurrentOutput = { sequence: batchMajor(b, hs), last: hT };
+  if (inspect) out.inside = { reset: batchMajor(b, r), update: batchMajor(b, z) };
+  return out;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   recurrentDims,
   sumOverTime,
   type RecurrentOutput,
+  type SequenceOptions,
   type RecurrentWeights,
 } from './common';
 import { scan } from './scan';
@@ -44,6 +45,7 @@ export function lstmSequence(
   h0: Value,
   c0: Value,
   train = true,
+  { inspect = false }: SequenceOptions = {},
 ): LstmOutput {
   const [, , , hidden] = recurrentDims(x, w, 4, h0);
   const xw = projectInputs(b, x, w.wIh, b.add(w.bIh, w.bHh));
@@ -63,15 +65,20 @@ export function lstmSequence(
       const g = s.unary('Tanh', zg);
       const c2 = s.add(s.mul(f, c), s.mul(i, g));
       const h2 = s.mul(o, s.unary('Tanh', c2));
-      return { states: [h2, c2], outputs: train ? [h2, c2, i, f, g, o] : [h2] };
+      return { states: [h2, c2], outputs: train || inspect ? [h2, c2, i, f, g, o] : [h2] };
     },
   );
   const [hT, cT] = forward.states;
-  const [hs] = forward.outputs;
+  const [hs, cs, gi, gf, , go] = forward.outputs;
 
   // The training Scan saves what its backward needs; its gradient is the 'lstm' rule below.
   if (train) forward.node.composite = { rule: 'lstm', inputs: [h0, c0, xw, w.wHh] };
-  return { sequence: batchMajor(b, hs), last: hT, cell: cT };
+  const out: LstmOutput = { sequence: batchMajor(b, hs), last: hT, cell: cT };
+  if (inspect) {
+    const [input, forget, cell, output] = [gi, gf, cs, go].map((v) => batchMajor(b, v));
+    out.inside = { input, forget, output, cell };
+  }
+  return out;
 }
 
 /**

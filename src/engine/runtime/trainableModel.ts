@@ -4,7 +4,15 @@
  * fused Loop call they never leave the runtime). Sessions other than the single train step
  * (fused steps, eval, attention probe) are created on first use.
  */
-import type { AttentionMaps, Batch, ExportOptions, FeatureMaps, TrainableModel, TrainingState } from '../api';
+import type {
+  AttentionMaps,
+  Batch,
+  ExportOptions,
+  FeatureMaps,
+  RecurrentInside,
+  TrainableModel,
+  TrainingState,
+} from '../api';
 import type { DeviceReport } from '../../contract/devices';
 import type { StepDynamics } from '../../contract/dynamicsRecord';
 import { serializeModel } from '../graph/serialize';
@@ -12,6 +20,7 @@ import { Rng } from '../init';
 import {
   buildEvalGraph,
   buildFeatureMapGraph,
+  buildInsideGraph,
   buildExportGraph,
   buildFusedTrainGraph,
   buildProbeGraph,
@@ -38,6 +47,7 @@ export class CompiledModel implements TrainableModel {
   private readonly dynamicsSessions = new Map<number, Session>();
   private readonly probes = new Map<number, Session>();
   private featureMapSession?: Session;
+  private insideSession?: Session;
 
   constructor(
     private readonly plan: ModelPlan,
@@ -278,6 +288,37 @@ export class CompiledModel implements TrainableModel {
       .sort((a, b) => a.layer - b.layer);
   }
 
+  async recurrentInside(
+    x: Float32Array | BigInt64Array,
+  ): Promise<{ layers: RecurrentInside[]; output: Float32Array }> {
+    const { input } = this.plan;
+    const size = input.shape.slice(1).reduce((a, d) => a * d, 1);
+    if (x.length !== size) throw new Error(`the example has ${x.length} values, the model reads ${size}`);
+    this.insideSession ??= await openSession(
+      serializeModel(buildInsideGraph(this.plan)),
+      this.providers,
+      this.threads,
+    );
+    const { output, ...result } = await this.insideSession.run({
+      ...this.paramFeeds(),
+      x: tensor(input.dtype, x, [1, ...input.shape.slice(1)]),
+    });
+    const layers = new Map<number, RecurrentInside>();
+    for (const [name, t] of Object.entries(result)) {
+      // 'inside_<layer>_<series>' [1, steps, units]
+      const [, layerText, series] = name.split('_');
+      const layer = Number(layerText);
+      const [, steps, units] = t.dims;
+      const entry = layers.get(layer) ?? { layer, steps, units, values: {} };
+      entry.values[series] = (t.data as Float32Array).slice();
+      layers.set(layer, entry);
+    }
+    return {
+      layers: [...layers.values()].sort((a, b) => a.layer - b.layer),
+      output: (output.data as Float32Array).slice(),
+    };
+  }
+
   async getState(): Promise<TrainingState> {
     const tensors: TrainingState['tensors'] = {};
     for (const [name, t] of this.state) {
@@ -328,10 +369,11 @@ export class CompiledModel implements TrainableModel {
       this.fused,
       this.evalSession,
       this.featureMapSession,
+      this.insideSession,
       ...this.dynamicsSessions.values(),
     ];
     for (const s of [...sessions, ...this.probes.values()]) await s?.release();
-    this.fused = this.evalSession = this.featureMapSession = undefined;
+    this.fused = this.evalSession = this.featureMapSession = this.insideSession = undefined;
     this.dynamicsSessions.clear();
     this.probes.clear();
   }

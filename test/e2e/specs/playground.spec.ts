@@ -71,6 +71,7 @@ const training = (batchSize: number) => ({
 describe('Playground', () => {
   let digitsRun = '';
   let textRun = '';
+  let namesRun = '';
   before(() => {
     digitsRun = trainBriefly(
       'playground-digits',
@@ -110,6 +111,28 @@ describe('Playground', () => {
         training: { ...training(16), stepsPerEpoch: 20 },
       },
       20,
+    );
+    namesRun = trainBriefly(
+      'playground-names',
+      {
+        task: 'classification',
+        data: {
+          source: 'builtin:names',
+          contextLength: 12,
+          splits: { train: 0.8, validation: 0.1, test: 0.1 },
+          seed: 1,
+        },
+        model: {
+          input: { shape: [12] },
+          layers: [
+            { type: 'embedding', vocabSize: 28, dim: 16 },
+            { type: 'lstm', units: 32 },
+            { type: 'dense', units: 2 },
+          ],
+        },
+        training: { ...training(64), stepsPerEpoch: 60 },
+      },
+      60,
     );
   });
 
@@ -156,6 +179,29 @@ describe('Playground', () => {
       (p) => p === before,
       'the cleared pad to be answered as before',
     );
+  });
+
+  it('types a name and the class probabilities follow each keystroke', async () => {
+    const page = await workbench();
+    const view = await openPlayground(page, namesRun, '#name');
+    const bars = view.locator('#probabilities');
+    // The name the box starts with is answered first.
+    await attributeWhen(bars, 'data-answers', (n) => Number(n) >= 1, 'the first name to be answered');
+    assert.equal(await bars.locator('.probability').count(), 2);
+    await view.locator('#name').fill('');
+    await view.locator('#name').pressSequentially('christopher', { delay: 30 });
+    const male = await attributeWhen(
+      bars,
+      'data-top',
+      (top) => top === 'male',
+      '"christopher" to be answered male',
+    );
+    assert.equal(male, 'male');
+    const christopher = (await bars.getAttribute('data-probabilities'))!;
+    await view.locator('#name').fill('christina');
+    await attributeWhen(bars, 'data-top', (top) => top === 'female', '"christina" to be answered female');
+    assert.notEqual(await bars.getAttribute('data-probabilities'), christopher);
+    await screenshot(page, 'playground-name-dark');
   });
 
   it('types a prompt and the generated text streams in', async () => {

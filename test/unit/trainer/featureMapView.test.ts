@@ -2,17 +2,16 @@
 // the test example's pixels, the first conv layer's filters and every conv layer's maps,
 // asked through a real training process as the editor asks it.
 import { strict as assert } from 'node:assert';
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Experiment } from '../../../src/contract/experiment';
 import { loadDataset } from '../../../src/data/loadDataset';
-import { isPlaygroundReply, type PlaygroundReply } from '../../../src/protocol/playground';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { PlaygroundSession } from '../../../src/trainer/playground';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
+import { askPlaygroundProcess } from '../../fixtures/playgroundProcess';
 import { trainRun } from '../../fixtures/trainedRun';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-cnn-inside-'));
@@ -51,29 +50,11 @@ before(async () => {
   assert.equal(outcome, 'finished');
 });
 
-/** Opens the run in a forked training process, as the playground does, and asks for each example in turn. */
-async function askTrainingProcess(examples: number[]): Promise<PlaygroundReply[]> {
-  const child = fork(join(__dirname, '../../../src/trainer/trainingProcess.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  const replies: PlaygroundReply[] = [];
-  return new Promise<PlaygroundReply[]>((resolve, reject) => {
-    child.on('message', (message: unknown) => {
-      if (!isPlaygroundReply(message)) return;
-      if (message.type === 'playground/ready')
-        examples.forEach((example, id) => child.send({ type: 'playground/featureMaps', id, example }));
-      else replies.push(message);
-      if (
-        replies.length === examples.length ||
-        (message.type === 'playground/failure' && message.id === undefined)
-      )
-        resolve(replies);
-    });
-    child.on('exit', (code) => reject(new Error(`the training process ended (${code}) before answering`)));
-    child.send({ type: 'playground/open', runDir });
-  }).finally(() => child.kill());
-}
+const askTrainingProcess = (examples: number[]) =>
+  askPlaygroundProcess(
+    runDir,
+    examples.map((example) => ({ type: 'playground/featureMaps', example })),
+  );
 
 async function viewOf(example: number) {
   const session = await PlaygroundSession.open(runDir, createTrainerDeps());
