@@ -1,8 +1,9 @@
 /**
- * DistributedDataParallel on CPU: two ranks of the exported digits CNN, started the way
- * torchrun starts them (its environment contract: MASTER_ADDR, MASTER_PORT, WORLD_SIZE,
- * RANK, LOCAL_RANK; init_method env://), because Debian's torch 1.13 torchrun fails under
- * Python 3.11 before it starts a worker. Rank 0 alone writes one complete run folder.
+ * DistributedDataParallel on CPU: the exported digits CNN under a real torchrun with two
+ * processes (gloo). Rank 0 alone writes one complete run folder, and the two ranks train what one
+ * process trains. Debian's torch 1.13 torchrun fails under Python 3.11 before it starts a worker
+ * when its --redirects / --tee are 0 (the default: Python 3.11 no longer lists the flag's zero
+ * member, so torchrun reads it as None); any other value works, and 1 tees the workers' stdout.
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
@@ -36,28 +37,26 @@ interface Exit {
   output: string;
 }
 
-/** One rank; killed after `limitMs` so a rank left waiting for a dead peer cannot hang the suite. */
-function startRank(
-  project: string,
-  env: Record<string, string>,
-  args: string[],
-  limitMs: number,
-): Promise<Exit> {
+/**
+ * `python <args>` in the project, in a process group of its own so that torchrun and its workers
+ * go together when killed after `limitMs` (a rank left waiting for a dead peer cannot hang the suite).
+ */
+function startPython(project: string, args: string[], limitMs: number): Promise<Exit> {
   return new Promise((done) => {
-    const child = spawn(PYTHON, ['train.py', ...args], {
+    const child = spawn(PYTHON, args, {
       cwd: project,
+      detached: true,
       env: {
         ...process.env,
         OMP_NUM_THREADS: '1',
         MKL_NUM_THREADS: '1',
         PYTHONDONTWRITEBYTECODE: '1',
-        ...env,
       },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), limitMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       done({ code, output });
@@ -65,7 +64,7 @@ function startRank(
   });
 }
 
-test('two DDP ranks (gloo, CPU) train the digits CNN into one complete run folder with worldSize 2, step for step as one process does', async (t) => {
+test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one complete run folder with worldSize 2, step for step as one process does', async (t) => {
   if (!requireTorch(t)) return;
   const manifest = JSON.parse(readFileSync(join(repo, 'templates/manifest.json'), 'utf8')) as {
     templates: { id: string; target: { metric: string; atLeast: number } }[];
@@ -78,22 +77,32 @@ test('two DDP ranks (gloo, CPU) train the digits CNN into one complete run folde
   });
   const runsDir = join(root, 'runs');
   const port = String(await freePort());
-  const ranks = [0, 1].map((rank) =>
-    startRank(
-      project,
-      {
-        MASTER_ADDR: '127.0.0.1',
-        MASTER_PORT: port,
-        WORLD_SIZE: '2',
-        RANK: String(rank),
-        LOCAL_RANK: String(rank),
-      },
-      ['--device', 'cpu', '--runs-dir', runsDir],
-      600_000,
-    ),
+  const torchrun = await startPython(
+    project,
+    [
+      '-m',
+      'torch.distributed.run',
+      '--nproc_per_node',
+      '2',
+      '--master_addr',
+      '127.0.0.1',
+      '--master_port',
+      port,
+      '--redirects',
+      '1',
+      '--tee',
+      '1',
+      '--log_dir',
+      join(root, 'torchrun-logs'),
+      'train.py',
+      '--device',
+      'cpu',
+      '--runs-dir',
+      runsDir,
+    ],
+    600_000,
   );
-  const exits = await Promise.all(ranks);
-  exits.forEach((exit, rank) => assert.equal(exit.code, 0, `rank ${rank}:\n${exit.output}`));
+  assert.equal(torchrun.code, 0, torchrun.output);
 
   const runs = listRuns(runsDir, 'digits-cnn');
   assert.equal(runs.length, 1, 'only rank 0 writes a run folder');
@@ -101,7 +110,11 @@ test('two DDP ranks (gloo, CPU) train the digits CNN into one complete run folde
   // The same run on one process: the global batch, the sharded sampler, the reduced loss and
   // the ranks' dropout shares make two ranks train what one process trains.
   const singleRuns = join(root, 'single');
-  const single = await startRank(project, {}, ['--device', 'cpu', '--runs-dir', singleRuns], 600_000);
+  const single = await startPython(
+    project,
+    ['train.py', '--device', 'cpu', '--runs-dir', singleRuns],
+    600_000,
+  );
   assert.equal(single.code, 0, single.output);
   const singleLosses = readMetrics(listRuns(singleRuns, 'digits-cnn')[0].dir)
     .filter((r) => r.split === 'train' && r.name === 'loss')
@@ -131,10 +144,19 @@ test('two DDP ranks (gloo, CPU) train the digits CNN into one complete run folde
   );
   const worst = Math.max(...gaps);
   const report = readEvalReport(run.dir)!;
-  // Reported, not asserted: from Model Lab's initial weights PyTorch's run drifts from the
-  // engine's by float rounding over hundreds of steps and keeps another best checkpoint.
+  // The target is reported, not asserted: 98 % is one test example (of 269) from where float
+  // rounding lands a run of this template. Over training seeds 1–9 the engine reached 97.4–98.5 %
+  // (≥ 98 % for 6 seeds), this project 97.8–98.5 % (4 seeds); at seed 1 the engine 98.1 %, PyTorch
+  // 97.8 % on one process and on two. PyTorch's trajectory leaves the engine's at step 15, where
+  // a float32 rounding that Adam amplified switches a ReLU unit (pytorchStepParity.test.ts).
+  // What two ranks must not do is score worse than one process: at most one example apart.
+  const singleReport = readEvalReport(listRuns(singleRuns, 'digits-cnn')[0].dir)!;
+  assert.ok(
+    Math.abs(report.accuracy! - singleReport.accuracy!) <= 1 / report.count + 1e-12,
+    `test accuracy: 2 ranks ${report.accuracy}, 1 process ${singleReport.accuracy}`,
+  );
   t.diagnostic(
-    `test ${target.metric} with 2 ranks: ${report.accuracy} after ${steps.length} steps (template target ${target.atLeast}); loss difference to 1 process ≤ ${early.toExponential(2)} over 50 steps, ${worst.toExponential(2)} over the run`,
+    `test ${target.metric} with 2 ranks: ${report.accuracy}, 1 process: ${singleReport.accuracy} after ${steps.length} steps (template target ${target.atLeast}); loss difference to 1 process ≤ ${early.toExponential(2)} over 50 steps, ${worst.toExponential(2)} over the run`,
   );
   assert.equal(
     report.confusion?.flat().reduce((a, b) => a + b, 0),
