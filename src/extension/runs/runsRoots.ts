@@ -1,11 +1,11 @@
 /**
  * Folders whose `<experiment>/<run>/` subfolders are runs: each workspace folder's
  * `.modellab/runs`, plus the folders of the `modelLab.runFolders` setting (an exported
- * PyTorch project's runs, a remote machine's synced folder, a CI artefact). Relative
- * setting entries start at the first workspace folder.
+ * PyTorch project's runs, a remote machine's synced folder, a CI artefact).
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { resolveRunFolders } from './runFolderPaths';
 
 export const RUN_FOLDERS_SETTING = 'modelLab.runFolders';
 
@@ -16,14 +16,12 @@ export function workspaceRunsDirs(): string[] {
   );
 }
 
-/** The folders listed in `modelLab.runFolders`, as absolute paths. */
+/** The folders listed in `modelLab.runFolders`, as absolute paths (runFolderPaths.ts). */
 export function configuredRunsDirs(): string[] {
-  const listed = vscode.workspace.getConfiguration().get<unknown>(RUN_FOLDERS_SETTING);
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (!Array.isArray(listed)) return [];
-  return listed
-    .filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '')
-    .map((entry) => (isAbsolute(entry) || !base ? entry : resolve(base, entry)));
+  return resolveRunFolders(
+    vscode.workspace.getConfiguration().get<unknown>(RUN_FOLDERS_SETTING),
+    vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  );
 }
 
 export function allRunsDirs(): string[] {
