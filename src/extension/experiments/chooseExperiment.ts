@@ -34,7 +34,9 @@ export async function pickExperimentFile(purpose: {
     files
       .map((uri) => ({ label: basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri }))
       .sort((a, b) => a.description.localeCompare(b.description)),
-    { title: purpose.title, matchOnDescription: true },
+    // Kept open when focus moves: started from a walkthrough button, the walkthrough marks its step done
+    // and takes focus back, which would otherwise close the picker as it appears.
+    { title: purpose.title, matchOnDescription: true, ignoreFocusOut: true },
   );
   return picked?.uri.fsPath;
 }
