@@ -111,3 +111,16 @@ export async function waitForPoints(page: Page, atLeast: number, timeoutMs = 30_
     await page.waitForTimeout(200);
   }
 }
+
+/** The compare panel's series colours by run short name (legend chip text before " · "), over every chart. */
+export async function seriesColoursByRun(compare: Frame): Promise<Map<string, Set<string>>> {
+  const colours = await compare.locator('.chart-card .series-toggle').evaluateAll((buttons) =>
+    buttons.map((button) => ({
+      run: button.textContent!.split(' · ')[0],
+      colour: (button.querySelector('.swatch') as HTMLElement).style.borderColor,
+    })),
+  );
+  const byRun = new Map<string, Set<string>>();
+  for (const { run, colour } of colours) byRun.set(run, (byRun.get(run) ?? new Set()).add(colour));
+  return byRun;
+}

@@ -42,13 +42,17 @@ export async function waitForAttribute(
 }
 
 /**
- * Waits until `check` returns a value other than undefined (a state on disk,
- * for example) and returns it; on timeout the error says what was awaited.
+ * Waits until `check` returns (or resolves to) a value other than undefined (a state on disk,
+ * counts read from a panel) and returns it; on timeout the error says what was awaited.
  */
-export async function waitUntil<T>(what: string, check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -7,7 +7,14 @@ import type { MetricRecord } from '../../../src/contract/metricRecord';
 import { parseCsv } from '../../../webview/metrics/csv';
 import { extensionId, runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
-import { panelWith, pickQuickItem, saveThroughDialog, setColorTheme, waitForPoints } from '../helpers/panels';
+import {
+  panelWith,
+  pickQuickItem,
+  saveThroughDialog,
+  seriesColoursByRun,
+  setColorTheme,
+  waitForPoints,
+} from '../helpers/panels';
 import { appendMetrics, createRunFolder, jsonLines, trainingRecords, writeEval } from '../helpers/runFolders';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForAttribute, waitForText } from '../helpers/waitFor';
@@ -246,14 +253,7 @@ describe('Metrics and evaluation panels', () => {
       'units=5',
     ]);
     // Each run has one colour, the same in every chart; the two runs' colours differ.
-    const colours = await compare.locator('.chart-card .series-toggle').evaluateAll((buttons) =>
-      buttons.map((button) => ({
-        run: button.textContent!.split(' · ')[0],
-        colour: (button.querySelector('.swatch') as HTMLElement).style.borderColor,
-      })),
-    );
-    const byRun = new Map<string, Set<string>>();
-    for (const { run, colour } of colours) byRun.set(run, (byRun.get(run) ?? new Set()).add(colour));
+    const byRun = await seriesColoursByRun(compare);
     assert.deepEqual([...byRun.keys()].sort(), ['units=3', 'units=5']);
     for (const [run, set] of byRun)
       assert.equal(set.size, 1, `${run} has one colour in every chart: ${[...set]}`);

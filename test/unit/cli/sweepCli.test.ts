@@ -88,6 +88,34 @@ test('model-lab sweep trains a 2×2 grid as four ordinary runs, each recording i
     ranked.map((r) => r.value).sort((a, b) => b - a),
   );
 
+  // `model-lab runs --json` lists the four trials with their settings and scores, for scripts and CI.
+  const listed = modelLab('runs', '--runs-dir', runsDir, '--json');
+  assert.equal(listed.status, 0, listed.stderr);
+  const report = JSON.parse(listed.stdout) as {
+    differingSettings: string[];
+    runs: {
+      runDir: string;
+      status: string;
+      settings: Record<string, unknown>;
+      final: Record<string, number>;
+    }[];
+  };
+  assert.deepEqual(report.differingSettings.sort(), [
+    'model.layers.6.units',
+    'training.optimizer.learningRate',
+  ]);
+  assert.equal(report.runs.length, 4);
+  for (const run of runs) {
+    const row = report.runs.find((listedRun) => listedRun.runDir === run.dir);
+    assert.ok(row, `runs --json lists ${run.dir}`);
+    assert.equal(row.status, 'completed');
+    const values = run.info!.sweep!.values;
+    assert.equal(row.settings['training.optimizer.learningRate'], values['training.optimizer.learningRate']);
+    assert.equal(row.settings['model.layers.6.units'], values['model.layers.6.units']);
+    assert.equal(row.settings['training.batchSize'], 32);
+    assert.equal(row.final['validation/accuracy'], run.info!.summary!['validation/accuracy']);
+  }
+
   // The same sweep again finds its finished trials and trains nothing.
   const again = modelLab(...args);
   assert.equal(again.status, 0, again.stderr);
