@@ -78,7 +78,20 @@ describe('Training from the UI', () => {
     assert.equal(info.status, 'completed');
     assert.equal((info.config as { training: { epochs: number } }).training.epochs, 3);
     assert.ok(existsSync(join(dir, 'model.onnx')));
-    assert.ok(existsSync(join(dir, 'eval.json')));
+    // The notification that ends the run says how good the model is, with the test accuracy of eval.json.
+    const { accuracy } = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8')) as { accuracy: number };
+    await runCommand(page, 'Notifications: Show Notifications');
+    const said = await waitForText(
+      page.locator('.notifications-center .notification-list-item-message', {
+        hasText: 'digits-cnn-ui finished',
+      }),
+      /^digits-cnn-ui finished: test accuracy [\d.]+ % \(best at step \d+\)$/,
+    );
+    assert.equal(said.match(/accuracy ([\d.]+) %/)![1], (accuracy * 100).toFixed(1));
+    const bestStep = Number(said.match(/best at step (\d+)/)![1]);
+    assert.ok(bestStep > 0 && bestStep <= 126, said);
+    await screenshot(page, 'train-from-ui-result-notification');
+    await runCommand(page, 'Notifications: Hide Notifications');
   });
 
   it('Train CodeLens starts a run: status bar shows epoch, step, loss and device; Cancel in the notification stops it', async function () {
