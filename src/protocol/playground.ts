@@ -2,6 +2,7 @@
 // compiles the run's model once, loads its best (else last) checkpoint, then answers requests
 // until the panel closes (the playground, the CNN and the LSTM/GRU inside views). Types start with `playground/`, so they never mix with training,
 // engine-check or attention-probe messages on the same pipe.
+import { isAttentionSnapshot, type AttentionSnapshot } from '../contract/attentionSnapshot';
 import { hasType, isFiniteNumber, isNumberArray, isString } from '../contract/guards';
 import { isFeatureMapView, type FeatureMapView } from './featureMaps';
 import { isRecurrentView, type RecurrentView } from './recurrentView';
@@ -47,8 +48,18 @@ export interface PlaygroundRecurrent {
   readonly example?: number;
   readonly text?: string;
 }
+/**
+ * Language models: the attention maps of every attention layer over `text` (a prompt and what
+ * was generated after it), its last context-length characters.
+ */
+export interface PlaygroundTextAttention {
+  readonly type: 'playground/textAttention';
+  readonly id: number;
+  readonly text: string;
+}
 export type PlaygroundRequest =
   | PlaygroundOpen
+  | PlaygroundTextAttention
   | PlaygroundClassify
   | PlaygroundClassifyText
   | PlaygroundGenerate
@@ -104,8 +115,15 @@ export interface PlaygroundRecurrentView {
   readonly id: number;
   readonly view: RecurrentView;
 }
+/** The maps of playground/textAttention; the snapshot's step is the checkpoint's. */
+export interface PlaygroundAttention {
+  readonly type: 'playground/attention';
+  readonly id: number;
+  readonly snapshot: AttentionSnapshot;
+}
 export type PlaygroundReply =
   | PlaygroundReady
+  | PlaygroundAttention
   | PlaygroundRecurrentView
   | PlaygroundProbabilities
   | PlaygroundToken
@@ -129,6 +147,8 @@ export function isPlaygroundRequest(value: unknown): value is PlaygroundRequest 
       value.input.every(Number.isFinite)
     );
   if (hasType(value, 'playground/featureMaps')) return isId(value.id) && isId(value.example);
+  if (hasType(value, 'playground/textAttention'))
+    return isId(value.id) && isString(value.text) && value.text.length <= 12_000;
   if (hasType(value, 'playground/classifyText'))
     return isId(value.id) && isString(value.text) && value.text.length <= MAX_TEXT;
   if (hasType(value, 'playground/recurrent'))
@@ -175,6 +195,7 @@ export function isPlaygroundReply(value: unknown): value is PlaygroundReply {
   if (hasType(value, 'playground/token')) return isId(value.id) && isString(value.text);
   if (hasType(value, 'playground/done')) return isId(value.id);
   if (hasType(value, 'playground/featureMapView')) return isId(value.id) && isFeatureMapView(value.view);
+  if (hasType(value, 'playground/attention')) return isId(value.id) && isAttentionSnapshot(value.snapshot);
   if (hasType(value, 'playground/recurrentView')) return isId(value.id) && isRecurrentView(value.view);
   if (hasType(value, 'playground/failure'))
     return isString(value.message) && (value.id === undefined || isId(value.id));

@@ -10,6 +10,7 @@ import {
   type PlaygroundClassify,
   type PlaygroundClassifyText,
   type PlaygroundGenerate,
+  type PlaygroundTextAttention,
   type PlaygroundReply,
 } from './playground';
 import { isPanelRun, messageGuard, type PanelRun } from './panelRuns';
@@ -29,7 +30,8 @@ export const isPlaygroundRunMessage = messageGuard<PlaygroundRunMessage>('playgr
 export const isHostToPlayground = (value: unknown): value is HostToPlayground =>
   isPlaygroundRunMessage(value) || isPlaygroundReply(value);
 
-type PanelRequest = PlaygroundClassify | PlaygroundClassifyText | PlaygroundGenerate;
+type PanelRequest =
+  PlaygroundClassify | PlaygroundClassifyText | PlaygroundGenerate | PlaygroundTextAttention;
 export type PlaygroundToHost = WebviewReadyMessage | PanelRequest;
 
 /** A request the webview may make: classify or generate (opening a run is the host's). */

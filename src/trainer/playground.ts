@@ -10,12 +10,14 @@ import type { CheckpointKind } from '../contract/checkpointKind';
 import type { Dataset, Vocabulary } from '../data/api';
 import type { Experiment } from '../contract/experiment';
 import type { TrainableModel } from '../engine/api';
+import type { AttentionSnapshot } from '../contract/attentionSnapshot';
 import type { FeatureMapView } from '../protocol/featureMaps';
 import type { RecurrentView } from '../protocol/recurrentView';
 import type { PlaygroundModelInfo } from '../protocol/playground';
 import { loadCheckpoint, type Checkpoint } from '../runs/checkpoints';
 import { readRunInfo } from '../runs/runReader';
 import { featureMapView } from './featureMapView';
+import { attentionSnapshot } from './probe';
 import { recurrentView, type RecurrentInput } from './recurrentView';
 import { rowProbabilities } from './mistakes';
 import { compileOptionsFor } from './trainer';
@@ -99,6 +101,27 @@ export class PlaygroundSession {
     return rowProbabilities(await this.model.predict(ids, 1));
   }
 
+  /**
+   * Attention maps of every attention layer over the last context-length characters of `text`
+   * (a prompt and its generated continuation) that the vocabulary knows.
+   */
+  async textAttention(text: string): Promise<AttentionSnapshot> {
+    const vocab = this.dataset.vocab;
+    if (this.info.kind !== 'text' || !vocab)
+      throw new Error(l10n.t('{0} is not a language model: it has no text attention.', this.experiment));
+    const ids = knownIds(vocab, text).slice(-this.info.inputShape[0]);
+    if (ids.length === 0) throw new Error(l10n.t('The text has no character the model knows.'));
+    const tokens = ids.map((id) => vocab.tokens[id]);
+    const snapshot = await attentionSnapshot(
+      this.model,
+      { ids: BigInt64Array.from(ids, BigInt), tokens },
+      this.info.step,
+    );
+    if (snapshot.layers.length === 0)
+      throw new Error(l10n.t('{0} has no attention layers.', this.experiment));
+    return snapshot;
+  }
+
   /** The CNN inside view of test example `example`, from the loaded checkpoint. */
   featureMaps(example: number): Promise<FeatureMapView> {
     return featureMapView(this.model, this.dataset, example, this.source());
@@ -144,8 +167,7 @@ export class PlaygroundSession {
   ): Promise<void> {
     const vocab = this.dataset.vocab as Vocabulary;
     const context = this.info.inputShape[0];
-    const known = [...prompt].filter((c) => vocab.tokens.includes(c) && c !== '').join('');
-    let ids = Array.from(vocab.encode(known), Number);
+    let ids = knownIds(vocab, prompt);
     if (ids.length === 0) ids = [firstToken(vocab)];
     const vocabSize = vocab.tokens.length;
     for (let i = 0; i < options.length; i++) {
@@ -163,6 +185,12 @@ export class PlaygroundSession {
   dispose(): Promise<void> {
     return this.model.dispose();
   }
+}
+
+/** Ids of the characters of `text` the vocabulary has; the others are dropped. */
+function knownIds(vocab: Vocabulary, text: string): number[] {
+  const known = [...text].filter((c) => vocab.tokens.includes(c) && c !== '').join('');
+  return Array.from(vocab.encode(known), Number);
 }
 
 const firstToken = (vocab: Vocabulary): number => vocab.tokens.findIndex((t) => t !== '');

@@ -48,6 +48,8 @@ export class PlaygroundHandler {
         const started = performance.now();
         const probabilities = await session.classifyText(request.text);
         this.send({ type: 'playground/probabilities', id, probabilities, ms: performance.now() - started });
+      } else if (request.type === 'playground/textAttention') {
+        this.send({ type: 'playground/attention', id, snapshot: await session.textAttention(request.text) });
       } else if (request.type === 'playground/recurrent') {
         const { example, text } = request;
         this.send({ type: 'playground/recurrentView', id, view: await session.recurrent({ example, text }) });

@@ -19,6 +19,7 @@ import {
 import { connectToHost } from '../shared/hostChannel';
 import { h } from '../shared/theme';
 import { digitsFromInk, imageFromInk } from './downsample';
+import { textAttentionView } from './textAttention';
 
 const PAD = 256;
 /** Cells of the ink grid: the digits' 32×32 bitmap, or a finer grid averaged to the model's input. */
@@ -36,6 +37,9 @@ let pending: number | undefined;
 let dirty = false;
 let answers = 0;
 let output: HTMLElement | undefined;
+/** The text generation started from, for the attention of the generated text. */
+let promptText = '';
+const attention = textAttentionView();
 
 const channel = connectToHost<HostToPlayground, PlaygroundToHost, SingleRunPanelState>(
   isHostToPlayground,
@@ -68,8 +72,17 @@ function onMessage(message: HostToPlayground): void {
       if (message.id === pending && output) output.textContent += message.text;
       return;
     case 'playground/done':
-      if (message.id === pending && output) output.dataset.state = 'done';
-      if (message.id === pending) pending = undefined;
+      if (message.id !== pending) return;
+      pending = undefined;
+      if (!output) return;
+      output.dataset.state = 'done';
+      pending = nextId++;
+      channel.post({ type: 'playground/textAttention', id: pending, text: promptText + output.textContent });
+      return;
+    case 'playground/attention':
+      if (message.id !== pending) return;
+      pending = undefined;
+      attention.show(message.snapshot);
       return;
     case 'playground/failure':
       if (message.id !== undefined && message.id === pending) pending = undefined;
@@ -294,6 +307,8 @@ function textView(): HTMLElement[] {
     if (pending !== undefined || !output) return;
     output.textContent = '';
     output.dataset.state = 'generating';
+    attention.clear();
+    promptText = prompt.value;
     pending = nextId++;
     channel.post({
       type: 'playground/generate',
@@ -321,5 +336,6 @@ function textView(): HTMLElement[] {
       generate,
     ),
     output,
+    attention.element,
   ];
 }

@@ -229,6 +229,24 @@ describe('Playground', () => {
       () => (window as unknown as { updates: { updates: number } }).updates.updates,
     );
     assert.ok(updates >= 100, `the text arrived character by character (${updates} updates)`);
+    // Then the attention of the last layer over the prompt and what followed (its last 32 characters).
+    const heatmap = view.locator('#text-attention');
+    const tokens = await attributeWhen(heatmap, 'data-tokens', (t) => t.length > 0, 'the text attention');
+    assert.equal(tokens, ('KING:\n' + text).slice(-32));
+    assert.equal(await heatmap.getAttribute('data-layer'), '1');
+    assert.equal(await heatmap.getAttribute('data-head'), '0');
+    const colours = () =>
+      heatmap.evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const seen = new Set<number>();
+        for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return [...seen].sort().join(',');
+      });
+    const head1 = await colours();
+    assert.ok(head1.split(',').length > 8, 'the heatmap is drawn in many colours, not blank');
+    await view.locator('#attention-head').selectOption('1');
+    await attributeWhen(heatmap, 'data-head', (h) => h === '1', 'the second head');
+    assert.notEqual(await colours(), head1, 'another head draws another map');
     await screenshot(page, 'playground-text-dark');
   });
 });

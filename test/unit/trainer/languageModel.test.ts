@@ -11,6 +11,7 @@ import type { TrainerEvent, TrainingAttention } from '../../../src/protocol/trai
 import { readAttentionIndex } from '../../../src/runs/runReader';
 import type { AttentionSnapshot } from '../../../src/contract/attentionSnapshot';
 import { probeAttention } from '../../../src/trainer/attentionProbe';
+import { PlaygroundSession } from '../../../src/trainer/playground';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
 import { trainRun } from '../../fixtures/trainedRun';
 
@@ -111,4 +112,21 @@ test('the attention panel prober runs the probe in a training process', async ()
   checkMaps(probed.snapshot, ['b', 'a']);
   assert.equal(probed.checkpoint, 'best');
   assert.equal(await prober.unavailable(join(root, 'nowhere')), 'This run has no readable run.json.');
+});
+
+test("the playground's attention of generated text covers its last context-length characters, as the probe computes them", async () => {
+  const session = await PlaygroundSession.open(runDir, createTrainerDeps());
+  try {
+    // 'x' and '!' are not in the vocabulary: dropped, as generation drops them from a prompt.
+    const text = 'ab x!ca bca abc';
+    const kept = 'ab ca bca abc'.slice(-8);
+    const snapshot = await session.textAttention(text);
+    checkMaps(snapshot, [...kept]);
+    const probed = await probeAttention(runDir, kept, createTrainerDeps());
+    assert.deepEqual(snapshot, probed.snapshot);
+    assert.equal(snapshot.step, session.info.step);
+    await assert.rejects(session.textAttention('xyz'), /no character the model knows/);
+  } finally {
+    await session.dispose();
+  }
 });
