@@ -1,10 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { strict as assert } from 'node:assert';
+import { basename, join } from 'node:path';
 import { exportPytorchProject } from '../../../src/export/pytorch/exportProject';
 import { runCommand, screenshot } from '../helpers/browser';
 import { openThroughDialog } from '../helpers/folderDialog';
 import { waitForPoints } from '../helpers/panels';
+import { runsViewRowOf } from '../helpers/runsView';
 import { e2eSession, workbench } from '../helpers/session';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -67,5 +69,21 @@ describe('An exported PyTorch project trains in the background; Model Lab charts
     const first = await waitForPoints(page, 1, 60_000);
     await waitForPoints(page, first + 20, 60_000);
     await screenshot(page, 'pytorch-live-metrics');
+
+    // The Runs view reads the run's status from its run.json: training, then stopped by Ctrl+C
+    // (train.py finishes its step, saves the last checkpoint and says so).
+    const runId = basename(runDir);
+    const row = await runsViewRowOf(page, runId);
+    await row.locator('.codicon-sync').waitFor({ state: 'visible', timeout: 30_000 });
+    const running = training;
+    const exited = new Promise<number | null>((resolve) => running.once('exit', (code) => resolve(code)));
+    running.kill('SIGINT');
+    assert.equal(await exited, 130, 'train.py exit code after Ctrl+C');
+    await (
+      await runsViewRowOf(page, runId)
+    )
+      .locator('.codicon-debug-stop')
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'pytorch-live-stopped');
   });
 });
