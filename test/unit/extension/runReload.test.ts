@@ -81,8 +81,9 @@ async function assertWholeRun(runDir: string): Promise<void> {
     info.step,
     'metrics hold every step up to the checkpoint',
   );
-  assert.equal(existsSync(join(runDir, RUN_FILES.owner)), false, 'the folder is let go at the end');
+  // run.json says "stopped" a moment before the process lets the folder go and exits.
   await until('the training process to exit', () => (processIsAlive(info.pid) ? undefined : true));
+  assert.equal(existsSync(join(runDir, RUN_FILES.owner)), false, 'the folder is let go at the end');
 }
 
 async function attachOne(manager: RunManager, runsDir: string, pid: number | undefined): Promise<ActiveRun> {
