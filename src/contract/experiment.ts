@@ -28,13 +28,36 @@ export interface Experiment {
 export type Task = 'classification' | 'language-model' | 'regression';
 export type MetricName = 'accuracy' | 'f1' | 'perplexity' | 'mae' | 'rmse' | 'r2';
 
+export interface SplitFractions {
+  train: number;
+  validation: number;
+  test: number;
+}
+
+/** CSV tables of the same columns, one per split (paths relative to the experiment file). */
+export interface SplitFiles {
+  train: string;
+  validation?: string;
+  test?: string;
+}
+
+export const isSplitFiles = (source: DataSection['source']): source is SplitFiles =>
+  typeof source === 'object';
+
+/** The source in one line, for messages and run records: split files joined with " + ". */
+export const sourceLabel = (source: DataSection['source']): string =>
+  isSplitFiles(source)
+    ? [source.train, source.validation, source.test].filter((f) => f !== undefined).join(' + ')
+    : source;
+
 export interface DataSection {
   /**
    * `builtin:<id>` for data that ships with Model Lab (see src/data/builtin),
    * or a path relative to the experiment file: a `.csv` (table or series),
    * a `.txt` (character language model) or a folder of images by class.
+   * Or one CSV table per split (`SplitFiles`), in place of `splits`.
    */
-  source: string;
+  source: string | SplitFiles;
   /**
    * CSV only: 'table' (default) gives one example per row; 'series' reads one
    * time step per row and gives windows of `model.input.shape[0]` consecutive
@@ -49,8 +72,8 @@ export interface DataSection {
   header?: boolean;
   /** Language models and sequence tasks: tokens per training example. */
   contextLength?: number;
-  /** Fractions of the examples; they must sum to 1. */
-  splits: { train: number; validation: number; test: number };
+  /** Fractions of the examples; they must sum to 1. Required for a single source (the schema says so), unused with split files. */
+  splits?: SplitFractions;
   /** Seed of the shuffle that assigns examples to splits. */
   seed: number;
   /** Feature scaling for tables, fitted on the training split only. */

@@ -12,7 +12,7 @@ import type { Experiment } from '../contract/experiment';
 import type { Dataset } from './api';
 import { parseCsv } from './csv';
 import { DataError } from './dataError';
-import { assignSplits } from './splits';
+import { assignSplits, fractionsOf } from './splits';
 import { tensorDataset } from './tensorDataset';
 import { textDataset } from './textDataset';
 import { createVocabulary } from './vocabulary';
@@ -89,12 +89,12 @@ export async function loadBuiltin(info: BuiltinInfo, experiment: Experiment): Pr
       const table = { source, inputKind: 'float' as const, inputShape: [1, 8, 8], x, count: records.length };
       return tensorDataset(
         { ...table, labels, classes },
-        assignSplits(records.length, data.splits, data.seed),
+        assignSplits(records.length, fractionsOf(data), data.seed),
         training.loss,
       );
     }
     case 'tiny-shakespeare':
-      return textDataset(source, text, data.contextLength ?? 64, data.splits);
+      return textDataset(source, text, data.contextLength ?? 64, fractionsOf(data));
     default:
       return namesDataset(source, text, experiment);
   }
@@ -118,7 +118,7 @@ function namesDataset(source: string, text: string, experiment: Experiment): Dat
     x.set(ids, r * T + T - ids.length);
     labels[r] = classes.indexOf(gender);
   });
-  const splits = assignSplits(rows.length, experiment.data.splits, experiment.data.seed);
+  const splits = assignSplits(rows.length, fractionsOf(experiment.data), experiment.data.seed);
   return tensorDataset(
     { source, inputKind: 'tokens', inputShape: [T], x, count: rows.length, labels, classes, vocab },
     splits,

@@ -8,27 +8,77 @@ import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../contract/experiment';
 import type { Dataset, TargetScaling } from './api';
 import { parseCsv, type CsvRecord } from './csv';
+
+/** A data row and the file it is in (split files are several). */
+type SourcedRecord = CsvRecord & { file: string };
 import { DataError } from './dataError';
-import { assignSplits, refuseEmptySplits, type SplitIndices } from './splits';
+import type { Split } from '../contract/runStatus';
+import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
 
+/** One CSV file of a table: the whole data (cut by data.splits), or one split's rows (split files). */
+export interface CsvFile {
+  file: string;
+  text: string;
+  split?: Split;
+}
+
+/** A table from one CSV file, its rows assigned to splits by data.splits and data.seed. */
 export function csvDataset(source: string, text: string, file: string, experiment: Experiment): Dataset {
+  return csvTable(source, [{ file, text }], experiment);
+}
+
+/**
+ * A table from its CSV files: one file cut by the fractions, or split files (each `split`
+ * given) whose rows are that split, in file order. Split files must have the columns of the
+ * training file; a message about a row names the file it is in.
+ */
+export function csvTable(source: string, files: CsvFile[], experiment: Experiment): Dataset {
   const data = experiment.data;
-  const { names, records, width } = readCsvRows(text, file, data.header ?? true);
+  const header = data.header ?? true;
+  const [first, ...others] = files.map((f) => ({ ...f, ...readCsvRows(f.text, f.file, header) }));
+  const { names, width, file } = first;
+  for (const other of others) {
+    const same = names ? other.names!.join('\u0000') === names.join('\u0000') : other.width === width;
+    if (!same)
+      throw new DataError(
+        names
+          ? l10n.t(
+              'its columns ({0}) differ from those of {1} ({2})',
+              other.names!.join(', '),
+              file,
+              names.join(', '),
+            )
+          : l10n.t('its rows have {0} cells, those of {1} have {2}', other.width, file, width),
+        other.file,
+        1,
+      );
+  }
   if (width < 2)
     throw new DataError(
       l10n.t('the CSV file needs at least one feature column and a target column'),
       file,
       1,
     );
+  const records: SourcedRecord[] = [first, ...others].flatMap((f) =>
+    f.records.map((record) => ({ ...record, file: f.file })),
+  );
   const targetColumn = resolveTarget(data.target, names, width, file);
   const featureColumns = [...Array(width).keys()].filter((c) => c !== targetColumn);
   const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
   const count = records.length;
   const x = numericColumns(records, featureColumns, names, file, l10n.t('features must be numeric'));
 
-  const splits = assignSplits(count, data.splits, data.seed);
-  refuseEmptySplits(splits, data.splits, file, 'rows');
+  let splits: SplitIndices;
+  if (first.split) {
+    const counts = { train: 0, validation: 0, test: 0 };
+    for (const f of [first, ...others]) counts[f.split!] += f.records.length;
+    splits = contiguousSplits(counts);
+  } else {
+    const fractions = fractionsOf(data);
+    splits = assignSplits(count, fractions, data.seed);
+    refuseEmptySplits(splits, fractions, file, 'rows');
+  }
   const mode = data.normalize ?? 'standard';
   const scalings = normalize(x, featureColumns.length, splits, mode);
   const table = {
@@ -52,7 +102,7 @@ export function csvDataset(source: string, text: string, file: string, experimen
             columnName(targetColumn),
             JSON.stringify(cell),
           ),
-          file,
+          record.file,
           record.line,
         );
       }
@@ -60,7 +110,7 @@ export function csvDataset(source: string, text: string, file: string, experimen
         value,
         cell,
         l10n.t('target column {0}', columnName(targetColumn)),
-        file,
+        record.file,
         record.line,
       );
       targets[r] = value;
@@ -120,10 +170,11 @@ export function readCsvRows(
 
 /**
  * The given columns of every row as numbers, row-major (rows × columns.length);
- * a cell that is not a finite number is an error naming its column and row.
+ * a cell that is not a finite number is an error naming its column and row, and its file
+ * (the record's own when it names one, else `file`).
  */
 export function numericColumns(
-  records: CsvRecord[],
+  records: (CsvRecord & { file?: string })[],
   columns: number[],
   names: string[] | undefined,
   file: string,
@@ -145,11 +196,11 @@ export function numericColumns(
             why,
             headerHint,
           ),
-          file,
+          record.file ?? file,
           record.line,
         );
       }
-      refuseBeyondFloat32(value, record.cells[c], column, file, record.line);
+      refuseBeyondFloat32(value, record.cells[c], column, record.file ?? file, record.line);
       values[r * columns.length + i] = value;
     });
   });

@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
-import { assignSplits, refuseEmptySplits } from './splits';
+import { assignSplits, fractionsOf, refuseEmptySplits } from './splits';
 import { tensorDataset } from './tensorDataset';
 
 export async function imageFolderDataset(
@@ -74,8 +74,9 @@ export async function imageFolderDataset(
     resizeInto(png, channels, height, width, x.subarray(i * size, (i + 1) * size));
   }
   const labels = Int32Array.from(files, (file) => file.label);
-  const splits = assignSplits(files.length, experiment.data.splits, experiment.data.seed);
-  refuseEmptySplits(splits, experiment.data.splits, folder, 'images');
+  const fractions = fractionsOf(experiment.data);
+  const splits = assignSplits(files.length, fractions, experiment.data.seed);
+  refuseEmptySplits(splits, fractions, folder, 'images');
   return tensorDataset(
     {
       source,

@@ -2,15 +2,16 @@
 import * as l10n from '@vscode/l10n';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { Experiment } from '../contract/experiment';
+import { isSplitFiles, sourceLabel, type Experiment, type SplitFiles } from '../contract/experiment';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
 import type { Dataset } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
-import { csvDataset } from './csvDataset';
+import { csvDataset, csvTable, type CsvFile } from './csvDataset';
 import { DataError } from './dataError';
 import { imageFolderDataset } from './imageFolder';
 import { seriesDataset } from './seriesDataset';
+import { fractionsOf } from './splits';
 import { textDataset } from './textDataset';
 import { readUserText } from './userText';
 
@@ -24,6 +25,7 @@ export async function loadDataset(experiment: Experiment, experimentDir: string)
 
 async function loadBySource(experiment: ShapedExperiment, experimentDir: string): Promise<Dataset> {
   const source = experiment.data.source;
+  if (isSplitFiles(source)) return loadSplitFiles(source, experiment, experimentDir);
   if (source.startsWith(BUILTIN_PREFIX)) {
     const info = builtinInfo(source);
     if (!info) {
@@ -46,7 +48,7 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
       source,
       await readDataText(path),
       experiment.data.contextLength ?? 64,
-      experiment.data.splits,
+      fractionsOf(experiment.data),
       path,
     );
   }
@@ -54,6 +56,24 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
     l10n.t('unsupported data source: use a .csv table, a .txt text or a folder of images by class'),
     path,
   );
+}
+
+/** One CSV table per split; each file must exist (validation says so first, on its field). */
+async function loadSplitFiles(
+  source: SplitFiles,
+  experiment: ShapedExperiment,
+  experimentDir: string,
+): Promise<Dataset> {
+  const files: CsvFile[] = [];
+  for (const split of ['train', 'validation', 'test'] as const) {
+    const name = source[split];
+    if (name === undefined) continue;
+    const path = resolveSource(name, experimentDir);
+    if (!(await stat(path).catch(() => undefined))?.isFile())
+      throw new DataError(l10n.t('the data file does not exist'), path);
+    files.push({ file: path, text: await readDataText(path), split });
+  }
+  return csvTable(sourceLabel(source), files, experiment);
 }
 
 async function readDataText(path: string): Promise<string> {

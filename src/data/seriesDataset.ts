@@ -20,7 +20,7 @@ import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { normalize, numericColumns, readCsvRows, resolveTarget } from './csvDataset';
 import { DataError } from './dataError';
-import { splitCounts } from './splits';
+import { contiguousSplits, fractionsOf, splitCounts } from './splits';
 import { tensorDataset } from './tensorDataset';
 
 export function seriesDataset(
@@ -60,14 +60,10 @@ export function seriesDataset(
     );
   }
 
-  const counts = splitCounts(windows, data.splits);
+  const counts = splitCounts(windows, fractionsOf(data));
   const range = (from: number, count: number): Int32Array =>
     Int32Array.from({ length: count }, (_, i) => from + i);
-  const splits = {
-    train: range(0, counts.train),
-    validation: range(counts.train, counts.validation),
-    test: range(counts.train + counts.validation, counts.test),
-  };
+  const splits = contiguousSplits(counts);
   // Training windows cover rows 0 .. train + steps - 1 (inputs and targets); statistics come from those only.
   const trainRows = counts.train > 0 ? range(0, counts.train + steps) : new Int32Array(0);
   const scalings = normalize(

@@ -4,7 +4,7 @@
  * always give the same split, whatever the training seed.
  */
 import * as l10n from '@vscode/l10n';
-import type { DataSection } from '../contract/experiment';
+import type { DataSection, SplitFractions } from '../contract/experiment';
 import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
 import { createRng, shuffledIndices } from './rng';
@@ -12,13 +12,13 @@ import { createRng, shuffledIndices } from './rng';
 export type SplitIndices = Record<Split, Int32Array>;
 
 /** Example counts per split: train and validation rounded, test takes the rest. */
-export function splitCounts(total: number, fractions: DataSection['splits']): Record<Split, number> {
+export function splitCounts(total: number, fractions: SplitFractions): Record<Split, number> {
   const train = Math.round(total * fractions.train);
   const validation = Math.min(total - train, Math.round(total * fractions.validation));
   return { train, validation, test: total - train - validation };
 }
 
-export function assignSplits(total: number, fractions: DataSection['splits'], seed: number): SplitIndices {
+export function assignSplits(total: number, fractions: SplitFractions, seed: number): SplitIndices {
   const order = shuffledIndices(total, createRng(seed));
   const counts = splitCounts(total, fractions);
   const trainEnd = counts.train;
@@ -37,7 +37,7 @@ export function assignSplits(total: number, fractions: DataSection['splits'], se
  */
 export function refuseEmptySplits(
   splits: SplitIndices,
-  fractions: DataSection['splits'],
+  fractions: SplitFractions,
   file: string,
   /** What the file holds: data rows (a table) or images (a folder). */
   kind: 'rows' | 'images',
@@ -73,4 +73,20 @@ export function refuseEmptySplits(
     ),
     file,
   );
+}
+
+/** The fractions of a single source (the schema requires them there; split files have none). */
+export function fractionsOf(data: DataSection): SplitFractions {
+  if (!data.splits) throw new DataError(l10n.t('{0} is missing "{1}"', 'data', 'splits'));
+  return data.splits;
+}
+
+/** Split files: each file's rows, in the order given, are its split. */
+export function contiguousSplits(counts: Record<Split, number>): SplitIndices {
+  const range = (start: number, n: number) => Int32Array.from({ length: n }, (_, i) => start + i);
+  return {
+    train: range(0, counts.train),
+    validation: range(counts.train, counts.validation),
+    test: range(counts.train + counts.validation, counts.test),
+  };
 }

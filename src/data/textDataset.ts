@@ -9,14 +9,14 @@ import type { BatchOptions, DataBatch, Dataset } from './api';
 import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
 import type { Rng } from './rng';
-import type { DataSection } from '../contract/experiment';
+import type { SplitFractions } from '../contract/experiment';
 import { charactersOf, createVocabulary } from './vocabulary';
 
 export function textDataset(
   source: string,
   text: string,
   contextLength: number,
-  fractions: DataSection['splits'],
+  fractions: SplitFractions,
   file: string = source,
 ): Dataset {
   const chars = Array.from(text);

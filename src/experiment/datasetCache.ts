@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { Dataset } from '../data/api';
 import { BUILTIN_PREFIX } from '../data/builtins';
 import { loadDataset, resolveSource } from '../data/loadDataset';
-import { isOnnxModel, type Experiment } from '../contract/experiment';
+import { isOnnxModel, isSplitFiles, type Experiment } from '../contract/experiment';
 
 export class DatasetCache {
   private readonly entries = new Map<string, Promise<Dataset>>();
@@ -31,14 +31,15 @@ export class DatasetCache {
 
   private keyOf(experiment: Experiment, experimentDir: string): string {
     const { data, task, training, model } = experiment;
-    let modified = 0;
-    if (!data.source.startsWith(BUILTIN_PREFIX)) {
+    const files = isSplitFiles(data.source) ? Object.values(data.source) : [data.source];
+    const modified = files.map((file) => {
+      if (file.startsWith(BUILTIN_PREFIX)) return 0;
       try {
-        modified = statSync(resolveSource(data.source, experimentDir)).mtimeMs;
+        return statSync(resolveSource(file, experimentDir)).mtimeMs;
       } catch {
-        modified = -1;
+        return -1;
       }
-    }
+    });
     // The data's example shape: declared, or read from an imported model's file.
     const shape = isOnnxModel(model) ? [model.onnx, model.input] : model.input.shape;
     return JSON.stringify([experimentDir, data, task, training.loss, shape, modified]);

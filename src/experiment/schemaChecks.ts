@@ -75,11 +75,12 @@ const fieldName = (path: JSONPath): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') ||
   l10n.t('the file');
 
-/** Does `value` satisfy an `if` clause (only `properties` with const / enum)? */
+/** Does `value` satisfy an `if` clause (only `properties` with type, const or enum)? */
 function matchesCondition(value: unknown, condition: SchemaNode): boolean {
   if (typeof value !== 'object' || value === null) return false;
   return Object.entries(condition.properties ?? {}).every(([key, rule]) => {
     const field = (value as Record<string, unknown>)[key];
+    if (rule.type !== undefined) return typeMatches(field, rule.type);
     return rule.const !== undefined ? field === rule.const : (rule.enum ?? []).includes(field);
   });
 }

@@ -28,6 +28,7 @@ import { checkSweep } from './sweep/sweepChecks';
 import { inferShapes, layersInputKind } from './shapes';
 import {
   isOnnxModel,
+  isSplitFiles,
   type Experiment,
   type Layer,
   type LayersModelSection,
@@ -205,6 +206,17 @@ export async function validateExperiment(
 }
 
 function checkSplits({ data }: Experiment, report: Report): void {
+  if (isSplitFiles(data.source)) {
+    if (data.splits)
+      report.add(
+        ['data', 'splits'],
+        l10n.t('data.splits is not used: data.source names a file for each split'),
+        'warning',
+      );
+    return;
+  }
+  // A single source without splits: the schema reports the missing field.
+  if (!data.splits) return;
   const { train, validation, test } = data.splits;
   const sum = train + validation + test;
   if (Math.abs(sum - 1) > 1e-6) {
@@ -269,6 +281,11 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
 }
 
 function checkSource({ data }: Experiment, experimentDir: string, report: Report): void {
+  if (isSplitFiles(data.source)) {
+    for (const [split, file] of Object.entries(data.source))
+      checkSplitFile(split, file, experimentDir, report);
+    return;
+  }
   if (data.source.startsWith(BUILTIN_PREFIX)) {
     if (!builtinInfo(data.source)) {
       const known = BUILTIN_DATASETS.map((b) => `"${BUILTIN_PREFIX}${b.id}"`).join(', ');
@@ -287,6 +304,18 @@ function checkSource({ data }: Experiment, experimentDir: string, report: Report
   }
 }
 
+/** A split file is a CSV table that exists. */
+function checkSplitFile(split: string, file: string, experimentDir: string, report: Report): void {
+  const at = ['data', 'source', split];
+  if (!file.toLowerCase().endsWith('.csv'))
+    report.add(at, l10n.t('split files are CSV tables: "{0}" is not a .csv file', file));
+  else if (!existsSync(resolveSource(file, experimentDir)))
+    report.add(
+      at,
+      l10n.t('the data file "{0}" does not exist (paths are relative to this experiment file)', file),
+    );
+}
+
 /** A CSV series feeds [steps, features] windows to a regression; say so before loading anything. */
 function checkSeries({ data, task, model }: LayersExperiment, report: Report): void {
   if (data.format !== 'series') {
@@ -298,7 +327,11 @@ function checkSeries({ data, task, model }: LayersExperiment, report: Report): v
       );
     return;
   }
-  if (data.source.startsWith(BUILTIN_PREFIX) || !data.source.toLowerCase().endsWith('.csv'))
+  if (
+    isSplitFiles(data.source) ||
+    data.source.startsWith(BUILTIN_PREFIX) ||
+    !data.source.toLowerCase().endsWith('.csv')
+  )
     report.add(['data', 'format'], l10n.t('a series is read from a .csv file (one row per time step)'));
   if (task !== 'regression')
     report.add(

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
-import { isOnnxModel } from '../../contract/experiment';
+import { isOnnxModel, sourceLabel } from '../../contract/experiment';
 import { DatasetCache } from '../../experiment/datasetCache';
 import { inferShapes } from '../../experiment/shapes';
 import { readExperimentText, validatedExperiment } from '../../experiment/experimentFile';
@@ -92,7 +92,11 @@ export async function exportPytorchProject(request: ExportRequest): Promise<Expo
   writeFileSync(join(outDir, 'experiment.json'), JSON.stringify(experiment, null, 2) + '\n');
   writeFileSync(
     join(outDir, 'README.md'),
-    readme(readFileSync(join(template, 'README.md'), 'utf8'), experiment.name, experiment.data.source),
+    readme(
+      readFileSync(join(template, 'README.md'), 'utf8'),
+      experiment.name,
+      sourceLabel(experiment.data.source),
+    ),
   );
   writeDataFiles(join(outDir, 'data'), dataset, packageJson.version);
   writeInitialWeights(join(outDir, INITIAL_WEIGHTS), experiment, layers, dataset);

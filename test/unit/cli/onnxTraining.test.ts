@@ -115,6 +115,33 @@ describe('fine-tuning an imported ONNX model', () => {
   });
 });
 
+describe('fine-tuning on split files', () => {
+  it('model-lab train reads train / validation / test from their own files', () => {
+    const { dir, file } = workspace({ onnx: 'cnn.onnx' });
+    // The same 90 rows, cut into files: 48 to train on, 18 to validate, 24 to test.
+    const [header, ...rows] = pixelsCsv().trim().split('\n');
+    const write = (name: string, part: string[]) =>
+      writeFileSync(join(dir, name), [header, ...part].join('\n') + '\n');
+    write('train.csv', rows.slice(0, 48));
+    write('val.csv', rows.slice(48, 66));
+    write('test.csv', rows.slice(66));
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    config.data.source = { train: 'train.csv', validation: 'val.csv', test: 'test.csv' };
+    delete config.data.splits;
+    config.training.epochs = 1;
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu');
+    assert.equal(trained.status, 0, trained.stderr);
+    const [run] = listRuns(runsDir, 'pixels-cnn');
+    assert.equal(run.info?.status, 'completed');
+    const losses = readMetrics(run.dir).filter((r) => r.split === 'train' && r.name === 'loss');
+    assert.equal(losses.at(-1)?.step, 48 / 8, 'one epoch is the 48 rows of train.csv in batches of 8');
+    const report = readEvalReport(run.dir);
+    assert.equal(report?.count, 24, 'the test evaluation scores the 24 rows of test.csv');
+  });
+});
+
 describe('experiments importing a model that cannot work say so on the model field', () => {
   const problemsOf = async (model: Record<string, unknown>) => {
     const { dir, file } = workspace(model);
