@@ -3,16 +3,17 @@
  * processes (gloo). Rank 0 alone writes one complete run folder, and the two ranks train what one
  * process trains. Debian's torch 1.13 torchrun fails under Python 3.11 before it starts a worker
  * when its --redirects / --tee are 0 (the default: Python 3.11 no longer lists the flag's zero
- * member, so torchrun reads it as None); any other value works, and 1 tees the workers' stdout.
+ * member, so torchrun reads it as None); 1 or 2 work, and 1 tees the workers' stdout.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { exportPytorchProject } from '../../../src/export/pytorch/exportProject';
+import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runReader';
 import { PYTHON, requireTorch } from '../../fixtures/pytorch';
 
@@ -41,27 +42,43 @@ interface Exit {
  * `python <args>` in the project, in a process group of its own so that torchrun and its workers
  * go together when killed after `limitMs` (a rank left waiting for a dead peer cannot hang the suite).
  */
-function startPython(project: string, args: string[], limitMs: number): Promise<Exit> {
-  return new Promise((done) => {
-    const child = spawn(PYTHON, args, {
-      cwd: project,
-      detached: true,
-      env: {
-        ...process.env,
-        OMP_NUM_THREADS: '1',
-        MKL_NUM_THREADS: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), limitMs);
+function startPython(
+  project: string,
+  args: string[],
+  limitMs: number,
+): { child: ChildProcess; exited: Promise<Exit> } {
+  const child = spawn(PYTHON, args, {
+    cwd: project,
+    detached: true,
+    env: {
+      ...process.env,
+      OMP_NUM_THREADS: '1',
+      MKL_NUM_THREADS: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+    },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), limitMs);
+  const exited = new Promise<Exit>((done) =>
     child.on('close', (code) => {
       clearTimeout(timer);
       done({ code, output });
-    });
-  });
+    }),
+  );
+  return { child, exited };
+}
+
+/** `torchrun --nproc_per_node 2 … train.py --device cpu --runs-dir <runsDir>` in the project. */
+async function startTorchrun(project: string, runsDir: string) {
+  const port = String(await freePort());
+  const torchrun = [
+    ...['-m', 'torch.distributed.run', '--nproc_per_node', '2'],
+    ...['--master_addr', '127.0.0.1', '--master_port', port],
+    ...['--redirects', '1', '--tee', '1', '--log_dir', join(runsDir, '..', 'torchrun-logs')],
+  ];
+  return startPython(project, [...torchrun, 'train.py', '--device', 'cpu', '--runs-dir', runsDir], 600_000);
 }
 
 test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one complete run folder with worldSize 2, step for step as one process does', async (t) => {
@@ -76,32 +93,7 @@ test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one com
     outDir: project,
   });
   const runsDir = join(root, 'runs');
-  const port = String(await freePort());
-  const torchrun = await startPython(
-    project,
-    [
-      '-m',
-      'torch.distributed.run',
-      '--nproc_per_node',
-      '2',
-      '--master_addr',
-      '127.0.0.1',
-      '--master_port',
-      port,
-      '--redirects',
-      '1',
-      '--tee',
-      '1',
-      '--log_dir',
-      join(root, 'torchrun-logs'),
-      'train.py',
-      '--device',
-      'cpu',
-      '--runs-dir',
-      runsDir,
-    ],
-    600_000,
-  );
+  const torchrun = await (await startTorchrun(project, runsDir)).exited;
   assert.equal(torchrun.code, 0, torchrun.output);
 
   const runs = listRuns(runsDir, 'digits-cnn');
@@ -114,7 +106,7 @@ test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one com
     project,
     ['train.py', '--device', 'cpu', '--runs-dir', singleRuns],
     600_000,
-  );
+  ).exited;
   assert.equal(single.code, 0, single.output);
   const singleLosses = readMetrics(listRuns(singleRuns, 'digits-cnn')[0].dir)
     .filter((r) => r.split === 'train' && r.name === 'loss')
@@ -162,5 +154,49 @@ test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one com
     report.confusion?.flat().reduce((a, b) => a + b, 0),
     report.count,
     'every test example scored once',
+  );
+});
+
+test('Ctrl+C to torchrun stops both DDP ranks after the same step: the run ends stopped, with its last checkpoint and model.onnx', async (t) => {
+  if (!requireTorch(t)) return;
+  // The digits CNN with a schedule far longer than the test, so it is training when signalled.
+  const template = JSON.parse(
+    readFileSync(join(repo, 'templates/cnn-digits/digits-cnn.experiment.json'), 'utf8'),
+  );
+  const experimentFile = join(root, 'digits-long.experiment.json');
+  writeFileSync(
+    experimentFile,
+    JSON.stringify({
+      ...template,
+      training: { ...template.training, epochs: 2000, earlyStopping: undefined },
+    }),
+  );
+  const project = join(root, 'digits-long');
+  await exportPytorchProject({ experimentFile, outDir: project });
+  const runsDir = join(root, 'stopped-runs');
+  const { child, exited } = await startTorchrun(project, runsDir);
+  for (;;) {
+    const [run] = listRuns(runsDir, 'digits-cnn');
+    if (run && readMetrics(run.dir).some((r) => r.split === 'train')) break;
+    assert.equal(child.exitCode, null, 'torchrun ended before it was signalled');
+    await new Promise((resume) => setTimeout(resume, 100));
+  }
+  // As a terminal's Ctrl+C reaches torchrun: torchrun passes the signal on to both ranks.
+  child.kill('SIGINT');
+  const exit = await exited;
+  const [run] = listRuns(runsDir, 'digits-cnn');
+  assert.equal(run.info?.status, 'stopped', exit.output);
+  const steps = readMetrics(run.dir)
+    .filter((r) => r.split === 'train' && r.name === 'loss')
+    .map((r) => r.step);
+  assert.deepEqual(
+    steps,
+    Array.from({ length: steps.length }, (_, i) => i + 1),
+  );
+  assert.equal(loadCheckpoint(run.dir, 'last').position.step, steps.length, 'checkpoint of the last step');
+  assert.ok(existsSync(join(run.dir, 'model.onnx')));
+  assert.match(
+    readFileSync(join(run.dir, 'log.txt'), 'utf8'),
+    new RegExp(`Stopped at step ${steps.length} \\(Ctrl\\+C or SIGTERM\\)`),
   );
 });
