@@ -40,8 +40,32 @@ function packageExtension() {
   return join(repo, 'dist', 'model-lab.vsix');
 }
 
-function runMocha() {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, ...(grep ? { grep } : {}) });
+/** A failed test leaves a screenshot of each open page (test-artifacts/FAILED-<test>.png): what the user saw. */
+function screenshotOnFailure(browser) {
+  return {
+    async afterEach() {
+      if (this.currentTest?.state !== 'failed') return;
+      const name = this.currentTest
+        .fullTitle()
+        .replace(/[^\w-]+/g, '-')
+        .slice(0, 100);
+      mkdirSync(artifactsDir, { recursive: true });
+      for (const [i, page] of browser().pages().entries())
+        await page
+          .screenshot({ path: join(artifactsDir, `FAILED-${name}${i ? `-${i}` : ''}.png`) })
+          .catch(() => {});
+    },
+  };
+}
+
+function runMocha(browser) {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: 120_000,
+    rootHooks: screenshotOnFailure(browser),
+    ...(grep ? { grep } : {}),
+  });
   for (const name of readdirSync(specsDir).sort()) {
     if (name.endsWith('.spec.ts')) mocha.addFile(join(specsDir, name));
   }
@@ -70,7 +94,7 @@ async function runLayer() {
       installedExtensionDir: join(scratch.extensionsDir, installed),
       browser,
     });
-    const result = await runMocha();
+    const result = await runMocha(() => browser);
     if (result.failed > 0) keepServerLog(server);
     return result;
   } catch (error) {

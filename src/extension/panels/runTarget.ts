@@ -92,6 +92,9 @@ export async function pickRuns(options: {
     title: options.title,
     canPickMany: options.canPickMany,
     matchOnDetail: true,
+    // Live panels and run notifications may take focus while the user picks; the picker stays until
+    // they choose or press Escape.
+    ignoreFocusOut: true,
   });
   if (!picked) return undefined;
   const list = Array.isArray(picked) ? picked : [picked];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runCommand, screenshot } from '../helpers/browser';
 import { pickQuickItem } from '../helpers/panels';
 import { createRunFolder, writeEval } from '../helpers/runFolders';
-import { chooseFromContextMenu, contextMenuOf } from '../helpers/runsView';
+import { chooseFromContextMenu, contextMenuOf, runsViewRowOf } from '../helpers/runsView';
 import { e2eSession, workbench } from '../helpers/session';
 import { assertOutlasts } from '../helpers/stepPace';
 import { stopRunsStillTraining } from '../helpers/stopRuns';
@@ -91,7 +91,9 @@ describe('Resume and the Runs view menus', () => {
     edited.training.optimizer.learningRate = 0.05;
     writeFileSync(file, JSON.stringify(edited, null, 2));
 
-    // A stopped run without eval.json: Resume, no Evaluation, no Attention (an MLP).
+    // A stopped run without eval.json: Resume, no Evaluation, no Attention (an MLP). The view shows the
+    // status run.json says a moment later: its menu is read once the row says "stopped".
+    await waitForText((await runsViewRowOf(page, firstId)).locator('.label-description'), /^stopped/);
     const menu = await contextMenuOf(page, firstId);
     await screenshot(page, 'runs-menu-stopped');
     assert.ok(menu.includes('Resume Training'), menu.join(', '));
