@@ -51,6 +51,7 @@ const builds = [
       'webview/evaluation': 'webview/evaluation/main.ts',
       'webview/attention': 'webview/attention/main.ts',
       'webview/playground': 'webview/playground/main.ts',
+      'webview/cnnInside': 'webview/cnnInside/main.ts',
       'webview/runsTable': 'webview/runsTable/main.ts',
     },
     outdir: 'dist',

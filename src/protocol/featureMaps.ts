@@ -24,10 +24,27 @@ export interface FeatureMapView {
   readonly testExamples: number;
   /** The example's class name, for classifiers. */
   readonly label?: string;
+  /** What the model answers for the example (classifiers): the likeliest class and its probability. */
+  readonly prediction?: Prediction;
   readonly input: ImageStack;
   /** The first conv layer's filters: channels = filters, each kernel × kernel, input channels averaged. */
   readonly filters: ImageStack;
   readonly layers: FeatureMapLayer[];
+}
+
+export interface Prediction {
+  readonly label: string;
+  readonly probability: number;
+}
+
+function isPrediction(value: unknown): value is Prediction {
+  return (
+    isRecord(value) &&
+    isString(value.label) &&
+    isFiniteNumber(value.probability) &&
+    value.probability >= 0 &&
+    value.probability <= 1
+  );
 }
 
 function isCount(value: unknown): value is number {
@@ -53,6 +70,7 @@ export function isFeatureMapView(value: unknown): value is FeatureMapView {
     Number.isInteger(value.example) &&
     isCount(value.testExamples) &&
     (value.label === undefined || isString(value.label)) &&
+    (value.prediction === undefined || isPrediction(value.prediction)) &&
     isImageStack(value.input) &&
     isImageStack(value.filters) &&
     Array.isArray(value.layers) &&

@@ -102,7 +102,7 @@ export interface SavePngMessage {
   dataUrl: string;
 }
 export interface OpenRelatedMessage {
-  type: 'openEvaluation' | 'openAttention';
+  type: 'openEvaluation' | 'openAttention' | 'openCnnInside';
   runDir: string;
 }
 
@@ -147,6 +147,10 @@ export const isOpenEvaluationMessage = messageGuard<OpenRelatedMessage>(
 );
 export const isOpenAttentionMessage = messageGuard<OpenRelatedMessage>(
   'openAttention',
+  (m) => typeof m.runDir === 'string',
+);
+export const isOpenCnnInsideMessage = messageGuard<OpenRelatedMessage>(
+  'openCnnInside',
   (m) => typeof m.runDir === 'string',
 );
 

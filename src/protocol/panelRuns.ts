@@ -19,10 +19,17 @@ export interface RunPanelsAvailable {
   evaluation: boolean;
   /** The model has attention layers (a Transformer). */
   attention: boolean;
+  /** The model has conv2d layers: the CNN inside view (Look Inside) applies. */
+  cnn: boolean;
 }
 
 function isRunPanelsAvailable(value: unknown): value is RunPanelsAvailable {
-  return isObject(value) && typeof value.evaluation === 'boolean' && typeof value.attention === 'boolean';
+  return (
+    isObject(value) &&
+    typeof value.evaluation === 'boolean' &&
+    typeof value.attention === 'boolean' &&
+    typeof value.cnn === 'boolean'
+  );
 }
 
 export function isPanelRun(value: unknown): value is PanelRun {
@@ -49,7 +56,7 @@ export function anyOf<M>(...guards: ((value: unknown) => value is M)[]): (value:
   return (value: unknown): value is M => guards.some((guard) => guard(value));
 }
 
-/** Webview state of a one-run panel (evaluation, attention), kept across reloads for the serializer. */
+/** Webview state of a one-run panel (evaluation, attention, playground, CNN inside view), kept across reloads for the serializer. */
 export interface SingleRunPanelState {
   runDir: string;
 }

@@ -80,6 +80,13 @@ export function hasAttentionLayers(info: RunInfo | undefined): boolean | undefin
   return layers.some((layer) => layer.type === 'attention' || layer.type === 'transformer');
 }
 
+/** Whether the run's model has conv2d layers (what the CNN inside view shows), from its config snapshot. */
+export function hasConvLayers(info: RunInfo | undefined): boolean | undefined {
+  const layers = info?.config?.model?.layers;
+  if (!Array.isArray(layers)) return undefined;
+  return layers.some((layer) => layer.type === 'conv2d');
+}
+
 export function readEvalReport(runDir: string): EvalReport | undefined {
   return readJson<EvalReport>(join(runDir, RUN_FILES.eval));
 }

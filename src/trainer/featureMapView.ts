@@ -6,7 +6,8 @@
 import * as l10n from '@vscode/l10n';
 import type { Dataset } from '../data/api';
 import type { TrainableModel, TrainingState } from '../engine/api';
-import type { FeatureMapView, ImageStack } from '../protocol/featureMaps';
+import type { FeatureMapView, ImageStack, Prediction } from '../protocol/featureMaps';
+import { rowProbabilities } from './mistakes';
 import { checkTestExample } from './testExampleRange';
 
 /** The checkpoint the model's weights come from, named in the view. */
@@ -39,16 +40,29 @@ export async function featureMapView(
   const maps = await model.featureMaps(image);
   if (maps.length === 0) throw new Error(l10n.t('{0} has no conv2d layers.', source.experiment));
   const labelId = arrays.labels?.[row];
+  const prediction = dataset.classes && (await predictedClass(model, image, dataset.classes));
   return {
     checkpoint: source.checkpoint,
     step: source.step,
     example,
     testExamples: testRows.length,
     ...(labelId !== undefined && dataset.classes ? { label: dataset.classes[labelId] } : {}),
+    ...(prediction ? { prediction } : {}),
     input: { channels, height, width, values: Array.from(image) },
     filters: convFilters(await model.getState(), maps[0].layer),
     layers: maps.map((m) => ({ ...m, values: Array.from(m.values) })),
   };
+}
+
+/** The likeliest class for one example, as the playground classifies it (same model, same pixels). */
+async function predictedClass(
+  model: TrainableModel,
+  image: Float32Array,
+  classes: readonly string[],
+): Promise<Prediction> {
+  const probabilities = rowProbabilities(await model.predict(image, 1));
+  const best = probabilities.reduce((top, p, c) => (p > probabilities[top] ? c : top), 0);
+  return { label: classes[best] ?? String(best), probability: probabilities[best] };
 }
 
 /** Each filter of a conv layer as one kernel-sized image: the mean of its weights over input channels. */

@@ -6,6 +6,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { ExampleInput, Mistake } from '../../src/contract/evalReport';
+import { pictureBytes } from '../shared/pictureBytes';
 import { h } from '../shared/theme';
 import { describeFilter, filterMistakes, percent, type MistakeFilter } from './mistakeFilter';
 
@@ -106,16 +107,7 @@ function picture(input: ExampleInput): HTMLElement {
   }
   const { channels, height, width, pixels } = input;
   const canvas = h('canvas', { class: 'mistake-image', width: String(width), height: String(height) });
-  const image = new ImageData(width, height);
-  const plane = height * width;
-  for (let i = 0; i < plane; i++) {
-    // Grey images as ink on paper (1 = darkest); colour images as they are.
-    const [r, g, b] =
-      channels === 1
-        ? [1 - pixels[i], 1 - pixels[i], 1 - pixels[i]]
-        : [pixels[i], pixels[plane + i], pixels[2 * plane + i]];
-    image.data.set([r * 255, g * 255, b * 255, 255], i * 4);
-  }
+  const image = new ImageData(pictureBytes(channels, height, width, pixels), width, height);
   canvas.getContext('2d')?.putImageData(image, 0, 0);
   const scale = THUMB_SIZE / Math.max(width, height);
   canvas.style.width = `${width * scale}px`;

@@ -14,6 +14,7 @@ import {
   type HostToMetrics,
   type MetricsPanelState,
   type MetricsToHost,
+  type OpenRelatedMessage,
 } from '../../src/protocol/metricsPanel';
 import type { PanelRun } from '../../src/protocol/panelRuns';
 import { statusText } from '../../src/protocol/runStatusText';
@@ -253,7 +254,7 @@ function renderRuns(): void {
       );
       // The first run keeps the ids its single-run panel always had; every run gets the same buttons.
       const suffix = i === 0 ? '' : `-${i}`;
-      const related = (id: string, label: string, type: 'openEvaluation' | 'openAttention') => {
+      const related = (id: string, label: string, type: OpenRelatedMessage['type']) => {
         const b = button(`${id}${suffix}`, label, () => channel.post({ type, runDir: run.runDir }));
         b.setAttribute('aria-label', l10n.t('{0} of {1}', label, run.label));
         return b;
@@ -262,6 +263,7 @@ function renderRuns(): void {
       if (run.opens?.evaluation)
         item.append(related('open-evaluation', l10n.t('Evaluation'), 'openEvaluation'));
       if (run.opens?.attention) item.append(related('open-attention', l10n.t('Attention'), 'openAttention'));
+      if (run.opens?.cnn) item.append(related('open-cnn-inside', l10n.t('Look Inside'), 'openCnnInside'));
       if (comparing()) {
         const remove = button(`remove-${i}`, l10n.t('Remove'), () =>
           channel.post({ type: 'removeRun', runDir: run.runDir }),

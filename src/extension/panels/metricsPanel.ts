@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import {
   isAddRunMessage,
   isOpenAttentionMessage,
+  isOpenCnnInsideMessage,
   isOpenEvaluationMessage,
   isRemoveRunMessage,
   isSaveCsvMessage,
@@ -124,6 +125,8 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
       await vscode.commands.executeCommand(PANEL_COMMANDS.openEvaluation, { runDir: message.runDir });
     } else if (isOpenAttentionMessage(message) && this.feeds.has(message.runDir)) {
       await vscode.commands.executeCommand(PANEL_COMMANDS.openAttention, { runDir: message.runDir });
+    } else if (isOpenCnnInsideMessage(message) && this.feeds.has(message.runDir)) {
+      await vscode.commands.executeCommand(PANEL_COMMANDS.lookInsideCnn, { runDir: message.runDir });
     }
   }
 

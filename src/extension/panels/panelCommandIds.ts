@@ -6,4 +6,5 @@ export const PANEL_COMMANDS = {
   openAttention: 'modelLab.openAttention',
   openRunFolder: 'modelLab.openRunFolder',
   openPlayground: 'modelLab.openPlayground',
+  lookInsideCnn: 'modelLab.lookInsideCnn',
 } as const;

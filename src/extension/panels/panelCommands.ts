@@ -6,8 +6,10 @@ import { isSingleRunPanelState } from '../../protocol/panelRuns';
 import { AttentionPanel, type AttentionProber } from './attentionPanel';
 import { EvaluationPanel } from './evaluationPanel';
 import { MetricsPanel } from './metricsPanel';
-import { PlaygroundPanel, type ForkInference } from './playgroundPanel';
-import { PLAYGROUND_VIEW_TYPE } from '../../protocol/playgroundPanel';
+import { PLAYGROUND_PANEL } from './playgroundPanel';
+import { CNN_INSIDE_PANEL, whyNoCnnInside } from './cnnInsidePanel';
+import { InferencePanel, type InferencePanelSpec } from './inferencePanel';
+import type { ForkInference } from './runInference';
 import { PANEL_COMMANDS } from './panelCommandIds';
 import { isRestorableRunDir, rememberRunDir } from './restorableRuns';
 import { pickRuns, runDirOf } from './runTarget';
@@ -50,8 +52,9 @@ async function pickFolder(): Promise<string | undefined> {
 
 /**
  * Commands and reload serializers of the metrics, evaluation and attention
- * panels and the playground. `prober` runs custom attention probes (absent: the panel says
- * why); `forkInference` starts the playground's inference process.
+ * panels, the playground and the CNN inside view. `prober` runs custom attention probes
+ * (absent: the panel says why); `forkInference` starts the inference process of the
+ * playground and the CNN inside view.
  * `workspaceState` remembers the run folders opened through commands, the only
  * ones outside the workspace's runs folders a restored panel may reopen.
  */
@@ -102,7 +105,21 @@ export function registerPanelCommands(
     command(PANEL_COMMANDS.openPlayground, async (arg) => {
       const runDir = await oneRun(arg, 'Open the playground of run');
       if (runDir) remember([runDir]);
-      return runDir && forkInference && PlaygroundPanel.show(extensionUri, runDir, forkInference);
+      return (
+        runDir && forkInference && InferencePanel.show(PLAYGROUND_PANEL, extensionUri, runDir, forkInference)
+      );
+    }),
+    command(PANEL_COMMANDS.lookInsideCnn, async (arg) => {
+      const runDir = await oneRun(arg, vscode.l10n.t('Look inside the CNN of run'));
+      if (!runDir || !forkInference) return undefined;
+      // Only convolutional models have filters and feature maps: say so instead of an empty panel.
+      const refusal = await whyNoCnnInside(runDir);
+      if (refusal) {
+        void vscode.window.showWarningMessage(refusal);
+        return undefined;
+      }
+      remember([runDir]);
+      return InferencePanel.show(CNN_INSIDE_PANEL, extensionUri, runDir, forkInference);
     }),
     // After a window reload VS Code hands back each open panel with the state its webview saved.
     vscode.window.registerWebviewPanelSerializer(METRICS_VIEW_TYPE, {
@@ -126,12 +143,15 @@ export function registerPanelCommands(
         else panel.dispose();
       },
     }),
-    vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state: unknown) {
-        const [runDir] = isSingleRunPanelState(state) ? restorable([state.runDir]) : [];
-        if (runDir && forkInference) PlaygroundPanel.restore(panel, extensionUri, runDir, forkInference);
-        else panel.dispose();
-      },
-    }),
+    ...[PLAYGROUND_PANEL, CNN_INSIDE_PANEL].map((spec: InferencePanelSpec<unknown>) =>
+      vscode.window.registerWebviewPanelSerializer(spec.viewType, {
+        async deserializeWebviewPanel(panel, state: unknown) {
+          const [runDir] = isSingleRunPanelState(state) ? restorable([state.runDir]) : [];
+          if (runDir && forkInference)
+            InferencePanel.restore(spec, panel, extensionUri, runDir, forkInference);
+          else panel.dispose();
+        },
+      }),
+    ),
   ];
 }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
 import { isRecord } from '../../contract/guards';
 import { RUN_FILES } from '../../runs/runFiles';
-import { hasAttentionLayers, readRunInfoAsync } from '../../runs/runReader';
+import { hasAttentionLayers, hasConvLayers, readRunInfoAsync } from '../../runs/runReader';
 import { allRunsDirs } from '../runs/runsRoots';
 import { runLocation } from './runLocation';
 
@@ -35,6 +35,7 @@ export async function describeRun(runDir: string): Promise<PanelRun> {
     opens: {
       evaluation: training || existsSync(join(runDir, RUN_FILES.eval)),
       attention: hasAttentionLayers(info) === true,
+      cnn: hasConvLayers(info) === true,
     },
   };
 }

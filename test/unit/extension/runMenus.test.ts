@@ -19,11 +19,17 @@ after(() => rmSync(runsDir, { recursive: true, force: true }));
 /** A run folder with the given status and files, as the trainer leaves them. */
 function run(
   status: RunStatus,
-  files: { eval?: boolean; checkpoint?: boolean; model?: boolean; attention?: boolean } = {},
+  files: { eval?: boolean; checkpoint?: boolean; model?: boolean; attention?: boolean; conv?: boolean } = {},
 ): string {
   const config: Experiment = experimentFixture();
   if (files.attention)
     config.model.layers = [{ type: 'transformer', heads: 2 }, ...(config.model.layers ?? [])];
+  if (files.conv)
+    config.model.layers = [
+      { type: 'conv2d', filters: 4, kernel: 3 },
+      { type: 'flatten' },
+      ...(config.model.layers ?? []),
+    ];
   const writer = RunWriter.create({ runsDir, info: runInfoFixture({ config }) });
   writer.updateInfo({ status });
   if (files.eval) writeFileSync(join(writer.dir, RUN_FILES.eval), '{}');
@@ -91,10 +97,25 @@ test('the playground is offered once a run has a checkpoint to answer with, live
   assert.ok(!menuFor(run('failed')).includes('openPlayground'));
 });
 
+test('Look Inside (CNN) is offered on runs whose model has conv2d layers, live ones too, and on no other', () => {
+  assert.ok(
+    menuFor(run('completed', { conv: true, checkpoint: true, eval: true })).includes('lookInsideCnn'),
+  );
+  assert.ok(
+    menuFor(run('running', { conv: true })).includes('lookInsideCnn'),
+    'opens with the first checkpoint',
+  );
+  assert.ok(
+    !menuFor(run('completed', { checkpoint: true, eval: true })).includes('lookInsideCnn'),
+    'a dense model',
+  );
+  assert.ok(!menuFor(run('running', { attention: true, checkpoint: true })).includes('lookInsideCnn'));
+});
+
 test('the context value names the status first and only the facts that hold', () => {
   assert.equal(run('running'), 'run.running');
   assert.equal(
-    run('completed', { eval: true, attention: true, checkpoint: true, model: true }),
-    'run.completed;eval;attention;checkpoint;model',
+    run('completed', { eval: true, attention: true, conv: true, checkpoint: true, model: true }),
+    'run.completed;eval;attention;conv;checkpoint;model',
   );
 });

@@ -65,6 +65,16 @@ async function viewOf(example: number) {
   }
 }
 
+/** The playground's class probabilities for `pixels` (its own path: the drawing pad's request). */
+async function classified(pixels: number[]): Promise<{ labels: string[]; probabilities: number[] }> {
+  const session = await PlaygroundSession.open(runDir, createTrainerDeps());
+  try {
+    return { labels: session.info.labels, probabilities: await session.classify(pixels) };
+  } finally {
+    await session.dispose();
+  }
+}
+
 test("a CNN run shows a test example's pixels, its first conv layer's filters and every conv layer's maps", async () => {
   const view = await viewOf(3);
   const { state, position } = loadCheckpoint(runDir, view.checkpoint);
@@ -77,6 +87,11 @@ test("a CNN run shows a test example's pixels, its first conv layer's filters an
   const row = arrays.splits.test[3];
   assert.deepEqual(view.input.values, Array.from(arrays.x.slice(row * 64, (row + 1) * 64)));
   assert.equal(view.label, dataset.classes?.[arrays.labels?.[row] ?? -1]);
+  // The prediction shown beside the true label is the playground's answer for the same pixels.
+  const { labels, probabilities } = await classified(view.input.values);
+  const top = probabilities.indexOf(Math.max(...probabilities));
+  assert.equal(view.prediction?.label, labels[top]);
+  assert.ok(Math.abs((view.prediction?.probability ?? -1) - probabilities[top]) < 1e-6);
   // One input channel: each filter image is that filter's own 3×3 weights.
   const weights = state.tensors['layer0.conv2d.weight'];
   assert.deepEqual([view.filters.channels, view.filters.height, view.filters.width], [4, 3, 3]);

@@ -1,0 +1,273 @@
+/**
+ * CNN inside view webview ("Look Inside (CNN)"): for one test example picked by its index,
+ * the input image, its true class and the model's answer, the first conv layer's filters and
+ * every conv layer's feature maps, each map in a grid canvas of its layer. The run's inference
+ * process computes them; one request is in flight at a time, and an example picked meanwhile is
+ * asked for when the answer comes. A newer checkpoint (`playground/ready` again) asks again.
+ */
+// First: the host's translations are in place before any module below builds text.
+import '../shared/l10n';
+import * as l10n from '@vscode/l10n';
+import '../shared/elements';
+import {
+  isHostToCnnInside,
+  type CnnInsideToHost,
+  type HostToCnnInside,
+} from '../../src/protocol/cnnInsidePanel';
+import type { FeatureMapView, ImageStack } from '../../src/protocol/featureMaps';
+import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
+import type { PlaygroundModelInfo } from '../../src/protocol/playground';
+import { connectToHost } from '../shared/hostChannel';
+import { formatNumber } from '../shared/l10n';
+import { pictureBytes } from '../shared/pictureBytes';
+import { h } from '../shared/theme';
+import { gridLayout, type GridLayout } from './gridLayout';
+import { gridPixels } from './mapPixels';
+
+interface CnnInsideState extends SingleRunPanelState {
+  example: number;
+}
+
+/** Pixels between maps, and about how large a map is drawn. */
+const GAP = 2;
+const MAP_TARGET = 56;
+const INPUT_TARGET = 160;
+
+const title = h('h1', { id: 'cnn-title' }, l10n.t('Look Inside'));
+const status = h('p', { class: 'hint', id: 'checkpoint-status', role: 'status', 'aria-live': 'polite' });
+const failure = h('p', { class: 'error', id: 'cnn-failure', role: 'alert', hidden: '' });
+const previous = h('vscode-button', { id: 'previous-example', secondary: '' }, l10n.t('Previous'));
+const next = h('vscode-button', { id: 'next-example', secondary: '' }, l10n.t('Next'));
+const exampleInput = h('input', {
+  id: 'example',
+  type: 'number',
+  min: '0',
+  step: '1',
+  value: '0',
+  'aria-label': l10n.t('Test example'),
+});
+const range = h('span', { id: 'example-range', class: 'hint' });
+const labelLine = h('p', { id: 'label-line', role: 'status', 'aria-live': 'polite' });
+const content = h('div', { id: 'cnn-content' });
+const root = h(
+  'main',
+  { id: 'cnn-inside' },
+  title,
+  status,
+  h(
+    'div',
+    { class: 'toolbar' },
+    previous,
+    h('label', { class: 'control', for: 'example' }, `${l10n.t('Test example')} `, exampleInput),
+    range,
+    next,
+  ),
+  failure,
+  labelLine,
+  content,
+);
+document.body.append(root);
+content.append(h('p', { class: 'hint' }, l10n.t('Loading the model…')));
+
+let run: PanelRun | undefined;
+let info: PlaygroundModelInfo | undefined;
+let view: FeatureMapView | undefined;
+let example = 0;
+let nextId = 1;
+let pending: number | undefined;
+let wanted: number | undefined;
+
+const channel = connectToHost<HostToCnnInside, CnnInsideToHost, CnnInsideState>(isHostToCnnInside, onMessage);
+example = channel.getState()?.example ?? 0;
+exampleInput.value = String(example);
+
+function onMessage(message: HostToCnnInside): void {
+  switch (message.type) {
+    case 'cnnInside/run':
+      run = message.run;
+      title.textContent = l10n.t('Look Inside — {0}', run.label);
+      saveState();
+      return;
+    case 'playground/ready':
+      info = message.info;
+      status.textContent =
+        info.checkpoint === 'best'
+          ? l10n.t('Weights of the best checkpoint, step {0}; the view follows newer checkpoints.', info.step)
+          : l10n.t(
+              'Weights of the last checkpoint, step {0} (no best checkpoint saved); the view follows newer checkpoints.',
+              info.step,
+            );
+      document.body.dataset.checkpoint = info.checkpoint;
+      document.body.dataset.step = String(info.step);
+      // Fresh weights: the maps shown are stale, ask again.
+      pending = undefined;
+      request(example);
+      return;
+    case 'playground/featureMapView':
+      if (message.id !== pending) return;
+      pending = undefined;
+      show(message.view);
+      if (wanted !== undefined && wanted !== view?.example) request(wanted);
+      return;
+    case 'playground/failure':
+      if (message.id !== undefined && message.id !== pending) return;
+      pending = undefined;
+      failure.textContent = message.message;
+      failure.hidden = false;
+  }
+}
+
+function request(index: number): void {
+  wanted = index;
+  if (pending !== undefined || !info) return;
+  pending = nextId++;
+  channel.post({ type: 'playground/featureMaps', id: pending, example: index });
+}
+
+/** Moves to test example `index` (kept within the test split once its size is known). */
+function pick(index: number): void {
+  const last = view ? view.testExamples - 1 : Infinity;
+  example = Math.max(0, Math.min(last, Math.floor(index) || 0));
+  exampleInput.value = String(example);
+  saveState();
+  request(example);
+}
+
+previous.addEventListener('click', () => pick(example - 1));
+next.addEventListener('click', () => pick(example + 1));
+exampleInput.addEventListener('change', () => pick(Number(exampleInput.value)));
+
+function saveState(): void {
+  if (run) channel.setState({ runDir: run.runDir, example });
+}
+
+function show(shown: FeatureMapView): void {
+  view = shown;
+  failure.hidden = true;
+  exampleInput.max = String(shown.testExamples - 1);
+  range.textContent = l10n.t('of 0–{0}', shown.testExamples - 1);
+  document.body.dataset.example = String(shown.example);
+  showLabels(shown);
+  render();
+}
+
+function showLabels(shown: FeatureMapView): void {
+  const truth = shown.label ?? '?';
+  labelLine.dataset.true = truth;
+  labelLine.dataset.predicted = shown.prediction?.label ?? '';
+  labelLine.classList.toggle('wrong', shown.prediction !== undefined && shown.prediction.label !== truth);
+  labelLine.textContent = shown.prediction
+    ? l10n.t(
+        'True class: {0} · predicted: {1} ({2})',
+        truth,
+        shown.prediction.label,
+        formatNumber(shown.prediction.probability, { style: 'percent', maximumFractionDigits: 1 }),
+      )
+    : l10n.t('True class: {0}', truth);
+}
+
+function render(): void {
+  if (!view) return;
+  const maxWidth = Math.max(200, content.clientWidth || document.body.clientWidth - 40);
+  const firstLayer = view.layers[0]?.layer ?? 0;
+  content.replaceChildren(
+    h('section', { class: 'cnn-section' }, h('h2', {}, l10n.t('Input')), inputCanvas(view.input)),
+    h(
+      'section',
+      { class: 'cnn-section' },
+      h(
+        'h2',
+        {},
+        l10n.t(
+          'Filters of the first conv layer (layer {0}): {1} filters of {2}×{3}',
+          firstLayer + 1,
+          view.filters.channels,
+          view.filters.height,
+          view.filters.width,
+        ),
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        l10n.t(
+          "Each filter is scaled on its own, its most negative weight black and its most positive white; a filter's weights are averaged over its input channels.",
+        ),
+      ),
+      gridCanvas(view.filters, 'filters', maxWidth),
+    ),
+    h(
+      'section',
+      { class: 'cnn-section', id: 'feature-maps' },
+      h('h2', {}, l10n.t('Feature maps')),
+      h(
+        'p',
+        { class: 'hint' },
+        l10n.t(
+          "Each conv layer's output for this example, after its activation. Each map is scaled on its own from its lowest value (black) to its highest (white); a map with one value everywhere is black.",
+        ),
+      ),
+      ...view.layers.map((layer) =>
+        h(
+          'figure',
+          { class: 'layer-maps', 'data-layer': String(layer.layer) },
+          h(
+            'figcaption',
+            {},
+            l10n.t(
+              'Layer {0} · conv2d · {1} × {2} × {3} (maps × height × width)',
+              layer.layer + 1,
+              layer.channels,
+              layer.height,
+              layer.width,
+            ),
+          ),
+          gridCanvas(layer, `maps-${layer.layer}`, maxWidth),
+        ),
+      ),
+    ),
+  );
+}
+
+function inputCanvas(input: ImageStack): HTMLCanvasElement {
+  const canvas = h('canvas', {
+    id: 'input-image',
+    class: 'input-image',
+    width: String(input.width),
+    height: String(input.height),
+  });
+  const bytes = pictureBytes(input.channels, input.height, input.width, input.values);
+  canvas.getContext('2d')?.putImageData(new ImageData(bytes, input.width, input.height), 0, 0);
+  // Scaled by CSS with smoothing off (image-rendering: pixelated): each value a sharp square.
+  const scale = Math.max(1, Math.floor(INPUT_TARGET / Math.max(input.width, input.height)));
+  canvas.style.width = `${input.width * scale}px`;
+  canvas.style.height = `${input.height * scale}px`;
+  return canvas;
+}
+
+function gridCanvas(stack: ImageStack, id: string, maxWidth: number): HTMLCanvasElement {
+  const layout: GridLayout = gridLayout({
+    count: stack.channels,
+    height: stack.height,
+    width: stack.width,
+    maxWidth,
+    gap: GAP,
+    target: MAP_TARGET,
+  });
+  const canvas = h('canvas', {
+    id,
+    class: 'map-grid',
+    width: String(layout.canvasWidth),
+    height: String(layout.canvasHeight),
+    'data-maps': String(stack.channels),
+  });
+  const bytes = gridPixels(stack, layout);
+  canvas.getContext('2d')?.putImageData(new ImageData(bytes, layout.canvasWidth, layout.canvasHeight), 0, 0);
+  return canvas;
+}
+
+// The grids' columns follow the panel's width.
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(render, 150);
+});
