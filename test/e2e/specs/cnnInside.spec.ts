@@ -158,6 +158,7 @@ describe('CNN inside view', () => {
     const firstInput = await canvasPixels(panel, 'input-image');
     const filters = await canvasPixels(panel, 'filters');
 
+    await setColorTheme(panel, 'Dark Modern');
     await screenshot(page, 'cnn-inside-dark');
     await setColorTheme(panel, 'Light Modern');
     await screenshot(page, 'cnn-inside-light');

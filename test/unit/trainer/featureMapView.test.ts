@@ -2,10 +2,11 @@
 // the test example's pixels, the first conv layer's filters and every conv layer's maps,
 // asked through a real training process as the editor asks it.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { PNG } from 'pngjs';
 import type { Experiment } from '../../../src/contract/experiment';
 import { loadDataset } from '../../../src/data/loadDataset';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
@@ -130,4 +131,65 @@ test('an example past the test split is refused with the range to pick from', as
   const [reply] = await askTrainingProcess([100_000]);
   assert.ok(reply.type === 'playground/failure' && reply.id === 0, JSON.stringify(reply));
   assert.match(reply.message, /tiny-cnn has \d+ test examples: pick one from 0 to \d+\./);
+});
+
+test('an image-folder run of colour PNGs: three-channel input as loaded, filters averaged over its channels', async () => {
+  const folder = join(root, 'shapes');
+  // Two classes of 6×6 RGB pictures: a red bar on the left, a blue bar on the right.
+  for (const [name, column, channel] of [
+    ['left', 1, 0],
+    ['right', 4, 2],
+  ] as const) {
+    mkdirSync(join(folder, 'images', name), { recursive: true });
+    for (let i = 0; i < 10; i++) {
+      const image = new PNG({ width: 6, height: 6 });
+      for (let p = 0; p < 36; p++) {
+        const lit = p % 6 === column || (p + i) % 7 === 0;
+        image.data.set([20, 20, 20, 255], p * 4);
+        if (lit) image.data[p * 4 + channel] = 235;
+      }
+      writeFileSync(join(folder, 'images', name, `${i}.png`), PNG.sync.write(image));
+    }
+  }
+  const shapes: Experiment = {
+    ...experiment,
+    name: 'png-cnn',
+    data: { source: 'images', splits: { train: 0.6, validation: 0.2, test: 0.2 }, seed: 1 },
+    model: {
+      input: { shape: [3, 6, 6] },
+      layers: [
+        { type: 'conv2d', filters: 3, kernel: 3, padding: 'same', activation: 'relu' },
+        { type: 'flatten' },
+        { type: 'dense', units: 2 },
+      ],
+    },
+    training: { ...experiment.training, batchSize: 4, stepsPerEpoch: 3 },
+  };
+  const pngRun = await trainRun(folder, shapes);
+  const session = await PlaygroundSession.open(pngRun, createTrainerDeps());
+  try {
+    const view = await session.featureMaps(1);
+    const dataset = await loadDataset(shapes, folder);
+    const arrays = dataset.arrays();
+    assert.ok(arrays.kind === 'rows' && arrays.x instanceof Float32Array);
+    const row = arrays.splits.test[1];
+    assert.deepEqual([view.input.channels, view.input.height, view.input.width], [3, 6, 6]);
+    assert.deepEqual(view.input.values, Array.from(arrays.x.slice(row * 108, (row + 1) * 108)));
+    assert.equal(view.label, dataset.classes?.[arrays.labels?.[row] ?? -1]);
+    assert.ok(view.prediction && ['left', 'right'].includes(view.prediction.label));
+    // Each filter image is the mean of its three input channels' 3×3 weights.
+    const weights = loadCheckpoint(pngRun, view.checkpoint).state.tensors['layer0.conv2d.weight'];
+    assert.deepEqual(weights.dims, [3, 3, 3, 3]);
+    for (let f = 0; f < 3; f++)
+      for (let i = 0; i < 9; i++) {
+        const mean = [0, 1, 2].reduce((sum, c) => sum + weights.data[(f * 3 + c) * 9 + i], 0) / 3;
+        assert.ok(Math.abs(view.filters.values[f * 9 + i] - mean) < 1e-6);
+      }
+    assert.deepEqual(
+      view.layers.map((l) => [l.layer, l.channels, l.height, l.width]),
+      [[0, 3, 6, 6]],
+    );
+  } finally {
+    await session.dispose();
+  }
 });
