@@ -29,7 +29,7 @@ interface CnnInsideState extends SingleRunPanelState {
 }
 
 /** Pixels between maps, and about how large a map is drawn. */
-const GAP = 2;
+const GAP = 3;
 const MAP_TARGET = 56;
 const INPUT_TARGET = 160;
 
