@@ -41,7 +41,9 @@ export function activate(context: vscode.ExtensionContext): ModelLabExports {
   );
   const runs = registerRunCommands(context.extensionUri);
   context.subscriptions.push(...runs.disposables);
-  context.subscriptions.push(...registerRunsTableCommands(context.extensionUri, runs.onDidChangeRuns));
+  context.subscriptions.push(
+    ...registerRunsTableCommands(context.extensionUri, context.workspaceState, runs.onDidChangeRuns),
+  );
   context.subscriptions.push(...registerExportCommands());
   context.subscriptions.push(...registerOnnxModelEditor(context.extensionUri));
   return {

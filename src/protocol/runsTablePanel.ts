@@ -27,7 +27,16 @@ export interface RowChangesMessage {
   removed: string[];
 }
 
-export type HostToRunsTable = AllRowsMessage | RowChangesMessage;
+/**
+ * The layout the user last chose in this workspace (sort and columns), sent before the rows; a
+ * webview that restored its own state after a reload keeps that instead.
+ */
+export interface LayoutMessage {
+  type: 'layout';
+  layout: RunsTableLayout;
+}
+
+export type HostToRunsTable = AllRowsMessage | RowChangesMessage | LayoutMessage;
 
 export const isAllRowsMessage = messageGuard<AllRowsMessage>(
   'allRows',
@@ -41,7 +50,12 @@ export const isRowChangesMessage = messageGuard<RowChangesMessage>(
     Array.isArray(m.removed) &&
     m.removed.every(isString),
 );
-export const isHostToRunsTable = anyOf<HostToRunsTable>(isAllRowsMessage, isRowChangesMessage);
+export const isLayoutMessage = messageGuard<LayoutMessage>('layout', (m) => isRunsTableLayout(m.layout));
+export const isHostToRunsTable = anyOf<HostToRunsTable>(
+  isAllRowsMessage,
+  isRowChangesMessage,
+  isLayoutMessage,
+);
 
 // ── webview → host ────────────────────────────────────────────────────────────
 
@@ -87,8 +101,15 @@ export interface DiffConfigsMessage {
   runDirs: [string, string];
 }
 
+/** The user changed the sort or the columns: the host keeps the layout for the next time the table opens. */
+export interface SaveLayoutMessage {
+  type: 'saveLayout';
+  layout: RunsTableLayout;
+}
+
 export type RunsTableToHost =
   | WebviewReadyMessage
+  | SaveLayoutMessage
   | AnnotateMessage
   | OpenPanelMessage
   | CompareMessage
@@ -122,6 +143,9 @@ export const isOpenPanelMessage = messageGuard<OpenPanelMessage>(
 export const isCompareMessage = messageGuard<CompareMessage>('compare', (m) => isRunDirList(m.runDirs, 2));
 export const isRevealMessage = messageGuard<RevealMessage>('reveal', (m) => isString(m.runDir));
 export const isDeleteMessage = messageGuard<DeleteMessage>('delete', (m) => isRunDirList(m.runDirs, 1));
+export const isSaveLayoutMessage = messageGuard<SaveLayoutMessage>('saveLayout', (m) =>
+  isRunsTableLayout(m.layout),
+);
 export const isDiffConfigsMessage = messageGuard<DiffConfigsMessage>(
   'diffConfigs',
   (m) => isRunDirList(m.runDirs, 2) && m.runDirs.length === 2,
@@ -129,14 +153,19 @@ export const isDiffConfigsMessage = messageGuard<DiffConfigsMessage>(
 
 // ── webview state (getState / setState, kept across reloads) ─────────────────
 
-export interface RunsTableState {
-  query: string;
-  statuses: string[];
-  experiments: string[];
+/** What the table keeps across closing and reopening it (in the workspace's state): sort and columns. */
+export interface RunsTableLayout {
   sort: { column: ColumnKey; descending: boolean };
   /** Columns the user hid or added, by key (the default set otherwise). */
   hidden: ColumnKey[];
   added: ColumnKey[];
+}
+
+/** The layout, and what holds only while the panel lives (filters, the chart's metric). */
+export interface RunsTableState extends RunsTableLayout {
+  query: string;
+  statuses: string[];
+  experiments: string[];
   /** The metric the parallel-coordinates chart colours runs by. */
   chartMetric?: ColumnKey;
 }
@@ -144,17 +173,24 @@ export interface RunsTableState {
 const isKeyList = (v: unknown): v is ColumnKey[] => Array.isArray(v) && v.every(isColumnKey);
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
-export function isRunsTableState(value: unknown): value is RunsTableState {
+export function isRunsTableLayout(value: unknown): value is RunsTableLayout {
   return (
     isObject(value) &&
-    isString(value.query) &&
-    isStringList(value.statuses) &&
-    isStringList(value.experiments) &&
     isObject(value.sort) &&
     isColumnKey(value.sort.column) &&
     typeof value.sort.descending === 'boolean' &&
     isKeyList(value.hidden) &&
-    isKeyList(value.added) &&
-    (value.chartMetric === undefined || isColumnKey(value.chartMetric))
+    isKeyList(value.added)
+  );
+}
+
+export function isRunsTableState(value: unknown): value is RunsTableState {
+  if (!isRunsTableLayout(value)) return false;
+  const { query, statuses, experiments, chartMetric } = value as unknown as Record<string, unknown>;
+  return (
+    isString(query) &&
+    isStringList(statuses) &&
+    isStringList(experiments) &&
+    (chartMetric === undefined || isColumnKey(chartMetric))
   );
 }

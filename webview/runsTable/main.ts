@@ -18,6 +18,7 @@ import {
   isHostToRunsTable,
   isRunsTableState,
   type HostToRunsTable,
+  type RunsTableLayout,
   type RunsTableState,
   type RunsTableToHost,
 } from '../../src/protocol/runsTablePanel';
@@ -29,7 +30,7 @@ import { DetailsPane } from './detailsPane';
 import { ParallelCoordinates } from './parallelCoordinates';
 import { RowStore } from './rowStore';
 import { TableView } from './tableView';
-import { availableColumns, visibleColumns } from './visibleColumns';
+import { availableColumns, chooseColumn, defaultColumns, visibleColumns } from './visibleColumns';
 
 const words = columnWords();
 const store = new RowStore();
@@ -47,8 +48,18 @@ let focused: string | undefined;
 
 const channel = connectToHost<HostToRunsTable, RunsTableToHost, RunsTableState>(isHostToRunsTable, onMessage);
 const saved = channel.getState();
-if (isRunsTableState(saved)) Object.assign(state, saved);
-const saveState = (): void => channel.setState({ ...state });
+/** A reloaded panel keeps its own state; a newly opened one takes the workspace's layout from the host. */
+const restored = isRunsTableState(saved);
+if (restored) Object.assign(state, saved);
+const layoutOf = ({ sort, hidden, added }: RunsTableState): RunsTableLayout => ({ sort, hidden, added });
+let savedLayout = JSON.stringify(layoutOf(state));
+const saveState = (): void => {
+  channel.setState({ ...state });
+  const layout = layoutOf(state);
+  if (JSON.stringify(layout) === savedLayout) return;
+  savedLayout = JSON.stringify(layout);
+  channel.post({ type: 'saveLayout', layout });
+};
 
 // ── controls ──────────────────────────────────────────────────────────────────
 interface TextInput extends HTMLElement {
@@ -259,14 +270,13 @@ function renderColumnChooser(
   settingNames: ReadonlyMap<string, string>,
 ): void {
   const visible = new Set(shown);
+  const defaults = new Set(defaultColumns(rows));
   columnChooser.replaceChildren(
     ...availableColumns(rows).map((column) => {
       const box = h('input', { type: 'checkbox' });
       box.checked = visible.has(column);
       box.addEventListener('change', () => {
-        const hide = !box.checked;
-        state.hidden = hide ? [...state.hidden, column] : state.hidden.filter((c) => c !== column);
-        state.added = hide ? state.added.filter((c) => c !== column) : [...state.added, column];
+        Object.assign(state, chooseColumn(state, column, box.checked, defaults.has(column)));
         saveState();
         render();
       });
@@ -279,6 +289,14 @@ function renderColumnChooser(
 }
 
 function onMessage(message: HostToRunsTable): void {
+  if (message.type === 'layout') {
+    if (restored) return;
+    Object.assign(state, message.layout);
+    savedLayout = JSON.stringify(layoutOf(state));
+    channel.setState({ ...state });
+    render();
+    return;
+  }
   if (message.type === 'allRows') store.replace(message.rows);
   else store.apply(message.changed, message.removed);
   loaded = true;

@@ -44,3 +44,21 @@ export function visibleColumns(rows: readonly RunRow[], choice: ColumnChoice): C
   const extra = choice.added.filter((column) => available.has(column) && !shown.includes(column));
   return [...shown, ...extra];
 }
+
+/**
+ * The choice after the user ticks (`show`) or unticks a column in the chooser. A column the
+ * default shows (`isDefault`) is hidden or un-hidden; any other is added or taken away. So the
+ * choice holds only departures from the default, and undoing a change leaves no trace.
+ */
+export function chooseColumn(
+  choice: ColumnChoice,
+  column: ColumnKey,
+  show: boolean,
+  isDefault: boolean,
+): ColumnChoice {
+  const without = (list: readonly ColumnKey[]): ColumnKey[] => list.filter((c) => c !== column);
+  const hidden = without(choice.hidden);
+  const added = without(choice.added);
+  if (isDefault) return { hidden: show ? hidden : [...hidden, column], added };
+  return { hidden, added: show ? [...added, column] : added };
+}

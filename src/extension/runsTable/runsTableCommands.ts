@@ -1,17 +1,32 @@
 /** "Model Lab: Open Runs Table", the table's reload serializer and its config-diff documents. */
 import * as vscode from 'vscode';
-import { RUNS_TABLE_VIEW_TYPE } from '../../protocol/runsTablePanel';
+import { isRunsTableLayout, RUNS_TABLE_VIEW_TYPE } from '../../protocol/runsTablePanel';
 import { allRunsDirs } from '../runs/runsRoots';
 import { registerRunConfigDocuments } from './configDiff';
 import { RunsTablePanel, type RunsTableSources } from './runsTablePanel';
 
 export const RUNS_TABLE_COMMANDS = { open: 'modelLab.openRunsTable' } as const;
 
+/** Where the workspace state keeps the table's sort and columns. */
+const LAYOUT_KEY = 'modelLab.runsTable.layout';
+
 export function registerRunsTableCommands(
   extensionUri: vscode.Uri,
+  workspaceState: vscode.Memento,
   onDidChangeRuns: RunsTableSources['onDidChangeRuns'],
 ): vscode.Disposable[] {
-  const sources: RunsTableSources = { runsDirs: allRunsDirs, onDidChangeRuns };
+  const sources: RunsTableSources = {
+    runsDirs: allRunsDirs,
+    onDidChangeRuns,
+    layout: {
+      // Checked on the way out too: an older or hand-edited state is ignored, not trusted.
+      get: () => {
+        const layout: unknown = workspaceState.get(LAYOUT_KEY);
+        return isRunsTableLayout(layout) ? layout : undefined;
+      },
+      save: (layout) => void workspaceState.update(LAYOUT_KEY, layout),
+    },
+  };
   return [
     registerRunConfigDocuments(),
     vscode.commands.registerCommand(RUNS_TABLE_COMMANDS.open, () =>

@@ -13,9 +13,11 @@ import {
   isDiffConfigsMessage,
   isOpenPanelMessage,
   isRevealMessage,
+  isSaveLayoutMessage,
   RUNS_TABLE_VIEW_TYPE,
   type HostToRunsTable,
   type RunPanelKind,
+  type RunsTableLayout,
 } from '../../protocol/runsTablePanel';
 import { saveRunAnnotations } from '../../runs/runAnnotations';
 import { RunTableReader } from '../../runs/table/runTableReader';
@@ -44,6 +46,8 @@ export interface RunsTableSources {
   runsDirs: () => string[];
   /** Fires when runs appear, change or go (the Runs view's refresh). */
   onDidChangeRuns: (listener: () => void) => IDisposable;
+  /** The sort and columns last chosen in this workspace, kept when the table closes. */
+  layout: { get(): RunsTableLayout | undefined; save(layout: RunsTableLayout): void };
 }
 
 export class RunsTablePanel extends RunPanelHost<HostToRunsTable> {
@@ -83,6 +87,8 @@ export class RunsTablePanel extends RunPanelHost<HostToRunsTable> {
   }
 
   protected sendAll(): Promise<void> {
+    const layout = this.sources.layout.get();
+    if (layout) this.post({ type: 'layout', layout });
     return this.update(true);
   }
 
@@ -115,7 +121,9 @@ export class RunsTablePanel extends RunPanelHost<HostToRunsTable> {
   }
 
   protected async receive(message: unknown): Promise<void> {
-    if (isAnnotateMessage(message)) {
+    if (isSaveLayoutMessage(message)) {
+      this.sources.layout.save(message.layout);
+    } else if (isAnnotateMessage(message)) {
       this.listed(message.runDir);
       const { name, tags, notes } = message;
       saveRunAnnotations(message.runDir, {

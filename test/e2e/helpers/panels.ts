@@ -1,9 +1,10 @@
 // Helpers for specs that drive Model Lab's run panels (several webviews may be open).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { screenshot, webviewFrame } from './browser';
 import { e2eSession } from './session';
+import { waitForText, waitUntil } from './waitFor';
 
 /** Picks the QuickPick entry matching `text` (the palette command just opened it). */
 export async function pickQuickItem(page: Page, text: string): Promise<void> {
@@ -123,4 +124,20 @@ export async function seriesColoursByRun(compare: Frame): Promise<Map<string, Se
   const byRun = new Map<string, Set<string>>();
   for (const { run, colour } of colours) byRun.set(run, (byRun.get(run) ?? new Set()).add(colour));
   return byRun;
+}
+
+/**
+ * Clicks a runs-table header until it sorts that way (`▼` descending, `▲` ascending): the table
+ * opens with the sort last chosen in the workspace, so the first click may reverse it.
+ */
+export async function sortTableBy(header: Locator, arrow: '▼' | '▲'): Promise<void> {
+  for (let click = 0; click < 2; click++) {
+    const before = (await header.textContent()) ?? '';
+    if (before.endsWith(arrow)) return;
+    await header.click();
+    await waitUntil(`${before} to sort again`, async () =>
+      (await header.textContent()) !== before ? true : undefined,
+    );
+  }
+  await waitForText(header, new RegExp(`${arrow}$`));
 }

@@ -1,32 +1,33 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { RunWriter } from '../../../src/runs/runWriter';
 import { experimentFixture, metric, runInfoFixture } from '../../fixtures/runInfo';
 import { runCommand, screenshot } from '../helpers/browser';
 import { panelWith, setColorTheme } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
-import { waitForAttribute, waitForText } from '../helpers/waitFor';
+import { waitForAttribute, waitForText, waitUntil } from '../helpers/waitFor';
 
 /** The spec's own experiment, so runs other specs leave in the workspace do not count. */
 const EXPERIMENT = 'table-spec';
 
-/** A finished run of EXPERIMENT trained with `learningRate`, ending at `accuracy` on validation. */
+/** A finished run of `experiment` trained with `learningRate`, ending at `accuracy` on validation. */
 function finishedRun(
   id: number,
   learningRate: number,
   accuracy: number,
   status: 'completed' | 'failed',
+  experiment = EXPERIMENT,
 ): string {
-  const base = experimentFixture({ name: EXPERIMENT });
+  const base = experimentFixture({ name: experiment });
   const config = {
     ...base,
     training: { ...base.training, optimizer: { type: 'adam' as const, learningRate } },
   };
   const writer = RunWriter.create({
     runsDir: join(e2eSession().workspace, '.modellab', 'runs'),
-    info: runInfoFixture({ experiment: EXPERIMENT, config }),
+    info: runInfoFixture({ experiment, config }),
     now: new Date(Date.UTC(2026, 11, 1, 9, id)),
   });
   writer.appendMetrics([
@@ -154,5 +155,86 @@ describe('Runs table', () => {
     await setColorTheme(again, 'Light Modern');
     await screenshot(page, 'runs-table-light');
     await setColorTheme(again, 'Dark Modern');
+  });
+
+  it('keeps the chosen columns when reopened; reveals a run in the Explorer; deletes only once confirmed; reads in high contrast', async function () {
+    this.timeout(180_000);
+    const experiment = 'table-actions';
+    const dirs = [
+      finishedRun(11, 0.001, 0.6, 'completed', experiment),
+      finishedRun(12, 0.01, 0.8, 'completed', experiment),
+      finishedRun(13, 0.1, 0.7, 'completed', experiment),
+    ];
+    const [revealed, kept, deleted] = dirs.map((dir) => basename(dir));
+    const page = await workbench();
+    await runCommand(page, 'View: Close All Editors');
+    const openTable = async (): Promise<Frame> => {
+      await runCommand(page, 'Model Lab: Open Runs Table');
+      const table = await panelWith(page, '[data-testid="runs-table"]');
+      await table.locator('[data-testid="runs-query"] input').fill(experiment);
+      await waitForText(table.getByTestId('runs-count'), /^3 of \d+ runs$/);
+      return table;
+    };
+    let table = await openTable();
+
+    // The column chooser: hide Device, add the batch size (the same in every run, so not shown by default).
+    await table.getByTestId('choose-columns').click();
+    await table.getByTestId('choose-device').locator('input').uncheck();
+    await table.getByTestId('column-device').waitFor({ state: 'detached' });
+    await table.getByTestId('choose-setting:training.batchSize').locator('input').check();
+    await waitForText(table.getByTestId('column-setting:training.batchSize'), 'batchSize');
+    await screenshot(page, 'runs-table-columns');
+    // Closed and opened again, the table comes back with those columns.
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.tabs-container .tab', { hasText: 'Runs Table' }).waitFor({ state: 'detached' });
+    table = await openTable();
+    await waitForText(table.getByTestId('column-setting:training.batchSize'), 'batchSize');
+    assert.equal(await table.getByTestId('column-device').count(), 0);
+    assert.equal(
+      await table.getByTestId('column-setting:training.optimizer.learningRate').textContent(),
+      'learningRate',
+    );
+
+    // Reveal Folder: the run's folder is selected in the Explorer.
+    await table.getByTestId('run-name').filter({ hasText: revealed }).click();
+    await waitForText(table.getByTestId('details-heading'), new RegExp(`^${revealed} · ${experiment}`));
+    await table.getByTestId('reveal-run').click();
+    await page
+      .locator('.explorer-folders-view .monaco-list-row.selected', { hasText: revealed })
+      .waitFor({ timeout: 30_000 });
+    await screenshot(page, 'runs-table-revealed');
+
+    // Delete asks first: cancelled, the folder and its row stay.
+    await table.getByTestId('run-name').filter({ hasText: deleted }).click();
+    await waitForText(table.getByTestId('details-heading'), new RegExp(`^${deleted} · ${experiment}`));
+    await table.getByTestId('delete-run').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await dialog.textContent()) ?? '', new RegExp(`Delete run ${deleted}\\?`));
+    await screenshot(page, 'runs-table-delete-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.ok(existsSync(dirs[2]), 'a cancelled delete keeps the folder');
+    await waitForText(table.getByTestId('runs-count'), /^3 of \d+ runs$/);
+    // Confirmed: the folder goes, and its row with it.
+    await table.getByTestId('delete-run').click();
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await waitUntil('the deleted run folder to go', () => (existsSync(dirs[2]) ? undefined : true));
+    await waitForText(table.getByTestId('runs-count'), /^2 of \d+ runs$/);
+    assert.deepEqual((await names(table)).sort(), [kept, revealed].sort());
+    assert.ok(existsSync(dirs[0]) && existsSync(dirs[1]), 'the other runs stay');
+
+    // High contrast: borders and text from the theme.
+    await setColorTheme(table, 'Default High Contrast');
+    await screenshot(page, 'runs-table-high-contrast');
+    await setColorTheme(table, 'Dark Modern');
+
+    // Back to the default columns, for the specs that open the table after this one.
+    await table.getByTestId('choose-columns').click();
+    await table.getByTestId('choose-device').locator('input').check();
+    await table.getByTestId('choose-setting:training.batchSize').locator('input').uncheck();
+    await table.getByTestId('column-setting:training.batchSize').waitFor({ state: 'detached' });
+    await table.getByTestId('column-device').waitFor();
   });
 });

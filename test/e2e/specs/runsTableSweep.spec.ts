@@ -10,7 +10,7 @@ import type { Frame } from 'playwright-core';
 import type { Experiment } from '../../../src/contract/experiment';
 import { listRuns } from '../../../src/runs/runReader';
 import { runCommand, screenshot } from '../helpers/browser';
-import { panelWith, pickQuickItem, seriesColoursByRun } from '../helpers/panels';
+import { panelWith, pickQuickItem, seriesColoursByRun, sortTableBy } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { waitForText, waitUntil } from '../helpers/waitFor';
 
@@ -97,8 +97,7 @@ describe('Runs table: a sweep from the palette', () => {
     const accuracyOf = new Map(trials.map((run) => [run.id, run.info!.summary!['validation/accuracy']]));
     const rateOf = new Map(trials.map((run) => [run.id, run.info!.config.training.optimizer.learningRate]));
     const accuracy = table.getByTestId('column-final:validation/accuracy');
-    await accuracy.click();
-    await waitForText(accuracy, 'validation/accuracy ▼');
+    await sortTableBy(accuracy, '▼');
     const ranked = await table.getByTestId('run-name').allTextContents();
     assert.deepEqual([...ranked].sort(), [...accuracyOf.keys()].sort());
     const scores = ranked.map((id) => accuracyOf.get(id)!);
@@ -109,11 +108,9 @@ describe('Runs table: a sweep from the palette', () => {
       `rows by accuracy: ${ranked.join(', ')}`,
     );
     await screenshot(page, 'runs-table-sweep-ranked');
-    await accuracy.click();
-    await waitForText(accuracy, 'validation/accuracy ▲');
+    await sortTableBy(accuracy, '▲');
     assert.deepEqual(await table.getByTestId('run-name').allTextContents(), [...ranked].reverse());
-    await accuracy.click();
-    await waitForText(accuracy, 'validation/accuracy ▼');
+    await sortTableBy(accuracy, '▼');
 
     // The top two in the compare panel: named by their learning rate, one colour each.
     // Trial ids share a prefix (…-203637, …-203637-2): the checkbox is found by its exact label.

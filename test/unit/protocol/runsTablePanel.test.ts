@@ -8,9 +8,12 @@ import {
   isCompareMessage,
   isDeleteMessage,
   isDiffConfigsMessage,
+  isHostToRunsTable,
   isOpenPanelMessage,
   isRowChangesMessage,
+  isRunsTableLayout,
   isRunsTableState,
+  isSaveLayoutMessage,
 } from '../../../src/protocol/runsTablePanel';
 import { rowFixture } from '../../fixtures/runRow';
 
@@ -80,4 +83,18 @@ test('the saved view state is checked before it is used', () => {
   assert.equal(isRunsTableState({ ...state, sort: { column: 'bogus', descending: true } }), false);
   assert.equal(isRunsTableState({ ...state, hidden: ['final:'] }), false);
   assert.equal(isRunsTableState({ ...state, query: undefined }), false);
+});
+
+test('the layout kept across reopening the table is checked both ways: sort and columns only', () => {
+  const layout = {
+    sort: { column: 'setting:training.optimizer.learningRate', descending: false },
+    hidden: ['device'],
+    added: ['best:train/loss'],
+  };
+  assert.equal(isRunsTableLayout(layout), true);
+  assert.equal(isSaveLayoutMessage({ type: 'saveLayout', layout }), true);
+  assert.equal(isHostToRunsTable({ type: 'layout', layout }), true);
+  assert.equal(isSaveLayoutMessage({ type: 'saveLayout', layout: { ...layout, added: ['nope'] } }), false);
+  assert.equal(isSaveLayoutMessage({ type: 'saveLayout', layout: { ...layout, sort: undefined } }), false);
+  assert.equal(isHostToRunsTable({ type: 'layout', layout: { ...layout, hidden: 'device' } }), false);
 });

@@ -7,7 +7,12 @@ import { parseTags } from '../../../webview/runsTable/tags';
 import { parallelChart } from '../../../webview/runsTable/parallelAxes';
 import { RowStore } from '../../../webview/runsTable/rowStore';
 import { textWidth } from '../../../webview/runsTable/textWidth';
-import { availableColumns, defaultColumns, visibleColumns } from '../../../webview/runsTable/visibleColumns';
+import {
+  availableColumns,
+  chooseColumn,
+  defaultColumns,
+  visibleColumns,
+} from '../../../webview/runsTable/visibleColumns';
 import { rowFixture } from '../../fixtures/runRow';
 
 const rows = [
@@ -55,6 +60,21 @@ test('the user hides and adds columns on top of the default', () => {
   assert.equal(shown.at(-1), 'setting:training.batchSize');
   assert.ok(!shown.includes('setting:not.there'));
   assert.equal(shown.filter((column) => column === 'name').length, 1);
+});
+
+test('the column chooser records only departures from the default, and undoing one leaves none', () => {
+  const none = { hidden: [], added: [] };
+  const hidden = chooseColumn(none, 'device', false, true);
+  assert.deepEqual(hidden, { hidden: ['device'], added: [] });
+  assert.deepEqual(chooseColumn(hidden, 'device', true, true), none);
+  const added = chooseColumn(hidden, 'setting:training.batchSize', true, false);
+  assert.deepEqual(added, { hidden: ['device'], added: ['setting:training.batchSize'] });
+  assert.deepEqual(chooseColumn(added, 'setting:training.batchSize', false, false), hidden);
+  // Added while it was not a default, unticked once it is one: hidden, not merely un-added.
+  assert.deepEqual(chooseColumn(added, 'setting:training.batchSize', false, true), {
+    hidden: ['device', 'setting:training.batchSize'],
+    added: [],
+  });
 });
 
 test('headers: the shortest unambiguous tail of a setting path; metrics by key', () => {
