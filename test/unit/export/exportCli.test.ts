@@ -150,6 +150,11 @@ test('the exported project trains into a Model Lab run folder; Model Lab reads i
     report?.count,
   );
 
+  // The model.onnx torch.onnx.export wrote opens in Model Lab's ONNX importer, which can train it.
+  const check = modelLab('onnx', 'check', join(run.dir, 'model.onnx'));
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /Model Lab can train this model\./);
+
   // The PyTorch checkpoint, loaded into Model Lab's engine, scores the test split as PyTorch did.
   const checkpoint = loadCheckpoint(run.dir, 'last');
   assert.equal(checkpoint.position.step, 30);

@@ -15,6 +15,7 @@ import { after, test } from 'node:test';
 import { exportPytorchProject } from '../../../src/export/pytorch/exportProject';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runReader';
+import { modelLab } from '../../fixtures/modelLabCli';
 import { PYTHON, requireTorch } from '../../fixtures/pytorch';
 
 const repo = resolve(__dirname, '../../..');
@@ -117,6 +118,10 @@ test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one com
   assert.equal(info.runtime, 'pytorch');
   for (const file of ['run.json', 'metrics.jsonl', 'log.txt', 'eval.json', 'model.onnx'])
     assert.ok(existsSync(join(run.dir, file)), file);
+  // The CNN torch.onnx.export wrote (padding, convolutions, pooling) opens in Model Lab's importer.
+  const check = modelLab('onnx', 'check', join(run.dir, 'model.onnx'));
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /Model Lab can train this model\./);
   for (const kind of ['last', 'best'])
     assert.ok(existsSync(join(run.dir, 'checkpoints', kind, 'checkpoint.json')), kind);
   assert.match(readFileSync(join(run.dir, 'log.txt'), 'utf8'), /2 process\(es\) on cpu, global batch 32/);
