@@ -1,5 +1,5 @@
 // First: the clock starts before the other modules of the bundle load.
-import { bundleStartedAt } from './startupClock';
+import { startupFigures, startupMark, type ModelLabStartup } from './startupClock';
 import type * as vscode from 'vscode';
 import { useDisplayLanguage } from './displayLanguage';
 import { registerEngineCheckCommands } from './engineCheck/engineCheckCommands';
@@ -12,16 +12,8 @@ import { registerRunCommands } from './runs/runCommands';
 import { registerRunsTableCommands } from './runsTable/runsTableCommands';
 import { forkTrainingProcess } from './trainingProcess/forkTrainingProcess';
 
-/**
- * How long Model Lab took to start, in the extension host: `loadMs` from the bundle's first
- * module to activate() (the modules' own top-level code), `activateMs` for activate() itself, until
- * every command is registered. onnxruntime is not part of either: it loads only in the
- * training process and the CLI. The integration layer reports these figures.
- */
-export interface ModelLabStartup {
-  loadMs: number;
-  activateMs: number;
-}
+// Last: the body of the entry module runs after every module it imports.
+const bundleLoaded = startupMark();
 
 /** What activate() returns: `vscode.extensions.getExtension(...).exports`. */
 export interface ModelLabExports {
@@ -30,7 +22,7 @@ export interface ModelLabExports {
 
 /** Wires services and command groups together; holds no logic of its own. */
 export function activate(context: vscode.ExtensionContext): ModelLabExports {
-  const activateStart = performance.now();
+  const activateStart = startupMark();
   useDisplayLanguage();
   context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
   context.subscriptions.push(...registerExperimentCommands(context.extensionUri));
@@ -46,9 +38,7 @@ export function activate(context: vscode.ExtensionContext): ModelLabExports {
   );
   context.subscriptions.push(...registerExportCommands());
   context.subscriptions.push(...registerOnnxModelEditor(context.extensionUri));
-  return {
-    startup: { loadMs: activateStart - bundleStartedAt, activateMs: performance.now() - activateStart },
-  };
+  return { startup: startupFigures(bundleLoaded, activateStart, startupMark()) };
 }
 
 export function deactivate(): void {}
