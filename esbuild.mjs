@@ -2,32 +2,17 @@
 // process, the CLI and the webview scripts. `--watch` rebuilds on change.
 import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+import { extensionBuild, nodeBuild, vendorBuild } from './scripts/nodeBundles.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** Node bundles: onnxruntime-node stays external (native binding, ships in the .vsix). */
-const nodeBuild = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  external: ['vscode', 'onnxruntime-node'],
-  // Prefer ES module builds: jsonc-parser's UMD main loads its parts with a
-  // require() esbuild cannot follow, which fails at run time inside the bundle.
-  mainFields: ['module', 'main'],
-  logLevel: 'info',
-};
-
 const builds = [
+  extensionBuild,
+  vendorBuild,
   {
     ...nodeBuild,
-    entryPoints: {
-      extension: 'src/extension/extension.ts',
-      'training-process': 'src/trainer/trainingProcess.ts',
-    },
+    entryPoints: { 'training-process': 'src/trainer/trainingProcess.ts' },
     outdir: 'dist',
   },
   {

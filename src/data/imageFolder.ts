@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { PNG } from 'pngjs';
+import type { PNG } from 'pngjs';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
@@ -64,10 +64,14 @@ export async function imageFolderDataset(
   }
   const size = channels * height * width;
   const x = new Float32Array(files.length * size);
+  // Loaded here, not at the top: the editor loads this module at startup to validate experiments
+  // (the build ships pngjs as `dist/vendor/pngjs.js`).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would load it at startup
+  const pngjs = require('pngjs') as typeof import('pngjs');
   for (const [i, { path }] of files.entries()) {
     let png: PNG;
     try {
-      png = PNG.sync.read(await readFile(path));
+      png = pngjs.PNG.sync.read(await readFile(path));
     } catch (error) {
       throw new DataError(l10n.t('not a readable PNG image ({0})', (error as Error).message), path);
     }

@@ -7,10 +7,11 @@
  * Nothing here knows about training; unsupported element types and unreadable files are
  * OnnxImportErrors that say what is wrong with which tensor.
  */
-import { onnx } from 'onnx-proto';
+import type { onnx } from 'onnx-proto';
 import { toTyped } from '../graph/builder';
 import type { DType, TensorData } from '../graph/dtypes';
 import { OnnxImportError } from './importError';
+import { onnxProto } from './onnxProto';
 
 export interface OnnxTensor {
   dtype: DType;
@@ -83,7 +84,7 @@ export type ExternalReader = (location: string) => Uint8Array;
 export function readOnnxModel(bytes: Uint8Array, readExternal?: ExternalReader): OnnxModel {
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnxProto().ModelProto.decode(bytes);
   } catch (error) {
     throw new OnnxImportError(
       'corrupt',
@@ -133,7 +134,7 @@ export function readOnnxModel(bytes: Uint8Array, readExternal?: ExternalReader):
 }
 
 function readAttribute(a: onnx.IAttributeProto, ext?: ExternalReader): OnnxAttr {
-  const T = onnx.AttributeProto.AttributeType;
+  const T = onnxProto().AttributeProto.AttributeType;
   switch (a.type) {
     case T.FLOAT:
       return a.f ?? 0;
@@ -168,7 +169,8 @@ export function readTensor(t: onnx.ITensorProto, readExternal?: ExternalReader):
   const dims = (t.dims ?? []).map(Number);
   const count = dims.reduce((a, b) => a * b, 1);
   let bytes: Uint8Array | undefined = t.rawData && t.rawData.length ? t.rawData : undefined;
-  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) bytes = external(t, name, readExternal);
+  if (t.dataLocation === onnxProto().TensorProto.DataLocation.EXTERNAL)
+    bytes = external(t, name, readExternal);
   const data = bytes ? fromBytes(dtype, bytes, count, name) : fromFields(dtype, t, count, name);
   return { dtype, dims, data };
 }

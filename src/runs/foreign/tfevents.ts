@@ -11,7 +11,7 @@
  * a record whose payload fails its checksum or does not decode is skipped; events of any
  * other kind (file version, graphs, histograms, images, fields this schema lacks) are ignored.
  */
-import { parse, type Type } from 'protobufjs';
+import type { Type } from 'protobufjs';
 import type { MetricRecord } from '../../contract/metricRecord';
 import { maskedCrc32c } from './crc32c';
 import { splitAndName } from './metricNames';
@@ -38,9 +38,17 @@ message TensorProto {
 }
 `;
 
-/** Parsed on first use: the editor loads this module at startup, and most workspaces hold no event files. */
+/**
+ * Parsed on first use: the editor loads this module at startup, and most workspaces hold no event
+ * files. protobufjs itself loads only then (the build ships it as `dist/vendor/protobufjs.js`).
+ */
 let eventSchema: Type | undefined;
-const eventType = (): Type => (eventSchema ??= parse(SCHEMA).root.lookupType('Event'));
+function eventType(): Type {
+  if (eventSchema) return eventSchema;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would load it at startup
+  const { parse } = require('protobufjs') as typeof import('protobufjs');
+  return (eventSchema = parse(SCHEMA).root.lookupType('Event'));
+}
 
 /** TensorFlow dtypes a scalar tensor may carry: DT_FLOAT = 1, DT_DOUBLE = 2. */
 const DT_FLOAT = 1;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { sep } from 'node:path';
+import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelLabExports } from '../../../src/extension/extension';
 import { activatedExtension, contributedCommands } from './extensionUnderTest';
@@ -12,14 +12,21 @@ suite('Activation', () => {
     assert.equal((extension.packageJSON as { displayName: string }).displayName, 'Model Lab');
   });
 
-  test('Model Lab is ready without loading onnxruntime, and reports its startup time', async function () {
+  test('Model Lab is ready without loading onnxruntime or its first-use packages, and reports its startup time', async function () {
     const extension = await activatedExtension();
     // The extension host's module cache: every module any extension required so far. Its package.json is
     // read for the version recorded in run.json; its code and native binding must not be loaded.
-    const onnxruntime = Object.keys(require.cache).filter(
+    const loaded = Object.keys(require.cache);
+    const onnxruntime = loaded.filter(
       (path) => path.includes(`${sep}onnxruntime-`) && !path.endsWith(`${sep}package.json`),
     );
     assert.deepEqual(onnxruntime, [], 'onnxruntime loads in the training process, not in the editor');
+    // onnx-proto, pngjs and protobufjs (scripts/nodeBundles.mjs) load when an ONNX model, a PNG image
+    // or a TensorBoard event file is first read, not at activation.
+    const firstUse = loaded.filter((path) =>
+      path.startsWith(join(extension.extensionPath, 'dist', 'vendor')),
+    );
+    assert.deepEqual(firstUse, [], 'packages loaded on first use were loaded at activation');
     const { startup } = extension.exports as ModelLabExports;
     assert.ok(startup.loadMs >= 0 && startup.hostMs >= 0 && startup.activateMs >= 0, JSON.stringify(startup));
     reportFigure(
