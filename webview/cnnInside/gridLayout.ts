@@ -62,3 +62,14 @@ export function cellOrigin(layout: GridLayout, index: number): { x: number; y: n
     y: Math.floor(index / layout.columns) * (layout.cellHeight + layout.gap),
   };
 }
+
+/** The map under canvas pixel (x, y), or undefined in a gap or past the last map. */
+export function cellAt(layout: GridLayout, count: number, x: number, y: number): number | undefined {
+  const column = Math.floor(x / (layout.cellWidth + layout.gap));
+  const row = Math.floor(y / (layout.cellHeight + layout.gap));
+  if (x < 0 || y < 0 || column >= layout.columns || row >= layout.rows) return undefined;
+  if (x - column * (layout.cellWidth + layout.gap) >= layout.cellWidth) return undefined;
+  if (y - row * (layout.cellHeight + layout.gap) >= layout.cellHeight) return undefined;
+  const index = row * layout.columns + column;
+  return index < count ? index : undefined;
+}

@@ -21,8 +21,8 @@ import { connectToHost } from '../shared/hostChannel';
 import { formatNumber } from '../shared/l10n';
 import { pictureBytes } from '../shared/pictureBytes';
 import { h } from '../shared/theme';
-import { gridLayout, type GridLayout } from './gridLayout';
-import { gridPixels } from './mapPixels';
+import { cellAt, gridLayout, type GridLayout } from './gridLayout';
+import { gridPixels, valueRange } from './mapPixels';
 
 interface CnnInsideState extends SingleRunPanelState {
   example: number;
@@ -134,6 +134,12 @@ function pick(index: number): void {
 }
 
 previous.addEventListener('click', () => pick(example - 1));
+// Left and right arrows step through the examples, except while typing an index.
+document.addEventListener('keydown', (event) => {
+  if (event.target instanceof HTMLInputElement || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.key === 'ArrowLeft') pick(example - 1);
+  else if (event.key === 'ArrowRight') pick(example + 1);
+});
 next.addEventListener('click', () => pick(example + 1));
 exampleInput.addEventListener('change', () => pick(Number(exampleInput.value)));
 
@@ -193,7 +199,7 @@ function render(): void {
           "Each filter is scaled on its own, its most negative weight black and its most positive white; a filter's weights are averaged over its input channels.",
         ),
       ),
-      gridCanvas(view.filters, 'filters', maxWidth),
+      gridCanvas(view.filters, 'filters', maxWidth, 'filter'),
     ),
     h(
       'section',
@@ -221,7 +227,7 @@ function render(): void {
               layer.width,
             ),
           ),
-          gridCanvas(layer, `maps-${layer.layer}`, maxWidth),
+          gridCanvas(layer, `maps-${layer.layer}`, maxWidth, 'map'),
         ),
       ),
     ),
@@ -232,6 +238,8 @@ function inputCanvas(input: ImageStack): HTMLCanvasElement {
   const canvas = h('canvas', {
     id: 'input-image',
     class: 'input-image',
+    role: 'img',
+    'aria-label': l10n.t('The test example, {0}×{1}', input.height, input.width),
     width: String(input.width),
     height: String(input.height),
   });
@@ -244,7 +252,16 @@ function inputCanvas(input: ImageStack): HTMLCanvasElement {
   return canvas;
 }
 
-function gridCanvas(stack: ImageStack, id: string, maxWidth: number): HTMLCanvasElement {
+/**
+ * One canvas of a stack's maps (or filters). Hovering a map names it and the values its black
+ * and white stand for, as the canvas's tooltip.
+ */
+function gridCanvas(
+  stack: ImageStack,
+  id: string,
+  maxWidth: number,
+  kind: 'filter' | 'map',
+): HTMLCanvasElement {
   const layout: GridLayout = gridLayout({
     count: stack.channels,
     height: stack.height,
@@ -256,12 +273,49 @@ function gridCanvas(stack: ImageStack, id: string, maxWidth: number): HTMLCanvas
   const canvas = h('canvas', {
     id,
     class: 'map-grid',
+    role: 'img',
     width: String(layout.canvasWidth),
     height: String(layout.canvasHeight),
     'data-maps': String(stack.channels),
+    'aria-label':
+      kind === 'filter'
+        ? l10n.t('{0} filters of {1}×{2}', stack.channels, stack.height, stack.width)
+        : l10n.t('{0} feature maps of {1}×{2}', stack.channels, stack.height, stack.width),
   });
   const bytes = gridPixels(stack, layout);
   canvas.getContext('2d')?.putImageData(new ImageData(bytes, layout.canvasWidth, layout.canvasHeight), 0, 0);
+  const plane = stack.height * stack.width;
+  const value = (v: number) => formatNumber(v, { maximumSignificantDigits: 3 });
+  canvas.addEventListener('mousemove', (event) => {
+    const box = canvas.getBoundingClientRect();
+    const index = cellAt(
+      layout,
+      stack.channels,
+      ((event.clientX - box.left) * canvas.width) / box.width,
+      ((event.clientY - box.top) * canvas.height) / box.height,
+    );
+    if (index === undefined) {
+      canvas.removeAttribute('title');
+      return;
+    }
+    const { min, max } = valueRange(stack.values, index * plane, plane);
+    canvas.title =
+      kind === 'filter'
+        ? l10n.t(
+            'Filter {0} of {1}: weights from {2} (black) to {3} (white)',
+            index + 1,
+            stack.channels,
+            value(min),
+            value(max),
+          )
+        : l10n.t(
+            'Map {0} of {1}: values from {2} (black) to {3} (white)',
+            index + 1,
+            stack.channels,
+            value(min),
+            value(max),
+          );
+  });
   return canvas;
 }
 

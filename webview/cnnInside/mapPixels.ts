@@ -1,8 +1,8 @@
 /**
  * Pixels of the CNN inside view: each map (or filter) normalised on its own, its lowest value
  * black and its highest white, then written into a grid canvas's RGBA bytes at the layout's
- * scale. Gaps stay transparent, so the canvas's CSS background (the theme's border colour)
- * shows between maps. Pure, tested in plain Node.
+ * scale. Gaps stay transparent, so the canvas's CSS background (a tint of the theme's
+ * foreground) shows between maps. Pure, tested in plain Node.
  */
 import type { ImageStack } from '../../src/protocol/featureMaps';
 import { cellOrigin, type GridLayout } from './gridLayout';
@@ -17,17 +17,27 @@ export function normalisedLevels(
   offset: number,
   length: number,
 ): Uint8ClampedArray<ArrayBuffer> {
+  const { min, max } = valueRange(values, offset, length);
+  const levels = new Uint8ClampedArray(length);
+  const range = max - min;
+  if (!(range > 0)) return levels;
+  for (let i = 0; i < length; i++) levels[i] = Math.round(((values[offset + i] - min) / range) * 255);
+  return levels;
+}
+
+/** The smallest and largest of `length` values from `offset`: what black and white stand for. */
+export function valueRange(
+  values: ArrayLike<number>,
+  offset: number,
+  length: number,
+): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (let i = offset; i < offset + length; i++) {
     min = Math.min(min, values[i]);
     max = Math.max(max, values[i]);
   }
-  const levels = new Uint8ClampedArray(length);
-  const range = max - min;
-  if (!(range > 0)) return levels;
-  for (let i = 0; i < length; i++) levels[i] = Math.round(((values[offset + i] - min) / range) * 255);
-  return levels;
+  return { min, max };
 }
 
 /** RGBA bytes of a `layout.canvasWidth` × `layout.canvasHeight` canvas with every channel of `stack` normalised. */

@@ -83,6 +83,23 @@ async function assertDrawn(panel: Frame, ids: string[]): Promise<void> {
   }
 }
 
+/** Waits until attribute `name` of `selector` in `panel` matches `pattern`; the error shows the last value. */
+async function waitForAttributeMatch(
+  panel: Frame,
+  selector: string,
+  name: string,
+  pattern: RegExp,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last: string | null = null;
+  while (!(last !== null && pattern.test(last))) {
+    if (Date.now() > deadline)
+      throw new Error(`expected ${selector} ${name} to match ${pattern}, last: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await panel.locator(selector).getAttribute(name);
+  }
+}
+
 /** Waits until the filters canvas is redrawn with a digest `accept` takes. */
 async function waitForFilters(panel: Frame, accept: (digest: string) => boolean): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -217,6 +234,26 @@ describe('CNN inside view', () => {
     await panel.locator('#previous-example').click();
     await panel.waitForSelector('body[data-example="6"]');
     await assertDrawn(panel, canvases);
+    // The arrow keys step too (focus is on the Previous button, not in the index field).
+    await page.keyboard.press('ArrowRight');
+    await panel.waitForSelector('body[data-example="7"]');
+    assert.equal(await panel.locator('#example').inputValue(), '7');
+
+    // Hovering a map names it and the values its black and white stand for.
+    await panel.locator('#maps-0').hover({ position: { x: 5, y: 5 } });
+    await waitForAttributeMatch(
+      panel,
+      '#maps-0',
+      'title',
+      /^Map 1 of 8: values from -?[\d.]+ \(black\) to [\d.]+ \(white\)$/,
+    );
+    await panel.locator('#filters').hover({ position: { x: 5, y: 5 } });
+    await waitForAttributeMatch(
+      panel,
+      '#filters',
+      'title',
+      /^Filter 1 of 8: weights from -[\d.]+ \(black\) to [\d.]+ \(white\)$/,
+    );
   });
 
   it('the metrics panel offers Look Inside beside Evaluation for the CNN run only', async () => {
@@ -225,6 +262,11 @@ describe('CNN inside view', () => {
     await pickQuickItem(page, cnnRun);
     const metrics = await panelWith(page, `.run[data-run$="${cnnRun}"] #open-cnn-inside`);
     assert.equal(await metrics.locator('#open-cnn-inside').count(), 1);
+    // Its button brings the run's Look Inside panel (open since the test before) to the front.
+    await metrics.locator('#open-cnn-inside').click();
+    await page
+      .locator('.tab.active', { hasText: `Look Inside: inside-cnn / ${cnnRun}` })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await runCommand(page, 'Model Lab: Open Metrics');
     await pickQuickItem(page, denseRun);
     const dense = await panelWith(page, `.run[data-run$="${denseRun}"]`);

@@ -2,8 +2,8 @@
 // a layer's maps in one canvas, and the bytes written there.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { cellOrigin, gridLayout } from '../../../webview/cnnInside/gridLayout';
-import { gridPixels, normalisedLevels } from '../../../webview/cnnInside/mapPixels';
+import { cellAt, cellOrigin, gridLayout } from '../../../webview/cnnInside/gridLayout';
+import { gridPixels, normalisedLevels, valueRange } from '../../../webview/cnnInside/mapPixels';
 
 test("a map's lowest value is black and its highest white, whatever their scale and sign", () => {
   assert.deepEqual(Array.from(normalisedLevels([0, 5, 10], 0, 3)), [0, 128, 255]);
@@ -64,4 +64,19 @@ test('grid pixels: every value a scale × scale square of its grey level, gaps t
   // Grey: red, green and blue equal.
   assert.equal(rgba[8], rgba[9]);
   assert.equal(rgba[9], rgba[10]);
+});
+
+test('hovering names the map under the pointer, none in a gap or past the last map', () => {
+  // 5 maps of 8×8 at ×7 in 3 columns, 2 px apart: cells start at 0, 58 and 116 on each axis.
+  const layout = gridLayout({ count: 5, height: 8, width: 8, maxWidth: 200, gap: 2, target: 56 });
+  assert.equal(cellAt(layout, 5, 0, 0), 0);
+  assert.equal(cellAt(layout, 5, 55, 55), 0);
+  assert.equal(cellAt(layout, 5, 56, 10), undefined, 'the gap right of map 0');
+  assert.equal(cellAt(layout, 5, 58, 10), 1);
+  assert.equal(cellAt(layout, 5, 60, 60), 4);
+  assert.equal(cellAt(layout, 5, 120, 60), undefined, 'row 2, column 3 would be a sixth map');
+  assert.equal(cellAt(layout, 5, 10, 56), undefined, 'the gap below map 0');
+  assert.equal(cellAt(layout, 5, -1, 0), undefined);
+  // The tooltip's range is what black and white stand for in that map.
+  assert.deepEqual(valueRange([9, 9, -0.5, 2, 0.25], 2, 3), { min: -0.5, max: 2 });
 });
