@@ -18,6 +18,7 @@ import { familyTitle, type ChartPoint, type FamilyId, type Series } from './seri
 import { lowerBound } from './pointSearch';
 import { formatSeconds, wallTimeTicks } from './timeTicks';
 import { formatValue, tooltipLine } from './tooltipText';
+import { formatLinearTick } from './valueTicks';
 import { xAxisTitle, type XAxisKind } from './xAxis';
 
 Chart.register(zoomPlugin);
@@ -98,7 +99,7 @@ export class FamilyChart {
       type: 'line',
       data: { datasets: [] },
       options: {},
-      plugins: [backgroundPlugin],
+      plugins: [backgroundPlugin, { id: 'publishTicks', afterUpdate: (chart) => this.publishTicks(chart) }],
     });
   }
 
@@ -155,9 +156,16 @@ export class FamilyChart {
     this.card.dataset.smoothed = String(smoothing);
     this.card.dataset.smoothedSeries = String(series.filter((s) => smoothing && s.smoothing).length);
     this.card.dataset.markers = String(markers);
-    this.card.dataset.xTicks = x.ticks.map((t) => t.label).join(' ');
-    this.card.dataset.yTicks = this.chart.scales.y.ticks.map((t) => t.label).join(' ');
     this.renderLegend();
+  }
+
+  /**
+   * The tick labels drawn, for UI tests and inspection tools. After every layout, not only after
+   * new data: a chart first laid out in a hidden panel gets its real ticks when it is shown.
+   */
+  private publishTicks(chart: Chart): void {
+    this.card.dataset.xTicks = chart.scales.x.ticks.map((t) => t.label).join(' ');
+    this.card.dataset.yTicks = chart.scales.y.ticks.map((t) => t.label).join(' ');
   }
 
   resetZoom(): void {
@@ -235,7 +243,11 @@ export class FamilyChart {
         },
         y: {
           type: this.look.logScale ? 'logarithmic' : 'linear',
-          ticks: { color: text, callback: (v) => formatValue(Number(v)) },
+          ticks: {
+            color: text,
+            callback: (v, _index, ticks) =>
+              this.look.logScale ? formatValue(Number(v)) : formatLinearTick(Number(v), ticks),
+          },
           grid: { color: grid },
           afterDataLimits: widenFlatRange,
           afterBuildTicks: (scale) => {

@@ -19,7 +19,7 @@ import {
   writeEval,
 } from '../helpers/runFolders';
 import { e2eSession, workbench } from '../helpers/session';
-import { waitForAttribute, waitForText } from '../helpers/waitFor';
+import { waitForAttribute, waitForText, waitUntil } from '../helpers/waitFor';
 
 const experiment = 'walk-transformer';
 const runId = '20261201-120000-walk';
@@ -61,7 +61,11 @@ describe('English UI walk', () => {
     writeEval(runDir, digits);
     for (const step of [20, 40, 60]) writeAttentionSnapshot(runDir, 'To be, or not', step, 1, 2);
     const mlpDir = createRunFolder(workspace, 'walk-mlp', mlpRunId, 'completed');
-    appendMetrics(mlpDir, jsonLines(trainingRecords(0, 10)));
+    // The first steps of a cosine schedule from 0.002: a learning rate that barely moves (0.002 to 0.001996).
+    const slowLr = trainingRecords(0, 10).map((r) =>
+      r.name === 'lr' ? { ...r, value: 0.001 * (1 + Math.cos((Math.PI * r.step) / 140)) } : r,
+    );
+    appendMetrics(mlpDir, jsonLines(slowLr));
     writeEval(mlpDir, ['a', 'b', 'c']);
   });
 
@@ -230,6 +234,15 @@ describe('English UI walk', () => {
     const mlp = await panelWith(page, `#runs:has-text("${mlpRunId}")`);
     await mlp.waitForSelector('#open-evaluation');
     assert.equal(await mlp.locator('#open-attention').count(), 0, 'no Attention button for an MLP');
+    // Its learning rate moves in the fourth significant digit: the y labels still differ from each other.
+    // The chart is drawn once its ten points are in: read its labels then.
+    const lrTicks = await waitUntil('the learning-rate chart drawn with its y labels', async () => {
+      const ticks = ((await mlp.locator('.chart-card[data-family="lr"]').getAttribute('data-y-ticks')) ?? '')
+        .split(' ')
+        .filter(Boolean);
+      return ticks.length >= 3 ? ticks : undefined;
+    });
+    assert.equal(new Set(lrTicks).size, lrTicks.length, `distinct learning-rate ticks: ${lrTicks.join(' ')}`);
     await screenshot(page, 'walk-mlp-metrics');
   });
   it('the Get Started walkthrough: Train it has a Train… button, and Inspect and compare opens the runs table', async () => {
