@@ -145,12 +145,22 @@ program
       "each layer's output shape, parameters and FLOPs per example, the totals and the estimated training memory",
     ),
   )
-  .argument('<experiment>', l10n.t('the experiment file, e.g. digits-cnn.experiment.json'))
+  .argument(
+    '<experiment>',
+    l10n.t(
+      'the experiment file, e.g. digits-cnn.experiment.json, or an ONNX model (summarized as its fine-tuning experiment would train it)',
+    ),
+  )
   .option(
     '--json',
     l10n.t('print the summary as JSON (totalParams, layers with type, outputShape, params, flops)'),
   )
-  .action(async (experiment: string, options: { json?: boolean }) => {
+  .option(
+    '--batch-size <n>',
+    l10n.t('ONNX models: the batch size of the memory estimate (default 16, as the fine-tuning experiment)'),
+    positiveInteger,
+  )
+  .action(async (experiment: string, options: { json?: boolean; batchSize?: number }) => {
     process.exitCode = await summaryCommand(experiment, options);
   });
 

@@ -1,33 +1,57 @@
 /**
- * `model-lab summary <experiment> [--json]`: each layer's output shape, parameters and FLOPs
- * per example, the totals and the estimated training memory. Reads only the experiment file
- * (and an imported model's ONNX file): no data is loaded, nothing is compiled.
- * Exit codes: 0 printed, 2 the experiment has errors (printed as the editor underlines them).
+ * `model-lab summary <experiment | model.onnx> [--json] [--batch-size N]`: each layer's output
+ * shape, parameters and FLOPs per example, the totals and the estimated training memory. Reads
+ * only the experiment file (and an imported model's ONNX file): no data is loaded, nothing is
+ * compiled. An ONNX file is summarized as its scaffolded fine-tuning experiment would train it
+ * (Adam, batch 16 unless --batch-size says otherwise), its nodes as the rows.
+ * Exit codes: 0 printed, 2 the experiment has errors (printed as the editor underlines them) or
+ * the ONNX file cannot be imported (the reason printed).
  */
-import { dirname, resolve } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import { basename, dirname, resolve } from 'node:path';
+import { planImport, readOnnxFile } from '../engine/onnx';
 import type { ModelSummary } from '../contract/modelSummary';
 import { ExperimentError, readExperimentText } from '../experiment/experimentFile';
-import { summarizeExperiment } from '../experiment/modelSummary';
-import { SUMMARY_COLUMNS, summaryRows, summaryTotals } from '../contract/modelSummaryText';
+import { summarizeExperiment, summarizeOnnxFile } from '../experiment/modelSummary';
+import { formatCount, SUMMARY_COLUMNS, summaryRows, summaryTotals } from '../contract/modelSummaryText';
 import { formatProblems, validateExperimentText } from '../experiment/validate';
 
 export const SUMMARY_EXIT = { printed: 0, invalid: 2 } as const;
 
-export async function summaryCommand(file: string, options: { json?: boolean }): Promise<number> {
+export async function summaryCommand(
+  file: string,
+  options: { json?: boolean; batchSize?: number },
+): Promise<number> {
   let summary: ModelSummary;
   try {
-    const text = await readExperimentText(file);
-    const dir = dirname(resolve(file));
-    const { problems, experiment } = validateExperimentText(text, dir);
-    const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0 || !experiment) throw new ExperimentError(formatProblems(file, errors));
-    summary = summarizeExperiment(experiment, dir);
+    if (file.toLowerCase().endsWith('.onnx')) summary = onnxSummary(file, options.batchSize);
+    else summary = await experimentSummary(file);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return SUMMARY_EXIT.invalid;
   }
   process.stdout.write(options.json ? JSON.stringify(summary, null, 2) + '\n' : table(summary));
   return SUMMARY_EXIT.printed;
+}
+
+/** As the model view and the scaffold: the first input and output. */
+function onnxSummary(file: string, batchSize: number | undefined): ModelSummary {
+  try {
+    const model = readOnnxFile(file);
+    const plan = planImport(model, { input: model.inputs[0]?.name, output: model.outputs[0]?.name });
+    return summarizeOnnxFile(plan, basename(file), batchSize);
+  } catch (error) {
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function experimentSummary(file: string): Promise<ModelSummary> {
+  const text = await readExperimentText(file);
+  const dir = dirname(resolve(file));
+  const { problems, experiment } = validateExperimentText(text, dir);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0 || !experiment) throw new ExperimentError(formatProblems(file, errors));
+  return summarizeExperiment(experiment, dir);
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. */
@@ -39,5 +63,9 @@ function table(summary: ModelSummary): string {
     r.map((cell, c) => (leftAligned.has(c) ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '),
   );
   const input = `Input ${JSON.stringify(summary.inputShape).replace(/,/g, ', ')}${summary.onnx ? ` (${summary.onnx})` : ''}`;
-  return [input, ...lines, summaryTotals(summary), ''].join('\n');
+  const activations = l10n.t(
+    'Activations kept for the backward pass: {0} values per example',
+    formatCount(summary.memory.activationsPerExample),
+  );
+  return [input, ...lines, summaryTotals(summary), activations, ''].join('\n');
 }

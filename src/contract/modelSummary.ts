@@ -18,13 +18,23 @@ export interface LayerSummary {
   flops: number;
 }
 
+/** Estimated memory of one training step (experiment/memoryEstimate.ts). */
+export interface TrainingMemory {
+  batchSize: number;
+  parameterBytes: number;
+  activationBytes: number;
+  totalBytes: number;
+  /** Float values of the forward pass kept for the backward pass, per example. */
+  activationsPerExample: number;
+}
+
 export interface ModelSummary {
   inputShape: number[];
   layers: LayerSummary[];
   totalParams: number;
   totalFlops: number;
   /** Estimated memory of one training step at `batchSize` (experiment/memoryEstimate.ts). */
-  memory: { batchSize: number; parameterBytes: number; activationBytes: number; totalBytes: number };
+  memory: TrainingMemory;
   /** Set for a model imported from an ONNX file (the file as the experiment names it). */
   onnx?: string;
 }
@@ -42,19 +52,26 @@ function isLayerSummary(value: unknown): value is LayerSummary {
   );
 }
 
-export function isModelSummary(value: unknown): value is ModelSummary {
-  if (!isRecord(value) || !isRecord(value.memory)) return false;
-  const { memory } = value;
+export function isTrainingMemory(memory: unknown): memory is TrainingMemory {
   return (
+    isRecord(memory) &&
+    isCount(memory.batchSize) &&
+    isCount(memory.parameterBytes) &&
+    isCount(memory.activationBytes) &&
+    isCount(memory.totalBytes) &&
+    isCount(memory.activationsPerExample)
+  );
+}
+
+export function isModelSummary(value: unknown): value is ModelSummary {
+  return (
+    isRecord(value) &&
     isNumberArray(value.inputShape) &&
     Array.isArray(value.layers) &&
     value.layers.every(isLayerSummary) &&
     isCount(value.totalParams) &&
     isCount(value.totalFlops) &&
-    isCount(memory.batchSize) &&
-    isCount(memory.parameterBytes) &&
-    isCount(memory.activationBytes) &&
-    isCount(memory.totalBytes) &&
+    isTrainingMemory(value.memory) &&
     (value.onnx === undefined || isString(value.onnx))
   );
 }

@@ -5,6 +5,7 @@
  * show them, so each has one deep guard here for every receiver.
  */
 import { isFiniteNumber, isNumberArray, isRecord, isString } from './guards';
+import { isTrainingMemory, type TrainingMemory } from './modelSummary';
 
 /** A declared dimension: a number, or the name of a symbolic one ('batch'), '?' when unnamed. */
 export type OnnxDimension = number | string;
@@ -49,6 +50,8 @@ export interface OnnxModelSummary {
   layers: OnnxLayerInfo[];
   /** Why Model Lab cannot fine-tune the model as it stands, when it cannot. */
   importProblem?: string;
+  /** Estimated memory of a fine-tuning step with the scaffold's batch size and optimizer, when it can. */
+  memory?: TrainingMemory;
 }
 
 export type OnnxVerdict = 'trainable' | 'unsupported' | 'numeric-check-failed';
@@ -129,7 +132,8 @@ export function isOnnxModelSummary(value: unknown): value is OnnxModelSummary {
     isCount(value.parameterCount) &&
     isCount(value.trainableCount) &&
     isArrayOf(value.layers, isLayerInfo) &&
-    optional(value.importProblem, isString)
+    optional(value.importProblem, isString) &&
+    optional(value.memory, isTrainingMemory)
   );
 }
 

@@ -31,6 +31,8 @@ export interface MemoryEstimate {
   largestLayerParameters: number;
   /** How many copies of the parameters a train step holds with this optimizer. */
   parameterCopies: number;
+  /** Float values of the forward pass kept for the backward pass, per example. */
+  activationsPerExample: number;
 }
 
 const FLOAT_BYTES = 4;
@@ -119,6 +121,7 @@ export function estimateMemory(
     largestLayer,
     largestLayerParameters,
     parameterCopies: copies,
+    activationsPerExample: activations,
   };
 }
 

@@ -14,6 +14,7 @@ import { importPlanFor } from '../data/importedModel';
 import { kindOf } from '../engine/layers';
 import { importedNodes, type ImportedNode, type ImportPlan } from '../engine/onnx';
 import { estimateMemory, layerCost, parameterCopies } from './memoryEstimate';
+import { FINE_TUNE_TRAINING } from './onnxExperiment';
 import { inferShapes, layersInputKind } from './shapes';
 
 export interface SummaryTraining {
@@ -60,6 +61,7 @@ export function summarizeLayers(
     parameterBytes: estimate.parameterBytes,
     activationBytes: estimate.activationBytes,
     totalBytes: estimate.totalBytes,
+    activationsPerExample: estimate.activationsPerExample,
   });
 }
 
@@ -140,11 +142,20 @@ export function summarizeImported(
       parameterBytes,
       activationBytes,
       totalBytes: parameterBytes + activationBytes,
+      activationsPerExample: activations,
     }),
     // Parameters no listed node reads directly (none in practice) still count.
     totalParams: parameters,
     onnx: onnxFile,
   };
+}
+
+/** An ONNX file's summary as a fine-tuning experiment scaffolded for it would train it (batch size overridable). */
+export function summarizeOnnxFile(plan: ImportPlan, onnxFile: string, batchSize?: number): ModelSummary {
+  return summarizeImported(plan, onnxFile, {
+    ...FINE_TUNE_TRAINING,
+    batchSize: batchSize ?? FINE_TUNE_TRAINING.batchSize,
+  });
 }
 
 /** The summary of a validated experiment (paths relative to `experimentDir`). */

@@ -8,8 +8,14 @@
  * cannot know, so the file holds the features as the model expects them. Adam with PyTorch's
  * default learning rate continues a PyTorch training as its user expects.
  */
-import type { Experiment } from '../contract/experiment';
+import type { Experiment, OptimizerConfig } from '../contract/experiment';
 import type { ImportPlan } from '../engine/onnx';
+
+/** The batch and optimizer a fine-tuning experiment starts with (and the .onnx view's memory estimate assumes). */
+export const FINE_TUNE_TRAINING: { batchSize: number; optimizer: OptimizerConfig } = {
+  batchSize: 16,
+  optimizer: { type: 'adam', learningRate: 0.001 },
+};
 
 export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string): Experiment {
   const dims = plan.output.dims;
@@ -36,8 +42,7 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
     },
     training: {
       epochs: 5,
-      batchSize: 16,
-      optimizer: { type: 'adam', learningRate: 0.001 },
+      ...FINE_TUNE_TRAINING,
       loss: task === 'regression' ? 'mse' : 'cross-entropy',
       seed: 1,
     },

@@ -1,6 +1,7 @@
 // Pure formatting for the .onnx model view, kept apart from the DOM so it is unit-tested.
 import * as l10n from '@vscode/l10n';
 import { metricInfo } from '../../src/contract/metrics';
+import { formatBytes } from '../../src/contract/modelSummaryText';
 import { metricText } from '../shared/metricText';
 import type { CompatibilityReport, OnnxDimension, OnnxModelSummary } from '../../src/contract/onnxModel';
 import type { OnnxEvaluation } from '../../src/protocol/onnxEvaluate';
@@ -59,6 +60,25 @@ export function checkLines(report: CompatibilityReport): { ok: boolean; verdict:
     );
   details.push(...report.problems);
   return { ok: report.verdict === 'trainable', verdict, details };
+}
+
+/**
+ * The training-memory estimate as one line, for a model Model Lab can fine-tune, at the batch
+ * size and with the optimizer Fine-tune… scaffolds: "Estimated fine-tuning memory at batch 16:
+ * about 116 kB (9 kB for parameters, gradients and optimizer state; 107 kB for activations,
+ * 834 values per example)".
+ */
+export function memoryLine(summary: OnnxModelSummary): string | undefined {
+  const { memory } = summary;
+  if (!memory) return undefined;
+  return l10n.t(
+    'Estimated fine-tuning memory at batch {1}: about {0} ({2} for parameters, gradients and optimizer state; {3} for activations, {4} values per example)',
+    formatBytes(memory.totalBytes),
+    memory.batchSize,
+    formatBytes(memory.parameterBytes),
+    formatBytes(memory.activationBytes),
+    formatCount(memory.activationsPerExample),
+  );
 }
 
 /** The scores of "Evaluate on data…" as one line: "96 examples of data.csv: loss 1.0986 · accuracy 0.3333". */

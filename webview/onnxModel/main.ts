@@ -13,7 +13,7 @@ import {
 } from '../../src/protocol/onnxModelView';
 import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
-import { checkLines, evaluationLine, formatCount, formatDims, importStatus } from './format';
+import { checkLines, evaluationLine, formatCount, formatDims, importStatus, memoryLine } from './format';
 
 const root = document.getElementById('root') as HTMLElement;
 /** Tables longer than this start folded, so a large model's view opens on its overview. */
@@ -66,6 +66,7 @@ const evaluationArea = withTestId(element('section'), 'evaluation');
 
 function showModel(file: string, summary: OnnxModelSummary): void {
   const status = importStatus(summary);
+  const memory = memoryLine(summary);
   const tensors = [
     ...summary.inputs.map((v) => [v.name, l10n.t('input'), v.dtype, formatDims(v.dims)]),
     ...summary.outputs.map((v) => [v.name, l10n.t('output'), v.dtype, formatDims(v.dims)]),
@@ -102,6 +103,7 @@ function showModel(file: string, summary: OnnxModelSummary): void {
       'origin',
     ),
     withTestId(element('p', status.text, status.ok ? 'status-ok' : 'status-error'), 'import-status'),
+    ...(memory === undefined ? [] : [withTestId(element('p', memory), 'memory')]),
     buttons,
     checkArea,
     evaluationArea,

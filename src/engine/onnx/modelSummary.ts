@@ -2,14 +2,19 @@
  * The summary the .onnx model view shows: inputs and outputs with their declared shapes, ops by
  * count (supported or not), initializers with shapes and which of them fine-tuning trains, the
  * parameter totals, and the nodes in graph order. Reads and plans only (no onnxruntime), so the
- * extension host computes it as the file opens.
+ * extension host computes it as the file opens. The training-memory estimate is the caller's
+ * (`estimate`: experiment/modelSummary.ts knows the optimizer's copies and the batch).
  */
+import type { TrainingMemory } from '../../contract/modelSummary';
 import type { OnnxInitializerInfo, OnnxModelSummary } from '../../contract/onnxModel';
 import { planImport, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
 import { opSupport } from './opSupport';
 
-export function summarizeOnnxModel(model: OnnxModel): OnnxModelSummary {
+export function summarizeOnnxModel(
+  model: OnnxModel,
+  estimate?: (plan: ImportPlan) => TrainingMemory,
+): OnnxModelSummary {
   let plan: ImportPlan | undefined;
   let importProblem: string | undefined;
   try {
@@ -47,5 +52,6 @@ export function summarizeOnnxModel(model: OnnxModel): OnnxModelSummary {
       initializers: node.inputs.filter((input) => tensors.has(input)),
     })),
     ...(importProblem === undefined ? {} : { importProblem }),
+    ...(plan && estimate ? { memory: estimate(plan) } : {}),
   };
 }

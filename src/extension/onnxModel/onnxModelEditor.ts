@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { summarizeOnnxModel } from '../../engine/onnx/modelSummary';
+import { summarizeOnnxFile } from '../../experiment/modelSummary';
 import { readOnnxModel } from '../../engine/onnx/onnxFile';
 import { type OnnxCheckRequest, isOnnxCheckReply } from '../../protocol/onnxCheck';
 import { type OnnxEvaluateRequest, isOnnxEvaluateReply } from '../../protocol/onnxEvaluate';
@@ -98,7 +99,8 @@ class OnnxModelView extends Disposable {
       const model = readOnnxModel(readFileSync(file), (location) =>
         readFileSync(join(dirname(file), location)),
       );
-      this.model = { type: 'onnxModel/show', file: basename(file), summary: summarizeOnnxModel(model) };
+      const summary = summarizeOnnxModel(model, (plan) => summarizeOnnxFile(plan, basename(file)).memory);
+      this.model = { type: 'onnxModel/show', file: basename(file), summary };
     } catch (error) {
       this.model = { type: 'onnxModel/unreadable', file: basename(file), message: messageOf(error) };
     }

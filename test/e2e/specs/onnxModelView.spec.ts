@@ -61,6 +61,12 @@ describe('The .onnx model view', () => {
       'Model Lab can fine-tune this model: 283 of 283 parameter values train.',
     );
     await waitForText(view.getByTestId('origin'), /^ONNX opset 13 · exported by pytorch /);
+    // Adam keeps 7 copies of the 283 parameters (8 kB); 733 activation values per example,
+    // kept with their gradients at batch 16 (94 kB).
+    await waitForText(
+      view.getByTestId('memory'),
+      'Estimated fine-tuning memory at batch 16: about 102 kB (8 kB for parameters, gradients and optimizer state; 94 kB for activations, 733 values per example)',
+    );
     const tensors = (await view.getByTestId('tensors').textContent()) ?? '';
     assert.match(tensors, /inputinputfloat32batch × 1 × 8 × 8/);
     assert.match(tensors, /outputoutputfloat32batch × 3/);

@@ -60,3 +60,38 @@ test('model-lab summary refuses an experiment with errors, naming the file, line
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('model-lab summary of an .onnx file: its nodes, the totals and the memory at the fine-tuning batch', () => {
+  const model = 'test/fixtures/onnx/convbn/model.onnx';
+  const result = modelLab('summary', model);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^Input \[1, 7, 7\] \(model\.onnx\)$/m);
+  // conv1: 4·1·3·3 + 4 parameters, 2·(4·7·7)·9 FLOPs.
+  assert.match(result.stdout, /^1\s+Conv \/conv1\/Conv\s+\[4, 7, 7\]\s+40\s+3\.53 k$/m);
+  assert.match(result.stdout, /^303 parameters · .* to train at batch 16$/m);
+  assert.match(result.stdout, /^Activations kept for the backward pass: [\d,]+ values per example$/m);
+
+  const json = modelLab('summary', model, '--json', '--batch-size', '64');
+  assert.equal(json.status, 0, json.stderr);
+  const summary = JSON.parse(json.stdout) as {
+    totalParams: number;
+    memory: { batchSize: number; activationBytes: number; activationsPerExample: number };
+  };
+  assert.equal(summary.totalParams, 303);
+  assert.equal(summary.memory.batchSize, 64);
+  assert.equal(summary.memory.activationBytes, summary.memory.activationsPerExample * 64 * 4 * 2);
+});
+
+test('model-lab summary of a file that is not ONNX names it and exits 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modellab-summary-onnx-'));
+  try {
+    const file = join(dir, 'broken.onnx');
+    writeFileSync(file, 'not a model');
+    const result = modelLab('summary', file);
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /broken\.onnx: the file is not a valid ONNX model/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

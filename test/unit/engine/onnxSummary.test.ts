@@ -62,6 +62,25 @@ describe('the .onnx model summary', () => {
       assert.equal(isOnnxModelSummary(JSON.parse(JSON.stringify(summary))), true);
     });
 
+  it('the memory estimate is the caller’s, given the plan, and only for a model Model Lab can import', () => {
+    const memory = {
+      batchSize: 16,
+      parameterBytes: 1,
+      activationBytes: 2,
+      totalBytes: 3,
+      activationsPerExample: 4,
+    };
+    const planned: string[] = [];
+    const summary = summarizeOnnxModel(read('cnn'), (plan) => {
+      planned.push(plan.input.name);
+      return memory;
+    });
+    assert.deepEqual(planned, ['input']);
+    assert.deepEqual(summary.memory, memory);
+    assert.equal(isOnnxModelSummary(JSON.parse(JSON.stringify(summary))), true);
+    assert.equal(isOnnxModelSummary({ ...summary, memory: { ...memory, totalBytes: -1 } }), false);
+  });
+
   it('a model with an op Model Lab cannot train is summarized, naming the op and why not', () => {
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', [2, 4]);

@@ -10,7 +10,9 @@ import {
   summarizeExperiment,
   summarizeImported,
   summarizeLayers,
+  summarizeOnnxFile,
 } from '../../../src/experiment/modelSummary';
+import { onnxExperiment } from '../../../src/experiment/onnxExperiment';
 import { layersInputKind } from '../../../src/experiment/shapes';
 import { validateExperimentText } from '../../../src/experiment/validate';
 import { CASES, modelPath, readReference } from '../engine/onnxFixtures';
@@ -139,6 +141,25 @@ test('imported CNN: per-example shapes and convolution FLOPs', () => {
   assert.equal(conv.type, 'Conv');
   assert.deepEqual(conv.outputShape, [4, 8, 8]);
   assert.equal(conv.flops, 2 * 4 * 8 * 8 * (1 * 3 * 3));
+});
+
+test('an ONNX file: memory at the fine-tuning batch with Adam, activations per example counted by hand', () => {
+  const plan = importOnnxFile(modelPath('cnn'));
+  const { memory } = summarizeOnnxFile(plan, 'model.onnx');
+  // input 1·8·8, conv1 4·8·8, relu 4·8·8, maxpool 4·4·4, conv2 6·2·2, tanh 6·2·2, the Pad
+  // PyTorch exports before avg_pool2d 6·2·2, avgpool, global pool and flatten 6 each, gemm 3.
+  assert.equal(memory.activationsPerExample, 64 + 256 + 256 + 64 + 24 + 24 + 24 + 6 + 6 + 6 + 3);
+  assert.equal(memory.batchSize, 16);
+  // Adam: weights, gradients, two moments, and the step's new weights and moments: 7 copies.
+  assert.equal(memory.parameterBytes, 283 * 4 * 7);
+  assert.equal(memory.activationBytes, memory.activationsPerExample * 16 * 4 * 2);
+  assert.equal(memory.totalBytes, memory.parameterBytes + memory.activationBytes);
+  const atBatch64 = summarizeOnnxFile(plan, 'model.onnx', 64).memory;
+  assert.equal(atBatch64.activationBytes, 4 * memory.activationBytes);
+  assert.equal(atBatch64.parameterBytes, memory.parameterBytes);
+  // The same estimate as the experiment Fine-tune… scaffolds for the file.
+  const scaffolded = onnxExperiment(plan, 'model.onnx', 'cnn');
+  assert.deepEqual(summarizeExperiment(scaffolded, dirname(modelPath('cnn'))).memory, memory);
 });
 
 test('imported LSTM: the ONNX output keeps its steps axis, and the batch axis is the one removed', () => {

@@ -7,6 +7,7 @@ import {
   formatCount,
   formatDims,
   importStatus,
+  memoryLine,
 } from '../../../webview/onnxModel/format';
 
 const summary: OnnxModelSummary = {
@@ -74,5 +75,20 @@ test('the scores read with their metric labels, a broken one as "not a number"',
   assert.match(
     evaluationLine('d.csv', { task: 'classification', count: 1200, values: { accuracy: 0.5 } }),
     /^1,200 examples of d\.csv: accuracy 0\.5$/,
+  );
+});
+
+test('the memory line gives the estimate at the fine-tuning batch size, or nothing when the model cannot train', () => {
+  assert.equal(memoryLine(summary), undefined);
+  const memory = {
+    batchSize: 16,
+    parameterBytes: 4848,
+    activationBytes: 106_752,
+    totalBytes: 111_600,
+    activationsPerExample: 834,
+  };
+  assert.equal(
+    memoryLine({ ...summary, memory }),
+    'Estimated fine-tuning memory at batch 16: about 112 kB (5 kB for parameters, gradients and optimizer state; 107 kB for activations, 834 values per example)',
   );
 });
