@@ -24,7 +24,8 @@ export const ENGLISH_COLUMN_WORDS: ColumnWords = {
 /**
  * The shortest dotted tail of each path that no other path shares:
  * `training.optimizer.learningRate` → `learningRate`, but `model.layers.0.units` and
- * `model.layers.2.units` → `0.units` and `2.units`.
+ * `model.layers.2.units` → `layers.0.units` and `layers.2.units` (a bare list index says nothing).
+ * The table's headers and the compare panel's run names both use it.
  */
 export function shortSettingNames(paths: readonly string[]): Map<string, string> {
   const parts = paths.map((path) => path.split('.'));
@@ -33,7 +34,7 @@ export function shortSettingNames(paths: readonly string[]): Map<string, string>
     for (let take = 1; take <= parts[index].length; take++) {
       const tail = parts[index].slice(-take).join('.');
       const clashes = parts.some((other, j) => j !== index && other.slice(-take).join('.') === tail);
-      if (!clashes || take === parts[index].length) {
+      if ((!clashes && !/^\d/.test(tail)) || take === parts[index].length) {
         names.set(path, tail);
         break;
       }

@@ -20,7 +20,7 @@ export function isColumnKey(value: unknown): value is ColumnKey {
 }
 
 /** A row's value of one setting; undefined when its experiment has no such setting. */
-export function settingOf(row: RunRow, path: string): SettingValue | undefined {
+export function settingOf(row: Pick<RunRow, 'settings'>, path: string): SettingValue | undefined {
   return Object.hasOwn(row.settings, path) ? row.settings[path] : undefined;
 }
 

@@ -4,9 +4,9 @@ import type { RunRow } from './runRow';
 /**
  * The setting paths whose values are not the same in every row, in order of first
  * appearance. A setting one run has and another lacks differs too. With fewer than two
- * rows nothing differs.
+ * rows nothing differs. Rows of the table, or any runs' flattened settings (compare's names).
  */
-export function differingSettings(rows: readonly RunRow[]): string[] {
+export function differingSettings(rows: readonly Pick<RunRow, 'settings'>[]): string[] {
   if (rows.length < 2) return [];
   const paths = new Set<string>();
   for (const row of rows) for (const path of Object.keys(row.settings)) paths.add(path);

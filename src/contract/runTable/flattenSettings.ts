@@ -1,7 +1,10 @@
 import type { SettingValue } from './runRow';
 
-/** Top-level fields of an experiment that are not settings: the table shows them elsewhere or not at all. */
-const NOT_SETTINGS = new Set(['$schema', 'name', 'description']);
+/**
+ * Top-level fields of an experiment that are not settings: the table shows them elsewhere or not
+ * at all. A sweep section says how trials were chosen; each trial's chosen values are its settings.
+ */
+const NOT_SETTINGS = new Set(['$schema', 'name', 'description', 'sweep']);
 
 function isPlainValue(value: unknown): value is SettingValue {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);

@@ -76,3 +76,17 @@ test('more than three differing settings are cut short; a run without a config i
   assert.equal(second, 'epochs=3, batchSize=64, learningRate=0.1, …');
   assert.equal(third, 'c');
 });
+
+test('compare names flatten as the runs table does: a shape is one setting, a sweep section none', () => {
+  const names = shortRunNames([
+    { id: 'a', config: config((e) => (e.model.input = { shape: [1, 8, 8] })) },
+    {
+      id: 'b',
+      config: {
+        ...config((e) => (e.model.input = { shape: [1, 4, 4] })),
+        sweep: sweptExperiment({ method: 'grid', parameters: { 'training.seed': [1, 2] } }).sweep,
+      },
+    },
+  ]);
+  assert.deepEqual(names, ['shape=[1,8,8]', 'shape=[1,4,4]']);
+});

@@ -33,6 +33,15 @@ test('settings flatten to dotted paths in file order; layers by index; a shape s
   assert.equal(paths[0], 'task');
   assert.ok(paths.indexOf('data.source') < paths.indexOf('model.input.shape'));
   assert.deepEqual(flattenSettings(undefined), {});
+  // A sweep section is how trials were chosen, not a setting of the run.
+  const swept = {
+    ...experimentFixture(),
+    sweep: { method: 'grid', parameters: { 'training.seed': [1, 2] } },
+  };
+  assert.deepEqual(
+    Object.keys(flattenSettings(swept)).filter((path) => path.startsWith('sweep')),
+    [],
+  );
 });
 
 test('differing settings: only paths whose values are not all equal, a missing one included', () => {

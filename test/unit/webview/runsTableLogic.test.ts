@@ -86,7 +86,7 @@ test('headers: the shortest unambiguous tail of a setting path; metrics by key',
     'training.seed',
   ]);
   assert.equal(names.get('training.optimizer.learningRate'), 'learningRate');
-  assert.equal(names.get('model.layers.0.units'), '0.units');
+  assert.equal(names.get('model.layers.0.units'), 'layers.0.units');
   assert.equal(names.get('data.seed'), 'data.seed');
   assert.equal(columnTitle('setting:training.seed', names), 'training.seed');
   assert.equal(columnTitle('best:validation/loss', names), 'best validation/loss');
