@@ -2,7 +2,8 @@
 chart this run live next to its own:
 
     <runs-dir>/<experiment>/<run-id>/
-      run.json       status, config, seed, device, versions, worldSize, runtime "pytorch"
+      run.json       status, config, seed, device, versions, worldSize, runtime "pytorch";
+                     the name, tags and notes Model Lab's runs table saves there are kept
       metrics.jsonl  one {"step", "epoch", "time", "split", "name", "value"} per line
       log.txt        timestamped lines
       checkpoints/   last/ and best/: checkpoint.json + tensors-<step>.bin (Model Lab's format)
@@ -40,6 +41,10 @@ def experiment_folder_name(name):
     return safe or "experiment"
 
 
+# What the user writes about a run in Model Lab (src/runs/runAnnotations.ts); the trainer never sets them.
+ANNOTATION_FIELDS = ("name", "tags", "notes")
+
+
 class RunFolder:
     def __init__(self, runs_dir, info):
         started = _now()
@@ -61,6 +66,19 @@ class RunFolder:
         return os.path.join(self.dir, *parts)
 
     def write_info(self):
+        # Model Lab's runs table saves a run's name, tags and notes into run.json, also while it
+        # trains: take them from the file on disk so this write keeps them.
+        try:
+            with open(self.path("run.json"), encoding="utf-8") as f:
+                on_disk = json.load(f)
+        except (OSError, ValueError):
+            on_disk = None
+        if isinstance(on_disk, dict):
+            for field in ANNOTATION_FIELDS:
+                if field in on_disk:
+                    self.info[field] = on_disk[field]
+                else:
+                    self.info.pop(field, None)
         write_json_atomic(self.path("run.json"), self.info)
 
     def update(self, **patch):

@@ -21,6 +21,7 @@ import { ExportError } from '../../../src/export/pytorch/exportError';
 import { modelSource } from '../../../src/export/pytorch/modelSource';
 import type { Layer } from '../../../src/contract/experiment';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
+import { saveRunAnnotations } from '../../../src/runs/runAnnotations';
 import { listRuns, readEvalReport, readMetrics, type RunEntry } from '../../../src/runs/runReader';
 import { compileOptionsFor } from '../../../src/trainer/trainer';
 import { evaluateSplit } from '../../../src/trainer/evaluation';
@@ -206,7 +207,7 @@ async function trainingRun(child: ChildProcess, runsDir: string, records: number
   }
 }
 
-test('Ctrl+C or SIGTERM stops an exported run after its step: run.json goes from running to stopped, with the last checkpoint saved (exit 130)', async (t) => {
+test('Ctrl+C or SIGTERM stops an exported run after its step: run.json goes from running to stopped, with the last checkpoint saved (exit 130) and the name and tags given meanwhile kept', async (t) => {
   if (!requireTorch(t)) return;
   const project = longWineProject('stopped');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -214,10 +215,14 @@ test('Ctrl+C or SIGTERM stops an exported run after its step: run.json goes from
     const { child, exited } = startTraining(project, runsDir);
     const run = await trainingRun(child, runsDir, 1);
     assert.equal(run.info?.status, 'running', `${signal}: run.json while training`);
+    // Named and tagged in the runs table while it trains: train.py's own writes keep both.
+    saveRunAnnotations(run.dir, { name: `stopped by ${signal}`, tags: ['keep'] });
     child.kill(signal);
     assert.equal(await exited, 130, `${signal}: exit code`);
     const [stopped] = listRuns(runsDir, 'wine-mlp');
     assert.equal(stopped.info?.status, 'stopped', `${signal}: run.json status`);
+    assert.equal(stopped.info?.name, `stopped by ${signal}`, `${signal}: the name given while training`);
+    assert.deepEqual(stopped.info?.tags, ['keep'], `${signal}: the tags given while training`);
     assert.ok(stopped.info?.endedAt, `${signal}: endedAt`);
     const lastStep = Math.max(...readMetrics(stopped.dir).map((r) => r.step));
     assert.equal(loadCheckpoint(stopped.dir, 'last').position.step, lastStep, `${signal}: checkpoint`);
