@@ -9,14 +9,11 @@
  * ms/step reported are over those last rounds, with their spread.
  * Memory: then the engine alone trains `memorySteps` more steps; RSS before and after.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { compileModel, type Batch, type CompileOptions } from '../src/engine';
-import { Rng } from '../src/engine/init';
+import { compileModel } from '../src/engine';
 import { trainingFlops } from './flops';
 import { median, spread } from './stats';
-import { templateCompileOptions, type TemplateExperiment } from './templateOptions';
+import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 import { TorchWorker } from './torchWorker';
 
 export interface TemplateJob {
@@ -75,29 +72,6 @@ sessionClass.prototype.run = async function (...args) {
     inRun += performance.now() - start;
   }
 };
-
-function loadTemplate(folder: string): TemplateExperiment {
-  const dir = join('templates', folder);
-  const file = readdirSync(dir).find((f) => f.endsWith('.experiment.json'));
-  if (!file) throw new Error(`no experiment file in ${dir}`);
-  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as TemplateExperiment;
-}
-
-/** Random inputs and class targets of the right shapes (speed does not depend on the values). */
-function randomBatch(o: CompileOptions, outputShape: number[]): Batch {
-  const rng = new Rng(3);
-  const B = o.batchSize;
-  const inputSize = B * o.model.inputShape.reduce((a, b) => a * b, 1);
-  const first = o.model.layers[0];
-  const x =
-    first.type === 'embedding'
-      ? BigInt64Array.from({ length: inputSize }, () => BigInt(Math.floor(rng.uniform() * first.vocabSize)))
-      : Float32Array.from({ length: inputSize }, () => rng.normal());
-  const classes = outputShape[outputShape.length - 1];
-  const targets = outputShape.slice(0, -1).reduce((a, b) => a * b, 1);
-  const y = BigInt64Array.from({ length: targets }, () => BigInt(Math.floor(rng.uniform() * classes)));
-  return { x, y };
-}
 
 const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
 

@@ -1,0 +1,111 @@
+/**
+ * Profile (not a test): where a template's training step spends its time, from onnxruntime's own
+ * profiler, to choose what to make faster before measuring it against PyTorch (npm run bench:engine).
+ * It compiles the template as bench:engine does, trains CALLS engine calls of its fused steps on
+ * random data, and prints each part's share of the kernel time inside the training graph: by layer
+ * (forward nodes are named after their layer, `grad/…` is the backward pass, unnamed nodes are the
+ * loss, clipping and optimizer) and by op type within each. Shares, not times: on a shared machine
+ * they hold better than milliseconds do.
+ *
+ *   npm run bench:profile -- cnn-digits
+ *   BENCH_PROFILE_CALLS=50 npm run bench:profile -- transformer-shakespeare
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { compileModel } from '../src/engine';
+import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
+
+const CALLS = Number(process.env.BENCH_PROFILE_CALLS ?? 30);
+const TOP = 8;
+
+interface ProfileEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  args?: { op_name?: string };
+}
+
+// Every session the engine opens writes onnxruntime's profile into one scratch folder.
+const folder = mkdtempSync(join(tmpdir(), 'model-lab-profile-'));
+type Create = (
+  model: Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+) => Promise<ort.InferenceSession>;
+const factory = ort.InferenceSession as unknown as { create: Create };
+const create = factory.create.bind(factory);
+const sessions: ort.InferenceSession[] = [];
+factory.create = async (model, options) => {
+  const session = await create(model, {
+    ...options,
+    enableProfiling: true,
+    profileFilePrefix: join(folder, 'p'),
+  });
+  sessions.push(session);
+  return session;
+};
+
+/** The part of the model a node belongs to, from its name. */
+function part(node: string): string {
+  const [first] = node.split('/');
+  if (first === 'grad') return 'backward (grad/…)';
+  return node.includes('/') ? first : 'loss, clipping, optimizer (unnamed)';
+}
+
+function shares(events: ProfileEvent[]): string[] {
+  // Kernel times of the nodes; a Loop (the fused steps) is the sum of its body's nodes, counted once.
+  const kernels = events.filter(
+    (e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.args?.op_name !== 'Loop',
+  );
+  const total = kernels.reduce((a, e) => a + e.dur, 0);
+  const parts = new Map<string, { dur: number; nodes: Set<string>; ops: Map<string, number> }>();
+  for (const e of kernels) {
+    const node = e.name.slice(0, -'_kernel_time'.length);
+    const entry = parts.get(part(node)) ?? { dur: 0, nodes: new Set(), ops: new Map() };
+    entry.dur += e.dur;
+    entry.nodes.add(node);
+    const op = e.args?.op_name ?? '?';
+    entry.ops.set(op, (entry.ops.get(op) ?? 0) + e.dur);
+    parts.set(part(node), entry);
+  }
+  const percent = (dur: number) => `${((100 * dur) / total).toFixed(1)} %`;
+  return [...parts]
+    .sort((a, b) => b[1].dur - a[1].dur)
+    .map(([name, { dur, nodes, ops }]) => {
+      const top = [...ops]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, TOP)
+        .map(([op, d]) => `${op} ${percent(d)}`);
+      return `${percent(dur).padStart(7)}  ${name} (${nodes.size} nodes): ${top.join(', ')}`;
+    });
+}
+
+async function main() {
+  const template = process.argv[2] ?? 'cnn-digits';
+  const o = templateCompileOptions(loadTemplate(template));
+  const model = await compileModel(o);
+  const batches = Array.from({ length: Math.max(1, o.fusedSteps ?? 1) }, () =>
+    randomBatch(o, [o.batchSize, ...model.outputShape]),
+  );
+  const lrs = batches.map(() => o.optimizer.learningRate);
+  for (let i = 0; i < CALLS; i++) await model.train(batches, lrs);
+  for (const session of sessions) (session as unknown as { endProfiling(): void }).endProfiling();
+  // The training graph is the session that ran the most: the largest profile.
+  const [largest] = readdirSync(folder)
+    .map((file) => join(folder, file))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  const events = JSON.parse(readFileSync(largest, 'utf8')) as ProfileEvent[];
+  rmSync(folder, { recursive: true, force: true });
+  console.log(
+    `${template}: batch ${o.batchSize}, ${batches.length} steps per call, ${CALLS} calls; ` +
+      'share of the training graph kernel time by part of the model, and by op within it:',
+  );
+  for (const line of shares(events)) console.log(line);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  rmSync(folder, { recursive: true, force: true });
+  process.exit(1);
+});
