@@ -28,10 +28,16 @@ export function activate(context: vscode.ExtensionContext): ModelLabExports {
   context.subscriptions.push(...registerExperimentCommands(context.extensionUri));
   const prober = new TrainingProcessProber(() => forkTrainingProcess(context.extensionUri));
   const forkInference = () => forkTrainingProcess(context.extensionUri);
-  context.subscriptions.push(
-    ...registerPanelCommands(context.extensionUri, context.workspaceState, prober, forkInference),
-  );
   const runs = registerRunCommands(context.extensionUri);
+  context.subscriptions.push(
+    ...registerPanelCommands(
+      context.extensionUri,
+      context.workspaceState,
+      prober,
+      forkInference,
+      runs.liveRuns,
+    ),
+  );
   context.subscriptions.push(...runs.disposables);
   context.subscriptions.push(
     ...registerRunsTableCommands(context.extensionUri, context.workspaceState, runs.onDidChangeRuns),

@@ -44,7 +44,17 @@ export interface ModelSummaryMessage {
   message?: string;
 }
 
-export type HostToMetrics = RunsMessage | RecordsMessage | DynamicsMessage | ModelSummaryMessage;
+/**
+ * The time left of a run training in this window, as the status bar words it ("ETA 1m 05s");
+ * empty once it is unknown or the run ended. Runs trained elsewhere (the CLI) get none.
+ */
+export interface EtaMessage {
+  type: 'eta';
+  runDir: string;
+  text: string;
+}
+
+export type HostToMetrics = RunsMessage | RecordsMessage | DynamicsMessage | ModelSummaryMessage | EtaMessage;
 
 export const isRunsMessage = messageGuard<RunsMessage>(
   'runs',
@@ -72,11 +82,16 @@ export const isModelSummaryMessage = messageGuard<ModelSummaryMessage>(
     typeof m.runDir === 'string' &&
     (m.summary === null ? typeof m.message === 'string' : isModelSummary(m.summary)),
 );
+export const isEtaMessage = messageGuard<EtaMessage>(
+  'eta',
+  (m) => typeof m.runDir === 'string' && typeof m.text === 'string' && m.text.length <= 80,
+);
 export const isHostToMetrics = anyOf<HostToMetrics>(
   isRunsMessage,
   isRecordsMessage,
   isDynamicsMessage,
   isModelSummaryMessage,
+  isEtaMessage,
 );
 
 // ── webview → host ────────────────────────────────────────────────────────────

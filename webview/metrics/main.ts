@@ -106,6 +106,8 @@ const button = (id: string, label: string, onClick: () => void, secondary = true
   return b;
 };
 const runsBar = h('div', { class: 'runs', id: 'runs', role: 'list', 'aria-label': l10n.t('Runs shown') });
+/** The time left of each run training in this window, as the status bar says it (host-worded). */
+const etas = new Map<string, string>();
 const status = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
 const chartsGrid = h('main', { class: 'charts', id: 'charts' });
 const empty = h(
@@ -166,6 +168,7 @@ onThemeChange(() => {
 });
 
 // ── host messages ─────────────────────────────────────────────────────────────
+
 function onMessage(message: HostToMetrics): void {
   if (message.type === 'modelSummary') {
     modelTab.show(message);
@@ -182,6 +185,15 @@ function onMessage(message: HostToMetrics): void {
   }
   if (message.type === 'dynamics') {
     dynamics.update(message.records, message.reset);
+    return;
+  }
+  if (message.type === 'eta') {
+    etas.set(message.runDir, message.text);
+    const shown = [...runsBar.querySelectorAll<HTMLElement>('.run')].find(
+      (item) => item.dataset.run === message.runDir,
+    );
+    const eta = shown?.querySelector('.run-eta');
+    if (eta) eta.textContent = message.text;
     return;
   }
   if (message.reset) store.removeRun(message.runDir);
@@ -251,6 +263,7 @@ function renderRuns(): void {
         ...(comparing() ? [swatch, h('span', { class: 'run-short' }, runShort(run.runDir))] : []),
         h('span', { class: 'run-label' }, run.label),
         h('span', { class: `badge status-${run.status}` }, statusText(run.status)),
+        h('span', { class: 'run-eta' }, etas.get(run.runDir) ?? ''),
       );
       // The first run keeps the ids its single-run panel always had; every run gets the same buttons.
       const suffix = i === 0 ? '' : `-${i}`;

@@ -12,7 +12,10 @@ import {
   type HostToMetrics,
 } from '../../protocol/metricsPanel';
 import type { PanelRun } from '../../protocol/panelRuns';
-import { DisposableStore } from '../lifecycle';
+import type { Listener } from '../emitter';
+import { DisposableStore, type IDisposable } from '../lifecycle';
+import type { RunProgress } from '../../runs/trainerEventText';
+import { formatEta } from '../runs/runSummary';
 import { PANEL_COMMANDS } from './panelCommandIds';
 import { RunFeed, type ConsumeRecords } from './runFeed';
 import { runModelSummary } from './runModelSummary';
@@ -27,6 +30,11 @@ const SPEC: RunPanelSpec = {
   script: 'metrics.js',
   title: () => vscode.l10n.t('Metrics'),
 };
+/** Runs training in this window (the RunManager): each change of one's progress or status. */
+export interface LiveRuns {
+  onDidChangeRun(listener: Listener<{ runDir: string; status: string; progress: RunProgress }>): IDisposable;
+}
+
 /** Records per message. */
 const RECORDS_PER_MESSAGE = 50_000;
 
@@ -41,15 +49,17 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
   /** Id, name and config of each run, for the short names of compared runs. */
   private readonly named = new Map<string, NamedRun>();
   private readonly feedStore = this._register(new DisposableStore());
+  /** The ETA last sent per run (empty: none shown). */
+  private readonly etas = new Map<string, string>();
 
   /** Reveals the panel already showing exactly these runs, or opens one. */
-  static async show(extensionUri: vscode.Uri, runDirs: string[]): Promise<MetricsPanel> {
+  static async show(extensionUri: vscode.Uri, runDirs: string[], liveRuns?: LiveRuns): Promise<MetricsPanel> {
     const existing = [...MetricsPanel.open].find((p) => sameRuns(p.runDirs, runDirs));
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
-    return MetricsPanel.restore(createRunWebviewPanel(extensionUri, SPEC), extensionUri, runDirs);
+    return MetricsPanel.restore(createRunWebviewPanel(extensionUri, SPEC), extensionUri, runDirs, liveRuns);
   }
 
   /** Takes over a panel (new, or restored by the serializer after a reload). */
@@ -57,15 +67,27 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     runDirs: string[],
+    liveRuns?: LiveRuns,
   ): Promise<MetricsPanel> {
-    const host = new MetricsPanel(panel, extensionUri);
+    const host = new MetricsPanel(panel, extensionUri, liveRuns);
     for (const runDir of runDirs) await host.addRun(runDir);
     return host;
   }
 
-  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, liveRuns?: LiveRuns) {
     super(panel, extensionUri, SPEC);
     MetricsPanel.open.add(this);
+    // The header's ETA follows the same progress events, and the same wording, as the status bar.
+    if (liveRuns)
+      this._register(
+        liveRuns.onDidChangeRun((run) => {
+          if (!this.feeds.has(run.runDir)) return;
+          const text = run.status === 'running' ? (formatEta(run.progress) ?? '') : '';
+          if ((this.etas.get(run.runDir) ?? '') === text) return;
+          this.etas.set(run.runDir, text);
+          this.post({ type: 'eta', runDir: run.runDir, text });
+        }),
+      );
   }
 
   get runDirs(): string[] {
@@ -92,6 +114,8 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
 
   protected async sendAll(): Promise<void> {
     this.post({ type: 'runs', runs: this.runs() });
+    for (const [runDir, text] of this.etas)
+      if (this.feeds.has(runDir)) this.post({ type: 'eta', runDir, text });
     if (this.runDirs[0]) this.post(runModelSummary(this.runDirs[0]));
     for (const feed of this.feeds.values()) await feed.readFromStart(this.postRecords(feed));
     await this.sendDynamics(true);

@@ -5,7 +5,7 @@ import { isMetricsPanelState, METRICS_VIEW_TYPE } from '../../protocol/metricsPa
 import { isSingleRunPanelState } from '../../protocol/panelRuns';
 import { AttentionPanel, type AttentionProber } from './attentionPanel';
 import { EvaluationPanel } from './evaluationPanel';
-import { MetricsPanel } from './metricsPanel';
+import { MetricsPanel, type LiveRuns } from './metricsPanel';
 import { PLAYGROUND_PANEL } from './playgroundPanel';
 import { CNN_INSIDE_PANEL, whyNoCnnInside } from './cnnInsidePanel';
 import { InferencePanel, type InferencePanelSpec } from './inferencePanel';
@@ -56,13 +56,15 @@ async function pickFolder(): Promise<string | undefined> {
  * (absent: the panel says why); `forkInference` starts the inference process of the
  * playground and the CNN inside view.
  * `workspaceState` remembers the run folders opened through commands, the only
- * ones outside the workspace's runs folders a restored panel may reopen.
+ * ones outside the workspace's runs folders a restored panel may reopen. `liveRuns` (the runs
+ * training in this window) gives the metrics panel its ETA.
  */
 export function registerPanelCommands(
   extensionUri: vscode.Uri,
   workspaceState: vscode.Memento,
   prober?: AttentionProber,
   forkInference?: ForkInference,
+  liveRuns?: LiveRuns,
 ): vscode.Disposable[] {
   const command = (id: string, run: (...args: unknown[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, run);
@@ -79,18 +81,18 @@ export function registerPanelCommands(
     command(PANEL_COMMANDS.openMetrics, async (arg) => {
       const runDir = await oneRun(arg, vscode.l10n.t('Open metrics of run'));
       if (runDir) remember([runDir]);
-      return runDir && MetricsPanel.show(extensionUri, [runDir]);
+      return runDir && MetricsPanel.show(extensionUri, [runDir], liveRuns);
     }),
     // Any folder: a Model Lab run from elsewhere, TensorBoard event files, a Lightning metrics.csv.
     command(PANEL_COMMANDS.openRunFolder, async (arg) => {
       const runDir = runDirOf(arg) ?? (await pickFolder());
       if (runDir) remember([runDir]);
-      return runDir && MetricsPanel.show(extensionUri, [runDir]);
+      return runDir && MetricsPanel.show(extensionUri, [runDir], liveRuns);
     }),
     command(PANEL_COMMANDS.compareRuns, async (first, selected) => {
       const runDirs = await severalRuns(first, selected);
       if (runDirs) remember(runDirs);
-      return runDirs && MetricsPanel.show(extensionUri, runDirs);
+      return runDirs && MetricsPanel.show(extensionUri, runDirs, liveRuns);
     }),
     command(PANEL_COMMANDS.openEvaluation, async (arg) => {
       const runDir = await oneRun(arg, vscode.l10n.t('Open evaluation of run'));
@@ -125,7 +127,7 @@ export function registerPanelCommands(
     vscode.window.registerWebviewPanelSerializer(METRICS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
         const runDirs = isMetricsPanelState(state) ? restorable(state.runDirs) : [];
-        if (runDirs.length > 0) await MetricsPanel.restore(panel, extensionUri, runDirs);
+        if (runDirs.length > 0) await MetricsPanel.restore(panel, extensionUri, runDirs, liveRuns);
         else panel.dispose();
       },
     }),

@@ -62,6 +62,8 @@ function message(error: unknown): string {
 export function registerRunCommands(extensionUri: vscode.Uri): {
   disposables: vscode.Disposable[];
   onDidChangeRuns: RunsTreeProvider['onDidChangeTreeData'];
+  /** The runs training in this window, for the panels that show their progress. */
+  liveRuns: RunManager;
 } {
   // Data errors are found before a run folder exists; the last dataset stays cached for the next Train.
   const loadDataset = new DatasetCache(1).load;
@@ -267,7 +269,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
     }),
     command(RUN_COMMANDS.showRunLog, () => output.show(true)),
   ];
-  return { disposables, onDidChangeRuns: tree.onDidChangeTreeData };
+  return { disposables, onDidChangeRuns: tree.onDidChangeTreeData, liveRuns: manager };
 }
 
 async function pickActiveRun(manager: RunManager): Promise<string | undefined> {

@@ -56,9 +56,19 @@ export function formatProgress(progress: RunProgress, experiment?: string): stri
       : l10n.t('step {0}', progress.step),
   );
   if (progress.loss !== undefined) parts.push(l10n.t('loss {0}', formatNumber(progress.loss)));
-  const eta = etaSeconds(progress);
-  if (eta !== undefined && progress.step < (progress.totalSteps ?? 0))
-    parts.push(l10n.t('ETA {0}', formatDuration(eta)));
+  const eta = formatEta(progress);
+  if (eta !== undefined) parts.push(eta);
   if (progress.device) parts.push(progress.device.chosen);
   return parts.join(' · ');
+}
+
+/**
+ * "ETA 1m 05s" while steps remain and their pace is known, else undefined: the one figure the
+ * status bar, the progress notification and the metrics panel's header show.
+ */
+export function formatEta(progress: RunProgress): string | undefined {
+  const eta = etaSeconds(progress);
+  return eta !== undefined && progress.step < (progress.totalSteps ?? 0)
+    ? l10n.t('ETA {0}', formatDuration(eta))
+    : undefined;
 }

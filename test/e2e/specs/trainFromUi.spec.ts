@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCommand, screenshot } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
-import { pickQuickItem, waitForPoints } from '../helpers/panels';
+import { panelWith, pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { assertOutlasts } from '../helpers/stepPace';
 import { stopRunsStillTraining } from '../helpers/stopRuns';
-import { waitForText } from '../helpers/waitFor';
+import { waitForText, waitUntil } from '../helpers/waitFor';
 
 const repo = join(__dirname, '..', '..', '..');
 
@@ -119,6 +119,18 @@ describe('Training from the UI', () => {
     const charted = await waitForPoints(page, 1, 60_000);
     await waitForPoints(page, charted + 1, 60_000);
     assert.match((await status.textContent()) ?? '', /digits-cnn-cancel · epoch/, 'still training');
+    // The metrics panel's header shows the status bar's ETA: the same figure, from the same progress.
+    const metrics = await panelWith(page, '#runs .run[data-run*="digits-cnn-cancel"]');
+    const eta = await waitUntil(
+      'the metrics panel to show the status bar’s ETA',
+      async () => {
+        const shown = ((await metrics.locator('#runs .run-eta').first().textContent()) ?? '').trim();
+        const bar = /ETA [^·]+?(?= · )/.exec((await status.textContent()) ?? '')?.[0];
+        return /^ETA \d/.test(shown) && shown === bar ? shown : undefined;
+      },
+      60_000,
+    );
+    assert.match(eta, /^ETA (\d+s|\d+m \d\ds|\d+h \d\dm)$/);
     await screenshot(page, 'train-from-ui-running');
     await notification.getByRole('button', { name: 'Cancel' }).click();
 

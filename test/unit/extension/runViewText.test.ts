@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { formatProgress, formatSummary } from '../../../src/extension/runs/runSummary';
+import { formatEta, formatProgress, formatSummary } from '../../../src/extension/runs/runSummary';
 import { mayTrain, manageTrustAction, untrustedMessage } from '../../../src/extension/runs/trustGate';
 import type { RunInfo } from '../../../src/runs/runFiles';
 import { runInfoFixture } from '../../fixtures/runInfo';
@@ -68,6 +68,10 @@ test('the ETA is the steps left at the pace of the steps seen so far', () => {
     formatProgress(progress, 'wine-mlp'),
     'wine-mlp · epoch 1/2 · step 51/200 · loss 1 · ETA 1m 15s · cpu',
   );
+  // The metrics panel's header shows the same words.
+  assert.equal(formatEta(progress), 'ETA 1m 15s');
+  assert.equal(formatEta({ ...progress, step: 200 }), undefined, 'no ETA once the last step is done');
+  assert.equal(formatEta({ step: 0, epoch: 0 }), undefined, 'no ETA before the pace is known');
   assert.deepEqual([formatDuration(9), formatDuration(75), formatDuration(4000)], ['9s', '1m 15s', '1h 06m']);
 });
 

@@ -53,6 +53,9 @@ test('a PNG save carries a base64 PNG data URL and nothing else', () => {
 test('metrics channel: runs and records are checked down to each record', () => {
   assert.ok(isHostToMetrics({ type: 'runs', runs: [run] }));
   assert.ok(!isHostToMetrics({ type: 'runs', runs: [{ ...run, label: 3 }] }));
+  assert.ok(isHostToMetrics({ type: 'eta', runDir: '/r', text: 'ETA 1m 15s' }));
+  assert.ok(isHostToMetrics({ type: 'eta', runDir: '/r', text: '' }));
+  assert.ok(!isHostToMetrics({ type: 'eta', runDir: '/r', text: 75 }));
   const records = { type: 'records', runDir: run.runDir, records: [record], reset: true };
   assert.ok(isHostToMetrics(records));
   assert.ok(!isHostToMetrics({ ...records, records: [{ ...record, split: 'dev' }] }));
