@@ -1,6 +1,7 @@
 /**
  * Problems of open experiment files as editor diagnostics: validated on open,
- * on edit (debounced) and on save; cleared on close. Results of a validation
+ * on edit (debounced), on save and when a workspace file changes (the data
+ * it reads); cleared on close. Results of a validation
  * that finished after a newer one started are dropped.
  */
 import { dirname } from 'node:path';
@@ -12,6 +13,8 @@ import { Disposable, toDisposable } from '../lifecycle';
 import { EXPERIMENT_SUFFIX, isExperimentDocument } from './experimentFiles';
 
 const EDIT_DELAY_MS = 300;
+/** Files that are never an experiment's data: run folders (written every step while training), git, packages. */
+const DATA_FILE_NOISE = /\/(\.modellab|\.git|node_modules)\/|\.experiment\.json$/;
 
 export class ExperimentDiagnostics extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('modelLab'));
@@ -40,7 +43,20 @@ export class ExperimentDiagnostics extends Disposable {
       }),
     );
     this._register(toDisposable(() => this.timers.forEach((timer) => clearTimeout(timer))));
+    // A data file that appears, changes or goes away can fix or break an open experiment ("data.csv
+    // not found" must clear once the file is copied in), not only an edit of the experiment itself.
+    const dataFiles = this._register(vscode.workspace.createFileSystemWatcher('**/*'));
+    const onDataFile = (uri: vscode.Uri) => {
+      if (!DATA_FILE_NOISE.test(uri.path)) this.revalidateOpenExperiments();
+    };
+    this._register(dataFiles.onDidCreate(onDataFile));
+    this._register(dataFiles.onDidChange(onDataFile));
+    this._register(dataFiles.onDidDelete(onDataFile));
     vscode.workspace.textDocuments.forEach((document) => this.validate(document));
+  }
+
+  private revalidateOpenExperiments(): void {
+    for (const document of vscode.workspace.textDocuments) this.validateSoon(document);
   }
 
   private validateSoon(document: vscode.TextDocument): void {

@@ -201,6 +201,26 @@ suite('Experiment files', () => {
     );
     assert.match(diagnostic.message, /wine\.csv:1: no column named "grape"; columns: alcohol, /);
   });
+
+  test('the data file moved away and back: its diagnostic appears, then clears without touching the experiment', async () => {
+    const created = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'modelLab.newExperiment',
+      'mlp-wine',
+      workspaceRoot(),
+      'wine-later',
+    );
+    assert.ok(created);
+    const csv = vscode.Uri.joinPath(workspaceRoot(), 'wine-later', 'wine.csv');
+    const aside = vscode.Uri.joinPath(workspaceRoot(), 'wine-aside.csv');
+    const ours = () => vscode.languages.getDiagnostics(created).filter((d) => d.source === 'Model Lab');
+    await vscode.workspace.openTextDocument(created);
+    await eventually(ours, (d) => d.length === 0, 'the scaffolded experiment to validate clean');
+    await vscode.workspace.fs.rename(csv, aside);
+    const [missing] = await eventually(ours, (d) => d.length > 0, 'a diagnostic for the missing data file');
+    assert.match(missing.message, /wine\.csv/);
+    await vscode.workspace.fs.rename(aside, csv);
+    await eventually(ours, (d) => d.length === 0, 'the diagnostic to clear once the file is back');
+  });
 });
 
 suite('Importing ONNX models', () => {
