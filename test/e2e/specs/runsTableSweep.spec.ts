@@ -1,7 +1,8 @@
 /**
  * A sweep started from the palette fills the runs table while it runs: its trials appear queued,
  * train one at a time and complete; the learning rate they differ in is a column; sorting by
- * validation accuracy ranks them; the top two open in the compare panel, one colour each.
+ * validation accuracy ranks them; the top two open in the compare panel, one colour each, their
+ * single test points drawn as markers.
  */
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { listRuns } from '../../../src/runs/runReader';
 import { runCommand, screenshot } from '../helpers/browser';
 import { panelWith, pickQuickItem, seriesColoursByRun, sortTableBy } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
-import { waitForText, waitUntil } from '../helpers/waitFor';
+import { waitForAttribute, waitForText, waitUntil } from '../helpers/waitFor';
 
 /** The spec's own experiment, so runs other specs leave in the workspace do not count. */
 const EXPERIMENT = 'sweep-spec';
@@ -134,6 +135,10 @@ describe('Runs table: a sweep from the palette', () => {
     assert.equal(first.length, 1);
     assert.equal(second.length, 1);
     assert.notEqual(first[0], second[0]);
+    // Each trial's test scores are single points: drawn as markers (test accuracy and F1 of both
+    // runs; test loss of both), not as invisible one-point lines.
+    await waitForAttribute(compare.locator('.chart-card[data-family="accuracy"]'), 'data-markers', '4');
+    await waitForAttribute(compare.locator('.chart-card[data-family="loss"]'), 'data-markers', '2');
     await screenshot(page, 'runs-table-sweep-compare');
   });
 });
