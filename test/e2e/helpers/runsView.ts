@@ -1,13 +1,33 @@
 import type { Page } from 'playwright-core';
 import { runCommand } from './browser';
 
-/** The Runs view's row of a run (its label is the run id), once the view shows it. */
+/**
+ * The Runs view's row of a run (its label is the run id), once the view shows it. The view's list
+ * renders only the rows in sight: with many runs the row is scrolled to first.
+ */
 export async function runsViewRowOf(page: Page, runId: string, timeoutMs = 30_000) {
   await runCommand(page, 'Model Lab: Focus on Runs View');
   const row = page
     .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: runId }) })
     .first();
-  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  const list = page.locator('.part.sidebar .monaco-list .monaco-scrollable-element').first();
+  for (let downward = true; ;) {
+    if (await row.isVisible()) return row;
+    if (Date.now() > deadline) break;
+    // Sweep the list from top to bottom and back while the row is not rendered (or not written yet).
+    const before = await list.evaluate((element) =>
+      element.querySelector('.monaco-list-rows')?.getAttribute('style'),
+    );
+    await list.hover();
+    await page.mouse.wheel(0, downward ? 200 : -10_000);
+    await page.waitForTimeout(100);
+    const after = await list.evaluate((element) =>
+      element.querySelector('.monaco-list-rows')?.getAttribute('style'),
+    );
+    if (before === after) downward = !downward;
+  }
+  await row.waitFor({ state: 'visible', timeout: 1 });
   return row;
 }
 
