@@ -37,6 +37,7 @@ const builds = [
       'webview/attention': 'webview/attention/main.ts',
       'webview/playground': 'webview/playground/main.ts',
       'webview/cnnInside': 'webview/cnnInside/main.ts',
+      'webview/rnnInside': 'webview/rnnInside/main.ts',
       'webview/runsTable': 'webview/runsTable/main.ts',
     },
     outdir: 'dist',

@@ -87,6 +87,13 @@ export function hasConvLayers(info: RunInfo | undefined): boolean | undefined {
   return layers.some((layer) => layer.type === 'conv2d');
 }
 
+/** Whether the run's model has lstm or gru layers (what the LSTM/GRU inside view shows), from its config snapshot. */
+export function hasRecurrentLayers(info: RunInfo | undefined): boolean | undefined {
+  const layers = info?.config?.model?.layers;
+  if (!Array.isArray(layers)) return undefined;
+  return layers.some((layer) => layer.type === 'lstm' || layer.type === 'gru');
+}
+
 export function readEvalReport(runDir: string): EvalReport | undefined {
   return readJson<EvalReport>(join(runDir, RUN_FILES.eval));
 }

@@ -18,6 +18,7 @@ import type { FeatureMapView, ImageStack } from '../../src/protocol/featureMaps'
 import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
 import type { PlaygroundModelInfo } from '../../src/protocol/playground';
 import { connectToHost } from '../shared/hostChannel';
+import { examplePicker, showCheckpoint } from '../shared/insideView';
 import { formatNumber } from '../shared/l10n';
 import { pictureBytes } from '../shared/pictureBytes';
 import { h } from '../shared/theme';
@@ -36,17 +37,9 @@ const INPUT_TARGET = 160;
 const title = h('h1', { id: 'cnn-title' }, l10n.t('Look Inside'));
 const status = h('p', { class: 'hint', id: 'checkpoint-status', role: 'status', 'aria-live': 'polite' });
 const failure = h('p', { class: 'error', id: 'cnn-failure', role: 'alert', hidden: '' });
-const previous = h('vscode-button', { id: 'previous-example', secondary: '' }, l10n.t('Previous'));
-const next = h('vscode-button', { id: 'next-example', secondary: '' }, l10n.t('Next'));
-const exampleInput = h('input', {
-  id: 'example',
-  type: 'number',
-  min: '0',
-  step: '1',
-  value: '0',
-  'aria-label': l10n.t('Test example'),
-});
-const range = h('span', { id: 'example-range', class: 'hint' });
+const picker = examplePicker();
+const { previous, next, range } = picker;
+const exampleInput = picker.input;
 const labelLine = h('p', { id: 'label-line', role: 'status', 'aria-live': 'polite' });
 const content = h('div', { id: 'cnn-content' });
 const root = h(
@@ -54,14 +47,7 @@ const root = h(
   { id: 'cnn-inside' },
   title,
   status,
-  h(
-    'div',
-    { class: 'toolbar' },
-    previous,
-    h('label', { class: 'control', for: 'example' }, `${l10n.t('Test example')} `, exampleInput),
-    range,
-    next,
-  ),
+  h('div', { class: 'toolbar' }, ...picker.controls),
   failure,
   labelLine,
   content,
@@ -90,15 +76,7 @@ function onMessage(message: HostToCnnInside): void {
       return;
     case 'playground/ready':
       info = message.info;
-      status.textContent =
-        info.checkpoint === 'best'
-          ? l10n.t('Weights of the best checkpoint, step {0}; the view follows newer checkpoints.', info.step)
-          : l10n.t(
-              'Weights of the last checkpoint, step {0} (no best checkpoint saved); the view follows newer checkpoints.',
-              info.step,
-            );
-      document.body.dataset.checkpoint = info.checkpoint;
-      document.body.dataset.step = String(info.step);
+      showCheckpoint(status, info);
       // Fresh weights: the maps shown are stale, ask again.
       pending = undefined;
       request(example);

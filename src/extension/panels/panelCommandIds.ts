@@ -7,4 +7,5 @@ export const PANEL_COMMANDS = {
   openRunFolder: 'modelLab.openRunFolder',
   openPlayground: 'modelLab.openPlayground',
   lookInsideCnn: 'modelLab.lookInsideCnn',
+  lookInsideRnn: 'modelLab.lookInsideRnn',
 } as const;

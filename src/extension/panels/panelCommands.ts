@@ -8,6 +8,7 @@ import { EvaluationPanel } from './evaluationPanel';
 import { MetricsPanel, type LiveRuns } from './metricsPanel';
 import { PLAYGROUND_PANEL } from './playgroundPanel';
 import { CNN_INSIDE_PANEL, whyNoCnnInside } from './cnnInsidePanel';
+import { RNN_INSIDE_PANEL, whyNoRnnInside } from './rnnInsidePanel';
 import { InferencePanel, type InferencePanelSpec } from './inferencePanel';
 import type { ForkInference } from './runInference';
 import { PANEL_COMMANDS } from './panelCommandIds';
@@ -77,6 +78,27 @@ export function registerPanelCommands(
     const known = new Set(opened());
     return runDirs.filter((dir) => isRestorableRunDir(dir, allRunsDirs(), known));
   };
+  /**
+   * A Look Inside command: the run from the argument or picked, refused with the reason (a
+   * model without the layers the view shows) instead of opening an empty panel.
+   */
+  const lookInside =
+    <T>(
+      spec: InferencePanelSpec<T>,
+      pickTitle: string,
+      whyNot: (runDir: string) => Promise<string | undefined>,
+    ) =>
+    async (arg: unknown) => {
+      const runDir = await oneRun(arg, pickTitle);
+      if (!runDir || !forkInference) return undefined;
+      const refusal = await whyNot(runDir);
+      if (refusal) {
+        void vscode.window.showWarningMessage(refusal);
+        return undefined;
+      }
+      remember([runDir]);
+      return InferencePanel.show(spec, extensionUri, runDir, forkInference);
+    };
   return [
     command(PANEL_COMMANDS.openMetrics, async (arg) => {
       const runDir = await oneRun(arg, vscode.l10n.t('Open metrics of run'));
@@ -111,18 +133,14 @@ export function registerPanelCommands(
         runDir && forkInference && InferencePanel.show(PLAYGROUND_PANEL, extensionUri, runDir, forkInference)
       );
     }),
-    command(PANEL_COMMANDS.lookInsideCnn, async (arg) => {
-      const runDir = await oneRun(arg, vscode.l10n.t('Look inside the CNN of run'));
-      if (!runDir || !forkInference) return undefined;
-      // Only convolutional models have filters and feature maps: say so instead of an empty panel.
-      const refusal = await whyNoCnnInside(runDir);
-      if (refusal) {
-        void vscode.window.showWarningMessage(refusal);
-        return undefined;
-      }
-      remember([runDir]);
-      return InferencePanel.show(CNN_INSIDE_PANEL, extensionUri, runDir, forkInference);
-    }),
+    command(
+      PANEL_COMMANDS.lookInsideCnn,
+      lookInside(CNN_INSIDE_PANEL, vscode.l10n.t('Look inside the CNN of run'), whyNoCnnInside),
+    ),
+    command(
+      PANEL_COMMANDS.lookInsideRnn,
+      lookInside(RNN_INSIDE_PANEL, vscode.l10n.t('Look inside the LSTM/GRU of run'), whyNoRnnInside),
+    ),
     // After a window reload VS Code hands back each open panel with the state its webview saved.
     vscode.window.registerWebviewPanelSerializer(METRICS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
@@ -145,7 +163,7 @@ export function registerPanelCommands(
         else panel.dispose();
       },
     }),
-    ...[PLAYGROUND_PANEL, CNN_INSIDE_PANEL].map((spec: InferencePanelSpec<unknown>) =>
+    ...[PLAYGROUND_PANEL, CNN_INSIDE_PANEL, RNN_INSIDE_PANEL].map((spec: InferencePanelSpec<unknown>) =>
       vscode.window.registerWebviewPanelSerializer(spec.viewType, {
         async deserializeWebviewPanel(panel, state: unknown) {
           const [runDir] = isSingleRunPanelState(state) ? restorable([state.runDir]) : [];

@@ -1,40 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { runCommand, screenshot } from '../helpers/browser';
 import { panelWith, pickQuickItem, setColorTheme } from '../helpers/panels';
 import { chooseFromContextMenu, contextMenuOf } from '../helpers/runsView';
-import { e2eSession, workbench } from '../helpers/session';
+import { workbench } from '../helpers/session';
+import { trainBriefly } from '../helpers/trainBriefly';
 import { waitForAttribute, waitForText } from '../helpers/waitFor';
 import type { Experiment } from '../../../src/contract/experiment';
 import { loadCheckpoint, saveCheckpoint } from '../../../src/runs/checkpoints';
-import { listRuns } from '../../../src/runs/runReader';
-import { modelLab } from '../../fixtures/modelLabCli';
 
 const LOOK_INSIDE = 'Look Inside (CNN)';
-
-/** Trains `experiment` for `steps` steps with the model-lab CLI into the workspace's runs; returns the run folder. */
-function trainBriefly(experiment: Experiment, steps: number): string {
-  const { workspace } = e2eSession();
-  const folder = join(workspace, experiment.name);
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${experiment.name}.experiment.json`);
-  writeFileSync(file, JSON.stringify(experiment, null, 2));
-  const runsDir = join(workspace, '.modellab', 'runs');
-  const result = modelLab(
-    'train',
-    file,
-    '--runs-dir',
-    runsDir,
-    '--device',
-    'cpu',
-    '--max-steps',
-    String(steps),
-  );
-  assert.equal(result.status, 0, result.stderr);
-  return listRuns(runsDir, experiment.name)[0].dir;
-}
 
 const digits = (name: string, layers: NonNullable<Experiment['model']['layers']>): Experiment => ({
   name,

@@ -19,7 +19,14 @@ after(() => rmSync(runsDir, { recursive: true, force: true }));
 /** A run folder with the given status and files, as the trainer leaves them. */
 function run(
   status: RunStatus,
-  files: { eval?: boolean; checkpoint?: boolean; model?: boolean; attention?: boolean; conv?: boolean } = {},
+  files: {
+    eval?: boolean;
+    checkpoint?: boolean;
+    model?: boolean;
+    attention?: boolean;
+    conv?: boolean;
+    recurrent?: 'lstm' | 'gru';
+  } = {},
 ): string {
   const config: Experiment = experimentFixture();
   if (files.attention)
@@ -30,6 +37,8 @@ function run(
       { type: 'flatten' },
       ...(config.model.layers ?? []),
     ];
+  if (files.recurrent)
+    config.model.layers = [{ type: files.recurrent, units: 8 }, ...(config.model.layers ?? [])];
   const writer = RunWriter.create({ runsDir, info: runInfoFixture({ config }) });
   writer.updateInfo({ status });
   if (files.eval) writeFileSync(join(writer.dir, RUN_FILES.eval), '{}');
@@ -112,10 +121,31 @@ test('Look Inside (CNN) is offered on runs whose model has conv2d layers, live o
   assert.ok(!menuFor(run('running', { attention: true, checkpoint: true })).includes('lookInsideCnn'));
 });
 
+test('Look Inside (LSTM/GRU) is offered on runs whose model has lstm or gru layers, live ones too, and on no other', () => {
+  assert.ok(menuFor(run('completed', { recurrent: 'lstm', checkpoint: true })).includes('lookInsideRnn'));
+  assert.ok(
+    menuFor(run('running', { recurrent: 'gru' })).includes('lookInsideRnn'),
+    'opens with the first checkpoint',
+  );
+  assert.ok(
+    !menuFor(run('completed', { checkpoint: true, eval: true })).includes('lookInsideRnn'),
+    'a dense model',
+  );
+  assert.ok(!menuFor(run('completed', { conv: true, checkpoint: true })).includes('lookInsideRnn'), 'a CNN');
+  assert.ok(!menuFor(run('completed', { recurrent: 'gru' })).includes('lookInsideCnn'));
+});
+
 test('the context value names the status first and only the facts that hold', () => {
   assert.equal(run('running'), 'run.running');
   assert.equal(
-    run('completed', { eval: true, attention: true, conv: true, checkpoint: true, model: true }),
-    'run.completed;eval;attention;conv;checkpoint;model',
+    run('completed', {
+      eval: true,
+      attention: true,
+      conv: true,
+      recurrent: 'lstm',
+      checkpoint: true,
+      model: true,
+    }),
+    'run.completed;eval;attention;conv;recurrent;checkpoint;model',
   );
 });

@@ -3,7 +3,7 @@
 // letters' occlusion attribution. Each is checked against the recurrences written out here in
 // float64 from the checkpoint's weights (PyTorch's LSTM and GRU equations), not the engine.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -85,29 +85,41 @@ interface Reference {
   probabilities: number[];
 }
 
+/** PyTorch's LSTM equations over inputs `xs` from the checkpoint's `<prefix>.weight_ih` etc. */
+function lstmReference(
+  state: TrainingState,
+  prefix: string,
+  units: number,
+  xs: number[][],
+): Record<string, number[][]> {
+  const p = (k: string) => `${prefix}.${k}`;
+  const [wi, wh] = [weights(state, p('weight_ih'), 4 * units), weights(state, p('weight_hh'), 4 * units)];
+  const [bi, bh] = [vector(state, p('bias_ih')), vector(state, p('bias_hh'))];
+  const series: Record<string, number[][]> = { hidden: [], cell: [], input: [], forget: [], output: [] };
+  let h = new Array<number>(units).fill(0);
+  let c = new Array<number>(units).fill(0);
+  for (const x of xs) {
+    const recurrent = times(wh, h);
+    const a = times(wi, x).map((v, r) => v + bi[r] + bh[r] + recurrent[r]);
+    const gate = (k: number) => a.slice(k * units, (k + 1) * units);
+    const [i, f, o] = [gate(0), gate(1), gate(3)].map((g) => g.map(sigmoid));
+    const g = gate(2).map(Math.tanh);
+    c = c.map((cv, u) => f[u] * cv + i[u] * g[u]);
+    h = o.map((ov, u) => ov * Math.tanh(c[u]));
+    Object.entries({ hidden: h, cell: c, input: i, forget: f, output: o }).forEach(([k, v]) =>
+      series[k].push(v),
+    );
+  }
+  return series;
+}
+
 /** lstm(4, all steps) → gru(3, last step) → dense(2) on the ids, from the checkpoint's weights. */
 function reference(state: TrainingState, ids: number[]): Reference {
   // The embedding adds its learned position table (the default `positional`).
   const table = weights(state, 'layer0.embedding.weight', 28);
   const positions = weights(state, 'layer0.embedding.position', T);
   const xs = ids.map((id, t) => table[id].map((v, k) => v + positions[t][k]));
-  const lstm = (k: string) => `layer1.lstm.${k}`;
-  const [wi, wh] = [weights(state, lstm('weight_ih'), 16), weights(state, lstm('weight_hh'), 16)];
-  const [bi, bh] = [vector(state, lstm('bias_ih')), vector(state, lstm('bias_hh'))];
-  const lstmSeries: Record<string, number[][]> = { hidden: [], cell: [], input: [], forget: [], output: [] };
-  let h = [0, 0, 0, 0];
-  let c = [0, 0, 0, 0];
-  for (const x of xs) {
-    const a = times(wi, x).map((v, r) => v + bi[r] + bh[r] + times(wh, h)[r]);
-    const gate = (k: number) => a.slice(k * 4, (k + 1) * 4);
-    const [i, f, o] = [gate(0), gate(1), gate(3)].map((g) => g.map(sigmoid));
-    const g = gate(2).map(Math.tanh);
-    c = c.map((cv, u) => f[u] * cv + i[u] * g[u]);
-    h = o.map((ov, u) => ov * Math.tanh(c[u]));
-    Object.entries({ hidden: h, cell: c, input: i, forget: f, output: o }).forEach(([k, v]) =>
-      lstmSeries[k].push(v),
-    );
-  }
+  const lstmSeries = lstmReference(state, 'layer1.lstm', 4, xs);
   const gru = (k: string) => `layer2.gru.${k}`;
   const [gi, gh] = [weights(state, gru('weight_ih'), 9), weights(state, gru('weight_hh'), 9)];
   const [gbi, gbh] = [vector(state, gru('bias_ih')), vector(state, gru('bias_hh'))];
@@ -234,4 +246,66 @@ test('the training process answers the inside view and typed names; text it cann
   assert.match(unreadable.message, /Type at least one character the model knows: -abc/);
   assert.ok(pastEnd.type === 'playground/failure' && pastEnd.id === 3);
   assert.match(pastEnd.message, /tiny-names has \d+ test examples: pick one from 0 to \d+\./);
+});
+
+test('a numeric series model (the waves LSTM, a regression) shows numbered steps and its gates, without classes, letters or typed text', async () => {
+  const seriesRoot = mkdtempSync(join(tmpdir(), 'modellab-rnn-series-'));
+  try {
+    copyFileSync(join(__dirname, '../../../templates/lstm-names/waves.csv'), join(seriesRoot, 'waves.csv'));
+    const waves: Experiment = {
+      name: 'tiny-waves',
+      task: 'regression',
+      data: {
+        source: 'waves.csv',
+        format: 'series',
+        target: 'value',
+        columns: ['value'],
+        normalize: 'standard',
+        splits: { train: 0.7, validation: 0.1, test: 0.2 },
+        seed: 42,
+      },
+      model: {
+        input: { shape: [6, 1] },
+        layers: [
+          { type: 'lstm', units: 3 },
+          { type: 'dense', units: 1 },
+        ],
+      },
+      training: {
+        epochs: 1,
+        stepsPerEpoch: 3,
+        batchSize: 8,
+        optimizer: { type: 'adam', learningRate: 0.01 },
+        loss: 'mse',
+        seed: 1,
+      },
+      metrics: ['mae'],
+    };
+    const dir = await trainRun(seriesRoot, waves);
+    const session = await PlaygroundSession.open(dir, createTrainerDeps());
+    try {
+      const view = await session.recurrent({ example: 2 });
+      assert.deepEqual(view.steps, ['1', '2', '3', '4', '5', '6']);
+      assert.equal(view.acceptsText, false);
+      assert.equal(view.classes, undefined);
+      assert.equal(view.attribution, undefined);
+      // The series as the model read it, through the LSTM recurrence from the checkpoint.
+      const dataset = await loadDataset(waves, seriesRoot);
+      const arrays = dataset.arrays();
+      assert.ok(arrays.kind === 'rows' && arrays.x instanceof Float32Array);
+      const row = arrays.splits.test[2];
+      const xs = Array.from(arrays.x.slice(row * 6, (row + 1) * 6), (v) => [v]);
+      const { state } = loadCheckpoint(dir, view.checkpoint);
+      const cell = lstmReference(state, 'layer0.lstm', 3, xs);
+      const [layer] = view.layers;
+      assert.equal(layer.type, 'lstm');
+      for (const s of layer.series) assertClose(s.values, cell[s.name].flat(), `waves ${s.name}`);
+      await assert.rejects(session.recurrent({ text: 'abc' }), /does not read typed characters/);
+      await assert.rejects(session.classifyText('abc'), /answers classifiers and language models/);
+    } finally {
+      await session.dispose();
+    }
+  } finally {
+    rmSync(seriesRoot, { recursive: true, force: true });
+  }
 });
