@@ -127,7 +127,7 @@ export function registerPanelCommands(
       return runDir && AttentionPanel.show(extensionUri, runDir, prober);
     }),
     command(PANEL_COMMANDS.openPlayground, async (arg) => {
-      const runDir = await oneRun(arg, 'Open the playground of run');
+      const runDir = await oneRun(arg, vscode.l10n.t('Open the playground of run'));
       if (runDir) remember([runDir]);
       return (
         runDir && forkInference && InferencePanel.show(PLAYGROUND_PANEL, extensionUri, runDir, forkInference)

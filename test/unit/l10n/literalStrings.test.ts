@@ -37,6 +37,8 @@ const HOST: Profile = {
     'report',
     'createOutputChannel',
     'appendLine',
+    // The panel commands' run picker: its second argument is the picker's title.
+    'oneRun',
   ]),
   fields: new Set([
     'title',
