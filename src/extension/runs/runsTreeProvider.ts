@@ -68,10 +68,13 @@ export class RunItem extends vscode.TreeItem {
 
 type Node = ExperimentItem | RunItem;
 
+const LIVE_POLL_MS = 5000;
+
 export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new Emitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private livePollTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly runsDirs: () => string[]) {}
 
@@ -98,9 +101,24 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
         byExperiment.set(experiment, [...(byExperiment.get(experiment) ?? []), ...runs]);
       }
     }
+    this.pollWhileLive([...byExperiment.values()].flat());
     return [...byExperiment.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([experiment, runs]) => new ExperimentItem(experiment, runs.reverse()));
+  }
+
+  /**
+   * While a listed run is training or queued, the view reads the runs again every few seconds:
+   * file events can be late or missing (a synced or network folder, a busy machine), and a run
+   * another process trains must not look "running" after it stopped.
+   */
+  private pollWhileLive(runs: readonly RunItem[]): void {
+    const live = runs.some((run) => run.info?.status === 'running' || run.info?.status === 'queued');
+    if (!live || this.livePollTimer) return;
+    this.livePollTimer = setTimeout(() => {
+      this.livePollTimer = undefined;
+      this.changed.fire();
+    }, LIVE_POLL_MS);
   }
 
   /** The view's content as plain data: experiments with their runs' folder, status and description. */
@@ -119,6 +137,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   dispose(): void {
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.livePollTimer);
     this.changed.dispose();
   }
 }

@@ -3,11 +3,12 @@
 // so specs that create files open them here.
 import type { Page } from 'playwright-core';
 import { runCommand } from './browser';
+import { scrollToRow } from './lists';
 
 /** Opens `fileName` (a file at the workspace root) from the Explorer, in the active editor group. */
 export async function openFromExplorer(page: Page, fileName: string): Promise<void> {
   await runCommand(page, 'View: Show Explorer');
   const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
-  await item.waitFor({ timeout: 30_000 });
-  await item.click();
+  const list = page.locator('.explorer-folders-view .monaco-scrollable-element').first();
+  await (await scrollToRow(page, list, item)).click();
 }

@@ -9,7 +9,9 @@ import { waitForText, waitUntil } from './waitFor';
 /** Picks the QuickPick entry matching `text` (the palette command just opened it). */
 export async function pickQuickItem(page: Page, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  // Enter takes the focused row: wait until the filter has made it the one with `text` (before it
+  // applies, every row shows and the first one, maybe another run, is focused).
+  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first();
   // The picker may replace the palette's input just after it opens: type again until the entry shows.
   for (let attempt = 0; ; attempt++) {
     await input.waitFor({ state: 'visible' });

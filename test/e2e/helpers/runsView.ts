@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { runCommand } from './browser';
+import { scrollToRow } from './lists';
 
 /**
  * The Runs view's row of a run (its label is the run id), once the view shows it. The view's list
@@ -10,25 +11,8 @@ export async function runsViewRowOf(page: Page, runId: string, timeoutMs = 30_00
   const row = page
     .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: runId }) })
     .first();
-  const deadline = Date.now() + timeoutMs;
   const list = page.locator('.part.sidebar .monaco-list .monaco-scrollable-element').first();
-  for (let downward = true; ;) {
-    if (await row.isVisible()) return row;
-    if (Date.now() > deadline) break;
-    // Sweep the list from top to bottom and back while the row is not rendered (or not written yet).
-    const before = await list.evaluate((element) =>
-      element.querySelector('.monaco-list-rows')?.getAttribute('style'),
-    );
-    await list.hover();
-    await page.mouse.wheel(0, downward ? 200 : -10_000);
-    await page.waitForTimeout(100);
-    const after = await list.evaluate((element) =>
-      element.querySelector('.monaco-list-rows')?.getAttribute('style'),
-    );
-    if (before === after) downward = !downward;
-  }
-  await row.waitFor({ state: 'visible', timeout: 1 });
-  return row;
+  return scrollToRow(page, list, row, timeoutMs);
 }
 
 /** Right-clicks a run in the Runs view and returns the titles its context menu offers (the menu stays open). */
@@ -42,6 +26,16 @@ export async function contextMenuOf(page: Page, runId: string): Promise<string[]
 
 /** Clicks an entry of the open context menu and waits for the menu to close (the click took). */
 export async function chooseFromContextMenu(page: Page, title: string): Promise<void> {
-  await page.locator('.context-view .monaco-menu .action-label', { hasText: title }).first().click();
-  await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10_000 });
+  const menu = page.locator('.context-view .monaco-menu');
+  // A click that lands while the menu still lays out is lost: click again until the menu closes.
+  for (let attempt = 1; ; attempt++) {
+    await menu.locator('.action-label', { hasText: title }).first().click();
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (!(await menu.isVisible())) return;
+      if (attempt === 3) throw error;
+    }
+  }
 }

@@ -235,7 +235,7 @@ describe('CNN inside view', () => {
   it('the metrics panel offers Look Inside beside Evaluation for the CNN run only', async () => {
     const page = await workbench();
     await runCommand(page, 'Model Lab: Open Metrics');
-    await pickQuickItem(page, cnnRun);
+    await pickQuickItem(page, `inside-cnn / ${cnnRun}`);
     const metrics = await panelWith(page, `.run[data-run$="${cnnRun}"] #open-cnn-inside`);
     assert.equal(await metrics.locator('#open-cnn-inside').count(), 1);
     // Its button brings the run's Look Inside panel (open since the test before) to the front.
@@ -244,7 +244,7 @@ describe('CNN inside view', () => {
       .locator('.tab.active', { hasText: `Look Inside: inside-cnn / ${cnnRun}` })
       .waitFor({ state: 'visible', timeout: 30_000 });
     await runCommand(page, 'Model Lab: Open Metrics');
-    await pickQuickItem(page, denseRun);
+    await pickQuickItem(page, `inside-dense / ${denseRun}`);
     const dense = await panelWith(page, `.run[data-run$="${denseRun}"]`);
     assert.equal(await dense.locator('#open-cnn-inside').count(), 0, 'a dense run has no Look Inside');
     assert.equal(await dense.locator('#open-evaluation').count(), 1, 'the dense run has its Evaluation');
@@ -257,7 +257,7 @@ describe('CNN inside view', () => {
     assert.ok(menu.includes('Open Metrics'), menu.join(', '));
     assert.ok(!menu.includes(LOOK_INSIDE), menu.join(', '));
     await runCommand(page, `Model Lab: ${LOOK_INSIDE}`);
-    await pickQuickItem(page, denseRun);
+    await pickQuickItem(page, `inside-dense / ${denseRun}`);
     const toast = page.locator('.notification-toast', { hasText: 'has no conv2d layers' }).first();
     await waitForText(
       toast.locator('.notification-list-item-message'),

@@ -138,7 +138,7 @@ describe('Playground', () => {
 
   it('draws a stroke on the pad and the class probabilities change', async () => {
     const page = await workbench();
-    const view = await openPlayground(page, digitsRun, '#pad');
+    const view = await openPlayground(page, `playground-digits / ${digitsRun}`, '#pad');
     await setColorTheme(view, 'Dark Modern');
     const bars = view.locator('#probabilities');
     // The blank pad is answered first.
@@ -183,7 +183,7 @@ describe('Playground', () => {
 
   it('types a name and the class probabilities follow each keystroke', async () => {
     const page = await workbench();
-    const view = await openPlayground(page, namesRun, '#name');
+    const view = await openPlayground(page, `playground-names / ${namesRun}`, '#name');
     const bars = view.locator('#probabilities');
     // The name the box starts with is answered first.
     await attributeWhen(bars, 'data-answers', (n) => Number(n) >= 1, 'the first name to be answered');
@@ -206,7 +206,7 @@ describe('Playground', () => {
 
   it('types a prompt and the generated text streams in', async () => {
     const page = await workbench();
-    const view = await openPlayground(page, textRun, '#prompt');
+    const view = await openPlayground(page, `playground-text / ${textRun}`, '#prompt');
     await view.locator('#prompt').fill('KING:\n');
     await view.locator('#top-k').fill('5');
     // Count the updates of the output: streamed text arrives in many pieces, not once at the end.

@@ -162,7 +162,7 @@ describe('LSTM/GRU inside view', () => {
     assert.ok(menu.includes('Open Metrics'), menu.join(', '));
     assert.ok(!menu.includes(LOOK_INSIDE), menu.join(', '));
     await runCommand(page, `Model Lab: ${LOOK_INSIDE}`);
-    await pickQuickItem(page, denseRun);
+    await pickQuickItem(page, `inside-names-dense / ${denseRun}`);
     const toast = page.locator('.notification-toast', { hasText: 'has no lstm or gru layers' }).first();
     await waitForText(
       toast.locator('.notification-list-item-message'),
