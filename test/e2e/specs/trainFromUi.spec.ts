@@ -43,6 +43,8 @@ function onlyRun(runsDir: string): { dir: string; info: Record<string, unknown> 
 async function runsViewRow(page: Page, description: RegExp, timeoutMs: number): Promise<string> {
   await runCommand(page, 'Model Lab: Focus on Runs View');
   const row = page.locator('.monaco-list-row .label-description', { hasText: description }).first();
+  const list = page.locator('.part.sidebar .monaco-list .monaco-scrollable-element').first();
+  await scrollToRow(page, list, row, timeoutMs);
   return waitForText(row, description, timeoutMs);
 }
 
