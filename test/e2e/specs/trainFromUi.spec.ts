@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCommand, screenshot } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
+import { scrollToRow } from '../helpers/lists';
 import { panelWith, pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { assertOutlasts } from '../helpers/stepPace';
