@@ -93,6 +93,15 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
     });
   }
   const watcher = vscode.workspace.createFileSystemWatcher('**/.modellab/runs/*/*/run.json');
+  // A run folder made by another process (the CLI, a sweep, a sync) can have its run.json written
+  // before the file watcher watches the new folder, so that file's events never come: the folder's
+  // own creation (and removal) is reported by its parent, which is already watched.
+  const folderWatcher = vscode.workspace.createFileSystemWatcher(
+    '**/.modellab/runs/{*,*/*}',
+    false,
+    true,
+    false,
+  );
 
   /** Progress notification and the outcome message, for a run started or attached to in this window. */
   function followRun(run: ActiveRun): void {
@@ -170,6 +179,9 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
     watcher.onDidCreate(() => tree.refresh()),
     watcher.onDidChange(() => tree.refresh()),
     watcher.onDidDelete(() => tree.refresh()),
+    folderWatcher,
+    folderWatcher.onDidCreate(() => tree.refresh()),
+    folderWatcher.onDidDelete(() => tree.refresh()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refresh()),
 
     command(RUN_COMMANDS.train, async (arg) => {

@@ -38,7 +38,8 @@ export function watchConfiguredRunsDirs(onChange: () => void): vscode.Disposable
     for (const watcher of watchers) watcher.dispose();
     watchers = configuredRunsDirs().map((dir) => {
       const watcher = vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.file(dir), '*/*/*'),
+        // `*` and `*/*`: a new experiment or run folder, whose files can be written before they are watched.
+        new vscode.RelativePattern(vscode.Uri.file(dir), '{*,*/*,*/*/*}'),
       );
       watcher.onDidCreate(onChange);
       watcher.onDidChange(onChange);

@@ -41,6 +41,9 @@ const PANEL_COMMAND: Record<RunPanelKind, string> = {
   attention: PANEL_COMMANDS.openAttention,
 };
 
+/** How often a visible table reads the folders again, besides on file events. */
+const RESCAN_MS = 10_000;
+
 export interface RunsTableSources {
   /** The runs folders to list (workspace and configured). */
   runsDirs: () => string[];
@@ -84,6 +87,13 @@ export class RunsTablePanel extends RunPanelHost<HostToRunsTable> {
     super(panel, extensionUri, SPEC);
     RunsTablePanel.current = this;
     this._register(sources.onDidChangeRuns(() => this.update(false)));
+    // File events can be late or never come (a synced or network folder, a folder created and
+    // filled at once by another process); while the table is in sight it also reads again now and
+    // then. Metrics tails make a read after the first one cheap, and only changed rows are posted.
+    const poll = setInterval(() => {
+      if (this.panel.visible) void this.update(false);
+    }, RESCAN_MS);
+    this._register({ dispose: () => clearInterval(poll) });
   }
 
   protected sendAll(): Promise<void> {
