@@ -9,18 +9,14 @@
 import '../shared/l10n';
 import * as l10n from '@vscode/l10n';
 import '../shared/elements';
-import {
-  isHostToCnnInside,
-  type CnnInsideToHost,
-  type HostToCnnInside,
-} from '../../src/protocol/cnnInsidePanel';
+import { CNN_INSIDE, type CnnInsideToHost, type HostToCnnInside } from '../../src/protocol/cnnInsidePanel';
 import type { FeatureMapView, ImageStack } from '../../src/protocol/featureMaps';
 import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
-import type { PlaygroundModelInfo } from '../../src/protocol/playground';
 import { connectToHost } from '../shared/hostChannel';
 import { examplePicker, showCheckpoint } from '../shared/insideView';
 import { formatNumber } from '../shared/l10n';
 import { pictureBytes } from '../shared/pictureBytes';
+import { LatestRequest } from '../shared/latestRequest';
 import { h } from '../shared/theme';
 import { cellAt, gridLayout, type GridLayout } from './gridLayout';
 import { gridPixels, valueRange } from './mapPixels';
@@ -56,14 +52,16 @@ document.body.append(root);
 content.append(h('p', { class: 'hint' }, l10n.t('Loading the model…')));
 
 let run: PanelRun | undefined;
-let info: PlaygroundModelInfo | undefined;
 let view: FeatureMapView | undefined;
 let example = 0;
-let nextId = 1;
-let pending: number | undefined;
-let wanted: number | undefined;
 
-const channel = connectToHost<HostToCnnInside, CnnInsideToHost, CnnInsideState>(isHostToCnnInside, onMessage);
+const channel = connectToHost<HostToCnnInside, CnnInsideToHost, CnnInsideState>(
+  CNN_INSIDE.isHostToWebview,
+  onMessage,
+);
+const requests = new LatestRequest<number>((id, index) =>
+  channel.post({ type: 'playground/featureMaps', id, example: index }),
+);
 example = channel.getState()?.example ?? 0;
 exampleInput.value = String(example);
 
@@ -75,31 +73,19 @@ function onMessage(message: HostToCnnInside): void {
       saveState();
       return;
     case 'playground/ready':
-      info = message.info;
-      showCheckpoint(status, info);
+      showCheckpoint(status, message.info);
       // Fresh weights: the maps shown are stale, ask again.
-      pending = undefined;
-      request(example);
+      requests.restart(example);
       return;
     case 'playground/featureMapView':
-      if (message.id !== pending) return;
-      pending = undefined;
-      show(message.view);
-      if (wanted !== undefined && wanted !== view?.example) request(wanted);
+      requests.answered(message.id, () => show(message.view));
       return;
     case 'playground/failure':
-      if (message.id !== undefined && message.id !== pending) return;
-      pending = undefined;
-      failure.textContent = message.message;
-      failure.hidden = false;
+      requests.failed(message.id, () => {
+        failure.textContent = message.message;
+        failure.hidden = false;
+      });
   }
-}
-
-function request(index: number): void {
-  wanted = index;
-  if (pending !== undefined || !info) return;
-  pending = nextId++;
-  channel.post({ type: 'playground/featureMaps', id: pending, example: index });
 }
 
 /** Moves to test example `index` (kept within the test split once its size is known). */
@@ -108,7 +94,7 @@ function pick(index: number): void {
   example = Math.max(0, Math.min(last, Math.floor(index) || 0));
   exampleInput.value = String(example);
   saveState();
-  request(example);
+  requests.ask(example);
 }
 
 previous.addEventListener('click', () => pick(example - 1));

@@ -11,21 +11,17 @@ import '../shared/l10n';
 import * as l10n from '@vscode/l10n';
 import '../shared/elements';
 import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
-import type { PlaygroundModelInfo } from '../../src/protocol/playground';
 import type {
   RecurrentLayerView,
   RecurrentSeriesName,
   RecurrentView,
 } from '../../src/protocol/recurrentView';
-import {
-  isHostToRnnInside,
-  type HostToRnnInside,
-  type RnnInsideToHost,
-} from '../../src/protocol/rnnInsidePanel';
+import { RNN_INSIDE, type HostToRnnInside, type RnnInsideToHost } from '../../src/protocol/rnnInsidePanel';
 import { buildPalette, visibleToken } from '../attention/heatmapPixels';
 import { connectToHost } from '../shared/hostChannel';
 import { examplePicker, showCheckpoint } from '../shared/insideView';
 import { formatNumber } from '../shared/l10n';
+import { LatestRequest } from '../shared/latestRequest';
 import { h, onThemeChange, themeColor } from '../shared/theme';
 import { attributionShade, paintSeries, seriesRange } from './seriesPixels';
 
@@ -81,15 +77,18 @@ document.body.append(
 content.append(h('p', { class: 'hint' }, l10n.t('Loading the model…')));
 
 let run: PanelRun | undefined;
-let info: PlaygroundModelInfo | undefined;
 let view: RecurrentView | undefined;
-let nextId = 1;
-let pending: number | undefined;
-/** The input last asked for; `shown` is the one the view draws. */
-let wanted: Input | undefined;
-let shown: Input | undefined;
 
-const channel = connectToHost<HostToRnnInside, RnnInsideToHost, RnnInsideState>(isHostToRnnInside, onMessage);
+const channel = connectToHost<HostToRnnInside, RnnInsideToHost, RnnInsideState>(
+  RNN_INSIDE.isHostToWebview,
+  onMessage,
+);
+const sameInput = (a: Input, b: Input): boolean =>
+  'example' in a ? 'example' in b && a.example === b.example : 'text' in b && a.text === b.text;
+const requests = new LatestRequest<Input>(
+  (id, asked) => channel.post({ type: 'playground/recurrent', id, ...asked }),
+  sameInput,
+);
 let input: Input = channel.getState()?.input ?? { example: 0 };
 if ('example' in input) exampleInput.value = String(input.example);
 else textInput.value = input.text;
@@ -102,37 +101,19 @@ function onMessage(message: HostToRnnInside): void {
       saveState();
       return;
     case 'playground/ready':
-      info = message.info;
-      showCheckpoint(status, info);
+      showCheckpoint(status, message.info);
       // Fresh weights: what is shown is stale, ask again.
-      pending = undefined;
-      request(input);
+      requests.restart(input);
       return;
     case 'playground/recurrentView':
-      if (message.id !== pending) return;
-      pending = undefined;
-      show(message.view);
-      if (wanted && !sameInput(wanted, shown)) request(wanted);
+      requests.answered(message.id, () => show(message.view));
       return;
     case 'playground/failure':
-      if (message.id !== undefined && message.id !== pending) return;
-      pending = undefined;
-      failure.textContent = message.message;
-      failure.hidden = false;
-      if (wanted && !sameInput(wanted, shown) && message.id !== undefined) request(wanted);
+      requests.failed(message.id, () => {
+        failure.textContent = message.message;
+        failure.hidden = false;
+      });
   }
-}
-
-const sameInput = (a: Input, b: Input | undefined): boolean =>
-  b !== undefined &&
-  ('example' in a ? 'example' in b && a.example === b.example : 'text' in b && a.text === b.text);
-
-function request(asked: Input): void {
-  wanted = asked;
-  if (pending !== undefined || !info) return;
-  pending = nextId++;
-  shown = asked;
-  channel.post({ type: 'playground/recurrent', id: pending, ...asked });
 }
 
 /** Moves to test example `index` (kept within the test split once its size is known). */
@@ -142,7 +123,7 @@ function pick(index: number): void {
   exampleInput.value = String(example);
   input = { example };
   saveState();
-  request(input);
+  requests.ask(input);
 }
 
 const currentExample = () => ('example' in input ? input.example : Number(exampleInput.value) || 0);
@@ -153,7 +134,7 @@ textInput.addEventListener('input', () => {
   if (textInput.value.trim() === '') return pick(currentExample());
   input = { text: textInput.value };
   saveState();
-  request(input);
+  requests.ask(input);
 });
 
 function saveState(): void {

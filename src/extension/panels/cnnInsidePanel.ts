@@ -6,12 +6,7 @@
  * and the view asks again.
  */
 import * as vscode from 'vscode';
-import {
-  CNN_INSIDE_VIEW_TYPE,
-  isCnnInsideReply,
-  isCnnInsideRequest,
-  type HostToCnnInside,
-} from '../../protocol/cnnInsidePanel';
+import { CNN_INSIDE_VIEW_TYPE, CNN_INSIDE, type HostToCnnInside } from '../../protocol/cnnInsidePanel';
 import { hasConvLayers, readRunInfoAsync } from '../../runs/runReader';
 import type { InferencePanelSpec } from './inferencePanel';
 
@@ -22,8 +17,8 @@ export const CNN_INSIDE_PANEL: InferencePanelSpec<HostToCnnInside> = {
   styles: ['cnnInside.css'],
   runTitle: (label) => vscode.l10n.t('Look Inside: {0}', label),
   runMessage: (run) => ({ type: 'cnnInside/run', run }),
-  relays: isCnnInsideReply,
-  accepts: isCnnInsideRequest,
+  relays: CNN_INSIDE.isReply,
+  accepts: CNN_INSIDE.isRequest,
 };
 
 /**

@@ -6,12 +6,7 @@
  * a newer checkpoint reopens it and the view asks again.
  */
 import * as vscode from 'vscode';
-import {
-  isRnnInsideReply,
-  isRnnInsideRequest,
-  RNN_INSIDE_VIEW_TYPE,
-  type HostToRnnInside,
-} from '../../protocol/rnnInsidePanel';
+import { RNN_INSIDE, RNN_INSIDE_VIEW_TYPE, type HostToRnnInside } from '../../protocol/rnnInsidePanel';
 import { hasRecurrentLayers, readRunInfoAsync } from '../../runs/runReader';
 import type { InferencePanelSpec } from './inferencePanel';
 
@@ -22,8 +17,8 @@ export const RNN_INSIDE_PANEL: InferencePanelSpec<HostToRnnInside> = {
   styles: ['rnnInside.css'],
   runTitle: (label) => vscode.l10n.t('Look Inside: {0}', label),
   runMessage: (run) => ({ type: 'rnnInside/run', run }),
-  relays: isRnnInsideReply,
-  accepts: isRnnInsideRequest,
+  relays: RNN_INSIDE.isReply,
+  accepts: RNN_INSIDE.isRequest,
 };
 
 /**

@@ -2,7 +2,9 @@
 // a run folder), and the host relays only what the view draws, each checked before it is drawn.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { isCnnInsideRequest, isHostToCnnInside } from '../../../src/protocol/cnnInsidePanel';
+import { CNN_INSIDE } from '../../../src/protocol/cnnInsidePanel';
+
+const { isRequest: isCnnInsideRequest, isHostToWebview: isHostToCnnInside } = CNN_INSIDE;
 import { isPanelRun } from '../../../src/protocol/panelRuns';
 
 const run = {

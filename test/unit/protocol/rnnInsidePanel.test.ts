@@ -3,7 +3,9 @@
 // checked before it is drawn.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { isHostToRnnInside, isRnnInsideRequest } from '../../../src/protocol/rnnInsidePanel';
+import { RNN_INSIDE } from '../../../src/protocol/rnnInsidePanel';
+
+const { isRequest: isRnnInsideRequest, isHostToWebview: isHostToRnnInside } = RNN_INSIDE;
 
 const series = (names: string[], steps: number, units: number) =>
   names.map((name) => ({ name, values: new Array<number>(steps * units).fill(0.25) }));
