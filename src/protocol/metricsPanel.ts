@@ -117,7 +117,7 @@ export interface SavePngMessage {
   dataUrl: string;
 }
 export interface OpenRelatedMessage {
-  type: 'openEvaluation' | 'openAttention' | 'openCnnInside';
+  type: 'openEvaluation' | 'openAttention' | 'openCnnInside' | 'openRnnInside';
   runDir: string;
 }
 
@@ -166,6 +166,10 @@ export const isOpenAttentionMessage = messageGuard<OpenRelatedMessage>(
 );
 export const isOpenCnnInsideMessage = messageGuard<OpenRelatedMessage>(
   'openCnnInside',
+  (m) => typeof m.runDir === 'string',
+);
+export const isOpenRnnInsideMessage = messageGuard<OpenRelatedMessage>(
+  'openRnnInside',
   (m) => typeof m.runDir === 'string',
 );
 

@@ -21,6 +21,8 @@ export interface RunPanelsAvailable {
   attention: boolean;
   /** The model has conv2d layers: the CNN inside view (Look Inside) applies. */
   cnn: boolean;
+  /** The model has lstm or gru layers: the LSTM/GRU inside view (Look Inside) applies. */
+  rnn: boolean;
 }
 
 function isRunPanelsAvailable(value: unknown): value is RunPanelsAvailable {
@@ -28,7 +30,8 @@ function isRunPanelsAvailable(value: unknown): value is RunPanelsAvailable {
     isObject(value) &&
     typeof value.evaluation === 'boolean' &&
     typeof value.attention === 'boolean' &&
-    typeof value.cnn === 'boolean'
+    typeof value.cnn === 'boolean' &&
+    typeof value.rnn === 'boolean'
   );
 }
 

@@ -13,7 +13,7 @@ import { CNN_INSIDE, type CnnInsideToHost, type HostToCnnInside } from '../../sr
 import type { FeatureMapView, ImageStack } from '../../src/protocol/featureMaps';
 import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
 import { connectToHost } from '../shared/hostChannel';
-import { examplePicker, showCheckpoint } from '../shared/insideView';
+import { examplePicker, showCheckpoint, stepWithArrowKeys } from '../shared/insideView';
 import { formatNumber } from '../shared/l10n';
 import { pictureBytes } from '../shared/pictureBytes';
 import { LatestRequest } from '../shared/latestRequest';
@@ -98,12 +98,7 @@ function pick(index: number): void {
 }
 
 previous.addEventListener('click', () => pick(example - 1));
-// Left and right arrows step through the examples, except while typing an index.
-document.addEventListener('keydown', (event) => {
-  if (event.target instanceof HTMLInputElement || event.altKey || event.ctrlKey || event.metaKey) return;
-  if (event.key === 'ArrowLeft') pick(example - 1);
-  else if (event.key === 'ArrowRight') pick(example + 1);
-});
+stepWithArrowKeys((delta) => pick(example + delta));
 next.addEventListener('click', () => pick(example + 1));
 exampleInput.addEventListener('change', () => pick(Number(exampleInput.value)));
 

@@ -276,7 +276,14 @@ function renderRuns(): void {
       if (run.opens?.evaluation)
         item.append(related('open-evaluation', l10n.t('Evaluation'), 'openEvaluation'));
       if (run.opens?.attention) item.append(related('open-attention', l10n.t('Attention'), 'openAttention'));
-      if (run.opens?.cnn) item.append(related('open-cnn-inside', l10n.t('Look Inside'), 'openCnnInside'));
+      // A model with conv and recurrent layers has both inside views: then each button says which.
+      const insideViews: [boolean | undefined, string, string, OpenRelatedMessage['type']][] = [
+        [run.opens?.cnn, 'open-cnn-inside', l10n.t('Look Inside (CNN)'), 'openCnnInside'],
+        [run.opens?.rnn, 'open-rnn-inside', l10n.t('Look Inside (LSTM/GRU)'), 'openRnnInside'],
+      ];
+      const offered = insideViews.filter(([applies]) => applies);
+      for (const [, id, named, type] of offered)
+        item.append(related(id, offered.length > 1 ? named : l10n.t('Look Inside'), type));
       if (comparing()) {
         const remove = button(`remove-${i}`, l10n.t('Remove'), () =>
           channel.post({ type: 'removeRun', runDir: run.runDir }),

@@ -19,7 +19,7 @@ import type {
 import { RNN_INSIDE, type HostToRnnInside, type RnnInsideToHost } from '../../src/protocol/rnnInsidePanel';
 import { buildPalette, visibleToken } from '../attention/heatmapPixels';
 import { connectToHost } from '../shared/hostChannel';
-import { examplePicker, showCheckpoint } from '../shared/insideView';
+import { examplePicker, showCheckpoint, stepWithArrowKeys } from '../shared/insideView';
 import { formatNumber } from '../shared/l10n';
 import { LatestRequest } from '../shared/latestRequest';
 import { h, onThemeChange, themeColor } from '../shared/theme';
@@ -129,6 +129,7 @@ function pick(index: number): void {
 const currentExample = () => ('example' in input ? input.example : Number(exampleInput.value) || 0);
 previous.addEventListener('click', () => pick(currentExample() - 1));
 next.addEventListener('click', () => pick(currentExample() + 1));
+stepWithArrowKeys((delta) => pick(currentExample() + delta));
 exampleInput.addEventListener('change', () => pick(Number(exampleInput.value)));
 textInput.addEventListener('input', () => {
   if (textInput.value.trim() === '') return pick(currentExample());

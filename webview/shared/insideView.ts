@@ -1,6 +1,6 @@
 /**
- * Pieces the inside views (CNN, LSTM/GRU) share: the test-example picker and the line that
- * names the checkpoint the model answers with.
+ * Pieces the inside views (CNN, LSTM/GRU) share: the test-example picker, its arrow keys and the
+ * line that names the checkpoint the model answers with.
  */
 import * as l10n from '@vscode/l10n';
 import type { PlaygroundModelInfo } from '../../src/protocol/playground';
@@ -30,6 +30,18 @@ export function examplePicker(): ExamplePicker {
   const range = h('span', { id: 'example-range', class: 'hint' });
   const label = h('label', { class: 'control', for: 'example' }, `${l10n.t('Test example')} `, input);
   return { previous, next, input, range, controls: [previous, label, range, next] };
+}
+
+/**
+ * Left and right arrows step one test example back or on (`step(-1)`, `step(1)`), except while
+ * typing into a field (an index, a name), where they move the caret.
+ */
+export function stepWithArrowKeys(step: (delta: -1 | 1) => void): void {
+  document.addEventListener('keydown', (event) => {
+    if (event.target instanceof HTMLInputElement || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === 'ArrowLeft') step(-1);
+    else if (event.key === 'ArrowRight') step(1);
+  });
 }
 
 /** Names the loaded checkpoint in `status`, and on the body for tests (data-checkpoint, data-step). */

@@ -4,6 +4,7 @@ import {
   isAddRunMessage,
   isOpenAttentionMessage,
   isOpenCnnInsideMessage,
+  isOpenRnnInsideMessage,
   isOpenEvaluationMessage,
   isRemoveRunMessage,
   isSaveCsvMessage,
@@ -151,6 +152,8 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
       await vscode.commands.executeCommand(PANEL_COMMANDS.openAttention, { runDir: message.runDir });
     } else if (isOpenCnnInsideMessage(message) && this.feeds.has(message.runDir)) {
       await vscode.commands.executeCommand(PANEL_COMMANDS.lookInsideCnn, { runDir: message.runDir });
+    } else if (isOpenRnnInsideMessage(message) && this.feeds.has(message.runDir)) {
+      await vscode.commands.executeCommand(PANEL_COMMANDS.lookInsideRnn, { runDir: message.runDir });
     }
   }
 

@@ -6,7 +6,12 @@ import * as vscode from 'vscode';
 import type { PanelRun } from '../../protocol/panelRuns';
 import { isRecord } from '../../contract/guards';
 import { RUN_FILES } from '../../runs/runFiles';
-import { hasAttentionLayers, hasConvLayers, readRunInfoAsync } from '../../runs/runReader';
+import {
+  hasAttentionLayers,
+  hasConvLayers,
+  hasRecurrentLayers,
+  readRunInfoAsync,
+} from '../../runs/runReader';
 import { allRunsDirs } from '../runs/runsRoots';
 import { runLocation } from './runLocation';
 
@@ -36,6 +41,7 @@ export async function describeRun(runDir: string): Promise<PanelRun> {
       evaluation: training || existsSync(join(runDir, RUN_FILES.eval)),
       attention: hasAttentionLayers(info) === true,
       cnn: hasConvLayers(info) === true,
+      rnn: hasRecurrentLayers(info) === true,
     },
   };
 }

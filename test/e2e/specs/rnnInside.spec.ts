@@ -115,9 +115,19 @@ describe('LSTM/GRU inside view', () => {
     await panel.waitForSelector('body[data-input="example 1"]');
     const second = await heatmaps(panel);
     assert.notEqual(second[0].digest, first[0].digest, 'the hidden states follow the example');
+    // The arrow keys step too (focus is on the Next button, not in a field).
+    await page.keyboard.press('ArrowRight');
+    await panel.waitForSelector('body[data-input="example 2"]');
+    await page.keyboard.press('ArrowLeft');
+    await panel.waitForSelector('body[data-input="example 1"]');
+    assert.equal(await panel.locator('#example').inputValue(), '1');
 
     // A typed name replaces the example; another name changes the heatmaps and the attribution.
-    await panel.locator('#typed-text').fill('christopher');
+    // In the name box the arrow keys move the caret: the missing letter goes where it belongs.
+    await panel.locator('#typed-text').fill('christophr');
+    await panel.locator('#typed-text').press('ArrowLeft');
+    await panel.locator('#typed-text').press('e');
+    assert.equal(await panel.locator('#typed-text').inputValue(), 'christopher');
     await waitForText(panel.locator('#input-line'), /^Typed: christopher · predicted: /);
     await waitForAttribute(panel.locator('body'), 'data-input', 'text');
     const christopher = { maps: await heatmaps(panel), letters: await attribution(panel) };
@@ -153,6 +163,26 @@ describe('LSTM/GRU inside view', () => {
     await waitForText(panel.locator('#input-line'), /^Typed: zo · .*left out \(not in the vocabulary\): ë$/);
     // The input line and the letters are redrawn together from one answer.
     assert.equal((await attribution(panel)).map((l) => l.split(':')[0]).join(''), 'zo');
+  });
+
+  it('the metrics panel offers Look Inside for the recurrent run only', async () => {
+    const page = await workbench();
+    await runCommand(page, 'Model Lab: Open Metrics');
+    await pickQuickItem(page, `inside-names / ${namesRun}`);
+    const metrics = await panelWith(page, `.run[data-run$="${namesRun}"] #open-rnn-inside`);
+    assert.equal(await metrics.locator('#open-rnn-inside').textContent(), 'Look Inside');
+    assert.equal(await metrics.locator('#open-cnn-inside').count(), 0, 'no conv layers: no CNN view');
+    await screenshot(page, 'rnn-inside-metrics-button');
+    // Its button brings the run's Look Inside panel (open since the test before) to the front.
+    await metrics.locator('#open-rnn-inside').click();
+    await page
+      .locator('.tab.active', { hasText: `Look Inside: inside-names / ${namesRun}` })
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'Model Lab: Open Metrics');
+    await pickQuickItem(page, `inside-names-dense / ${denseRun}`);
+    const dense = await panelWith(page, `.run[data-run$="${denseRun}"]`);
+    assert.equal(await dense.locator('#open-rnn-inside').count(), 0, 'a dense run has no Look Inside');
+    assert.equal(await dense.locator('#open-evaluation').count(), 1, 'the dense run has its Evaluation');
   });
 
   it('a run without lstm or gru layers does not offer it, and asking from the palette says why', async () => {

@@ -11,7 +11,7 @@ const run = {
   runDir: '/w/.modellab/runs/cnn/run-1',
   label: 'cnn / run-1',
   status: 'completed',
-  opens: { evaluation: true, attention: false, cnn: true },
+  opens: { evaluation: true, attention: false, cnn: true, rnn: false },
 };
 const stack = (channels: number, height: number, width: number) => ({
   channels,

@@ -3,6 +3,8 @@
 // checked before it is drawn.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import { isOpenRnnInsideMessage } from '../../../src/protocol/metricsPanel';
+import { isPanelRun } from '../../../src/protocol/panelRuns';
 import { RNN_INSIDE } from '../../../src/protocol/rnnInsidePanel';
 
 const { isRequest: isRnnInsideRequest, isHostToWebview: isHostToRnnInside } = RNN_INSIDE;
@@ -73,4 +75,15 @@ test('a view whose series do not fill steps × units, name a gate its layer lack
   assert.ok(!isHostToRnnInside(reply({ ...view, attribution: [0, 0.4] })));
   assert.ok(!isHostToRnnInside(reply({ ...view, steps: [1, 2, 3, 4, 5, 6] })));
   assert.ok(!isHostToRnnInside(reply({ ...view, checkpoint: 'latest' })));
+});
+
+test('a panel run says whether the LSTM/GRU inside view applies, and the metrics panel may ask to open it', () => {
+  const run = { runDir: '/r', label: 'names / 1', status: 'completed' };
+  const opens = { evaluation: true, attention: false, cnn: false, rnn: true };
+  assert.ok(isPanelRun({ ...run, opens }));
+  assert.ok(!isPanelRun({ ...run, opens: { ...opens, rnn: 'yes' } }));
+  assert.ok(!isPanelRun({ ...run, opens: { evaluation: true, attention: false, cnn: false } }));
+  assert.ok(isOpenRnnInsideMessage({ type: 'openRnnInside', runDir: '/r' }));
+  assert.ok(!isOpenRnnInsideMessage({ type: 'openRnnInside' }));
+  assert.ok(!isOpenRnnInsideMessage({ type: 'openCnnInside', runDir: '/r' }));
 });
