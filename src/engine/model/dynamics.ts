@@ -21,7 +21,8 @@ import { orderStatistics } from '../runtime/orderStatistics';
 export interface StepValues {
   params: Value[];
   grads: Value[];
-  clippedGrads: Value[];
+  /** The clipping factor all gradients were scaled by (absent without clipping). */
+  clipScale?: Value;
   newParams: Value[];
 }
 
@@ -45,8 +46,11 @@ function norms(b: GraphBuilder, values: Value[]): Value {
 /** Adds the dynamics outputs of one step to `b` (a top-level train-step graph). */
 export function outputDynamics(b: GraphBuilder, step: StepValues): void {
   const updates = step.newParams.map((p, i) => b.sub(p, step.params[i]));
-  b.output(norms(b, step.grads), OUTPUTS.gradNorms);
-  b.output(norms(b, step.clippedGrads), OUTPUTS.clippedGradNorms);
+  const gradNorms = norms(b, step.grads);
+  b.output(gradNorms, OUTPUTS.gradNorms);
+  // ‖s·g‖ = s‖g‖: clipping scales every gradient by the same s ≥ 0.
+  const clipped = step.clipScale ? b.mul(gradNorms, step.clipScale) : norms(b, step.grads);
+  b.output(clipped, OUTPUTS.clippedGradNorms);
   b.output(norms(b, step.params), OUTPUTS.weightNorms);
   b.output(norms(b, updates), OUTPUTS.updateNorms);
   step.grads.forEach((g, i) => b.output(g, gradOutput(i)));

@@ -23,7 +23,8 @@ import { importForward } from '../onnx/importForward';
 import type { ImportedBuffer } from '../onnx/importPlan';
 import { outputDynamics, type StepValues } from './dynamics';
 import { buildLoss, targetShape } from './losses';
-import { clipByGlobalNorm, makeUpdate, slotsFor, type SlotSpec } from './optimizers';
+import { flatLayout, flatSlots, flatten, unflatten, type FlatLayout } from './flatState';
+import { clipByGlobalNorm, makeUpdate, type SlotSpec } from './optimizers';
 import { ParamBinder, type ParamStore } from './params';
 
 export const STEP = 'step';
@@ -32,6 +33,9 @@ export const next = (name: string) => `${name}__next`;
 export interface ModelPlan {
   options: CompileOptions;
   store: ParamStore;
+  /** The parameters as one flat vector: the optimizer's view of them (flatState.ts). */
+  layout: FlatLayout;
+  /** The optimizer's state, one flat tensor per kind. */
   slots: SlotSpec[];
   /** State the forward pass updates without gradients (BatchNormalization's running statistics). */
   buffers: ImportedBuffer[];
@@ -96,11 +100,12 @@ export function planModel(options: CompileOptions, store: ParamStore): ModelPlan
     params: new ParamBinder(store, b, 'input'),
   });
   const output = forward.output.shape;
-  const slots = store.specs.flatMap((p) => slotsFor(options.optimizer, p.name, p.shape));
+  const layout = flatLayout(store.specs);
   return {
     options,
     store,
-    slots,
+    layout,
+    slots: flatSlots(options.optimizer, layout),
     buffers: model.imported?.buffers ?? [],
     input,
     target: targetShape(options.loss, output),
@@ -160,30 +165,29 @@ function buildStep(
   const loss = buildLoss(b, options.loss, forward.output, v.y, options.labelSmoothing ?? 0).mean;
   const grads = gradients(b, loss, params);
   const raw = params.map((p) => grads.get(p.name)!);
-  const g = options.clipNorm === undefined ? raw : clipByGlobalNorm(b, raw, options.clipNorm);
+  const flatGrad = flatten(b, raw, plan.layout);
+  const clip = options.clipNorm === undefined ? undefined : clipByGlobalNorm(b, flatGrad, options.clipNorm);
   const t = b.add(byName.get(STEP)!, b.scalar(1));
-  const newParams: Value[] = [];
-  const newSlots = new Map<string, Value>();
-  const update = makeUpdate(b, options.optimizer, v.lr, t);
-  store.specs.forEach((p, i) => {
-    const slotSpecs = slotsFor(options.optimizer, p.name, p.shape);
-    const updated = update({
-      param: params[i],
-      grad: g[i],
-      slots: slotSpecs.map((s) => byName.get(s.name)!),
-    });
-    newParams.push(updated.param);
-    slotSpecs.forEach((s, k) => newSlots.set(s.name, updated.slots[k]));
+  const updated = makeUpdate(
+    b,
+    options.optimizer,
+    v.lr,
+    t,
+  )({
+    param: flatten(b, params, plan.layout),
+    grad: clip?.grad ?? flatGrad,
+    slots: plan.slots.map((s) => byName.get(s.name)!),
   });
+  const newParams = unflatten(b, updated.param, plan.layout);
   return {
     state: [
       ...newParams,
-      ...plan.slots.map((s) => newSlots.get(s.name)!),
+      ...updated.slots,
       ...plan.buffers.map((p) => buffers.updates!.get(p.name) ?? buffers.values.get(p.name)!),
       t,
     ],
     loss,
-    values: { params, grads: raw, clippedGrads: g, newParams },
+    values: { params, grads: raw, clipScale: clip?.scale, newParams },
   };
 }
 

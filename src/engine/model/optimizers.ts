@@ -19,13 +19,15 @@ export interface SlotSpec {
   shape: number[];
 }
 
-/** Optimizer state tensors (zeros at start) for one parameter. */
+/** The optimizer's state kinds, in the order `makeUpdate` takes and returns them. */
+export function slotKinds(config: OptimizerConfig): string[] {
+  if (config.type === 'sgd') return (config.momentum ?? 0) > 0 ? ['velocity'] : [];
+  return ['m', 'v'];
+}
+
+/** Optimizer state tensors (zeros at start) for one parameter, as checkpoints name them. */
 export function slotsFor(config: OptimizerConfig, param: string, shape: number[]): SlotSpec[] {
-  if (config.type === 'sgd') return (config.momentum ?? 0) > 0 ? [{ name: `${param}.velocity`, shape }] : [];
-  return [
-    { name: `${param}.m`, shape },
-    { name: `${param}.v`, shape },
-  ];
+  return slotKinds(config).map((kind) => ({ name: `${param}.${kind}`, shape }));
 }
 
 export interface UpdateInputs {
@@ -84,12 +86,17 @@ export function makeUpdate(
   };
 }
 
-/** Scales all gradients by min(1, maxNorm / (‖g‖₂ + 1e-6)) — PyTorch's clip_grad_norm_. */
-export function clipByGlobalNorm(b: GraphBuilder, grads: Value[], maxNorm: number): Value[] {
+/**
+ * Scales the gradients (all parameters' as one flat vector) by min(1, maxNorm / (‖g‖₂ + 1e-6)),
+ * PyTorch's clip_grad_norm_; also returns that factor.
+ */
+export function clipByGlobalNorm(
+  b: GraphBuilder,
+  flat: Value,
+  maxNorm: number,
+): { grad: Value; scale: Value } {
   if (!(maxNorm > 0)) throw new Error(`clipNorm must be positive, got ${maxNorm}`);
-  const squares = grads.map((g) => b.op('ReduceSumSquare', [g], { keepdims: 0 })[0]);
-  const total = squares.slice(1).reduce((acc, sq) => b.add(acc, sq), squares[0]);
-  const norm = b.unary('Sqrt', total);
+  const norm = b.unary('Sqrt', b.op('ReduceSumSquare', [flat], { keepdims: 0 })[0]);
   const scale = b.op('Min', [b.scalar(1), b.div(b.scalar(maxNorm), b.add(norm, b.scalar(1e-6)))])[0];
-  return grads.map((g) => b.mul(g, scale));
+  return { grad: b.mul(flat, scale), scale };
 }

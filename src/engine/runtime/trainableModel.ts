@@ -31,6 +31,7 @@ import {
   type ModelPlan,
 } from '../model/graphs';
 import { readDynamics } from '../model/dynamics';
+import { joinSlot, savedTensor, splitSlot } from '../model/flatState';
 import { exportImported } from '../onnx/exportImported';
 import { exportDocString, exportMetadata } from './exportDoc';
 import { checkBatch, stack } from './batches';
@@ -319,26 +320,31 @@ export class CompiledModel implements TrainableModel {
     };
   }
 
+  /** The state as checkpoints keep it: one tensor per parameter, per optimizer slot of each, per buffer. */
   async getState(): Promise<TrainingState> {
+    const { options, layout } = this.plan;
+    const slots = new Set(this.plan.slots.map((s) => s.name));
     const tensors: TrainingState['tensors'] = {};
     for (const [name, t] of this.state) {
       if (name === STEP) continue;
-      tensors[name] = { dims: [...t.dims], data: (t.data as Float32Array).slice() };
+      const data = t.data as Float32Array;
+      if (slots.has(name)) Object.assign(tensors, splitSlot(options.optimizer, layout, name, data));
+      else tensors[name] = { dims: [...t.dims], data: data.slice() };
     }
     return { step: this.stepCount, tensors };
   }
 
   async setState(state: TrainingState): Promise<void> {
+    const { options, layout } = this.plan;
+    const slots = new Set(this.plan.slots.map((s) => s.name));
     const restored = new Map<string, Tensor>();
     for (const name of this.state.keys()) {
       if (name === STEP) continue;
-      const saved = state.tensors[name];
       const shape = stateShape(this.plan, name);
-      if (!saved)
-        throw new Error(`the checkpoint has no tensor ${name}: it was saved from a different model`);
-      if (saved.dims.join() !== shape.join() || saved.data.length !== shape.reduce((a, b) => a * b, 1))
-        throw new Error(`checkpoint tensor ${name} has shape [${saved.dims}], the model needs [${shape}]`);
-      restored.set(name, tensor('float32', Float32Array.from(saved.data), shape));
+      const data = slots.has(name)
+        ? joinSlot(options.optimizer, layout, name, state.tensors)
+        : Float32Array.from(savedTensor(state.tensors, name, shape));
+      restored.set(name, tensor('float32', data, shape));
     }
     restored.set(STEP, tensor('float32', Float32Array.of(state.step), []));
     this.state = restored;

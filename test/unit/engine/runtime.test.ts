@@ -79,6 +79,32 @@ test('resuming from getState reproduces the uninterrupted run exactly, dropout i
   await resumed.dispose();
 });
 
+test('a checkpoint keeps each parameter with its own Adam moments, of its shape (the format older runs saved)', async () => {
+  const model = await compileModel(lm());
+  await model.train(tokenBatches(2, 3), [0.01, 0.01]);
+  const { tensors } = await model.getState();
+  const params = Object.keys(tensors).filter((name) => !/\.(m|v)$/.test(name));
+  assert.ok(params.includes('layer0.embedding.weight') && params.length > 10, `parameters: ${params}`);
+  assert.deepEqual(Object.keys(tensors).sort(), params.flatMap((p) => [p, `${p}.m`, `${p}.v`]).sort());
+  for (const p of params) {
+    for (const moment of [`${p}.m`, `${p}.v`]) {
+      assert.deepEqual(tensors[moment].dims, tensors[p].dims, moment);
+      assert.equal(tensors[moment].data.length, tensors[p].data.length, moment);
+    }
+    // Two steps have moved every parameter's second moment off its zero start.
+    assert.ok(
+      tensors[`${p}.v`].data.some((v) => v > 0),
+      `${p}.v is all zeros`,
+    );
+  }
+  const moved = { ...tensors, 'layer0.embedding.weight.m': { dims: [1], data: new Float32Array(1) } };
+  await assert.rejects(
+    model.setState({ step: 2, tensors: moved }),
+    /checkpoint tensor layer0\.embedding\.weight\.m has shape \[1\]/,
+  );
+  await model.dispose();
+});
+
 /** JSON round trip of a checkpoint, as the trainer stores it. */
 function revive(key: string, value: unknown) {
   if (key === 'data' && value && typeof value === 'object')
