@@ -8,6 +8,7 @@ Rank 0 writes Model Lab's run-folder format (runfolder.py), so Model Lab charts 
 """
 import argparse
 import contextlib
+import gc
 import json
 import math
 import os
@@ -308,6 +309,12 @@ class Training:
         if dist.is_initialized():
             # Rank 0 hosts the rendezvous store: all ranks meet here before any of them leaves.
             dist.barrier()
+            # DistributedDataParallel lets go of the process group before it is destroyed. Left to the
+            # end, its reducer would hold the group's last reference, and destroying the group from
+            # there joins gloo's worker threads while holding Python's lock, which a worker freeing
+            # a tensor may be waiting for: torch 1.13 then hangs after a complete run.
+            self.trained = self.model
+            gc.collect()
             dist.destroy_process_group()
         return status
 
