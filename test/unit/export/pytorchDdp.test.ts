@@ -82,7 +82,7 @@ async function startTorchrun(project: string, runsDir: string) {
   return startPython(project, [...torchrun, 'train.py', '--device', 'cpu', '--runs-dir', runsDir], 600_000);
 }
 
-test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one complete run folder with worldSize 2, step for step as one process does', async (t) => {
+test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one complete run folder with worldSize 2 that reaches the template target, step for step as one process does', async (t) => {
   if (!requireTorch(t)) return;
   const manifest = JSON.parse(readFileSync(join(repo, 'templates/manifest.json'), 'utf8')) as {
     templates: { id: string; target: { metric: string; atLeast: number } }[];
@@ -131,7 +131,7 @@ test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one com
     Array.from({ length: steps.length }, (_, i) => i + 1),
     'one reduced loss per global step',
   );
-  assert.equal(steps.length, singleLosses.length, 'early stopping fires at the same step');
+  assert.equal(steps.length, singleLosses.length, 'both end at the same step');
   // Over the first 50 steps (before float rounding of the two reductions compounds) the two agree closely.
   const gaps = steps.map((r, i) => Math.abs(r.value - singleLosses[i]));
   const early = Math.max(...gaps.slice(0, 50));
@@ -141,13 +141,18 @@ test('torchrun with two DDP ranks (gloo, CPU) trains the digits CNN into one com
   );
   const worst = Math.max(...gaps);
   const report = readEvalReport(run.dir)!;
-  // The target is reported, not asserted: 98 % is one test example (of 269) from where float
-  // rounding lands a run of this template. Over training seeds 1–9 the engine reached 97.4–98.5 %
-  // (≥ 98 % for 6 seeds), this project 97.8–98.5 % (4 seeds); at seed 1 the engine 98.1 %, PyTorch
-  // 97.8 % on one process and on two. PyTorch's trajectory leaves the engine's at step 15, where
-  // a float32 rounding that Adam amplified switches a ReLU unit (pytorchStepParity.test.ts).
-  // What two ranks must not do is score worse than one process: at most one example apart.
   const singleReport = readEvalReport(listRuns(singleRuns, 'digits-cnn')[0].dir)!;
+  // PyTorch's trajectory leaves the engine's at step 15, where a float32 rounding that Adam
+  // amplified switches a ReLU unit (pytorchStepParity.test.ts), so this run ends as the engine's
+  // run of another seed would; the template's target holds across seeds (training seeds 1–10:
+  // 98.5–99.3 % on the engine and on one PyTorch process, seeds 1–5 the same on two ranks), so
+  // both must reach it.
+  for (const [who, scored] of Object.entries({ '2 ranks': report, '1 process': singleReport }))
+    assert.ok(
+      scored.accuracy! >= target.atLeast,
+      `test ${target.metric} with ${who}: ${scored.accuracy} < the template's target ${target.atLeast}`,
+    );
+  // Two ranks train what one process trains: at most one test example apart.
   assert.ok(
     Math.abs(report.accuracy! - singleReport.accuracy!) <= 1 / report.count + 1e-12,
     `test accuracy: 2 ranks ${report.accuracy}, 1 process ${singleReport.accuracy}`,
