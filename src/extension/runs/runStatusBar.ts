@@ -1,4 +1,9 @@
-/** Status bar item of the training runs in this window: experiment, epoch/step, loss, device, spinner. */
+/**
+ * Status bar item of the training runs in this window: experiment, epoch/step, loss, device. Its
+ * icon is a still pulse, not a spinner: an animated icon repaints the workbench 20 times a second
+ * for as long as a run trains, and where Chromium composites in software (no GPU: VMs, remote
+ * desktops) that took half a core from the editor; the step count changing is motion enough.
+ */
 import * as vscode from 'vscode';
 import type { RunManager } from './runManager';
 import { formatProgress } from './runSummary';
@@ -26,7 +31,7 @@ export class RunStatusBar implements vscode.Disposable {
       return;
     }
     const more = others.length > 0 ? vscode.l10n.t(' (+{0} more)', others.length) : '';
-    this.item.text = `$(sync~spin) ${formatProgress(first.progress, first.experiment)}${more}`;
+    this.item.text = `$(pulse) ${formatProgress(first.progress, first.experiment)}${more}`;
     this.item.tooltip = vscode.l10n.t(
       'Model Lab is training {0}{1}. Click for the run log; stop with "Model Lab: Stop Training".',
       first.experiment,

@@ -33,7 +33,8 @@ export class ExperimentItem extends vscode.TreeItem {
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   queued: new vscode.ThemeIcon('clock'),
-  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  // Still, not a spinner: an animation repaints the workbench for as long as the run trains (runStatusBar.ts).
+  running: new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.blue')),
   completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   stopped: new vscode.ThemeIcon('debug-stop'),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),

@@ -74,7 +74,7 @@ describe('An exported PyTorch project trains in the background; Model Lab charts
     // (train.py finishes its step, saves the last checkpoint and says so).
     const runId = basename(runDir);
     const row = await runsViewRowOf(page, runId);
-    await row.locator('.codicon-sync').waitFor({ state: 'visible', timeout: 30_000 });
+    await row.locator('.codicon-pulse').waitFor({ state: 'visible', timeout: 30_000 });
     const running = training;
     const exited = new Promise<number | null>((resolve) => running.once('exit', (code) => resolve(code)));
     running.kill('SIGINT');
