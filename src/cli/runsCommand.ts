@@ -14,6 +14,9 @@ import { formatCell } from '../contract/runTable/formatCell';
 import { scoreKeys } from '../contract/runTable/metricColumns';
 import type { RunRow } from '../contract/runTable/runRow';
 import { sortRows } from '../contract/runTable/sortRows';
+import { textWidth } from '../contract/runTable/textWidth';
+import { columnWords } from '../protocol/runTableColumnWords';
+import { statusText } from '../protocol/runStatusText';
 import { RunTableReader } from '../runs/table/runTableReader';
 
 /** Exit codes: 0 listed (also when there are no runs yet), 2 the runs folder is not a folder. */
@@ -74,7 +77,11 @@ function cut(text: string): string {
   return oneLine.length > MAX_CELL ? `${oneLine.slice(0, MAX_CELL - 1)}…` : oneLine;
 }
 
-/** Columns padded to their widest cell, two spaces apart, a rule under the header. */
+/**
+ * Columns padded to their widest cell, two spaces apart, a rule under the header. Headers and
+ * statuses are in the CLI's language (run.json keeps the English status); a Chinese character
+ * takes two terminal columns.
+ */
 export function textTable(rows: readonly RunRow[]): string {
   const settings = differingSettings(rows);
   const names = shortSettingNames(settings);
@@ -88,12 +95,19 @@ export function textTable(rows: readonly RunRow[]): string {
     ...settings.map((path): ColumnKey => `setting:${path}`),
     ...scoreKeys(metricKeys(rows)).map((key): ColumnKey => `final:${key}`),
   ];
-  const header = columns.map((column) => columnTitle(column, names));
-  const body = rows.map((row) => columns.map((column) => cut(formatCell(column, cellValue(row, column)))));
-  const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => cells[i].length)));
+  const words = columnWords();
+  const header = columns.map((column) => columnTitle(column, names, words));
+  const body = rows.map((row) =>
+    columns.map((column) =>
+      column === 'status' ? statusText(row.status) : cut(formatCell(column, cellValue(row, column))),
+    ),
+  );
+  const widths = header.map((title, i) =>
+    Math.max(textWidth(title), ...body.map((cells) => textWidth(cells[i]))),
+  );
   const line = (cells: string[]): string =>
     cells
-      .map((cell, i) => cell.padEnd(widths[i]))
+      .map((cell, i) => cell + ' '.repeat(widths[i] - textWidth(cell)))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((width) => '─'.repeat(width))), ...body.map(line), ''].join('\n');

@@ -25,7 +25,7 @@ import {
 import { statusText } from '../../src/protocol/runStatusText';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange } from '../shared/theme';
-import { columnWords } from './columnWords';
+import { columnWords } from '../../src/protocol/runTableColumnWords';
 import { DetailsPane } from './detailsPane';
 import { ParallelCoordinates } from './parallelCoordinates';
 import { RowStore } from './rowStore';

@@ -10,7 +10,7 @@ import { columnTitle, shortSettingNames } from '../../src/contract/runTable/colu
 import { formatNumber } from '../../src/contract/runTable/formatCell';
 import type { RunRow } from '../../src/contract/runTable/runRow';
 import { chartAxisColors, h, themeColor } from '../shared/theme';
-import { columnWords } from './columnWords';
+import { columnWords } from '../../src/protocol/runTableColumnWords';
 import { parallelChart, type Axis } from './parallelAxes';
 
 const HEIGHT = 240;

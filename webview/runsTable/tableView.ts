@@ -13,7 +13,7 @@ import type { RunRow } from '../../src/contract/runTable/runRow';
 import type { RowSort } from '../../src/contract/runTable/sortRows';
 import { statusText } from '../../src/protocol/runStatusText';
 import { h } from '../shared/theme';
-import { textWidth } from './textWidth';
+import { textWidth } from '../../src/contract/runTable/textWidth';
 
 export interface TableModel {
   rows: readonly RunRow[];

@@ -1,25 +1,12 @@
 /** Column headers of the runs table: short where that stays unambiguous, the full key in the tooltip. */
 import type { ColumnKey, FixedColumn } from './columns';
 
-/** The words of the headers: English here (the CLI); the panel passes them in the display language. */
+/** The words of the headers, in the display language (protocol/runTableColumnWords.ts). */
 export interface ColumnWords {
   fixed: Record<FixedColumn, string>;
   /** The header of a metric's best value, e.g. `best validation/accuracy`. */
   best(metricKey: string): string;
 }
-
-export const ENGLISH_COLUMN_WORDS: ColumnWords = {
-  fixed: {
-    name: 'Name',
-    experiment: 'Experiment',
-    status: 'Status',
-    start: 'Started',
-    duration: 'Duration',
-    device: 'Device',
-    tags: 'Tags',
-  },
-  best: (metricKey) => `best ${metricKey}`,
-};
 
 /**
  * The shortest dotted tail of each path that no other path shares:
@@ -47,7 +34,7 @@ export function shortSettingNames(paths: readonly string[]): Map<string, string>
 export function columnTitle(
   column: ColumnKey,
   settingNames: ReadonlyMap<string, string>,
-  words: ColumnWords = ENGLISH_COLUMN_WORDS,
+  words: ColumnWords,
 ): string {
   if (!column.includes(':')) return words.fixed[column as FixedColumn];
   const colon = column.indexOf(':');

@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { textWidth } from '../../../src/contract/runTable/textWidth';
 import { saveRunAnnotations } from '../../../src/runs/runAnnotations';
 import { RunWriter } from '../../../src/runs/runWriter';
-import { modelLab } from '../../fixtures/modelLabCli';
+import { modelLab, modelLabWithLocale } from '../../fixtures/modelLabCli';
 import { experimentFixture, metric, runInfoFixture } from '../../fixtures/runInfo';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-runs-cli-'));
@@ -66,6 +67,47 @@ test('model-lab runs prints a table: the differing setting and the final scores 
       ['20261201-100100', 'digits-cnn', 'completed', '1m 15s', 'cpu', '0.1', '0.500', '0.900'],
     ],
   );
+});
+
+test('model-lab runs under a Chinese locale: headers and statuses in Chinese, columns still aligned', () => {
+  const runsDir = join(root, 'chinese');
+  twoRuns(runsDir);
+  const result = modelLabWithLocale({ LANG: 'zh_CN.UTF-8' }, 'runs', '--runs-dir', runsDir);
+  assert.equal(result.status, 0, result.stderr);
+  const [header, rule, ...lines] = result.stdout.trimEnd().split('\n');
+  assert.deepEqual(header.split(/\s{2,}/), [
+    '名称',
+    '实验',
+    '状态',
+    '开始时间',
+    '时长',
+    '设备',
+    'learningRate',
+    'train/loss',
+    'validation/accuracy',
+  ]);
+  assert.deepEqual(
+    lines.map((line) => line.split(/\s{2,}/)[2]),
+    ['已完成', '已完成'],
+  );
+  // A Chinese character takes two terminal columns: each column starts where its rule segment does.
+  const starts = (line: string): number[] => {
+    const found: number[] = [];
+    let column = 0;
+    let gap = 2;
+    for (const char of line) {
+      if (char !== ' ' && gap >= 2) found.push(column);
+      gap = char === ' ' ? gap + 1 : 0;
+      column += textWidth(char);
+    }
+    return found;
+  };
+  assert.deepEqual(starts(header), starts(rule));
+  for (const line of lines) assert.deepEqual(starts(line), starts(rule));
+  // --lang wins over the locale, as for every command.
+  const english = modelLabWithLocale({ LANG: 'zh_CN.UTF-8' }, 'runs', '--runs-dir', runsDir, '--lang', 'en');
+  assert.match(english.stdout, /^Name {2,}Experiment {2,}Status {2,}Started/);
+  assert.match(english.stdout, /completed/);
 });
 
 test('model-lab runs --json gives every run with its settings by path and its final and best metrics', () => {

@@ -2,11 +2,12 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { columnTitle, shortSettingNames } from '../../../src/contract/runTable/columnTitles';
 import { formatDuration, formatNumber } from '../../../src/contract/runTable/formatCell';
+import { columnWords } from '../../../src/protocol/runTableColumnWords';
 import { RowChangeTracker } from '../../../src/extension/runsTable/rowChanges';
 import { parseTags } from '../../../webview/runsTable/tags';
 import { parallelChart } from '../../../webview/runsTable/parallelAxes';
 import { RowStore } from '../../../webview/runsTable/rowStore';
-import { textWidth } from '../../../webview/runsTable/textWidth';
+import { textWidth } from '../../../src/contract/runTable/textWidth';
 import {
   availableColumns,
   chooseColumn,
@@ -88,9 +89,9 @@ test('headers: the shortest unambiguous tail of a setting path; metrics by key',
   assert.equal(names.get('training.optimizer.learningRate'), 'learningRate');
   assert.equal(names.get('model.layers.0.units'), 'layers.0.units');
   assert.equal(names.get('data.seed'), 'data.seed');
-  assert.equal(columnTitle('setting:training.seed', names), 'training.seed');
-  assert.equal(columnTitle('best:validation/loss', names), 'best validation/loss');
-  assert.equal(columnTitle('start', names), 'Started');
+  assert.equal(columnTitle('setting:training.seed', names, columnWords()), 'training.seed');
+  assert.equal(columnTitle('best:validation/loss', names, columnWords()), 'best validation/loss');
+  assert.equal(columnTitle('start', names, columnWords()), 'Started');
 });
 
 test('cells: durations and numbers read short', () => {

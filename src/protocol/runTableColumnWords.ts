@@ -1,9 +1,10 @@
 /**
- * The runs table's column headers in the display language. Setting paths and metric keys stay as
- * written (`learningRate`, `validation/accuracy`): they are what the filter and the experiment file say.
+ * The runs table's column headers in the display language, for the table panel and
+ * `model-lab runs` alike. Setting paths and metric keys stay as written (`learningRate`,
+ * `validation/accuracy`): they are what the filter and the experiment file say.
  */
 import * as l10n from '@vscode/l10n';
-import type { ColumnWords } from '../../src/contract/runTable/columnTitles';
+import type { ColumnWords } from '../contract/runTable/columnTitles';
 
 export function columnWords(): ColumnWords {
   return {
