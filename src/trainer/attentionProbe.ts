@@ -10,6 +10,7 @@ import type { ProbedAttention } from '../protocol/attentionProbe';
 import { loadCheckpoint } from '../runs/checkpoints';
 import { readRunInfo } from '../runs/runReader';
 import { attentionSnapshot, encodeProbe } from './probe';
+import { restoreCheckpoint } from './restoreCheckpoint';
 import { compileOptionsFor } from './trainer';
 import type { TrainerDeps } from './trainerDeps';
 
@@ -36,7 +37,7 @@ export async function probeAttention(
     );
   const model = await deps.compileModel(compileOptionsFor(info.config, dataset, 'cpu', experimentDir));
   try {
-    await model.setState(checkpoint.state);
+    await restoreCheckpoint(model, runDir, kind, checkpoint);
     const probe = encodeProbe(text, dataset.vocab, dataset.inputShape[0]);
     const snapshot = await attentionSnapshot(model, probe, checkpoint.position.step);
     if (snapshot.layers.length === 0)

@@ -22,6 +22,7 @@ import { recurrentView, type RecurrentInput } from './recurrentView';
 import { rowProbabilities } from './mistakes';
 import { compileOptionsFor } from './trainer';
 import type { TrainerDeps } from './trainerDeps';
+import { restoreCheckpoint } from './restoreCheckpoint';
 import { readTypedCharacters, typedCharacterVocabulary } from './typedCharacters';
 
 function newestCheckpoint(runDir: string): { kind: CheckpointKind; checkpoint: Checkpoint } {
@@ -51,7 +52,7 @@ export class PlaygroundSession {
     const experimentDir = dirname(run.experimentFile);
     const dataset = await deps.loadDataset(run.config, experimentDir);
     const model = await deps.compileModel(compileOptionsFor(run.config, dataset, 'cpu', experimentDir));
-    await model.setState(checkpoint.state);
+    await restoreCheckpoint(model, runDir, kind, checkpoint);
     const task = run.config.task;
     const shape = dataset.inputShape;
     const info: PlaygroundModelInfo = {

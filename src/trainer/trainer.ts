@@ -33,6 +33,7 @@ import { evaluateSplit, scoreValues } from './evaluation';
 import type { Split } from '../contract/runStatus';
 import { defaultMode, MetricMonitor, monitoredMetricName } from './metricMonitor';
 import { attentionSnapshot, encodeProbe, type Probe } from './probe';
+import { restoreCheckpoint } from './restoreCheckpoint';
 import { learningRateAt } from './schedules';
 import type { StepPace } from './stepPacing';
 import { generateText } from './textSample';
@@ -410,11 +411,11 @@ class TrainingSession {
     let checkpoint;
     try {
       checkpoint = loadCheckpoint(runDir, 'last');
+      await restoreCheckpoint(this.model, runDir, 'last', checkpoint);
     } catch (error) {
       throw new Error(l10n.t('Cannot resume from {0}: {1}', runDir, describeError(error)));
     }
-    const { state, position } = checkpoint;
-    await this.model.setState(state);
+    const { position } = checkpoint;
     this.position = { ...position };
     this.timeOffset = position.time ?? 0;
     this.monitor.restore({
@@ -434,7 +435,8 @@ class TrainingSession {
     const best = this.position.best;
     if (best === undefined || best.step === this.position.step) return;
     try {
-      await this.model.setState(loadCheckpoint(this.request.runDir, 'best').state);
+      const { runDir } = this.request;
+      await restoreCheckpoint(this.model, runDir, 'best', loadCheckpoint(runDir, 'best'));
     } catch (error) {
       this.log('warning', l10n.t('Keeping the last weights: {0}', describeError(error)));
       return;

@@ -34,6 +34,7 @@ import { readDynamics } from '../model/dynamics';
 import { joinSlot, savedTensor, splitSlot } from '../model/flatState';
 import { exportImported } from '../onnx/exportImported';
 import { exportDocString, exportMetadata } from './exportDoc';
+import { MissingRunningStatisticsError } from './missingRunningStatistics';
 import { checkBatch, stack } from './batches';
 import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
 
@@ -337,6 +338,11 @@ export class CompiledModel implements TrainableModel {
   async setState(state: TrainingState): Promise<void> {
     const { options, layout } = this.plan;
     const slots = new Set(this.plan.slots.map((s) => s.name));
+    // Every parameter there but running statistics missing: a checkpoint from before they were
+    // kept, not another model's.
+    const missingBuffers = this.plan.buffers.filter((buffer) => !state.tensors[buffer.name]);
+    if (missingBuffers.length > 0 && this.plan.store.specs.every((spec) => state.tensors[spec.name]))
+      throw new MissingRunningStatisticsError(missingBuffers.map((buffer) => buffer.onnxName));
     const restored = new Map<string, Tensor>();
     for (const name of this.state.keys()) {
       if (name === STEP) continue;
