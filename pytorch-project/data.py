@@ -1,6 +1,8 @@
 """The experiment's data exactly as Model Lab loads it: Model Lab wrote the loaded examples
 (scaling, vocabulary and splits already applied) into data/, and this module draws the same
 batches from them with the same seeded order (Model Lab's mulberry32 generator, ported).
+A text file of the user's (a .txt source) is read from where it is instead, with Model Lab's
+vocabulary and stretches; data/meta.json then names it.
 
 - Tables, images, names, series: one example per row; training batches shuffle the training
   rows each epoch and drop the last partial batch; validation and test read rows in order.
@@ -46,6 +48,17 @@ def epoch_seed(seed, epoch):
     return ((seed + 1) * 0x9E3779B1 + epoch) & _MASK
 
 
+def characters_of(text):
+    """Every distinct character of `text`, sorted as Model Lab (JavaScript) sorts strings: by
+    UTF-16 code units, which differs from code points only beyond U+FFFF."""
+    return sorted(set(text), key=lambda char: char.encode("utf-16-be"))
+
+
+def js_round(x):
+    """JavaScript's Math.round: halves round up (Python's round() rounds them to even)."""
+    return math.floor(x + 0.5)
+
+
 class Dataset:
     def __init__(self, folder, loss):
         with open(os.path.join(folder, "meta.json"), encoding="utf-8") as f:
@@ -59,9 +72,12 @@ class Dataset:
         self.input_shape = self.meta["inputShape"]
         self.output_shape = self.meta["outputShape"]
         if self.kind == "text":
-            self.ids = self._array("ids")
             self.context = self.meta["contextLength"]
-            self.stretches = self.meta["stretches"]
+            if "textFile" in self.meta:
+                self._read_text_file(os.path.abspath(os.path.join(folder, self.meta["textFile"])))
+            else:
+                self.ids = self._array("ids")
+                self.stretches = self.meta["stretches"]
             self.sizes = {s: max(0, (end - start - 1) // self.context) for s, (start, end) in self.stretches.items()}
         else:
             self.x = self._array("x").reshape(-1, *self.input_shape)
@@ -71,6 +87,34 @@ class Dataset:
                 self.targets = self.targets.reshape(len(self.x), -1)
             self.splits = {s: self._array(f"split-{s}") for s in ("train", "validation", "test")}
             self.sizes = {s: len(rows) for s, rows in self.splits.items()}
+
+    def _read_text_file(self, path):
+        """The experiment's own text, read as Model Lab reads it: UTF-8 without a byte-order mark,
+        one id per character in a vocabulary of its distinct characters, cut into train,
+        validation and test stretches in that order by data.splits."""
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        vocab = characters_of(text)
+        if vocab != self.vocab:
+            # model.py's embedding and output layers are sized by the vocabulary of the export.
+            raise SystemExit(
+                f"{path}: the text's characters ({len(vocab)} distinct) are not the {len(self.vocab)} the model "
+                "was exported for; export the project from Model Lab again after changing the text."
+            )
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        id_of = {char: i for i, char in enumerate(vocab)}
+        self.ids = np.array([id_of[chr(code)] for code in distinct], dtype=np.int32)[inverse]
+        fractions = self.meta["splits"]
+        train_end = js_round(len(text) * fractions["train"])
+        validation_end = min(train_end + js_round(len(text) * fractions["validation"]), len(text))
+        self.stretches = {
+            "train": [0, train_end],
+            "validation": [train_end, validation_end],
+            "test": [validation_end, len(text)],
+        }
 
     def _array(self, name):
         spec = self.meta["arrays"][name]

@@ -3,18 +3,32 @@
  * vocabulary and splits applied) as little-endian binary arrays, indexed by meta.json.
  * data.py reads them and draws the same batches with the same seeded order, so the
  * project trains on what Model Lab trains on, whatever the source (built-in, CSV, text,
- * image folder).
+ * image folder). A text file of the user's is not copied: meta.json names it, with the
+ * splits, and data.py reads it as Model Lab does (the vocabulary recorded here tells it
+ * when the text has changed since).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import type { SplitFractions } from '../../contract/experiment';
 import type { Dataset } from '../../data/api';
+
+/** The user's own source file, when the project reads it instead of a copy. */
+export interface SourceFile {
+  path: string;
+  splits: SplitFractions;
+}
 
 type Typed = Float32Array | BigInt64Array | Int32Array;
 
 const dtypeOf = (array: Typed): string =>
   array instanceof Float32Array ? 'float32' : array instanceof BigInt64Array ? 'int64' : 'int32';
 
-export function writeDataFiles(dir: string, dataset: Dataset, modelLabVersion: string): void {
+export function writeDataFiles(
+  dir: string,
+  dataset: Dataset,
+  modelLabVersion: string,
+  sourceFile?: SourceFile,
+): void {
   mkdirSync(dir, { recursive: true });
   const arrays: Record<string, { file: string; dtype: string }> = {};
   const put = (name: string, array: Typed | undefined): void => {
@@ -34,14 +48,11 @@ export function writeDataFiles(dir: string, dataset: Dataset, modelLabVersion: s
     targetScaling: dataset.targetScaling,
   };
   if (loaded.kind === 'text') {
-    put('ids', loaded.ids);
-    const meta = {
-      kind: 'text',
-      ...common,
-      contextLength: loaded.contextLength,
-      stretches: loaded.stretches,
-      arrays,
-    };
+    const read = sourceFile
+      ? { textFile: relative(dir, sourceFile.path), splits: sourceFile.splits }
+      : { stretches: loaded.stretches };
+    if (!sourceFile) put('ids', loaded.ids);
+    const meta = { kind: 'text', ...common, contextLength: loaded.contextLength, ...read, arrays };
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 2));
     return;
   }

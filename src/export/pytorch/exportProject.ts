@@ -16,12 +16,14 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
-import { isOnnxModel, sourceLabel } from '../../contract/experiment';
+import { isOnnxModel, isSplitFiles, sourceLabel, type Experiment } from '../../contract/experiment';
+import { BUILTIN_PREFIX } from '../../data/builtins';
+import { resolveSource } from '../../data/resolveSource';
 import { DatasetCache } from '../../experiment/datasetCache';
 import { inferShapes } from '../../experiment/shapes';
 import { readExperimentText, validatedExperiment } from '../../experiment/experimentFile';
 import { parseExperimentText } from '../../experiment/validate';
-import { writeDataFiles } from './dataFiles';
+import { writeDataFiles, type SourceFile } from './dataFiles';
 import { ExportError } from './exportError';
 import { INITIAL_WEIGHTS, writeInitialWeights } from './initialWeights';
 import { modelSource } from './modelSource';
@@ -98,12 +100,24 @@ export async function exportPytorchProject(request: ExportRequest): Promise<Expo
       sourceLabel(experiment.data.source),
     ),
   );
-  writeDataFiles(join(outDir, 'data'), dataset, packageJson.version);
+  writeDataFiles(
+    join(outDir, 'data'),
+    dataset,
+    packageJson.version,
+    userSourceFile(experiment, experimentDir),
+  );
   writeInitialWeights(join(outDir, INITIAL_WEIGHTS), experiment, layers, dataset);
   return {
     outDir,
     files: ['model.py', ...COPIED, 'experiment.json', 'README.md', 'data/', `${INITIAL_WEIGHTS}/`],
   };
+}
+
+/** A single source file of the user's (not a built-in, not split files) that data.py may read itself. */
+function userSourceFile(experiment: Experiment, experimentDir: string): SourceFile | undefined {
+  const { source, splits } = experiment.data;
+  if (isSplitFiles(source) || source.startsWith(BUILTIN_PREFIX) || !splits) return undefined;
+  return { path: resolveSource(source, experimentDir), splits };
 }
 
 function readme(template: string, name: string, source: string): string {
