@@ -7,7 +7,8 @@
  *     oneDNN ISA, ATen kernels, thread settings;
  *   - the measured matmul peak: the same GEMM through onnxruntime and through torch;
  *   - per template: ms/step of each, the ratio with its spread over rounds (bench/templateBench.ts,
- *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak;
+ *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, and the step's
+ *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
  *   - per template: peak RSS and its growth over BENCH_MEMORY_STEPS further engine steps.
  *
  *   npm run bench:engine                        # all templates (the full run: ~15 min on 2 cores)
@@ -64,6 +65,8 @@ function speedTable(results: TemplateResult[], peak: number): string {
       'torch/ours',
       'spread',
       'rounds',
+      'products alone ms',
+      'best torch/ours',
       'ours GFLOP/s',
       'of peak',
       'torch GFLOP/s',
@@ -85,6 +88,8 @@ function speedTable(results: TemplateResult[], peak: number): string {
         `${r.ratio.toFixed(2)}×`,
         `±${(100 * r.ratioSpread).toFixed(0)} %${r.stable ? '' : ' (!)'}`,
         r.stable ? `${r.rounds}` : `${r.rounds} (max)`,
+        r.floor ? r.floor.ms.toFixed(2) : 'in a Scan',
+        r.floor ? `${r.floor.ratio.toFixed(2)}×` : '–',
         ours.toFixed(1),
         percent(ours / peak),
         theirs.toFixed(1),
@@ -154,7 +159,10 @@ async function main() {
   console.log(
     'torch/ours: median over the last rounds of (torch median step / ours) (> 1: we are faster); spread: largest distance of ' +
       'one of those rounds from it; GFLOP: matrix products and convolutions of forward + backward (bench/flops.ts), ' +
-      "as a share of the measured matmul peak; K: steps fused per engine call; RSS: resident set of each side's process",
+      "as a share of the measured matmul peak; K: steps fused per engine call; products alone: the step's own matrix products " +
+      '(Gemm, MatMul, FusedMatMul, Conv, ConvTranspose) timed alone through onnxruntime in each round (bench/matrixFloor.ts), ' +
+      'and best torch/ours: the ratio if everything else in our step took no time; ' +
+      "RSS: resident set of each side's process",
   );
 }
 

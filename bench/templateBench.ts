@@ -12,6 +12,7 @@
 import * as ort from 'onnxruntime-node';
 import { compileModel } from '../src/engine';
 import { trainingFlops } from './flops';
+import { openMatrixFloor } from './matrixFloor';
 import { median, spread } from './stats';
 import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 import { TorchWorker } from './torchWorker';
@@ -37,6 +38,12 @@ export interface TemplateResult {
   torchMs: number;
   /** Median over the reported rounds of (peer's median step / ours). */
   ratio: number;
+  /**
+   * The step's matrix products alone (bench/matrixFloor.ts): their median ms, and the median over
+   * the reported rounds of (peer's median step / their median): the best ratio the engine's
+   * kernels allow. Absent for models with products inside a Scan.
+   */
+  floor?: { ms: number; ratio: number };
   /** Largest distance of a reported round's ratio from `ratio`, relative. */
   ratioSpread: number;
   rounds: number;
@@ -86,6 +93,7 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
   const batches = Array.from({ length: k }, () => batch);
   const lrs = batches.map(() => o.optimizer.learningRate);
 
+  const floor = await openMatrixFloor(o);
   const torch = new TorchWorker(o, job.threads, job.peerEnv);
   const hello = await torch.next<{ torch: string; threads: number }>();
 
@@ -117,6 +125,7 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     oursRunMs: number;
     theirCpuMs: number;
     ratio: number;
+    floor: number[];
   }
   const rounds: Round[] = [];
   let torchRssPeakMb = 0;
@@ -131,6 +140,7 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
       oursRunMs: 0,
       theirCpuMs: 0,
       ratio: 0,
+      floor: [],
     };
     const engineRound = async () => {
       for (let i = 0; i < callsPerRound; i++) {
@@ -140,6 +150,8 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
         round.oursCpuMs += c.cpuMs;
         round.oursRunMs += c.runMs;
       }
+      // A third as many passes over the products as the round's engine steps.
+      round.floor = (await floor?.time(Math.max(3, Math.ceil(callsPerRound / 3) * k))) ?? [];
     };
     const torchRound = async () => {
       const steps = await torch.steps(torchPerRound);
@@ -158,6 +170,7 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     rounds.push(round);
   }
   torch.close();
+  await floor?.release();
 
   const reported = window();
   const ours = reported.flatMap((r) => r.ours);
@@ -176,6 +189,12 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     torchMs: median(theirs),
     ratio: median(reported.map((r) => r.ratio)),
     ratioSpread: spread(reported.map((r) => r.ratio)),
+    ...(floor && {
+      floor: {
+        ms: median(reported.flatMap((r) => r.floor)),
+        ratio: median(reported.map((r) => median(r.theirs) / median(r.floor))),
+      },
+    }),
     rounds: rounds.length,
     reportedRounds: reported.length,
     stable: stable(),

@@ -1,0 +1,76 @@
+/**
+ * The matrix floor of a template's training step: the step's own matrix products (the Gemm,
+ * MatMul, FusedMatMul, Conv and ConvTranspose nodes of its single-step training graph, with
+ * their shapes and attributes) alone in one onnxruntime session, opened as the engine opens its
+ * own, on random inputs. No step of the engine can be faster than its products through the same
+ * kernels, so (the peer's ms/step) / (this floor) is the best ratio reachable by removing every
+ * other cost: the bench times it in every round next to both sides and prints that bound.
+ * Products inside a Scan or Loop body (the recurrent layers' steps) are not reached: such a
+ * template gets no floor.
+ */
+import type { CompileOptions } from '../src/engine';
+import { GraphBuilder, type Value } from '../src/engine/graph/builder';
+import { serializeModel } from '../src/engine/graph/serialize';
+import { Rng } from '../src/engine/init';
+import { buildTrainGraph, planModel } from '../src/engine/model/graphs';
+import { ParamStore } from '../src/engine/model/params';
+import { openSession, tensor, type Tensor } from '../src/engine/runtime/session';
+
+const PRODUCTS = new Set(['Gemm', 'MatMul', 'FusedMatMul', 'Conv', 'ConvTranspose']);
+const BODIES = new Set(['Scan', 'Loop']);
+
+export interface MatrixFloor {
+  /** ms of each of `runs` passes over the step's products. */
+  time(runs: number): Promise<number[]>;
+  release(): Promise<void>;
+}
+
+/** The step's products in a session of their own, or undefined when some lie in a Scan or Loop body. */
+export async function openMatrixFloor(options: CompileOptions): Promise<MatrixFloor | undefined> {
+  const step = buildTrainGraph(planModel({ ...options, fusedSteps: 1 }, new ParamStore(options.seed)));
+  if (step.nodes.some((n) => BODIES.has(n.opType))) return undefined;
+  const g = new GraphBuilder('matrix_floor');
+  const rng = new Rng(7);
+  // One random input per shape: in the step, one activation or gradient feeds several products,
+  // and 120 MB of distinct inputs (the Transformer's) would time memory more than the kernels.
+  const feeds: Record<string, Tensor> = {};
+  const byShape = new Map<string, Value>();
+  const fed = (v: Value) => {
+    const known = byShape.get(v.shape.join());
+    if (known) return known;
+    const name = `in${byShape.size}`;
+    feeds[name] = tensor(
+      'float32',
+      Float32Array.from({ length: v.size }, () => rng.normal()),
+      v.shape,
+    );
+    const input = g.input(name, 'float32', v.shape);
+    byShape.set(v.shape.join(), input);
+    return input;
+  };
+  for (const node of step.nodes.filter((n) => PRODUCTS.has(n.opType))) {
+    const [y] = g.op(
+      node.opType,
+      node.inputs.map((v) => v && fed(v)),
+      node.attrs,
+      { domain: node.domain, types: [{ dtype: 'float32', shape: node.outputs[0]!.shape }] },
+    );
+    // One element of each product leaves the session: its result is used, but not copied out.
+    const corner = y.shape.map(() => 0);
+    g.output(g.op('Slice', [y, g.ints(corner), g.ints(corner.map(() => 1))])[0]);
+  }
+  const session = await openSession(serializeModel(g), ['cpu'], options.threads);
+  await session.run(feeds);
+  return {
+    async time(runs) {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const start = performance.now();
+        await session.run(feeds);
+        times.push(performance.now() - start);
+      }
+      return times;
+    },
+    release: () => session.release(),
+  };
+}
