@@ -39,7 +39,8 @@ export function textDataset(
     const [start, end] = stretches[split];
     return Math.max(0, Math.floor((end - start - 1) / T));
   };
-  if (windows('train') === 0) {
+  // No training part at all is fine where the text is only scored ("Evaluate on data…").
+  if (fractions.train > 0 && windows('train') === 0) {
     throw new DataError(
       l10n.t(
         'the training part of the text has {0} characters, fewer than contextLength + 1 = {1}',

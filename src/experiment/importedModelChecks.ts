@@ -128,6 +128,21 @@ export function checkImportedAgainstDataset(
     return;
   }
   const output = outputDims(plan);
+  // Scores per token: the last axis, known even where the positions axis is symbolic.
+  const modelTokens = plan.output.dims.at(-1);
+  const textTokens = dataset.outputShape.at(-1) ?? 0;
+  // The text's characters are the token ids (sorted): one beyond the model's vocabulary has no embedding.
+  if (experiment.task === 'language-model' && typeof modelTokens === 'number' && textTokens > modelTokens)
+    report.add(
+      ['model', model.output ? 'output' : 'onnx'],
+      l10n.t(
+        'the text has {0} different characters (tokens), but {1} of {2} knows {3}: use text with no more characters than that',
+        textTokens,
+        plan.output.name,
+        model.onnx,
+        modelTokens,
+      ),
+    );
   if (output && size(output) !== size(dataset.outputShape) && experiment.task !== 'language-model')
     report.add(
       ['model', model.output ? 'output' : 'onnx'],

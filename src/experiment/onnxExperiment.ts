@@ -9,6 +9,7 @@
  * default learning rate continues a PyTorch training as its user expects.
  */
 import type { Experiment, OptimizerConfig } from '../contract/experiment';
+import type { OnnxTensorInfo } from '../contract/onnxModel';
 import type { ImportPlan } from '../engine/onnx';
 
 /** The batch and optimizer a fine-tuning experiment starts with (and the .onnx view's memory estimate assumes). */
@@ -31,7 +32,10 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
     task,
     data: {
       source: task === 'language-model' ? 'data.txt' : 'data.csv',
-      ...(task === 'language-model' ? {} : { target: 'label', normalize: 'none' }),
+      // A language model reads windows as long as its input (the text's default would not fit it).
+      ...(task === 'language-model'
+        ? { contextLength: plan.inputShape[0] }
+        : { target: 'label', normalize: 'none' }),
       splits: { train: 0.8, validation: 0.1, test: 0.1 },
       seed: 1,
     },
@@ -71,4 +75,23 @@ export function onnxEvaluationExperiment(
       splits: { train: 0, validation: 0, test: 1 },
     },
   };
+}
+
+/** The kinds of data "Evaluate on data…" offers for a model, as training data is declared. */
+export type EvaluationDataKind = 'csv' | 'images' | 'text';
+
+/**
+ * What data fits a model whose (first) graph input is `input`: token ids read a text file (or
+ * CSV rows of ids); an image-shaped float input ([batch, 1 or 3, height, width]) a folder of
+ * PNG images by class, or CSV rows of pixels; any other input CSV rows. The likeliest first.
+ */
+export function evaluationDataKinds(input: OnnxTensorInfo | undefined): EvaluationDataKind[] {
+  if (input?.dtype === 'int64') return ['text', 'csv'];
+  const [, channels, height, width] = input?.dims ?? [];
+  const image =
+    input?.dims.length === 4 &&
+    (channels === 1 || channels === 3) &&
+    typeof height === 'number' &&
+    typeof width === 'number';
+  return image ? ['images', 'csv'] : ['csv'];
 }

@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { summarizeOnnxModel } from '../../engine/onnx/modelSummary';
 import { summarizeOnnxFile } from '../../experiment/modelSummary';
+import { evaluationDataKinds, type EvaluationDataKind } from '../../experiment/onnxExperiment';
 import { readOnnxModel } from '../../engine/onnx/onnxFile';
 import { type OnnxCheckRequest, isOnnxCheckReply } from '../../protocol/onnxCheck';
 import { type OnnxEvaluateRequest, isOnnxEvaluateReply } from '../../protocol/onnxEvaluate';
@@ -50,6 +51,24 @@ export function registerOnnxModelEditor(extensionUri: vscode.Uri): vscode.Dispos
 type Question = 'check' | 'evaluate';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+type DataKindItem = vscode.QuickPickItem & { data: EvaluationDataKind; detail: string };
+
+/** How "Evaluate on data…" names each kind of data, as training data is declared (data.source). */
+const DATA_KINDS: Record<EvaluationDataKind, () => { label: string; detail: string }> = {
+  csv: () => ({
+    label: vscode.l10n.t('CSV table'),
+    detail: vscode.l10n.t('one example per row; the labels or targets in the column "label", else the last'),
+  }),
+  images: () => ({
+    label: vscode.l10n.t('Folder of images by class'),
+    detail: vscode.l10n.t('one subfolder per class, holding PNG images'),
+  }),
+  text: () => ({
+    label: vscode.l10n.t('Text file'),
+    detail: vscode.l10n.t("a .txt file, read in windows as long as the model's input"),
+  }),
+};
 
 /** One open view of one .onnx file. */
 class OnnxModelView extends Disposable {
@@ -141,17 +160,10 @@ class OnnxModelView extends Disposable {
     });
   }
 
-  /** Asks for a data file, then scores the model on all of it. */
+  /** Asks for data (a CSV, a text file or an image folder, as fits the model), then scores the model on all of it. */
   private async evaluate(): Promise<void> {
     if (this.asking.has('evaluate')) return;
-    const [picked] =
-      (await vscode.window.showOpenDialog({
-        canSelectMany: false,
-        defaultUri: vscode.Uri.file(dirname(this.uri.fsPath)),
-        filters: { [vscode.l10n.t('Data (CSV table, text)')]: ['csv', 'txt'] },
-        openLabel: vscode.l10n.t('Evaluate'),
-        title: vscode.l10n.t('Evaluate {0} on data: choose a CSV or text file', basename(this.uri.fsPath)),
-      })) ?? [];
+    const picked = await this.pickData();
     if (!picked) return;
     const data = basename(picked.fsPath);
     const request: OnnxEvaluateRequest = {
@@ -169,6 +181,34 @@ class OnnxModelView extends Disposable {
         failed: (message) => ({ type: 'onnxModel/evaluateFailed', data, message }),
       },
     );
+  }
+
+  /** Which kind of data (when the model takes more than one), then the file or folder of it. */
+  private async pickData(): Promise<vscode.Uri | undefined> {
+    const model = this.model?.type === 'onnxModel/show' ? this.model.summary : undefined;
+    const kinds = evaluationDataKinds(model?.inputs[0]);
+    const items: DataKindItem[] = kinds.map((data) => ({ data, ...DATA_KINDS[data]() }));
+    const chosen =
+      items.length === 1
+        ? items[0]
+        : await vscode.window.showQuickPick(items, {
+            title: vscode.l10n.t('Evaluate {0} on data', basename(this.uri.fsPath)),
+            placeHolder: vscode.l10n.t('What data to score the model on'),
+          });
+    if (!chosen) return undefined;
+    const [picked] =
+      (await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        canSelectFiles: chosen.data !== 'images',
+        canSelectFolders: chosen.data === 'images',
+        defaultUri: vscode.Uri.file(dirname(this.uri.fsPath)),
+        ...(chosen.data === 'images'
+          ? {}
+          : { filters: { [chosen.label]: [chosen.data === 'csv' ? 'csv' : 'txt'] } }),
+        openLabel: vscode.l10n.t('Evaluate'),
+        title: vscode.l10n.t('Evaluate {0} on data: {1}', basename(this.uri.fsPath), chosen.detail),
+      })) ?? [];
+    return picked;
   }
 
   /** One question at a time per kind, answered by a forked training process; the view shows each state. */

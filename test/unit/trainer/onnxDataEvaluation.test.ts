@@ -1,14 +1,16 @@
 /**
- * "Evaluate on data…": the model as it is, on every row of a CSV, read unscaled and row-major
- * into its input. The scores equal onnxruntime running the original file on the same rows; data
- * that does not fit the model is refused naming the file and both shapes.
+ * "Evaluate on data…": the model as it is, on every row of a CSV (read unscaled and row-major
+ * into its input), every image of a folder by class, or every window of a text, as training data
+ * is declared. The scores equal onnxruntime running the original file on the same examples; data
+ * that does not fit the model is refused naming the file and what does not fit.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
 import { isOnnxEvaluateReply, type OnnxEvaluateReply } from '../../../src/protocol/onnxEvaluate';
 import { evaluateOnnxOnData } from '../../../src/trainer/onnxDataEvaluation';
 import { handleOnnxEvaluateMessage } from '../../../src/trainer/onnxEvaluateHandler';
@@ -52,20 +54,83 @@ async function reference(rows: { x: number[]; label: number }[]) {
   return { loss: loss / rows.length, accuracy: correct / rows.length };
 }
 
+/** The CNN scored on `data` (a CSV or an image folder) as onnxruntime scores it on `rows`. */
+async function assertScoresLikeOnnxruntime(data: string, rows: { x: number[]; label: number }[]) {
+  const result = await evaluateOnnxOnData(modelPath('cnn'), data, createTrainerDeps());
+  const expected = await reference(rows);
+  assert.equal(result.task, 'classification');
+  assert.equal(result.count, rows.length);
+  assert.ok(
+    Math.abs((result.values.loss ?? NaN) - expected.loss) < 1e-5,
+    `${result.values.loss} vs ${expected.loss}`,
+  );
+  assert.equal(result.values.accuracy, expected.accuracy);
+}
+
 describe('evaluating an ONNX model on a data file', () => {
   it('scores every row, unscaled, as onnxruntime does on the original file (labels in the last column)', async () => {
     const { rows, text } = pixels('digit');
     const data = join(root, 'pixels.csv');
     writeFileSync(data, text);
-    const result = await evaluateOnnxOnData(modelPath('cnn'), data, createTrainerDeps());
-    const expected = await reference(rows);
-    assert.equal(result.task, 'classification');
-    assert.equal(result.count, 50);
+    await assertScoresLikeOnnxruntime(data, rows);
+  });
+
+  it('scores every image of a folder by class (its classes the sorted subfolders), as onnxruntime does', async () => {
+    const folder = join(root, 'images');
+    const rows: { x: number[]; label: number }[] = [];
+    for (const [label, name] of ['dark', 'grey', 'light'].entries()) {
+      mkdirSync(join(folder, name), { recursive: true });
+      for (let i = 0; i < 5; i++) {
+        const levels = Array.from({ length: 64 }, (_, p) => (p * 37 + i * 53 + label * 71) % 256);
+        const image = new PNG({ width: 8, height: 8 });
+        levels.forEach((v, p) => image.data.set([v, v, v, 255], p * 4));
+        writeFileSync(join(folder, name, `${i}.png`), PNG.sync.write(image));
+        rows.push({ x: levels.map((v) => v / 255), label });
+      }
+    }
+    await assertScoresLikeOnnxruntime(folder, rows);
+  });
+
+  it("scores a language model on every window of a text, as long as the model's input", async () => {
+    // The character ids are the text's characters sorted, as for training on a .txt file.
+    const text = 'a cab bade a bad face; ace fed a dab. '.repeat(6);
+    const data = join(root, 'text.txt');
+    writeFileSync(data, text);
+    const result = await evaluateOnnxOnData(modelPath('transformer'), data, createTrainerDeps());
+    const vocabulary = [...new Set(text)].sort();
+    const ids = Array.from(text, (char) => vocabulary.indexOf(char));
+    const T = 8;
+    const windows = Math.floor((ids.length - 1) / T);
+    assert.equal(result.task, 'language-model');
+    assert.equal(result.count, windows);
+    const session = await ort.InferenceSession.create(modelPath('transformer'));
+    const x = ids.slice(0, windows * T).map(BigInt);
+    const logits = (
+      await session.run({ input: new ort.Tensor('int64', BigInt64Array.from(x), [windows, T]) })
+    ).output;
+    await session.release();
+    const V = logits.dims[2];
+    const scores = logits.data as Float32Array;
+    let loss = 0;
+    for (let k = 0; k < windows * T; k++) {
+      const z = Array.from(scores.subarray(k * V, (k + 1) * V));
+      const max = Math.max(...z);
+      loss += max + Math.log(z.reduce((sum, v) => sum + Math.exp(v - max), 0)) - z[ids[k + 1]];
+    }
+    const expected = loss / (windows * T);
     assert.ok(
-      Math.abs((result.values.loss ?? NaN) - expected.loss) < 1e-5,
-      `${result.values.loss} vs ${expected.loss}`,
+      Math.abs((result.values.loss ?? NaN) - expected) < 1e-5,
+      `${result.values.loss} vs ${expected}`,
     );
-    assert.equal(result.values.accuracy, expected.accuracy);
+  });
+
+  it('refuses a text with more different characters than the model has tokens, naming both counts', async () => {
+    const data = join(root, 'wide.txt');
+    writeFileSync(data, 'the quick brown fox jumps over the lazy dog. '.repeat(4));
+    await assert.rejects(
+      evaluateOnnxOnData(modelPath('transformer'), data, createTrainerDeps()),
+      /wide\.txt: the text has 28 different characters \(tokens\), but output of model\.onnx knows 11/,
+    );
   });
 
   it('refuses data whose examples do not fit the model, naming the file and both shapes', async () => {
