@@ -20,14 +20,18 @@ async function typeIntoDialog(page: Page, path: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Answers an open-folder dialog with `folder`. */
-export async function openThroughDialog(page: Page, folder: string): Promise<void> {
+/** Answers an open-folder dialog with `folder`; `accept` is the dialog's button. */
+export async function openThroughDialog(
+  page: Page,
+  folder: string,
+  accept = 'Open Run Folder',
+): Promise<void> {
   await typeIntoDialog(page, `${folder}/`);
   // Enter on a folder path either accepts it or goes into it; then the dialog's button accepts.
   const widget = page.locator('.quick-input-widget');
   await page.waitForTimeout(1000);
   if (await widget.isVisible())
-    await widget.locator('.monaco-button', { hasText: 'Open Run Folder' }).click({ timeout: 15_000 });
+    await widget.locator('.monaco-button', { hasText: accept }).click({ timeout: 15_000 });
 }
 
 /** Answers an open-file dialog with `file` and waits for it to close. */

@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
-import { openFileThroughDialog } from '../helpers/folderDialog';
-import { waitForPoints } from '../helpers/panels';
+import { openFileThroughDialog, openThroughDialog } from '../helpers/folderDialog';
+import { pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { stopRunsStillTraining } from '../helpers/stopRuns';
 import { waitForText, waitUntil } from '../helpers/waitFor';
@@ -31,8 +32,24 @@ function writePixelsCsv(file: string): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
+/** 12 PNG images of 8×8 in a folder per class (c0, c1, c2), as an image dataset is declared. */
+function writeImageFolder(folder: string): void {
+  for (let label = 0; label < 3; label++) {
+    mkdirSync(join(folder, `c${label}`), { recursive: true });
+    for (let i = 0; i < 4; i++) {
+      const image = new PNG({ width: 8, height: 8 });
+      for (let p = 0; p < 64; p++) {
+        const level = Math.floor(Math.floor(p / 8) / 3) === label ? 200 : 30 + ((i * 17 + p) % 20);
+        image.data.set([level, level, level, 255], p * 4);
+      }
+      writeFileSync(join(folder, `c${label}`, `${i}.png`), PNG.sync.write(image));
+    }
+  }
+}
+
 describe('The .onnx model view', () => {
   before(() => {
+    writeImageFolder(join(e2eSession().workspace, `${NAME}-images`));
     copyFileSync(
       join(repo, 'test/fixtures/onnx/cnn/model.onnx'),
       join(e2eSession().workspace, `${NAME}.onnx`),
@@ -87,7 +104,9 @@ describe('The .onnx model view', () => {
     assert.match(details, /Gradient of conv1\.weight vs finite differences: relative error/);
     await screenshot(page, 'onnx-model-view-checked');
 
+    // An image input takes a CSV of pixels or a folder of images by class: the view asks which.
     await view.getByTestId('evaluate-button').click();
+    await pickQuickItem(page, 'CSV table');
     await openFileThroughDialog(page, join(e2eSession().workspace, `${NAME}-pixels.csv`));
     await waitForText(
       view.getByTestId('evaluation-scores'),
@@ -95,6 +114,15 @@ describe('The .onnx model view', () => {
       120_000,
     );
     await screenshot(page, 'onnx-model-view-evaluated');
+    await view.getByTestId('evaluate-button').click();
+    await pickQuickItem(page, 'Folder of images by class');
+    await openThroughDialog(page, join(e2eSession().workspace, `${NAME}-images`), 'Evaluate');
+    await waitForText(
+      view.getByTestId('evaluation-scores'),
+      new RegExp(`^12 examples of ${NAME}-images: loss \\d+(\\.\\d+)? · accuracy (0|1|0\\.\\d+)$`),
+      120_000,
+    );
+    await screenshot(page, 'onnx-model-view-evaluated-images');
   });
 
   it('Fine-tune… scaffolds an experiment beside the model, which trains to a completed run with live charts', async function () {
