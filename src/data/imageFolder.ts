@@ -11,7 +11,8 @@ import type { PNG } from 'pngjs';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
-import { assignSplits, fractionsOf, refuseEmptySplits } from './splits';
+import type { Split } from '../contract/runStatus';
+import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits } from './splits';
 import { tensorDataset } from './tensorDataset';
 
 export async function imageFolderDataset(
@@ -19,10 +20,71 @@ export async function imageFolderDataset(
   folder: string,
   experiment: ShapedExperiment,
 ): Promise<Dataset> {
-  const shape = experiment.model.input.shape;
-  const channels = shape.length === 3 && shape[0] === 3 ? 3 : 1;
-  const [height, width] = experiment.data.imageSize ?? (shape.length === 3 ? [shape[1], shape[2]] : [28, 28]);
+  const { classes, files } = await listImages(folder);
+  const { x, inputShape } = await decodeImages(files, experiment);
+  const labels = Int32Array.from(files, (file) => file.label);
+  const fractions = fractionsOf(experiment.data);
+  const splits = assignSplits(files.length, fractions, experiment.data.seed);
+  refuseEmptySplits(splits, fractions, folder, 'images');
+  return tensorDataset(
+    { source, inputKind: 'float', inputShape, x, count: files.length, labels, classes },
+    splits,
+    experiment.training.loss,
+  );
+}
 
+/**
+ * Split files as folders: each split's own folder of images by class, its images that split.
+ * The classes are the training folder's; another folder may lack some, but not add one.
+ */
+export async function imageFolderSplits(
+  source: string,
+  folders: { split: Split; folder: string }[],
+  experiment: ShapedExperiment,
+): Promise<Dataset> {
+  const counts: Record<Split, number> = { train: 0, validation: 0, test: 0 };
+  const files: ImageFile[] = [];
+  let classes: string[] = [];
+  for (const { split, folder } of folders) {
+    const listed = await listImages(folder);
+    if (split === 'train') classes = listed.classes;
+    for (const name of listed.classes)
+      if (!classes.includes(name))
+        throw new DataError(
+          l10n.t(
+            'the class folder "{0}" is not one of the training folder\'s classes ({1})',
+            name,
+            classes.join(', '),
+          ),
+          join(folder, name),
+        );
+    for (const file of listed.files)
+      files.push({ path: file.path, label: classes.indexOf(listed.classes[file.label]) });
+    counts[split] = listed.files.length;
+  }
+  const { x, inputShape } = await decodeImages(files, experiment);
+  return tensorDataset(
+    {
+      source,
+      inputKind: 'float',
+      inputShape,
+      x,
+      count: files.length,
+      labels: Int32Array.from(files, (file) => file.label),
+      classes,
+    },
+    contiguousSplits(counts),
+    experiment.training.loss,
+  );
+}
+
+interface ImageFile {
+  path: string;
+  label: number;
+}
+
+/** The class subfolders of `folder` (sorted) and their PNG images, each labelled by its class's index. */
+async function listImages(folder: string): Promise<{ classes: string[]; files: ImageFile[] }> {
   const entries = await readdir(folder, { withFileTypes: true });
   const classes = entries
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
@@ -34,7 +96,7 @@ export async function imageFolderDataset(
       folder,
     );
   }
-  const files: { path: string; label: number }[] = [];
+  const files: ImageFile[] = [];
   for (const [label, name] of classes.entries()) {
     const classFolder = join(folder, name);
     const images = (await readdir(classFolder, { withFileTypes: true }))
@@ -62,6 +124,17 @@ export async function imageFolderDataset(
       files.push({ path, label });
     }
   }
+  return { classes, files };
+}
+
+/** Every image decoded, resized to the model's input (or data.imageSize) and scaled to [0, 1]. */
+async function decodeImages(
+  files: ImageFile[],
+  experiment: ShapedExperiment,
+): Promise<{ x: Float32Array; inputShape: number[] }> {
+  const shape = experiment.model.input.shape;
+  const channels = shape.length === 3 && shape[0] === 3 ? 3 : 1;
+  const [height, width] = experiment.data.imageSize ?? (shape.length === 3 ? [shape[1], shape[2]] : [28, 28]);
   const size = channels * height * width;
   const x = new Float32Array(files.length * size);
   // Loaded here, not at the top: the editor loads this module at startup to validate experiments
@@ -77,23 +150,7 @@ export async function imageFolderDataset(
     }
     resizeInto(png, channels, height, width, x.subarray(i * size, (i + 1) * size));
   }
-  const labels = Int32Array.from(files, (file) => file.label);
-  const fractions = fractionsOf(experiment.data);
-  const splits = assignSplits(files.length, fractions, experiment.data.seed);
-  refuseEmptySplits(splits, fractions, folder, 'images');
-  return tensorDataset(
-    {
-      source,
-      inputKind: 'float',
-      inputShape: [channels, height, width],
-      x,
-      count: files.length,
-      labels,
-      classes,
-    },
-    splits,
-    experiment.training.loss,
-  );
+  return { x, inputShape: [channels, height, width] };
 }
 
 /** Bilinear resize of an RGBA image into a [channels, height, width] slice, values in [0, 1]. */

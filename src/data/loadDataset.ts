@@ -3,16 +3,17 @@ import * as l10n from '@vscode/l10n';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isSplitFiles, sourceLabel, type Experiment, type SplitFiles } from '../contract/experiment';
+import type { Split } from '../contract/runStatus';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
 import type { Dataset } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { csvDataset, csvTable, type CsvFile } from './csvDataset';
 import { DataError } from './dataError';
-import { imageFolderDataset } from './imageFolder';
+import { imageFolderDataset, imageFolderSplits } from './imageFolder';
 import { seriesDataset } from './seriesDataset';
 import { fractionsOf } from './splits';
-import { textDataset } from './textDataset';
+import { textDataset, textSplitsDataset } from './textDataset';
 import { readUserText } from './userText';
 
 export { resolveSource };
@@ -58,22 +59,47 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
   );
 }
 
-/** One CSV table per split; each file must exist (validation says so first, on its field). */
+/**
+ * One source per split, all of one kind: CSV tables, text files or folders of images by class
+ * (each must exist; validation says so first, on its field).
+ */
 async function loadSplitFiles(
   source: SplitFiles,
   experiment: ShapedExperiment,
   experimentDir: string,
 ): Promise<Dataset> {
-  const files: CsvFile[] = [];
+  const parts: { split: Split; path: string; kind: string }[] = [];
   for (const split of ['train', 'validation', 'test'] as const) {
     const name = source[split];
     if (name === undefined) continue;
     const path = resolveSource(name, experimentDir);
-    if (!(await stat(path).catch(() => undefined))?.isFile())
-      throw new DataError(l10n.t('the data file does not exist'), path);
-    files.push({ file: path, text: await readDataText(path), split });
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new DataError(l10n.t('the data file or folder does not exist'), path);
+    parts.push({ split, path, kind: info.isDirectory() ? 'folder' : extname(path).toLowerCase() });
   }
-  return csvTable(sourceLabel(source), files, experiment);
+  const kind = parts[0].kind;
+  const other = parts.find((part) => part.kind !== kind);
+  if (other)
+    throw new DataError(
+      l10n.t('the split sources are all CSV tables, all text files or all image folders, not a mix'),
+      other.path,
+    );
+  const label = sourceLabel(source);
+  if (kind === 'folder')
+    return imageFolderSplits(
+      label,
+      parts.map(({ split, path }) => ({ split, folder: path })),
+      experiment,
+    );
+  if (kind !== '.txt' && kind !== '.csv')
+    throw new DataError(
+      l10n.t('unsupported data source: use a .csv table, a .txt text or a folder of images by class'),
+      parts[0].path,
+    );
+  const files: (CsvFile & { split: Split })[] = [];
+  for (const { split, path } of parts) files.push({ split, file: path, text: await readDataText(path) });
+  if (kind === '.txt') return textSplitsDataset(label, files, experiment.data.contextLength ?? 64);
+  return csvTable(label, files, experiment);
 }
 
 async function readDataText(path: string): Promise<string> {

@@ -23,11 +23,6 @@ export function textDataset(
   if (chars.length === 0)
     throw new DataError(l10n.t('the text file is empty: a language model needs text to learn'), file);
   const T = contextLength;
-  const vocab = createVocabulary(charactersOf(text));
-  // Plain numbers here: BigInt conversions of a million characters would cost seconds.
-  const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
-  const ids = Int32Array.from(chars, (char) => idOf.get(char)!);
-
   const trainEnd = Math.round(chars.length * fractions.train);
   const validationEnd = trainEnd + Math.round(chars.length * fractions.validation);
   const stretches: Record<Split, [number, number]> = {
@@ -35,10 +30,7 @@ export function textDataset(
     validation: [trainEnd, Math.min(validationEnd, chars.length)],
     test: [Math.min(validationEnd, chars.length), chars.length],
   };
-  const windows = (split: Split): number => {
-    const [start, end] = stretches[split];
-    return Math.max(0, Math.floor((end - start - 1) / T));
-  };
+  const windows = windowCounter(stretches, T);
   // No training part at all is fine where the text is only scored ("Evaluate on data…").
   if (fractions.train > 0 && windows('train') === 0) {
     throw new DataError(
@@ -64,6 +56,58 @@ export function textDataset(
       );
     }
   }
+
+  return textWindows(source, text, T, stretches);
+}
+
+/**
+ * Split files as text files: each split's own text, its windows that split. The vocabulary is
+ * the characters of all of them, so every split's characters have ids.
+ */
+export function textSplitsDataset(
+  source: string,
+  parts: { split: Split; text: string; file: string }[],
+  contextLength: number,
+): Dataset {
+  const stretches: Record<Split, [number, number]> = { train: [0, 0], validation: [0, 0], test: [0, 0] };
+  let end = 0;
+  for (const part of parts) {
+    const length = Array.from(part.text).length;
+    stretches[part.split] = [end, end + length];
+    end += length;
+    if (Math.floor((length - 1) / contextLength) === 0)
+      throw new DataError(
+        l10n.t(
+          'the {0} text has {1} characters, fewer than contextLength + 1 = {2}: add text, or lower data.contextLength',
+          part.split,
+          length,
+          contextLength + 1,
+        ),
+        part.file,
+      );
+  }
+  return textWindows(source, parts.map((part) => part.text).join(''), contextLength, stretches);
+}
+
+const windowCounter =
+  (stretches: Record<Split, [number, number]>, T: number) =>
+  (split: Split): number => {
+    const [start, end] = stretches[split];
+    return Math.max(0, Math.floor((end - start - 1) / T));
+  };
+
+/** Windows of T + 1 characters within each split's stretch of `text` (no window straddles two). */
+function textWindows(
+  source: string,
+  text: string,
+  T: number,
+  stretches: Record<Split, [number, number]>,
+): Dataset {
+  const vocab = createVocabulary(charactersOf(text));
+  // Plain numbers here: BigInt conversions of a million characters would cost seconds.
+  const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
+  const ids = Int32Array.from(text, (char) => idOf.get(char)!);
+  const windows = windowCounter(stretches, T);
 
   function batchAt(starts: number[]): DataBatch {
     const x = new BigInt64Array(starts.length * T);

@@ -5,7 +5,7 @@
  * (once the dataset is loaded) input shape, vocabulary and output size
  * against the data. Plain Node: used by the editor's diagnostics and the CLI.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { totalmem } from 'node:os';
 import {
@@ -282,8 +282,9 @@ function checkLossAndMetrics(experiment: Experiment, report: Report): void {
 
 function checkSource({ data }: Experiment, experimentDir: string, report: Report): void {
   if (isSplitFiles(data.source)) {
+    const first = Object.values(data.source)[0];
     for (const [split, file] of Object.entries(data.source))
-      checkSplitFile(split, file, experimentDir, report);
+      checkSplitFile(split, file, first, experimentDir, report);
     return;
   }
   if (data.source.startsWith(BUILTIN_PREFIX)) {
@@ -304,16 +305,50 @@ function checkSource({ data }: Experiment, experimentDir: string, report: Report
   }
 }
 
-/** A split file is a CSV table that exists. */
-function checkSplitFile(split: string, file: string, experimentDir: string, report: Report): void {
+/**
+ * A split source is a CSV table, a .txt text or a folder of images by class that exists, of the
+ * same kind as the first split's (`first`).
+ */
+function checkSplitFile(
+  split: string,
+  file: string,
+  first: string,
+  experimentDir: string,
+  report: Report,
+): void {
   const at = ['data', 'source', split];
-  if (!file.toLowerCase().endsWith('.csv'))
-    report.add(at, l10n.t('split files are CSV tables: "{0}" is not a .csv file', file));
-  else if (!existsSync(resolveSource(file, experimentDir)))
+  const path = resolveSource(file, experimentDir);
+  if (!existsSync(path)) {
     report.add(
       at,
       l10n.t('the data file "{0}" does not exist (paths are relative to this experiment file)', file),
     );
+    return;
+  }
+  const kind = splitSourceKind(path);
+  if (!kind)
+    report.add(
+      at,
+      l10n.t(
+        'a split source is a .csv table, a .txt text or a folder of images by class: "{0}" is none of them',
+        file,
+      ),
+    );
+  else if (file !== first && kind !== splitSourceKind(resolveSource(first, experimentDir)))
+    report.add(
+      at,
+      l10n.t(
+        'the split sources are all CSV tables, all text files or all image folders: "{0}" is not of the kind of "{1}"',
+        file,
+        first,
+      ),
+    );
+}
+
+function splitSourceKind(path: string): 'folder' | 'csv' | 'text' | undefined {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return 'folder';
+  const name = path.toLowerCase();
+  return name.endsWith('.csv') ? 'csv' : name.endsWith('.txt') ? 'text' : undefined;
 }
 
 /** A CSV series feeds [steps, features] windows to a regression; say so before loading anything. */

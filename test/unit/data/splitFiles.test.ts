@@ -1,11 +1,15 @@
 /**
- * Split files: "source": { "train", "validation", "test" } names one CSV table per split.
- * Each file's rows are that split, in file order; the files must share their columns; the
- * experiment's checks put a missing or non-CSV file on its own field, before anything loads.
+ * Split files: "source": { "train", "validation", "test" } names one source per split, all CSV
+ * tables, all .txt texts or all folders of images by class. Each table's rows, each text's
+ * windows, each folder's images are that split (tables in file order); tables must share their
+ * columns, folders the training folder's classes; the experiment's checks put a missing source,
+ * or one of another kind, on its own field, before anything loads.
  */
 import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PNG } from 'pngjs';
 import type { SplitFiles } from '../../../src/contract/experiment';
 import { createRng } from '../../../src/data/api';
 import { loadDataset } from '../../../src/data/loadDataset';
@@ -102,13 +106,24 @@ test('a missing split file is an error on its own field, naming it', async () =>
   assert.equal(problems[0].range.start.line, lineOf(text, '"validation": "val.csv"'));
 });
 
-test('split files must be .csv tables; their fields are checked by the schema', async () => {
-  const dir = scratchFolder({ 'train.csv': table(0, 4), 'notes.txt': 'text' });
+test('split sources are all of one kind, each a .csv, .txt or folder; their fields are checked by the schema', async () => {
+  const dir = scratchFolder({ 'train.csv': table(0, 4), 'notes.txt': 'text', 'notes.md': '# notes' });
   let text = experimentText({ train: 'train.csv', test: 'notes.txt' });
   let problems = await problemsOf(text, dir);
   assert.equal(problems.length, 1, JSON.stringify(problems));
-  assert.match(problems[0].message, /split files are CSV tables: "notes.txt" is not a .csv file/);
+  assert.match(
+    problems[0].message,
+    /the split sources are all CSV tables, all text files or all image folders: "notes.txt" is not of the kind of "train.csv"/,
+  );
   assert.equal(problems[0].range.start.line, lineOf(text, '"test": "notes.txt"'));
+
+  text = experimentText({ train: 'train.csv', test: 'notes.md' });
+  problems = await problemsOf(text, dir);
+  assert.match(
+    problems[0].message,
+    /a split source is a .csv table, a .txt text or a folder of images by class: "notes.md" is none of them/,
+  );
+  assert.equal(problems[0].range.start.line, lineOf(text, '"test": "notes.md"'));
 
   text = experimentText({ validation: 'train.csv' });
   problems = await problemsOf(text, dir);
@@ -131,5 +146,81 @@ test('split files need no splits (given, they are a warning); a single source st
   assert.ok(
     single.some((p) => p.severity === 'error' && /data is missing "splits"/.test(p.message)),
     JSON.stringify(single),
+  );
+});
+
+test('text split files: each text is its split, windows of contextLength, one vocabulary over all', async () => {
+  const dir = scratchFolder({ 'train.txt': 'abcabcabcabcabc', 'val.txt': 'cabcab', 'test.txt': 'bcaxbca' });
+  const experiment = experimentWith(
+    {
+      source: { train: 'train.txt', validation: 'val.txt', test: 'test.txt' },
+      splits: undefined,
+      contextLength: 2,
+    },
+    { task: 'language-model', model: { input: { shape: [2] }, layers: [] } },
+  );
+  const dataset = await loadDataset(experiment, dir);
+  // (characters − 1) / contextLength windows: 15 → 7, 6 → 2, 7 → 3.
+  assert.deepEqual(dataset.sizes, { train: 7, validation: 2, test: 3 });
+  // "x" appears only in the test text, and still has its id.
+  assert.deepEqual(dataset.vocab?.tokens, ['a', 'b', 'c', 'x']);
+  const [test] = [...dataset.batches('test', 8, createRng(1))];
+  assert.equal(dataset.vocab?.decode(test.x as BigInt64Array), 'bcaxbc');
+  assert.equal(dataset.vocab?.decode(test.y as BigInt64Array), 'caxbca');
+
+  const short = scratchFolder({ 'train.txt': 'abcabcabc', 'val.txt': 'ab' });
+  const error = await dataError(
+    loadDataset(
+      { ...experiment, data: { ...experiment.data, source: { train: 'train.txt', validation: 'val.txt' } } },
+      short,
+    ),
+  );
+  assert.equal(error.file, join(short, 'val.txt'));
+  assert.match(error.message, /the validation text has 2 characters, fewer than contextLength \+ 1 = 3/);
+});
+
+/** `folder/<class>/<i>.png`: `count` 4×4 grey images of each class, class k at grey level 40·(k + 1). */
+function imageFolder(root: string, folder: string, classes: Record<string, number>): void {
+  for (const [name, count] of Object.entries(classes)) {
+    mkdirSync(join(root, folder, name), { recursive: true });
+    const level = 40 * (Object.keys(classes).indexOf(name) + 1);
+    for (let i = 0; i < count; i++) {
+      const image = new PNG({ width: 4, height: 4 });
+      for (let p = 0; p < 16; p++) image.data.set([level + i, level + i, level + i, 255], p * 4);
+      writeFileSync(join(root, folder, name, `${i}.png`), PNG.sync.write(image));
+    }
+  }
+}
+
+test("image folder split files: each folder's images are its split, labelled by the training folder's classes", async () => {
+  const dir = scratchFolder();
+  imageFolder(dir, 'train', { cat: 3, dog: 2 });
+  imageFolder(dir, 'val', { cat: 1, dog: 1 });
+  imageFolder(dir, 'test', { cat: 2, dog: 2 });
+  const experiment = experimentWith(
+    { source: { train: 'train', validation: 'val', test: 'test' }, splits: undefined },
+    { model: { input: { shape: [1, 4, 4] }, layers: [] } },
+  );
+  const dataset = await loadDataset(experiment, dir);
+  assert.deepEqual(dataset.sizes, { train: 5, validation: 2, test: 4 });
+  assert.deepEqual(dataset.classes, ['cat', 'dog']);
+  const [test] = [...dataset.batches('test', 8, createRng(1), { shuffle: false })];
+  assert.deepEqual(Array.from(test.y as BigInt64Array, Number), [0, 0, 1, 1]);
+  // The first pixel of each test image: cat 0 and 1 at 40, 41; dog 0 and 1 at 80, 81 (of 255).
+  const firstPixels = Array.from({ length: 4 }, (_, i) => Math.round((test.x as Float32Array)[i * 16] * 255));
+  assert.deepEqual(firstPixels, [40, 41, 80, 81]);
+
+  // A class the training folder does not have cannot be labelled: refused, naming its folder.
+  imageFolder(dir, 'other', { cat: 1, bird: 1 });
+  const error = await dataError(
+    loadDataset(
+      { ...experiment, data: { ...experiment.data, source: { train: 'train', test: 'other' } } },
+      dir,
+    ),
+  );
+  assert.equal(error.file, join(dir, 'other', 'bird'));
+  assert.match(
+    error.message,
+    /the class folder "bird" is not one of the training folder's classes \(cat, dog\)/,
   );
 });
