@@ -194,7 +194,9 @@ function render(message: OnnxModelToWebview): void {
       evaluationArea.replaceChildren(
         element(
           'p',
-          l10n.t('The model as it is, on every example of the file (features as written there, unscaled):'),
+          l10n.t(
+            'The model as it is, on every example of the data (CSV features as written there, unscaled; images scaled to 0–1):',
+          ),
         ),
         withTestId(
           element('p', evaluationLine(message.data, message.evaluation), 'values'),
