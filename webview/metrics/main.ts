@@ -2,8 +2,9 @@
  * Metrics panel webview: one chart per metric family for one run or several
  * overlaid runs. Receives records from the host (which tails metrics.jsonl),
  * keeps the view settings in getState/setState, and asks the host to save
- * exports. Rendering happens synchronously per host message: the host already
- * coalesces file reads, so each message is one redraw.
+ * exports. Live records redraw their charts at most every LIVE_REDRAW_MS (at once
+ * when the panel has been quiet), however often the host reads the file: each redraw
+ * is a frame of the editor's renderer, which training leaves little CPU.
  */
 // First: the host's translations are in place before any module below builds text.
 import { formatNumber } from '../shared/l10n';
@@ -20,6 +21,7 @@ import type { PanelRun } from '../../src/protocol/panelRuns';
 import { statusText } from '../../src/protocol/runStatusText';
 import { connectToHost } from '../shared/hostChannel';
 import { h, onThemeChange, seriesPalette } from '../shared/theme';
+import { throttle } from '../../src/contract/throttle';
 import { csvTooLarge, seriesToCsv } from './csv';
 import { DynamicsView } from './dynamicsView';
 import { FamilyChart, type ChartLook } from './familyChart';
@@ -30,6 +32,14 @@ import { isXAxisKind, type XAxisKind } from './xAxis';
 const store = new SeriesStore();
 const dynamics = new DynamicsView();
 const charts = new Map<FamilyId, FamilyChart>();
+const LIVE_REDRAW_MS = 250;
+/** The families whose records came since the last live redraw. */
+const pendingFamilies = new Set<FamilyId>();
+const redrawPending = throttle(() => {
+  const families = new Set(pendingFamilies);
+  pendingFamilies.clear();
+  redraw(families);
+}, LIVE_REDRAW_MS);
 let runs: PanelRun[] = [];
 let palette = seriesPalette();
 const settings: Omit<MetricsPanelState, 'runDirs'> & { hiddenSet: Set<string> } = {
@@ -197,9 +207,9 @@ function onMessage(message: HostToMetrics): void {
     return;
   }
   if (message.reset) store.removeRun(message.runDir);
-  const changed = store.append(message.runDir, message.records);
-  if (message.reset) changed.add('*');
-  redraw(changed);
+  for (const family of store.append(message.runDir, message.records)) pendingFamilies.add(family);
+  if (message.reset) pendingFamilies.add('*');
+  redrawPending();
 }
 
 // ── rendering ────────────────────────────────────────────────────────────────

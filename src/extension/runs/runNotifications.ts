@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import type { ActiveRun } from './activeRun';
 import type { RunManager } from './runManager';
-import { formatProgress } from './runSummary';
-import { throttle } from './throttle';
+import { formatProgress, PROGRESS_REPAINT_MS } from './runSummary';
+import { throttle } from '../../contract/throttle';
 
 export function showRunProgress(manager: RunManager, run: ActiveRun): void {
   void vscode.window.withProgress(
@@ -31,7 +31,7 @@ export function showRunProgress(manager: RunManager, run: ActiveRun): void {
             increment: percent - reported,
           });
           reported = percent;
-        });
+        }, PROGRESS_REPAINT_MS);
         const listener = manager.onDidChangeRun((changed) => {
           if (changed === run) report();
         });

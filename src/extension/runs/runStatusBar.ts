@@ -6,8 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { RunManager } from './runManager';
-import { formatProgress } from './runSummary';
-import { throttle } from './throttle';
+import { formatProgress, PROGRESS_REPAINT_MS } from './runSummary';
+import { throttle } from '../../contract/throttle';
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(
@@ -16,7 +16,7 @@ export class RunStatusBar implements vscode.Disposable {
     50,
   );
   private readonly subscription: vscode.Disposable;
-  private readonly scheduleUpdate = throttle(() => this.update());
+  private readonly scheduleUpdate = throttle(() => this.update(), PROGRESS_REPAINT_MS);
 
   constructor(private readonly manager: RunManager) {
     this.item.name = vscode.l10n.t('Model Lab Training');

@@ -43,6 +43,12 @@ export function formatTooltip(id: string, info: RunInfo | undefined, locale?: st
  * E.g. "wine-mlp · epoch 3/60 · step 140/420 · loss 0.0446 · ETA 1m 05s · cpu"; without the
  * experiment where the name is already shown (the progress notification's title).
  */
+/**
+ * How often the status bar and the progress notification show a live run's progress: once a
+ * second reads as live, and each repaint is a frame of the workbench that training's CPU pays for.
+ */
+export const PROGRESS_REPAINT_MS = 1000;
+
 export function formatProgress(progress: RunProgress, experiment?: string): string {
   const parts = experiment === undefined ? [] : [experiment];
   if (progress.epochs !== undefined) {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { throttle } from '../../../src/extension/runs/throttle';
+import { throttle } from '../../../src/contract/throttle';
 
 test('throttle: the first change shows at once, a burst collapses into one trailing update', async () => {
   let calls = 0;

@@ -1,10 +1,12 @@
 /**
  * Runs `update` at most once per `intervalMs`: at once when idle, otherwise once more
- * at the end of the interval. Every status bar or progress change is a message to the
- * workbench; a live run changes them many times a second.
+ * at the end of the interval. A live run changes what the editor shows many times a
+ * second (the status bar, the progress notification, the metrics panel's charts), and
+ * every change is a frame the editor draws. In the contract: the host and the webviews
+ * throttle alike.
  */
 export function throttle(update: () => void, intervalMs = 250): { (): void; dispose(): void } {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let pending = false;
   const run = (): void => {
     if (timer) {
