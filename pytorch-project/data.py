@@ -1,8 +1,8 @@
 """The experiment's data exactly as Model Lab loads it: Model Lab wrote the loaded examples
 (scaling, vocabulary and splits already applied) into data/, and this module draws the same
 batches from them with the same seeded order (Model Lab's mulberry32 generator, ported).
-A text file of the user's (a .txt source) is read from where it is instead, with Model Lab's
-vocabulary and stretches; data/meta.json then names it.
+A text file or CSV table of the user's (a .txt or .csv source) is read from where it is instead,
+with Model Lab's vocabulary, splits and scaling (tables.py reads CSV); data/meta.json names it.
 
 - Tables, images, names, series: one example per row; training batches shuffle the training
   rows each epoch and drop the last partial batch; validation and test read rows in order.
@@ -15,6 +15,8 @@ import os
 
 import numpy as np
 import torch
+
+from tables import Table
 
 _MASK = 0xFFFFFFFF
 _DTYPES = {"float32": np.float32, "int64": np.int64, "int32": np.int32}
@@ -59,6 +61,13 @@ def js_round(x):
     return math.floor(x + 0.5)
 
 
+def split_counts(total, fractions):
+    """Examples per split as Model Lab counts them: train and validation rounded, test the rest."""
+    train = js_round(total * fractions["train"])
+    validation = min(total - train, js_round(total * fractions["validation"]))
+    return {"train": train, "validation": validation, "test": total - train - validation}
+
+
 class Dataset:
     def __init__(self, folder, loss):
         with open(os.path.join(folder, "meta.json"), encoding="utf-8") as f:
@@ -73,12 +82,15 @@ class Dataset:
         self.output_shape = self.meta["outputShape"]
         if self.kind == "text":
             self.context = self.meta["contextLength"]
-            if "textFile" in self.meta:
-                self._read_text_file(os.path.abspath(os.path.join(folder, self.meta["textFile"])))
+            if "read" in self.meta:
+                self._read_text_file(self._source_path())
             else:
                 self.ids = self._array("ids")
                 self.stretches = self.meta["stretches"]
             self.sizes = {s: max(0, (end - start - 1) // self.context) for s, (start, end) in self.stretches.items()}
+        elif "read" in self.meta:
+            self._read_csv_file(self._source_path())
+            self.sizes = {s: len(rows) for s, rows in self.splits.items()}
         else:
             self.x = self._array("x").reshape(-1, *self.input_shape)
             self.labels = self._array("labels") if "labels" in self.meta["arrays"] else None
@@ -87,6 +99,9 @@ class Dataset:
                 self.targets = self.targets.reshape(len(self.x), -1)
             self.splits = {s: self._array(f"split-{s}") for s in ("train", "validation", "test")}
             self.sizes = {s: len(rows) for s, rows in self.splits.items()}
+
+    def _source_path(self):
+        return os.path.abspath(os.path.join(self.folder, self.meta["read"]["file"]))
 
     def _read_text_file(self, path):
         """The experiment's own text, read as Model Lab reads it: UTF-8 without a byte-order mark,
@@ -107,7 +122,7 @@ class Dataset:
         distinct, inverse = np.unique(codes, return_inverse=True)
         id_of = {char: i for i, char in enumerate(vocab)}
         self.ids = np.array([id_of[chr(code)] for code in distinct], dtype=np.int32)[inverse]
-        fractions = self.meta["splits"]
+        fractions = self.meta["read"]["splits"]
         train_end = js_round(len(text) * fractions["train"])
         validation_end = min(train_end + js_round(len(text) * fractions["validation"]), len(text))
         self.stretches = {
@@ -115,6 +130,25 @@ class Dataset:
             "validation": [train_end, validation_end],
             "test": [validation_end, len(text)],
         }
+
+    def _read_csv_file(self, path):
+        """The experiment's own CSV table: its rows split by data.seed and data.splits, its
+        features scaled by data.normalize on the training rows, as Model Lab does."""
+        read = self.meta["read"]
+        table = Table(path, read.get("header", True), read.get("target"), read["task"])
+        if table.classes != self.classes or table.x.shape[1] != math.prod(self.input_shape):
+            # model.py's input and output layers are sized by the table of the export.
+            raise SystemExit(
+                f"{path}: the table's feature columns or classes are not those the model was exported for; "
+                "export the project from Model Lab again after changing the table."
+            )
+        order = np.array(Rng(read["seed"]).shuffle(list(range(len(table.x)))), dtype=np.int64)
+        counts = split_counts(len(table.x), read["splits"])
+        cuts = np.cumsum([counts["train"], counts["validation"]])
+        self.splits = dict(zip(("train", "validation", "test"), np.split(order, cuts)))
+        table.normalize(self.splits["train"], read.get("normalize", "standard"))
+        self.x = table.x.reshape(-1, *self.input_shape)
+        self.labels, self.targets = table.labels, table.targets
 
     def _array(self, name):
         spec = self.meta["arrays"][name]

@@ -3,19 +3,32 @@
  * vocabulary and splits applied) as little-endian binary arrays, indexed by meta.json.
  * data.py reads them and draws the same batches with the same seeded order, so the
  * project trains on what Model Lab trains on, whatever the source (built-in, CSV, text,
- * image folder). A text file of the user's is not copied: meta.json names it, with the
- * splits, and data.py reads it as Model Lab does (the vocabulary recorded here tells it
- * when the text has changed since).
+ * image folder). A text file or CSV table of the user's is not copied: meta.json's `read`
+ * names it with the settings that cut and scale it, and data.py reads it as Model Lab does
+ * (the vocabulary, classes and input shape recorded here tell it when the file has changed).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import type { SplitFractions } from '../../contract/experiment';
+import { join, relative, sep } from 'node:path';
+import type { DataSection, Task } from '../../contract/experiment';
 import type { Dataset } from '../../data/api';
 
-/** The user's own source file, when the project reads it instead of a copy. */
+/** The user's own source file, when data.py reads it instead of a copy: a .txt corpus or a CSV table. */
 export interface SourceFile {
   path: string;
-  splits: SplitFractions;
+  kind: 'text' | 'csv';
+  data: DataSection;
+  task: Task;
+}
+
+/** meta.json's `read`: the file, relative to data/, and what data.py needs to load it as Model Lab does. */
+function readSettings(dir: string, { path, kind, data, task }: SourceFile): Record<string, unknown> {
+  // Relative to data/ when the file is in the project's folder or next to it (the project then
+  // moves with its workspace), absolute when it is further away.
+  const near = relative(dir, path);
+  const file = near.split(sep).filter((part) => part === '..').length <= 2 ? near : path;
+  if (kind === 'text') return { file, splits: data.splits };
+  const { splits, seed, header, target, normalize } = data;
+  return { file, splits, seed, header, target, normalize, task };
 }
 
 type Typed = Float32Array | BigInt64Array | Int32Array;
@@ -38,7 +51,7 @@ export function writeDataFiles(
     arrays[name] = { file, dtype: dtypeOf(array) };
   };
   const loaded = dataset.arrays();
-  const common = {
+  const common: Record<string, unknown> = {
     modelLab: modelLabVersion,
     source: dataset.source,
     inputShape: dataset.inputShape,
@@ -47,19 +60,20 @@ export function writeDataFiles(
     vocab: dataset.vocab?.tokens,
     targetScaling: dataset.targetScaling,
   };
+  if (sourceFile) common.read = readSettings(dir, sourceFile);
   if (loaded.kind === 'text') {
-    const read = sourceFile
-      ? { textFile: relative(dir, sourceFile.path), splits: sourceFile.splits }
-      : { stretches: loaded.stretches };
     if (!sourceFile) put('ids', loaded.ids);
-    const meta = { kind: 'text', ...common, contextLength: loaded.contextLength, ...read, arrays };
+    const stretches = sourceFile ? undefined : loaded.stretches;
+    const meta = { kind: 'text', ...common, contextLength: loaded.contextLength, stretches, arrays };
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 2));
     return;
   }
-  put('x', loaded.x);
-  put('labels', loaded.labels);
-  put('targets', loaded.targets);
-  for (const [split, rows] of Object.entries(loaded.splits)) put(`split-${split}`, rows);
+  if (!sourceFile) {
+    put('x', loaded.x);
+    put('labels', loaded.labels);
+    put('targets', loaded.targets);
+    for (const [split, rows] of Object.entries(loaded.splits)) put(`split-${split}`, rows);
+  }
   writeFileSync(
     join(dir, 'meta.json'),
     JSON.stringify({ kind: 'rows', ...common, count: loaded.count, arrays }, null, 2),

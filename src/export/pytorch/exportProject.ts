@@ -14,7 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
 import { isOnnxModel, isSplitFiles, sourceLabel, type Experiment } from '../../contract/experiment';
 import { BUILTIN_PREFIX } from '../../data/builtins';
@@ -29,7 +29,7 @@ import { INITIAL_WEIGHTS, writeInitialWeights } from './initialWeights';
 import { modelSource } from './modelSource';
 
 /** The project's fixed files, copied as they are. */
-const COPIED = ['layers.py', 'data.py', 'train.py', 'runfolder.py'];
+const COPIED = ['layers.py', 'data.py', 'tables.py', 'train.py', 'runfolder.py'];
 
 export interface ExportRequest {
   experimentFile: string;
@@ -113,11 +113,15 @@ export async function exportPytorchProject(request: ExportRequest): Promise<Expo
   };
 }
 
-/** A single source file of the user's (not a built-in, not split files) that data.py may read itself. */
+/** A .txt corpus or CSV table of the user's (not a built-in, split files, a series or an image folder), which data.py reads itself. */
 function userSourceFile(experiment: Experiment, experimentDir: string): SourceFile | undefined {
-  const { source, splits } = experiment.data;
-  if (isSplitFiles(source) || source.startsWith(BUILTIN_PREFIX) || !splits) return undefined;
-  return { path: resolveSource(source, experimentDir), splits };
+  const { data, task } = experiment;
+  if (isSplitFiles(data.source) || data.source.startsWith(BUILTIN_PREFIX)) return undefined;
+  const path = resolveSource(data.source, experimentDir);
+  const extension = extname(path).toLowerCase();
+  if (extension === '.txt') return { path, kind: 'text', data, task };
+  if (extension === '.csv' && data.format !== 'series') return { path, kind: 'csv', data, task };
+  return undefined;
 }
 
 function readme(template: string, name: string, source: string): string {

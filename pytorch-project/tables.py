@@ -1,0 +1,123 @@
+"""A CSV table of yours, read as Model Lab's loader reads it (src/data/csvDataset.ts): the same
+cells and numbers, the same class order, and feature scaling fitted on the training rows only.
+Which rows are training rows is data.py's part (the seeded split)."""
+import math
+import re
+
+import numpy as np
+
+# JavaScript's Number() of a trimmed cell: decimal literals, and 0x / 0o / 0b integers.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_RADIX = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
+
+
+def parse_number(cell):
+    """The cell's number, or None when Model Lab would not read one (blank, text, not finite)."""
+    text = cell.strip()
+    if _DECIMAL.fullmatch(text):
+        value = float(text)
+    elif _RADIX.fullmatch(text):
+        value = float(int(text, 0))
+    else:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_csv(text):
+    """RFC 4180 records as [line, cells]: "a,b" quoting, "" for a quote, blank lines skipped."""
+    records, cells, cell = [], [], []
+    quoted, line, record_line = False, 1, 1
+
+    def end_record():
+        cells.append("".join(cell))
+        if len(cells) > 1 or cells[0].strip() != "":
+            records.append([record_line, list(cells)])
+        cells.clear()
+        cell.clear()
+
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == '"' and text[i + 1 : i + 2] == '"':
+                cell.append('"')
+                i += 1
+            elif char == '"':
+                quoted = False
+            else:
+                line += char == "\n"
+                cell.append(char)
+        elif char == '"':
+            quoted = True
+        elif char == ",":
+            cells.append("".join(cell))
+            cell.clear()
+        elif char in "\r\n":
+            if char == "\r" and text[i + 1 : i + 2] == "\n":
+                i += 1
+            end_record()
+            line += 1
+            record_line = line
+        else:
+            cell.append(char)
+        i += 1
+    end_record()
+    return records
+
+
+def _label_order(labels):
+    """Numeric labels in numeric order (2 before 10), others as JavaScript sorts strings."""
+    if all(parse_number(label) is not None for label in labels):
+        return sorted(labels, key=parse_number)
+    return sorted(labels, key=lambda label: label.encode("utf-16-be"))
+
+
+class Table:
+    """x: float32 [rows, features]; labels (int32) and classes, or targets (float32 [rows, 1])."""
+
+    def __init__(self, path, header, target, task):
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+        records = parse_csv(text[1:] if text.startswith("\ufeff") else text)
+        names = [name.strip() for name in records.pop(0)[1]] if header else None
+        width = len(names) if names else len(records[0][1])
+        if target is None:
+            column = width - 1
+        elif isinstance(target, int):
+            column = target
+        else:
+            column = names.index(target)
+        features = [c for c in range(width) if c != column]
+        self.x = np.array([[self._number(path, line, cells, c) for c in features] for line, cells in records], dtype=np.float64).astype(np.float32)
+        self.labels = self.classes = self.targets = None
+        if task == "regression":
+            targets = [self._number(path, line, cells, column) for line, cells in records]
+            self.targets = np.array(targets, dtype=np.float64).astype(np.float32).reshape(-1, 1)
+        else:
+            labels = [cells[column].strip() for _, cells in records]
+            self.classes = _label_order(list(dict.fromkeys(labels)))
+            id_of = {label: i for i, label in enumerate(self.classes)}
+            self.labels = np.array([id_of[label] for label in labels], dtype=np.int32)
+
+    @staticmethod
+    def _number(path, line, cells, column):
+        value = parse_number(cells[column]) if column < len(cells) else None
+        if value is None:
+            raise SystemExit(f"{path}:{line}: column {column} holds {cells[column]!r} (or is missing), not a number; fix the row, or export the project from Model Lab again to see its checks.")
+        return value
+
+    def normalize(self, train_rows, mode):
+        """Scales each column in place by statistics of the training rows, summed in order as
+        Model Lab sums them; a constant column is shifted, not divided by 0."""
+        if mode == "none" or len(train_rows) == 0:
+            return
+        for c in range(self.x.shape[1]):
+            values = self.x[train_rows, c].astype(np.float64)
+            if mode == "standard":
+                shift = np.cumsum(values)[-1] / len(values)
+                scale = math.sqrt(np.cumsum((values - shift) ** 2)[-1] / len(values))
+            else:
+                shift = values.min()
+                scale = values.max() - shift
+            divisor = scale if scale > 0 else 1.0
+            self.x[:, c] = ((self.x[:, c].astype(np.float64) - shift) / divisor).astype(np.float32)
