@@ -1,18 +1,20 @@
 /**
- * Benchmark (not a test): trains every template's model with Model Lab's engine (compileModel →
- * train) and with a fairly configured PyTorch on the CPU (Debian's torch at /usr/bin/python3,
- * bench/pytorch/train_worker.py) in one run, with the same shapes, batch, optimizer, clipping,
- * loss and thread count, and prints in one go:
+ * Benchmark (not a test): trains every template's model, and the imported PyTorch models of
+ * bench/importedCases.ts (exported to ONNX by the peer, imported by the engine), with Model Lab's
+ * engine (compileModel → train) and with a fairly configured PyTorch on the CPU (Debian's torch
+ * at /usr/bin/python3, bench/pytorch/train_worker.py) in one run, with the same shapes, batch,
+ * optimizer, clipping, loss and thread count, and prints in one go:
  *   - the peer's set-up: OpenBLAS kernel (unpinned when its products check out, bench/fairPeer.ts),
  *     oneDNN ISA, ATen kernels, thread settings;
  *   - the measured matmul peak: the same GEMM through onnxruntime and through torch;
- *   - per template: ms/step of each, the ratio with its spread over rounds (bench/templateBench.ts,
- *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, and the step's
+ *   - per model: ms/step of each, the ratio with its spread over rounds (bench/templateBench.ts,
+ *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak (templates), the step's
  *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
- *   - per template: peak RSS and its growth over BENCH_MEMORY_STEPS further engine steps.
+ *   - per model: peak RSS and its growth over BENCH_MEMORY_STEPS further engine steps.
  *
  *   npm run bench:engine                        # all templates (the full run: ~15 min on 2 cores)
  *   npm run bench:engine -- lstm                # templates whose folder name contains 'lstm'
+ *   npm run bench:engine -- imported            # the imported PyTorch models only
  *   BENCH_ROUNDS=5 BENCH_MAX_ROUNDS=15 BENCH_ROUND_SECONDS=1.5 BENCH_MEMORY_STEPS=10000 npm run bench:engine
  *   BENCH_FUSED=1 npm run bench:engine          # override the templates' fusedSteps
  */
@@ -21,11 +23,18 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { chooseFairPeer, describePeer } from './fairPeer';
+import { IMPORTED_CASES } from './importedCases';
 import { onnxruntimeGemmGflops } from './matmulPeak';
 import type { TemplateJob, TemplateResult } from './templateBench';
 
 const THREADS = availableParallelism();
-const MODELS = ['cnn-digits', 'lstm-names', 'transformer-shakespeare', 'mlp-wine'];
+const MODELS = [
+  'cnn-digits',
+  'lstm-names',
+  'transformer-shakespeare',
+  'mlp-wine',
+  ...IMPORTED_CASES.map((c) => c.name),
+];
 const GEMM = [2048, 512, 512];
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SETTINGS = {
@@ -77,8 +86,10 @@ function speedTable(results: TemplateResult[], peak: number): string {
       'compile ms',
     ],
     results.map((r) => {
-      const ours = r.gflop / (r.oursMs / 1000);
-      const theirs = r.gflop / (r.torchMs / 1000);
+      // GFLOP/s where the step's FLOPs are counted (templates; imported models: –).
+      const rate = (ms: number) => (r.gflop === undefined ? undefined : r.gflop / (ms / 1000));
+      const [ours, theirs] = [rate(r.oursMs), rate(r.torchMs)];
+      const gflops = (x?: number) => (x === undefined ? ['–', '–'] : [x.toFixed(1), percent(x / peak)]);
       return [
         r.name,
         String(r.batch),
@@ -90,10 +101,8 @@ function speedTable(results: TemplateResult[], peak: number): string {
         r.stable ? `${r.rounds}` : `${r.rounds} (max)`,
         r.floor ? r.floor.ms.toFixed(2) : 'in a Scan',
         r.floor ? `${r.floor.ratio.toFixed(2)}×` : '–',
-        ours.toFixed(1),
-        percent(ours / peak),
-        theirs.toFixed(1),
-        percent(theirs / peak),
+        ...gflops(ours),
+        ...gflops(theirs),
         percent(r.outside),
         r.oursCpuMs.toFixed(1),
         r.torchCpuMs.toFixed(1),

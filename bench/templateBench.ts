@@ -9,15 +9,25 @@
  * ms/step reported are over those last rounds, with their spread.
  * Memory: then the engine alone trains `memorySteps` more steps; RSS before and after.
  */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { compileModel } from '../src/engine';
+import { compileModel, type Batch, type CompileOptions } from '../src/engine';
 import { trainingFlops } from './flops';
+import {
+  exportPath,
+  importedBatch,
+  importedCompileOptions,
+  importedTorchConfig,
+  IMPORTED_CASES,
+} from './importedCases';
 import { openMatrixFloor } from './matrixFloor';
 import { median, spread } from './stats';
 import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 import { TorchWorker } from './torchWorker';
 
 export interface TemplateJob {
+  /** A template's folder, or the name of one of IMPORTED_CASES. */
   folder: string;
   threads: number;
   /** The PyTorch peer's environment (bench/fairPeer.ts). */
@@ -53,7 +63,8 @@ export interface TemplateResult {
   outside: number;
   oursCpuMs: number;
   torchCpuMs: number;
-  gflop: number;
+  /** Matrix products and convolutions of one step (bench/flops.ts); absent for imported models. */
+  gflop?: number;
   compileMs: number;
   engineSteps: number;
   torchSteps: number;
@@ -82,20 +93,53 @@ sessionClass.prototype.run = async function (...args) {
 
 const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
 
-async function benchmark(job: TemplateJob): Promise<TemplateResult> {
+interface Prepared {
+  o: CompileOptions;
+  torch: TorchWorker;
+  batchFor: (outputShape: number[]) => Batch;
+  gflop?: number;
+}
+
+/** A template: compile options from its experiment, the peer builds the same layers. */
+function prepareTemplate(job: TemplateJob): Prepared {
   const experiment = loadTemplate(job.folder);
   const o = templateCompileOptions(experiment, job.fused ?? experiment.training.fusedSteps);
+  return {
+    o,
+    torch: new TorchWorker({ ...o.model, ...o, threads: job.threads }, job.peerEnv),
+    batchFor: (outputShape) => randomBatch(o, [o.batchSize, ...outputShape]),
+    gflop: trainingFlops(o.model.layers, o.model.inputShape, o.model.inputKind, o.batchSize) / 1e9,
+  };
+}
+
+/** An imported case: the peer exports its module first (before its ready line), the engine imports that file. */
+async function prepareImported(job: TemplateJob): Promise<Prepared> {
+  const c = IMPORTED_CASES.find((i) => i.name === job.folder)!;
+  const path = exportPath(c);
+  const torch = new TorchWorker(importedTorchConfig(c, path, job.threads), job.peerEnv);
+  await torch.ready();
+  const o = importedCompileOptions(c, path, job.fused);
+  rmSync(dirname(path), { recursive: true, force: true });
+  return {
+    o,
+    torch,
+    batchFor: (outputShape) => importedBatch(c, outputShape),
+  };
+}
+
+async function benchmark(job: TemplateJob): Promise<TemplateResult> {
+  const imported = IMPORTED_CASES.some((c) => c.name === job.folder);
+  const { o, torch, batchFor, gflop } = imported ? await prepareImported(job) : prepareTemplate(job);
   const k = Math.max(1, o.fusedSteps ?? 1);
   const compileStart = performance.now();
   const model = await compileModel(o);
   const compileMs = performance.now() - compileStart;
-  const batch = randomBatch(o, [o.batchSize, ...model.outputShape]);
+  const batch = batchFor(model.outputShape);
   const batches = Array.from({ length: k }, () => batch);
   const lrs = batches.map(() => o.optimizer.learningRate);
 
   const floor = await openMatrixFloor(o);
-  const torch = new TorchWorker(o, job.threads, job.peerEnv);
-  const hello = await torch.next<{ torch: string; threads: number }>();
+  const hello = await torch.ready();
 
   /** One engine call of k steps, with its wall, CPU and session.run time. */
   const call = async () => {
@@ -201,7 +245,7 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     outside: 1 - sum((r) => r.oursRunMs) / sum((r) => r.oursMs),
     oursCpuMs: sum((r) => r.oursCpuMs) / (ours.length * k),
     torchCpuMs: sum((r) => r.theirCpuMs) / theirs.length,
-    gflop: trainingFlops(o.model.layers, o.model.inputShape, o.model.inputKind, o.batchSize) / 1e9,
+    gflop,
     compileMs,
     engineSteps: rounds.reduce((a, r) => a + r.ours.length, 0) * k,
     torchSteps: rounds.reduce((a, r) => a + r.theirs.length, 0),

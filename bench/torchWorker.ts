@@ -1,7 +1,6 @@
 /** The PyTorch side of the engine bench: one long-lived bench/pytorch/train_worker.py process. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { CompileOptions } from '../src/engine';
 import { PYTHON } from './fairPeer';
 
 export interface TorchSteps {
@@ -17,12 +16,18 @@ export class TorchWorker {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterator<string>;
 
-  /** `env`: the peer's environment (bench/fairPeer.ts). */
-  constructor(o: CompileOptions, threads: number, env: NodeJS.ProcessEnv) {
-    const config = { ...o.model, ...o, threads };
+  /** `config`: train_worker.py's configuration; `env`: the peer's environment (bench/fairPeer.ts). */
+  constructor(config: object, env: NodeJS.ProcessEnv) {
     this.child = spawn(PYTHON, ['bench/pytorch/train_worker.py', JSON.stringify(config)], { env });
     this.child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+
+  private hello?: Promise<{ torch: string; threads: number }>;
+
+  /** The worker's first line: it has built its model (and exported it, for an imported model). */
+  ready(): Promise<{ torch: string; threads: number }> {
+    return (this.hello ??= this.next());
   }
 
   async next<T>(): Promise<T> {

@@ -7,9 +7,13 @@ commands on stdin, one JSON line each:
   (a step: zero_grad, forward, loss, backward, clip, optimizer step)
 
 The configuration comes as JSON in argv[1]: layers, inputShape, inputKind, batchSize,
-optimizer, clipNorm, loss, threads. Batches are random (speed does not depend on values)."""
+optimizer, clipNorm, loss, threads. Batches are random (speed does not depend on values).
+For an imported model (bench/importedCases.ts) "pytorch" replaces "layers": a module of
+onnx_references.py, its constructor arguments, an opset, the token vocabulary and a path; the
+module is exported there to ONNX (for the engine to import) before the ready line."""
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -154,19 +158,33 @@ def optimizer(config, params):
     return torch.optim.AdamW(params, lr=lr, betas=betas, weight_decay=decay)
 
 
+def exported_module(spec, x):
+    """The onnx_references.py module of `spec`, exported to spec["export"] as a user would; its output shape."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import onnx_references
+
+    model = getattr(onnx_references, spec["module"])(*spec["args"])
+    model.eval()
+    torch.onnx.export(model, (x,), spec["export"], opset_version=spec["opset"], input_names=["input"],
+                      output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    with torch.no_grad():
+        return model, list(model(x).shape[1:])
+
+
 def main():
     cfg = json.loads(sys.argv[1])
     torch.set_num_threads(cfg["threads"])
     torch.manual_seed(1)
-    model, out_shape = build(cfg["layers"], cfg["inputShape"])
-    model.train()
-    opt = optimizer(cfg["optimizer"], model.parameters())
     batch = cfg["batchSize"]
+    spec = cfg.get("pytorch")
     if cfg["inputKind"] == "tokens":
-        vocab = cfg["layers"][0]["vocabSize"]
+        vocab = spec["vocab"] if spec else cfg["layers"][0]["vocabSize"]
         x = torch.randint(0, vocab, [batch] + cfg["inputShape"])
     else:
         x = torch.randn([batch] + cfg["inputShape"])
+    model, out_shape = exported_module(spec, x) if spec else build(cfg["layers"], cfg["inputShape"])
+    model.train()
+    opt = optimizer(cfg["optimizer"], model.parameters())
     classes = out_shape[-1]
     y = torch.randint(0, classes, [batch] + out_shape[:-1])
 
