@@ -125,6 +125,28 @@ describe('The .onnx model view', () => {
     await screenshot(page, 'onnx-model-view-evaluated-images');
   });
 
+  it('a language model is evaluated on a text file, in windows as long as its input', async function () {
+    this.timeout(180_000);
+    const { workspace } = e2eSession();
+    // A Transformer reading 8 token ids, 11 tokens (bench/pytorch/onnx_references.py); the text
+    // has 7 different characters, so 49 windows of 8 out of its 396.
+    copyFileSync(join(repo, 'test/fixtures/onnx/transformer/model.onnx'), join(workspace, 'view-gpt.onnx'));
+    writeFileSync(join(workspace, 'view-gpt.txt'), 'a cab bade a bad cab. '.repeat(18));
+    page = await workbench();
+    await openFromExplorer(page, 'view-gpt.onnx');
+    const view = webviewFrame(page);
+    await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
+    await view.getByTestId('evaluate-button').click();
+    await pickQuickItem(page, 'Text file');
+    await openFileThroughDialog(page, join(workspace, 'view-gpt.txt'));
+    await waitForText(
+      view.getByTestId('evaluation-scores'),
+      /^49 examples of view-gpt\.txt: loss \d+(\.\d+)? · accuracy (0|1|0\.\d+) · perplexity \d+(\.\d+)?$/,
+      120_000,
+    );
+    await screenshot(page, 'onnx-model-view-evaluated-text');
+  });
+
   it('Fine-tune… scaffolds an experiment beside the model, which trains to a completed run with live charts', async function () {
     this.timeout(240_000);
     const { workspace } = e2eSession();
