@@ -44,6 +44,38 @@ def experiment_folder_name(name):
 # What the user writes about a run in Model Lab (src/runs/runAnnotations.ts); the trainer never sets them.
 ANNOTATION_FIELDS = ("name", "tags", "notes")
 
+# Model Lab's runs table writes the name, tags and notes into run.json while this script writes
+# the rest; each reads, changes and writes the whole file under the folder lock run.json.lock
+# (as Model Lab does), so neither writes back a copy the other has changed meanwhile. A lock older
+# than LOCK_STALE_S was left by a process that died holding it and is taken over.
+LOCK_STALE_S = 2.0
+
+
+def _take_info_lock(lock):
+    """True once the lock is ours; False when the folder cannot hold it (the write then reports why)."""
+    while True:
+        try:
+            os.mkdir(lock)
+            return True
+        except FileExistsError:
+            try:
+                stale = time.time() - os.stat(lock).st_mtime > LOCK_STALE_S
+            except OSError:
+                continue  # released meanwhile
+            if stale:
+                _release_info_lock(lock)
+            else:
+                time.sleep(0.002)
+        except OSError:
+            return False
+
+
+def _release_info_lock(lock):
+    try:
+        os.rmdir(lock)
+    except OSError:
+        pass  # taken over as stale by another process
+
 
 class RunFolder:
     def __init__(self, runs_dir, info):
@@ -68,6 +100,15 @@ class RunFolder:
     def write_info(self):
         # Model Lab's runs table saves a run's name, tags and notes into run.json, also while it
         # trains: take them from the file on disk so this write keeps them.
+        lock = self.path("run.json.lock")
+        held = _take_info_lock(lock)
+        try:
+            self._merge_annotations_and_write()
+        finally:
+            if held:
+                _release_info_lock(lock)
+
+    def _merge_annotations_and_write(self):
         try:
             with open(self.path("run.json"), encoding="utf-8") as f:
                 on_disk = json.load(f)

@@ -2,7 +2,8 @@
  * What the user writes about a run (its name, tags and notes, edited in the runs table),
  * kept in run.json next to what the trainer writes. Both write the whole file (atomically),
  * so each keeps the other's fields: the table rewrites run.json as it is on disk with only
- * these fields changed, and a RunWriter takes these fields from the disk before it writes.
+ * these fields changed, and a RunWriter takes these fields from the disk before it writes,
+ * each under the run's run.json lock (runInfoLock.ts) so neither writes back a stale copy.
  */
 import * as l10n from '@vscode/l10n';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { isRecord } from '../contract/guards';
 import { writeJsonAtomic } from './atomicFile';
 import { RUN_FILES, type RunInfo } from './runFiles';
 import { RunFolderError } from './runFolderError';
+import { withRunInfoLock } from './runInfoLock';
 
 export const ANNOTATION_FIELDS = ['name', 'tags', 'notes'] as const;
 export type RunAnnotations = Pick<RunInfo, (typeof ANNOTATION_FIELDS)[number]>;
@@ -45,6 +47,10 @@ export function withAnnotationsFromDisk<T extends object>(runDir: string, info: 
  * folder has no readable run.json (another tool's run has nowhere to keep them).
  */
 export function saveRunAnnotations(runDir: string, patch: RunAnnotations): void {
+  withRunInfoLock(runDir, () => writeAnnotations(runDir, patch));
+}
+
+function writeAnnotations(runDir: string, patch: RunAnnotations): void {
   const info = readInfoObject(runDir);
   if (!info) {
     throw new RunFolderError(

@@ -71,6 +71,8 @@ export const RUN_FILES = {
   log: 'log.txt',
   /** RunOwner of the process training the run, while it trains (runOwner.ts). */
   owner: 'owner.json',
+  /** A folder held while one process reads, changes and writes run.json (runInfoLock.ts). */
+  infoLock: 'run.json.lock',
 } as const;
 
 /** `attention/index.json`: the steps that have a snapshot file `attention/<step>.json`, ascending. */

@@ -9,6 +9,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'nod
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import { withAnnotationsFromDisk } from './runAnnotations';
+import { withRunInfoLock } from './runInfoLock';
 import { runFolderWriteError } from './runFolderError';
 import { experimentFolderName, runIdFor } from './runId';
 import { ATTENTION_INDEX, RUN_FILES, type AttentionIndex, type RunInfo } from './runFiles';
@@ -173,8 +174,10 @@ export class RunWriter {
 
   private writeInfo(): void {
     // The user may have renamed, tagged or annotated the run in the runs table meanwhile.
-    this.currentInfo = withAnnotationsFromDisk(this.dir, this.currentInfo);
-    writeJsonAtomic(join(this.dir, RUN_FILES.info), this.currentInfo, this.dir);
+    withRunInfoLock(this.dir, () => {
+      this.currentInfo = withAnnotationsFromDisk(this.dir, this.currentInfo);
+      writeJsonAtomic(join(this.dir, RUN_FILES.info), this.currentInfo, this.dir);
+    });
   }
 
   private append(file: string, text: string): void {
