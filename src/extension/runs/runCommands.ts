@@ -173,7 +173,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
     view,
     watcher,
     new RunStatusBar(manager),
-    manager.onDidChangeRun(() => tree.refresh()),
+    manager.onDidChangeRun(refreshOnStatus(() => tree.refresh())),
     manager.onDidLog(({ run, line }) => output.appendLine(`[${run.experiment}] ${line}`)),
     watchConfiguredRunsDirs(() => tree.refresh()),
     watcher.onDidCreate(() => tree.refresh()),
@@ -292,4 +292,18 @@ async function pickActiveRun(manager: RunManager): Promise<string | undefined> {
     { title: vscode.l10n.t('Stop which run?') },
   );
   return picked?.runDir;
+}
+
+/**
+ * The Runs view shows what run.json says (status, final metrics), which a run's progress does
+ * not change: the view reads the runs again when a run's status changes (run.json's own file
+ * events come too, later), not on each of the progress events a live run sends every second.
+ */
+function refreshOnStatus(refresh: () => void): (run: { runDir: string; status: string }) => void {
+  const shown = new Map<string, string>();
+  return (run) => {
+    if (shown.get(run.runDir) === run.status) return;
+    shown.set(run.runDir, run.status);
+    refresh();
+  };
 }
