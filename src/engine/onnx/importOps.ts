@@ -83,10 +83,31 @@ const noAutoPad = (node: OnnxNode) =>
     ? 'auto_pad other than NOTSET (export with explicit pads)'
     : undefined;
 
-const spatial2d = (node: OnnxNode, what: string) => {
+const spatial2d = (node: OnnxNode, what: string, alsoOneD = false) => {
   const k = attrInts(node, 'kernel_shape');
-  return k && k.length !== 2 ? `only 2-D ${what} (kernel_shape [${k}])` : undefined;
+  return k && k.length !== 2 && !(alsoOneD && k.length === 1)
+    ? `only ${alsoOneD ? '1-D and ' : ''}2-D ${what} (kernel_shape [${k}])`
+    : undefined;
 };
+
+/**
+ * A 1-D convolution (PyTorch's Conv1d) runs as the 2-D one over a height of 1: the engine's
+ * Conv and its gradient rules are 2-D, and Unsqueeze / Squeeze around them have their own rules.
+ * ONNX pads [begin, end] become [0, begin, 0, end].
+ */
+function conv1d(c: OpContext): Value[] {
+  const { b, node } = c;
+  const one = (name: string, fallback: number[]) => [1, ...(attrInts(node, name) ?? fallback)];
+  const [begin, end] = attrInts(node, 'pads') ?? [0, 0];
+  const height = (v: Value) => b.op('Unsqueeze', [v, b.ints([2])])[0];
+  const y = b.op('Conv', [height(c.x(0)), height(c.x(1)), c.input(2)], {
+    kernel_shape: one('kernel_shape', []),
+    pads: [0, begin, 0, end],
+    strides: one('strides', [1]),
+    dilations: one('dilations', [1]),
+  })[0];
+  return b.op('Squeeze', [y, b.ints([2])]);
+}
 
 const first = (...reasons: (string | undefined)[]) => reasons.find(Boolean);
 
@@ -139,15 +160,17 @@ export const OPS: Record<string, OpImporter> = {
     check: (n) =>
       first(
         noAutoPad(n),
-        spatial2d(n, 'convolutions'),
+        spatial2d(n, 'convolutions', true),
         attrInt(n, 'group', 1) !== 1 ? `grouped convolution (group ${attrInt(n, 'group', 1)})` : undefined,
       ),
     emit: (c) =>
-      c.b.op(
-        'Conv',
-        [c.x(0), c.x(1), c.input(2)],
-        passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'dilations']),
-      ),
+      c.x(0).rank === 3
+        ? conv1d(c)
+        : c.b.op(
+            'Conv',
+            [c.x(0), c.x(1), c.input(2)],
+            passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'dilations']),
+          ),
   },
   MaxPool: {
     attrs: [...POOL, 'dilations', 'storage_order'],

@@ -9,25 +9,9 @@ import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { readOnnxModel } from '../../../src/engine/onnx';
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
+import { tensorInfo, weights } from './handWrittenOnnx';
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
-
-const weights = (name: string, dims: number[], seed: number): onnx.ITensorProto => {
-  const count = dims.reduce((a, b) => a * b, 1);
-  const values = Float32Array.from({ length: count }, (_, i) => Math.sin(seed + i * 1.7) * 0.6);
-  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer) };
-};
-
-const tensorInfo = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
-  name,
-  type: {
-    tensorType: {
-      elemType: FLOAT,
-      shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-    },
-  },
-});
 
 /**
  * x [batch, 6] · w1 → Split into two [batch, 3] halves (num_outputs) → act(first) +
