@@ -27,7 +27,27 @@ async function assertTrainable(name: string, opset: number, opType: string) {
   assert.equal(report.gradientChecks?.length, 3);
 }
 
+/** Trainable as exported: name → an op it must have been imported with. */
+const TRAINABLE: Record<string, string> = {
+  'transformer-batch-first': 'Softmax',
+  'transformer-seq-first': 'Softmax',
+  lstm: 'LSTM',
+  gru: 'GRU',
+  'mlp-dropout-batchnorm': 'Gemm',
+};
+
 describe('PyTorch models as people write them', () => {
+  for (const opset of OPSETS)
+    for (const [name, opType] of Object.entries(TRAINABLE))
+      it(`${name} at opset ${opset}: trainable`, () => assertTrainable(name, opset, opType));
+
+  // The eval-mode export folds each BatchNorm into its convolution. A bias shifts thousands of
+  // ReLU units, so a step of the finite differences crosses kinks; the check still accepts
+  // this correct gradient.
+  for (const opset of OPSETS)
+    it(`small ResNet (residual adds, AdaptiveAvgPool2d) at opset ${opset}: trainable`, () =>
+      assertTrainable('resnet', opset, 'GlobalAveragePool'));
+
   for (const opset of OPSETS)
     it(`Conv1d + GELU + LayerNorm at opset ${opset}: trainable, 1-D convolutions as 2-D ones of height 1`, () =>
       assertTrainable('conv1d-gelu-layernorm', opset, 'Conv'));
