@@ -13,5 +13,6 @@ test('run folder names the files of the contract', () => {
     'model.onnx',
     'owner.json',
     'run.json',
+    'run.json.lock',
   ]);
 });
