@@ -161,6 +161,19 @@ class LstmClassifier(nn.Module):
         return self.fc(out[:, -1])
 
 
+class BiLstmClassifier(nn.Module):
+    """A bidirectional LSTM: ONNX's LSTM node of direction bidirectional, weights stacked [2, …]."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 6, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(12, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1])
+
+
 class GruRegressor(nn.Module):
     def __init__(self):
         super().__init__()
@@ -193,6 +206,8 @@ CASES = {
                         classes=11, optimizer={"type": "adam", "learningRate": 0.003}),
     "lstm": dict(make=LstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
                  optimizer={"type": "adam", "learningRate": 0.01}),
+    "bilstm": dict(make=BiLstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
+                   optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),
 }
@@ -247,13 +262,21 @@ def onnx_gradients(model, path):
     if rnn_name:
         rnn = getattr(model, rnn_name)
         order = [0, 3, 1, 2] if rnn_name == "lstm" else [1, 0, 2]
-        b_ih, b_hh = params[f"{rnn_name}.bias_ih_l0"], params[f"{rnn_name}.bias_hh_l0"]
-        value = torch.cat([gate_blocks(b_ih, order, rnn.hidden_size), gate_blocks(b_hh, order, rnn.hidden_size)]).unsqueeze(0)
-        grad = torch.cat([gate_blocks(b_ih.grad, order, rnn.hidden_size), gate_blocks(b_hh.grad, order, rnn.hidden_size)]).unsqueeze(0)
-        for name, t in inits.items():
-            if t.shape == value.shape and torch.equal(t, value.detach()):
-                grads[name] = grad
-                used.update([f"{rnn_name}.bias_ih_l0", f"{rnn_name}.bias_hh_l0"])
+        # A bidirectional layer stacks each direction's W, R and B on a leading axis (forward, reverse).
+        suffixes = ["_l0", "_l0_reverse"] if rnn.bidirectional else ["_l0"]
+
+        def stacked(of, kinds):
+            def one(suffix):
+                return torch.cat([gate_blocks(of(params[f"{rnn_name}.{k}{suffix}"]), order, rnn.hidden_size) for k in kinds])
+            return torch.stack([one(suffix) for suffix in suffixes])
+
+        groups = [["bias_ih", "bias_hh"]] + ([["weight_ih"], ["weight_hh"]] if rnn.bidirectional else [])
+        for kinds in groups:
+            value = stacked(lambda p: p.detach(), kinds)
+            for name, t in inits.items():
+                if t.shape == value.shape and torch.equal(t, value):
+                    grads[name] = stacked(lambda p: p.grad, kinds)
+                    used.update(f"{rnn_name}.{k}{suffix}" for k in kinds for suffix in suffixes)
     for pname, p in params.items():
         if pname in used:
             continue

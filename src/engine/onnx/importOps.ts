@@ -411,9 +411,6 @@ function recurrent(op: 'LSTM' | 'GRU'): OpImporter {
     ],
     check: (n) =>
       first(
-        attrStr(n, 'direction', 'forward') !== 'forward'
-          ? `direction ${attrStr(n, 'direction', '')} (only forward)`
-          : undefined,
         attrInt(n, 'layout', 0) !== 0 ? 'layout 1 (batch-first)' : undefined,
         n.attrs.activations !== undefined ? 'custom activations' : undefined,
         n.attrs.clip !== undefined ? 'cell clipping' : undefined,
@@ -427,41 +424,63 @@ function recurrent(op: 'LSTM' | 'GRU'): OpImporter {
     emit: (c) => {
       const { b } = c;
       const x = c.x(0);
-      const gates = op === 'LSTM' ? 4 : 3;
-      const hidden = c.x(2).shape[2];
       const [steps, batch] = x.shape;
-      const reorder = (v: Value) => {
-        const parts = GATE_ORDER[op].map(
-          (k) => b.op('Slice', [v, b.ints([k * hidden]), b.ints([(k + 1) * hidden]), b.ints([0])])[0],
-        );
-        return b.op('Concat', parts, { axis: 0 })[0];
+      const hidden = c.x(2).shape[2];
+      const rows = (op === 'LSTM' ? 4 : 3) * hidden;
+      const direction = attrStr(c.node, 'direction', 'forward');
+      // Each direction's block of a [num_directions, …] input, without that axis.
+      const block = (v: Value, d: number) =>
+        b.reshape(b.op('Slice', [v, b.ints([d]), b.ints([d + 1]), b.ints([0])])[0], v.shape.slice(1));
+      const part = (v: Value, k: number, size: number) =>
+        b.op('Slice', [v, b.ints([k * size]), b.ints([(k + 1) * size]), b.ints([0])])[0];
+      const reorder = (v: Value) =>
+        b.op(
+          'Concat',
+          GATE_ORDER[op].map((k) => part(v, k, hidden)),
+          { axis: 0 },
+        )[0];
+      // A reverse direction reads the sequence backwards and writes its outputs back in time
+      // order: Gather along time (its gradient rule is a one-hot product, [T, T] here).
+      const backwards = b.ints([...Array(steps).keys()].reverse());
+      const reversed = (timeMajor: Value) => b.op('Gather', [timeMajor, backwards], { axis: 0 })[0];
+      const run = (d: number, reverse: boolean) => {
+        const bias = c.input(3) ? block(c.x(3), d) : b.constant(new Float32Array(2 * rows), [2 * rows]);
+        const weights: RecurrentWeights = {
+          wIh: reorder(block(c.x(1), d)),
+          wHh: reorder(block(c.x(2), d)),
+          bIh: reorder(part(bias, 0, rows)),
+          bHh: reorder(part(bias, 1, rows)),
+        };
+        const state = (i: number) => (c.input(i) ? block(c.x(i), d) : b.zeros([batch, hidden]));
+        const batchMajor = b.transpose(reverse ? reversed(x) : x, [1, 0, 2]);
+        const train = c.mode === 'train';
+        const out =
+          op === 'LSTM'
+            ? lstmSequence(b, batchMajor, weights, state(5), state(6), train)
+            : gruSequence(b, batchMajor, weights, state(5), train);
+        const timeMajor = b.transpose(out.sequence, [1, 0, 2]);
+        return { ...out, sequence: reverse ? reversed(timeMajor) : timeMajor };
       };
-      const rows = gates * hidden;
-      const bias = c.input(3)
-        ? b.reshape(c.x(3), [2 * rows])
-        : b.constant(new Float32Array(2 * rows), [2 * rows]);
-      const half = (k: number) =>
-        b.op('Slice', [bias, b.ints([k * rows]), b.ints([(k + 1) * rows]), b.ints([0])])[0];
-      const weights: RecurrentWeights = {
-        wIh: reorder(b.reshape(c.x(1), [rows, x.shape[2]])),
-        wHh: reorder(b.reshape(c.x(2), [rows, hidden])),
-        bIh: reorder(half(0)),
-        bHh: reorder(half(1)),
+      const outs =
+        direction === 'bidirectional' ? [run(0, false), run(1, true)] : [run(0, direction === 'reverse')];
+      // Y [T, num_directions, B, H], Y_h and Y_c [num_directions, B, H].
+      const unsqueeze = (v: Value, axis: number) => b.op('Unsqueeze', [v, b.ints([axis])])[0];
+      const stack = (vs: Value[], axis: number) => {
+        const parts = vs.map((v) => unsqueeze(v, axis));
+        return parts.length === 1 ? parts[0] : b.op('Concat', parts, { axis })[0];
       };
-      const state = (i: number) =>
-        c.input(i) ? b.reshape(c.x(i), [batch, hidden]) : b.zeros([batch, hidden]);
-      const batchMajor = b.transpose(x, [1, 0, 2]);
-      const train = c.mode === 'train';
-      const out =
-        op === 'LSTM'
-          ? lstmSequence(b, batchMajor, weights, state(5), state(6), train)
-          : gruSequence(b, batchMajor, weights, state(5), train);
-      // Y [T, num_directions = 1, B, H], Y_h and Y_c [1, B, H].
-      const y = b.op('Unsqueeze', [b.transpose(out.sequence, [1, 0, 2]), b.ints([1])])[0];
-      const unsqueeze0 = (v: Value) => b.op('Unsqueeze', [v, b.ints([0])])[0];
-      const results = [y, unsqueeze0(out.last)];
-      if ('cell' in out) results.push(unsqueeze0(out.cell as Value));
-      void steps;
+      const results = [
+        stack(
+          outs.map((o) => o.sequence),
+          1,
+        ),
+        stack(
+          outs.map((o) => o.last),
+          0,
+        ),
+      ];
+      const cells = outs.flatMap((o) => ('cell' in o ? [o.cell as Value] : []));
+      if (cells.length) results.push(stack(cells, 0));
       return results;
     },
   };

@@ -6,9 +6,11 @@
  * differences; a model Model Lab cannot train is refused naming the op, its nodes and what to do.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readOnnxFile } from '../../../src/engine/onnx';
+import { onnx } from 'onnx-proto';
+import { readOnnxFile, readOnnxModel } from '../../../src/engine/onnx';
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 
 const ZOO = join(__dirname, '..', '..', 'fixtures', 'onnx-zoo');
@@ -34,6 +36,9 @@ const TRAINABLE: Record<string, string> = {
   lstm: 'LSTM',
   gru: 'GRU',
   'mlp-dropout-batchnorm': 'Gemm',
+  // Two layers, each an ONNX LSTM / GRU node of direction bidirectional.
+  'lstm-2layer-bidirectional': 'LSTM',
+  'gru-2layer-bidirectional': 'GRU',
 };
 
 describe('PyTorch models as people write them', () => {
@@ -51,4 +56,23 @@ describe('PyTorch models as people write them', () => {
   for (const opset of OPSETS)
     it(`Conv1d + GELU + LayerNorm at opset ${opset}: trainable, 1-D convolutions as 2-D ones of height 1`, () =>
       assertTrainable('conv1d-gelu-layernorm', opset, 'Conv'));
+
+  // PyTorch exports no reverse-only layer; the zoo's LSTM and GRU with direction "reverse"
+  // (same weight shapes) are checked against onnxruntime running the edited file.
+  for (const name of ['lstm', 'gru'])
+    it(`${name} edited to direction reverse: the forward equals onnxruntime, gradients finite differences`, async () => {
+      const model = onnx.ModelProto.decode(readFileSync(zooFile(name, 17)));
+      const node = model.graph!.node!.find((n) => n.opType === name.toUpperCase())!;
+      node.attribute!.push({
+        name: 'direction',
+        type: onnx.AttributeProto.AttributeType.STRING,
+        s: Buffer.from('reverse'),
+      });
+      const report = await checkCompatibility(readOnnxModel(onnx.ModelProto.encode(model).finish()));
+      assert.equal(report.verdict, 'trainable', report.problems.join('; '));
+      assert.ok(
+        (report.forwardDifference ?? Infinity) < 1e-5,
+        `forward difference ${report.forwardDifference}`,
+      );
+    });
 });
