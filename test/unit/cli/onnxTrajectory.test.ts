@@ -25,8 +25,8 @@ const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-trajectory-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('an imported model trains along PyTorch’s stored trajectory', () => {
-  // The float-input cases (the Transformer reads token ids, which a CSV table does not hold).
-  for (const name of ['cnn', 'batchnorm', 'convbn', 'dropout', 'lstm', 'gru']) {
+  // The cases with one label or target per example (the Transformer predicts every position's next token).
+  for (const name of ['cnn', 'batchnorm', 'convbn', 'dropout', 'lstm', 'bilstm', 'gru']) {
     it(`${name}: every step's loss within 1e-4 of PyTorch's`, async () => {
       const ref = readReference(name);
       const regression = ref.loss === 'mse';
