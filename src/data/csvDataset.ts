@@ -24,7 +24,12 @@ export interface CsvFile {
 }
 
 /** A table from one CSV file, its rows assigned to splits by data.splits and data.seed. */
-export function csvDataset(source: string, text: string, file: string, experiment: Experiment): Dataset {
+export function csvDataset(
+  source: string,
+  text: string,
+  file: string,
+  experiment: Experiment & { tokenIds?: number },
+): Dataset {
   return csvTable(source, [{ file, text }], experiment);
 }
 
@@ -33,7 +38,11 @@ export function csvDataset(source: string, text: string, file: string, experimen
  * given) whose rows are that split, in file order. Split files must have the columns of the
  * training file; a message about a row names the file it is in.
  */
-export function csvTable(source: string, files: CsvFile[], experiment: Experiment): Dataset {
+export function csvTable(
+  source: string,
+  files: CsvFile[],
+  experiment: Experiment & { tokenIds?: number },
+): Dataset {
   const data = experiment.data;
   const header = data.header ?? true;
   const [first, ...others] = files.map((f) => ({ ...f, ...readCsvRows(f.text, f.file, header) }));
@@ -79,15 +88,16 @@ export function csvTable(source: string, files: CsvFile[], experiment: Experimen
     splits = assignSplits(count, fractions, data.seed);
     refuseEmptySplits(splits, fractions, file, 'rows');
   }
+  const tokenIds = experiment.tokenIds;
   const mode = data.normalize ?? 'standard';
-  const scalings = normalize(x, featureColumns.length, splits, mode);
+  const scalings = tokenIds === undefined ? normalize(x, featureColumns.length, splits, mode) : undefined;
   const table = {
     source,
-    inputKind: 'float' as const,
     inputShape: [featureColumns.length],
-    x,
     count,
-    inputScaling: mode === 'none' ? undefined : scalings,
+    ...(tokenIds === undefined
+      ? { inputKind: 'float' as const, x, inputScaling: mode === 'none' ? undefined : scalings }
+      : { inputKind: 'tokens' as const, x: asTokenIds(x, tokenIds, records, featureColumns, columnName) }),
   };
 
   if (experiment.task === 'regression') {
@@ -173,6 +183,36 @@ export function readCsvRows(
  * a cell that is not a finite number is an error naming its column and row, and its file
  * (the record's own when it names one, else `file`).
  */
+/**
+ * The features of a model that reads token ids (an imported model with an embedding first): each
+ * a whole number from 0 below the number of ids the model knows, kept as it is (no scaling).
+ */
+function asTokenIds(
+  x: Float32Array,
+  known: number,
+  records: SourcedRecord[],
+  columns: number[],
+  columnName: (c: number) => string,
+): BigInt64Array {
+  const width = columns.length;
+  x.forEach((value, i) => {
+    if (Number.isInteger(value) && value >= 0 && value < known) return;
+    const record = records[Math.floor(i / width)];
+    throw new DataError(
+      l10n.t(
+        'column {0} holds {1}, but the model reads token ids: whole numbers from 0 to {2} (its embedding has {3} rows)',
+        columnName(columns[i % width]),
+        JSON.stringify(record.cells[columns[i % width]]),
+        known - 1,
+        known,
+      ),
+      record.file,
+      record.line,
+    );
+  });
+  return BigInt64Array.from(x, (v) => BigInt(v));
+}
+
 export function numericColumns(
   records: (CsvRecord & { file?: string })[],
   columns: number[],

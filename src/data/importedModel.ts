@@ -11,11 +11,15 @@ import {
   type LayersModelSection,
   type OnnxModelSection,
 } from '../contract/experiment';
-import { importOnnxFile, type ImportPlan } from '../engine/onnx';
+import { importOnnxFile, tokenIdRange, type ImportPlan } from '../engine/onnx';
 import { resolveSource } from './resolveSource';
 
-/** An experiment whose model declares its input shape (built-in, or imported and read). */
-export type ShapedExperiment = Experiment & { model: LayersModelSection };
+/**
+ * An experiment whose model declares its input shape (built-in, or imported and read). An
+ * imported model that reads int64 token ids (an embedding first, as text classifiers do) also
+ * says how many ids it knows: a CSV table's features are then its token ids.
+ */
+export type ShapedExperiment = Experiment & { model: LayersModelSection; tokenIds?: number };
 
 /** The last plan made, for the file as it was then: a run asks for it to validate, to load data and to compile. */
 let lastPlan: { key: string; plan: ImportPlan } | undefined;
@@ -38,6 +42,10 @@ export function importPlanFor(model: OnnxModelSection, experimentDir: string): I
 
 export function shapedExperiment(experiment: Experiment, experimentDir: string): ShapedExperiment {
   if (!isOnnxModel(experiment.model)) return experiment as ShapedExperiment;
-  const shape = importPlanFor(experiment.model, experimentDir).inputShape;
-  return { ...experiment, model: { input: { shape }, layers: [] } };
+  const plan = importPlanFor(experiment.model, experimentDir);
+  return {
+    ...experiment,
+    model: { input: { shape: plan.inputShape }, layers: [] },
+    ...(plan.inputKind === 'tokens' ? { tokenIds: tokenIdRange(plan) } : {}),
+  };
 }

@@ -18,7 +18,7 @@ import { buildLoss } from '../model/losses';
 import { openSession, tensor, type Session } from '../runtime/session';
 import { exportImported } from './exportImported';
 import { importForward } from './importForward';
-import { planImport, type ImportOptions, type ImportPlan } from './importPlan';
+import { planImport, tokenIdRange, type ImportOptions, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
 import type { CompatibilityReport } from '../../contract/onnxModel';
 import { opSupport } from './opSupport';
@@ -90,21 +90,8 @@ function refuse(report: CompatibilityReport, error: unknown): CompatibilityRepor
 function randomInput(plan: ImportPlan, rng: Rng): Float32Array | BigInt64Array {
   const n = BATCH * plan.inputShape.reduce((a, b) => a * b, 1);
   if (plan.inputKind === 'float') return Float32Array.from({ length: n }, () => rng.normal());
-  const range = tokenRange(plan);
+  const range = tokenIdRange(plan);
   return BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rng.uniform() * range)));
-}
-
-function tokenRange(plan: ImportPlan): number {
-  const sizes = plan.nodes
-    .filter((n) => n.opType === 'Gather' && n.inputs[1] === plan.input.name)
-    .map(
-      (n) =>
-        plan.parameters.find((p) => p.onnxName === n.inputs[0])?.shape[0] ??
-        plan.constants.get(n.inputs[0])?.dims[0] ??
-        0,
-    )
-    .filter((d) => d > 0);
-  return sizes.length ? Math.min(...sizes) : 2;
 }
 
 /** Feeds the parameters as graph inputs; returns their values in order. */

@@ -256,3 +256,20 @@ function safeName(onnxName: string, used: Set<string>): string {
 }
 
 export const dtypeOfInput = (plan: ImportPlan): DType => (plan.inputKind === 'tokens' ? 'int64' : 'float32');
+
+/**
+ * How many token ids a model reading int64 ids knows: the rows of the smallest table its input
+ * indexes (an embedding's Gather); 2 when no Gather reads the input directly.
+ */
+export function tokenIdRange(plan: ImportPlan): number {
+  const sizes = plan.nodes
+    .filter((n) => n.opType === 'Gather' && n.inputs[1] === plan.input.name)
+    .map(
+      (n) =>
+        plan.parameters.find((p) => p.onnxName === n.inputs[0])?.shape[0] ??
+        plan.constants.get(n.inputs[0])?.dims[0] ??
+        0,
+    )
+    .filter((d) => d > 0);
+  return sizes.length ? Math.min(...sizes) : 2;
+}

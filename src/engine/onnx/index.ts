@@ -10,7 +10,7 @@ import { planImport, type ImportOptions, type ImportPlan } from './importPlan';
 
 export { OnnxImportError, type ImportErrorKind, type UnsupportedNode } from './importError';
 export { readOnnxModel, type OnnxModel } from './onnxFile';
-export { planImport, type ImportOptions, type ImportPlan } from './importPlan';
+export { planImport, tokenIdRange, type ImportOptions, type ImportPlan } from './importPlan';
 export { SUPPORTED_OPS, FOLDED_OPS } from './importOps';
 export { importedNodes, type ImportedNode } from './importedNodes';
 // checkCompatibility (./compatibility) is imported from its own file: it runs onnxruntime, and the editor
