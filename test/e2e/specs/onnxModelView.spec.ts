@@ -47,6 +47,52 @@ function writeImageFolder(folder: string): void {
   }
 }
 
+/**
+ * "Fine-tune…" in the open model view: the experiment scaffolded beside the model opens; with the
+ * data the scaffold names written by `writeData`, its CodeLens "Train" runs it to a completed run
+ * with live charts.
+ */
+async function fineTuneFromView(
+  page: Page,
+  name: string,
+  writeData: (file: string) => void,
+  shot: string,
+): Promise<void> {
+  const { workspace } = e2eSession();
+  const view = webviewFrame(page);
+  await view.getByTestId('fine-tune-button').click();
+  const experimentFile = join(workspace, `${name}.experiment.json`);
+  await waitUntil(`${name}.experiment.json`, () => (existsSync(experimentFile) ? true : undefined));
+  await page
+    .locator('.tabs-container .tab', { hasText: `${name}.experiment.json` })
+    .first()
+    .waitFor({ timeout: 20_000 });
+  const experiment = JSON.parse(readFileSync(experimentFile, 'utf8'));
+  assert.equal(experiment.model.onnx, `${name}.onnx`);
+  assert.equal(experiment.task, 'classification');
+  assert.equal(experiment.data.source, 'data.csv');
+  await screenshot(page, shot);
+
+  // The user provides the data the scaffold names, then trains from the experiment's CodeLens.
+  writeData(join(workspace, 'data.csv'));
+  const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
+  await train.waitFor({ timeout: 30_000 });
+  await train.click();
+  await waitForPoints(page, 2, 120_000);
+  const runsDir = join(workspace, '.modellab', 'runs', name);
+  const status = await waitUntil(
+    'the fine-tuning run to complete',
+    () => {
+      const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
+      if (!runId) return undefined;
+      const info = JSON.parse(readFileSync(join(runsDir, runId, 'run.json'), 'utf8')) as { status: string };
+      return info.status === 'running' ? undefined : info.status;
+    },
+    120_000,
+  );
+  assert.equal(status, 'completed');
+}
+
 describe('The .onnx model view', () => {
   before(() => {
     writeImageFolder(join(e2eSession().workspace, `${NAME}-images`));
@@ -149,43 +195,44 @@ describe('The .onnx model view', () => {
 
   it('Fine-tune… scaffolds an experiment beside the model, which trains to a completed run with live charts', async function () {
     this.timeout(240_000);
-    const { workspace } = e2eSession();
     page = await workbench();
     await openFromExplorer(page, `${NAME}.onnx`);
     const view = webviewFrame(page);
     await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
-    await view.getByTestId('fine-tune-button').click();
-
-    const experimentFile = join(workspace, `${NAME}.experiment.json`);
-    await waitUntil(`${NAME}.experiment.json`, () => (existsSync(experimentFile) ? true : undefined));
-    await page
-      .locator('.tabs-container .tab', { hasText: `${NAME}.experiment.json` })
-      .first()
-      .waitFor({ timeout: 20_000 });
-    const experiment = JSON.parse(readFileSync(experimentFile, 'utf8'));
-    assert.equal(experiment.model.onnx, `${NAME}.onnx`);
-    assert.equal(experiment.task, 'classification');
-    assert.equal(experiment.data.source, 'data.csv');
-    await screenshot(page, 'onnx-model-view-fine-tune');
-
-    // The user provides the data the scaffold names, then trains from the experiment's CodeLens.
-    writePixelsCsv(join(workspace, 'data.csv'));
-    const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
-    await train.waitFor({ timeout: 30_000 });
-    await train.click();
-    await waitForPoints(page, 2, 120_000);
-    const runsDir = join(workspace, '.modellab', 'runs', NAME);
-    const status = await waitUntil(
-      'the fine-tuning run to complete',
-      () => {
-        const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
-        if (!runId) return undefined;
-        const info = JSON.parse(readFileSync(join(runsDir, runId, 'run.json'), 'utf8')) as { status: string };
-        return info.status === 'running' ? undefined : info.status;
-      },
-      120_000,
-    );
-    assert.equal(status, 'completed');
+    await fineTuneFromView(page, NAME, (file) => writePixelsCsv(file), 'onnx-model-view-fine-tune');
     await screenshot(page, 'onnx-model-view-fine-tuned');
+  });
+
+  it('a text classifier from PyTorch (bidirectional GRUs over token ids): Check passes, Fine-tune… trains it on a CSV of ids', async function () {
+    this.timeout(300_000);
+    const { workspace } = e2eSession();
+    // test/fixtures/onnx-zoo/export.py: nn.Embedding(50, 8), 2 bidirectional GRU layers, 3 classes, 10 ids per example.
+    copyFileSync(
+      join(repo, 'test/fixtures/onnx-zoo/gru-2layer-bidirectional-opset17.onnx'),
+      join(workspace, 'view-text-classifier.onnx'),
+    );
+    page = await workbench();
+    await openFromExplorer(page, 'view-text-classifier.onnx');
+    const view = webviewFrame(page);
+    await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
+    assert.match((await view.getByTestId('ops').textContent()) ?? '', /GRU2supported/);
+    await view.getByTestId('check-button').click();
+    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    await screenshot(page, 'onnx-model-view-text-classifier-checked');
+
+    await fineTuneFromView(
+      page,
+      'view-text-classifier',
+      (file) => {
+        const rows = Array.from({ length: 60 }, (_, r) => [
+          r % 3,
+          ...Array.from({ length: 10 }, (_, t) => (r * 7 + t * 3) % 50),
+        ]);
+        const header = ['label', ...Array.from({ length: 10 }, (_, t) => `t${t}`)];
+        writeFileSync(file, [header, ...rows].map((row) => row.join(',')).join('\n') + '\n');
+      },
+      'onnx-model-view-text-classifier-fine-tune',
+    );
+    await screenshot(page, 'onnx-model-view-text-classifier-fine-tuned');
   });
 });
