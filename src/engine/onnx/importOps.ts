@@ -91,21 +91,25 @@ const spatial2d = (node: OnnxNode, what: string, alsoOneD = false) => {
 };
 
 /**
- * A 1-D convolution (PyTorch's Conv1d) runs as the 2-D one over a height of 1: the engine's
- * Conv and its gradient rules are 2-D, and Unsqueeze / Squeeze around them have their own rules.
- * ONNX pads [begin, end] become [0, begin, 0, end].
+ * 1-D convolution and pooling (PyTorch's Conv1d, MaxPool1d, AvgPool1d) run as the 2-D ones over
+ * a height of 1: the engine's Conv and pooling and their gradient rules are 2-D, and Unsqueeze /
+ * Squeeze around them have their own rules. ONNX pads [begin, end] become [0, begin, 0, end];
+ * kernel_shape, strides and dilations gain a leading 1. `inputs` are the ones of rank 3 to lift
+ * (the data, and a convolution's filters); `extra` follow unchanged (a bias).
  */
-function conv1d(c: OpContext): Value[] {
+function asTwoD(c: OpContext, inputs: Value[], extra: (Value | undefined)[], attrs: string[]): Value[] {
   const { b, node } = c;
-  const one = (name: string, fallback: number[]) => [1, ...(attrInts(node, name) ?? fallback)];
   const [begin, end] = attrInts(node, 'pads') ?? [0, 0];
+  const lifted: Record<string, AttrValue> = { pads: [0, begin, 0, end] };
+  for (const name of attrs) {
+    const v = node.attrs[name];
+    if (name === 'pads' || v === undefined) continue;
+    lifted[name] = ['kernel_shape', 'strides', 'dilations'].includes(name)
+      ? [1, ...(v as number[])]
+      : (v as AttrValue);
+  }
   const height = (v: Value) => b.op('Unsqueeze', [v, b.ints([2])])[0];
-  const y = b.op('Conv', [height(c.x(0)), height(c.x(1)), c.input(2)], {
-    kernel_shape: one('kernel_shape', []),
-    pads: [0, begin, 0, end],
-    strides: one('strides', [1]),
-    dilations: one('dilations', [1]),
-  })[0];
+  const y = b.op(node.opType, [...inputs.map(height), ...extra], lifted)[0];
   return b.op('Squeeze', [y, b.ints([2])]);
 }
 
@@ -165,7 +169,7 @@ export const OPS: Record<string, OpImporter> = {
       ),
     emit: (c) =>
       c.x(0).rank === 3
-        ? conv1d(c)
+        ? asTwoD(c, [c.x(0), c.x(1)], [c.input(2)], ['kernel_shape', 'strides', 'dilations'])
         : c.b.op(
             'Conv',
             [c.x(0), c.x(1), c.input(2)],
@@ -177,30 +181,35 @@ export const OPS: Record<string, OpImporter> = {
     check: (n) =>
       first(
         noAutoPad(n),
-        spatial2d(n, 'pooling'),
+        spatial2d(n, 'pooling', true),
         attrInt(n, 'ceil_mode', 0) ? 'ceil_mode 1' : undefined,
         attrInt(n, 'storage_order', 0) ? 'storage_order 1' : undefined,
         (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
       ),
-    emit: (c) => [c.b.op('MaxPool', [c.x(0)], passAttrs(c.node, ['kernel_shape', 'pads', 'strides']))[0]],
+    emit: (c) =>
+      c.x(0).rank === 3
+        ? asTwoD(c, [c.x(0)], [], ['kernel_shape', 'strides'])
+        : [c.b.op('MaxPool', [c.x(0)], passAttrs(c.node, ['kernel_shape', 'pads', 'strides']))[0]],
   },
   AveragePool: {
     attrs: [...POOL, 'count_include_pad'],
     check: (n) =>
       first(
         noAutoPad(n),
-        spatial2d(n, 'pooling'),
+        spatial2d(n, 'pooling', true),
         attrInt(n, 'ceil_mode', 0) ? 'ceil_mode 1' : undefined,
         (attrInts(n, 'pads') ?? []).some((p) => p !== 0) && !attrInt(n, 'count_include_pad', 0)
           ? 'padding without count_include_pad'
           : undefined,
       ),
     emit: (c) =>
-      c.b.op(
-        'AveragePool',
-        [c.x(0)],
-        passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'count_include_pad']),
-      ),
+      c.x(0).rank === 3
+        ? asTwoD(c, [c.x(0)], [], ['kernel_shape', 'strides', 'count_include_pad'])
+        : c.b.op(
+            'AveragePool',
+            [c.x(0)],
+            passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'count_include_pad']),
+          ),
   },
   GlobalAveragePool: {
     emit: (c) => {

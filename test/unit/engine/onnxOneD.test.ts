@@ -1,8 +1,9 @@
 /**
- * 1-D convolutions (PyTorch's Conv1d) import as 2-D ones over a height of 1. A hand-written
- * graph exercises every attribute the mapping rewrites: stride 2, dilation 2 and uneven pads
- * [2, 1], and a bias; the compatibility check compares the forward with onnxruntime and the
- * gradients of the weight, the bias and the head with finite differences.
+ * 1-D convolutions and pooling (PyTorch's Conv1d, MaxPool1d, AvgPool1d) import as 2-D ones over
+ * a height of 1. Hand-written graphs exercise every attribute the mapping rewrites: stride 2,
+ * dilation 2 and uneven pads [2, 1], a bias, and pooling with strides, pads and count_include_pad;
+ * the compatibility check compares the forward with onnxruntime and the gradients with finite
+ * differences.
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
@@ -13,13 +14,46 @@ import { tensorInfo, weights } from './handWrittenOnnx';
 
 const INTS = onnx.AttributeProto.AttributeType.INTS;
 
-/** x [batch, 3, 11] → Conv (5 filters of width 3, stride 2, dilation 2, pads [2, 1]) → Tanh → [batch, 5·5] · w → y [batch, 2]. */
-function conv1dModel(): Uint8Array {
+/** 1-D pooling after the activation: MaxPool (width 3, stride 2, pads [1, 1]) → [batch, 5, 3], then AveragePool (width 2, pads [1, 0], count_include_pad) → [batch, 5, 3]. */
+const POOLING: onnx.INodeProto[] = [
+  {
+    name: 'max',
+    opType: 'MaxPool',
+    input: ['t'],
+    output: ['m'],
+    attribute: [
+      { name: 'kernel_shape', type: INTS, ints: [3] },
+      { name: 'strides', type: INTS, ints: [2] },
+      { name: 'pads', type: INTS, ints: [1, 1] },
+    ],
+  },
+  {
+    name: 'mean',
+    opType: 'AveragePool',
+    input: ['m'],
+    output: ['p'],
+    attribute: [
+      { name: 'kernel_shape', type: INTS, ints: [2] },
+      { name: 'pads', type: INTS, ints: [1, 0] },
+      { name: 'count_include_pad', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
+    ],
+  },
+];
+
+/**
+ * x [batch, 3, 11] → Conv (5 filters of width 3, stride 2, dilation 2, pads [2, 1]) → Tanh
+ * [batch, 5, 5] → (pooled: POOLING) → flattened · w → y [batch, 2].
+ */
+function conv1dModel(pooled = false): Uint8Array {
   const graph: onnx.IGraphProto = {
     name: 'conv1d',
     input: [tensorInfo('x', ['batch', 3, 11])],
     output: [tensorInfo('y', ['batch', 2])],
-    initializer: [weights('filters', [5, 3, 3], 1), weights('bias', [5], 2), weights('head', [25, 2], 3)],
+    initializer: [
+      weights('filters', [5, 3, 3], 1),
+      weights('bias', [5], 2),
+      weights('head', [pooled ? 15 : 25, 2], 3),
+    ],
     node: [
       {
         name: 'conv',
@@ -34,10 +68,11 @@ function conv1dModel(): Uint8Array {
         ],
       },
       { name: 'act', opType: 'Tanh', input: ['c'], output: ['t'] },
+      ...(pooled ? POOLING : []),
       {
         name: 'flat',
         opType: 'Flatten',
-        input: ['t'],
+        input: [pooled ? 'p' : 't'],
         output: ['f'],
         attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
       },
@@ -60,6 +95,23 @@ describe('1-D convolutions', () => {
     assert.deepEqual(
       report.gradientChecks?.map((g) => g.parameter),
       ['filters', 'bias', 'head'],
+    );
+    assert.ok(report.gradientChecks!.every((g) => g.relativeError !== null && g.relativeError < 2e-2));
+  });
+
+  it('1-D max and average pooling with strides and pads: the forward equals onnxruntime, gradients equal finite differences', async () => {
+    const report = await checkCompatibility(readOnnxModel(conv1dModel(true)));
+    assert.equal(report.verdict, 'trainable', report.problems.join('; '));
+    assert.deepEqual(
+      report.ops.filter((op) => op.opType.endsWith('Pool')).map((op) => [op.opType, op.supported]),
+      [
+        ['MaxPool', true],
+        ['AveragePool', true],
+      ],
+    );
+    assert.ok(
+      (report.forwardDifference ?? Infinity) < 1e-5,
+      `forward difference ${report.forwardDifference}`,
     );
     assert.ok(report.gradientChecks!.every((g) => g.relativeError !== null && g.relativeError < 2e-2));
   });
