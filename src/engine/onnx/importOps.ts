@@ -97,7 +97,13 @@ const spatial2d = (node: OnnxNode, what: string, alsoOneD = false) => {
  * kernel_shape, strides and dilations gain a leading 1. `inputs` are the ones of rank 3 to lift
  * (the data, and a convolution's filters); `extra` follow unchanged (a bias).
  */
-function asTwoD(c: OpContext, inputs: Value[], extra: (Value | undefined)[], attrs: string[]): Value[] {
+function asTwoD(
+  c: OpContext,
+  inputs: Value[],
+  extra: (Value | undefined)[],
+  attrs: string[],
+  op: TwoDOp = (ins, a) => c.b.op(c.node.opType, ins, a)[0],
+): Value[] {
   const { b, node } = c;
   const [begin, end] = attrInts(node, 'pads') ?? [0, 0];
   const lifted: Record<string, AttrValue> = { pads: [0, begin, 0, end] };
@@ -109,8 +115,32 @@ function asTwoD(c: OpContext, inputs: Value[], extra: (Value | undefined)[], att
       : (v as AttrValue);
   }
   const height = (v: Value) => b.op('Unsqueeze', [v, b.ints([2])])[0];
-  const y = b.op(node.opType, [...inputs.map(height), ...extra], lifted)[0];
+  const y = op([...inputs.map(height), ...extra], lifted);
   return b.op('Squeeze', [y, b.ints([2])]);
+}
+
+type TwoDOp = (inputs: (Value | undefined)[], attrs: Record<string, AttrValue>) => Value;
+
+/**
+ * A grouped convolution (groups > 1 in PyTorch: depthwise, ResNeXt) as one 2-D convolution per
+ * group on its slice of the channels, concatenated: the engine's Conv and its gradient rules take
+ * one group, and Split / Concat have their own rules.
+ */
+function groupedConv(b: GraphBuilder, groups: number): TwoDOp {
+  return ([x, w, bias], attrs) => {
+    if (groups === 1) return b.op('Conv', [x!, w!, bias], attrs)[0];
+    const split = (v: Value, axis: number) =>
+      b.op(
+        'Split',
+        [v, b.ints(new Array<number>(groups).fill(v.shape[axis] / groups))],
+        { axis },
+        { outputs: groups },
+      );
+    const [xs, ws] = [split(x!, 1), split(w!, 0)];
+    const biases = bias ? split(bias, 0) : [];
+    const ys = xs.map((xi, i) => b.op('Conv', [xi, ws[i], biases[i]], attrs)[0]);
+    return b.op('Concat', ys, { axis: 1 })[0];
+  };
 }
 
 const first = (...reasons: (string | undefined)[]) => reasons.find(Boolean);
@@ -161,20 +191,21 @@ export const OPS: Record<string, OpImporter> = {
   },
   Conv: {
     attrs: ['kernel_shape', 'pads', 'strides', 'dilations', 'group', 'auto_pad'],
-    check: (n) =>
-      first(
-        noAutoPad(n),
-        spatial2d(n, 'convolutions', true),
-        attrInt(n, 'group', 1) !== 1 ? `grouped convolution (group ${attrInt(n, 'group', 1)})` : undefined,
-      ),
-    emit: (c) =>
-      c.x(0).rank === 3
-        ? asTwoD(c, [c.x(0), c.x(1)], [c.input(2)], ['kernel_shape', 'strides', 'dilations'])
-        : c.b.op(
-            'Conv',
-            [c.x(0), c.x(1), c.input(2)],
-            passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'dilations']),
-          ),
+    check: (n) => first(noAutoPad(n), spatial2d(n, 'convolutions', true)),
+    emit: (c) => {
+      const conv = groupedConv(c.b, attrInt(c.node, 'group', 1));
+      return c.x(0).rank === 3
+        ? asTwoD(c, [c.x(0), c.x(1)], [c.input(2)], ['kernel_shape', 'strides', 'dilations'], conv)
+        : [
+            conv(
+              [c.x(0), c.x(1), c.input(2)],
+              passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'dilations']) as Record<
+                string,
+                AttrValue
+              >,
+            ),
+          ];
+    },
   },
   MaxPool: {
     attrs: [...POOL, 'dilations', 'storage_order'],
