@@ -205,6 +205,10 @@ function checkWiring(model: OnnxModel): void {
     );
 }
 
+/** What a user whose model is refused can do, in their PyTorch code. */
+const WHAT_TO_DO =
+  'To fine-tune it, build those layers in PyTorch from layers whose ops are supported, or export again with another opset_version (13 to 20), then import the new file.';
+
 /** Refuses every node whose op (or attribute) has no importer, all listed in one error. */
 function checkOps(model: OnnxModel): void {
   const refused: UnsupportedNode[] = [];
@@ -218,7 +222,7 @@ function checkOps(model: OnnxModel): void {
   );
   throw new OnnxImportError(
     'unsupported',
-    `Model Lab cannot train this model: ${lines.join('; ')}. Supported ops: ${[...SUPPORTED_OPS, ...FOLDED_OPS].sort().join(', ')}`,
+    `Model Lab cannot train this model: ${lines.join('; ')}. ${WHAT_TO_DO} Supported ops: ${[...SUPPORTED_OPS, ...FOLDED_OPS].sort().join(', ')}`,
     refused,
   );
 }
