@@ -385,6 +385,26 @@ export const OPS: Record<string, OpImporter> = {
       return [c.mode === 'train' ? c.dropout(c.x(0), ratio) : c.x(0)];
     },
   },
+  // Clip (PyTorch's ReLU6, Hardtanh, clamp) as Where(x < min, min, …) and Where(x > max, max, …):
+  // those ops have gradient rules, the gradient passing where x is inside the bounds. The bounds
+  // must be constants, so they never become trainable.
+  Clip: {
+    emit: (c) => {
+      const { b } = c;
+      let y = c.x(0);
+      for (const [i, name, outside] of [
+        [1, 'min', 'Less'],
+        [2, 'max', 'Greater'],
+      ] as const) {
+        if (!c.node.inputs[i]) continue;
+        const bound = c.known(i)?.values[0];
+        if (bound === undefined) throw new Error(`its ${name} must be a constant`);
+        const v = b.scalar(bound, y.dtype);
+        y = b.op('Where', [b.op(outside, [y, v])[0], v, y])[0];
+      }
+      return [y];
+    },
+  },
   Identity: { emit: (c) => [c.x(0)] },
   BatchNormalization: {
     attrs: ['epsilon', 'momentum', 'training_mode'],

@@ -39,6 +39,9 @@ const TRAINABLE: Record<string, string> = {
   // Two layers, each an ONNX LSTM / GRU node of direction bidirectional.
   'lstm-2layer-bidirectional': 'LSTM',
   'gru-2layer-bidirectional': 'GRU',
+  'conv1d-pool-batchnorm': 'MaxPool',
+  // ReLU6 exports as Clip; the depthwise convolution has groups = channels.
+  'depthwise-separable': 'Clip',
 };
 
 describe('PyTorch models as people write them', () => {
