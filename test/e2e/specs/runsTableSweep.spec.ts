@@ -124,13 +124,23 @@ describe('Runs table: a sweep from the palette', () => {
       (await compare.locator('#runs .run').count()) === 2 ? true : undefined,
     );
     const shortNames = ranked.slice(0, 2).map((id) => `learningRate=${rateOf.get(id)}`);
-    assert.deepEqual(
-      (await compare.locator('#runs .run-short').allTextContents()).sort(),
-      [...shortNames].sort(),
-    );
-    await compare.locator('.chart-card .series-toggle').first().waitFor();
-    const byRun = await seriesColoursByRun(compare);
-    assert.deepEqual([...byRun.keys()].sort(), [...shortNames].sort());
+    // The short names come once both runs' configs are read (the setting that differs needs both).
+    const expectedNames = JSON.stringify([...shortNames].sort());
+    let seenNames: string[] = [];
+    await waitUntil(`short names ${expectedNames}`, async () => {
+      seenNames = (await compare.locator('#runs .run-short').allTextContents()).sort();
+      return JSON.stringify(seenNames) === expectedNames ? true : undefined;
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the compare panel names ${JSON.stringify(seenNames)}`);
+    });
+    // Live records are charted at most every 250 ms: the second run's series can come a redraw later.
+    let byRun = new Map<string, Set<string>>();
+    await waitUntil(`series of ${expectedNames} in the charts`, async () => {
+      byRun = await seriesColoursByRun(compare);
+      return JSON.stringify([...byRun.keys()].sort()) === expectedNames ? true : undefined;
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the charts show series of ${JSON.stringify([...byRun.keys()])}`);
+    });
     const [first, second] = [...byRun.values()].map((set) => [...set]);
     assert.equal(first.length, 1);
     assert.equal(second.length, 1);
