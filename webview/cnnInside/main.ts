@@ -9,14 +9,14 @@
 import '../shared/l10n';
 import * as l10n from '@vscode/l10n';
 import '../shared/elements';
-import { CNN_INSIDE, type CnnInsideToHost, type HostToCnnInside } from '../../src/protocol/cnnInsidePanel';
+import { CNN_INSIDE, type CnnInsideToHost } from '../../src/protocol/cnnInsidePanel';
 import type { FeatureMapView, ImageStack } from '../../src/protocol/featureMaps';
-import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
-import { connectToHost } from '../shared/hostChannel';
-import { examplePicker, showCheckpoint, stepWithArrowKeys } from '../shared/insideView';
+import type { SingleRunPanelState } from '../../src/protocol/panelRuns';
+import type { PlaygroundFeatureMapView } from '../../src/protocol/playground';
+import { InsideConversation } from '../shared/insideConversation';
+import { examplePicker, insideHeader, stepWithArrowKeys } from '../shared/insideView';
 import { formatNumber } from '../shared/l10n';
 import { pictureBytes } from '../shared/pictureBytes';
-import { LatestRequest } from '../shared/latestRequest';
 import { h } from '../shared/theme';
 import { cellAt, gridLayout, type GridLayout } from './gridLayout';
 import { gridPixels, valueRange } from './mapPixels';
@@ -30,9 +30,7 @@ const GAP = 3;
 const MAP_TARGET = 56;
 const INPUT_TARGET = 160;
 
-const title = h('h1', { id: 'cnn-title' }, l10n.t('Look Inside'));
-const status = h('p', { class: 'hint', id: 'checkpoint-status', role: 'status', 'aria-live': 'polite' });
-const failure = h('p', { class: 'error', id: 'cnn-failure', role: 'alert', hidden: '' });
+const header = insideHeader('cnn');
 const picker = examplePicker();
 const { previous, next, range } = picker;
 const exampleInput = picker.input;
@@ -41,74 +39,48 @@ const content = h('div', { id: 'cnn-content' });
 const root = h(
   'main',
   { id: 'cnn-inside' },
-  title,
-  status,
+  header.title,
+  header.status,
   h('div', { class: 'toolbar' }, ...picker.controls),
-  failure,
+  header.failure,
   labelLine,
   content,
 );
 document.body.append(root);
 content.append(h('p', { class: 'hint' }, l10n.t('Loading the model…')));
 
-let run: PanelRun | undefined;
 let view: FeatureMapView | undefined;
-let example = 0;
 
-const channel = connectToHost<HostToCnnInside, CnnInsideToHost, CnnInsideState>(
-  CNN_INSIDE.isHostToWebview,
-  onMessage,
-);
-const requests = new LatestRequest<number>((id, index) =>
-  channel.post({ type: 'playground/featureMaps', id, example: index }),
-);
-example = channel.getState()?.example ?? 0;
-exampleInput.value = String(example);
-
-function onMessage(message: HostToCnnInside): void {
-  switch (message.type) {
-    case 'cnnInside/run':
-      run = message.run;
-      title.textContent = l10n.t('Look Inside — {0}', run.label);
-      saveState();
-      return;
-    case 'playground/ready':
-      showCheckpoint(status, message.info);
-      // Fresh weights: the maps shown are stale, ask again.
-      requests.restart(example);
-      return;
-    case 'playground/featureMapView':
-      requests.answered(message.id, () => show(message.view));
-      return;
-    case 'playground/failure':
-      requests.failed(message.id, () => {
-        failure.textContent = message.message;
-        failure.hidden = false;
-      });
-  }
-}
+const conversation = new InsideConversation<
+  number,
+  PlaygroundFeatureMapView,
+  CnnInsideToHost,
+  CnnInsideState
+>({
+  isHostToWebview: CNN_INSIDE.isHostToWebview,
+  header,
+  request: (id, example) => ({ type: 'playground/featureMaps', id, example }),
+  restore: (state) => state?.example ?? 0,
+  save: (run, example) => ({ runDir: run.runDir, example }),
+  show,
+});
+exampleInput.value = String(conversation.input);
 
 /** Moves to test example `index` (kept within the test split once its size is known). */
 function pick(index: number): void {
   const last = view ? view.testExamples - 1 : Infinity;
-  example = Math.max(0, Math.min(last, Math.floor(index) || 0));
+  const example = Math.max(0, Math.min(last, Math.floor(index) || 0));
   exampleInput.value = String(example);
-  saveState();
-  requests.ask(example);
+  conversation.ask(example);
 }
 
-previous.addEventListener('click', () => pick(example - 1));
-stepWithArrowKeys((delta) => pick(example + delta));
-next.addEventListener('click', () => pick(example + 1));
+previous.addEventListener('click', () => pick(conversation.input - 1));
+stepWithArrowKeys((delta) => pick(conversation.input + delta));
+next.addEventListener('click', () => pick(conversation.input + 1));
 exampleInput.addEventListener('change', () => pick(Number(exampleInput.value)));
-
-function saveState(): void {
-  if (run) channel.setState({ runDir: run.runDir, example });
-}
 
 function show(shown: FeatureMapView): void {
   view = shown;
-  failure.hidden = true;
   exampleInput.max = String(shown.testExamples - 1);
   range.textContent = l10n.t('of 0–{0}', shown.testExamples - 1);
   document.body.dataset.example = String(shown.example);

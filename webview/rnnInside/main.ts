@@ -10,18 +10,18 @@
 import '../shared/l10n';
 import * as l10n from '@vscode/l10n';
 import '../shared/elements';
-import type { PanelRun, SingleRunPanelState } from '../../src/protocol/panelRuns';
+import type { SingleRunPanelState } from '../../src/protocol/panelRuns';
+import type { PlaygroundRecurrentView } from '../../src/protocol/playground';
 import type {
   RecurrentLayerView,
   RecurrentSeriesName,
   RecurrentView,
 } from '../../src/protocol/recurrentView';
-import { RNN_INSIDE, type HostToRnnInside, type RnnInsideToHost } from '../../src/protocol/rnnInsidePanel';
+import { RNN_INSIDE, type RnnInsideToHost } from '../../src/protocol/rnnInsidePanel';
 import { buildPalette, visibleToken } from '../attention/heatmapPixels';
-import { connectToHost } from '../shared/hostChannel';
-import { examplePicker, showCheckpoint, stepWithArrowKeys } from '../shared/insideView';
+import { InsideConversation } from '../shared/insideConversation';
+import { examplePicker, insideHeader, stepWithArrowKeys } from '../shared/insideView';
 import { formatNumber } from '../shared/l10n';
-import { LatestRequest } from '../shared/latestRequest';
 import { h, onThemeChange, themeColor } from '../shared/theme';
 import { attributionShade, paintSeries, seriesRange } from './seriesPixels';
 
@@ -38,9 +38,7 @@ const MAX_HEATMAP_HEIGHT = 192;
 
 const palette = buildPalette();
 
-const title = h('h1', { id: 'rnn-title' }, l10n.t('Look Inside'));
-const status = h('p', { class: 'hint', id: 'checkpoint-status', role: 'status', 'aria-live': 'polite' });
-const failure = h('p', { class: 'error', id: 'rnn-failure', role: 'alert', hidden: '' });
+const header = insideHeader('rnn');
 const picker = examplePicker();
 const { previous, next, range } = picker;
 const exampleInput = picker.input;
@@ -65,10 +63,10 @@ document.body.append(
   h(
     'main',
     { id: 'rnn-inside' },
-    title,
-    status,
+    header.title,
+    header.status,
     h('div', { class: 'toolbar' }, ...picker.controls, textControl),
-    failure,
+    header.failure,
     inputLine,
     attribution,
     content,
@@ -76,75 +74,45 @@ document.body.append(
 );
 content.append(h('p', { class: 'hint' }, l10n.t('Loading the model…')));
 
-let run: PanelRun | undefined;
 let view: RecurrentView | undefined;
 
-const channel = connectToHost<HostToRnnInside, RnnInsideToHost, RnnInsideState>(
-  RNN_INSIDE.isHostToWebview,
-  onMessage,
-);
-const sameInput = (a: Input, b: Input): boolean =>
-  'example' in a ? 'example' in b && a.example === b.example : 'text' in b && a.text === b.text;
-const requests = new LatestRequest<Input>(
-  (id, asked) => channel.post({ type: 'playground/recurrent', id, ...asked }),
-  sameInput,
-);
-let input: Input = channel.getState()?.input ?? { example: 0 };
-if ('example' in input) exampleInput.value = String(input.example);
-else textInput.value = input.text;
-
-function onMessage(message: HostToRnnInside): void {
-  switch (message.type) {
-    case 'rnnInside/run':
-      run = message.run;
-      title.textContent = l10n.t('Look Inside — {0}', run.label);
-      saveState();
-      return;
-    case 'playground/ready':
-      showCheckpoint(status, message.info);
-      // Fresh weights: what is shown is stale, ask again.
-      requests.restart(input);
-      return;
-    case 'playground/recurrentView':
-      requests.answered(message.id, () => show(message.view));
-      return;
-    case 'playground/failure':
-      requests.failed(message.id, () => {
-        failure.textContent = message.message;
-        failure.hidden = false;
-      });
-  }
-}
+const conversation = new InsideConversation<Input, PlaygroundRecurrentView, RnnInsideToHost, RnnInsideState>({
+  isHostToWebview: RNN_INSIDE.isHostToWebview,
+  header,
+  request: (id, asked) => ({ type: 'playground/recurrent', id, ...asked }),
+  same: (a, b) =>
+    'example' in a ? 'example' in b && a.example === b.example : 'text' in b && a.text === b.text,
+  restore: (state) => state?.input ?? { example: 0 },
+  save: (run, input) => ({ runDir: run.runDir, input }),
+  show,
+});
+const restored = conversation.input;
+if ('example' in restored) exampleInput.value = String(restored.example);
+else textInput.value = restored.text;
 
 /** Moves to test example `index` (kept within the test split once its size is known). */
 function pick(index: number): void {
   const last = view ? view.testExamples - 1 : Infinity;
   const example = Math.max(0, Math.min(last, Math.floor(index) || 0));
   exampleInput.value = String(example);
-  input = { example };
-  saveState();
-  requests.ask(input);
+  conversation.ask({ example });
 }
 
-const currentExample = () => ('example' in input ? input.example : Number(exampleInput.value) || 0);
+const currentExample = () => {
+  const input = conversation.input;
+  return 'example' in input ? input.example : Number(exampleInput.value) || 0;
+};
 previous.addEventListener('click', () => pick(currentExample() - 1));
 next.addEventListener('click', () => pick(currentExample() + 1));
 stepWithArrowKeys((delta) => pick(currentExample() + delta));
 exampleInput.addEventListener('change', () => pick(Number(exampleInput.value)));
 textInput.addEventListener('input', () => {
   if (textInput.value.trim() === '') return pick(currentExample());
-  input = { text: textInput.value };
-  saveState();
-  requests.ask(input);
+  conversation.ask({ text: textInput.value });
 });
-
-function saveState(): void {
-  if (run) channel.setState({ runDir: run.runDir, input });
-}
 
 function show(answer: RecurrentView): void {
   view = answer;
-  failure.hidden = true;
   exampleInput.max = String(answer.testExamples - 1);
   range.textContent = l10n.t('of 0–{0}', answer.testExamples - 1);
   textControl.hidden = !answer.acceptsText;

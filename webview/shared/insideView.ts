@@ -1,10 +1,28 @@
 /**
- * Pieces the inside views (CNN, LSTM/GRU) share: the test-example picker, its arrow keys and the
- * line that names the checkpoint the model answers with.
+ * Pieces the inside views (CNN, LSTM/GRU) share: their title, checkpoint and error lines, the
+ * test-example picker, its arrow keys and the line that names the checkpoint the model answers with.
  */
 import * as l10n from '@vscode/l10n';
 import type { PlaygroundModelInfo } from '../../src/protocol/playground';
 import { h } from './theme';
+
+export interface InsideHeader {
+  /** "Look Inside", then "Look Inside — <run>". */
+  readonly title: HTMLElement;
+  /** Which checkpoint the model answers with (`showCheckpoint`). */
+  readonly status: HTMLElement;
+  /** The last request's failure; hidden while there is none. */
+  readonly failure: HTMLElement;
+}
+
+/** The header elements of view `name` (`cnn`, `rnn`: their ids are `<name>-title`, `<name>-failure`). */
+export function insideHeader(name: string): InsideHeader {
+  return {
+    title: h('h1', { id: `${name}-title` }, l10n.t('Look Inside')),
+    status: h('p', { class: 'hint', id: 'checkpoint-status', role: 'status', 'aria-live': 'polite' }),
+    failure: h('p', { class: 'error', id: `${name}-failure`, role: 'alert', hidden: '' }),
+  };
+}
 
 export interface ExamplePicker {
   readonly previous: HTMLElement;
