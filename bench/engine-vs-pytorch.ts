@@ -8,7 +8,7 @@
  *     oneDNN ISA, ATen kernels, thread settings;
  *   - the measured matmul peak: the same GEMM through onnxruntime and through torch;
  *   - per model: ms/step of each, the ratio with its spread over rounds (bench/templateBench.ts,
- *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak (templates), the step's
+ *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, the step's
  *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
  *   - per model: peak RSS and its growth over BENCH_MEMORY_STEPS further engine steps.
  *
@@ -86,10 +86,10 @@ function speedTable(results: TemplateResult[], peak: number): string {
       'compile ms',
     ],
     results.map((r) => {
-      // GFLOP/s where the step's FLOPs are counted (templates; imported models: –).
-      const rate = (ms: number) => (r.gflop === undefined ? undefined : r.gflop / (ms / 1000));
-      const [ours, theirs] = [rate(r.oursMs), rate(r.torchMs)];
-      const gflops = (x?: number) => (x === undefined ? ['–', '–'] : [x.toFixed(1), percent(x / peak)]);
+      const gflops = (ms: number) => {
+        const rate = r.gflop / (ms / 1000);
+        return [rate.toFixed(1), percent(rate / peak)];
+      };
       return [
         r.name,
         String(r.batch),
@@ -101,8 +101,8 @@ function speedTable(results: TemplateResult[], peak: number): string {
         r.stable ? `${r.rounds}` : `${r.rounds} (max)`,
         r.floor ? r.floor.ms.toFixed(2) : 'in a Scan',
         r.floor ? `${r.floor.ratio.toFixed(2)}×` : '–',
-        ...gflops(ours),
-        ...gflops(theirs),
+        ...gflops(r.oursMs),
+        ...gflops(r.torchMs),
         percent(r.outside),
         r.oursCpuMs.toFixed(1),
         r.torchCpuMs.toFixed(1),

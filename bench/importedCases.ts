@@ -1,7 +1,8 @@
 /**
  * Imported PyTorch models in the engine bench: a PyTorch module from bench/pytorch/onnx_references.py
- * (the importer's parity cases) at a training size, exported to ONNX by the PyTorch peer when it
- * starts (as a user exports one: symbolic batch, constant folding), imported from that file by the
+ * (the importer's parity cases) or from the ONNX zoo's export.py (tutorial-style models) at a
+ * training size, exported to ONNX by the PyTorch peer when it starts (as a user exports one:
+ * symbolic batch; constant folding, or training mode where BatchNorm must stay), imported from that file by the
  * engine (engine/onnx), and trained by both with the same batch, loss and optimizer: PyTorch trains
  * the module itself, the engine the graph of its export.
  */
@@ -9,19 +10,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Batch, CompileOptions } from '../src/engine';
-import { importedModel, importOnnxFile } from '../src/engine/onnx';
+import { importedModel, type ImportPlan } from '../src/engine/onnx';
 import { Rng } from '../src/engine/init';
 import type { OptimizerConfig } from '../src/contract/experiment';
 
 export interface ImportedCase {
   /** The bench's name for it. */
   name: string;
-  /** The nn.Module class in onnx_references.py and its constructor arguments. */
+  /** The nn.Module class in onnx_references.py (in test/fixtures/onnx-zoo/export.py if `zoo`) and its constructor arguments. */
   module: string;
+  zoo?: boolean;
   args: number[];
   opset: number;
-  /** Token ids [length] below `vocab`. */
-  input: { length: number; vocab: number };
+  /** Exported in training mode (BatchNorm kept as a node, as for fine-tuning). */
+  training?: boolean;
+  /** Token ids [length] below `vocab`, or float features of `shape`. */
+  input: { kind: 'tokens'; length: number; vocab: number } | { kind: 'float'; shape: number[] };
   batchSize: number;
   fusedSteps: number;
   optimizer: OptimizerConfig;
@@ -36,11 +40,25 @@ export const IMPORTED_CASES: ImportedCase[] = [
     module: 'TinyGpt',
     args: [65, 128, 4, 64],
     opset: 17,
-    input: { length: 64, vocab: 65 },
+    input: { kind: 'tokens', length: 64, vocab: 65 },
     batchSize: 32,
     fusedSteps: 10,
     optimizer: { type: 'adamw', learningRate: 0.002, weightDecay: 0.01 },
     clipNorm: 1,
+  },
+  {
+    // The ONNX zoo's SmallResNet (a stem and two basic blocks, 8 and 16 channels, BatchNorm after
+    // every convolution) on CIFAR-sized 3×32×32 images, 10 classes, exported for fine-tuning.
+    name: 'imported-resnet',
+    module: 'SmallResNet',
+    zoo: true,
+    args: [10],
+    opset: 17,
+    training: true,
+    input: { kind: 'float', shape: [3, 32, 32] },
+    batchSize: 32,
+    fusedSteps: 10,
+    optimizer: { type: 'adam', learningRate: 0.002 },
   },
 ];
 
@@ -48,14 +66,14 @@ export const IMPORTED_CASES: ImportedCase[] = [
 export const exportPath = (c: ImportedCase) =>
   join(mkdtempSync(join(tmpdir(), 'model-lab-bench-')), `${c.name}.onnx`);
 
-/** What the engine compiles for the case once the peer has exported it. */
+/** What the engine compiles for the case once the peer has exported it (`plan`: the import of that file). */
 export function importedCompileOptions(
   c: ImportedCase,
-  path: string,
+  plan: ImportPlan,
   fusedSteps = c.fusedSteps,
 ): CompileOptions {
   return {
-    model: importedModel(importOnnxFile(path)),
+    model: importedModel(plan),
     loss: 'cross-entropy',
     optimizer: c.optimizer,
     clipNorm: c.clipNorm,
@@ -69,9 +87,17 @@ export function importedCompileOptions(
 /** The PyTorch worker's configuration (bench/pytorch/train_worker.py) for the case. */
 export function importedTorchConfig(c: ImportedCase, path: string, threads: number): object {
   return {
-    pytorch: { module: c.module, args: c.args, opset: c.opset, vocab: c.input.vocab, export: path },
-    inputShape: [c.input.length],
-    inputKind: 'tokens',
+    pytorch: {
+      module: c.module,
+      zoo: c.zoo ?? false,
+      args: c.args,
+      opset: c.opset,
+      training: c.training ?? false,
+      ...(c.input.kind === 'tokens' && { vocab: c.input.vocab }),
+      export: path,
+    },
+    inputShape: c.input.kind === 'tokens' ? [c.input.length] : c.input.shape,
+    inputKind: c.input.kind,
     batchSize: c.batchSize,
     optimizer: c.optimizer,
     clipNorm: c.clipNorm,
@@ -80,14 +106,20 @@ export function importedTorchConfig(c: ImportedCase, path: string, threads: numb
   };
 }
 
-/** Random token ids and next-token targets of the model's output classes. */
+/** Random inputs (token ids, or normal features) and targets among the model's output classes (per position for a sequence output). */
 export function importedBatch(c: ImportedCase, outputShape: number[]): Batch {
   const rng = new Rng(3);
   const tokens = (count: number, below: number) =>
     BigInt64Array.from({ length: count }, () => BigInt(Math.floor(rng.uniform() * below)));
   const classes = outputShape[outputShape.length - 1];
+  const x =
+    c.input.kind === 'tokens'
+      ? tokens(c.batchSize * c.input.length, c.input.vocab)
+      : Float32Array.from({ length: c.batchSize * c.input.shape.reduce((a, b) => a * b, 1) }, () =>
+          rng.normal(),
+        );
   return {
-    x: tokens(c.batchSize * c.input.length, c.input.vocab),
+    x,
     y: tokens(
       outputShape.slice(0, -1).reduce((a, b) => a * b, c.batchSize),
       classes,

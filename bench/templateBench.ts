@@ -13,7 +13,8 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
-import { trainingFlops } from './flops';
+import { importOnnxFile } from '../src/engine/onnx';
+import { importedTrainingFlops, trainingFlops } from './flops';
 import {
   exportPath,
   importedBatch,
@@ -63,8 +64,8 @@ export interface TemplateResult {
   outside: number;
   oursCpuMs: number;
   torchCpuMs: number;
-  /** Matrix products and convolutions of one step (bench/flops.ts); absent for imported models. */
-  gflop?: number;
+  /** Matrix products and convolutions of one step (bench/flops.ts). */
+  gflop: number;
   compileMs: number;
   engineSteps: number;
   torchSteps: number;
@@ -97,7 +98,7 @@ interface Prepared {
   o: CompileOptions;
   torch: TorchWorker;
   batchFor: (outputShape: number[]) => Batch;
-  gflop?: number;
+  gflop: number;
 }
 
 /** A template: compile options from its experiment, the peer builds the same layers. */
@@ -118,12 +119,14 @@ async function prepareImported(job: TemplateJob): Promise<Prepared> {
   const path = exportPath(c);
   const torch = new TorchWorker(importedTorchConfig(c, path, job.threads), job.peerEnv);
   await torch.ready();
-  const o = importedCompileOptions(c, path, job.fused);
+  const plan = importOnnxFile(path);
+  const o = importedCompileOptions(c, plan, job.fused);
   rmSync(dirname(path), { recursive: true, force: true });
   return {
     o,
     torch,
     batchFor: (outputShape) => importedBatch(c, outputShape),
+    gflop: importedTrainingFlops(plan, o.batchSize) / 1e9,
   };
 }
 

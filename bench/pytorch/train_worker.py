@@ -9,7 +9,8 @@ commands on stdin, one JSON line each:
 The configuration comes as JSON in argv[1]: layers, inputShape, inputKind, batchSize,
 optimizer, clipNorm, loss, threads. Batches are random (speed does not depend on values).
 For an imported model (bench/importedCases.ts) "pytorch" replaces "layers": a module of
-onnx_references.py, its constructor arguments, an opset, the token vocabulary and a path; the
+onnx_references.py (or of test/fixtures/onnx-zoo/export.py: "zoo"), its constructor arguments, an
+opset, the token vocabulary (token inputs), whether it is exported in training mode, and a path; the
 module is exported there to ONNX (for the engine to import) before the ready line."""
 import json
 import math
@@ -17,6 +18,7 @@ import os
 import resource
 import sys
 import time
+import warnings
 
 import torch
 import torch.nn as nn
@@ -158,17 +160,28 @@ def optimizer(config, params):
     return torch.optim.AdamW(params, lr=lr, betas=betas, weight_decay=decay)
 
 
-def exported_module(spec, x):
-    """The onnx_references.py module of `spec`, exported to spec["export"] as a user would; its output shape."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import onnx_references
+ZOO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "onnx-zoo")
 
-    model = getattr(onnx_references, spec["module"])(*spec["args"])
-    model.eval()
-    torch.onnx.export(model, (x,), spec["export"], opset_version=spec["opset"], input_names=["input"],
-                      output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+def exported_module(spec, x):
+    """The module of `spec` (onnx_references.py's, or the ONNX zoo's export.py's when "zoo"), exported to
+    spec["export"] as a user would (in training mode when "training": BatchNorm stays a node, as for
+    fine-tuning, instead of being folded into the convolution before it); its output shape."""
+    sys.path.insert(0, ZOO if spec.get("zoo") else os.path.dirname(os.path.abspath(__file__)))
+    source = __import__("export" if spec.get("zoo") else "onnx_references")
+
+    model = getattr(source, spec["module"])(*spec["args"])
+    training = spec.get("training", False)
+    model.train(training)
+    with warnings.catch_warnings():
+        # The exporter's notes on tracing and in-place ops would interleave with the bench's table.
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (x,), spec["export"], opset_version=spec["opset"], input_names=["input"],
+                          output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+                          training=torch.onnx.TrainingMode.TRAINING if training else torch.onnx.TrainingMode.EVAL,
+                          do_constant_folding=not training)
     with torch.no_grad():
-        return model, list(model(x).shape[1:])
+        return model, list(model.eval()(x).shape[1:])
 
 
 def main():

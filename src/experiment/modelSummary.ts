@@ -12,7 +12,7 @@ import type { InputKind } from '../contract/inputKind';
 import type { LayerSummary, ModelSummary } from '../contract/modelSummary';
 import { importPlanFor } from '../data/importedModel';
 import { kindOf } from '../engine/layers';
-import { importedNodes, type ImportedNode, type ImportPlan } from '../engine/onnx';
+import { importedNodes, nodeMacs, type ImportPlan } from '../engine/onnx';
 import { estimateMemory, layerCost, parameterCopies } from './memoryEstimate';
 import { FINE_TUNE_TRAINING } from './onnxExperiment';
 import { inferShapes, layersInputKind } from './shapes';
@@ -65,32 +65,6 @@ export function summarizeLayers(
   });
 }
 
-/** Multiply-adds of one imported node for one example (its shapes carry a batch axis of 1). */
-function nodeMacs({ node, inputShapes, outputShapes }: ImportedNode): number {
-  const out = outputShapes[0];
-  const [a, w] = inputShapes;
-  if (!out || !a) return 0;
-  const transA = node.attrs.transA === 1;
-  switch (node.opType) {
-    case 'MatMul':
-      return size(out) * (a.at(-1) ?? 0);
-    case 'Gemm':
-      return size(out) * (transA ? a[0] : a[1]);
-    case 'Conv':
-      return w ? size(out) * size(w.slice(1)) : 0;
-    case 'LSTM':
-    case 'GRU': {
-      const r = inputShapes[2];
-      if (!w || !r) return 0;
-      // W [directions, gates·hidden, features], R [directions, gates·hidden, hidden]; X [steps, batch, …] unless layout 1.
-      const steps = node.attrs.layout === 1 ? a[1] : a[0];
-      return steps * w[0] * w[1] * (w[2] + r[2]);
-    }
-    default:
-      return 0;
-  }
-}
-
 /** `one` (built at batch 1) without the axis that is 2 in `two` (built at batch 2). */
 function perExample(one: number[] | undefined, two: number[] | undefined): number[] {
   if (!one) return [];
@@ -122,6 +96,7 @@ export function summarizeImported(
       counted.add(input);
       params += n;
     }
+    // Built at batch 1: one example's multiply-adds.
     const flops = 2 * nodeMacs(imported);
     if (params === 0 && flops === 0) continue;
     rows.push({

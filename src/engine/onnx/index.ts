@@ -13,6 +13,7 @@ export { readOnnxModel, type OnnxModel } from './onnxFile';
 export { planImport, tokenIdRange, type ImportOptions, type ImportPlan } from './importPlan';
 export { SUPPORTED_OPS, FOLDED_OPS } from './importOps';
 export { importedNodes, type ImportedNode } from './importedNodes';
+export { importedProducts, nodeMacs, type ImportedProduct } from './nodeProducts';
 // checkCompatibility (./compatibility) is imported from its own file: it runs onnxruntime, and the editor
 // reads ONNX files through this index at activation, which must not load onnxruntime.
 
