@@ -10,12 +10,16 @@
  *   - per model: ms/step of each, the ratio with its spread over rounds (bench/templateBench.ts,
  *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, the step's
  *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
- *   - per model: peak RSS and its growth over BENCH_MEMORY_STEPS further engine steps.
+ *   - per model, after all speed rounds, in a fresh process each (bench/memoryBench.ts): the
+ *     engine's peak RSS over BENCH_MEMORY_STEPS steps (10 000 by default) and its growth, from
+ *     RSS sampled at every tenth of them after a garbage collection.
  *
- *   npm run bench:engine                        # all templates (the full run: ~15 min on 2 cores)
+ *   npm run bench:engine                        # all models (the full run: ~35 min on 2 cores)
  *   npm run bench:engine -- lstm                # templates whose folder name contains 'lstm'
  *   npm run bench:engine -- imported            # the imported PyTorch models only
  *   BENCH_ROUNDS=5 BENCH_MAX_ROUNDS=15 BENCH_ROUND_SECONDS=1.5 BENCH_MEMORY_STEPS=10000 npm run bench:engine
+ *   BENCH_MEMORY_STEPS=0 npm run bench:engine   # speed only
+ *   BENCH_ONLY=memory npm run bench:engine      # memory only (no peer: ~15 min, mostly the Transformer)
  *   BENCH_FUSED=1 npm run bench:engine          # override the templates' fusedSteps
  */
 import { fork } from 'node:child_process';
@@ -25,6 +29,7 @@ import * as ort from 'onnxruntime-node';
 import { chooseFairPeer, describePeer } from './fairPeer';
 import { IMPORTED_CASES } from './importedCases';
 import { onnxruntimeGemmGflops } from './matmulPeak';
+import type { MemoryResult } from './memoryBench';
 import type { TemplateJob, TemplateResult } from './templateBench';
 
 const THREADS = availableParallelism();
@@ -44,12 +49,19 @@ const SETTINGS = {
   memorySteps: setting('BENCH_MEMORY_STEPS', 10_000),
   fused: process.env.BENCH_FUSED ? Number(process.env.BENCH_FUSED) : undefined,
 };
+const SPEED = process.env.BENCH_ONLY !== 'memory';
 
-function runTemplate(job: TemplateJob): Promise<TemplateResult> {
+/** One phase of one model in a fresh process (templateBench.ts); the memory phase collects garbage. */
+function runPhase<T extends TemplateResult | MemoryResult>(job: TemplateJob): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'templateBench.ts'), { stdio: 'inherit' });
-    child.once('message', (result) => resolve(result as TemplateResult));
-    child.once('exit', (code) => reject(new Error(`the ${job.folder} bench exited with ${code}`)));
+    const child = fork(join(__dirname, 'templateBench.ts'), {
+      stdio: 'inherit',
+      execArgv: job.phase === 'memory' ? [...process.execArgv, '--expose-gc'] : process.execArgv,
+    });
+    child.once('message', (result) => resolve(result as T));
+    child.once('exit', (code) =>
+      reject(new Error(`the ${job.folder} ${job.phase} bench exited with ${code}`)),
+    );
     child.send(job);
   });
 }
@@ -112,22 +124,43 @@ function speedTable(results: TemplateResult[], peak: number): string {
   );
 }
 
-function memoryTable(results: TemplateResult[]): string {
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+
+/** Memory per model: peak, RSS at the start, a tenth, half and all of the steps, growth after the first tenth. */
+function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[]): string {
+  const steps = [...memory.values()][0]?.steps ?? SETTINGS.memorySteps;
   return table(
     [
       'model',
       'ours peak RSS MB',
-      `RSS MB before → after ${SETTINGS.memorySteps} steps`,
-      'growth MB',
+      `RSS MB at 0 / 10 / 50 / 100 % of ${steps} steps`,
+      'growth 10 → 100 % MB',
+      'JS heap MB 10 → 100 %',
+      'ArrayBuffers MB 10 → 100 %',
       'torch peak RSS MB',
     ],
-    results.map((r) => [
-      r.name,
-      r.rssPeakMb.toFixed(0),
-      `${r.rssStartMb.toFixed(0)} → ${r.rssEndMb.toFixed(0)}`,
-      `${r.rssEndMb - r.rssStartMb >= 0 ? '+' : ''}${(r.rssEndMb - r.rssStartMb).toFixed(1)}`,
-      r.torchRssPeakMb.toFixed(0),
-    ]),
+    [...memory].map(([name, m]) => {
+      const [tenth, half, last] = [m.samples[0], m.samples[4], m.samples[m.samples.length - 1]];
+      const torch = speed.find((r) => r.name === name);
+      return [
+        name,
+        m.peakRssMb.toFixed(0),
+        [m.start, tenth, half, last].map((x) => x.rssMb.toFixed(1)).join(' / '),
+        signed(last.rssMb - tenth.rssMb),
+        `${tenth.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)}`,
+        `${tenth.arrayBuffersMb.toFixed(1)} → ${last.arrayBuffersMb.toFixed(1)}`,
+        torch ? torch.torchRssPeakMb.toFixed(0) : '–',
+      ];
+    }),
+  );
+}
+
+/** Every sample, for the shape of the curve (levels off, or keeps climbing). */
+function memoryCurves(memory: Map<string, MemoryResult>): string[] {
+  return [...memory].map(
+    ([name, m]) =>
+      `  ${name}: RSS MB at steps ${m.samples[0].step}…${m.steps}: ` +
+      m.samples.map((x) => x.rssMb.toFixed(1)).join(' / '),
   );
 }
 
@@ -139,6 +172,35 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ');
   console.log(`${cpus()[0]?.model ?? 'CPU'}, ${THREADS} cores; load average before: ${load()}`);
+  const { results: speed, peak } = SPEED ? await speedRounds(folders) : { results: [], peak: 0 };
+  const memory = new Map<string, MemoryResult>();
+  if (SETTINGS.memorySteps > 0) {
+    console.log(
+      `memory: the engine alone trains ${SETTINGS.memorySteps} steps of each model in a fresh process; ` +
+        'RSS after a garbage collection at every tenth',
+    );
+    for (const folder of folders) {
+      const job: TemplateJob = {
+        phase: 'memory',
+        folder,
+        threads: THREADS,
+        peerEnv: process.env,
+        ...SETTINGS,
+      };
+      memory.set(folder, await runPhase<MemoryResult>(job));
+    }
+  }
+  if (speed.length) console.log(speedTable(speed, peak));
+  if (memory.size) {
+    console.log(memoryTable(memory, speed));
+    for (const line of memoryCurves(memory)) console.log(line);
+  }
+  console.log(`load average after: ${load()}`);
+  if (speed.length) console.log(LEGEND);
+}
+
+/** The peer's set-up, the matmul peak and every model's speed rounds. */
+async function speedRounds(folders: string[]): Promise<{ results: TemplateResult[]; peak: number }> {
   const peer = chooseFairPeer({ threads: THREADS, gemm: GEMM, seconds: 2 });
   for (const line of describePeer(peer)) console.log(line);
   const ortGemm = await onnxruntimeGemmGflops(GEMM, 2);
@@ -153,7 +215,8 @@ async function main() {
   );
   const results: TemplateResult[] = [];
   for (const folder of folders) {
-    const r = await runTemplate({ folder, threads: THREADS, peerEnv: peer.env, ...SETTINGS });
+    const job: TemplateJob = { phase: 'speed', folder, threads: THREADS, peerEnv: peer.env, ...SETTINGS };
+    const r = await runPhase<TemplateResult>(job);
     console.log(
       `  ${folder}: ${r.engineSteps} engine steps, ${r.torchSteps} PyTorch ${r.torchVersion} steps in ${r.rounds} rounds` +
         (r.stable
@@ -162,18 +225,16 @@ async function main() {
     );
     results.push(r);
   }
-  console.log(speedTable(results, peak));
-  console.log(memoryTable(results));
-  console.log(`load average after: ${load()}`);
-  console.log(
-    'torch/ours: median over the last rounds of (torch median step / ours) (> 1: we are faster); spread: largest distance of ' +
-      'one of those rounds from it; GFLOP: matrix products and convolutions of forward + backward (bench/flops.ts), ' +
-      "as a share of the measured matmul peak; K: steps fused per engine call; products alone: the step's own matrix products " +
-      '(Gemm, MatMul, FusedMatMul, Conv, ConvTranspose) timed alone through onnxruntime in each round (bench/matrixFloor.ts), ' +
-      'and best torch/ours: the ratio if everything else in our step took no time; ' +
-      "RSS: resident set of each side's process",
-  );
+  return { results, peak };
 }
+
+const LEGEND =
+  'torch/ours: median over the last rounds of (torch median step / ours) (> 1: we are faster); spread: largest distance of ' +
+  'one of those rounds from it; GFLOP: matrix products and convolutions of forward + backward (bench/flops.ts), ' +
+  "as a share of the measured matmul peak; K: steps fused per engine call; products alone: the step's own matrix products " +
+  '(Gemm, MatMul, FusedMatMul, Conv, ConvTranspose) timed alone through onnxruntime in each round (bench/matrixFloor.ts), ' +
+  'and best torch/ours: the ratio if everything else in our step took no time; ' +
+  "RSS: resident set of each side's process";
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -1,13 +1,13 @@
 /**
  * One template of bench/engine-vs-pytorch.ts, in a process of its own (forked by it) so that
  * peak RSS is this template's alone. It gets a `TemplateJob` message and answers with a
- * `TemplateResult`.
+ * `TemplateResult` (phase 'speed') or a `MemoryResult` (phase 'memory', in a second process).
  *
  * Speed: rounds alternate between the engine and the PyTorch peer (load changes on a shared
  * machine hit both); each round gives a ratio (peer's median step / ours). Rounds go on until the
  * last `minRounds` ratios lie within ±10 % of their median, or `maxRounds` have run; the ratio and
  * ms/step reported are over those last rounds, with their spread.
- * Memory: then the engine alone trains `memorySteps` more steps; RSS before and after.
+ * Memory (bench/memoryBench.ts): the engine alone trains `memorySteps` steps, sampling RSS.
  */
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,11 +23,14 @@ import {
   IMPORTED_CASES,
 } from './importedCases';
 import { openMatrixFloor } from './matrixFloor';
+import { measureMemory, type MemoryResult } from './memoryBench';
 import { median, spread } from './stats';
 import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 import { TorchWorker } from './torchWorker';
 
 export interface TemplateJob {
+  /** Speed rounds against the peer, or the engine's memory over `memorySteps` steps. */
+  phase: 'speed' | 'memory';
   /** A template's folder, or the name of one of IMPORTED_CASES. */
   folder: string;
   threads: number;
@@ -70,10 +73,6 @@ export interface TemplateResult {
   engineSteps: number;
   torchSteps: number;
   torchVersion: string;
-  /** RSS of the engine's process when the memory phase started and ended, and its peak. */
-  rssStartMb: number;
-  rssEndMb: number;
-  rssPeakMb: number;
   torchRssPeakMb: number;
 }
 
@@ -92,8 +91,6 @@ sessionClass.prototype.run = async function (...args) {
   }
 };
 
-const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
-
 interface Prepared {
   o: CompileOptions;
   torch: TorchWorker;
@@ -101,16 +98,22 @@ interface Prepared {
   gflop: number;
 }
 
-/** A template: compile options from its experiment, the peer builds the same layers. */
-function prepareTemplate(job: TemplateJob): Prepared {
+/** A template: compile options from its experiment. */
+function templateModel(job: TemplateJob): Omit<Prepared, 'torch'> {
   const experiment = loadTemplate(job.folder);
   const o = templateCompileOptions(experiment, job.fused ?? experiment.training.fusedSteps);
   return {
     o,
-    torch: new TorchWorker({ ...o.model, ...o, threads: job.threads }, job.peerEnv),
     batchFor: (outputShape) => randomBatch(o, [o.batchSize, ...outputShape]),
     gflop: trainingFlops(o.model.layers, o.model.inputShape, o.model.inputKind, o.batchSize) / 1e9,
   };
+}
+
+/** A template against the peer, which builds the same layers. */
+function prepareTemplate(job: TemplateJob): Prepared {
+  const prepared = templateModel(job);
+  const { o } = prepared;
+  return { ...prepared, torch: new TorchWorker({ ...o.model, ...o, threads: job.threads }, job.peerEnv) };
 }
 
 /** An imported case: the peer exports its module first (before its ready line), the engine imports that file. */
@@ -130,9 +133,33 @@ async function prepareImported(job: TemplateJob): Promise<Prepared> {
   };
 }
 
+const isImported = (job: TemplateJob) => IMPORTED_CASES.some((c) => c.name === job.folder);
+
+/** An imported case whose peer is done once it has exported the model. */
+async function exportedByPeer(job: TemplateJob): Promise<Prepared> {
+  const prepared = await prepareImported(job);
+  prepared.torch.close();
+  return prepared;
+}
+
+/** The memory phase: the engine alone (an imported model's peer only exports it first). */
+async function memory(job: TemplateJob): Promise<MemoryResult> {
+  const { o, batchFor } = isImported(job) ? await exportedByPeer(job) : templateModel(job);
+  const model = await compileModel(o);
+  const batch = batchFor(model.outputShape);
+  const batches = Array.from({ length: Math.max(1, o.fusedSteps ?? 1) }, () => batch);
+  const result = await measureMemory(
+    model,
+    batches,
+    batches.map(() => o.optimizer.learningRate),
+    job.memorySteps,
+  );
+  await model.dispose();
+  return result;
+}
+
 async function benchmark(job: TemplateJob): Promise<TemplateResult> {
-  const imported = IMPORTED_CASES.some((c) => c.name === job.folder);
-  const { o, torch, batchFor, gflop } = imported ? await prepareImported(job) : prepareTemplate(job);
+  const { o, torch, batchFor, gflop } = isImported(job) ? await prepareImported(job) : prepareTemplate(job);
   const k = Math.max(1, o.fusedSteps ?? 1);
   const compileStart = performance.now();
   const model = await compileModel(o);
@@ -224,9 +251,6 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
   const theirs = reported.flatMap((r) => r.theirs);
   const sum = (f: (r: Round) => number) => reported.reduce((a, r) => a + f(r), 0);
 
-  const rssStartMb = rssMb();
-  for (let steps = 0; steps < job.memorySteps; steps += k) await call();
-  const rssEndMb = rssMb();
   await model.dispose();
   return {
     name: job.folder,
@@ -253,15 +277,12 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     engineSteps: rounds.reduce((a, r) => a + r.ours.length, 0) * k,
     torchSteps: rounds.reduce((a, r) => a + r.theirs.length, 0),
     torchVersion: hello.torch,
-    rssStartMb,
-    rssEndMb,
-    rssPeakMb: process.resourceUsage().maxRSS / 1024,
     torchRssPeakMb,
   };
 }
 
 process.once('message', (job: TemplateJob) => {
-  benchmark(job).then(
+  (job.phase === 'memory' ? memory(job) : benchmark(job)).then(
     (result) => process.send?.(result, () => process.exit(0)),
     (error: unknown) => {
       console.error(error);
