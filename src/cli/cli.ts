@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import packageJson from '../../package.json';
 import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
 import { bundleFor, useTranslations } from '../trainer/translations';
-import { cliLanguage } from './cliLanguage';
+import { cliLanguage, intlLocale } from './cliLanguage';
 import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand } from './onnxCheckCommand';
 import { runsCommand } from './runsCommand';
@@ -17,7 +17,8 @@ import { EXIT, trainCommand } from './trainCommand';
 import { trialCommand } from './trialCommand';
 
 // Everything the CLI prints, help included, in the user's language (`--lang`, else LANG).
-useTranslations(bundleFor(cliLanguage(process.argv.slice(2), process.env)));
+const language = cliLanguage(process.argv.slice(2), process.env);
+useTranslations(bundleFor(language));
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -102,7 +103,7 @@ program
   .option('--runs-dir <dir>', l10n.t('the folder holding <experiment>/<run>/'), '.modellab/runs')
   .option('--json', l10n.t('print every run with all its settings and its final and best metrics as JSON'))
   .action(async (options: { runsDir: string; json?: boolean }) => {
-    process.exitCode = await runsCommand(options);
+    process.exitCode = await runsCommand({ ...options, locale: intlLocale(language) });
   });
 
 program

@@ -10,3 +10,18 @@ export function cliLanguage(argv: readonly string[], env: NodeJS.ProcessEnv): st
   }
   return env.LC_ALL || env.LC_MESSAGES || env.LANG || 'en';
 }
+
+/**
+ * The CLI's language as Intl takes it, for dates: `zh_CN.UTF-8` → `zh-CN`; English for C, POSIX
+ * and languages Intl has no formats for (rather than whatever locale the runtime falls back to).
+ */
+export function intlLocale(language: string): string {
+  const tag = language.split(/[.@]/)[0].replace(/_/g, '-');
+  if (/^(c|posix)?$/i.test(tag)) return 'en';
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag])[0] ?? 'en';
+  } catch {
+    // Not a language tag at all (RangeError).
+    return 'en';
+  }
+}

@@ -6,6 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { TrainerEvent } from '../protocol/training';
+import { durationText } from '../protocol/timeText';
 import { describeEvent, trackProgress, type RunProgress } from '../runs/trainerEventText';
 
 /** cli-progress's format: its `{name}` tokens are the bar's values, so a translation keeps every one. */
@@ -14,9 +15,18 @@ const format = (): string =>
     'epoch {epochShown}/{epochs} |{bar}| step {value}/{total} | loss {loss} | {rate} samples/s | ETA {eta_formatted}',
   );
 
+/**
+ * The bar's ETA as Model Lab writes every duration, in the CLI's language; cli-progress passes
+ * 'NULL' before it knows the pace and 'INF' while it is stalled.
+ */
+export function barTime(seconds: number | string): string {
+  const value = Number(seconds);
+  return Number.isFinite(value) ? durationText(value) : '—';
+}
+
 export class ProgressDisplay {
   private readonly bars = new MultiBar(
-    { format: format(), hideCursor: true, etaBuffer: 50, stream: process.stderr },
+    { format: format(), formatTime: barTime, hideCursor: true, etaBuffer: 50, stream: process.stderr },
     Presets.shades_classic,
   );
   private bar: SingleBar | undefined;

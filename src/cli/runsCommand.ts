@@ -1,8 +1,9 @@
 /**
  * `model-lab runs [--runs-dir D] [--json]`: the runs table for terminals, scripts and CI.
  * The text table shows each run's name, experiment, status, start, duration and device, the
- * settings that differ between the runs, and the final value of each score metric; `--json`
- * gives every run with all its settings (by path) and its final and best metrics.
+ * settings that differ between the runs, and the final value of each score metric, in the CLI's
+ * language (dates as its locale writes them); `--json` gives every run with all its settings (by
+ * path) and its final and best metrics, its start as an ISO date and its duration in seconds.
  */
 import * as l10n from '@vscode/l10n';
 import { existsSync, statSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { sortRows } from '../contract/runTable/sortRows';
 import { textWidth } from '../contract/runTable/textWidth';
 import { columnWords } from '../protocol/runTableColumnWords';
 import { statusText } from '../protocol/runStatusText';
+import { timeWords } from '../protocol/timeText';
 import { RunTableReader } from '../runs/table/runTableReader';
 
 /** Exit codes: 0 listed (also when there are no runs yet), 2 the runs folder is not a folder. */
@@ -25,7 +27,12 @@ export const RUNS_EXIT = { listed: 0, invalid: 2 } as const;
 /** A cell wider than this is cut with an ellipsis, so one long name does not push every column off screen. */
 const MAX_CELL = 32;
 
-export async function runsCommand(options: { runsDir: string; json?: boolean }): Promise<number> {
+export async function runsCommand(options: {
+  runsDir: string;
+  json?: boolean;
+  /** The BCP 47 tag the text table's dates are written for. */
+  locale: string;
+}): Promise<number> {
   const runsDir = resolve(options.runsDir);
   if (existsSync(runsDir) && !statSync(runsDir).isDirectory()) {
     console.error(
@@ -45,7 +52,7 @@ export async function runsCommand(options: { runsDir: string; json?: boolean }):
       ),
     );
   } else {
-    process.stdout.write(textTable(rows));
+    process.stdout.write(textTable(rows, options.locale));
   }
   return RUNS_EXIT.listed;
 }
@@ -78,11 +85,11 @@ function cut(text: string): string {
 }
 
 /**
- * Columns padded to their widest cell, two spaces apart, a rule under the header. Headers and
- * statuses are in the CLI's language (run.json keeps the English status); a Chinese character
- * takes two terminal columns.
+ * Columns padded to their widest cell, two spaces apart, a rule under the header. Headers,
+ * statuses, durations and dates are in the CLI's language (run.json keeps the English status);
+ * a Chinese character takes two terminal columns.
  */
-export function textTable(rows: readonly RunRow[]): string {
+export function textTable(rows: readonly RunRow[], locale: string): string {
   const settings = differingSettings(rows);
   const names = shortSettingNames(settings);
   const columns: ColumnKey[] = [
@@ -96,10 +103,11 @@ export function textTable(rows: readonly RunRow[]): string {
     ...scoreKeys(metricKeys(rows)).map((key): ColumnKey => `final:${key}`),
   ];
   const words = columnWords();
+  const time = timeWords(locale);
   const header = columns.map((column) => columnTitle(column, names, words));
   const body = rows.map((row) =>
     columns.map((column) =>
-      column === 'status' ? statusText(row.status) : cut(formatCell(column, cellValue(row, column))),
+      column === 'status' ? statusText(row.status) : cut(formatCell(column, cellValue(row, column), time)),
     ),
   );
   const widths = header.map((title, i) =>

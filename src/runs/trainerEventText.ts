@@ -83,6 +83,3 @@ export function etaSeconds(progress: RunProgress): number | undefined {
   const perStep = (pace.toTime - pace.fromTime) / (pace.toStep - pace.fromStep);
   return Math.max(0, (totalSteps - progress.step) * Math.max(0, perStep));
 }
-
-/** "45s", "12m 05s", "3h 02m": one format for durations (runs table, ETA). */
-export { formatDuration } from '../contract/runTable/formatCell';

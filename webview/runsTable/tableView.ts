@@ -12,6 +12,8 @@ import { formatCell } from '../../src/contract/runTable/formatCell';
 import type { RunRow } from '../../src/contract/runTable/runRow';
 import type { RowSort } from '../../src/contract/runTable/sortRows';
 import { statusText } from '../../src/protocol/runStatusText';
+import { timeWords } from '../../src/protocol/timeText';
+import { displayLanguage } from '../shared/l10n';
 import { h } from '../shared/theme';
 import { textWidth } from '../../src/contract/runTable/textWidth';
 
@@ -172,7 +174,10 @@ function columnWidth(model: TableModel, column: ColumnKey): number {
   return Math.min(MAX_COLUMN_CHARS, widest) + 2;
 }
 
-/** A cell as shown: the status in the display language (run.json keeps the English word). */
+/** Starts and durations as VS Code's display language writes them. */
+const time = timeWords(displayLanguage);
+
+/** A cell as shown: the status, start and duration in the display language (run.json keeps the English status). */
 function cellText(row: RunRow, column: ColumnKey): string {
-  return column === 'status' ? statusText(row.status) : formatCell(column, cellValue(row, column));
+  return column === 'status' ? statusText(row.status) : formatCell(column, cellValue(row, column), time);
 }

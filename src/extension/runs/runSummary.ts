@@ -2,8 +2,9 @@
 import { formatNumber } from '../../contract/runTable/formatCell';
 import * as l10n from '@vscode/l10n';
 import { statusText } from '../../protocol/runStatusText';
+import { durationText } from '../../protocol/timeText';
 import type { RunInfo } from '../../runs/runFiles';
-import { etaSeconds, formatDuration, type RunProgress } from '../../runs/trainerEventText';
+import { etaSeconds, type RunProgress } from '../../runs/trainerEventText';
 
 /** Metrics worth a glance, in order of preference, with their short labels (in the display language). */
 const HEADLINE: [string, () => string][] = [
@@ -75,6 +76,6 @@ export function formatProgress(progress: RunProgress, experiment?: string): stri
 export function formatEta(progress: RunProgress): string | undefined {
   const eta = etaSeconds(progress);
   return eta !== undefined && progress.step < (progress.totalSteps ?? 0)
-    ? l10n.t('ETA {0}', formatDuration(eta))
+    ? l10n.t('ETA {0}', durationText(eta))
     : undefined;
 }

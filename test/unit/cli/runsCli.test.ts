@@ -43,7 +43,8 @@ test('model-lab runs prints a table: the differing setting and the final scores 
   const runsDir = join(root, 'text');
   const [first] = twoRuns(runsDir);
   saveRunAnnotations(first.dir, { name: 'slow lr' });
-  const result = modelLab('runs', '--runs-dir', runsDir);
+  // Starts are shown in the reader's time zone: UTC here, so the expected text holds anywhere.
+  const result = modelLabWithLocale({ LANG: 'C.UTF-8', TZ: 'UTC' }, 'runs', '--runs-dir', runsDir);
   assert.equal(result.status, 0, result.stderr);
   const [header, rule, ...lines] = result.stdout.trimEnd().split('\n');
   assert.deepEqual(header.split(/\s{2,}/), [
@@ -60,19 +61,26 @@ test('model-lab runs prints a table: the differing setting and the final scores 
   assert.match(rule, /^─+ {2}─+/);
   assert.equal(lines.length, 2);
   const cells = lines.map((line) => line.split(/\s{2,}/));
-  assert.deepEqual(
-    cells.map((row) => [row[0], row[1], row[2], row[4], row[5], row[6], row[7], row[8]]),
+  assert.deepEqual(cells, [
+    ['slow lr', 'digits-cnn', 'completed', 'Dec 1, 2026, 10:00', '1m 15s', 'cpu', '0.01', '0.800', '0.600'],
     [
-      ['slow lr', 'digits-cnn', 'completed', '1m 15s', 'cpu', '0.01', '0.800', '0.600'],
-      ['20261201-100100', 'digits-cnn', 'completed', '1m 15s', 'cpu', '0.1', '0.500', '0.900'],
+      '20261201-100100',
+      'digits-cnn',
+      'completed',
+      'Dec 1, 2026, 10:01',
+      '1m 15s',
+      'cpu',
+      '0.1',
+      '0.500',
+      '0.900',
     ],
-  );
+  ]);
 });
 
-test('model-lab runs under a Chinese locale: headers and statuses in Chinese, columns still aligned', () => {
+test('model-lab runs under a Chinese locale: headers, statuses, starts and durations in Chinese, columns still aligned', () => {
   const runsDir = join(root, 'chinese');
   twoRuns(runsDir);
-  const result = modelLabWithLocale({ LANG: 'zh_CN.UTF-8' }, 'runs', '--runs-dir', runsDir);
+  const result = modelLabWithLocale({ LANG: 'zh_CN.UTF-8', TZ: 'UTC' }, 'runs', '--runs-dir', runsDir);
   assert.equal(result.status, 0, result.stderr);
   const [header, rule, ...lines] = result.stdout.trimEnd().split('\n');
   assert.deepEqual(header.split(/\s{2,}/), [
@@ -87,8 +95,11 @@ test('model-lab runs under a Chinese locale: headers and statuses in Chinese, co
     'validation/accuracy',
   ]);
   assert.deepEqual(
-    lines.map((line) => line.split(/\s{2,}/)[2]),
-    ['已完成', '已完成'],
+    lines.map((line) => line.split(/\s{2,}/).slice(2, 5)),
+    [
+      ['已完成', '2026年12月1日 10:00', '1分15秒'],
+      ['已完成', '2026年12月1日 10:01', '1分15秒'],
+    ],
   );
   // A Chinese character takes two terminal columns: each column starts where its rule segment does.
   const starts = (line: string): number[] => {
@@ -105,9 +116,16 @@ test('model-lab runs under a Chinese locale: headers and statuses in Chinese, co
   assert.deepEqual(starts(header), starts(rule));
   for (const line of lines) assert.deepEqual(starts(line), starts(rule));
   // --lang wins over the locale, as for every command.
-  const english = modelLabWithLocale({ LANG: 'zh_CN.UTF-8' }, 'runs', '--runs-dir', runsDir, '--lang', 'en');
+  const english = modelLabWithLocale(
+    { LANG: 'zh_CN.UTF-8', TZ: 'UTC' },
+    'runs',
+    '--runs-dir',
+    runsDir,
+    '--lang',
+    'en',
+  );
   assert.match(english.stdout, /^Name {2,}Experiment {2,}Status {2,}Started/);
-  assert.match(english.stdout, /completed/);
+  assert.match(english.stdout, /completed {2,}Dec 1, 2026, 10:00 {2,}1m 15s/);
 });
 
 test('model-lab runs --json gives every run with its settings by path and its final and best metrics', () => {
@@ -124,6 +142,7 @@ test('model-lab runs --json gives every run with its settings by path and its fi
       runDir: string;
       name: string;
       status: string;
+      startedAt: string | null;
       durationSeconds: number | null;
       settings: Record<string, unknown>;
       final: Record<string, number>;
@@ -144,6 +163,8 @@ test('model-lab runs --json gives every run with its settings by path and its fi
   assert.equal(mine[0].settings['training.batchSize'], 4);
   assert.deepEqual(mine[1].final, { 'train/loss': 0.5, 'validation/accuracy': 0.9, 'train/lr': 0.1 });
   assert.deepEqual(mine[1].best, { 'train/loss': 0.5, 'validation/accuracy': 0.9 });
+  // Machine-readable whatever the language: an ISO start and seconds.
+  assert.equal(mine[0].startedAt, '2026-12-01T10:00:00.000Z');
   assert.equal(mine[0].durationSeconds, 75);
   const lightning = report.runs.find((run) => run.runDir === foreign);
   assert.equal(lightning?.status, 'unknown');

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { columnTitle, shortSettingNames } from '../../../src/contract/runTable/columnTitles';
-import { formatDuration, formatNumber } from '../../../src/contract/runTable/formatCell';
+import { formatCell, formatNumber } from '../../../src/contract/runTable/formatCell';
 import { columnWords } from '../../../src/protocol/runTableColumnWords';
+import { timeWords } from '../../../src/protocol/timeText';
 import { RowChangeTracker } from '../../../src/extension/runsTable/rowChanges';
 import { parseTags } from '../../../webview/runsTable/tags';
 import { parallelChart } from '../../../webview/runsTable/parallelAxes';
@@ -94,10 +95,13 @@ test('headers: the shortest unambiguous tail of a setting path; metrics by key',
   assert.equal(columnTitle('start', names, columnWords()), 'Started');
 });
 
-test('cells: durations and numbers read short', () => {
-  assert.equal(formatDuration(45.4), '45s');
-  assert.equal(formatDuration(725), '12m 05s');
-  assert.equal(formatDuration(3 * 3600 + 120), '3h 02m');
+test('cells: starts and durations as the display language writes them, numbers short', () => {
+  const time = timeWords('en');
+  assert.equal(formatCell('duration', 725, time), '12m 05s');
+  assert.equal(formatCell('start', new Date(2026, 11, 1, 9, 5).toISOString(), time), 'Dec 1, 2026, 09:05');
+  assert.equal(formatCell('start', 'not a date', time), 'not a date');
+  assert.equal(formatCell('final:validation/accuracy', 0.98765, time), '0.988');
+  assert.equal(formatCell('duration', undefined, time), '');
   assert.equal(formatNumber(0.98765), '0.988');
   assert.equal(formatNumber(0.0003), '3.00e-4');
   assert.equal(formatNumber(64), '64');
