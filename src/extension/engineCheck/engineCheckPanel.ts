@@ -6,9 +6,8 @@ import {
 } from '../../protocol/engineCheckPanel';
 import { Disposable } from '../lifecycle';
 import { ReadyThenFlushBuffer } from '../webview/messageBuffer';
-import { createNonce } from '../webview/nonce';
-import { buildPanelHtml } from '../webview/panelHtml';
-import { distAssetUri, mediaAssetUri, panelWebviewOptions, webviewL10n } from '../webview/webviewAssets';
+import { panelPageHtml } from '../webview/panelPage';
+import { panelWebviewOptions } from '../webview/webviewAssets';
 
 /** The Check Engine panel: one at a time, shows what the forked training process reported. */
 export class EngineCheckPanel extends Disposable {
@@ -42,14 +41,9 @@ export class EngineCheckPanel extends Disposable {
     this.buffer = new ReadyThenFlushBuffer((message) => this.panel.webview.postMessage(message));
     this._register(this.panel.onDidDispose(() => this.dispose()));
     this._register(this.panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
-    const webview = this.panel.webview;
-    webview.html = buildPanelHtml({
+    this.panel.webview.html = panelPageHtml(this.panel.webview, extensionUri, {
       title: vscode.l10n.t('Engine Check'),
-      ...webviewL10n(),
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      styles: [mediaAssetUri(webview, extensionUri, 'webview.css')],
-      scripts: [distAssetUri(webview, extensionUri, 'webview', 'engineCheck.js')],
+      script: 'engineCheck.js',
       body: '<main id="root" aria-live="polite"></main>',
     });
   }

@@ -23,9 +23,8 @@ import {
   type ReplyReading,
   reportOrFailure,
 } from '../trainingProcess/askTrainingProcess';
-import { createNonce } from '../webview/nonce';
-import { buildPanelHtml } from '../webview/panelHtml';
-import { distAssetUri, mediaAssetUri, panelWebviewOptions, webviewL10n } from '../webview/webviewAssets';
+import { panelPageHtml } from '../webview/panelPage';
+import { panelWebviewOptions } from '../webview/webviewAssets';
 
 export const ONNX_MODEL_VIEW_TYPE = 'modelLab.onnxModel';
 
@@ -97,16 +96,10 @@ class OnnxModelView extends Disposable {
     this._register(watcher.onDidChange(() => this.load()));
     this._register(watcher.onDidCreate(() => this.load()));
     this.load();
-    webview.html = buildPanelHtml({
+    webview.html = panelPageHtml(webview, extensionUri, {
       title: basename(uri.fsPath),
-      ...webviewL10n(),
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      styles: [
-        mediaAssetUri(webview, extensionUri, 'webview.css'),
-        mediaAssetUri(webview, extensionUri, 'onnxModel.css'),
-      ],
-      scripts: [distAssetUri(webview, extensionUri, 'webview', 'onnxModel.js')],
+      script: 'onnxModel.js',
+      styles: ['onnxModel.css'],
       body: '<main id="root" aria-live="polite"></main>',
     });
   }

@@ -2,9 +2,8 @@ import * as vscode from 'vscode';
 import { isWebviewReadyMessage } from '../../protocol/webviewReady';
 import { Disposable } from '../lifecycle';
 import { ReadyThenFlushBuffer } from '../webview/messageBuffer';
-import { createNonce } from '../webview/nonce';
-import { buildPanelHtml } from '../webview/panelHtml';
-import { distAssetUri, mediaAssetUri, panelWebviewOptions, webviewL10n } from '../webview/webviewAssets';
+import { panelPageHtml } from '../webview/panelPage';
+import { panelWebviewOptions } from '../webview/webviewAssets';
 import { runPanelColumn, trackRunPanel } from './panelPlacement';
 
 export interface RunPanelSpec {
@@ -54,19 +53,10 @@ export abstract class RunPanelHost<ToWebview> extends Disposable {
     this._register(trackRunPanel(panel));
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
-    const webview = panel.webview;
-    webview.html = buildPanelHtml({
+    panel.webview.html = panelPageHtml(panel.webview, extensionUri, {
       title: spec.title(),
-      ...webviewL10n(),
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      styles: [
-        mediaAssetUri(webview, extensionUri, 'webview.css'),
-        mediaAssetUri(webview, extensionUri, 'panels.css'),
-        mediaAssetUri(webview, extensionUri, 'inside.css'),
-        ...(spec.styles ?? []).map((style) => mediaAssetUri(webview, extensionUri, style)),
-      ],
-      scripts: [distAssetUri(webview, extensionUri, 'webview', spec.script)],
+      script: spec.script,
+      styles: ['panels.css', 'inside.css', ...(spec.styles ?? [])],
     });
   }
 
