@@ -10,44 +10,33 @@ import {
   isEngineCheckToWebview,
 } from '../../src/protocol/engineCheckPanel';
 import { connectToHost } from '../shared/hostChannel';
+import { h } from '../shared/theme';
 import { formatShape, formatTensor } from './render';
 
 const root = document.getElementById('root') as HTMLElement;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
 function row(label: string, value: string, testId: string): HTMLTableRowElement {
-  const tr = element('tr');
-  tr.append(element('th', label));
-  const td = element('td', value, 'values');
-  td.dataset.testid = testId;
-  tr.append(td);
-  return tr;
+  return h('tr', {}, h('th', {}, label), h('td', { class: 'values', 'data-testid': testId }, value));
 }
 
 function rerunButton(): HTMLButtonElement {
-  const button = element('button', l10n.t('Run again'));
+  const button = h('button', {}, l10n.t('Run again'));
   button.addEventListener('click', () => channel.post({ type: 'engineCheck/rerun' }));
   return button;
 }
 
 function showReport(report: EngineCheckReport): void {
   const ok = report.maxAbsError <= 1e-5;
-  const status = element(
+  const status = h(
     'p',
+    { class: ok ? 'status-ok' : 'status-error', 'data-testid': 'status' },
     ok
       ? l10n.t('onnxruntime-node ran the graph and matches JavaScript.')
       : l10n.t('onnxruntime-node disagrees with JavaScript!'),
-    ok ? 'status-ok' : 'status-error',
   );
-  status.dataset.testid = 'status';
-  const table = element('table');
-  table.append(
+  const table = h(
+    'table',
+    {},
     row(l10n.t('ONNX Runtime'), report.ortVersion, 'ort-version'),
     row(l10n.t('Device'), report.device, 'device'),
     row('Node.js', report.nodeVersion, 'node-version'),
@@ -59,24 +48,23 @@ function showReport(report: EngineCheckReport): void {
     row(l10n.t('Expected (JavaScript)'), formatTensor(report.expected), 'expected'),
     row(l10n.t('Max abs. error'), report.maxAbsError.toExponential(2), 'max-error'),
   );
-  root.replaceChildren(element('h1', l10n.t('Engine Check')), status, table, rerunButton());
+  root.replaceChildren(h('h1', {}, l10n.t('Engine Check')), status, table, rerunButton());
 }
 
 function render(message: EngineCheckToWebview): void {
   switch (message.type) {
     case 'engineCheck/running':
       root.replaceChildren(
-        element('h1', l10n.t('Engine Check')),
-        element('p', l10n.t('Running a graph in the training process…')),
+        h('h1', {}, l10n.t('Engine Check')),
+        h('p', {}, l10n.t('Running a graph in the training process…')),
       );
       return;
     case 'engineCheck/show':
       showReport(message.report);
       return;
     case 'engineCheck/failed': {
-      const status = element('p', message.message, 'status-error');
-      status.dataset.testid = 'status';
-      root.replaceChildren(element('h1', l10n.t('Engine Check')), status, rerunButton());
+      const status = h('p', { class: 'status-error', 'data-testid': 'status' }, message.message);
+      root.replaceChildren(h('h1', {}, l10n.t('Engine Check')), status, rerunButton());
       return;
     }
   }

@@ -13,47 +13,33 @@ import {
 } from '../../src/protocol/onnxModelView';
 import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
+import { h } from '../shared/theme';
 import { checkLines, evaluationLine, formatCount, formatDims, importStatus, memoryLine } from './format';
 
 const root = document.getElementById('root') as HTMLElement;
 /** Tables longer than this start folded, so a large model's view opens on its overview. */
 const FOLD_ROWS = 50;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function withTestId<T extends HTMLElement>(node: T, testId: string): T {
-  node.dataset.testid = testId;
-  return node;
-}
-
 function table(headings: string[], rows: string[][], testId: string): HTMLTableElement {
-  const t = withTestId(element('table'), testId);
-  const head = element('tr');
-  head.append(...headings.map((h) => element('th', h)));
-  t.append(head);
-  for (const cells of rows) {
-    const tr = element('tr');
-    tr.append(...cells.map((c, i) => element('td', c, i === 0 ? 'values' : undefined)));
-    t.append(tr);
-  }
-  return t;
+  return h(
+    'table',
+    { 'data-testid': testId },
+    h('tr', {}, ...headings.map((heading) => h('th', {}, heading))),
+    ...rows.map((cells) =>
+      h('tr', {}, ...cells.map((cell, i) => h('td', i === 0 ? { class: 'values' } : {}, cell))),
+    ),
+  );
 }
 
 /** A titled section; long ones fold (details/summary), short ones open. */
 function section(title: string, content: HTMLElement, rows: number): HTMLElement {
-  const details = element('details');
+  const details = h('details', {}, h('summary', {}, title), content);
   details.open = rows <= FOLD_ROWS;
-  details.append(element('summary', title), content);
   return details;
 }
 
 function button(label: string, testId: string, type: OnnxModelActionMessage['type'], enabled: boolean) {
-  const b = withTestId(element('vscode-button', label), testId);
+  const b = h('vscode-button', { 'data-testid': testId }, label);
   if (!enabled) b.setAttribute('disabled', '');
   b.addEventListener('click', () => {
     if (!b.hasAttribute('disabled')) channel.post({ type });
@@ -61,8 +47,8 @@ function button(label: string, testId: string, type: OnnxModelActionMessage['typ
   return b;
 }
 
-const checkArea = withTestId(element('section'), 'check');
-const evaluationArea = withTestId(element('section'), 'evaluation');
+const checkArea = h('section', { 'data-testid': 'check' });
+const evaluationArea = h('section', { 'data-testid': 'evaluation' });
 
 function showModel(file: string, summary: OnnxModelSummary): void {
   const status = importStatus(summary);
@@ -83,8 +69,9 @@ function showModel(file: string, summary: OnnxModelSummary): void {
     i.trainable ? l10n.t('trains') : l10n.t('fixed'),
   ]);
   const layers = summary.layers.map((l, k) => [String(k + 1), l.name, l.opType, l.initializers.join(', ')]);
-  const buttons = element('p', undefined, 'buttons');
-  buttons.append(
+  const buttons = h(
+    'p',
+    { class: 'buttons' },
     button(l10n.t('Check'), 'check-button', 'onnxModel/check', true),
     button(l10n.t('Evaluate on data…'), 'evaluate-button', 'onnxModel/evaluate', status.ok),
     button(l10n.t('Fine-tune…'), 'fine-tune-button', 'onnxModel/fineTune', status.ok),
@@ -92,18 +79,16 @@ function showModel(file: string, summary: OnnxModelSummary): void {
   checkArea.replaceChildren();
   evaluationArea.replaceChildren();
   root.replaceChildren(
-    element('h1', file),
-    withTestId(
-      element(
-        'p',
-        summary.producer
-          ? l10n.t('ONNX opset {0} · exported by {1}', summary.opset, summary.producer)
-          : l10n.t('ONNX opset {0}', summary.opset),
-      ),
-      'origin',
+    h('h1', {}, file),
+    h(
+      'p',
+      { 'data-testid': 'origin' },
+      summary.producer
+        ? l10n.t('ONNX opset {0} · exported by {1}', summary.opset, summary.producer)
+        : l10n.t('ONNX opset {0}', summary.opset),
     ),
-    withTestId(element('p', status.text, status.ok ? 'status-ok' : 'status-error'), 'import-status'),
-    ...(memory === undefined ? [] : [withTestId(element('p', memory), 'memory')]),
+    h('p', { class: status.ok ? 'status-ok' : 'status-error', 'data-testid': 'import-status' }, status.text),
+    ...(memory === undefined ? [] : [h('p', { 'data-testid': 'memory' }, memory)]),
     buttons,
     checkArea,
     evaluationArea,
@@ -141,11 +126,9 @@ function showModel(file: string, summary: OnnxModelSummary): void {
 
 function showCheck(report: CompatibilityReport): void {
   const { ok, verdict, details } = checkLines(report);
-  const list = element('ul');
-  list.append(...details.map((line) => element('li', line)));
   checkArea.replaceChildren(
-    withTestId(element('p', verdict, ok ? 'status-ok' : 'status-error'), 'check-status'),
-    list,
+    h('p', { class: ok ? 'status-ok' : 'status-error', 'data-testid': 'check-status' }, verdict),
+    h('ul', {}, ...details.map((line) => h('li', {}, line))),
   );
 }
 
@@ -156,21 +139,20 @@ function render(message: OnnxModelToWebview): void {
       return;
     case 'onnxModel/unreadable':
       root.replaceChildren(
-        element('h1', message.file),
-        withTestId(
-          element('p', l10n.t('Model Lab cannot read this file: {0}', message.message), 'status-error'),
-          'import-status',
+        h('h1', {}, message.file),
+        h(
+          'p',
+          { class: 'status-error', 'data-testid': 'import-status' },
+          l10n.t('Model Lab cannot read this file: {0}', message.message),
         ),
       );
       return;
     case 'onnxModel/checking':
       checkArea.replaceChildren(
-        withTestId(
-          element(
-            'p',
-            l10n.t('Checking in the training process: import, forward against onnxruntime, gradients…'),
-          ),
-          'check-status',
+        h(
+          'p',
+          { 'data-testid': 'check-status' },
+          l10n.t('Checking in the training process: import, forward against onnxruntime, gradients…'),
         ),
       );
       return;
@@ -179,36 +161,40 @@ function render(message: OnnxModelToWebview): void {
       return;
     case 'onnxModel/checkFailed':
       checkArea.replaceChildren(
-        withTestId(
-          element('p', l10n.t('The check could not run: {0}', message.message), 'status-error'),
-          'check-status',
+        h(
+          'p',
+          { class: 'status-error', 'data-testid': 'check-status' },
+          l10n.t('The check could not run: {0}', message.message),
         ),
       );
       return;
     case 'onnxModel/evaluating':
       evaluationArea.replaceChildren(
-        element('p', l10n.t('Evaluating on {0} in the training process…', message.data)),
+        h('p', {}, l10n.t('Evaluating on {0} in the training process…', message.data)),
       );
       return;
     case 'onnxModel/evaluated':
       evaluationArea.replaceChildren(
-        element(
+        h(
           'p',
+          {},
           l10n.t(
             'The model as it is, on every example of the data (CSV features as written there, unscaled; images scaled to 0–1):',
           ),
         ),
-        withTestId(
-          element('p', evaluationLine(message.data, message.evaluation), 'values'),
-          'evaluation-scores',
+        h(
+          'p',
+          { class: 'values', 'data-testid': 'evaluation-scores' },
+          evaluationLine(message.data, message.evaluation),
         ),
       );
       return;
     case 'onnxModel/evaluateFailed':
       evaluationArea.replaceChildren(
-        withTestId(
-          element('p', l10n.t('Cannot evaluate on {0}: {1}', message.data, message.message), 'status-error'),
-          'evaluation-scores',
+        h(
+          'p',
+          { class: 'status-error', 'data-testid': 'evaluation-scores' },
+          l10n.t('Cannot evaluate on {0}: {1}', message.data, message.message),
         ),
       );
       return;
