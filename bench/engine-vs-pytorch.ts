@@ -126,7 +126,10 @@ function speedTable(results: TemplateResult[], peak: number): string {
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
-/** Memory per model: peak, RSS at the start, a tenth, half and all of the steps, growth after the first tenth. */
+/**
+ * Memory per model: peak, RSS at the start, a tenth, half and all of the steps, and its growth after
+ * the first tenth and over the second half (a leak keeps climbing there; an arena that fills levels off).
+ */
 function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[]): string {
   const steps = [...memory.values()][0]?.steps ?? SETTINGS.memorySteps;
   return table(
@@ -135,6 +138,7 @@ function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[])
       'ours peak RSS MB',
       `RSS MB at 0 / 10 / 50 / 100 % of ${steps} steps`,
       'growth 10 → 100 % MB',
+      '50 → 100 % MB',
       'JS heap MB 10 → 100 %',
       'ArrayBuffers MB 10 → 100 %',
       'torch peak RSS MB',
@@ -147,6 +151,7 @@ function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[])
         m.peakRssMb.toFixed(0),
         [m.start, tenth, half, last].map((x) => x.rssMb.toFixed(1)).join(' / '),
         signed(last.rssMb - tenth.rssMb),
+        signed(last.rssMb - half.rssMb),
         `${tenth.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)}`,
         `${tenth.arrayBuffersMb.toFixed(1)} → ${last.arrayBuffersMb.toFixed(1)}`,
         torch ? torch.torchRssPeakMb.toFixed(0) : '–',

@@ -35,7 +35,11 @@ const collect: () => void =
     throw new Error('the memory phase needs node --expose-gc (templateBench.ts forks it so)');
   });
 
-function sample(step: number): MemorySample {
+async function sample(step: number): Promise<MemorySample> {
+  // V8 frees ArrayBuffer memory in a sweep that may still run after gc() returns; the second
+  // collection, a turn of the event loop later, finishes it, so the sample counts only live buffers.
+  collect();
+  await new Promise(setImmediate);
   collect();
   const usage = process.memoryUsage();
   return {
@@ -55,13 +59,13 @@ export async function measureMemory(
 ): Promise<MemoryResult> {
   const k = batches.length;
   for (let i = 0; i < 3; i++) await model.train(batches, learningRates); // opens the sessions
-  const start = sample(0);
+  const start = await sample(0);
   const samples: MemorySample[] = [];
   let done = 0;
   for (let s = 1; s <= SAMPLES; s++) {
     const target = Math.round((steps * s) / SAMPLES);
     for (; done < target; done += k) await model.train(batches, learningRates);
-    samples.push(sample(done));
+    samples.push(await sample(done));
   }
   return { steps: done, start, samples, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
