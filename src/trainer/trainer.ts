@@ -597,6 +597,14 @@ export function exportOptionsFor(dataset: Dataset): ExportOptions {
   };
 }
 
+/**
+ * The next chunk's batches, made between chunks rather than while the previous one trains:
+ * onnxruntime-node's session.run holds the JS thread for the whole run (its binding runs
+ * synchronously, only deferred by setImmediate), so only a worker thread could overlap them, for a
+ * message round trip as costly as the work and on cores the intra-op threads already use. Measured
+ * per step (median, the templates' data): 34 µs against a 2.5 ms cnn-digits step, 51 µs against a
+ * 55 ms Transformer step, 9 µs against a 0.26 ms mlp-wine step.
+ */
 function takeBatches(iterator: Iterator<DataBatch>, count: number): DataBatch[] {
   const batches: DataBatch[] = [];
   while (batches.length < count) {
