@@ -105,8 +105,14 @@ test('layer norm folded into the next linear: same outputs as linear(layerNorm(x
 
 test('conv2d trains by im2col: same outputs as Conv; gradients of x, W and bias with stride, padding, dilation', async () => {
   const rng = new Rng(9);
+  // Stride 1 takes dX over the batch stacked as one tall image: uneven 'same' pads, none, wider
+  // than the kernel needs, and dilated, each with several images so a leak between them shows.
   const cases: { x: number[]; layer: Extract<Layer, { type: 'conv2d' }> }[] = [
     { x: [2, 3, 5, 5], layer: { type: 'conv2d', filters: 4, kernel: 3, padding: 'same' } },
+    { x: [3, 2, 5, 4], layer: { type: 'conv2d', filters: 2, kernel: 2, padding: 'same' } },
+    { x: [3, 2, 6, 5], layer: { type: 'conv2d', filters: 3, kernel: 3 } },
+    { x: [2, 2, 4, 5], layer: { type: 'conv2d', filters: 2, kernel: 3, padding: 2 } },
+    { x: [3, 1, 7, 6], layer: { type: 'conv2d', filters: 2, kernel: 3, dilation: 2, padding: 'same' } },
     { x: [1, 2, 8, 9], layer: { type: 'conv2d', filters: 3, kernel: 3, stride: 2, padding: 1 } },
     { x: [2, 2, 9, 8], layer: { type: 'conv2d', filters: 2, kernel: 2, stride: 2, dilation: 2 } },
   ];

@@ -39,8 +39,8 @@ function windowOf(c: GradContext, kernel: number[]): Window {
 }
 
 /** output_padding that makes ConvTranspose reproduce the forward input's height and width. */
-function outputPadding(x: Value, y: Value, w: Window): number[] {
-  return [0, 1].map((i) => {
+function outputPadding(x: Value, y: Value, w: Window, axes = [0, 1]): number[] {
+  return axes.map((i) => {
     const natural =
       w.strides[i] * (y.shape[2 + i] - 1) +
       (w.kernel[i] - 1) * w.dilations[i] +
@@ -78,10 +78,41 @@ function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w:
 }
 
 /**
+ * dX of a convolution whose height stride is 1, as ONE ConvTranspose over the batch stacked into a
+ * single tall image, from dY as [F, N·Oh·Ow]. onnxruntime's ConvTranspose runs a small Gemm and a
+ * col2im per image; stacked, one Gemm covers the whole batch. A transposed convolution spreads an
+ * input row over the sep = (K−1)·d rows after it, so each image's Oh rows are followed by sep zero
+ * rows: image n's full (unpadded) transposed convolution is then exactly the rows
+ * n·(Oh+sep) … (n+1)·(Oh+sep) of the tall result (the height pads are 0 at the top and sep at the
+ * bottom, which drops the last image's overhang), touching no other image; rows p₀ … p₀+H of each
+ * block are dX (the forward's Xp without its padding, Oh + sep = H + p₀ + p₂). The width is
+ * transposed as usual, with its own stride, pads and output_padding.
+ */
+function stackedInputGrad(b: GraphBuilder, dyByFilter: Value, weights: Value, x: Value, y: Value, w: Window) {
+  const [f, ch] = weights.shape;
+  const [n, , h, width] = x.shape;
+  const [oh, ow] = [y.shape[2], y.shape[3]];
+  const sep = (w.kernel[0] - 1) * w.dilations[0];
+  const blocks = b.reshape(dyByFilter, [f, n, oh, ow]);
+  const spaced = sep ? b.op('Pad', [blocks, b.ints([0, 0, 0, 0, 0, 0, sep, 0])])[0] : blocks;
+  const tall = b.op('ConvTranspose', [b.reshape(spaced, [1, f, n * (oh + sep), ow]), weights], {
+    strides: [1, w.strides[1]],
+    pads: [0, w.pads[1], sep, w.pads[3]],
+    dilations: w.dilations,
+    kernel_shape: w.kernel,
+    output_padding: [0, ...outputPadding(x, y, w, [1])],
+  })[0];
+  const perImage = b.reshape(tall, [ch, n, oh + sep, width]);
+  const rows = b.op('Slice', [perImage, b.ints([w.pads[0]]), b.ints([w.pads[0] + h]), b.ints([2])])[0];
+  return b.transpose(rows, [1, 0, 2, 3]);
+}
+
+/**
  * The training conv2d composite (layers/conv.ts): y = W·cols + bias as [F, N, Oh, Ow],
  * transposed to [N, F, Oh, Ow] (whole Oh·Ow blocks move), over inputs [x, W, bias, cols].
  * Its rule reuses the forward's cols: with dY as [F, N·O], dW = dY·colsᵀ (one Gemm) and
- * dB = Σ over its contiguous last axis; dX is the transposed convolution as for Conv.
+ * dB = Σ over its contiguous last axis; dX is the transposed convolution as for Conv, over the
+ * batch stacked as one image when the height stride is 1 (stackedInputGrad).
  */
 export const conv2dComposite: GradRule = (c) => {
   const { b } = c;
@@ -97,7 +128,10 @@ export const conv2dComposite: GradRule = (c) => {
   const dyByFilter = () =>
     (byFilter ??= b.reshape(b.transpose(c.dy(), [1, 0, 2, 3]), [weights.shape[0], -1]));
   return [
-    () => transposedConv(b, c.dy(), weights, x, c.y(0), w, 1),
+    () =>
+      w.strides[0] === 1
+        ? stackedInputGrad(b, dyByFilter(), weights, x, c.y(0), w)
+        : transposedConv(b, c.dy(), weights, x, c.y(0), w, 1),
     () => b.reshape(b.op('Gemm', [dyByFilter(), cols], { transB: 1 })[0], weights.shape),
     () => b.reduceSum(dyByFilter(), [1]),
     undefined,
