@@ -6,13 +6,14 @@
  * engine (engine/onnx), and trained by both with the same batch, loss and optimizer: PyTorch trains
  * the module itself, the engine the graph of its export.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Batch, CompileOptions } from '../src/engine';
-import { importedModel, type ImportPlan } from '../src/engine/onnx';
+import { importedModel, importOnnxFile, type ImportPlan } from '../src/engine/onnx';
 import { Rng } from '../src/engine/init';
 import type { OptimizerConfig } from '../src/contract/experiment';
+import { TorchWorker } from './torchWorker';
 
 export interface ImportedCase {
   /** The bench's name for it. */
@@ -62,9 +63,25 @@ export const IMPORTED_CASES: ImportedCase[] = [
   },
 ];
 
-/** Where the PyTorch peer writes the case's model.onnx. */
-export const exportPath = (c: ImportedCase) =>
-  join(mkdtempSync(join(tmpdir(), 'model-lab-bench-')), `${c.name}.onnx`);
+/**
+ * The PyTorch peer for the case, once it has exported its module (before its ready line), and the
+ * engine's import of that file (the file itself is removed).
+ */
+export async function importedByPeer(
+  c: ImportedCase,
+  threads: number,
+  env: NodeJS.ProcessEnv,
+): Promise<{ plan: ImportPlan; torch: TorchWorker }> {
+  const folder = mkdtempSync(join(tmpdir(), 'model-lab-bench-'));
+  const path = join(folder, `${c.name}.onnx`);
+  const torch = new TorchWorker(importedTorchConfig(c, path, threads), env);
+  try {
+    await torch.ready();
+    return { plan: importOnnxFile(path), torch };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 /** What the engine compiles for the case once the peer has exported it (`plan`: the import of that file). */
 export function importedCompileOptions(
@@ -85,7 +102,7 @@ export function importedCompileOptions(
 }
 
 /** The PyTorch worker's configuration (bench/pytorch/train_worker.py) for the case. */
-export function importedTorchConfig(c: ImportedCase, path: string, threads: number): object {
+function importedTorchConfig(c: ImportedCase, path: string, threads: number): object {
   return {
     pytorch: {
       module: c.module,

@@ -1,20 +1,22 @@
 /**
- * Profile (not a test): where a template's training step spends its time, from onnxruntime's own
- * profiler, to choose what to make faster before measuring it against PyTorch (npm run bench:engine).
- * It compiles the template as bench:engine does, trains CALLS engine calls of its fused steps on
- * random data, and prints each part's share of the kernel time inside the training graph: by layer
+ * Profile (not a test): where a template's (or an imported case's, bench/importedCases.ts) training
+ * step spends its time, from onnxruntime's own profiler, to choose what to make faster before
+ * measuring it against PyTorch (npm run bench:engine). It compiles the model as bench:engine does,
+ * trains CALLS engine calls of its fused steps on random data, and prints each part's share of the kernel time inside the training graph: by layer
  * (forward nodes are named after their layer, `grad/…` is the backward pass, unnamed nodes are the
  * loss, clipping and optimizer) and by op type within each. Shares, not times: on a shared machine
  * they hold better than milliseconds do.
  *
  *   npm run bench:profile -- cnn-digits
  *   BENCH_PROFILE_CALLS=50 npm run bench:profile -- transformer-shakespeare
+ *   npm run bench:profile -- imported-gpt
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { compileModel } from '../src/engine';
+import { compileModel, type Batch, type CompileOptions } from '../src/engine';
+import { importedBatch, importedByPeer, importedCompileOptions, IMPORTED_CASES } from './importedCases';
 import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 
 const CALLS = Number(process.env.BENCH_PROFILE_CALLS ?? 30);
@@ -81,13 +83,23 @@ function shares(events: ProfileEvent[]): string[] {
     });
 }
 
+/** A template's compile options and batch, or an imported case's (exported by the PyTorch peer, which then exits). */
+async function prepare(name: string): Promise<{ o: CompileOptions; batchFor(outputShape: number[]): Batch }> {
+  const c = IMPORTED_CASES.find((i) => i.name === name);
+  if (!c) {
+    const o = templateCompileOptions(loadTemplate(name));
+    return { o, batchFor: (outputShape) => randomBatch(o, [o.batchSize, ...outputShape]) };
+  }
+  const { plan, torch } = await importedByPeer(c, availableParallelism(), process.env);
+  torch.close();
+  return { o: importedCompileOptions(c, plan), batchFor: (outputShape) => importedBatch(c, outputShape) };
+}
+
 async function main() {
   const template = process.argv[2] ?? 'cnn-digits';
-  const o = templateCompileOptions(loadTemplate(template));
+  const { o, batchFor } = await prepare(template);
   const model = await compileModel(o);
-  const batches = Array.from({ length: Math.max(1, o.fusedSteps ?? 1) }, () =>
-    randomBatch(o, [o.batchSize, ...model.outputShape]),
-  );
+  const batches = Array.from({ length: Math.max(1, o.fusedSteps ?? 1) }, () => batchFor(model.outputShape));
   const lrs = batches.map(() => o.optimizer.learningRate);
   for (let i = 0; i < CALLS; i++) await model.train(batches, lrs);
   for (const session of sessions) (session as unknown as { endProfiling(): void }).endProfiling();

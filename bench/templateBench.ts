@@ -9,19 +9,10 @@
  * ms/step reported are over those last rounds, with their spread.
  * Memory (bench/memoryBench.ts): the engine alone trains `memorySteps` steps, sampling RSS.
  */
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
-import { importOnnxFile } from '../src/engine/onnx';
 import { importedTrainingFlops, trainingFlops } from './flops';
-import {
-  exportPath,
-  importedBatch,
-  importedCompileOptions,
-  importedTorchConfig,
-  IMPORTED_CASES,
-} from './importedCases';
+import { importedBatch, importedByPeer, importedCompileOptions, IMPORTED_CASES } from './importedCases';
 import { openMatrixFloor } from './matrixFloor';
 import { measureMemory, type MemoryResult } from './memoryBench';
 import { median, spread } from './stats';
@@ -119,12 +110,8 @@ function prepareTemplate(job: TemplateJob): Prepared {
 /** An imported case: the peer exports its module first (before its ready line), the engine imports that file. */
 async function prepareImported(job: TemplateJob): Promise<Prepared> {
   const c = IMPORTED_CASES.find((i) => i.name === job.folder)!;
-  const path = exportPath(c);
-  const torch = new TorchWorker(importedTorchConfig(c, path, job.threads), job.peerEnv);
-  await torch.ready();
-  const plan = importOnnxFile(path);
+  const { plan, torch } = await importedByPeer(c, job.threads, job.peerEnv);
   const o = importedCompileOptions(c, plan, job.fused);
-  rmSync(dirname(path), { recursive: true, force: true });
   return {
     o,
     torch,
