@@ -7,10 +7,12 @@
  * a train-mode node reports their new values through `updateBuffer`.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
+import { gelu } from '../layers/activations';
 import { dropout } from '../layers/dropout';
 import { fold, knownFromTensor, knownToData, type Known } from './fold';
 import { OnnxImportError } from './importError';
-import { OPS, type OpContext } from './importOps';
+import { findFusedPatterns } from './fusedPatterns';
+import { OPS, type OpContext, type OpImporter } from './importOps';
 import type { ImportedBuffer, ImportedParameter, ImportPlan } from './importPlan';
 import type { OnnxNode } from './onnxFile';
 
@@ -85,8 +87,17 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     params.get(name)?.shape ??
     plan.constants.get(name)?.dims;
 
+  // Subgraphs built as one engine composite (fusedPatterns.ts): their other nodes are not built.
+  const patterns = findFusedPatterns(
+    plan.nodes,
+    plan.constants,
+    plan.model.outputs.map((o) => o.name),
+  );
+  const inside = new Set([...patterns.values()].flatMap((p) => p.nodes.slice(0, -1)));
+
   const total = plan.model.nodes.length;
   for (const node of plan.nodes) {
+    if (inside.has(node)) continue;
     const where = `${node.opType} node ${node.name} (${node.index + 1} of ${total})`;
     const inputsKnown = node.inputs.map(knownOf);
     const folded = fold(node, inputsKnown, shapeOf);
@@ -94,7 +105,10 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
       folded.forEach((k, i) => node.outputs[i] && known.set(node.outputs[i], k));
       continue;
     }
-    const importer = OPS[node.opType];
+    const pattern = patterns.get(node);
+    const importer: Pick<OpImporter, 'emit'> | undefined = pattern
+      ? { emit: () => [gelu(b, valueOf(pattern.input, node.name))] }
+      : OPS[node.opType];
     if (!importer)
       throw new OnnxImportError(
         'shape',

@@ -3,7 +3,7 @@
  * it maps onto engine graph ops, so the engine's autodiff rules (autodiff/rules/) apply.
  *
  * Most ops pass through unchanged. The others become compositions of ops that have gradient
- * rules: GlobalAveragePool is a ReduceMean, LeakyRelu a Where, Gelu the Erf form,
+ * rules: GlobalAveragePool is a ReduceMean, LeakyRelu a Where, Gelu the engine's Gelu composite,
  * BatchNormalization normalises with the batch's statistics in training graphs, updating the
  * running ones, and with the running ones in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
  * index a Slice, and LSTM / GRU run on the engine's recurrent cells (recurrent/) with their
@@ -13,6 +13,7 @@
  * identity in eval graphs; Identity is removed.
  */
 import type { AttrValue, GraphBuilder, Value } from '../graph/builder';
+import { gelu } from '../layers/activations';
 import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
@@ -36,7 +37,7 @@ export interface OpContext {
   dropout(x: Value, ratio: number): Value;
 }
 
-interface OpImporter {
+export interface OpImporter {
   /** Attributes the importer reads; any other attribute is refused. */
   attrs?: string[];
   /** Refuses attribute values it cannot honour: returns why. */
@@ -368,8 +369,8 @@ export const OPS: Record<string, OpImporter> = {
         const inner = b.mul(s(Math.sqrt(2 / Math.PI)), b.add(x, b.mul(s(0.044715), cube)));
         return [b.mul(b.mul(s(0.5), x), b.add(s(1), b.unary('Tanh', inner)))];
       }
-      // 0.5·x·(1 + erf(x/√2))
-      return [b.mul(b.mul(s(0.5), x), b.add(s(1), b.unary('Erf', b.mul(x, s(Math.SQRT1_2)))))];
+      // x·Φ(x), Φ = (1 + erf(x/√2))/2: the engine's Gelu composite, one gradient rule.
+      return [gelu(b, x)];
     },
   },
   Dropout: {

@@ -65,30 +65,32 @@ export interface ImportedProduct {
 
 /** Every matrix product of the model's forward pass at `batch`, in graph order. */
 export function importedProducts(plan: ImportPlan, batch: number): ImportedProduct[] {
-  // Which values vary with the example and which depend on a trained parameter, in graph order.
+  // Which values vary with the example and which depend on a trained parameter, over the whole
+  // graph (the nodes built inside a composite too); a shape is neither.
   const varies = new Set([plan.input.name]);
   const trains = new Set(plan.parameters.map((p) => p.onnxName));
-  const products: ImportedProduct[] = [];
-  for (const imported of importedNodes(plan, batch)) {
-    const { node } = imported;
+  for (const node of plan.nodes) {
+    if (node.opType === 'Shape' || node.opType === 'Size') continue;
     const reads = node.inputs.filter(Boolean);
-    for (const { macs, operands } of nodeProducts(imported)) {
+    for (const output of node.outputs.filter(Boolean)) {
+      if (reads.some((name) => varies.has(name))) varies.add(output);
+      if (reads.some((name) => trains.has(name))) trains.add(output);
+    }
+  }
+  return importedNodes(plan, batch).flatMap((imported) => {
+    const { node } = imported;
+    return nodeProducts(imported).map(({ macs, operands }) => {
       const [x, w] = operands === 'recurrent' ? ['', ''] : operands.map((i) => node.inputs[i] ?? '');
       const activations = operands === 'recurrent' || (varies.has(x) && varies.has(w));
       const [activation, weight] = varies.has(x) ? [x, w] : [w, x];
-      products.push({
+      return {
         node: node.name,
         opType: node.opType,
         macs,
         activations,
         weightTrains: !activations && trains.has(weight),
         inputNeedsGradient: !activations && trains.has(activation),
-      });
-    }
-    for (const output of node.outputs.filter(Boolean)) {
-      if (reads.some((name) => varies.has(name))) varies.add(output);
-      if (reads.some((name) => trains.has(name))) trains.add(output);
-    }
-  }
-  return products;
+      };
+    });
+  });
 }

@@ -11,6 +11,20 @@ export const weights = (name: string, dims: number[], seed: number): onnx.ITenso
   return { name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer) };
 };
 
+/** A Constant node holding one float, its output named `name`. */
+export const scalarConstant = (name: string, value: number): onnx.INodeProto => ({
+  name,
+  opType: 'Constant',
+  output: [name],
+  attribute: [
+    {
+      name: 'value',
+      type: onnx.AttributeProto.AttributeType.TENSOR,
+      t: { dims: [], dataType: FLOAT, floatData: [value] },
+    },
+  ],
+});
+
 export const tensorInfo = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
   name,
   type: {

@@ -5,23 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { onnx } from 'onnx-proto';
 import { readOnnxModel } from '../../../src/engine/onnx';
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
-import { assertChecksOut, encodeModel, FLOAT, tensorInfo, weights } from './handWrittenOnnx';
+import { assertChecksOut, encodeModel, scalarConstant, tensorInfo, weights } from './handWrittenOnnx';
 
-const scalar = (name: string, value: number): onnx.INodeProto => ({
-  name,
-  opType: 'Constant',
-  output: [name],
-  attribute: [
-    {
-      name: 'value',
-      type: onnx.AttributeProto.AttributeType.TENSOR,
-      t: { dims: [], dataType: FLOAT, floatData: [value] },
-    },
-  ],
-});
+const scalar = scalarConstant;
 
 /** x [batch, 6] · w1 → Clip(min?, max?) → · w2 → y [batch, 2]; the sines of w1 spread h over ±1.5. */
 function clipModel(min: number | undefined, max: number | undefined): Uint8Array {

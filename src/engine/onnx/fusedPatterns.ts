@@ -1,0 +1,105 @@
+/**
+ * Subgraphs of an exported model that the importer builds as one engine composite instead of
+ * node by node, so that autodiff differentiates the whole with one rule (fewer full-size passes
+ * in the backward) while the function stays the same. The exported model.onnx is the user's
+ * original file (exportImported.ts): these rewrite only Model Lab's training and eval graphs.
+ *
+ * The exact GELU, which PyTorch's exporter writes before opset 20 as
+ *   Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5)
+ * (or with x·(1/√2), the constant first, or 0.5 multiplied into x first), becomes the engine's
+ * gelu (layers/activations.ts, the `gelu` composite rule). It is taken only when nothing outside
+ * reads its intermediate values.
+ */
+import { fold, type Known } from './fold';
+import type { OnnxNode, OnnxTensor } from './onnxFile';
+
+export interface FusedPattern {
+  /** The composite's kind. */
+  kind: 'gelu';
+  /** The value the composite reads. */
+  input: string;
+  /** The pattern's nodes; the last one's output is the composite's. */
+  nodes: OnnxNode[];
+}
+
+const close = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) <= 1e-6 * Math.abs(b);
+
+/** Patterns found among `nodes` (graph order), keyed by their last node. */
+export function findFusedPatterns(
+  nodes: OnnxNode[],
+  constants: Map<string, OnnxTensor>,
+  graphOutputs: string[],
+): Map<OnnxNode, FusedPattern> {
+  const producer = new Map<string, OnnxNode>();
+  const readers = new Map<string, number>();
+  for (const node of nodes) {
+    for (const output of node.outputs) producer.set(output, node);
+    for (const input of node.inputs) readers.set(input, (readers.get(input) ?? 0) + 1);
+  }
+  for (const output of graphOutputs) readers.set(output, (readers.get(output) ?? 0) + 1);
+
+  /** A scalar constant: a one-element initializer or Constant node output. */
+  const scalar = (name: string): number | undefined => {
+    const t = constants.get(name);
+    if (t) return t.data.length === 1 ? Number(t.data[0]) : undefined;
+    const node = producer.get(name);
+    if (node?.opType !== 'Constant') return undefined;
+    const [k] = (fold(node, [], () => undefined) ?? []) as (Known | undefined)[];
+    return k?.values.length === 1 ? k.values[0] : undefined;
+  };
+  /** The node producing `name` if it is `opType` and only one node reads its output. */
+  const only = (name: string, opType: string): OnnxNode | undefined => {
+    const node = producer.get(name);
+    return node?.opType === opType && readers.get(name) === 1 ? node : undefined;
+  };
+  /** For a two-input node, [the input other than the constant, the constant's value]. */
+  const withScalar = (node: OnnxNode): [string, number] | undefined => {
+    const [a, b] = node.inputs;
+    const [sa, sb] = [scalar(a), scalar(b)];
+    if (sb !== undefined && sa === undefined) return [a, sb];
+    if (sa !== undefined && sb === undefined) return [b, sa];
+    return undefined;
+  };
+
+  /** `phi2` = 1 + erf(x/√2) for some x: [x, its nodes]. */
+  const onePlusErf = (name: string): [string, OnnxNode[]] | undefined => {
+    const add = only(name, 'Add');
+    const added = add && withScalar(add);
+    if (!add || !added || !close(added[1], 1)) return undefined;
+    const erf = only(added[0], 'Erf');
+    const scale = erf && (only(erf.inputs[0], 'Div') ?? only(erf.inputs[0], 'Mul'));
+    const scaled = scale && withScalar(scale);
+    if (!erf || !scale || !scaled) return undefined;
+    const divisor = scale.opType === 'Div' ? scaled[1] : 1 / scaled[1];
+    if (scale.opType === 'Div' && scalar(scale.inputs[1]) === undefined) return undefined; // a constant over x
+    return close(divisor, Math.SQRT2) ? [scaled[0], [scale, erf, add]] : undefined;
+  };
+
+  const found = new Map<OnnxNode, FusedPattern>();
+  for (const last of nodes) {
+    if (last.opType !== 'Mul' || last.inputs.length !== 2) continue;
+    // Mul(Mul(x, 1 + erf), 0.5) or Mul(Mul(x, 0.5), 1 + erf), either operand order at each Mul.
+    const halved = withScalar(last);
+    const inner = halved && close(halved[1], 0.5) ? only(halved[0], 'Mul') : undefined;
+    if (inner) {
+      for (const [x, phi2] of [inner.inputs, [...inner.inputs].reverse()]) {
+        const erf = onePlusErf(phi2);
+        if (erf && erf[0] === x) {
+          found.set(last, { kind: 'gelu', input: x, nodes: [...erf[1], inner, last] });
+          break;
+        }
+      }
+      continue;
+    }
+    for (const [half, phi2] of [last.inputs, [...last.inputs].reverse()]) {
+      const mul = only(half, 'Mul');
+      const scaled = mul && withScalar(mul);
+      const erf = scaled && close(scaled[1], 0.5) ? onePlusErf(phi2) : undefined;
+      if (mul && scaled && erf && erf[0] === scaled[0]) {
+        found.set(last, { kind: 'gelu', input: scaled[0], nodes: [...erf[1], mul, last] });
+        break;
+      }
+    }
+  }
+  return found;
+}
