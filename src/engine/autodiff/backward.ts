@@ -81,6 +81,7 @@ function context(b: GraphBuilder, node: Node, grads: Map<string, Value>): GradCo
       const out = b.ensureOutput(node, i);
       return grads.get(out.name) ?? b.zerosLike(out);
     },
+    dyIfAny: (i) => grads.get(b.ensureOutput(node, i).name),
     int: (name, fallback) => (typeof attr(name) === 'number' ? (attr(name) as number) : fallback),
     ints: (name, fallback) => (Array.isArray(attr(name)) ? (attr(name) as number[]) : fallback),
     constInts(i) {

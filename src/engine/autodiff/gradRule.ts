@@ -10,6 +10,8 @@ export interface GradContext {
   y(i: number): Value;
   /** Incoming gradient of output i (zeros when nothing flows into it). */
   dy(i?: number): Value;
+  /** Incoming gradient of output i, or undefined when nothing flows into it (a rule may skip work). */
+  dyIfAny(i: number): Value | undefined;
   int(name: string, fallback: number): number;
   ints(name: string, fallback: number[]): number[];
   /** Values of a constant input (shapes, axes, pads). */

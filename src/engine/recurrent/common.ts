@@ -65,13 +65,28 @@ export function projectInputs(b: GraphBuilder, x: Value, wIh: Value, bias: Value
   return b.reshape(projected, [steps, -1, wIh.shape[0]]);
 }
 
-/** The state each step started from: [s₀, S₀ … S_{T−2}] for states S [T, B, H]. */
-export function previousStates(b: GraphBuilder, first: Value, states: Value): Value {
-  const steps = states.shape[0];
-  const head = b.op('Unsqueeze', [first, b.ints([0])])[0];
-  if (steps === 1) return head;
-  const body = b.op('Slice', [states, b.ints([0]), b.ints([steps - 1]), b.ints([0])])[0];
-  return b.op('Concat', [head, body], { axis: 0 })[0];
+/** The states after each step [S₁ … S_T], from those each step started from [S₀ … S_{T−1}] and the last. */
+export function statesAfter(b: GraphBuilder, before: Value, last: Value): Value {
+  const steps = before.shape[0];
+  const tail = b.op('Unsqueeze', [last, b.ints([0])])[0];
+  if (steps === 1) return tail;
+  const body = b.op('Slice', [before, b.ints([1]), b.ints([steps]), b.ints([0])])[0];
+  return b.op('Concat', [body, tail], { axis: 0 })[0];
+}
+
+/**
+ * A recurrent output whose `sequence` is built when first read: a layer that returns only its
+ * last state never reads it, and onnxruntime runs every node of a graph, used or not.
+ */
+export function lazySequence<T extends Omit<RecurrentOutput, 'sequence'>>(
+  build: () => Value,
+  rest: T,
+): T & RecurrentOutput {
+  let sequence: Value | undefined;
+  return Object.defineProperty(rest, 'sequence', {
+    get: () => (sequence ??= build()),
+    enumerable: true,
+  }) as T & RecurrentOutput;
 }
 
 /** Σ_t dZ_tᵀ·P_t for dZ [T, B, G·H] and P [T, B, H]: the gradient of W_hh, [G·H, H]. */

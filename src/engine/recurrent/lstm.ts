@@ -5,14 +5,14 @@
  *   i = σ(z_i)  f = σ(z_f)  g = tanh(z_g)  o = σ(z_o)
  *   c' = f⊙c + i⊙g          h' = o⊙tanh(c')
  *
- * Forward: x·W_ihᵀ for all steps in one Gemm, then a Scan whose body does one step and
- * (in training graphs) saves c', i, f, g, o. Backward: a reverse Scan carrying (dh, dc):
+ * Forward: x·W_ihᵀ for all steps in one Gemm, then a Scan whose body does one step and (in
+ * training graphs) saves the states it started from, i, f, g, o and tanh(c'). Backward: a
+ * reverse Scan carrying (dh, dc), dh being all the gradient reaching h_t:
  *
- *   dh⁺ = dh + dH_t (gradient reaching h_t from the layer's output)
- *   dc⁺ = dc + dh⁺⊙o⊙(1 − tanh²c_t)
+ *   dc⁺ = dc + dh⊙o⊙(1 − tanh²c_t)
  *   dz_i = dc⁺⊙g⊙i(1−i)   dz_f = dc⁺⊙c_{t−1}⊙f(1−f)
- *   dz_g = dc⁺⊙i⊙(1−g²)   dz_o = dh⁺⊙tanh(c_t)⊙o(1−o)
- *   dh_{t−1} = dz·W_hh     dc_{t−1} = dc⁺⊙f
+ *   dz_g = dc⁺⊙i⊙(1−g²)   dz_o = dh⊙tanh(c_t)⊙o(1−o)
+ *   dh_{t−1} = dz·W_hh + dH_{t−1}   dc_{t−1} = dc⁺⊙f   (dH: from the layer's output sequence)
  *
  * It emits dz per step; dz is the gradient of the projected inputs (autodiff carries it
  * on to x, W_ih and the biases) and dW_hh = Σ_t dz_tᵀ·h_{t−1} is one Gemm after the Scan.
@@ -22,9 +22,10 @@ import type { GradRule } from '../autodiff/gradRule';
 import {
   batchMajor,
   oneMinus,
-  previousStates,
+  lazySequence,
   projectInputs,
   recurrentDims,
+  statesAfter,
   sumOverTime,
   type RecurrentOutput,
   type SequenceOptions,
@@ -64,18 +65,21 @@ export function lstmSequence(
       const [i, f, o] = [zi, zf, zo].map((v) => s.unary('Sigmoid', v));
       const g = s.unary('Tanh', zg);
       const c2 = s.add(s.mul(f, c), s.mul(i, g));
-      const h2 = s.mul(o, s.unary('Tanh', c2));
-      return { states: [h2, c2], outputs: train || inspect ? [h2, c2, i, f, g, o] : [h2] };
+      const tc = s.unary('Tanh', c2);
+      const h2 = s.mul(o, tc);
+      // A training step saves the states it started from, which its backward reads as they are.
+      const outputs = train ? [h, c, i, f, g, o, tc] : inspect ? [h2, c2, i, f, g, o] : [h2];
+      return { states: [h2, c2], outputs };
     },
   );
   const [hT, cT] = forward.states;
   const [hs, cs, gi, gf, , go] = forward.outputs;
-
   // The training Scan saves what its backward needs; its gradient is the 'lstm' rule below.
   if (train) forward.node.composite = { rule: 'lstm', inputs: [h0, c0, xw, w.wHh] };
-  const out: LstmOutput = { sequence: batchMajor(b, hs), last: hT, cell: cT };
+  const after = (states: Value, last: Value) => (train ? statesAfter(b, states, last) : states);
+  const out: LstmOutput = lazySequence(() => batchMajor(b, after(hs, hT)), { last: hT, cell: cT });
   if (inspect) {
-    const [input, forget, cell, output] = [gi, gf, cs, go].map((v) => batchMajor(b, v));
+    const [input, forget, cell, output] = [gi, gf, after(cs, cT), go].map((v) => batchMajor(b, v));
     out.inside = { input, forget, output, cell };
   }
   return out;
@@ -83,59 +87,80 @@ export function lstmSequence(
 
 /**
  * Backward of the training LSTM Scan (autodiff/rules/index.ts lists it as 'lstm'). Its inputs
- * are h0, c0, xw and the captured W_hh; its outputs h_T, c_T, then per step hs, cs and the
- * gates i, f, g, o. Returns [dh0, dc0, dxw, dW_hh], computed once for all four.
+ * are h0, c0, xw and the captured W_hh; its outputs h_T, c_T, then per step the states it
+ * started from (h_{t−1}, c_{t−1}), the gates i, f, g, o and tanh(c_t). Returns
+ * [dh0, dc0, dxw, dW_hh], computed once for all four.
  */
 export const lstmScanRule: GradRule = (c) => {
   let grads: Value[] | undefined;
   const all = () =>
-    (grads ??= lstmBackward(c.b, c.x(3), [c.dy(0), c.dy(1), c.dy(2)], {
-      h0: c.x(0),
-      c0: c.x(1),
-      hs: c.y(2),
-      cs: c.y(3),
+    (grads ??= lstmBackward(c.b, c.x(3), [c.dy(0), c.dy(1), c.dyIfAny(2)], {
+      hPrev: c.y(2),
+      cPrev: c.y(3),
       gi: c.y(4),
       gf: c.y(5),
       gg: c.y(6),
       go: c.y(7),
+      tc: c.y(8),
     }));
   return [0, 1, 2, 3].map((k) => () => all()[k]);
 };
 
 interface LstmSaved {
-  h0: Value;
-  c0: Value;
-  /** Per step [T, B, H]: hidden and cell states after the step, the four gate activations. */
-  hs: Value;
-  cs: Value;
+  /** Per step [T, B, H]: the states it started from, the four gate activations, tanh(c_t). */
+  hPrev: Value;
+  cPrev: Value;
   gi: Value;
   gf: Value;
   gg: Value;
   go: Value;
+  tc: Value;
 }
 
-/** Returns [dh0, dc0, dxw, dW_hh] from the gradients of h_T, c_T and the hidden sequence. */
-function lstmBackward(b: GraphBuilder, wHh: Value, [dhT, dcT, dHs]: Value[], saved: LstmSaved): Value[] {
-  const { h0, c0, hs, cs, gi, gf, gg, go } = saved;
-  const cPrev = previousStates(b, c0, cs);
-  const sequences = [dHs, cs, cPrev, gi, gf, gg, go];
+/**
+ * Returns [dh0, dc0, dxw, dW_hh] from the gradients of h_T, c_T and (when any flows) of the
+ * states each step started from (the layer's output sequence, shifted by one). Every factor of
+ * the step's formulas that does not depend on the incoming gradient is computed for all steps
+ * at once before the reverse Scan, in a few large passes:
+ *
+ *   K = o⊙(1 − tanh²c)   M = [g⊙i(1−i), c_{t−1}⊙f(1−f), i⊙(1−g²), tanh(c)⊙o(1−o)]
+ *
+ * so that a step is dc⁺ = dc + dh⁺⊙K_t, dz = [dc⁺, dc⁺, dc⁺, dh⁺]⊙M_t, dh⁺_{t−1} = dz·W_hh
+ * (+ the output's gradient, as the Gemm's C) and dc_{t−1} = dc⁺⊙f: 5 nodes, where onnxruntime's
+ * cost per node outweighs the arithmetic of [B, H] tensors.
+ */
+function lstmBackward(
+  b: GraphBuilder,
+  wHh: Value,
+  [dhT, dcT, dhPrev]: [Value, Value, Value | undefined],
+  saved: LstmSaved,
+): Value[] {
+  const { hPrev, cPrev, gi, gf, gg, go, tc } = saved;
+  const sigmoidSlope = (a: Value) => b.mul(a, oneMinus(b, a));
+  const carry = b.mul(go, oneMinus(b, b.mul(tc, tc)));
+  const slopes = b.op(
+    'Concat',
+    [
+      b.mul(gg, sigmoidSlope(gi)),
+      b.mul(cPrev, sigmoidSlope(gf)),
+      b.mul(gi, oneMinus(b, b.mul(gg, gg))),
+      b.mul(tc, sigmoidSlope(go)),
+    ],
+    { axis: 2 },
+  )[0];
+  const sequences = [carry, slopes, gf, ...(dhPrev ? [dhPrev] : [])];
   const backward = scan(
     b,
     'lstm_grad',
     { states: [dhT, dcT], sequences, captures: [wHh], reverse: true },
-    (s, [dh, dc], [dht, ct, cp, i, f, g, o]) => {
-      const dhTotal = s.add(dh, dht);
-      const tc = s.unary('Tanh', ct);
-      const dcTotal = s.add(dc, s.mul(s.mul(dhTotal, o), oneMinus(s, s.mul(tc, tc))));
-      const dzi = s.mul(s.mul(dcTotal, g), s.mul(i, oneMinus(s, i)));
-      const dzf = s.mul(s.mul(dcTotal, cp), s.mul(f, oneMinus(s, f)));
-      const dzg = s.mul(s.mul(dcTotal, i), oneMinus(s, s.mul(g, g)));
-      const dzo = s.mul(s.mul(dhTotal, tc), s.mul(o, oneMinus(s, o)));
-      const dz = s.op('Concat', [dzi, dzf, dzg, dzo], { axis: 1 })[0];
-      return { states: [s.op('Gemm', [dz, wHh])[0], s.mul(dcTotal, f)], outputs: [dz] };
+    (s, [dh, dc], [k, m, f, dhOut]) => {
+      const dcTotal = s.add(dc, s.mul(dh, k));
+      const dz = s.mul(s.op('Concat', [dcTotal, dcTotal, dcTotal, dh], { axis: 1 })[0], m);
+      const dhBefore = s.op('Gemm', dhOut ? [dz, wHh, dhOut] : [dz, wHh])[0];
+      return { states: [dhBefore, s.mul(dcTotal, f)], outputs: [dz] };
     },
   );
   const [dh0, dc0] = backward.states;
   const [dz] = backward.outputs;
-  return [dh0, dc0, dz, sumOverTime(b, dz, previousStates(b, h0, hs))];
+  return [dh0, dc0, dz, sumOverTime(b, dz, hPrev)];
 }

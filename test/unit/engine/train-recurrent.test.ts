@@ -44,7 +44,7 @@ async function trainOn(recurrent: Layer[], fusedSteps: number) {
   const train = firstTokenTask(192, 1);
   const held = firstTokenTask(96, 2);
   const first = await model.evaluateLoss(held, 96);
-  for (let epoch = 0; epoch < 8; epoch++) {
+  for (let epoch = 0; epoch < 10; epoch++) {
     const batches = Array.from({ length: 12 }, (_, i) => ({
       x: slice(train.x, T, i * 16, 16),
       y: slice(train.y, 1, i * 16, 16),
