@@ -101,7 +101,8 @@ interface GruSaved {
  *   P_n = (1 − z)⊙(1 − n²)   P_z = (h_{t−1} − n)⊙z(1−z)   P_r = P_n⊙u_n⊙r(1−r)
  *   da = [dh, dh, dh]⊙[P_r, P_z, P_n]   du = [dh, dh, dh]⊙[P_r, P_z, P_n⊙r]
  *
- * so a step is 5 nodes (onnxruntime's cost per node outweighs the arithmetic of [B, H] tensors).
+ * so a step is 5 nodes, 6 when the output sequence has a gradient (onnxruntime's cost per node
+ * outweighs the arithmetic of [B, H] tensors).
  */
 function gruBackward(
   b: GraphBuilder,

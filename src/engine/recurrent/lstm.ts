@@ -126,8 +126,8 @@ interface LstmSaved {
  *   K = o⊙(1 − tanh²c)   M = [g⊙i(1−i), c_{t−1}⊙f(1−f), i⊙(1−g²), tanh(c)⊙o(1−o)]
  *
  * so that a step is dc⁺ = dc + dh⁺⊙K_t, dz = [dc⁺, dc⁺, dc⁺, dh⁺]⊙M_t, dh⁺_{t−1} = dz·W_hh
- * (+ the output's gradient, as the Gemm's C) and dc_{t−1} = dc⁺⊙f: 5 nodes, where onnxruntime's
- * cost per node outweighs the arithmetic of [B, H] tensors.
+ * (+ the output's gradient, as the Gemm's C) and dc_{t−1} = dc⁺⊙f: 6 nodes (30 before), where
+ * onnxruntime's cost per node outweighs the arithmetic of [B, H] tensors.
  */
 function lstmBackward(
   b: GraphBuilder,
