@@ -20,29 +20,54 @@ export function durationText(seconds: number): string {
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-/**
- * "Dec 1, 2026, 10:05" in English, "2026年12月1日 10:05" in Chinese: the date and time of `iso`
- * in `language` (a BCP 47 tag), on a 24-hour clock; the text as it is when it is no date.
- */
-export function dateTimeText(iso: string, language: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  let format = dateFormats.get(language);
+/** The cached Intl format for `language`, with or without the year. */
+function dateFormat(language: string, withYear: boolean): Intl.DateTimeFormat {
+  const key = `${language}|${withYear}`;
+  let format = dateFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(language, {
-      year: 'numeric',
+      ...(withYear && { year: 'numeric' }),
       month: 'short',
       day: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
     });
-    dateFormats.set(language, format);
+    dateFormats.set(key, format);
   }
-  return format.format(date);
+  return format;
 }
 
-/** How the runs table writes its start and duration cells for readers of `language`. */
-export function timeWords(language: string): TimeWords {
-  return { duration: durationText, dateTime: (iso) => dateTimeText(iso, language) };
+/**
+ * "Dec 1, 2026, 10:05" in English, "2026年12月1日 10:05" in Chinese: the date and time of `iso`
+ * in `language` (a BCP 47 tag), on a 24-hour clock; the text as it is when it is no date.
+ */
+export function dateTimeText(iso: string, language: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateFormat(language, true).format(date);
+}
+
+/**
+ * As `dateTimeText`, without the year when it is `now`'s year ("Dec 1, 10:05", "12月1日 10:05"):
+ * a table cell stays narrow enough for a side panel, as mail and file lists write recent dates.
+ */
+export function shortDateTimeText(iso: string, language: string, now: Date): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return dateFormat(language, date.getFullYear() !== now.getFullYear()).format(date);
+}
+
+/**
+ * How the runs table writes its start and duration cells for readers of `language`. Given `now`
+ * (the panel, a narrow side column), a start in this year leaves the year out, which the cell's
+ * hover text keeps; without it (`model-lab runs`, whose output ends up in logs) every start
+ * has its year.
+ */
+export function timeWords(language: string, now?: () => Date): TimeWords {
+  const fullDateTime = (iso: string): string => dateTimeText(iso, language);
+  return {
+    duration: durationText,
+    dateTime: now ? (iso) => shortDateTimeText(iso, language, now()) : fullDateTime,
+    fullDateTime,
+  };
 }

@@ -155,9 +155,15 @@ export class TableView {
         const td = h('td', {}, cellText(row, column));
         if (typeof value === 'number') td.classList.add('number');
         if (column === 'status') td.classList.add(`status-${row.status}`);
-        // Cut text shows whole on hover; a name also says which run folder it is.
-        td.title = column === 'name' ? `${row.experiment} / ${row.id}` : (td.textContent ?? '');
+        // Cut text shows whole on hover; a name also says which run folder it is, a start its year.
+        td.title =
+          column === 'name'
+            ? `${row.experiment} / ${row.id}`
+            : column === 'start' && typeof value === 'string'
+              ? time.fullDateTime(value)
+              : (td.textContent ?? '');
         if (column === 'name') td.dataset.testid = 'run-name';
+        if (column === 'start') td.dataset.testid = 'run-start';
         tr.append(td);
       }
       fragment.append(tr);
@@ -174,8 +180,8 @@ function columnWidth(model: TableModel, column: ColumnKey): number {
   return Math.min(MAX_COLUMN_CHARS, widest) + 2;
 }
 
-/** Starts and durations as VS Code's display language writes them. */
-const time = timeWords(displayLanguage);
+/** Starts and durations as VS Code's display language writes them, this year's starts without the year. */
+const time = timeWords(displayLanguage, () => new Date());
 
 /** A cell as shown: the status, start and duration in the display language (run.json keeps the English status). */
 function cellText(row: RunRow, column: ColumnKey): string {

@@ -12,8 +12,10 @@ export function formatNumber(value: number): string {
 /** How dates and durations read in the display language (protocol/timeText.ts `timeWords`). */
 export interface TimeWords {
   duration(seconds: number): string;
-  /** An ISO date and time, in the reader's time zone. */
+  /** An ISO date and time, in the reader's time zone, as short as a cell can read it. */
   dateTime(iso: string): string;
+  /** The same with nothing left out (the year too): the cell's hover text. */
+  fullDateTime(iso: string): string;
 }
 
 export function formatCell(column: ColumnKey, value: CellValue, time: TimeWords): string {

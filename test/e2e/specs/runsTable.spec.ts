@@ -84,6 +84,14 @@ describe('Runs table', () => {
     await waitForText(accuracy, 'validation/accuracy ▼');
     await waitForNames(table, ['20261201-090200', '20261201-090100', '20261201-090300']);
     await screenshot(page, 'runs-table-sorted');
+    // A start in this year reads without the year, which the hover text keeps.
+    const start = table.getByTestId('run-start').first();
+    const [startText, startTitle] = [await start.textContent(), await start.getAttribute('title')];
+    assert.match(startTitle ?? '', /^[A-Z][a-z]{2} \d{1,2}, 2026, \d\d:\d\d$/);
+    assert.equal(
+      startText,
+      new Date().getFullYear() === 2026 ? startTitle?.replace(', 2026', '') : startTitle,
+    );
     await accuracy.click();
     await waitForText(accuracy, 'validation/accuracy ▲');
     await waitForNames(table, ['20261201-090300', '20261201-090100', '20261201-090200']);

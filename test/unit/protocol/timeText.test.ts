@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import * as l10n from '@vscode/l10n';
-import { dateTimeText, durationText, timeWords } from '../../../src/protocol/timeText';
+import { dateTimeText, durationText, shortDateTimeText, timeWords } from '../../../src/protocol/timeText';
 import { bundleFor, useTranslations } from '../../../src/trainer/translations';
 
 /** 9:05 on 1 December 2026 in this machine's time zone, the one the reader sees. */
@@ -24,8 +24,27 @@ test('in English: durations short for a table cell, dates with the month named, 
   assert.equal(dateTimeText(new Date(2026, 11, 1, 21, 30).toISOString(), 'en-US'), 'Dec 1, 2026, 21:30');
   assert.equal(dateTimeText('not a date', 'en'), 'not a date', 'what is no date is shown as written');
   const words = timeWords('en');
-  assert.equal(words.dateTime(morning), 'Dec 1, 2026, 09:05');
+  assert.equal(
+    words.dateTime(morning),
+    'Dec 1, 2026, 09:05',
+    'without a clock (the CLI) every start has its year',
+  );
   assert.equal(words.duration(75), '1m 15s');
+});
+
+test('a start in this year leaves the year out in a table cell, and keeps it in the hover text', () => {
+  const inDecember = new Date(2026, 11, 20);
+  assert.equal(shortDateTimeText(morning, 'en', inDecember), 'Dec 1, 09:05');
+  assert.equal(
+    shortDateTimeText(morning, 'en', new Date(2027, 0, 2)),
+    'Dec 1, 2026, 09:05',
+    'last year keeps its year',
+  );
+  assert.equal(shortDateTimeText(morning, 'zh-CN', inDecember), '12月1日 09:05');
+  assert.equal(shortDateTimeText('not a date', 'en', inDecember), 'not a date');
+  const panel = timeWords('zh-CN', () => inDecember);
+  assert.equal(panel.dateTime(morning), '12月1日 09:05');
+  assert.equal(panel.fullDateTime(morning), '2026年12月1日 09:05');
 });
 
 test('in Simplified Chinese: durations from the zh-cn bundle, dates as Chinese writes them', () => {
