@@ -31,21 +31,27 @@ export async function openMatrixFloor(options: CompileOptions): Promise<MatrixFl
   if (step.nodes.some((n) => BODIES.has(n.opType))) return undefined;
   const g = new GraphBuilder('matrix_floor');
   const rng = new Rng(7);
-  // One random input per shape: in the step, one activation or gradient feeds several products,
+  // One random tensor per shape: in the step, one activation or gradient feeds several products,
   // and 120 MB of distinct inputs (the Transformer's) would time memory more than the kernels.
+  // Each operand is still a graph input of its own, fed that shared tensor: products with the
+  // same inputs and attributes (the two Transformer blocks' alike) would otherwise be merged
+  // into one by onnxruntime's common-subexpression elimination, and the floor would time about
+  // half of the step's products.
   const feeds: Record<string, Tensor> = {};
-  const byShape = new Map<string, Value>();
+  const byShape = new Map<string, Tensor>();
   const fed = (v: Value) => {
-    const known = byShape.get(v.shape.join());
-    if (known) return known;
-    const name = `in${byShape.size}`;
-    feeds[name] = tensor(
-      'float32',
-      Float32Array.from({ length: v.size }, () => rng.normal()),
-      v.shape,
-    );
-    const input = g.input(name, 'float32', v.shape);
-    byShape.set(v.shape.join(), input);
+    const key = v.shape.join();
+    let data = byShape.get(key);
+    if (!data) {
+      data = tensor(
+        'float32',
+        Float32Array.from({ length: v.size }, () => rng.normal()),
+        v.shape,
+      );
+      byShape.set(key, data);
+    }
+    const input = g.input(`in${Object.keys(feeds).length}`, 'float32', v.shape);
+    feeds[input.name] = data;
     return input;
   };
   for (const node of step.nodes.filter((n) => PRODUCTS.has(n.opType))) {
