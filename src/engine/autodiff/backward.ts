@@ -15,7 +15,14 @@
  * shape here, once, from the static shapes. Ops without a gradient are listed in
  * NO_GRADIENT; any other op without a rule is an error naming the op and the node.
  */
-import { sameShape, type AttrValue, type GraphBuilder, type Node, type Value } from '../graph/builder';
+import {
+  FloatAttr,
+  sameShape,
+  type AttrValue,
+  type GraphBuilder,
+  type Node,
+  type Value,
+} from '../graph/builder';
 import type { GradContext } from './gradRule';
 import { GRADIENT_RULES, NO_GRADIENT } from './rules';
 
@@ -83,6 +90,11 @@ function context(b: GraphBuilder, node: Node, grads: Map<string, Value>): GradCo
     },
     dyIfAny: (i) => grads.get(b.ensureOutput(node, i).name),
     int: (name, fallback) => (typeof attr(name) === 'number' ? (attr(name) as number) : fallback),
+    float(name, fallback) {
+      const value = attr(name);
+      if (typeof value === 'number') return value;
+      return value instanceof FloatAttr && typeof value.value === 'number' ? value.value : fallback;
+    },
     ints: (name, fallback) => (Array.isArray(attr(name)) ? (attr(name) as number[]) : fallback),
     constInts(i) {
       const data = b.constValue(node.inputs[i]);

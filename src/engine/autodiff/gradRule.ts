@@ -13,6 +13,8 @@ export interface GradContext {
   /** Incoming gradient of output i, or undefined when nothing flows into it (a rule may skip work). */
   dyIfAny(i: number): Value | undefined;
   int(name: string, fallback: number): number;
+  /** A float attribute (a number, or a FloatAttr holding one). */
+  float(name: string, fallback: number): number;
   ints(name: string, fallback: number[]): number[];
   /** Values of a constant input (shapes, axes, pads). */
   constInts(i: number): number[];

@@ -1,6 +1,6 @@
 /** Token embedding with positions, multi-head self-attention and the pre-norm transformer block. */
 import * as l10n from '@vscode/l10n';
-import type { Value } from '../graph/builder';
+import { FloatAttr, type Value } from '../graph/builder';
 import { normalInit } from '../init';
 import { gelu } from './activations';
 import { linear, normalizedLinear } from './basic';
@@ -76,12 +76,29 @@ export function selfAttention(
     : linear(c, x, 3 * dim, `${name}.qkv`);
   const split = b.op('Split', [qkv, b.ints([dim, dim, dim])], { axis: 2 }, { outputs: 3 });
   const [q, k, v] = split.map((t) => b.transpose(b.reshape(t, [-1, length, heads, dh]), [0, 2, 1, 3]));
-  let scores = b.matmul(b.mul(q, b.scalar(1 / Math.sqrt(dh))), b.transpose(k, [0, 1, 3, 2]));
+  let scores = scaledScores(c, q, k, 1 / Math.sqrt(dh));
   if (causal) scores = b.add(scores, causalMask(c, length));
   const probs = b.op('Softmax', [scores], { axis: -1 })[0];
   c.recordAttention(probs);
   const mixed = b.reshape(b.transpose(b.matmul(probs, v), [0, 2, 1, 3]), [-1, length, dim]);
   return linear(c, mixed, dim, `${name}.out`);
+}
+
+/**
+ * scale·q·kᵀ per head. Training graphs on the CPU read k transposed in place with onnxruntime's
+ * FusedMatMul (scale included), which also keeps their backward free of Transposes; other
+ * graphs (the exported model.onnx, WebGPU) stay standard ONNX.
+ */
+function scaledScores(c: LayerContext, q: Value, k: Value, scale: number): Value {
+  const { b } = c;
+  if (c.mode === 'train' && b.root.contribOps)
+    return b.op(
+      'FusedMatMul',
+      [q, k],
+      { transB: 1, alpha: new FloatAttr(scale) },
+      { domain: 'com.microsoft' },
+    )[0];
+  return b.matmul(b.mul(q, b.scalar(scale)), b.transpose(k, [0, 1, 3, 2]));
 }
 
 /** 0 on and below the diagonal, −1e9 above: softmax gives future positions zero weight. */

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { gradients } from '../../../src/engine/autodiff/backward';
 import { GRADIENT_RULES, ruleTable } from '../../../src/engine/autodiff/rules';
-import { GraphBuilder, type Value } from '../../../src/engine/graph/builder';
+import { FloatAttr, GraphBuilder, type Value } from '../../../src/engine/graph/builder';
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
 import { gelu } from '../../../src/engine/layers/activations';
@@ -46,18 +46,32 @@ test('MatMul without contrib ops (WebGPU graphs): explicit transposes instead of
   await checkGradients(plain, [{ shape: [2, 3, 4] }, { shape: [4, 5] }]);
 });
 
+/** A [3, 4] by [4, 5] product's operand shapes under transA / transB, after `batch` axes. */
+const transposeCases = (batch: number[][]) =>
+  [0, 1].flatMap((transA) =>
+    [0, 1].map((transB) => ({
+      transA,
+      transB,
+      a: [...batch[0], ...(transA ? [4, 3] : [3, 4])],
+      w: [...batch[1], ...(transB ? [5, 4] : [4, 5])],
+    })),
+  );
+
 test('Gemm in every transpose combination with a broadcast bias, alpha and beta', async () => {
-  for (const [transA, transB] of [
-    [0, 0],
-    [0, 1],
-    [1, 0],
-    [1, 1],
-  ]) {
-    const a = transA ? [4, 3] : [3, 4];
-    const w = transB ? [5, 4] : [4, 5];
+  for (const { transA, transB, a, w } of transposeCases([[], []])) {
     await checkGradients(
       (b, [x, y, c]) => b.op('Gemm', [x, y, c], { transA, transB, alpha: 0.7, beta: 1.3 })[0],
       [{ shape: a }, { shape: w }, { shape: [5] }],
+    );
+  }
+});
+
+test('FusedMatMul (com.microsoft) in every transpose combination with alpha, batched and broadcast', async () => {
+  for (const { transA, transB, a, w } of transposeCases([[2, 3], [3]])) {
+    const alpha = new FloatAttr(0.7);
+    await checkGradients(
+      (b, [x, y]) => b.op('FusedMatMul', [x, y], { transA, transB, alpha }, { domain: 'com.microsoft' })[0],
+      [{ shape: a }, { shape: w }],
     );
   }
 });

@@ -1,6 +1,6 @@
 /** Gradient rules of matrix products, embedding lookups, layer norm and dropout. */
-import { FloatAttr } from '../../graph/builder';
-import type { GradRule } from '../gradRule';
+import { FloatAttr, type Value } from '../../graph/builder';
+import type { GradContext, GradRule, GradThunk } from '../gradRule';
 
 const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
 
@@ -32,34 +32,29 @@ export const LINEAR_RULES: Record<string, GradRule> = {
       },
     ];
   },
-  // Y = α·op(A)·op(B) + β·C. With op = optional transpose, each case is one Gemm:
-  //   tA tB | dA            | dB
-  //   0  0  | dY·Bᵀ         | Aᵀ·dY
-  //   0  1  | dY·B          | dYᵀ·A
-  //   1  0  | B·dYᵀ         | A·dY
-  //   1  1  | Bᵀ·dYᵀ        | dYᵀ·Aᵀ
+  // onnxruntime's com.microsoft FusedMatMul, Y = α·op(A)·op(B) batched (op = optional swap of
+  // the last two axes; the attention scores of CPU training graphs, layers/sequence.ts): each
+  // gradient one FusedMatMul reading its operands transposed in place (productGradients).
+  FusedMatMul: (c) => {
+    if (c.int('transBatchA', 0) || c.int('transBatchB', 0))
+      throw new Error(`FusedMatMul (node ${c.node.name}): transBatchA / transBatchB have no gradient rule`);
+    const alpha = new FloatAttr(c.float('alpha', 1));
+    return productGradients(
+      c,
+      (p, q, transA, transB) =>
+        c.b.op('FusedMatMul', [p, q], { transA, transB, alpha }, { domain: 'com.microsoft' })[0],
+    );
+  },
+  // Y = α·op(A)·op(B) + β·C: dA and dB are one Gemm each (productGradients), dC = β·dY.
   Gemm: (c) => {
     const { b } = c;
-    const [tA, tB] = [c.int('transA', 0), c.int('transB', 0)];
-    const alpha = c.node.attrs.alpha === undefined ? 1 : Number(c.node.attrs.alpha);
-    const beta = c.node.attrs.beta === undefined ? 1 : Number(c.node.attrs.beta);
-    const gemm = (p: ReturnType<typeof c.x>, q: ReturnType<typeof c.x>, ta: number, tb: number) =>
-      b.op('Gemm', [p, q], { transA: ta, transB: tb, alpha })[0];
-    const [A, B, dY] = [() => c.x(0), () => c.x(1), () => c.dy()];
-    const dA = [
-      () => gemm(dY(), B(), 0, 1),
-      () => gemm(dY(), B(), 0, 0),
-      () => gemm(B(), dY(), 0, 1),
-      () => gemm(B(), dY(), 1, 1),
-    ][tA * 2 + tB];
-    const dB = [
-      () => gemm(A(), dY(), 1, 0),
-      () => gemm(dY(), A(), 1, 0),
-      () => gemm(A(), dY(), 0, 0),
-      () => gemm(dY(), A(), 1, 1),
-    ][tA * 2 + tB];
+    const alpha = c.float('alpha', 1);
+    const beta = c.float('beta', 1);
     const dC = () => (beta === 1 ? c.dy() : b.mul(c.dy(), b.scalar(beta, c.x(0).dtype)));
-    return [dA, dB, dC];
+    return [
+      ...productGradients(c, (p, q, transA, transB) => b.op('Gemm', [p, q], { transA, transB, alpha })[0]),
+      dC,
+    ];
   },
   // Embedding lookup Y = W[ids] (axis 0): dW = onehot(ids)ᵀ · dY, one Gemm.
   // Not ScatterND(add): onnxruntime's CPU kernel races with more than one thread.
@@ -114,3 +109,33 @@ export const LINEAR_RULES: Record<string, GradRule> = {
     return [() => b.mul(b.mul(c.dy(), mask()), b.scalar(1 / (1 - ratio), c.x(0).dtype))];
   },
 };
+
+/**
+ * dA and dB of Y = α·op(A)·op(B) (transA / transB: op swaps the last two axes), each one product
+ * `times(P, Q, transP, transQ)` that applies the same α:
+ *   tA tB | dA            | dB
+ *   0  0  | dY·Bᵀ         | Aᵀ·dY
+ *   0  1  | dY·B          | dYᵀ·A
+ *   1  0  | B·dYᵀ         | A·dY
+ *   1  1  | Bᵀ·dYᵀ        | dYᵀ·Aᵀ
+ */
+function productGradients(
+  c: GradContext,
+  times: (p: Value, q: Value, transP: number, transQ: number) => Value,
+): GradThunk[] {
+  const [A, B, dY] = [() => c.x(0), () => c.x(1), () => c.dy()];
+  const which = c.int('transA', 0) * 2 + c.int('transB', 0);
+  const dA = [
+    () => times(dY(), B(), 0, 1),
+    () => times(dY(), B(), 0, 0),
+    () => times(B(), dY(), 0, 1),
+    () => times(B(), dY(), 1, 1),
+  ][which];
+  const dB = [
+    () => times(A(), dY(), 1, 0),
+    () => times(dY(), A(), 1, 0),
+    () => times(A(), dY(), 0, 0),
+    () => times(dY(), A(), 1, 1),
+  ][which];
+  return [dA, dB];
+}
