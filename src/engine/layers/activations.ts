@@ -15,6 +15,19 @@ export function gelu(b: GraphBuilder, x: Value): Value {
   return y;
 }
 
+/**
+ * √2·gelu(√2·u) = u·(1 + erf u), for a u = z/√2 that the producing Gemm scaled already (its
+ * alpha): three passes (Erf, Add, Mul) where gelu takes five; the consumer takes the √2 back
+ * in its own alpha (layers/sequence.ts). Marked as a composite over [u, 1 + erf u], whose rule
+ * reuses both.
+ */
+export function geluOfScaled(b: GraphBuilder, u: Value): Value {
+  const onePlusErf = b.add(b.unary('Erf', u), b.scalar(1, u.dtype));
+  const y = b.mul(u, onePlusErf);
+  y.producer!.composite = { rule: 'geluOfScaled', inputs: [u, onePlusErf] };
+  return y;
+}
+
 export function activate(b: GraphBuilder, x: Value, activation: Activation | undefined): Value {
   switch (activation ?? 'none') {
     case 'relu':

@@ -10,6 +10,8 @@ import { product, showShape, type LayerKind, type ShapeStep } from './kind';
  * y = x·W + b on the last axis. Inputs of rank > 2 (sequences) are flattened to rows first,
  * so the weight gradient is one Gemm over all rows. With `fold` (the scale γ and shift β of a
  * layer norm just before), the product is x̂·(diag(γ)·W) + (β·W + b) on the normalized x̂.
+ * `scale` multiplies inside the Gemm (its alpha), at no extra pass over the rows: `input`
+ * gives (s·x)·W + b, `output` gives s·(x·W + b).
  */
 export function linear(
   c: LayerContext,
@@ -18,6 +20,7 @@ export function linear(
   name: string,
   reluInit = false,
   fold?: { gamma: Value; beta: Value },
+  scale: { input?: number; output?: number } = {},
 ): Value {
   if (!Number.isInteger(units) || units < 1)
     throw new Error(`units must be a positive integer, got ${units}`);
@@ -33,7 +36,10 @@ export function linear(
     bias = b.add(bias, shift);
   }
   const rows = b.reshape(x, [-1, features]);
-  const y = b.op('Gemm', [rows, w, bias])[0];
+  const { input = 1, output = 1 } = scale;
+  if (output !== 1) bias = b.mul(bias, b.scalar(output));
+  const alpha = input * output;
+  const y = b.op('Gemm', [rows, w, bias], alpha === 1 ? {} : { alpha })[0];
   // Leading -1 rather than the batch size, so an exported model accepts any batch.
   return b.reshape(y, [-1, ...x.shape.slice(1, -1), units]);
 }
@@ -62,12 +68,13 @@ export function normalizedLinear(
   units: number,
   name: string,
   reluInit = false,
+  scale: { input?: number; output?: number } = {},
 ): Value {
   const d = x.shape[x.rank - 1];
   const fold = layerNormParams(c, d, normName);
   const unit = c.b.constant(new Float32Array(d).fill(1), [d]);
   const xhat = c.b.op('LayerNormalization', [x, unit], { axis: -1, epsilon: 1e-5 })[0];
-  return linear(c, xhat, units, name, reluInit, fold);
+  return linear(c, xhat, units, name, reluInit, fold, scale);
 }
 
 /** Layers that keep their input's shape. */

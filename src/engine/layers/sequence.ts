@@ -2,7 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import { FloatAttr, type Value } from '../graph/builder';
 import { normalInit } from '../init';
-import { gelu } from './activations';
+import { geluOfScaled } from './activations';
 import { linear, normalizedLinear } from './basic';
 import { expectRank, type LayerBuilder, type LayerContext } from './context';
 import { needsRank, type LayerKind, type LayerOf, type Product, type ShapeStep } from './kind';
@@ -111,7 +111,12 @@ function causalMask(c: LayerContext, length: number): Value {
 export const attention: LayerBuilder<LayerOf<'attention'>> = (c, l, x) =>
   selfAttention(c, x, l.heads, l.causal ?? false, `layer${c.index}.attention`);
 
-/** Pre-norm block: h = x + drop(attn(LN(x))); y = h + drop(W₂·gelu(W₁·LN(h))). */
+/**
+ * Pre-norm block: h = x + drop(attn(LN(x))); y = h + drop(W₂·gelu(W₁·LN(h))). The feed-forward
+ * Gemms carry GELU's constants in their alpha (linear's `scale`): W₁ gives u = z/√2 for
+ * z = W₁·LN(h), GELU is then u·(1 + erf u) = √2·gelu(z) (geluOfScaled: three passes over the
+ * hidden rows, not five), and W₂ takes it times 1/√2.
+ */
 export const transformer: LayerBuilder<LayerOf<'transformer'>> = (c, l, x) => {
   expectRank(x, 3, 'sequences [length, features]');
   const { b } = c;
@@ -120,8 +125,11 @@ export const transformer: LayerBuilder<LayerOf<'transformer'>> = (c, l, x) => {
   const rate = l.dropout ?? 0;
   const attn = selfAttention(c, x, l.heads, l.causal ?? false, `${name}.attention`, `${name}.ln1`);
   const h = b.add(x, c.dropout(attn, rate));
-  const hidden = gelu(b, normalizedLinear(c, h, `${name}.ln2`, l.ffDim ?? 4 * dim, `${name}.ff1`, true));
-  return b.add(h, c.dropout(linear(c, hidden, dim, `${name}.ff2`), rate));
+  const u = normalizedLinear(c, h, `${name}.ln2`, l.ffDim ?? 4 * dim, `${name}.ff1`, true, {
+    output: Math.SQRT1_2,
+  });
+  const ff2 = linear(c, geluOfScaled(b, u), dim, `${name}.ff2`, false, undefined, { input: Math.SQRT1_2 });
+  return b.add(h, c.dropout(ff2, rate));
 };
 
 export const embeddingLayer: LayerKind<'embedding'> = {

@@ -6,7 +6,7 @@ import { GRADIENT_RULES, ruleTable } from '../../../src/engine/autodiff/rules';
 import { FloatAttr, GraphBuilder, type Value } from '../../../src/engine/graph/builder';
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
-import { gelu } from '../../../src/engine/layers/activations';
+import { gelu, geluOfScaled } from '../../../src/engine/layers/activations';
 import { dropout } from '../../../src/engine/layers/dropout';
 import { buildTrainGraph, planModel } from '../../../src/engine/model/graphs';
 import { ParamStore } from '../../../src/engine/model/params';
@@ -88,6 +88,20 @@ test('Gelu composite rule across its curve, tails included', async () => {
   const wide = Float32Array.from({ length: 24 }, (_, i) => -4 + (8 * i) / 23);
   await checkGradients((b, [x]) => gelu(b, b.mul(x, x)), [{ shape: [4, 6], data: wide }]);
   await checkGradients((b, [x]) => b.mul(gelu(b, x), x), [{ shape: [4, 6], data: wide }]);
+});
+
+test('geluOfScaled composite rule (the Transformer block GELU on u = z/√2) equals √2·gelu(√2·u)', async () => {
+  const wide = Float32Array.from({ length: 24 }, (_, i) => -3 + (6 * i) / 23);
+  await checkGradients((b, [u]) => b.mul(geluOfScaled(b, u), u), [{ shape: [4, 6], data: wide }]);
+  const b = new GraphBuilder();
+  const u = b.input('u', 'float32', [24]);
+  b.output(geluOfScaled(b, u), 'scaled');
+  b.output(b.mul(gelu(b, b.mul(u, b.scalar(Math.SQRT2))), b.scalar(Math.SQRT2)), 'reference');
+  const session = await openSession(serializeModel(b));
+  const out = await session.run({ u: tensor('float32', wide, [24]) });
+  const [scaled, reference] = [out.scaled.data, out.reference.data] as Float32Array[];
+  scaled.forEach((v, i) => assert.ok(Math.abs(v - reference[i]) < 1e-5, `${v} vs ${reference[i]}`));
+  await session.release();
 });
 
 test('Log, Sqrt, Pow on positive inputs', async () => {

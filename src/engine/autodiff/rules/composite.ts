@@ -23,4 +23,20 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
       undefined,
     ];
   },
+  // y = u·a with a = 1 + erf u (layers/activations.ts geluOfScaled, inputs [u, a]):
+  //   du = dy · (a + u·erf′(u)) = dy · (a + u·exp(ln(2/√π) − u²)),  six element-wise ops.
+  geluOfScaled: (c) => {
+    const { b } = c;
+    const [u, a] = [c.x(0), c.x(1)];
+    return [
+      () => {
+        const density = b.unary(
+          'Exp',
+          b.sub(b.scalar(Math.log(2 / Math.sqrt(Math.PI)), u.dtype), b.mul(u, u)),
+        );
+        return b.mul(c.dy(), b.add(a, b.mul(u, density)));
+      },
+      undefined,
+    ];
+  },
 };
