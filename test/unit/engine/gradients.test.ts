@@ -187,13 +187,24 @@ test('Conv 2-D with stride, padding, dilation and bias', async () => {
     { x: [2, 3, 7, 7], w: [4, 3, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
     { x: [1, 2, 8, 9], w: [3, 2, 3, 2], strides: [2, 3], pads: [0, 1, 2, 0], dilations: [1, 1] },
     { x: [2, 2, 9, 9], w: [2, 2, 3, 3], strides: [2, 2], pads: [1, 1, 1, 1], dilations: [2, 2] },
+    // Stride 1: dX is a Conv with the flipped kernel, uneven pads and dilation included.
+    { x: [2, 3, 6, 7], w: [4, 3, 3, 2], strides: [1, 1], pads: [2, 0, 1, 1], dilations: [2, 1] },
+    // A pad beyond the kernel's reach: dX falls back to ConvTranspose.
+    { x: [2, 2, 5, 5], w: [3, 2, 1, 1], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+    // ResNet's 1×1 stride-2 shortcut.
+    { x: [2, 3, 6, 6], w: [4, 3, 1, 1], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
   ];
-  for (const c of cases) {
-    await checkGradients(
-      (b, [x, w, bias]) =>
-        b.op('Conv', [x, w, bias], { strides: c.strides, pads: c.pads, dilations: c.dilations })[0],
-      [{ shape: c.x }, { shape: c.w }, { shape: [c.w[0]] }],
-    );
+  // With contrib ops dW comes from onnxruntime's patches; without (WebGPU graphs), from im2col.
+  for (const contribOps of [true, false]) {
+    for (const c of cases) {
+      await checkGradients(
+        (b, [x, w, bias]) => {
+          b.contribOps = contribOps;
+          return b.op('Conv', [x, w, bias], { strides: c.strides, pads: c.pads, dilations: c.dilations })[0];
+        },
+        [{ shape: c.x }, { shape: c.w }, { shape: [c.w[0]] }],
+      );
+    }
   }
 });
 
