@@ -5,7 +5,8 @@
  * trains CALLS engine calls of its fused steps on random data, and prints each part's share of the kernel time inside the training graph: by layer
  * (forward nodes are named after their layer, `grad/…` is the backward pass, unnamed nodes are the
  * loss, clipping and optimizer) and by op type within each. Shares, not times: on a shared machine
- * they hold better than milliseconds do.
+ * they hold better than milliseconds do. Then each op type over the whole graph with its kernel
+ * milliseconds and node runs per step: a step of many small nodes pays per node, not per FLOP.
  *
  *   npm run bench:profile -- cnn-digits
  *   BENCH_PROFILE_CALLS=50 npm run bench:profile -- transformer-shakespeare
@@ -55,11 +56,14 @@ function part(node: string): string {
   return node.includes('/') ? first : 'loss, clipping, optimizer (unnamed)';
 }
 
-function shares(events: ProfileEvent[]): string[] {
-  // Kernel times of the nodes; a Loop (the fused steps) is the sum of its body's nodes, counted once.
-  const kernels = events.filter(
+/** Kernel times of the nodes; a Loop (the fused steps) is the sum of its body's nodes, counted once. */
+function kernelEvents(events: ProfileEvent[]): ProfileEvent[] {
+  return events.filter(
     (e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.args?.op_name !== 'Loop',
   );
+}
+
+function shares(kernels: ProfileEvent[]): string[] {
   const total = kernels.reduce((a, e) => a + e.dur, 0);
   const parts = new Map<string, { dur: number; nodes: Set<string>; ops: Map<string, number> }>();
   for (const e of kernels) {
@@ -81,6 +85,32 @@ function shares(events: ProfileEvent[]): string[] {
         .map(([op, d]) => `${op} ${percent(d)}`);
       return `${percent(dur).padStart(7)}  ${name} (${nodes.size} nodes): ${top.join(', ')}`;
     });
+}
+
+/**
+ * Each op type over the whole training graph: kernel ms per step, share, and how many of its
+ * nodes run per step (small nodes cost a kernel launch each whatever their size).
+ */
+function byOpType(kernels: ProfileEvent[], steps: number): string[] {
+  const total = kernels.reduce((a, e) => a + e.dur, 0);
+  const ops = new Map<string, { dur: number; runs: number }>();
+  for (const e of kernels) {
+    const op = e.args?.op_name ?? '?';
+    const entry = ops.get(op) ?? { dur: 0, runs: 0 };
+    entry.dur += e.dur;
+    entry.runs++;
+    ops.set(op, entry);
+  }
+  const ms = (us: number) => (us / 1000 / steps).toFixed(2);
+  return [
+    `kernel time ${ms(total)} ms per step in ${(kernels.length / steps).toFixed(0)} node runs per step; by op type (ms per step, share, node runs per step):`,
+    ...[...ops]
+      .sort((a, b) => b[1].dur - a[1].dur)
+      .map(
+        ([op, { dur, runs }]) =>
+          `${ms(dur).padStart(7)} ms ${((100 * dur) / total).toFixed(1).padStart(5)} %  ${op} ×${(runs / steps).toFixed(0)}`,
+      ),
+  ];
 }
 
 /** A template's compile options and batch, or an imported case's (exported by the PyTorch peer, which then exits). */
@@ -107,13 +137,14 @@ async function main() {
   const [largest] = readdirSync(folder)
     .map((file) => join(folder, file))
     .sort((a, b) => statSync(b).size - statSync(a).size);
-  const events = JSON.parse(readFileSync(largest, 'utf8')) as ProfileEvent[];
+  const kernels = kernelEvents(JSON.parse(readFileSync(largest, 'utf8')) as ProfileEvent[]);
   rmSync(folder, { recursive: true, force: true });
   console.log(
     `${template}: batch ${o.batchSize}, ${batches.length} steps per call, ${CALLS} calls; ` +
       'share of the training graph kernel time by part of the model, and by op within it:',
   );
-  for (const line of shares(events)) console.log(line);
+  for (const line of shares(kernels)) console.log(line);
+  for (const line of byOpType(kernels, CALLS * batches.length)) console.log(line);
 }
 
 main().catch((error: unknown) => {
