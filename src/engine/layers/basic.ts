@@ -1,6 +1,6 @@
 /** Dense, flatten, dropout, layer norm and activation layers. */
 import * as l10n from '@vscode/l10n';
-import type { Value } from '../graph/builder';
+import type { GraphBuilder, Value } from '../graph/builder';
 import { glorot, he } from '../init';
 import { activate } from './activations';
 import type { LayerContext } from './context';
@@ -26,15 +26,17 @@ export function linear(
     throw new Error(`units must be a positive integer, got ${units}`);
   const { b } = c;
   const features = x.shape[x.rank - 1];
-  let w = c.param(`${name}.weight`, [features, units], (rng, n) =>
+  const weight = c.param(`${name}.weight`, [features, units], (rng, n) =>
     reluInit ? he(rng, features, n) : glorot(rng, features, units, n),
   );
-  let bias = c.param(`${name}.bias`, [units], (_, n) => new Float32Array(n));
-  if (fold) {
-    const shift = b.reshape(b.matmul(b.reshape(fold.beta, [1, features]), w), [units]);
-    w = b.mul(b.reshape(fold.gamma, [features, 1]), w);
-    bias = b.add(bias, shift);
-  }
+  const folded = foldNormalization(
+    b,
+    weight,
+    c.param(`${name}.bias`, [units], (_, n) => new Float32Array(n)),
+    fold,
+  );
+  const w = folded.weight;
+  let bias = folded.bias!;
   const rows = b.reshape(x, [-1, features]);
   const { input = 1, output = 1 } = scale;
   if (output !== 1) bias = b.mul(bias, b.scalar(output));
@@ -42,6 +44,26 @@ export function linear(
   const y = b.op('Gemm', [rows, w, bias], alpha === 1 ? {} : { alpha })[0];
   // Leading -1 rather than the batch size, so an exported model accepts any batch.
   return b.reshape(y, [-1, ...x.shape.slice(1, -1), units]);
+}
+
+/**
+ * A layer norm's scale γ and shift β folded into the linear after it: (x̂·γ + β)·W + b equals
+ * x̂·(diag(γ)·W) + (β·W + b), so the norm can run with unit scale (the importer's normalized
+ * linear does this too, onnx/fusedPatterns.ts). Without `fold`, the weight and bias as they are.
+ */
+export function foldNormalization(
+  b: GraphBuilder,
+  weight: Value,
+  bias: Value | undefined,
+  fold?: { gamma: Value; beta?: Value },
+): { weight: Value; bias?: Value } {
+  if (!fold) return { weight, bias };
+  const [features, units] = weight.shape;
+  const shift = fold.beta && b.reshape(b.matmul(b.reshape(fold.beta, [1, features]), weight), [units]);
+  return {
+    weight: b.mul(b.reshape(fold.gamma, [features, 1]), weight),
+    bias: bias && shift ? b.add(bias, shift) : (bias ?? shift),
+  };
 }
 
 function layerNormParams(c: LayerContext, d: number, name: string): { gamma: Value; beta: Value } {

@@ -13,14 +13,26 @@
 import { fold, type Known } from './fold';
 import type { OnnxNode, OnnxTensor } from './onnxFile';
 
-export interface FusedPattern {
-  /** The composite's kind. */
-  kind: 'gelu';
+interface Pattern {
   /** The value the composite reads. */
   input: string;
   /** The pattern's nodes; the last one's output is the composite's. */
   nodes: OnnxNode[];
 }
+
+export type FusedPattern =
+  | (Pattern & { kind: 'gelu' })
+  | (Pattern & {
+      kind: 'normalizedLinear';
+      epsilon: number;
+      /** The norm's scale and shift, the linear's weight [features, units] and bias [units]. */
+      gamma: string;
+      beta?: string;
+      weight: string;
+      bias?: string;
+      /** The MatMul among `nodes`: the product the composite computes (model summary, FLOPs). */
+      product: OnnxNode;
+    });
 
 const close = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) <= 1e-6 * Math.abs(b);
 
@@ -29,14 +41,25 @@ export function findFusedPatterns(
   nodes: OnnxNode[],
   constants: Map<string, OnnxTensor>,
   graphOutputs: string[],
+  /** The dims of an initializer (parameter or constant); undefined for any other value. */
+  initializerDims: (name: string) => number[] | undefined,
 ): Map<OnnxNode, FusedPattern> {
   const producer = new Map<string, OnnxNode>();
   const readers = new Map<string, number>();
+  const readBy = new Map<string, OnnxNode>();
   for (const node of nodes) {
     for (const output of node.outputs) producer.set(output, node);
-    for (const input of node.inputs) readers.set(input, (readers.get(input) ?? 0) + 1);
+    for (const input of node.inputs) {
+      readers.set(input, (readers.get(input) ?? 0) + 1);
+      readBy.set(input, node);
+    }
   }
   for (const output of graphOutputs) readers.set(output, (readers.get(output) ?? 0) + 1);
+  /** The one node reading `name`, if it is `opType` and nothing else (nor the graph output) reads it. */
+  const onlyReader = (name: string, opType: string): OnnxNode | undefined => {
+    const node = readBy.get(name);
+    return node?.opType === opType && readers.get(name) === 1 ? node : undefined;
+  };
 
   /** A scalar constant: a one-element initializer or Constant node output. */
   const scalar = (name: string): number | undefined => {
@@ -75,7 +98,45 @@ export function findFusedPatterns(
     return close(divisor, Math.SQRT2) ? [scaled[0], [scale, erf, add]] : undefined;
   };
 
+  /** The initializer's dims if it is one of `rank`. */
+  const dimsOf = (name: string | undefined, rank: number): number[] | undefined => {
+    const dims = name ? initializerDims(name) : undefined;
+    return dims?.length === rank ? dims : undefined;
+  };
+
   const found = new Map<OnnxNode, FusedPattern>();
+  for (const norm of nodes) {
+    const linear = norm.opType === 'LayerNormalization' && normalizedLinear(norm);
+    if (linear) found.set(linear.nodes[linear.nodes.length - 1], linear);
+  }
+  /** LayerNormalization(x, γ, β) on the last axis → MatMul(·, W) → optionally Add(·, b), as one composite. */
+  function normalizedLinear(norm: OnnxNode): FusedPattern | undefined {
+    const [x, gamma, beta] = norm.inputs;
+    const [normalized, ...statistics] = norm.outputs;
+    const features = dimsOf(gamma, 1)?.[0];
+    if (norm.attrs.axis !== undefined && norm.attrs.axis !== -1) return undefined;
+    if (features === undefined || (beta && dimsOf(beta, 1)?.[0] !== features)) return undefined;
+    if (statistics.some((name) => name && readers.has(name))) return undefined;
+    const product = onlyReader(normalized, 'MatMul');
+    const weight = product?.inputs[1];
+    const units = dimsOf(weight, 2);
+    if (!product || product.inputs[0] !== normalized || !units || units[0] !== features) return undefined;
+    const add = onlyReader(product.outputs[0], 'Add');
+    const bias = add?.inputs.find((name) => name !== product.outputs[0]);
+    const biased = add && bias && dimsOf(bias, 1)?.[0] === units[1];
+    return {
+      kind: 'normalizedLinear',
+      input: x,
+      nodes: biased ? [norm, product, add] : [norm, product],
+      epsilon: typeof norm.attrs.epsilon === 'number' ? norm.attrs.epsilon : 1e-5,
+      gamma,
+      beta: beta || undefined,
+      weight: weight!,
+      bias: biased ? bias : undefined,
+      product,
+    };
+  }
+
   for (const last of nodes) {
     if (last.opType !== 'Mul' || last.inputs.length !== 2) continue;
     // Mul(Mul(x, 1 + erf), 0.5) or Mul(Mul(x, 0.5), 1 + erf), either operand order at each Mul.

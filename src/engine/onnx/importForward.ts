@@ -7,10 +7,10 @@
  * a train-mode node reports their new values through `updateBuffer`.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
-import { gelu } from '../layers/activations';
 import { dropout } from '../layers/dropout';
 import { fold, knownFromTensor, knownToData, type Known } from './fold';
 import { OnnxImportError } from './importError';
+import { fusedForm } from './fusedForms';
 import { findFusedPatterns } from './fusedPatterns';
 import { OPS, type OpContext, type OpImporter } from './importOps';
 import type { ImportedBuffer, ImportedParameter, ImportPlan } from './importPlan';
@@ -92,6 +92,7 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     plan.nodes,
     plan.constants,
     plan.model.outputs.map((o) => o.name),
+    (name) => params.get(name)?.shape ?? plan.constants.get(name)?.dims,
   );
   const inside = new Set([...patterns.values()].flatMap((p) => p.nodes.slice(0, -1)));
 
@@ -107,7 +108,7 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     }
     const pattern = patterns.get(node);
     const importer: Pick<OpImporter, 'emit'> | undefined = pattern
-      ? { emit: () => [gelu(b, valueOf(pattern.input, node.name))] }
+      ? { emit: () => [fusedForm(b, pattern, (name) => valueOf(name, node.name))] }
       : OPS[node.opType];
     if (!importer)
       throw new OnnxImportError(
@@ -159,6 +160,13 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
       if (v) values.set(name, v);
       else unproduced.set(name, `the output ${i} (${name}) of ${where}`);
     });
+    // A normalized linear's product is inside its composite: the summary still counts it.
+    if (pattern?.kind === 'normalizedLinear')
+      options.onNode?.(
+        pattern.product,
+        [shapeOf(pattern.input), shapeOf(pattern.weight)],
+        [outputs[0]?.shape],
+      );
     options.onNode?.(
       node,
       node.inputs.map((name) => (name ? shapeOf(name) : undefined)),

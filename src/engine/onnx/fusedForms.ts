@@ -1,0 +1,31 @@
+/**
+ * How each subgraph fusedPatterns.ts recognises is built in the engine graph: as the engine's own
+ * form of the same function, whose gradient takes fewer passes than the exported nodes'.
+ */
+import type { GraphBuilder, Value } from '../graph/builder';
+import { gelu } from '../layers/activations';
+import { foldNormalization } from '../layers/basic';
+import type { FusedPattern } from './fusedPatterns';
+
+/** The pattern's output; `value` gives the graph value of an ONNX name the pattern reads. */
+export function fusedForm(b: GraphBuilder, pattern: FusedPattern, value: (name: string) => Value): Value {
+  const x = value(pattern.input);
+  if (pattern.kind === 'gelu') return gelu(b, x);
+  // LayerNormalization with unit scale and no shift: its gradient rule reuses the output as x̂.
+  const features = x.shape[x.rank - 1];
+  const unit = b.constant(new Float32Array(features).fill(1), [features]);
+  const normalized = b.op('LayerNormalization', [x, unit], { axis: -1, epsilon: pattern.epsilon })[0];
+  // The norm's parameters first, as the nodes read them.
+  const fold = { gamma: value(pattern.gamma), beta: pattern.beta ? value(pattern.beta) : undefined };
+  const { weight, bias } = foldNormalization(
+    b,
+    value(pattern.weight),
+    pattern.bias ? value(pattern.bias) : undefined,
+    fold,
+  );
+  const units = weight.shape[1];
+  // One Gemm over the rows, as the engine's linear layers do: the weight gradient is one product.
+  const rows = x.rank === 2 ? normalized : b.reshape(normalized, [-1, features]);
+  const y = bias ? b.op('Gemm', [rows, weight, bias])[0] : b.matmul(rows, weight);
+  return x.rank === 2 ? y : b.reshape(y, [...x.shape.slice(0, -1), units]);
+}
