@@ -7,6 +7,7 @@
  * loss, clipping and optimizer) and by op type within each. Shares, not times: on a shared machine
  * they hold better than milliseconds do. Then each op type over the whole graph with its kernel
  * milliseconds and node runs per step: a step of many small nodes pays per node, not per FLOP.
+ * Last the matrix products grouped by shape with their GFLOP/s.
  *
  *   npm run bench:profile -- cnn-digits
  *   BENCH_PROFILE_CALLS=50 npm run bench:profile -- transformer-shakespeare
@@ -27,7 +28,11 @@ interface ProfileEvent {
   cat: string;
   name: string;
   dur: number;
-  args?: { op_name?: string };
+  args?: {
+    op_name?: string;
+    input_type_shape?: Record<string, number[]>[];
+    output_type_shape?: Record<string, number[]>[];
+  };
 }
 
 // Every session the engine opens writes onnxruntime's profile into one scratch folder.
@@ -113,6 +118,41 @@ function byOpType(kernels: ProfileEvent[], steps: number): string[] {
   ];
 }
 
+const PRODUCTS = new Set(['Gemm', 'MatMul', 'FusedMatMul']);
+const shapesOf = (list: Record<string, number[]>[] | undefined) =>
+  (list ?? []).map((t) => Object.values(t)[0]);
+
+/**
+ * The matrix products grouped by operand shapes, per step: kernel ms, GFLOP/s (2·M·N·K per
+ * product: K from A's last two axes and the output's rows) and runs, to set beside the
+ * machine's GEMM peak that bench:engine prints.
+ */
+function productsByShape(kernels: ProfileEvent[], steps: number): string[] {
+  const groups = new Map<string, { dur: number; runs: number; flops: number }>();
+  for (const e of kernels) {
+    const op = e.args?.op_name ?? '?';
+    if (!PRODUCTS.has(op)) continue;
+    const [a, b] = shapesOf(e.args?.input_type_shape);
+    const [y] = shapesOf(e.args?.output_type_shape);
+    const inner = (a[a.length - 1] * a[a.length - 2]) / y[y.length - 2];
+    const key = `${op} [${a}]·[${b}] → [${y}]`;
+    const group = groups.get(key) ?? { dur: 0, runs: 0, flops: 0 };
+    group.dur += e.dur;
+    group.runs++;
+    group.flops += 2 * y.reduce((p, q) => p * q, 1) * inner;
+    groups.set(key, group);
+  }
+  return [
+    'matrix products by operand shapes as stored (transA / transB read them transposed): ms per step, GFLOP/s, runs per step:',
+    ...[...groups]
+      .sort((p, q) => q[1].dur - p[1].dur)
+      .map(
+        ([key, { dur, runs, flops }]) =>
+          `${(dur / 1000 / steps).toFixed(2).padStart(7)} ms ${(flops / dur / 1000).toFixed(0).padStart(5)} GFLOP/s  ${key} ×${(runs / steps).toFixed(0)}`,
+      ),
+  ];
+}
+
 /** A template's compile options and batch, or an imported case's (exported by the PyTorch peer, which then exits). */
 async function prepare(name: string): Promise<{ o: CompileOptions; batchFor(outputShape: number[]): Batch }> {
   const c = IMPORTED_CASES.find((i) => i.name === name);
@@ -145,6 +185,7 @@ async function main() {
   );
   for (const line of shares(kernels)) console.log(line);
   for (const line of byOpType(kernels, CALLS * batches.length)) console.log(line);
+  for (const line of productsByShape(kernels, CALLS * batches.length)) console.log(line);
 }
 
 main().catch((error: unknown) => {
