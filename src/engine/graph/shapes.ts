@@ -345,6 +345,13 @@ export const SHAPES: Record<string, Infer> = {
   },
   ScatterElements: (c) => same(c),
   ScatterND: (c) => same(c),
+  // Inference form only (one output): training graphs compute the batch statistics themselves.
+  BatchNormalization: (c) => {
+    const channels = c.x(0).shape[1];
+    if (c.inputs.slice(1, 5).some((v) => v?.shape.join() !== `${channels}`))
+      c.fail(`scale, bias, mean and variance must have shape [${channels}]`);
+    return same(c);
+  },
   LayerNormalization: (c) => {
     const x = c.x(0);
     const axis = axisOf(c.int('axis', -1), x.rank);

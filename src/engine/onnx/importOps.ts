@@ -4,8 +4,9 @@
  *
  * Most ops pass through unchanged. The others become compositions of ops that have gradient
  * rules: GlobalAveragePool is a ReduceMean, LeakyRelu a Where, Gelu the engine's Gelu composite,
- * BatchNormalization normalises with the batch's statistics in training graphs, updating the
- * running ones, and with the running ones in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
+ * BatchNormalization normalises with the batch's statistics in training graphs (the engine's
+ * batchNorm composite, layers/batchNorm.ts), updating the running ones, and with the running ones
+ * in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
  * index a Slice, and LSTM / GRU run on the engine's recurrent cells (recurrent/) with their
  * weights reordered from ONNX's gate order to PyTorch's.
  * Dropout drops in training graphs with the node's ratio, through the engine's keyed masks
@@ -14,6 +15,7 @@
  */
 import type { AttrValue, GraphBuilder, Value } from '../graph/builder';
 import { gelu } from '../layers/activations';
+import { batchNormTrain } from '../layers/batchNorm';
 import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
@@ -147,10 +149,6 @@ function groupedConv(b: GraphBuilder, groups: number): TwoDOp {
 const first = (...reasons: (string | undefined)[]) => reasons.find(Boolean);
 
 const POOL = ['kernel_shape', 'pads', 'strides', 'auto_pad', 'ceil_mode'];
-
-/** [N, C, …] per-channel vector [C] → [1, C, 1, …] so it broadcasts over the batch and space. */
-const perChannel = (b: GraphBuilder, v: Value, rank: number) =>
-  b.reshape(v, [1, v.shape[0], ...new Array<number>(rank - 2).fill(1)]);
 
 export const OPS: Record<string, OpImporter> = {
   Add: same(),
@@ -412,35 +410,20 @@ export const OPS: Record<string, OpImporter> = {
     emit: (c) => {
       const { b } = c;
       const x = c.x(0);
-      const eps = b.scalar(typeof c.node.attrs.epsilon === 'number' ? c.node.attrs.epsilon : 1e-5, x.dtype);
-      const runningMean = c.x(3);
-      const runningVar = c.x(4);
+      const epsilon = typeof c.node.attrs.epsilon === 'number' ? c.node.attrs.epsilon : 1e-5;
+      const [scale, bias, runningMean, runningVar] = [c.x(1), c.x(2), c.x(3), c.x(4)];
       if (c.mode === 'eval') {
-        const normalized = b.div(
-          b.sub(x, perChannel(b, runningMean, x.rank)),
-          b.unary('Sqrt', b.add(perChannel(b, runningVar, x.rank), eps)),
-        );
-        const y = b.add(b.mul(normalized, perChannel(b, c.x(1), x.rank)), perChannel(b, c.x(2), x.rank));
+        const y = b.op('BatchNormalization', [x, scale, bias, runningMean, runningVar], { epsilon })[0];
         return [y, runningMean, runningVar];
       }
-      // Batch statistics (biased variance) normalise, as torch.nn.BatchNorm in train mode.
-      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
-      const mean = b.reduceMean(x, axes, true);
-      const centred = b.sub(x, mean);
-      const variance = b.reduceMean(b.mul(centred, centred), axes, true);
-      const normalized = b.div(centred, b.unary('Sqrt', b.add(variance, eps)));
-      const y = b.add(b.mul(normalized, perChannel(b, c.x(1), x.rank)), perChannel(b, c.x(2), x.rank));
+      const { y, mean, variance } = batchNormTrain(b, x, scale, bias, epsilon);
       // Running statistics: r ← momentum·r + (1 − momentum)·batch, with the unbiased variance
       // (n / (n − 1)) as PyTorch keeps it. ONNX's momentum is PyTorch's 1 − momentum, so the
       // exporter writes 0.9 for PyTorch's default 0.1, and 0.9 is also ONNX's default.
       const momentum = typeof c.node.attrs.momentum === 'number' ? c.node.attrs.momentum : 0.9;
       const n = x.size / x.shape[1];
-      const channels = [x.shape[1]];
       const blend = (running: Value, batch: Value) =>
-        b.add(
-          b.mul(running, b.scalar(momentum, x.dtype)),
-          b.mul(b.reshape(batch, channels), b.scalar(1 - momentum, x.dtype)),
-        );
+        b.add(b.mul(running, b.scalar(momentum, x.dtype)), b.mul(batch, b.scalar(1 - momentum, x.dtype)));
       const newMean = blend(runningMean, mean);
       const newVar = blend(runningVar, b.mul(variance, b.scalar(n / Math.max(1, n - 1), x.dtype)));
       c.updateBuffer(3, newMean);

@@ -357,6 +357,7 @@ test('the gradient rule table refuses a key given twice instead of keeping the l
   assert.throws(() => ruleTable([{ Add: rule }, { Add: rule }]), /two gradient rules for Add/);
   assert.deepEqual([...ruleTable([{ Add: rule }, { gelu: rule }]).keys()], ['Add', 'gelu']);
   // Op types and composites (the recurrent Scans among them) share the one table; a bare Scan has no rule.
-  for (const key of ['Conv', 'conv2d', 'gelu', 'lstm', 'gru']) assert.ok(GRADIENT_RULES.has(key), key);
+  for (const key of ['Conv', 'conv2d', 'batchNorm', 'gelu', 'lstm', 'gru'])
+    assert.ok(GRADIENT_RULES.has(key), key);
   assert.ok(!GRADIENT_RULES.has('Scan'));
 });

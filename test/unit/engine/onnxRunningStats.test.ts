@@ -2,8 +2,9 @@
  * BatchNormalization of imported PyTorch models while fine-tuning (test/fixtures/onnx/batchnorm
  * and convbn, made by bench/pytorch/onnx_references.py; convbn exported in training mode, its
  * second BatchNorm with PyTorch momentum 0.25):
- *  - the train-mode gradients (batch statistics) of a lone BatchNormalization against finite
- *    differences (a smooth loss: no ReLU kink next to it spoils the differences);
+ *  - the train-mode gradients (batch statistics) of a lone BatchNormalization, through the
+ *    batchNorm composite's closed-form rule, against finite differences (a smooth loss: no ReLU
+ *    kink next to it spoils the differences);
  *  - the running mean and variance after each of 40 steps (shuffle off, fixed batches) against
  *    PyTorch's: updated with the node's momentum and the unbiased batch variance;
  *  - eval mode after training normalises with the running statistics: predict, a checkpoint
@@ -67,13 +68,22 @@ const close = (a: number, b: number, rtol: number, atol: number) =>
 describe('BatchNormalization of imported models trains as in PyTorch', () => {
   for (const dims of [
     [6, 3, 4, 5],
+    [4, 3, 5],
     [5, 4],
   ])
     it(`train-mode gradients of x, scale and bias of a BatchNormalization on [${dims}] equal finite differences`, async () => {
       const plan = planImport(readOnnxModel(batchNormModel(dims)));
       await checkGradients(
-        (b, xs) =>
-          importForward(plan, xs[0], { b, mode: 'train', param: (p) => xs[1 + plan.parameters.indexOf(p)] }),
+        (b, xs) => {
+          const y = importForward(plan, xs[0], {
+            b,
+            mode: 'train',
+            param: (p) => xs[1 + plan.parameters.indexOf(p)],
+          });
+          // The closed-form rule of the batchNorm composite is what these differences check.
+          assert.equal(y.producer?.composite?.rule, 'batchNorm');
+          return y;
+        },
         [{ shape: dims }, ...plan.parameters.map((p) => ({ shape: p.shape, data: p.data }))],
       );
     });

@@ -3,11 +3,58 @@
  * (built in src/engine/layers). One rule per composite reuses the forward's intermediates and
  * needs fewer full-size passes than differentiating the composite's nodes one by one.
  */
+import type { GraphBuilder, Value } from '../../graph/builder';
 import type { GradRule } from '../gradRule';
 import { conv2dComposite } from './conv';
 
+/**
+ * a·v + c per channel of v [N, C, …] (a, c as [1, C, 1, …]) in one pass: onnxruntime's inference
+ * BatchNormalization with mean 0, variance 1 and epsilon 0 is exactly that affine map.
+ */
+function channelAffine(b: GraphBuilder, v: Value, a: Value, c: Value): Value {
+  const channels = [v.shape[1]];
+  const fill = (value: number) => b.constant(new Array<number>(v.shape[1]).fill(value), channels, v.dtype);
+  return b.op('BatchNormalization', [v, b.reshape(a, channels), b.reshape(c, channels), fill(0), fill(1)], {
+    epsilon: 0,
+  })[0];
+}
+
 export const COMPOSITE_RULES: Record<string, GradRule> = {
   conv2d: conv2dComposite,
+  // Training-mode batch normalization (layers/batchNorm.ts) over [x, γ, β, x − μ, inv = 1/σ]:
+  // x̂ = (x − μ)·inv, y = γ·x̂ + β, with Σ over the batch and space (N values per channel) and
+  // μ, σ² that batch's mean and biased variance. The closed form:
+  //   dβ = ΣdY,   dγ = Σ(dY·x̂) = inv·Σ(dY·(x − μ)) =: g,
+  //   dX = (γ·inv/N)·(N·dY − ΣdY − x̂·g) = a·dY + c + k·(x − μ),
+  //   a = γ·inv,  c = −a·ΣdY/N,  k = −a·inv·g/N
+  // (μ and σ depend on x: the last two terms are their share). Full-size passes: dY·(x − μ), the
+  // two sums, a·dY + c, k·(x − μ), and one Add.
+  batchNorm: (c) => {
+    const { b } = c;
+    const [x, scale, centred, inv] = [c.x(0), c.x(1), c.x(3), c.x(4)];
+    const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    const n = x.size / x.shape[1];
+    let sums: { dy: Value; g: Value } | undefined;
+    const reduced = () =>
+      (sums ??= {
+        dy: b.reduceSum(c.dy(), axes, true),
+        g: b.mul(b.reduceSum(b.mul(c.dy(), centred), axes, true), inv),
+      });
+    const channels = [x.shape[1]];
+    return [
+      () => {
+        const { dy: sumDy, g } = reduced();
+        const a = b.mul(b.reshape(scale, inv.shape), inv);
+        const shift = b.mul(sumDy, b.mul(a, b.scalar(-1 / n, x.dtype)));
+        const k = b.mul(b.mul(a, inv), b.mul(g, b.scalar(-1 / n, x.dtype)));
+        return b.add(channelAffine(b, c.dy(), a, shift), b.mul(centred, k));
+      },
+      () => b.reshape(reduced().g, channels),
+      () => b.reshape(reduced().dy, channels),
+      undefined,
+      undefined,
+    ];
+  },
   // Gelu y = x·Φ(x) with inputs [x, u = x/√2, Φ = (1 + erf u)/2] (layers/activations.ts):
   //   dx = dy · (Φ + x·φ(x)),  x·φ(x) = u·exp(−u²)/√π = u·exp(−ln√π − u²)
   // so the constant 1/√π rides in the exponent: six element-wise ops in all.

@@ -1,9 +1,9 @@
 /**
  * The gradient rules, one table: op types (rules by op family in this folder) and composites
- * named by Node.composite.rule (Gelu, the training conv2d, the recurrent layers' Scans), all
- * looked up the same way. A key given twice is an error, not a silent overwrite. To support a
- * new op, add its rule to the family file (or a new family listed here) and a finite-difference
- * check in test/unit/engine/gradients.test.ts.
+ * named by Node.composite.rule (Gelu, the training conv2d, the imported BatchNormalization, the
+ * recurrent layers' Scans), all looked up the same way. A key given twice is an error, not a
+ * silent overwrite. To support a new op, add its rule to the family file (or a new family listed
+ * here) and a finite-difference check in test/unit/engine/gradients.test.ts.
  */
 import { gruScanRule } from '../../recurrent/gru';
 import { lstmScanRule } from '../../recurrent/lstm';
