@@ -24,7 +24,7 @@ import type { ImportedBuffer } from '../onnx/importPlan';
 import { outputDynamics, type StepValues } from './dynamics';
 import { buildLoss, targetShape } from './losses';
 import { flatLayout, flatSlots, flatten, unflatten, type FlatLayout } from './flatState';
-import { clipByGlobalNorm, makeUpdate, type SlotSpec } from './optimizers';
+import { clipScale, makeUpdate, type SlotSpec } from './optimizers';
 import { ParamBinder, type ParamStore } from './params';
 
 export const STEP = 'step';
@@ -166,7 +166,7 @@ function buildStep(
   const grads = gradients(b, loss, params);
   const raw = params.map((p) => grads.get(p.name)!);
   const flatGrad = flatten(b, raw, plan.layout);
-  const clip = options.clipNorm === undefined ? undefined : clipByGlobalNorm(b, flatGrad, options.clipNorm);
+  const clip = options.clipNorm === undefined ? undefined : clipScale(b, flatGrad, options.clipNorm);
   const t = b.add(byName.get(STEP)!, b.scalar(1));
   const updated = makeUpdate(
     b,
@@ -175,7 +175,8 @@ function buildStep(
     t,
   )({
     param: flatten(b, params, plan.layout),
-    grad: clip?.grad ?? flatGrad,
+    grad: flatGrad,
+    gradScale: clip,
     slots: plan.slots.map((s) => byName.get(s.name)!),
   });
   const newParams = unflatten(b, updated.param, plan.layout);
@@ -187,7 +188,7 @@ function buildStep(
       t,
     ],
     loss,
-    values: { params, grads: raw, clipScale: clip?.scale, newParams },
+    values: { params, grads: raw, clipScale: clip, newParams },
   };
 }
 

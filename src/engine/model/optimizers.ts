@@ -33,6 +33,11 @@ export function slotsFor(config: OptimizerConfig, param: string, shape: number[]
 export interface UpdateInputs {
   param: Value;
   grad: Value;
+  /**
+   * A scalar factor of the gradient (global-norm clipping, `clipScale`). Adam and AdamW fold it
+   * into their own scalars instead of a pass over every gradient element.
+   */
+  gradScale?: Value;
   slots: Value[];
 }
 
@@ -51,7 +56,11 @@ export function validateOptimizer(config: OptimizerConfig): void {
 
 /**
  * The update rule of `config` for one step. Scalars shared by all parameters (bias
- * corrections, the AdamW decay factor) are built once, here, not once per parameter.
+ * corrections, the AdamW decay factor, the clipping factor) are built once, here, not once per
+ * parameter, and folded together where the rule allows, so each pass over the parameters does
+ * one element-wise op. Adam's step, with clipping factor s and c₂ = √(1−β₂ᵗ):
+ *   m ← β₁m + (s(1−β₁))·g;  v ← β₂v + (s²(1−β₂))·g²;  p ← p − (lr·c₂/(1−β₁ᵗ)) · m / (√v + ε·c₂)
+ * (the same p as dividing √v by c₂ first, one pass fewer).
  */
 export function makeUpdate(
   b: GraphBuilder,
@@ -61,8 +70,10 @@ export function makeUpdate(
 ): (u: UpdateInputs) => UpdateResult {
   const s = (x: number) => b.scalar(x);
   const decay = config.weightDecay ?? 0;
+  const coupledDecay = decay > 0 && config.type !== 'adamw';
+  const scaled = (u: UpdateInputs) => (u.gradScale ? b.mul(u.grad, u.gradScale) : u.grad);
   const withDecay = (u: UpdateInputs) =>
-    decay > 0 && config.type !== 'adamw' ? b.add(u.grad, b.mul(u.param, s(decay))) : u.grad;
+    coupledDecay ? b.add(scaled(u), b.mul(u.param, s(decay))) : scaled(u);
   if (config.type === 'sgd') {
     const momentum = config.momentum ?? 0;
     return (u) => {
@@ -73,30 +84,30 @@ export function makeUpdate(
     };
   }
   const [beta1, beta2] = config.betas ?? [0.9, 0.999];
-  const stepSize = b.div(lr, b.sub(s(1), b.op('Pow', [s(beta1), t])[0]));
   const sqrtCorrection2 = b.unary('Sqrt', b.sub(s(1), b.op('Pow', [s(beta2), t])[0]));
+  const step = b.mul(b.div(lr, b.sub(s(1), b.op('Pow', [s(beta1), t])[0])), sqrtCorrection2);
+  const epsilon = b.mul(s(ADAM_EPSILON), sqrtCorrection2);
   const shrink = config.type === 'adamw' && decay > 0 ? b.sub(s(1), b.mul(lr, s(decay))) : undefined;
   return (u) => {
-    const grad = withDecay(u);
-    const m = b.add(b.mul(u.slots[0], s(beta1)), b.mul(grad, s(1 - beta1)));
-    const v = b.add(b.mul(u.slots[1], s(beta2)), b.mul(b.mul(grad, grad), s(1 - beta2)));
-    const denom = b.add(b.div(b.unary('Sqrt', v), sqrtCorrection2), s(ADAM_EPSILON));
+    // With coupled decay the clipped gradient is summed with λp first: no factor to fold.
+    const factor = coupledDecay ? undefined : u.gradScale;
+    const grad = coupledDecay ? withDecay(u) : u.grad;
+    const k1 = factor ? b.mul(factor, s(1 - beta1)) : s(1 - beta1);
+    const k2 = factor ? b.mul(b.mul(factor, factor), s(1 - beta2)) : s(1 - beta2);
+    const m = b.add(b.mul(u.slots[0], s(beta1)), b.mul(grad, k1));
+    const v = b.add(b.mul(u.slots[1], s(beta2)), b.mul(b.mul(grad, grad), k2));
+    const denom = b.add(b.unary('Sqrt', v), epsilon);
     const param = shrink ? b.mul(u.param, shrink) : u.param;
-    return { param: b.sub(param, b.mul(stepSize, b.div(m, denom))), slots: [m, v] };
+    return { param: b.sub(param, b.mul(b.div(m, denom), step)), slots: [m, v] };
   };
 }
 
 /**
- * Scales the gradients (all parameters' as one flat vector) by min(1, maxNorm / (‖g‖₂ + 1e-6)),
- * PyTorch's clip_grad_norm_; also returns that factor.
+ * PyTorch's clip_grad_norm_ factor for the gradients (all parameters' as one flat vector):
+ * min(1, maxNorm / (‖g‖₂ + 1e-6)). The update multiplies the gradient by it (UpdateInputs).
  */
-export function clipByGlobalNorm(
-  b: GraphBuilder,
-  flat: Value,
-  maxNorm: number,
-): { grad: Value; scale: Value } {
+export function clipScale(b: GraphBuilder, flat: Value, maxNorm: number): Value {
   if (!(maxNorm > 0)) throw new Error(`clipNorm must be positive, got ${maxNorm}`);
   const norm = b.unary('Sqrt', b.op('ReduceSumSquare', [flat], { keepdims: 0 })[0]);
-  const scale = b.op('Min', [b.scalar(1), b.div(b.scalar(maxNorm), b.add(norm, b.scalar(1e-6)))])[0];
-  return { grad: b.mul(flat, scale), scale };
+  return b.op('Min', [b.scalar(1), b.div(b.scalar(maxNorm), b.add(norm, b.scalar(1e-6)))])[0];
 }

@@ -25,6 +25,8 @@ function gradient(p: number[]): number[] {
   return g;
 }
 
+const norm = (g: number[]) => Math.sqrt(g.reduce((a, gi) => a + gi * gi, 0));
+
 function reference(config: OptimizerConfig, p: number[], steps: number, lr: number, clip?: number): number[] {
   const [b1, b2] = config.betas ?? [0.9, 0.999];
   const wd = config.weightDecay ?? 0;
@@ -34,8 +36,8 @@ function reference(config: OptimizerConfig, p: number[], steps: number, lr: numb
   for (let t = 1; t <= steps; t++) {
     let g = gradient(p);
     if (clip !== undefined) {
-      const norm = Math.sqrt(g.reduce((a, gi) => a + gi * gi, 0));
-      g = g.map((gi) => gi * Math.min(1, clip / (norm + 1e-6)));
+      const scale = Math.min(1, clip / (norm(g) + 1e-6));
+      g = g.map((gi) => gi * scale);
     }
     if (wd && config.type !== 'adamw') g = g.map((gi, i) => gi + wd * p[i]);
     if (config.type === 'sgd') {
@@ -61,10 +63,15 @@ const cases: { config: OptimizerConfig; clip?: number }[] = [
   { config: { type: 'adam', learningRate: 0.1, betas: [0.8, 0.95], weightDecay: 0.05 } },
   { config: { type: 'adamw', learningRate: 0.1, weightDecay: 0.1 } },
   { config: { type: 'sgd', learningRate: 0.1 }, clip: 0.5 },
+  // Adam and AdamW fold the clipping factor into their scalars; with coupled decay they cannot.
+  { config: { type: 'adam', learningRate: 0.1 }, clip: 0.1 },
+  { config: { type: 'adam', learningRate: 0.1, betas: [0.8, 0.95], weightDecay: 0.05 }, clip: 0.1 },
+  { config: { type: 'adamw', learningRate: 0.1, weightDecay: 0.1 }, clip: 0.1 },
 ];
 
 for (const { config, clip } of cases) {
-  test(`${config.type}${clip ? ' with global-norm clipping' : ''} matches the reference update over 4 steps`, async () => {
+  const decay = config.weightDecay ? ' with weight decay' : '';
+  test(`${config.type}${decay}${clip ? ' and global-norm clipping' : ''} matches the reference update over 4 steps`, async () => {
     const model = await compileModel(
       options(
         { inputShape: [F], inputKind: 'float', layers: [{ type: 'dense', units: 1 }] },
@@ -79,6 +86,7 @@ for (const { config, clip } of cases) {
     );
     const end = await model.getState();
     const p = [...end.tensors['layer0.dense.weight'].data, ...end.tensors['layer0.dense.bias'].data];
+    if (clip !== undefined) assert.ok(norm(gradient(p0)) > clip, 'the case must actually clip');
     const expected = reference(config, p0, 4, 0.1, clip);
     p.forEach((pi, i) =>
       assert.ok(Math.abs(pi - expected[i]) < 1e-5, `parameter ${i}: ${pi} vs ${expected[i]}`),
