@@ -5,12 +5,22 @@
 import type { GraphBuilder, Value } from '../graph/builder';
 import { gelu } from '../layers/activations';
 import { foldNormalization } from '../layers/basic';
+import type { Known } from './fold';
 import type { FusedPattern } from './fusedPatterns';
 
-/** The pattern's output; `value` gives the graph value of an ONNX name the pattern reads. */
-export function fusedForm(b: GraphBuilder, pattern: FusedPattern, value: (name: string) => Value): Value {
+/**
+ * The pattern's output; `value` gives the graph value of an ONNX name the pattern reads, `known`
+ * its constant value when it has one once the batch is fixed.
+ */
+export function fusedForm(
+  b: GraphBuilder,
+  pattern: FusedPattern,
+  value: (name: string) => Value,
+  known: (name: string) => Known | undefined,
+): Value {
   const x = value(pattern.input);
   if (pattern.kind === 'gelu') return gelu(b, x);
+  if (pattern.kind === 'maskedSoftmax') return maskedSoftmax(b, pattern, x, value, known(pattern.mask));
   // LayerNormalization with unit scale and no shift: its gradient rule reuses the output as x̂.
   const features = x.shape[x.rank - 1];
   const unit = b.constant(new Float32Array(features).fill(1), [features]);
@@ -28,4 +38,24 @@ export function fusedForm(b: GraphBuilder, pattern: FusedPattern, value: (name: 
   const rows = x.rank === 2 ? normalized : b.reshape(normalized, [-1, features]);
   const y = bias ? b.op('Gemm', [rows, weight, bias])[0] : b.matmul(rows, weight);
   return x.rank === 2 ? y : b.reshape(y, [...x.shape.slice(0, -1), units]);
+}
+
+/** Softmax(Where(mask, −∞, x)) as Softmax(x + (0 or −∞)) when the mask is a constant; else as written. */
+function maskedSoftmax(
+  b: GraphBuilder,
+  pattern: Extract<FusedPattern, { kind: 'maskedSoftmax' }>,
+  x: Value,
+  value: (name: string) => Value,
+  mask: Known | undefined,
+): Value {
+  const axis = typeof pattern.softmax.attrs.axis === 'number' ? pattern.softmax.attrs.axis : -1;
+  let scores: Value;
+  if (mask) {
+    const addend = Float32Array.from(mask.values, (m) => ((m !== 0) === pattern.fillWhere ? -Infinity : 0));
+    scores = b.add(x, b.constant(addend, mask.dims));
+  } else {
+    const [condition, whenTrue, whenFalse] = pattern.where.inputs.map(value);
+    scores = b.op('Where', [condition, whenTrue, whenFalse])[0];
+  }
+  return b.op('Softmax', [scores], { axis })[0];
 }

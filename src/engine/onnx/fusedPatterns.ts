@@ -9,6 +9,17 @@
  * (or with x·(1/√2), the constant first, or 0.5 multiplied into x first), becomes the engine's
  * gelu (layers/activations.ts, the `gelu` composite rule). It is taken only when nothing outside
  * reads its intermediate values.
+ *
+ * A LayerNormalization over the last axis whose output only a MatMul by a weight reads (and the
+ * product only a bias Add) becomes the engine's normalized linear (layers/basic.ts
+ * `foldNormalization`): the norm runs with unit scale, its scale γ and shift β folded into the
+ * weight and bias, diag(γ)·W and β·W + b, with the same parameters. The norm's backward then reuses
+ * its output as x̂, and dγ, dβ come from weight-sized products instead of passes over every row.
+ *
+ * A Softmax of Where(mask, −∞, scores) (PyTorch's masked_fill before softmax, as causal attention
+ * writes it) becomes Softmax(scores + (0 or −∞)) when the mask is a constant: the same values, and
+ * the Add passes the gradient through while the Where's backward was a pass over every score
+ * zeroing the masked ones, which the softmax's gradient already makes exactly zero (y = 0 there).
  */
 import { fold, type Known } from './fold';
 import type { OnnxNode, OnnxTensor } from './onnxFile';
@@ -32,6 +43,15 @@ export type FusedPattern =
       bias?: string;
       /** The MatMul among `nodes`: the product the composite computes (model summary, FLOPs). */
       product: OnnxNode;
+    })
+  | (Pattern & {
+      kind: 'maskedSoftmax';
+      /** The Where's condition, and whether −∞ is where it holds (else where it does not). */
+      mask: string;
+      fillWhere: boolean;
+      /** The Where and Softmax nodes, to build as they are when the mask is not a constant. */
+      where: OnnxNode;
+      softmax: OnnxNode;
     });
 
 const close = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) <= 1e-6 * Math.abs(b);
@@ -135,6 +155,24 @@ export function findFusedPatterns(
       bias: biased ? bias : undefined,
       product,
     };
+  }
+
+  for (const softmax of nodes) {
+    const where = softmax.opType === 'Softmax' ? only(softmax.inputs[0], 'Where') : undefined;
+    if (!where) continue;
+    const [mask, whenTrue, whenFalse] = where.inputs;
+    const fillWhere = scalar(whenTrue) === -Infinity;
+    if (!fillWhere && scalar(whenFalse) !== -Infinity) continue;
+    const input = fillWhere ? whenFalse : whenTrue;
+    found.set(softmax, {
+      kind: 'maskedSoftmax',
+      input,
+      nodes: [where, softmax],
+      mask,
+      fillWhere,
+      where,
+      softmax,
+    });
   }
 
   for (const last of nodes) {

@@ -108,7 +108,7 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     }
     const pattern = patterns.get(node);
     const importer: Pick<OpImporter, 'emit'> | undefined = pattern
-      ? { emit: () => [fusedForm(b, pattern, (name) => valueOf(name, node.name))] }
+      ? { emit: () => [fusedForm(b, pattern, (name) => valueOf(name, node.name), knownOf)] }
       : OPS[node.opType];
     if (!importer)
       throw new OnnxImportError(
