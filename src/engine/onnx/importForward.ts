@@ -160,13 +160,21 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
       if (v) values.set(name, v);
       else unproduced.set(name, `the output ${i} (${name}) of ${where}`);
     });
-    // A normalized linear's product is inside its composite: the summary still counts it.
-    if (pattern?.kind === 'normalizedLinear')
+    // A normalized linear's norm and product are inside its composite: the summary still lists
+    // them, the norm with its scale and shift, the product with its weight and multiply-adds.
+    if (pattern?.kind === 'normalizedLinear') {
+      const [norm] = pattern.nodes;
+      options.onNode?.(
+        norm,
+        norm.inputs.map((name) => (name ? shapeOf(name) : undefined)),
+        [shapeOf(pattern.input)],
+      );
       options.onNode?.(
         pattern.product,
         [shapeOf(pattern.input), shapeOf(pattern.weight)],
         [outputs[0]?.shape],
       );
+    }
     options.onNode?.(
       node,
       node.inputs.map((name) => (name ? shapeOf(name) : undefined)),
