@@ -24,7 +24,7 @@ export const nodeBuild = {
  * own into dist/vendor/, and the extension's bundle requires it from there on first use (the
  * sources call `require` inside the function that needs it).
  */
-export const LOADED_ON_FIRST_USE = ['onnx-proto', 'pngjs', 'protobufjs'];
+export const LOADED_ON_FIRST_USE = ['jpeg-js', 'onnx-proto', 'pngjs', 'protobufjs'];
 
 const loadedOnFirstUse = {
   name: 'loaded-on-first-use',

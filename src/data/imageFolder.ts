@@ -1,16 +1,17 @@
 /**
- * A folder of images by class: `<folder>/<class name>/<image>.png`. Class ids
- * follow the sorted subfolder names. Every image is decoded with pngjs (pure
- * JavaScript, no native code), converted to grayscale or RGB, resized to
- * `imageSize` with bilinear sampling and scaled to [0, 1].
+ * A folder of images by class: `<folder>/<class name>/<image>.png` (or `.jpg`, `.jpeg`), the
+ * layout of torchvision's ImageFolder. Class ids follow the sorted subfolder names. Every image is
+ * decoded (imageDecode.ts), converted to grayscale or RGB, resized to `imageSize` and scaled to
+ * [0, 1] (imageResample.ts).
  */
 import * as l10n from '@vscode/l10n';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import type { PNG } from 'pngjs';
+import { join } from 'node:path';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
+import { decodeImage, isImageFile } from './imageDecode';
+import { resampleInto } from './imageResample';
 import type { Split } from '../contract/runStatus';
 import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits } from './splits';
 import { tensorDataset } from './tensorDataset';
@@ -83,7 +84,13 @@ interface ImageFile {
   label: number;
 }
 
-/** The class subfolders of `folder` (sorted) and their PNG images, each labelled by its class's index. */
+/**
+ * Files an operating system leaves in folders of pictures: skipped like hidden files, so a folder
+ * copied from Windows or macOS reads as its images.
+ */
+const SYSTEM_FILES = new Set(['thumbs.db', 'desktop.ini']);
+
+/** The class subfolders of `folder` (sorted) and their images, each labelled by its class's index. */
 async function listImages(folder: string): Promise<{ classes: string[]; files: ImageFile[] }> {
   const entries = await readdir(folder, { withFileTypes: true });
   const classes = entries
@@ -92,7 +99,9 @@ async function listImages(folder: string): Promise<{ classes: string[]; files: I
     .sort();
   if (classes.length < 2) {
     throw new DataError(
-      l10n.t('an image dataset needs one subfolder per class (at least two), each holding PNG images'),
+      l10n.t(
+        'an image dataset needs one subfolder per class (at least two), each holding PNG or JPEG images',
+      ),
       folder,
     );
   }
@@ -100,22 +109,22 @@ async function listImages(folder: string): Promise<{ classes: string[]; files: I
   for (const [label, name] of classes.entries()) {
     const classFolder = join(folder, name);
     const images = (await readdir(classFolder, { withFileTypes: true }))
-      .filter((entry) => !entry.name.startsWith('.'))
+      .filter((entry) => !entry.name.startsWith('.') && !SYSTEM_FILES.has(entry.name.toLowerCase()))
       .sort((a, b) => a.name.localeCompare(b.name));
     // An empty class would still be a class: one the model can never be shown, scored as if it were real.
     if (images.length === 0) {
       throw new DataError(
-        l10n.t(
-          'the class folder "{0}" holds no PNG images: add images of that class or remove the folder',
-          name,
-        ),
+        l10n.t('the class folder "{0}" holds no images: add images of that class or remove the folder', name),
         classFolder,
       );
     }
     for (const entry of images) {
       const path = join(classFolder, entry.name);
-      if (extname(entry.name).toLowerCase() !== '.png') {
-        throw new DataError(l10n.t('only PNG images are supported; convert or remove this file'), path);
+      if (!isImageFile(entry.name)) {
+        throw new DataError(
+          l10n.t('only PNG and JPEG images are supported; convert or remove this file'),
+          path,
+        );
       }
       if (!(entry.isFile() || (await stat(path).catch(() => undefined))?.isFile())) {
         // Reading a pipe or device would block forever; a folder named .png is no image either.
@@ -137,48 +146,9 @@ async function decodeImages(
   const [height, width] = experiment.data.imageSize ?? (shape.length === 3 ? [shape[1], shape[2]] : [28, 28]);
   const size = channels * height * width;
   const x = new Float32Array(files.length * size);
-  // Loaded here, not at the top: the editor loads this module at startup to validate experiments
-  // (the build ships pngjs as `dist/vendor/pngjs.js`).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would load it at startup
-  const pngjs = require('pngjs') as typeof import('pngjs');
   for (const [i, { path }] of files.entries()) {
-    let png: PNG;
-    try {
-      png = pngjs.PNG.sync.read(await readFile(path));
-    } catch (error) {
-      throw new DataError(l10n.t('not a readable PNG image ({0})', (error as Error).message), path);
-    }
-    resizeInto(png, channels, height, width, x.subarray(i * size, (i + 1) * size));
+    const image = decodeImage(path, await readFile(path));
+    resampleInto(image, channels, height, width, x.subarray(i * size, (i + 1) * size));
   }
   return { x, inputShape: [channels, height, width] };
-}
-
-/** Bilinear resize of an RGBA image into a [channels, height, width] slice, values in [0, 1]. */
-function resizeInto(png: PNG, channels: number, height: number, width: number, out: Float32Array): void {
-  const pixel = (px: number, py: number, c: number): number => {
-    const at = (py * png.width + px) * 4;
-    const alpha = png.data[at + 3] / 255;
-    // Transparent pixels read as black background; grayscale uses ITU-R BT.601 luma.
-    const value =
-      c < 0 ? 0.299 * png.data[at] + 0.587 * png.data[at + 1] + 0.114 * png.data[at + 2] : png.data[at + c];
-    return (value / 255) * alpha;
-  };
-  for (let y = 0; y < height; y++) {
-    const sy = Math.min(Math.max(((y + 0.5) * png.height) / height - 0.5, 0), png.height - 1);
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(y0 + 1, png.height - 1);
-    const fy = sy - y0;
-    for (let x = 0; x < width; x++) {
-      const sx = Math.min(Math.max(((x + 0.5) * png.width) / width - 0.5, 0), png.width - 1);
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(x0 + 1, png.width - 1);
-      const fx = sx - x0;
-      for (let c = 0; c < channels; c++) {
-        const channel = channels === 1 ? -1 : c;
-        const top = pixel(x0, y0, channel) * (1 - fx) + pixel(x1, y0, channel) * fx;
-        const bottom = pixel(x0, y1, channel) * (1 - fx) + pixel(x1, y1, channel) * fx;
-        out[c * height * width + y * width + x] = top * (1 - fy) + bottom * fy;
-      }
-    }
-  }
 }

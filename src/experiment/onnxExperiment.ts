@@ -83,7 +83,7 @@ export type EvaluationDataKind = 'csv' | 'images' | 'text';
 /**
  * What data fits a model whose (first) graph input is `input`: token ids read a text file (or
  * CSV rows of ids); an image-shaped float input ([batch, 1 or 3, height, width]) a folder of
- * PNG images by class, or CSV rows of pixels; any other input CSV rows. The likeliest first.
+ * PNG or JPEG images by class, or CSV rows of pixels; any other input CSV rows. The likeliest first.
  */
 export function evaluationDataKinds(input: OnnxTensorInfo | undefined): EvaluationDataKind[] {
   if (input?.dtype === 'int64') return ['text', 'csv'];

@@ -24,7 +24,7 @@ async function extensionBundle() {
   return { inputs: inputs.map(([path]) => path), imports, text };
 }
 
-test('the extension bundle reaches onnx-proto, pngjs and protobufjs only through require calls into dist/vendor', async () => {
+test('the extension bundle reaches jpeg-js, onnx-proto, pngjs and protobufjs only through require calls into dist/vendor', async () => {
   const bundle = await extensionBundle();
   for (const name of firstUse) {
     assert.deepEqual(

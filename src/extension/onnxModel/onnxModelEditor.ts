@@ -61,7 +61,7 @@ const DATA_KINDS: Record<EvaluationDataKind, () => { label: string; detail: stri
   }),
   images: () => ({
     label: vscode.l10n.t('Folder of images by class'),
-    detail: vscode.l10n.t('one subfolder per class, holding PNG images'),
+    detail: vscode.l10n.t('one subfolder per class, holding PNG or JPEG images'),
   }),
   text: () => ({
     label: vscode.l10n.t('Text file'),

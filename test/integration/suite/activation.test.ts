@@ -21,7 +21,7 @@ suite('Activation', () => {
       (path) => path.includes(`${sep}onnxruntime-`) && !path.endsWith(`${sep}package.json`),
     );
     assert.deepEqual(onnxruntime, [], 'onnxruntime loads in the training process, not in the editor');
-    // onnx-proto, pngjs and protobufjs (scripts/nodeBundles.mjs) load when an ONNX model, a PNG image
+    // jpeg-js, onnx-proto, pngjs and protobufjs (scripts/nodeBundles.mjs) load when an ONNX model, an image
     // or a TensorBoard event file is first read, not at activation.
     const firstUse = loaded.filter((path) =>
       path.startsWith(join(extension.extensionPath, 'dist', 'vendor')),

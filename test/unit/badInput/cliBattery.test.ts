@@ -357,7 +357,7 @@ const CASES: Case[] = [
     async setup(s) {
       imageFolder(s, { cat: 4, dog: 4, fox: 0 });
       return {
-        expected: `${s.at('"images"')}: error: ${s.path('images/fox')}: the class folder "fox" holds no PNG images: add images of that class or remove the folder`,
+        expected: `${s.at('"images"')}: error: ${s.path('images/fox')}: the class folder "fox" holds no images: add images of that class or remove the folder`,
       };
     },
   },
@@ -366,7 +366,7 @@ const CASES: Case[] = [
     async setup(s) {
       imageFolder(s, { cat: 4 });
       return {
-        expected: `${s.at('"images"')}: error: ${s.path('images')}: an image dataset needs one subfolder per class (at least two), each holding PNG images`,
+        expected: `${s.at('"images"')}: error: ${s.path('images')}: an image dataset needs one subfolder per class (at least two), each holding PNG or JPEG images`,
       };
     },
   },
@@ -381,12 +381,12 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'an image that is not a PNG',
+    name: 'an image that is neither PNG nor JPEG',
     async setup(s) {
       imageFolder(s, { cat: 4, dog: 4 });
-      s.write('images/dog/photo.jpg', 'JFIF');
+      s.write('images/dog/photo.webp', 'RIFF');
       return {
-        expected: `${s.at('"images"')}: error: ${s.path('images/dog/photo.jpg')}: only PNG images are supported; convert or remove this file`,
+        expected: `${s.at('"images"')}: error: ${s.path('images/dog/photo.webp')}: only PNG and JPEG images are supported; convert or remove this file`,
       };
     },
   },
@@ -396,7 +396,17 @@ const CASES: Case[] = [
       imageFolder(s, { cat: 4, dog: 4 });
       s.write('images/dog/0.png', 'not a png');
       return {
-        expected: `${s.at('"images"')}: error: ${s.path('images/dog/0.png')}: not a readable PNG image (unrecognised content at end of stream)`,
+        expected: `${s.at('"images"')}: error: ${s.path('images/dog/0.png')}: not a readable image (unrecognised content at end of stream)`,
+      };
+    },
+  },
+  {
+    name: 'a damaged JPEG',
+    async setup(s) {
+      imageFolder(s, { cat: 4, dog: 4 });
+      s.write('images/cat/photo.jpg', 'not a jpeg');
+      return {
+        expected: `${s.at('"images"')}: error: ${s.path('images/cat/photo.jpg')}: not a readable image (SOI not found)`,
       };
     },
   },

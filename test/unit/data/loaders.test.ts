@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { createRng, type Dataset } from '../../../src/data/api';
 import { loadDataset } from '../../../src/data/loadDataset';
@@ -168,4 +169,60 @@ test('image folder: classes from subfolders, PNGs resized and converted to grays
   writeFileSync(join(dir, 'images', 'dark', 'broken.png'), 'not a png');
   const error = await dataError(loadDataset(experiment, dir));
   assert.equal(error.file, join(dir, 'images', 'dark', 'broken.png'));
+});
+
+test('image folder: JPEG and PNG side by side, any extension case, system files skipped', async () => {
+  const dir = scratchFolder();
+  // A 64×48 photo-sized JPEG per example, flat colour, brought down to the model's 3×8×8.
+  const jpg = (rgb: [number, number, number]) => {
+    const [width, height] = [64, 48];
+    const data = Buffer.alloc(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.set([...rgb, 255], i * 4);
+    return jpeg.encode({ width, height, data }, 95).data;
+  };
+  const png = (rgb: [number, number, number]) => {
+    const image = new PNG({ width: 10, height: 10 });
+    for (let i = 0; i < 100; i++) image.data.set([...rgb, 255], i * 4);
+    return PNG.sync.write(image);
+  };
+  const colours = { blue: [20, 40, 220], red: [230, 30, 20] } as const;
+  for (const [name, rgb] of Object.entries(colours)) {
+    const folder = join(dir, 'photos', name);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a.jpg'), jpg([...rgb]));
+    writeFileSync(join(folder, 'b.JPEG'), jpg([...rgb]));
+    writeFileSync(join(folder, 'c.png'), png([...rgb]));
+    writeFileSync(join(folder, 'Thumbs.db'), 'not an image');
+    writeFileSync(join(folder, '.DS_Store'), 'not an image');
+  }
+  const experiment = experimentWith({ source: 'photos', splits: { train: 1, validation: 0, test: 0 } });
+  experiment.model.input.shape = [3, 8, 8];
+  const dataset = await loadDataset(experiment, dir);
+  assert.deepEqual(dataset.classes, ['blue', 'red']);
+  assert.deepEqual(dataset.inputShape, [3, 8, 8]);
+  assert.equal(dataset.sizes.train, 6);
+  const [batch] = allBatches(dataset, 'train', 6);
+  const x = batch.x as Float32Array;
+  Array.from(batch.y as BigInt64Array, Number).forEach((label, i) => {
+    const rgb = Object.values(colours)[label];
+    for (let c = 0; c < 3; c++) {
+      const pixel = x[i * 192 + c * 64 + 27];
+      // JPEG's lossy coding moves a flat colour by a few levels.
+      assert.ok(
+        Math.abs(pixel - rgb[c] / 255) < 6 / 255,
+        `example ${i} channel ${c}: ${pixel * 255}, not ${rgb[c]}`,
+      );
+    }
+  });
+
+  writeFileSync(join(dir, 'photos', 'red', 'd.jpg'), 'not a jpeg');
+  const broken = await dataError(loadDataset(experiment, dir));
+  assert.equal(broken.file, join(dir, 'photos', 'red', 'd.jpg'));
+  assert.match(broken.message, /not a readable image/);
+
+  writeFileSync(join(dir, 'photos', 'red', 'd.jpg'), jpg([230, 30, 20]));
+  writeFileSync(join(dir, 'photos', 'red', 'e.gif'), 'GIF89a');
+  const gif = await dataError(loadDataset(experiment, dir));
+  assert.equal(gif.file, join(dir, 'photos', 'red', 'e.gif'));
+  assert.match(gif.message, /only PNG and JPEG images are supported/);
 });
