@@ -8,6 +8,10 @@
  * this busy 2-core machine (bench/engine-vs-pytorch.ts, template models, same run):
  * spinning 2.4 / 16.4 / 331 ms per step (CNN / LSTM / Transformer), 2× the CPU time;
  * not spinning 2.7 / 5.1 / 92 ms.
+ *
+ * onnxruntime's SkipLayerNormFusion is off: it merges a residual Add into the LayerNormalization
+ * after it, and its CPU kernel took 1.18 ms per step on the imported GPT's [32, 64, 128] rows
+ * where the Add and LayerNormalization it replaces take 0.17 and 0.2 ms (bench:profile).
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
@@ -33,7 +37,10 @@ export async function openSession(
     graphOptimizationLevel: 'all',
     intraOpNumThreads: threads,
     logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    extra: {
+      session: { intra_op: { allow_spinning: '0' } },
+      optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' },
+    },
   });
 }
 
