@@ -185,6 +185,30 @@ class GruRegressor(nn.Module):
         return self.fc(h[0])
 
 
+class ActivationsNet(nn.Module):
+    """The activations PyTorch exports as single ONNX ops (ELU, Softplus, PReLU, HardSwish, a
+    HardSigmoid gate), a sinusoidal position table computed from the sequence length (folded at
+    import) and max-over-time pooling (torch.amax: ReduceMax)."""
+
+    def __init__(self, features=5, dim=8):
+        super().__init__()
+        self.dim = dim
+        self.inp = nn.Linear(features, dim)
+        self.mid = nn.Linear(dim, dim)
+        self.gate = nn.Linear(dim, dim)
+        self.prelu = nn.PReLU()
+        self.fc = nn.Linear(dim, 3)
+
+    def forward(self, x):
+        t = torch.arange(x.shape[1]).float()[:, None]
+        freq = 10000 ** (torch.arange(self.dim // 2).float()[None] / self.dim)
+        pe = torch.cat([torch.sin(t / freq), torch.cos(t / freq)], 1)
+        h = F.elu(self.inp(x)) + pe
+        h = self.prelu(F.softplus(self.mid(h)) - 1)
+        h = F.hardswish(h * 3) * F.hardsigmoid(self.gate(h) * 3)
+        return self.fc(torch.amax(h, 1))
+
+
 def float_batches(shape, gen):
     return [torch.randn((BATCH, *shape), generator=gen) for _ in range(BATCHES)]
 
@@ -208,6 +232,8 @@ CASES = {
                  optimizer={"type": "adam", "learningRate": 0.01}),
     "bilstm": dict(make=BiLstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
                    optimizer={"type": "adam", "learningRate": 0.01}),
+    "activations": dict(make=ActivationsNet, opset=17, inputs="float", shape=[6, 5], loss="cross-entropy",
+                        classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),
 }
@@ -237,6 +263,8 @@ def candidates(name, p, module):
     """Ways a PyTorch parameter can appear as an ONNX initializer after export."""
     yield "same", lambda g: g
     yield "transposed", lambda g: g.t() if g.dim() == 2 else None
+    # nn.PReLU's slope [1] is exported as [1, 1], to broadcast over the features.
+    yield "row", lambda g: g.reshape(1, -1) if g.dim() == 1 else None
     rnn = getattr(module, "lstm", None) or getattr(module, "gru", None)
     if rnn is not None and name.startswith(("lstm.", "gru.")):
         hidden = rnn.hidden_size

@@ -194,6 +194,16 @@ export const SHAPES: Record<string, Infer> = {
   Sqrt: same,
   Erf: same,
   Reciprocal: same,
+  Sin: same,
+  Cos: same,
+  Elu: same,
+  Selu: same,
+  Softplus: same,
+  Softsign: same,
+  HardSigmoid: same,
+  HardSwish: same,
+  // The slope broadcasts onto x (unidirectionally): the output has x's shape.
+  PRelu: elementwise,
   Floor: same,
   Sign: same,
   Softmax: same,
@@ -302,6 +312,7 @@ export const SHAPES: Record<string, Infer> = {
   },
   ReduceMean: (c) => reduce(c, c.ints('axes', [])),
   ReduceMax: (c) => reduce(c, c.ints('axes', [])),
+  ReduceMin: (c) => reduce(c, c.ints('axes', [])),
   ReduceSumSquare: (c) => reduce(c, c.ints('axes', [])),
   Gather: (c) => {
     const data = c.x(0);

@@ -3,7 +3,10 @@
  * recurrent initial states (Shape → Gather → Unsqueeze → Concat → Reshape, ConstantOfShape,
  * Range, masks sliced from buffers). The engine builds one graph per batch size with static
  * shapes, so once the batch is specialised every such chain is a constant: it is evaluated
- * here, in plain JavaScript, and the engine's graph only sees its result.
+ * here, in plain JavaScript, and the engine's graph only sees its result. Any other node whose
+ * inputs are all known is folded too when its op is listed here, elementwise float math
+ * included (Sin, Cos, Pow, Exp…: a sinusoidal positional encoding computed from the sequence
+ * length becomes one constant table, with no gradient to build).
  *
  * Values are plain number arrays (int64 shape arithmetic stays far below 2^53); float32
  * results are rounded with Math.fround so folding gives what onnxruntime would.
@@ -196,6 +199,24 @@ const binary =
   (_, [a, b]) =>
     a && b ? [elementwise([a, b], out ?? a.dtype, f)!] : undefined;
 
+/** One folder per float function of one input, rounded to the input's dtype. */
+function unaryFolders(fns: Record<string, (v: number) => number>): Record<string, Folder> {
+  return Object.fromEntries(
+    Object.entries(fns).map(([op, f]) => [
+      op,
+      ((_, [x]) => x && [{ ...x, values: x.values.map((v) => round(x.dtype, f(v))) }]) as Folder,
+    ]),
+  );
+}
+
+/** Max / Min of any number of broadcast inputs. */
+function variadic(inputs: (Known | undefined)[], f: (...v: number[]) => number): Known[] | undefined {
+  if (inputs.some((k) => !k)) return undefined;
+  const known = inputs as Known[];
+  const out = elementwise(known, known[0].dtype, f);
+  return out && [out];
+}
+
 const FOLDERS: Record<string, Folder> = {
   Constant: (node) => {
     const name = Object.keys(node.attrs)[0];
@@ -317,7 +338,29 @@ const FOLDERS: Record<string, Folder> = {
   And: binary((a, b) => (a && b ? 1 : 0), 'bool'),
   Not: (_, [x]) => x && [{ dtype: 'bool', dims: x.dims, values: x.values.map((v) => (v ? 0 : 1)) }],
   Neg: (_, [x]) => x && [{ ...x, values: x.values.map((v) => -v) }],
-  Sqrt: (_, [x]) => x && [{ ...x, values: x.values.map((v) => round(x.dtype, Math.sqrt(v))) }],
+  ...unaryFolders({
+    Sqrt: Math.sqrt,
+    // Float math on constants: a sinusoidal positional encoding computed from
+    // torch.arange(x.shape[1]) depends only on shapes, so it folds to a table.
+    Sin: Math.sin,
+    Cos: Math.cos,
+    Exp: Math.exp,
+    Log: Math.log,
+    Tanh: Math.tanh,
+    Sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+    Abs: Math.abs,
+    Reciprocal: (v) => 1 / v,
+    Floor: Math.floor,
+    Ceil: Math.ceil,
+  }),
+  Pow: binary((a, b) => Math.pow(a, b)),
+  Mod: (node, inputs) => {
+    // fmod 1 is C's fmod (sign of the dividend); fmod 0, integers only, Python's (sign of the divisor).
+    const fmod = intAttr(node, 'fmod', 0) === 1;
+    return binary((a, b) => (fmod ? a % b : a - b * Math.floor(a / b)))(node, inputs, () => undefined);
+  },
+  Max: (_, inputs) => variadic(inputs, Math.max),
+  Min: (_, inputs) => variadic(inputs, Math.min),
   Where: (_, [c, a, b]) =>
     c && a && b ? [elementwise([c, a, b], a.dtype, (p, q, r) => (p ? q : r))!] : undefined,
 };

@@ -2,7 +2,8 @@
  * The op table of the ONNX importer: for each supported op, the attributes it accepts and how
  * it maps onto engine graph ops, so the engine's autodiff rules (autodiff/rules/) apply.
  *
- * Most ops pass through unchanged. The others become compositions of ops that have gradient
+ * Most ops pass through unchanged, activations PyTorch exports as one op (Elu, Softplus, PRelu,
+ * HardSwish, …) included: their rules are in autodiff/rules/activations.ts. The others become compositions of ops that have gradient
  * rules: GlobalAveragePool is a ReduceMean, LeakyRelu a Where, Gelu the engine's Gelu composite,
  * BatchNormalization normalises with the batch's statistics in training graphs (the engine's
  * batchNorm composite, layers/batchNorm.ts), updating the running ones, and with the running ones
@@ -166,6 +167,17 @@ export const OPS: Record<string, OpImporter> = {
   Neg: same(),
   Abs: same(),
   Reciprocal: same(),
+  Sin: same(),
+  Cos: same(),
+  Max: same(),
+  Min: same(),
+  Elu: same(['alpha']),
+  Selu: same(['alpha', 'gamma']),
+  Softplus: same(),
+  Softsign: same(),
+  HardSigmoid: same(['alpha', 'beta']),
+  HardSwish: same(),
+  PRelu: same(),
   Where: same(),
   Equal: same(),
   Less: same(),
@@ -324,6 +336,8 @@ export const OPS: Record<string, OpImporter> = {
       return [c.b.reduceMean(x, axes, attrInt(c.node, 'keepdims', 1) === 1)];
     },
   },
+  ReduceMax: extremum(),
+  ReduceMin: extremum(),
   ReduceSum: {
     attrs: ['keepdims', 'noop_with_empty_axes'],
     emit: (c) => {
@@ -434,6 +448,24 @@ export const OPS: Record<string, OpImporter> = {
   LSTM: recurrent('LSTM'),
   GRU: recurrent('GRU'),
 };
+
+/**
+ * ReduceMax / ReduceMin (torch.amax, .max(dim).values): axes from the attribute (opset 13 to 17)
+ * or the input (opset 18), emitted with the attribute as the engine's opset 17 wants.
+ */
+function extremum(): OpImporter {
+  return {
+    attrs: ['axes', 'keepdims', 'noop_with_empty_axes'],
+    check: (n) => (attrInt(n, 'noop_with_empty_axes', 0) ? 'noop_with_empty_axes 1' : undefined),
+    emit: (c) => {
+      const x = c.x(0);
+      const axes = c.node.inputs[1]
+        ? c.ints(1, 'axes')
+        : (attrInts(c.node, 'axes') ?? x.shape.map((_, i) => i));
+      return c.b.op(c.node.opType, [x], { axes, keepdims: attrInt(c.node, 'keepdims', 1) });
+    },
+  };
+}
 
 /** Ops evaluated at import time (fold.ts) once their inputs are known: no graph node. */
 export const FOLDED_OPS = ['Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range'];

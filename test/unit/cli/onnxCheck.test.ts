@@ -18,7 +18,7 @@ import { modelLab } from '../../fixtures/modelLabCli';
 const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-check-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** x [2, 4] → tanh(x·w) → Cos (no gradient rule in Model Lab). */
+/** x [2, 4] → tanh(x·w) → Tan (no gradient rule in Model Lab). */
 function withUnsupportedOp(): Uint8Array {
   const b = new GraphBuilder();
   const x = b.input('x', 'float32', [2, 4]);
@@ -26,7 +26,7 @@ function withUnsupportedOp(): Uint8Array {
     'Tanh',
     b.matmul(x, b.initializer('w', 'float32', [4, 3], new Float32Array(12).fill(0.1))),
   );
-  b.output(b.op('Cos', [h], {}, { types: [{ dtype: 'float32', shape: h.shape }] })[0], 'y');
+  b.output(b.op('Tan', [h], {}, { types: [{ dtype: 'float32', shape: h.shape }] })[0], 'y');
   return serializeModel(b);
 }
 
@@ -111,17 +111,17 @@ describe('onnx check answers whether Model Lab can train a model', () => {
   it('an unsupported op: listed with its node, the others supported', async () => {
     const report = await checkCompatibility(readOnnxModel(withUnsupportedOp()));
     assert.equal(report.verdict, 'unsupported');
-    const cos = report.ops.find((op) => op.opType === 'Cos');
-    assert.deepEqual(cos, {
-      opType: 'Cos',
+    const tan = report.ops.find((op) => op.opType === 'Tan');
+    assert.deepEqual(tan, {
+      opType: 'Tan',
       supported: false,
-      nodes: ['Cos'],
+      nodes: ['Tan'],
       reason: 'no importer or gradient rule for this op',
     });
-    assert.ok(report.ops.filter((op) => op.opType !== 'Cos').every((op) => op.supported));
+    assert.ok(report.ops.filter((op) => op.opType !== 'Tan').every((op) => op.supported));
     assert.match(
       report.problems[0],
-      /Cos \(node Cos, 3 of 4\): no importer or gradient rule for this op\. To fine-tune it, build those layers in PyTorch from layers whose ops are supported, or export again with another opset_version \(13 to 20\), then import the new file\. Supported ops: .*LayerNormalization/,
+      /Tan \(node Tan, 3 of 4\): no importer or gradient rule for this op\. To fine-tune it, build those layers in PyTorch from layers whose ops are supported, or export again with another opset_version \(13 to 20\), then import the new file\. Supported ops: .*LayerNormalization/,
     );
   });
 
@@ -157,11 +157,11 @@ describe('onnx check answers whether Model Lab can train a model', () => {
     assert.equal(report.verdict, 'trainable');
     assert.ok(report.ops.some((op) => op.opType === 'LSTM'));
 
-    const unsupported = join(root, 'cos.onnx');
+    const unsupported = join(root, 'tan.onnx');
     writeFileSync(unsupported, withUnsupportedOp());
     const refused = modelLab('onnx', 'check', unsupported);
     assert.equal(refused.status, 3, refused.stderr);
-    assert.match(refused.stdout, /✗ Cos ×1 \(Cos\): no importer or gradient rule for this op/);
+    assert.match(refused.stdout, /✗ Tan ×1 \(Tan\): no importer or gradient rule for this op/);
     assert.match(refused.stdout, /✓ MatMul ×1/);
     assert.match(refused.stdout, /Model Lab cannot train this model\./);
 

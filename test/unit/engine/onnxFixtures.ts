@@ -6,7 +6,17 @@ import { importedModel, type ImportPlan } from '../../../src/engine/onnx';
 import type { LossName, OptimizerConfig } from '../../../src/contract/experiment';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
-export const CASES = ['cnn', 'batchnorm', 'convbn', 'dropout', 'transformer', 'lstm', 'bilstm', 'gru'];
+export const CASES = [
+  'cnn',
+  'batchnorm',
+  'convbn',
+  'dropout',
+  'transformer',
+  'lstm',
+  'bilstm',
+  'gru',
+  'activations',
+];
 
 export interface Reference {
   input: { kind: 'float' | 'tokens'; shape: number[] };

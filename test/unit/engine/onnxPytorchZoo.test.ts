@@ -42,6 +42,10 @@ const TRAINABLE: Record<string, string> = {
   'conv1d-pool-batchnorm': 'MaxPool',
   // ReLU6 exports as Clip; the depthwise convolution has groups = channels.
   'depthwise-separable': 'Clip',
+  // MobileNetV3's activations, and its squeeze-excite gate.
+  'mobilenet-v3-block': 'HardSigmoid',
+  // The sinusoidal table is folded at import; torch.amax exports as ReduceMax.
+  'text-cnn-sinusoidal': 'ReduceMax',
 };
 
 describe('PyTorch models as people write them', () => {

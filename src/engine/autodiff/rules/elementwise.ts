@@ -40,6 +40,12 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
         b.mul(c.dy(), b.mul(b.scalar(2 / Math.sqrt(Math.PI), x.dtype), b.unary('Exp', b.neg(b.mul(x, x))))),
     ];
   },
+  Sin: (c) => [() => c.b.mul(c.dy(), c.b.unary('Cos', c.x(0)))],
+  Cos: (c) => [() => c.b.neg(c.b.mul(c.dy(), c.b.unary('Sin', c.x(0))))],
+  // Max / Min of broadcast inputs: each input equal to y gets dy, split evenly among ties
+  // (torch.maximum / torch.minimum's gradient).
+  Max: extremum,
+  Min: extremum,
   Where: (c) => [
     undefined,
     () => c.b.op('Where', [c.x(0), c.dy(), zero(c)])[0],
@@ -60,6 +66,19 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
     return [() => b.sub(c.dy(), b.mul(b.unary('Exp', c.y(0)), b.reduceSum(c.dy(), [axis], true)))];
   },
 };
+
+function extremum(c: Parameters<GradRule>[0]) {
+  const { b } = c;
+  const dtype = c.x(0).dtype;
+  const isMax = c.node.inputs.map((v) => () => b.cast(b.op('Equal', [v!, c.y(0)])[0], dtype));
+  let share: ReturnType<typeof b.div> | undefined;
+  const dyPerTie = () =>
+    (share ??= b.div(
+      c.dy(),
+      isMax.map((m) => m()).reduce((s, m) => b.add(s, m)),
+    ));
+  return isMax.map((m) => () => b.mul(dyPerTie(), m()));
+}
 
 const zero = (c: Parameters<GradRule>[0]) =>
   c.b.scalar(0, c.x(0).dtype === 'bool' ? c.x(1).dtype : c.x(0).dtype);

@@ -8,6 +8,7 @@
 import { gruScanRule } from '../../recurrent/gru';
 import { lstmScanRule } from '../../recurrent/lstm';
 import type { GradRule } from '../gradRule';
+import { ACTIVATION_RULES } from './activations';
 import { COMPOSITE_RULES } from './composite';
 import { CONV_RULES } from './conv';
 import { ELEMENTWISE_RULES } from './elementwise';
@@ -28,6 +29,7 @@ export function ruleTable(families: Record<string, GradRule>[]): ReadonlyMap<str
 
 export const GRADIENT_RULES = ruleTable([
   ELEMENTWISE_RULES,
+  ACTIVATION_RULES,
   SHAPE_RULES,
   LINEAR_RULES,
   CONV_RULES,

@@ -68,13 +68,36 @@ export const SHAPE_RULES: Record<string, GradRule> = {
     const count = c.x(0).size / c.y(0).size;
     return [() => expandBack(c, c.b.mul(c.dy(), c.b.scalar(1 / count, c.x(0).dtype)))];
   },
+  // ReduceMax / ReduceMin: dy goes to the elements equal to the result, split evenly among
+  // ties (torch.amax / amin's gradient; .max(dim).values exports as the same ReduceMax, and
+  // where PyTorch would give a tie's gradient to one index this splits it).
+  ReduceMax: extremumBack,
+  ReduceMin: extremumBack,
 };
+
+function extremumBack(c: GradContext): ReturnType<GradRule> {
+  const { b } = c;
+  return [
+    () => {
+      const x = c.x(0);
+      const hit = b.cast(b.op('Equal', [x, expandBack(c, c.y(0))])[0], x.dtype);
+      const count = c.b.op('ReduceSum', [hit, b.ints(reducedAxes(c))], { keepdims: 1 })[0];
+      return b.div(b.mul(hit, expandBack(c, c.dy())), count);
+    },
+  ];
+}
+
+/** The axes a reduction reduced (all when none are listed), as non-negative indices. */
+function reducedAxes(c: GradContext): number[] {
+  const x = c.x(0);
+  const listed =
+    c.node.opType === 'ReduceSum' ? (c.node.inputs[1] ? c.constInts(1) : []) : c.ints('axes', []);
+  return listed.length ? listed.map((a) => (a < 0 ? a + x.rank : a)) : x.shape.map((_, i) => i);
+}
 
 function expandBack(c: GradContext, dy: ReturnType<GradContext['dy']>) {
   const x = c.x(0);
-  const reduced =
-    c.node.opType === 'ReduceSum' ? (c.node.inputs[1] ? c.constInts(1) : []) : c.ints('axes', []);
-  const set = new Set(reduced.map((a) => (a < 0 ? a + x.rank : a)));
-  const kept = x.shape.map((d, i) => (set.size === 0 || set.has(i) ? 1 : d));
+  const set = new Set(reducedAxes(c));
+  const kept = x.shape.map((d, i) => (set.has(i) ? 1 : d));
   return c.b.op('Expand', [c.b.reshape(dy, kept), c.b.ints(x.shape)])[0];
 }

@@ -1,0 +1,65 @@
+/**
+ * Constant folding beyond shape arithmetic (onnx/fold.ts): a subgraph whose inputs are all known
+ * once the batch is fixed, float math included, is evaluated at import and becomes one constant,
+ * so a sinusoidal position table computed from the sequence length builds no Sin or Cos node.
+ */
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { GraphBuilder } from '../../../src/engine/graph/builder';
+import { importOnnxFile } from '../../../src/engine/onnx';
+import { fold, type Known } from '../../../src/engine/onnx/fold';
+import { importForward } from '../../../src/engine/onnx/importForward';
+import type { OnnxNode } from '../../../src/engine/onnx/onnxFile';
+
+const node = (opType: string, inputs: number, attrs: OnnxNode['attrs'] = {}): OnnxNode => ({
+  name: opType,
+  opType,
+  domain: '',
+  inputs: Array.from({ length: inputs }, (_, i) => `in${i}`),
+  outputs: ['out'],
+  attrs,
+  index: 0,
+});
+const floats = (dims: number[], values: number[]): Known => ({ dtype: 'float32', dims, values });
+const noShapes = () => undefined;
+
+describe('constant folding of float math', () => {
+  it('evaluates Sin, Cos, Pow, Exp, Max, Min and Mod on known inputs as float32 / int64 would', () => {
+    const x = floats([3], [0, 1, 2]);
+    const one = (op: string, ...inputs: Known[]) =>
+      fold(node(op, inputs.length), inputs, noShapes)?.[0].values;
+    assert.deepEqual(one('Sin', x), [0, Math.fround(Math.sin(1)), Math.fround(Math.sin(2))]);
+    assert.deepEqual(one('Cos', x), [1, Math.fround(Math.cos(1)), Math.fround(Math.cos(2))]);
+    assert.deepEqual(one('Pow', floats([], [10000]), floats([2], [0, 0.5])), [1, 100]);
+    assert.deepEqual(one('Exp', floats([1], [0])), [1]);
+    assert.deepEqual(
+      one('Max', x, floats([], [1]), floats([3, 1], [0, 1.5, 3])),
+      [1, 1, 2, 1.5, 1.5, 2, 3, 3, 3],
+    );
+    assert.deepEqual(one('Min', x, floats([], [1])), [0, 1, 1]);
+    const ints = (values: number[]): Known => ({ dtype: 'int64', dims: [values.length], values });
+    assert.deepEqual(one('Mod', ints([-7, 7]), ints([3, -3])), [2, -2]);
+    assert.deepEqual(
+      fold(node('Mod', 2, { fmod: 1 }), [ints([-7, 7]), ints([3, -3])], noShapes)?.[0].values,
+      [-1, 1],
+    );
+  });
+
+  it('leaves a node with an unknown input to the graph', () => {
+    assert.equal(fold(node('Sin', 1), [undefined], noShapes), undefined);
+  });
+
+  it('a sinusoidal position table computed from the sequence length imports as one constant', () => {
+    const plan = importOnnxFile(
+      join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'text-cnn-sinusoidal-opset17.onnx'),
+    );
+    assert.ok(plan.nodes.some((n) => n.opType === 'Sin') && plan.nodes.some((n) => n.opType === 'Cos'));
+    const b = new GraphBuilder();
+    const x = b.input('x', 'int64', [2, ...plan.inputShape]);
+    importForward(plan, x, { b, mode: 'train', param: (p) => b.input(p.name, 'float32', p.shape) });
+    const built = new Set(b.nodes.map((n) => n.opType));
+    for (const op of ['Sin', 'Cos', 'Pow', 'Range']) assert.ok(!built.has(op), `${op} among ${[...built]}`);
+    assert.ok(built.has('ReduceMax'));
+  });
+});
