@@ -23,7 +23,24 @@ def parse_number(cell):
     return value if math.isfinite(value) else None
 
 
-def parse_csv(text):
+def table_delimiter(text, path):
+    """Tab for a .tsv file, else the most frequent of comma, semicolon and tab outside quotes on
+    the first line, comma on a tie (decimal commas are never guessed)."""
+    if path.lower().endswith(".tsv"):
+        return "\t"
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(counts, key=lambda d: counts[d])  # max keeps the first of equals: comma, then semicolon
+
+
+def parse_csv(text, delimiter=","):
     """RFC 4180 records as [line, cells]: "a,b" quoting, "" for a quote, blank lines skipped."""
     records, cells, cell = [], [], []
     quoted, line, record_line = False, 1, 1
@@ -49,7 +66,7 @@ def parse_csv(text):
                 cell.append(char)
         elif char == '"':
             quoted = True
-        elif char == ",":
+        elif char == delimiter:
             cells.append("".join(cell))
             cell.clear()
         elif char in "\r\n":
@@ -78,7 +95,8 @@ class Table:
     def __init__(self, path, header, target, task):
         with open(path, "rb") as f:
             text = f.read().decode("utf-8")
-        records = parse_csv(text[1:] if text.startswith("\ufeff") else text)
+        text = text[1:] if text.startswith("\ufeff") else text
+        records = parse_csv(text, table_delimiter(text, path))
         names = [name.strip() for name in records.pop(0)[1]] if header else None
         width = len(names) if names else len(records[0][1])
         if target is None:

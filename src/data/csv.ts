@@ -1,16 +1,47 @@
 /**
  * A small CSV reader (RFC 4180 quoting: "a,b" and "" for a quote) that keeps
- * each record's 1-based line number, so errors point at the row to fix.
+ * each record's 1-based line number, so errors point at the row to fix. Tables
+ * saved elsewhere use other separators (Excel in many locales writes `;`,
+ * `.tsv` files use tabs), so a table's separator is found from its first line.
  */
 import * as l10n from '@vscode/l10n';
 import { DataError } from './dataError';
+
+/** The separators a table may use; a tie goes to the first (comma). */
+const DELIMITERS = [',', ';', '\t'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+/** Files read as tables: `.csv`, and `.tsv` (always tab-separated). */
+export const TABLE_EXTENSIONS = ['.csv', '.tsv'];
+
+export function isTableFile(path: string): boolean {
+  const name = path.toLowerCase();
+  return TABLE_EXTENSIONS.some((extension) => name.endsWith(extension));
+}
+
+/**
+ * A table's separator: tab for a `.tsv` file, else whichever of comma, semicolon and tab is most
+ * frequent outside quotes on the first line (the header, when there is one), comma on a tie.
+ * Decimal commas are never guessed: in a semicolon file "1,5" stays text, and the loader says so.
+ */
+export function tableDelimiter(text: string, file: string): Delimiter {
+  if (file.toLowerCase().endsWith('.tsv')) return '\t';
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const char of text.replace(/^\uFEFF/, '')) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  }
+  return DELIMITERS.reduce((best, d) => (counts.get(d)! > counts.get(best)! ? d : best));
+}
 
 export interface CsvRecord {
   line: number;
   cells: string[];
 }
 
-export function parseCsv(text: string, file: string): CsvRecord[] {
+export function parseCsv(text: string, file: string, delimiter: Delimiter = ','): CsvRecord[] {
   const records: CsvRecord[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -36,7 +67,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
         cell += char;
       }
     } else if (char === '"') quoted = true;
-    else if (char === ',') {
+    else if (char === delimiter) {
       cells.push(cell);
       cell = '';
     } else if (char === '\n' || char === '\r') {

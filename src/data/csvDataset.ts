@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../contract/experiment';
 import type { Dataset, TargetScaling } from './api';
-import { parseCsv, type CsvRecord } from './csv';
+import { parseCsv, tableDelimiter, type CsvRecord } from './csv';
 
 /** A data row and the file it is in (split files are several). */
 type SourcedRecord = CsvRecord & { file: string };
@@ -65,7 +65,9 @@ export function csvTable(
   }
   if (width < 2)
     throw new DataError(
-      l10n.t('the CSV file needs at least one feature column and a target column'),
+      l10n.t(
+        'the table needs at least one feature column and a target column, but its first line is one column: separate columns with commas, semicolons or tabs',
+      ),
       file,
       1,
     );
@@ -111,7 +113,7 @@ export function csvTable(
             'target column {0} holds {1}, not a number (regression needs numeric targets)',
             columnName(targetColumn),
             JSON.stringify(cell),
-          ),
+          ) + decimalCommaHint(cell),
           record.file,
           record.line,
         );
@@ -151,7 +153,7 @@ export function readCsvRows(
   file: string,
   header: boolean,
 ): { names?: string[]; records: CsvRecord[]; width: number } {
-  const records = parseCsv(text.replace(/^\uFEFF/, ''), file);
+  const records = parseCsv(text.replace(/^\uFEFF/, ''), file, tableDelimiter(text, file));
   const names = header ? records.shift()?.cells.map((name) => name.trim()) : undefined;
   if (names && names.length > 1 && names.every((name) => parseNumber(name) !== undefined)) {
     // Every "name" is a number: the file most likely starts with data, and its first row would be lost.
@@ -227,7 +229,9 @@ export function numericColumns(
       const column = l10n.t('column {0}', names ? `"${names[c]}"` : c);
       if (value === undefined) {
         const headerHint =
-          !names && r === 0 ? l10n.t('; if this first row names the columns, set "data.header": true') : '';
+          !names && r === 0
+            ? l10n.t('; if this first row names the columns, set "data.header": true')
+            : decimalCommaHint(record.cells[c]);
         throw new DataError(
           l10n.t(
             '{0} holds {1}, not a number ({2}){3}',
@@ -294,6 +298,18 @@ function refuseBeyondFloat32(value: number, cell: string, column: string, file: 
     file,
     line,
   );
+}
+
+/**
+ * What to do about a number written with a decimal comma ("1,5"), as spreadsheets in many locales
+ * save it; nothing for other cells. Decimal commas are not guessed: "1,500" may be a thousand.
+ */
+function decimalCommaHint(cell: string): string {
+  return /^\s*[+-]?\d*,\d+\s*$/.test(cell)
+    ? l10n.t(
+        '; Model Lab reads decimal points, not decimal commas: save the table with "." as the decimal separator',
+      )
+    : '';
 }
 
 export function parseNumber(cell: string): number | undefined {

@@ -8,6 +8,7 @@ import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
 import type { Dataset } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
+import { isTableFile } from './csv';
 import { csvDataset, csvTable, type CsvFile } from './csvDataset';
 import { DataError } from './dataError';
 import { imageFolderDataset, imageFolderSplits } from './imageFolder';
@@ -40,7 +41,7 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
   if (!info) throw new DataError(l10n.t('the data file or folder does not exist'), path);
   if (info.isDirectory()) return imageFolderDataset(source, path, experiment);
   const extension = extname(path).toLowerCase();
-  if (extension === '.csv') {
+  if (isTableFile(path)) {
     const read = experiment.data.format === 'series' ? seriesDataset : csvDataset;
     return read(source, await readDataText(path), path, experiment);
   }
@@ -54,7 +55,7 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
     );
   }
   throw new DataError(
-    l10n.t('unsupported data source: use a .csv table, a .txt text or a folder of images by class'),
+    l10n.t('unsupported data source: use a .csv or .tsv table, a .txt text or a folder of images by class'),
     path,
   );
 }
@@ -75,7 +76,9 @@ async function loadSplitFiles(
     const path = resolveSource(name, experimentDir);
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new DataError(l10n.t('the data file or folder does not exist'), path);
-    parts.push({ split, path, kind: info.isDirectory() ? 'folder' : extname(path).toLowerCase() });
+    // A .tsv and a .csv are the same kind: both are tables.
+    const kind = info.isDirectory() ? 'folder' : isTableFile(path) ? '.csv' : extname(path).toLowerCase();
+    parts.push({ split, path, kind });
   }
   const kind = parts[0].kind;
   const other = parts.find((part) => part.kind !== kind);
@@ -91,9 +94,9 @@ async function loadSplitFiles(
       parts.map(({ split, path }) => ({ split, folder: path })),
       experiment,
     );
-  if (kind !== '.txt' && kind !== '.csv')
+  if (kind !== '.txt' && !isTableFile(kind))
     throw new DataError(
-      l10n.t('unsupported data source: use a .csv table, a .txt text or a folder of images by class'),
+      l10n.t('unsupported data source: use a .csv or .tsv table, a .txt text or a folder of images by class'),
       parts[0].path,
     );
   const files: (CsvFile & { split: Split })[] = [];

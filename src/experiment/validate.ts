@@ -18,6 +18,7 @@ import {
 } from 'jsonc-parser';
 import type { Dataset } from '../data/api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo } from '../data/builtins';
+import { isTableFile } from '../data/csv';
 import { DataError } from '../data/dataError';
 import { loadDataset, resolveSource } from '../data/loadDataset';
 import { estimateMemory, formatBytes } from './memoryEstimate';
@@ -330,7 +331,7 @@ function checkSplitFile(
     report.add(
       at,
       l10n.t(
-        'a split source is a .csv table, a .txt text or a folder of images by class: "{0}" is none of them',
+        'a split source is a .csv or .tsv table, a .txt text or a folder of images by class: "{0}" is none of them',
         file,
       ),
     );
@@ -348,7 +349,7 @@ function checkSplitFile(
 function splitSourceKind(path: string): 'folder' | 'csv' | 'text' | undefined {
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return 'folder';
   const name = path.toLowerCase();
-  return name.endsWith('.csv') ? 'csv' : name.endsWith('.txt') ? 'text' : undefined;
+  return isTableFile(name) ? 'csv' : name.endsWith('.txt') ? 'text' : undefined;
 }
 
 /** A CSV series feeds [steps, features] windows to a regression; say so before loading anything. */
@@ -362,12 +363,11 @@ function checkSeries({ data, task, model }: LayersExperiment, report: Report): v
       );
     return;
   }
-  if (
-    isSplitFiles(data.source) ||
-    data.source.startsWith(BUILTIN_PREFIX) ||
-    !data.source.toLowerCase().endsWith('.csv')
-  )
-    report.add(['data', 'format'], l10n.t('a series is read from a .csv file (one row per time step)'));
+  if (isSplitFiles(data.source) || data.source.startsWith(BUILTIN_PREFIX) || !isTableFile(data.source))
+    report.add(
+      ['data', 'format'],
+      l10n.t('a series is read from a .csv or .tsv table (one row per time step)'),
+    );
   if (task !== 'regression')
     report.add(
       ['task'],

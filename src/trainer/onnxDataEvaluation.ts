@@ -8,6 +8,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DataError } from '../data/api';
+import { isTableFile, parseCsv, tableDelimiter } from '../data/csv';
 import { importPlanFor } from '../data/importedModel';
 import { checkImportedAgainstDataset } from '../experiment/importedModelChecks';
 import { onnxEvaluationExperiment } from '../experiment/onnxExperiment';
@@ -47,8 +48,7 @@ export async function evaluateOnnxOnData(
 
 /** A CSV's `label` column when it has one, else its last column; other sources have none. */
 function targetColumn(dataPath: string): string | number {
-  if (!dataPath.toLowerCase().endsWith('.csv') || !statSync(dataPath, { throwIfNoEntry: false })?.isFile())
-    return 'label';
+  if (!isTableFile(dataPath) || !statSync(dataPath, { throwIfNoEntry: false })?.isFile()) return 'label';
   const head = Buffer.alloc(65_536);
   const fd = openSync(dataPath, 'r');
   let length: number;
@@ -58,6 +58,7 @@ function targetColumn(dataPath: string): string | number {
     closeSync(fd);
   }
   const firstLine = head.subarray(0, length).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
-  const columns = firstLine.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  const [header] = parseCsv(firstLine, dataPath, tableDelimiter(firstLine, dataPath));
+  const columns = header?.cells.map((c) => c.trim()) ?? [];
   return columns.includes('label') ? 'label' : Math.max(0, columns.length - 1);
 }

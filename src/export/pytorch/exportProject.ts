@@ -18,6 +18,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import packageJson from '../../../package.json';
 import { isOnnxModel, isSplitFiles, sourceLabel, type Experiment } from '../../contract/experiment';
 import { BUILTIN_PREFIX } from '../../data/builtins';
+import { isTableFile } from '../../data/csv';
 import { resolveSource } from '../../data/resolveSource';
 import { DatasetCache } from '../../experiment/datasetCache';
 import { inferShapes } from '../../experiment/shapes';
@@ -120,7 +121,7 @@ function userSourceFile(experiment: Experiment, experimentDir: string): SourceFi
   const path = resolveSource(data.source, experimentDir);
   const extension = extname(path).toLowerCase();
   if (extension === '.txt') return { path, kind: 'text', data, task };
-  if (extension === '.csv' && data.format !== 'series') return { path, kind: 'csv', data, task };
+  if (isTableFile(path) && data.format !== 'series') return { path, kind: 'csv', data, task };
   return undefined;
 }
 

@@ -197,7 +197,7 @@ class OnnxModelView extends Disposable {
         defaultUri: vscode.Uri.file(dirname(this.uri.fsPath)),
         ...(chosen.data === 'images'
           ? {}
-          : { filters: { [chosen.label]: [chosen.data === 'csv' ? 'csv' : 'txt'] } }),
+          : { filters: { [chosen.label]: chosen.data === 'csv' ? ['csv', 'tsv'] : ['txt'] } }),
         openLabel: vscode.l10n.t('Evaluate'),
         title: vscode.l10n.t('Evaluate {0} on data: {1}', basename(this.uri.fsPath), chosen.detail),
       })) ?? [];

@@ -319,6 +319,26 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a decimal comma in a semicolon-separated table',
+    async setup(s) {
+      s.writeExperiment();
+      s.write('data.csv', goodCsv(20).replaceAll(',', ';').replace('\n4;3;even\n', '\n4;3,5;even\n'));
+      return {
+        expected: `${onSource(s, 'data.csv', 6)}column "b" holds "3,5", not a number (features must be numeric); Model Lab reads decimal points, not decimal commas: save the table with "." as the decimal separator`,
+      };
+    },
+  },
+  {
+    name: 'a table whose columns are not separated by commas, semicolons or tabs',
+    async setup(s) {
+      s.writeExperiment();
+      s.write('data.csv', goodCsv(20).replaceAll(',', '|'));
+      return {
+        expected: `${onSource(s, 'data.csv', 1)}the table needs at least one feature column and a target column, but its first line is one column: separate columns with commas, semicolons or tabs`,
+      };
+    },
+  },
+  {
     name: 'a CSV with a header and no rows',
     async setup(s) {
       s.writeExperiment();

@@ -121,7 +121,7 @@ test('split sources are all of one kind, each a .csv, .txt or folder; their fiel
   problems = await problemsOf(text, dir);
   assert.match(
     problems[0].message,
-    /a split source is a .csv table, a .txt text or a folder of images by class: "notes.md" is none of them/,
+    /a split source is a .csv or .tsv table, a .txt text or a folder of images by class: "notes.md" is none of them/,
   );
   assert.equal(problems[0].range.start.line, lineOf(text, '"test": "notes.md"'));
 

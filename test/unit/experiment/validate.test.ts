@@ -314,6 +314,6 @@ test('series: a flat input shape, a classification task or a non-CSV source is r
   const taskProblem = (await problemsOf(classify, dir)).find((p) => /next value/.test(p.message));
   assert.equal(taskProblem?.range.start.line, lineOf(classify, '"task"'));
   const builtin = seriesText([5, 2], (e) => (e.data.source = 'builtin:digits'));
-  const formatProblem = (await problemsOf(builtin, dir)).find((p) => /\.csv file/.test(p.message));
+  const formatProblem = (await problemsOf(builtin, dir)).find((p) => /\.csv or \.tsv table/.test(p.message));
   assert.equal(formatProblem?.range.start.line, lineOf(builtin, '"format"'));
 });

@@ -150,10 +150,15 @@ function table(header: boolean): string {
   return `\uFEFF${head}${rows.slice(0, 30).join('\r\n')}\r\n\n${rows.slice(30).join('\n')}\n`;
 }
 
-const csvExperiment = (task: 'classification' | 'regression', data: object, units: number) => ({
+const csvExperiment = (
+  task: 'classification' | 'regression',
+  data: object,
+  units: number,
+  source = 'table.csv',
+) => ({
   name: `csv-${task}`,
   task,
-  data: { source: 'table.csv', splits: { train: 0.7, validation: 0.15, test: 0.15 }, seed: 5, ...data },
+  data: { source, splits: { train: 0.7, validation: 0.15, test: 0.15 }, seed: 5, ...data },
   model: { input: { shape: [3] }, layers: [{ type: 'dense', units }] },
   training: {
     epochs: 1,
@@ -164,7 +169,7 @@ const csvExperiment = (task: 'classification' | 'regression', data: object, unit
   },
 });
 
-const CSV_CASES = {
+const CSV_CASES: Record<string, { text: string; experiment: object; file?: string }> = {
   'classification, header row, target by name, standard scaling': {
     text: table(true),
     experiment: csvExperiment('classification', { target: 'label' }, 3),
@@ -173,12 +178,21 @@ const CSV_CASES = {
     text: table(false),
     experiment: csvExperiment('regression', { header: false, target: 0, normalize: 'minmax' }, 1),
   },
+  'a semicolon-separated table (a spreadsheet in many locales)': {
+    text: table(true).replaceAll(',', ';'),
+    experiment: csvExperiment('classification', { target: 'label' }, 3),
+  },
+  'a .tsv table whose column names hold commas': {
+    text: table(true).replaceAll(',', '\t').replace('alpha', 'alpha, in degrees'),
+    experiment: csvExperiment('regression', { target: 'alpha, in degrees' }, 1, 'table.tsv'),
+    file: 'table.tsv',
+  },
 };
 
-for (const [name, { text, experiment }] of Object.entries(CSV_CASES)) {
+for (const [name, { text, experiment, file = 'table.csv' }] of Object.entries(CSV_CASES)) {
   test(`data.py reads a .csv source itself into Model Lab's rows, split, scaling and classes: ${name}`, async (t) => {
     if (!requireTorch(t)) return;
-    const { dir, project } = await exportedWorkspace({ name: 'table.csv', text }, experiment);
+    const { dir, project } = await exportedWorkspace({ name: file, text }, experiment);
     const python = dump(
       project,
       `{"x": d.x.tolist(), "labels": None if d.labels is None else d.labels.tolist(), "targets": None if d.targets is None else d.targets.reshape(-1).tolist(), "classes": d.classes, "splits": {s: r.tolist() for s, r in d.splits.items()}}`,
