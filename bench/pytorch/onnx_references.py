@@ -209,6 +209,29 @@ class ActivationsNet(nn.Module):
         return self.fc(torch.amax(h, 1))
 
 
+class GroupNormNet(nn.Module):
+    """nn.GroupNorm (exported as a Reshape around InstanceNormalization) and nn.InstanceNorm2d with
+    affine scale and shift: the same op in training and evaluation, no running statistics."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.gn = nn.GroupNorm(2, 4)
+        self.conv2 = nn.Conv2d(4, 4, 3, padding=1)
+        self.inorm = nn.InstanceNorm2d(4, affine=True)
+        self.fc = nn.Linear(4 * 3 * 3, 3)
+        # As a trained model's (and distinct, so each initializer is matched to its parameter).
+        with torch.no_grad():
+            for norm in (self.gn, self.inorm):
+                norm.weight.uniform_(0.5, 1.5)
+                norm.bias.uniform_(-0.2, 0.2)
+
+    def forward(self, x):
+        x = F.relu(self.gn(self.conv(x)))
+        x = F.max_pool2d(F.relu(self.inorm(self.conv2(x))), 2)
+        return self.fc(x.flatten(1))
+
+
 def float_batches(shape, gen):
     return [torch.randn((BATCH, *shape), generator=gen) for _ in range(BATCHES)]
 
@@ -234,6 +257,8 @@ CASES = {
                    optimizer={"type": "adam", "learningRate": 0.01}),
     "activations": dict(make=ActivationsNet, opset=17, inputs="float", shape=[6, 5], loss="cross-entropy",
                         classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
+    "groupnorm": dict(make=GroupNormNet, opset=17, inputs="float", shape=[1, 6, 6], loss="cross-entropy",
+                      classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),
 }
@@ -265,6 +290,8 @@ def candidates(name, p, module):
     yield "transposed", lambda g: g.t() if g.dim() == 2 else None
     # nn.PReLU's slope [1] is exported as [1, 1], to broadcast over the features.
     yield "row", lambda g: g.reshape(1, -1) if g.dim() == 1 else None
+    # nn.GroupNorm's weight and bias [C] are exported as [C, 1, 1], multiplied onto [N, C, H, W].
+    yield "channel", lambda g: g.reshape(-1, 1, 1) if g.dim() == 1 else None
     rnn = getattr(module, "lstm", None) or getattr(module, "gru", None)
     if rnn is not None and name.startswith(("lstm.", "gru.")):
         hidden = rnn.hidden_size

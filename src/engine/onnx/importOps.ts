@@ -445,6 +445,29 @@ export const OPS: Record<string, OpImporter> = {
       return [y, newMean, newVar];
     },
   },
+  // InstanceNormalization (nn.InstanceNorm2d, and nn.GroupNorm as exported: a Reshape to
+  // [N, groups, …] around a unit-scale one) normalizes each sample's channel over its spatial
+  // axes with that sample's statistics, in training and evaluation alike (no running
+  // statistics): the engine's LayerNormalization over the axes from 2 with unit scale, whose
+  // rule has the closed form, then the per-channel scale and shift.
+  InstanceNormalization: {
+    attrs: ['epsilon'],
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      if (x.rank < 3) throw new Error(`its input has rank ${x.rank}; it needs [batch, channels, …]`);
+      const spatial = x.shape.slice(2);
+      const ones = b.constant(
+        new Array<number>(spatial.reduce((n, d) => n * d, 1)).fill(1),
+        spatial,
+        x.dtype,
+      );
+      const epsilon = typeof c.node.attrs.epsilon === 'number' ? c.node.attrs.epsilon : 1e-5;
+      const normalized = b.op('LayerNormalization', [x, ones], { axis: 2, epsilon })[0];
+      const perChannel = (v: Value) => b.reshape(v, [x.shape[1], ...spatial.map(() => 1)]);
+      return [b.add(b.mul(normalized, perChannel(c.x(1))), perChannel(c.x(2)))];
+    },
+  },
   LSTM: recurrent('LSTM'),
   GRU: recurrent('GRU'),
 };

@@ -93,3 +93,15 @@ test('ties share the gradient evenly, as torch.amax and torch.maximum do', async
     [0.5, 1, 0, 0.5],
   );
 });
+
+test('InstanceNormalization as imported: unit-scale LayerNormalization over the spatial axes, per-channel scale and shift', async () => {
+  // The composition onnx/importOps.ts builds: its gradient is LayerNormalization's unit-scale form.
+  await checkGradients(
+    (b, [x, scale, shift]) => {
+      const ones = b.constant(new Array<number>(12).fill(1), [3, 4]);
+      const normalized = b.op('LayerNormalization', [x, ones], { axis: 2, epsilon: 1e-5 })[0];
+      return b.add(b.mul(normalized, b.reshape(scale, [2, 1, 1])), b.reshape(shift, [2, 1, 1]));
+    },
+    [{ shape: [3, 2, 3, 4] }, { shape: [2] }, { shape: [2] }],
+  );
+});

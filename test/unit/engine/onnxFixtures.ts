@@ -16,6 +16,7 @@ export const CASES = [
   'bilstm',
   'gru',
   'activations',
+  'groupnorm',
 ];
 
 export interface Reference {
