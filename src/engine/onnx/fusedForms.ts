@@ -2,7 +2,7 @@
  * How each subgraph fusedPatterns.ts recognises is built in the engine graph: as the engine's own
  * form of the same function, whose gradient takes fewer passes than the exported nodes'.
  */
-import type { GraphBuilder, Value } from '../graph/builder';
+import { FloatAttr, type GraphBuilder, type Value } from '../graph/builder';
 import { gelu } from '../layers/activations';
 import { foldNormalization } from '../layers/basic';
 import type { Known } from './fold';
@@ -21,6 +21,7 @@ export function fusedForm(
   const x = value(pattern.input);
   if (pattern.kind === 'gelu') return gelu(b, x);
   if (pattern.kind === 'maskedSoftmax') return maskedSoftmax(b, pattern, x, value, known(pattern.mask));
+  if (pattern.kind === 'transposedProduct') return transposedProduct(b, pattern, value);
   // LayerNormalization with unit scale and no shift: its gradient rule reuses the output as x̂.
   const features = x.shape[x.rank - 1];
   const unit = b.constant(new Float32Array(features).fill(1), [features]);
@@ -58,4 +59,20 @@ function maskedSoftmax(
     scores = b.op('Where', [condition, whenTrue, whenFalse])[0];
   }
   return b.op('Softmax', [scores], { axis })[0];
+}
+
+/** alpha·op(A)·op(B) as one FusedMatMul reading the transposed operands in place (CPU training graphs only). */
+function transposedProduct(
+  b: GraphBuilder,
+  pattern: Extract<FusedPattern, { kind: 'transposedProduct' }>,
+  value: (name: string) => Value,
+): Value {
+  const [a, c] = pattern.operands.map((o) => (o.perm ? b.transpose(value(o.name), o.perm) : value(o.name)));
+  const [transA, transB] = pattern.operands.map((o) => (o.transposed ? 1 : 0));
+  return b.op(
+    'FusedMatMul',
+    [a, c],
+    { transA, transB, alpha: new FloatAttr(pattern.alpha) },
+    { domain: 'com.microsoft' },
+  )[0];
 }

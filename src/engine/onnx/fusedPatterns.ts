@@ -20,6 +20,15 @@
  * writes it) becomes Softmax(scores + (0 or −∞)) when the mask is a constant: the same values, and
  * the Add passes the gradient through while the Where's backward was a pass over every score
  * zeroing the masked ones, which the softmax's gradient already makes exactly zero (y = 0 there).
+ *
+ * A MatMul reading an operand through a Transpose that moves the last axis to the second-to-last
+ * place (PyTorch's k.transpose(-2, -1) after the heads' transpose: one [0, 2, 3, 1] copy, with the
+ * innermost axis strided, onnxruntime's slow path both ways) becomes onnxruntime's FusedMatMul
+ * reading that operand transposed in place (transA / transB), after the rest of the permutation
+ * alone ([0, 2, 1, 3], which keeps rows contiguous, or nothing); a Mul or Div by a constant scalar
+ * that alone reads the product (the attention scale 1/√d) becomes its alpha. Its gradient is
+ * FusedMatMul's rule, as the Transformer template's scores. Only CPU training graphs may use the
+ * contrib op (GraphBuilder.contribOps), so the caller asks for this one only there (`contribOps`).
  */
 import { fold, type Known } from './fold';
 import type { OnnxNode, OnnxTensor } from './onnxFile';
@@ -52,7 +61,21 @@ export type FusedPattern =
       /** The Where and Softmax nodes, to build as they are when the mask is not a constant. */
       where: OnnxNode;
       softmax: OnnxNode;
+    })
+  | (Pattern & {
+      kind: 'transposedProduct';
+      /** Each operand: the value read, the permutation still applied to it, whether it is read transposed. */
+      operands: [ProductOperand, ProductOperand];
+      alpha: number;
+      /** The MatMul among `nodes` (model summary, FLOPs). */
+      product: OnnxNode;
     });
+
+export interface ProductOperand {
+  name: string;
+  perm?: number[];
+  transposed: boolean;
+}
 
 const close = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) <= 1e-6 * Math.abs(b);
 
@@ -63,6 +86,8 @@ export function findFusedPatterns(
   graphOutputs: string[],
   /** The dims of an initializer (parameter or constant); undefined for any other value. */
   initializerDims: (name: string) => number[] | undefined,
+  /** The graph may use onnxruntime's com.microsoft ops (CPU training graphs): FusedMatMul products. */
+  contribOps = false,
 ): Map<OnnxNode, FusedPattern> {
   const producer = new Map<string, OnnxNode>();
   const readers = new Map<string, number>();
@@ -199,6 +224,50 @@ export function findFusedPatterns(
         break;
       }
     }
+  }
+  const claimed = new Set([...found.values()].flatMap((p) => p.nodes));
+  if (contribOps) {
+    for (const product of nodes) {
+      const pattern = product.opType === 'MatMul' && !claimed.has(product) && transposedProduct(product);
+      if (pattern) found.set(pattern.nodes[pattern.nodes.length - 1], pattern);
+    }
+  }
+  /** MatMul(op(a), op(b)) with at least one Transpose read in place, and a constant scale after it, as one FusedMatMul. */
+  function transposedProduct(product: OnnxNode): FusedPattern | undefined {
+    const transposes: OnnxNode[] = [];
+    const operands = product.inputs.map((name): ProductOperand => {
+      const transpose = only(name, 'Transpose');
+      const attr = transpose?.attrs.perm;
+      const perm = Array.isArray(attr) && attr.every((a) => typeof a === 'number') ? attr : undefined;
+      const rank = perm?.length ?? 0;
+      // Only a permutation that puts the last axis second-to-last: the slow copy this avoids.
+      if (!transpose || !perm || rank < 2 || perm[rank - 2] !== rank - 1) return { name, transposed: false };
+      transposes.push(transpose);
+      const rest = [...perm.slice(0, -2), perm[rank - 1], perm[rank - 2]];
+      return {
+        name: transpose.inputs[0],
+        perm: rest.every((axis, i) => axis === i) ? undefined : rest,
+        transposed: true,
+      };
+    });
+    if (!transposes.length || operands.length !== 2) return undefined;
+    const after = onlyReader(product.outputs[0], 'Mul') ?? onlyReader(product.outputs[0], 'Div');
+    const scale = after && !claimed.has(after) ? after : undefined;
+    const scaled = scale && withScalar(scale);
+    const factor =
+      scale && scaled && (scale.opType === 'Mul' || scale.inputs[0] === product.outputs[0])
+        ? scale.opType === 'Mul'
+          ? scaled[1]
+          : 1 / scaled[1]
+        : undefined;
+    return {
+      kind: 'transposedProduct',
+      input: operands[0].name,
+      nodes: [...transposes, product, ...(factor !== undefined ? [scale!] : [])],
+      operands: operands as [ProductOperand, ProductOperand],
+      alpha: factor ?? 1,
+      product,
+    };
   }
   return found;
 }

@@ -93,6 +93,7 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     plan.constants,
     plan.model.outputs.map((o) => o.name),
     (name) => params.get(name)?.shape ?? plan.constants.get(name)?.dims,
+    mode === 'train' && b.root.contribOps,
   );
   const inside = new Set([...patterns.values()].flatMap((p) => p.nodes.slice(0, -1)));
 
