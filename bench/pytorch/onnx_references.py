@@ -251,6 +251,10 @@ CASES = {
                     optimizer={"type": "adam", "learningRate": 0.01}, training_export=True, keyed_dropout=True),
     "transformer": dict(make=TinyGpt, opset=17, inputs="tokens", shape=[8], vocab=11, loss="cross-entropy",
                         classes=11, optimizer={"type": "adam", "learningRate": 0.003}),
+    # Before opset 17 the exporter writes each LayerNorm as ReduceMean, Sub, Pow, ReduceMean, Add,
+    # Sqrt, Div, Mul, Add (PyTorch 1.13's default opset is 14).
+    "transformer-opset14": dict(make=TinyGpt, opset=14, inputs="tokens", shape=[8], vocab=11, loss="cross-entropy",
+                                classes=11, optimizer={"type": "adam", "learningRate": 0.003}),
     "lstm": dict(make=LstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
                  optimizer={"type": "adam", "learningRate": 0.01}),
     "bilstm": dict(make=BiLstmClassifier, opset=14, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,

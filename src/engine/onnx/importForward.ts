@@ -8,6 +8,7 @@
  */
 import type { GraphBuilder, Value } from '../graph/builder';
 import { dropout } from '../layers/dropout';
+import { withLayerNormalizations } from './decomposedLayerNorm';
 import { fold, knownFromTensor, knownToData, type Known } from './fold';
 import { OnnxImportError } from './importError';
 import { fusedForm } from './fusedForms';
@@ -87,18 +88,22 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
     params.get(name)?.shape ??
     plan.constants.get(name)?.dims;
 
+  const graphOutputs = plan.model.outputs.map((o) => o.name);
+  const initializerDims = (name: string) => params.get(name)?.shape ?? plan.constants.get(name)?.dims;
+  // A layer norm exported as its arithmetic (opsets before 17) is built as one LayerNormalization.
+  const nodes = withLayerNormalizations(plan.nodes, plan.constants, graphOutputs, initializerDims);
   // Subgraphs built as one engine composite (fusedPatterns.ts): their other nodes are not built.
   const patterns = findFusedPatterns(
-    plan.nodes,
+    nodes,
     plan.constants,
-    plan.model.outputs.map((o) => o.name),
-    (name) => params.get(name)?.shape ?? plan.constants.get(name)?.dims,
+    graphOutputs,
+    initializerDims,
     mode === 'train' && b.root.contribOps,
   );
   const inside = new Set([...patterns.values()].flatMap((p) => p.nodes.slice(0, -1)));
 
   const total = plan.model.nodes.length;
-  for (const node of plan.nodes) {
+  for (const node of nodes) {
     if (inside.has(node)) continue;
     const where = `${node.opType} node ${node.name} (${node.index + 1} of ${total})`;
     const inputsKnown = node.inputs.map(knownOf);

@@ -12,6 +12,7 @@ export const CASES = [
   'convbn',
   'dropout',
   'transformer',
+  'transformer-opset14',
   'lstm',
   'bilstm',
   'gru',
