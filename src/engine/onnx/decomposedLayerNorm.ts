@@ -9,7 +9,7 @@
  * It only rewrites the node list Model Lab builds its graphs from: the exported model.onnx is the
  * user's original file (exportImported.ts).
  */
-import { fold, type Known } from './fold';
+import { constantScalar } from './fold';
 import type { OnnxNode, OnnxTensor } from './onnxFile';
 
 /** `nodes` (graph order) with every decomposed layer norm replaced by one LayerNormalization node. */
@@ -32,14 +32,7 @@ export function withLayerNormalizations(
     const [node, ...others] = readers.get(name) ?? [];
     return node?.opType === opType && !others.length && !outputs.has(name) ? node : undefined;
   };
-  const scalar = (name: string): number | undefined => {
-    const t = constants.get(name);
-    if (t) return t.data.length === 1 ? Number(t.data[0]) : undefined;
-    const node = producer.get(name);
-    if (node?.opType !== 'Constant') return undefined;
-    const [k] = (fold(node, [], () => undefined) ?? []) as (Known | undefined)[];
-    return k?.values.length === 1 ? k.values[0] : undefined;
-  };
+  const scalar = (name: string) => constantScalar(name, constants, (n) => producer.get(n));
   /** A ReduceMean over the last axis only, keeping it (axes as an attribute, opsets before 18). */
   const lastAxisMean = (node: OnnxNode | undefined) =>
     node?.opType === 'ReduceMean' &&

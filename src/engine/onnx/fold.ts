@@ -387,3 +387,17 @@ export function fold(node: OnnxNode, inputs: (Known | undefined)[], shapeOf: Sha
     return undefined;
   return out;
 }
+
+/** The value of a one-element constant: an initializer that is not a parameter, or a Constant node's output. */
+export function constantScalar(
+  name: string,
+  constants: Map<string, OnnxTensor>,
+  producer: (name: string) => OnnxNode | undefined,
+): number | undefined {
+  const t = constants.get(name);
+  if (t) return t.data.length === 1 ? Number(t.data[0]) : undefined;
+  const node = producer(name);
+  if (node?.opType !== 'Constant') return undefined;
+  const [k] = (fold(node, [], () => undefined) ?? []) as (Known | undefined)[];
+  return k?.values.length === 1 ? k.values[0] : undefined;
+}

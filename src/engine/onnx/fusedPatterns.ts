@@ -30,7 +30,7 @@
  * FusedMatMul's rule, as the Transformer template's scores. Only CPU training graphs may use the
  * contrib op (GraphBuilder.contribOps), so the caller asks for this one only there (`contribOps`).
  */
-import { fold, type Known } from './fold';
+import { constantScalar } from './fold';
 import type { OnnxNode, OnnxTensor } from './onnxFile';
 
 interface Pattern {
@@ -107,14 +107,7 @@ export function findFusedPatterns(
   };
 
   /** A scalar constant: a one-element initializer or Constant node output. */
-  const scalar = (name: string): number | undefined => {
-    const t = constants.get(name);
-    if (t) return t.data.length === 1 ? Number(t.data[0]) : undefined;
-    const node = producer.get(name);
-    if (node?.opType !== 'Constant') return undefined;
-    const [k] = (fold(node, [], () => undefined) ?? []) as (Known | undefined)[];
-    return k?.values.length === 1 ? k.values[0] : undefined;
-  };
+  const scalar = (name: string) => constantScalar(name, constants, (n) => producer.get(n));
   /** The node producing `name` if it is `opType` and only one node reads its output. */
   const only = (name: string, opType: string): OnnxNode | undefined => {
     const node = producer.get(name);
