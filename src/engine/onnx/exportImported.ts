@@ -45,16 +45,20 @@ export function exportImported(plan: ImportPlan, values: Map<string, Float32Arra
 }
 
 /**
- * A training-mode BatchNormalization (training_mode 1, its running-statistics outputs unread)
- * becomes an eval-mode one; a Dropout loses its training_mode input (absent means false).
+ * A training-mode BatchNormalization (its running-statistics outputs unread) becomes an eval-mode
+ * one; a Dropout loses its training_mode input (absent means false). Before opset 14 a
+ * BatchNormalization has no training_mode: PyTorch marks a training-mode export by the node's
+ * extra outputs (mean, var, saved mean, saved var), and onnxruntime then normalises with the
+ * batch's statistics, so those outputs must go for model.onnx to use the running ones.
  */
 function inferenceMode(node: onnx.INodeProto, graph: onnx.GraphProto): void {
   const read = (name: string) =>
     graph.node.some((m) => m.input?.includes(name)) || graph.output.some((o) => o.name === name);
   if (node.opType === 'BatchNormalization') {
     const mode = node.attribute?.find((a) => a.name === 'training_mode');
-    if (!mode || Number(mode.i) !== 1 || (node.output ?? []).slice(1).some((o) => o && read(o))) return;
-    node.attribute = node.attribute!.filter((a) => a !== mode);
+    const training = mode ? Number(mode.i) === 1 : (node.output?.length ?? 1) > 1;
+    if (!training || (node.output ?? []).slice(1).some((o) => o && read(o))) return;
+    node.attribute = (node.attribute ?? []).filter((a) => a !== mode);
     node.output = node.output!.slice(0, 1);
   }
   if (node.opType === 'Dropout' && (node.input?.length ?? 0) > 2) node.input = node.input!.slice(0, 2);

@@ -15,13 +15,18 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { importOnnxFile, planImport, readOnnxModel } from '../../../src/engine/onnx';
+import { exportImported } from '../../../src/engine/onnx/exportImported';
 import { importForward } from '../../../src/engine/onnx/importForward';
 import { openSession, tensor } from '../../../src/engine/runtime/session';
 import { checkGradients } from './gradcheck';
 import { batchOf, compileCase, modelPath, readReference } from './onnxFixtures';
 
-/** x [dims] → BatchNormalization (training_mode 1, momentum 0.8) → y, scale and bias not trivial. */
-function batchNormModel(dims: number[]): Uint8Array {
+/**
+ * x [dims] → BatchNormalization (training mode, momentum 0.8) → y, scale and bias not trivial.
+ * At opset 15 training mode is the training_mode attribute; at opset 13 (no such attribute) it is
+ * the node's five outputs, as PyTorch exports it.
+ */
+function batchNormModel(dims: number[], opset: 13 | 15 = 15): Uint8Array {
   const channels = dims[1];
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const vector = (name: string, f: (i: number) => number): onnx.ITensorProto => ({
@@ -49,16 +54,21 @@ function batchNormModel(dims: number[]): Uint8Array {
         name: 'bn',
         opType: 'BatchNormalization',
         input: ['x', 'scale', 'bias', 'mean', 'var'],
-        output: ['y', 'mean_out', 'var_out'],
+        output:
+          opset === 15
+            ? ['y', 'mean_out', 'var_out']
+            : ['y', 'mean_out', 'var_out', 'saved_mean', 'saved_var'],
         attribute: [
           { name: 'momentum', type: onnx.AttributeProto.AttributeType.FLOAT, f: 0.8 },
-          { name: 'training_mode', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
+          ...(opset === 15
+            ? [{ name: 'training_mode', type: onnx.AttributeProto.AttributeType.INT, i: 1 }]
+            : []),
         ],
       },
     ],
   };
   return onnx.ModelProto.encode(
-    onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 15 }], graph }),
+    onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: opset }], graph }),
   ).finish();
 }
 
@@ -152,4 +162,23 @@ describe('BatchNormalization of imported models trains as in PyTorch', () => {
       agrees(result.output.data as Float32Array, 'exported model.onnx');
     });
   }
+
+  for (const opset of [13, 15] as const)
+    it(`opset ${opset}: the exported model.onnx normalises with the running statistics, whatever the batch`, async () => {
+      const dims = [4, 3, 5];
+      const plan = planImport(readOnnxModel(batchNormModel(dims, opset)));
+      const exported = onnx.ModelProto.decode(exportImported(plan, new Map()));
+      const [node] = exported.graph!.node!;
+      assert.deepEqual(node.output, ['y'], 'no running-statistics outputs');
+      // Running mean 0 and variance 1: y = scale·x/√(1 + ε) + bias, per channel.
+      const x = Float32Array.from({ length: 60 }, (_, i) => Math.sin(i) * 3 + 1);
+      const session = await openSession(onnx.ModelProto.encode(exported).finish());
+      const y = (await session.run({ x: tensor('float32', x, dims) })).y.data as Float32Array;
+      await session.release();
+      x.forEach((v, i) => {
+        const c = Math.floor(i / 5) % 3;
+        const want = ((0.5 + 0.3 * c) * v) / Math.sqrt(1 + 1e-5) + (0.1 * c - 0.2);
+        assert.ok(close(y[i], want, 1e-5, 1e-5), `y[${i}] = ${y[i]}, inference mode gives ${want}`);
+      });
+    });
 });
