@@ -361,7 +361,9 @@ export const SHAPES: Record<string, Infer> = {
     const channels = c.x(0).shape[1];
     if (c.inputs.slice(1, 5).some((v) => v?.shape.join() !== `${channels}`))
       c.fail(`scale, bias, mean and variance must have shape [${channels}]`);
-    return same(c);
+    // training_mode = 1 also outputs the running mean and variance, [C] each.
+    const stat = { dtype: c.x(0).dtype, shape: [channels] };
+    return [...same(c), stat, { ...stat }].slice(0, Math.max(1, c.outputs));
   },
   LayerNormalization: (c) => {
     const x = c.x(0);

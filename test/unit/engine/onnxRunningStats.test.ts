@@ -81,22 +81,30 @@ describe('BatchNormalization of imported models trains as in PyTorch', () => {
     [4, 3, 5],
     [5, 4],
   ])
-    it(`train-mode gradients of x, scale and bias of a BatchNormalization on [${dims}] equal finite differences`, async () => {
-      const plan = planImport(readOnnxModel(batchNormModel(dims)));
-      await checkGradients(
-        (b, xs) => {
-          const y = importForward(plan, xs[0], {
-            b,
-            mode: 'train',
-            param: (p) => xs[1 + plan.parameters.indexOf(p)],
-          });
-          // The closed-form rule of the batchNorm composite is what these differences check.
-          assert.equal(y.producer?.composite?.rule, 'batchNorm');
-          return y;
-        },
-        [{ shape: dims }, ...plan.parameters.map((p) => ({ shape: p.shape, data: p.data }))],
-      );
-    });
+    for (const cpu of [true, false])
+      it(`train-mode gradients of x, scale and bias of a BatchNormalization on [${dims}] equal finite differences (${cpu ? 'CPU: one training-mode node' : 'WebGPU: four passes of standard ops'})`, async () => {
+        const plan = planImport(readOnnxModel(batchNormModel(dims)));
+        await checkGradients(
+          (b, xs) => {
+            b.root.contribOps = cpu;
+            const y = importForward(plan, xs[0], {
+              b,
+              mode: 'train',
+              param: (p) => xs[1 + plan.parameters.indexOf(p)],
+            });
+            // The closed-form rule of the batchNorm composite is what these differences check,
+            // over the forward each provider builds.
+            assert.equal(y.producer?.composite?.rule, 'batchNorm');
+            assert.equal(y.producer?.attrs.training_mode, cpu ? 1 : undefined);
+            assert.equal(
+              b.nodes.some((n) => n.opType === 'ReduceSumSquare'),
+              !cpu,
+            );
+            return y;
+          },
+          [{ shape: dims }, ...plan.parameters.map((p) => ({ shape: p.shape, data: p.data }))],
+        );
+      });
 
   for (const name of ['batchnorm', 'convbn']) {
     it(`${name}: running statistics follow PyTorch's over every step, and eval mode reads them`, async () => {

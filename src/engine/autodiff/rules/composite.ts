@@ -21,7 +21,8 @@ function channelAffine(b: GraphBuilder, v: Value, a: Value, c: Value): Value {
 
 export const COMPOSITE_RULES: Record<string, GradRule> = {
   conv2d: conv2dComposite,
-  // Training-mode batch normalization (layers/batchNorm.ts) over [x, γ, β, x − μ, inv = 1/σ]:
+  // Training-mode batch normalization (layers/batchNorm.ts) over [x, γ, β, μ, inv = 1/σ] and,
+  // when the forward made it, x − μ (else one Sub here):
   // x̂ = (x − μ)·inv, y = γ·x̂ + β, with Σ over the batch and space (N values per channel) and
   // μ, σ² that batch's mean and biased variance. The closed form:
   //   dβ = ΣdY,   dγ = Σ(dY·x̂) = inv·Σ(dY·(x − μ)) =: g,
@@ -31,14 +32,16 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
   // two sums, a·dY + c, k·(x − μ), and one Add.
   batchNorm: (c) => {
     const { b } = c;
-    const [x, scale, centred, inv] = [c.x(0), c.x(1), c.x(3), c.x(4)];
+    const [x, scale, inv] = [c.x(0), c.x(1), c.x(4)];
+    let centredValue: Value | undefined;
+    const centred = () => (centredValue ??= c.node.composite!.inputs.length > 5 ? c.x(5) : b.sub(x, c.x(3)));
     const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
     const n = x.size / x.shape[1];
     let sums: { dy: Value; g: Value } | undefined;
     const reduced = () =>
       (sums ??= {
         dy: b.reduceSum(c.dy(), axes, true),
-        g: b.mul(b.reduceSum(b.mul(c.dy(), centred), axes, true), inv),
+        g: b.mul(b.reduceSum(b.mul(c.dy(), centred()), axes, true), inv),
       });
     const channels = [x.shape[1]];
     return [
@@ -47,10 +50,11 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
         const a = b.mul(b.reshape(scale, inv.shape), inv);
         const shift = b.mul(sumDy, b.mul(a, b.scalar(-1 / n, x.dtype)));
         const k = b.mul(b.mul(a, inv), b.mul(g, b.scalar(-1 / n, x.dtype)));
-        return b.add(channelAffine(b, c.dy(), a, shift), b.mul(centred, k));
+        return b.add(channelAffine(b, c.dy(), a, shift), b.mul(centred(), k));
       },
       () => b.reshape(reduced().g, channels),
       () => b.reshape(reduced().dy, channels),
+      undefined,
       undefined,
       undefined,
     ];
