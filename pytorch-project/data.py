@@ -135,7 +135,7 @@ class Dataset:
         """The experiment's own CSV table: its rows split by data.seed and data.splits, its
         features scaled by data.normalize on the training rows, as Model Lab does."""
         read = self.meta["read"]
-        table = Table(path, read.get("header", True), read.get("target"), read["task"])
+        table = Table(path, read.get("header", True), read.get("target"), read["task"], read.get("columns"))
         if table.classes != self.classes or table.x.shape[1] != math.prod(self.input_shape):
             # model.py's input and output layers are sized by the table of the export.
             raise SystemExit(

@@ -92,20 +92,20 @@ def _label_order(labels):
 class Table:
     """x: float32 [rows, features]; labels (int32) and classes, or targets (float32 [rows, 1])."""
 
-    def __init__(self, path, header, target, task):
+    def __init__(self, path, header, target, task, columns=None):
         with open(path, "rb") as f:
             text = f.read().decode("utf-8")
         text = text[1:] if text.startswith("\ufeff") else text
         records = parse_csv(text, table_delimiter(text, path))
         names = [name.strip() for name in records.pop(0)[1]] if header else None
         width = len(names) if names else len(records[0][1])
-        if target is None:
-            column = width - 1
-        elif isinstance(target, int):
-            column = target
-        else:
-            column = names.index(target)
-        features = [c for c in range(width) if c != column]
+
+        def index_of(c):
+            return c if isinstance(c, int) else names.index(c)
+
+        column = width - 1 if target is None else index_of(target)
+        # data.columns, or every column but the target.
+        features = [index_of(c) for c in columns] if columns is not None else [c for c in range(width) if c != column]
         self.x = np.array([[self._number(path, line, cells, c) for c in features] for line, cells in records], dtype=np.float64).astype(np.float32)
         self.labels = self.classes = self.targets = None
         if task == "regression":

@@ -75,8 +75,8 @@ export function csvTable(
     f.records.map((record) => ({ ...record, file: f.file })),
   );
   const targetColumn = resolveTarget(data.target, names, width, file);
-  const featureColumns = [...Array(width).keys()].filter((c) => c !== targetColumn);
   const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
+  const featureColumns = tableFeatureColumns(data.columns, targetColumn, names, width, file, columnName);
   const count = records.length;
   const x = numericColumns(records, featureColumns, names, file, l10n.t('features must be numeric'));
 
@@ -251,12 +251,56 @@ export function numericColumns(
   return values;
 }
 
+/**
+ * A table's feature columns: `data.columns` (names or indices) when given, else every column but
+ * the target. Listing the target would let the model read what it predicts, and listing a column
+ * twice is a slip; both are refused on the entry at fault.
+ */
+function tableFeatureColumns(
+  columns: (string | number)[] | undefined,
+  targetColumn: number,
+  names: string[] | undefined,
+  width: number,
+  file: string,
+  columnName: (c: number) => string,
+): number[] {
+  if (columns === undefined) return [...Array(width).keys()].filter((c) => c !== targetColumn);
+  const resolved = resolveColumns(columns, names, width, file);
+  resolved.forEach((c, i) => {
+    const refuse = (message: string) => {
+      throw new DataError(message, file, 1, ['data', 'columns', i]);
+    };
+    if (c === targetColumn)
+      refuse(
+        l10n.t(
+          'data.columns lists the target column {0}: the model would read what it predicts; leave it out',
+          columnName(c),
+        ),
+      );
+    if (resolved.indexOf(c) < i) refuse(l10n.t('data.columns lists column {0} twice', columnName(c)));
+  });
+  return resolved;
+}
+
+/** `data.columns` as column indices; an entry that names no column is an error on that entry. */
+export function resolveColumns(
+  columns: (string | number)[],
+  names: string[] | undefined,
+  width: number,
+  file: string,
+): number[] {
+  return columns.map((c, i) =>
+    resolveTarget(c, names, width, file, l10n.t('data.columns entry'), ['data', 'columns', i]),
+  );
+}
+
 export function resolveTarget(
   target: string | number | undefined,
   names: string[] | undefined,
   width: number,
   file: string,
   role = l10n.t('target column'),
+  field?: (string | number)[],
 ) {
   if (target === undefined) return width - 1;
   if (typeof target === 'number') {
@@ -265,6 +309,7 @@ export function resolveTarget(
       l10n.t('{0} {1} does not exist: the file has columns 0 to {2}', role, target, width - 1),
       file,
       1,
+      field,
     );
   }
   const index = names?.indexOf(target) ?? -1;
@@ -279,6 +324,7 @@ export function resolveTarget(
           ),
       file,
       1,
+      field,
     );
   }
   return index;

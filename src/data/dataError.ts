@@ -12,6 +12,11 @@ export class DataError extends Error {
     readonly file?: string,
     /** 1-based line or row in `file`, when one is at fault. */
     readonly line?: number,
+    /**
+     * The experiment field the error is about, when it is one (e.g. `["data", "columns", 2]` for a
+     * column that does not exist); validation reports it there instead of on `data.source`.
+     */
+    readonly field?: (string | number)[],
   ) {
     super(message);
   }

@@ -18,7 +18,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
-import { normalize, numericColumns, readCsvRows, resolveTarget } from './csvDataset';
+import { normalize, numericColumns, readCsvRows, resolveColumns, resolveTarget } from './csvDataset';
 import { DataError } from './dataError';
 import { contiguousSplits, fractionsOf, splitCounts } from './splits';
 import { tensorDataset } from './tensorDataset';
@@ -39,9 +39,9 @@ export function seriesDataset(
   }
   const { names, records, width } = readCsvRows(text, file, data.header ?? true);
   const targetColumn = resolveTarget(data.target, names, width, file);
-  const featureColumns = (data.columns ?? [...Array(width).keys()]).map((c) =>
-    resolveTarget(c, names, width, file, l10n.t('data.columns entry')),
-  );
+  const featureColumns = data.columns
+    ? resolveColumns(data.columns, names, width, file)
+    : [...Array(width).keys()];
   // Every column used is scaled together: the features, then the target as the last one.
   const used = [...featureColumns, targetColumn];
   const rows = records.length;

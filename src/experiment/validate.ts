@@ -201,7 +201,7 @@ export async function validateExperiment(
     else checkAgainstDataset(experiment as LayersExperiment, dataset, report);
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
-    report.add(['data', 'source'], error.format());
+    report.add(error.field ?? ['data', 'source'], error.format());
   }
   return { problems: report.problems, experiment: report.hasErrors ? undefined : experiment };
 }
@@ -355,10 +355,10 @@ function splitSourceKind(path: string): 'folder' | 'csv' | 'text' | undefined {
 /** A CSV series feeds [steps, features] windows to a regression; say so before loading anything. */
 function checkSeries({ data, task, model }: LayersExperiment, report: Report): void {
   if (data.format !== 'series') {
-    if (data.columns !== undefined)
+    if (data.columns !== undefined && !isTableData(data))
       report.add(
         ['data', 'columns'],
-        l10n.t('columns only apply to a series ("format": "series")'),
+        l10n.t('columns only apply to tables (.csv, .tsv) and series: this data source has none'),
         'warning',
       );
     return;
@@ -382,6 +382,12 @@ function checkSeries({ data, task, model }: LayersExperiment, report: Report): v
       ),
     );
   }
+}
+
+/** Whether the data is read from tables (.csv, .tsv): one source or split files. */
+function isTableData(data: Experiment['data']): boolean {
+  const sources = isSplitFiles(data.source) ? Object.values(data.source) : [data.source];
+  return sources.every((source) => source !== undefined && isTableFile(source));
 }
 
 /** Before the data is loaded: a model that starts with an embedding reads token ids. */
@@ -531,7 +537,13 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
               dataset.inputShape[1],
               show(dataset.inputShape),
             )
-          : '';
+          : isTableData(data) && dataset.inputShape.length === 1
+            ? l10n.t(
+                ' (the table gives {0} feature column(s), every column but the target unless data.columns lists them: set it to {1})',
+                dataset.inputShape[0],
+                show(dataset.inputShape),
+              )
+            : '';
     report.add(
       inputPath,
       l10n.t(

@@ -202,24 +202,41 @@ suite('Experiment files', () => {
     assert.match(diagnostic.message, /wine\.csv:1: no column named "grape"; columns: alcohol, /);
   });
 
-  test('the data file moved away and back: its diagnostic appears, then clears without touching the experiment', async () => {
+  /** The wine template scaffolded into `folder`, open and validated clean, and its Model Lab diagnostics. */
+  async function cleanWine(folder: string) {
     const created = await vscode.commands.executeCommand<vscode.Uri | undefined>(
       'modelLab.newExperiment',
       'mlp-wine',
       workspaceRoot(),
-      'wine-later',
+      folder,
     );
     assert.ok(created);
+    const document = await vscode.workspace.openTextDocument(created);
+    const ours = () => vscode.languages.getDiagnostics(created).filter((d) => d.source === 'Model Lab');
+    await eventually(ours, (d) => d.length === 0, 'the scaffolded experiment to validate clean');
+    return { created, document, ours };
+  }
+
+  test('the data file moved away and back: its diagnostic appears, then clears without touching the experiment', async () => {
+    const { ours } = await cleanWine('wine-later');
     const csv = vscode.Uri.joinPath(workspaceRoot(), 'wine-later', 'wine.csv');
     const aside = vscode.Uri.joinPath(workspaceRoot(), 'wine-aside.csv');
-    const ours = () => vscode.languages.getDiagnostics(created).filter((d) => d.source === 'Model Lab');
-    await vscode.workspace.openTextDocument(created);
-    await eventually(ours, (d) => d.length === 0, 'the scaffolded experiment to validate clean');
     await vscode.workspace.fs.rename(csv, aside);
     const [missing] = await eventually(ours, (d) => d.length > 0, 'a diagnostic for the missing data file');
     assert.match(missing.message, /wine\.csv/);
     await vscode.workspace.fs.rename(aside, csv);
     await eventually(ours, (d) => d.length === 0, 'the diagnostic to clear once the file is back');
+  });
+
+  test('a data.columns entry that names no column of the table is underlined on its own line', async () => {
+    const { created, document, ours } = await cleanWine('wine-columns');
+    const edit = new vscode.WorkspaceEdit();
+    const at = document.positionAt(document.getText().indexOf('"header"'));
+    edit.insert(created, at, '"columns": [\n      "alcohol",\n      "acidity"\n    ],\n    ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const [diagnostic] = await eventually(ours, (d) => d.length > 0, 'a diagnostic for the unknown column');
+    assert.equal(diagnostic.range.start.line, lineOf(document, '"acidity"'));
+    assert.match(diagnostic.message, /wine\.csv:1: no column named "acidity"; columns: alcohol, /);
   });
 });
 

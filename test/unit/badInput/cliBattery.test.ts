@@ -339,6 +339,26 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a data.columns entry that names no column',
+    async setup(s) {
+      s.writeExperiment((e) => (e.data.columns = ['a', 'weight']));
+      s.write('data.csv', goodCsv(20));
+      return {
+        expected: `${s.at('"weight"')}: error: ${s.path('data.csv')}:1: no column named "weight"; columns: a, b, label`,
+      };
+    },
+  },
+  {
+    name: 'data.columns lists the target column',
+    async setup(s) {
+      s.writeExperiment((e) => (e.data.columns = ['a', 'label']));
+      s.write('data.csv', goodCsv(20));
+      return {
+        expected: `${s.at('"label"', 2)}: error: ${s.path('data.csv')}:1: data.columns lists the target column "label": the model would read what it predicts; leave it out`,
+      };
+    },
+  },
+  {
     name: 'a CSV with a header and no rows',
     async setup(s) {
       s.writeExperiment();

@@ -84,3 +84,63 @@ test('a table of one column says how columns are separated', async () => {
     /its first line is one column: separate columns with commas, semicolons or tabs/,
   );
 });
+
+/** A Kaggle-style table: an ID and a name beside the numeric features, the label in the middle. */
+const PASSENGERS = [
+  'PassengerId,Name,Survived,Age,Fare',
+  ...Array.from(
+    { length: 30 },
+    (_, i) => `${i + 1},"Person ${i}, Mr.",${i % 2},${20 + i},${(i * 3.5).toFixed(1)}`,
+  ),
+].join('\n');
+
+test('data.columns picks the feature columns by name or index, leaving the ID and name columns out', async () => {
+  const dir = scratchFolder({ 'passengers.csv': PASSENGERS });
+  const byName = await load(dir, 'passengers.csv', { target: 'Survived', columns: ['Fare', 'Age'] });
+  const byIndex = await load(dir, 'passengers.csv', { target: 'Survived', columns: [4, 3] });
+  assert.deepEqual(byName.inputShape, [2]);
+  assert.deepEqual(examples(byIndex), examples(byName));
+  const arrays = (
+    await load(dir, 'passengers.csv', { target: 'Survived', columns: ['Fare', 'Age'], normalize: 'none' })
+  ).arrays();
+  assert.equal(arrays.kind, 'rows');
+  if (arrays.kind === 'rows')
+    assert.deepEqual(
+      Array.from((arrays.x as Float32Array).slice(0, 4)),
+      [0, 20, 3.5, 21],
+      'in the listed order',
+    );
+});
+
+test('without data.columns every column but the target is a feature: the name column is then an error', async () => {
+  const dir = scratchFolder({ 'passengers.csv': PASSENGERS });
+  const error = await dataError(load(dir, 'passengers.csv', { target: 'Survived' }));
+  assert.equal(error.line, 2);
+  assert.match(error.message, /^column "Name" holds "Person 0, Mr.", not a number/);
+});
+
+test('a data.columns entry that names no column, the target or a repeat is an error on that entry', async () => {
+  const dir = scratchFolder({ 'passengers.csv': PASSENGERS });
+  const refused = async (columns: (string | number)[]) => {
+    const error = await dataError(load(dir, 'passengers.csv', { target: 'Survived', columns }));
+    assert.equal(error.file, join(dir, 'passengers.csv'));
+    return { field: error.field, message: error.message };
+  };
+  assert.deepEqual(await refused(['Age', 'Fair']), {
+    field: ['data', 'columns', 1],
+    message: 'no column named "Fair"; columns: PassengerId, Name, Survived, Age, Fare',
+  });
+  assert.deepEqual(await refused(['Age', 7]), {
+    field: ['data', 'columns', 1],
+    message: 'data.columns entry 7 does not exist: the file has columns 0 to 4',
+  });
+  assert.deepEqual(await refused(['Age', 2]), {
+    field: ['data', 'columns', 1],
+    message:
+      'data.columns lists the target column "Survived": the model would read what it predicts; leave it out',
+  });
+  assert.deepEqual(await refused([3, 'Fare', 'Age']), {
+    field: ['data', 'columns', 2],
+    message: 'data.columns lists column "Age" twice',
+  });
+});

@@ -305,6 +305,37 @@ test('series: a feature count that differs from model.input.shape is reported on
   assert.match((await onlyError(oneColumn, dir)).message, /\[5, 1\], not \[5, 2\]/);
 });
 
+test('a table: a data.columns entry that names no column is reported on its line; a width that differs names the columns', async () => {
+  const rows = ['id,a,b,label', ...Array.from({ length: 40 }, (_, i) => `${i},${i % 5},${i % 3},${i % 2}`)];
+  const dir = scratchFolder({ 'table.csv': rows.join('\n') });
+  const tableText = (columns: (string | number)[], shape: number[]) =>
+    experimentText((e) => {
+      e.data = { ...e.data, source: 'table.csv', target: 'label', columns };
+      e.model = { input: { shape }, layers: [{ type: 'dense', units: 2 }] };
+    });
+  assert.deepEqual(await problemsOf(tableText(['a', 'b'], [2]), dir), []);
+  const unknown = tableText(['a', 'c'], [2]);
+  const problem = await onlyError(unknown, dir);
+  assert.equal(problem.range.start.line, lineOf(unknown, '"c"'));
+  assert.equal(problem.message, `${join(dir, 'table.csv')}:1: no column named "c"; columns: id, a, b, label`);
+  const narrow = await onlyError(tableText(['a', 'b'], [3]), dir);
+  assert.match(
+    narrow.message,
+    /examples of shape \[2\], not \[3\] \(the table gives 2 feature column\(s\), every column but the target unless data.columns lists them: set it to \[2\]\)/,
+  );
+});
+
+test('data.columns on a source without columns is a warning on the field', async () => {
+  const text = experimentText((e) => (e.data.columns = ['a']));
+  const [problem] = await problemsOf(text);
+  assert.equal(problem.severity, 'warning');
+  assert.equal(problem.range.start.line, lineOf(text, '"columns"'));
+  assert.equal(
+    problem.message,
+    'columns only apply to tables (.csv, .tsv) and series: this data source has none',
+  );
+});
+
 test('series: a flat input shape, a classification task or a non-CSV source is reported before loading', async () => {
   const dir = scratchFolder({ 'series.csv': 'a,b\n1,2\n' });
   const flat = seriesText([5]);

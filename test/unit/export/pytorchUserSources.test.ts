@@ -187,6 +187,13 @@ const CSV_CASES: Record<string, { text: string; experiment: object; file?: strin
     experiment: csvExperiment('regression', { target: 'alpha, in degrees' }, 1, 'table.tsv'),
     file: 'table.tsv',
   },
+  'data.columns leaves a column out and reorders the others': {
+    text: table(true),
+    experiment: {
+      ...csvExperiment('classification', { target: 'label', columns: ['gamma', 0] }, 3),
+      model: { input: { shape: [2] }, layers: [{ type: 'dense', units: 3 }] },
+    },
+  },
 };
 
 for (const [name, { text, experiment, file = 'table.csv' }] of Object.entries(CSV_CASES)) {
