@@ -10,6 +10,12 @@
  *    short of the input by the rows the forward stride skipped; output_padding adds them.
  *    With stride 1 it is also a plain Conv of dY with the flipped kernel, which onnxruntime
  *    runs at the forward's speed (flippedKernelInputGrad): imported Convs take that.
+    With stride 2 ConvTranspose stays the fastest form measured here (ResNet's 3×3 and 1×1
+    shortcut, dY [32,16,16,16] → dX [32,8,32,32], medians of 300 runs, ConvTranspose 0.7–1.1 ms
+    and 0.13–0.2 ms): a stride-1 Conv of the zero-inserted dY took 6.3 ms; the four stride phases
+    as one Conv 0.7–1.0 ms, but weaving them back (Transpose 1.8 ms, DepthToSpace 0.8 ms) more;
+    the batch stacked into one tall image (stackedInputGrad at stride 2) 1.0–1.1 ms and 0.24–0.34
+    ms; for the 1×1, a 1×1 Conv and a Pad inserting the zeros 1.7 ms.
  *  - dW[f,c,k] = Σ_n Σ_o dY[n,f,o] · Xp[n, c, s·o + d·k]: for an imported Conv, from
  *    patches made by onnxruntime's Conv (convWeightGradByPatches); else one Gemm of dY against
  *    the im2col cols (graph/im2col.ts). Measured faster here than Conv on transposed tensors

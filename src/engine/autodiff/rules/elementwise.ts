@@ -23,7 +23,9 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
   },
   Neg: (c) => [() => c.b.neg(c.dy())],
   Abs: (c) => [() => c.b.mul(c.dy(), c.b.unary('Sign', c.x(0)))],
-  // Relu passes the gradient where the input was positive.
+  // Relu passes the gradient where the input was positive. onnxruntime-node's CPU build has no
+  // com.microsoft ReluGrad (not a registered op), and dy · Cast(x > 0) measured no faster than
+  // this Where in the imported ResNet's step (CPU time per step, old / new 0.986, paired calls).
   Relu: (c) => [() => c.b.op('Where', [c.b.op('Greater', [c.x(0), zero(c)])[0], c.dy(), zero(c)])[0]],
   Tanh: (c) => [() => c.b.mul(c.dy(), c.b.sub(one(c), c.b.mul(c.y(0), c.y(0))))],
   Sigmoid: (c) => [() => c.b.mul(c.dy(), c.b.mul(c.y(0), c.b.sub(one(c), c.y(0))))],
