@@ -232,6 +232,26 @@ class GroupNormNet(nn.Module):
         return self.fc(x.flatten(1))
 
 
+class UpsamplingNet(nn.Module):
+    """A small U-Net-like decoder: nn.Upsample (nearest, ×2: Resize) and nn.ConvTranspose2d with
+    stride 2 and output_padding, and with stride 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.e1 = nn.Conv2d(1, 4, 3, stride=2, padding=1)
+        self.e2 = nn.Conv2d(4, 4, 3, stride=2, padding=1)
+        self.up = nn.Upsample(scale_factor=2, mode="nearest")
+        self.d1 = nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1)
+        self.d2 = nn.ConvTranspose2d(4, 2, 3, padding=1)
+        self.fc = nn.Linear(2 * 8 * 8, 3)
+
+    def forward(self, x):
+        e1 = F.relu(self.e1(x))
+        u = self.up(F.relu(self.e2(e1)))
+        d = torch.tanh(self.d2(F.relu(self.d1(torch.cat([u, e1], 1)))))
+        return self.fc(d.flatten(1))
+
+
 def float_batches(shape, gen):
     return [torch.randn((BATCH, *shape), generator=gen) for _ in range(BATCHES)]
 
@@ -263,6 +283,8 @@ CASES = {
                         classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "groupnorm": dict(make=GroupNormNet, opset=17, inputs="float", shape=[1, 6, 6], loss="cross-entropy",
                       classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
+    "upsampling": dict(make=UpsamplingNet, opset=17, inputs="float", shape=[1, 8, 8], loss="cross-entropy",
+                       classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),
 }

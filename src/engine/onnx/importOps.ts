@@ -218,6 +218,81 @@ export const OPS: Record<string, OpImporter> = {
           ];
     },
   },
+  // nn.ConvTranspose2d: onnxruntime's ConvTranspose, its gradient rule in autodiff/rules/conv.ts.
+  ConvTranspose: {
+    attrs: [
+      'kernel_shape',
+      'pads',
+      'strides',
+      'dilations',
+      'group',
+      'output_padding',
+      'output_shape',
+      'auto_pad',
+    ],
+    check: (n) =>
+      first(
+        noAutoPad(n),
+        spatial2d(n, 'transposed convolutions'),
+        attrInt(n, 'group', 1) !== 1
+          ? `group ${attrInt(n, 'group', 1)} (grouped transposed convolution)`
+          : undefined,
+        n.attrs.output_shape !== undefined
+          ? 'output_shape (export with explicit pads and output_padding, as PyTorch does)'
+          : undefined,
+      ),
+    emit: (c) => {
+      if (c.x(0).rank !== 4)
+        throw new Error('only 2-D transposed convolutions ([batch, channels, height, width])');
+      return c.b.op(
+        'ConvTranspose',
+        [c.x(0), c.x(1), c.input(2)],
+        passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'dilations', 'output_padding']),
+      );
+    },
+  },
+  Resize: {
+    attrs: [
+      'mode',
+      'coordinate_transformation_mode',
+      'nearest_mode',
+      'cubic_coeff_a',
+      'exclude_outside',
+      'extrapolation_value',
+    ],
+    check: (n) => {
+      const mode = attrStr(n, 'mode', 'nearest');
+      if (mode !== 'nearest') return `mode ${mode} (nearest only)`;
+      const transform = attrStr(n, 'coordinate_transformation_mode', 'half_pixel');
+      const rounding = attrStr(n, 'nearest_mode', 'round_prefer_floor');
+      // Where an integer upscaling repeats every element (output i reads input ⌊i / s⌋).
+      const repeats =
+        (transform === 'asymmetric' && rounding === 'floor') ||
+        (['half_pixel', 'pytorch_half_pixel'].includes(transform) && rounding.startsWith('round_prefer'));
+      return repeats
+        ? undefined
+        : `coordinate_transformation_mode ${transform} with nearest_mode ${rounding}`;
+    },
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const factors = resizeFactors(c, x.shape);
+      if (factors.every((f) => f === 1)) return [x];
+      // Nearest upscaling by whole factors repeats each element f times along its axis:
+      // x as [d₀, 1, d₁, 1, …] expanded to [d₀, f₀, d₁, f₁, …]; Expand's rule sums dy back.
+      const spread = b.reshape(
+        x,
+        x.shape.flatMap((d) => [d, 1]),
+      );
+      const repeated = b.op('Expand', [spread, b.ints(x.shape.flatMap((d, i) => [d, factors[i]]))])[0];
+      return [
+        b.reshape(
+          repeated,
+          x.shape.map((d, i) => d * factors[i]),
+        ),
+      ];
+    },
+  },
   MaxPool: {
     attrs: [...POOL, 'dilations', 'storage_order'],
     check: (n) =>
@@ -471,6 +546,29 @@ export const OPS: Record<string, OpImporter> = {
   LSTM: recurrent('LSTM'),
   GRU: recurrent('GRU'),
 };
+
+/**
+ * The whole factor of each axis of a nearest Resize, from its scales (input 2) or sizes (input 3);
+ * an error naming the axis when a factor is not a whole number of at least 1.
+ */
+function resizeFactors(c: OpContext, dims: number[]): number[] {
+  const scales = c.node.inputs[2] ? c.known(2) : undefined;
+  const sizes = c.node.inputs[3] ? c.known(3) : undefined;
+  if (c.node.inputs[2] && !scales) throw new Error('its scales must be constants');
+  if (c.node.inputs[3] && !sizes) throw new Error('its sizes must be constants');
+  const given = scales?.values.length ? scales : sizes;
+  if (!given || given.values.length !== dims.length)
+    throw new Error(`it needs one scale or size per axis of its input [${dims.join(', ')}]`);
+  return dims.map((d, i) => {
+    const out = given === scales ? Math.floor(d * given.values[i]) : given.values[i];
+    const factor = out / d;
+    if (!Number.isInteger(factor) || factor < 1)
+      throw new Error(
+        `axis ${i} goes from ${d} to ${out}: Model Lab resizes by whole factors (nearest upsampling ×2, ×3…)`,
+      );
+    return factor;
+  });
+}
 
 /**
  * ReduceMax / ReduceMin (torch.amax, .max(dim).values): axes from the attribute (opset 13 to 17)

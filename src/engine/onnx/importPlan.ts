@@ -242,6 +242,8 @@ function gradientSources(nodes: OnnxNode[], output: string): Set<string> {
       if (n.opType === 'Where' && i === 0) return;
       if (n.opType === 'BatchNormalization' && i >= 3) return;
       if (n.opType === 'Dropout' && i >= 1) return;
+      // A Resize's roi, scales and sizes say where to read, not what: constants even as initializers.
+      if (n.opType === 'Resize' && i >= 1) return;
       reached.add(name);
     });
   }

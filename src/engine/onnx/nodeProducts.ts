@@ -1,6 +1,6 @@
 /**
- * The matrix products of an imported model's nodes (MatMul, Gemm, Conv, and the input and
- * recurrent products of LSTM and GRU), from the shapes the engine builds each node with
+ * The matrix products of an imported model's nodes (MatMul, Gemm, Conv, ConvTranspose, and the
+ * input and recurrent products of LSTM and GRU), from the shapes the engine builds each node with
  * (importedNodes.ts). The model summary counts their forward FLOPs; the bench counts a training
  * step's, which needs to know what each operand is: a product of two activations (attention
  * scores, probabilities·values, a recurrent state times its weights) differentiates both sides,
@@ -34,6 +34,9 @@ function nodeProducts({ node, inputShapes, outputShapes }: ImportedNode): Produc
       return [{ macs: size(out) * (node.attrs.transA === 1 ? a[0] : a[1]), operands: [0, 1] }];
     case 'Conv':
       return w ? [{ macs: size(out) * size(w.slice(1)), operands: [0, 1] }] : [];
+    // W [in, out, kh, kw]: every input element meets out·kh·kw weights.
+    case 'ConvTranspose':
+      return w ? [{ macs: size(a) * size(w.slice(1)), operands: [0, 1] }] : [];
     case 'LSTM':
     case 'GRU': {
       const r = inputShapes[2];

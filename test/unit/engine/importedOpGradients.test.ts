@@ -105,3 +105,18 @@ test('InstanceNormalization as imported: unit-scale LayerNormalization over the 
     [{ shape: [3, 2, 3, 4] }, { shape: [2] }, { shape: [2] }],
   );
 });
+
+test('ConvTranspose with stride, pads, output_padding and dilation, with and without contrib ops', async () => {
+  for (const contribOps of [true, false])
+    for (const attrs of [
+      { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] },
+      { strides: [1, 2], pads: [0, 1, 2, 0], dilations: [2, 1] },
+    ] as Record<string, number[]>[])
+      await checkGradients(
+        (b, [x, w, bias]) => {
+          b.contribOps = contribOps;
+          return b.op('ConvTranspose', [x, w, bias], { kernel_shape: [3, 3], ...attrs })[0];
+        },
+        [{ shape: [2, 3, 4, 5] }, { shape: [3, 2, 3, 3] }, { shape: [2] }],
+      );
+});

@@ -18,6 +18,7 @@ export const CASES = [
   'gru',
   'activations',
   'groupnorm',
+  'upsampling',
 ];
 
 export interface Reference {

@@ -46,6 +46,8 @@ const TRAINABLE: Record<string, string> = {
   'mobilenet-v3-block': 'HardSigmoid',
   // The sinusoidal table is folded at import; torch.amax exports as ReduceMax.
   'text-cnn-sinusoidal': 'ReduceMax',
+  // GroupNorm exports as InstanceNormalization; nn.Upsample as a nearest Resize.
+  'unet-groupnorm': 'ConvTranspose',
 };
 
 describe('PyTorch models as people write them', () => {

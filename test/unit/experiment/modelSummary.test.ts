@@ -143,6 +143,19 @@ test('imported CNN: per-example shapes and convolution FLOPs', () => {
   assert.equal(conv.flops, 2 * 4 * 8 * 8 * (1 * 3 * 3));
 });
 
+test('imported transposed convolutions: their rows with output shapes, parameters and FLOPs', () => {
+  const summary = summarizeImported(importOnnxFile(modelPath('upsampling')), 'model.onnx', {
+    batchSize: 8,
+    optimizer: { type: 'adam', learningRate: 0.001 },
+  });
+  const [d1, d2] = summary.layers.filter((l) => l.type === 'ConvTranspose');
+  assert.deepEqual(d1.outputShape, [4, 8, 8]);
+  assert.equal(d1.params, 8 * 4 * 3 * 3 + 4);
+  // Every input element meets out·kh·kw weights: [8, 4, 4] in, 4 channels out, 3×3.
+  assert.equal(d1.flops, 2 * (8 * 4 * 4) * (4 * 3 * 3));
+  assert.deepEqual(d2.outputShape, [2, 8, 8]);
+});
+
 test('an ONNX file: memory at the fine-tuning batch with Adam, activations per example counted by hand', () => {
   const plan = importOnnxFile(modelPath('cnn'));
   const { memory } = summarizeOnnxFile(plan, 'model.onnx');

@@ -242,6 +242,33 @@ export const CONV_RULES: Record<string, GradRule> = {
       () => c.b.reduceSum(c.dy(), [0, 2, 3]),
     ];
   },
+  // ConvTranspose (imported nn.ConvTranspose2d, group 1): Y[n,f,s·i + d·k − p] += Σ_c X[n,c,i]·W[c,f,k],
+  // the transpose of a Conv with W as its [c filters, f channels] kernel. So dX is that Conv of
+  // dY (same W, strides, pads and dilations: its output is X's extent, output_padding < stride),
+  // and dW[c,f,k] = Σ_n Σ_i X[n,c,i]·dYp[n,f,s·i + d·k] is a Conv's weight gradient with the roles
+  // swapped: dY as the convolution's input, X as its output gradient. dB = Σ dY.
+  ConvTranspose: (c) => {
+    const group = c.int('group', 1);
+    if (group !== 1)
+      throw new Error(
+        `ConvTranspose (node ${c.node.name}): grouped transposed convolution has no gradient rule`,
+      );
+    const weights = c.x(1);
+    const w = windowOf(c, c.ints('kernel_shape', weights.shape.slice(2)));
+    return [
+      () =>
+        c.b.op('Conv', [c.dy(), weights], {
+          kernel_shape: w.kernel,
+          strides: w.strides,
+          pads: w.pads,
+          dilations: w.dilations,
+        })[0],
+      () =>
+        convWeightGradByPatches(c.b, c.dy(), c.x(0), weights, w) ??
+        convWeightGrad(c.b, c.dy(), c.x(0), weights, w),
+      () => c.b.reduceSum(c.dy(), [0, 2, 3]),
+    ];
+  },
   MaxPool: (c) => [
     () => {
       const { b } = c;
