@@ -12,6 +12,7 @@
  *   npm run bench:profile -- cnn-digits
  *   BENCH_PROFILE_CALLS=50 npm run bench:profile -- transformer-shakespeare
  *   npm run bench:profile -- imported-gpt
+ *   BENCH_PROFILE_NODES=40 npm run bench:profile -- transformer-shakespeare   # and the 40 costliest other nodes
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { importedBatch, importedByPeer, importedCompileOptions, IMPORTED_CASES }
 import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 
 const CALLS = Number(process.env.BENCH_PROFILE_CALLS ?? 30);
+const NODES = Number(process.env.BENCH_PROFILE_NODES ?? 0);
 const TOP = 8;
 
 interface ProfileEvent {
@@ -153,6 +155,33 @@ function productsByShape(kernels: ProfileEvent[], steps: number): string[] {
   ];
 }
 
+/**
+ * The `count` costliest nodes that are not matrix products, each with its kernel µs per step and
+ * shapes: which Mul or Reshape of the many a change should remove.
+ */
+function costliestNodes(kernels: ProfileEvent[], steps: number, count: number): string[] {
+  const nodes = new Map<string, { dur: number; op: string; shapes: string }>();
+  for (const e of kernels) {
+    const op = e.args?.op_name ?? '?';
+    if (PRODUCTS.has(op)) continue;
+    const name = e.name.slice(0, -'_kernel_time'.length);
+    const shapes = `[${shapesOf(e.args?.input_type_shape).join('] [')}] → [${shapesOf(e.args?.output_type_shape).join('] [')}]`;
+    const node = nodes.get(name) ?? { dur: 0, op, shapes };
+    node.dur += e.dur;
+    nodes.set(name, node);
+  }
+  return [
+    `the ${count} costliest nodes other than products (µs per step, op, name, shapes):`,
+    ...[...nodes]
+      .sort((p, q) => q[1].dur - p[1].dur)
+      .slice(0, count)
+      .map(
+        ([name, { dur, op, shapes }]) =>
+          `${(dur / steps).toFixed(0).padStart(6)} µs  ${op} ${name} ${shapes}`,
+      ),
+  ];
+}
+
 /** A template's compile options and batch, or an imported case's (exported by the PyTorch peer, which then exits). */
 async function prepare(name: string): Promise<{ o: CompileOptions; batchFor(outputShape: number[]): Batch }> {
   const c = IMPORTED_CASES.find((i) => i.name === name);
@@ -186,6 +215,7 @@ async function main() {
   for (const line of shares(kernels)) console.log(line);
   for (const line of byOpType(kernels, CALLS * batches.length)) console.log(line);
   for (const line of productsByShape(kernels, CALLS * batches.length)) console.log(line);
+  if (NODES > 0) for (const line of costliestNodes(kernels, CALLS * batches.length, NODES)) console.log(line);
 }
 
 main().catch((error: unknown) => {

@@ -19,7 +19,7 @@ export function linear(
   units: number,
   name: string,
   reluInit = false,
-  fold?: { gamma: Value; beta: Value },
+  fold?: { gamma: Value; beta: Value; norm?: NormOutputs },
   scale: { input?: number; output?: number } = {},
 ): Value {
   if (!Number.isInteger(units) || units < 1)
@@ -42,6 +42,7 @@ export function linear(
   if (output !== 1) bias = b.mul(bias, b.scalar(output));
   const alpha = input * output;
   const y = b.op('Gemm', [rows, w, bias], alpha === 1 ? {} : { alpha })[0];
+  if (fold?.norm) markNormalizedGemm(y, fold.norm, rows, w, bias);
   // Leading -1 rather than the batch size, so an exported model accepts any batch.
   return b.reshape(y, [-1, ...x.shape.slice(1, -1), units]);
 }
@@ -77,11 +78,36 @@ export function layerNorm(c: LayerContext, x: Value, name: string): Value {
   return c.b.op('LayerNormalization', [x, gamma, beta], { axis: -1, epsilon: 1e-5 })[0];
 }
 
+/** What the normalizedLinear composite's rule reads of its layer norm: input, output x̂ and 1/σ per row. */
+export interface NormOutputs {
+  input: Value;
+  output: Value;
+  invStdDev: Value;
+}
+
+/**
+ * Marks the Gemm y = α·x̂·W + b over the rows of a unit-scale layer norm's output x̂ as one
+ * composite over [x, W, b, x̂ rows, 1/σ, x̂] (rule `normalizedLinear`, autodiff/rules/composite.ts):
+ * its backward subtracts the row mean of dx̂ inside the dx̂ product, two passes fewer.
+ */
+export function markNormalizedGemm(
+  y: Value,
+  norm: NormOutputs,
+  rows: Value,
+  weight: Value,
+  bias: Value,
+): void {
+  y.producer!.composite = {
+    rule: 'normalizedLinear',
+    inputs: [norm.input, weight, bias, rows, norm.invStdDev, norm.output],
+  };
+}
+
 /**
  * linear(layerNorm(x)) with the norm's γ and β folded into the linear's weight and bias (same
  * parameters, same function): the norm itself runs with unit scale, so its backward reuses
  * the forward output as x̂ and dγ, dβ come from the small weight-shaped products instead of
- * passes over every row.
+ * passes over every row. The whole is one composite (markNormalizedGemm).
  */
 export function normalizedLinear(
   c: LayerContext,
@@ -95,8 +121,16 @@ export function normalizedLinear(
   const d = x.shape[x.rank - 1];
   const fold = layerNormParams(c, d, normName);
   const unit = c.b.constant(new Float32Array(d).fill(1), [d]);
-  const xhat = c.b.op('LayerNormalization', [x, unit], { axis: -1, epsilon: 1e-5 })[0];
-  return linear(c, xhat, units, name, reluInit, fold, scale);
+  // Only training graphs differentiate it: the others (model.onnx) keep the norm's single output.
+  const train = c.mode === 'train';
+  const [xhat, , invStdDev] = c.b.op(
+    'LayerNormalization',
+    [x, unit],
+    { axis: -1, epsilon: 1e-5 },
+    { outputs: train ? 3 : 1 },
+  );
+  const norm = train ? { input: x, output: xhat, invStdDev } : undefined;
+  return linear(c, xhat, units, name, reluInit, { ...fold, norm }, scale);
 }
 
 /** Layers that keep their input's shape. */
@@ -125,7 +159,11 @@ export const denseLayer: LayerKind<'dense'> = {
     if (x.rank < 2 || x.rank > 3)
       throw new Error(`needs [features] or [steps, features] inputs, got [${x.shape.slice(1)}]`);
     const relu = l.activation === 'relu' || l.activation === 'gelu';
-    return activate(c.b, linear(c, x, l.units, `layer${c.index}.dense`, relu), l.activation);
+    const name = `layer${c.index}.dense`;
+    const y = c.normBefore
+      ? normalizedLinear(c, x, c.normBefore, l.units, name, relu)
+      : linear(c, x, l.units, name, relu);
+    return activate(c.b, y, l.activation);
   },
   products: (l, input) => [
     { macs: product(input.slice(0, -1)) * input[input.length - 1] * l.units, operands: 'activation·weight' },

@@ -20,6 +20,11 @@ export interface LayerContext {
   param(name: string, shape: number[], init: (rng: Rng, n: number) => Float32Array): Value;
   /** Dropout in train mode (identity in eval mode); each call is a distinct mask site. */
   dropout(x: Value, rate: number): Value;
+  /**
+   * Training graphs only: the name of a layer norm just before this layer that the forward pass
+   * left for it to fold into its linear (buildForward; a dense layer takes it as normalizedLinear).
+   */
+  normBefore?: string;
   /** Records attention probabilities [B, heads, T, T] for the probe graph. */
   recordAttention(probs: Value): void;
   /**

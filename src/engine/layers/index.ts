@@ -56,7 +56,10 @@ export interface Forward {
   output: Value;
   /** Attention probabilities [B, heads, T, T], one per attention layer, in layer order. */
   attention: { layer: number; probs: Value }[];
-  /** Each layer's output, in layer order (the CNN inside view reads the conv layers'). */
+  /**
+   * Each layer's output, in layer order (the CNN inside view reads the conv layers'). In training
+   * graphs a layer norm folded into the dense layer after it (normBefore) gives its input.
+   */
   layerOutputs: Value[];
   /** With `inspectRecurrent`: each recurrent layer's values over time [B, T, units], by name. */
   inside: { layer: number; values: Record<string, Value> }[];
@@ -69,8 +72,19 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
   const inside: Forward['inside'] = [];
   let site = 0;
   let h = x;
+  let normBefore: string | undefined;
   const outerScope = b.scope;
   layers.forEach((layer, index) => {
+    // A training graph folds a layer norm into the dense layer after it (its scale and shift in the
+    // dense's weight and bias, one composite for both: layers/basic.ts normalizedLinear); the
+    // other graphs (model.onnx among them) keep the norm as a LayerNormalization of its own.
+    if (mode === 'train' && layer.type === 'layernorm' && layers[index + 1]?.type === 'dense') {
+      normBefore = `layer${index}.layernorm`;
+      layerOutputs.push(h);
+      return;
+    }
+    const foldedNorm = normBefore;
+    normBefore = undefined;
     // An experiment that skipped validation may name a type the catalog does not have.
     const build = (LAYERS as Partial<Record<string, { build: LayerBuilder }>>)[layer.type]?.build;
     const where = `layer ${index} (${layer.type})`;
@@ -87,6 +101,7 @@ export function buildForward(layers: Layer[], x: Value, options: ForwardOptions)
         if (!options.dropoutKey) throw new Error('train-mode graphs need a dropout key');
         return dropout(b, v, rate, options.dropoutKey, site++);
       },
+      ...(foldedNorm && { normBefore: foldedNorm }),
       recordAttention: (probs) => attention.push({ layer: index, probs }),
       ...(options.inspectRecurrent
         ? { recordInside: (values: Record<string, Value>) => inside.push({ layer: index, values }) }

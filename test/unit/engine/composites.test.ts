@@ -93,6 +93,28 @@ function contextWith(b: GraphBuilder, byName: Record<string, Value>): LayerConte
   };
 }
 
+/** Runs the graph `pair` builds over the specs' values: its folded and plain forms agree to 1e-5. */
+async function assertSameOutputs(
+  specs: { shape: number[]; data: Float32Array }[],
+  pair: (b: GraphBuilder, values: Value[]) => [Value, Value],
+): Promise<void> {
+  const b = new GraphBuilder();
+  const [folded, plain] = pair(
+    b,
+    specs.map((s, i) => b.input(`v${i}`, 'float32', s.shape)),
+  );
+  b.output(folded, 'folded');
+  b.output(plain, 'plain');
+  const session = await openSession(serializeModel(b));
+  const out = await session.run(
+    Object.fromEntries(specs.map((s, i) => [`v${i}`, tensor('float32', s.data, s.shape)])),
+  );
+  const expected = out.plain.data as Float32Array;
+  (out.folded.data as Float32Array).forEach((v, i) =>
+    assert.ok(Math.abs(v - expected[i]) < 1e-5, `output ${i}: ${v} vs ${expected[i]}`),
+  );
+}
+
 test('layer norm folded into the next linear: same outputs as linear(layerNorm(x)); gradients of x, γ, β, W, b', async () => {
   const rng = new Rng(5);
   const specs = [[2, 3, 4], [4], [4], [4, 5], [5]].map((shape) => ({
@@ -102,20 +124,48 @@ test('layer norm folded into the next linear: same outputs as linear(layerNorm(x
   const folded = (b: GraphBuilder, [x, gamma, beta, weight, bias]: Value[]) =>
     normalizedLinear(contextWith(b, { gamma, beta, weight, bias }), x, 'ln', 5, 'linear');
   await checkGradients(folded, specs);
+  // The training graph differentiates norm and product as one composite, also with the Gemm's
+  // alpha (the feed-forward's GELU constant).
+  await checkGradients((b, [x, gamma, beta, weight, bias]) => {
+    const y = normalizedLinear(contextWith(b, { gamma, beta, weight, bias }), x, 'ln', 5, 'linear', false, {
+      output: Math.SQRT1_2,
+    });
+    assert.ok(b.nodes.some((n) => n.opType === 'Gemm' && n.composite?.rule === 'normalizedLinear'));
+    return y;
+  }, specs);
 
-  const b = new GraphBuilder();
-  const [x, gamma, beta, weight, bias] = specs.map((s, i) => b.input(`v${i}`, 'float32', s.shape));
-  const c = contextWith(b, { gamma, beta, weight, bias });
-  b.output(folded(b, [x, gamma, beta, weight, bias]), 'folded');
-  b.output(linear(c, layerNorm(c, x, 'ln'), 5, 'linear'), 'plain');
-  const session = await openSession(serializeModel(b));
-  const out = await session.run(
-    Object.fromEntries(specs.map((s, i) => [`v${i}`, tensor('float32', s.data, s.shape)])),
-  );
-  const plain = out.plain.data as Float32Array;
-  (out.folded.data as Float32Array).forEach((v, i) =>
-    assert.ok(Math.abs(v - plain[i]) < 1e-5, `output ${i}: ${v} vs ${plain[i]}`),
-  );
+  await assertSameOutputs(specs, (b, [x, gamma, beta, weight, bias]) => {
+    const c = contextWith(b, { gamma, beta, weight, bias });
+    return [folded(b, [x, gamma, beta, weight, bias]), linear(c, layerNorm(c, x, 'ln'), 5, 'linear')];
+  });
+});
+
+test('a layer norm before a dense layer folds into it in training graphs: same outputs; gradients of x, γ, β, W, b', async () => {
+  const rng = new Rng(7);
+  const specs = [[2, 3, 4], [4], [4], [4, 5], [5]].map((shape) => ({
+    shape,
+    data: Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()),
+  }));
+  const list: Layer[] = [{ type: 'layernorm' }, { type: 'dense', units: 5, activation: 'tanh' }];
+  const names = [
+    'layer0.layernorm.gamma',
+    'layer0.layernorm.beta',
+    'layer1.dense.weight',
+    'layer1.dense.bias',
+  ];
+  const forward = (b: GraphBuilder, [x, ...params]: Value[], mode: 'train' | 'eval') => {
+    const provided = new Map(names.map((n, i) => [n, params[i]]));
+    const binder = new ParamBinder(new ParamStore(3), b, 'input', provided);
+    return buildForward(list, x, { b, mode, params: binder, dropoutKey: b.scalar(0, 'int64') }).output;
+  };
+  await checkGradients((b, values) => {
+    const y = forward(b, values, 'train');
+    assert.ok(b.nodes.some((n) => n.composite?.rule === 'normalizedLinear'));
+    assert.ok(!b.nodes.some((n) => n.opType === 'LayerNormalization' && n.inputs.length === 3));
+    return y;
+  }, specs);
+
+  await assertSameOutputs(specs, (b, values) => [forward(b, values, 'train'), forward(b, values, 'eval')]);
 });
 
 test('conv2d trains by im2col: same outputs as Conv; gradients of x, W and bias with stride, padding, dilation', async () => {

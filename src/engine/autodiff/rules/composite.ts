@@ -74,6 +74,35 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
       undefined,
     ];
   },
+  // y = α·x̂·W + b over the rows of a unit-scale layer norm's output x̂ = (x − μ)·r (layers/basic.ts
+  // normalizedLinear; inputs [x, W, b, x̂ rows, r, x̂]). With g = dx̂ = α·dY·Wᵀ the norm's closed form
+  // is dx = r·(g − mean(g) − x̂·mean(g·x̂)). The row mean of g is a product too:
+  // mean(g) = α·dY·(Wᵀ's row of column means), so g_c = g − mean(g) = α·dY·W_cᵀ with W_c = W
+  // less the mean of each column, a weight-sized pass; and mean(g·x̂) = mean(g_c·x̂) as x̂ sums to
+  // zero along the row. Full-size passes after the dx̂ product: g_c·x̂, its mean, x̂·that,
+  // the difference, times r (the ReduceMean of g and one Sub fewer than the norm's own rule).
+  //   dW = α·x̂ᵀ·dY,  db = ΣdY (summed over the rows in backward.ts)
+  normalizedLinear: (c) => {
+    const { b } = c;
+    const [x, weight, rows, invStdDev, xhat] = [c.x(0), c.x(1), c.x(3), c.x(4), c.x(5)];
+    const alpha = c.float('alpha', 1);
+    if (c.int('transA', 0) || c.int('transB', 0) || c.float('beta', 1) !== 1)
+      throw new Error(`normalizedLinear (node ${c.node.name}): expects a plain Gemm x̂·W + b`);
+    return [
+      () => {
+        const centred = b.sub(weight, b.reduceMean(weight, [0], true));
+        const gc = b.op('Gemm', [c.dy(), centred], { transB: 1, alpha })[0];
+        const g = b.reshape(gc, x.shape);
+        const meanGx = b.reduceMean(b.mul(g, xhat), [x.rank - 1], true);
+        return b.mul(b.sub(g, b.mul(xhat, meanGx)), invStdDev);
+      },
+      () => b.op('Gemm', [rows, c.dy()], { transA: 1, alpha })[0],
+      () => c.dy(),
+      undefined,
+      undefined,
+      undefined,
+    ];
+  },
   // y = u·a with a = 1 + erf u (layers/activations.ts geluOfScaled, inputs [u, a]):
   //   du = dy · (a + u·erf′(u)) = dy · (a + u·exp(ln(2/√π) − u²)),  six element-wise ops.
   geluOfScaled: (c) => {
