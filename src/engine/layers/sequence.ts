@@ -80,7 +80,11 @@ export function selfAttention(
   if (causal) scores = b.add(scores, causalMask(c, length));
   const probs = b.op('Softmax', [scores], { axis: -1 })[0];
   c.recordAttention(probs);
-  const mixed = b.reshape(b.transpose(b.matmul(probs, v), [0, 2, 1, 3]), [-1, length, dim]);
+  const perHead = b.matmul(probs, v);
+  // Training graphs differentiate softmax and product as one (autodiff/rules/composite.ts): the
+  // softmax's row sums then run over the head width instead of the T keys.
+  if (c.mode === 'train') perHead.producer!.composite = { rule: 'attentionMix', inputs: [scores, v, probs] };
+  const mixed = b.reshape(b.transpose(perHead, [0, 2, 1, 3]), [-1, length, dim]);
   return linear(c, mixed, dim, `${name}.out`);
 }
 

@@ -52,19 +52,24 @@ test('causal multi-head self-attention and the pre-norm transformer block', asyn
   await checkGradients(layers([{ type: 'transformer', heads: 2, ffDim: 8 }]), [{ shape: [2, 3, 4] }]);
 });
 
-test('attention in a CPU training graph: scores from one FusedMatMul, the same gradients', async () => {
-  const train =
-    (list: Layer[]) =>
-    (b: GraphBuilder, [x]: Value[]) => {
-      const params = new ParamBinder(new ParamStore(3), b, 'initializer');
-      const output = buildForward(list, x, { b, mode: 'train', params }).output;
-      assert.ok(b.nodes.some((n) => n.opType === 'FusedMatMul' && n.domain === 'com.microsoft'));
-      return output;
-    };
-  await checkGradients(train([{ type: 'attention', heads: 2, causal: true }]), [{ shape: [2, 4, 6] }]);
-  await checkGradients(train([{ type: 'transformer', heads: 2, ffDim: 8, causal: true }]), [
-    { shape: [2, 3, 4] },
-  ]);
+test('attention in training graphs: scores from one FusedMatMul on the CPU, softmax and product one composite; the same gradients', async () => {
+  for (const contribOps of [true, false]) {
+    const train =
+      (list: Layer[]) =>
+      (b: GraphBuilder, [x]: Value[]) => {
+        b.contribOps = contribOps;
+        const params = new ParamBinder(new ParamStore(3), b, 'initializer');
+        const output = buildForward(list, x, { b, mode: 'train', params }).output;
+        const fused = b.nodes.some((n) => n.opType === 'FusedMatMul' && n.domain === 'com.microsoft');
+        assert.equal(fused, contribOps);
+        assert.ok(b.nodes.some((n) => n.composite?.rule === 'attentionMix'));
+        return output;
+      };
+    await checkGradients(train([{ type: 'attention', heads: 2, causal: true }]), [{ shape: [2, 4, 6] }]);
+    await checkGradients(train([{ type: 'transformer', heads: 2, ffDim: 8, causal: true }]), [
+      { shape: [2, 3, 4] },
+    ]);
+  }
 });
 
 test('dense, conv2d, pools and layer norm composed as layers', async () => {

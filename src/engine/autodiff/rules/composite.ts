@@ -6,6 +6,7 @@
 import type { GraphBuilder, Value } from '../../graph/builder';
 import type { GradRule } from '../gradRule';
 import { conv2dComposite } from './conv';
+import { timesTransposed } from './linear';
 
 /**
  * a·v + c per channel of v [N, C, …] (a, c as [1, C, 1, …]) in one pass: onnxruntime's inference
@@ -100,6 +101,24 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
       () => c.dy(),
       undefined,
       undefined,
+      undefined,
+    ];
+  },
+  // O = softmax(S)·V per head (layers/sequence.ts attention in training graphs; inputs [S, V, P]
+  // with P = softmax(S)). dP = dO·Vᵀ, dV = Pᵀ·dO, and softmax's dS = P·(dP − Σⱼ dPᵢⱼ·Pᵢⱼ), where
+  // Σⱼ dPᵢⱼ·Pᵢⱼ = Σⱼ (dOᵢ·vⱼ)·Pᵢⱼ = dOᵢ·Oᵢ: the row sum over the head width from dO and O, not over
+  // the T keys from dP and P (FlashAttention's D), half the passes' size at T = 2·head width.
+  attentionMix: (c) => {
+    const { b } = c;
+    const [v, probs] = [c.x(1), c.x(2)];
+    const out = c.y(0);
+    return [
+      () => {
+        const dProbs = timesTransposed(b, c.dy(), v, 0, 1);
+        const rowDot = b.reduceSum(b.mul(c.dy(), out), [out.rank - 1], true);
+        return b.mul(probs, b.sub(dProbs, rowDot));
+      },
+      () => timesTransposed(b, probs, c.dy(), 1, 0),
       undefined,
     ];
   },

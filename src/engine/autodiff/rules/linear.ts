@@ -1,5 +1,5 @@
 /** Gradient rules of matrix products, embedding lookups, layer norm and dropout. */
-import { FloatAttr, type Value } from '../../graph/builder';
+import { FloatAttr, type GraphBuilder, type Value } from '../../graph/builder';
 import type { GradContext, GradRule, GradThunk } from '../gradRule';
 
 const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
@@ -11,24 +11,15 @@ export const LINEAR_RULES: Record<string, GradRule> = {
   MatMul: (c) => {
     const { b } = c;
     const [a, w] = [c.x(0), c.x(1)];
-    // FusedMatMul reads an operand transposed in place; without it, an explicit Transpose.
-    const fused = (p: typeof a, q: typeof a, transA: number, transB: number) =>
-      b.op(
-        'FusedMatMul',
-        [p, q],
-        { transA, transB, alpha: new FloatAttr(1) },
-        { domain: 'com.microsoft' },
-      )[0];
-    const cpu = b.root.contribOps;
     return [
-      () => (cpu ? fused(c.dy(), w, 0, 1) : b.matmul(c.dy(), b.transpose(w, swapLast(w.rank)))),
+      () => timesTransposed(b, c.dy(), w, 0, 1),
       () => {
         if (w.rank === 2 && a.rank > 2) {
           const rows = b.reshape(a, [-1, a.shape[a.rank - 1]]);
           const dy = b.reshape(c.dy(), [-1, w.shape[1]]);
           return b.op('Gemm', [rows, dy], { transA: 1 })[0];
         }
-        return cpu ? fused(a, c.dy(), 1, 0) : b.matmul(b.transpose(a, swapLast(a.rank)), c.dy());
+        return timesTransposed(b, a, c.dy(), 1, 0);
       },
     ];
   },
@@ -109,6 +100,24 @@ export const LINEAR_RULES: Record<string, GradRule> = {
     return [() => b.mul(b.mul(c.dy(), mask()), b.scalar(1 / (1 - ratio), c.x(0).dtype))];
   },
 };
+
+/**
+ * op(P)·op(Q) batched, op swapping the last two axes where transP / transQ say: in CPU training
+ * graphs one FusedMatMul reading the operand transposed in place; elsewhere an explicit Transpose.
+ */
+export function timesTransposed(b: GraphBuilder, p: Value, q: Value, transP: number, transQ: number): Value {
+  if (b.root.contribOps)
+    return b.op(
+      'FusedMatMul',
+      [p, q],
+      { transA: transP, transB: transQ, alpha: new FloatAttr(1) },
+      { domain: 'com.microsoft' },
+    )[0];
+  return b.matmul(
+    transP ? b.transpose(p, swapLast(p.rank)) : p,
+    transQ ? b.transpose(q, swapLast(q.rank)) : q,
+  );
+}
 
 /**
  * dA and dB of Y = α·op(A)·op(B) (transA / transB: op swaps the last two axes), each one product
