@@ -361,9 +361,34 @@ const FOLDERS: Record<string, Folder> = {
   },
   Max: (_, inputs) => variadic(inputs, Math.max),
   Min: (_, inputs) => variadic(inputs, Math.min),
+  // x.std() and x.var() export the element count as ReduceProd of gathered shape dims.
+  ReduceProd: reduceFolder((a, b) => a * b, 1),
+  ReduceSum: reduceFolder((a, b) => a + b, 0),
   Where: (_, [c, a, b]) =>
     c && a && b ? [elementwise([c, a, b], a.dtype, (p, q, r) => (p ? q : r))!] : undefined,
 };
+
+/** A reduction of a known tensor over its axes (attribute or input; every axis when none). */
+function reduceFolder(combine: (a: number, b: number) => number, initial: number): Folder {
+  return (node, [x, axesIn]) => {
+    if (!x) return undefined;
+    const listed = axesIn?.values ?? intsAttr(node, 'axes') ?? [];
+    if (listed.length === 0 && intAttr(node, 'noop_with_empty_axes', 0) === 1) return [x];
+    const rank = x.dims.length;
+    const axes = new Set(listed.length ? listed.map((a) => axisOf(a, rank)) : x.dims.map((_, i) => i));
+    const kept = x.dims.map((d, i) => (axes.has(i) ? 1 : d));
+    const [inStrides, outStrides] = [strides(x.dims), strides(kept)];
+    const values = new Array<number>(size(kept)).fill(initial);
+    x.values.forEach((v, flat) => {
+      let out = 0;
+      for (let i = 0; i < rank; i++)
+        if (!axes.has(i)) out += (Math.floor(flat / inStrides[i]) % x.dims[i]) * outStrides[i];
+      values[out] = combine(values[out], v);
+    });
+    const dims = intAttr(node, 'keepdims', 1) === 1 ? kept : x.dims.filter((_, i) => !axes.has(i));
+    return [{ dtype: x.dtype, dims, values: values.map((v) => round(x.dtype, v)) }];
+  };
+}
 
 /** Folding a large constant in JavaScript costs more than the runtime computing it. */
 const MAX_FOLDED = 1 << 16;

@@ -411,8 +411,22 @@ export const OPS: Record<string, OpImporter> = {
       return [c.b.reduceMean(x, axes, attrInt(c.node, 'keepdims', 1) === 1)];
     },
   },
-  ReduceMax: extremum(),
-  ReduceMin: extremum(),
+  // torch.amax, .max(dim).values and their minimum counterparts.
+  ReduceMax: reduction((b, x, axes, keep) => b.op('ReduceMax', [x], { axes, keepdims: keep ? 1 : 0 })[0]),
+  ReduceMin: reduction((b, x, axes, keep) => b.op('ReduceMin', [x], { axes, keepdims: keep ? 1 : 0 })[0]),
+  // The other reductions PyTorch exports (torch.norm / F.normalize, torch.logsumexp, x.abs().sum,
+  // x.pow(2).sum) as ReduceSum of ops that have gradient rules.
+  ReduceL1: reduction((b, x, axes, keep) => b.reduceSum(b.unary('Abs', x), axes, keep)),
+  ReduceL2: reduction((b, x, axes, keep) => b.unary('Sqrt', b.reduceSum(b.mul(x, x), axes, keep))),
+  ReduceSumSquare: reduction((b, x, axes, keep) => b.reduceSum(b.mul(x, x), axes, keep)),
+  // log Σ exp(x − m) + m with m the maximum, so large inputs do not overflow; m's gradient
+  // cancels exactly (−1 from the sum, +1 from the addend).
+  ReduceLogSumExp: reduction((b, x, axes, keep) => {
+    const m = b.op('ReduceMax', [x], { axes, keepdims: 1 })[0];
+    const sum = b.reduceSum(b.unary('Exp', b.sub(x, m)), axes, true);
+    const y = b.add(b.unary('Log', sum), m);
+    return keep ? y : b.op('Squeeze', [y, b.ints(axes.map((a) => (a < 0 ? a + x.shape.length : a)))])[0];
+  }),
   ReduceSum: {
     attrs: ['keepdims', 'noop_with_empty_axes'],
     emit: (c) => {
@@ -571,10 +585,10 @@ function resizeFactors(c: OpContext, dims: number[]): number[] {
 }
 
 /**
- * ReduceMax / ReduceMin (torch.amax, .max(dim).values): axes from the attribute (opset 13 to 17)
- * or the input (opset 18), emitted with the attribute as the engine's opset 17 wants.
+ * A reduction, its axes from the attribute (opsets 13 to 17) or the input (opset 18), every axis
+ * when there are none; composed by `compose` with the engine's opset 17 ops.
  */
-function extremum(): OpImporter {
+function reduction(compose: (b: GraphBuilder, x: Value, axes: number[], keep: boolean) => Value): OpImporter {
   return {
     attrs: ['axes', 'keepdims', 'noop_with_empty_axes'],
     check: (n) => (attrInt(n, 'noop_with_empty_axes', 0) ? 'noop_with_empty_axes 1' : undefined),
@@ -583,13 +597,13 @@ function extremum(): OpImporter {
       const axes = c.node.inputs[1]
         ? c.ints(1, 'axes')
         : (attrInts(c.node, 'axes') ?? x.shape.map((_, i) => i));
-      return c.b.op(c.node.opType, [x], { axes, keepdims: attrInt(c.node, 'keepdims', 1) });
+      return [compose(c.b, x, axes, attrInt(c.node, 'keepdims', 1) === 1)];
     },
   };
 }
 
 /** Ops evaluated at import time (fold.ts) once their inputs are known: no graph node. */
-export const FOLDED_OPS = ['Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range'];
+export const FOLDED_OPS = ['Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range', 'ReduceProd'];
 export const SUPPORTED_OPS = Object.keys(OPS);
 
 /** ONNX gate order → the engine's (PyTorch's): LSTM i,o,f,c → i,f,g,o; GRU z,r,h → r,z,n. */

@@ -46,6 +46,29 @@ describe('constant folding of float math', () => {
     );
   });
 
+  it("evaluates ReduceProd and ReduceSum (x.std()'s element count) over attribute or input axes", () => {
+    const ints = (dims: number[], values: number[]): Known => ({ dtype: 'int64', dims, values });
+    const x = ints([2, 3], [1, 2, 3, 4, 5, 6]);
+    const reduce = (op: string, attrs: OnnxNode['attrs'], ...inputs: Known[]) =>
+      fold(node(op, inputs.length, attrs), inputs, noShapes)?.[0];
+    assert.deepEqual(reduce('ReduceProd', { keepdims: 0 }, ints([1], [7])), {
+      dtype: 'int64',
+      dims: [],
+      values: [7],
+    });
+    assert.deepEqual(reduce('ReduceProd', { axes: [1] }, x), {
+      dtype: 'int64',
+      dims: [2, 1],
+      values: [6, 120],
+    });
+    assert.deepEqual(reduce('ReduceSum', { keepdims: 0 }, x, ints([1], [0])), {
+      dtype: 'int64',
+      dims: [3],
+      values: [5, 7, 9],
+    });
+    assert.deepEqual(reduce('ReduceSum', { keepdims: 0 }, x)?.values, [21]);
+  });
+
   it('leaves a node with an unknown input to the graph', () => {
     assert.equal(fold(node('Sin', 1), [undefined], noShapes), undefined);
   });
