@@ -252,6 +252,21 @@ class UpsamplingNet(nn.Module):
         return self.fc(d.flatten(1))
 
 
+class BilinearNet(nn.Module):
+    """F.interpolate in bilinear mode: ×2 (pytorch_half_pixel), then to a size with align_corners."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 4, 3, stride=2, padding=1)
+        self.c2 = nn.Conv2d(4, 2, 3, padding=1)
+        self.fc = nn.Linear(2 * 4 * 4, 3)
+
+    def forward(self, x):
+        h = F.interpolate(F.relu(self.c1(x)), scale_factor=2, mode="bilinear", align_corners=False)
+        h = F.interpolate(torch.tanh(self.c2(h)), size=(4, 4), mode="bilinear", align_corners=True)
+        return self.fc(h.flatten(1))
+
+
 def float_batches(shape, gen):
     return [torch.randn((BATCH, *shape), generator=gen) for _ in range(BATCHES)]
 
@@ -285,6 +300,8 @@ CASES = {
                       classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "upsampling": dict(make=UpsamplingNet, opset=17, inputs="float", shape=[1, 8, 8], loss="cross-entropy",
                        classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
+    "bilinear": dict(make=BilinearNet, opset=17, inputs="float", shape=[1, 6, 6], loss="cross-entropy",
+                     classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),
 }

@@ -21,6 +21,7 @@ import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
 import type { Known } from './fold';
+import { LINEAR_TRANSFORMS, linearResize } from './linearResize';
 import type { OnnxNode } from './onnxFile';
 
 export interface OpContext {
@@ -262,8 +263,12 @@ export const OPS: Record<string, OpImporter> = {
     ],
     check: (n) => {
       const mode = attrStr(n, 'mode', 'nearest');
-      if (mode !== 'nearest') return `mode ${mode} (nearest only)`;
       const transform = attrStr(n, 'coordinate_transformation_mode', 'half_pixel');
+      if (mode === 'linear')
+        return LINEAR_TRANSFORMS.includes(transform)
+          ? undefined
+          : `coordinate_transformation_mode ${transform} in linear mode`;
+      if (mode !== 'nearest') return `mode ${mode} (nearest and linear only)`;
       const rounding = attrStr(n, 'nearest_mode', 'round_prefer_floor');
       // Where an integer upscaling repeats every element (output i reads input ⌊i / s⌋).
       const repeats =
@@ -276,7 +281,12 @@ export const OPS: Record<string, OpImporter> = {
     emit: (c) => {
       const { b } = c;
       const x = c.x(0);
-      const factors = resizeFactors(c, x.shape);
+      const { sizes, scales } = resizeTargets(c, x.shape);
+      if (attrStr(c.node, 'mode', 'nearest') === 'linear')
+        return [
+          linearResize(b, x, sizes, scales, attrStr(c.node, 'coordinate_transformation_mode', 'half_pixel')),
+        ];
+      const factors = wholeFactors(x.shape, sizes);
       if (factors.every((f) => f === 1)) return [x];
       // Nearest upscaling by whole factors repeats each element f times along its axis:
       // x as [d₀, 1, d₁, 1, …] expanded to [d₀, f₀, d₁, f₁, …]; Expand's rule sums dy back.
@@ -562,10 +572,10 @@ export const OPS: Record<string, OpImporter> = {
 };
 
 /**
- * The whole factor of each axis of a nearest Resize, from its scales (input 2) or sizes (input 3);
- * an error naming the axis when a factor is not a whole number of at least 1.
+ * The output size and scale of each axis of a Resize, from its scales (input 2) or sizes
+ * (input 3), which must be constants.
  */
-function resizeFactors(c: OpContext, dims: number[]): number[] {
+function resizeTargets(c: OpContext, dims: number[]): { sizes: number[]; scales: number[] } {
   const scales = c.node.inputs[2] ? c.known(2) : undefined;
   const sizes = c.node.inputs[3] ? c.known(3) : undefined;
   if (c.node.inputs[2] && !scales) throw new Error('its scales must be constants');
@@ -573,12 +583,18 @@ function resizeFactors(c: OpContext, dims: number[]): number[] {
   const given = scales?.values.length ? scales : sizes;
   if (!given || given.values.length !== dims.length)
     throw new Error(`it needs one scale or size per axis of its input [${dims.join(', ')}]`);
+  return given === scales
+    ? { sizes: dims.map((d, i) => Math.floor(d * given.values[i])), scales: given.values }
+    : { sizes: given.values, scales: given.values.map((s, i) => s / dims[i]) };
+}
+
+/** Nearest resizing by whole factors: each axis's factor, or an error naming the axis. */
+function wholeFactors(dims: number[], sizes: number[]): number[] {
   return dims.map((d, i) => {
-    const out = given === scales ? Math.floor(d * given.values[i]) : given.values[i];
-    const factor = out / d;
+    const factor = sizes[i] / d;
     if (!Number.isInteger(factor) || factor < 1)
       throw new Error(
-        `axis ${i} goes from ${d} to ${out}: Model Lab resizes by whole factors (nearest upsampling ×2, ×3…)`,
+        `axis ${i} goes from ${d} to ${sizes[i]}: Model Lab resizes by whole factors in nearest mode (×2, ×3…)`,
       );
     return factor;
   });

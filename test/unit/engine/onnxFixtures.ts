@@ -19,6 +19,7 @@ export const CASES = [
   'activations',
   'groupnorm',
   'upsampling',
+  'bilinear',
 ];
 
 export interface Reference {

@@ -1,6 +1,6 @@
 /**
  * Upsampling layers of decoders, autoencoders and U-Nets: nn.ConvTranspose2d (ConvTranspose) and
- * nn.Upsample / F.interpolate in nearest mode (Resize). The compatibility check compares each
+ * nn.Upsample / F.interpolate in nearest and (bi)linear mode (Resize). The compatibility check compares each
  * hand-written graph's forward with onnxruntime and its gradients with finite differences; what
  * Model Lab cannot resize is refused naming the attribute or the axis.
  */
@@ -135,6 +135,25 @@ describe('upsampling layers', () => {
       { scales: [1, 1, 1, 1] },
       2 * 3 * 2,
     ],
+    [
+      'bilinear ×2 as PyTorch exports it (pytorch_half_pixel)',
+      [text('mode', 'linear'), text('coordinate_transformation_mode', 'pytorch_half_pixel')],
+      { scales: [1, 1, 2, 2] },
+      2 * 6 * 4,
+    ],
+    [
+      'bilinear with align_corners to sizes 5 × 3',
+      [text('mode', 'linear'), text('coordinate_transformation_mode', 'align_corners')],
+      { sizes: [2, 2, 5, 3] },
+      2 * 5 * 3,
+    ],
+    [
+      'bilinear ×1.5 × 2.5, asymmetric',
+      [text('mode', 'linear'), text('coordinate_transformation_mode', 'asymmetric')],
+      { scales: [1, 1, 1.5, 2.5] },
+      2 * 4 * 5,
+    ],
+    ['bilinear downsampling, half_pixel', [text('mode', 'linear')], { sizes: [2, 2, 2, 1] }, 2 * 2 * 1],
   ] as const)
     it(`Resize ${what}: the forward equals onnxruntime, gradients equal finite differences`, async () => {
       const report = await checkCompatibility(resizeModel([...attribute], resize, outputs));
@@ -143,10 +162,16 @@ describe('upsampling layers', () => {
 
   for (const [what, attribute, resize, reason] of [
     [
-      'linear mode',
-      [text('mode', 'linear')],
+      'cubic mode',
+      [text('mode', 'cubic')],
       { scales: [1, 1, 2, 2] },
-      /Resize \(node up, 2 of 5\): mode linear \(nearest only\)/,
+      /Resize \(node up, 2 of 5\): mode cubic \(nearest and linear only\)/,
+    ],
+    [
+      'linear mode over the channels',
+      [text('mode', 'linear')],
+      { scales: [1, 2, 2, 2] },
+      /linear resizing of axis 1 \(only the last two axes, height and width\)/,
     ],
     [
       'asymmetric rounding to nearest (not a repeat for ×3)',
