@@ -135,18 +135,19 @@ class Dataset:
         """The experiment's own CSV table: its rows split by data.seed and data.splits, its
         features scaled by data.normalize on the training rows, as Model Lab does."""
         read = self.meta["read"]
-        table = Table(path, read.get("header", True), read.get("target"), read["task"], read.get("columns"))
+        table = Table(path, read.get("header", True), read.get("target"), read["task"], read.get("columns"), read.get("categorical"))
+        order = np.array(Rng(read["seed"]).shuffle(list(range(len(table.x)))), dtype=np.int64)
+        counts = split_counts(len(table.x), read["splits"])
+        cuts = np.cumsum([counts["train"], counts["validation"]])
+        self.splits = dict(zip(("train", "validation", "test"), np.split(order, cuts)))
+        table.normalize(self.splits["train"], read.get("normalize", "standard"))
+        table.encode(self.splits["train"])
         if table.classes != self.classes or table.x.shape[1] != math.prod(self.input_shape):
             # model.py's input and output layers are sized by the table of the export.
             raise SystemExit(
                 f"{path}: the table's feature columns or classes are not those the model was exported for; "
                 "export the project from Model Lab again after changing the table."
             )
-        order = np.array(Rng(read["seed"]).shuffle(list(range(len(table.x)))), dtype=np.int64)
-        counts = split_counts(len(table.x), read["splits"])
-        cuts = np.cumsum([counts["train"], counts["validation"]])
-        self.splits = dict(zip(("train", "validation", "test"), np.split(order, cuts)))
-        table.normalize(self.splits["train"], read.get("normalize", "standard"))
         self.x = table.x.reshape(-1, *self.input_shape)
         self.labels, self.targets = table.labels, table.targets
 

@@ -92,7 +92,7 @@ def _label_order(labels):
 class Table:
     """x: float32 [rows, features]; labels (int32) and classes, or targets (float32 [rows, 1])."""
 
-    def __init__(self, path, header, target, task, columns=None):
+    def __init__(self, path, header, target, task, columns=None, categorical=None):
         with open(path, "rb") as f:
             text = f.read().decode("utf-8")
         text = text[1:] if text.startswith("\ufeff") else text
@@ -106,7 +106,11 @@ class Table:
         column = width - 1 if target is None else index_of(target)
         # data.columns, or every column but the target.
         features = [index_of(c) for c in columns] if columns is not None else [c for c in range(width) if c != column]
-        self.x = np.array([[self._number(path, line, cells, c) for c in features] for line, cells in records], dtype=np.float64).astype(np.float32)
+        # data.categorical: one-hot encoded after the numeric columns (encode(), once the training rows are known).
+        self.categorical = [index_of(c) for c in categorical or []]
+        numeric = [c for c in features if c not in self.categorical]
+        self.categorical_cells = [[cells[c].strip() for c in self.categorical] for _, cells in records]
+        self.x = np.array([[self._number(path, line, cells, c) for c in numeric] for line, cells in records], dtype=np.float64).astype(np.float32).reshape(len(records), len(numeric))
         self.labels = self.classes = self.targets = None
         if task == "regression":
             targets = [self._number(path, line, cells, column) for line, cells in records]
@@ -123,6 +127,20 @@ class Table:
         if value is None:
             raise SystemExit(f"{path}:{line}: column {column} holds {cells[column]!r} (or is missing), not a number; fix the row, or export the project from Model Lab again to see its checks.")
         return value
+
+    def encode(self, train_rows):
+        """Appends the categorical columns one-hot: the categories are the training rows' distinct
+        values in Model Lab's order, and a value the training rows never had is all zeros."""
+        blocks = [self.x]
+        for i in range(len(self.categorical)):
+            categories = _label_order(list(dict.fromkeys(self.categorical_cells[r][i] for r in train_rows)))
+            position = {category: p for p, category in enumerate(categories)}
+            block = np.zeros((len(self.x), len(categories)), dtype=np.float32)
+            for r, cells in enumerate(self.categorical_cells):
+                if cells[i] in position:
+                    block[r, position[cells[i]]] = 1
+            blocks.append(block)
+        self.x = np.concatenate(blocks, axis=1)
 
     def normalize(self, train_rows, mode):
         """Scales each column in place by statistics of the training rows, summed in order as

@@ -66,8 +66,13 @@ export interface DataSection {
   format?: 'table' | 'series';
   /** CSV only: the column holding the label / regression target (name or 0-based index). */
   target?: string | number;
-  /** Series only: the columns fed to the model at each step (names or indices; default: all columns). */
+  /**
+   * Tables: the feature columns (names or indices; default: every column but the target).
+   * Series: the columns fed to the model at each step (default: all columns).
+   */
   columns?: (string | number)[];
+  /** Tables: feature columns one-hot encoded over the training split's categories (names or indices). */
+  categorical?: (string | number)[];
   /** CSV only: whether the first row holds column names (default true). */
   header?: boolean;
   /** Language models and sequence tasks: tokens per training example. */

@@ -6,6 +6,7 @@
  * import `vscode`.
  */
 import type { Batch } from '../engine/api';
+import type { InputEncoding } from '../contract/inputEncoding';
 import type { InputKind } from '../contract/inputKind';
 import type { Experiment } from '../contract/experiment';
 import type { Split } from '../contract/runStatus';
@@ -77,6 +78,12 @@ export interface Dataset {
    * data's own values. The exported model.onnx applies it itself.
    */
   readonly inputScaling?: TargetScaling[];
+  /**
+   * A table with categorical columns: which columns the input row holds, numeric ones first,
+   * then each categorical column's categories (one-hot). The exported model.onnx takes rows
+   * encoded this way and records it in its metadata.
+   */
+  readonly inputEncoding?: InputEncoding;
   /**
    * Examples per split. Language models: non-overlapping windows of
    * contextLength + 1 characters in each split's contiguous stretch of text.

@@ -81,3 +81,16 @@ export function parseCsv(text: string, file: string, delimiter: Delimiter = ',')
   endRecord();
   return records;
 }
+
+export function parseNumber(cell: string): number | undefined {
+  const trimmed = cell.trim();
+  if (trimmed === '') return undefined;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Numeric labels in numeric order (2 before 10), others alphabetically. */
+export function sortLabels(labels: string[]): string[] {
+  const numeric = labels.every((label) => parseNumber(label) !== undefined);
+  return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
+}

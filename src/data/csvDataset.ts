@@ -7,7 +7,9 @@
 import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../contract/experiment';
 import type { Dataset, TargetScaling } from './api';
-import { parseCsv, tableDelimiter, type CsvRecord } from './csv';
+import type { InputEncoding } from '../contract/inputEncoding';
+import { categoriesOf, oneHotRows } from './categorical';
+import { parseCsv, parseNumber, sortLabels, tableDelimiter, type CsvRecord } from './csv';
 
 /** A data row and the file it is in (split files are several). */
 type SourcedRecord = CsvRecord & { file: string };
@@ -76,9 +78,19 @@ export function csvTable(
   );
   const targetColumn = resolveTarget(data.target, names, width, file);
   const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
-  const featureColumns = tableFeatureColumns(data.columns, targetColumn, names, width, file, columnName);
+  const columnsOf = { names, width, file, columnName };
+  const featureColumns = tableFeatureColumns(data.columns, targetColumn, columnsOf);
+  const categorical = categoricalColumns(data.categorical, featureColumns, targetColumn, columnsOf);
+  const numeric = featureColumns.filter((c) => !categorical.includes(c));
   const count = records.length;
-  const x = numericColumns(records, featureColumns, names, file, l10n.t('features must be numeric'));
+  const x = numericColumns(
+    records,
+    numeric,
+    names,
+    file,
+    l10n.t('features must be numeric; list a column of text in data.categorical to one-hot encode it'),
+  );
+  refuseEmptyCategories(records, categorical, columnName);
 
   let splits: SplitIndices;
   if (first.split) {
@@ -92,13 +104,37 @@ export function csvTable(
   }
   const tokenIds = experiment.tokenIds;
   const mode = data.normalize ?? 'standard';
-  const scalings = tokenIds === undefined ? normalize(x, featureColumns.length, splits, mode) : undefined;
+  if (tokenIds !== undefined && categorical.length > 0)
+    throw new DataError(
+      l10n.t('data.categorical one-hot encodes columns as numbers, but the model reads token ids'),
+      file,
+      undefined,
+      ['data', 'categorical'],
+    );
+  const scalings = tokenIds === undefined ? normalize(x, numeric.length, splits, mode) : undefined;
+  // Categorical columns follow the numeric ones, one position per category of the training rows.
+  const categories = categoriesOf(records, categorical, splits.train);
+  const oneHotWidth = categories.reduce((sum, list) => sum + list.length, 0);
+  const plainName = (c: number): string => names?.[c] ?? String(c);
+  const inputEncoding: InputEncoding | undefined =
+    categorical.length > 0
+      ? {
+          numeric: numeric.map(plainName),
+          categorical: categorical.map((c, i) => ({ column: plainName(c), categories: categories[i] })),
+        }
+      : undefined;
+  const unscaled = Array.from({ length: oneHotWidth }, () => ({ shift: 0, scale: 1 }));
   const table = {
     source,
-    inputShape: [featureColumns.length],
+    inputShape: [numeric.length + oneHotWidth],
     count,
     ...(tokenIds === undefined
-      ? { inputKind: 'float' as const, x, inputScaling: mode === 'none' ? undefined : scalings }
+      ? {
+          inputKind: 'float' as const,
+          x: inputEncoding ? oneHotRows(x, numeric.length, records, categorical, categories) : x,
+          inputScaling: mode === 'none' ? undefined : [...scalings!, ...unscaled],
+          inputEncoding,
+        }
       : { inputKind: 'tokens' as const, x: asTokenIds(x, tokenIds, records, featureColumns, columnName) }),
   };
 
@@ -251,6 +287,15 @@ export function numericColumns(
   return values;
 }
 
+/** What a table's first file says about its columns: their names (with a header row) and count. */
+interface TableHeader {
+  names: string[] | undefined;
+  width: number;
+  file: string;
+  /** A column as messages name it: "name" with a header row, else its index. */
+  columnName: (c: number) => string;
+}
+
 /**
  * A table's feature columns: `data.columns` (names or indices) when given, else every column but
  * the target. Listing the target would let the model read what it predicts, and listing a column
@@ -259,10 +304,7 @@ export function numericColumns(
 function tableFeatureColumns(
   columns: (string | number)[] | undefined,
   targetColumn: number,
-  names: string[] | undefined,
-  width: number,
-  file: string,
-  columnName: (c: number) => string,
+  { names, width, file, columnName }: TableHeader,
 ): number[] {
   if (columns === undefined) return [...Array(width).keys()].filter((c) => c !== targetColumn);
   const resolved = resolveColumns(columns, names, width, file);
@@ -282,15 +324,61 @@ function tableFeatureColumns(
   return resolved;
 }
 
-/** `data.columns` as column indices; an entry that names no column is an error on that entry. */
+/**
+ * data.categorical as column indices: each one a feature column (not the target, not left out
+ * of data.columns), refused on its entry otherwise.
+ */
+function categoricalColumns(
+  categorical: (string | number)[] | undefined,
+  featureColumns: number[],
+  targetColumn: number,
+  { names, width, file, columnName }: TableHeader,
+): number[] {
+  if (categorical === undefined) return [];
+  const resolved = resolveColumns(categorical, names, width, file, 'categorical');
+  resolved.forEach((c, i) => {
+    if (featureColumns.includes(c)) return;
+    throw new DataError(
+      c === targetColumn
+        ? l10n.t(
+            'data.categorical lists the target column {0}: its values are the classes already',
+            columnName(c),
+          )
+        : l10n.t('data.categorical lists column {0}, which data.columns leaves out', columnName(c)),
+      file,
+      1,
+      ['data', 'categorical', i],
+    );
+  });
+  return resolved;
+}
+
+/** An empty categorical cell is a missing value, not a category of its own. */
+function refuseEmptyCategories(
+  records: SourcedRecord[],
+  columns: number[],
+  columnName: (c: number) => string,
+): void {
+  for (const record of records)
+    for (const c of columns)
+      if (record.cells[c].trim() === '')
+        throw new DataError(
+          l10n.t('column {0} is empty: a missing value; fill it in or leave the row out', columnName(c)),
+          record.file,
+          record.line,
+        );
+}
+
+/** `data.columns` (or `data.categorical`) as column indices; an entry that names no column is an error on that entry. */
 export function resolveColumns(
   columns: (string | number)[],
   names: string[] | undefined,
   width: number,
   file: string,
+  key: 'columns' | 'categorical' = 'columns',
 ): number[] {
   return columns.map((c, i) =>
-    resolveTarget(c, names, width, file, l10n.t('data.columns entry'), ['data', 'columns', i]),
+    resolveTarget(c, names, width, file, l10n.t('data.{0} entry', key), ['data', key, i]),
   );
 }
 
@@ -356,19 +444,6 @@ function decimalCommaHint(cell: string): string {
         '; Model Lab reads decimal points, not decimal commas: save the table with "." as the decimal separator',
       )
     : '';
-}
-
-export function parseNumber(cell: string): number | undefined {
-  const trimmed = cell.trim();
-  if (trimmed === '') return undefined;
-  const value = Number(trimmed);
-  return Number.isFinite(value) ? value : undefined;
-}
-
-/** Numeric labels in numeric order (2 before 10), others alphabetically. */
-function sortLabels(labels: string[]): string[] {
-  const numeric = labels.every((label) => parseNumber(label) !== undefined);
-  return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
 }
 
 /**

@@ -3,6 +3,7 @@
  * names): the split indices pick rows, batches copy them out contiguously.
  */
 import * as l10n from '@vscode/l10n';
+import type { InputEncoding } from '../contract/inputEncoding';
 import type { InputKind } from '../contract/inputKind';
 import type { LossName } from '../contract/experiment';
 import type { BatchOptions, DataBatch, Dataset, TargetScaling, Vocabulary } from './api';
@@ -28,6 +29,8 @@ export interface ExampleTable {
   targetScaling?: TargetScaling;
   /** Feature scaling by the loader, per position of the last input axis (see Dataset.inputScaling). */
   inputScaling?: TargetScaling[];
+  /** A table's numeric and one-hot encoded categorical columns (see Dataset.inputEncoding). */
+  inputEncoding?: InputEncoding;
   vocab?: Vocabulary;
 }
 
@@ -110,6 +113,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
     vocab: table.vocab,
     targetScaling: table.targetScaling,
     inputScaling: table.inputScaling,
+    inputEncoding: table.inputEncoding,
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
     arrays: () => ({
       kind: 'rows',

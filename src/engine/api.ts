@@ -6,6 +6,7 @@
  */
 import type { DeviceName, DeviceReport } from '../contract/devices';
 import type { StepDynamics } from '../contract/dynamicsRecord';
+import type { InputEncoding } from '../contract/inputEncoding';
 import type { InputKind } from '../contract/inputKind';
 import type { Layer, LossName, OptimizerConfig } from '../contract/experiment';
 import type { ImportPlan } from './onnx/importPlan';
@@ -96,6 +97,8 @@ export interface ExportOptions {
   inputScaling?: AxisScaling;
   /** Target scaling of a regression: the graph ends with output · scale + shift. */
   outputScaling?: AxisScaling;
+  /** A table with categorical columns: the input row is its numeric columns, then their one-hot codes. */
+  inputEncoding?: InputEncoding;
 }
 
 export interface TrainableModel {

@@ -46,7 +46,7 @@ export { inferShapes } from './shapes';
 /** What validation needs to know about the data: a loaded `Dataset` has all of it. */
 export type DatasetFacts = Pick<
   Dataset,
-  'inputKind' | 'inputShape' | 'outputShape' | 'classes' | 'vocab' | 'source'
+  'inputKind' | 'inputShape' | 'outputShape' | 'classes' | 'vocab' | 'source' | 'inputEncoding'
 > &
   Partial<Pick<Dataset, 'sizes'>>;
 
@@ -537,13 +537,22 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
               dataset.inputShape[1],
               show(dataset.inputShape),
             )
-          : isTableData(data) && dataset.inputShape.length === 1
+          : dataset.inputEncoding
             ? l10n.t(
-                ' (the table gives {0} feature column(s), every column but the target unless data.columns lists them: set it to {1})',
+                ' ({0} numeric columns + {1} = {2})',
+                dataset.inputEncoding.numeric.length,
+                dataset.inputEncoding.categorical
+                  .map(({ column, categories }) => `${column} (${categories.length})`)
+                  .join(' + '),
                 dataset.inputShape[0],
-                show(dataset.inputShape),
               )
-            : '';
+            : isTableData(data) && dataset.inputShape.length === 1
+              ? l10n.t(
+                  ' (the table gives {0} feature column(s), every column but the target unless data.columns lists them: set it to {1})',
+                  dataset.inputShape[0],
+                  show(dataset.inputShape),
+                )
+              : '';
     report.add(
       inputPath,
       l10n.t(

@@ -594,6 +594,7 @@ export function exportOptionsFor(dataset: Dataset): ExportOptions {
   return {
     inputScaling: scalesLastAxis ? axis(dataset.inputScaling!) : undefined,
     outputScaling: dataset.targetScaling && axis([dataset.targetScaling]),
+    inputEncoding: dataset.inputEncoding,
   };
 }
 

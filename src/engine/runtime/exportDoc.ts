@@ -4,6 +4,8 @@ import type { ModelPlan } from '../model/graphs';
 
 /** metadata_props key holding the feature scaling the graph applies, as JSON {shift, scale}. */
 export const INPUT_SCALING_KEY = 'model_lab.input_scaling';
+/** metadata_props key holding a table's input columns, as JSON {numeric, categorical: [{column, categories}]}. */
+export const INPUT_ENCODING_KEY = 'model_lab.input_encoding';
 /** metadata_props key holding the target scaling the graph undoes, as JSON {shift, scale}. */
 export const OUTPUT_SCALING_KEY = 'model_lab.output_scaling';
 
@@ -26,9 +28,11 @@ export function exportDocString(plan: ModelPlan, options: ExportOptions = {}): s
           : 'predicted values';
   const preparation = tokens
     ? ', ids from the same vocabulary as training.'
-    : options.inputScaling
-      ? `, raw values as in the data file: the model applies the training scaling (value − shift) / scale to the last axis itself (${INPUT_SCALING_KEY} in the metadata).`
-      : ', preprocessed as in training (same scaling / normalisation of features or pixels).';
+    : options.inputEncoding
+      ? `, a table row encoded as ${INPUT_ENCODING_KEY} in the metadata says: its numeric columns as they are in the data file, then one position per category of each categorical column (1 for the row's category; all 0 for a category training never saw)${options.inputScaling ? '; the model scales the numeric values itself' : ''}.`
+      : options.inputScaling
+        ? `, raw values as in the data file: the model applies the training scaling (value − shift) / scale to the last axis itself (${INPUT_SCALING_KEY} in the metadata).`
+        : ', preprocessed as in training (same scaling / normalisation of features or pixels).';
   return [
     'Model Lab inference model (eval mode: dropout off), trained weights as initializers.',
     `Input "input": ${tokens ? 'int64 token ids' : 'float32'} of shape [${inShape.join(', ')}]${preparation}`,
@@ -42,5 +46,6 @@ export function exportMetadata(options: ExportOptions): Record<string, string> {
   const metadata: Record<string, string> = {};
   if (options.inputScaling) metadata[INPUT_SCALING_KEY] = JSON.stringify(options.inputScaling);
   if (options.outputScaling) metadata[OUTPUT_SCALING_KEY] = JSON.stringify(options.outputScaling);
+  if (options.inputEncoding) metadata[INPUT_ENCODING_KEY] = JSON.stringify(options.inputEncoding);
   return metadata;
 }

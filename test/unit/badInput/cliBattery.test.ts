@@ -268,7 +268,7 @@ const CASES: Case[] = [
       });
       s.write('data.csv', goodCsv(20));
       return {
-        expected: `${onSource(s, 'data.csv', 1)}column 0 holds "a", not a number (features must be numeric); if this first row names the columns, set "data.header": true`,
+        expected: `${onSource(s, 'data.csv', 1)}column 0 holds "a", not a number (features must be numeric; list a column of text in data.categorical to one-hot encode it); if this first row names the columns, set "data.header": true`,
       };
     },
   },
@@ -314,7 +314,7 @@ const CASES: Case[] = [
       s.writeExperiment();
       s.write('data.csv', goodCsv(20).replace('\n4,3,even\n', '\n4,n/a,even\n'));
       return {
-        expected: `${onSource(s, 'data.csv', 6)}column "b" holds "n/a", not a number (features must be numeric)`,
+        expected: `${onSource(s, 'data.csv', 6)}column "b" holds "n/a", not a number (features must be numeric; list a column of text in data.categorical to one-hot encode it)`,
       };
     },
   },
@@ -324,7 +324,7 @@ const CASES: Case[] = [
       s.writeExperiment();
       s.write('data.csv', goodCsv(20).replaceAll(',', ';').replace('\n4;3;even\n', '\n4;3,5;even\n'));
       return {
-        expected: `${onSource(s, 'data.csv', 6)}column "b" holds "3,5", not a number (features must be numeric); Model Lab reads decimal points, not decimal commas: save the table with "." as the decimal separator`,
+        expected: `${onSource(s, 'data.csv', 6)}column "b" holds "3,5", not a number (features must be numeric; list a column of text in data.categorical to one-hot encode it); Model Lab reads decimal points, not decimal commas: save the table with "." as the decimal separator`,
       };
     },
   },
@@ -355,6 +355,26 @@ const CASES: Case[] = [
       s.write('data.csv', goodCsv(20));
       return {
         expected: `${s.at('"label"', 2)}: error: ${s.path('data.csv')}:1: data.columns lists the target column "label": the model would read what it predicts; leave it out`,
+      };
+    },
+  },
+  {
+    name: 'data.categorical lists the target column',
+    async setup(s) {
+      s.writeExperiment((e) => (e.data.categorical = ['label']));
+      s.write('data.csv', goodCsv(20));
+      return {
+        expected: `${s.at('"label"', 2)}: error: ${s.path('data.csv')}:1: data.categorical lists the target column "label": its values are the classes already`,
+      };
+    },
+  },
+  {
+    name: 'an empty cell in a categorical column',
+    async setup(s) {
+      s.writeExperiment((e) => (e.data.categorical = ['b']));
+      s.write('data.csv', goodCsv(20).replace('\n4,3,even\n', '\n4,,even\n'));
+      return {
+        expected: `${onSource(s, 'data.csv', 6)}column "b" is empty: a missing value; fill it in or leave the row out`,
       };
     },
   },

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import type { Dataset } from '../../../src/data/api';
 import { tableDelimiter } from '../../../src/data/csv';
 import { loadDataset } from '../../../src/data/loadDataset';
+import { assignSplits } from '../../../src/data/splits';
 import { dataError, experimentWith, scratchFolder } from './fixtures';
 
 /** 30 rows of two numeric features and a label, joined by `separator`; the first header cell is quoted. */
@@ -70,7 +71,7 @@ test('a decimal comma in a semicolon table is not guessed: the error says to sav
   assert.equal(error.line, 5);
   assert.equal(
     error.message,
-    'column "mass" holds "1,11", not a number (features must be numeric); Model Lab reads decimal points, not decimal commas: save the table with "." as the decimal separator',
+    'column "mass" holds "1,11", not a number (features must be numeric; list a column of text in data.categorical to one-hot encode it); Model Lab reads decimal points, not decimal commas: save the table with "." as the decimal separator',
   );
 });
 
@@ -143,4 +144,81 @@ test('a data.columns entry that names no column, the target or a repeat is an er
     field: ['data', 'columns', 2],
     message: 'data.columns lists column "Age" twice',
   });
+});
+
+const TITANIC_SPLITS = { train: 0.5, validation: 0.25, test: 0.25 };
+/** The first test row (seed 3): it embarks at "Q", a port no training row has. */
+const UNSEEN_ROW = assignSplits(40, TITANIC_SPLITS, 3).test[0];
+
+/** Titanic-like rows: Sex and Embarked are text. */
+function titanic(rows = 40): string {
+  const lines = Array.from({ length: rows }, (_, i) => {
+    const sex = i % 3 === 0 ? 'female' : 'male';
+    const port = i === UNSEEN_ROW ? 'Q' : ['S', 'C'][i % 2];
+    return `${i + 1},${i % 2},${sex},${20 + (i % 30)},${port}`;
+  });
+  return ['PassengerId,Survived,Sex,Age,Embarked', ...lines].join('\n') + '\n';
+}
+
+test('data.categorical one-hot encodes text columns after the numeric ones, over the training categories', async () => {
+  const dir = scratchFolder({ 'titanic.csv': titanic() });
+  const data = {
+    target: 'Survived',
+    columns: ['Sex', 'Age', 'Embarked'],
+    categorical: ['Embarked', 'Sex'],
+    splits: TITANIC_SPLITS,
+    seed: 3,
+  };
+  const dataset = await load(dir, 'titanic.csv', data);
+  const arrays = dataset.arrays();
+  assert.equal(arrays.kind, 'rows');
+  if (arrays.kind !== 'rows') return;
+  assert.deepEqual(dataset.inputEncoding, {
+    numeric: ['Age'],
+    categorical: [
+      { column: 'Embarked', categories: ['C', 'S'] },
+      { column: 'Sex', categories: ['female', 'male'] },
+    ],
+  });
+  assert.deepEqual(dataset.inputShape, [5]);
+  const row = (r: number) => Array.from((arrays.x as Float32Array).slice(r * 5, r * 5 + 5));
+  assert.deepEqual(row(0).slice(1), [0, 1, 1, 0], 'S, female');
+  assert.deepEqual(row(1).slice(1), [1, 0, 0, 1], 'C, male');
+  assert.deepEqual(row(UNSEEN_ROW).slice(1, 3), [0, 0], 'an unseen port is all zeros');
+  assert.deepEqual(row(UNSEEN_ROW).slice(3), UNSEEN_ROW % 3 === 0 ? [1, 0] : [0, 1], 'its sex is encoded');
+  const ages = Array.from(arrays.splits.train, (r) => row(r)[0]);
+  assert.ok(
+    Math.abs(ages.reduce((a, b) => a + b, 0) / ages.length) < 1e-5,
+    'the numeric column is standardised',
+  );
+  assert.deepEqual(
+    dataset.inputScaling?.slice(1),
+    Array.from({ length: 4 }, () => ({ shift: 0, scale: 1 })),
+    'the one-hot positions are not scaled',
+  );
+});
+
+test('data.categorical: a text feature names the option; the target, a left-out column and an empty cell are refused', async () => {
+  const dir = scratchFolder({
+    'titanic.csv': titanic(),
+    'gap.csv': titanic().replace('\n4,1,female,23,C\n', '\n4,1,,23,C\n'),
+  });
+  const text = await dataError(load(dir, 'titanic.csv', { target: 'Survived', columns: ['Sex', 'Age'] }));
+  assert.equal(
+    text.message,
+    'column "Sex" holds "female", not a number (features must be numeric; list a column of text in data.categorical to one-hot encode it)',
+  );
+  const target = await dataError(load(dir, 'titanic.csv', { target: 'Survived', categorical: ['Survived'] }));
+  assert.deepEqual(target.field, ['data', 'categorical', 0]);
+  assert.match(target.message, /lists the target column "Survived": its values are the classes already/);
+  const leftOut = await dataError(
+    load(dir, 'titanic.csv', { target: 'Survived', columns: ['Age'], categorical: ['Age', 'Sex'] }),
+  );
+  assert.deepEqual(leftOut.field, ['data', 'categorical', 1]);
+  assert.match(leftOut.message, /lists column "Sex", which data.columns leaves out/);
+  const empty = await dataError(
+    load(dir, 'gap.csv', { target: 'Survived', columns: ['Sex', 'Age'], categorical: ['Sex'] }),
+  );
+  assert.equal(empty.line, 5);
+  assert.equal(empty.message, 'column "Sex" is empty: a missing value; fill it in or leave the row out');
 });

@@ -325,6 +325,27 @@ test('a table: a data.columns entry that names no column is reported on its line
   );
 });
 
+test('a table with categorical columns: a model input width that differs says how the data’s width adds up', async () => {
+  const rows = [
+    'a,colour,size,label',
+    ...Array.from(
+      { length: 40 },
+      (_, i) => `${i},${['red', 'blue'][i % 2]},${['S', 'M', 'L'][i % 3]},${i % 2}`,
+    ),
+  ];
+  const dir = scratchFolder({ 'table.csv': rows.join('\n') });
+  const text = experimentText((e) => {
+    e.data = { ...e.data, source: 'table.csv', target: 'label', categorical: ['colour', 'size'] };
+    e.model = { input: { shape: [3] }, layers: [{ type: 'dense', units: 2 }] };
+  });
+  const problem = await onlyError(text, dir);
+  assert.equal(problem.range.start.line, lineOf(text, '"shape"'));
+  assert.match(
+    problem.message,
+    /examples of shape \[6\], not \[3\] \(1 numeric columns \+ colour \(2\) \+ size \(3\) = 6\)$/,
+  );
+});
+
 test('data.columns on a source without columns is a warning on the field', async () => {
   const text = experimentText((e) => (e.data.columns = ['a']));
   const [problem] = await problemsOf(text);

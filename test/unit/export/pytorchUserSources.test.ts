@@ -194,6 +194,14 @@ const CSV_CASES: Record<string, { text: string; experiment: object; file?: strin
       model: { input: { shape: [2] }, layers: [{ type: 'dense', units: 3 }] },
     },
   },
+  'data.categorical one-hot encodes a column; a value no training row has is all zeros': {
+    // beta as text: "0x1F" on every fifth row, else one of 19 codes, some only in later rows.
+    text: table(true),
+    experiment: {
+      ...csvExperiment('classification', { target: 'label', categorical: ['beta'] }, 3),
+      model: { input: { shape: [21] }, layers: [{ type: 'dense', units: 3 }] },
+    },
+  },
 };
 
 for (const [name, { text, experiment, file = 'table.csv' }] of Object.entries(CSV_CASES)) {
@@ -219,6 +227,13 @@ for (const [name, { text, experiment, file = 'table.csv' }] of Object.entries(CS
     assert.deepEqual(python.targets, list(loaded.targets));
     assert.deepEqual(python.classes, dataset.classes ?? null);
     if (dataset.classes) assert.deepEqual(dataset.classes, ['1', '2', '10']);
+    if (dataset.inputEncoding) {
+      const oneHot = (python.x as number[][]).map((row) => row.slice(dataset.inputEncoding!.numeric.length));
+      assert.ok(
+        oneHot.some((codes) => codes.every((v) => v === 0)),
+        'a row whose category no training row has',
+      );
+    }
   });
 }
 
