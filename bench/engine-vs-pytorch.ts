@@ -17,7 +17,7 @@
  *   npm run bench:engine                        # all models (the full run: ~35 min on 2 cores)
  *   npm run bench:engine -- lstm                # templates whose folder name contains 'lstm'
  *   npm run bench:engine -- imported            # the imported PyTorch models only
- *   BENCH_ROUNDS=5 BENCH_MAX_ROUNDS=15 BENCH_ROUND_SECONDS=1.5 BENCH_MEMORY_STEPS=10000 npm run bench:engine
+ *   BENCH_ROUNDS=5 BENCH_MAX_ROUNDS=15 BENCH_ROUND_SECONDS=1.5 BENCH_TURNS=6 BENCH_MEMORY_STEPS=10000 npm run bench:engine
  *   BENCH_MEMORY_STEPS=0 npm run bench:engine   # speed only
  *   BENCH_ONLY=memory npm run bench:engine      # memory only (no peer: ~15 min, mostly the Transformer)
  *   BENCH_FUSED=1 npm run bench:engine          # override the templates' fusedSteps
@@ -46,6 +46,7 @@ const SETTINGS = {
   minRounds: setting('BENCH_ROUNDS', 5),
   maxRounds: setting('BENCH_MAX_ROUNDS', 15),
   roundSeconds: setting('BENCH_ROUND_SECONDS', 1.5),
+  turns: setting('BENCH_TURNS', 6),
   memorySteps: setting('BENCH_MEMORY_STEPS', 10_000),
   fused: process.env.BENCH_FUSED ? Number(process.env.BENCH_FUSED) : undefined,
 };
@@ -216,7 +217,7 @@ async function speedRounds(folders: string[]): Promise<{ results: TemplateResult
   );
   console.log(
     `engine: onnxruntime-node ${ort.env.versions.common}, CPU EP, ${THREADS} intra-op threads; PyTorch ${THREADS} threads; ` +
-      `rounds of ~${SETTINGS.roundSeconds} s per side until the last ${SETTINGS.minRounds} ratios are within ±10 % (at most ${SETTINGS.maxRounds})`,
+      `rounds of ~${SETTINGS.roundSeconds} s per side, in ${SETTINGS.turns} interleaved turns, until the last ${SETTINGS.minRounds} ratios are within ±10 % (at most ${SETTINGS.maxRounds})`,
   );
   const results: TemplateResult[] = [];
   for (const folder of folders) {

@@ -3,8 +3,11 @@
  * peak RSS is this template's alone. It gets a `TemplateJob` message and answers with a
  * `TemplateResult` (phase 'speed') or a `MemoryResult` (phase 'memory', in a second process).
  *
- * Speed: rounds alternate between the engine and the PyTorch peer (load changes on a shared
- * machine hit both); each round gives a ratio (peer's median step / ours). Rounds go on until the
+ * Speed: each round interleaves the engine and the PyTorch peer in `turns` short turns, so that a
+ * change of load on a shared machine (or of clock speed) hits both sides within the round instead
+ * of the one whose turn it was; each round gives a ratio (peer's median step / ours). A round
+ * lasts about `roundSeconds` per side, however short a step: a model of sub-millisecond steps
+ * otherwise got too few of them for a stable median. Rounds go on until the
  * last `minRounds` ratios lie within ±10 % of their median, or `maxRounds` have run; the ratio and
  * ms/step reported are over those last rounds, with their spread.
  * Memory (bench/memoryBench.ts): the engine alone trains `memorySteps` steps, sampling RSS.
@@ -30,6 +33,8 @@ export interface TemplateJob {
   minRounds: number;
   maxRounds: number;
   roundSeconds: number;
+  /** Turns each side takes within one round. */
+  turns: number;
   memorySteps: number;
   /** Steps fused per engine call; the template's own when absent. */
   fused?: number;
@@ -175,8 +180,8 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
   await torch.steps(5);
   const perCallOurs = (await call()).ms;
   const perStepTorch = median((await torch.steps(3)).ms);
-  const callsPerRound = Math.max(2, Math.ceil((job.roundSeconds * 1000) / perCallOurs));
-  const torchPerRound = Math.max(3, Math.min(200, Math.ceil((job.roundSeconds * 1000) / perStepTorch)));
+  const callsPerTurn = Math.max(1, Math.ceil((job.roundSeconds * 1000) / perCallOurs / job.turns));
+  const torchPerTurn = Math.max(2, Math.ceil((job.roundSeconds * 1000) / perStepTorch / job.turns));
 
   interface Round {
     ours: number[];
@@ -203,30 +208,33 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
       ratio: 0,
       floor: [],
     };
-    const engineRound = async () => {
-      for (let i = 0; i < callsPerRound; i++) {
+    const engineTurn = async () => {
+      for (let i = 0; i < callsPerTurn; i++) {
         const c = await call();
         round.ours.push(c.ms / k);
         round.oursMs += c.ms;
         round.oursCpuMs += c.cpuMs;
         round.oursRunMs += c.runMs;
       }
-      // A third as many passes over the products as the round's engine steps.
-      round.floor = (await floor?.time(Math.max(3, Math.ceil(callsPerRound / 3) * k))) ?? [];
     };
-    const torchRound = async () => {
-      const steps = await torch.steps(torchPerRound);
+    const torchTurn = async () => {
+      const steps = await torch.steps(torchPerTurn);
       round.theirs.push(...steps.ms);
       round.theirCpuMs += steps.cpuMs;
       torchRssPeakMb = steps.maxRssMb;
     };
-    if (rounds.length % 2 === 0) {
-      await engineRound();
-      await torchRound();
-    } else {
-      await torchRound();
-      await engineRound();
+    // Who goes first alternates, so neither side always follows the other's turn.
+    for (let turn = 0; turn < job.turns; turn++) {
+      if ((rounds.length + turn) % 2 === 0) {
+        await engineTurn();
+        await torchTurn();
+      } else {
+        await torchTurn();
+        await engineTurn();
+      }
     }
+    // A third as many passes over the products as the round's engine steps.
+    round.floor = (await floor?.time(Math.max(3, Math.ceil((callsPerTurn * job.turns) / 3) * k))) ?? [];
     round.ratio = median(round.theirs) / median(round.ours);
     rounds.push(round);
   }
