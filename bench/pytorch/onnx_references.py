@@ -267,6 +267,33 @@ class BilinearNet(nn.Module):
         return self.fc(h.flatten(1))
 
 
+class PixelOpsNet(nn.Module):
+    """Ops of super-resolution and sequence models: x.repeat (Tile), nn.CELU, nn.PixelShuffle
+    (DepthToSpace) and nn.PixelUnshuffle, comparisons joined with ^ and | selecting values,
+    torch.sign and torch.floor (no gradient), adaptive max pooling to 1, torch.cumsum and
+    torch.tril."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 8, 3, padding=1)
+        self.shuffle = nn.PixelShuffle(2)
+        self.conv2 = nn.Conv2d(2, 4, 3, padding=1)
+        self.unshuffle = nn.PixelUnshuffle(2)
+        self.pool = nn.AdaptiveMaxPool2d(1)
+        self.fc = nn.Linear(32, 3)
+
+    def forward(self, x):
+        h = self.shuffle(F.celu(self.conv1(x.repeat(1, 2, 1, 1)), 0.7))
+        h = self.conv2(h)
+        h = torch.where((h >= 0.1) ^ (h <= -0.5), h, 0.5 * h) + torch.where((h > 1) | (h < -1), 0.2 * h, h)
+        h = h + 0.1 * torch.sign(h) + 0.05 * torch.floor(2 * h)
+        u = self.unshuffle(h)
+        pooled = self.pool(u).flatten(1)
+        running = torch.cumsum(u.mean((2, 3)), 1) / 16
+        z = torch.cat([pooled, running], 1).view(-1, 4, 8)
+        return self.fc(torch.tril(z, 1).flatten(1))
+
+
 def float_batches(shape, gen):
     return [torch.randn((BATCH, *shape), generator=gen) for _ in range(BATCHES)]
 
@@ -301,6 +328,8 @@ CASES = {
     "upsampling": dict(make=UpsamplingNet, opset=17, inputs="float", shape=[1, 8, 8], loss="cross-entropy",
                        classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "bilinear": dict(make=BilinearNet, opset=17, inputs="float", shape=[1, 6, 6], loss="cross-entropy",
+                     classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
+    "pixelops": dict(make=PixelOpsNet, opset=17, inputs="float", shape=[1, 4, 4], loss="cross-entropy",
                      classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),

@@ -13,7 +13,8 @@ import { fold, knownFromTensor, knownToData, type Known } from './fold';
 import { OnnxImportError } from './importError';
 import { fusedForm } from './fusedForms';
 import { findFusedPatterns } from './fusedPatterns';
-import { OPS, type OpContext, type OpImporter } from './importOps';
+import { OPS } from './importOps';
+import type { OpContext, OpImporter } from './opImporter';
 import type { ImportedBuffer, ImportedParameter, ImportPlan } from './importPlan';
 import type { OnnxNode } from './onnxFile';
 

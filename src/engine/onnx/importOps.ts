@@ -20,68 +20,13 @@ import { batchNormTrain } from '../layers/batchNorm';
 import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
-import type { Known } from './fold';
 import { LINEAR_TRANSFORMS, linearResize } from './linearResize';
+import { LRN_OP } from './localResponseNorm';
 import type { OnnxNode } from './onnxFile';
-
-export interface OpContext {
-  b: GraphBuilder;
-  node: OnnxNode;
-  mode: 'train' | 'eval';
-  /** Input i as a graph value (known constants become initializers); undefined when omitted. */
-  input(i: number): Value | undefined;
-  x(i: number): Value;
-  /** Input i's constant value, when it is known at import time. */
-  known(i: number): Known | undefined;
-  /** Input i's constant integers; an error naming the input when it is not a constant. */
-  ints(i: number, what: string): number[];
-  /** The new value of input i when it is a buffer kept as state (running statistics); ignored otherwise. */
-  updateBuffer(i: number, value: Value): void;
-  /** Train-mode dropout of x at the next site (keyed masks, layers/dropout.ts). */
-  dropout(x: Value, ratio: number): Value;
-}
-
-export interface OpImporter {
-  /** Attributes the importer reads; any other attribute is refused. */
-  attrs?: string[];
-  /** Refuses attribute values it cannot honour: returns why. */
-  check?: (node: OnnxNode) => string | undefined;
-  emit: (c: OpContext) => (Value | undefined)[];
-}
-
-const attrInt = (node: OnnxNode, name: string, fallback: number) =>
-  typeof node.attrs[name] === 'number' ? (node.attrs[name] as number) : fallback;
-const attrInts = (node: OnnxNode, name: string): number[] | undefined =>
-  Array.isArray(node.attrs[name]) ? (node.attrs[name] as number[]) : undefined;
-const attrStr = (node: OnnxNode, name: string, fallback: string) =>
-  typeof node.attrs[name] === 'string' ? (node.attrs[name] as string) : fallback;
-
-/**
- * The node's listed attributes as builder attributes. The float ones among them (alpha, beta,
- * epsilon) are in the builder's FLOAT_ATTRS, so they serialize as floats again.
- */
-function passAttrs(node: OnnxNode, names: string[]): Record<string, AttrValue> {
-  const out: Record<string, AttrValue> = {};
-  for (const name of names) {
-    const v = node.attrs[name];
-    if (v !== undefined && name !== 'auto_pad') out[name] = v as AttrValue;
-  }
-  return out;
-}
-
-/** Emits the node as it is, with its listed attributes. */
-function same(attrs: string[] = []): OpImporter {
-  return {
-    attrs,
-    emit: (c) =>
-      c.b.op(
-        c.node.opType,
-        c.node.inputs.map((_, i) => c.input(i)),
-        passAttrs(c.node, attrs),
-        { outputs: c.node.outputs.length },
-      ),
-  };
-}
+import { POINTWISE_OPS } from './pointwiseOps';
+import { REARRANGE_OPS } from './rearrangeOps';
+import { TRIANGULAR_OPS } from './triangularOps';
+import { attrInt, attrInts, attrStr, passAttrs, same, type OpContext, type OpImporter } from './opImporter';
 
 const noAutoPad = (node: OnnxNode) =>
   attrStr(node, 'auto_pad', 'NOTSET') !== 'NOTSET'
@@ -569,6 +514,10 @@ export const OPS: Record<string, OpImporter> = {
   },
   LSTM: recurrent('LSTM'),
   GRU: recurrent('GRU'),
+  LRN: LRN_OP,
+  ...POINTWISE_OPS,
+  ...REARRANGE_OPS,
+  ...TRIANGULAR_OPS,
 };
 
 /**

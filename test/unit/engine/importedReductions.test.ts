@@ -3,16 +3,10 @@
  * (onnx/importOps.ts): each as a one-node model, imported, against onnxruntime running the node
  * itself (forward), and its gradient against finite differences.
  */
-import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { onnx } from 'onnx-proto';
-import { planImport, readOnnxModel } from '../../../src/engine/onnx';
-import { importForward } from '../../../src/engine/onnx/importForward';
-import { GraphBuilder } from '../../../src/engine/graph/builder';
-import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
-import { openSession, tensor } from '../../../src/engine/runtime/session';
-import { checkGradients } from './gradcheck';
+import { checkImportedNode } from './importedNodeCheck';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const SHAPE = [2, 3, 4];
@@ -64,31 +58,5 @@ for (const op of ['ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp'])
     [[1], 1, 18],
   ] as const)
     test(`${op} over axes [${axes}], keepdims ${keepdims}, opset ${opset}: onnxruntime's values, finite-difference gradient`, async () => {
-      const bytes = reductionModel(op, [...axes], keepdims, opset);
-      const plan = planImport(readOnnxModel(bytes));
-
-      const b = new GraphBuilder();
-      const input = b.input('x', 'float32', SHAPE);
-      const param = (p: (typeof plan.parameters)[number]) => b.constant(p.data, p.shape);
-      b.output(importForward(plan, input, { b, mode: 'eval', param }), 'y');
-      const imported = await openSession(serializeModel(b));
-      const original = await openSession(bytes);
-      const feed = { x: tensor('float32', x, SHAPE) };
-      const [got, want] = [(await imported.run(feed)).y, (await original.run(feed)).y];
-      await Promise.all([imported.release(), original.release()]);
-      assert.deepEqual(got.dims, want.dims);
-      (want.data as Float32Array).forEach((w, i) => {
-        const g = (got.data as Float32Array)[i];
-        assert.ok(Math.abs(g - w) <= 1e-5 * (1 + Math.abs(w)), `y[${i}]: imported ${g}, onnxruntime ${w}`);
-      });
-
-      await checkGradients(
-        (gb, xs) =>
-          importForward(plan, xs[0], {
-            b: gb,
-            mode: 'train',
-            param: (p) => xs[1 + plan.parameters.indexOf(p)],
-          }),
-        [{ shape: SHAPE, data: x }, ...plan.parameters.map((p) => ({ shape: p.shape, data: p.data }))],
-      );
+      await checkImportedNode(reductionModel(op, [...axes], keepdims, opset), SHAPE, x);
     });

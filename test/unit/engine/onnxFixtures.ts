@@ -20,6 +20,7 @@ export const CASES = [
   'groupnorm',
   'upsampling',
   'bilinear',
+  'pixelops',
 ];
 
 export interface Reference {

@@ -1,0 +1,49 @@
+/**
+ * Element-by-element ops PyTorch exports that Model Lab imports beyond the basic ones:
+ *  - comparisons, logic and rounding (x >= y, a | b, torch.sign / floor / ceil / round) pass
+ *    through as they are; no gradient flows through them (autodiff/rules NO_GRADIENT), as in
+ *    PyTorch, where they are piecewise constant or produce booleans;
+ *  - activations without an engine gradient rule of their own, composed of ops that have one:
+ *    Celu as a scaled Elu, Mish (opset 18) as x·tanh(softplus(x)), which is also how PyTorch
+ *    exports nn.Mish before opset 18, and ThresholdedRelu as a Where.
+ */
+import { attrFloat, same, type OpImporter } from './opImporter';
+
+export const POINTWISE_OPS: Record<string, OpImporter> = {
+  GreaterOrEqual: same(),
+  LessOrEqual: same(),
+  Or: same(),
+  Xor: same(),
+  Sign: same(),
+  Floor: same(),
+  Ceil: same(),
+  Round: same(),
+  // celu(x, α) = max(0, x) + min(0, α·(exp(x/α) − 1)) = α·elu(x/α): Elu's rule, and exp never
+  // sees the positive side, where it could overflow.
+  Celu: {
+    attrs: ['alpha'],
+    check: (n) => (attrFloat(n, 'alpha', 1) === 0 ? 'alpha 0 (Celu divides by alpha)' : undefined),
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const alpha = b.scalar(attrFloat(c.node, 'alpha', 1), x.dtype);
+      return [b.mul(alpha, b.unary('Elu', b.div(x, alpha)))];
+    },
+  },
+  Mish: {
+    emit: (c) => {
+      const x = c.x(0);
+      return [c.b.mul(x, c.b.unary('Tanh', c.b.unary('Softplus', x)))];
+    },
+  },
+  // x where x > alpha, else 0.
+  ThresholdedRelu: {
+    attrs: ['alpha'],
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const alpha = b.scalar(attrFloat(c.node, 'alpha', 1), x.dtype);
+      return b.op('Where', [b.op('Greater', [x, alpha])[0], x, b.scalar(0, x.dtype)]);
+    },
+  },
+};
