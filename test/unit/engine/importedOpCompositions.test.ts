@@ -206,6 +206,36 @@ test('Trilu lower and upper, on and off the diagonal', async () => {
       );
 });
 
+test('GroupNormalization (opset 18): a scale and shift per group, groups of 1, 2 and 3 channels', async () => {
+  const shape = [2, 6, 2, 3];
+  const values = (name: string, count: number, seed: number): onnx.ITensorProto => ({
+    name,
+    dims: [count],
+    dataType: onnx.TensorProto.DataType.FLOAT,
+    floatData: Array.from({ length: count }, (_, i) => 1 + 0.3 * Math.sin(seed + 2 * i)),
+  });
+  for (const [opset, groups, count] of [
+    [18, 3, 3],
+    [18, 2, 2],
+    [18, 6, 6],
+  ])
+    await checkImportedNode(
+      nodeModel(
+        shape,
+        [
+          node('GroupNormalization', ['h', 'scale', 'bias'], 'y', [
+            int('num_groups', groups),
+            float('epsilon', 1e-3),
+          ]),
+        ],
+        opset,
+        [values('scale', count, 1), values('bias', count, 2)],
+      ),
+      shape,
+      normal(shape),
+    );
+});
+
 test('attribute forms the importer does not honour are refused with the reason', () => {
   const at = (opType: string, attrs: OnnxNode['attrs']): OnnxNode => ({
     name: opType.toLowerCase(),
@@ -227,4 +257,6 @@ test('attribute forms the importer does not honour are refused with the reason',
     'an even size 4 (onnxruntime, which runs the exported model, takes odd sizes only)',
   );
   assert.equal(checkNode(at('LRN', { size: 3 }), 13), undefined);
+  assert.equal(checkNode(at('GroupNormalization', {}), 18), 'a missing or non-positive num_groups');
+  assert.match(checkNode(at('Einsum', { equation: 'ij,jk->ik' }), 13) ?? '', /torch\.matmul/);
 });
