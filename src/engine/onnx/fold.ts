@@ -15,6 +15,7 @@ import { toTyped } from '../graph/builder';
 import type { DType, TensorData } from '../graph/dtypes';
 import { broadcastShapes } from '../graph/shapes';
 import type { OnnxAttr, OnnxNode, OnnxTensor } from './onnxFile';
+import { keptTriangle } from './triangle';
 
 export interface Known {
   dtype: DType;
@@ -336,6 +337,18 @@ const FOLDERS: Record<string, Folder> = {
   Less: binary((a, b) => (a < b ? 1 : 0), 'bool'),
   Greater: binary((a, b) => (a > b ? 1 : 0), 'bool'),
   And: binary((a, b) => (a && b ? 1 : 0), 'bool'),
+  GreaterOrEqual: binary((a, b) => (a >= b ? 1 : 0), 'bool'),
+  LessOrEqual: binary((a, b) => (a <= b ? 1 : 0), 'bool'),
+  Or: binary((a, b) => (a || b ? 1 : 0), 'bool'),
+  Xor: binary((a, b) => (!a !== !b ? 1 : 0), 'bool'),
+  // A causal mask, torch.tril(torch.ones(t, t)) with t the sequence length, becomes a constant,
+  // which the masked softmax then adds instead of selecting (fusedPatterns.ts).
+  Trilu: (node, [x, k]) => {
+    if (!x || x.dims.length < 2) return undefined;
+    const [rows, cols] = x.dims.slice(-2);
+    const keep = keptTriangle(rows, cols, k?.values[0] ?? 0, intAttr(node, 'upper', 1) === 1);
+    return [{ ...x, values: x.values.map((v, i) => (keep[i % (rows * cols)] ? v : 0)) }];
+  },
   Not: (_, [x]) => x && [{ dtype: 'bool', dims: x.dims, values: x.values.map((v) => (v ? 0 : 1)) }],
   Neg: (_, [x]) => x && [{ ...x, values: x.values.map((v) => -v) }],
   ...unaryFolders({

@@ -8,6 +8,7 @@
  */
 import type { Value } from '../graph/builder';
 import { attrInt, passAttrs, type OpImporter } from './opImporter';
+import { keptTriangle } from './triangle';
 
 const FLOATS = ['float32', 'float64'];
 
@@ -49,10 +50,7 @@ export const TRIANGULAR_OPS: Record<string, OpImporter> = {
       const k = scalarInput(c, 1, 'the diagonal offset k', 0);
       const upper = attrInt(c.node, 'upper', 1) === 1;
       const [rows, cols] = x.shape.slice(-2);
-      const keep = Array.from({ length: rows * cols }, (_, e) => {
-        const d = (e % cols) - Math.floor(e / cols);
-        return (upper ? d >= k : d <= k) ? 1 : 0;
-      });
+      const keep = keptTriangle(rows, cols, k, upper);
       const zero: Value = b.constant([0], [], x.dtype);
       return b.op('Where', [b.constant(keep, [rows, cols], 'bool'), x, zero]);
     },

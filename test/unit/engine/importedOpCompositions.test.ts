@@ -6,7 +6,9 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { onnx } from 'onnx-proto';
+import { GraphBuilder } from '../../../src/engine/graph/builder';
 import { Rng } from '../../../src/engine/init';
+import { importForward } from '../../../src/engine/onnx/importForward';
 import { planImport, readOnnxModel } from '../../../src/engine/onnx';
 import { checkNode } from '../../../src/engine/onnx/importOps';
 import type { OnnxNode } from '../../../src/engine/onnx/onnxFile';
@@ -204,6 +206,43 @@ test('Trilu lower and upper, on and off the diagonal', async () => {
         shape,
         normal(shape),
       );
+});
+
+test('a causal mask made with Trilu from the sequence length folds to a constant', async () => {
+  const shape = [2, 3, 4];
+  const bytes = nodeModel(
+    shape,
+    [
+      node('Shape', ['h'], 'dims'),
+      node('Slice', ['dims', 'from', 'to'], 'last2'),
+      {
+        opType: 'ConstantOfShape',
+        input: ['last2'],
+        output: ['ones'],
+        attribute: [
+          {
+            name: 'value',
+            type: A.TENSOR,
+            t: { dims: [1], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [1] },
+          },
+        ],
+      },
+      node('Trilu', ['ones'], 'mask', [int('upper', 0)]),
+      node('Mul', ['h', 'mask'], 'y'),
+    ],
+    14,
+    [int64s('from', [1]), int64s('to', [3])],
+  );
+  const plan = planImport(readOnnxModel(bytes));
+  const b = new GraphBuilder();
+  importForward(plan, b.input('x', 'float32', shape), {
+    b,
+    mode: 'train',
+    param: (p) => b.input(p.name, 'float32', p.shape),
+  });
+  const built = b.nodes.map((n) => n.opType);
+  assert.deepEqual(built, ['Mul', 'Mul'], 'x · w and the product with the folded mask');
+  await checkImportedNode(bytes, shape, normal(shape));
 });
 
 test('GroupNormalization (opset 18): a scale and shift per group, groups of 1, 2 and 3 channels', async () => {

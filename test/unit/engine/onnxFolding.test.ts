@@ -69,6 +69,24 @@ describe('constant folding of float math', () => {
     assert.deepEqual(reduce('ReduceSum', { keepdims: 0 }, x)?.values, [21]);
   });
 
+  it('evaluates GreaterOrEqual, LessOrEqual, Or, Xor and Trilu (a causal mask) on known inputs', () => {
+    const one = (op: string, attrs: OnnxNode['attrs'], ...inputs: Known[]) =>
+      fold(node(op, inputs.length, attrs), inputs, noShapes)?.[0].values;
+    const x = floats([3], [0, 1, 2]);
+    const bools = (values: number[]): Known => ({ dtype: 'bool', dims: [values.length], values });
+    assert.deepEqual(one('GreaterOrEqual', {}, x, floats([], [1])), [0, 1, 1]);
+    assert.deepEqual(one('LessOrEqual', {}, x, floats([], [1])), [1, 1, 0]);
+    assert.deepEqual(one('Or', {}, bools([0, 0, 1, 1]), bools([0, 1, 0, 1])), [0, 1, 1, 1]);
+    assert.deepEqual(one('Xor', {}, bools([0, 0, 1, 1]), bools([0, 1, 0, 1])), [0, 1, 1, 0]);
+    const ones = floats([2, 3, 3], new Array<number>(18).fill(1));
+    const causal = [1, 0, 0, 1, 1, 0, 1, 1, 1];
+    assert.deepEqual(one('Trilu', { upper: 0 }, ones), [...causal, ...causal]);
+    assert.deepEqual(
+      one('Trilu', {}, floats([2, 3], [1, 2, 3, 4, 5, 6]), { dtype: 'int64', dims: [], values: [1] }),
+      [0, 2, 3, 0, 0, 6],
+    );
+  });
+
   it('leaves a node with an unknown input to the graph', () => {
     assert.equal(fold(node('Sin', 1), [undefined], noShapes), undefined);
   });
