@@ -6,7 +6,8 @@
  *     original file: the largest absolute difference. A file exported in training mode runs as
  *     the inference model Model Lab would export (BatchNormalization on its running statistics,
  *     Dropout off), which is what the eval graph computes;
- *  4. a finite-difference check of the gradients of a few parameters along random directions.
+ *  4. a finite-difference check of the gradients of a few parameters along random directions
+ *     (directionalCheck.ts: more than one direction each, as kinks spoil single ones).
  * It never throws for a readable file: every failure is a verdict with its reasons.
  */
 import { gradients } from '../autodiff/backward';
@@ -21,13 +22,13 @@ import { importForward } from './importForward';
 import { planImport, tokenIdRange, type ImportOptions, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
 import type { CompatibilityReport } from '../../contract/onnxModel';
+import { directionalError, GRADIENT_TOLERANCE, parameterError } from './directionalCheck';
 import { opSupport } from './opSupport';
 
 export type { CompatibilityReport, OnnxVerdict as Verdict } from '../../contract/onnxModel';
 
 const BATCH = 2;
 const FORWARD_TOLERANCE = 1e-4;
-const GRADIENT_TOLERANCE = 2e-2;
 
 export async function checkCompatibility(
   model: OnnxModel,
@@ -161,8 +162,8 @@ async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): P
 }
 
 /**
- * L = mse(f(x), t) for a fixed random target; for up to three parameters, ⟨∇L, v⟩ along a
- * random sparse direction v against central and one-sided differences, the best of a few steps ε.
+ * L = mse(f(x), t) for a fixed random target; for up to three parameters, ⟨∇L, v⟩ along random
+ * sparse directions v against finite differences (directionalCheck.ts).
  */
 async function checkGradients(plan: ImportPlan, xData: TensorData, rng: Rng) {
   const { b, x, params, output } = forwardGraph(plan, 'train');
@@ -187,30 +188,25 @@ async function checkGradients(plan: ImportPlan, xData: TensorData, rng: Rng) {
   try {
     const base = await run();
     const checks: { parameter: string; relativeError: number }[] = [];
+    const atBase = (base.loss.data as Float32Array)[0];
     for (const i of picked) {
       const p = plan.parameters.find((q) => q.name === params[i].name)!;
-      // A sparse direction and the best of a few steps: ReLU / max kinks crossed under a large
-      // step, or float32 rounding under a small one, spoil single differences; a wrong gradient
-      // disagrees at every step. One-sided differences count too: in a ReLU network a bias
-      // shifts thousands of units, and a step one way often crosses a kink the other way does
-      // not (PyTorch's own gradients of such a ResNet miss central differences by 3e-2).
-      const v = new Float32Array(p.data.length);
-      for (let k = 0; k < Math.min(8, v.length); k++) v[Math.floor(rng.uniform() * v.length)] = rng.normal();
       const g = base[`grad_${i}`].data as Float32Array;
-      const analytic = g.reduce((acc, gi, k) => acc + gi * v[k], 0);
-      const lossAt = async (step: number) =>
-        (
-          (await run(new Map([[p.name, p.data.map((w, k) => w + step * v[k])]]))).loss.data as Float32Array
-        )[0];
-      const atBase = (base.loss.data as Float32Array)[0];
-      let relativeError = Infinity;
-      for (const eps of [1e-2, 3e-3, 1e-3, 3e-4]) {
-        const [up, down] = [await lossAt(eps), await lossAt(-eps)];
-        for (const numeric of [(up - down) / (2 * eps), (up - atBase) / eps, (atBase - down) / eps]) {
-          const error = Math.abs(numeric - analytic) / Math.max(Math.abs(numeric), Math.abs(analytic), 1e-2);
-          relativeError = Math.min(relativeError, error);
-        }
-      }
+      const relativeError = await parameterError(async () => {
+        // A sparse random direction: a few weights moved, the rest of the model as it is.
+        const v = new Float32Array(p.data.length);
+        for (let k = 0; k < Math.min(8, v.length); k++)
+          v[Math.floor(rng.uniform() * v.length)] = rng.normal();
+        const analytic = g.reduce((acc, gi, k) => acc + gi * v[k], 0);
+        return directionalError(analytic, atBase, async (step) => {
+          const moved = p.data.map((w, k) => w + step * v[k]);
+          const at = await session.run(
+            { x: tensor(x.dtype, xData, x.shape), ...paramFeeds(plan, params, new Map([[p.name, moved]])) },
+            ['loss'],
+          );
+          return (at.loss.data as Float32Array)[0];
+        });
+      });
       checks.push({ parameter: p.onnxName, relativeError });
     }
     return checks;
