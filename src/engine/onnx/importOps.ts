@@ -96,6 +96,27 @@ function groupedConv(b: GraphBuilder, groups: number): TwoDOp {
 
 const first = (...reasons: (string | undefined)[]) => reasons.find(Boolean);
 
+/**
+ * A MaxPool's pads, with ceil_mode (torchvision's SqueezeNet and GoogLeNet pool so) turned into
+ * more padding at the end: ceil_mode keeps a last, partial window wherever one starts inside the
+ * input or its begin padding (PyTorch's rule), and extending the end padding by what that window
+ * lacks gives the same windows in floor mode, since padding never wins a max. So the forward, its
+ * Indices and the gradient rule stay the floor-mode ones.
+ */
+function maxPoolPads(node: OnnxNode, spatial: number[]): number[] {
+  const kernel = attrInts(node, 'kernel_shape') ?? [];
+  const strides = attrInts(node, 'strides') ?? kernel.map(() => 1);
+  const pads = attrInts(node, 'pads') ?? [...kernel, ...kernel].map(() => 0);
+  if (!attrInt(node, 'ceil_mode', 0)) return pads;
+  const ends = spatial.map((size, i) => {
+    const [k, s, begin, end] = [kernel[i], strides[i], pads[i], pads[i + spatial.length]];
+    let out = Math.ceil((size + begin + end - k) / s) + 1;
+    if ((out - 1) * s >= size + begin) out--;
+    return Math.max(end, (out - 1) * s + k - size - begin);
+  });
+  return [...pads.slice(0, spatial.length), ...ends];
+}
+
 const POOL = ['kernel_shape', 'pads', 'strides', 'auto_pad', 'ceil_mode'];
 
 export const OPS: Record<string, OpImporter> = {
@@ -255,14 +276,21 @@ export const OPS: Record<string, OpImporter> = {
       first(
         noAutoPad(n),
         spatial2d(n, 'pooling', true),
-        attrInt(n, 'ceil_mode', 0) ? 'ceil_mode 1' : undefined,
+        attrInt(n, 'ceil_mode', 0) && attrInts(n, 'kernel_shape')?.length === 1
+          ? 'ceil_mode 1 in 1-D pooling'
+          : undefined,
         attrInt(n, 'storage_order', 0) ? 'storage_order 1' : undefined,
         (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
       ),
     emit: (c) =>
       c.x(0).rank === 3
         ? asTwoD(c, [c.x(0)], [], ['kernel_shape', 'strides'])
-        : [c.b.op('MaxPool', [c.x(0)], passAttrs(c.node, ['kernel_shape', 'pads', 'strides']))[0]],
+        : [
+            c.b.op('MaxPool', [c.x(0)], {
+              ...passAttrs(c.node, ['kernel_shape', 'strides']),
+              pads: maxPoolPads(c.node, c.x(0).shape.slice(2)),
+            })[0],
+          ],
   },
   AveragePool: {
     attrs: [...POOL, 'count_include_pad'],
