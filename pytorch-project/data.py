@@ -135,11 +135,13 @@ class Dataset:
         """The experiment's own CSV table: its rows split by data.seed and data.splits, its
         features scaled by data.normalize on the training rows, as Model Lab does."""
         read = self.meta["read"]
-        table = Table(path, read.get("header", True), read.get("target"), read["task"], read.get("columns"), read.get("categorical"))
+        table = Table(path, read.get("header", True), read.get("target"), read["task"], read.get("columns"), read.get("categorical"), read.get("missing", "error"))
         order = np.array(Rng(read["seed"]).shuffle(list(range(len(table.x)))), dtype=np.int64)
         counts = split_counts(len(table.x), read["splits"])
         cuts = np.cumsum([counts["train"], counts["validation"]])
         self.splits = dict(zip(("train", "validation", "test"), np.split(order, cuts)))
+        if read.get("missing") == "fill":
+            table.fill(self.splits["train"])
         table.normalize(self.splits["train"], read.get("normalize", "standard"))
         table.encode(self.splits["train"])
         if table.classes != self.classes or table.x.shape[1] != math.prod(self.input_shape):

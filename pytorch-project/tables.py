@@ -82,6 +82,16 @@ def parse_csv(text, delimiter=","):
     return records
 
 
+# Words for "no value" in a numeric column (any case), besides an empty cell (data.missing).
+_NO_VALUE_WORDS = {"na", "n/a", "nan", "null"}
+
+
+def is_missing(cell, numeric):
+    """Whether Model Lab reads the cell as missing: empty, or a no-value word in a numeric column."""
+    text = cell.strip()
+    return text == "" or (numeric and text.lower() in _NO_VALUE_WORDS)
+
+
 def _label_order(labels):
     """Numeric labels in numeric order (2 before 10), others as JavaScript sorts strings."""
     if all(parse_number(label) is not None for label in labels):
@@ -92,7 +102,7 @@ def _label_order(labels):
 class Table:
     """x: float32 [rows, features]; labels (int32) and classes, or targets (float32 [rows, 1])."""
 
-    def __init__(self, path, header, target, task, columns=None, categorical=None):
+    def __init__(self, path, header, target, task, columns=None, categorical=None, missing="error"):
         with open(path, "rb") as f:
             text = f.read().decode("utf-8")
         text = text[1:] if text.startswith("\ufeff") else text
@@ -109,8 +119,14 @@ class Table:
         # data.categorical: one-hot encoded after the numeric columns (encode(), once the training rows are known).
         self.categorical = [index_of(c) for c in categorical or []]
         numeric = [c for c in features if c not in self.categorical]
+        records = self._rows_to_keep(path, records, numeric, column, task == "regression", missing)
         self.categorical_cells = [[cells[c].strip() for c in self.categorical] for _, cells in records]
-        self.x = np.array([[self._number(path, line, cells, c) for c in numeric] for line, cells in records], dtype=np.float64).astype(np.float32).reshape(len(records), len(numeric))
+        # float64 until fill() has put the training means in the missing (NaN) cells.
+        self.numeric = np.array(
+            [[math.nan if is_missing(cells[c], True) else self._number(path, line, cells, c) for c in numeric] for line, cells in records],
+            dtype=np.float64,
+        ).reshape(len(records), len(numeric))
+        self.x = self.numeric.astype(np.float32)
         self.labels = self.classes = self.targets = None
         if task == "regression":
             targets = [self._number(path, line, cells, column) for line, cells in records]
@@ -120,6 +136,42 @@ class Table:
             self.classes = _label_order(list(dict.fromkeys(labels)))
             id_of = {label: i for i, label in enumerate(self.classes)}
             self.labels = np.array([id_of[label] for label in labels], dtype=np.int32)
+
+    def _rows_to_keep(self, path, records, numeric, target, numeric_target, missing):
+        """data.missing: "drop" leaves out rows with a missing cell, "fill" rows without a target;
+        "error" stops at the first missing cell (Model Lab refused it before the export)."""
+        def target_missing(cells):
+            return is_missing(cells[target], numeric_target)
+
+        def feature_missing(cells):
+            return any(is_missing(cells[c], True) for c in numeric) or any(is_missing(cells[c], False) for c in self.categorical)
+
+        if missing == "drop":
+            return [(line, cells) for line, cells in records if not target_missing(cells) and not feature_missing(cells)]
+        if missing == "fill":
+            return [(line, cells) for line, cells in records if not target_missing(cells)]
+        for line, cells in records:
+            if target_missing(cells) or feature_missing(cells):
+                raise SystemExit(f"{path}:{line}: a missing value; fill it in, or set data.missing in Model Lab and export the project again.")
+        return records
+
+    def fill(self, train_rows):
+        """data.missing "fill": a numeric column's missing cells get the training rows' mean (summed
+        in order as Model Lab sums it), a categorical column's its most frequent value (the first in
+        label order on a tie)."""
+        for c in range(self.numeric.shape[1]):
+            values = self.numeric[train_rows, c]
+            values = values[~np.isnan(values)]
+            self.numeric[np.isnan(self.numeric[:, c]), c] = np.cumsum(values)[-1] / len(values)
+        self.x = self.numeric.astype(np.float32)
+        for i in range(len(self.categorical)):
+            present = [self.categorical_cells[r][i] for r in train_rows if self.categorical_cells[r][i] != ""]
+            counts = {value: present.count(value) for value in dict.fromkeys(present)}
+            most = max(counts.values())
+            value = _label_order([v for v, n in counts.items() if n == most])[0]
+            for cells in self.categorical_cells:
+                if cells[i] == "":
+                    cells[i] = value
 
     @staticmethod
     def _number(path, line, cells, column):

@@ -73,6 +73,11 @@ export interface DataSection {
   columns?: (string | number)[];
   /** Tables: feature columns one-hot encoded over the training split's categories (names or indices). */
   categorical?: (string | number)[];
+  /**
+   * Tables: what to do with a row that has a missing cell (empty; in numeric columns also NA,
+   * N/A, NaN, null). Default 'error'. See src/data/missingValues.ts.
+   */
+  missing?: MissingValues;
   /** CSV only: whether the first row holds column names (default true). */
   header?: boolean;
   /** Language models and sequence tasks: tokens per training example. */
@@ -91,6 +96,9 @@ export interface DataSection {
   /** Image folders: every image is resized to this [height, width]. */
   imageSize?: [number, number];
 }
+
+/** data.missing: refuse the row, leave it out, or fill its feature cells from the training split. */
+export type MissingValues = 'error' | 'drop' | 'fill';
 
 /** A model described by its layers in the experiment file. */
 export interface LayersModelSection {

@@ -79,11 +79,13 @@ export interface Dataset {
    */
   readonly inputScaling?: TargetScaling[];
   /**
-   * A table with categorical columns: which columns the input row holds, numeric ones first,
-   * then each categorical column's categories (one-hot). The exported model.onnx takes rows
-   * encoded this way and records it in its metadata.
+   * A table with categorical columns (or data.missing "fill"): which columns the input row holds,
+   * numeric ones first, then each categorical column's categories (one-hot), and what fills an
+   * empty cell. The exported model.onnx takes rows encoded this way and records it in its metadata.
    */
   readonly inputEncoding?: InputEncoding;
+  /** What loading did to the data that the user should hear of (rows left out), logged as a run starts. */
+  readonly notes?: string[];
   /**
    * Examples per split. Language models: non-overlapping windows of
    * contextLength + 1 characters in each split's contiguous stretch of text.

@@ -10,10 +10,15 @@ import type { Dataset, TargetScaling } from './api';
 import type { InputEncoding } from '../contract/inputEncoding';
 import { categoriesOf, oneHotRows } from './categorical';
 import { parseCsv, parseNumber, sortLabels, tableDelimiter, type CsvRecord } from './csv';
-
-/** A data row and the file it is in (split files are several). */
-type SourcedRecord = CsvRecord & { file: string };
 import { DataError } from './dataError';
+import {
+  droppedRowsNote,
+  fillMissing,
+  isMissing,
+  rowsToKeep,
+  type FillValues,
+  type SourcedRecord,
+} from './missingValues';
 import type { Split } from '../contract/runStatus';
 import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
@@ -73,8 +78,8 @@ export function csvTable(
       file,
       1,
     );
-  const records: SourcedRecord[] = [first, ...others].flatMap((f) =>
-    f.records.map((record) => ({ ...record, file: f.file })),
+  const allRecords = [first, ...others].flatMap((f) =>
+    f.records.map((record) => ({ ...record, file: f.file, split: f.split })),
   );
   const targetColumn = resolveTarget(data.target, names, width, file);
   const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
@@ -82,20 +87,42 @@ export function csvTable(
   const featureColumns = tableFeatureColumns(data.columns, targetColumn, columnsOf);
   const categorical = categoricalColumns(data.categorical, featureColumns, targetColumn, columnsOf);
   const numeric = featureColumns.filter((c) => !categorical.includes(c));
+  const missing = data.missing ?? 'error';
+  const roles = {
+    numeric,
+    categorical,
+    target: targetColumn,
+    numericTarget: experiment.task === 'regression',
+    columnName,
+  };
+  const records = rowsToKeep(allRecords, roles, missing);
   const count = records.length;
+  if (count === 0)
+    throw new DataError(
+      l10n.t(
+        'data.missing "{0}" leaves out all {1} rows: each has a missing value',
+        missing,
+        allRecords.length,
+      ),
+      file,
+      undefined,
+      ['data', 'missing'],
+    );
+  const droppedNote = droppedRowsNote(allRecords.length - count, allRecords.length, missing);
+  // Missing numbers (left only under "fill") are NaN until the training split is known.
   const x = numericColumns(
     records,
     numeric,
     names,
     file,
     l10n.t('features must be numeric; list a column of text in data.categorical to one-hot encode it'),
+    missing === 'fill',
   );
-  refuseEmptyCategories(records, categorical, columnName);
 
   let splits: SplitIndices;
   if (first.split) {
     const counts = { train: 0, validation: 0, test: 0 };
-    for (const f of [first, ...others]) counts[f.split!] += f.records.length;
+    for (const record of records) counts[record.split!]++;
     splits = contiguousSplits(counts);
   } else {
     const fractions = fractionsOf(data);
@@ -111,27 +138,39 @@ export function csvTable(
       undefined,
       ['data', 'categorical'],
     );
+  if (tokenIds !== undefined && missing === 'fill')
+    throw new DataError(
+      l10n.t('data.missing "fill" fills in means, but the model reads token ids: use "drop"'),
+      file,
+      undefined,
+      ['data', 'missing'],
+    );
+  const plainName = (c: number): string => names?.[c] ?? String(c);
+  // Filled before scaling and one-hot encoding read them, from the training rows only.
+  const fill: FillValues | undefined =
+    missing === 'fill' ? fillMissing(records, x, splits.train, roles, plainName, file) : undefined;
   const scalings = tokenIds === undefined ? normalize(x, numeric.length, splits, mode) : undefined;
   // Categorical columns follow the numeric ones, one position per category of the training rows.
   const categories = categoriesOf(records, categorical, splits.train);
   const oneHotWidth = categories.reduce((sum, list) => sum + list.length, 0);
-  const plainName = (c: number): string => names?.[c] ?? String(c);
   const inputEncoding: InputEncoding | undefined =
-    categorical.length > 0
+    categorical.length > 0 || fill
       ? {
           numeric: numeric.map(plainName),
           categorical: categorical.map((c, i) => ({ column: plainName(c), categories: categories[i] })),
+          ...(fill && { fill }),
         }
       : undefined;
   const unscaled = Array.from({ length: oneHotWidth }, () => ({ shift: 0, scale: 1 }));
   const table = {
     source,
+    notes: droppedNote === undefined ? undefined : [droppedNote],
     inputShape: [numeric.length + oneHotWidth],
     count,
     ...(tokenIds === undefined
       ? {
           inputKind: 'float' as const,
-          x: inputEncoding ? oneHotRows(x, numeric.length, records, categorical, categories) : x,
+          x: categorical.length > 0 ? oneHotRows(x, numeric.length, records, categorical, categories) : x,
           inputScaling: mode === 'none' ? undefined : [...scalings!, ...unscaled],
           inputEncoding,
         }
@@ -257,10 +296,15 @@ export function numericColumns(
   names: string[] | undefined,
   file: string,
   why: string,
+  missingAsNaN = false,
 ): Float32Array {
   const values = new Float32Array(records.length * columns.length);
   records.forEach((record, r) => {
     columns.forEach((c, i) => {
+      if (missingAsNaN && isMissing(record.cells[c], true)) {
+        values[r * columns.length + i] = NaN;
+        return;
+      }
       const value = parseNumber(record.cells[c]);
       const column = l10n.t('column {0}', names ? `"${names[c]}"` : c);
       if (value === undefined) {
@@ -351,22 +395,6 @@ function categoricalColumns(
     );
   });
   return resolved;
-}
-
-/** An empty categorical cell is a missing value, not a category of its own. */
-function refuseEmptyCategories(
-  records: SourcedRecord[],
-  columns: number[],
-  columnName: (c: number) => string,
-): void {
-  for (const record of records)
-    for (const c of columns)
-      if (record.cells[c].trim() === '')
-        throw new DataError(
-          l10n.t('column {0} is empty: a missing value; fill it in or leave the row out', columnName(c)),
-          record.file,
-          record.line,
-        );
 }
 
 /** `data.columns` (or `data.categorical`) as column indices; an entry that names no column is an error on that entry. */

@@ -31,6 +31,8 @@ export interface ExampleTable {
   inputScaling?: TargetScaling[];
   /** A table's numeric and one-hot encoded categorical columns (see Dataset.inputEncoding). */
   inputEncoding?: InputEncoding;
+  /** See Dataset.notes. */
+  notes?: string[];
   vocab?: Vocabulary;
 }
 
@@ -114,6 +116,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
     targetScaling: table.targetScaling,
     inputScaling: table.inputScaling,
     inputEncoding: table.inputEncoding,
+    notes: table.notes,
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
     arrays: () => ({
       kind: 'rows',

@@ -97,7 +97,10 @@ export interface ExportOptions {
   inputScaling?: AxisScaling;
   /** Target scaling of a regression: the graph ends with output · scale + shift. */
   outputScaling?: AxisScaling;
-  /** A table with categorical columns: the input row is its numeric columns, then their one-hot codes. */
+  /**
+   * A table with categorical columns or filled missing values: the input row is its numeric
+   * columns, then their one-hot codes, empty cells filled as `fill` says.
+   */
   inputEncoding?: InputEncoding;
 }
 

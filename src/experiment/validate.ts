@@ -167,6 +167,7 @@ function checkParsed(
   if (!checkLayersModelFields(experiment.model, report)) return done();
   const layersExperiment = experiment as LayersExperiment;
   checkSeries(layersExperiment, report);
+  checkMissingOption(layersExperiment.data, report);
   if (checkLayerShapes(layersExperiment, inputKindWithoutData(layersExperiment), report))
     checkMemory(layersExperiment, inputKindWithoutData(layersExperiment), report);
   checkCausal(layersExperiment, report);
@@ -384,6 +385,18 @@ function checkSeries({ data, task, model }: LayersExperiment, report: Report): v
   }
 }
 
+/** data.missing is about the cells of a table; anywhere else it would silently do nothing. */
+function checkMissingOption(data: Experiment['data'], report: Report): void {
+  if (data.missing !== undefined && (data.format === 'series' || !isTableData(data)))
+    report.add(
+      ['data', 'missing'],
+      l10n.t(
+        'data.missing only applies to tables (.csv, .tsv, not series): this data source has no table cells',
+      ),
+      'warning',
+    );
+}
+
 /** Whether the data is read from tables (.csv, .tsv): one source or split files. */
 function isTableData(data: Experiment['data']): boolean {
   const sources = isSplitFiles(data.source) ? Object.values(data.source) : [data.source];
@@ -537,12 +550,14 @@ function checkAgainstDataset(experiment: LayersExperiment, dataset: DatasetFacts
               dataset.inputShape[1],
               show(dataset.inputShape),
             )
-          : dataset.inputEncoding
+          : dataset.inputEncoding?.categorical.length
             ? l10n.t(
                 ' ({0} numeric columns + {1} = {2})',
-                dataset.inputEncoding.numeric.length,
-                dataset.inputEncoding.categorical
-                  .map(({ column, categories }) => `${column} (${categories.length})`)
+                dataset.inputEncoding!.numeric.length,
+                dataset
+                  .inputEncoding!.categorical.map(
+                    ({ column, categories }) => `${column} (${categories.length})`,
+                  )
                   .join(' + '),
                 dataset.inputShape[0],
               )

@@ -201,6 +201,7 @@ class TrainingSession {
         l10n.t('Device {0} is not available: {1}', this.model.device.requested, this.model.device.message),
       );
     }
+    for (const note of this.dataset.notes ?? []) this.log('info', note);
     const stopped = await this.trainEpochs();
     if (stopped === 'nan') return this.nanFailure();
     if (stopped === 'user') {

@@ -4,7 +4,7 @@ import type { ModelPlan } from '../model/graphs';
 
 /** metadata_props key holding the feature scaling the graph applies, as JSON {shift, scale}. */
 export const INPUT_SCALING_KEY = 'model_lab.input_scaling';
-/** metadata_props key holding a table's input columns, as JSON {numeric, categorical: [{column, categories}]}. */
+/** metadata_props key holding a table's input columns, as JSON {numeric, categorical: [{column, categories}], fill?: {column: value}}. */
 export const INPUT_ENCODING_KEY = 'model_lab.input_encoding';
 /** metadata_props key holding the target scaling the graph undoes, as JSON {shift, scale}. */
 export const OUTPUT_SCALING_KEY = 'model_lab.output_scaling';
@@ -29,7 +29,7 @@ export function exportDocString(plan: ModelPlan, options: ExportOptions = {}): s
   const preparation = tokens
     ? ', ids from the same vocabulary as training.'
     : options.inputEncoding
-      ? `, a table row encoded as ${INPUT_ENCODING_KEY} in the metadata says: its numeric columns as they are in the data file, then one position per category of each categorical column (1 for the row's category; all 0 for a category training never saw)${options.inputScaling ? '; the model scales the numeric values itself' : ''}.`
+      ? `, a table row encoded as ${INPUT_ENCODING_KEY} in the metadata says: ${options.inputEncoding.fill ? "first each empty cell replaced by its column's value in fill (the training split's mean, or most frequent category), then " : ''}its numeric columns as they are in the data file, then one position per category of each categorical column (1 for the row's category; all 0 for a category training never saw)${options.inputScaling ? '; the model scales the numeric values itself' : ''}.`
       : options.inputScaling
         ? `, raw values as in the data file: the model applies the training scaling (value − shift) / scale to the last axis itself (${INPUT_SCALING_KEY} in the metadata).`
         : ', preprocessed as in training (same scaling / normalisation of features or pixels).';

@@ -27,8 +27,8 @@ function readSettings(dir: string, { path, kind, data, task }: SourceFile): Reco
   const near = relative(dir, path);
   const file = near.split(sep).filter((part) => part === '..').length <= 2 ? near : path;
   if (kind === 'text') return { file, splits: data.splits };
-  const { splits, seed, header, target, columns, categorical, normalize } = data;
-  return { file, splits, seed, header, target, columns, categorical, normalize, task };
+  const { splits, seed, header, target, columns, categorical, missing, normalize } = data;
+  return { file, splits, seed, header, target, columns, categorical, missing, normalize, task };
 }
 
 type Typed = Float32Array | BigInt64Array | Int32Array;

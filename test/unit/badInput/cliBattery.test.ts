@@ -312,9 +312,29 @@ const CASES: Case[] = [
     name: 'a feature that is not a number',
     async setup(s) {
       s.writeExperiment();
+      s.write('data.csv', goodCsv(20).replace('\n4,3,even\n', '\n4,seven,even\n'));
+      return {
+        expected: `${onSource(s, 'data.csv', 6)}column "b" holds "seven", not a number (features must be numeric; list a column of text in data.categorical to one-hot encode it)`,
+      };
+    },
+  },
+  {
+    name: 'a missing feature value (data.missing "error", the default)',
+    async setup(s) {
+      s.writeExperiment();
       s.write('data.csv', goodCsv(20).replace('\n4,3,even\n', '\n4,n/a,even\n'));
       return {
-        expected: `${onSource(s, 'data.csv', 6)}column "b" holds "n/a", not a number (features must be numeric; list a column of text in data.categorical to one-hot encode it)`,
+        expected: `${onSource(s, 'data.csv', 6)}column "b" has no value ("n/a"): fill it in, or set data.missing to "drop" to leave such rows out or to "fill" to fill them from the training split`,
+      };
+    },
+  },
+  {
+    name: 'a missing label',
+    async setup(s) {
+      s.writeExperiment();
+      s.write('data.csv', goodCsv(20).replace('\n4,3,even\n', '\n4,3,\n'));
+      return {
+        expected: `${onSource(s, 'data.csv', 6)}target column "label" has no value (""): fill it in or leave the row out; data.missing "drop" and "fill" leave out rows without a target`,
       };
     },
   },
@@ -374,7 +394,27 @@ const CASES: Case[] = [
       s.writeExperiment((e) => (e.data.categorical = ['b']));
       s.write('data.csv', goodCsv(20).replace('\n4,3,even\n', '\n4,,even\n'));
       return {
-        expected: `${onSource(s, 'data.csv', 6)}column "b" is empty: a missing value; fill it in or leave the row out`,
+        expected: `${onSource(s, 'data.csv', 6)}column "b" has no value (""): fill it in, or set data.missing to "drop" to leave such rows out or to "fill" to fill them from the training split`,
+      };
+    },
+  },
+  {
+    name: 'data.missing "fill" of a column no training row has a value in',
+    async setup(s) {
+      s.writeExperiment((e) => (e.data.missing = 'fill'));
+      s.write('data.csv', goodCsv(20).replace(/^(\d+),\d+,/gm, '$1,,'));
+      return {
+        expected: `${s.at('"fill"')}: error: ${s.path('data.csv')}: column "b" has no value in any training row, so data.missing "fill" has nothing to fill it with; leave the column out of data.columns`,
+      };
+    },
+  },
+  {
+    name: 'a data.missing value that is none of the modes',
+    async setup(s) {
+      s.writeExperiment((e) => Object.assign(e.data, { missing: 'mean' }));
+      s.write('data.csv', goodCsv(20));
+      return {
+        expected: `${s.at('"mean"')}: error: data.missing must be one of "error", "drop", "fill"; got "mean"`,
       };
     },
   },

@@ -16,6 +16,7 @@ import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readEvalReport, readMetrics, readRunInfo } from '../../../src/runs/runReader';
 import { runNodeScript } from '../../fixtures/unprivileged';
+import { quickTraining } from '../../fixtures/experimentParts';
 import { CLI_ENTRY, modelLab } from '../../fixtures/modelLabCli';
 
 const wine = resolve(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
@@ -180,4 +181,41 @@ test('a read-only runs folder exits 2 (nothing ran) with a message naming the fo
     ),
   );
   assert.equal(readRunInfo(join(runsDir, 'wine-mlp')), undefined);
+});
+
+test('model-lab train on a table with gaps: data.missing "drop" trains on the complete rows and logs how many it left out', () => {
+  const dir = mkdtempSync(join(root, 'gaps-'));
+  // Rows 1, 6, 11… have no age, rows 2, 9, 16… no port, row 33 no label: 20 incomplete rows of 60.
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const age = i % 5 === 1 ? '' : String(20 + (i % 30));
+    const port = i % 7 === 2 ? '' : ['S', 'C'][i % 2];
+    return `${i},${i === 33 ? '' : i % 2},${age},${port}`;
+  });
+  writeFileSync(join(dir, 'titanic.csv'), ['PassengerId,Survived,Age,Embarked', ...rows].join('\n') + '\n');
+  const experiment = {
+    name: 'gaps',
+    task: 'classification',
+    data: {
+      source: 'titanic.csv',
+      target: 'Survived',
+      columns: ['Age', 'Embarked'],
+      categorical: ['Embarked'],
+      missing: 'drop',
+      splits: { train: 0.6, validation: 0.2, test: 0.2 },
+      seed: 2,
+    },
+    model: { input: { shape: [3] }, layers: [{ type: 'dense', units: 2 }] },
+    training: quickTraining({ epochs: 2, batchSize: 4 }),
+  };
+  const experimentFile = join(dir, 'gaps.experiment.json');
+  writeFileSync(experimentFile, JSON.stringify(experiment));
+  const runsDir = join(dir, 'runs');
+  const result = modelLab('train', experimentFile, '--runs-dir', runsDir, '--device', 'cpu');
+  assert.equal(result.status, 0, result.stderr);
+  const note = 'data.missing "drop" left out 20 of 60 rows: they have a missing value.';
+  assert.ok(result.stderr.includes(note), result.stderr);
+  const [run] = listRuns(runsDir, 'gaps');
+  assert.equal(run.info?.status, 'completed');
+  assert.ok(readFileSync(join(run.dir, RUN_FILES.log), 'utf8').includes(note), 'the run’s log says so too');
+  assert.equal(readEvalReport(run.dir)?.count, 8, 'the test split of the 40 complete rows');
 });

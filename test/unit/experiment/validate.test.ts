@@ -261,10 +261,10 @@ test('CSV errors name the data file and row on "source"; the formatter prints fi
     `x.experiment.json:${problem.range.start.line + 1}:${column}: error: ${problem.message}`,
   );
 
-  const nonNumeric = scratchFolder({ 'table.csv': 'a,b,y\n1,2,0\n3,n/a,1\n' });
+  const nonNumeric = scratchFolder({ 'table.csv': 'a,b,y\n1,2,0\n3,seven,1\n' });
   assert.match(
     (await onlyError(text, nonNumeric)).message,
-    /table.csv:3: column "b" holds "n\/a", not a number/,
+    /table.csv:3: column "b" holds "seven", not a number/,
   );
 });
 
@@ -354,6 +354,34 @@ test('data.columns on a source without columns is a warning on the field', async
   assert.equal(
     problem.message,
     'columns only apply to tables (.csv, .tsv) and series: this data source has none',
+  );
+});
+
+test('data.missing on a source without table cells is a warning on the field; with "fill" a table’s width message stays', async () => {
+  const builtin = experimentText((e) => (e.data.missing = 'drop'));
+  const [problem] = await problemsOf(builtin);
+  assert.equal(problem.severity, 'warning');
+  assert.equal(problem.range.start.line, lineOf(builtin, '"missing"'));
+  assert.equal(
+    problem.message,
+    'data.missing only applies to tables (.csv, .tsv, not series): this data source has no table cells',
+  );
+  const series = seriesText([5, 2], (e) => (e.data.missing = 'fill'));
+  const dir = scratchFolder({
+    'series.csv': ['a,b', ...Array.from({ length: 40 }, (_, i) => `${i},${i % 3}`)].join('\n'),
+    'table.csv': [
+      'a,b,label',
+      ...Array.from({ length: 40 }, (_, i) => `${i % 4 ? i : ''},${i % 3},${i % 2}`),
+    ].join('\n'),
+  });
+  assert.ok((await problemsOf(series, dir)).some((p) => p.message.startsWith('data.missing only applies')));
+  const filled = experimentText((e) => {
+    e.data = { ...e.data, source: 'table.csv', target: 'label', missing: 'fill' };
+    e.model = { input: { shape: [3] }, layers: [{ type: 'dense', units: 2 }] };
+  });
+  assert.match(
+    (await onlyError(filled, dir)).message,
+    /examples of shape \[2\], not \[3\] \(the table gives 2 feature column\(s\)/,
   );
 });
 

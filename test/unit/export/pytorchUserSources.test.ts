@@ -150,6 +150,21 @@ function table(header: boolean): string {
   return `\uFEFF${head}${rows.slice(0, 30).join('\r\n')}\r\n\n${rows.slice(30).join('\n')}\n`;
 }
 
+/**
+ * A table with gaps: empty and "NaN" numbers, empty codes in a categorical column, and one row
+ * without a label; "NA" is a code (a category), not a gap, in the categorical column.
+ */
+function gappyTable(): string {
+  const rows = Array.from({ length: 60 }, (_, r) => {
+    const alpha = r % 7 === 3 ? 'NaN' : (((r * 37) % 23) / 7 - 1.5).toFixed(3);
+    const label = r === 13 ? '' : ['2', '10', '1'][(r * 7) % 3];
+    const code = r % 8 === 2 ? '' : ['x', 'NA', 'z', 'x'][r % 4];
+    const gamma = r % 6 === 1 ? ' ' : String(r * 0.25);
+    return [alpha, label, code, gamma].join(',');
+  });
+  return `alpha,label,code,gamma\n${rows.join('\n')}\n`;
+}
+
 const csvExperiment = (
   task: 'classification' | 'regression',
   data: object,
@@ -202,6 +217,21 @@ const CSV_CASES: Record<string, { text: string; experiment: object; file?: strin
       model: { input: { shape: [21] }, layers: [{ type: 'dense', units: 3 }] },
     },
   },
+  'data.missing "fill": training means and most frequent codes fill the gaps; a row without a label is left out':
+    {
+      text: gappyTable(),
+      experiment: {
+        ...csvExperiment('classification', { target: 'label', categorical: ['code'], missing: 'fill' }, 3),
+        model: { input: { shape: [5] }, layers: [{ type: 'dense', units: 3 }] },
+      },
+    },
+  'data.missing "drop" leaves out every row with a gap': {
+    text: gappyTable(),
+    experiment: {
+      ...csvExperiment('classification', { target: 'label', categorical: ['code'], missing: 'drop' }, 3),
+      model: { input: { shape: [5] }, layers: [{ type: 'dense', units: 3 }] },
+    },
+  },
 };
 
 for (const [name, { text, experiment, file = 'table.csv' }] of Object.entries(CSV_CASES)) {
@@ -227,7 +257,10 @@ for (const [name, { text, experiment, file = 'table.csv' }] of Object.entries(CS
     assert.deepEqual(python.targets, list(loaded.targets));
     assert.deepEqual(python.classes, dataset.classes ?? null);
     if (dataset.classes) assert.deepEqual(dataset.classes, ['1', '2', '10']);
-    if (dataset.inputEncoding) {
+    const gaps = (experiment as { data: { missing?: string } }).data.missing;
+    if (gaps)
+      assert.equal(list(loaded.labels)!.length, gaps === 'fill' ? 59 : 35, 'the rows Model Lab keeps');
+    if (dataset.inputEncoding && !gaps) {
       const oneHot = (python.x as number[][]).map((row) => row.slice(dataset.inputEncoding!.numeric.length));
       assert.ok(
         oneHot.some((codes) => codes.every((v) => v === 0)),

@@ -84,6 +84,38 @@ test('raw wine CSV rows through model.onnx give the accuracy the run reported on
   assert.ok(scaling.scale.every((scale: number) => scale > 0));
 });
 
+/** Trains `experiment` (its data already in `dir`) with the CLI; the run, its report and model. */
+function trainTable(dir: string, experiment: { name: string }) {
+  const experimentFile = join(dir, `${experiment.name}.experiment.json`);
+  writeFileSync(experimentFile, JSON.stringify(experiment));
+  const train = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', cli, 'train', experimentFile, '--runs-dir', join(dir, 'runs'), '--device', 'cpu'],
+    { encoding: 'utf8' },
+  );
+  assert.equal(train.status, 0, train.stderr);
+  const [run] = listRuns(join(dir, 'runs'), experiment.name);
+  const model = onnx.ModelProto.decode(readFileSync(join(run.dir, RUN_FILES.model)));
+  const encoding = JSON.parse(model.metadataProps!.find((p) => p.key === INPUT_ENCODING_KEY)!.value!);
+  return { stderr: train.stderr, dir: run.dir, report: readEvalReport(run.dir)!, model, encoding };
+}
+
+/** The share of `labels` model.onnx of the run in `runDir` predicts from `features` (rows × width). */
+async function onnxAccuracy(runDir: string, features: number[], labels: string[], classes: string[]) {
+  const session = await ort.InferenceSession.create(readFileSync(join(runDir, RUN_FILES.model)));
+  const width = features.length / labels.length;
+  const { output } = await session.run({
+    input: new ort.Tensor('float32', Float32Array.from(features), [labels.length, width]),
+  });
+  await session.release();
+  const scores = output.data as Float32Array;
+  const correct = labels.filter((label, i) => {
+    const row = Array.from(scores.subarray(i * classes.length, (i + 1) * classes.length));
+    return classes[row.indexOf(Math.max(...row))] === label;
+  }).length;
+  return correct / labels.length;
+}
+
 test('with categorical columns, model.onnx takes rows encoded as its metadata says and gives the run’s test accuracy', async () => {
   const dir = mkdtempSync(join(runsDir, 'categorical-'));
   // The class follows the port; one test row embarks at "Q", a port no training row has.
@@ -110,18 +142,7 @@ test('with categorical columns, model.onnx takes rows encoded as its metadata sa
     model: { input: { shape: [3] }, layers: [{ type: 'dense', units: 2 }] },
     training: quickTraining({ epochs: 30, optimizer: { type: 'adam', learningRate: 0.05 } }),
   };
-  const experimentFile = join(dir, 'ports.experiment.json');
-  writeFileSync(experimentFile, JSON.stringify(experiment));
-  const train = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', cli, 'train', experimentFile, '--runs-dir', join(dir, 'runs'), '--device', 'cpu'],
-    { encoding: 'utf8' },
-  );
-  assert.equal(train.status, 0, train.stderr);
-  const [run] = listRuns(join(dir, 'runs'), 'ports');
-  const report = readEvalReport(run.dir)!;
-  const model = onnx.ModelProto.decode(readFileSync(join(run.dir, RUN_FILES.model)));
-  const encoding = JSON.parse(model.metadataProps!.find((p) => p.key === INPUT_ENCODING_KEY)!.value!);
+  const { dir: runDir, report, model, encoding } = trainTable(dir, experiment);
   assert.deepEqual(encoding, {
     numeric: ['fare'],
     categorical: [{ column: 'port', categories: ['C', 'S'] }],
@@ -142,17 +163,75 @@ test('with categorical columns, model.onnx takes rows encoded as its metadata sa
     Number(fare),
     ...categories.map((c) => (c === port ? 1 : 0)),
   ]);
-  const session = await ort.InferenceSession.create(readFileSync(join(run.dir, RUN_FILES.model)));
-  const { output } = await session.run({
-    input: new ort.Tensor('float32', Float32Array.from(features), [testRows.length, 3]),
-  });
-  await session.release();
   const classes = report.classes!.map((c) => c.label);
-  const scores = output.data as Float32Array;
-  const correct = testRows.filter(([, , label], i) => {
-    const row = Array.from(scores.subarray(i * 2, i * 2 + 2));
-    return classes[row.indexOf(Math.max(...row))] === label;
-  }).length;
+  const labels = testRows.map(([, , label]) => label);
   assert.ok(report.accuracy! > 0.9, `the run learned the ports (test accuracy ${report.accuracy})`);
-  assert.equal(correct / testRows.length, report.accuracy);
+  assert.equal(await onnxAccuracy(runDir, features, labels, classes), report.accuracy);
+});
+
+test('with data.missing "fill", model.onnx records the fill values: rows filled from its metadata give the run’s test accuracy', async () => {
+  const dir = mkdtempSync(join(runsDir, 'missing-'));
+  const splits = { train: 0.6, validation: 0.2, test: 0.2 };
+  const split = assignSplits(240, splits, 6);
+  // The class follows the port; some ages and ports are empty (an empty port reads as the
+  // training rows' most frequent one, so its row is labelled as that port's are).
+  const rows = Array.from({ length: 240 }, (_, i) => {
+    const port = i % 17 === 5 ? '' : ['S', 'C', 'S'][i % 3];
+    const age = i % 9 === 4 ? '' : String(20 + ((i * 11) % 40));
+    return [String((i * 7) % 13), age, port, port === 'C' ? 'yes' : 'no'];
+  });
+  const noLabel = ['3', '30', 'S', ''];
+  writeFileSync(
+    join(dir, 'titanic.csv'),
+    ['fare,age,port,survived', ...[...rows, noLabel].map((r) => r.join(','))].join('\n') + '\n',
+  );
+  const experiment = {
+    name: 'titanic',
+    task: 'classification',
+    data: {
+      source: 'titanic.csv',
+      target: 'survived',
+      categorical: ['port'],
+      missing: 'fill',
+      splits,
+      seed: 6,
+    },
+    model: { input: { shape: [4] }, layers: [{ type: 'dense', units: 2 }] },
+    training: quickTraining({ epochs: 30, optimizer: { type: 'adam', learningRate: 0.05 } }),
+  };
+  const { stderr, dir: runDir, report, model, encoding } = trainTable(dir, experiment);
+  assert.match(stderr, /data\.missing "fill" left out 1 of 241 rows: they have no target\./);
+  assert.match(model.docString!, /first each empty cell replaced by its column's value in fill/);
+
+  // The fill values are the training rows' own: mean age (not all rows'), most frequent port.
+  const trainRows = Array.from(split.train, (r) => rows[r]);
+  const ages = trainRows.filter(([, age]) => age !== '').map(([, age]) => Number(age));
+  const meanAge = ages.reduce((a, b) => a + b, 0) / ages.length;
+  const fares = trainRows.map(([fare]) => Number(fare));
+  const count = (port: string) => trainRows.filter(([, , p]) => p === port).length;
+  assert.deepEqual(Object.keys(encoding.fill), ['fare', 'age', 'port']);
+  assert.ok(
+    Math.abs(encoding.fill.age - meanAge) < 1e-9,
+    `age fill ${encoding.fill.age}, training mean ${meanAge}`,
+  );
+  assert.ok(Math.abs(encoding.fill.fare - fares.reduce((a, b) => a + b, 0) / fares.length) < 1e-9);
+  assert.equal(encoding.fill.port, count('S') > count('C') ? 'S' : 'C');
+  assert.deepEqual(encoding.categorical, [{ column: 'port', categories: ['C', 'S'] }]);
+
+  // The test rows prepared from the metadata alone: gaps filled, then fare, age, port one-hot.
+  const testRows = Array.from(split.test, (r) => rows[r]);
+  assert.ok(
+    testRows.some(([, age, port]) => age === '' || port === ''),
+    'the test split has gaps',
+  );
+  const filled = (cell: string, column: string) => (cell === '' ? encoding.fill[column] : cell);
+  const features = testRows.flatMap(([fare, age, port]) => [
+    Number(filled(fare, 'fare')),
+    Number(filled(age, 'age')),
+    ...encoding.categorical[0].categories.map((c: string) => (c === filled(port, 'port') ? 1 : 0)),
+  ]);
+  const classes = report.classes!.map((c) => c.label);
+  const labels = testRows.map(([, , , label]) => label);
+  assert.ok(report.accuracy! > 0.9, `the run learned the ports (test accuracy ${report.accuracy})`);
+  assert.equal(await onnxAccuracy(runDir, features, labels, classes), report.accuracy);
 });
