@@ -117,15 +117,9 @@ function flippedKernelInputGrad(b: GraphBuilder, dy: Value, weights: Value, w: W
 function convWeightGradByPatches(b: GraphBuilder, x: Value, dy: Value, weights: Value, w: Window) {
   if (!b.root.contribOps) return undefined;
   const [f, ch, kh, kw] = weights.shape;
-  const [n, , h, width] = x.shape;
+  const n = x.shape[0];
   const area = kh * kw;
-  const oneHot = new Array<number>(area * area).fill(0);
-  for (let k = 0; k < area; k++) oneHot[k * area + k] = 1;
-  const patches = b.op(
-    'Conv',
-    [b.reshape(x, [n * ch, 1, h, width]), b.constant(oneHot, [area, 1, kh, kw], x.dtype)],
-    { kernel_shape: w.kernel, strides: w.strides, pads: w.pads, dilations: w.dilations },
-  )[0];
+  const patches = imagePatches(b, x, weights, w);
   const o = dy.shape[2] * dy.shape[3];
   const perImage = b.op(
     'FusedMatMul',
@@ -134,6 +128,47 @@ function convWeightGradByPatches(b: GraphBuilder, x: Value, dy: Value, weights: 
     { domain: 'com.microsoft' },
   )[0];
   return b.reshape(b.transpose(b.reduceSum(perImage, [0]), [1, 0]), weights.shape);
+}
+
+/** patches [N·C, K², Oh, Ow] of x under the convolution's window, by onnxruntime's Conv with one-hot kernels. */
+function imagePatches(b: GraphBuilder, x: Value, weights: Value, w: Window): Value {
+  const [kh, kw] = weights.shape.slice(2);
+  const [n, ch, h, width] = x.shape;
+  const area = kh * kw;
+  const oneHot = new Array<number>(area * area).fill(0);
+  for (let k = 0; k < area; k++) oneHot[k * area + k] = 1;
+  return b.op('Conv', [b.reshape(x, [n * ch, 1, h, width]), b.constant(oneHot, [area, 1, kh, kw], x.dtype)], {
+    kernel_shape: w.kernel,
+    strides: w.strides,
+    pads: w.pads,
+    dilations: w.dilations,
+  })[0];
+}
+
+/**
+ * dW of a grouped convolution (depthwise in MobileNet and EfficientNet, groups in ResNeXt): group
+ * j's F/G filters see only its C/G channels, so with the window's values as rows (c, kh, kw), as
+ * both forms above make them, dW is one batched product over the groups, filters × values:
+ * from onnxruntime's patches, per image [G, F/G, O]·[G, (C/G)·K², O]ᵀ summed over the batch; or
+ * from im2col's columns, [G, F/G, N·O]·[G, (C/G)·K², N·O]ᵀ (graphs without contrib ops).
+ */
+function groupedWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w: Window, group: number) {
+  const [f, cg, kh, kw] = weights.shape;
+  const [n, o, values] = [x.shape[0], dy.shape[2] * dy.shape[3], cg * kh * kw];
+  const fg = f / group;
+  if (b.root.contribOps) {
+    const patches = b.reshape(imagePatches(b, x, weights, w), [n, group, values, o]);
+    const perImage = b.op(
+      'FusedMatMul',
+      [b.reshape(dy, [n, group, fg, o]), patches],
+      { transA: 0, transB: 1, alpha: new FloatAttr(1) },
+      { domain: 'com.microsoft' },
+    )[0];
+    return b.reshape(b.reduceSum(perImage, [0]), weights.shape);
+  }
+  const dyt = b.reshape(b.transpose(dy, [1, 0, 2, 3]), [group, fg, n * o]);
+  const cols = b.transpose(b.reshape(im2col(b, x, w), [group, values, n * o]), [0, 2, 1]);
+  return b.reshape(b.matmul(dyt, cols), weights.shape);
 }
 
 /** dW of a 2-D convolution by im2col (graph/im2col.ts): dYᵀ·colsᵀ, dY as [F, N·O]. */
@@ -229,9 +264,14 @@ function maxPoolGradByMask(c: GradContext): Value {
 export const CONV_RULES: Record<string, GradRule> = {
   Conv: (c) => {
     const group = c.int('group', 1);
-    if (group !== 1) throw new Error(`Conv (node ${c.node.name}): grouped convolution has no gradient rule`);
     const weights = c.x(1);
     const w = windowOf(c, c.ints('kernel_shape', weights.shape.slice(2)));
+    if (group !== 1)
+      return [
+        () => transposedConv(c.b, c.dy(), weights, c.x(0), c.y(0), w, group),
+        () => groupedWeightGrad(c.b, c.x(0), c.dy(), weights, w, group),
+        () => c.b.reduceSum(c.dy(), [0, 2, 3]),
+      ];
     return [
       () =>
         flippedKernelInputGrad(c.b, c.dy(), weights, w) ??
