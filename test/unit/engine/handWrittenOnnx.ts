@@ -25,6 +25,14 @@ export const scalarConstant = (name: string, value: number): onnx.INodeProto => 
   ],
 });
 
+/** A node named after its one output, as exporters name them. */
+export const namedNode = (
+  opType: string,
+  input: string[],
+  output: string,
+  attribute: onnx.IAttributeProto[] = [],
+): onnx.INodeProto => ({ name: output, opType, input, output: [output], attribute });
+
 export const tensorInfo = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
   name,
   type: {

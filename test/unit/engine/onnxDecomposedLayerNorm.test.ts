@@ -12,15 +12,15 @@ import { GraphBuilder } from '../../../src/engine/graph/builder';
 import { importedNodes, planImport, readOnnxModel } from '../../../src/engine/onnx';
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 import { importForward } from '../../../src/engine/onnx/importForward';
-import { assertChecksOut, encodeModel, scalarConstant, tensorInfo, weights } from './handWrittenOnnx';
+import {
+  assertChecksOut,
+  encodeModel,
+  namedNode as node,
+  scalarConstant,
+  tensorInfo,
+  weights,
+} from './handWrittenOnnx';
 
-const node = (opType: string, input: string[], output: string, attribute: onnx.IAttributeProto[] = []) => ({
-  name: output,
-  opType,
-  input,
-  output: [output],
-  attribute,
-});
 const lastAxis = [{ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [-1] }];
 
 /** PyTorch's opset-14 LayerNorm of x over its last axis into `y`, with scale `gamma` and shift `beta` if given. */

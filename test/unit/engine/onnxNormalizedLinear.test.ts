@@ -14,15 +14,8 @@ import { importedNodes, planImport, readOnnxModel } from '../../../src/engine/on
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 import { importForward } from '../../../src/engine/onnx/importForward';
 import { nodeMacs } from '../../../src/engine/onnx/nodeProducts';
-import { assertChecksOut, encodeModel, tensorInfo, weights } from './handWrittenOnnx';
+import { assertChecksOut, encodeModel, namedNode as node, tensorInfo, weights } from './handWrittenOnnx';
 
-const node = (opType: string, input: string[], output: string, attribute: onnx.IAttributeProto[] = []) => ({
-  name: output,
-  opType,
-  input,
-  output: [output],
-  attribute,
-});
 const lastAxis = [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: -1 }];
 
 /**
