@@ -372,6 +372,23 @@ const FOLDERS: Record<string, Folder> = {
     const fmod = intAttr(node, 'fmod', 0) === 1;
     return binary((a, b) => (fmod ? a % b : a - b * Math.floor(a / b)))(node, inputs, () => undefined);
   },
+  // Swin Transformer's shifted-window mask: a zero image whose regions get their numbers by
+  // slice assignment, which PyTorch exports as ScatterND into a constant.
+  ScatterND: (node, [data, indices, updates]) => {
+    const reduction = node.attrs.reduction;
+    if (!data || !indices || !updates || (reduction !== undefined && reduction !== 'none')) return undefined;
+    const depth = indices.dims[indices.dims.length - 1];
+    const sliceSize = size(data.dims.slice(depth));
+    const dataStrides = strides(data.dims);
+    const values = [...data.values];
+    for (let i = 0; i * depth < indices.values.length; i++) {
+      const offset = indices.values
+        .slice(i * depth, (i + 1) * depth)
+        .reduce((at, index, axis) => at + axisOf(index, data.dims[axis]) * dataStrides[axis], 0);
+      for (let j = 0; j < sliceSize; j++) values[offset + j] = updates.values[i * sliceSize + j];
+    }
+    return [{ ...data, values }];
+  },
   Max: (_, inputs) => variadic(inputs, Math.max),
   Min: (_, inputs) => variadic(inputs, Math.min),
   // x.std() and x.var() export the element count as ReduceProd of gathered shape dims.

@@ -586,7 +586,16 @@ function reduction(compose: (b: GraphBuilder, x: Value, axes: number[], keep: bo
 }
 
 /** Ops evaluated at import time (fold.ts) once their inputs are known: no graph node. */
-export const FOLDED_OPS = ['Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range', 'ReduceProd'];
+export const FOLDED_OPS = [
+  'Constant',
+  'Shape',
+  'Size',
+  'ConstantOfShape',
+  'Range',
+  'ReduceProd',
+  'Mod',
+  'ScatterND',
+];
 export const SUPPORTED_OPS = Object.keys(OPS);
 
 /** ONNX gate order → the engine's (PyTorch's): LSTM i,o,f,c → i,f,g,o; GRU z,r,h → r,z,n. */

@@ -217,9 +217,17 @@ function checkOps(model: OnnxModel): void {
     if (reason) refused.push({ opType: node.opType, node: node.name, index: node.index, reason });
   }
   if (refused.length === 0) return;
-  const lines = refused.map(
-    (r) => `${r.opType} (node ${r.node}, ${r.index + 1} of ${model.nodes.length}): ${r.reason}`,
-  );
+  // One line per op and reason: a Swin Transformer repeats the same refused op 70 times.
+  const groups = new Map<string, UnsupportedNode[]>();
+  for (const r of refused)
+    groups.set(`${r.opType}\n${r.reason}`, [...(groups.get(`${r.opType}\n${r.reason}`) ?? []), r]);
+  const lines = [...groups.values()].map(([r, ...more]) => {
+    const total = model.nodes.length;
+    if (!more.length) return `${r.opType} (node ${r.node}, ${r.index + 1} of ${total}): ${r.reason}`;
+    const named = [r, ...more].slice(0, 3).map((n) => n.node);
+    const rest = more.length + 1 > 3 ? `, … ${more.length + 1 - 3} more` : '';
+    return `${r.opType} ×${more.length + 1} (nodes ${named.join(', ')}${rest}; the first is ${r.index + 1} of ${total}): ${r.reason}`;
+  });
   throw new OnnxImportError(
     'unsupported',
     `Model Lab cannot train this model: ${lines.join('; ')}. ${WHAT_TO_DO} Supported ops: ${[...SUPPORTED_OPS, ...FOLDED_OPS].sort().join(', ')}`,

@@ -87,6 +87,25 @@ describe('constant folding of float math', () => {
     );
   });
 
+  it("evaluates ScatterND (Swin's shifted-window mask, built by slice assignment) on known inputs", () => {
+    const ints = (dims: number[], values: number[]): Known => ({ dtype: 'int64', dims, values });
+    // Rows 2 and 0 of a 3×2 zero image get [5, 6] and [7, 8]; index −1 is the last row.
+    const rows = fold(
+      node('ScatterND', 3),
+      [floats([3, 2], [0, 0, 0, 0, 0, 0]), ints([2, 1], [2, 0]), floats([2, 2], [5, 6, 7, 8])],
+      noShapes,
+    )?.[0];
+    assert.deepEqual(rows, floats([3, 2], [7, 8, 0, 0, 5, 6]));
+    const cells = fold(
+      node('ScatterND', 3),
+      [floats([2, 2], [1, 1, 1, 1]), ints([2, 2], [0, 1, -1, 0]), floats([2], [4, 9])],
+      noShapes,
+    )?.[0];
+    assert.deepEqual(cells?.values, [1, 4, 9, 1]);
+    const summed = node('ScatterND', 3, { reduction: 'add' });
+    assert.equal(fold(summed, [floats([1], [1]), ints([1, 1], [0]), floats([1], [2])], noShapes), undefined);
+  });
+
   it('leaves a node with an unknown input to the graph', () => {
     assert.equal(fold(node('Sin', 1), [undefined], noShapes), undefined);
   });
