@@ -67,9 +67,13 @@ function broadcastDims(shapes: number[][]): number[] | undefined {
   }
 }
 
-/** Elementwise op over broadcast inputs. */
-function elementwise(inputs: Known[], dtype: DType, f: (...v: number[]) => number): Known | undefined {
-  const dims = broadcastDims(inputs.map((k) => k.dims));
+/** Elementwise op over broadcast inputs, into `dims` (by default the inputs' broadcast shape). */
+function elementwise(
+  inputs: Known[],
+  dtype: DType,
+  f: (...v: number[]) => number,
+  dims = broadcastDims(inputs.map((k) => k.dims)),
+): Known | undefined {
   if (!dims) return undefined;
   const outStrides = strides(dims);
   const inStrides = inputs.map((k) => {
@@ -374,6 +378,14 @@ const FOLDERS: Record<string, Folder> = {
   },
   // Swin Transformer's shifted-window mask: a zero image whose regions get their numbers by
   // slice assignment, which PyTorch exports as ScatterND into a constant.
+  // Swin's mask is then broadcast over the windows by Expand (torch's expand / repeat).
+  Expand: (_, [x, shape]) => {
+    if (!x || !shape) return undefined;
+    const dims = broadcastDims([x.dims, shape.values]);
+    if (!dims || size(dims) > MAX_FOLDED) return undefined;
+    const out = elementwise([x], x.dtype, (v) => v, dims);
+    return out && [out];
+  },
   ScatterND: (node, [data, indices, updates]) => {
     const reduction = node.attrs.reduction;
     if (!data || !indices || !updates || (reduction !== undefined && reduction !== 'none')) return undefined;

@@ -106,6 +106,18 @@ describe('constant folding of float math', () => {
     assert.equal(fold(summed, [floats([1], [1]), ints([1, 1], [0]), floats([1], [2])], noShapes), undefined);
   });
 
+  it("evaluates Expand (Swin's mask broadcast over the windows) on known inputs", () => {
+    const ints = (values: number[]): Known => ({ dtype: 'int64', dims: [values.length], values });
+    const expand = (x: Known, shape: number[]) => fold(node('Expand', 2), [x, ints(shape)], noShapes)?.[0];
+    assert.deepEqual(
+      expand(floats([3, 1], [1, 2, 3]), [2, 1, 2]),
+      floats([2, 3, 2], [1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3]),
+    );
+    // A 1 in the shape keeps the input's extent, as in broadcasting.
+    assert.deepEqual(expand(floats([2, 2], [1, 2, 3, 4]), [1, 1]), floats([2, 2], [1, 2, 3, 4]));
+    assert.equal(expand(floats([2], [1, 2]), [3]), undefined, 'extents that do not broadcast');
+  });
+
   it('leaves a node with an unknown input to the graph', () => {
     assert.equal(fold(node('Sin', 1), [undefined], noShapes), undefined);
   });
