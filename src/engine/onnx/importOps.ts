@@ -346,13 +346,15 @@ export const OPS: Record<string, OpImporter> = {
       const ends = c.ints(2, 'ends');
       const axes = c.node.inputs[3] ? c.ints(3, 'axes') : starts.map((_, i) => i);
       const steps = c.node.inputs[4] ? c.ints(4, 'steps') : starts.map(() => 1);
-      if (steps.some((s) => s !== 1)) throw new Error('only slices with step 1 are supported');
+      // x[:, 0::2] (Swin's patch merging) steps forward; a negative step (a flip) is refused.
+      if (steps.some((s) => s < 1)) throw new Error('only slices with positive steps are supported');
       // Clamp to the axis (exporters write INT64_MAX for "to the end", beyond what int64 constants built from numbers hold).
       const clamp = (v: number, n: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
       const sizes = axes.map((a) => x.shape[a < 0 ? a + x.rank : a]);
       const begin = starts.map((s, i) => clamp(s, sizes[i]));
       const end = ends.map((e, i) => clamp(e, sizes[i]));
-      return c.b.op('Slice', [x, c.b.ints(begin), c.b.ints(end), c.b.ints(axes)]);
+      const stepped = steps.some((s) => s !== 1) ? [c.b.ints(steps)] : [];
+      return c.b.op('Slice', [x, c.b.ints(begin), c.b.ints(end), c.b.ints(axes), ...stepped]);
     },
   },
   Gather: {

@@ -1,4 +1,5 @@
 /** Gradient rules of ops that move or reduce elements without arithmetic on them. */
+import type { Value } from '../../graph/builder';
 import type { GradContext, GradRule } from '../gradRule';
 
 /** Ops that only change the shape: the gradient is dy reshaped back. */
@@ -35,24 +36,30 @@ export const SHAPE_RULES: Record<string, GradRule> = {
         { axis: c.int('axis', 0) },
       )[0],
   ],
-  // Slice (unit steps): the gradient is dy padded with zeros back to the input's extent.
+  // Slice (positive steps): the gradient is dy spread back to every step-th position (zeros
+  // between), then padded with zeros back to the input's extent.
   Slice: (c) => {
     const x = c.x(0);
     const starts = c.constInts(1);
     const axes = c.node.inputs[3] ? c.constInts(3) : starts.map((_, i) => i);
     const steps = c.node.inputs[4] ? c.constInts(4) : starts.map(() => 1);
-    if (steps.some((s) => s !== 1))
-      throw new Error(`Slice (node ${c.node.name}): only unit steps have a gradient rule`);
-    const y = c.y(0);
-    const pads = new Array<number>(2 * x.rank).fill(0);
-    axes.forEach((a, i) => {
-      const ax = a < 0 ? a + x.rank : a;
-      const n = x.shape[ax];
-      const begin = Math.min(Math.max(starts[i] < 0 ? starts[i] + n : starts[i], 0), n);
-      pads[ax] = begin;
-      pads[ax + x.rank] = n - begin - y.shape[ax];
-    });
-    return [() => c.b.op('Pad', [c.dy(), c.b.ints(pads)])[0]];
+    if (steps.some((s) => s < 1))
+      throw new Error(`Slice (node ${c.node.name}): only positive steps have a gradient rule`);
+    return [
+      () => {
+        const pads = new Array<number>(2 * x.rank).fill(0);
+        let dx = c.dy();
+        axes.forEach((a, i) => {
+          const ax = a < 0 ? a + x.rank : a;
+          const n = x.shape[ax];
+          const begin = Math.min(Math.max(starts[i] < 0 ? starts[i] + n : starts[i], 0), n);
+          dx = spreadBySteps(c, dx, ax, steps[i], n - begin);
+          pads[ax] = begin;
+          pads[ax + x.rank] = n - begin - dx.shape[ax];
+        });
+        return c.b.op('Pad', [dx, c.b.ints(pads)])[0];
+      },
+    ];
   },
   // Pad (constant mode): the gradient is the un-padded window of dy.
   Pad: (c) => {
@@ -74,6 +81,28 @@ export const SHAPE_RULES: Record<string, GradRule> = {
   ReduceMax: extremumBack,
   ReduceMin: extremumBack,
 };
+
+/**
+ * Places the m entries of `v` along `axis` at every step-th position, zeros between (the
+ * strided slice's positions relative to its start), at most `room` long.
+ */
+function spreadBySteps(c: GradContext, v: Value, axis: number, step: number, room: number): Value {
+  if (step === 1) return v;
+  const { b } = c;
+  const m = v.shape[axis];
+  const split = [...v.shape.slice(0, axis), m, 1, ...v.shape.slice(axis + 1)];
+  const pads = new Array<number>(2 * split.length).fill(0);
+  pads[split.length + axis + 1] = step - 1;
+  const gaps = b.op('Pad', [b.reshape(v, split), b.ints(pads)])[0];
+  const spread = b.reshape(
+    gaps,
+    v.shape.map((d, i) => (i === axis ? m * step : d)),
+  );
+  const length = Math.min(m * step, room);
+  return length === m * step
+    ? spread
+    : b.op('Slice', [spread, b.ints([0]), b.ints([length]), b.ints([axis])])[0];
+}
 
 function extremumBack(c: GradContext): ReturnType<GradRule> {
   const { b } = c;
