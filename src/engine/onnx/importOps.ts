@@ -25,6 +25,7 @@ import { LINEAR_TRANSFORMS, linearResize } from './linearResize';
 import { LRN_OP } from './localResponseNorm';
 import type { OnnxNode } from './onnxFile';
 import { POINTWISE_OPS } from './pointwiseOps';
+import { averageRescale, floorModePads } from './poolWindows';
 import { REARRANGE_OPS } from './rearrangeOps';
 import { TRIANGULAR_OPS } from './triangularOps';
 import { attrInt, attrInts, attrStr, passAttrs, same, type OpContext, type OpImporter } from './opImporter';
@@ -85,24 +86,19 @@ function groupedConv(b: GraphBuilder, groups: number): TwoDOp {
 const first = (...reasons: (string | undefined)[]) => reasons.find(Boolean);
 
 /**
- * A MaxPool's pads, with ceil_mode (torchvision's SqueezeNet and GoogLeNet pool so) turned into
- * more padding at the end: ceil_mode keeps a last, partial window wherever one starts inside the
- * input or its begin padding (PyTorch's rule), and extending the end padding by what that window
- * lacks gives the same windows in floor mode, since padding never wins a max. So the forward, its
- * Indices and the gradient rule stay the floor-mode ones.
+ * The node's pooling with ceil_mode as more end padding (poolWindows.ts), 1-D lifted to 2-D;
+ * `attrs` override the node's own.
  */
-function maxPoolPads(node: OnnxNode, spatial: number[]): number[] {
-  const kernel = attrInts(node, 'kernel_shape') ?? [];
-  const strides = attrInts(node, 'strides') ?? kernel.map(() => 1);
-  const pads = attrInts(node, 'pads') ?? [...kernel, ...kernel].map(() => 0);
-  if (!attrInt(node, 'ceil_mode', 0)) return pads;
-  const ends = spatial.map((size, i) => {
-    const [k, s, begin, end] = [kernel[i], strides[i], pads[i], pads[i + spatial.length]];
-    let out = Math.ceil((size + begin + end - k) / s) + 1;
-    if ((out - 1) * s >= size + begin) out--;
-    return Math.max(end, (out - 1) * s + k - size - begin);
-  });
-  return [...pads.slice(0, spatial.length), ...ends];
+function floorModePool(c: OpContext, attrs: Record<string, AttrValue>): Value {
+  const x = c.x(0);
+  const pads = floorModePads(c.node, x.shape.slice(2));
+  const pool = (ins: (Value | undefined)[], lifted: Record<string, AttrValue>, padding: number[]) =>
+    c.b.op(c.node.opType, ins, { ...lifted, pads: padding, ...attrs })[0];
+  if (x.rank === 3)
+    return asTwoD(c, [x], [], ['kernel_shape', 'strides'], (ins, lifted) =>
+      pool(ins, lifted, [0, pads[0], 0, pads[1]]),
+    )[0];
+  return pool([x], passAttrs(c.node, ['kernel_shape', 'strides']), pads);
 }
 
 const POOL = ['kernel_shape', 'pads', 'strides', 'auto_pad', 'ceil_mode'];
@@ -264,41 +260,23 @@ export const OPS: Record<string, OpImporter> = {
       first(
         noAutoPad(n),
         spatial2d(n, 'pooling', true),
-        attrInt(n, 'ceil_mode', 0) && attrInts(n, 'kernel_shape')?.length === 1
-          ? 'ceil_mode 1 in 1-D pooling'
-          : undefined,
         attrInt(n, 'storage_order', 0) ? 'storage_order 1' : undefined,
         (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
       ),
-    emit: (c) =>
-      c.x(0).rank === 3
-        ? asTwoD(c, [c.x(0)], [], ['kernel_shape', 'strides'])
-        : [
-            c.b.op('MaxPool', [c.x(0)], {
-              ...passAttrs(c.node, ['kernel_shape', 'strides']),
-              pads: maxPoolPads(c.node, c.x(0).shape.slice(2)),
-            })[0],
-          ],
+    // Padding never wins a max, so ceil mode as more end padding leaves the forward, its Indices
+    // and the gradient rule the floor-mode ones.
+    emit: (c) => [floorModePool(c, {})],
   },
   AveragePool: {
     attrs: [...POOL, 'count_include_pad'],
-    check: (n) =>
-      first(
-        noAutoPad(n),
-        spatial2d(n, 'pooling', true),
-        attrInt(n, 'ceil_mode', 0) ? 'ceil_mode 1' : undefined,
-        (attrInts(n, 'pads') ?? []).some((p) => p !== 0) && !attrInt(n, 'count_include_pad', 0)
-          ? 'padding without count_include_pad'
-          : undefined,
-      ),
-    emit: (c) =>
-      c.x(0).rank === 3
-        ? asTwoD(c, [c.x(0)], [], ['kernel_shape', 'strides', 'count_include_pad'])
-        : c.b.op(
-            'AveragePool',
-            [c.x(0)],
-            passAttrs(c.node, ['kernel_shape', 'pads', 'strides', 'count_include_pad']),
-          ),
+    check: (n) => first(noAutoPad(n), spatial2d(n, 'pooling', true)),
+    emit: (c) => {
+      const pooled = floorModePool(c, { count_include_pad: 1 });
+      const rescale = averageRescale(c.node, c.x(0).shape.slice(2));
+      if (!rescale) return [pooled];
+      const perPosition = c.b.constant(rescale, [1, 1, ...pooled.shape.slice(2)], pooled.dtype);
+      return [c.b.mul(pooled, perPosition)];
+    },
   },
   GlobalAveragePool: {
     emit: (c) => {
