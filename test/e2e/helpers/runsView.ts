@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { runCommand } from './browser';
 import { scrollToRow } from './lists';
 
@@ -24,18 +24,54 @@ export async function contextMenuOf(page: Page, runId: string): Promise<string[]
   return (await items.allTextContents()).map((text) => text.trim()).filter(Boolean);
 }
 
-/** Clicks an entry of the open context menu and waits for the menu to close (the click took). */
-export async function chooseFromContextMenu(page: Page, title: string): Promise<void> {
-  const menu = page.locator('.context-view .monaco-menu');
-  // A click that lands while the menu still lays out is lost: click again until the menu closes.
-  for (let attempt = 1; ; attempt++) {
-    await menu.locator('.action-label', { hasText: title }).first().click();
+/**
+ * Chooses `title` in the open context menu of run `runId` and waits until the menu closes. The
+ * entry is chosen with the keyboard, as a mouse click on a menu that has only just opened can be
+ * ignored; a menu that closed before the entry was chosen (a notification or a panel took the
+ * focus) is opened again first. With `took`, what the entry shows once it ran: a menu that
+ * closed without it showing within 15 s had lost the choice, and it is made again (said in the
+ * test's output).
+ */
+export async function chooseFromContextMenu(
+  page: Page,
+  runId: string,
+  title: string,
+  took?: Locator,
+): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await chooseOnce(page, runId, title);
+    if (!took) return;
     try {
-      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      await took.first().waitFor({ state: 'visible', timeout: 15_000 });
       return;
-    } catch (error) {
-      if (!(await menu.isVisible())) return;
-      if (attempt === 3) throw error;
+    } catch {
+      console.log(
+        `      "${title}" in the menu of run ${runId} showed nothing within 15 s: choosing it again`,
+      );
     }
   }
+  await took?.first().waitFor({ state: 'visible', timeout: 1 });
+}
+
+async function chooseOnce(page: Page, runId: string, title: string): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  const focused = menu.locator('.action-item.focused .action-label');
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (!(await menu.isVisible())) await contextMenuOf(page, runId);
+    // The pointer still rests where the row was right-clicked, over the menu, and an entry under
+    // the pointer takes the focus: move it away before walking the entries.
+    await page.mouse.move(0, 0);
+    const entries = await menu.locator('.action-item').count();
+    for (let press = 0; press <= entries; press++) {
+      const label = await focused.textContent({ timeout: 500 }).catch(() => null);
+      if (label?.trim() === title) {
+        await page.keyboard.press('Enter');
+        await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+        return;
+      }
+      if (!(await menu.isVisible())) break;
+      await page.keyboard.press('ArrowDown');
+    }
+  }
+  throw new Error(`"${title}" could not be chosen in the context menu of run ${runId}`);
 }

@@ -125,7 +125,7 @@ describe('CNN inside view', () => {
     const page = await workbench();
     const menu = await contextMenuOf(page, cnnRun);
     assert.ok(menu.includes(LOOK_INSIDE), menu.join(', '));
-    await chooseFromContextMenu(page, LOOK_INSIDE);
+    await chooseFromContextMenu(page, cnnRun, LOOK_INSIDE);
     const panel = await panelWith(page, '#cnn-inside');
     await panel.waitForSelector('body[data-example="0"]', { timeout: 60_000 });
     // A run trained with a validation split keeps a best checkpoint: the view names it.

@@ -99,12 +99,10 @@ describe('Resume and the Runs view menus', () => {
     assert.ok(menu.includes('Resume Training'), menu.join(', '));
     assert.ok(!menu.includes('Open Evaluation'), menu.join(', '));
     assert.ok(!menu.includes('Open Attention'), menu.join(', '));
-    await chooseFromContextMenu(page, 'Resume Training');
-
-    const notice = page.locator('.notification-toast', {
-      hasText: `${name}.experiment.json changed since run ${firstId}`,
-    });
-    await notice.waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+    const notice = page
+      .locator('.notification-toast', { hasText: `${name}.experiment.json changed since run ${firstId}` })
+      .first();
+    await chooseFromContextMenu(page, firstId, 'Resume Training', notice).catch(async (error: unknown) => {
       await screenshot(page, 'resume-no-notice');
       throw error;
     });

@@ -94,7 +94,7 @@ describe('LSTM/GRU inside view', () => {
     const page = await workbench();
     const menu = await contextMenuOf(page, namesRun);
     assert.ok(menu.includes(LOOK_INSIDE), menu.join(', '));
-    await chooseFromContextMenu(page, LOOK_INSIDE);
+    await chooseFromContextMenu(page, namesRun, LOOK_INSIDE);
     const panel = await panelWith(page, '#rnn-inside');
     await panel.waitForSelector('body[data-input="example 0"]', { timeout: 60_000 });
     await waitForText(panel.locator('#checkpoint-status'), /best checkpoint, step \d+/);
