@@ -72,7 +72,15 @@ function describe(file: string, r: CompatibilityReport): string {
       ),
     );
   for (const g of r.gradientChecks ?? [])
-    lines.push(l10n.t('Gradient check {0}: relative error {1}', g.parameter, exponential(g.relativeError)));
+    lines.push(
+      g.inconclusive
+        ? l10n.t(
+            'Gradient check {0}: not confirmed, its float32 finite differences did not settle at any step size (best relative error {1})',
+            g.parameter,
+            exponential(g.relativeError),
+          )
+        : l10n.t('Gradient check {0}: relative error {1}', g.parameter, exponential(g.relativeError)),
+    );
   for (const p of r.problems) lines.push(l10n.t('Problem: {0}', p));
   const verdict = {
     trainable: () => l10n.t('Model Lab can train this model.'),

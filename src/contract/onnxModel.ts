@@ -64,6 +64,12 @@ export interface OnnxOpSupport {
   reason?: string;
 }
 
+export interface GradientCheck {
+  parameter: string;
+  relativeError: number | null;
+  inconclusive?: true;
+}
+
 export interface CompatibilityReport {
   verdict: OnnxVerdict;
   opset: number;
@@ -79,8 +85,12 @@ export interface CompatibilityReport {
    * finite number (JSON, the IPC pipe's format too, carries NaN and Infinity as null).
    */
   forwardDifference?: number | null;
-  /** Per checked parameter: the relative error of its directional derivative (null as above). */
-  gradientChecks?: { parameter: string; relativeError: number | null }[];
+  /**
+   * Per checked parameter: the relative error of its directional derivative (null as above).
+   * `inconclusive`: the float32 finite differences did not settle along enough directions to
+   * confirm or refute it (relativeError is then the best agreement seen).
+   */
+  gradientChecks?: GradientCheck[];
 }
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
@@ -150,8 +160,13 @@ function isOpSupport(value: unknown): value is OnnxOpSupport {
 const isNumberOrNull = (value: unknown): value is number | null =>
   typeof value === 'number' || value === null;
 
-function isGradientCheck(value: unknown): value is { parameter: string; relativeError: number | null } {
-  return isRecord(value) && isString(value.parameter) && isNumberOrNull(value.relativeError);
+function isGradientCheck(value: unknown): value is GradientCheck {
+  return (
+    isRecord(value) &&
+    isString(value.parameter) &&
+    isNumberOrNull(value.relativeError) &&
+    (value.inconclusive === undefined || value.inconclusive === true)
+  );
 }
 
 export function isCompatibilityReport(value: unknown): value is CompatibilityReport {

@@ -52,11 +52,17 @@ export function checkLines(report: CompatibilityReport): { ok: boolean; verdict:
     );
   for (const g of report.gradientChecks ?? [])
     details.push(
-      l10n.t(
-        'Gradient of {0} vs finite differences: relative error {1}',
-        g.parameter,
-        number(g.relativeError),
-      ),
+      g.inconclusive
+        ? l10n.t(
+            'Gradient of {0} vs finite differences: not confirmed, they did not settle at any step size in float32 (best relative error {1})',
+            g.parameter,
+            number(g.relativeError),
+          )
+        : l10n.t(
+            'Gradient of {0} vs finite differences: relative error {1}',
+            g.parameter,
+            number(g.relativeError),
+          ),
     );
   details.push(...report.problems);
   return { ok: report.verdict === 'trainable', verdict, details };

@@ -60,6 +60,12 @@ test('figures that were NaN or Infinity cross the IPC pipe as null and are still
   const carried: unknown = JSON.parse(JSON.stringify({ type: 'onnxCheck/report', report: broken }));
   assert.equal(isOnnxCheckReply(carried), true);
   assert.equal(isCompatibilityReport({ ...report, forwardDifference: '1e-7' }), false);
+  const unconfirmed = { parameter: 'w', relativeError: 0.08, inconclusive: true };
+  assert.equal(isCompatibilityReport({ ...report, gradientChecks: [unconfirmed] }), true);
+  assert.equal(
+    isCompatibilityReport({ ...report, gradientChecks: [{ ...unconfirmed, inconclusive: 'yes' }] }),
+    false,
+  );
 });
 
 test('the training process is asked about one path; it answers a report or a failure', () => {

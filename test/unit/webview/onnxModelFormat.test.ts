@@ -39,18 +39,25 @@ test('the status says how much trains, or why the model cannot be fine-tuned', (
   assert.match(refused.text, /cannot fine-tune this model: Cos \(node c, 2 of 2\)/);
 });
 
+/** A check report of an opset 17 file: `fields` on a trainable verdict without problems. */
+const checked = (fields: Partial<CompatibilityReport>): CompatibilityReport => ({
+  verdict: 'trainable',
+  opset: 17,
+  producer: '',
+  ops: [],
+  problems: [],
+  ...fields,
+});
+
 test('the check shows its verdict and every figure, a broken figure as "not a number"', () => {
-  const report: CompatibilityReport = {
+  const report = checked({
     verdict: 'numeric-check-failed',
-    opset: 17,
-    producer: '',
-    ops: [],
     problems: ['the gradient of w disagrees with finite differences (relative error NaN)'],
     input: 'x',
     output: 'y',
     forwardDifference: 3e-7,
     gradientChecks: [{ parameter: 'w', relativeError: null }],
-  };
+  });
   const lines = checkLines(report);
   assert.equal(lines.ok, false);
   assert.equal(lines.verdict, 'Not trainable: a numeric check failed.');
@@ -91,4 +98,19 @@ test('the memory line gives the estimate at the fine-tuning batch size, or nothi
     memoryLine({ ...summary, memory }),
     'Estimated fine-tuning memory at batch 16: about 112 kB (5 kB for parameters, gradients and optimizer state; 107 kB for activations, 834 values per example)',
   );
+});
+
+test('a gradient the finite differences could not settle is said to be unconfirmed, beside the confirmed ones', () => {
+  const report = checked({
+    gradientChecks: [
+      { parameter: 'conv1.weight', relativeError: 7.7e-2, inconclusive: true },
+      { parameter: 'fc.bias', relativeError: 6.2e-4 },
+    ],
+  });
+  const lines = checkLines(report);
+  assert.equal(lines.ok, true);
+  assert.deepEqual(lines.details, [
+    'Gradient of conv1.weight vs finite differences: not confirmed, they did not settle at any step size in float32 (best relative error 7.70e-2)',
+    'Gradient of fc.bias vs finite differences: relative error 6.20e-4',
+  ]);
 });
