@@ -20,6 +20,7 @@ import { batchNormTrain } from '../layers/batchNorm';
 import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
+import { EINSUM_OPS } from './einsumOps';
 import { GROUP_NORMALIZATION_OP } from './groupNormalization';
 import { LINEAR_TRANSFORMS, linearResize } from './linearResize';
 import { LRN_OP } from './localResponseNorm';
@@ -516,6 +517,7 @@ export const OPS: Record<string, OpImporter> = {
   ...POINTWISE_OPS,
   ...REARRANGE_OPS,
   ...TRIANGULAR_OPS,
+  ...EINSUM_OPS,
 };
 
 /**
@@ -669,18 +671,12 @@ function recurrent(op: 'LSTM' | 'GRU'): OpImporter {
   };
 }
 
-/** Ops users meet often that have no importer, with what to do instead. */
-const UNSUPPORTED_REASONS: Record<string, string> = {
-  Einsum:
-    'no importer for Einsum (write the product with torch.matmul, bmm or broadcasting multiplies and sums before exporting)',
-};
-
 /** Why a node cannot be imported, or undefined when it can. */
 export function checkNode(node: OnnxNode, opset: number): string | undefined {
   if (node.domain !== '' && node.domain !== 'ai.onnx') return `op of the custom domain ${node.domain}`;
   if (FOLDED_OPS.includes(node.opType)) return undefined;
   const importer = OPS[node.opType];
-  if (!importer) return UNSUPPORTED_REASONS[node.opType] ?? 'no importer or gradient rule for this op';
+  if (!importer) return 'no importer or gradient rule for this op';
   if (node.opType === 'Gelu' && opset < 20) return 'Gelu needs opset 20';
   const extra = Object.keys(node.attrs).filter((a) => !(importer.attrs ?? []).includes(a));
   if (extra.length) return `attribute${extra.length > 1 ? 's' : ''} ${extra.join(', ')} not supported`;
