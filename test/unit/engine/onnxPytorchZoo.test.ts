@@ -48,6 +48,8 @@ const TRAINABLE: Record<string, string> = {
   'text-cnn-sinusoidal': 'ReduceMax',
   // GroupNorm exports as InstanceNormalization; nn.Upsample as a nearest Resize.
   'unet-groupnorm': 'ConvTranspose',
+  // Attention scores and their mix with the values as torch.einsum, and a bilinear head.
+  'einsum-attention-bilinear': 'Einsum',
 };
 
 describe('PyTorch models as people write them', () => {
