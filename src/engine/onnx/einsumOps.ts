@@ -110,6 +110,7 @@ export const EINSUM_OPS: Record<string, OpImporter> = {
   Einsum: {
     attrs: ['equation'],
     check: (node) => {
+      if (typeof node.attrs.equation !== 'string') return 'no equation attribute';
       try {
         parseEinsum(attrStr(node, 'equation', ''), node.inputs.length);
         return undefined;

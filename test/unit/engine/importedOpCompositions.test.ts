@@ -298,6 +298,7 @@ test('attribute forms the importer does not honour are refused with the reason',
   assert.equal(checkNode(at('LRN', { size: 3 }), 13), undefined);
   assert.equal(checkNode(at('GroupNormalization', {}), 18), 'a missing or non-positive num_groups');
   assert.equal(checkNode(at('Einsum', { equation: 'ij->ji' }), 13), undefined);
+  assert.equal(checkNode(at('Einsum', {}), 13), 'no equation attribute');
   assert.equal(
     checkNode(at('Einsum', { equation: 'ij,jk->ik' }), 13),
     "the equation 'ij,jk->ik' names 2 operand(s) but the node has 1",
