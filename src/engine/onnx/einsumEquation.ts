@@ -5,7 +5,10 @@
  *    aligned from the right across operands (numpy broadcasting) and labelled `…0`, `…1`, …
  *    counted over the widest ellipsis, so the same label means the same broadcast axis.
  *  - Without `->`, the output is the ellipsis axes, then the letters used exactly once, in
- *    alphabetical (ASCII) order, as numpy and onnxruntime order them.
+ *    ASCII order (capitals first), as numpy orders them; onnxruntime runs no implicit output
+ *    with a capital letter.
+ *  - An explicit output has '...' exactly when an operand has (onnxruntime's rule; torch.einsum
+ *    would sum the ellipsis axes).
  *  - Whitespace is ignored.
  */
 
@@ -61,8 +64,13 @@ export function parseEinsum(equation: string, operandCount: number): { inputs: T
       throw new Error(`the output of '${equation}' has the letter ${letter}, which no operand has`);
     seen.add(letter);
   }
-  if (output.ellipsis && !inputs.some((t) => t.ellipsis))
-    throw new Error(`the output of '${equation}' has '...' but no operand has`);
+  if (output.ellipsis !== inputs.some((t) => t.ellipsis))
+    throw new Error(
+      output.ellipsis
+        ? `the output of '${equation}' has '...' but no operand has`
+        : // onnxruntime, which runs the exported file, refuses it too.
+          `operands of '${equation}' have '...' but its output has none: keep '...' in the output and sum those axes after the einsum`,
+    );
   return { inputs, output };
 }
 

@@ -107,6 +107,8 @@ test('Einsum equations that do not fit the node are refused before import, each 
     ['ij->ii', [], /repeats the letter i/],
     ['ij->k', [], /the letter k, which no operand has/],
     ['i...j...->ij', [], /more than one '\.\.\.'/],
+    ['...j->j', [], /have '\.\.\.' but its output has none: keep '\.\.\.' in the output/],
+    ['ij->...ij', [], /has '\.\.\.' but no operand has/],
   ] as [string, number[][], RegExp][])
     assert.throws(
       () => planImport(readOnnxModel(einsumModel(equation, [3, 4], others))),
