@@ -376,9 +376,7 @@ const FOLDERS: Record<string, Folder> = {
     const fmod = intAttr(node, 'fmod', 0) === 1;
     return binary((a, b) => (fmod ? a % b : a - b * Math.floor(a / b)))(node, inputs, () => undefined);
   },
-  // Swin Transformer's shifted-window mask: a zero image whose regions get their numbers by
-  // slice assignment, which PyTorch exports as ScatterND into a constant.
-  // Swin's mask is then broadcast over the windows by Expand (torch's expand / repeat).
+  // Swin's shifted-window mask is broadcast over the windows by Expand (torch's expand / repeat).
   Expand: (_, [x, shape]) => {
     if (!x || !shape) return undefined;
     const dims = broadcastDims([x.dims, shape.values]);
@@ -386,6 +384,8 @@ const FOLDERS: Record<string, Folder> = {
     const out = elementwise([x], x.dtype, (v) => v, dims);
     return out && [out];
   },
+  // Swin Transformer's shifted-window mask: a zero image whose regions get their numbers by
+  // slice assignment, which PyTorch exports as ScatterND into a constant.
   ScatterND: (node, [data, indices, updates]) => {
     const reduction = node.attrs.reduction;
     if (!data || !indices || !updates || (reduction !== undefined && reduction !== 'none')) return undefined;
