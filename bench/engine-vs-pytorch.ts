@@ -7,7 +7,8 @@
  *   - the peer's set-up: OpenBLAS kernel (unpinned when its products check out, bench/fairPeer.ts),
  *     oneDNN ISA, ATen kernels, thread settings;
  *   - the measured matmul peak: the same GEMM through onnxruntime and through torch;
- *   - per model: ms/step of each, the ratio with its spread over rounds (bench/templateBench.ts,
+ *   - per model: ms/step of each (ours as `model-lab train` runs, and as the editor trains), the
+ *     ratio with its spread over rounds (bench/templateBench.ts,
  *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, the step's
  *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
  *   - per model, after all speed rounds, in a fresh process each (bench/memoryBench.ts): the
@@ -86,6 +87,8 @@ function speedTable(results: TemplateResult[], peak: number): string {
       'torch ms/step',
       'torch/ours',
       'spread',
+      'editor ms/step',
+      'torch/editor',
       'rounds',
       'products alone ms',
       'best torch/ours',
@@ -111,6 +114,8 @@ function speedTable(results: TemplateResult[], peak: number): string {
         r.torchMs.toFixed(2),
         `${r.ratio.toFixed(2)}×`,
         `±${(100 * r.ratioSpread).toFixed(0)} %${r.stable ? '' : ' (!)'}`,
+        r.editorMs.toFixed(2),
+        `${r.editorRatio.toFixed(2)}×`,
         r.stable ? `${r.rounds}` : `${r.rounds} (max)`,
         r.floor ? r.floor.ms.toFixed(2) : 'in a Scan',
         r.floor ? `${r.floor.ratio.toFixed(2)}×` : '–',
@@ -216,7 +221,7 @@ async function speedRounds(folders: string[]): Promise<{ results: TemplateResult
       `torch ${peer.probe.gemmGflops.toFixed(1)} GFLOP/s; peak = ${peak.toFixed(1)}`,
   );
   console.log(
-    `engine: onnxruntime-node ${ort.env.versions.common}, CPU EP, ${THREADS} intra-op threads; PyTorch ${THREADS} threads; ` +
+    `engine: onnxruntime-node ${ort.env.versions.common}, CPU EP, ${THREADS} intra-op threads spin-waiting (as model-lab train); PyTorch ${THREADS} threads; ` +
       `rounds of ~${SETTINGS.roundSeconds} s per side, in ${SETTINGS.turns} interleaved turns, until the last ${SETTINGS.minRounds} ratios are within ±10 % (at most ${SETTINGS.maxRounds})`,
   );
   const results: TemplateResult[] = [];
@@ -235,8 +240,10 @@ async function speedRounds(folders: string[]): Promise<{ results: TemplateResult
 }
 
 const LEGEND =
+  'ours: the engine as `model-lab train` runs it (every core, idle threads spin-wait); ' +
   'torch/ours: median over the last rounds of (torch median step / ours) (> 1: we are faster); spread: largest distance of ' +
-  'one of those rounds from it; GFLOP: matrix products and convolutions of forward + backward (bench/flops.ts), ' +
+  'one of those rounds from it; editor: the engine as a run trained from the editor (modelLab.threads "auto", ' +
+  'threads sleep between ops so the editor gets the cores at once), a third side in the same rounds; GFLOP: matrix products and convolutions of forward + backward (bench/flops.ts), ' +
   "as a share of the measured matmul peak; K: steps fused per engine call; products alone: the step's own matrix products " +
   '(Gemm, MatMul, FusedMatMul, Conv, ConvTranspose) timed alone through onnxruntime in each round (bench/matrixFloor.ts), ' +
   'and best torch/ours: the ratio if everything else in our step took no time; ' +

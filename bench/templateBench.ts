@@ -3,8 +3,9 @@
  * peak RSS is this template's alone. It gets a `TemplateJob` message and answers with a
  * `TemplateResult` (phase 'speed') or a `MemoryResult` (phase 'memory', in a second process).
  *
- * Speed: each round interleaves the engine and the PyTorch peer in `turns` short turns, so that a
- * change of load on a shared machine (or of clock speed) hits both sides within the round instead
+ * Speed: each round interleaves the engine (as `model-lab train` runs it, and as the editor trains:
+ * two compiled models) and the PyTorch peer in `turns` short turns, so that a
+ * change of load on a shared machine (or of clock speed) hits every side within the round instead
  * of the one whose turn it was; each round gives a ratio (peer's median step / ours). A round
  * lasts about `roundSeconds` per side, however short a step: a model of sub-millisecond steps
  * otherwise got too few of them for a stable median. Rounds go on until the
@@ -13,6 +14,7 @@
  * Memory (bench/memoryBench.ts): the engine alone trains `memorySteps` steps, sampling RSS.
  */
 import * as ort from 'onnxruntime-node';
+import { DEFAULT_THREADS_SETTING, threadsFor } from '../src/contract/threads';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
 import { importedTrainingFlops, trainingFlops } from './flops';
 import { importedBatch, importedByPeer, importedCompileOptions, IMPORTED_CASES } from './importedCases';
@@ -44,10 +46,15 @@ export interface TemplateResult {
   name: string;
   batch: number;
   fused: number;
+  /** ms per step as `model-lab train` runs (threads spin-wait). */
   oursMs: number;
+  /** ms per step as the editor trains (modelLab.threads "auto", threads sleeping between ops), a turn of its own in each round. */
+  editorMs: number;
   torchMs: number;
   /** Median over the reported rounds of (peer's median step / ours). */
   ratio: number;
+  /** The same for the editor's engine. */
+  editorRatio: number;
   /**
    * The step's matrix products alone (bench/matrixFloor.ts): their median ms, and the median over
    * the reported rounds of (peer's median step / their median): the best ratio the engine's
@@ -151,11 +158,19 @@ async function memory(job: TemplateJob): Promise<MemoryResult> {
 }
 
 async function benchmark(job: TemplateJob): Promise<TemplateResult> {
-  const { o, torch, batchFor, gflop } = isImported(job) ? await prepareImported(job) : prepareTemplate(job);
+  const prepared = isImported(job) ? await prepareImported(job) : prepareTemplate(job);
+  const { torch, batchFor, gflop } = prepared;
+  // The engine as `model-lab train` runs it: a run with the cores to itself, its threads spin-wait.
+  const o = { ...prepared.o, spinWait: true };
   const k = Math.max(1, o.fusedSteps ?? 1);
   const compileStart = performance.now();
   const model = await compileModel(o);
   const compileMs = performance.now() - compileStart;
+  // The engine as the editor trains it: modelLab.threads "auto", threads sleeping between ops.
+  const editor = await compileModel({
+    ...prepared.o,
+    threads: threadsFor(DEFAULT_THREADS_SETTING, job.threads),
+  });
   const batch = batchFor(model.outputShape);
   const batches = Array.from({ length: k }, () => batch);
   const lrs = batches.map(() => o.optimizer.learningRate);
@@ -164,11 +179,11 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
   const hello = await torch.ready();
 
   /** One engine call of k steps, with its wall, CPU and session.run time. */
-  const call = async () => {
+  const call = async (trained = model) => {
     const runBefore = inRun;
     const cpu = process.cpuUsage();
     const start = performance.now();
-    await model.train(batches, lrs);
+    await trained.train(batches, lrs);
     const used = process.cpuUsage(cpu);
     return {
       ms: performance.now() - start,
@@ -176,7 +191,11 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
       runMs: inRun - runBefore,
     };
   };
-  for (let i = 0; i < 3; i++) await call(); // warm-up (the first fused call opens its session)
+  // Warm-up (the first fused call opens its session).
+  for (let i = 0; i < 3; i++) {
+    await call();
+    await call(editor);
+  }
   await torch.steps(5);
   const perCallOurs = (await call()).ms;
   const perStepTorch = median((await torch.steps(3)).ms);
@@ -185,12 +204,14 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
 
   interface Round {
     ours: number[];
+    editor: number[];
     theirs: number[];
     oursMs: number;
     oursCpuMs: number;
     oursRunMs: number;
     theirCpuMs: number;
     ratio: number;
+    editorRatio: number;
     floor: number[];
   }
   const rounds: Round[] = [];
@@ -200,12 +221,14 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
   while (rounds.length < job.maxRounds && !stable()) {
     const round: Round = {
       ours: [],
+      editor: [],
       theirs: [],
       oursMs: 0,
       oursCpuMs: 0,
       oursRunMs: 0,
       theirCpuMs: 0,
       ratio: 0,
+      editorRatio: 0,
       floor: [],
     };
     const engineTurn = async () => {
@@ -217,6 +240,9 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
         round.oursRunMs += c.runMs;
       }
     };
+    const editorTurn = async () => {
+      for (let i = 0; i < callsPerTurn; i++) round.editor.push((await call(editor)).ms / k);
+    };
     const torchTurn = async () => {
       const steps = await torch.steps(torchPerTurn);
       round.theirs.push(...steps.ms);
@@ -227,15 +253,18 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     for (let turn = 0; turn < job.turns; turn++) {
       if ((rounds.length + turn) % 2 === 0) {
         await engineTurn();
+        await editorTurn();
         await torchTurn();
       } else {
         await torchTurn();
+        await editorTurn();
         await engineTurn();
       }
     }
     // A third as many passes over the products as the round's engine steps.
     round.floor = (await floor?.time(Math.max(3, Math.ceil((callsPerTurn * job.turns) / 3) * k))) ?? [];
     round.ratio = median(round.theirs) / median(round.ours);
+    round.editorRatio = median(round.theirs) / median(round.editor);
     rounds.push(round);
   }
   torch.close();
@@ -247,13 +276,16 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
   const sum = (f: (r: Round) => number) => reported.reduce((a, r) => a + f(r), 0);
 
   await model.dispose();
+  await editor.dispose();
   return {
     name: job.folder,
     batch: o.batchSize,
     fused: k,
     oursMs: median(ours),
+    editorMs: median(reported.flatMap((r) => r.editor)),
     torchMs: median(theirs),
     ratio: median(reported.map((r) => r.ratio)),
+    editorRatio: median(reported.map((r) => r.editorRatio)),
     ratioSpread: spread(reported.map((r) => r.ratio)),
     ...(floor && {
       floor: {

@@ -6,6 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import { resolve } from 'node:path';
 import type { DeviceName } from '../contract/devices';
+import type { StartTraining } from '../protocol/training';
 import { RunRecorder } from '../runs/runRecorder';
 import { currentVersions } from '../runs/versions';
 import { prepareRun, type PreparedRun } from '../runs/prepareRun';
@@ -48,7 +49,8 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
     console.error(describeError(error));
     return EXIT.invalid;
   }
-  return trainInTerminal(prepared, options, deps);
+  // A run of its own on the machine: its threads keep their cores (a sweep's trials share them).
+  return trainInTerminal(prepared, { ...options, spinWait: true }, deps);
 }
 
 /**
@@ -58,7 +60,7 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
  */
 export async function trainInTerminal(
   prepared: PreparedRun,
-  options: Pick<TrainCommandOptions, 'device' | 'maxSteps'>,
+  options: Pick<TrainCommandOptions, 'device' | 'maxSteps'> & Pick<StartTraining, 'spinWait'>,
   deps: TrainerDeps,
   paceSteps?: StepPace,
 ): Promise<number> {
@@ -82,6 +84,7 @@ export async function trainInTerminal(
       device: options.device ?? experiment.training.device ?? 'auto',
       resumeFrom,
       maxSteps: options.maxSteps,
+      spinWait: options.spinWait,
     },
     deps,
     recorder,

@@ -24,3 +24,7 @@ export function isNumberArray(value: unknown): value is number[] {
 export function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
+
+export function isBoolean(value: unknown): value is boolean {
+  return typeof value === 'boolean';
+}

@@ -39,6 +39,11 @@ export interface CompileOptions {
   device: DeviceName;
   /** Intra-op threads of the model's sessions; one per core when absent. */
   threads?: number;
+  /**
+   * The run has its cores to itself (the CLI's `train`): idle threads spin-wait between ops, a
+   * faster step on a quiet machine and a much slower one on a shared machine (runtime/session.ts).
+   */
+  spinWait?: boolean;
 }
 
 /** Targets: class ids (int64) for cross-entropy, floats for mse / bce. */

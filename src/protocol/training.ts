@@ -28,7 +28,7 @@ import { isDeviceName, isDeviceReport, type DeviceName, type DeviceReport } from
 import { isDynamicsRecord, type DynamicsRecord } from '../contract/dynamicsRecord';
 import { isEvalReport, type EvalReport } from '../contract/evalReport';
 import type { Experiment } from '../contract/experiment';
-import { hasType, isFiniteNumber, isRecord, isString } from '../contract/guards';
+import { hasType, isBoolean, isFiniteNumber, isRecord, isString } from '../contract/guards';
 import { isMetricRecord, type MetricRecord } from '../contract/metricRecord';
 import { isThreadCount } from '../contract/threads';
 
@@ -57,6 +57,11 @@ export interface StartTraining {
   keepRunningWithoutHost?: boolean;
   /** Intra-op threads, from the modelLab.threads setting (contract/threads.ts); every core when absent (the CLI). */
   threads?: number;
+  /**
+   * The run has its cores to itself, so idle threads spin-wait between ops (the CLI's `train`).
+   * Absent in the editor and in sweep trials, which share the cores.
+   */
+  spinWait?: boolean;
 }
 
 /** Cooperative stop: honoured between (fused) steps; the process saves and finishes 'stopped'. */
@@ -174,8 +179,9 @@ export function isStartTraining(message: unknown): message is StartTraining {
     isOptional(message.resumeFrom, isString) &&
     isOptional(message.maxSteps, isFiniteNumber) &&
     isOptional(message.hostGraceMs, isFiniteNumber) &&
-    isOptional(message.keepRunningWithoutHost, (value) => typeof value === 'boolean') &&
-    isOptional(message.threads, isThreadCount)
+    isOptional(message.keepRunningWithoutHost, isBoolean) &&
+    isOptional(message.threads, isThreadCount) &&
+    isOptional(message.spinWait, isBoolean)
   );
 }
 

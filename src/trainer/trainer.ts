@@ -105,6 +105,7 @@ export async function runTraining(
     const model = await deps.compileModel({
       ...compileOptionsFor(experiment, dataset, request.device, experimentDir),
       threads: request.threads,
+      spinWait: request.spinWait,
     });
     session = new TrainingSession(request, experiment, dataset, model, hooks);
     outcome = await session.run();

@@ -102,6 +102,7 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
       'unsupported',
       `input ${input.name} holds ${input.dtype}; Model Lab feeds float32 features or int64 token ids`,
     );
+  checkOtherInputs(model, input);
 
   const initializers = new Map(model.initializers);
   const identityCopies = new Map<string, string>();
@@ -180,6 +181,26 @@ function pick(what: 'input' | 'output', values: OnnxValueInfo[], wanted?: string
       `the graph has ${values.length} ${what}s (${names}); name the one to use with "${what}"`,
     );
   return values[0];
+}
+
+/**
+ * The data feeds one input. A graph that also reads others (an attention mask, token type ids
+ * beside the token ids) cannot train as exported: refused before anything is built, saying how to
+ * export it with those made inside. An input no node reads is left alone.
+ */
+function checkOtherInputs(model: OnnxModel, input: OnnxValueInfo): void {
+  const read = new Set(model.nodes.flatMap((n) => n.inputs));
+  const unfed = model.inputs.filter(
+    (v) => v.name !== input.name && !model.initializers.has(v.name) && read.has(v.name),
+  );
+  if (unfed.length === 0) return;
+  const described = unfed.map((v) => `${v.name} (${v.dtype} [${v.dims.join(', ')}])`).join(', ');
+  throw new OnnxImportError(
+    'unsupported',
+    `the graph also reads ${described}, which the data does not feed: Model Lab feeds one input, ${input.name}. ` +
+      `Export the model with ${unfed.length === 1 ? 'that input' : 'those inputs'} made inside its forward from ${input.name} ` +
+      `(e.g. a wrapper module whose forward(${input.name}) passes torch.ones_like(${input.name}) as the attention mask)`,
+  );
 }
 
 /**

@@ -3,11 +3,14 @@
  * intra-op thread per core (measured fastest here) unless the caller gives fewer, as training in the
  * editor does to leave a core to VS Code (contract/threads.ts). Other providers come from devices.ts.
  *
- * Intra-op threads do not spin while waiting for work: training shares the cores with the
- * editor and everything else, and spinning threads then burn their time slices. Measured on
- * this busy 2-core machine (bench/engine-vs-pytorch.ts, template models, same run):
- * spinning 2.4 / 16.4 / 331 ms per step (CNN / LSTM / Transformer), 2× the CPU time;
- * not spinning 2.7 / 5.1 / 92 ms.
+ * Idle intra-op threads sleep between ops unless the caller says the run has its cores to itself
+ * (`Threading.spinWait`: the CLI's `train`). Spinning saves each op the wake-up of a sleeping
+ * thread, which a step of a few hundred ops pays a few hundred times; but when the cores are shared
+ * (the editor, sweep trials side by side, other programs) spinning threads burn the time slices the
+ * others need. Measured with the template models of bench/engine-vs-pytorch.ts, ms per step
+ * (CNN / LSTM / Transformer), 2 threads on 2 cores, two runs of each:
+ *   quiet machine:               spinning 2.0 / 3.5–3.7 / 29.8–30.5,  sleeping 2.0–2.4 / 4.7–6.3 / 32.2–32.7;
+ *   beside two busy processes:   spinning 4.0–4.3 / 9.8–11.0 / 81–87, sleeping 2.5 / 5.9–9.7 / 60–61.
  *
  * onnxruntime's SkipLayerNormFusion is off: it merges a residual Add into the LayerNormalization
  * after it, and its CPU kernel took 1.18 ms per step on the imported GPT's [32, 64, 128] rows
@@ -27,10 +30,18 @@ export type ProviderName = ChosenDevice;
 // error and the DeviceReport; onnxruntime's own log would repeat them on stderr as errors.
 ort.env.logLevel = 'fatal';
 
+/** How a session's intra-op threads work. */
+export interface Threading {
+  /** Intra-op threads; one per core when absent. */
+  threads?: number;
+  /** Idle threads spin-wait for the next op instead of sleeping: only for a run that has its cores to itself. */
+  spinWait?: boolean;
+}
+
 export async function openSession(
   model: Uint8Array,
   providers: ProviderName[] = ['cpu'],
-  threads: number = availableParallelism(),
+  { threads = availableParallelism(), spinWait = false }: Threading = {},
 ): Promise<Session> {
   return ort.InferenceSession.create(model, {
     executionProviders: providers,
@@ -38,7 +49,7 @@ export async function openSession(
     intraOpNumThreads: threads,
     logSeverityLevel: 3,
     extra: {
-      session: { intra_op: { allow_spinning: '0' } },
+      session: { intra_op: { allow_spinning: spinWait ? '1' : '0' } },
       optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' },
     },
   });

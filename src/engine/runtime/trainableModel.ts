@@ -36,7 +36,7 @@ import { exportImported } from '../onnx/exportImported';
 import { exportDocString, exportMetadata } from './exportDoc';
 import { MissingRunningStatisticsError } from './missingRunningStatistics';
 import { checkBatch, stack } from './batches';
-import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
+import { openSession, tensor, type ProviderName, type Session, type Tensor, type Threading } from './session';
 
 export class CompiledModel implements TrainableModel {
   readonly outputShape: number[];
@@ -56,8 +56,8 @@ export class CompiledModel implements TrainableModel {
     private readonly trainSession: Session,
     private readonly providers: ProviderName[],
     readonly device: DeviceReport,
-    /** Intra-op threads of every session it opens (one per core when absent). */
-    private readonly threads?: number,
+    /** The intra-op threads of every session it opens. */
+    private readonly threading: Threading = {},
   ) {
     this.outputShape = plan.output.slice(1);
     this.parameterCount = plan.store.count;
@@ -135,7 +135,7 @@ export class CompiledModel implements TrainableModel {
     if (!session) {
       const webgpu = this.providers[0] === 'webgpu';
       const graph = buildFusedTrainGraph(this.plan, k, { webgpu, dynamics: true });
-      session = await openSession(serializeModel(graph), this.providers);
+      session = await openSession(serializeModel(graph), this.providers, this.threading);
       this.dynamicsSessions.set(k, session);
     }
     const outputs = await this.runFusedSession(session, batches, learningRates);
@@ -152,7 +152,7 @@ export class CompiledModel implements TrainableModel {
     this.fused ??= await openSession(
       serializeModel(buildFusedTrainGraph(this.plan, batches.length, { webgpu })),
       this.providers,
-      this.threads,
+      this.threading,
     );
     const outputs = await this.runFusedSession(this.fused, batches, lrs);
     return Array.from(outputs.losses.data as Float32Array);
@@ -195,7 +195,7 @@ export class CompiledModel implements TrainableModel {
     this.evalSession ??= await openSession(
       serializeModel(buildEvalGraph(this.plan)),
       this.providers,
-      this.threads,
+      this.threading,
     );
     const { input, target } = this.plan;
     const [inSize, outSize, tSize] = [input, { shape: this.plan.output }, target].map((t) =>
@@ -249,7 +249,7 @@ export class CompiledModel implements TrainableModel {
       probe = await openSession(
         serializeModel(buildProbeGraph(this.plan, tokens.length)),
         this.providers,
-        this.threads,
+        this.threading,
       );
       this.probes.set(tokens.length, probe);
     }
@@ -276,6 +276,7 @@ export class CompiledModel implements TrainableModel {
     this.featureMapSession ??= await openSession(
       serializeModel(buildFeatureMapGraph(this.plan)),
       this.providers,
+      this.threading,
     );
     const result = await this.featureMapSession.run({
       ...this.paramFeeds(),
@@ -299,7 +300,7 @@ export class CompiledModel implements TrainableModel {
     this.insideSession ??= await openSession(
       serializeModel(buildInsideGraph(this.plan)),
       this.providers,
-      this.threads,
+      this.threading,
     );
     const { output, ...result } = await this.insideSession.run({
       ...this.paramFeeds(),

@@ -195,6 +195,28 @@ describe('refused imports say why', () => {
     assert.deepEqual(Array.from(plan.parameters[0].data), Array.from(TINY_WEIGHTS));
   });
 
+  it('a graph that reads a second input (an attention mask) is refused naming it and how to export it', () => {
+    const twoInputs = (readMask: boolean) => {
+      const b = new GraphBuilder();
+      const x = b.input('input_ids', 'float32', [2, 3]);
+      const mask = b.input('attention_mask', 'float32', [2, 3]);
+      const y = b.matmul(readMask ? b.mul(x, mask) : x, b.initializer('w', 'float32', [3, 4], TINY_WEIGHTS));
+      b.output(y, 'logits');
+      return readOnnxModel(serializeModel(b));
+    };
+    const error = refusal(() => planImport(twoInputs(true), { input: 'input_ids' }));
+    assert.equal(error.kind, 'unsupported');
+    assert.match(
+      error.message,
+      /also reads attention_mask \(float32 \[2, 3\]\), which the data does not feed: Model Lab feeds one input, input_ids\. Export the model with that input made inside its forward from input_ids/,
+    );
+    assert.equal(
+      planImport(twoInputs(false), { input: 'input_ids' }).input.name,
+      'input_ids',
+      'an input no node reads',
+    );
+  });
+
   it('several outputs need "output"; a wrong name lists the real ones', () => {
     const bytes = tinyModel((b, y) => {
       b.output(y, 'scores');

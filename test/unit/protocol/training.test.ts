@@ -27,6 +27,8 @@ test('start and stop pass the host-to-trainer guard; optional fields are checked
   assert.equal(isStartTraining({ ...start, threads: 0 }), false, 'a run computes on at least one thread');
   assert.equal(isStartTraining({ ...start, threads: 1.5 }), false);
   assert.equal(isStartTraining({ ...start, threads: 'auto' }), false, 'the host resolves the setting');
+  assert.equal(isStartTraining({ ...start, spinWait: true }), true);
+  assert.equal(isStartTraining({ ...start, spinWait: 'yes' }), false);
   assert.equal(isStartTraining({ ...start, runDir: undefined }), false);
   assert.equal(
     isStartTraining({ ...start, experiment: undefined }),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Experiment } from '../../../src/contract/experiment';
+import type { CompileOptions } from '../../../src/engine';
 import type { StartTraining, TrainerEvent, TrainingMetrics } from '../../../src/protocol/training';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
@@ -310,4 +311,31 @@ test('dynamics are recorded every N steps, each the last step of a chunk, withou
     ),
     false,
   );
+});
+
+test("the request's threads and spin-wait are what the model is compiled with", async () => {
+  for (const request of [{ threads: 3, spinWait: true }, { threads: 1 }, {}]) {
+    const model = new FakeModel();
+    let compiled: CompileOptions | undefined;
+    await runTraining(
+      {
+        type: 'start',
+        experimentFile: join(root, 'x.experiment.json'),
+        experiment: experiment(),
+        runDir: join(root, `run-${runs++}`),
+        device: 'cpu',
+        ...request,
+      },
+      {
+        ...fakeDeps(model, data),
+        compileModel: async (options) => {
+          compiled = options;
+          return model;
+        },
+      },
+      { emit: () => undefined, stopRequested: () => false },
+    );
+    assert.equal(compiled?.threads, request.threads);
+    assert.equal(compiled?.spinWait, request.spinWait);
+  }
 });
