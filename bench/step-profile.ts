@@ -13,6 +13,7 @@
  *   BENCH_PROFILE_CALLS=50 npm run bench:profile -- transformer-shakespeare
  *   npm run bench:profile -- imported-gpt
  *   BENCH_PROFILE_NODES=40 npm run bench:profile -- transformer-shakespeare   # and the 40 costliest other nodes
+ *   BENCH_PROFILE_SLEEP=1 npm run bench:profile -- transformer-shakespeare    # threads sleeping, as the editor trains
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -197,7 +198,8 @@ async function prepare(name: string): Promise<{ o: CompileOptions; batchFor(outp
 async function main() {
   const template = process.argv[2] ?? 'cnn-digits';
   const { o, batchFor } = await prepare(template);
-  const model = await compileModel(o);
+  // As bench:engine's "ours": the engine as `model-lab train` runs it (BENCH_PROFILE_SLEEP=1: as the editor does).
+  const model = await compileModel({ ...o, spinWait: process.env.BENCH_PROFILE_SLEEP !== '1' });
   const batches = Array.from({ length: Math.max(1, o.fusedSteps ?? 1) }, () => batchFor(model.outputShape));
   const lrs = batches.map(() => o.optimizer.learningRate);
   for (let i = 0; i < CALLS; i++) await model.train(batches, lrs);
