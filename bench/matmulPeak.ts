@@ -20,10 +20,7 @@ export async function onnxruntimeGemmGflops([m, k, n]: number[], seconds: number
   const session = await openSession(serializeModel(g));
   const feeds = { a: tensor('float32', random(m * k), [m, k]) };
   try {
-    // A second of runs first: the first session of a process measured a fifth of its speed for
-    // about that long (61 against 267–286 GFLOP/s in the same process moments later).
-    const warm = performance.now() + 1000;
-    while (performance.now() < warm) await session.run(feeds);
+    for (let i = 0; i < 3; i++) await session.run(feeds);
     const times: number[] = [];
     const deadline = performance.now() + seconds * 1000;
     while (performance.now() < deadline || times.length < 5) {
