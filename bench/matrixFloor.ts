@@ -65,10 +65,7 @@ export async function openMatrixFloor(options: CompileOptions): Promise<MatrixFl
     const corner = y.shape.map(() => 0);
     g.output(g.op('Slice', [y, g.ints(corner), g.ints(corner.map(() => 1))])[0]);
   }
-  const session = await openSession(serializeModel(g), ['cpu'], {
-    threads: options.threads,
-    spinWait: options.spinWait,
-  });
+  const session = await openSession(serializeModel(g), ['cpu'], options);
   await session.run(feeds);
   return {
     async time(runs) {

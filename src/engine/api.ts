@@ -10,6 +10,7 @@ import type { InputEncoding } from '../contract/inputEncoding';
 import type { InputKind } from '../contract/inputKind';
 import type { Layer, LossName, OptimizerConfig } from '../contract/experiment';
 import type { ImportPlan } from './onnx/importPlan';
+import type { Threading } from './runtime/session';
 
 export interface ModelDescription {
   /** Example shape without batch: see Experiment.model.input.shape. */
@@ -24,7 +25,8 @@ export interface ModelDescription {
   imported?: ImportPlan;
 }
 
-export interface CompileOptions {
+/** `threads` and `spinWait` (Threading): how every session of the model computes. */
+export interface CompileOptions extends Threading {
   model: ModelDescription;
   loss: LossName;
   /** Cross-entropy only. */
@@ -37,13 +39,6 @@ export interface CompileOptions {
   fusedSteps?: number;
   seed: number;
   device: DeviceName;
-  /** Intra-op threads of the model's sessions; one per core when absent. */
-  threads?: number;
-  /**
-   * The run has its cores to itself (the CLI's `train`): idle threads spin-wait between ops, a
-   * faster step on a quiet machine and a much slower one on a shared machine (runtime/session.ts).
-   */
-  spinWait?: boolean;
 }
 
 /** Targets: class ids (int64) for cross-entropy, floats for mse / bce. */

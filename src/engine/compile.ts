@@ -33,8 +33,7 @@ export const compileModel: CompileModel = async (options) => {
     throw new ModelError('cross-entropy needs class scores on the last axis of the output');
   const train = (provider: string) =>
     serializeModel(buildTrainGraph(plan, { webgpu: provider === 'webgpu' }));
-  const threading = { threads: options.threads, spinWait: options.spinWait };
-  const open = (model: Uint8Array, providers: ProviderName[]) => openSession(model, providers, threading);
+  const open = (model: Uint8Array, providers: ProviderName[]) => openSession(model, providers, options);
   const { session, providers, report } = await openOnDevice(train, options.device, open);
-  return new CompiledModel(plan, session, providers, report, threading);
+  return new CompiledModel(plan, session, providers, report);
 };

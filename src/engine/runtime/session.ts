@@ -30,11 +30,14 @@ export type ProviderName = ChosenDevice;
 // error and the DeviceReport; onnxruntime's own log would repeat them on stderr as errors.
 ort.env.logLevel = 'fatal';
 
-/** How a session's intra-op threads work. */
+/** How a session's intra-op threads work (a model's CompileOptions carry it for all its sessions). */
 export interface Threading {
   /** Intra-op threads; one per core when absent. */
   threads?: number;
-  /** Idle threads spin-wait for the next op instead of sleeping: only for a run that has its cores to itself. */
+  /**
+   * Idle threads spin-wait for the next op instead of sleeping: only for a run that has its cores
+   * to itself (the CLI's `train`); a faster step on a quiet machine, a much slower one on a shared one.
+   */
   spinWait?: boolean;
 }
 

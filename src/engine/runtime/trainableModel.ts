@@ -36,7 +36,7 @@ import { exportImported } from '../onnx/exportImported';
 import { exportDocString, exportMetadata } from './exportDoc';
 import { MissingRunningStatisticsError } from './missingRunningStatistics';
 import { checkBatch, stack } from './batches';
-import { openSession, tensor, type ProviderName, type Session, type Tensor, type Threading } from './session';
+import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
 
 export class CompiledModel implements TrainableModel {
   readonly outputShape: number[];
@@ -56,8 +56,6 @@ export class CompiledModel implements TrainableModel {
     private readonly trainSession: Session,
     private readonly providers: ProviderName[],
     readonly device: DeviceReport,
-    /** The intra-op threads of every session it opens. */
-    private readonly threading: Threading = {},
   ) {
     this.outputShape = plan.output.slice(1);
     this.parameterCount = plan.store.count;
@@ -135,7 +133,7 @@ export class CompiledModel implements TrainableModel {
     if (!session) {
       const webgpu = this.providers[0] === 'webgpu';
       const graph = buildFusedTrainGraph(this.plan, k, { webgpu, dynamics: true });
-      session = await openSession(serializeModel(graph), this.providers, this.threading);
+      session = await openSession(serializeModel(graph), this.providers, this.plan.options);
       this.dynamicsSessions.set(k, session);
     }
     const outputs = await this.runFusedSession(session, batches, learningRates);
@@ -152,7 +150,7 @@ export class CompiledModel implements TrainableModel {
     this.fused ??= await openSession(
       serializeModel(buildFusedTrainGraph(this.plan, batches.length, { webgpu })),
       this.providers,
-      this.threading,
+      this.plan.options,
     );
     const outputs = await this.runFusedSession(this.fused, batches, lrs);
     return Array.from(outputs.losses.data as Float32Array);
@@ -195,7 +193,7 @@ export class CompiledModel implements TrainableModel {
     this.evalSession ??= await openSession(
       serializeModel(buildEvalGraph(this.plan)),
       this.providers,
-      this.threading,
+      this.plan.options,
     );
     const { input, target } = this.plan;
     const [inSize, outSize, tSize] = [input, { shape: this.plan.output }, target].map((t) =>
@@ -249,7 +247,7 @@ export class CompiledModel implements TrainableModel {
       probe = await openSession(
         serializeModel(buildProbeGraph(this.plan, tokens.length)),
         this.providers,
-        this.threading,
+        this.plan.options,
       );
       this.probes.set(tokens.length, probe);
     }
@@ -276,7 +274,7 @@ export class CompiledModel implements TrainableModel {
     this.featureMapSession ??= await openSession(
       serializeModel(buildFeatureMapGraph(this.plan)),
       this.providers,
-      this.threading,
+      this.plan.options,
     );
     const result = await this.featureMapSession.run({
       ...this.paramFeeds(),
@@ -300,7 +298,7 @@ export class CompiledModel implements TrainableModel {
     this.insideSession ??= await openSession(
       serializeModel(buildInsideGraph(this.plan)),
       this.providers,
-      this.threading,
+      this.plan.options,
     );
     const { output, ...result } = await this.insideSession.run({
       ...this.paramFeeds(),
