@@ -17,9 +17,15 @@ The convbn and dropout cases are exported in training mode (torch.onnx.TrainingM
 fine-tunes must: an eval-mode export folds a BatchNorm that follows a convolution into the
 convolution's weights.
 
-The tests read these files; no Python runs at test time. Regenerate with
+The bert-style case is exported as Hugging Face's exporters write a BERT: token ids, an attention
+mask and token type ids, with a named sequence axis. Model Lab feeds the ids and fills the others
+(reference.json's "import": the experiment's "sizes" and "fill"); PyTorch trains with the same
+all-ones mask and zero type ids.
 
-    /usr/bin/python3 bench/pytorch/onnx_references.py
+The tests read these files; no Python runs at test time. Regenerate with (case names to make only
+those)
+
+    /usr/bin/python3 bench/pytorch/onnx_references.py [case ...]
 """
 import json
 import math
@@ -32,6 +38,8 @@ import torch.nn as nn
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "pytorch-project"))
 from data import Rng  # noqa: E402  (Model Lab's generator, ported)
 from layers import DropoutSites  # noqa: E402  (Model Lab's keyed dropout masks, ported)
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "onnx-zoo"))
+from export import BertStyleClassifier  # noqa: E402  (the importer's Hugging Face style model)
 import torch.nn.functional as F
 import onnx
 from onnx import numpy_helper
@@ -333,7 +341,20 @@ CASES = {
                      classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),
+    # One class per example from token ids, with an attention mask and token type ids beside them.
+    "bert-style": dict(make=BertStyleClassifier, opset=17, inputs="tokens", shape=[8], vocab=50, classes=3,
+                       per_example=True, hf_inputs=True, loss="cross-entropy",
+                       optimizer={"type": "adam", "learningRate": 0.003}),
 }
+
+HF_INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
+
+
+def forward(model, case, x):
+    """The model on token ids x; a Hugging Face style one with the mask and type ids Model Lab fills."""
+    if case.get("hf_inputs"):
+        return model(x, torch.ones_like(x), torch.zeros_like(x))
+    return model(x)
 
 
 def torch_optimizer(config, params):
@@ -433,7 +454,8 @@ def make_case(name, case):
     gen = torch.Generator().manual_seed(99)
     if case["inputs"] == "tokens":
         xs = [torch.randint(0, case["vocab"], (BATCH, *case["shape"]), generator=gen) for _ in range(BATCHES)]
-        ys = [torch.randint(0, case["classes"], (BATCH, *case["shape"]), generator=gen) for _ in range(BATCHES)]
+        targets = (BATCH,) if case.get("per_example") else (BATCH, *case["shape"])
+        ys = [torch.randint(0, case["classes"], targets, generator=gen) for _ in range(BATCHES)]
     else:
         xs = float_batches(case["shape"], gen)
         if case["loss"] == "cross-entropy":
@@ -446,8 +468,14 @@ def make_case(name, case):
     path = os.path.join(folder, "model.onnx")
     training = case.get("training_export", False)
     model.train(training)
-    torch.onnx.export(model, (xs[0],), path, opset_version=case["opset"], input_names=["input"],
-                      output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+    if case.get("hf_inputs"):
+        args = (xs[0], torch.ones_like(xs[0]), torch.zeros_like(xs[0]))
+        axes = {name: {0: "batch", 1: "sequence"} for name in HF_INPUTS}
+        names = HF_INPUTS
+    else:
+        args, axes, names = (xs[0],), {"input": {0: "batch"}}, ["input"]
+    torch.onnx.export(model, args, path, opset_version=case["opset"], input_names=names,
+                      output_names=["output"], dynamic_axes={**axes, "output": {0: "batch"}},
                       training=torch.onnx.TrainingMode.TRAINING if training else torch.onnx.TrainingMode.EVAL,
                       do_constant_folding=not training)
     # Exporting in training mode runs the forward, which moves the running statistics: PyTorch
@@ -461,14 +489,14 @@ def make_case(name, case):
 
     model.eval()
     with torch.no_grad():
-        eval_output_before = [float(v) for v in model(xs[0]).flatten()]
+        eval_output_before = [float(v) for v in forward(model, case, xs[0]).flatten()]
     keyed = case.get("keyed_dropout", False)
     seed = 1  # the seed the tests compile and train with
     model.train()
     model.zero_grad()
     if keyed:
         model.drop = DropoutSites(dropout_key(seed, 0), True)
-    loss = loss_of(case, model(xs[0]), ys[0])
+    loss = loss_of(case, forward(model, case, xs[0]), ys[0])
     loss.backward()
     gradients = onnx_gradients(model, path)
     first_loss = float(loss)
@@ -483,7 +511,7 @@ def make_case(name, case):
         opt.zero_grad()
         if keyed:
             model.drop = DropoutSites(dropout_key(seed, step), True)
-        loss = loss_of(case, model(xs[step % BATCHES]), ys[step % BATCHES])
+        loss = loss_of(case, forward(model, case, xs[step % BATCHES]), ys[step % BATCHES])
         losses.append(float(loss))
         loss.backward()
         opt.step()
@@ -492,7 +520,7 @@ def make_case(name, case):
     if keyed:
         model.drop = lambda x, rate: x  # eval mode: dropout is the identity
     with torch.no_grad():
-        eval_output = [float(v) for v in model(xs[0]).flatten()]
+        eval_output = [float(v) for v in forward(model, case, xs[0]).flatten()]
 
     def plain(t):
         return [int(v) for v in t.flatten()] if t.dtype == torch.int64 else [float(v) for v in t.flatten()]
@@ -507,6 +535,8 @@ def make_case(name, case):
         "gradients": {"loss": first_loss, "byInitializer": gradients},
         "trajectory": losses,
     }
+    if case.get("hf_inputs"):
+        reference["import"] = {"sizes": {"sequence": case["shape"][0]}, "fill": {"attention_mask": 1, "token_type_ids": 0}}
     if keyed:
         reference["dropoutKeys"] = [dropout_key(seed, step) for step in range(STEPS)]
     if training:

@@ -9,7 +9,7 @@ import { DEVICE_NAMES, type DeviceName } from '../contract/devices';
 import { bundleFor, useTranslations } from '../trainer/translations';
 import { cliLanguage, intlLocale } from './cliLanguage';
 import { exportPytorchCommand } from './exportCommand';
-import { onnxCheckCommand } from './onnxCheckCommand';
+import { onnxCheckCommand, type OnnxCheckOptions } from './onnxCheckCommand';
 import { runsCommand } from './runsCommand';
 import { summaryCommand } from './summaryCommand';
 import { sweepCommand } from './sweepCommand';
@@ -25,6 +25,15 @@ function positiveInteger(value: string): number {
   if (!Number.isInteger(parsed) || parsed < 1)
     throw new InvalidArgumentError(l10n.t('expected a whole number ≥ 1.'));
   return parsed;
+}
+
+/** Collects repeated `name=number` options into one record (`--size sequence=128`). */
+function namedNumber(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const match = /^([^=]+)=(.+)$/.exec(value);
+  const parsed = match ? Number(match[2]) : NaN;
+  if (!match || !Number.isFinite(parsed))
+    throw new InvalidArgumentError(l10n.t('expected name=number, e.g. sequence=128.'));
+  return { ...previous, [match[1]]: parsed };
 }
 
 function deviceOption(): Option {
@@ -119,7 +128,17 @@ program
   .option('--json', l10n.t('print the report as JSON'))
   .option('--input <name>', l10n.t('the graph input fed with data (default: the first)'))
   .option('--output <name>', l10n.t('the graph output the loss reads (default: the first)'))
-  .action(async (model: string, options: { json?: boolean; input?: string; output?: string }) => {
+  .option(
+    '--size <axis=n>',
+    l10n.t('the size of a named input axis, e.g. sequence=128 (repeatable; default: 8)'),
+    namedNumber,
+  )
+  .option(
+    '--fill <input=value>',
+    l10n.t('feed another graph input this value everywhere, e.g. attention_mask=1 (repeatable)'),
+    namedNumber,
+  )
+  .action(async (model: string, options: OnnxCheckOptions) => {
     process.exitCode = await onnxCheckCommand(model, options);
   });
 

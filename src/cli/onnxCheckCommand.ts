@@ -1,5 +1,5 @@
 /**
- * `model-lab onnx check <model.onnx> [--json]`: can Model Lab train this model? Prints every op
+ * `model-lab onnx check <model.onnx> [--json] [--size axis=n] [--fill input=value]`: can Model Lab train this model? Prints every op
  * (supported or not, with its nodes), whether the training graph builds, the forward's largest
  * difference from onnxruntime and the finite-difference gradient checks.
  * Exit codes: 0 trainable, 3 an op, attribute or shape is unsupported, 1 a numeric check
@@ -19,12 +19,19 @@ export interface OnnxCheckOptions {
   json?: boolean;
   input?: string;
   output?: string;
+  size?: Record<string, number>;
+  fill?: Record<string, number>;
 }
 
 export async function onnxCheckCommand(file: string, options: OnnxCheckOptions): Promise<number> {
   let report: CompatibilityReport;
   try {
-    report = await checkCompatibility(readOnnxFile(file), { input: options.input, output: options.output });
+    report = await checkCompatibility(readOnnxFile(file), {
+      input: options.input,
+      output: options.output,
+      sizes: options.size,
+      fill: options.fill,
+    });
   } catch (error) {
     const message = error instanceof OnnxImportError ? error.message : (error as Error).message;
     // A readable file with a tensor type Model Lab does not read (float16…): unsupported.
@@ -71,6 +78,7 @@ function describe(file: string, r: CompatibilityReport): string {
         exponential(r.forwardDifference),
       ),
     );
+  if (r.assumed?.length) lines.push(l10n.t('Checked with: {0}', r.assumed.join(', ')));
   for (const g of r.gradientChecks ?? [])
     lines.push(
       g.inconclusive

@@ -9,7 +9,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { basename, dirname, resolve } from 'node:path';
-import { planImport, readOnnxFile } from '../engine/onnx';
+import { defaultImportOptions, planImport, readOnnxFile } from '../engine/onnx';
 import type { ModelSummary } from '../contract/modelSummary';
 import { ExperimentError, readExperimentText } from '../experiment/experimentFile';
 import { summarizeExperiment, summarizeOnnxFile } from '../experiment/modelSummary';
@@ -34,11 +34,11 @@ export async function summaryCommand(
   return SUMMARY_EXIT.printed;
 }
 
-/** As the model view and the scaffold: the first input and output. */
+/** As the model view and the scaffold: the first input (or the token ids) and output, other inputs filled. */
 function onnxSummary(file: string, batchSize: number | undefined): ModelSummary {
   try {
     const model = readOnnxFile(file);
-    const plan = planImport(model, { input: model.inputs[0]?.name, output: model.outputs[0]?.name });
+    const plan = planImport(model, defaultImportOptions(model));
     return summarizeOnnxFile(plan, basename(file), batchSize);
   } catch (error) {
     throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);

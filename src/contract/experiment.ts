@@ -125,6 +125,10 @@ export interface OnnxModelSection {
   output?: string;
   /** Initializer names or name prefixes kept fixed; every other float initializer trains. */
   freeze?: string[];
+  /** Sizes of the input's named axes after the batch (a symbolic sequence length), by axis name. */
+  sizes?: Record<string, number>;
+  /** Other graph inputs (an attention mask), each fed this value at every position. */
+  fill?: Record<string, number>;
   layers?: undefined;
 }
 

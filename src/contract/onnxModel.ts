@@ -50,6 +50,10 @@ export interface OnnxModelSummary {
   layers: OnnxLayerInfo[];
   /** Why Model Lab cannot fine-tune the model as it stands, when it cannot. */
   importProblem?: string;
+  /** Named axes of an example (a sequence length) whose size fine-tuning asks for. */
+  unsizedAxes?: string[];
+  /** Filled graph inputs, as fine-tuning feeds them ("attention_mask = 1"). */
+  filledInputs?: string[];
   /** Estimated memory of a fine-tuning step with the scaffold's batch size and optimizer, when it can. */
   memory?: TrainingMemory;
 }
@@ -79,6 +83,8 @@ export interface CompatibilityReport {
   problems: string[];
   input?: string;
   output?: string;
+  /** Choices the check made for a file whose import needs them ("sequence = 8", "attention_mask filled with 1"). */
+  assumed?: string[];
   parameters?: number;
   /**
    * Largest |Model Lab − onnxruntime| of the eval-mode outputs on random inputs. null: not a
@@ -143,6 +149,8 @@ export function isOnnxModelSummary(value: unknown): value is OnnxModelSummary {
     isCount(value.trainableCount) &&
     isArrayOf(value.layers, isLayerInfo) &&
     optional(value.importProblem, isString) &&
+    optional(value.unsizedAxes, isStringArray) &&
+    optional(value.filledInputs, isStringArray) &&
     optional(value.memory, isTrainingMemory)
   );
 }
@@ -181,6 +189,7 @@ export function isCompatibilityReport(value: unknown): value is CompatibilityRep
     isStringArray(value.problems) &&
     optional(value.input, isString) &&
     optional(value.output, isString) &&
+    optional(value.assumed, isStringArray) &&
     optional(value.parameters, isCount) &&
     optional(value.forwardDifference, isNumberOrNull) &&
     optional(value.gradientChecks, (v): v is unknown[] => isArrayOf(v, isGradientCheck))

@@ -31,7 +31,13 @@ let lastPlan: { key: string; plan: ImportPlan } | undefined;
  */
 export function importPlanFor(model: OnnxModelSection, experimentDir: string): ImportPlan {
   const path = resolveSource(model.onnx, experimentDir);
-  const options = { input: model.input, output: model.output, freeze: model.freeze };
+  const options = {
+    input: model.input,
+    output: model.output,
+    freeze: model.freeze,
+    sizes: model.sizes,
+    fill: model.fill,
+  };
   const file = statSync(path, { throwIfNoEntry: false });
   const key = file && JSON.stringify([path, file.mtimeMs, file.size, options]);
   if (key && lastPlan?.key === key) return lastPlan.plan;

@@ -38,14 +38,20 @@ function planOrReport(model: OnnxModelSection, experimentDir: string, report: Pr
     return importPlanFor(model, experimentDir);
   } catch (error) {
     if (!(error instanceof OnnxImportError)) throw error;
-    const field = /no output named/.test(error.message)
-      ? 'output'
-      : /no input named/.test(error.message)
-        ? 'input'
-        : 'onnx';
-    report.add(['model', field], l10n.t('{0}: {1}', model.onnx, error.message));
+    report.add(fieldOf(error.message, model), l10n.t('{0}: {1}', model.onnx, error.message));
     return undefined;
   }
+}
+
+/** The model field an import error concerns: the entry it names, else the file. */
+function fieldOf(message: string, model: OnnxModelSection): JSONPath {
+  const named = /^(sizes|fill) (?:names|gives) ([^,\s]+)/.exec(message);
+  if (named) return ['model', named[1], named[2]];
+  if (/no output named/.test(message)) return ['model', 'output'];
+  if (/no input named/.test(message)) return ['model', 'input'];
+  if (model.sizes && /how long/.test(message)) return ['model', 'sizes'];
+  if (model.fill && /which the data does not feed/.test(message)) return ['model', 'fill'];
+  return ['model', 'onnx'];
 }
 
 /** The output's declared dims after the batch, when all are numbers. */
@@ -113,8 +119,10 @@ export function checkImportedAgainstDataset(
     return;
   }
   if (size(plan.inputShape) !== size(dataset.inputShape)) {
+    // A named axis takes its size from "sizes": that is the field to change.
+    const sized = model.sizes && plan.input.dims.slice(1).some((d) => typeof d === 'string');
     report.add(
-      at,
+      sized ? ['model', 'sizes'] : at,
       l10n.t(
         'the data gives examples of shape {0} ({1} values), but input {2} of {3} takes {4} ({5} values) per example',
         show(dataset.inputShape),

@@ -6,7 +6,9 @@
  * regression. The data source is a CSV beside the model for the user to provide, read as it
  * is (no feature scaling): the model was trained on its own preprocessing, which Model Lab
  * cannot know, so the file holds the features as the model expects them. Adam with PyTorch's
- * default learning rate continues a PyTorch training as its user expects.
+ * default learning rate continues a PyTorch training as its user expects. The import's choices
+ * for a model with several inputs or named axes (`input`, `fill`, `sizes`) are written out, for
+ * the user to see and change.
  */
 import type { Experiment, OptimizerConfig } from '../contract/experiment';
 import type { OnnxTensorInfo } from '../contract/onnxModel';
@@ -43,6 +45,8 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
       onnx: modelFile,
       ...(plan.model.inputs.length > 1 ? { input: plan.input.name } : {}),
       ...(plan.model.outputs.length > 1 ? { output: plan.output.name } : {}),
+      ...(Object.keys(plan.sizes).length ? { sizes: plan.sizes } : {}),
+      ...(plan.filled.length ? { fill: Object.fromEntries(plan.filled.map((f) => [f.name, f.value])) } : {}),
     },
     training: {
       epochs: 5,

@@ -3,13 +3,16 @@
  * scored on every example of a data file. The file is read as the fine-tuning scaffold reads
  * it (experiment/onnxExperiment.ts): CSV features unscaled and row-major in the model's input
  * shape, the labels or targets in the `label` column, else the last one. Data that does not fit
- * the model is refused with the import checks' message before anything runs.
+ * the model is refused with the import checks' message before anything runs. A model with
+ * several inputs is fed as Fine-tune… would feed it, and a named sequence axis fits the table.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DataError } from '../data/api';
 import { isTableFile, parseCsv, tableDelimiter } from '../data/csv';
+import type { OnnxModelSection } from '../contract/experiment';
 import { importPlanFor } from '../data/importedModel';
+import { importDefaults, readOnnxFile, type OnnxModel } from '../engine/onnx';
 import { checkImportedAgainstDataset } from '../experiment/importedModelChecks';
 import { onnxEvaluationExperiment } from '../experiment/onnxExperiment';
 import type { OnnxEvaluation } from '../protocol/onnxEvaluate';
@@ -23,9 +26,13 @@ export async function evaluateOnnxOnData(
   deps: TrainerDeps,
 ): Promise<OnnxEvaluation> {
   const modelDir = dirname(modelPath);
-  const model = { onnx: basename(modelPath) };
+  const columns = tableColumns(dataPath);
+  const model = {
+    onnx: basename(modelPath),
+    ...evaluationOptions(readOnnxFile(modelPath), columns.length - 1),
+  };
   const plan = importPlanFor(model, modelDir);
-  const experiment = onnxEvaluationExperiment(plan, model.onnx, dataPath, targetColumn(dataPath));
+  const experiment = onnxEvaluationExperiment(plan, model.onnx, dataPath, targetColumn(columns));
   const problems: string[] = [];
   try {
     const dataset = await deps.loadDataset(experiment, modelDir);
@@ -46,9 +53,27 @@ export async function evaluateOnnxOnData(
   }
 }
 
+/**
+ * How the scaffold would import the model (its token ids fed, other inputs filled), with one
+ * named axis of an example (a sequence length) sized to fit a table's feature columns.
+ */
+function evaluationOptions(onnxModel: OnnxModel, features: number): Omit<OnnxModelSection, 'onnx'> {
+  const { input, fill, unsized } = importDefaults(onnxModel);
+  const dims = onnxModel.inputs.find((v) => v.name === input)?.dims.slice(1) ?? [];
+  const fixed = dims.reduce<number>((n, d) => n * (typeof d === 'number' ? d : 1), 1);
+  const sizes =
+    unsized.length === 1 && features > 0 && features % fixed === 0 ? { [unsized[0]]: features / fixed } : {};
+  return { ...(onnxModel.inputs.length > 1 ? { input } : {}), fill, sizes };
+}
+
 /** A CSV's `label` column when it has one, else its last column; other sources have none. */
-function targetColumn(dataPath: string): string | number {
-  if (!isTableFile(dataPath) || !statSync(dataPath, { throwIfNoEntry: false })?.isFile()) return 'label';
+function targetColumn(columns: string[]): string | number {
+  return columns.includes('label') ? 'label' : Math.max(0, columns.length - 1);
+}
+
+/** The header cells of a table file; none for other sources. */
+function tableColumns(dataPath: string): string[] {
+  if (!isTableFile(dataPath) || !statSync(dataPath, { throwIfNoEntry: false })?.isFile()) return [];
   const head = Buffer.alloc(65_536);
   const fd = openSync(dataPath, 'r');
   let length: number;
@@ -59,6 +84,5 @@ function targetColumn(dataPath: string): string | number {
   }
   const firstLine = head.subarray(0, length).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
   const [header] = parseCsv(firstLine, dataPath, tableDelimiter(firstLine, dataPath));
-  const columns = header?.cells.map((c) => c.trim()) ?? [];
-  return columns.includes('label') ? 'label' : Math.max(0, columns.length - 1);
+  return header?.cells.map((c) => c.trim()) ?? [];
 }

@@ -22,9 +22,20 @@ export function importStatus(summary: OnnxModelSummary): { ok: boolean; text: st
     return { ok: false, text: l10n.t('Model Lab cannot fine-tune this model: {0}', summary.importProblem) };
   const trained = formatCount(summary.trainableCount);
   const all = formatCount(summary.parameterCount);
+  const notes = [
+    ...(summary.filledInputs?.length
+      ? [l10n.t('Fine-tuning feeds {0} at every position.', summary.filledInputs.join(', '))]
+      : []),
+    ...(summary.unsizedAxes?.length
+      ? [l10n.t('Fine-tune… asks for the size of {0} in one example.', summary.unsizedAxes.join(', '))]
+      : []),
+  ];
   return {
     ok: true,
-    text: l10n.t('Model Lab can fine-tune this model: {0} of {1} parameter values train.', trained, all),
+    text: [
+      l10n.t('Model Lab can fine-tune this model: {0} of {1} parameter values train.', trained, all),
+      ...notes,
+    ].join(' '),
   };
 }
 
@@ -43,6 +54,7 @@ export function checkLines(report: CompatibilityReport): { ok: boolean; verdict:
   const details: string[] = [];
   if (report.input !== undefined && report.output !== undefined)
     details.push(l10n.t('Input {0} → output {1}', report.input, report.output));
+  if (report.assumed?.length) details.push(l10n.t('Checked with: {0}', report.assumed.join(', ')));
   if (report.forwardDifference !== undefined)
     details.push(
       l10n.t(

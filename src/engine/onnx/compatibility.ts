@@ -1,7 +1,10 @@
 /**
  * "Can Model Lab train this model?" for any ONNX file (the CLI's `model-lab onnx check`):
  *  1. every op listed as supported or not, with the names of its nodes;
- *  2. the import planned and the training graph built (batch 2, an mse head on the output);
+ *  2. the import planned and the training graph built (batch 2, an mse head on the output). A
+ *     file whose import needs choices answers for the usual ones, listed in `assumed`: its
+ *     token ids input fed, its other inputs filled (an attention mask with ones), and each named
+ *     axis of an example at CHECK_SIZE;
  *  3. the imported forward (eval mode) on random inputs against onnxruntime running the
  *     original file: the largest absolute difference. A file exported in training mode runs as
  *     the inference model Model Lab would export (BatchNormalization on its running statistics,
@@ -11,7 +14,7 @@
  * It never throws for a readable file: every failure is a verdict with its reasons.
  */
 import { gradients } from '../autodiff/backward';
-import { GraphBuilder, type Value } from '../graph/builder';
+import { GraphBuilder, toTyped, type Value } from '../graph/builder';
 import type { TensorData } from '../graph/dtypes';
 import { serializeModel } from '../graph/serialize';
 import { Rng } from '../init';
@@ -19,6 +22,7 @@ import { buildLoss } from '../model/losses';
 import { openSession, tensor, type Session } from '../runtime/session';
 import { exportImported } from './exportImported';
 import { importForward } from './importForward';
+import { importDefaults } from './importInputs';
 import { planImport, tokenIdRange, type ImportOptions, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
 import type { CompatibilityReport } from '../../contract/onnxModel';
@@ -29,6 +33,8 @@ export type { CompatibilityReport, OnnxVerdict as Verdict } from '../../contract
 
 const BATCH = 2;
 const FORWARD_TOLERANCE = 1e-4;
+/** The size a check gives a named axis of an example (a sequence length) that the options leave out. */
+const CHECK_SIZE = 8;
 
 export async function checkCompatibility(
   model: OnnxModel,
@@ -43,11 +49,22 @@ export async function checkCompatibility(
   };
   let plan: ImportPlan;
   try {
-    // A check answers for one input and output: the first ones unless named.
+    // A check answers for one input and output: the first ones (or the token ids) unless named.
+    const defaults = importDefaults(model, options);
+    const sizes = { ...options.sizes, ...Object.fromEntries(defaults.unsized.map((d) => [d, CHECK_SIZE])) };
+    const assumed = [
+      ...defaults.unsized.map((d) => `${d} = ${CHECK_SIZE}`),
+      ...Object.entries(defaults.fill)
+        .filter(([name]) => options.fill?.[name] === undefined)
+        .map(([name, value]) => `${name} filled with ${value}`),
+    ];
+    if (assumed.length) report.assumed = assumed;
     plan = planImport(model, {
       ...options,
-      input: options.input ?? model.inputs[0]?.name,
+      input: defaults.input,
       output: options.output ?? model.outputs[0]?.name,
+      fill: defaults.fill,
+      sizes,
     });
   } catch (error) {
     return refuse(report, error);
@@ -139,7 +156,10 @@ async function importedForward(plan: ImportPlan, xData: TensorData): Promise<Flo
   }
 }
 
-/** onnxruntime on the original file in inference mode; other graph inputs get random values of their declared shape. */
+/**
+ * onnxruntime on the original file in inference mode; filled inputs get their value, inputs no
+ * node reads random values of their declared shape.
+ */
 async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): Promise<Float32Array> {
   const session: Session = await openSession(exportImported(plan, new Map()));
   try {
@@ -150,6 +170,15 @@ async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): P
             info.name,
             tensor(plan.inputKind === 'tokens' ? 'int64' : 'float32', xData, [BATCH, ...plan.inputShape]),
           ];
+        const filled = plan.filled.find((f) => f.name === info.name);
+        if (filled) {
+          const dims = filled.batched ? [BATCH, ...filled.dims] : filled.dims;
+          const n = dims.reduce((a, b) => a * b, 1);
+          return [
+            info.name,
+            tensor(filled.dtype, toTyped(new Array<number>(n).fill(filled.value), filled.dtype), dims),
+          ];
+        }
         const dims = info.dims.map((d, i) => (typeof d === 'number' ? d : i === 0 ? BATCH : 1));
         const n = dims.reduce((a, b) => a * b, 1);
         const data =

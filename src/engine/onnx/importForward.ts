@@ -4,7 +4,8 @@
  * table (importOps.ts). Parameters come from the caller (`param`), so the same import serves
  * the training step (parameters as state inputs), eval graphs and planning. Buffers (running
  * statistics) come from `buffer` when the caller keeps them as state, else they are constants;
- * a train-mode node reports their new values through `updateBuffer`.
+ * a train-mode node reports their new values through `updateBuffer`. Filled inputs (an attention
+ * mask) are constants of the batch's shape.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
 import { dropout } from '../layers/dropout';
@@ -48,6 +49,12 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
   /** Outputs the op table does not produce (Dropout's mask): an error only when something reads one. */
   const unproduced = new Map<string, string>();
   let dropoutSite = 0;
+  // Filled inputs are constants of the batch's shape: masks compared with Equal fold away.
+  for (const f of plan.filled) {
+    const dims = f.batched ? [x.shape[0], ...f.dims] : f.dims;
+    const count = dims.reduce((a, n) => a * n, 1);
+    known.set(f.name, { dtype: f.dtype, dims, values: new Array<number>(count).fill(f.value) });
+  }
 
   const knownOf = (name: string): Known | undefined => {
     if (!name) return undefined;

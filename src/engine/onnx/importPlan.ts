@@ -9,6 +9,9 @@
  *    to the gradient but updated by every training step (PyTorch's train-mode semantics);
  *  - whether every op is supported, listing all refused nodes at once.
  *
+ * Other graph inputs that nodes read (an attention mask) are filled with one value each, and
+ * named axes of an example take their sizes from `sizes` (importInputs.ts).
+ *
  * PyTorch's exporter stores equal initializers once and names the others as Identity outputs
  * (every LayerNorm weight starts as ones): each such name becomes its own parameter, as it is
  * in the PyTorch model.
@@ -17,6 +20,7 @@ import { NO_GRADIENT } from '../autodiff/rules';
 import type { DType } from '../graph/dtypes';
 import { OnnxImportError, type UnsupportedNode } from './importError';
 import { checkNode, FOLDED_OPS, SUPPORTED_OPS } from './importOps';
+import { checkSizes, exampleDims, planFilledInputs, type FilledInput } from './importInputs';
 import type { OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnxFile';
 
 export interface ImportOptions {
@@ -26,6 +30,10 @@ export interface ImportOptions {
   output?: string;
   /** Initializer names or name prefixes kept fixed. */
   freeze?: string[];
+  /** Sizes of named axes after the batch axis (a symbolic sequence length), by axis name. */
+  sizes?: Record<string, number>;
+  /** Graph inputs besides the fed one, each fed this value at every position. */
+  fill?: Record<string, number>;
 }
 
 export interface ImportedParameter {
@@ -49,6 +57,10 @@ export interface ImportPlan {
   /** The input's dims without the batch axis, all numbers. */
   inputShape: number[];
   inputKind: 'float' | 'tokens';
+  /** The other inputs nodes read, each one value everywhere. */
+  filled: FilledInput[];
+  /** The sizes of named axes the plan was made with (`ImportOptions.sizes`). */
+  sizes: Record<string, number>;
   output: OnnxValueInfo;
   /** Nodes to import, in graph order (Identity copies of initializers removed). */
   nodes: OnnxNode[];
@@ -89,20 +101,23 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
     );
   checkOps(model);
   checkWiring(model);
-  const input = pick('input', model.inputs, options.input);
+  const fill = options.fill ?? {};
+  const sizes = options.sizes ?? {};
+  checkSizes(model, sizes);
+  // The fed input is the named one, else the only one not filled.
+  const input = pick(
+    'input',
+    options.input === undefined ? model.inputs.filter((v) => !(v.name in fill)) : model.inputs,
+    options.input,
+  );
   const output = pick('output', model.outputs, options.output);
-  const inputShape = input.dims.slice(1);
-  if (input.dims.length < 1 || inputShape.some((d) => typeof d !== 'number'))
-    throw new OnnxImportError(
-      'shape',
-      `input ${input.name} has shape [${input.dims.join(', ')}]; Model Lab needs a batch axis first and fixed sizes after it`,
-    );
+  const inputShape = exampleDims(input, sizes);
   if (input.dtype !== 'float32' && input.dtype !== 'int64')
     throw new OnnxImportError(
       'unsupported',
       `input ${input.name} holds ${input.dtype}; Model Lab feeds float32 features or int64 token ids`,
     );
-  checkOtherInputs(model, input);
+  const filled = planFilledInputs(model, input, fill, sizes);
 
   const initializers = new Map(model.initializers);
   const identityCopies = new Map<string, string>();
@@ -153,8 +168,10 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
   return {
     model,
     input,
-    inputShape: inputShape as number[],
+    inputShape,
     inputKind: input.dtype === 'int64' ? 'tokens' : 'float',
+    filled,
+    sizes,
     output,
     nodes,
     parameters,
@@ -178,29 +195,11 @@ function pick(what: 'input' | 'output', values: OnnxValueInfo[], wanted?: string
   if (values.length !== 1)
     throw new OnnxImportError(
       'shape',
-      `the graph has ${values.length} ${what}s (${names}); name the one to use with "${what}"`,
+      what === 'input'
+        ? `the graph has ${values.length} inputs (${names}); name the one the data feeds with "input", and give the others a value with "fill"`
+        : `the graph has ${values.length} outputs (${names}); name the one to use with "output"`,
     );
   return values[0];
-}
-
-/**
- * The data feeds one input. A graph that also reads others (an attention mask, token type ids
- * beside the token ids) cannot train as exported: refused before anything is built, saying how to
- * export it with those made inside. An input no node reads is left alone.
- */
-function checkOtherInputs(model: OnnxModel, input: OnnxValueInfo): void {
-  const read = new Set(model.nodes.flatMap((n) => n.inputs));
-  const unfed = model.inputs.filter(
-    (v) => v.name !== input.name && !model.initializers.has(v.name) && read.has(v.name),
-  );
-  if (unfed.length === 0) return;
-  const described = unfed.map((v) => `${v.name} (${v.dtype} [${v.dims.join(', ')}])`).join(', ');
-  throw new OnnxImportError(
-    'unsupported',
-    `the graph also reads ${described}, which the data does not feed: Model Lab feeds one input, ${input.name}. ` +
-      `Export the model with ${unfed.length === 1 ? 'that input' : 'those inputs'} made inside its forward from ${input.name} ` +
-      `(e.g. a wrapper module whose forward(${input.name}) passes torch.ones_like(${input.name}) as the attention mask)`,
-  );
 }
 
 /**

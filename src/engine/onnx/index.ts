@@ -11,6 +11,7 @@ import { planImport, type ImportOptions, type ImportPlan } from './importPlan';
 export { OnnxImportError, type ImportErrorKind, type UnsupportedNode } from './importError';
 export { readOnnxModel, type OnnxModel } from './onnxFile';
 export { planImport, tokenIdRange, type ImportOptions, type ImportPlan } from './importPlan';
+export { defaultImportOptions, importDefaults } from './importInputs';
 export { SUPPORTED_OPS, FOLDED_OPS } from './importOps';
 export { importedNodes, type ImportedNode } from './importedNodes';
 export { importedProducts, nodeMacs, type ImportedProduct } from './nodeProducts';

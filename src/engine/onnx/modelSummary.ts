@@ -1,12 +1,14 @@
 /**
  * The summary the .onnx model view shows: inputs and outputs with their declared shapes, ops by
  * count (supported or not), initializers with shapes and which of them fine-tuning trains, the
- * parameter totals, and the nodes in graph order. Reads and plans only (no onnxruntime), so the
+ * parameter totals, the nodes in graph order, and for a model with several inputs or named axes
+ * what fine-tuning fills and asks for. Reads and plans only (no onnxruntime), so the
  * extension host computes it as the file opens. The training-memory estimate is the caller's
  * (`estimate`: experiment/modelSummary.ts knows the optimizer's copies and the batch).
  */
 import type { TrainingMemory } from '../../contract/modelSummary';
 import type { OnnxInitializerInfo, OnnxModelSummary } from '../../contract/onnxModel';
+import { defaultImportOptions, importDefaults } from './importInputs';
 import { planImport, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
 import { opSupport } from './opSupport';
@@ -17,9 +19,14 @@ export function summarizeOnnxModel(
 ): OnnxModelSummary {
   let plan: ImportPlan | undefined;
   let importProblem: string | undefined;
+  // Fine-tuning asks for the sizes of named axes; what trains does not depend on them.
+  const { unsized } = importDefaults(model);
   try {
-    // As the compatibility check does: the first input and output unless the experiment names others.
-    plan = planImport(model, { input: model.inputs[0]?.name, output: model.outputs[0]?.name });
+    // As the compatibility check does: the first input (or the token ids) and output, other inputs filled.
+    plan = planImport(
+      model,
+      defaultImportOptions(model, Object.fromEntries(unsized.map((axis) => [axis, 1]))),
+    );
   } catch (error) {
     importProblem = error instanceof Error ? error.message : String(error);
   }
@@ -52,6 +59,9 @@ export function summarizeOnnxModel(
       initializers: node.inputs.filter((input) => tensors.has(input)),
     })),
     ...(importProblem === undefined ? {} : { importProblem }),
-    ...(plan && estimate ? { memory: estimate(plan) } : {}),
+    ...(plan && unsized.length ? { unsizedAxes: unsized } : {}),
+    ...(plan?.filled.length ? { filledInputs: plan.filled.map((f) => `${f.name} = ${f.value}`) } : {}),
+    // The activations grow with the named axes: no estimate until they have sizes.
+    ...(plan && estimate && !unsized.length ? { memory: estimate(plan) } : {}),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * "Model Lab: Import ONNX Model…" (palette) and "Fine-tune…" (explorer, on a .onnx file): reads
  * the model, and when Model Lab can train it writes `<model>.experiment.json` beside it
- * (src/experiment/onnxExperiment.ts) and opens it. A model that cannot be imported is named
+ * (src/experiment/onnxExperiment.ts) and opens it. A model that reads several inputs feeds its
+ * token ids and fills the others (an attention mask with ones); the size of each named axis of an
+ * example (a dynamic sequence length) is asked for. A model that cannot be imported is named
  * in an error notification with the importer's reason; nothing is written then.
  * Only the reading and planning modules of the importer load here: the extension host never
  * loads onnxruntime (training and checks run in the training process or the CLI).
@@ -9,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { readOnnxModel } from '../../engine/onnx/onnxFile';
+import { defaultImportOptions, importDefaults } from '../../engine/onnx/importInputs';
+import { readOnnxModel, type OnnxModel } from '../../engine/onnx/onnxFile';
 import { planImport } from '../../engine/onnx/importPlan';
 import { onnxExperiment } from '../../experiment/onnxExperiment';
 import { EXPERIMENT_SUFFIX, uriExists } from './experimentFiles';
@@ -27,6 +30,34 @@ async function pickModel(): Promise<vscode.Uri | undefined> {
   return picked;
 }
 
+/**
+ * The size of each named axis of an example (a sequence length exported as a dynamic axis), asked
+ * one at a time; undefined when the user cancels.
+ */
+async function askSizes(model: OnnxModel): Promise<Record<string, number> | undefined> {
+  const { input, unsized } = importDefaults(model);
+  const shape = model.inputs.find((v) => v.name === input)?.dims.join(' × ') ?? '';
+  const sizes: Record<string, number> = {};
+  for (const axis of unsized) {
+    const answer = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Import ONNX Model: the size of "{0}"', axis),
+      prompt: vscode.l10n.t(
+        '{0} takes {1}, and the file leaves "{2}" open: how long is it in one example of your data (e.g. the token ids per row)?',
+        String(input),
+        shape,
+        axis,
+      ),
+      value: '128',
+      ignoreFocusOut: true,
+      validateInput: (text) =>
+        /^[1-9]\d*$/.test(text.trim()) ? undefined : vscode.l10n.t('Give a whole number ≥ 1.'),
+    });
+    if (answer === undefined) return undefined;
+    sizes[axis] = Number(answer.trim());
+  }
+  return sizes;
+}
+
 /** Returns the experiment file written, or undefined when cancelled or refused. */
 export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const uri = modelUri ?? (await pickModel());
@@ -34,9 +65,12 @@ export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri
   const file = uri.fsPath;
   let plan;
   try {
-    plan = planImport(
-      readOnnxModel(readFileSync(file), (location) => readFileSync(join(dirname(file), location))),
+    const model = readOnnxModel(readFileSync(file), (location) =>
+      readFileSync(join(dirname(file), location)),
     );
+    const sizes = await askSizes(model);
+    if (!sizes) return undefined;
+    plan = planImport(model, defaultImportOptions(model, sizes));
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t(

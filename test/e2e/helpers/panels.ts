@@ -26,6 +26,22 @@ export async function pickQuickItem(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Types `value` into the open input box and presses Enter; with `title`, first waits until the
+ * box shows that title (the question asked), and returns the prompt it showed.
+ */
+export async function answerInputBox(page: Page, value: string, title?: string): Promise<string> {
+  const widget = page.locator('.quick-input-widget');
+  if (title !== undefined)
+    await widget.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 15_000 });
+  const input = widget.locator('.quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  const prompt = (await widget.locator('.quick-input-message').textContent()) ?? '';
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+  return prompt;
+}
+
 /** The webview document (of several open panels) that contains `selector`. */
 export async function panelWith(page: Page, selector: string): Promise<Frame> {
   const deadline = Date.now() + 30_000;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
+import { answerInputBox } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 
 interface TemplateEntry {
@@ -27,13 +28,6 @@ async function pickRow(page: Page, title: string): Promise<void> {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   await row.click();
-}
-
-async function answerInputBox(page: Page, value: string): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(value);
-  await page.keyboard.press('Enter');
 }
 
 describe('New Experiment from the palette', () => {

@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
 import { openFileThroughDialog, openThroughDialog } from '../helpers/folderDialog';
-import { pickQuickItem, waitForPoints } from '../helpers/panels';
+import { answerInputBox, pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { stopRunsStillTraining } from '../helpers/stopRuns';
 import { waitForText, waitUntil } from '../helpers/waitFor';
@@ -57,10 +57,12 @@ async function fineTuneFromView(
   name: string,
   writeData: (file: string) => void,
   shot: string,
-): Promise<void> {
+  answerQuestions: () => Promise<void> = async () => {},
+): Promise<Record<string, unknown>> {
   const { workspace } = e2eSession();
   const view = webviewFrame(page);
   await view.getByTestId('fine-tune-button').click();
+  await answerQuestions();
   const experimentFile = join(workspace, `${name}.experiment.json`);
   await waitUntil(`${name}.experiment.json`, () => (existsSync(experimentFile) ? true : undefined));
   await page
@@ -91,6 +93,7 @@ async function fineTuneFromView(
     120_000,
   );
   assert.equal(status, 'completed');
+  return experiment;
 }
 
 describe('The .onnx model view', () => {
@@ -234,5 +237,62 @@ describe('The .onnx model view', () => {
       'onnx-model-view-text-classifier-fine-tune',
     );
     await screenshot(page, 'onnx-model-view-text-classifier-fine-tuned');
+  });
+
+  it('a Hugging Face style export (input_ids, attention_mask, token_type_ids): fills the mask, asks for the sequence length, trains', async function () {
+    this.timeout(300_000);
+    const { workspace } = e2eSession();
+    // test/fixtures/onnx-zoo/export.py: a 2-layer BERT over 50 token ids, 3 classes, inputs over [batch, sequence].
+    copyFileSync(
+      join(repo, 'test/fixtures/onnx-zoo/bert-style-opset17.onnx'),
+      join(workspace, 'view-bert.onnx'),
+    );
+    page = await workbench();
+    // Model Lab's editor is known once its commands are (see the first test).
+    await runCommand(page, 'Model Lab: Focus on Runs View');
+    await openFromExplorer(page, 'view-bert.onnx');
+    const view = webviewFrame(page);
+    await waitForText(
+      view.getByTestId('import-status'),
+      /^Model Lab can fine-tune this model: [\d,]+ of [\d,]+ parameter values train\. Fine-tuning feeds attention_mask = 1, token_type_ids = 0 at every position\. Fine-tune… asks for the size of sequence in one example\.$/,
+    );
+    assert.match(
+      (await view.getByTestId('tensors').textContent()) ?? '',
+      /attention_maskinputint64batch × sequence/,
+    );
+    await view.getByTestId('check-button').click();
+    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    assert.match(
+      (await view.getByTestId('check').textContent()) ?? '',
+      /Checked with: sequence = 8, attention_mask filled with 1, token_type_ids filled with 0/,
+    );
+    await screenshot(page, 'onnx-model-view-bert-checked');
+
+    const experiment = await fineTuneFromView(
+      page,
+      'view-bert',
+      (file) => {
+        const rows = Array.from({ length: 60 }, (_, r) => {
+          const ids = Array.from({ length: 12 }, (_, t) => (r * 7 + t * 11 + r * t) % 50);
+          return [...ids, ids[0] % 3];
+        });
+        const header = [...Array.from({ length: 12 }, (_, t) => `t${t}`), 'label'];
+        writeFileSync(file, [header, ...rows].map((row) => row.join(',')).join('\n') + '\n');
+      },
+      'onnx-model-view-bert-fine-tune',
+      async () => {
+        await page.locator('.quick-input-title', { hasText: 'the size of "sequence"' }).waitFor();
+        await screenshot(page, 'onnx-model-view-bert-sequence-question');
+        const prompt = await answerInputBox(page, '12', 'the size of "sequence"');
+        assert.match(prompt, /input_ids takes batch × sequence, and the file leaves "sequence" open/);
+      },
+    );
+    assert.deepEqual(experiment.model, {
+      onnx: 'view-bert.onnx',
+      input: 'input_ids',
+      sizes: { sequence: 12 },
+      fill: { attention_mask: 1, token_type_ids: 0 },
+    });
+    await screenshot(page, 'onnx-model-view-bert-fine-tuned');
   });
 });

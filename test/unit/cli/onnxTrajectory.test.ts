@@ -6,7 +6,8 @@
  * each equals PyTorch's within 1e-4 (the dropout case: PyTorch drew Model Lab's keyed masks
  * for training seed 1). For models with BatchNorm, the last checkpoint holds PyTorch's running
  * statistics after the last step; for those and the dropout case the run's model.onnx, run by
- * onnxruntime, gives PyTorch's eval-mode output.
+ * onnxruntime, gives PyTorch's eval-mode output. The Hugging Face style case trains from its
+ * token ids with the experiment's "sizes" and "fill".
  */
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('an imported model trains along PyTorch’s stored trajectory', () => {
   // The cases with one label or target per example (the Transformer predicts every position's next token).
-  for (const name of ['cnn', 'batchnorm', 'convbn', 'dropout', 'lstm', 'bilstm', 'gru']) {
+  for (const name of ['cnn', 'batchnorm', 'convbn', 'dropout', 'lstm', 'bilstm', 'gru', 'bert-style']) {
     it(`${name}: every step's loss within 1e-4 of PyTorch's`, async () => {
       const ref = readReference(name);
       const regression = ref.loss === 'mse';
@@ -57,7 +58,7 @@ describe('an imported model trains along PyTorch’s stored trajectory', () => {
             normalize: 'none',
             shuffle: false,
           },
-          model: { onnx: 'model.onnx' },
+          model: { onnx: 'model.onnx', ...ref.import },
           training: {
             epochs: steps / ref.batches.length,
             batchSize: ref.batchSize,

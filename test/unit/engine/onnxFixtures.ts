@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileModel, type Batch } from '../../../src/engine';
-import { importedModel, type ImportPlan } from '../../../src/engine/onnx';
+import { importedModel, type ImportOptions, type ImportPlan } from '../../../src/engine/onnx';
 import type { LossName, OptimizerConfig } from '../../../src/contract/experiment';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
@@ -21,6 +21,7 @@ export const CASES = [
   'upsampling',
   'bilinear',
   'pixelops',
+  'bert-style',
 ];
 
 export interface Reference {
@@ -40,6 +41,8 @@ export interface Reference {
   /** Models with BatchNorm or Dropout: the eval-mode output on the first batch before the first step and after the last. */
   evalOutputBefore?: number[];
   evalOutput?: number[];
+  /** Models with inputs besides the fed one (Hugging Face style): the import's sizes and fill. */
+  import?: Pick<ImportOptions, 'sizes' | 'fill'>;
 }
 
 export const modelPath = (name: string) => join(FIXTURES, name, 'model.onnx');

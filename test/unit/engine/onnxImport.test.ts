@@ -23,14 +23,29 @@ import {
 } from '../../../src/engine/onnx';
 import { batchOf, CASES, compileCase, modelPath, readReference } from './onnxFixtures';
 
-const compile = (name: string, options: ImportOptions = {}) =>
+const compile = (name: string, options: ImportOptions = readReference(name).import ?? {}) =>
   compileCase(importOnnxFile(modelPath(name), options), readReference(name));
 
-/** Runs an ONNX file's single input → first output with onnxruntime. */
-async function runOriginal(bytes: Uint8Array, x: Float32Array | BigInt64Array, dims: number[]) {
+/**
+ * Runs an ONNX file's first input → first output with onnxruntime; its other inputs (int64 in the
+ * Hugging Face style case) hold their `fill` value at every position of x's shape.
+ */
+async function runOriginal(
+  bytes: Uint8Array,
+  x: Float32Array | BigInt64Array,
+  dims: number[],
+  fill: Record<string, number> = {},
+) {
   const session = await ort.InferenceSession.create(bytes);
   const type = x instanceof BigInt64Array ? 'int64' : 'float32';
-  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor(type, x, dims) });
+  const others = Object.entries(fill).map(([name, value]) => [
+    name,
+    new ort.Tensor('int64', new BigInt64Array(x.length).fill(BigInt(value)), dims),
+  ]);
+  const out = await session.run({
+    [session.inputNames[0]]: new ort.Tensor(type, x, dims),
+    ...Object.fromEntries(others),
+  });
   const data = out[session.outputNames[0]].data as Float32Array;
   await session.release();
   return data;
@@ -52,7 +67,12 @@ describe('imported models in eval mode and export', () => {
       await model.dispose();
       const theirs = training
         ? Float32Array.from(ref.evalOutputBefore!)
-        : await runOriginal(readFileSync(modelPath(name)), batch.x, [ref.batchSize, ...ref.input.shape]);
+        : await runOriginal(
+            readFileSync(modelPath(name)),
+            batch.x,
+            [ref.batchSize, ...ref.input.shape],
+            ref.import?.fill,
+          );
       assert.equal(ours.length, theirs.length);
       assert.ok(
         largestDifference(ours, theirs) < 1e-5,
@@ -195,7 +215,7 @@ describe('refused imports say why', () => {
     assert.deepEqual(Array.from(plan.parameters[0].data), Array.from(TINY_WEIGHTS));
   });
 
-  it('a graph that reads a second input (an attention mask) is refused naming it and how to export it', () => {
+  it('a graph that reads a second input (an attention mask) is fed it from "fill"; without one it is refused saying what to write', () => {
     const twoInputs = (readMask: boolean) => {
       const b = new GraphBuilder();
       const x = b.input('input_ids', 'float32', [2, 3]);
@@ -208,13 +228,81 @@ describe('refused imports say why', () => {
     assert.equal(error.kind, 'unsupported');
     assert.match(
       error.message,
-      /also reads attention_mask \(float32 \[2, 3\]\), which the data does not feed: Model Lab feeds one input, input_ids\. Export the model with that input made inside its forward from input_ids/,
+      /also reads attention_mask \(float32 \[2, 3\]\), which the data does not feed \(it feeds input_ids\): give it a value for every position in the model section, e\.g\. "fill": \{ "attention_mask": 1 \}/,
     );
+    // The fed input is the one "fill" leaves.
+    const plan = planImport(twoInputs(true), { fill: { attention_mask: 0.5 } });
+    assert.equal(plan.input.name, 'input_ids');
+    // Its first axis is a fixed number, so it is one constant of the whole shape.
+    assert.deepEqual(plan.filled, [
+      { name: 'attention_mask', dtype: 'float32', dims: [2, 3], batched: false, value: 0.5 },
+    ]);
     assert.equal(
       planImport(twoInputs(false), { input: 'input_ids' }).input.name,
       'input_ids',
       'an input no node reads',
     );
+  });
+
+  describe('a Hugging Face style export (input_ids, attention_mask, token_type_ids over [batch, sequence])', () => {
+    const bert = () =>
+      readOnnxFile(join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'bert-style-opset17.onnx'));
+    const fill = { attention_mask: 1, token_type_ids: 0 };
+
+    it('plans with its ids fed, the others filled and the sequence sized', () => {
+      const plan = planImport(bert(), { fill, sizes: { sequence: 12 } });
+      assert.equal(plan.input.name, 'input_ids');
+      assert.equal(plan.inputKind, 'tokens');
+      assert.deepEqual(plan.inputShape, [12]);
+      assert.deepEqual(
+        plan.filled.map((f) => [f.name, f.dtype, f.dims, f.batched, f.value]),
+        [
+          ['attention_mask', 'int64', [12], true, 1],
+          ['token_type_ids', 'int64', [12], true, 0],
+        ],
+      );
+    });
+
+    for (const [what, options, message] of [
+      [
+        'three inputs and no choice',
+        {},
+        /the graph has 3 inputs \(input_ids, attention_mask, token_type_ids\); name the one the data feeds with "input", and give the others a value with "fill"/,
+      ],
+      [
+        'no fill',
+        { input: 'input_ids', sizes: { sequence: 12 } },
+        /also reads attention_mask \(int64 \[batch, sequence\]\), token_type_ids \(int64 \[batch, sequence\]\).*"fill": \{ "attention_mask": 1, "token_type_ids": 0 \}/,
+      ],
+      [
+        'no size for the sequence',
+        { fill },
+        /input input_ids has shape \[batch, sequence\], and the file does not say how long sequence is: give its size for one example in the model section, e\.g\. "sizes": \{ "sequence": 128 \}/,
+      ],
+      [
+        'a size for an axis it does not have',
+        { fill, sizes: { seq: 12 } },
+        /sizes names seq, but no input of the graph has an axis of that name after the batch \(its named axes: sequence\)/,
+      ],
+      [
+        'a size of zero',
+        { fill, sizes: { sequence: 0 } },
+        /sizes gives sequence 0; a size is a whole number ≥ 1/,
+      ],
+      [
+        'a fill for an input it does not have',
+        { fill: { ...fill, mask: 1 }, sizes: { sequence: 12 } },
+        /fill names mask, but the graph has no input of that name \(its inputs: input_ids, attention_mask, token_type_ids\)/,
+      ],
+      [
+        'a fraction for integer ids',
+        { fill: { ...fill, token_type_ids: 0.5 }, sizes: { sequence: 12 } },
+        /fill gives token_type_ids 0\.5, but it holds int64: give a whole number/,
+      ],
+    ] as const)
+      it(`is refused with ${what}, saying what to write`, () => {
+        assert.match(refusal(() => planImport(bert(), options)).message, message);
+      });
   });
 
   it('several outputs need "output"; a wrong name lists the real ones', () => {

@@ -24,7 +24,7 @@ describe('imported PyTorch models match PyTorch', () => {
   for (const name of CASES) {
     it(`${name}: gradients of every parameter on the first batch`, async () => {
       const ref = readReference(name);
-      const plan = importOnnxFile(modelPath(name));
+      const plan = importOnnxFile(modelPath(name), ref.import);
       const b = new GraphBuilder();
       const batch = batchOf(ref, 0);
       const x = b.input('x', ref.input.kind === 'tokens' ? 'int64' : 'float32', [
@@ -83,7 +83,7 @@ describe('imported PyTorch models match PyTorch', () => {
 
     it(`${name}: ${readReference(name).trajectory.length} training steps follow PyTorch's losses`, async () => {
       const ref = readReference(name);
-      const plan = importOnnxFile(modelPath(name));
+      const plan = importOnnxFile(modelPath(name), ref.import);
       const model = await compileCase(plan, ref);
       const batches = ref.trajectory.map((_, step) => batchOf(ref, step % ref.batches.length));
       const rates = ref.trajectory.map(() => ref.optimizer.learningRate);

@@ -68,6 +68,20 @@ describe('PyTorch models as people write them', () => {
     it(`Conv1d + GELU + LayerNorm at opset ${opset}: trainable, 1-D convolutions as 2-D ones of height 1`, () =>
       assertTrainable('conv1d-gelu-layernorm', opset, 'Conv'));
 
+  // A BERT written out and exported with Hugging Face's input names and a named sequence axis:
+  // the check feeds the token ids, fills the mask with ones and the type ids with zeros, and
+  // says so with the sequence length it chose.
+  for (const opset of OPSETS)
+    it(`BERT style (input_ids, attention_mask, token_type_ids over [batch, sequence]) at opset ${opset}: trainable`, async () => {
+      await assertTrainable('bert-style', opset, 'Softmax');
+      const report = await checkCompatibility(readOnnxFile(zooFile('bert-style', opset)));
+      assert.deepEqual(report.assumed, [
+        'sequence = 8',
+        'attention_mask filled with 1',
+        'token_type_ids filled with 0',
+      ]);
+    });
+
   // PyTorch exports no reverse-only layer; the zoo's LSTM and GRU with direction "reverse"
   // (same weight shapes) are checked against onnxruntime running the edited file.
   for (const name of ['lstm', 'gru'])

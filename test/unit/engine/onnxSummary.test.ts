@@ -62,6 +62,18 @@ describe('the .onnx model summary', () => {
       assert.equal(isOnnxModelSummary(JSON.parse(JSON.stringify(summary))), true);
     });
 
+  it('a Hugging Face style model: its mask and type ids filled, its sequence length asked for, no memory estimate yet', () => {
+    const summary = summarizeOnnxModel(read('bert-style'), () => {
+      throw new Error('no estimate while the sequence length is unknown');
+    });
+    assert.equal(summary.importProblem, undefined);
+    assert.deepEqual(summary.unsizedAxes, ['sequence']);
+    assert.deepEqual(summary.filledInputs, ['attention_mask = 1', 'token_type_ids = 0']);
+    assert.equal(summary.memory, undefined);
+    assert.ok(summary.trainableCount > 0 && summary.trainableCount === summary.parameterCount);
+    assert.equal(isOnnxModelSummary(JSON.parse(JSON.stringify(summary))), true);
+  });
+
   it('the memory estimate is the caller’s, given the plan, and only for a model Model Lab can import', () => {
     const memory = {
       batchSize: 16,

@@ -112,7 +112,7 @@ test('a dense layer counts in·out multiply-adds and a layer that does not fit i
 
 for (const name of CASES) {
   test(`imported ${name}: the summary's parameters equal PyTorch's parameter count`, () => {
-    const plan = importOnnxFile(modelPath(name));
+    const plan = importOnnxFile(modelPath(name), readReference(name).import);
     const summary = summarizeImported(plan, 'model.onnx', {
       batchSize: 8,
       optimizer: { type: 'adam', learningRate: 0.001 },

@@ -112,8 +112,8 @@ const SHOWING_CONSTRUCTORS = /^(vscode\.)?(Diagnostic|CodeLens|(?!Range|Type)\w*
 export function isUserText(text: string): boolean {
   const words = text.replace(/\$\([\w~-]+\)/g, '').replace(/\$\{[^}]*\}/g, '');
   if (!/[A-Za-z]/.test(words)) return false;
-  // A command-line flag or argument name ('--runs-dir <dir>', '<experiment>') is syntax, not text.
-  if (/^(--?[\w-]+(\s+<[\w-]+>)?|<[\w-]+>)$/.test(words.trim())) return false;
+  // A command-line flag or argument name ('--runs-dir <dir>', '--size <axis=n>', '<experiment>') is syntax, not text.
+  if (/^(--?[\w-]+(\s+<[\w=-]+>)?|<[\w-]+>)$/.test(words.trim())) return false;
   return !/^[\w$.@/*-]+$/.test(words.trim()) || /^[A-Z][a-z]+$/.test(words.trim());
 }
 

@@ -15,6 +15,7 @@ import { isOnnxEvaluateReply, type OnnxEvaluateReply } from '../../../src/protoc
 import { evaluateOnnxOnData } from '../../../src/trainer/onnxDataEvaluation';
 import { handleOnnxEvaluateMessage } from '../../../src/trainer/onnxEvaluateHandler';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
+import { classificationScores } from '../../fixtures/classificationScores';
 import { modelPath } from '../engine/onnxFixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-evaluate-'));
@@ -42,16 +43,11 @@ async function reference(rows: { x: number[]; label: number }[]) {
   ]);
   const logits = (await session.run({ input })).output.data as Float32Array;
   await session.release();
-  let loss = 0;
-  let correct = 0;
-  rows.forEach((row, k) => {
-    const z = Array.from(logits.subarray(3 * k, 3 * k + 3));
-    const max = Math.max(...z);
-    const logSum = max + Math.log(z.reduce((s, v) => s + Math.exp(v - max), 0));
-    loss += logSum - z[row.label];
-    if (z.indexOf(max) === row.label) correct++;
-  });
-  return { loss: loss / rows.length, accuracy: correct / rows.length };
+  return classificationScores(
+    logits,
+    rows.map((row) => row.label),
+    3,
+  );
 }
 
 /** The CNN scored on `data` (a CSV or an image folder) as onnxruntime scores it on `rows`. */

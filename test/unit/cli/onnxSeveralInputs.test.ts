@@ -1,0 +1,213 @@
+/**
+ * A Hugging Face style export (input_ids, attention_mask and token_type_ids over
+ * [batch, sequence]) as a user meets it: the scaffold writes the import's choices (`sizes`,
+ * `fill`) into the experiment, wrong choices are underlined on the entry that is wrong,
+ * `model-lab train` fine-tunes it on a CSV of token ids, the export keeps all three inputs and
+ * any sequence length, `onnx check` says what it assumed, and "Evaluate on data…" sizes the
+ * sequence from the table.
+ */
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { defaultImportOptions, planImport, readOnnxFile } from '../../../src/engine/onnx';
+import { onnxExperiment } from '../../../src/experiment/onnxExperiment';
+import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
+import { RUN_FILES } from '../../../src/runs/runFiles';
+import { listRuns, readMetrics } from '../../../src/runs/runReader';
+import { evaluateOnnxOnData } from '../../../src/trainer/onnxDataEvaluation';
+import { createTrainerDeps } from '../../../src/trainer/trainerModules';
+import { classificationScores } from '../../fixtures/classificationScores';
+import { modelLab } from '../../fixtures/modelLabCli';
+
+const root = mkdtempSync(join(tmpdir(), 'modellab-several-inputs-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const BERT = join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'bert-style-opset17.onnx');
+const SEQUENCE = 12;
+
+/** `count` rows of 12 token ids (the model knows 50) and a class 0–2 that the first id decides. */
+function idRows(count: number): { ids: number[]; label: number }[] {
+  return Array.from({ length: count }, (_, r) => {
+    const ids = Array.from({ length: SEQUENCE }, (_, i) => (r * 7 + i * 11 + r * i) % 50);
+    return { ids, label: ids[0] % 3 };
+  });
+}
+
+function idsCsv(rows: { ids: number[]; label: number }[], length = SEQUENCE): string {
+  const header = [...Array.from({ length }, (_, i) => `t${i}`), 'label'].join(',');
+  return [header, ...rows.map((row) => [...row.ids.slice(0, length), row.label].join(','))].join('\n') + '\n';
+}
+
+function workspace(): string {
+  const dir = mkdtempSync(join(root, 'ws-'));
+  copyFileSync(BERT, join(dir, 'bert.onnx'));
+  writeFileSync(join(dir, 'data.csv'), idsCsv(idRows(60)));
+  return dir;
+}
+
+/** The scaffolded experiment with `change` applied to its model section. */
+function scaffold(change: (model: Record<string, unknown>) => void = () => {}) {
+  const dir = workspace();
+  const onnx = readOnnxFile(join(dir, 'bert.onnx'));
+  const experiment = onnxExperiment(
+    planImport(onnx, defaultImportOptions(onnx, { sequence: SEQUENCE })),
+    'bert.onnx',
+    'bert',
+  );
+  change(experiment.model as unknown as Record<string, unknown>);
+  const file = join(dir, 'bert.experiment.json');
+  const text = JSON.stringify(experiment, null, 2);
+  writeFileSync(file, text);
+  return { dir, file, text, experiment };
+}
+
+/** Each problem's message with the text of the line it underlines. */
+async function problemsOn(change: (model: Record<string, unknown>) => void, csv?: string) {
+  const { dir, text } = scaffold(change);
+  if (csv) writeFileSync(join(dir, 'data.csv'), csv);
+  const { problems } = await validateExperiment(parseExperimentText(text), dir);
+  const lines = text.split('\n');
+  return problems.map((p) => ({ message: p.message, line: lines[p.range.start.line].trim() }));
+}
+
+describe('fine-tuning a Hugging Face style export with three inputs', () => {
+  it('the scaffold writes the fed input, the filled ones and the sequence length; the file validates', async () => {
+    const { experiment, dir, text } = scaffold();
+    assert.deepEqual(experiment.model, {
+      onnx: 'bert.onnx',
+      input: 'input_ids',
+      sizes: { sequence: 12 },
+      fill: { attention_mask: 1, token_type_ids: 0 },
+    });
+    assert.equal(experiment.task, 'classification');
+    const { problems } = await validateExperiment(parseExperimentText(text), dir);
+    assert.deepEqual(problems, []);
+  });
+
+  it('a wrong choice is underlined on its own entry, saying what to write', async () => {
+    assert.deepEqual(await problemsOn((m) => (m.sizes = { seq: 12 })), [
+      {
+        message:
+          'bert.onnx: sizes names seq, but no input of the graph has an axis of that name after the batch (its named axes: sequence)',
+        line: '"seq": 12',
+      },
+    ]);
+    assert.deepEqual(await problemsOn((m) => (m.fill = { attention_mask: 1, token_type_ids: 0.5 })), [
+      {
+        message: 'bert.onnx: fill gives token_type_ids 0.5, but it holds int64: give a whole number',
+        line: '"token_type_ids": 0.5',
+      },
+    ]);
+    const [unfed] = await problemsOn((m) => (m.fill = { attention_mask: 1 }));
+    assert.equal(unfed.line, '"fill": {');
+    assert.match(
+      unfed.message,
+      /also reads token_type_ids \(int64 \[batch, sequence\]\), which the data does not feed \(it feeds input_ids\): .*"fill": \{ "token_type_ids": 0 \}/,
+    );
+    const [unsized] = await problemsOn((m) => delete m.sizes);
+    assert.equal(unsized.line, '"onnx": "bert.onnx",');
+    assert.match(
+      unsized.message,
+      /does not say how long sequence is: .*e\.g\. "sizes": \{ "sequence": 128 \}/,
+    );
+    // Ten token columns against a sequence of 12: the size to change is the sequence's.
+    const [short] = await problemsOn(() => {}, idsCsv(idRows(20), 10));
+    assert.equal(short.line, '"sizes": {');
+    assert.match(
+      short.message,
+      /examples of shape \[10\] \(10 values\), but input input_ids of bert\.onnx takes \[12\]/,
+    );
+  });
+
+  it('model-lab train fine-tunes it; the export reads all three inputs at any batch and sequence length', async () => {
+    const { dir, file } = scaffold();
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '6');
+    assert.equal(trained.status, 0, trained.stderr);
+    const [run] = listRuns(runsDir, 'bert');
+    assert.equal(run.info?.status, 'completed');
+    const losses = readMetrics(run.dir).filter((r) => r.split === 'train' && r.name === 'loss');
+    assert.equal(losses.length, 6);
+    assert.ok(losses.every((r) => Number.isFinite(r.value)));
+
+    const exported = await ort.InferenceSession.create(readFileSync(join(run.dir, RUN_FILES.model)));
+    const original = await ort.InferenceSession.create(readFileSync(BERT));
+    assert.deepEqual(exported.inputNames, ['input_ids', 'attention_mask', 'token_type_ids']);
+    const [batch, length] = [5, 7];
+    const ids = BigInt64Array.from({ length: batch * length }, (_, i) => BigInt((i * 13) % 50));
+    const feeds = {
+      input_ids: new ort.Tensor('int64', ids, [batch, length]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(batch * length).fill(1n), [batch, length]),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(batch * length), [batch, length]),
+    };
+    const tuned = (await exported.run(feeds)).logits.data as Float32Array;
+    const before = (await original.run(feeds)).logits.data as Float32Array;
+    assert.equal(tuned.length, batch * 3);
+    assert.ok(
+      tuned.some((v, i) => Math.abs(v - before[i]) > 1e-4),
+      'fine-tuning changed the outputs',
+    );
+    await exported.release();
+    await original.release();
+  });
+
+  it('onnx check says what it assumed, and takes --size and --fill', () => {
+    const defaults = modelLab('onnx', 'check', BERT);
+    assert.equal(defaults.status, 0, defaults.stdout + defaults.stderr);
+    assert.match(
+      defaults.stdout,
+      /Checked with: sequence = 8, attention_mask filled with 1, token_type_ids filled with 0/,
+    );
+    const given = modelLab(
+      'onnx',
+      'check',
+      BERT,
+      '--size',
+      'sequence=5',
+      '--fill',
+      'attention_mask=1',
+      '--json',
+    );
+    assert.equal(given.status, 0, given.stderr);
+    assert.deepEqual((JSON.parse(given.stdout) as { assumed?: string[] }).assumed, [
+      'token_type_ids filled with 0',
+    ]);
+    const misspelt = modelLab('onnx', 'check', BERT, '--size', 'seq=5');
+    assert.equal(misspelt.status, 3, misspelt.stderr);
+    assert.match(misspelt.stdout, /sizes names seq, but no input of the graph has an axis of that name/);
+    const malformed = modelLab('onnx', 'check', BERT, '--size', 'sequence');
+    assert.notEqual(malformed.status, 0);
+    assert.match(malformed.stderr, /expected name=number, e\.g\. sequence=128/);
+  });
+
+  it('Evaluate on data… scores a CSV of token ids as onnxruntime does, the sequence sized from its columns', async () => {
+    const rows = idRows(30);
+    const data = join(root, 'ids.csv');
+    writeFileSync(data, idsCsv(rows));
+    const result = await evaluateOnnxOnData(BERT, data, createTrainerDeps());
+    const session = await ort.InferenceSession.create(BERT);
+    const n = rows.length * SEQUENCE;
+    const logits = (
+      await session.run({
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((r) => r.ids.map(BigInt))), [
+          rows.length,
+          SEQUENCE,
+        ]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [rows.length, SEQUENCE]),
+        token_type_ids: new ort.Tensor('int64', new BigInt64Array(n), [rows.length, SEQUENCE]),
+      })
+    ).logits.data as Float32Array;
+    await session.release();
+    const expected = classificationScores(
+      logits,
+      rows.map((r) => r.label),
+      3,
+    );
+    assert.equal(result.count, rows.length);
+    assert.ok(Math.abs((result.values.loss ?? NaN) - expected.loss) < 1e-5, `${result.values.loss}`);
+    assert.equal(result.values.accuracy, expected.accuracy);
+  });
+});
