@@ -4,7 +4,8 @@
  * `fill`) into the experiment, wrong choices are underlined on the entry that is wrong,
  * `model-lab train` fine-tunes it on a CSV of token ids, the export keeps all three inputs and
  * any sequence length, `onnx check` says what it assumed, and "Evaluate on data…" sizes the
- * sequence from the table.
+ * sequence from the table. A GPT-2 style export, logits at every position, fine-tunes as a
+ * language model.
  */
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -209,5 +210,39 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     assert.equal(result.count, rows.length);
     assert.ok(Math.abs((result.values.loss ?? NaN) - expected.loss) < 1e-5, `${result.values.loss}`);
     assert.equal(result.values.accuracy, expected.accuracy);
+  });
+
+  it('a GPT-2 style export (logits at every position) fine-tunes as a language model on windows of a text', () => {
+    const dir = mkdtempSync(join(root, 'gpt2-'));
+    const file = join(dir, 'gpt2.onnx');
+    copyFileSync(join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'gpt2-style-opset17.onnx'), file);
+    const onnx = readOnnxFile(file);
+    const experiment = onnxExperiment(
+      planImport(onnx, defaultImportOptions(onnx, { sequence: 16 })),
+      'gpt2.onnx',
+      'gpt2',
+    );
+    assert.equal(experiment.task, 'language-model');
+    assert.deepEqual(experiment.model, {
+      onnx: 'gpt2.onnx',
+      input: 'input_ids',
+      sizes: { sequence: 16 },
+      fill: { attention_mask: 1 },
+    });
+    const source = (experiment.data as { source: string }).source;
+    writeFileSync(join(dir, source), 'the cat sat on the mat and the dog ran far away. '.repeat(40));
+    writeFileSync(join(dir, 'gpt2.experiment.json'), JSON.stringify(experiment, null, 2));
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab(
+      'train',
+      join(dir, 'gpt2.experiment.json'),
+      '--runs-dir',
+      runsDir,
+      '--max-steps',
+      '6',
+    );
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.match(trained.stderr, /Test \(\d+ examples\): loss \d+\.\d+, accuracy [\d.]+, perplexity [\d.]+/);
+    assert.equal(listRuns(runsDir, 'gpt2')[0].info?.status, 'completed');
   });
 });

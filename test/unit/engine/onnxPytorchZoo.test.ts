@@ -68,19 +68,29 @@ describe('PyTorch models as people write them', () => {
     it(`Conv1d + GELU + LayerNorm at opset ${opset}: trainable, 1-D convolutions as 2-D ones of height 1`, () =>
       assertTrainable('conv1d-gelu-layernorm', opset, 'Conv'));
 
-  // A BERT written out and exported with Hugging Face's input names and a named sequence axis:
-  // the check feeds the token ids, fills the mask with ones and the type ids with zeros, and
-  // says so with the sequence length it chose.
+  // BERT, DistilBERT, RoBERTa and GPT-2 written out and exported with Hugging Face's input names
+  // and a named sequence axis: the check feeds the token ids, fills the mask with ones (and the
+  // type ids with zeros), and says so with the sequence length it chose.
+  const HUGGING_FACE_STYLE: Record<string, { opType: string; filled: string[] }> = {
+    // The mask added to the scores as (1 - mask) * finfo.min.
+    'bert-style': {
+      opType: 'Softmax',
+      filled: ['attention_mask filled with 1', 'token_type_ids filled with 0'],
+    },
+    // (mask == 0).expand_as(scores) and masked_fill.
+    'distilbert-style': { opType: 'Where', filled: ['attention_mask filled with 1'] },
+    // Position ids counted from the token ids with CumSum.
+    'roberta-style': { opType: 'CumSum', filled: ['attention_mask filled with 1'] },
+    // A causal mask sliced from a bool buffer by the key length, logits at every position.
+    'gpt2-style': { opType: 'Where', filled: ['attention_mask filled with 1'] },
+  };
   for (const opset of OPSETS)
-    it(`BERT style (input_ids, attention_mask, token_type_ids over [batch, sequence]) at opset ${opset}: trainable`, async () => {
-      await assertTrainable('bert-style', opset, 'Softmax');
-      const report = await checkCompatibility(readOnnxFile(zooFile('bert-style', opset)));
-      assert.deepEqual(report.assumed, [
-        'sequence = 8',
-        'attention_mask filled with 1',
-        'token_type_ids filled with 0',
-      ]);
-    });
+    for (const [name, { opType, filled }] of Object.entries(HUGGING_FACE_STYLE))
+      it(`${name} (input_ids, attention_mask… over [batch, sequence]) at opset ${opset}: trainable`, async () => {
+        await assertTrainable(name, opset, opType);
+        const report = await checkCompatibility(readOnnxFile(zooFile(name, opset)));
+        assert.deepEqual(report.assumed, ['sequence = 8', ...filled]);
+      });
 
   // PyTorch exports no reverse-only layer; the zoo's LSTM and GRU with direction "reverse"
   // (same weight shapes) are checked against onnxruntime running the edited file.
