@@ -5,12 +5,20 @@
 import type { Experiment } from '../contract/experiment';
 import { hasType, isFiniteNumber, isRecord, isString } from '../contract/guards';
 
-/** Host -> process: score the model at `model` (absolute path) on the data at `data` (absolute path). */
+/**
+ * Host -> process: score the model at `model` (absolute path) on the data at `data` (absolute
+ * path). `sizes`: the length of each named axis of an example the user gave (a sequence length
+ * the export left open), as an experiment's `model.sizes`.
+ */
 export interface OnnxEvaluateRequest {
   readonly type: 'onnxEvaluate/run';
   readonly model: string;
   readonly data: string;
+  readonly sizes?: Readonly<Record<string, number>>;
 }
+
+const isSizes = (value: unknown): boolean =>
+  isRecord(value) && Object.values(value).every((v) => Number.isInteger(v) && (v as number) >= 1);
 
 export interface OnnxEvaluation {
   readonly task: Experiment['task'];
@@ -38,7 +46,12 @@ export interface OnnxEvaluateFailureMessage {
 export type OnnxEvaluateReply = OnnxEvaluateReportMessage | OnnxEvaluateFailureMessage;
 
 export function isOnnxEvaluateRequest(value: unknown): value is OnnxEvaluateRequest {
-  return hasType(value, 'onnxEvaluate/run') && isString(value.model) && isString(value.data);
+  return (
+    hasType(value, 'onnxEvaluate/run') &&
+    isString(value.model) &&
+    isString(value.data) &&
+    (value.sizes === undefined || isSizes(value.sizes))
+  );
 }
 
 export function isOnnxEvaluation(value: unknown): value is OnnxEvaluation {

@@ -4,7 +4,8 @@
  * it (experiment/onnxExperiment.ts): CSV features unscaled and row-major in the model's input
  * shape, the labels or targets in the `label` column, else the last one. Data that does not fit
  * the model is refused with the import checks' message before anything runs. A model with
- * several inputs is fed as Fine-tune… would feed it, and a named sequence axis fits the table.
+ * several inputs is fed as Fine-tune… would feed it; named axes (a sequence length the export
+ * left open) take the sizes the user gave, and a single one left unsized fits the table.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -24,12 +25,13 @@ export async function evaluateOnnxOnData(
   modelPath: string,
   dataPath: string,
   deps: TrainerDeps,
+  sizes: Readonly<Record<string, number>> = {},
 ): Promise<OnnxEvaluation> {
   const modelDir = dirname(modelPath);
   const columns = tableColumns(dataPath);
   const model = {
     onnx: basename(modelPath),
-    ...evaluationOptions(readOnnxFile(modelPath), columns.length - 1),
+    ...evaluationOptions(readOnnxFile(modelPath), columns.length - 1, sizes),
   };
   const plan = importPlanFor(model, modelDir);
   const experiment = onnxEvaluationExperiment(plan, model.onnx, dataPath, targetColumn(columns));
@@ -54,16 +56,21 @@ export async function evaluateOnnxOnData(
 }
 
 /**
- * How the scaffold would import the model (its token ids fed, other inputs filled), with one
- * named axis of an example (a sequence length) sized to fit a table's feature columns.
+ * How the scaffold would import the model (its token ids fed, other inputs filled), named axes
+ * sized as given; one left open (a sequence length) is sized to fit a table's feature columns.
  */
-function evaluationOptions(onnxModel: OnnxModel, features: number): Omit<OnnxModelSection, 'onnx'> {
-  const { input, fill, unsized } = importDefaults(onnxModel);
+function evaluationOptions(
+  onnxModel: OnnxModel,
+  features: number,
+  given: Readonly<Record<string, number>>,
+): Omit<OnnxModelSection, 'onnx'> {
+  const { input, fill, unsized } = importDefaults(onnxModel, { sizes: { ...given } });
   const dims = onnxModel.inputs.find((v) => v.name === input)?.dims.slice(1) ?? [];
-  const fixed = dims.reduce<number>((n, d) => n * (typeof d === 'number' ? d : 1), 1);
-  const sizes =
-    unsized.length === 1 && features > 0 && features % fixed === 0 ? { [unsized[0]]: features / fixed } : {};
-  return { ...(onnxModel.inputs.length > 1 ? { input } : {}), fill, sizes };
+  const fixed = dims.reduce<number>((n, d) => n * (typeof d === 'number' ? d : (given[d] ?? 1)), 1);
+  // Columns that do not divide evenly are refused by the shape check, naming both shapes.
+  const fitted =
+    unsized.length === 1 && features > 0 ? { [unsized[0]]: Math.max(1, Math.floor(features / fixed)) } : {};
+  return { ...(onnxModel.inputs.length > 1 ? { input } : {}), fill, sizes: { ...given, ...fitted } };
 }
 
 /** A CSV's `label` column when it has one, else its last column; other sources have none. */

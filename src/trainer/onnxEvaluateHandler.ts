@@ -10,7 +10,7 @@ export function handleOnnxEvaluateMessage(
   send: (reply: OnnxEvaluateReply) => void,
 ): boolean {
   if (!isOnnxEvaluateRequest(message)) return false;
-  evaluateOnnxOnData(message.model, message.data, deps).then(
+  evaluateOnnxOnData(message.model, message.data, deps, message.sizes).then(
     (report) => send({ type: 'onnxEvaluate/report', report }),
     (error: unknown) =>
       send({ type: 'onnxEvaluate/failure', message: error instanceof Error ? error.message : String(error) }),

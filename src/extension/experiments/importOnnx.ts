@@ -15,6 +15,7 @@ import { defaultImportOptions, importDefaults } from '../../engine/onnx/importIn
 import { readOnnxModel, type OnnxModel } from '../../engine/onnx/onnxFile';
 import { planImport } from '../../engine/onnx/importPlan';
 import { onnxExperiment } from '../../experiment/onnxExperiment';
+import { askAxisSizes } from '../onnxModel/axisSizes';
 import { EXPERIMENT_SUFFIX, uriExists } from './experimentFiles';
 
 export const IMPORT_ONNX_COMMAND = 'modelLab.importOnnxModel';
@@ -30,32 +31,20 @@ async function pickModel(): Promise<vscode.Uri | undefined> {
   return picked;
 }
 
-/**
- * The size of each named axis of an example (a sequence length exported as a dynamic axis), asked
- * one at a time; undefined when the user cancels.
- */
-async function askSizes(model: OnnxModel): Promise<Record<string, number> | undefined> {
+/** The size of each named axis of an example (a sequence length exported as a dynamic axis). */
+function askSizes(model: OnnxModel): Promise<Record<string, number> | undefined> {
   const { input, unsized } = importDefaults(model);
   const shape = model.inputs.find((v) => v.name === input)?.dims.join(' × ') ?? '';
-  const sizes: Record<string, number> = {};
-  for (const axis of unsized) {
-    const answer = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Import ONNX Model: the size of "{0}"', axis),
-      prompt: vscode.l10n.t(
+  return askAxisSizes(unsized, {
+    title: (axis) => vscode.l10n.t('Import ONNX Model: the size of "{0}"', axis),
+    prompt: (axis) =>
+      vscode.l10n.t(
         '{0} takes {1}, and the file leaves "{2}" open: how long is it in one example of your data (e.g. the token ids per row)?',
         String(input),
         shape,
         axis,
       ),
-      value: '128',
-      ignoreFocusOut: true,
-      validateInput: (text) =>
-        /^[1-9]\d*$/.test(text.trim()) ? undefined : vscode.l10n.t('Give a whole number ≥ 1.'),
-    });
-    if (answer === undefined) return undefined;
-    sizes[axis] = Number(answer.trim());
-  }
-  return sizes;
+  });
 }
 
 /** Returns the experiment file written, or undefined when cancelled or refused. */

@@ -17,6 +17,7 @@ import { type OnnxCheckRequest, isOnnxCheckReply } from '../../protocol/onnxChec
 import { type OnnxEvaluateRequest, isOnnxEvaluateReply } from '../../protocol/onnxEvaluate';
 import { type OnnxModelToWebview, isOnnxModelFromWebview } from '../../protocol/onnxModelView';
 import { importOnnxModel } from '../experiments/importOnnx';
+import { askAxisSizes } from './axisSizes';
 import { Disposable } from '../lifecycle';
 import {
   askTrainingProcess,
@@ -153,16 +154,23 @@ class OnnxModelView extends Disposable {
     });
   }
 
-  /** Asks for data (a CSV, a text file or an image folder, as fits the model), then scores the model on all of it. */
+  /**
+   * Asks for data (a CSV, a text file or an image folder, as fits the model), and for the length
+   * of each named axis the export left open unless a table's columns give it, then scores the
+   * model on all of it.
+   */
   private async evaluate(): Promise<void> {
     if (this.asking.has('evaluate')) return;
     const picked = await this.pickData();
     if (!picked) return;
-    const data = basename(picked.fsPath);
+    const sizes = await this.askSizes(picked.kind);
+    if (!sizes) return;
+    const data = basename(picked.uri.fsPath);
     const request: OnnxEvaluateRequest = {
       type: 'onnxEvaluate/run',
       model: this.uri.fsPath,
-      data: picked.fsPath,
+      data: picked.uri.fsPath,
+      ...(Object.keys(sizes).length ? { sizes } : {}),
     };
     return this.ask(
       'evaluate',
@@ -176,8 +184,34 @@ class OnnxModelView extends Disposable {
     );
   }
 
+  /** The named axes to size for `kind` of data: a table's columns size a single one themselves. */
+  private askSizes(kind: EvaluationDataKind): Promise<Record<string, number> | undefined> {
+    const summary = this.model?.type === 'onnxModel/show' ? this.model.summary : undefined;
+    const axes = summary?.unsizedAxes ?? [];
+    if (!summary || (kind === 'csv' && axes.length === 1)) return Promise.resolve({});
+    const input = summary.inputs[0];
+    const model = basename(this.uri.fsPath);
+    return askAxisSizes(axes, {
+      title: (axis) => vscode.l10n.t('Evaluate {0}: the size of "{1}"', model, axis),
+      prompt: (axis) =>
+        kind === 'text'
+          ? vscode.l10n.t(
+              '{0} takes {1}, and the file leaves "{2}" open: how many tokens should each window of the text hold?',
+              input.name,
+              input.dims.join(' × '),
+              axis,
+            )
+          : vscode.l10n.t(
+              '{0} takes {1}, and the file leaves "{2}" open: how long is it in one example of your data?',
+              input.name,
+              input.dims.join(' × '),
+              axis,
+            ),
+    });
+  }
+
   /** Which kind of data (when the model takes more than one), then the file or folder of it. */
-  private async pickData(): Promise<vscode.Uri | undefined> {
+  private async pickData(): Promise<{ uri: vscode.Uri; kind: EvaluationDataKind } | undefined> {
     const model = this.model?.type === 'onnxModel/show' ? this.model.summary : undefined;
     const kinds = evaluationDataKinds(model?.inputs[0]);
     const items: DataKindItem[] = kinds.map((data) => ({ data, ...DATA_KINDS[data]() }));
@@ -201,7 +235,7 @@ class OnnxModelView extends Disposable {
         openLabel: vscode.l10n.t('Evaluate'),
         title: vscode.l10n.t('Evaluate {0} on data: {1}', basename(this.uri.fsPath), chosen.detail),
       })) ?? [];
-    return picked;
+    return picked && { uri: picked, kind: chosen.data };
   }
 
   /** One question at a time per kind, answered by a forked training process; the view shows each state. */

@@ -34,10 +34,16 @@ export async function openThroughDialog(
     await widget.locator('.monaco-button', { hasText: accept }).click({ timeout: 15_000 });
 }
 
-/** Answers an open-file dialog with `file` and waits for it to close. */
+/**
+ * Answers an open-file dialog with `file` and waits for it to close, or to give way to the next
+ * question in the same quick input (one that does not hold a path).
+ */
 export async function openFileThroughDialog(page: Page, file: string): Promise<void> {
   await typeIntoDialog(page, file);
-  await page
-    .locator('.quick-input-widget .quick-input-box input')
-    .waitFor({ state: 'hidden', timeout: 15_000 });
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const closed = Date.now() + 15_000;
+  while ((await input.isVisible()) && (await input.inputValue().catch(() => '')).startsWith('/')) {
+    if (Date.now() > closed) throw new Error(`the open dialog did not close on ${file}`);
+    await page.waitForTimeout(200);
+  }
 }

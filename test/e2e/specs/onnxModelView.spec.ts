@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
@@ -96,6 +96,20 @@ async function fineTuneFromView(
   return experiment;
 }
 
+/**
+ * Opens `file` of the workspace (first copied from the repository's `fixture`, when given)
+ * from the explorer in the model view. A file opened before the
+ * workbench knows the extensions' editors opens as text (VS Code's editor resolver): wait until
+ * Model Lab's commands are listed first.
+ */
+async function openModelView(file: string, fixture?: string): Promise<{ page: Page; view: FrameLocator }> {
+  if (fixture) copyFileSync(join(repo, fixture), join(e2eSession().workspace, file));
+  const page = await workbench();
+  await runCommand(page, 'Model Lab: Focus on Runs View');
+  await openFromExplorer(page, file);
+  return { page, view: webviewFrame(page) };
+}
+
 describe('The .onnx model view', () => {
   before(() => {
     writeImageFolder(join(e2eSession().workspace, `${NAME}-images`));
@@ -107,6 +121,7 @@ describe('The .onnx model view', () => {
   });
 
   let page: Page;
+  let view: FrameLocator;
   afterEach(async function () {
     // The failure as it was, before workbench() closes the editors.
     if (this.currentTest?.state === 'failed')
@@ -116,12 +131,7 @@ describe('The .onnx model view', () => {
 
   it('opens a .onnx file on its inputs, ops and initializers; Check answers from the training process', async function () {
     this.timeout(180_000);
-    page = await workbench();
-    // A file opened before the workbench knows the extensions' editors opens as text (VS Code's
-    // editor resolver): when this spec runs first, wait until Model Lab's commands are listed.
-    await runCommand(page, 'Model Lab: Focus on Runs View');
-    await openFromExplorer(page, `${NAME}.onnx`);
-    const view = webviewFrame(page);
+    ({ page, view } = await openModelView(`${NAME}.onnx`));
     await waitForText(
       view.getByTestId('import-status'),
       'Model Lab can fine-tune this model: 283 of 283 parameter values train.',
@@ -179,11 +189,8 @@ describe('The .onnx model view', () => {
     const { workspace } = e2eSession();
     // A Transformer reading 8 token ids, 11 tokens (bench/pytorch/onnx_references.py); the text
     // has 7 different characters, so 49 windows of 8 out of its 396.
-    copyFileSync(join(repo, 'test/fixtures/onnx/transformer/model.onnx'), join(workspace, 'view-gpt.onnx'));
     writeFileSync(join(workspace, 'view-gpt.txt'), 'a cab bade a bad cab. '.repeat(18));
-    page = await workbench();
-    await openFromExplorer(page, 'view-gpt.onnx');
-    const view = webviewFrame(page);
+    ({ page, view } = await openModelView('view-gpt.onnx', 'test/fixtures/onnx/transformer/model.onnx'));
     await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
     await view.getByTestId('evaluate-button').click();
     await pickQuickItem(page, 'Text file');
@@ -196,11 +203,40 @@ describe('The .onnx model view', () => {
     await screenshot(page, 'onnx-model-view-evaluated-text');
   });
 
+  it('a GPT-2 style export with an open sequence length: Evaluate on data… asks how long each window of the text is', async function () {
+    this.timeout(180_000);
+    const { workspace } = e2eSession();
+    // test/fixtures/onnx-zoo/export.py: token ids and an attention mask over [batch, sequence], 50 tokens.
+    // 7 different characters in 396: windows of 16 make 24 examples.
+    writeFileSync(join(workspace, 'view-gpt2.txt'), 'a cab bade a bad cab. '.repeat(18));
+    ({ page, view } = await openModelView(
+      'view-gpt2.onnx',
+      'test/fixtures/onnx-zoo/gpt2-style-opset17.onnx',
+    ));
+    await waitForText(
+      view.getByTestId('import-status'),
+      /Fine-tune… asks for the size of sequence in one example\.$/,
+    );
+    await view.getByTestId('evaluate-button').click();
+    await pickQuickItem(page, 'Text file');
+    await openFileThroughDialog(page, join(workspace, 'view-gpt2.txt'));
+    await page
+      .locator('.quick-input-title', { hasText: 'Evaluate view-gpt2.onnx: the size of "sequence"' })
+      .waitFor();
+    await screenshot(page, 'onnx-model-view-gpt2-window-question');
+    const prompt = await answerInputBox(page, '16');
+    assert.match(prompt, /how many tokens should each window of the text hold\?/);
+    await waitForText(
+      view.getByTestId('evaluation-scores'),
+      /^24 examples of view-gpt2\.txt: loss \d+(\.\d+)? · accuracy (0|1|0\.\d+) · perplexity \d+(\.\d+)?$/,
+      120_000,
+    );
+    await screenshot(page, 'onnx-model-view-gpt2-evaluated');
+  });
+
   it('Fine-tune… scaffolds an experiment beside the model, which trains to a completed run with live charts', async function () {
     this.timeout(240_000);
-    page = await workbench();
-    await openFromExplorer(page, `${NAME}.onnx`);
-    const view = webviewFrame(page);
+    ({ page, view } = await openModelView(`${NAME}.onnx`));
     await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
     await fineTuneFromView(page, NAME, (file) => writePixelsCsv(file), 'onnx-model-view-fine-tune');
     await screenshot(page, 'onnx-model-view-fine-tuned');
@@ -208,15 +244,11 @@ describe('The .onnx model view', () => {
 
   it('a text classifier from PyTorch (bidirectional GRUs over token ids): Check passes, Fine-tune… trains it on a CSV of ids', async function () {
     this.timeout(300_000);
-    const { workspace } = e2eSession();
     // test/fixtures/onnx-zoo/export.py: nn.Embedding(50, 8), 2 bidirectional GRU layers, 3 classes, 10 ids per example.
-    copyFileSync(
-      join(repo, 'test/fixtures/onnx-zoo/gru-2layer-bidirectional-opset17.onnx'),
-      join(workspace, 'view-text-classifier.onnx'),
-    );
-    page = await workbench();
-    await openFromExplorer(page, 'view-text-classifier.onnx');
-    const view = webviewFrame(page);
+    ({ page, view } = await openModelView(
+      'view-text-classifier.onnx',
+      'test/fixtures/onnx-zoo/gru-2layer-bidirectional-opset17.onnx',
+    ));
     await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
     assert.match((await view.getByTestId('ops').textContent()) ?? '', /GRU2supported/);
     await view.getByTestId('check-button').click();
@@ -241,17 +273,11 @@ describe('The .onnx model view', () => {
 
   it('a Hugging Face style export (input_ids, attention_mask, token_type_ids): fills the mask, asks for the sequence length, trains', async function () {
     this.timeout(300_000);
-    const { workspace } = e2eSession();
     // test/fixtures/onnx-zoo/export.py: a 2-layer BERT over 50 token ids, 3 classes, inputs over [batch, sequence].
-    copyFileSync(
-      join(repo, 'test/fixtures/onnx-zoo/bert-style-opset17.onnx'),
-      join(workspace, 'view-bert.onnx'),
-    );
-    page = await workbench();
-    // Model Lab's editor is known once its commands are (see the first test).
-    await runCommand(page, 'Model Lab: Focus on Runs View');
-    await openFromExplorer(page, 'view-bert.onnx');
-    const view = webviewFrame(page);
+    ({ page, view } = await openModelView(
+      'view-bert.onnx',
+      'test/fixtures/onnx-zoo/bert-style-opset17.onnx',
+    ));
     await waitForText(
       view.getByTestId('import-status'),
       /^Model Lab can fine-tune this model: [\d,]+ of [\d,]+ parameter values train\. Fine-tuning feeds attention_mask = 1, token_type_ids = 0 at every position\. Fine-tune… asks for the size of sequence in one example\.$/,

@@ -102,6 +102,12 @@ test('an evaluation names its data; its scores are numbers (null for NaN) of a k
   );
   assert.equal(isOnnxEvaluateRequest({ type: 'onnxEvaluate/run', model: '/m.onnx', data: '/d.csv' }), true);
   assert.equal(isOnnxEvaluateRequest({ type: 'onnxEvaluate/run', model: '/m.onnx' }), false);
+  const sized = (sizes: unknown) => ({ type: 'onnxEvaluate/run', model: '/m.onnx', data: '/d.txt', sizes });
+  assert.equal(isOnnxEvaluateRequest(sized({ sequence: 64 })), true);
+  assert.equal(isOnnxEvaluateRequest(sized({ sequence: 0 })), false);
+  assert.equal(isOnnxEvaluateRequest(sized({ sequence: 2.5 })), false);
+  assert.equal(isOnnxEvaluateRequest(sized({ sequence: '64' })), false);
+  assert.equal(isOnnxEvaluateRequest(sized([64])), false);
 });
 
 test('the view may only say ready, Check, Evaluate or Fine-tune', () => {

@@ -63,6 +63,35 @@ async function assertScoresLikeOnnxruntime(data: string, rows: { x: number[]; la
   assert.equal(result.values.accuracy, expected.accuracy);
 }
 
+/**
+ * The language model at `model` scored on every window of `T` characters of a text, as
+ * onnxruntime scores the original file on the same windows (`feeds` names its inputs).
+ */
+async function assertLanguageModelScores(
+  model: string,
+  T: number,
+  sizes: Record<string, number>,
+  feeds: (ids: ort.Tensor) => Record<string, ort.Tensor>,
+) {
+  // The character ids are the text's characters sorted, as for training on a .txt file.
+  const text = 'a cab bade a bad face; ace fed a dab. '.repeat(6);
+  const data = join(root, 'text.txt');
+  writeFileSync(data, text);
+  const result = await evaluateOnnxOnData(model, data, createTrainerDeps(), sizes);
+  const vocabulary = [...new Set(text)].sort();
+  const ids = Array.from(text, (char) => vocabulary.indexOf(char));
+  const windows = Math.floor((ids.length - 1) / T);
+  assert.equal(result.task, 'language-model');
+  assert.equal(result.count, windows);
+  const session = await ort.InferenceSession.create(model);
+  const x = new ort.Tensor('int64', BigInt64Array.from(ids.slice(0, windows * T).map(BigInt)), [windows, T]);
+  const logits = Object.values(await session.run(feeds(x)))[0];
+  await session.release();
+  const V = logits.dims[2];
+  const expected = classificationScores(logits.data as Float32Array, ids.slice(1, windows * T + 1), V).loss;
+  assert.ok(Math.abs((result.values.loss ?? NaN) - expected) < 1e-5, `${result.values.loss} vs ${expected}`);
+}
+
 describe('evaluating an ONNX model on a data file', () => {
   it('scores every row, unscaled, as onnxruntime does on the original file (labels in the last column)', async () => {
     const { rows, text } = pixels('digit');
@@ -88,35 +117,19 @@ describe('evaluating an ONNX model on a data file', () => {
   });
 
   it("scores a language model on every window of a text, as long as the model's input", async () => {
-    // The character ids are the text's characters sorted, as for training on a .txt file.
-    const text = 'a cab bade a bad face; ace fed a dab. '.repeat(6);
-    const data = join(root, 'text.txt');
-    writeFileSync(data, text);
-    const result = await evaluateOnnxOnData(modelPath('transformer'), data, createTrainerDeps());
-    const vocabulary = [...new Set(text)].sort();
-    const ids = Array.from(text, (char) => vocabulary.indexOf(char));
-    const T = 8;
-    const windows = Math.floor((ids.length - 1) / T);
-    assert.equal(result.task, 'language-model');
-    assert.equal(result.count, windows);
-    const session = await ort.InferenceSession.create(modelPath('transformer'));
-    const x = ids.slice(0, windows * T).map(BigInt);
-    const logits = (
-      await session.run({ input: new ort.Tensor('int64', BigInt64Array.from(x), [windows, T]) })
-    ).output;
-    await session.release();
-    const V = logits.dims[2];
-    const scores = logits.data as Float32Array;
-    let loss = 0;
-    for (let k = 0; k < windows * T; k++) {
-      const z = Array.from(scores.subarray(k * V, (k + 1) * V));
-      const max = Math.max(...z);
-      loss += max + Math.log(z.reduce((sum, v) => sum + Math.exp(v - max), 0)) - z[ids[k + 1]];
-    }
-    const expected = loss / (windows * T);
-    assert.ok(
-      Math.abs((result.values.loss ?? NaN) - expected) < 1e-5,
-      `${result.values.loss} vs ${expected}`,
+    await assertLanguageModelScores(modelPath('transformer'), 8, {}, (x) => ({ input: x }));
+  });
+
+  it('scores a GPT-2 style export (token ids and an attention mask over [batch, sequence]) in windows of the length given', async () => {
+    const gpt2 = join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'gpt2-style-opset17.onnx');
+    await assertLanguageModelScores(gpt2, 10, { sequence: 10 }, (x) => ({
+      input_ids: x,
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(x.size).fill(1n), x.dims),
+    }));
+    // Without a length for the sequence, it is refused naming the axis.
+    await assert.rejects(
+      evaluateOnnxOnData(gpt2, join(root, 'text.txt'), createTrainerDeps()),
+      /does not say how long sequence is/,
     );
   });
 
