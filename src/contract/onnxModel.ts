@@ -52,8 +52,8 @@ export interface OnnxModelSummary {
   importProblem?: string;
   /** Named axes of an example (a sequence length) whose size fine-tuning asks for. */
   unsizedAxes?: string[];
-  /** Filled graph inputs, as fine-tuning feeds them ("attention_mask = 1"). */
-  filledInputs?: string[];
+  /** Graph inputs fine-tuning fills with one value (an attention mask with 1), by input name. */
+  filledInputs?: Record<string, number>;
   /** Estimated memory of a fine-tuning step with the scaffold's batch size and optimizer, when it can. */
   memory?: TrainingMemory;
 }
@@ -150,10 +150,13 @@ export function isOnnxModelSummary(value: unknown): value is OnnxModelSummary {
     isArrayOf(value.layers, isLayerInfo) &&
     optional(value.importProblem, isString) &&
     optional(value.unsizedAxes, isStringArray) &&
-    optional(value.filledInputs, isStringArray) &&
+    optional(value.filledInputs, isNumberRecord) &&
     optional(value.memory, isTrainingMemory)
   );
 }
+
+const isNumberRecord = (value: unknown): value is Record<string, number> =>
+  isRecord(value) && Object.values(value).every(isFiniteNumber);
 
 function isOpSupport(value: unknown): value is OnnxOpSupport {
   return (

@@ -23,8 +23,15 @@ export function importStatus(summary: OnnxModelSummary): { ok: boolean; text: st
   const trained = formatCount(summary.trainableCount);
   const all = formatCount(summary.parameterCount);
   const notes = [
-    ...(summary.filledInputs?.length
-      ? [l10n.t('Fine-tuning feeds {0} at every position.', summary.filledInputs.join(', '))]
+    ...(summary.filledInputs
+      ? [
+          l10n.t(
+            'Fine-tuning feeds {0} at every position.',
+            Object.entries(summary.filledInputs)
+              .map(([name, value]) => `${name} = ${value}`)
+              .join(', '),
+          ),
+        ]
       : []),
     ...(summary.unsizedAxes?.length
       ? [l10n.t('Fine-tune… asks for the size of {0} in one example.', summary.unsizedAxes.join(', '))]
@@ -108,4 +115,10 @@ export function evaluationLine(data: string, evaluation: OnnxEvaluation): string
   return evaluation.count === 1
     ? l10n.t('1 example of {0}: {1}', data, scores.join(' · '))
     : l10n.t('{0} examples of {1}: {2}', formatCount(evaluation.count), data, scores.join(' · '));
+}
+
+/** An input's role in the view's table: the data's, or filled with one value by fine-tuning. */
+export function inputRole(summary: OnnxModelSummary, name: string): string {
+  const filled = summary.filledInputs?.[name];
+  return filled === undefined ? l10n.t('input') : l10n.t('input, filled with {0}', filled);
 }

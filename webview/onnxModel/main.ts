@@ -14,7 +14,15 @@ import {
 import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
 import { h } from '../shared/theme';
-import { checkLines, evaluationLine, formatCount, formatDims, importStatus, memoryLine } from './format';
+import {
+  checkLines,
+  evaluationLine,
+  formatCount,
+  formatDims,
+  importStatus,
+  inputRole,
+  memoryLine,
+} from './format';
 
 const root = document.getElementById('root') as HTMLElement;
 /** Tables longer than this start folded, so a large model's view opens on its overview. */
@@ -54,7 +62,7 @@ function showModel(file: string, summary: OnnxModelSummary): void {
   const status = importStatus(summary);
   const memory = memoryLine(summary);
   const tensors = [
-    ...summary.inputs.map((v) => [v.name, l10n.t('input'), v.dtype, formatDims(v.dims)]),
+    ...summary.inputs.map((v) => [v.name, inputRole(summary, v.name), v.dtype, formatDims(v.dims)]),
     ...summary.outputs.map((v) => [v.name, l10n.t('output'), v.dtype, formatDims(v.dims)]),
   ];
   const ops = summary.ops.map((op) => [

@@ -284,7 +284,7 @@ describe('The .onnx model view', () => {
     );
     assert.match(
       (await view.getByTestId('tensors').textContent()) ?? '',
-      /attention_maskinputint64batch × sequence/,
+      /attention_maskinput, filled with 1int64batch × sequence/,
     );
     await view.getByTestId('check-button').click();
     await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);

@@ -68,7 +68,7 @@ describe('the .onnx model summary', () => {
     });
     assert.equal(summary.importProblem, undefined);
     assert.deepEqual(summary.unsizedAxes, ['sequence']);
-    assert.deepEqual(summary.filledInputs, ['attention_mask = 1', 'token_type_ids = 0']);
+    assert.deepEqual(summary.filledInputs, { attention_mask: 1, token_type_ids: 0 });
     assert.equal(summary.memory, undefined);
     assert.ok(summary.trainableCount > 0 && summary.trainableCount === summary.parameterCount);
     assert.equal(isOnnxModelSummary(JSON.parse(JSON.stringify(summary))), true);

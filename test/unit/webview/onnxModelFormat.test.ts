@@ -7,6 +7,7 @@ import {
   formatCount,
   formatDims,
   importStatus,
+  inputRole,
   memoryLine,
 } from '../../../webview/onnxModel/format';
 
@@ -37,6 +38,22 @@ test('the status says how much trains, or why the model cannot be fine-tuned', (
   const refused = importStatus({ ...summary, importProblem: 'Cos (node c, 2 of 2): no gradient rule' });
   assert.equal(refused.ok, false);
   assert.match(refused.text, /cannot fine-tune this model: Cos \(node c, 2 of 2\)/);
+});
+
+test('a model with several inputs: the status says what fine-tuning fills and asks for; the table marks the filled inputs', () => {
+  const bert: OnnxModelSummary = {
+    ...summary,
+    unsizedAxes: ['sequence'],
+    filledInputs: { attention_mask: 1, token_type_ids: 0 },
+  };
+  assert.equal(
+    importStatus(bert).text,
+    'Model Lab can fine-tune this model: 1,200 of 1,234,567 parameter values train. ' +
+      'Fine-tuning feeds attention_mask = 1, token_type_ids = 0 at every position. ' +
+      'Fine-tune… asks for the size of sequence in one example.',
+  );
+  assert.equal(inputRole(bert, 'input_ids'), 'input');
+  assert.equal(inputRole(bert, 'token_type_ids'), 'input, filled with 0');
 });
 
 /** A check report of an opset 17 file: `fields` on a trainable verdict without problems. */
