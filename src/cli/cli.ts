@@ -11,7 +11,7 @@ import { cliLanguage, intlLocale } from './cliLanguage';
 import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand, type OnnxCheckOptions } from './onnxCheckCommand';
 import { runsCommand } from './runsCommand';
-import { summaryCommand } from './summaryCommand';
+import { summaryCommand, type SummaryOptions } from './summaryCommand';
 import { sweepCommand } from './sweepCommand';
 import { EXIT, trainCommand } from './trainCommand';
 import { trialCommand } from './trialCommand';
@@ -180,7 +180,12 @@ program
     l10n.t('ONNX models: the batch size of the memory estimate (default 16, as the fine-tuning experiment)'),
     positiveInteger,
   )
-  .action(async (experiment: string, options: { json?: boolean; batchSize?: number }) => {
+  .option(
+    '--size <axis=n>',
+    l10n.t('ONNX models: the length of a named input axis in one example, e.g. sequence=128 (repeatable)'),
+    namedNumber,
+  )
+  .action(async (experiment: string, options: SummaryOptions) => {
     process.exitCode = await summaryCommand(experiment, options);
   });
 

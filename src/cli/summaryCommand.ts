@@ -1,15 +1,16 @@
 /**
- * `model-lab summary <experiment | model.onnx> [--json] [--batch-size N]`: each layer's output
+ * `model-lab summary <experiment | model.onnx> [--json] [--batch-size N] [--size axis=n]`: each layer's output
  * shape, parameters and FLOPs per example, the totals and the estimated training memory. Reads
  * only the experiment file (and an imported model's ONNX file): no data is loaded, nothing is
  * compiled. An ONNX file is summarized as its scaffolded fine-tuning experiment would train it
- * (Adam, batch 16 unless --batch-size says otherwise), its nodes as the rows.
+ * (Adam, batch 16 unless --batch-size says otherwise), its nodes as the rows; a named axis the
+ * file leaves open (a sequence length) takes its length from --size, as the experiment's `sizes`.
  * Exit codes: 0 printed, 2 the experiment has errors (printed as the editor underlines them) or
  * the ONNX file cannot be imported (the reason printed).
  */
 import * as l10n from '@vscode/l10n';
 import { basename, dirname, resolve } from 'node:path';
-import { defaultImportOptions, planImport, readOnnxFile } from '../engine/onnx';
+import { defaultImportOptions, importDefaults, planImport, readOnnxFile } from '../engine/onnx';
 import type { ModelSummary } from '../contract/modelSummary';
 import { ExperimentError, readExperimentText } from '../experiment/experimentFile';
 import { summarizeExperiment, summarizeOnnxFile } from '../experiment/modelSummary';
@@ -18,13 +19,16 @@ import { formatProblems, validateExperimentText } from '../experiment/validate';
 
 export const SUMMARY_EXIT = { printed: 0, invalid: 2 } as const;
 
-export async function summaryCommand(
-  file: string,
-  options: { json?: boolean; batchSize?: number },
-): Promise<number> {
+export interface SummaryOptions {
+  json?: boolean;
+  batchSize?: number;
+  size?: Record<string, number>;
+}
+
+export async function summaryCommand(file: string, options: SummaryOptions): Promise<number> {
   let summary: ModelSummary;
   try {
-    if (file.toLowerCase().endsWith('.onnx')) summary = onnxSummary(file, options.batchSize);
+    if (file.toLowerCase().endsWith('.onnx')) summary = onnxSummary(file, options.batchSize, options.size);
     else summary = await experimentSummary(file);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
@@ -35,10 +39,23 @@ export async function summaryCommand(
 }
 
 /** As the model view and the scaffold: the first input (or the token ids) and output, other inputs filled. */
-function onnxSummary(file: string, batchSize: number | undefined): ModelSummary {
+function onnxSummary(
+  file: string,
+  batchSize: number | undefined,
+  sizes: Record<string, number> = {},
+): ModelSummary {
   try {
     const model = readOnnxFile(file);
-    const plan = planImport(model, defaultImportOptions(model));
+    const { unsized } = importDefaults(model, { sizes });
+    if (unsized.length)
+      throw new Error(
+        l10n.t(
+          'the file leaves the length of {0} open; give it for one example with --size, e.g. {1}',
+          unsized.join(', '),
+          unsized.map((axis) => `--size ${axis}=128`).join(' '),
+        ),
+      );
+    const plan = planImport(model, defaultImportOptions(model, sizes));
     return summarizeOnnxFile(plan, basename(file), batchSize);
   } catch (error) {
     throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);

@@ -95,3 +95,26 @@ test('model-lab summary of a file that is not ONNX names it and exits 2', () => 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('model-lab summary of an export with an open sequence length asks for --size; with it, the activations grow with the length', () => {
+  const model = 'test/fixtures/onnx-zoo/bert-style-opset17.onnx';
+  const unsized = modelLab('summary', model);
+  assert.equal(unsized.status, 2);
+  assert.match(
+    unsized.stderr,
+    /bert-style-opset17\.onnx: the file leaves the length of sequence open; give it for one example with --size, e\.g\. --size sequence=128/,
+  );
+  const activations = (length: number) => {
+    const sized = modelLab('summary', model, '--size', `sequence=${length}`, '--json');
+    assert.equal(sized.status, 0, sized.stderr);
+    const summary = JSON.parse(sized.stdout) as {
+      inputShape: number[];
+      totalParams: number;
+      memory: { activationsPerExample: number };
+    };
+    assert.deepEqual(summary.inputShape, [length]);
+    assert.equal(summary.totalParams, 6147);
+    return summary.memory.activationsPerExample;
+  };
+  assert.ok(activations(24) > 1.9 * activations(12));
+});
