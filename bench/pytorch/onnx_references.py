@@ -20,7 +20,9 @@ convolution's weights.
 The bert-style case is exported as Hugging Face's exporters write a BERT: token ids, an attention
 mask and token type ids, with a named sequence axis. Model Lab feeds the ids and fills the others
 (reference.json's "import": the experiment's "sizes" and "fill"); PyTorch trains with the same
-all-ones mask and zero type ids.
+all-ones mask and zero type ids. The bert-padded case pads its examples with token 0: Model Lab
+masks the padding from the ids (fill "attention_mask": { "padToken": 0 }), PyTorch gets the mask
+a tokenizer would give.
 
 The tests read these files; no Python runs at test time. Regenerate with (case names to make only
 those)
@@ -345,16 +347,36 @@ CASES = {
     "bert-style": dict(make=BertStyleClassifier, opset=17, inputs="tokens", shape=[8], vocab=50, classes=3,
                        per_example=True, hf_inputs=True, loss="cross-entropy",
                        optimizer={"type": "adam", "learningRate": 0.003}),
+    # The same with examples of 3 to 8 tokens padded with id 0, the mask 0 at the padding.
+    "bert-padded": dict(make=BertStyleClassifier, opset=17, inputs="tokens", shape=[8], vocab=50, classes=3,
+                        per_example=True, hf_inputs=True, pad_token=0, loss="cross-entropy",
+                        optimizer={"type": "adam", "learningRate": 0.003}),
 }
 
 HF_INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
 
 
+def attention_mask(case, x):
+    """Ones, or 0 at the padding when the case pads, as Model Lab fills it."""
+    return (x != case["pad_token"]).long() if "pad_token" in case else torch.ones_like(x)
+
+
 def forward(model, case, x):
     """The model on token ids x; a Hugging Face style one with the mask and type ids Model Lab fills."""
     if case.get("hf_inputs"):
-        return model(x, torch.ones_like(x), torch.zeros_like(x))
+        return model(x, attention_mask(case, x), torch.zeros_like(x))
     return model(x)
+
+
+def padded(case, x, gen):
+    """x with each example cut to 3 to its full length and padded after with the pad token (real
+    tokens never the pad token)."""
+    x = x.clone()
+    x[x == case["pad_token"]] = 1
+    lengths = torch.randint(3, x.shape[1] + 1, (x.shape[0],), generator=gen)
+    for row, length in enumerate(lengths.tolist()):
+        x[row, length:] = case["pad_token"]
+    return x
 
 
 def torch_optimizer(config, params):
@@ -454,6 +476,8 @@ def make_case(name, case):
     gen = torch.Generator().manual_seed(99)
     if case["inputs"] == "tokens":
         xs = [torch.randint(0, case["vocab"], (BATCH, *case["shape"]), generator=gen) for _ in range(BATCHES)]
+        if "pad_token" in case:
+            xs = [padded(case, x, gen) for x in xs]
         targets = (BATCH,) if case.get("per_example") else (BATCH, *case["shape"])
         ys = [torch.randint(0, case["classes"], targets, generator=gen) for _ in range(BATCHES)]
     else:
@@ -469,7 +493,7 @@ def make_case(name, case):
     training = case.get("training_export", False)
     model.train(training)
     if case.get("hf_inputs"):
-        args = (xs[0], torch.ones_like(xs[0]), torch.zeros_like(xs[0]))
+        args = (xs[0], attention_mask(case, xs[0]), torch.zeros_like(xs[0]))
         axes = {name: {0: "batch", 1: "sequence"} for name in HF_INPUTS}
         names = HF_INPUTS
     else:
@@ -536,7 +560,8 @@ def make_case(name, case):
         "trajectory": losses,
     }
     if case.get("hf_inputs"):
-        reference["import"] = {"sizes": {"sequence": case["shape"][0]}, "fill": {"attention_mask": 1, "token_type_ids": 0}}
+        mask = {"padToken": case["pad_token"]} if "pad_token" in case else 1
+        reference["import"] = {"sizes": {"sequence": case["shape"][0]}, "fill": {"attention_mask": mask, "token_type_ids": 0}}
     if keyed:
         reference["dropoutKeys"] = [dropout_key(seed, step) for step in range(STEPS)]
     if training:

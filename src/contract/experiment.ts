@@ -127,10 +127,17 @@ export interface OnnxModelSection {
   freeze?: string[];
   /** Sizes of the input's named axes after the batch (a symbolic sequence length), by axis name. */
   sizes?: Record<string, number>;
-  /** Other graph inputs (an attention mask), each fed this value at every position. */
-  fill?: Record<string, number>;
+  /** Other graph inputs (an attention mask), each fed one value at every position, or a mask of the padding. */
+  fill?: Record<string, FillValue>;
   layers?: undefined;
 }
+
+/**
+ * What an imported model's other input is fed: one value at every position, or
+ * `{ "padToken": id }`: 1 where the fed token ids are not that id, 0 where they are (Hugging
+ * Face's attention mask over ids padded with the tokenizer's pad token).
+ */
+export type FillValue = number | { padToken: number };
 
 export type ModelSection = LayersModelSection | OnnxModelSection;
 

@@ -89,7 +89,14 @@ function check(value: unknown, rawNode: SchemaNode, path: JSONPath, issues: Sche
   const node = resolve(rawNode);
   const name = fieldName(path);
   if (node.oneOf) {
-    if (!node.oneOf.some((option) => collect(value, option, path).length === 0)) {
+    if (node.oneOf.some((option) => collect(value, option, path).length === 0)) return;
+    // A value of only one option's type is that option gone wrong: its own problems say where.
+    const sameType = node.oneOf.filter((option) => {
+      const type = resolve(option).type;
+      return type !== undefined && typeMatches(value, type);
+    });
+    if (sameType.length === 1) check(value, sameType[0], path, issues);
+    else {
       issues.push({
         path,
         message: l10n.t(

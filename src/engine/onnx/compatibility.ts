@@ -157,7 +157,8 @@ async function importedForward(plan: ImportPlan, xData: TensorData): Promise<Flo
 }
 
 /**
- * onnxruntime on the original file in inference mode; filled inputs get their value, inputs no
+ * onnxruntime on the original file in inference mode; filled inputs get their value (a mask of
+ * the padding: computed from the ids), inputs no
  * node reads random values of their declared shape.
  */
 async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): Promise<Float32Array> {
@@ -174,10 +175,15 @@ async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): P
         if (filled) {
           const dims = filled.batched ? [BATCH, ...filled.dims] : filled.dims;
           const n = dims.reduce((a, b) => a * b, 1);
-          return [
-            info.name,
-            tensor(filled.dtype, toTyped(new Array<number>(n).fill(filled.value), filled.dtype), dims),
-          ];
+          const { value } = filled;
+          // A mask of the padding has the ids' shape: 0 where an id is the pad token.
+          const values =
+            typeof value === 'object'
+              ? Array.from(xData as ArrayLike<number | bigint>, (id) =>
+                  Number(id) === value.padToken ? 0 : 1,
+                )
+              : new Array<number>(n).fill(value);
+          return [info.name, tensor(filled.dtype, toTyped(values, filled.dtype), dims)];
         }
         const dims = info.dims.map((d, i) => (typeof d === 'number' ? d : i === 0 ? BATCH : 1));
         const n = dims.reduce((a, b) => a * b, 1);

@@ -5,7 +5,7 @@
  * the training step (parameters as state inputs), eval graphs and planning. Buffers (running
  * statistics) come from `buffer` when the caller keeps them as state, else they are constants;
  * a train-mode node reports their new values through `updateBuffer`. Filled inputs (an attention
- * mask) are constants of the batch's shape.
+ * mask) are constants of the batch's shape, or computed from the token ids (a mask of the padding).
  */
 import type { GraphBuilder, Value } from '../graph/builder';
 import { dropout } from '../layers/dropout';
@@ -49,8 +49,14 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
   /** Outputs the op table does not produce (Dropout's mask): an error only when something reads one. */
   const unproduced = new Map<string, string>();
   let dropoutSite = 0;
-  // Filled inputs are constants of the batch's shape: masks compared with Equal fold away.
+  // Filled inputs are constants of the batch's shape: masks compared with Equal fold away. A
+  // mask of the padding is computed from the token ids: 0 where they are the pad token.
   for (const f of plan.filled) {
+    if (typeof f.value === 'object') {
+      const [isPadding] = b.op('Equal', [x, b.scalar(f.value.padToken, x.dtype)]);
+      values.set(f.name, b.cast(b.unary('Not', isPadding), f.dtype));
+      continue;
+    }
     const dims = f.batched ? [x.shape[0], ...f.dims] : f.dims;
     const count = dims.reduce((a, n) => a * n, 1);
     known.set(f.name, { dtype: f.dtype, dims, values: new Array<number>(count).fill(f.value) });

@@ -4,22 +4,26 @@
  * models read token ids beside an attention mask and token type ids, often with the sequence
  * length as a named (symbolic) axis: the data's examples have one fixed length, named in
  * `sizes`, so the mask is all ones and the type ids all zeros, as Hugging Face's own default
- * when a caller gives only the ids.
+ * when a caller gives only the ids. Examples padded to that length instead fill the mask from
+ * the ids (`{ "padToken": id }`: 0 at the padding, 1 elsewhere), as Hugging Face's tokenizers do.
  * The file's inputs are unchanged: the fine-tuned model.onnx takes them all, as the original did.
  */
+import type { FillValue } from '../../contract/experiment';
 import type { DType } from '../graph/dtypes';
 import { OnnxImportError } from './importError';
 import type { OnnxDim, OnnxModel, OnnxValueInfo } from './onnxFile';
 
-/** A graph input a training step feeds with one value everywhere. */
+/** A graph input a training step feeds with one value everywhere, or with the mask of the padding. */
 export interface FilledInput {
   name: string;
   dtype: DType;
   /** Dims after the batch axis, all numbers; `batched`: its first axis is the batch. */
   dims: number[];
   batched: boolean;
-  value: number;
+  value: FillValue;
 }
+
+const TOKEN_DTYPES = new Set<string>(['int64', 'int32']);
 
 const FILLABLE = new Set<string>(['float32', 'int64', 'int32', 'bool']);
 
@@ -85,7 +89,7 @@ export function checkSizes(model: OnnxModel, sizes: Record<string, number>): voi
 export function planFilledInputs(
   model: OnnxModel,
   input: OnnxValueInfo,
-  fill: Record<string, number>,
+  fill: Record<string, FillValue>,
   sizes: Record<string, number>,
 ): FilledInput[] {
   for (const name of Object.keys(fill))
@@ -116,7 +120,8 @@ export function planFilledInputs(
         `input ${v.name} holds ${v.dtype}; fill takes float32, int64, int32 and bool inputs`,
       );
     const value = fill[v.name];
-    if (v.dtype !== 'float32' && !Number.isInteger(value))
+    if (typeof value === 'object') checkPaddingMask(v, input, value.padToken);
+    else if (v.dtype !== 'float32' && !Number.isInteger(value))
       throw new OnnxImportError(
         'shape',
         `fill gives ${v.name} ${value}, but it holds ${v.dtype}: give a whole number`,
@@ -125,6 +130,25 @@ export function planFilledInputs(
     const dims = batched ? exampleDims(v, sizes) : exampleDims({ ...v, dims: [1, ...v.dims] }, sizes);
     return { name: v.name, dtype: v.dtype as DType, dims, batched, value };
   });
+}
+
+/** A mask of the padding is computed from the fed token ids: it must have their shape. */
+function checkPaddingMask(mask: OnnxValueInfo, input: OnnxValueInfo, padToken: number): void {
+  if (!(Number.isInteger(padToken) && padToken >= 0))
+    throw new OnnxImportError(
+      'shape',
+      `fill gives ${mask.name} padToken ${padToken}; a token id is a whole number ≥ 0`,
+    );
+  if (!TOKEN_DTYPES.has(input.dtype))
+    throw new OnnxImportError(
+      'shape',
+      `fill gives ${mask.name} a padToken, but the data feeds ${input.name}, which holds ${input.dtype}, not token ids`,
+    );
+  if (show(mask.dims) !== show(input.dims))
+    throw new OnnxImportError(
+      'shape',
+      `fill gives ${mask.name} a padToken, but its shape ${show(mask.dims)} is not that of ${input.name} ${show(input.dims)}, whose ids it masks`,
+    );
 }
 
 /**
@@ -143,8 +167,8 @@ export function suggestedFill(inputs: OnnxValueInfo[]): Record<string, number> {
  */
 export function importDefaults(
   model: OnnxModel,
-  given: { input?: string; fill?: Record<string, number>; sizes?: Record<string, number> } = {},
-): { input?: string; fill: Record<string, number>; unsized: string[] } {
+  given: { input?: string; fill?: Record<string, FillValue>; sizes?: Record<string, number> } = {},
+): { input?: string; fill: Record<string, FillValue>; unsized: string[] } {
   const input =
     given.input ??
     (model.inputs.length > 1 ? model.inputs.find((v) => /input_?ids/i.test(v.name)) : undefined)?.name ??

@@ -17,6 +17,7 @@
  * in the PyTorch model.
  */
 import { NO_GRADIENT } from '../autodiff/rules';
+import type { FillValue } from '../../contract/experiment';
 import type { DType } from '../graph/dtypes';
 import { OnnxImportError, type UnsupportedNode } from './importError';
 import { checkNode, FOLDED_OPS, SUPPORTED_OPS } from './importOps';
@@ -33,7 +34,7 @@ export interface ImportOptions {
   /** Sizes of named axes after the batch axis (a symbolic sequence length), by axis name. */
   sizes?: Record<string, number>;
   /** Graph inputs besides the fed one, each fed this value at every position. */
-  fill?: Record<string, number>;
+  fill?: Record<string, FillValue>;
 }
 
 export interface ImportedParameter {

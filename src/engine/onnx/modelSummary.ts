@@ -61,7 +61,7 @@ export function summarizeOnnxModel(
     ...(importProblem === undefined ? {} : { importProblem }),
     ...(plan && unsized.length ? { unsizedAxes: unsized } : {}),
     ...(plan?.filled.length
-      ? { filledInputs: Object.fromEntries(plan.filled.map((f) => [f.name, f.value])) }
+      ? { filledInputs: Object.fromEntries(plan.filled.map((f) => [f.name, f.value as number])) }
       : {}),
     // The activations grow with the named axes: no estimate until they have sizes.
     ...(plan && estimate && !unsized.length ? { memory: estimate(plan) } : {}),

@@ -114,6 +114,17 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
       unsized.message,
       /does not say how long sequence is: .*e\.g\. "sizes": \{ "sequence": 128 \}/,
     );
+    assert.deepEqual(
+      await problemsOn((m) => (m.fill = { attention_mask: { padToken: -1 }, token_type_ids: 0 })),
+      [{ message: 'model.fill.attention_mask.padToken must be ≥ 0', line: '"padToken": -1' }],
+    );
+    assert.deepEqual(await problemsOn((m) => (m.fill = { attention_mask: 'ones', token_type_ids: 0 })), [
+      {
+        message:
+          'model.fill.attention_mask: a number fed at every position, or { "padToken": id } for a mask of the padding',
+        line: '"attention_mask": "ones",',
+      },
+    ]);
     // Ten token columns against a sequence of 12: the size to change is the sequence's.
     const [short] = await problemsOn(() => {}, idsCsv(idRows(20), 10));
     assert.equal(short.line, '"sizes": {');
@@ -121,6 +132,22 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
       short.message,
       /examples of shape \[10\] \(10 values\), but input input_ids of bert\.onnx takes \[12\]/,
     );
+  });
+
+  it('examples padded with token 0 train with the mask of their padding ({ "padToken": 0 })', async () => {
+    const { dir, file } = scaffold((m) => (m.fill = { attention_mask: { padToken: 0 }, token_type_ids: 0 }));
+    // Rows of 4 to 12 tokens (none of them 0), padded with 0 to 12.
+    const rows = idRows(60).map((row, r) => ({
+      ...row,
+      ids: row.ids.map((id, i) => (i < 4 + (r % 9) ? id || 1 : 0)),
+    }));
+    writeFileSync(join(dir, 'data.csv'), idsCsv(rows));
+    const { problems } = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
+    assert.deepEqual(problems, []);
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '4');
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.equal(listRuns(runsDir, 'bert')[0].info?.status, 'completed');
   });
 
   it('model-lab train fine-tunes it; the export reads all three inputs at any batch and sequence length', async () => {

@@ -27,7 +27,17 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('an imported model trains along PyTorch’s stored trajectory', () => {
   // The cases with one label or target per example (the Transformer predicts every position's next token).
-  for (const name of ['cnn', 'batchnorm', 'convbn', 'dropout', 'lstm', 'bilstm', 'gru', 'bert-style']) {
+  for (const name of [
+    'cnn',
+    'batchnorm',
+    'convbn',
+    'dropout',
+    'lstm',
+    'bilstm',
+    'gru',
+    'bert-style',
+    'bert-padded',
+  ]) {
     it(`${name}: every step's loss within 1e-4 of PyTorch's`, async () => {
       const ref = readReference(name);
       const regression = ref.loss === 'mse';

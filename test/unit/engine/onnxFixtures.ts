@@ -22,6 +22,7 @@ export const CASES = [
   'bilinear',
   'pixelops',
   'bert-style',
+  'bert-padded',
 ];
 
 export interface Reference {

@@ -5,6 +5,7 @@
  * to train, a missing external data file, ambiguous inputs / outputs).
  */
 import { strict as assert } from 'node:assert';
+import type { FillValue } from '../../../src/contract/experiment';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,13 +35,20 @@ async function runOriginal(
   bytes: Uint8Array,
   x: Float32Array | BigInt64Array,
   dims: number[],
-  fill: Record<string, number> = {},
+  fill: Record<string, FillValue> = {},
 ) {
   const session = await ort.InferenceSession.create(bytes);
   const type = x instanceof BigInt64Array ? 'int64' : 'float32';
+  // One value everywhere, or a mask of the padding: 0 where an id is the pad token.
   const others = Object.entries(fill).map(([name, value]) => [
     name,
-    new ort.Tensor('int64', new BigInt64Array(x.length).fill(BigInt(value)), dims),
+    new ort.Tensor(
+      'int64',
+      typeof value === 'object'
+        ? BigInt64Array.from(x as BigInt64Array, (id) => (id === BigInt(value.padToken) ? 0n : 1n))
+        : new BigInt64Array(x.length).fill(BigInt(value)),
+      dims,
+    ),
   ]);
   const out = await session.run({
     [session.inputNames[0]]: new ort.Tensor(type, x, dims),
@@ -242,6 +250,28 @@ describe('refused imports say why', () => {
       'input_ids',
       'an input no node reads',
     );
+    // A mask of the padding compares token ids: float features have none.
+    assert.match(
+      refusal(() => planImport(twoInputs(true), { fill: { attention_mask: { padToken: 0 } } })).message,
+      /fill gives attention_mask a padToken, but the data feeds input_ids, which holds float32, not token ids/,
+    );
+  });
+
+  it('a mask of the padding must have the shape of the ids it masks', () => {
+    const b = new GraphBuilder();
+    const ids = b.input('input_ids', 'int64', [2, 3]);
+    const mask = b.input('attention_mask', 'float32', [2, 1, 3]);
+    const y = b.matmul(
+      b.mul(b.cast(ids, 'float32'), mask),
+      b.initializer('w', 'float32', [3, 4], TINY_WEIGHTS),
+    );
+    b.output(y, 'logits');
+    const model = readOnnxModel(serializeModel(b));
+    assert.match(
+      refusal(() => planImport(model, { fill: { attention_mask: { padToken: 0 } } })).message,
+      /fill gives attention_mask a padToken, but its shape \[2, 1, 3\] is not that of input_ids \[2, 3\], whose ids it masks/,
+    );
+    assert.equal(planImport(model, { fill: { attention_mask: 1 } }).filled[0].name, 'attention_mask');
   });
 
   describe('a Hugging Face style export (input_ids, attention_mask, token_type_ids over [batch, sequence])', () => {
@@ -298,6 +328,11 @@ describe('refused imports say why', () => {
         'a fraction for integer ids',
         { fill: { ...fill, token_type_ids: 0.5 }, sizes: { sequence: 12 } },
         /fill gives token_type_ids 0\.5, but it holds int64: give a whole number/,
+      ],
+      [
+        'a pad token that is no token id',
+        { fill: { ...fill, attention_mask: { padToken: 1.5 } }, sizes: { sequence: 12 } },
+        /fill gives attention_mask padToken 1\.5; a token id is a whole number ≥ 0/,
       ],
     ] as const)
       it(`is refused with ${what}, saying what to write`, () => {
