@@ -70,6 +70,11 @@ export interface DataSection {
    * Tables: the feature columns (names or indices; default: every column but the target).
    * Series: the columns fed to the model at each step (default: all columns).
    */
+  /**
+   * Tables for an imported model that reads token ids: a Hugging Face tokenizer.json (path
+   * relative to this file) that turns the table's one text column into the model's token ids.
+   */
+  tokenizer?: string;
   columns?: (string | number)[];
   /** Tables: feature columns one-hot encoded over the training split's categories (names or indices). */
   categorical?: (string | number)[];

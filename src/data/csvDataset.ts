@@ -22,6 +22,7 @@ import {
 import type { Split } from '../contract/runStatus';
 import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
+import type { TextTokenizer } from './textTokenizer';
 
 /** One CSV file of a table: the whole data (cut by data.splits), or one split's rows (split files). */
 export interface CsvFile {
@@ -31,12 +32,10 @@ export interface CsvFile {
 }
 
 /** A table from one CSV file, its rows assigned to splits by data.splits and data.seed. */
-export function csvDataset(
-  source: string,
-  text: string,
-  file: string,
-  experiment: Experiment & { tokenIds?: number },
-): Dataset {
+/** What a table loader knows of the model: token ids it reads, and a tokenizer for a text column. */
+export type TableExperiment = Experiment & { tokenIds?: number; textTokenizer?: TextTokenizer };
+
+export function csvDataset(source: string, text: string, file: string, experiment: TableExperiment): Dataset {
   return csvTable(source, [{ file, text }], experiment);
 }
 
@@ -45,11 +44,7 @@ export function csvDataset(
  * given) whose rows are that split, in file order. Split files must have the columns of the
  * training file; a message about a row names the file it is in.
  */
-export function csvTable(
-  source: string,
-  files: CsvFile[],
-  experiment: Experiment & { tokenIds?: number },
-): Dataset {
+export function csvTable(source: string, files: CsvFile[], experiment: TableExperiment): Dataset {
   const data = experiment.data;
   const header = data.header ?? true;
   const [first, ...others] = files.map((f) => ({ ...f, ...readCsvRows(f.text, f.file, header) }));
@@ -85,8 +80,11 @@ export function csvTable(
   const columnName = (c: number): string => (names ? `"${names[c]}"` : `${c}`);
   const columnsOf = { names, width, file, columnName };
   const featureColumns = tableFeatureColumns(data.columns, targetColumn, columnsOf);
+  const tokenizer = experiment.textTokenizer;
+  if (tokenizer) refuseOtherThanOneText(featureColumns, columnsOf, data.columns !== undefined);
   const categorical = categoricalColumns(data.categorical, featureColumns, targetColumn, columnsOf);
-  const numeric = featureColumns.filter((c) => !categorical.includes(c));
+  // A text column read by the tokenizer is not a number.
+  const numeric = tokenizer ? [] : featureColumns.filter((c) => !categorical.includes(c));
   const missing = data.missing ?? 'error';
   const roles = {
     numeric,
@@ -165,16 +163,21 @@ export function csvTable(
   const table = {
     source,
     notes: droppedNote === undefined ? undefined : [droppedNote],
-    inputShape: [numeric.length + oneHotWidth],
+    inputShape: tokenizer ? [tokenLength(experiment)] : [numeric.length + oneHotWidth],
     count,
-    ...(tokenIds === undefined
+    ...(tokenizer
       ? {
-          inputKind: 'float' as const,
-          x: categorical.length > 0 ? oneHotRows(x, numeric.length, records, categorical, categories) : x,
-          inputScaling: mode === 'none' ? undefined : [...scalings!, ...unscaled],
-          inputEncoding,
+          inputKind: 'tokens' as const,
+          x: tokenizedRows(records, featureColumns[0], tokenizer, tokenLength(experiment), tokenIds!),
         }
-      : { inputKind: 'tokens' as const, x: asTokenIds(x, tokenIds, records, featureColumns, columnName) }),
+      : tokenIds === undefined
+        ? {
+            inputKind: 'float' as const,
+            x: categorical.length > 0 ? oneHotRows(x, numeric.length, records, categorical, categories) : x,
+            inputScaling: mode === 'none' ? undefined : [...scalings!, ...unscaled],
+            inputEncoding,
+          }
+        : { inputKind: 'tokens' as const, x: asTokenIds(x, tokenIds, records, featureColumns, columnName) }),
   };
 
   if (experiment.task === 'regression') {
@@ -253,6 +256,57 @@ export function readCsvRows(
     }
   }
   return { names, records, width };
+}
+
+/** With a tokenizer, the features are one column of text. */
+function refuseOtherThanOneText(features: number[], { columnName }: TableHeader, named: boolean): void {
+  if (features.length === 1) return;
+  throw new DataError(
+    l10n.t(
+      'data.tokenizer reads one column of text beside the target, but the table has {0} feature columns ({1}): name the text column in data.columns, e.g. "columns": ["text"]',
+      features.length,
+      features.map(columnName).join(', '),
+    ),
+    undefined,
+    undefined,
+    named ? ['data', 'columns'] : ['data', 'tokenizer'],
+  );
+}
+
+/** The model's token ids per example: its input's size. */
+function tokenLength(experiment: TableExperiment): number {
+  const shape = (experiment.model as { input?: { shape: number[] } }).input?.shape ?? [];
+  return shape.reduce((a, n) => a * n, 1);
+}
+
+/** Each row's text as `length` token ids of the model (rows × length), read by `tokenizer`. */
+function tokenizedRows(
+  records: SourcedRecord[],
+  column: number,
+  tokenizer: TextTokenizer,
+  length: number,
+  known: number,
+): BigInt64Array {
+  const ids = new BigInt64Array(records.length * length);
+  records.forEach((record, r) => {
+    const where = { file: record.file ?? '', line: record.line };
+    const row = tokenizer.encode(record.cells[column] ?? '', length, where);
+    const unknown = row.find((id) => id >= known);
+    if (unknown !== undefined)
+      throw new DataError(
+        l10n.t(
+          '{0} gives token id {1}, but the model knows {2} ids: is it the tokenizer the model was trained with?',
+          tokenizer.shown,
+          unknown,
+          known,
+        ),
+        where.file,
+        where.line,
+        ['data', 'tokenizer'],
+      );
+    row.forEach((id, i) => (ids[r * length + i] = BigInt(id)));
+  });
+  return ids;
 }
 
 /**

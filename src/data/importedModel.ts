@@ -13,13 +13,19 @@ import {
 } from '../contract/experiment';
 import { importOnnxFile, tokenIdRange, type ImportPlan } from '../engine/onnx';
 import { resolveSource } from './resolveSource';
+import type { TextTokenizer } from './textTokenizer';
 
 /**
  * An experiment whose model declares its input shape (built-in, or imported and read). An
  * imported model that reads int64 token ids (an embedding first, as text classifiers do) also
  * says how many ids it knows: a CSV table's features are then its token ids.
  */
-export type ShapedExperiment = Experiment & { model: LayersModelSection; tokenIds?: number };
+export type ShapedExperiment = Experiment & {
+  model: LayersModelSection;
+  tokenIds?: number;
+  /** `data.tokenizer`, read: a table's text column becomes token ids. */
+  textTokenizer?: TextTokenizer;
+};
 
 /** The last plan made, for the file as it was then: a run asks for it to validate, to load data and to compile. */
 let lastPlan: { key: string; plan: ImportPlan } | undefined;

@@ -15,14 +15,41 @@ import { imageFolderDataset, imageFolderSplits } from './imageFolder';
 import { seriesDataset } from './seriesDataset';
 import { fractionsOf } from './splits';
 import { textDataset, textSplitsDataset } from './textDataset';
+import { loadTextTokenizer } from './textTokenizer';
 import { readUserText } from './userText';
 
 export { resolveSource };
 
 export async function loadDataset(experiment: Experiment, experimentDir: string): Promise<Dataset> {
-  const shaped = shapedExperiment(experiment, experimentDir);
+  const shaped = await withTokenizer(shapedExperiment(experiment, experimentDir), experimentDir);
   const dataset = await loadBySource(shaped, experimentDir);
   return adoptInputShape(dataset, shaped.model.input.shape);
+}
+
+/** The experiment with `data.tokenizer` read; it only reads tables, so other sources are refused. */
+async function withTokenizer(experiment: ShapedExperiment, experimentDir: string): Promise<ShapedExperiment> {
+  const { tokenizer, source } = experiment.data;
+  if (tokenizer === undefined) return experiment;
+  const files = isSplitFiles(source) ? Object.values(source) : [source];
+  if (!files.every((file) => file !== undefined && isTableFile(file)))
+    throw new DataError(
+      l10n.t(
+        'data.tokenizer turns the text column of a .csv or .tsv table into token ids, and {0} is not one',
+        sourceLabel(source),
+      ),
+      undefined,
+      undefined,
+      ['data', 'tokenizer'],
+    );
+  if (experiment.tokenIds === undefined)
+    throw new DataError(
+      l10n.t('data.tokenizer gives token ids, but the model does not read token ids'),
+      undefined,
+      undefined,
+      ['data', 'tokenizer'],
+    );
+  const textTokenizer = await loadTextTokenizer(resolveSource(tokenizer, experimentDir), tokenizer);
+  return { ...experiment, textTokenizer };
 }
 
 async function loadBySource(experiment: ShapedExperiment, experimentDir: string): Promise<Dataset> {

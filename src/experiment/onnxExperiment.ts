@@ -6,7 +6,8 @@
  * regression. The data source is a CSV beside the model for the user to provide, read as it
  * is (no feature scaling): the model was trained on its own preprocessing, which Model Lab
  * cannot know, so the file holds the features as the model expects them. Adam with PyTorch's
- * default learning rate continues a PyTorch training as its user expects. The import's choices
+ * default learning rate continues a PyTorch training as its user expects. With a Hugging Face
+ * tokenizer.json beside a text model, the CSV holds texts and a label (`data.tokenizer`). The import's choices
  * for a model with several inputs or named axes (`input`, `fill`, `sizes`) are written out, for
  * the user to see and change.
  */
@@ -20,7 +21,21 @@ export const FINE_TUNE_TRAINING: { batchSize: number; optimizer: OptimizerConfig
   optimizer: { type: 'adam', learningRate: 0.001 },
 };
 
-export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string): Experiment {
+/**
+ * A Hugging Face tokenizer beside the model (`file`, with its pad token's id when it has one):
+ * the scaffold's table then holds texts, which that tokenizer turns into the model's ids.
+ */
+export interface ScaffoldTokenizer {
+  file: string;
+  padId?: number;
+}
+
+export function onnxExperiment(
+  plan: ImportPlan,
+  modelFile: string,
+  name: string,
+  tokenizer?: ScaffoldTokenizer,
+): Experiment {
   const dims = plan.output.dims;
   const task: Experiment['task'] =
     plan.inputKind === 'tokens' && dims.length === 3
@@ -28,6 +43,15 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
       : dims.length === 2 && dims[1] !== 1
         ? 'classification'
         : 'regression';
+  // Texts in a table for a classifier or regressor of token ids; a language model reads its text file.
+  const texts = tokenizer && plan.inputKind === 'tokens' && task !== 'language-model' ? tokenizer : undefined;
+  // Padded texts: a mask input is 0 at the padding, as the tokenizer's own attention mask.
+  const fill = Object.fromEntries(
+    plan.filled.map((f) => [
+      f.name,
+      texts?.padId !== undefined && /mask/i.test(f.name) ? { padToken: texts.padId } : f.value,
+    ]),
+  );
   return {
     name,
     description: `Fine-tunes ${modelFile} (${plan.parameters.length} trainable initializers).`,
@@ -37,7 +61,7 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
       // A language model reads windows as long as its input (the text's default would not fit it).
       ...(task === 'language-model'
         ? { contextLength: plan.inputShape[0] }
-        : { target: 'label', normalize: 'none' }),
+        : { target: 'label', normalize: 'none', ...(texts ? { tokenizer: texts.file } : {}) }),
       splits: { train: 0.8, validation: 0.1, test: 0.1 },
       seed: 1,
     },
@@ -46,7 +70,7 @@ export function onnxExperiment(plan: ImportPlan, modelFile: string, name: string
       ...(plan.model.inputs.length > 1 ? { input: plan.input.name } : {}),
       ...(plan.model.outputs.length > 1 ? { output: plan.output.name } : {}),
       ...(Object.keys(plan.sizes).length ? { sizes: plan.sizes } : {}),
-      ...(plan.filled.length ? { fill: Object.fromEntries(plan.filled.map((f) => [f.name, f.value])) } : {}),
+      ...(plan.filled.length ? { fill } : {}),
     },
     training: {
       epochs: 5,

@@ -3,17 +3,20 @@
  * the model, and when Model Lab can train it writes `<model>.experiment.json` beside it
  * (src/experiment/onnxExperiment.ts) and opens it. A model that reads several inputs feeds its
  * token ids and fills the others (an attention mask with ones); the size of each named axis of an
- * example (a dynamic sequence length) is asked for. A model that cannot be imported is named
+ * example (a dynamic sequence length) is asked for. A model saved with its Hugging Face tokenizer
+ * (tokenizer.json beside it) gets a table of texts read through it, the mask 0 at the padding.
+ * A model that cannot be imported is named
  * in an error notification with the importer's reason; nothing is written then.
  * Only the reading and planning modules of the importer load here: the extension host never
  * loads onnxruntime (training and checks run in the training process or the CLI).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultImportOptions, importDefaults } from '../../engine/onnx/importInputs';
 import { readOnnxModel, type OnnxModel } from '../../engine/onnx/onnxFile';
 import { planImport } from '../../engine/onnx/importPlan';
+import { tokenizerPadId } from '../../data/textTokenizer';
 import { onnxExperiment } from '../../experiment/onnxExperiment';
 import { askAxisSizes } from '../onnxModel/axisSizes';
 import { EXPERIMENT_SUFFIX, uriExists } from './experimentFiles';
@@ -84,7 +87,14 @@ export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri
     );
     if (answer !== overwrite) return undefined;
   }
-  const experiment = onnxExperiment(plan, basename(file), name);
+  // A model saved with its tokenizer (save_pretrained) reads texts through it.
+  const tokenizer = join(dirname(file), 'tokenizer.json');
+  const experiment = onnxExperiment(
+    plan,
+    basename(file),
+    name,
+    existsSync(tokenizer) ? { file: 'tokenizer.json', padId: tokenizerPadId(tokenizer) } : undefined,
+  );
   await vscode.workspace.fs.writeFile(
     target,
     new TextEncoder().encode(JSON.stringify(experiment, null, 2) + '\n'),

@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -320,5 +328,45 @@ describe('The .onnx model view', () => {
       fill: { attention_mask: 1, token_type_ids: 0 },
     });
     await screenshot(page, 'onnx-model-view-bert-fine-tuned');
+  });
+
+  it('a model saved with its tokenizer.json: Fine-tune… reads a table of texts through it and trains', async function () {
+    this.timeout(300_000);
+    const { workspace } = e2eSession();
+    // The BERT-style export beside a WordPiece tokenizer of its 50 tokens ([PAD] is 0), as save_pretrained leaves them.
+    const tokenizerFiles = ['tokenizer.json', 'tokenizer_config.json'];
+    for (const name of tokenizerFiles)
+      copyFileSync(join(repo, 'test/fixtures/tokenizers/wordpiece', name), join(workspace, name));
+    try {
+      ({ page, view } = await openModelView(
+        'view-reviews.onnx',
+        'test/fixtures/onnx-zoo/bert-style-opset17.onnx',
+      ));
+      await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
+      const experiment = await fineTuneFromView(
+        page,
+        'view-reviews',
+        (file) => {
+          const texts = [
+            'The cat sat on the mat.',
+            'An awful, boring film!',
+            'I love this movie, it was great.',
+          ];
+          const rows = Array.from({ length: 60 }, (_, r) => `"${texts[r % 3]}",${r % 3}`);
+          writeFileSync(file, ['review,label', ...rows].join('\n') + '\n');
+        },
+        'onnx-model-view-tokenizer-fine-tune',
+        () => answerInputBox(page, '12', 'the size of "sequence"').then(() => undefined),
+      );
+      assert.equal((experiment.data as { tokenizer?: string }).tokenizer, 'tokenizer.json');
+      assert.deepEqual((experiment.model as { fill?: object }).fill, {
+        attention_mask: { padToken: 0 },
+        token_type_ids: 0,
+      });
+      await screenshot(page, 'onnx-model-view-tokenizer-fine-tuned');
+    } finally {
+      // The other models of this workspace are saved without a tokenizer.
+      for (const name of tokenizerFiles) rmSync(join(workspace, name), { force: true });
+    }
   });
 });

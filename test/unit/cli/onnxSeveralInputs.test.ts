@@ -14,8 +14,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { defaultImportOptions, planImport, readOnnxFile } from '../../../src/engine/onnx';
-import { onnxExperiment } from '../../../src/experiment/onnxExperiment';
+import { tokenizerPadId } from '../../../src/data/textTokenizer';
+import { onnxExperiment, type ScaffoldTokenizer } from '../../../src/experiment/onnxExperiment';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
+import { loadDataset } from '../../../src/data/loadDataset';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readMetrics } from '../../../src/runs/runReader';
 import { evaluateOnnxOnData } from '../../../src/trainer/onnxDataEvaluation';
@@ -50,13 +52,17 @@ function workspace(): string {
 }
 
 /** The scaffolded experiment with `change` applied to its model section. */
-function scaffold(change: (model: Record<string, unknown>) => void = () => {}) {
+function scaffold(
+  change: (model: Record<string, unknown>) => void = () => {},
+  tokenizer?: ScaffoldTokenizer,
+) {
   const dir = workspace();
   const onnx = readOnnxFile(join(dir, 'bert.onnx'));
   const experiment = onnxExperiment(
     planImport(onnx, defaultImportOptions(onnx, { sequence: SEQUENCE })),
     'bert.onnx',
     'bert',
+    tokenizer,
   );
   change(experiment.model as unknown as Record<string, unknown>);
   const file = join(dir, 'bert.experiment.json');
@@ -148,6 +154,72 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '4');
     assert.equal(trained.status, 0, trained.stderr);
     assert.equal(listRuns(runsDir, 'bert')[0].info?.status, 'completed');
+  });
+
+  it("a table of texts is read with the model's tokenizer.json (data.tokenizer), padded with its pad token, and trains", async () => {
+    // As Fine-tune… scaffolds it with tokenizer.json beside the model (its pad token [PAD] is id 0).
+    const tokenizers = join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'wordpiece');
+    const padId = tokenizerPadId(join(tokenizers, 'tokenizer.json'));
+    assert.equal(padId, 0);
+    const { dir, file, experiment } = scaffold(() => {}, { file: 'tokenizer.json', padId });
+    assert.equal(experiment.data.tokenizer, 'tokenizer.json');
+    assert.deepEqual(experiment.model, {
+      onnx: 'bert.onnx',
+      input: 'input_ids',
+      sizes: { sequence: 12 },
+      fill: { attention_mask: { padToken: 0 }, token_type_ids: 0 },
+    });
+    for (const name of ['tokenizer.json', 'tokenizer_config.json'])
+      copyFileSync(join(tokenizers, name), join(dir, name));
+    const texts = ['The cat sat on the mat.', 'An awful, boring film!', 'I love this movie, it was great.'];
+    const rows = Array.from({ length: 45 }, (_, r) => `"${texts[r % 3]}",${r % 3}`);
+    writeFileSync(join(dir, 'reviews.csv'), ['review,label', ...rows].join('\n') + '\n');
+    experiment.data.source = 'reviews.csv';
+    writeFileSync(file, JSON.stringify(experiment, null, 2));
+    const parsed = parseExperimentText(readFileSync(file, 'utf8'));
+    const validated = await validateExperiment(parsed, dir);
+    assert.deepEqual(validated.problems, []);
+
+    // The rows are the tokenizer's ids: [CLS] the cat sat on the mat . [SEP], then [PAD] to 12.
+    const dataset = await loadDataset(validated.experiment!, dir);
+    const arrays = dataset.arrays();
+    assert.ok(arrays.kind === 'rows');
+    assert.deepEqual(dataset.inputShape, [12]);
+    assert.deepEqual(Array.from(arrays.x.subarray(0, 12), Number), [2, 5, 7, 9, 11, 5, 12, 33, 3, 0, 0, 0]);
+
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '4');
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.equal(listRuns(runsDir, 'bert')[0].info?.status, 'completed');
+
+    // A second feature column: which one is the text?
+    writeFileSync(
+      join(dir, 'reviews.csv'),
+      ['review,stars,label', ...rows.map((r) => r.replace(/,(\d)$/, ',5,$1'))].join('\n'),
+    );
+    const [twoColumns] = (await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir))
+      .problems;
+    assert.match(
+      twoColumns.message,
+      /data\.tokenizer reads one column of text beside the target, but the table has 2 feature columns \("review", "stars"\): name the text column in data\.columns/,
+    );
+    assert.equal(
+      readFileSync(file, 'utf8').split('\n')[twoColumns.range.start.line].trim(),
+      '"tokenizer": "tokenizer.json",',
+    );
+
+    // A tokenizer reads tables only.
+    writeFileSync(join(dir, 'reviews.txt'), texts.join(' '));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...experiment, data: { ...experiment.data, source: 'reviews.txt' } }, null, 2),
+    );
+    const [notTable] = (await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir))
+      .problems;
+    assert.equal(
+      notTable.message,
+      'data.tokenizer turns the text column of a .csv or .tsv table into token ids, and reviews.txt is not one',
+    );
   });
 
   it('model-lab train fine-tunes it; the export reads all three inputs at any batch and sequence length', async () => {

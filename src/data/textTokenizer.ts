@@ -1,0 +1,163 @@
+/**
+ * A Hugging Face tokenizer for a table of texts (`data.tokenizer`): a model exported from 🤗
+ * Transformers reads the ids its own tokenizer gives, so each row's text is encoded with that
+ * tokenizer's tokenizer.json (and tokenizer_config.json beside it, when there is one), by
+ * @huggingface/tokenizers, Hugging Face's own JavaScript implementation. As a tokenizer called
+ * with `truncation=True, padding="max_length"` does, each text gets the tokenizer's special
+ * tokens, is cut at its end to fit the model's length, and is padded with the pad token.
+ */
+import * as l10n from '@vscode/l10n';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DataError } from './dataError';
+
+export interface TextTokenizer {
+  /** The tokenizer.json, as the experiment names it. */
+  readonly shown: string;
+  /** The pad token's id, when the tokenizer has one. */
+  readonly padId: number | undefined;
+  /** The ids of `text`: special tokens kept, the text cut at its end, padded to `length`. */
+  encode(text: string, length: number, where: { file: string; line: number }): number[];
+}
+
+const FIELD = ['data', 'tokenizer'];
+
+function readJson(path: string, shown: string): object {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  } catch {
+    // Reported below, with what to do.
+  }
+  throw new DataError(
+    l10n.t('{0} is not a tokenizer.json: save the tokenizer with tokenizer.save_pretrained(folder)', shown),
+    path,
+    undefined,
+    FIELD,
+  );
+}
+
+/** The pad token: tokenizer.json's padding settings, else tokenizer_config.json's pad_token. */
+function padIdOf(
+  json: { padding?: { pad_id?: unknown } | null },
+  config: { pad_token?: unknown },
+  idOf: (token: string) => number | undefined,
+): number | undefined {
+  if (typeof json.padding?.pad_id === 'number') return json.padding.pad_id;
+  const token = config.pad_token;
+  const name =
+    typeof token === 'string'
+      ? token
+      : typeof token === 'object' && token !== null && 'content' in token
+        ? String(token.content)
+        : undefined;
+  return name === undefined ? undefined : idOf(name);
+}
+
+/** A token's id from tokenizer.json itself: its added tokens, then its model's vocabulary. */
+function idInJson(json: TokenizerJson, token: string): number | undefined {
+  const added = json.added_tokens?.find((t) => t.content === token)?.id;
+  if (typeof added === 'number') return added;
+  const vocab = json.model?.vocab;
+  if (Array.isArray(vocab)) {
+    // Unigram: [token, score] pairs, the id their position.
+    const index = vocab.findIndex((entry) => Array.isArray(entry) && entry[0] === token);
+    return index < 0 ? undefined : index;
+  }
+  const id = vocab?.[token];
+  return typeof id === 'number' ? id : undefined;
+}
+
+interface TokenizerJson {
+  padding?: { pad_id?: unknown } | null;
+  added_tokens?: { id?: unknown; content?: unknown }[];
+  model?: { vocab?: Record<string, unknown> | unknown[] };
+}
+
+/**
+ * The pad token's id of a tokenizer.json (and tokenizer_config.json beside it), read from the
+ * files alone: what the fine-tuning scaffold writes as the attention mask's `padToken`.
+ * Undefined when the files name none or cannot be read.
+ */
+export function tokenizerPadId(path: string): number | undefined {
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as TokenizerJson;
+    const configPath = join(dirname(path), 'tokenizer_config.json');
+    const config = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')) as object) : {};
+    return padIdOf(json, config, (token) => idInJson(json, token));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the tokenizer at `path` (`shown`: as the experiment names it). */
+export async function loadTextTokenizer(path: string, shown: string): Promise<TextTokenizer> {
+  if (!existsSync(path))
+    throw new DataError(
+      l10n.t('the tokenizer file "{0}" does not exist (paths are relative to this experiment file)', shown),
+      undefined,
+      undefined,
+      FIELD,
+    );
+  const json = readJson(path, shown);
+  const configPath = join(dirname(path), 'tokenizer_config.json');
+  const config = existsSync(configPath) ? readJson(configPath, configPath) : {};
+  // An ES module: loaded when a table of texts is read, not with the rest of the data code.
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  let tokenizer: InstanceType<typeof Tokenizer>;
+  try {
+    tokenizer = new Tokenizer(json, config);
+  } catch (error) {
+    throw new DataError(
+      l10n.t(
+        '{0} could not be read as a tokenizer: {1}',
+        shown,
+        error instanceof Error ? error.message : String(error),
+      ),
+      path,
+      undefined,
+      FIELD,
+    );
+  }
+  const padId = padIdOf(json, config, (token) => tokenizer.token_to_id(token));
+  // The special tokens around a text: those the tokenizer puts around no text at all.
+  const around = tokenizer.encode('').ids;
+  return {
+    shown,
+    padId,
+    encode(text, length, where) {
+      const ids = tokenizer.encode(text).ids;
+      if (ids.length > length) {
+        let before = 0;
+        while (before < around.length && ids[before] === around[before]) before++;
+        const after = around.slice(before);
+        if (before + after.length >= length)
+          throw new DataError(
+            l10n.t(
+              'the model reads {0} tokens, too few for the {1} special tokens {2} adds to every text',
+              length,
+              around.length,
+              shown,
+            ),
+            undefined,
+            undefined,
+            FIELD,
+          );
+        return [...ids.slice(0, length - after.length), ...after];
+      }
+      if (ids.length === length) return ids;
+      if (padId === undefined)
+        throw new DataError(
+          l10n.t(
+            'this text has {0} tokens and the model reads {1}, but {2} has no pad token to fill the rest: add "pad_token" to tokenizer_config.json beside it',
+            ids.length,
+            length,
+            shown,
+          ),
+          where.file,
+          where.line,
+        );
+      return [...ids, ...new Array<number>(length - ids.length).fill(padId)];
+    },
+  };
+}
