@@ -31,10 +31,10 @@ export interface CsvFile {
   split?: Split;
 }
 
-/** A table from one CSV file, its rows assigned to splits by data.splits and data.seed. */
 /** What a table loader knows of the model: token ids it reads, and a tokenizer for a text column. */
 export type TableExperiment = Experiment & { tokenIds?: number; textTokenizer?: TextTokenizer };
 
+/** A table from one CSV file, its rows assigned to splits by data.splits and data.seed. */
 export function csvDataset(source: string, text: string, file: string, experiment: TableExperiment): Dataset {
   return csvTable(source, [{ file, text }], experiment);
 }
@@ -289,7 +289,7 @@ function tokenizedRows(
 ): BigInt64Array {
   const ids = new BigInt64Array(records.length * length);
   records.forEach((record, r) => {
-    const where = { file: record.file ?? '', line: record.line };
+    const where = { file: record.file, line: record.line };
     const row = tokenizer.encode(record.cells[column] ?? '', length, where);
     const unknown = row.find((id) => id >= known);
     if (unknown !== undefined)

@@ -30,7 +30,10 @@ function readJson(path: string, shown: string): object {
     // Reported below, with what to do.
   }
   throw new DataError(
-    l10n.t('{0} is not a tokenizer.json: save the tokenizer with tokenizer.save_pretrained(folder)', shown),
+    l10n.t(
+      '{0} is not the JSON of a Hugging Face tokenizer: save the tokenizer again with tokenizer.save_pretrained(folder)',
+      shown,
+    ),
     path,
     undefined,
     FIELD,

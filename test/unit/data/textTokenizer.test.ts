@@ -99,6 +99,9 @@ describe('a Hugging Face tokenizer for a table of texts', () => {
     });
     const broken = join(root, 'broken.json');
     writeFileSync(broken, readFileSync(join(FIXTURE, 'tokenizer.json'), 'utf8').slice(0, 200));
-    await assert.rejects(loadTextTokenizer(broken, 'broken.json'), /broken\.json is not a tokenizer\.json/);
+    await assert.rejects(
+      loadTextTokenizer(broken, 'broken.json'),
+      /broken\.json is not the JSON of a Hugging Face tokenizer: save the tokenizer again/,
+    );
   });
 });
