@@ -71,8 +71,9 @@ export interface DataSection {
    * Series: the columns fed to the model at each step (default: all columns).
    */
   /**
-   * Tables for an imported model that reads token ids: a Hugging Face tokenizer.json (path
-   * relative to this file) that turns the table's one text column into the model's token ids.
+   * An imported model that reads token ids: a Hugging Face tokenizer.json (path relative to this
+   * file) that turns a table's one text column, or a language model's .txt text, into the
+   * model's token ids.
    */
   tokenizer?: string;
   columns?: (string | number)[];

@@ -21,11 +21,16 @@ export interface DataBatch extends Batch {
   count: number;
 }
 
-/** Character vocabulary of a language model: token id i is `tokens[i]`. */
+/**
+ * Vocabulary of a language model: token id i is `tokens[i]`; characters, or a Hugging Face
+ * tokenizer's tokens for an imported model (`data.tokenizer`).
+ */
 export interface Vocabulary {
   readonly tokens: string[];
   /** Ids of the characters of `text`; a character outside the vocabulary is a `DataError`. */
   encode(text: string): BigInt64Array;
+  /** Ids of what the vocabulary knows of `text` (typed text): the characters it lacks are left out. */
+  encodeKnown(text: string): BigInt64Array;
   decode(ids: ArrayLike<number | bigint>): string;
 }
 

@@ -22,7 +22,7 @@ import {
 import type { Split } from '../contract/runStatus';
 import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
-import type { TextTokenizer } from './textTokenizer';
+import { refuseUnknownIds, type TextTokenizer } from './textTokenizer';
 
 /** One CSV file of a table: the whole data (cut by data.splits), or one split's rows (split files). */
 export interface CsvFile {
@@ -291,19 +291,7 @@ function tokenizedRows(
   records.forEach((record, r) => {
     const where = { file: record.file, line: record.line };
     const row = tokenizer.encode(record.cells[column] ?? '', length, where);
-    const unknown = row.find((id) => id >= known);
-    if (unknown !== undefined)
-      throw new DataError(
-        l10n.t(
-          '{0} gives token id {1}, but the model knows {2} ids: is it the tokenizer the model was trained with?',
-          tokenizer.shown,
-          unknown,
-          known,
-        ),
-        where.file,
-        where.line,
-        ['data', 'tokenizer'],
-      );
+    refuseUnknownIds(tokenizer, row, known, where);
     row.forEach((id, i) => (ids[r * length + i] = BigInt(id)));
   });
   return ids;

@@ -14,7 +14,7 @@ import { DataError } from './dataError';
 import { imageFolderDataset, imageFolderSplits } from './imageFolder';
 import { seriesDataset } from './seriesDataset';
 import { fractionsOf } from './splits';
-import { textDataset, textSplitsDataset } from './textDataset';
+import { textDataset, textSplitsDataset, type ModelTokenizer } from './textDataset';
 import { loadTextTokenizer } from './textTokenizer';
 import { readUserText } from './userText';
 
@@ -26,17 +26,28 @@ export async function loadDataset(experiment: Experiment, experimentDir: string)
   return adoptInputShape(dataset, shaped.model.input.shape);
 }
 
-/** The experiment with `data.tokenizer` read; it only reads tables, so other sources are refused. */
+/**
+ * The experiment with `data.tokenizer` read; it reads tables of texts, and a language model's
+ * text files, so other sources are refused.
+ */
 async function withTokenizer(experiment: ShapedExperiment, experimentDir: string): Promise<ShapedExperiment> {
   const { tokenizer, source } = experiment.data;
   if (tokenizer === undefined) return experiment;
   const files = isSplitFiles(source) ? Object.values(source) : [source];
-  if (!files.every((file) => file !== undefined && isTableFile(file)))
+  const languageModel = experiment.task === 'language-model';
+  const readable = (file: string | undefined) =>
+    file !== undefined && (languageModel ? extname(file).toLowerCase() === '.txt' : isTableFile(file));
+  if (!files.every(readable))
     throw new DataError(
-      l10n.t(
-        'data.tokenizer turns the text column of a .csv or .tsv table into token ids, and {0} is not one',
-        sourceLabel(source),
-      ),
+      languageModel
+        ? l10n.t(
+            "data.tokenizer turns a language model's .txt text into token ids, and {0} is not one",
+            sourceLabel(source),
+          )
+        : l10n.t(
+            'data.tokenizer turns the text column of a .csv or .tsv table into token ids, and {0} is not one',
+            sourceLabel(source),
+          ),
       undefined,
       undefined,
       ['data', 'tokenizer'],
@@ -79,6 +90,7 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
       experiment.data.contextLength ?? 64,
       fractionsOf(experiment.data),
       path,
+      modelTokenizerOf(experiment),
     );
   }
   throw new DataError(
@@ -128,8 +140,16 @@ async function loadSplitFiles(
     );
   const files: (CsvFile & { split: Split })[] = [];
   for (const { split, path } of parts) files.push({ split, file: path, text: await readDataText(path) });
-  if (kind === '.txt') return textSplitsDataset(label, files, experiment.data.contextLength ?? 64);
+  if (kind === '.txt')
+    return textSplitsDataset(label, files, experiment.data.contextLength ?? 64, modelTokenizerOf(experiment));
   return csvTable(label, files, experiment);
+}
+
+/** A language model's text read by the imported model's own tokenizer (`data.tokenizer`), if it has one. */
+function modelTokenizerOf({ textTokenizer, tokenIds }: ShapedExperiment): ModelTokenizer | undefined {
+  return textTokenizer && tokenIds !== undefined
+    ? { tokenizer: textTokenizer, modelTokens: tokenIds }
+    : undefined;
 }
 
 async function readDataText(path: string): Promise<string> {

@@ -1,16 +1,93 @@
 /**
- * Character language model over one text: the text is cut into three
- * contiguous stretches (train, validation, test — in that order, so no
- * window straddles two splits), and each example is a window of
- * contextLength + 1 characters: x = the first T, y = the next-character ids.
+ * Language model over one text: the text is cut into three contiguous stretches (train,
+ * validation, test — in that order, so no window straddles two splits), and each example is a
+ * window of contextLength + 1 ids: x = the first T, y = the next ids. The ids are the text's
+ * characters (a vocabulary of its own), or with `data.tokenizer` an imported model's own
+ * tokenizer's tokens (textTokenizer.ts), the stretches then counted in tokens.
  */
 import * as l10n from '@vscode/l10n';
-import type { BatchOptions, DataBatch, Dataset } from './api';
+import type { BatchOptions, DataBatch, Dataset, Vocabulary } from './api';
 import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
 import type { Rng } from './rng';
 import type { SplitFractions } from '../contract/experiment';
+import { refuseUnknownIds, type TextTokenizer } from './textTokenizer';
 import { charactersOf, createVocabulary } from './vocabulary';
+
+/** An imported model's tokenizer and how many token ids the model knows. */
+export interface ModelTokenizer {
+  tokenizer: TextTokenizer;
+  modelTokens: number;
+}
+
+/** A text as ids, with the vocabulary they index. */
+interface TextIds {
+  ids: Int32Array;
+  vocab: Vocabulary;
+}
+
+function characterIds(text: string): TextIds {
+  const vocab = createVocabulary(charactersOf(text));
+  // Plain numbers here: BigInt conversions of a million characters would cost seconds.
+  const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
+  return { ids: Int32Array.from(text, (char) => idOf.get(char)!), vocab };
+}
+
+/** The text's ids by the model's tokenizer; an id the model does not know is refused on data.tokenizer. */
+function tokenizerIds(text: string, { tokenizer, modelTokens }: ModelTokenizer, file: string): Int32Array {
+  const ids = Int32Array.from(tokenizer.textIds(text));
+  refuseUnknownIds(tokenizer, ids, modelTokens, { file });
+  return ids;
+}
+
+/** A split's part of the text, too short for one window, in characters or tokens. */
+function tooShort(
+  kind: 'whole' | 'part' | 'file',
+  split: Split,
+  count: number,
+  T: number,
+  tokens: boolean,
+): string {
+  if (kind === 'file')
+    return tokens
+      ? l10n.t(
+          'the {0} text has {1} tokens, fewer than contextLength + 1 = {2}: add text, or lower data.contextLength',
+          split,
+          count,
+          T + 1,
+        )
+      : l10n.t(
+          'the {0} text has {1} characters, fewer than contextLength + 1 = {2}: add text, or lower data.contextLength',
+          split,
+          count,
+          T + 1,
+        );
+  if (kind === 'whole')
+    return tokens
+      ? l10n.t(
+          'the training part of the text has {0} tokens, fewer than contextLength + 1 = {1}',
+          count,
+          T + 1,
+        )
+      : l10n.t(
+          'the training part of the text has {0} characters, fewer than contextLength + 1 = {1}',
+          count,
+          T + 1,
+        );
+  return tokens
+    ? l10n.t(
+        'the {0} part of the text has {1} tokens, fewer than contextLength + 1 = {2}: add text, raise data.splits.{0}, or set it to 0',
+        split,
+        count,
+        T + 1,
+      )
+    : l10n.t(
+        'the {0} part of the text has {1} characters, fewer than contextLength + 1 = {2}: add text, raise data.splits.{0}, or set it to 0',
+        split,
+        count,
+        T + 1,
+      );
+}
 
 export function textDataset(
   source: string,
@@ -18,75 +95,69 @@ export function textDataset(
   contextLength: number,
   fractions: SplitFractions,
   file: string = source,
+  modelTokenizer?: ModelTokenizer,
 ): Dataset {
-  const chars = Array.from(text);
-  if (chars.length === 0)
+  if (text.length === 0)
     throw new DataError(l10n.t('the text file is empty: a language model needs text to learn'), file);
+  const { ids, vocab } = modelTokenizer
+    ? {
+        ids: tokenizerIds(text, modelTokenizer, file),
+        vocab: modelTokenizer.tokenizer.vocabulary(modelTokenizer.modelTokens),
+      }
+    : characterIds(text);
+  const tokens = modelTokenizer !== undefined;
   const T = contextLength;
-  const trainEnd = Math.round(chars.length * fractions.train);
-  const validationEnd = trainEnd + Math.round(chars.length * fractions.validation);
+  const trainEnd = Math.round(ids.length * fractions.train);
+  const validationEnd = trainEnd + Math.round(ids.length * fractions.validation);
   const stretches: Record<Split, [number, number]> = {
     train: [0, trainEnd],
-    validation: [trainEnd, Math.min(validationEnd, chars.length)],
-    test: [Math.min(validationEnd, chars.length), chars.length],
+    validation: [trainEnd, Math.min(validationEnd, ids.length)],
+    test: [Math.min(validationEnd, ids.length), ids.length],
   };
   const windows = windowCounter(stretches, T);
   // No training part at all is fine where the text is only scored ("Evaluate on data…").
-  if (fractions.train > 0 && windows('train') === 0) {
-    throw new DataError(
-      l10n.t(
-        'the training part of the text has {0} characters, fewer than contextLength + 1 = {1}',
-        trainEnd,
-        T + 1,
-      ),
-      file,
-    );
-  }
+  if (fractions.train > 0 && windows('train') === 0)
+    throw new DataError(tooShort('whole', 'train', trainEnd, T, tokens), file);
   for (const split of ['validation', 'test'] as const) {
     if (fractions[split] > 0 && windows(split) === 0) {
       const [start, end] = stretches[split];
-      throw new DataError(
-        l10n.t(
-          'the {0} part of the text has {1} characters, fewer than contextLength + 1 = {2}: add text, raise data.splits.{0}, or set it to 0',
-          split,
-          end - start,
-          T + 1,
-        ),
-        file,
-      );
+      throw new DataError(tooShort('part', split, end - start, T, tokens), file);
     }
   }
-
-  return textWindows(source, text, T, stretches);
+  return textWindows(source, ids, vocab, T, stretches);
 }
 
 /**
  * Split files as text files: each split's own text, its windows that split. The vocabulary is
- * the characters of all of them, so every split's characters have ids.
+ * the characters of all of them, so every split's characters have ids (or the model's tokenizer).
  */
 export function textSplitsDataset(
   source: string,
   parts: { split: Split; text: string; file: string }[],
   contextLength: number,
+  modelTokenizer?: ModelTokenizer,
 ): Dataset {
+  const whole = modelTokenizer ? undefined : characterIds(parts.map((part) => part.text).join(''));
+  const partIds = parts.map((part) =>
+    modelTokenizer ? tokenizerIds(part.text, modelTokenizer, part.file) : undefined,
+  );
   const stretches: Record<Split, [number, number]> = { train: [0, 0], validation: [0, 0], test: [0, 0] };
   let end = 0;
-  for (const part of parts) {
-    const length = Array.from(part.text).length;
+  parts.forEach((part, i) => {
+    const length = partIds[i]?.length ?? Array.from(part.text).length;
     stretches[part.split] = [end, end + length];
     end += length;
     if (Math.floor((length - 1) / contextLength) === 0)
       throw new DataError(
-        l10n.t(
-          'the {0} text has {1} characters, fewer than contextLength + 1 = {2}: add text, or lower data.contextLength',
-          part.split,
-          length,
-          contextLength + 1,
-        ),
+        tooShort('file', part.split, length, contextLength, modelTokenizer !== undefined),
         part.file,
       );
-  }
-  return textWindows(source, parts.map((part) => part.text).join(''), contextLength, stretches);
+  });
+  if (whole) return textWindows(source, whole.ids, whole.vocab, contextLength, stretches);
+  const ids = new Int32Array(end);
+  partIds.forEach((part, i) => ids.set(part!, stretches[parts[i].split][0]));
+  const vocab = modelTokenizer!.tokenizer.vocabulary(modelTokenizer!.modelTokens);
+  return textWindows(source, ids, vocab, contextLength, stretches);
 }
 
 const windowCounter =
@@ -96,17 +167,14 @@ const windowCounter =
     return Math.max(0, Math.floor((end - start - 1) / T));
   };
 
-/** Windows of T + 1 characters within each split's stretch of `text` (no window straddles two). */
+/** Windows of T + 1 ids within each split's stretch of `ids` (no window straddles two). */
 function textWindows(
   source: string,
-  text: string,
+  ids: Int32Array,
+  vocab: Vocabulary,
   T: number,
   stretches: Record<Split, [number, number]>,
 ): Dataset {
-  const vocab = createVocabulary(charactersOf(text));
-  // Plain numbers here: BigInt conversions of a million characters would cost seconds.
-  const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
-  const ids = Int32Array.from(text, (char) => idOf.get(char)!);
   const windows = windowCounter(stretches, T);
 
   function batchAt(starts: number[]): DataBatch {

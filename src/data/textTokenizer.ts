@@ -1,14 +1,18 @@
 /**
- * A Hugging Face tokenizer for a table of texts (`data.tokenizer`): a model exported from 🤗
- * Transformers reads the ids its own tokenizer gives, so each row's text is encoded with that
- * tokenizer's tokenizer.json (and tokenizer_config.json beside it, when there is one), by
- * @huggingface/tokenizers, Hugging Face's own JavaScript implementation. As a tokenizer called
- * with `truncation=True, padding="max_length"` does, each text gets the tokenizer's special
- * tokens, is cut at its end to fit the model's length, and is padded with the pad token.
+ * A Hugging Face tokenizer for the texts an imported model reads (`data.tokenizer`): a model
+ * exported from 🤗 Transformers reads the ids its own tokenizer gives, so texts are encoded with
+ * that tokenizer's tokenizer.json (and tokenizer_config.json beside it, when there is one), by
+ * @huggingface/tokenizers, Hugging Face's own JavaScript implementation.
+ *
+ * A table's rows, as a tokenizer called with `truncation=True, padding="max_length"` does: each
+ * text gets the tokenizer's special tokens, is cut at its end to fit the model's length, and is
+ * padded with the pad token. A language model's text file, as one long run of ids without
+ * special tokens (as a causal language model's corpus is tokenized before it is cut into blocks).
  */
 import * as l10n from '@vscode/l10n';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Vocabulary } from './api';
 import { DataError } from './dataError';
 
 export interface TextTokenizer {
@@ -18,6 +22,13 @@ export interface TextTokenizer {
   readonly padId: number | undefined;
   /** The ids of `text`: special tokens kept, the text cut at its end, padded to `length`. */
   encode(text: string, length: number, where: { file: string; line: number }): number[];
+  /** The ids of a run of text, without special tokens (a language model's corpus). */
+  textIds(text: string): number[];
+  /**
+   * The vocabulary of a model that knows `size` ids, read through this tokenizer: a language
+   * model's playground, samples and attention labels show its tokens as the tokenizer decodes them.
+   */
+  vocabulary(size: number): Vocabulary;
 }
 
 const FIELD = ['data', 'tokenizer'];
@@ -93,6 +104,28 @@ export function tokenizerPadId(path: string): number | undefined {
   }
 }
 
+/** Refuses, on data.tokenizer, an id of `tokenizer` beyond the `modelTokens` ids the model knows. */
+export function refuseUnknownIds(
+  tokenizer: TextTokenizer,
+  ids: Iterable<number>,
+  modelTokens: number,
+  where: { file: string; line?: number },
+): void {
+  for (const id of ids)
+    if (id >= modelTokens)
+      throw new DataError(
+        l10n.t(
+          '{0} gives token id {1}, but the model knows {2} ids: is it the tokenizer the model was trained with?',
+          tokenizer.shown,
+          id,
+          modelTokens,
+        ),
+        where.file,
+        where.line,
+        FIELD,
+      );
+}
+
 /** Reads the tokenizer at `path` (`shown`: as the experiment names it). */
 export async function loadTextTokenizer(path: string, shown: string): Promise<TextTokenizer> {
   if (!existsSync(path))
@@ -125,6 +158,7 @@ export async function loadTextTokenizer(path: string, shown: string): Promise<Te
   const padId = padIdOf(json, config, (token) => tokenizer.token_to_id(token));
   // The special tokens around a text: those the tokenizer puts around no text at all.
   const around = tokenizer.encode('').ids;
+  const textIds = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
   return {
     shown,
     padId,
@@ -161,6 +195,18 @@ export async function loadTextTokenizer(path: string, shown: string): Promise<Te
           where.line,
         );
       return [...ids, ...new Array<number>(length - ids.length).fill(padId)];
+    },
+    textIds,
+    vocabulary(size) {
+      const tokens = Array.from({ length: size }, (_, id) => tokenizer.decode([id]));
+      const encode = (text: string) => BigInt64Array.from(textIds(text), BigInt);
+      return {
+        tokens,
+        encode,
+        // Every text has ids: what a word-piece vocabulary lacks is its unknown token.
+        encodeKnown: encode,
+        decode: (ids) => tokenizer.decode(Array.from(ids, Number)),
+      };
     },
   };
 }

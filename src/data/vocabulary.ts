@@ -13,8 +13,14 @@ export function createVocabulary(tokens: string[]): Vocabulary {
   tokens.forEach((token, id) => {
     if (token !== '') ids.set(token, id);
   });
-  return {
+  const vocabulary: Vocabulary = {
     tokens,
+    encodeKnown: (text) =>
+      vocabulary.encode(
+        Array.from(text)
+          .filter((char) => ids.has(char))
+          .join(''),
+      ),
     encode(text: string): BigInt64Array {
       const chars = Array.from(text);
       const out = new BigInt64Array(chars.length);
@@ -35,6 +41,7 @@ export function createVocabulary(tokens: string[]): Vocabulary {
       return text;
     },
   };
+  return vocabulary;
 }
 
 /** Every distinct character of `text`, sorted by code point. */

@@ -7,7 +7,8 @@
  * is (no feature scaling): the model was trained on its own preprocessing, which Model Lab
  * cannot know, so the file holds the features as the model expects them. Adam with PyTorch's
  * default learning rate continues a PyTorch training as its user expects. With a Hugging Face
- * tokenizer.json beside a text model, the CSV holds texts and a label (`data.tokenizer`). The import's choices
+ * tokenizer.json beside a text model, the CSV holds texts and a label, or a language model's
+ * text is read as that tokenizer's tokens (`data.tokenizer`). The import's choices
  * for a model with several inputs or named axes (`input`, `fill`, `sizes`) are written out, for
  * the user to see and change.
  */
@@ -60,7 +61,7 @@ export function onnxExperiment(
       source: task === 'language-model' ? 'data.txt' : 'data.csv',
       // A language model reads windows as long as its input (the text's default would not fit it).
       ...(task === 'language-model'
-        ? { contextLength: plan.inputShape[0] }
+        ? { contextLength: plan.inputShape[0], ...(tokenizer ? { tokenizer: tokenizer.file } : {}) }
         : { target: 'label', normalize: 'none', ...(texts ? { tokenizer: texts.file } : {}) }),
       splits: { train: 0.8, validation: 0.1, test: 0.1 },
       seed: 1,
@@ -85,21 +86,24 @@ export function onnxExperiment(
 /**
  * What "Evaluate on data…" in the .onnx model view scores: the model as it is, on every example
  * of `source` (all of it the test split), with the task and loss the scaffold would choose.
- * `target` names the CSV column of labels or targets.
+ * `target` names the CSV column of labels or targets. A language model saved with its
+ * `tokenizer` reads the text as that tokenizer's tokens.
  */
 export function onnxEvaluationExperiment(
   plan: ImportPlan,
   modelFile: string,
   source: string,
   target: string | number,
+  tokenizer?: string,
 ): Experiment {
   const experiment = onnxExperiment(plan, modelFile, 'evaluation');
+  const languageModel = experiment.task === 'language-model';
   return {
     ...experiment,
     data: {
       ...experiment.data,
       source,
-      ...(experiment.task === 'language-model' ? {} : { target }),
+      ...(languageModel ? (tokenizer ? { tokenizer } : {}) : { target }),
       splits: { train: 0, validation: 0, test: 1 },
     },
   };

@@ -5,10 +5,11 @@
  * shape, the labels or targets in the `label` column, else the last one. Data that does not fit
  * the model is refused with the import checks' message before anything runs. A model with
  * several inputs is fed as Fine-tune… would feed it; named axes (a sequence length the export
- * left open) take the sizes the user gave, and a single one left unsized fits the table.
+ * left open) take the sizes the user gave, and a single one left unsized fits the table. A
+ * language model beside its tokenizer.json reads the text through that tokenizer.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { DataError } from '../data/api';
 import { isTableFile, parseCsv, tableDelimiter } from '../data/csv';
 import type { OnnxModelSection } from '../contract/experiment';
@@ -34,7 +35,9 @@ export async function evaluateOnnxOnData(
     ...evaluationOptions(readOnnxFile(modelPath), columns.length - 1, sizes),
   };
   const plan = importPlanFor(model, modelDir);
-  const experiment = onnxEvaluationExperiment(plan, model.onnx, dataPath, targetColumn(columns));
+  // A model saved with its tokenizer (save_pretrained) reads a text as that tokenizer's tokens.
+  const tokenizer = existsSync(join(modelDir, 'tokenizer.json')) ? 'tokenizer.json' : undefined;
+  const experiment = onnxEvaluationExperiment(plan, model.onnx, dataPath, targetColumn(columns), tokenizer);
   const problems: string[] = [];
   try {
     const dataset = await deps.loadDataset(experiment, modelDir);

@@ -171,6 +171,9 @@ export class PlaygroundSession {
     let ids = knownIds(vocab, prompt);
     if (ids.length === 0) ids = [firstToken(vocab)];
     const vocabSize = vocab.tokens.length;
+    // The prompt and continuation are decoded together and only the new end is sent: a tokenizer's
+    // word pieces ("un", "##like") and the spaces between words only come out right in context.
+    let shown = vocab.decode(ids);
     for (let i = 0; i < options.length; i++) {
       const window = ids.slice(-context);
       const position = window.length - 1;
@@ -179,7 +182,11 @@ export class PlaygroundSession {
       const logits = outputs.subarray(position * vocabSize, (position + 1) * vocabSize);
       const next = sampleTopK(logits, options.temperature, options.topK, options.random());
       ids.push(next);
-      onText(vocab.decode([next]));
+      const text = vocab.decode(ids);
+      let same = 0;
+      while (same < shown.length && text[same] === shown[same]) same++;
+      if (text.length > same) onText(text.slice(same));
+      shown = text;
     }
   }
 
@@ -188,11 +195,8 @@ export class PlaygroundSession {
   }
 }
 
-/** Ids of the characters of `text` the vocabulary has; the others are dropped. */
-function knownIds(vocab: Vocabulary, text: string): number[] {
-  const known = [...text].filter((c) => vocab.tokens.includes(c) && c !== '').join('');
-  return Array.from(vocab.encode(known), Number);
-}
+/** Ids of what the vocabulary knows of `text`; characters it lacks are dropped. */
+const knownIds = (vocab: Vocabulary, text: string): number[] => Array.from(vocab.encodeKnown(text), Number);
 
 const firstToken = (vocab: Vocabulary): number => vocab.tokens.findIndex((t) => t !== '');
 

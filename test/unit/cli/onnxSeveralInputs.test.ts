@@ -17,6 +17,7 @@ import { defaultImportOptions, planImport, readOnnxFile } from '../../../src/eng
 import { tokenizerPadId } from '../../../src/data/textTokenizer';
 import { onnxExperiment, type ScaffoldTokenizer } from '../../../src/experiment/onnxExperiment';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
+import { DataError } from '../../../src/data/dataError';
 import { loadDataset } from '../../../src/data/loadDataset';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readMetrics } from '../../../src/runs/runReader';
@@ -29,6 +30,7 @@ const root = mkdtempSync(join(tmpdir(), 'modellab-several-inputs-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const BERT = join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'bert-style-opset17.onnx');
+const WORDPIECE = join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'wordpiece');
 const SEQUENCE = 12;
 
 /** `count` rows of 12 token ids (the model knows 50) and a class 0–2 that the first id decides. */
@@ -78,6 +80,22 @@ async function problemsOn(change: (model: Record<string, unknown>) => void, csv?
   const { problems } = await validateExperiment(parseExperimentText(text), dir);
   const lines = text.split('\n');
   return problems.map((p) => ({ message: p.message, line: lines[p.range.start.line].trim() }));
+}
+
+/** `model-lab train` of the folder's gpt2.experiment.json for 6 steps: it completes and reports its test perplexity. */
+function trainLanguageModelBriefly(dir: string): void {
+  const runsDir = join(dir, 'runs');
+  const trained = modelLab(
+    'train',
+    join(dir, 'gpt2.experiment.json'),
+    '--runs-dir',
+    runsDir,
+    '--max-steps',
+    '6',
+  );
+  assert.equal(trained.status, 0, trained.stderr);
+  assert.match(trained.stderr, /Test \(\d+ examples\): loss \d+\.\d+, accuracy [\d.]+, perplexity [\d.]+/);
+  assert.equal(listRuns(runsDir, 'gpt2')[0].info?.status, 'completed');
 }
 
 describe('fine-tuning a Hugging Face style export with three inputs', () => {
@@ -331,17 +349,70 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     const source = (experiment.data as { source: string }).source;
     writeFileSync(join(dir, source), 'the cat sat on the mat and the dog ran far away. '.repeat(40));
     writeFileSync(join(dir, 'gpt2.experiment.json'), JSON.stringify(experiment, null, 2));
-    const runsDir = join(dir, 'runs');
-    const trained = modelLab(
-      'train',
-      join(dir, 'gpt2.experiment.json'),
-      '--runs-dir',
-      runsDir,
-      '--max-steps',
-      '6',
+    trainLanguageModelBriefly(dir);
+  });
+
+  it("a GPT-2 style export saved with its tokenizer.json reads its text as that tokenizer's tokens: scaffold, windows, training, evaluation", async () => {
+    const dir = mkdtempSync(join(root, 'gpt2-tokenizer-'));
+    const file = join(dir, 'gpt2.onnx');
+    copyFileSync(join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'gpt2-style-opset17.onnx'), file);
+    for (const name of ['tokenizer.json', 'tokenizer_config.json'])
+      copyFileSync(join(WORDPIECE, name), join(dir, name));
+    const onnx = readOnnxFile(file);
+    const experiment = onnxExperiment(
+      planImport(onnx, defaultImportOptions(onnx, { sequence: 8 })),
+      'gpt2.onnx',
+      'gpt2',
+      { file: 'tokenizer.json', padId: tokenizerPadId(join(dir, 'tokenizer.json')) },
     );
-    assert.equal(trained.status, 0, trained.stderr);
-    assert.match(trained.stderr, /Test \(\d+ examples\): loss \d+\.\d+, accuracy [\d.]+, perplexity [\d.]+/);
-    assert.equal(listRuns(runsDir, 'gpt2')[0].info?.status, 'completed');
+    assert.equal(experiment.task, 'language-model');
+    assert.deepEqual(experiment.data, {
+      source: 'data.txt',
+      contextLength: 8,
+      tokenizer: 'tokenizer.json',
+      splits: { train: 0.8, validation: 0.1, test: 0.1 },
+      seed: 1,
+    });
+    // "the cat sat on the mat ." is 7 of the fixture's word pieces: 5 7 9 11 5 12 33, no [CLS] or [SEP].
+    const sentences = 60;
+    writeFileSync(join(dir, 'data.txt'), 'The cat sat on the mat. '.repeat(sentences));
+    writeFileSync(join(dir, 'gpt2.experiment.json'), JSON.stringify(experiment, null, 2));
+    const { problems } = await validateExperiment(
+      parseExperimentText(readFileSync(join(dir, 'gpt2.experiment.json'), 'utf8')),
+      dir,
+    );
+    assert.deepEqual(problems, []);
+    const dataset = await loadDataset(experiment, dir);
+    const arrays = dataset.arrays?.();
+    assert.equal(arrays?.kind, 'text');
+    assert.deepEqual(Array.from(arrays.ids.slice(0, 9)), [5, 7, 9, 11, 5, 12, 33, 5, 7]);
+    assert.equal(arrays.ids.length, 7 * sentences);
+    assert.deepEqual(dataset.outputShape, [8, 50], "scores over the model's 50 ids");
+    assert.equal(dataset.vocab?.decode([5, 7, 9]), 'the cat sat');
+    assert.deepEqual(Array.from(dataset.vocab!.encodeKnown('The mat!'), Number), [5, 12, 35]);
+
+    trainLanguageModelBriefly(dir);
+
+    // "Evaluate on data…": every window of 8 + 1 tokens of the whole text, read through the tokenizer.
+    const scored = await evaluateOnnxOnData(file, join(dir, 'data.txt'), createTrainerDeps(), {
+      sequence: 8,
+    });
+    assert.equal(scored.task, 'language-model');
+    assert.equal(scored.count, Math.floor((7 * sentences - 1) / 8));
+
+    // A tokenizer that gives an id the model has no embedding for is refused on data.tokenizer.
+    const json = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
+    json.model.vocab.zebra = 60;
+    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json));
+    writeFileSync(join(dir, 'data.txt'), 'the zebra sat on the mat. '.repeat(sentences));
+    await assert.rejects(loadDataset(experiment, dir), (error: unknown) => {
+      assert.ok(error instanceof DataError);
+      assert.deepEqual(error.field, ['data', 'tokenizer']);
+      assert.match(
+        error.message,
+        /tokenizer\.json gives token id 60, but the model knows 50 ids: is it the tokenizer the model was trained with\?/,
+      );
+      return true;
+    });
   });
 });

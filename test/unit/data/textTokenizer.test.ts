@@ -30,6 +30,20 @@ describe('a Hugging Face tokenizer for a table of texts', () => {
     assert.deepEqual(tokenizer.encode('Zebra', 5, at), [2, 1, 3, 0, 0]);
   });
 
+  it("reads a language model's text as one run of ids without special tokens, and decodes them as the tokenizer does", async () => {
+    const tokenizer = await loadTextTokenizer(join(FIXTURE, 'tokenizer.json'), 'tokenizer.json');
+    // the cat sat . un ##like ##ly ! — no [CLS] or [SEP] around a corpus.
+    assert.deepEqual(tokenizer.textIds('The cat sat. Unlikely!'), [5, 7, 9, 33, 25, 26, 27, 35]);
+    const vocabulary = tokenizer.vocabulary(50);
+    assert.equal(vocabulary.tokens.length, 50);
+    assert.deepEqual([vocabulary.tokens[5], vocabulary.tokens[26]], ['the', '##like']);
+    assert.deepEqual(Array.from(vocabulary.encode('The cat'), Number), [5, 7]);
+    // Word pieces join and words are spaced when decoded together.
+    assert.equal(vocabulary.decode([5, 7, 9, 25, 26, 27]), 'the cat sat unlikely');
+    // A word the vocabulary lacks is its unknown token, not dropped: the tokenizer knows every text.
+    assert.deepEqual(Array.from(vocabulary.encodeKnown('the zebra'), Number), [5, 1]);
+  });
+
   it('cuts a long text at its end and keeps [SEP] last, as truncation=True does', async () => {
     const tokenizer = await loadTextTokenizer(join(FIXTURE, 'tokenizer.json'), 'tokenizer.json');
     assert.deepEqual(
