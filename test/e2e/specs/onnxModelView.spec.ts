@@ -66,6 +66,7 @@ async function fineTuneFromView(
   writeData: (file: string) => void,
   shot: string,
   answerQuestions: () => Promise<void> = async () => {},
+  scaffolded: { task: string; source: string } = { task: 'classification', source: 'data.csv' },
 ): Promise<Record<string, unknown>> {
   const { workspace } = e2eSession();
   const view = webviewFrame(page);
@@ -79,12 +80,12 @@ async function fineTuneFromView(
     .waitFor({ timeout: 20_000 });
   const experiment = JSON.parse(readFileSync(experimentFile, 'utf8'));
   assert.equal(experiment.model.onnx, `${name}.onnx`);
-  assert.equal(experiment.task, 'classification');
-  assert.equal(experiment.data.source, 'data.csv');
+  assert.equal(experiment.task, scaffolded.task);
+  assert.equal(experiment.data.source, scaffolded.source);
   await screenshot(page, shot);
 
   // The user provides the data the scaffold names, then trains from the experiment's CodeLens.
-  writeData(join(workspace, 'data.csv'));
+  writeData(join(workspace, scaffolded.source));
   const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
   await train.waitFor({ timeout: 30_000 });
   await train.click();
@@ -366,6 +367,42 @@ describe('The .onnx model view', () => {
       await screenshot(page, 'onnx-model-view-tokenizer-fine-tuned');
     } finally {
       // The other models of this workspace are saved without a tokenizer.
+      for (const name of tokenizerFiles) rmSync(join(workspace, name), { force: true });
+    }
+  });
+
+  it("a GPT-2 style export saved with its tokenizer.json: Fine-tune… reads the text as the tokenizer's tokens and trains", async function () {
+    this.timeout(300_000);
+    const { workspace } = e2eSession();
+    // The GPT-2 style export (50 token ids) beside the WordPiece tokenizer of 50 tokens.
+    const tokenizerFiles = ['tokenizer.json', 'tokenizer_config.json'];
+    for (const name of tokenizerFiles)
+      copyFileSync(join(repo, 'test/fixtures/tokenizers/wordpiece', name), join(workspace, name));
+    try {
+      ({ page, view } = await openModelView(
+        'view-story.onnx',
+        'test/fixtures/onnx-zoo/gpt2-style-opset17.onnx',
+      ));
+      await waitForText(view.getByTestId('import-status'), /Fine-tune… asks for the size of sequence/);
+      const experiment = await fineTuneFromView(
+        page,
+        'view-story',
+        (file) => writeFileSync(file, 'The cat sat on the mat. The dog ran on the mat. '.repeat(60)),
+        'onnx-model-view-gpt2-tokenizer-fine-tune',
+        () => answerInputBox(page, '16', 'the size of "sequence"').then(() => undefined),
+        { task: 'language-model', source: 'data.txt' },
+      );
+      assert.equal((experiment.data as { tokenizer?: string }).tokenizer, 'tokenizer.json');
+      // The run's end reaches the window: its notification, and the status bar lets the run go.
+      await page
+        .locator('.notification-toast', { hasText: 'view-story finished' })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await page
+        .locator('.statusbar-item', { hasText: 'view-story' })
+        .waitFor({ state: 'hidden', timeout: 10_000 });
+      await screenshot(page, 'onnx-model-view-gpt2-tokenizer-fine-tuned');
+    } finally {
       for (const name of tokenizerFiles) rmSync(join(workspace, name), { force: true });
     }
   });
