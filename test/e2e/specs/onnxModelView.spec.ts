@@ -106,6 +106,23 @@ async function fineTuneFromView(
 }
 
 /**
+ * Runs `act` with the WordPiece fixture tokenizer (tokenizer.json and tokenizer_config.json) in
+ * the workspace, as save_pretrained leaves them beside a model; the other models of this
+ * workspace are saved without one, so it is removed after.
+ */
+async function withTokenizerBeside(act: () => Promise<void>): Promise<void> {
+  const { workspace } = e2eSession();
+  const files = ['tokenizer.json', 'tokenizer_config.json'];
+  for (const name of files)
+    copyFileSync(join(repo, 'test/fixtures/tokenizers/wordpiece', name), join(workspace, name));
+  try {
+    await act();
+  } finally {
+    for (const name of files) rmSync(join(workspace, name), { force: true });
+  }
+}
+
+/**
  * Opens `file` of the workspace (first copied from the repository's `fixture`, when given)
  * from the explorer in the model view. A file opened before the
  * workbench knows the extensions' editors opens as text (VS Code's editor resolver): wait until
@@ -333,12 +350,8 @@ describe('The .onnx model view', () => {
 
   it('a model saved with its tokenizer.json: Fine-tune… reads a table of texts through it and trains', async function () {
     this.timeout(300_000);
-    const { workspace } = e2eSession();
     // The BERT-style export beside a WordPiece tokenizer of its 50 tokens ([PAD] is 0), as save_pretrained leaves them.
-    const tokenizerFiles = ['tokenizer.json', 'tokenizer_config.json'];
-    for (const name of tokenizerFiles)
-      copyFileSync(join(repo, 'test/fixtures/tokenizers/wordpiece', name), join(workspace, name));
-    try {
+    await withTokenizerBeside(async () => {
       ({ page, view } = await openModelView(
         'view-reviews.onnx',
         'test/fixtures/onnx-zoo/bert-style-opset17.onnx',
@@ -365,20 +378,13 @@ describe('The .onnx model view', () => {
         token_type_ids: 0,
       });
       await screenshot(page, 'onnx-model-view-tokenizer-fine-tuned');
-    } finally {
-      // The other models of this workspace are saved without a tokenizer.
-      for (const name of tokenizerFiles) rmSync(join(workspace, name), { force: true });
-    }
+    });
   });
 
   it("a GPT-2 style export saved with its tokenizer.json: Fine-tune… reads the text as the tokenizer's tokens and trains", async function () {
     this.timeout(300_000);
-    const { workspace } = e2eSession();
     // The GPT-2 style export (50 token ids) beside the WordPiece tokenizer of 50 tokens.
-    const tokenizerFiles = ['tokenizer.json', 'tokenizer_config.json'];
-    for (const name of tokenizerFiles)
-      copyFileSync(join(repo, 'test/fixtures/tokenizers/wordpiece', name), join(workspace, name));
-    try {
+    await withTokenizerBeside(async () => {
       ({ page, view } = await openModelView(
         'view-story.onnx',
         'test/fixtures/onnx-zoo/gpt2-style-opset17.onnx',
@@ -402,8 +408,6 @@ describe('The .onnx model view', () => {
         .locator('.statusbar-item', { hasText: 'view-story' })
         .waitFor({ state: 'hidden', timeout: 10_000 });
       await screenshot(page, 'onnx-model-view-gpt2-tokenizer-fine-tuned');
-    } finally {
-      for (const name of tokenizerFiles) rmSync(join(workspace, name), { force: true });
-    }
+    });
   });
 });
