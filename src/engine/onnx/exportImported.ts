@@ -11,10 +11,11 @@
  */
 import { onnx } from 'onnx-proto';
 import { tensorProto } from '../graph/serialize';
+import { decodeModel } from './onnxProto';
 import type { ImportPlan } from './importPlan';
 
 export function exportImported(plan: ImportPlan, values: Map<string, Float32Array>): Uint8Array {
-  const model = onnx.ModelProto.decode(plan.model.source);
+  const model = decodeModel(plan.model.source);
   const graph = model.graph as onnx.GraphProto;
   const trained = new Map(
     [...plan.parameters, ...plan.buffers].map((p) => [p.onnxName, { p, data: values.get(p.name) ?? p.data }]),

@@ -11,7 +11,7 @@ import type { onnx } from 'onnx-proto';
 import { toTyped } from '../graph/builder';
 import type { DType, TensorData } from '../graph/dtypes';
 import { OnnxImportError } from './importError';
-import { onnxProto } from './onnxProto';
+import { decodeModel, onnxProto } from './onnxProto';
 
 export interface OnnxTensor {
   dtype: DType;
@@ -84,7 +84,7 @@ export type ExternalReader = (location: string) => Uint8Array;
 export function readOnnxModel(bytes: Uint8Array, readExternal?: ExternalReader): OnnxModel {
   let model: onnx.ModelProto;
   try {
-    model = onnxProto().ModelProto.decode(bytes);
+    model = decodeModel(bytes);
   } catch (error) {
     throw new OnnxImportError(
       'corrupt',
