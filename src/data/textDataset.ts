@@ -26,18 +26,35 @@ interface TextIds {
   vocab: Vocabulary;
 }
 
-function characterIds(text: string): TextIds {
-  const vocab = createVocabulary(charactersOf(text));
-  // Plain numbers here: BigInt conversions of a million characters would cost seconds.
-  const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
-  return { ids: Int32Array.from(text, (char) => idOf.get(char)!), vocab };
-}
-
 /** The text's ids by the model's tokenizer; an id the model does not know is refused on data.tokenizer. */
 function tokenizerIds(text: string, { tokenizer, modelTokens }: ModelTokenizer, file: string): Int32Array {
   const ids = Int32Array.from(tokenizer.textIds(text));
   refuseUnknownIds(tokenizer, ids, modelTokens, { file });
   return ids;
+}
+
+/** Texts as one run of ids and the length of each in ids: characters of all of them, or the tokenizer's. */
+function joinedIds(
+  parts: { text: string; file: string }[],
+  modelTokenizer: ModelTokenizer | undefined,
+): TextIds & { lengths: number[] } {
+  if (!modelTokenizer) {
+    const text = parts.map((part) => part.text).join('');
+    const vocab = createVocabulary(charactersOf(text));
+    // Plain numbers here: BigInt conversions of a million characters would cost seconds.
+    const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
+    const ids = Int32Array.from(text, (char) => idOf.get(char)!);
+    return { ids, vocab, lengths: parts.map((part) => Array.from(part.text).length) };
+  }
+  const each = parts.map((part) => tokenizerIds(part.text, modelTokenizer, part.file));
+  const ids = new Int32Array(each.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of each) {
+    ids.set(part, at);
+    at += part.length;
+  }
+  const vocab = modelTokenizer.tokenizer.vocabulary(modelTokenizer.modelTokens);
+  return { ids, vocab, lengths: each.map((part) => part.length) };
 }
 
 /** A split's part of the text, too short for one window, in characters or tokens. */
@@ -99,12 +116,7 @@ export function textDataset(
 ): Dataset {
   if (text.length === 0)
     throw new DataError(l10n.t('the text file is empty: a language model needs text to learn'), file);
-  const { ids, vocab } = modelTokenizer
-    ? {
-        ids: tokenizerIds(text, modelTokenizer, file),
-        vocab: modelTokenizer.tokenizer.vocabulary(modelTokenizer.modelTokens),
-      }
-    : characterIds(text);
+  const { ids, vocab } = joinedIds([{ text, file }], modelTokenizer);
   const tokens = modelTokenizer !== undefined;
   const T = contextLength;
   const trainEnd = Math.round(ids.length * fractions.train);
@@ -137,14 +149,11 @@ export function textSplitsDataset(
   contextLength: number,
   modelTokenizer?: ModelTokenizer,
 ): Dataset {
-  const whole = modelTokenizer ? undefined : characterIds(parts.map((part) => part.text).join(''));
-  const partIds = parts.map((part) =>
-    modelTokenizer ? tokenizerIds(part.text, modelTokenizer, part.file) : undefined,
-  );
+  const { ids, vocab, lengths } = joinedIds(parts, modelTokenizer);
   const stretches: Record<Split, [number, number]> = { train: [0, 0], validation: [0, 0], test: [0, 0] };
   let end = 0;
   parts.forEach((part, i) => {
-    const length = partIds[i]?.length ?? Array.from(part.text).length;
+    const length = lengths[i];
     stretches[part.split] = [end, end + length];
     end += length;
     if (Math.floor((length - 1) / contextLength) === 0)
@@ -153,10 +162,6 @@ export function textSplitsDataset(
         part.file,
       );
   });
-  if (whole) return textWindows(source, whole.ids, whole.vocab, contextLength, stretches);
-  const ids = new Int32Array(end);
-  partIds.forEach((part, i) => ids.set(part!, stretches[parts[i].split][0]));
-  const vocab = modelTokenizer!.tokenizer.vocabulary(modelTokenizer!.modelTokens);
   return textWindows(source, ids, vocab, contextLength, stretches);
 }
 

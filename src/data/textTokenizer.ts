@@ -104,6 +104,16 @@ export function tokenizerPadId(path: string): number | undefined {
   }
 }
 
+/**
+ * The tokenizer `save_pretrained` leaves beside a model (tokenizer.json in `modelDir`), named as
+ * an experiment beside the model names it, with its pad token's id; undefined when there is none.
+ */
+export function tokenizerBeside(modelDir: string): { file: string; padId?: number } | undefined {
+  const file = 'tokenizer.json';
+  const path = join(modelDir, file);
+  return existsSync(path) ? { file, padId: tokenizerPadId(path) } : undefined;
+}
+
 /** Refuses, on data.tokenizer, an id of `tokenizer` beyond the `modelTokens` ids the model knows. */
 export function refuseUnknownIds(
   tokenizer: TextTokenizer,

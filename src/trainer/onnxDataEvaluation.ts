@@ -8,12 +8,13 @@
  * left open) take the sizes the user gave, and a single one left unsized fits the table. A
  * language model beside its tokenizer.json reads the text through that tokenizer.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { DataError } from '../data/api';
 import { isTableFile, parseCsv, tableDelimiter } from '../data/csv';
 import type { OnnxModelSection } from '../contract/experiment';
 import { importPlanFor } from '../data/importedModel';
+import { tokenizerBeside } from '../data/textTokenizer';
 import { importDefaults, readOnnxFile, type OnnxModel } from '../engine/onnx';
 import { checkImportedAgainstDataset } from '../experiment/importedModelChecks';
 import { onnxEvaluationExperiment } from '../experiment/onnxExperiment';
@@ -36,7 +37,7 @@ export async function evaluateOnnxOnData(
   };
   const plan = importPlanFor(model, modelDir);
   // A model saved with its tokenizer (save_pretrained) reads a text as that tokenizer's tokens.
-  const tokenizer = existsSync(join(modelDir, 'tokenizer.json')) ? 'tokenizer.json' : undefined;
+  const tokenizer = tokenizerBeside(modelDir)?.file;
   const experiment = onnxEvaluationExperiment(plan, model.onnx, dataPath, targetColumn(columns), tokenizer);
   const problems: string[] = [];
   try {

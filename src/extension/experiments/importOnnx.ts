@@ -10,13 +10,13 @@
  * Only the reading and planning modules of the importer load here: the extension host never
  * loads onnxruntime (training and checks run in the training process or the CLI).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultImportOptions, importDefaults } from '../../engine/onnx/importInputs';
 import { readOnnxModel, type OnnxModel } from '../../engine/onnx/onnxFile';
 import { planImport } from '../../engine/onnx/importPlan';
-import { tokenizerPadId } from '../../data/textTokenizer';
+import { tokenizerBeside } from '../../data/textTokenizer';
 import { onnxExperiment } from '../../experiment/onnxExperiment';
 import { askAxisSizes } from '../onnxModel/axisSizes';
 import { EXPERIMENT_SUFFIX, uriExists } from './experimentFiles';
@@ -88,13 +88,7 @@ export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri
     if (answer !== overwrite) return undefined;
   }
   // A model saved with its tokenizer (save_pretrained) reads texts through it.
-  const tokenizer = join(dirname(file), 'tokenizer.json');
-  const experiment = onnxExperiment(
-    plan,
-    basename(file),
-    name,
-    existsSync(tokenizer) ? { file: 'tokenizer.json', padId: tokenizerPadId(tokenizer) } : undefined,
-  );
+  const experiment = onnxExperiment(plan, basename(file), name, tokenizerBeside(dirname(file)));
   await vscode.workspace.fs.writeFile(
     target,
     new TextEncoder().encode(JSON.stringify(experiment, null, 2) + '\n'),
