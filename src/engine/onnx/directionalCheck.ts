@@ -25,13 +25,24 @@ const STEPS = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5];
 /** A direction that agrees this well needs no smaller step (each costs two forward passes). */
 const SETTLED = GRADIENT_TOLERANCE / 4;
 
+/**
+ * The smallest change of the loss, relative to the loss, that a central difference can be read
+ * from. A float32 loss L is rounded to about 1.2e-7·|L|, so a difference of up − down smaller than
+ * 50 such units is more than 2 % rounding. Below it the two losses can round to the same value at
+ * two successive steps: both central differences are 0, which "agree" with each other and would
+ * refute any gradient. An untrained torchvision Inception v3 (eval-mode BatchNorm with its initial
+ * statistics, logits near 1e4, an MSE loss near 1e8) did exactly that for its last bias.
+ */
+const RESOLVED_CHANGE = 50 * 2 ** -23;
+
 /** What one direction says of a gradient. */
 export interface DirectionCheck {
   /** The smallest relative error over the steps tried (NaN, from a non-finite loss, is kept). */
   error: number;
   /**
-   * False when the finite differences never settled: no two successive steps gave central
-   * differences within GRADIENT_TOLERANCE of each other, and none agreed with the gradient.
+   * False when the finite differences never settled: no two successive steps moved the loss by
+   * more than its rounding (RESOLVED_CHANGE) and gave central differences within
+   * GRADIENT_TOLERANCE of each other, and none agreed with the gradient.
    * Such a direction can neither confirm nor refute a gradient. In torchvision's ShuffleNetV2
    * (training-mode BatchNorm over 8 values in its last stage, batch 2) the float32 loss moves by
    * rounding as much as by the step: along its first convolution the central differences went
@@ -61,12 +72,17 @@ export async function directionalError(
   let previousCentral: number | undefined;
   for (const eps of STEPS) {
     const [up, down] = [await lossAt(eps), await lossAt(-eps)];
-    const central = (up - down) / (2 * eps);
-    for (const numeric of [central, (up - atBase) / eps, (atBase - down) / eps]) {
+    const resolved = Math.abs(up - down) >= RESOLVED_CHANGE * Math.abs(atBase);
+    const central = resolved ? (up - down) / (2 * eps) : undefined;
+    for (const numeric of [(up - down) / (2 * eps), (up - atBase) / eps, (atBase - down) / eps]) {
       const error = relativeDifference(numeric, analytic);
       if (!(error >= best)) best = error; // NaN, from a non-finite loss, is kept: it fails
     }
-    if (previousCentral !== undefined && relativeDifference(central, previousCentral) <= GRADIENT_TOLERANCE)
+    if (
+      central !== undefined &&
+      previousCentral !== undefined &&
+      relativeDifference(central, previousCentral) <= GRADIENT_TOLERANCE
+    )
       settled = true;
     previousCentral = central;
     if (best <= SETTLED) break;

@@ -125,6 +125,26 @@ describe('gradient check by finite differences along directions', () => {
     assert.deepEqual(run.tried, [0, 1, 2, 3, 4], 'five directions are tried before giving up');
   });
 
+  it('a loss too large for float32 to show the smaller steps neither confirms nor refutes', async () => {
+    // L near 1e8 (float32 spacing 8) moving by 2e3 per unit step: from a 1e-3 step on, both sides
+    // round to the same value, and the central differences are 0 at every smaller step.
+    const huge = (t: number) => 1e8 + 2e3 * t;
+    for (const derivative of [2e3, 2.2e3]) {
+      const check = await along(huge, derivative);
+      assert.ok(!check.conclusive, `derivative ${derivative}: ${JSON.stringify(check)}`);
+    }
+    // The same slope on a loss float32 resolves is judged as before.
+    const moderate = (t: number) => 1e3 + 2e3 * t;
+    assert.ok((await along(moderate, 2e3)).error < 1e-3);
+    const wrong = await along(moderate, 2.2e3);
+    assert.ok(wrong.conclusive && wrong.error > GRADIENT_TOLERANCE, JSON.stringify(wrong));
+  });
+
+  it('a gradient of zero where the loss does not move agrees', async () => {
+    const flat = await along(() => 5, 0);
+    assert.ok(flat.conclusive && flat.error === 0, JSON.stringify(flat));
+  });
+
   it('directions that do not settle are passed over: the others decide, right or wrong', async () => {
     for (const [derivative, passes] of [
       [0.3, true],
