@@ -135,6 +135,8 @@ export interface OnnxModelSection {
   sizes?: Record<string, number>;
   /** Other graph inputs (an attention mask), each fed one value at every position, or a mask of the padding. */
   fill?: Record<string, FillValue>;
+  /** Replace the last linear layer with a new one sized for the data (a model trained on other classes). */
+  newHead?: boolean;
   layers?: undefined;
 }
 

@@ -11,7 +11,7 @@ import {
   type LayersModelSection,
   type OnnxModelSection,
 } from '../contract/experiment';
-import { importOnnxFile, tokenIdRange, type ImportPlan } from '../engine/onnx';
+import { importOnnxFile, tokenIdRange, type ImportPlan, type NewHead } from '../engine/onnx';
 import { resolveSource } from './resolveSource';
 import type { TextTokenizer } from './textTokenizer';
 
@@ -34,8 +34,15 @@ let lastPlan: { key: string; plan: ImportPlan } | undefined;
  * Reads and plans the experiment's ONNX model (paths relative to the experiment file). A model
  * file can be hundreds of megabytes, so the plan is made once per file version and options,
  * not once per caller (plans are read-only to their users).
+ *
+ * With `"newHead": true` and the data's output size in `head` (headFor), the model's last layer
+ * is replaced by a new one of that size; without `head` (no data read yet) it is the file's own.
  */
-export function importPlanFor(model: OnnxModelSection, experimentDir: string): ImportPlan {
+export function importPlanFor(
+  model: OnnxModelSection,
+  experimentDir: string,
+  head?: Omit<NewHead, 'output'>,
+): ImportPlan {
   const path = resolveSource(model.onnx, experimentDir);
   const options = {
     input: model.input,
@@ -45,11 +52,17 @@ export function importPlanFor(model: OnnxModelSection, experimentDir: string): I
     fill: model.fill,
   };
   const file = statSync(path, { throwIfNoEntry: false });
-  const key = file && JSON.stringify([path, file.mtimeMs, file.size, options]);
+  const newHead = model.newHead ? head : undefined;
+  const key = file && JSON.stringify([path, file.mtimeMs, file.size, options, newHead]);
   if (key && lastPlan?.key === key) return lastPlan.plan;
-  const plan = importOnnxFile(path, options);
+  const plan = importOnnxFile(path, options, newHead);
   lastPlan = key ? { key, plan } : undefined;
   return plan;
+}
+
+/** The new last layer an experiment's data asks for: as many features as one example's target has. */
+export function headFor(experiment: Experiment, outputShape: number[]): Omit<NewHead, 'output'> {
+  return { outputs: outputShape.reduce((a, b) => a * b, 1), seed: experiment.training.seed };
 }
 
 export function shapedExperiment(experiment: Experiment, experimentDir: string): ShapedExperiment {

@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import type { JSONPath } from 'jsonc-parser';
 import type { Experiment, OnnxModelSection } from '../contract/experiment';
 import type { Dataset } from '../data/api';
-import { importPlanFor } from '../data/importedModel';
+import { headFor, importPlanFor } from '../data/importedModel';
 import { resolveSource } from '../data/resolveSource';
-import { OnnxImportError, type ImportPlan } from '../engine/onnx';
+import { OnnxImportError, type ImportPlan, type NewHead } from '../engine/onnx';
 import type { Severity } from './problems';
 
 export interface ProblemSink {
@@ -25,7 +25,12 @@ const show = (shape: (number | string)[]): string => `[${shape.join(', ')}]`;
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Reads and plans the model; reports why it cannot and returns undefined then. */
-function planOrReport(model: OnnxModelSection, experimentDir: string, report: ProblemSink) {
+function planOrReport(
+  model: OnnxModelSection,
+  experimentDir: string,
+  report: ProblemSink,
+  head?: Omit<NewHead, 'output'>,
+) {
   const path = resolveSource(model.onnx, experimentDir);
   if (!existsSync(path)) {
     report.add(
@@ -35,7 +40,7 @@ function planOrReport(model: OnnxModelSection, experimentDir: string, report: Pr
     return undefined;
   }
   try {
-    return importPlanFor(model, experimentDir);
+    return importPlanFor(model, experimentDir, head);
   } catch (error) {
     if (!(error instanceof OnnxImportError)) throw error;
     report.add(fieldOf(error.message, model), l10n.t('{0}: {1}', model.onnx, error.message));
@@ -47,6 +52,7 @@ function planOrReport(model: OnnxModelSection, experimentDir: string, report: Pr
 function fieldOf(message: string, model: OnnxModelSection): JSONPath {
   const named = /^(sizes|fill) (?:names|gives) ([^,\s]+)/.exec(message);
   if (named) return ['model', named[1], named[2]];
+  if (message.startsWith('newHead:')) return ['model', 'newHead'];
   if (/no output named/.test(message)) return ['model', 'output'];
   if (/no input named/.test(message)) return ['model', 'input'];
   if (model.sizes && /how long/.test(message)) return ['model', 'sizes'];
@@ -81,6 +87,13 @@ export function checkImportedModel(
     );
   if (experiment.probe)
     report.add(['probe'], l10n.t('attention probes are not recorded for imported models'), 'warning');
+  if (model.newHead && experiment.task === 'language-model')
+    report.add(
+      ['model', 'newHead'],
+      l10n.t(
+        'a language model\'s last layer scores the tokens its tokenizer knows, so it keeps its own: remove "newHead"',
+      ),
+    );
   const plan = planOrReport(model, experimentDir, report);
   if (!plan) return;
   const output = outputDims(plan);
@@ -135,7 +148,12 @@ export function checkImportedAgainstDataset(
     );
     return;
   }
-  const output = outputDims(plan);
+  const headed =
+    model.newHead && experiment.task !== 'language-model'
+      ? planOrReport(model, experimentDir, report, headFor(experiment, dataset.outputShape))
+      : plan;
+  if (!headed) return;
+  const output = outputDims(headed);
   // Scores per token: the last axis, known even where the positions axis is symbolic.
   const modelTokens = plan.output.dims.at(-1);
   const textTokens = dataset.outputShape.at(-1) ?? 0;
@@ -155,7 +173,7 @@ export function checkImportedAgainstDataset(
     report.add(
       ['model', model.output ? 'output' : 'onnx'],
       l10n.t(
-        '{0} of {1} gives {2} per example, but the data needs {3}',
+        '{0} of {1} gives {2} per example, but the data needs {3}: add "newHead": true to train a new last layer of that size in place of its own',
         plan.output.name,
         model.onnx,
         show(output),

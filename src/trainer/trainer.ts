@@ -19,7 +19,7 @@ import { createRng, type DataBatch, type Dataset } from '../data/api';
 import type { CompileOptions, ExportOptions, TrainableModel } from '../engine/api';
 import type { DeviceName } from '../contract/devices';
 import { isOnnxModel, type Experiment } from '../contract/experiment';
-import { importPlanFor } from '../data/importedModel';
+import { headFor, importPlanFor } from '../data/importedModel';
 import { importedModel } from '../engine/onnx';
 import type { StartTraining, TrainerEvent, TrainerOutcome } from '../protocol/training';
 import { writeFileAtomic } from '../runs/atomicFile';
@@ -59,7 +59,7 @@ export function compileOptionsFor(
   const { training, model } = experiment;
   return {
     model: isOnnxModel(model)
-      ? importedModel(importPlanFor(model, experimentDir))
+      ? importedModel(importPlanFor(model, experimentDir, headFor(experiment, dataset.outputShape)))
       : { inputShape: dataset.inputShape, inputKind: dataset.inputKind, layers: model.layers },
     loss: training.loss,
     labelSmoothing: training.labelSmoothing,

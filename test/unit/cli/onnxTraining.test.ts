@@ -142,6 +142,56 @@ describe('fine-tuning on split files', () => {
   });
 });
 
+describe('fine-tuning a model trained on other classes', () => {
+  /** The same rows with two classes where the model scores three: grey is counted as dark. */
+  const twoClasses = (dir: string) =>
+    writeFileSync(join(dir, 'pixels.csv'), pixelsCsv().replace(/,grey$/gm, ',dark'));
+
+  it('asks for "newHead" on the model field, then trains a new last layer of the data\'s size', async () => {
+    const { dir, file } = workspace({ onnx: 'cnn.onnx' });
+    twoClasses(dir);
+    const problems = async () =>
+      (await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir)).problems;
+    const [refused, ...others] = await problems();
+    assert.deepEqual(others, []);
+    const onnxLine = readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes('"onnx"'));
+    assert.equal(refused.range.start.line, onnxLine, 'on the model\'s "onnx" line');
+    assert.equal(
+      refused.message,
+      'output of cnn.onnx gives [3] per example, but the data needs [2]: add "newHead": true to train a new last layer of that size in place of its own',
+    );
+
+    writeFileSync(file, experiment({ onnx: 'cnn.onnx', newHead: true }));
+    assert.deepEqual(await problems(), []);
+    const runsDir = join(dir, 'runs');
+    const args = ['train', file, '--runs-dir', runsDir, '--device', 'cpu'];
+    const trained = modelLab(...args, '--max-steps', '8');
+    assert.equal(trained.status, 0, trained.stderr);
+    const [run] = listRuns(runsDir, 'pixels-cnn');
+    assert.deepEqual(
+      readEvalReport(run.dir)?.classes?.map((c) => c.label),
+      ['dark', 'light'],
+    );
+    // A resume starts from the checkpoint's head, of the new size.
+    const resumed = modelLab(...args, '--max-steps', '12', '--resume', run.dir);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const second = listRuns(runsDir, 'pixels-cnn').find((entry) => entry.dir !== run.dir)!;
+    assert.equal(loadCheckpoint(second.dir, 'last').position.step, 12);
+
+    // model.onnx scores two classes, for any batch size.
+    const exported = await ort.InferenceSession.create(readFileSync(join(second.dir, RUN_FILES.model)));
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 3 * 64 }, (_, i) => Math.sin(i)),
+      [3, 1, 8, 8],
+    );
+    assert.deepEqual((await exported.run({ input: x })).output.dims, [3, 2]);
+    await exported.release();
+  });
+});
+
 describe('experiments importing a model that cannot work say so on the model field', () => {
   const problemsOf = async (model: Record<string, unknown>) => {
     const { dir, file } = workspace(model);
