@@ -23,6 +23,7 @@ import type { Split } from '../contract/runStatus';
 import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
 import { refuseUnknownIds, type TextTokenizer } from './textTokenizer';
+import { extremes } from '../contract/extremes';
 
 /** One CSV file of a table: the whole data (cut by data.splits), or one split's rows (split files). */
 export interface CsvFile {
@@ -538,8 +539,9 @@ export function normalize(
       const variance = values.reduce((a, b) => a + (b - shift) ** 2, 0) / values.length;
       scale = Math.sqrt(variance);
     } else {
-      shift = Math.min(...values);
-      scale = Math.max(...values) - shift;
+      const { min, max } = extremes(values);
+      shift = min;
+      scale = max - min;
     }
     // A constant column carries no information; keep it at zero instead of dividing by 0.
     const divisor = scale > 0 ? scale : 1;

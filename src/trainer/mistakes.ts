@@ -6,6 +6,7 @@
  */
 import type { ExampleInput, Mistake } from '../contract/evalReport';
 import type { Dataset } from '../data/api';
+import { extremes } from '../contract/extremes';
 
 /** Class probabilities of one row of logits: softmax, or a sigmoid for a single bce output. */
 export function rowProbabilities(logits: ArrayLike<number>): number[] {
@@ -23,6 +24,35 @@ export function rowProbabilities(logits: ArrayLike<number>): number[] {
 /** Values stored per picture are rounded: eval.json stays small and a thumbnail needs no more. */
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 
+/**
+ * Pictures are kept at most this many pixels on a side: a mistake's thumbnail shows no more, and
+ * 16 mistakes of a 224×224 model would otherwise put 2.4 million numbers into eval.json.
+ */
+const THUMBNAIL_SIDE = 64;
+
+/** A [channels, height, width] picture shrunk by a whole factor to fit THUMBNAIL_SIDE, each pixel the mean of its block. */
+function thumbnail(
+  values: number[],
+  [channels, height, width]: number[],
+): { height: number; width: number; pixels: number[] } {
+  const factor = Math.ceil(Math.max(height, width) / THUMBNAIL_SIDE);
+  if (factor <= 1) return { height, width, pixels: values };
+  const [rows, columns] = [Math.ceil(height / factor), Math.ceil(width / factor)];
+  const pixels: number[] = [];
+  for (let c = 0; c < channels; c++)
+    for (let row = 0; row < rows; row++)
+      for (let column = 0; column < columns; column++) {
+        let [sum, count] = [0, 0];
+        for (let y = row * factor; y < Math.min(height, (row + 1) * factor); y++)
+          for (let x = column * factor; x < Math.min(width, (column + 1) * factor); x++) {
+            sum += values[(c * height + y) * width + x];
+            count++;
+          }
+        pixels.push(sum / count);
+      }
+  return { height: rows, width: columns, pixels };
+}
+
 /** What one example of `dataset` looks like to a person, from its model input `x`. */
 export function describeInput(
   dataset: Pick<Dataset, 'inputKind' | 'inputShape' | 'vocab'>,
@@ -31,12 +61,13 @@ export function describeInput(
   const values = Array.from(x, Number);
   if (dataset.inputKind === 'tokens' && dataset.vocab)
     return { kind: 'text', text: dataset.vocab.decode(values) };
-  const [channels, height, width] = dataset.inputShape;
+  const [channels] = dataset.inputShape;
   if (dataset.inputShape.length === 3 && (channels === 1 || channels === 3)) {
+    const { height, width, pixels } = thumbnail(values, dataset.inputShape);
     // Stretched to the example's own range, as an image viewer shows a scientific image.
-    const low = Math.min(...values);
-    const span = Math.max(...values) - low || 1;
-    return { kind: 'image', channels, height, width, pixels: values.map((v) => round((v - low) / span)) };
+    const { min: low, max } = extremes(pixels);
+    const span = max - low || 1;
+    return { kind: 'image', channels, height, width, pixels: pixels.map((v) => round((v - low) / span)) };
   }
   return { kind: 'values', values: values.map((v) => Number(v.toPrecision(4))) };
 }

@@ -275,7 +275,7 @@ const FOLDERS: Record<string, Folder> = {
     for (let o = 0; o < outer; o++)
       for (const p of parts) {
         const chunk = size(p.dims.slice(axis));
-        values.push(...p.values.slice(o * chunk, (o + 1) * chunk));
+        for (let i = o * chunk; i < (o + 1) * chunk; i++) values.push(p.values[i]);
       }
     const dims = [...parts[0].dims];
     dims[axis] = parts.reduce((s, p) => s + p.dims[axis], 0);

@@ -69,7 +69,8 @@ export class ForeignMetricsTail implements MetricsTail {
         const { bytesRead } = await file.read(bytes, 0, bytes.length, state.offset);
         const { payloads, consumed } = readRecords(bytes.subarray(0, bytesRead));
         state.offset += consumed;
-        records.push(...scalarRecords(payloads, state.start));
+        // One by one: a long run's event file holds more scalars than a spread may pass.
+        for (const record of scalarRecords(payloads, state.start)) records.push(record);
       } finally {
         await file.close();
       }

@@ -222,3 +222,18 @@ test('data.categorical: a text feature names the option; the target, a left-out 
   assert.equal(empty.line, 5);
   assert.match(empty.message, /^column "Sex" has no value \(""\): .*data\.missing/);
 });
+
+test('minmax scales a column of 200 000 rows to [0, 1] by its training rows', async () => {
+  // More rows than a spread into Math.min may pass as arguments.
+  const rows = Array.from({ length: 200_000 }, (_, i) => `${(i * 7919) % 200_000},${i % 2 ? 'odd' : 'even'}`);
+  const dir = scratchFolder({ 'big.csv': ['value,parity', ...rows].join('\n') + '\n' });
+  const dataset = await load(dir, 'big.csv', { target: 'parity', normalize: 'minmax' });
+  const arrays = dataset.arrays();
+  assert.equal(arrays.kind, 'rows');
+  if (arrays.kind !== 'rows') return;
+  const x = arrays.x as Float32Array;
+  let [low, high] = [Infinity, -Infinity];
+  for (const v of x) [low, high] = [Math.min(low, v), Math.max(high, v)];
+  // The training rows span [0, 1] (the other splits may reach just past it).
+  assert.ok(low > -0.001 && low <= 0 && high >= 1 && high < 1.001, `${low}..${high}`);
+});

@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { crc32c } from '../../../src/runs/foreign/crc32c';
 import { ForeignMetricsTail } from '../../../src/runs/foreign/foreignMetricsTail';
 import { splitAndName } from '../../../src/runs/foreign/metricNames';
-import { WIRE, event, key, record, simpleScalar, tensorScalar } from '../../fixtures/tfevents';
+import { WIRE, event, eventFile, key, record, simpleScalar, tensorScalar } from '../../fixtures/tfevents';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-foreign-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -65,6 +65,22 @@ test('TensorBoard scalars are read live; unknown and damaged records are skipped
   assert.deepEqual(
     second.records.map((r) => [r.step, r.name, r.value]),
     [[4, 'loss', 1.5]],
+  );
+});
+
+test('a long TensorBoard run is read whole in one go: 200 000 scalars', async () => {
+  const dir = join(root, 'tensorboard-long');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'events.out.tfevents.1764600000.host.2.0'), eventFile(200_000));
+  const { records } = await new ForeignMetricsTail(dir).read();
+  assert.equal(records.length, 200_001);
+  assert.deepEqual(
+    [records[0], records.at(-2), records.at(-1)].map((r) => [r?.step, r?.split]),
+    [
+      [1, 'train'],
+      [200_000, 'train'],
+      [200_000, 'validation'],
+    ],
   );
 });
 

@@ -111,6 +111,33 @@ test('a name reads as its letters (padding dropped), a table row as its values',
   });
 });
 
+test('a large picture is kept as a thumbnail of block means, stretched to its own range', () => {
+  // A 224×224 RGB input (150 528 values, more than a spread into Math.min may pass): red rises
+  // down the rows, green is constant, blue is 0.
+  const [height, width] = [224, 224];
+  const x = new Float32Array(3 * height * width);
+  for (let y = 0; y < height; y++)
+    for (let column = 0; column < width; column++) {
+      x[y * width + column] = y;
+      x[height * width + y * width + column] = 100;
+    }
+  const picture = describeInput({ inputKind: 'float', inputShape: [3, height, width] }, x);
+  assert.equal(picture.kind, 'image');
+  if (picture.kind !== 'image') return;
+  // Blocks of 4×4 (224 / 4 = 56 ≤ 64 on a side).
+  assert.deepEqual([picture.channels, picture.height, picture.width], [3, 56, 56]);
+  assert.equal(picture.pixels.length, 3 * 56 * 56);
+  const at = (channel: number, row: number) => picture.pixels[channel * 56 * 56 + row * 56];
+  // Row r of red is the mean of rows 4r..4r+3 (4r + 1.5), over the range of the block means: 0 (blue) to 221.5.
+  assert.equal(at(0, 0), Number((1.5 / 221.5).toFixed(3)));
+  assert.equal(at(0, 55), 1);
+  assert.equal(at(1, 10), Number((100 / 221.5).toFixed(3)));
+  assert.equal(at(2, 30), 0);
+  // A picture within the side is kept pixel for pixel.
+  const small = describeInput({ inputKind: 'float', inputShape: [1, 2, 2] }, [0, 1, 2, 4]);
+  assert.deepEqual(small, { kind: 'image', channels: 1, height: 2, width: 2, pixels: [0, 0.25, 0.5, 1] });
+});
+
 test('a single bce output is read as the probability of class 1; the limit keeps the most confident', () => {
   assert.deepEqual(rowProbabilities([0]), [0.5, 0.5]);
   const collector = new MistakeCollector({ inputKind: 'float', inputShape: [1] }, 2);
