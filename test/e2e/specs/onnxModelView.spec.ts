@@ -268,6 +268,90 @@ describe('The .onnx model view', () => {
     await screenshot(page, 'onnx-model-view-fine-tuned');
   });
 
+  it('a model trained on other classes: the experiment names "newHead", which trains a new last layer for the data', async function () {
+    this.timeout(240_000);
+    const { workspace } = e2eSession();
+    const name = 'two-class-cnn';
+    // The three-class CNN on pixels of two classes only (c2 rows left out).
+    writePixelsCsv(join(workspace, `${name}.csv`));
+    const rows = readFileSync(join(workspace, `${name}.csv`), 'utf8')
+      .trim()
+      .split('\n');
+    writeFileSync(
+      join(workspace, `${name}.csv`),
+      rows.filter((row) => !row.endsWith(',c2')).join('\n') + '\n',
+    );
+    const experiment = {
+      name,
+      task: 'classification',
+      data: {
+        source: `${name}.csv`,
+        target: 'label',
+        normalize: 'none',
+        splits: { train: 0.8, validation: 0.1, test: 0.1 },
+        seed: 1,
+      },
+      model: { onnx: `${NAME}.onnx` },
+      training: {
+        epochs: 3,
+        batchSize: 8,
+        optimizer: { type: 'adam', learningRate: 0.001 },
+        loss: 'cross-entropy',
+        seed: 1,
+      },
+      metrics: ['accuracy'],
+    };
+    const file = join(workspace, `${name}.experiment.json`);
+    writeFileSync(file, JSON.stringify(experiment, null, 2));
+    page = await workbench();
+    await openFromExplorer(page, `${name}.experiment.json`);
+    const problemLens = page
+      .locator('.codelens-decoration a', { hasText: '1 problem to fix before training' })
+      .first();
+    await problemLens.click({ timeout: 60_000 });
+    const problems = page.locator('.markers-panel');
+    await waitForText(problems, /add "newHead": true to train a new last layer of that size/, 30_000);
+    assert.match(
+      (await problems.textContent()) ?? '',
+      /output of view-cnn\.onnx gives \[3\] per example, but the data needs \[2\]/,
+    );
+    await screenshot(page, 'onnx-new-head-problem');
+
+    // The fix the message names, saved from outside the editor: the editor reloads the file.
+    writeFileSync(
+      file,
+      JSON.stringify({ ...experiment, model: { onnx: `${NAME}.onnx`, newHead: true } }, null, 2),
+    );
+    const train = page.locator('.codelens-decoration a', { hasText: 'Train' }).first();
+    await waitUntil('the problem to go', async () =>
+      (await page.locator('.codelens-decoration a', { hasText: 'problem to fix' }).count()) === 0
+        ? true
+        : undefined,
+    );
+    await train.click({ timeout: 30_000 });
+    const runsDir = join(workspace, '.modellab', 'runs', name);
+    const status = await waitUntil(
+      'the run with a new head to complete',
+      () => {
+        const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
+        if (!runId) return undefined;
+        const info = JSON.parse(readFileSync(join(runsDir, runId, 'run.json'), 'utf8')) as { status: string };
+        return info.status === 'running' ? undefined : info.status;
+      },
+      120_000,
+    );
+    assert.equal(status, 'completed');
+    const [runId] = readdirSync(runsDir);
+    const report = JSON.parse(readFileSync(join(runsDir, runId, 'eval.json'), 'utf8')) as {
+      classes?: { label: string }[];
+    };
+    assert.deepEqual(
+      report.classes?.map((c) => c.label),
+      ['c0', 'c1'],
+    );
+    await screenshot(page, 'onnx-new-head-trained');
+  });
+
   it('a text classifier from PyTorch (bidirectional GRUs over token ids): Check passes, Fine-tune… trains it on a CSV of ids', async function () {
     this.timeout(300_000);
     // test/fixtures/onnx-zoo/export.py: nn.Embedding(50, 8), 2 bidirectional GRU layers, 3 classes, 10 ids per example.
