@@ -129,8 +129,11 @@ export interface OnnxModelSection {
   input?: string;
   /** The graph output the loss reads, when the graph has several. */
   output?: string;
-  /** Initializer names or name prefixes kept fixed; every other float initializer trains. */
-  freeze?: string[];
+  /**
+   * Initializer names or name prefixes kept fixed; every other float initializer trains. Or
+   * "backbone": everything but the last layer (the Gemm, MatMul or 1×1 Conv making the output).
+   */
+  freeze?: string[] | 'backbone';
   /** Sizes of the input's named axes after the batch (a symbolic sequence length), by axis name. */
   sizes?: Record<string, number>;
   /** Other graph inputs (an attention mask), each fed one value at every position, or a mask of the padding. */

@@ -53,6 +53,7 @@ function fieldOf(message: string, model: OnnxModelSection): JSONPath {
   const named = /^(sizes|fill) (?:names|gives) ([^,\s]+)/.exec(message);
   if (named) return ['model', named[1], named[2]];
   if (message.startsWith('newHead:')) return ['model', 'newHead'];
+  if (message.startsWith('freeze "backbone":')) return ['model', 'freeze'];
   if (/no output named/.test(message)) return ['model', 'output'];
   if (/no input named/.test(message)) return ['model', 'input'];
   if (model.sizes && /how long/.test(message)) return ['model', 'sizes'];

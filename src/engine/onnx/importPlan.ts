@@ -22,6 +22,7 @@ import type { DType } from '../graph/dtypes';
 import { OnnxImportError, type UnsupportedNode } from './importError';
 import { checkNode, FOLDED_OPS, SUPPORTED_OPS } from './importOps';
 import { checkSizes, exampleDims, planFilledInputs, type FilledInput } from './importInputs';
+import { headParameters } from './newHead';
 import type { OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnxFile';
 
 export interface ImportOptions {
@@ -29,8 +30,8 @@ export interface ImportOptions {
   input?: string;
   /** Graph output the loss reads (needed when the graph has several). */
   output?: string;
-  /** Initializer names or name prefixes kept fixed. */
-  freeze?: string[];
+  /** Initializer names or name prefixes kept fixed, or 'backbone': all but the last layer's (newHead.ts). */
+  freeze?: string[] | 'backbone';
   /** Sizes of named axes after the batch axis (a symbolic sequence length), by axis name. */
   sizes?: Record<string, number>;
   /** Graph inputs besides the fed one, each fed this value at every position. */
@@ -136,7 +137,10 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
   for (const [copy, source] of identityCopies) initializers.set(copy, initializers.get(source)!);
 
   const reaching = gradientSources(nodes, output.name);
-  const frozen = (name: string) => (options.freeze ?? []).some((f) => name === f || name.startsWith(f));
+  const { freeze = [] } = options;
+  const head = freeze === 'backbone' ? new Set(headParameters(model, output.name)) : undefined;
+  const frozen = (name: string) =>
+    head ? !head.has(name) : (freeze as string[]).some((f) => name === f || name.startsWith(f));
   const parameters: ImportedParameter[] = [];
   const constants = new Map<string, OnnxTensor>();
   const buffers: ImportedBuffer[] = [];
@@ -162,7 +166,7 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
   if (parameters.length === 0)
     throw new OnnxImportError(
       'no-parameters',
-      (options.freeze?.length
+      (freeze.length
         ? 'every float initializer is frozen'
         : 'the graph has no float initializers on the path to its output') + ': there is nothing to train',
     );

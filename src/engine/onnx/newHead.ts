@@ -95,19 +95,28 @@ export function withNewHead(model: OnnxModel, head: NewHead, readExternal?: Exte
   return readOnnxModel(onnxProto().ModelProto.encode(proto).finish(), readExternal);
 }
 
-function findHead(model: OnnxModel, outputName?: string): Head {
+/**
+ * The value names the last layer reads its weight and bias from (`"freeze": "backbone"` trains
+ * only these); an OnnxImportError saying why when there is no such layer.
+ */
+export function headParameters(model: OnnxModel, outputName?: string): string[] {
+  const head = findHead(model, outputName, 'freeze "backbone"');
+  return head.bias ? [head.weight, head.bias] : [head.weight];
+}
+
+function findHead(model: OnnxModel, outputName?: string, asked = 'newHead'): Head {
   const outputs = model.outputs.map((o) => o.name);
   const output = outputName ?? (outputs.length === 1 ? outputs[0] : undefined);
   if (output === undefined || !outputs.includes(output))
     throw new OnnxImportError(
       'shape',
-      `newHead: the graph has ${outputs.length} outputs (${outputs.join(', ')}); name the one the loss reads with "output"`,
+      `${asked}: the graph has ${outputs.length} outputs (${outputs.join(', ')}); name the one the loss reads with "output"`,
     );
   const dims = model.outputs.find((o) => o.name === output)!.dims;
   if (dims.length !== 2)
     throw new OnnxImportError(
       'shape',
-      `newHead: ${output} is [${dims.join(', ')}]; a new last layer gives each example one row of scores ([batch, classes])`,
+      `${asked}: ${output} is [${dims.join(', ')}]; the last layer must give each example one row of scores ([batch, classes])`,
     );
   const producer = new Map<string, OnnxNode>();
   const readers = new Map<string, OnnxNode[]>();
@@ -131,7 +140,7 @@ function findHead(model: OnnxModel, outputName?: string): Head {
     if (others.length > 0 || outputs.includes(name))
       throw new OnnxImportError(
         'shape',
-        `newHead: ${node.name} (${node.opType}) makes the output, but its weight ${name} is also read by ${others.map((n) => n.name).join(', ') || 'a graph output'}: tied weights cannot be replaced on their own`,
+        `${asked}: ${node.name} (${node.opType}) makes the output, but its weight ${name} is also read by ${others.map((n) => n.name).join(', ') || 'a graph output'}: tied weights cannot be replaced on their own`,
       );
   };
 
@@ -146,7 +155,7 @@ function findHead(model: OnnxModel, outputName?: string): Head {
   const refuse = (why: string): never => {
     throw new OnnxImportError(
       'shape',
-      `newHead: ${why}; Model Lab replaces a last Gemm, MatMul (with or without a bias Add) or 1×1 Conv`,
+      `${asked}: ${why}; Model Lab finds a last Gemm, MatMul (with or without a bias Add) or 1×1 Conv`,
     );
   };
   if (!node) return refuse(`no node makes ${output}`);

@@ -14,7 +14,7 @@ import { parseExperimentText, validateExperiment } from '../../../src/experiment
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readEvalReport, readMetrics } from '../../../src/runs/runReader';
-import { importOnnxFile } from '../../../src/engine/onnx';
+import { importOnnxFile, readOnnxFile } from '../../../src/engine/onnx';
 import { onnxExperiment } from '../../../src/experiment/onnxExperiment';
 import { modelPath } from '../engine/onnxFixtures';
 import { modelLab } from '../../fixtures/modelLabCli';
@@ -189,6 +189,29 @@ describe('fine-tuning a model trained on other classes', () => {
     );
     assert.deepEqual((await exported.run({ input: x })).output.dims, [3, 2]);
     await exported.release();
+  });
+
+  it('with "freeze": "backbone" only the new last layer trains: model.onnx keeps every other weight', async () => {
+    const { dir, file } = workspace({ onnx: 'cnn.onnx' });
+    twoClasses(dir);
+    writeFileSync(file, experiment({ onnx: 'cnn.onnx', newHead: true, freeze: 'backbone' }));
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '8');
+    assert.equal(trained.status, 0, trained.stderr);
+    const [run] = listRuns(runsDir, 'pixels-cnn');
+    const original = readOnnxFile(modelPath('cnn'));
+    const tuned = readOnnxFile(join(run.dir, RUN_FILES.model));
+    const head = original.nodes.find((n) => n.opType === 'Gemm')!.inputs.slice(1);
+    for (const [name, tensor] of original.initializers) {
+      if (head.includes(name)) continue;
+      assert.deepEqual(tuned.initializers.get(name)?.data, tensor.data, `${name} is frozen`);
+    }
+    assert.deepEqual(tuned.initializers.get(head[0])?.dims.includes(2), true, 'the head has two outputs');
+    assert.equal(
+      readMetrics(run.dir).filter((r) => r.split === 'train' && r.name === 'loss').length,
+      8,
+      'it trained',
+    );
   });
 });
 

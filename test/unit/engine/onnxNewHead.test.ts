@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { OnnxImportError, readOnnxFile, readOnnxModel, type OnnxModel } from '../../../src/engine/onnx';
+import {
+  OnnxImportError,
+  planImport,
+  readOnnxFile,
+  readOnnxModel,
+  type OnnxModel,
+} from '../../../src/engine/onnx';
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 import { withNewHead } from '../../../src/engine/onnx/newHead';
 
@@ -179,10 +185,10 @@ describe('a new last layer for an imported model', () => {
     const gpt = readOnnxFile(join(ZOO, 'gpt2-style-opset17.onnx'));
     assert.match(
       message(gpt),
-      /is \[batch, sequence, 50\]; a new last layer gives each example one row of scores/,
+      /is \[batch, sequence, 50\]; the last layer must give each example one row of scores/,
     );
     const einsum = readOnnxFile(join(ZOO, 'einsum-attention-bilinear-opset17.onnx'));
-    assert.match(message(einsum), /is made by .* \(Einsum\); Model Lab replaces a last Gemm, MatMul/);
+    assert.match(message(einsum), /is made by .* \(Einsum\); Model Lab finds a last Gemm, MatMul/);
 
     // The head's weight also read elsewhere (tied weights) cannot change size on its own.
     const tied = model({
@@ -199,6 +205,26 @@ describe('a new last layer for an imported model', () => {
     assert.throws(
       () => withNewHead(tied, { outputs: 2, seed: 0, output: 'y' }),
       /its weight w is also read by other: tied weights/,
+    );
+  });
+
+  it('"freeze": "backbone" trains the last layer alone, new or not', () => {
+    const resnet = readOnnxFile(join(ZOO, 'resnet-opset17.onnx'));
+    const fc = resnet.nodes.find((n) => n.opType === 'Gemm')!.inputs.slice(1);
+    const trained = (m: OnnxModel) => planImport(m, { freeze: 'backbone' }).parameters.map((p) => p.onnxName);
+    assert.deepEqual(trained(resnet).sort(), [...fc].sort());
+    assert.deepEqual(trained(withNewHead(resnet, { outputs: 3, seed: 0 })).sort(), [...fc].sort());
+    // The MatMul + Add head whose bias is an Identity copy: the copy's name is the parameter.
+    assert.deepEqual(trained(matMulModel()).sort(), ['b2', 'w2']);
+    assert.ok(planImport(resnet).parameters.length > 2, 'without it the whole model trains');
+    assert.throws(
+      () =>
+        planImport(readOnnxFile(join(ZOO, 'gpt2-style-opset17.onnx')), {
+          freeze: 'backbone',
+          fill: { attention_mask: 1 },
+          sizes: { sequence: 8 },
+        }),
+      /^Error: freeze "backbone": logits is \[batch, sequence, 50\]/,
     );
   });
 });
