@@ -74,8 +74,9 @@ function describe(file: string, r: CompatibilityReport): string {
   if (r.forwardDifference !== undefined)
     lines.push(
       l10n.t(
-        'Forward vs onnxruntime (random inputs, batch 2): largest difference {0}',
+        'Forward vs onnxruntime (random inputs, batch {1}): largest difference {0}',
         exponential(r.forwardDifference),
+        r.batch ?? 2,
       ),
     );
   if (r.assumed?.length) lines.push(l10n.t('Checked with: {0}', r.assumed.join(', ')));

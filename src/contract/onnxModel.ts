@@ -86,6 +86,8 @@ export interface CompatibilityReport {
   /** Choices the check made for a file whose import needs them ("sequence = 8", "attention_mask filled with 1"). */
   assumed?: string[];
   parameters?: number;
+  /** The batch the forward and gradients were checked at: 2, or the file's own when it fixes one. */
+  batch?: number;
   /**
    * Largest |Model Lab − onnxruntime| of the eval-mode outputs on random inputs. null: not a
    * finite number (JSON, the IPC pipe's format too, carries NaN and Infinity as null).
@@ -194,6 +196,7 @@ export function isCompatibilityReport(value: unknown): value is CompatibilityRep
     optional(value.output, isString) &&
     optional(value.assumed, isStringArray) &&
     optional(value.parameters, isCount) &&
+    optional(value.batch, isCount) &&
     optional(value.forwardDifference, isNumberOrNull) &&
     optional(value.gradientChecks, (v): v is unknown[] => isArrayOf(v, isGradientCheck))
   );

@@ -65,8 +65,9 @@ export function checkLines(report: CompatibilityReport): { ok: boolean; verdict:
   if (report.forwardDifference !== undefined)
     details.push(
       l10n.t(
-        'Forward vs onnxruntime (random inputs, batch 2): largest difference {0}',
+        'Forward vs onnxruntime (random inputs, batch {1}): largest difference {0}',
         number(report.forwardDifference),
+        report.batch ?? 2,
       ),
     );
   for (const g of report.gradientChecks ?? [])

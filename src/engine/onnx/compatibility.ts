@@ -1,7 +1,7 @@
 /**
  * "Can Model Lab train this model?" for any ONNX file (the CLI's `model-lab onnx check`):
  *  1. every op listed as supported or not, with the names of its nodes;
- *  2. the import planned and the training graph built (batch 2, an mse head on the output). A
+ *  2. the import planned and the training graph built (batch 2, or the file's fixed batch; an mse head on the output). A
  *     file whose import needs choices answers for the usual ones, listed in `assumed`: its
  *     token ids input fed, its other inputs filled (an attention mask with ones), and each named
  *     axis of an example at CHECK_SIZE;
@@ -31,7 +31,12 @@ import { opSupport } from './opSupport';
 
 export type { CompatibilityReport, OnnxVerdict as Verdict } from '../../contract/onnxModel';
 
-const BATCH = 2;
+/**
+ * The batch a check runs: 2, or the batch the file fixes (exported without a dynamic batch axis),
+ * which onnxruntime insists on for the original.
+ */
+const batchOf = (plan: ImportPlan): number =>
+  typeof plan.input.dims[0] === 'number' ? plan.input.dims[0] : 2;
 const FORWARD_TOLERANCE = 1e-4;
 /** The size a check gives a named axis of an example (a sequence length) that the options leave out. */
 const CHECK_SIZE = 8;
@@ -70,6 +75,17 @@ export async function checkCompatibility(
     return refuse(report, error);
   }
   report.input = plan.input.name;
+  report.batch = batchOf(plan);
+  if (typeof plan.input.dims[0] === 'number') {
+    // Training runs at the experiment's batch size: a graph whose shapes follow the exported
+    // batch (a reshape to [1, -1]) cannot, however well it checks at its own.
+    report.assumed = [...(report.assumed ?? []), `batch ${report.batch}, as the file fixes it`];
+    try {
+      forwardGraph(plan, 'train', report.batch + 1);
+    } catch (error) {
+      return refuse(report, error);
+    }
+  }
   report.output = plan.output.name;
   report.parameters = plan.parameters.reduce((n, p) => n + p.data.length, 0);
   const rng = new Rng(7);
@@ -109,18 +125,18 @@ function refuse(report: CompatibilityReport, error: unknown): CompatibilityRepor
   return report;
 }
 
-/** Random inputs for batch 2; token ids stay below the smallest table they index. */
+/** Random inputs for a batch (batchOf); token ids stay below the smallest table they index. */
 function randomInput(plan: ImportPlan, rng: Rng): Float32Array | BigInt64Array {
-  const n = BATCH * plan.inputShape.reduce((a, b) => a * b, 1);
+  const n = batchOf(plan) * plan.inputShape.reduce((a, b) => a * b, 1);
   if (plan.inputKind === 'float') return Float32Array.from({ length: n }, () => rng.normal());
   const range = tokenIdRange(plan);
   return BigInt64Array.from({ length: n }, () => BigInt(Math.floor(rng.uniform() * range)));
 }
 
 /** Feeds the parameters as graph inputs; returns their values in order. */
-function forwardGraph(plan: ImportPlan, mode: 'train' | 'eval') {
+function forwardGraph(plan: ImportPlan, mode: 'train' | 'eval', batch = batchOf(plan)) {
   const b = new GraphBuilder();
-  const x = b.input('x', plan.inputKind === 'tokens' ? 'int64' : 'float32', [BATCH, ...plan.inputShape]);
+  const x = b.input('x', plan.inputKind === 'tokens' ? 'int64' : 'float32', [batch, ...plan.inputShape]);
   const params: Value[] = [];
   const output = importForward(plan, x, {
     b,
@@ -169,11 +185,14 @@ async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): P
         if (info.name === plan.input.name)
           return [
             info.name,
-            tensor(plan.inputKind === 'tokens' ? 'int64' : 'float32', xData, [BATCH, ...plan.inputShape]),
+            tensor(plan.inputKind === 'tokens' ? 'int64' : 'float32', xData, [
+              batchOf(plan),
+              ...plan.inputShape,
+            ]),
           ];
         const filled = plan.filled.find((f) => f.name === info.name);
         if (filled) {
-          const dims = filled.batched ? [BATCH, ...filled.dims] : filled.dims;
+          const dims = filled.batched ? [batchOf(plan), ...filled.dims] : filled.dims;
           const n = dims.reduce((a, b) => a * b, 1);
           const { value } = filled;
           // A mask of the padding has the ids' shape: 0 where an id is the pad token.
@@ -185,7 +204,7 @@ async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): P
               : new Array<number>(n).fill(value);
           return [info.name, tensor(filled.dtype, toTyped(values, filled.dtype), dims)];
         }
-        const dims = info.dims.map((d, i) => (typeof d === 'number' ? d : i === 0 ? BATCH : 1));
+        const dims = info.dims.map((d, i) => (typeof d === 'number' ? d : i === 0 ? batchOf(plan) : 1));
         const n = dims.reduce((a, b) => a * b, 1);
         const data =
           info.dtype === 'int64'

@@ -170,7 +170,10 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
       outputs = importer.emit(context);
     } catch (error) {
       if (error instanceof OnnxImportError) throw error;
-      throw new OnnxImportError('shape', `${where}: ${(error as Error).message}`);
+      throw new OnnxImportError(
+        'shape',
+        `${where}: ${(error as Error).message}${fixedBatchHint(plan, x.shape[0])}`,
+      );
     } finally {
       b.scope = scope;
     }
@@ -208,4 +211,15 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
       `output ${plan.output.name} holds ${output.dtype}; Model Lab trains on float32 outputs`,
     );
   return output;
+}
+
+/**
+ * Why a node may not fit when the file fixes the batch (exported without dynamic_axes) and the
+ * graph is built for another: shapes the exporter wrote as constants (x.view(x.size(0), -1)
+ * becomes a reshape to [1, -1]) follow the exported batch, not this one.
+ */
+function fixedBatchHint(plan: ImportPlan, batch: number): string {
+  const fixed = plan.input.dims[0];
+  if (typeof fixed !== 'number' || fixed === batch) return '';
+  return `. The file fixes the batch at ${fixed} (${plan.input.name} is [${plan.input.dims.join(', ')}]) and its shapes follow it: export again with dynamic_axes={"${plan.input.name}": {0: "batch"}, "${plan.output.name}": {0: "batch"}}`;
 }

@@ -73,6 +73,7 @@ test('the check shows its verdict and every figure, a broken figure as "not a nu
     input: 'x',
     output: 'y',
     forwardDifference: 3e-7,
+    batch: 1,
     gradientChecks: [{ parameter: 'w', relativeError: null }],
   });
   const lines = checkLines(report);
@@ -80,7 +81,7 @@ test('the check shows its verdict and every figure, a broken figure as "not a nu
   assert.equal(lines.verdict, 'Not trainable: a numeric check failed.');
   assert.deepEqual(lines.details, [
     'Input x → output y',
-    'Forward vs onnxruntime (random inputs, batch 2): largest difference 3.00e-7',
+    'Forward vs onnxruntime (random inputs, batch 1): largest difference 3.00e-7',
     'Gradient of w vs finite differences: relative error not a number',
     'the gradient of w disagrees with finite differences (relative error NaN)',
   ]);
