@@ -27,8 +27,13 @@ export type ShapedExperiment = Experiment & {
   textTokenizer?: TextTokenizer;
 };
 
-/** The last plan made, for the file as it was then: a run asks for it to validate, to load data and to compile. */
-let lastPlan: { key: string; plan: ImportPlan } | undefined;
+/**
+ * The last plans made, for the file as it was then: a run asks for them to validate, to load data
+ * and to compile. Two, because an experiment with newHead is planned with the file's own last
+ * layer (before its data is read) and with the new one, in every validation.
+ */
+const recentPlans = new Map<string, ImportPlan>();
+const RECENT_PLANS = 2;
 
 /**
  * Reads and plans the experiment's ONNX model (paths relative to the experiment file). A model
@@ -54,9 +59,18 @@ export function importPlanFor(
   const file = statSync(path, { throwIfNoEntry: false });
   const newHead = model.newHead ? head : undefined;
   const key = file && JSON.stringify([path, file.mtimeMs, file.size, options, newHead]);
-  if (key && lastPlan?.key === key) return lastPlan.plan;
+  const cached = key ? recentPlans.get(key) : undefined;
+  if (cached) {
+    // The most recently used last in the map's order.
+    recentPlans.delete(key!);
+    recentPlans.set(key!, cached);
+    return cached;
+  }
   const plan = importOnnxFile(path, options, newHead);
-  lastPlan = key ? { key, plan } : undefined;
+  if (key) {
+    recentPlans.set(key, plan);
+    for (const old of recentPlans.keys()) if (recentPlans.size > RECENT_PLANS) recentPlans.delete(old);
+  }
   return plan;
 }
 

@@ -43,7 +43,6 @@ const KEEPS_FEATURES_APART = new Set([
 
 /** The head's parameters: where they are read, their layout and their fan-in. */
 interface Head {
-  node: OnnxNode;
   /** The value names the head reads its weight and bias from. */
   weight: string;
   bias?: string;
@@ -188,7 +187,6 @@ function findHead(model: OnnxModel, outputName?: string, asked = 'newHead'): Hea
       return refuse(`${node.name} (Gemm) adds ${node.inputs[2]}, which is not a bias of its own`);
     if (bias) ownWeight(bias, node);
     return {
-      node,
       weight,
       bias,
       weightDims: (n) => (transposed ? [n, columns] : [rows, n]),
@@ -206,7 +204,6 @@ function findHead(model: OnnxModel, outputName?: string, asked = 'newHead'): Hea
       const bias = biasOf(node.inputs[2], features);
       if (bias) ownWeight(bias, node);
       return {
-        node,
         weight,
         bias,
         weightDims: (n) => [n, channels, ...kernel],
@@ -223,6 +220,6 @@ function findHead(model: OnnxModel, outputName?: string, asked = 'newHead'): Hea
     if (!isParameter(weight) || dimsOf(weight).length !== 2) return undefined;
     ownWeight(weight, product);
     const [rows, features] = dimsOf(weight);
-    return { node: product, weight, weightDims: (n) => [rows, n], features, fanIn: rows };
+    return { weight, weightDims: (n) => [rows, n], features, fanIn: rows };
   }
 }
