@@ -90,9 +90,15 @@ async function fineTuneFromView(
   await train.waitFor({ timeout: 30_000 });
   await train.click();
   await waitForPoints(page, 2, 120_000);
-  const runsDir = join(workspace, '.modellab', 'runs', name);
-  const status = await waitUntil(
-    'the fine-tuning run to complete',
+  assert.equal(await runEnded(name), 'completed');
+  return experiment;
+}
+
+/** The status of the experiment's first run (runs/<name>/) once it is no longer running. */
+async function runEnded(name: string): Promise<string> {
+  const runsDir = join(e2eSession().workspace, '.modellab', 'runs', name);
+  return waitUntil(
+    `the run of ${name} to end`,
     () => {
       const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
       if (!runId) return undefined;
@@ -101,8 +107,6 @@ async function fineTuneFromView(
     },
     120_000,
   );
-  assert.equal(status, 'completed');
-  return experiment;
 }
 
 /**
@@ -329,18 +333,8 @@ describe('The .onnx model view', () => {
         : undefined,
     );
     await train.click({ timeout: 30_000 });
+    assert.equal(await runEnded(name), 'completed');
     const runsDir = join(workspace, '.modellab', 'runs', name);
-    const status = await waitUntil(
-      'the run with a new head to complete',
-      () => {
-        const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
-        if (!runId) return undefined;
-        const info = JSON.parse(readFileSync(join(runsDir, runId, 'run.json'), 'utf8')) as { status: string };
-        return info.status === 'running' ? undefined : info.status;
-      },
-      120_000,
-    );
-    assert.equal(status, 'completed');
     const [runId] = readdirSync(runsDir);
     const report = JSON.parse(readFileSync(join(runsDir, runId, 'eval.json'), 'utf8')) as {
       classes?: { label: string }[];
