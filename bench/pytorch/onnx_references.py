@@ -22,7 +22,11 @@ mask and token type ids, with a named sequence axis. Model Lab feeds the ids and
 (reference.json's "import": the experiment's "sizes" and "fill"); PyTorch trains with the same
 all-ones mask and zero type ids. The bert-padded case pads its examples with token 0: Model Lab
 masks the padding from the ids (fill "attention_mask": { "padToken": 0 }), PyTorch gets the mask
-a tokenizer would give.
+a tokenizer would give. The bert-pairs case holds pairs of texts as a BERT tokenizer joins them,
+[CLS] a [SEP] b [SEP] then padding ([CLS] 2, [SEP] 3, padding 0): Model Lab computes the token
+type ids from the ids (fill "token_type_ids": { "padToken": 0, "secondTextAfter": 3 }), PyTorch
+gets the type ids a BERT tokenizer gives (0 up to and including the first [SEP], 1 after it, 0 at
+the padding).
 
 The tests read these files; no Python runs at test time. Regenerate with (case names to make only
 those)
@@ -351,6 +355,10 @@ CASES = {
     "bert-padded": dict(make=BertStyleClassifier, opset=17, inputs="tokens", shape=[8], vocab=50, classes=3,
                         per_example=True, hf_inputs=True, pad_token=0, loss="cross-entropy",
                         optimizer={"type": "adam", "learningRate": 0.003}),
+    # Pairs of texts, [CLS] a [SEP] b [SEP] padded with id 0: the type ids 1 on the second text.
+    "bert-pairs": dict(make=BertStyleClassifier, opset=17, inputs="tokens", shape=[8], vocab=50, classes=3,
+                       per_example=True, hf_inputs=True, pad_token=0, pairs=dict(cls=2, sep=3),
+                       loss="cross-entropy", optimizer={"type": "adam", "learningRate": 0.003}),
 }
 
 HF_INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
@@ -361,11 +369,33 @@ def attention_mask(case, x):
     return (x != case["pad_token"]).long() if "pad_token" in case else torch.ones_like(x)
 
 
+def token_types(case, x):
+    """Zeros, or for pairs a BERT tokenizer's type ids: 1 after the first [SEP] up to the padding."""
+    if "pairs" not in case:
+        return torch.zeros_like(x)
+    separators_before = torch.cumsum((x == case["pairs"]["sep"]).long(), 1) - (x == case["pairs"]["sep"]).long()
+    return ((separators_before > 0) & (x != case["pad_token"])).long()
+
+
 def forward(model, case, x):
     """The model on token ids x; a Hugging Face style one with the mask and type ids Model Lab fills."""
     if case.get("hf_inputs"):
-        return model(x, attention_mask(case, x), torch.zeros_like(x))
+        return model(x, attention_mask(case, x), token_types(case, x))
     return model(x)
+
+
+def paired(case, gen):
+    """A batch of pairs [CLS] a [SEP] b [SEP] of 1 to 4 tokens each, padded to the case's length
+    (the texts' tokens never special)."""
+    length, cls, sep = case["shape"][0], case["pairs"]["cls"], case["pairs"]["sep"]
+    x = torch.full((BATCH, length), case["pad_token"], dtype=torch.long)
+    for row in range(BATCH):
+        first = int(torch.randint(1, 5, (1,), generator=gen))
+        second = int(torch.randint(1, length - 3 - first + 1, (1,), generator=gen))
+        texts = torch.randint(4, case["vocab"], (first + second,), generator=gen).tolist()
+        ids = [cls, *texts[:first], sep, *texts[first:], sep]
+        x[row, : len(ids)] = torch.tensor(ids)
+    return x
 
 
 def padded(case, x, gen):
@@ -476,7 +506,9 @@ def make_case(name, case):
     gen = torch.Generator().manual_seed(99)
     if case["inputs"] == "tokens":
         xs = [torch.randint(0, case["vocab"], (BATCH, *case["shape"]), generator=gen) for _ in range(BATCHES)]
-        if "pad_token" in case:
+        if "pairs" in case:
+            xs = [paired(case, gen) for _ in range(BATCHES)]
+        elif "pad_token" in case:
             xs = [padded(case, x, gen) for x in xs]
         targets = (BATCH,) if case.get("per_example") else (BATCH, *case["shape"])
         ys = [torch.randint(0, case["classes"], targets, generator=gen) for _ in range(BATCHES)]
@@ -493,7 +525,7 @@ def make_case(name, case):
     training = case.get("training_export", False)
     model.train(training)
     if case.get("hf_inputs"):
-        args = (xs[0], attention_mask(case, xs[0]), torch.zeros_like(xs[0]))
+        args = (xs[0], attention_mask(case, xs[0]), token_types(case, xs[0]))
         axes = {name: {0: "batch", 1: "sequence"} for name in HF_INPUTS}
         names = HF_INPUTS
     else:
@@ -561,7 +593,8 @@ def make_case(name, case):
     }
     if case.get("hf_inputs"):
         mask = {"padToken": case["pad_token"]} if "pad_token" in case else 1
-        reference["import"] = {"sizes": {"sequence": case["shape"][0]}, "fill": {"attention_mask": mask, "token_type_ids": 0}}
+        types = {"padToken": case["pad_token"], "secondTextAfter": case["pairs"]["sep"]} if "pairs" in case else 0
+        reference["import"] = {"sizes": {"sequence": case["shape"][0]}, "fill": {"attention_mask": mask, "token_type_ids": types}}
     if keyed:
         reference["dropoutKeys"] = [dropout_key(seed, step) for step in range(STEPS)]
     if training:

@@ -146,9 +146,11 @@ export interface OnnxModelSection {
 /**
  * What an imported model's other input is fed: one value at every position, or
  * `{ "padToken": id }`: 1 where the fed token ids are not that id, 0 where they are (Hugging
- * Face's attention mask over ids padded with the tokenizer's pad token).
+ * Face's attention mask over ids padded with the tokenizer's pad token), or with
+ * `"secondTextAfter": separator` a pair's token type ids: 1 after the first separator in the ids
+ * (the second text and its closing separator), 0 before it and at the padding, as BERT's.
  */
-export type FillValue = number | { padToken: number };
+export type FillValue = number | { padToken: number; secondTextAfter?: number };
 
 export type ModelSection = LayersModelSection | OnnxModelSection;
 

@@ -89,6 +89,12 @@ export interface Dataset {
    * empty cell. The exported model.onnx takes rows encoded this way and records it in its metadata.
    */
   readonly inputEncoding?: InputEncoding;
+  /**
+   * Set when data.tokenizer read pairs of texts (two columns): the separator after which the
+   * tokenizer gives the second text type id 1 (undefined when its pairs are one type throughout)
+   * and its pad token, for the check that the model's type ids input is filled to match.
+   */
+  readonly textPairs?: { secondTextAfter?: number; padId?: number };
   /** What loading did to the data that the user should hear of (rows left out), logged as a run starts. */
   readonly notes?: string[];
   /**

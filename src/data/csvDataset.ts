@@ -82,7 +82,7 @@ export function csvTable(source: string, files: CsvFile[], experiment: TableExpe
   const columnsOf = { names, width, file, columnName };
   const featureColumns = tableFeatureColumns(data.columns, targetColumn, columnsOf);
   const tokenizer = experiment.textTokenizer;
-  if (tokenizer) refuseOtherThanOneText(featureColumns, columnsOf, data.columns !== undefined);
+  if (tokenizer) refuseOtherThanTexts(featureColumns, columnsOf, data.columns !== undefined);
   const categorical = categoricalColumns(data.categorical, featureColumns, targetColumn, columnsOf);
   // A text column read by the tokenizer is not a number.
   const numeric = tokenizer ? [] : featureColumns.filter((c) => !categorical.includes(c));
@@ -169,7 +169,10 @@ export function csvTable(source: string, files: CsvFile[], experiment: TableExpe
     ...(tokenizer
       ? {
           inputKind: 'tokens' as const,
-          x: tokenizedRows(records, featureColumns[0], tokenizer, tokenLength(experiment), tokenIds!),
+          x: tokenizedRows(records, featureColumns, tokenizer, tokenLength(experiment), tokenIds!),
+          ...(featureColumns.length === 2
+            ? { textPairs: { secondTextAfter: tokenizer.secondTextAfter, padId: tokenizer.padId } }
+            : {}),
         }
       : tokenIds === undefined
         ? {
@@ -259,12 +262,15 @@ export function readCsvRows(
   return { names, records, width };
 }
 
-/** With a tokenizer, the features are one column of text. */
-function refuseOtherThanOneText(features: number[], { columnName }: TableHeader, named: boolean): void {
-  if (features.length === 1) return;
+/**
+ * With a tokenizer, the features are one column of text, or two that data.columns names: the
+ * texts of a pair (so that a stray second column is never read as a second text unasked).
+ */
+function refuseOtherThanTexts(features: number[], { columnName }: TableHeader, named: boolean): void {
+  if (features.length === 1 || (features.length === 2 && named)) return;
   throw new DataError(
     l10n.t(
-      'data.tokenizer reads one column of text beside the target, but the table has {0} feature columns ({1}): name the text column in data.columns, e.g. "columns": ["text"]',
+      'data.tokenizer reads one column of text beside the target, or two named in data.columns for pairs of texts, but the table has {0} feature columns ({1}): name the text column in data.columns, e.g. "columns": ["text"], or both texts of a pair, e.g. "columns": ["premise", "hypothesis"]',
       features.length,
       features.map(columnName).join(', '),
     ),
@@ -280,10 +286,13 @@ function tokenLength(experiment: TableExperiment): number {
   return shape.reduce((a, n) => a * n, 1);
 }
 
-/** Each row's text as `length` token ids of the model (rows × length), read by `tokenizer`. */
+/**
+ * Each row's text, or pair of texts (two columns), as `length` token ids of the model
+ * (rows × length), read by `tokenizer`.
+ */
 function tokenizedRows(
   records: SourcedRecord[],
-  column: number,
+  [column, second]: number[],
   tokenizer: TextTokenizer,
   length: number,
   known: number,
@@ -291,7 +300,11 @@ function tokenizedRows(
   const ids = new BigInt64Array(records.length * length);
   records.forEach((record, r) => {
     const where = { file: record.file, line: record.line };
-    const row = tokenizer.encode(record.cells[column] ?? '', length, where);
+    const text = record.cells[column] ?? '';
+    const row =
+      second === undefined
+        ? tokenizer.encode(text, length, where)
+        : tokenizer.encodePair(text, record.cells[second] ?? '', length, where);
     refuseUnknownIds(tokenizer, row, known, where);
     row.forEach((id, i) => (ids[r * length + i] = BigInt(id)));
   });

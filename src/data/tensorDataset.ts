@@ -33,6 +33,8 @@ export interface ExampleTable {
   inputEncoding?: InputEncoding;
   /** See Dataset.notes. */
   notes?: string[];
+  /** See Dataset.textPairs. */
+  textPairs?: Dataset['textPairs'];
   vocab?: Vocabulary;
 }
 
@@ -117,6 +119,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
     inputScaling: table.inputScaling,
     inputEncoding: table.inputEncoding,
     notes: table.notes,
+    ...(table.textPairs ? { textPairs: table.textPairs } : {}),
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
     arrays: () => ({
       kind: 'rows',

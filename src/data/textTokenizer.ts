@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Vocabulary } from './api';
 import { DataError } from './dataError';
+import { cutPair, longestFirst, pairSeparatorOf } from './textPairs';
 
 export interface TextTokenizer {
   /** The tokenizer.json, as the experiment names it. */
@@ -22,6 +23,17 @@ export interface TextTokenizer {
   readonly padId: number | undefined;
   /** The ids of `text`: special tokens kept, the text cut at its end, padded to `length`. */
   encode(text: string, length: number, where: { file: string; line: number }): number[];
+  /**
+   * The ids of a pair of texts (a premise and a hypothesis, a question and a passage) as the
+   * tokenizer joins them, special tokens kept, cut as truncation="longest_first" cuts them and
+   * padded to `length`.
+   */
+  encodePair(first: string, second: string, length: number, where: { file: string; line: number }): number[];
+  /**
+   * The separator after which the second text of a pair has token type 1 (BERT's [SEP]), when the
+   * tokenizer gives the two texts of a pair different type ids that way; undefined otherwise.
+   */
+  readonly secondTextAfter: number | undefined;
   /** The ids of a run of text, without special tokens (a language model's corpus). */
   textIds(text: string): number[];
   /**
@@ -84,34 +96,41 @@ function idInJson(json: TokenizerJson, token: string): number | undefined {
 
 interface TokenizerJson {
   padding?: { pad_id?: unknown } | null;
+  post_processor?: unknown;
   added_tokens?: { id?: unknown; content?: unknown }[];
   model?: { vocab?: Record<string, unknown> | unknown[] };
 }
 
 /**
- * The pad token's id of a tokenizer.json (and tokenizer_config.json beside it), read from the
- * files alone: what the fine-tuning scaffold writes as the attention mask's `padToken`.
- * Undefined when the files name none or cannot be read.
+ * What the fine-tuning scaffold writes for a tokenizer.json (and tokenizer_config.json beside it),
+ * read from the files alone: the pad token's id (the attention mask's `padToken`) and the
+ * separator after which a pair's second text has type 1 (the type ids' `secondTextAfter`).
+ * Each undefined when the files name none or cannot be read.
  */
-export function tokenizerPadId(path: string): number | undefined {
+export function tokenizerFacts(path: string): { padId?: number; secondTextAfter?: number } {
   try {
     const json = JSON.parse(readFileSync(path, 'utf8')) as TokenizerJson;
     const configPath = join(dirname(path), 'tokenizer_config.json');
     const config = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')) as object) : {};
-    return padIdOf(json, config, (token) => idInJson(json, token));
+    return {
+      padId: padIdOf(json, config, (token) => idInJson(json, token)),
+      secondTextAfter: pairSeparatorOf(json.post_processor),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
 /**
  * The tokenizer `save_pretrained` leaves beside a model (tokenizer.json in `modelDir`), named as
- * an experiment beside the model names it, with its pad token's id; undefined when there is none.
+ * an experiment beside the model names it, with its facts; undefined when there is none.
  */
-export function tokenizerBeside(modelDir: string): { file: string; padId?: number } | undefined {
+export function tokenizerBeside(
+  modelDir: string,
+): { file: string; padId?: number; secondTextAfter?: number } | undefined {
   const file = 'tokenizer.json';
   const path = join(modelDir, file);
-  return existsSync(path) ? { file, padId: tokenizerPadId(path) } : undefined;
+  return existsSync(path) ? { file, ...tokenizerFacts(path) } : undefined;
 }
 
 /** Refuses, on data.tokenizer, an id of `tokenizer` beyond the `modelTokens` ids the model knows. */
@@ -166,45 +185,72 @@ export async function loadTextTokenizer(path: string, shown: string): Promise<Te
     );
   }
   const padId = padIdOf(json, config, (token) => tokenizer.token_to_id(token));
+  const textIds = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
+  const tooFew = (length: number, specials: number) =>
+    new DataError(
+      l10n.t(
+        'the model reads {0} tokens, too few for the {1} special tokens {2} adds to every text',
+        length,
+        specials,
+        shown,
+      ),
+      undefined,
+      undefined,
+      FIELD,
+    );
+  const padded = (ids: number[], length: number, where: { file: string; line: number }) => {
+    if (ids.length === length) return ids;
+    if (padId === undefined)
+      throw new DataError(
+        l10n.t(
+          'this text has {0} tokens and the model reads {1}, but {2} has no pad token to fill the rest: add "pad_token" to tokenizer_config.json beside it',
+          ids.length,
+          length,
+          shown,
+        ),
+        where.file,
+        where.line,
+      );
+    return [...ids, ...new Array<number>(length - ids.length).fill(padId)];
+  };
   // The special tokens around a text: those the tokenizer puts around no text at all.
   const around = tokenizer.encode('').ids;
-  const textIds = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
   return {
     shown,
     padId,
+    secondTextAfter: pairSeparatorOf((json as TokenizerJson).post_processor),
     encode(text, length, where) {
       const ids = tokenizer.encode(text).ids;
       if (ids.length > length) {
         let before = 0;
         while (before < around.length && ids[before] === around[before]) before++;
         const after = around.slice(before);
-        if (before + after.length >= length)
-          throw new DataError(
-            l10n.t(
-              'the model reads {0} tokens, too few for the {1} special tokens {2} adds to every text',
-              length,
-              around.length,
-              shown,
-            ),
-            undefined,
-            undefined,
-            FIELD,
-          );
+        if (before + after.length >= length) throw tooFew(length, around.length);
         return [...ids.slice(0, length - after.length), ...after];
       }
-      if (ids.length === length) return ids;
-      if (padId === undefined)
+      return padded(ids, length, where);
+    },
+    encodePair(first, second, length, where) {
+      const joined = tokenizer.encode(first, { text_pair: second }).ids;
+      if (joined.length <= length) return padded(joined, length, where);
+      const [a, b] = [textIds(first), textIds(second)];
+      // The special tokens around and between the two texts.
+      const specials = joined.length - a.length - b.length;
+      if (specials >= length - 1) throw tooFew(length, specials);
+      const cut = cutPair(joined, a, b, longestFirst(a.length, b.length, length - specials));
+      if (!cut || cut.length > length)
         throw new DataError(
           l10n.t(
-            'this text has {0} tokens and the model reads {1}, but {2} has no pad token to fill the rest: add "pad_token" to tokenizer_config.json beside it',
-            ids.length,
+            'this pair of texts has {0} tokens and the model reads {1}, but {2} joins pairs in a way Model Lab cannot cut: shorten the texts to fit',
+            joined.length,
             length,
             shown,
           ),
           where.file,
           where.line,
+          FIELD,
         );
-      return [...ids, ...new Array<number>(length - ids.length).fill(padId)];
+      return padded(cut, length, where);
     },
     textIds,
     vocabulary(size) {

@@ -19,7 +19,7 @@ export interface ProblemSink {
   add(path: JSONPath, message: string, severity?: Severity): void;
 }
 
-type DatasetFacts = Pick<Dataset, 'inputKind' | 'inputShape' | 'outputShape' | 'source'>;
+type DatasetFacts = Pick<Dataset, 'inputKind' | 'inputShape' | 'outputShape' | 'source' | 'textPairs'>;
 
 const show = (shape: (number | string)[]): string => `[${shape.join(', ')}]`;
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -118,6 +118,7 @@ export function checkImportedAgainstDataset(
 ): void {
   const plan = planOrReport(model, experimentDir, report);
   if (!plan) return;
+  if (dataset.textPairs) checkPairTypeIds(model, dataset.textPairs, report);
   const at: JSONPath = ['model', model.input ? 'input' : 'onnx'];
   if (plan.inputKind !== dataset.inputKind) {
     report.add(
@@ -181,4 +182,28 @@ export function checkImportedAgainstDataset(
         show(dataset.outputShape),
       ),
     );
+}
+
+/**
+ * Pairs of texts read by a tokenizer that gives the second text type id 1 (BERT): a type ids
+ * input filled with one value would read both texts as one, unlike the model's pretraining. A
+ * warning: training works, only worse.
+ */
+function checkPairTypeIds(
+  model: OnnxModelSection,
+  { secondTextAfter, padId }: NonNullable<DatasetFacts['textPairs']>,
+  report: ProblemSink,
+): void {
+  if (secondTextAfter === undefined || padId === undefined) return;
+  for (const [name, value] of Object.entries(model.fill ?? {}))
+    if (/type/i.test(name) && (typeof value === 'number' || value.secondTextAfter === undefined))
+      report.add(
+        ['model', 'fill', name],
+        l10n.t(
+          'the data holds pairs of texts, but {0} does not tell them apart: give it the type ids of pairs, "{0}": {1}',
+          name,
+          `{ "padToken": ${padId}, "secondTextAfter": ${secondTextAfter} }`,
+        ),
+        'warning',
+      );
 }

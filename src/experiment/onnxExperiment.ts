@@ -12,7 +12,7 @@
  * for a model with several inputs or named axes (`input`, `fill`, `sizes`) are written out, for
  * the user to see and change.
  */
-import type { Experiment, OptimizerConfig } from '../contract/experiment';
+import type { Experiment, FillValue, OptimizerConfig } from '../contract/experiment';
 import type { OnnxTensorInfo } from '../contract/onnxModel';
 import type { ImportPlan } from '../engine/onnx';
 
@@ -29,6 +29,19 @@ export const FINE_TUNE_TRAINING: { batchSize: number; optimizer: OptimizerConfig
 export interface ScaffoldTokenizer {
   file: string;
   padId?: number;
+  /** The separator after which a pair's second text has token type 1 (BERT's [SEP]). */
+  secondTextAfter?: number;
+}
+
+/** What a tokenizer's own encoding gives the input `name`, computed from the ids; undefined when it is a constant. */
+function fillFromTokenizer(
+  name: string,
+  { padId, secondTextAfter }: ScaffoldTokenizer,
+): FillValue | undefined {
+  if (padId === undefined) return undefined;
+  if (/mask/i.test(name)) return { padToken: padId };
+  if (/type/i.test(name) && secondTextAfter !== undefined) return { padToken: padId, secondTextAfter };
+  return undefined;
 }
 
 export function onnxExperiment(
@@ -46,12 +59,10 @@ export function onnxExperiment(
         : 'regression';
   // Texts in a table for a classifier or regressor of token ids; a language model reads its text file.
   const texts = tokenizer && plan.inputKind === 'tokens' && task !== 'language-model' ? tokenizer : undefined;
-  // Padded texts: a mask input is 0 at the padding, as the tokenizer's own attention mask.
+  // Padded texts: a mask input is 0 at the padding, as the tokenizer's own attention mask; type
+  // ids are 1 on the second text of a pair, as the tokenizer's own (single texts: all 0).
   const fill = Object.fromEntries(
-    plan.filled.map((f) => [
-      f.name,
-      texts?.padId !== undefined && /mask/i.test(f.name) ? { padToken: texts.padId } : f.value,
-    ]),
+    plan.filled.map((f) => [f.name, texts ? (fillFromTokenizer(f.name, texts) ?? f.value) : f.value]),
   );
   return {
     name,

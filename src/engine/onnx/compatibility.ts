@@ -22,7 +22,7 @@ import { buildLoss } from '../model/losses';
 import { openSession, tensor, type Session } from '../runtime/session';
 import { exportImported } from './exportImported';
 import { importForward } from './importForward';
-import { importDefaults } from './importInputs';
+import { idFill, importDefaults } from './importInputs';
 import { planImport, tokenIdRange, type ImportOptions, type ImportPlan } from './importPlan';
 import type { OnnxModel } from './onnxFile';
 import type { CompatibilityReport } from '../../contract/onnxModel';
@@ -195,12 +195,10 @@ async function originalForward(plan: ImportPlan, xData: TensorData, rng: Rng): P
           const dims = filled.batched ? [batchOf(plan), ...filled.dims] : filled.dims;
           const n = dims.reduce((a, b) => a * b, 1);
           const { value } = filled;
-          // A mask of the padding has the ids' shape: 0 where an id is the pad token.
+          // A mask of the padding (or a pair's type ids) has the ids' shape.
           const values =
             typeof value === 'object'
-              ? Array.from(xData as ArrayLike<number | bigint>, (id) =>
-                  Number(id) === value.padToken ? 0 : 1,
-                )
+              ? idFill(value, xData as ArrayLike<number | bigint>, plan.inputShape.at(-1)!)
               : new Array<number>(n).fill(value);
           return [info.name, tensor(filled.dtype, toTyped(values, filled.dtype), dims)];
         }

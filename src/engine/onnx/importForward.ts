@@ -50,11 +50,21 @@ export function importForward(plan: ImportPlan, x: Value, options: ImportForward
   const unproduced = new Map<string, string>();
   let dropoutSite = 0;
   // Filled inputs are constants of the batch's shape: masks compared with Equal fold away. A
-  // mask of the padding is computed from the token ids: 0 where they are the pad token.
+  // mask of the padding is computed from the token ids: 0 where they are the pad token; a pair's
+  // token type ids also 0 up to and including the first separator (idFill, importInputs.ts).
   for (const f of plan.filled) {
     if (typeof f.value === 'object') {
       const [isPadding] = b.op('Equal', [x, b.scalar(f.value.padToken, x.dtype)]);
-      values.set(f.name, b.cast(b.unary('Not', isPadding), f.dtype));
+      let kept = b.unary('Not', isPadding);
+      if (f.value.secondTextAfter !== undefined) {
+        const [isSeparator] = b.op('Equal', [x, b.scalar(f.value.secondTextAfter, x.dtype)]);
+        const [before] = b.op('CumSum', [b.cast(isSeparator, 'int64'), b.scalar(-1, 'int64')], {
+          exclusive: 1,
+        });
+        const [second] = b.op('Greater', [before, b.scalar(0, 'int64')]);
+        [kept] = b.op('And', [kept, second]);
+      }
+      values.set(f.name, b.cast(kept, f.dtype));
       continue;
     }
     const dims = f.batched ? [x.shape[0], ...f.dims] : f.dims;

@@ -120,7 +120,7 @@ export function planFilledInputs(
         `input ${v.name} holds ${v.dtype}; fill takes float32, int64, int32 and bool inputs`,
       );
     const value = fill[v.name];
-    if (typeof value === 'object') checkPaddingMask(v, input, value.padToken);
+    if (typeof value === 'object') checkPaddingMask(v, input, value);
     else if (v.dtype !== 'float32' && !Number.isInteger(value))
       throw new OnnxImportError(
         'shape',
@@ -132,12 +132,22 @@ export function planFilledInputs(
   });
 }
 
-/** A mask of the padding is computed from the fed token ids: it must have their shape. */
-function checkPaddingMask(mask: OnnxValueInfo, input: OnnxValueInfo, padToken: number): void {
-  if (!(Number.isInteger(padToken) && padToken >= 0))
+/** A mask of the padding (or a pair's type ids) is computed from the fed token ids: it must have their shape. */
+function checkPaddingMask(
+  mask: OnnxValueInfo,
+  input: OnnxValueInfo,
+  { padToken, secondTextAfter }: Exclude<FillValue, number>,
+): void {
+  for (const [field, id] of Object.entries({ padToken, secondTextAfter }))
+    if (id !== undefined && !(Number.isInteger(id) && id >= 0))
+      throw new OnnxImportError(
+        'shape',
+        `fill gives ${mask.name} ${field} ${id}; a token id is a whole number ≥ 0`,
+      );
+  if (secondTextAfter === padToken)
     throw new OnnxImportError(
       'shape',
-      `fill gives ${mask.name} padToken ${padToken}; a token id is a whole number ≥ 0`,
+      `fill gives ${mask.name} the same id ${padToken} as padToken and secondTextAfter; the separator between two texts is not the pad token`,
     );
   if (!TOKEN_DTYPES.has(input.dtype))
     throw new OnnxImportError(
@@ -149,6 +159,29 @@ function checkPaddingMask(mask: OnnxValueInfo, input: OnnxValueInfo, padToken: n
       'shape',
       `fill gives ${mask.name} a padToken, but its shape ${show(mask.dims)} is not that of ${input.name} ${show(input.dims)}, whose ids it masks`,
     );
+}
+
+/**
+ * What a fill computed from token ids holds at each of `ids` (examples of `length` ids, row-major):
+ * 0 at the padding and 1 elsewhere; with `secondTextAfter`, 1 only after the first separator of
+ * the example (a pair's second text), as a BERT tokenizer's token type ids. The training graph
+ * computes the same with ONNX ops (importForward.ts); this is the reference the compatibility
+ * check feeds the original file.
+ */
+export function idFill(
+  { padToken, secondTextAfter }: Exclude<FillValue, number>,
+  ids: ArrayLike<number | bigint>,
+  length: number,
+): number[] {
+  const out = new Array<number>(ids.length);
+  let second = false;
+  for (let i = 0; i < ids.length; i++) {
+    if (i % length === 0) second = false;
+    const id = Number(ids[i]);
+    out[i] = id !== padToken && (secondTextAfter === undefined || second) ? 1 : 0;
+    if (id === secondTextAfter) second = true;
+  }
+  return out;
 }
 
 /**

@@ -451,9 +451,10 @@ describe('The .onnx model view', () => {
         () => answerInputBox(page, '12', 'the size of "sequence"').then(() => undefined),
       );
       assert.equal((experiment.data as { tokenizer?: string }).tokenizer, 'tokenizer.json');
+      // The mask of the padding, and type ids 1 after the first [SEP] (3) for pairs of texts.
       assert.deepEqual((experiment.model as { fill?: object }).fill, {
         attention_mask: { padToken: 0 },
-        token_type_ids: 0,
+        token_type_ids: { padToken: 0, secondTextAfter: 3 },
       });
       await screenshot(page, 'onnx-model-view-tokenizer-fine-tuned');
     });

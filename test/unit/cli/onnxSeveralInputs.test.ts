@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { defaultImportOptions, planImport, readOnnxFile } from '../../../src/engine/onnx';
-import { tokenizerPadId } from '../../../src/data/textTokenizer';
+import { tokenizerFacts } from '../../../src/data/textTokenizer';
 import { onnxExperiment, type ScaffoldTokenizer } from '../../../src/experiment/onnxExperiment';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
 import { DataError } from '../../../src/data/dataError';
@@ -145,7 +145,7 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     assert.deepEqual(await problemsOn((m) => (m.fill = { attention_mask: 'ones', token_type_ids: 0 })), [
       {
         message:
-          'model.fill.attention_mask: a number fed at every position, or { "padToken": id } for a mask of the padding',
+          'model.fill.attention_mask: a number fed at every position, { "padToken": id } for a mask of the padding, or { "padToken": id, "secondTextAfter": id } for the token type ids of pairs of texts',
         line: '"attention_mask": "ones",',
       },
     ]);
@@ -177,15 +177,16 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
   it("a table of texts is read with the model's tokenizer.json (data.tokenizer), padded with its pad token, and trains", async () => {
     // As Fine-tune… scaffolds it with tokenizer.json beside the model (its pad token [PAD] is id 0).
     const tokenizers = join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'wordpiece');
-    const padId = tokenizerPadId(join(tokenizers, 'tokenizer.json'));
-    assert.equal(padId, 0);
-    const { dir, file, experiment } = scaffold(() => {}, { file: 'tokenizer.json', padId });
+    const facts = tokenizerFacts(join(tokenizers, 'tokenizer.json'));
+    // [PAD] is 0; a pair's second text follows the first [SEP] (3).
+    assert.deepEqual(facts, { padId: 0, secondTextAfter: 3 });
+    const { dir, file, experiment } = scaffold(() => {}, { file: 'tokenizer.json', ...facts });
     assert.equal(experiment.data.tokenizer, 'tokenizer.json');
     assert.deepEqual(experiment.model, {
       onnx: 'bert.onnx',
       input: 'input_ids',
       sizes: { sequence: 12 },
-      fill: { attention_mask: { padToken: 0 }, token_type_ids: 0 },
+      fill: { attention_mask: { padToken: 0 }, token_type_ids: { padToken: 0, secondTextAfter: 3 } },
     });
     for (const name of ['tokenizer.json', 'tokenizer_config.json'])
       copyFileSync(join(tokenizers, name), join(dir, name));
@@ -219,7 +220,7 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
       .problems;
     assert.match(
       twoColumns.message,
-      /data\.tokenizer reads one column of text beside the target, but the table has 2 feature columns \("review", "stars"\): name the text column in data\.columns/,
+      /data\.tokenizer reads one column of text beside the target, or two named in data\.columns for pairs of texts, but the table has 2 feature columns \("review", "stars"\): name the text column in data\.columns/,
     );
     assert.equal(
       readFileSync(file, 'utf8').split('\n')[twoColumns.range.start.line].trim(),
@@ -238,6 +239,77 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
       notTable.message,
       'data.tokenizer turns the text column of a .csv or .tsv table into token ids, and reviews.txt is not one',
     );
+  });
+
+  it('pairs of texts in two named columns are joined and cut as the tokenizer does, with their type ids, and train', async () => {
+    const tokenizers = join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'wordpiece');
+    const facts = tokenizerFacts(join(tokenizers, 'tokenizer.json'));
+    const { dir, file, experiment } = scaffold(() => {}, { file: 'tokenizer.json', ...facts });
+    for (const name of ['tokenizer.json', 'tokenizer_config.json'])
+      copyFileSync(join(tokenizers, name), join(dir, name));
+    const pairs = [
+      ['The cat sat.', 'The dog ran!'],
+      ['the cat sat on the mat and the dog ran on the mat', 'a dog'],
+      ['I love this movie.', 'It was great, so fun.'],
+    ];
+    const rows = Array.from({ length: 45 }, (_, r) => `"${pairs[r % 3][0]}","${pairs[r % 3][1]}",${r % 3}`);
+    writeFileSync(join(dir, 'nli.csv'), ['premise,hypothesis,label', ...rows].join('\n') + '\n');
+    experiment.data.source = 'nli.csv';
+    experiment.data.columns = ['premise', 'hypothesis'];
+    writeFileSync(file, JSON.stringify(experiment, null, 2));
+    const validated = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
+    assert.deepEqual(validated.problems, []);
+
+    const dataset = await loadDataset(validated.experiment!, dir);
+    const arrays = dataset.arrays();
+    assert.ok(arrays.kind === 'rows');
+    const row = (r: number) => Array.from(arrays.x.subarray(r * 12, (r + 1) * 12), Number);
+    // [CLS] the cat sat . [SEP] the dog ran ! [SEP] [PAD]
+    assert.deepEqual(row(0), [2, 5, 7, 9, 33, 3, 5, 8, 10, 35, 3, 0]);
+    // 12 and 2 tokens in 12 - 3 places: the longer is cut to 7, the shorter kept (longest_first).
+    // [CLS] the cat sat on the mat and [SEP] a dog [SEP]
+    assert.deepEqual(row(1), [2, 5, 7, 9, 11, 5, 12, 38, 3, 6, 8, 3]);
+
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '4');
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.equal(listRuns(runsDir, 'bert')[0].info?.status, 'completed');
+
+    // Type ids of 0 everywhere read the pair as one text: a warning on that entry says what to write.
+    const flat = {
+      ...experiment,
+      model: { ...experiment.model, fill: { attention_mask: { padToken: 0 }, token_type_ids: 0 } },
+    };
+    writeFileSync(file, JSON.stringify(flat, null, 2));
+    const warned = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
+    assert.deepEqual(
+      warned.problems.map((p) => [
+        p.severity,
+        p.message,
+        readFileSync(file, 'utf8').split('\n')[p.range.start.line].trim(),
+      ]),
+      [
+        [
+          'warning',
+          'the data holds pairs of texts, but token_type_ids does not tell them apart: give it the type ids of pairs, "token_type_ids": { "padToken": 0, "secondTextAfter": 3 }',
+          '"token_type_ids": 0',
+        ],
+      ],
+    );
+
+    // Pairs need their columns named: a third text column is refused, naming the fix.
+    writeFileSync(
+      join(dir, 'nli.csv'),
+      ['premise,hypothesis,source,label', ...rows.map((r) => r.replace(/,(\d)$/, ',"web",$1'))].join('\n'),
+    );
+    experiment.data.columns = ['premise', 'hypothesis', 'source'];
+    writeFileSync(file, JSON.stringify(experiment, null, 2));
+    const [three] = (await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir)).problems;
+    assert.match(
+      three.message,
+      /reads one column of text beside the target, or two named in data\.columns for pairs of texts, but the table has 3 feature columns \("premise", "hypothesis", "source"\): .*"columns": \["premise", "hypothesis"\]/,
+    );
+    assert.equal(readFileSync(file, 'utf8').split('\n')[three.range.start.line].trim(), '"columns": [');
   });
 
   it('model-lab train fine-tunes it; the export reads all three inputs at any batch and sequence length', async () => {
@@ -363,7 +435,7 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
       planImport(onnx, defaultImportOptions(onnx, { sequence: 8 })),
       'gpt2.onnx',
       'gpt2',
-      { file: 'tokenizer.json', padId: tokenizerPadId(join(dir, 'tokenizer.json')) },
+      { file: 'tokenizer.json', ...tokenizerFacts(join(dir, 'tokenizer.json')) },
     );
     assert.equal(experiment.task, 'language-model');
     assert.deepEqual(experiment.data, {

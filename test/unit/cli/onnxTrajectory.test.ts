@@ -37,6 +37,7 @@ describe('an imported model trains along PyTorch’s stored trajectory', () => {
     'gru',
     'bert-style',
     'bert-padded',
+    'bert-pairs',
   ]) {
     it(`${name}: every step's loss within 1e-4 of PyTorch's`, async () => {
       const ref = readReference(name);

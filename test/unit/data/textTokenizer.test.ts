@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DataError } from '../../../src/data/dataError';
-import { loadTextTokenizer, tokenizerPadId } from '../../../src/data/textTokenizer';
+import { loadTextTokenizer, tokenizerFacts } from '../../../src/data/textTokenizer';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'tokenizers', 'wordpiece');
 const root = mkdtempSync(join(tmpdir(), 'modellab-tokenizer-'));
@@ -73,14 +73,14 @@ describe('a Hugging Face tokenizer for a table of texts', () => {
   });
 
   it('the scaffold reads the pad id from the files: padding settings, else pad_token in the vocabulary or added tokens', () => {
-    assert.equal(tokenizerPadId(join(FIXTURE, 'tokenizer.json')), 0, '[PAD] of tokenizer_config.json');
+    assert.equal(tokenizerFacts(join(FIXTURE, 'tokenizer.json')).padId, 0, '[PAD] of tokenizer_config.json');
     const write = (json: object, config?: object) => {
       const dir = mkdtempSync(join(root, 'pad-'));
       writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json));
       if (config) writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config));
       return join(dir, 'tokenizer.json');
     };
-    assert.equal(tokenizerPadId(write({ padding: { pad_id: 7 }, model: { vocab: {} } })), 7);
+    assert.equal(tokenizerFacts(write({ padding: { pad_id: 7 }, model: { vocab: {} } })).padId, 7);
     // Unigram (T5, XLM-R): the vocabulary is [token, score] pairs, the id their position.
     const unigram = {
       model: {
@@ -91,17 +91,21 @@ describe('a Hugging Face tokenizer for a table of texts', () => {
         ],
       },
     };
-    assert.equal(tokenizerPadId(write(unigram, { pad_token: { content: '<pad>' } })), 2);
+    assert.equal(tokenizerFacts(write(unigram, { pad_token: { content: '<pad>' } })).padId, 2);
     assert.equal(
-      tokenizerPadId(
+      tokenizerFacts(
         write(
           { added_tokens: [{ id: 50256, content: '<|endoftext|>' }], model: { vocab: {} } },
           { pad_token: '<|endoftext|>' },
         ),
-      ),
+      ).padId,
       50256,
     );
-    assert.equal(tokenizerPadId(write({ model: { vocab: { a: 0 } } })), undefined, 'GPT-2: no pad token');
+    assert.equal(
+      tokenizerFacts(write({ model: { vocab: { a: 0 } } })).padId,
+      undefined,
+      'GPT-2: no pad token',
+    );
   });
 
   it('a missing or unreadable file is an error on data.tokenizer', async () => {

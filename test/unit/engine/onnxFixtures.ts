@@ -23,6 +23,7 @@ export const CASES = [
   'pixelops',
   'bert-style',
   'bert-padded',
+  'bert-pairs',
 ];
 
 export interface Reference {

@@ -23,6 +23,7 @@ import {
   type ImportOptions,
 } from '../../../src/engine/onnx';
 import { batchOf, CASES, compileCase, modelPath, readReference } from './onnxFixtures';
+import { idFill } from '../../../src/engine/onnx/importInputs';
 
 const compile = (name: string, options: ImportOptions = readReference(name).import ?? {}) =>
   compileCase(importOnnxFile(modelPath(name), options), readReference(name));
@@ -39,13 +40,14 @@ async function runOriginal(
 ) {
   const session = await ort.InferenceSession.create(bytes);
   const type = x instanceof BigInt64Array ? 'int64' : 'float32';
-  // One value everywhere, or a mask of the padding: 0 where an id is the pad token.
+  // One value everywhere, or computed from the ids: a mask of the padding, a pair's type ids
+  // (idFill, held against the tokenizer's own type ids in test/unit/data/textPairs.test.ts).
   const others = Object.entries(fill).map(([name, value]) => [
     name,
     new ort.Tensor(
       'int64',
       typeof value === 'object'
-        ? BigInt64Array.from(x as BigInt64Array, (id) => (id === BigInt(value.padToken) ? 0n : 1n))
+        ? BigInt64Array.from(idFill(value, x as BigInt64Array, dims.at(-1)!), BigInt)
         : new BigInt64Array(x.length).fill(BigInt(value)),
       dims,
     ),
@@ -272,6 +274,24 @@ describe('refused imports say why', () => {
       /fill gives attention_mask a padToken, but its shape \[2, 1, 3\] is not that of input_ids \[2, 3\], whose ids it masks/,
     );
     assert.equal(planImport(model, { fill: { attention_mask: 1 } }).filled[0].name, 'attention_mask');
+  });
+
+  it("a pair's type ids name a separator that is a token id and not the pad token", () => {
+    const bert = readOnnxFile(join(__dirname, '..', '..', 'fixtures', 'onnx-zoo', 'bert-style-opset17.onnx'));
+    const plan = (typeIds: FillValue) =>
+      planImport(bert, { fill: { attention_mask: 1, token_type_ids: typeIds }, sizes: { sequence: 8 } });
+    assert.deepEqual(plan({ padToken: 0, secondTextAfter: 3 }).filled[1].value, {
+      padToken: 0,
+      secondTextAfter: 3,
+    });
+    assert.match(
+      refusal(() => plan({ padToken: 0, secondTextAfter: 0 })).message,
+      /fill gives token_type_ids the same id 0 as padToken and secondTextAfter; the separator between two texts is not the pad token/,
+    );
+    assert.match(
+      refusal(() => plan({ padToken: 0, secondTextAfter: 2.5 })).message,
+      /fill gives token_type_ids secondTextAfter 2\.5; a token id is a whole number ≥ 0/,
+    );
   });
 
   describe('a Hugging Face style export (input_ids, attention_mask, token_type_ids over [batch, sequence])', () => {
