@@ -1,8 +1,8 @@
 /**
  * `model-lab summary <experiment | model.onnx> [--json] [--batch-size N] [--size axis=n]`: each layer's output
  * shape, parameters and FLOPs per example, the totals and the estimated training memory. Reads
- * only the experiment file (and an imported model's ONNX file): no data is loaded, nothing is
- * compiled. An ONNX file is summarized as its scaffolded fine-tuning experiment would train it
+ * the experiment file and an imported model's ONNX file, and the data only for a model whose
+ * new last layer (`newHead`) the data sizes; nothing is compiled. An ONNX file is summarized as its scaffolded fine-tuning experiment would train it
  * (Adam, batch 16 unless --batch-size says otherwise), its nodes as the rows; a named axis the
  * file leaves open (a sequence length) takes its length from --size, as the experiment's `sizes`.
  * Exit codes: 0 printed, 2 the experiment has errors (printed as the editor underlines them) or
@@ -13,7 +13,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { defaultImportOptions, importDefaults, planImport, readOnnxFile } from '../engine/onnx';
 import type { ModelSummary } from '../contract/modelSummary';
 import { ExperimentError, readExperimentText } from '../experiment/experimentFile';
-import { summarizeExperiment, summarizeOnnxFile } from '../experiment/modelSummary';
+import { summarizeOnnxFile, summarizeWithData } from '../experiment/modelSummary';
+import { DataError } from '../data/dataError';
 import { formatCount, SUMMARY_COLUMNS, summaryRows, summaryTotals } from '../contract/modelSummaryText';
 import { formatProblems, validateExperimentText } from '../experiment/validate';
 
@@ -68,7 +69,12 @@ async function experimentSummary(file: string): Promise<ModelSummary> {
   const { problems, experiment } = validateExperimentText(text, dir);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !experiment) throw new ExperimentError(formatProblems(file, errors));
-  return summarizeExperiment(experiment, dir);
+  try {
+    return await summarizeWithData(experiment, dir);
+  } catch (error) {
+    if (error instanceof DataError) throw new Error(error.format());
+    throw error;
+  }
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. */

@@ -10,7 +10,9 @@ import * as l10n from '@vscode/l10n';
 import { isOnnxModel, type Experiment, type Layer, type OptimizerConfig } from '../contract/experiment';
 import type { InputKind } from '../contract/inputKind';
 import type { LayerSummary, ModelSummary } from '../contract/modelSummary';
-import { importPlanFor } from '../data/importedModel';
+import type { Dataset } from '../data/api';
+import { headFor, importPlanFor } from '../data/importedModel';
+import { loadDataset } from '../data/loadDataset';
 import { kindOf } from '../engine/layers';
 import { importedNodes, nodeMacs, type ImportPlan } from '../engine/onnx';
 import { estimateMemory, layerCost, parameterCopies } from './memoryEstimate';
@@ -133,9 +135,36 @@ export function summarizeOnnxFile(plan: ImportPlan, onnxFile: string, batchSize?
   });
 }
 
-/** The summary of a validated experiment (paths relative to `experimentDir`). */
-export function summarizeExperiment(experiment: Experiment, experimentDir: string): ModelSummary {
+/**
+ * The summary of a validated experiment (paths relative to `experimentDir`). An imported model
+ * with `"newHead": true` ends in the new last layer sized for `outputShape` (one example's target,
+ * as the data gives it) when that is known, else in the file's own (summaryReadsData).
+ */
+export function summarizeExperiment(
+  experiment: Experiment,
+  experimentDir: string,
+  outputShape?: number[],
+): ModelSummary {
   const { model, training } = experiment;
-  if (isOnnxModel(model)) return summarizeImported(importPlanFor(model, experimentDir), model.onnx, training);
+  if (isOnnxModel(model)) {
+    const head = outputShape && summaryReadsData(experiment) ? headFor(experiment, outputShape) : undefined;
+    return summarizeImported(importPlanFor(model, experimentDir, head), model.onnx, training);
+  }
   return summarizeLayers(model.input.shape, layersInputKind(model.layers), model.layers, training);
+}
+
+/** Whether the summary depends on the data: an imported model's new last layer takes the data's size. */
+export const summaryReadsData = (experiment: Experiment): boolean =>
+  isOnnxModel(experiment.model) && experiment.model.newHead === true && experiment.task !== 'language-model';
+
+/** summarizeExperiment, the data read first (by `load`) when the summary depends on it. */
+export async function summarizeWithData(
+  experiment: Experiment,
+  experimentDir: string,
+  load: (experiment: Experiment, dir: string) => Promise<Pick<Dataset, 'outputShape'>> = loadDataset,
+): Promise<ModelSummary> {
+  const outputShape = summaryReadsData(experiment)
+    ? (await load(experiment, experimentDir)).outputShape
+    : undefined;
+  return summarizeExperiment(experiment, experimentDir, outputShape);
 }

@@ -26,13 +26,16 @@ export function registerExperimentCommands(extensionUri: vscode.Uri): vscode.Dis
     diagnostics.errorCount(uri),
   );
   const experiments = { scheme: 'file', pattern: EXPERIMENT_GLOB };
-  const summaries = new ModelSummaries();
+  const summaries = new ModelSummaries((document) => diagnostics.outputShapeOf(document));
   return [
     registerExperimentSchema(extensionUri),
     diagnostics,
     vscode.languages.registerCodeLensProvider(experiments, lenses),
     vscode.languages.registerHoverProvider(experiments, new ModelSummaryHoverProvider(summaries)),
-    vscode.languages.registerCodeLensProvider(experiments, new ModelSummaryCodeLensProvider(summaries)),
+    vscode.languages.registerCodeLensProvider(
+      experiments,
+      new ModelSummaryCodeLensProvider(summaries, diagnostics.onDidValidate),
+    ),
     vscode.workspace.onDidCloseTextDocument((document) => summaries.forget(document)),
     vscode.commands.registerCommand(SHOW_MODEL_SUMMARY_COMMAND, showModelSummary),
     vscode.commands.registerCommand(

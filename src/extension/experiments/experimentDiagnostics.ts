@@ -6,6 +6,7 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import type { Experiment } from '../../contract/experiment';
 import { DatasetCache } from '../../experiment/datasetCache';
 import { parseExperimentText, validateExperiment, type Problem } from '../../experiment/validate';
 import { Emitter } from '../emitter';
@@ -20,6 +21,8 @@ export class ExperimentDiagnostics extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('modelLab'));
   private readonly datasets = new DatasetCache();
   private readonly latest = new Map<string, number>();
+  /** One example's target as each document's data last gave it (a new last layer's size). */
+  private readonly outputShapes = new Map<string, number[]>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly validated = this._register(new Emitter<void>());
   /** Fires each time a document's diagnostics were replaced. */
@@ -40,6 +43,7 @@ export class ExperimentDiagnostics extends Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.collection.delete(document.uri);
         this.latest.delete(document.uri.toString());
+        this.outputShapes.delete(document.uri.toString());
       }),
     );
     this._register(toDisposable(() => this.timers.forEach((timer) => clearTimeout(timer))));
@@ -81,8 +85,12 @@ export class ExperimentDiagnostics extends Disposable {
     let problems: Problem[];
     try {
       const parsed = parseExperimentText(document.getText());
-      problems = (await validateExperiment(parsed, dirname(document.uri.fsPath), this.datasets.load))
-        .problems;
+      const load = async (experiment: Experiment, dir: string) => {
+        const dataset = await this.datasets.load(experiment, dir);
+        if (this.latest.get(key) === ticket) this.outputShapes.set(key, dataset.outputShape);
+        return dataset;
+      };
+      problems = (await validateExperiment(parsed, dirname(document.uri.fsPath), load)).problems;
     } catch (error) {
       problems = [
         {
@@ -101,6 +109,11 @@ export class ExperimentDiagnostics extends Disposable {
     const shown = jsonValidates ? problems.filter((p) => p.origin !== 'syntax') : problems;
     this.collection.set(document.uri, shown.map(toDiagnostic));
     this.validated.fire();
+  }
+
+  /** One example's target as the document's data last gave it; undefined before its data was read. */
+  outputShapeOf(document: vscode.TextDocument): number[] | undefined {
+    return this.outputShapes.get(document.uri.toString());
   }
 
   /** Errors of every source on the file (invalid JSON's and Model Lab's): what the tab's badge counts. */

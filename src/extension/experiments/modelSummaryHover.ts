@@ -16,16 +16,27 @@ import { isExperimentDocument } from './experimentFiles';
 
 export const SHOW_MODEL_SUMMARY_COMMAND = 'modelLab.showModelSummary';
 
-/** The summary of each open experiment, remembered for its current version only. */
+/**
+ * The summary of each open experiment, remembered for its current version (and data) only. An
+ * imported model's new last layer takes its size from the data, once validation has read it
+ * (`outputShapeOf`); until then the summary shows the file's own.
+ */
 export class ModelSummaries {
-  private readonly cache = new Map<string, { version: number; summary: ModelSummary | undefined }>();
+  private readonly cache = new Map<
+    string,
+    { version: number; outputShape: string; summary: ModelSummary | undefined }
+  >();
+
+  constructor(private readonly outputShapeOf: (document: vscode.TextDocument) => number[] | undefined) {}
 
   of(document: vscode.TextDocument): ModelSummary | undefined {
     const key = document.uri.toString();
+    const outputShape = this.outputShapeOf(document);
+    const shapeKey = JSON.stringify(outputShape ?? null);
     const cached = this.cache.get(key);
-    if (cached?.version === document.version) return cached.summary;
-    const summary = compute(document);
-    this.cache.set(key, { version: document.version, summary });
+    if (cached?.version === document.version && cached.outputShape === shapeKey) return cached.summary;
+    const summary = compute(document, outputShape);
+    this.cache.set(key, { version: document.version, outputShape: shapeKey, summary });
     return summary;
   }
 
@@ -34,11 +45,11 @@ export class ModelSummaries {
   }
 }
 
-function compute(document: vscode.TextDocument): ModelSummary | undefined {
+function compute(document: vscode.TextDocument, outputShape: number[] | undefined): ModelSummary | undefined {
   const dir = dirname(document.uri.fsPath);
   try {
     const { experiment } = validateExperimentText(document.getText(), dir);
-    return experiment ? summarizeExperiment(experiment, dir) : undefined;
+    return experiment ? summarizeExperiment(experiment, dir, outputShape) : undefined;
   } catch {
     // What stops the summary (an unreadable ONNX file, a layer that does not fit) is already a diagnostic.
     return undefined;
@@ -103,7 +114,11 @@ export class ModelSummaryHoverProvider implements vscode.HoverProvider {
 }
 
 export class ModelSummaryCodeLensProvider implements vscode.CodeLensProvider {
-  constructor(private readonly summaries: ModelSummaries) {}
+  /** `validated`: a validation that read the data may change a new last layer's size. */
+  constructor(
+    private readonly summaries: ModelSummaries,
+    readonly onDidChangeCodeLenses: vscode.Event<void>,
+  ) {}
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!isExperimentDocument(document)) return [];

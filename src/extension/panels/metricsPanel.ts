@@ -117,7 +117,11 @@ export class MetricsPanel extends RunPanelHost<HostToMetrics> {
     this.post({ type: 'runs', runs: this.runs() });
     for (const [runDir, text] of this.etas)
       if (this.feeds.has(runDir)) this.post({ type: 'eta', runDir, text });
-    if (this.runDirs[0]) this.post(runModelSummary(this.runDirs[0]));
+    // Posted when ready: a model whose new last layer the data sizes reads the data first.
+    if (this.runDirs[0])
+      void runModelSummary(this.runDirs[0]).then((message) => {
+        if (!this.isDisposed) this.post(message);
+      });
     for (const feed of this.feeds.values()) await feed.readFromStart(this.postRecords(feed));
     await this.sendDynamics(true);
   }

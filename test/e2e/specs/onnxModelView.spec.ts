@@ -14,7 +14,7 @@ import { PNG } from 'pngjs';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
 import { openFileThroughDialog, openThroughDialog } from '../helpers/folderDialog';
-import { answerInputBox, pickQuickItem, waitForPoints } from '../helpers/panels';
+import { answerInputBox, panelWith, pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { stopRunsStillTraining } from '../helpers/stopRuns';
 import { waitForText, waitUntil } from '../helpers/waitFor';
@@ -315,6 +315,9 @@ describe('The .onnx model view', () => {
     await problemLens.click({ timeout: 60_000 });
     const problems = page.locator('.markers-panel');
     await waitForText(problems, /add "newHead": true to train a new last layer of that size/, 30_000);
+    // The summary counts the file's own last layer: Gemm 6 → 3, 283 parameters in all.
+    const summaryLens = page.locator('.codelens-decoration a', { hasText: 'parameters' }).first();
+    await waitForText(summaryLens, /^\S*\s*283 parameters ·/);
     assert.match(
       (await problems.textContent()) ?? '',
       /output of view-cnn\.onnx gives \[3\] per example, but the data needs \[2\]/,
@@ -332,10 +335,27 @@ describe('The .onnx model view', () => {
         ? true
         : undefined,
     );
+    // Once the data is read, the summary counts the new last layer, Gemm 6 → 2: 7 parameters fewer.
+    await waitForText(summaryLens, /^\S*\s*276 parameters ·/, 30_000);
     await train.click({ timeout: 30_000 });
     assert.equal(await runEnded(name), 'completed');
     const runsDir = join(workspace, '.modellab', 'runs', name);
     const [runId] = readdirSync(runsDir);
+    // The run's Model tab reads the run's data too: its last row is the new layer.
+    await runCommand(page, 'Model Lab: Open Metrics');
+    await pickQuickItem(page, runId);
+    const panel = await panelWith(page, '#tab-model');
+    await panel.locator('#tab-model').click();
+    await waitForText(panel.locator('[data-testid="total-params"]'), '276');
+    const layerRows = panel.locator('[data-testid="model-table"] tbody tr');
+    await waitForText(layerRows.last(), /Gemm/);
+    // #, layer, output shape, parameters (6·2 + 2), FLOPs.
+    assert.deepEqual((await layerRows.last().locator('td').allTextContents()).slice(1, 4), [
+      'Gemm /fc/Gemm',
+      '[2]',
+      '14',
+    ]);
+    await screenshot(page, 'onnx-new-head-model-tab');
     const report = JSON.parse(readFileSync(join(runsDir, runId, 'eval.json'), 'utf8')) as {
       classes?: { label: string }[];
     };

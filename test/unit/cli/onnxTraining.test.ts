@@ -18,6 +18,7 @@ import { importOnnxFile, readOnnxFile } from '../../../src/engine/onnx';
 import { onnxExperiment } from '../../../src/experiment/onnxExperiment';
 import { modelPath } from '../engine/onnxFixtures';
 import { modelLab } from '../../fixtures/modelLabCli';
+import type { ModelSummary } from '../../../src/contract/modelSummary';
 
 const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -163,8 +164,27 @@ describe('fine-tuning a model trained on other classes', () => {
       'output of cnn.onnx gives [3] per example, but the data needs [2]: add "newHead": true to train a new last layer of that size in place of its own',
     );
 
+    // The summary's last layer is the file's own: Gemm over 6 features to 3 classes.
+    const summary = () => {
+      const printed = modelLab('summary', file, '--json');
+      assert.equal(printed.status, 0, printed.stderr);
+      return JSON.parse(printed.stdout) as ModelSummary;
+    };
+    const own = summary();
+    assert.deepEqual(
+      [own.layers.at(-1)?.type, own.layers.at(-1)?.outputShape, own.layers.at(-1)?.params],
+      ['Gemm', [3], 6 * 3 + 3],
+    );
+
     writeFileSync(file, experiment({ onnx: 'cnn.onnx', newHead: true }));
     assert.deepEqual(await problems(), []);
+    // With newHead the summary reads the data: its last layer scores the data's two classes.
+    const headed = summary();
+    assert.deepEqual(
+      [headed.layers.at(-1)?.type, headed.layers.at(-1)?.outputShape, headed.layers.at(-1)?.params],
+      ['Gemm', [2], 6 * 2 + 2],
+    );
+    assert.equal(headed.totalParams, own.totalParams - 7);
     const runsDir = join(dir, 'runs');
     const args = ['train', file, '--runs-dir', runsDir, '--device', 'cpu'];
     const trained = modelLab(...args, '--max-steps', '8');
