@@ -98,23 +98,28 @@ export function onnxExperiment(
  * What "Evaluate on data…" in the .onnx model view scores: the model as it is, on every example
  * of `source` (all of it the test split), with the task and loss the scaffold would choose.
  * `target` names the CSV column of labels or targets. A language model saved with its
- * `tokenizer` reads the text as that tokenizer's tokens.
+ * `tokenizer` reads the text as that tokenizer's tokens; so does a model of token ids whose table
+ * holds text (`texts`: its text columns, one or the two of a pair), its other inputs filled as
+ * the tokenizer's own encoding fills them.
  */
 export function onnxEvaluationExperiment(
   plan: ImportPlan,
   modelFile: string,
   source: string,
   target: string | number,
-  tokenizer?: string,
+  tokenizer?: ScaffoldTokenizer,
+  texts: string[] = [],
 ): Experiment {
-  const experiment = onnxExperiment(plan, modelFile, 'evaluation');
-  const languageModel = experiment.task === 'language-model';
+  const languageModel = onnxExperiment(plan, modelFile, 'evaluation').task === 'language-model';
+  const reads = languageModel || texts.length > 0 ? tokenizer : undefined;
+  const experiment = onnxExperiment(plan, modelFile, 'evaluation', reads);
   return {
     ...experiment,
     data: {
       ...experiment.data,
       source,
-      ...(languageModel ? (tokenizer ? { tokenizer } : {}) : { target }),
+      ...(languageModel ? {} : { target }),
+      ...(reads && texts.length ? { columns: texts } : {}),
       splits: { train: 0, validation: 0, test: 1 },
     },
   };

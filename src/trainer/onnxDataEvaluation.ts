@@ -5,13 +5,13 @@
  * shape, the labels or targets in the `label` column, else the last one. Data that does not fit
  * the model is refused with the import checks' message before anything runs. A model with
  * several inputs is fed as Fine-tune… would feed it; named axes (a sequence length the export
- * left open) take the sizes the user gave, and a single one left unsized fits the table. A
- * language model beside its tokenizer.json reads the text through that tokenizer.
+ * left open) take the sizes the user gave, and a single one left unsized fits a table of token
+ * ids. A model beside its tokenizer.json reads text through that tokenizer: a language model's
+ * text file, or a table whose features are texts (one column, or two for pairs of texts).
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DataError } from '../data/api';
-import { isTableFile, parseCsv, tableDelimiter } from '../data/csv';
+import { evaluationTarget, readTableHead, textColumns } from '../data/tableHead';
 import type { OnnxModelSection } from '../contract/experiment';
 import { importPlanFor } from '../data/importedModel';
 import { tokenizerBeside } from '../data/textTokenizer';
@@ -30,15 +30,27 @@ export async function evaluateOnnxOnData(
   sizes: Readonly<Record<string, number>> = {},
 ): Promise<OnnxEvaluation> {
   const modelDir = dirname(modelPath);
-  const columns = tableColumns(dataPath);
-  const model = {
-    onnx: basename(modelPath),
-    ...evaluationOptions(readOnnxFile(modelPath), columns.length - 1, sizes),
-  };
-  const plan = importPlanFor(model, modelDir);
+  const head = readTableHead(dataPath);
+  const columns = head?.columns ?? [];
   // A model saved with its tokenizer (save_pretrained) reads a text as that tokenizer's tokens.
-  const tokenizer = tokenizerBeside(modelDir)?.file;
-  const experiment = onnxEvaluationExperiment(plan, model.onnx, dataPath, targetColumn(columns), tokenizer);
+  const tokenizer = tokenizerBeside(modelDir);
+  const texts = head && tokenizer ? textColumns(head) : [];
+  const onnxModel = readOnnxFile(modelPath);
+  const file = basename(modelPath);
+  // Texts are as long as the size given, not as many tokens as the table has columns.
+  const plan = importPlanFor(
+    { onnx: file, ...evaluationOptions(onnxModel, texts.length ? 0 : columns.length - 1, sizes) },
+    modelDir,
+  );
+  const experiment = onnxEvaluationExperiment(
+    plan,
+    file,
+    dataPath,
+    evaluationTarget(columns),
+    tokenizer,
+    plan.inputKind === 'tokens' ? texts : [],
+  );
+  const model = experiment.model as OnnxModelSection;
   const problems: string[] = [];
   try {
     const dataset = await deps.loadDataset(experiment, modelDir);
@@ -75,25 +87,4 @@ function evaluationOptions(
   const fitted =
     unsized.length === 1 && features > 0 ? { [unsized[0]]: Math.max(1, Math.floor(features / fixed)) } : {};
   return { ...(onnxModel.inputs.length > 1 ? { input } : {}), fill, sizes: { ...given, ...fitted } };
-}
-
-/** A CSV's `label` column when it has one, else its last column; other sources have none. */
-function targetColumn(columns: string[]): string | number {
-  return columns.includes('label') ? 'label' : Math.max(0, columns.length - 1);
-}
-
-/** The header cells of a table file; none for other sources. */
-function tableColumns(dataPath: string): string[] {
-  if (!isTableFile(dataPath) || !statSync(dataPath, { throwIfNoEntry: false })?.isFile()) return [];
-  const head = Buffer.alloc(65_536);
-  const fd = openSync(dataPath, 'r');
-  let length: number;
-  try {
-    length = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const firstLine = head.subarray(0, length).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
-  const [header] = parseCsv(firstLine, dataPath, tableDelimiter(firstLine, dataPath));
-  return header?.cells.map((c) => c.trim()) ?? [];
 }

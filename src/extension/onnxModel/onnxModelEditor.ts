@@ -18,6 +18,8 @@ import { type OnnxEvaluateRequest, isOnnxEvaluateReply } from '../../protocol/on
 import { type OnnxModelToWebview, isOnnxModelFromWebview } from '../../protocol/onnxModelView';
 import { importOnnxModel } from '../experiments/importOnnx';
 import { askAxisSizes } from './axisSizes';
+import { readTableHead, textColumns } from '../../data/tableHead';
+import { tokenizerBeside } from '../../data/textTokenizer';
 import { Disposable } from '../lifecycle';
 import {
   askTrainingProcess,
@@ -163,7 +165,7 @@ class OnnxModelView extends Disposable {
     if (this.asking.has('evaluate')) return;
     const picked = await this.pickData();
     if (!picked) return;
-    const sizes = await this.askSizes(picked.kind);
+    const sizes = await this.askSizes(picked.kind, picked.uri);
     if (!sizes) return;
     const data = basename(picked.uri.fsPath);
     const request: OnnxEvaluateRequest = {
@@ -184,30 +186,47 @@ class OnnxModelView extends Disposable {
     );
   }
 
-  /** The named axes to size for `kind` of data: a table's columns size a single one themselves. */
-  private askSizes(kind: EvaluationDataKind): Promise<Record<string, number> | undefined> {
+  /**
+   * The named axes to size for `kind` of data: a table of token ids sizes a single one with its
+   * columns; texts read by the tokenizer beside the model are as long as the answer says.
+   */
+  private askSizes(kind: EvaluationDataKind, data: vscode.Uri): Promise<Record<string, number> | undefined> {
     const summary = this.model?.type === 'onnxModel/show' ? this.model.summary : undefined;
     const axes = summary?.unsizedAxes ?? [];
-    if (!summary || (kind === 'csv' && axes.length === 1)) return Promise.resolve({});
+    const texts = kind === 'csv' && this.readsTexts(data);
+    if (!summary || (kind === 'csv' && axes.length === 1 && !texts)) return Promise.resolve({});
     const input = summary.inputs[0];
     const model = basename(this.uri.fsPath);
     return askAxisSizes(axes, {
       title: (axis) => vscode.l10n.t('Evaluate {0}: the size of "{1}"', model, axis),
       prompt: (axis) =>
-        kind === 'text'
+        texts
           ? vscode.l10n.t(
-              '{0} takes {1}, and the file leaves "{2}" open: how many tokens should each window of the text hold?',
+              '{0} takes {1}, and the file leaves "{2}" open: how many tokens should each text (or pair of texts) be cut or padded to?',
               input.name,
               input.dims.join(' × '),
               axis,
             )
-          : vscode.l10n.t(
-              '{0} takes {1}, and the file leaves "{2}" open: how long is it in one example of your data?',
-              input.name,
-              input.dims.join(' × '),
-              axis,
-            ),
+          : kind === 'text'
+            ? vscode.l10n.t(
+                '{0} takes {1}, and the file leaves "{2}" open: how many tokens should each window of the text hold?',
+                input.name,
+                input.dims.join(' × '),
+                axis,
+              )
+            : vscode.l10n.t(
+                '{0} takes {1}, and the file leaves "{2}" open: how long is it in one example of your data?',
+                input.name,
+                input.dims.join(' × '),
+                axis,
+              ),
     });
+  }
+
+  /** Whether a table holds texts that the tokenizer saved beside the model reads. */
+  private readsTexts(data: vscode.Uri): boolean {
+    const head = tokenizerBeside(dirname(this.uri.fsPath)) && readTableHead(data.fsPath);
+    return head ? textColumns(head).length > 0 : false;
   }
 
   /** Which kind of data (when the model takes more than one), then the file or folder of it. */

@@ -455,6 +455,30 @@ describe('The .onnx model view', () => {
         'test/fixtures/onnx-zoo/bert-style-opset17.onnx',
       ));
       await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
+      // Evaluate on data… reads a table of pairs of texts through the tokenizer: it asks their length in tokens.
+      const pairs = [
+        '"The cat sat.","The dog ran!",0',
+        '"I love this movie.","It was so fun.",1',
+        '"An awful film.","So boring.",2',
+      ];
+      writeFileSync(
+        join(e2eSession().workspace, 'view-pairs.csv'),
+        ['premise,hypothesis,label', ...pairs, ...pairs, ...pairs].join('\n') + '\n',
+      );
+      await view.getByTestId('evaluate-button').click();
+      await pickQuickItem(page, 'CSV table');
+      await openFileThroughDialog(page, join(e2eSession().workspace, 'view-pairs.csv'));
+      await page
+        .locator('.quick-input-title', { hasText: 'Evaluate view-reviews.onnx: the size of "sequence"' })
+        .waitFor();
+      const prompt = await answerInputBox(page, '12');
+      assert.match(prompt, /how many tokens should each text \(or pair of texts\) be cut or padded to\?/);
+      await waitForText(
+        view.getByTestId('evaluation-scores'),
+        /^9 examples of view-pairs\.csv: loss \d+(\.\d+)? · accuracy (0|1|0\.\d+)$/,
+        120_000,
+      );
+      await screenshot(page, 'onnx-model-view-tokenizer-evaluated-pairs');
       const experiment = await fineTuneFromView(
         page,
         'view-reviews',

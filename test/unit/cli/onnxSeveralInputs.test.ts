@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { defaultImportOptions, planImport, readOnnxFile } from '../../../src/engine/onnx';
-import { tokenizerFacts } from '../../../src/data/textTokenizer';
+import { loadTextTokenizer, tokenizerFacts } from '../../../src/data/textTokenizer';
+import { idFill } from '../../../src/engine/onnx/importInputs';
 import { onnxExperiment, type ScaffoldTokenizer } from '../../../src/experiment/onnxExperiment';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
 import { DataError } from '../../../src/data/dataError';
@@ -399,6 +400,74 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     assert.equal(result.count, rows.length);
     assert.ok(Math.abs((result.values.loss ?? NaN) - expected.loss) < 1e-5, `${result.values.loss}`);
     assert.equal(result.values.accuracy, expected.accuracy);
+  });
+
+  it('Evaluate on data… beside the tokenizer reads a table of texts or pairs as the tokenizer encodes them', async () => {
+    const dir = mkdtempSync(join(root, 'evaluate-texts-'));
+    const model = join(dir, 'bert.onnx');
+    copyFileSync(BERT, model);
+    for (const name of ['tokenizer.json', 'tokenizer_config.json'])
+      copyFileSync(join(WORDPIECE, name), join(dir, name));
+    const tokenizer = await loadTextTokenizer(join(dir, 'tokenizer.json'), 'tokenizer.json');
+    const at = { file: 'texts.csv', line: 2 };
+    /** The scores onnxruntime gives the tokenized rows, with the tokenizer's own mask and type ids. */
+    const expectedScores = async (ids: number[][], labels: number[]) => {
+      const flat = ids.flat();
+      const dims = [ids.length, SEQUENCE];
+      const tensor = (values: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
+      const session = await ort.InferenceSession.create(model);
+      const { logits } = await session.run({
+        input_ids: tensor(flat),
+        attention_mask: tensor(idFill({ padToken: 0 }, flat, SEQUENCE)),
+        token_type_ids: tensor(idFill({ padToken: 0, secondTextAfter: 3 }, flat, SEQUENCE)),
+      });
+      await session.release();
+      return classificationScores(logits.data as Float32Array, labels, 3);
+    };
+
+    const texts = ['The cat sat on the mat.', 'An awful, boring film!', 'I love this movie, it was great.'];
+    const labels = Array.from({ length: 12 }, (_, r) => r % 3);
+    writeFileSync(
+      join(dir, 'texts.csv'),
+      ['review,label', ...labels.map((l, r) => `"${texts[r % 3]}",${l}`)].join('\n') + '\n',
+    );
+    const single = await evaluateOnnxOnData(model, join(dir, 'texts.csv'), createTrainerDeps(), {
+      sequence: SEQUENCE,
+    });
+    const singleExpected = await expectedScores(
+      labels.map((_, r) => tokenizer.encode(texts[r % 3], SEQUENCE, at)),
+      labels,
+    );
+    assert.equal(single.count, 12);
+    assert.ok(Math.abs((single.values.loss ?? NaN) - singleExpected.loss) < 1e-5, `${single.values.loss}`);
+
+    const pairs = [
+      ['The cat sat.', 'The dog ran!'],
+      ['I love this movie.', 'It was so fun.'],
+      ['the cat sat on the mat and the dog ran on the mat', 'a dog'],
+    ];
+    writeFileSync(
+      join(dir, 'pairs.csv'),
+      [
+        'premise,hypothesis,label',
+        ...labels.map((l, r) => `"${pairs[r % 3][0]}","${pairs[r % 3][1]}",${l}`),
+      ].join('\n') + '\n',
+    );
+    const paired = await evaluateOnnxOnData(model, join(dir, 'pairs.csv'), createTrainerDeps(), {
+      sequence: SEQUENCE,
+    });
+    const pairedExpected = await expectedScores(
+      labels.map((_, r) => tokenizer.encodePair(pairs[r % 3][0], pairs[r % 3][1], SEQUENCE, at)),
+      labels,
+    );
+    assert.ok(Math.abs((paired.values.loss ?? NaN) - pairedExpected.loss) < 1e-5, `${paired.values.loss}`);
+    assert.equal(paired.values.accuracy, pairedExpected.accuracy);
+
+    // Texts say nothing of their length in tokens: without one, the sequence's size is asked for.
+    await assert.rejects(
+      evaluateOnnxOnData(model, join(dir, 'texts.csv'), createTrainerDeps()),
+      /does not say how long sequence is/,
+    );
   });
 
   it('a GPT-2 style export (logits at every position) fine-tunes as a language model on windows of a text', () => {
