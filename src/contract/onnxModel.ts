@@ -54,8 +54,18 @@ export interface OnnxModelSummary {
   unsizedAxes?: string[];
   /** Graph inputs fine-tuning fills with one value (an attention mask with 1), by input name. */
   filledInputs?: Record<string, number>;
+  /**
+   * A Hugging Face tokenizer.json saved beside the model: Fine-tune… reads texts through it, and
+   * these inputs are computed from the token ids instead (the padding's mask, a pair's type ids).
+   */
+  tokenizer?: OnnxTokenizerInfo;
   /** Estimated memory of a fine-tuning step with the scaffold's batch size and optimizer, when it can. */
   memory?: TrainingMemory;
+}
+
+export interface OnnxTokenizerInfo {
+  file: string;
+  fromIds: Record<string, 'mask' | 'types'>;
 }
 
 export type OnnxVerdict = 'trainable' | 'unsupported' | 'numeric-check-failed';
@@ -153,9 +163,16 @@ export function isOnnxModelSummary(value: unknown): value is OnnxModelSummary {
     optional(value.importProblem, isString) &&
     optional(value.unsizedAxes, isStringArray) &&
     optional(value.filledInputs, isNumberRecord) &&
+    optional(value.tokenizer, isTokenizerInfo) &&
     optional(value.memory, isTrainingMemory)
   );
 }
+
+const isTokenizerInfo = (value: unknown): value is OnnxTokenizerInfo =>
+  isRecord(value) &&
+  isString(value.file) &&
+  isRecord(value.fromIds) &&
+  Object.values(value.fromIds).every((kind) => kind === 'mask' || kind === 'types');
 
 const isNumberRecord = (value: unknown): value is Record<string, number> =>
   isRecord(value) && Object.values(value).every(isFiniteNumber);

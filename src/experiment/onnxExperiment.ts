@@ -13,7 +13,7 @@
  * the user to see and change.
  */
 import type { Experiment, FillValue, OptimizerConfig } from '../contract/experiment';
-import type { OnnxTensorInfo } from '../contract/onnxModel';
+import type { OnnxModelSummary, OnnxTensorInfo, OnnxTokenizerInfo } from '../contract/onnxModel';
 import type { ImportPlan } from '../engine/onnx';
 
 /** The batch and optimizer a fine-tuning experiment starts with (and the .onnx view's memory estimate assumes). */
@@ -34,7 +34,7 @@ export interface ScaffoldTokenizer {
 }
 
 /** What a tokenizer's own encoding gives the input `name`, computed from the ids; undefined when it is a constant. */
-function fillFromTokenizer(
+export function fillFromTokenizer(
   name: string,
   { padId, secondTextAfter }: ScaffoldTokenizer,
 ): FillValue | undefined {
@@ -142,4 +142,24 @@ export function evaluationDataKinds(input: OnnxTensorInfo | undefined): Evaluati
     typeof height === 'number' &&
     typeof width === 'number';
   return image ? ['images', 'csv'] : ['csv'];
+}
+
+/**
+ * What the .onnx view says of a tokenizer saved beside a model of token ids: Fine-tune… reads
+ * texts through it, and which of the inputs the view lists as filled it then computes from the
+ * ids; undefined without one.
+ */
+export function tokenizerInfo(
+  summary: Pick<OnnxModelSummary, 'inputs' | 'filledInputs'>,
+  tokenizer: ScaffoldTokenizer | undefined,
+): OnnxTokenizerInfo | undefined {
+  const filled = Object.keys(summary.filledInputs ?? {});
+  const fed = summary.inputs.find((input) => !filled.includes(input.name));
+  if (!tokenizer || (fed?.dtype !== 'int64' && fed?.dtype !== 'int32')) return undefined;
+  const fromIds: OnnxTokenizerInfo['fromIds'] = {};
+  for (const name of filled) {
+    const value = fillFromTokenizer(name, tokenizer);
+    if (typeof value === 'object') fromIds[name] = value.secondTextAfter === undefined ? 'mask' : 'types';
+  }
+  return { file: tokenizer.file, fromIds };
 }

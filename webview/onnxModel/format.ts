@@ -3,7 +3,12 @@ import * as l10n from '@vscode/l10n';
 import { metricInfo } from '../../src/contract/metrics';
 import { formatBytes } from '../../src/contract/modelSummaryText';
 import { metricText } from '../shared/metricText';
-import type { CompatibilityReport, OnnxDimension, OnnxModelSummary } from '../../src/contract/onnxModel';
+import type {
+  CompatibilityReport,
+  OnnxDimension,
+  OnnxModelSummary,
+  OnnxTokenizerInfo,
+} from '../../src/contract/onnxModel';
 import type { OnnxEvaluation } from '../../src/protocol/onnxEvaluate';
 
 /** A declared shape, symbolic dimensions by name: "batch × 1 × 8 × 8"; a scalar as "scalar". */
@@ -22,14 +27,15 @@ export function importStatus(summary: OnnxModelSummary): { ok: boolean; text: st
     return { ok: false, text: l10n.t('Model Lab cannot fine-tune this model: {0}', summary.importProblem) };
   const trained = formatCount(summary.trainableCount);
   const all = formatCount(summary.parameterCount);
+  const fromIds = summary.tokenizer?.fromIds ?? {};
+  const constant = Object.entries(summary.filledInputs ?? {}).filter(([name]) => !(name in fromIds));
   const notes = [
-    ...(summary.filledInputs
+    ...(summary.tokenizer ? [tokenizerNote(summary.tokenizer)] : []),
+    ...(constant.length
       ? [
           l10n.t(
             'Fine-tuning feeds {0} at every position.',
-            Object.entries(summary.filledInputs)
-              .map(([name, value]) => `${name} = ${value}`)
-              .join(', '),
+            constant.map(([name, value]) => `${name} = ${value}`).join(', '),
           ),
         ]
       : []),
@@ -44,6 +50,18 @@ export function importStatus(summary: OnnxModelSummary): { ok: boolean; text: st
       ...notes,
     ].join(' '),
   };
+}
+
+/** Fine-tune… reads texts through the tokenizer beside the model, and computes these inputs from their ids. */
+function tokenizerNote({ file, fromIds }: OnnxTokenizerInfo): string {
+  const computed = Object.entries(fromIds).map(([name, kind]) =>
+    kind === 'mask'
+      ? l10n.t('{0} is 0 at the padding', name)
+      : l10n.t('{0} is 1 on the second text of a pair', name),
+  );
+  return computed.length
+    ? l10n.t('Fine-tune… reads texts through {0} beside it: {1}.', file, computed.join(', '))
+    : l10n.t('Fine-tune… reads texts through {0} beside it.', file);
 }
 
 const number = (value: number | null) => (value === null ? l10n.t('not a number') : value.toExponential(2));
@@ -118,8 +136,14 @@ export function evaluationLine(data: string, evaluation: OnnxEvaluation): string
     : l10n.t('{0} examples of {1}: {2}', formatCount(evaluation.count), data, scores.join(' · '));
 }
 
-/** An input's role in the view's table: the data's, or filled with one value by fine-tuning. */
+/**
+ * An input's role in the view's table: the data's, filled with one value by fine-tuning, or
+ * computed from the token ids (with a tokenizer beside the model).
+ */
 export function inputRole(summary: OnnxModelSummary, name: string): string {
+  const fromIds = summary.tokenizer?.fromIds[name];
+  if (fromIds === 'mask') return l10n.t('input, the mask of the padding');
+  if (fromIds === 'types') return l10n.t("input, a pair's type ids");
   const filled = summary.filledInputs?.[name];
   return filled === undefined ? l10n.t('input') : l10n.t('input, filled with {0}', filled);
 }

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { summarizeOnnxModel } from '../../engine/onnx/modelSummary';
 import { summarizeOnnxFile } from '../../experiment/modelSummary';
-import { evaluationDataKinds, type EvaluationDataKind } from '../../experiment/onnxExperiment';
+import { evaluationDataKinds, tokenizerInfo, type EvaluationDataKind } from '../../experiment/onnxExperiment';
 import { readOnnxModel } from '../../engine/onnx/onnxFile';
 import { type OnnxCheckRequest, isOnnxCheckReply } from '../../protocol/onnxCheck';
 import { type OnnxEvaluateRequest, isOnnxEvaluateReply } from '../../protocol/onnxEvaluate';
@@ -115,7 +115,12 @@ class OnnxModelView extends Disposable {
         readFileSync(join(dirname(file), location)),
       );
       const summary = summarizeOnnxModel(model, (plan) => summarizeOnnxFile(plan, basename(file)).memory);
-      this.model = { type: 'onnxModel/show', file: basename(file), summary };
+      const tokenizer = tokenizerInfo(summary, tokenizerBeside(dirname(file)));
+      this.model = {
+        type: 'onnxModel/show',
+        file: basename(file),
+        summary: tokenizer ? { ...summary, tokenizer } : summary,
+      };
     } catch (error) {
       this.model = { type: 'onnxModel/unreadable', file: basename(file), message: messageOf(error) };
     }

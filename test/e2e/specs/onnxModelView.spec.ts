@@ -454,7 +454,16 @@ describe('The .onnx model view', () => {
         'view-reviews.onnx',
         'test/fixtures/onnx-zoo/bert-style-opset17.onnx',
       ));
-      await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
+      // The view says how texts are read: the mask and the type ids come from the tokenizer's ids.
+      await waitForText(
+        view.getByTestId('import-status'),
+        /Fine-tune… reads texts through tokenizer\.json beside it: attention_mask is 0 at the padding, token_type_ids is 1 on the second text of a pair\. Fine-tune… asks for the size of sequence in one example\.$/,
+      );
+      assert.match(
+        (await view.getByTestId('tensors').textContent()) ?? '',
+        /attention_maskinput, the mask of the paddingint64batch × sequencetoken_type_idsinput, a pair's type idsint64/,
+      );
+      await screenshot(page, 'onnx-model-view-tokenizer');
       // Evaluate on data… reads a table of pairs of texts through the tokenizer: it asks their length in tokens.
       const pairs = [
         '"The cat sat.","The dog ran!",0',

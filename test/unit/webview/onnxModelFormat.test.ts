@@ -54,6 +54,24 @@ test('a model with several inputs: the status says what fine-tuning fills and as
   );
   assert.equal(inputRole(bert, 'input_ids'), 'input');
   assert.equal(inputRole(bert, 'token_type_ids'), 'input, filled with 0');
+
+  // Saved with its tokenizer: texts are read through it, the mask and type ids computed from their ids.
+  const withTokenizer: OnnxModelSummary = {
+    ...bert,
+    filledInputs: { attention_mask: 1, token_type_ids: 0, position_ids: 0 },
+    tokenizer: { file: 'tokenizer.json', fromIds: { attention_mask: 'mask', token_type_ids: 'types' } },
+  };
+  assert.equal(
+    importStatus(withTokenizer).text,
+    'Model Lab can fine-tune this model: 1,200 of 1,234,567 parameter values train. ' +
+      'Fine-tune… reads texts through tokenizer.json beside it: attention_mask is 0 at the padding, ' +
+      'token_type_ids is 1 on the second text of a pair. ' +
+      'Fine-tuning feeds position_ids = 0 at every position. ' +
+      'Fine-tune… asks for the size of sequence in one example.',
+  );
+  assert.equal(inputRole(withTokenizer, 'attention_mask'), 'input, the mask of the padding');
+  assert.equal(inputRole(withTokenizer, 'token_type_ids'), "input, a pair's type ids");
+  assert.equal(inputRole(withTokenizer, 'position_ids'), 'input, filled with 0');
 });
 
 /** A check report of an opset 17 file: `fields` on a trainable verdict without problems. */
