@@ -20,11 +20,13 @@ import type { CompileOptions, ExportOptions, TrainableModel } from '../engine/ap
 import type { DeviceName } from '../contract/devices';
 import { isOnnxModel, type Experiment } from '../contract/experiment';
 import { headFor, importPlanFor } from '../data/importedModel';
+import { resolveSource } from '../data/resolveSource';
 import { importedModel } from '../engine/onnx';
 import type { StartTraining, TrainerEvent, TrainerOutcome } from '../protocol/training';
 import { writeFileAtomic } from '../runs/atomicFile';
 import { copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
 import { RUN_FILES, type TrainerPosition } from '../runs/runFiles';
+import { copyTokenizerInto } from '../runs/runTokenizer';
 import type { CheckpointKind } from '../contract/checkpointKind';
 import { isFiniteDynamics, type StepDynamics } from '../contract/dynamicsRecord';
 import type { EvalReport } from '../contract/evalReport';
@@ -494,8 +496,13 @@ class TrainingSession {
   }
 
   private async exportModel(): Promise<void> {
-    const path = join(this.request.runDir, RUN_FILES.model);
-    writeFileAtomic(path, await this.model.exportOnnx(exportOptionsFor(this.dataset)), this.request.runDir);
+    const { runDir, experimentFile } = this.request;
+    const path = join(runDir, RUN_FILES.model);
+    writeFileAtomic(path, await this.model.exportOnnx(exportOptionsFor(this.dataset)), runDir);
+    // A model of texts keeps its tokenizer beside it, as save_pretrained does: the run's
+    // model.onnx then reads texts as it was trained (the .onnx view, Evaluate on data…).
+    const { tokenizer } = this.experiment.data;
+    if (tokenizer) copyTokenizerInto(runDir, resolveSource(tokenizer, dirname(experimentFile)));
     this.hooks.emit({ type: 'model', path });
   }
 

@@ -4,11 +4,13 @@
  * channel. The logic lives in RunManager (plain Node); this file only
  * translates between it and VS Code.
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DatasetCache } from '../../experiment/datasetCache';
 import type { DeviceName } from '../../contract/devices';
 import { RUN_FILES } from '../../runs/runFiles';
+import { TOKENIZER_FILES } from '../../runs/runTokenizer';
 import { readRunInfo } from '../../runs/runReader';
 import { currentVersions } from '../../runs/versions';
 import { experimentFileOf, pickExperimentFile } from '../experiments/chooseExperiment';
@@ -229,7 +231,12 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
       if (!target) return undefined;
       try {
         await vscode.workspace.fs.copy(source, target, { overwrite: true });
-        void vscode.window.showInformationMessage(vscode.l10n.t('Exported the model to {0}.', target.fsPath));
+        const withTokenizer = await copyTokenizerBeside(runDir, target);
+        void vscode.window.showInformationMessage(
+          withTokenizer
+            ? vscode.l10n.t('Exported the model to {0}, with its tokenizer.json beside it.', target.fsPath)
+            : vscode.l10n.t('Exported the model to {0}.', target.fsPath),
+        );
         return target.fsPath;
       } catch (error) {
         void vscode.window.showErrorMessage(
@@ -306,4 +313,22 @@ function refreshOnStatus(refresh: () => void): (run: { runDir: string; status: s
     shown.set(run.runDir, run.status);
     refresh();
   };
+}
+
+/**
+ * A model of texts goes with its tokenizer (runs/runTokenizer.ts): the run's tokenizer files are
+ * copied beside the exported model unless that folder holds a tokenizer.json already. Returns
+ * whether they were.
+ */
+async function copyTokenizerBeside(runDir: string, target: vscode.Uri): Promise<boolean> {
+  const folder = dirname(target.fsPath);
+  const [json] = TOKENIZER_FILES;
+  if (!existsSync(join(runDir, json)) || existsSync(join(folder, json))) return false;
+  for (const name of TOKENIZER_FILES)
+    if (existsSync(join(runDir, name)))
+      await vscode.workspace.fs.copy(
+        vscode.Uri.file(join(runDir, name)),
+        vscode.Uri.file(join(folder, name)),
+      );
+  return true;
 }

@@ -35,8 +35,8 @@ export async function openThroughDialog(
 }
 
 /**
- * Answers an open-file dialog with `file` and waits for it to close, or to give way to the next
- * question in the same quick input (one that does not hold a path).
+ * Answers an open-file (or save-file) dialog with `file` and waits for it to close, or to give
+ * way to the next question in the same quick input (one that does not hold a path).
  */
 export async function openFileThroughDialog(page: Page, file: string): Promise<void> {
   await typeIntoDialog(page, file);

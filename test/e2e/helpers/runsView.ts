@@ -8,8 +8,9 @@ import { scrollToRow } from './lists';
  */
 export async function runsViewRowOf(page: Page, runId: string, timeoutMs = 30_000) {
   await runCommand(page, 'Model Lab: Focus on Runs View');
+  // In the sidebar: a quick input still closing has list rows of its own.
   const row = page
-    .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: runId }) })
+    .locator('.part.sidebar .monaco-list-row', { has: page.locator('.label-name', { hasText: runId }) })
     .first();
   const list = page.locator('.part.sidebar .monaco-list .monaco-scrollable-element').first();
   return scrollToRow(page, list, row, timeoutMs);

@@ -14,6 +14,7 @@ import { PNG } from 'pngjs';
 import { runCommand, screenshot, webviewFrame } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
 import { openFileThroughDialog, openThroughDialog } from '../helpers/folderDialog';
+import { chooseFromContextMenu } from '../helpers/runsView';
 import { answerInputBox, panelWith, pickQuickItem, waitForPoints } from '../helpers/panels';
 import { e2eSession, workbench } from '../helpers/session';
 import { stopRunsStillTraining } from '../helpers/stopRuns';
@@ -510,6 +511,23 @@ describe('The .onnx model view', () => {
         token_type_ids: { padToken: 0, secondTextAfter: 3 },
       });
       await screenshot(page, 'onnx-model-view-tokenizer-fine-tuned');
+
+      // The run keeps the tokenizer beside its model; Export Model… takes it along.
+      const runsDir = join(e2eSession().workspace, '.modellab', 'runs', 'view-reviews');
+      const [runId] = readdirSync(runsDir);
+      assert.ok(existsSync(join(runsDir, runId, 'tokenizer.json')), "the run's tokenizer.json");
+      const exported = join(e2eSession().workspace, 'exported');
+      mkdirSync(exported, { recursive: true });
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await chooseFromContextMenu(page, runId, 'Export Model (ONNX)…');
+      await openFileThroughDialog(page, join(exported, 'reviews.onnx'));
+      await page
+        .locator('.notification-toast', { hasText: 'with its tokenizer.json beside it' })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      for (const name of ['reviews.onnx', 'tokenizer.json', 'tokenizer_config.json'])
+        assert.ok(existsSync(join(exported, name)), name);
+      await screenshot(page, 'onnx-model-view-tokenizer-exported');
     });
   });
 

@@ -210,7 +210,18 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     const runsDir = join(dir, 'runs');
     const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '4');
     assert.equal(trained.status, 0, trained.stderr);
-    assert.equal(listRuns(runsDir, 'bert')[0].info?.status, 'completed');
+    const [run] = listRuns(runsDir, 'bert');
+    assert.equal(run.info?.status, 'completed');
+    // The run keeps the tokenizer beside its model.onnx, which then reads texts as it was trained.
+    for (const name of ['tokenizer.json', 'tokenizer_config.json'])
+      assert.deepEqual(readFileSync(join(run.dir, name)), readFileSync(join(tokenizers, name)), name);
+    const scored = await evaluateOnnxOnData(
+      join(run.dir, RUN_FILES.model),
+      join(dir, 'reviews.csv'),
+      createTrainerDeps(),
+      { sequence: 12 },
+    );
+    assert.equal(scored.count, 45);
 
     // A second feature column: which one is the text?
     writeFileSync(
