@@ -59,6 +59,8 @@ export interface OnnxModelSummary {
    * these inputs are computed from the token ids instead (the padding's mask, a pair's type ids).
    */
   tokenizer?: OnnxTokenizerInfo;
+  /** The class names its one output scores, when the model names them (metadata, or a config.json beside it). */
+  classes?: string[];
   /** Estimated memory of a fine-tuning step with the scaffold's batch size and optimizer, when it can. */
   memory?: TrainingMemory;
 }
@@ -164,6 +166,7 @@ export function isOnnxModelSummary(value: unknown): value is OnnxModelSummary {
     optional(value.unsizedAxes, isStringArray) &&
     optional(value.filledInputs, isNumberRecord) &&
     optional(value.tokenizer, isTokenizerInfo) &&
+    optional(value.classes, isStringArray) &&
     optional(value.memory, isTrainingMemory)
   );
 }

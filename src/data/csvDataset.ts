@@ -11,6 +11,7 @@ import type { InputEncoding } from '../contract/inputEncoding';
 import { categoriesOf, oneHotRows } from './categorical';
 import { parseCsv, parseNumber, sortLabels, tableDelimiter, type CsvRecord } from './csv';
 import { DataError } from './dataError';
+import { adoptModelClasses, type ModelClasses } from './modelClasses';
 import {
   droppedRowsNote,
   fillMissing,
@@ -33,7 +34,11 @@ export interface CsvFile {
 }
 
 /** What a table loader knows of the model: token ids it reads, and a tokenizer for a text column. */
-export type TableExperiment = Experiment & { tokenIds?: number; textTokenizer?: TextTokenizer };
+export type TableExperiment = Experiment & {
+  tokenIds?: number;
+  textTokenizer?: TextTokenizer;
+  modelClasses?: ModelClasses;
+};
 
 /** A table from one CSV file, its rows assigned to splits by data.splits and data.seed. */
 export function csvDataset(source: string, text: string, file: string, experiment: TableExperiment): Dataset {
@@ -226,7 +231,11 @@ export function csvTable(source: string, files: CsvFile[], experiment: TableExpe
   }
   const ids = new Map(classes.map((label, id) => [label, id]));
   const labels = Int32Array.from(labelsText, (label) => ids.get(label)!);
-  return tensorDataset({ ...table, labels, classes }, splits, experiment.training.loss);
+  return tensorDataset(
+    { ...table, ...adoptModelClasses(labels, classes, experiment.modelClasses) },
+    splits,
+    experiment.training.loss,
+  );
 }
 
 /** A CSV's data rows, all of the same width, and its column names when it has a header row. */

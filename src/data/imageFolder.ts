@@ -1,6 +1,7 @@
 /**
  * A folder of images by class: `<folder>/<class name>/<image>.png` (or `.jpg`, `.jpeg`), the
- * layout of torchvision's ImageFolder. Class ids follow the sorted subfolder names. Every image is
+ * layout of torchvision's ImageFolder. Class ids follow the sorted subfolder names (an imported
+ * classifier's own classes where the names are its classes: data/modelClasses.ts). Every image is
  * decoded (imageDecode.ts), converted to grayscale or RGB, resized to `imageSize` and scaled to
  * [0, 1] (imageResample.ts).
  */
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset } from './api';
 import { DataError } from './dataError';
+import { adoptModelClasses } from './modelClasses';
 import { decodeImage, isImageFile } from './imageDecode';
 import { resampleInto } from './imageResample';
 import type { Split } from '../contract/runStatus';
@@ -28,7 +30,14 @@ export async function imageFolderDataset(
   const splits = assignSplits(files.length, fractions, experiment.data.seed);
   refuseEmptySplits(splits, fractions, folder, 'images');
   return tensorDataset(
-    { source, inputKind: 'float', inputShape, x, count: files.length, labels, classes },
+    {
+      source,
+      inputKind: 'float',
+      inputShape,
+      x,
+      count: files.length,
+      ...adoptModelClasses(labels, classes, experiment.modelClasses),
+    },
     splits,
     experiment.training.loss,
   );
@@ -71,8 +80,11 @@ export async function imageFolderSplits(
       inputShape,
       x,
       count: files.length,
-      labels: Int32Array.from(files, (file) => file.label),
-      classes,
+      ...adoptModelClasses(
+        Int32Array.from(files, (file) => file.label),
+        classes,
+        experiment.modelClasses,
+      ),
     },
     contiguousSplits(counts),
     experiment.training.loss,

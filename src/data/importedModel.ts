@@ -12,6 +12,7 @@ import {
   type OnnxModelSection,
 } from '../contract/experiment';
 import { importOnnxFile, tokenIdRange, type ImportPlan, type NewHead } from '../engine/onnx';
+import { classNamesOf, type ModelClasses } from './modelClasses';
 import { resolveSource } from './resolveSource';
 import type { TextTokenizer } from './textTokenizer';
 
@@ -25,6 +26,8 @@ export type ShapedExperiment = Experiment & {
   tokenIds?: number;
   /** `data.tokenizer`, read: a table's text column becomes token ids. */
   textTokenizer?: TextTokenizer;
+  /** An imported classifier that keeps its last layer: the classes its scores stand for. */
+  modelClasses?: ModelClasses;
 };
 
 /**
@@ -82,9 +85,25 @@ export function headFor(experiment: Experiment, outputShape: number[]): Omit<New
 export function shapedExperiment(experiment: Experiment, experimentDir: string): ShapedExperiment {
   if (!isOnnxModel(experiment.model)) return experiment as ShapedExperiment;
   const plan = importPlanFor(experiment.model, experimentDir);
+  const modelClasses = modelClassesOf(experiment, plan, resolveSource(experiment.model.onnx, experimentDir));
   return {
     ...experiment,
     model: { input: { shape: plan.inputShape }, layers: [] },
     ...(plan.inputKind === 'tokens' ? { tokenIds: tokenIdRange(plan) } : {}),
+    ...(modelClasses ? { modelClasses } : {}),
   };
+}
+
+/**
+ * The classes of a classifier scored one per class ([batch, classes], cross-entropy) that keeps its
+ * own last layer; a new one (newHead) takes the data's classes instead.
+ */
+function modelClassesOf(experiment: Experiment, plan: ImportPlan, path: string): ModelClasses | undefined {
+  const model = experiment.model as OnnxModelSection;
+  const [, count, ...more] = plan.output.dims;
+  if (experiment.task !== 'classification' || model.newHead || experiment.training.loss !== 'cross-entropy')
+    return undefined;
+  if (typeof count !== 'number' || count < 2 || more.length > 0) return undefined;
+  const names = classNamesOf(plan.model, path, count);
+  return { count, ...(names ? { names } : {}) };
 }

@@ -102,6 +102,8 @@ export interface ExportOptions {
    * columns, then their one-hot codes, empty cells filled as `fill` says.
    */
   inputEncoding?: InputEncoding;
+  /** A classifier's class names, score i naming class i: kept in the metadata for who reads its scores. */
+  classes?: string[];
 }
 
 export interface TrainableModel {

@@ -115,6 +115,8 @@ export function checkImportedAgainstDataset(
   experimentDir: string,
   dataset: DatasetFacts,
   report: ProblemSink,
+  /** Scoring the model as it is (Evaluate on data…): a new last layer is no remedy then. */
+  evaluating = false,
 ): void {
   const plan = planOrReport(model, experimentDir, report);
   if (!plan) return;
@@ -171,17 +173,54 @@ export function checkImportedAgainstDataset(
         modelTokens,
       ),
     );
-  if (output && size(output) !== size(dataset.outputShape) && experiment.task !== 'language-model')
+  if (!output || size(output) === size(dataset.outputShape) || experiment.task === 'language-model') return;
+  if (evaluating) {
     report.add(
-      ['model', model.output ? 'output' : 'onnx'],
-      l10n.t(
-        '{0} of {1} gives {2} per example, but the data needs {3}: add "newHead": true to train a new last layer of that size in place of its own',
-        plan.output.name,
-        model.onnx,
-        show(output),
-        show(dataset.outputShape),
-      ),
+      ['model', 'onnx'],
+      outputMismatchWhenEvaluating(experiment, plan.output.name, model.onnx, output, dataset),
     );
+    return;
+  }
+  report.add(
+    ['model', model.output ? 'output' : 'onnx'],
+    l10n.t(
+      '{0} of {1} gives {2} per example, but the data needs {3}: add "newHead": true to train a new last layer of that size in place of its own',
+      plan.output.name,
+      model.onnx,
+      show(output),
+      show(dataset.outputShape),
+    ),
+  );
+}
+
+/**
+ * The data's targets do not fit the model's scores. A classifier scores its own classes: data
+ * labelled with its class indices (or its class names, data/modelClasses.ts) fits it, whichever of
+ * them the data holds.
+ */
+function outputMismatchWhenEvaluating(
+  experiment: Experiment,
+  outputName: string,
+  file: string,
+  output: number[],
+  dataset: DatasetFacts,
+): string {
+  if (experiment.task === 'classification' && output.length === 1 && dataset.outputShape.length === 1)
+    return l10n.t(
+      "{0} of {1} scores {2} classes, but the data's {3} labels are not all among them: label the examples with its class indices, 0 to {4}",
+      outputName,
+      file,
+      output[0],
+      dataset.outputShape[0],
+      output[0] - 1,
+    );
+  return l10n.t(
+    '{0} of {1} gives {2} per example, but the data needs {3}',
+    outputName,
+    file,
+    show(output),
+    show(dataset.outputShape),
+  );
 }
 
 /**

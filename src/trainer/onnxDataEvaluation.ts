@@ -54,9 +54,14 @@ export async function evaluateOnnxOnData(
   const problems: string[] = [];
   try {
     const dataset = await deps.loadDataset(experiment, modelDir);
-    checkImportedAgainstDataset(experiment, model, modelDir, dataset, {
-      add: (_at, message) => problems.push(message),
-    });
+    checkImportedAgainstDataset(
+      experiment,
+      model,
+      modelDir,
+      dataset,
+      { add: (_at, message) => problems.push(message) },
+      true,
+    );
     if (problems.length) throw new DataError(problems.join('; '), dataPath);
     const compiled = await deps.compileModel(compileOptionsFor(experiment, dataset, 'cpu', modelDir));
     try {

@@ -604,6 +604,8 @@ export function exportOptionsFor(dataset: Dataset): ExportOptions {
     inputScaling: scalesLastAxis ? axis(dataset.inputScaling!) : undefined,
     outputScaling: dataset.targetScaling && axis([dataset.targetScaling]),
     inputEncoding: dataset.inputEncoding,
+    // Scores one per class (not bce-with-logits' one logit for two classes).
+    classes: dataset.classes?.length === dataset.outputShape[0] ? dataset.classes : undefined,
   };
 }
 

@@ -140,6 +140,17 @@ export function evaluationLine(data: string, evaluation: OnnxEvaluation): string
  * An input's role in the view's table: the data's, filled with one value by fine-tuning, or
  * computed from the token ids (with a tokenizer beside the model).
  */
+/** What the output table says of an output: a classifier's names its classes, a few of them. */
+export function outputRole(summary: OnnxModelSummary, name: string): string {
+  const classes = summary.classes;
+  if (!classes || summary.outputs[0]?.name !== name) return l10n.t('output');
+  const shown = classes.length > CLASSES_SHOWN ? [...classes.slice(0, CLASSES_SHOWN), '…'] : classes;
+  return l10n.t('output, scores of {0} classes: {1}', classes.length, shown.join(', '));
+}
+
+/** Class names the output's row lists before "…" (an ImageNet model has a thousand). */
+const CLASSES_SHOWN = 10;
+
 export function inputRole(summary: OnnxModelSummary, name: string): string {
   const fromIds = summary.tokenizer?.fromIds[name];
   if (fromIds === 'mask') return l10n.t('input, the mask of the padding');

@@ -21,6 +21,7 @@ import {
   formatDims,
   importStatus,
   inputRole,
+  outputRole,
   memoryLine,
 } from './format';
 
@@ -63,7 +64,7 @@ function showModel(file: string, summary: OnnxModelSummary): void {
   const memory = memoryLine(summary);
   const tensors = [
     ...summary.inputs.map((v) => [v.name, inputRole(summary, v.name), v.dtype, formatDims(v.dims)]),
-    ...summary.outputs.map((v) => [v.name, l10n.t('output'), v.dtype, formatDims(v.dims)]),
+    ...summary.outputs.map((v) => [v.name, outputRole(summary, v.name), v.dtype, formatDims(v.dims)]),
   ];
   const ops = summary.ops.map((op) => [
     op.opType,

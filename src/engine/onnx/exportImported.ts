@@ -10,11 +10,16 @@
  * inline, so the exported file stands alone.
  */
 import { onnx } from 'onnx-proto';
+import { CLASSES_KEY } from '../runtime/exportDoc';
 import { tensorProto } from '../graph/serialize';
 import { decodeModel } from './onnxProto';
 import type { ImportPlan } from './importPlan';
 
-export function exportImported(plan: ImportPlan, values: Map<string, Float32Array>): Uint8Array {
+export function exportImported(
+  plan: ImportPlan,
+  values: Map<string, Float32Array>,
+  classes?: string[],
+): Uint8Array {
   const model = decodeModel(plan.model.source);
   const graph = model.graph as onnx.GraphProto;
   const trained = new Map(
@@ -39,6 +44,14 @@ export function exportImported(plan: ImportPlan, values: Map<string, Float32Arra
       graph.initializer.push(
         onnx.TensorProto.create(tensorProto(name, 'float32', update.p.shape, update.data)),
       );
+  }
+  // The classes its scores stand for: its own, or those of a new last layer (newHead).
+  if (classes) {
+    const others = (model.metadataProps ?? []).filter((p) => p.key !== CLASSES_KEY);
+    model.metadataProps = [
+      ...others,
+      onnx.StringStringEntryProto.create({ key: CLASSES_KEY, value: JSON.stringify(classes) }),
+    ];
   }
   model.producerName = 'model-lab';
   model.docString = `Fine-tuned by Model Lab from a model made by ${plan.model.producer || 'an unknown producer'}.`;

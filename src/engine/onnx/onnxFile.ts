@@ -49,6 +49,8 @@ export interface OnnxModel {
   /** Version of the default ('' / ai.onnx) opset. */
   opset: number;
   producer: string;
+  /** The model's metadata_props (Model Lab's model.onnx keeps its scalings and classes there). */
+  metadata: Record<string, string>;
   nodes: OnnxNode[];
   initializers: Map<string, OnnxTensor>;
   /** Graph inputs that are not initializers (what a caller feeds). */
@@ -115,6 +117,7 @@ export function readOnnxModel(bytes: Uint8Array, readExternal?: ExternalReader):
     source: bytes,
     opset,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
+    metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
     nodes: graph.node.map((n, index) => ({
       name: n.name || `${n.opType}_${index}`,
       opType: n.opType ?? '',

@@ -8,6 +8,8 @@ export const INPUT_SCALING_KEY = 'model_lab.input_scaling';
 export const INPUT_ENCODING_KEY = 'model_lab.input_encoding';
 /** metadata_props key holding the target scaling the graph undoes, as JSON {shift, scale}. */
 export const OUTPUT_SCALING_KEY = 'model_lab.output_scaling';
+/** metadata_props key holding a classifier's class names (score i is class i), as a JSON array. */
+export const CLASSES_KEY = 'model_lab.classes';
 
 /**
  * Every layer builds batch-independent graphs (reshapes keep the batch as -1, recurrent
@@ -41,11 +43,12 @@ export function exportDocString(plan: ModelPlan, options: ExportOptions = {}): s
   ].join('\n');
 }
 
-/** The scalings as metadata, so a reader of model.onnx knows what the graph does to its data. */
+/** The scalings and classes as metadata, so a reader of model.onnx knows what the graph does to its data and what its scores mean. */
 export function exportMetadata(options: ExportOptions): Record<string, string> {
   const metadata: Record<string, string> = {};
   if (options.inputScaling) metadata[INPUT_SCALING_KEY] = JSON.stringify(options.inputScaling);
   if (options.outputScaling) metadata[OUTPUT_SCALING_KEY] = JSON.stringify(options.outputScaling);
   if (options.inputEncoding) metadata[INPUT_ENCODING_KEY] = JSON.stringify(options.inputEncoding);
+  if (options.classes) metadata[CLASSES_KEY] = JSON.stringify(options.classes);
   return metadata;
 }

@@ -364,7 +364,7 @@ export class CompiledModel implements TrainableModel {
       ]),
     );
     const { imported } = this.plan.options.model;
-    if (imported) return exportImported(imported, values);
+    if (imported) return exportImported(imported, values, options.classes);
     // Traced for one example; the first axis of input and output is the symbolic `batch`.
     const graph = buildExportGraph(this.plan, values, 1, options);
     return serializeModel(graph, {

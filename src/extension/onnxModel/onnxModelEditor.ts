@@ -19,6 +19,7 @@ import { type OnnxModelToWebview, isOnnxModelFromWebview } from '../../protocol/
 import { importOnnxModel } from '../experiments/importOnnx';
 import { askAxisSizes } from './axisSizes';
 import { readTableHead, textColumns } from '../../data/tableHead';
+import { outputClassNames } from '../../data/modelClasses';
 import { tokenizerBeside } from '../../data/textTokenizer';
 import { Disposable } from '../lifecycle';
 import {
@@ -116,10 +117,11 @@ class OnnxModelView extends Disposable {
       );
       const summary = summarizeOnnxModel(model, (plan) => summarizeOnnxFile(plan, basename(file)).memory);
       const tokenizer = tokenizerInfo(summary, tokenizerBeside(dirname(file)));
+      const classes = outputClassNames(model, file);
       this.model = {
         type: 'onnxModel/show',
         file: basename(file),
-        summary: tokenizer ? { ...summary, tokenizer } : summary,
+        summary: { ...summary, ...(tokenizer ? { tokenizer } : {}), ...(classes ? { classes } : {}) },
       };
     } catch (error) {
       this.model = { type: 'onnxModel/unreadable', file: basename(file), message: messageOf(error) };

@@ -215,6 +215,40 @@ describe('The .onnx model view', () => {
     await screenshot(page, 'onnx-model-view-evaluated-images');
   });
 
+  it('a classifier saved with its config.json: the outputs table names its classes, Evaluate on data… reads labels by name', async function () {
+    this.timeout(180_000);
+    const { workspace } = e2eSession();
+    // Hugging Face's id2label beside the model, in an order that is not the names' sorted one.
+    const config = join(workspace, 'config.json');
+    writeFileSync(config, JSON.stringify({ id2label: { 0: 'low', 1: 'middle', 2: 'high' } }));
+    try {
+      // Rows of two of its three classes, labelled by name: 64 of the 96.
+      const [header, ...rows] = readFileSync(join(workspace, `${NAME}-pixels.csv`), 'utf8')
+        .trim()
+        .split('\n');
+      const named = rows
+        .filter((row) => !row.endsWith(',c1'))
+        .map((row) => row.replace(/,c0$/, ',low').replace(/,c2$/, ',high'));
+      writeFileSync(join(workspace, 'view-named.csv'), [header, ...named].join('\n') + '\n');
+      ({ page, view } = await openModelView(`${NAME}.onnx`));
+      await waitForText(
+        view.getByTestId('tensors'),
+        /outputoutput, scores of 3 classes: low, middle, highfloat32batch × 3/,
+      );
+      await view.getByTestId('evaluate-button').click();
+      await pickQuickItem(page, 'CSV table');
+      await openFileThroughDialog(page, join(workspace, 'view-named.csv'));
+      await waitForText(
+        view.getByTestId('evaluation-scores'),
+        /^64 examples of view-named\.csv: loss \d+(\.\d+)? · accuracy (0|1|0\.\d+)$/,
+        120_000,
+      );
+      await screenshot(page, 'onnx-model-view-class-names');
+    } finally {
+      rmSync(config, { force: true });
+    }
+  });
+
   it('a language model is evaluated on a text file, in windows as long as its input', async function () {
     this.timeout(180_000);
     const { workspace } = e2eSession();

@@ -9,7 +9,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+import { CLASSES_KEY } from '../../../src/engine/runtime/exportDoc';
 import { parseExperimentText, validateExperiment } from '../../../src/experiment/validate';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
@@ -61,6 +63,13 @@ function experiment(model: Record<string, unknown>, name = 'pixels-cnn'): string
     null,
     2,
   );
+}
+
+/** The class names a run's model.onnx keeps in its metadata. */
+function exportedClasses(runDir: string): unknown {
+  const model = onnx.ModelProto.decode(readFileSync(join(runDir, RUN_FILES.model)));
+  const entry = model.metadataProps?.find((p) => p.key === CLASSES_KEY);
+  return entry?.value ? JSON.parse(entry.value) : undefined;
 }
 
 function workspace(model: Record<string, unknown>): { dir: string; file: string } {
@@ -209,6 +218,29 @@ describe('fine-tuning a model trained on other classes', () => {
     );
     assert.deepEqual((await exported.run({ input: x })).output.dims, [3, 2]);
     await exported.release();
+    // Its metadata names the new head's classes.
+    assert.deepEqual(exportedClasses(second.dir), ['dark', 'light']);
+  });
+
+  it("keeps its own last layer for data labelled with some of its class indices: scores and report are the model's classes", async () => {
+    const { dir, file } = workspace({ onnx: 'cnn.onnx' });
+    // Classes 0 and 2 of its three (no grey rows).
+    const rows = pixelsCsv().split('\n');
+    const relabelled = rows
+      .filter((row) => !row.endsWith(',grey'))
+      .map((row) => row.replace(/,dark$/, ',0').replace(/,light$/, ',2'));
+    writeFileSync(join(dir, 'pixels.csv'), relabelled.join('\n'));
+    const { problems } = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
+    assert.deepEqual(problems, []);
+    const runsDir = join(dir, 'runs');
+    const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '8');
+    assert.equal(trained.status, 0, trained.stderr);
+    const [run] = listRuns(runsDir, 'pixels-cnn');
+    assert.deepEqual(
+      readEvalReport(run.dir)?.classes?.map((c) => c.label),
+      ['0', '1', '2'],
+    );
+    assert.deepEqual(exportedClasses(run.dir), ['0', '1', '2']);
   });
 
   it('with "freeze": "backbone" only the new last layer trains: model.onnx keeps every other weight', async () => {

@@ -13,7 +13,9 @@ import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { parseCsv } from '../../../src/data/csv';
 import { assignSplits } from '../../../src/data/splits';
-import { INPUT_ENCODING_KEY, INPUT_SCALING_KEY } from '../../../src/engine/runtime/exportDoc';
+import { CLASSES_KEY, INPUT_ENCODING_KEY, INPUT_SCALING_KEY } from '../../../src/engine/runtime/exportDoc';
+import { evaluateOnnxOnData } from '../../../src/trainer/onnxDataEvaluation';
+import { createTrainerDeps } from '../../../src/trainer/trainerModules';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { listRuns, readEvalReport } from '../../../src/runs/runReader';
@@ -82,6 +84,20 @@ test('raw wine CSV rows through model.onnx give the accuracy the run reported on
   const scaling = JSON.parse(model.metadataProps!.find((p) => p.key === INPUT_SCALING_KEY)!.value!);
   assert.equal(scaling.shift.length, width);
   assert.ok(scaling.scale.every((scale: number) => scale > 0));
+
+  // It names its classes too, so rows of only two cultivars are scored by name: the same
+  // predictions, where the data's own two labels would have been renumbered 0 and 1 (or refused).
+  assert.deepEqual(JSON.parse(model.metadataProps!.find((p) => p.key === CLASSES_KEY)!.value!), classes);
+  const notFirst = testRows.flatMap((cells, i) => (labels[i] === classes[0] ? [] : [{ cells, i }]));
+  const subset = join(runsDir, 'two-cultivars.csv');
+  writeFileSync(
+    subset,
+    [header.cells, ...notFirst.map((row) => row.cells)].map((cells) => cells.join(',')).join('\n'),
+  );
+  const scored = await evaluateOnnxOnData(join(run.dir, RUN_FILES.model), subset, createTrainerDeps());
+  assert.equal(scored.count, notFirst.length);
+  const right = notFirst.filter(({ i }) => predicted[i] === labels[i]).length;
+  assert.equal(scored.values.accuracy, right / notFirst.length);
 });
 
 /** Trains `experiment` (its data already in `dir`) with the CLI; the run, its report and model. */

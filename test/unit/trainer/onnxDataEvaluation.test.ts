@@ -5,7 +5,7 @@
  * that does not fit the model is refused naming the file and what does not fit.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -21,20 +21,27 @@ import { modelPath } from '../engine/onnxFixtures';
 const root = mkdtempSync(join(tmpdir(), 'modellab-onnx-evaluate-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** 50 rows of 64 pixels in [0, 3) (far from standardized) and a class 0–2, in `target` (last column). */
-function pixels(target: string) {
+/**
+ * 50 rows of 64 pixels in [0, 3) (far from standardized) and a class 0–2, in `target` (last
+ * column): the rows whose class `keep` keeps, each class written as `labelOf` writes it.
+ */
+function pixels(
+  target: string,
+  keep = (_label: number) => true,
+  labelOf = (label: number, _row: number): string | number => label,
+) {
   const rows = Array.from({ length: 50 }, (_, r) => ({
     x: Array.from({ length: 64 }, (_, i) => ((r * 13 + i * 7) % 30) / 10),
     label: (r * 7) % 3,
-  }));
+  })).filter((row) => keep(row.label));
   const header = [...Array.from({ length: 64 }, (_, i) => `p${i}`), target].join(',');
-  const text = [header, ...rows.map((row) => [...row.x, row.label].join(','))].join('\n') + '\n';
-  return { rows, text };
+  const lines = rows.map((row, r) => [...row.x, labelOf(row.label, r)].join(','));
+  return { rows, text: [header, ...lines].join('\n') + '\n' };
 }
 
 /** Mean cross-entropy and accuracy of the original file under onnxruntime, on the raw rows. */
-async function reference(rows: { x: number[]; label: number }[]) {
-  const session = await ort.InferenceSession.create(modelPath('cnn'));
+async function reference(rows: { x: number[]; label: number }[], model = modelPath('cnn')) {
+  const session = await ort.InferenceSession.create(model);
   const input = new ort.Tensor('float32', Float32Array.from(rows.flatMap((r) => r.x)), [
     rows.length,
     1,
@@ -51,9 +58,13 @@ async function reference(rows: { x: number[]; label: number }[]) {
 }
 
 /** The CNN scored on `data` (a CSV or an image folder) as onnxruntime scores it on `rows`. */
-async function assertScoresLikeOnnxruntime(data: string, rows: { x: number[]; label: number }[]) {
-  const result = await evaluateOnnxOnData(modelPath('cnn'), data, createTrainerDeps());
-  const expected = await reference(rows);
+async function assertScoresLikeOnnxruntime(
+  data: string,
+  rows: { x: number[]; label: number }[],
+  model = modelPath('cnn'),
+) {
+  const result = await evaluateOnnxOnData(model, data, createTrainerDeps());
+  const expected = await reference(rows, model);
   assert.equal(result.task, 'classification');
   assert.equal(result.count, rows.length);
   assert.ok(
@@ -98,6 +109,48 @@ describe('evaluating an ONNX model on a data file', () => {
     const data = join(root, 'pixels.csv');
     writeFileSync(data, text);
     await assertScoresLikeOnnxruntime(data, rows);
+  });
+
+  it("scores rows holding only some of its classes, each integer label the model's class of that index", async () => {
+    // Classes 0 and 2 of the three: read as 0 and 1 of two classes, they were refused (or misread).
+    const { rows, text } = pixels('digit', (label) => label !== 1);
+    const data = join(root, 'some-classes.csv');
+    writeFileSync(data, text);
+    await assertScoresLikeOnnxruntime(data, rows);
+  });
+
+  it('reads labels by the class names of the Hugging Face config.json beside the model', async () => {
+    const dir = join(root, 'named');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(modelPath('cnn'), join(dir, 'model.onnx'));
+    const names = ['zero', 'one', 'two'];
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ id2label: Object.fromEntries(names.entries()) }),
+    );
+    // Only "two" and "zero", whose sorted order is not the model's.
+    const { rows, text } = pixels(
+      'digit',
+      (label) => label !== 1,
+      (label) => names[label],
+    );
+    const data = join(root, 'named.csv');
+    writeFileSync(data, text);
+    await assertScoresLikeOnnxruntime(data, rows, join(dir, 'model.onnx'));
+  });
+
+  it('refuses labels that are not its classes, saying to label the examples with its class indices', async () => {
+    const { text } = pixels('digit', undefined, (_label, r) => 'abcd'[r % 4]);
+    const data = join(root, 'letters.csv');
+    writeFileSync(data, text);
+    await assert.rejects(evaluateOnnxOnData(modelPath('cnn'), data, createTrainerDeps()), (error: Error) => {
+      assert.match(
+        error.message,
+        /letters\.csv: output of model\.onnx scores 3 classes, but the data's 4 labels are not all among them: label the examples with its class indices, 0 to 2/,
+      );
+      assert.doesNotMatch(error.message, /newHead/);
+      return true;
+    });
   });
 
   it('scores every image of a folder by class (its classes the sorted subfolders), as onnxruntime does', async () => {

@@ -9,6 +9,7 @@ import {
   importStatus,
   inputRole,
   memoryLine,
+  outputRole,
 } from '../../../webview/onnxModel/format';
 
 const summary: OnnxModelSummary = {
@@ -72,6 +73,18 @@ test('a model with several inputs: the status says what fine-tuning fills and as
   assert.equal(inputRole(withTokenizer, 'attention_mask'), 'input, the mask of the padding');
   assert.equal(inputRole(withTokenizer, 'token_type_ids'), "input, a pair's type ids");
   assert.equal(inputRole(withTokenizer, 'position_ids'), 'input, filled with 0');
+});
+
+test("a classifier's output row names the classes it scores, the first ten of many", () => {
+  const logits = { name: 'logits', dtype: 'float32', dims: ['batch', 2] };
+  const classifier: OnnxModelSummary = { ...summary, outputs: [logits], classes: ['NEGATIVE', 'POSITIVE'] };
+  assert.equal(outputRole(classifier, 'logits'), 'output, scores of 2 classes: NEGATIVE, POSITIVE');
+  assert.equal(outputRole({ ...classifier, classes: undefined }, 'logits'), 'output');
+  const many = Array.from({ length: 1000 }, (_, i) => `class ${i}`);
+  assert.equal(
+    outputRole({ ...classifier, classes: many }, 'logits'),
+    `output, scores of 1000 classes: ${many.slice(0, 10).join(', ')}, …`,
+  );
 });
 
 /** A check report of an opset 17 file: `fields` on a trainable verdict without problems. */
