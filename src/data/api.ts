@@ -34,6 +34,12 @@ export interface Vocabulary {
   decode(ids: ArrayLike<number | bigint>): string;
 }
 
+export interface TypedTexts {
+  readonly columns: string[];
+  /** One example's token ids from one text per column; a DataError names what the model cannot read. */
+  encode(texts: string[]): BigInt64Array;
+}
+
 /** An affine column scaling: scaled = (value − shift) / scale, with scale > 0. */
 export interface TargetScaling {
   shift: number;
@@ -95,6 +101,11 @@ export interface Dataset {
    * and its pad token, for the check that the model's type ids input is filled to match.
    */
   readonly textPairs?: { secondTextAfter?: number; padId?: number };
+  /**
+   * A table of texts read by data.tokenizer: its text columns (one, or two for pairs) and how
+   * texts typed in the playground become one example's token ids, as the table's rows did.
+   */
+  readonly typedTexts?: TypedTexts;
   /** What loading did to the data that the user should hear of (rows left out), logged as a run starts. */
   readonly notes?: string[];
   /**

@@ -6,7 +6,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../contract/experiment';
-import type { Dataset, TargetScaling } from './api';
+import type { Dataset, TargetScaling, TypedTexts } from './api';
 import type { InputEncoding } from '../contract/inputEncoding';
 import { categoriesOf, oneHotRows } from './categorical';
 import { parseCsv, parseNumber, sortLabels, tableDelimiter, type CsvRecord } from './csv';
@@ -175,6 +175,12 @@ export function csvTable(source: string, files: CsvFile[], experiment: TableExpe
       ? {
           inputKind: 'tokens' as const,
           x: tokenizedRows(records, featureColumns, tokenizer, tokenLength(experiment), tokenIds!),
+          typedTexts: typedTexts(
+            featureColumns.map(plainName),
+            tokenizer,
+            tokenLength(experiment),
+            tokenIds!,
+          ),
           ...(featureColumns.length === 2
             ? { textPairs: { secondTextAfter: tokenizer.secondTextAfter, padId: tokenizer.padId } }
             : {}),
@@ -318,6 +324,22 @@ function tokenizedRows(
     row.forEach((id, i) => (ids[r * length + i] = BigInt(id)));
   });
   return ids;
+}
+
+/** Texts typed in the playground, one per text column, read as `tokenizedRows` reads a row. */
+function typedTexts(columns: string[], tokenizer: TextTokenizer, length: number, known: number): TypedTexts {
+  const where = { file: l10n.t('the typed text'), line: 0 };
+  return {
+    columns,
+    encode: ([text = '', second]) => {
+      const row =
+        columns.length === 1
+          ? tokenizer.encode(text, length, where)
+          : tokenizer.encodePair(text, second ?? '', length, where);
+      refuseUnknownIds(tokenizer, row, known, where);
+      return BigInt64Array.from(row, (id) => BigInt(id));
+    },
+  };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface ExampleTable {
   notes?: string[];
   /** See Dataset.textPairs. */
   textPairs?: Dataset['textPairs'];
+  /** See Dataset.typedTexts. */
+  typedTexts?: Dataset['typedTexts'];
   vocab?: Vocabulary;
 }
 
@@ -120,6 +122,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
     inputEncoding: table.inputEncoding,
     notes: table.notes,
     ...(table.textPairs ? { textPairs: table.textPairs } : {}),
+    ...(table.typedTexts ? { typedTexts: table.typedTexts } : {}),
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
     arrays: () => ({
       kind: 'rows',

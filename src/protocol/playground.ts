@@ -38,6 +38,12 @@ export interface PlaygroundClassifyText {
   readonly id: number;
   readonly text: string;
 }
+/** Classifiers of texts read by a tokenizer: the class probabilities of one text per text column (a pair: two). */
+export interface PlaygroundClassifyTexts {
+  readonly type: 'playground/classifyTexts';
+  readonly id: number;
+  readonly texts: string[];
+}
 /**
  * The LSTM/GRU inside view of one input: a test example by position, or text the user typed
  * (character models); exactly one of the two.
@@ -62,15 +68,21 @@ export type PlaygroundRequest =
   | PlaygroundTextAttention
   | PlaygroundClassify
   | PlaygroundClassifyText
+  | PlaygroundClassifyTexts
   | PlaygroundGenerate
   | PlaygroundFeatureMaps
   | PlaygroundRecurrent;
 
 /** What the model takes and how to show it, once the checkpoint is loaded. */
 export interface PlaygroundModelInfo {
-  /** 'image': draw; 'text': prompt and generate; 'table': feature values; 'characters': type a name. */
-  kind: 'image' | 'text' | 'table' | 'characters';
+  /**
+   * 'image': draw; 'text': prompt and generate; 'table': feature values; 'characters': type a name;
+   * 'texts': type a text (or a pair of texts) the model's tokenizer reads.
+   */
+  kind: 'image' | 'text' | 'table' | 'characters' | 'texts';
   inputShape: number[];
+  /** 'texts': the data's text columns, one field each. */
+  textColumns?: string[];
   /** Class labels (classifiers). */
   labels: string[];
   /** The checkpoint answering, and its step. */
@@ -135,6 +147,8 @@ export type PlaygroundReply =
 const MAX_INPUT = 3 * 256 * 256;
 /** Longest typed text accepted (a name, a short sentence). */
 const MAX_TEXT = 200;
+/** Longest text typed for a tokenizer (a review, a passage): its tokens are cut to the model's length anyway. */
+const MAX_TYPED_TEXTS = 20_000;
 const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 export function isPlaygroundRequest(value: unknown): value is PlaygroundRequest {
@@ -151,6 +165,14 @@ export function isPlaygroundRequest(value: unknown): value is PlaygroundRequest 
     return isId(value.id) && isString(value.text) && value.text.length <= 12_000;
   if (hasType(value, 'playground/classifyText'))
     return isId(value.id) && isString(value.text) && value.text.length <= MAX_TEXT;
+  if (hasType(value, 'playground/classifyTexts'))
+    return (
+      isId(value.id) &&
+      Array.isArray(value.texts) &&
+      value.texts.length >= 1 &&
+      value.texts.length <= 2 &&
+      value.texts.every((text) => isString(text) && text.length <= MAX_TYPED_TEXTS)
+    );
   if (hasType(value, 'playground/recurrent'))
     return (
       isId(value.id) &&
@@ -178,8 +200,13 @@ export function isPlaygroundModelInfo(value: unknown): value is PlaygroundModelI
   return (
     typeof value === 'object' &&
     value !== null &&
-    (v.kind === 'image' || v.kind === 'text' || v.kind === 'table' || v.kind === 'characters') &&
+    (v.kind === 'image' ||
+      v.kind === 'text' ||
+      v.kind === 'table' ||
+      v.kind === 'characters' ||
+      v.kind === 'texts') &&
     isNumberArray(v.inputShape) &&
+    (v.textColumns === undefined || (Array.isArray(v.textColumns) && v.textColumns.every(isString))) &&
     Array.isArray(v.labels) &&
     v.labels.every(isString) &&
     (v.checkpoint === 'best' || v.checkpoint === 'last') &&

@@ -9,6 +9,7 @@ import {
   isPlaygroundRequest,
   type PlaygroundClassify,
   type PlaygroundClassifyText,
+  type PlaygroundClassifyTexts,
   type PlaygroundGenerate,
   type PlaygroundTextAttention,
   type PlaygroundReply,
@@ -31,7 +32,11 @@ export const isHostToPlayground = (value: unknown): value is HostToPlayground =>
   isPlaygroundRunMessage(value) || isPlaygroundReply(value);
 
 type PanelRequest =
-  PlaygroundClassify | PlaygroundClassifyText | PlaygroundGenerate | PlaygroundTextAttention;
+  | PlaygroundClassify
+  | PlaygroundClassifyText
+  | PlaygroundClassifyTexts
+  | PlaygroundGenerate
+  | PlaygroundTextAttention;
 export type PlaygroundToHost = WebviewReadyMessage | PanelRequest;
 
 /** A request the webview may make: classify or generate (opening a run is the host's). */

@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import { dirname } from 'node:path';
 import type { CheckpointKind } from '../contract/checkpointKind';
-import type { Dataset, Vocabulary } from '../data/api';
+import { DataError, type Dataset, type Vocabulary } from '../data/api';
 import type { Experiment } from '../contract/experiment';
 import type { TrainableModel } from '../engine/api';
 import type { AttentionSnapshot } from '../contract/attentionSnapshot';
@@ -59,12 +59,15 @@ export class PlaygroundSession {
       kind:
         task === 'language-model'
           ? 'text'
-          : typedCharacterVocabulary(dataset, task)
-            ? 'characters'
-            : shape.length === 3 && (shape[0] === 1 || shape[0] === 3)
-              ? 'image'
-              : 'table',
+          : dataset.typedTexts
+            ? 'texts'
+            : typedCharacterVocabulary(dataset, task)
+              ? 'characters'
+              : shape.length === 3 && (shape[0] === 1 || shape[0] === 3)
+                ? 'image'
+                : 'table',
       inputShape: shape,
+      ...(dataset.typedTexts ? { textColumns: dataset.typedTexts.columns } : {}),
       labels: dataset.classes ?? [],
       checkpoint: kind,
       step: checkpoint.position.step,
@@ -100,6 +103,23 @@ export class PlaygroundSession {
     if (!vocab) throw new Error(l10n.t('{0} does not read typed characters.', this.experiment));
     const { ids } = readTypedCharacters(vocab, text, this.info.inputShape[0]);
     return rowProbabilities(await this.model.predict(ids, 1));
+  }
+
+  /** Class probabilities of texts typed for a model that reads them through its tokenizer (one per text column). */
+  async classifyTexts(texts: string[]): Promise<number[]> {
+    this.refuseUnlessClassifier();
+    const typed = this.dataset.typedTexts;
+    if (!typed) throw new Error(l10n.t('{0} does not read texts through a tokenizer.', this.experiment));
+    if (texts.length !== typed.columns.length)
+      throw new Error(
+        l10n.t('the model reads {0} texts per example, not {1}', typed.columns.length, texts.length),
+      );
+    try {
+      return rowProbabilities(await this.model.predict(typed.encode(texts), 1));
+    } catch (error) {
+      // The typed text has no file or line to point at.
+      throw error instanceof DataError ? new Error(error.message) : error;
+    }
   }
 
   /**

@@ -48,6 +48,10 @@ export class PlaygroundHandler {
         const started = performance.now();
         const probabilities = await session.classifyText(request.text);
         this.send({ type: 'playground/probabilities', id, probabilities, ms: performance.now() - started });
+      } else if (request.type === 'playground/classifyTexts') {
+        const started = performance.now();
+        const probabilities = await session.classifyTexts(request.texts);
+        this.send({ type: 'playground/probabilities', id, probabilities, ms: performance.now() - started });
       } else if (request.type === 'playground/textAttention') {
         this.send({ type: 'playground/attention', id, snapshot: await session.textAttention(request.text) });
       } else if (request.type === 'playground/recurrent') {

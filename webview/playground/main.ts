@@ -2,7 +2,8 @@
  * Playground webview: the run's model answers what the user makes. Image classifiers get a
  * pad to draw on (downsampled exactly like the training data, downsample.ts) with class
  * probabilities updating while drawing; language models a prompt with temperature and top-k,
- * the generated text streaming in; tables a row of feature values. One request is in flight
+ * the generated text streaming in; tables a row of feature values; models of texts read by a
+ * tokenizer a field per text column. One request is in flight
  * at a time; a drawing that changed meanwhile is sent when the answer comes.
  */
 // First: the host's translations are in place before any module below builds text.
@@ -105,6 +106,7 @@ function render(model: PlaygroundModelInfo): void {
   if (model.kind === 'image') root.replaceChildren(title, status, ...imageView(model));
   else if (model.kind === 'text') root.replaceChildren(title, status, ...textView());
   else if (model.kind === 'characters') root.replaceChildren(title, status, ...nameView());
+  else if (model.kind === 'texts') root.replaceChildren(title, status, ...typedTextsView(model));
   else root.replaceChildren(title, status, ...tableView(model));
 }
 
@@ -203,6 +205,8 @@ function sendClassify(): void {
   pending = nextId++;
   if (info.kind === 'characters')
     channel.post({ type: 'playground/classifyText', id: pending, text: readText() });
+  else if (info.kind === 'texts')
+    channel.post({ type: 'playground/classifyTexts', id: pending, texts: readTexts() });
   else channel.post({ type: 'playground/classify', id: pending, input: readInput() });
 }
 
@@ -227,6 +231,36 @@ function showProbabilities(probabilities: number[], ms: number): void {
     }),
     h('p', { class: 'hint' }, l10n.t('answered in {0} ms', ms.toFixed(1))),
   );
+}
+
+// ── classifiers of texts read by a tokenizer ────────────────────────────────────
+let readTexts: () => string[] = () => [];
+
+/** A field per text column of the data (two for pairs), named as the column is. */
+function typedTextsView(model: PlaygroundModelInfo): HTMLElement[] {
+  const columns = model.textColumns ?? [];
+  const fields = columns.map((_column, i) =>
+    h('textarea', { id: `text-${i}`, class: 'typed-text', rows: '3', 'data-testid': `text-${i}` }),
+  );
+  readTexts = () => fields.map((field) => field.value);
+  // Every keystroke asks again; one request is in flight at a time (sendClassify).
+  for (const field of fields) field.addEventListener('input', sendClassify);
+  sendClassify();
+  return [
+    h(
+      'p',
+      { class: 'hint' },
+      columns.length === 2
+        ? l10n.t(
+            'Type a pair of texts; the model reads them through its tokenizer as it read the pairs of the data, and answers as you type.',
+          )
+        : l10n.t(
+            'Type a text; the model reads it through its tokenizer as it read the texts of the data, and answers as you type.',
+          ),
+    ),
+    ...fields.map((field, i) => h('label', { class: 'typed-text-field', for: field.id }, columns[i], field)),
+    bars,
+  ];
 }
 
 // ── name classifiers ─────────────────────────────────────────────────────────

@@ -562,6 +562,25 @@ describe('The .onnx model view', () => {
       for (const name of ['reviews.onnx', 'tokenizer.json', 'tokenizer_config.json'])
         assert.ok(existsSync(join(exported, name)), name);
       await screenshot(page, 'onnx-model-view-tokenizer-exported');
+
+      // Its playground reads a typed review through the tokenizer, answering each change.
+      await runCommand(page, 'Model Lab: Open Playground');
+      await pickQuickItem(page, `view-reviews / ${runId}`);
+      const playground = await panelWith(page, '#text-0');
+      assert.match((await playground.locator('label[for="text-0"]').textContent()) ?? '', /^review/);
+      const review = playground.locator('#text-0');
+      const bars = playground.locator('#probabilities');
+      await review.fill('I love this movie.');
+      await waitUntil('the typed review to be answered', async () =>
+        (await bars.locator('.probability').count()) === 3 ? true : undefined,
+      );
+      const first = await bars.getAttribute('data-probabilities');
+      await review.fill('An awful, boring film!');
+      await waitUntil('the second review to be answered', async () =>
+        (await bars.getAttribute('data-probabilities')) !== first ? true : undefined,
+      );
+      assert.deepEqual(await bars.locator('.probability .label').allTextContents(), ['0', '1', '2']);
+      await screenshot(page, 'playground-typed-text');
     });
   });
 

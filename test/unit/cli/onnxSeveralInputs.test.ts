@@ -23,6 +23,7 @@ import { loadDataset } from '../../../src/data/loadDataset';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readMetrics } from '../../../src/runs/runReader';
 import { evaluateOnnxOnData } from '../../../src/trainer/onnxDataEvaluation';
+import { PlaygroundSession } from '../../../src/trainer/playground';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
 import { classificationScores } from '../../fixtures/classificationScores';
 import { modelLab } from '../../fixtures/modelLabCli';
@@ -81,6 +82,43 @@ async function problemsOn(change: (model: Record<string, unknown>) => void, csv?
   const { problems } = await validateExperiment(parseExperimentText(text), dir);
   const lines = text.split('\n');
   return problems.map((p) => ({ message: p.message, line: lines[p.range.start.line].trim() }));
+}
+
+/**
+ * The playground of a run of texts read by a tokenizer offers a field per text column, and answers
+ * typed texts with the probabilities the run's model.onnx (its best weights, as the playground's)
+ * gives `inputs`, the ids the tokenizer gives those texts.
+ */
+async function assertTypedTextsScored(
+  runDir: string,
+  columns: string[],
+  texts: string[],
+  inputs: Record<string, number[]>,
+): Promise<void> {
+  const playground = await PlaygroundSession.open(runDir, createTrainerDeps());
+  try {
+    assert.equal(playground.info.kind, 'texts');
+    assert.deepEqual(playground.info.textColumns, columns);
+    const typed = await playground.classifyTexts(texts);
+    const session = await ort.InferenceSession.create(readFileSync(join(runDir, RUN_FILES.model)));
+    const feeds = Object.fromEntries(
+      Object.entries(inputs).map(([name, values]) => [
+        name,
+        new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]),
+      ]),
+    );
+    const logits = Array.from((await session.run(feeds))[session.outputNames[0]].data as Float32Array);
+    await session.release();
+    const top = Math.max(...logits);
+    const total = logits.reduce((sum, v) => sum + Math.exp(v - top), 0);
+    const expected = logits.map((v) => Math.exp(v - top) / total);
+    assert.equal(typed.length, expected.length);
+    typed.forEach((p, c) =>
+      assert.ok(Math.abs(p - expected[c]) < 1e-5, `class ${c}: ${p} vs ${expected[c]}`),
+    );
+  } finally {
+    await playground.dispose();
+  }
 }
 
 /** `model-lab train` of the folder's gpt2.experiment.json for 6 steps: it completes and reports its test perplexity. */
@@ -223,6 +261,14 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     );
     assert.equal(scored.count, 45);
 
+    // The playground reads a typed text as the rows were read: [CLS] the cat sat on the mat . [SEP].
+    const ids = [2, 5, 7, 9, 11, 5, 12, 33, 3, 0, 0, 0];
+    await assertTypedTextsScored(run.dir, ['review'], ['The cat sat on the mat.'], {
+      input_ids: ids,
+      attention_mask: ids.map((id) => (id === 0 ? 0 : 1)),
+      token_type_ids: ids.map(() => 0),
+    });
+
     // A second feature column: which one is the text?
     writeFileSync(
       join(dir, 'reviews.csv'),
@@ -285,7 +331,14 @@ describe('fine-tuning a Hugging Face style export with three inputs', () => {
     const runsDir = join(dir, 'runs');
     const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '4');
     assert.equal(trained.status, 0, trained.stderr);
-    assert.equal(listRuns(runsDir, 'bert')[0].info?.status, 'completed');
+    const [run] = listRuns(runsDir, 'bert');
+    assert.equal(run.info?.status, 'completed');
+    // The playground reads a typed pair as the rows were read, the second text's type ids 1.
+    await assertTypedTextsScored(run.dir, ['premise', 'hypothesis'], pairs[0], {
+      input_ids: [2, 5, 7, 9, 33, 3, 5, 8, 10, 35, 3, 0],
+      attention_mask: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0],
+      token_type_ids: [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0],
+    });
 
     // Type ids of 0 everywhere read the pair as one text: a warning on that entry says what to write.
     const flat = {
