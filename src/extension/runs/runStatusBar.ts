@@ -21,7 +21,11 @@ export class RunStatusBar implements vscode.Disposable {
   constructor(private readonly manager: RunManager) {
     this.item.name = vscode.l10n.t('Model Lab Training');
     this.item.command = 'modelLab.showRunLog';
-    this.subscription = manager.onDidChangeRun(() => this.scheduleUpdate());
+    // Progress repaints at most once a second; the last run's end hides the item at once, so a
+    // run shorter than that never leaves its first "step 0" showing after it ended.
+    this.subscription = manager.onDidChangeRun(() =>
+      manager.activeRuns.length === 0 ? this.update() : this.scheduleUpdate(),
+    );
   }
 
   private update(): void {
