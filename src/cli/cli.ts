@@ -1,6 +1,7 @@
 /**
  * `model-lab` command line: trains an experiment headless into the same run folder as the editor,
- * lists the runs (`runs`), and checks whether an ONNX model can be trained (`onnx check`).
+ * lists the runs (`runs`), checks whether an ONNX model can be trained (`onnx check`) and scores
+ * one as it is on a data file (`onnx evaluate`).
  */
 import * as l10n from '@vscode/l10n';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -10,6 +11,7 @@ import { bundleFor, useTranslations } from '../trainer/translations';
 import { cliLanguage, intlLocale } from './cliLanguage';
 import { exportPytorchCommand } from './exportCommand';
 import { onnxCheckCommand, type OnnxCheckOptions } from './onnxCheckCommand';
+import { onnxEvaluateCommand, type OnnxEvaluateOptions } from './onnxEvaluateCommand';
 import { runsCommand } from './runsCommand';
 import { summaryCommand, type SummaryOptions } from './summaryCommand';
 import { sweepCommand } from './sweepCommand';
@@ -115,9 +117,9 @@ program
     process.exitCode = await runsCommand({ ...options, locale: intlLocale(language) });
   });
 
-program
-  .command('onnx')
-  .description(l10n.t('ONNX models'))
+const onnxModels = program.command('onnx').description(l10n.t('ONNX models'));
+
+onnxModels
   .command('check')
   .description(
     l10n.t(
@@ -140,6 +142,30 @@ program
   )
   .action(async (model: string, options: OnnxCheckOptions) => {
     process.exitCode = await onnxCheckCommand(model, options);
+  });
+
+onnxModels
+  .command('evaluate')
+  .description(
+    l10n.t(
+      "score an ONNX model as it is on every example of a data file: loss and the task's metrics. Exit 0 scored, 2 the model or the data cannot be used",
+    ),
+  )
+  .argument('<model>', l10n.t('the .onnx file'))
+  .argument(
+    '<data>',
+    l10n.t(
+      'a .csv or .tsv table (labels or targets in its label column, else the last), a folder of images by class, or a .txt text',
+    ),
+  )
+  .option('--json', l10n.t('print the scores as JSON'))
+  .option(
+    '--size <axis=n>',
+    l10n.t('the size of a named input axis the file leaves open, e.g. sequence=128 (repeatable)'),
+    namedNumber,
+  )
+  .action(async (model: string, data: string, options: OnnxEvaluateOptions) => {
+    process.exitCode = await onnxEvaluateCommand(model, data, options);
   });
 
 program

@@ -136,10 +136,6 @@ export function evaluationLine(data: string, evaluation: OnnxEvaluation): string
     : l10n.t('{0} examples of {1}: {2}', formatCount(evaluation.count), data, scores.join(' · '));
 }
 
-/**
- * An input's role in the view's table: the data's, filled with one value by fine-tuning, or
- * computed from the token ids (with a tokenizer beside the model).
- */
 /** What the output table says of an output: a classifier's names its classes, a few of them. */
 export function outputRole(summary: OnnxModelSummary, name: string): string {
   const classes = summary.classes;
@@ -151,6 +147,10 @@ export function outputRole(summary: OnnxModelSummary, name: string): string {
 /** Class names the output's row lists before "…" (an ImageNet model has a thousand). */
 const CLASSES_SHOWN = 10;
 
+/**
+ * An input's role in the view's table: the data's, filled with one value by fine-tuning, or
+ * computed from the token ids (with a tokenizer beside the model).
+ */
 export function inputRole(summary: OnnxModelSummary, name: string): string {
   const fromIds = summary.tokenizer?.fromIds[name];
   if (fromIds === 'mask') return l10n.t('input, the mask of the padding');
