@@ -75,6 +75,11 @@ export interface Dataset {
   readonly outputShape: number[];
   /** Classification: label of each class id. */
   readonly classes?: string[];
+  /**
+   * An imported classifier that keeps its last layer: the labels were read as its own classes,
+   * by its class names or as class indices (data/modelClasses.ts), `held` of them in the data.
+   */
+  readonly labelsRead?: { by: 'names' | 'indices'; held: number };
   /** Language models and token-sequence tasks: the character vocabulary. */
   readonly vocab?: Vocabulary;
   /**

@@ -42,25 +42,33 @@ export function adoptModelClasses(
   labels: Int32Array,
   classes: string[],
   model: ModelClasses | undefined,
-): { labels: Int32Array; classes: string[] } {
+): { labels: Int32Array; classes: string[]; labelsRead?: LabelsRead } {
   if (!model || classes.length > model.count) return { labels, classes };
-  const idOf = classIdsOf(classes, model);
-  if (!idOf) return { labels, classes };
-  const modelIds = classes.map(idOf);
+  const read = classIdsOf(classes, model);
+  if (!read) return { labels, classes };
+  const modelIds = classes.map(read.idOf);
   return {
     labels: labels.map((id) => modelIds[id]),
     classes: model.names ?? Array.from({ length: model.count }, (_, id) => String(id)),
+    labelsRead: { by: read.by, held: classes.length },
   };
+}
+
+/** How the labels were read as the model's classes, and how many of them the data holds. */
+export interface LabelsRead {
+  by: 'names' | 'indices';
+  held: number;
 }
 
 /** How each label names one of the model's classes: its name, else its index; undefined when neither. */
 function classIdsOf(
   labels: string[],
   { count, names }: ModelClasses,
-): ((label: string) => number) | undefined {
-  if (names && labels.every((label) => names.includes(label))) return (label) => names.indexOf(label);
+): { by: LabelsRead['by']; idOf: (label: string) => number } | undefined {
+  if (names && labels.every((label) => names.includes(label)))
+    return { by: 'names', idOf: (label) => names.indexOf(label) };
   const isClassIndex = (label: string) => /^\d+$/.test(label) && Number(label) < count;
-  return labels.every(isClassIndex) ? Number : undefined;
+  return labels.every(isClassIndex) ? { by: 'indices', idOf: Number } : undefined;
 }
 
 function parseNames(json: string | undefined): string[] | undefined {

@@ -37,6 +37,8 @@ export interface ExampleTable {
   textPairs?: Dataset['textPairs'];
   /** See Dataset.typedTexts. */
   typedTexts?: Dataset['typedTexts'];
+  /** See Dataset.labelsRead. */
+  labelsRead?: Dataset['labelsRead'];
   vocab?: Vocabulary;
 }
 
@@ -123,6 +125,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
     notes: table.notes,
     ...(table.textPairs ? { textPairs: table.textPairs } : {}),
     ...(table.typedTexts ? { typedTexts: table.typedTexts } : {}),
+    ...(table.labelsRead ? { labelsRead: table.labelsRead } : {}),
     sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
     arrays: () => ({
       kind: 'rows',

@@ -19,7 +19,10 @@ export interface ProblemSink {
   add(path: JSONPath, message: string, severity?: Severity): void;
 }
 
-type DatasetFacts = Pick<Dataset, 'inputKind' | 'inputShape' | 'outputShape' | 'source' | 'textPairs'>;
+type DatasetFacts = Pick<
+  Dataset,
+  'inputKind' | 'inputShape' | 'outputShape' | 'source' | 'textPairs' | 'labelsRead'
+>;
 
 const show = (shape: (number | string)[]): string => `[${shape.join(', ')}]`;
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -121,6 +124,7 @@ export function checkImportedAgainstDataset(
   const plan = planOrReport(model, experimentDir, report);
   if (!plan) return;
   if (dataset.textPairs) checkPairTypeIds(model, dataset.textPairs, report);
+  if (dataset.labelsRead && !evaluating) checkClassIndices(model, dataset, report);
   const at: JSONPath = ['model', model.input ? 'input' : 'onnx'];
   if (plan.inputKind !== dataset.inputKind) {
     report.add(
@@ -220,6 +224,28 @@ function outputMismatchWhenEvaluating(
     file,
     show(output),
     show(dataset.outputShape),
+  );
+}
+
+/**
+ * Integer labels below the model's class count are read as its class indices. Data holding only
+ * some of them may be a subset of its classes (two digits of ten), or classes of the user's own
+ * numbered from 0 (three kinds of flower for an ImageNet model), which want a new last layer: a
+ * warning says which reading was made, and the fix if it was the wrong one.
+ */
+function checkClassIndices(model: OnnxModelSection, dataset: DatasetFacts, report: ProblemSink): void {
+  const { by, held } = dataset.labelsRead!;
+  const [count] = dataset.outputShape;
+  if (by !== 'indices' || held === count) return;
+  report.add(
+    ['model', 'onnx'],
+    l10n.t(
+      'the labels are read as class indices of {0}: the data holds {1} of its {2} classes. If they are classes of your own, add "newHead": true to train a new last layer for them',
+      model.onnx,
+      held,
+      count,
+    ),
+    'warning',
   );
 }
 

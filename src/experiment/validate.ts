@@ -46,7 +46,15 @@ export { inferShapes } from './shapes';
 /** What validation needs to know about the data: a loaded `Dataset` has all of it. */
 export type DatasetFacts = Pick<
   Dataset,
-  'inputKind' | 'inputShape' | 'outputShape' | 'classes' | 'vocab' | 'source' | 'inputEncoding' | 'textPairs'
+  | 'inputKind'
+  | 'inputShape'
+  | 'outputShape'
+  | 'classes'
+  | 'vocab'
+  | 'source'
+  | 'inputEncoding'
+  | 'textPairs'
+  | 'labelsRead'
 > &
   Partial<Pick<Dataset, 'sizes'>>;
 

@@ -230,8 +230,19 @@ describe('fine-tuning a model trained on other classes', () => {
       .filter((row) => !row.endsWith(',grey'))
       .map((row) => row.replace(/,dark$/, ',0').replace(/,light$/, ',2'));
     writeFileSync(join(dir, 'pixels.csv'), relabelled.join('\n'));
+    // Trained as they are, with a warning that says so, and the fix were they classes of the user's own.
     const { problems } = await validateExperiment(parseExperimentText(readFileSync(file, 'utf8')), dir);
-    assert.deepEqual(problems, []);
+    const text = readFileSync(file, 'utf8').split('\n');
+    assert.deepEqual(
+      problems.map((p) => [p.severity, p.message, text[p.range.start.line].trim()]),
+      [
+        [
+          'warning',
+          'the labels are read as class indices of cnn.onnx: the data holds 2 of its 3 classes. If they are classes of your own, add "newHead": true to train a new last layer for them',
+          '"onnx": "cnn.onnx"',
+        ],
+      ],
+    );
     const runsDir = join(dir, 'runs');
     const trained = modelLab('train', file, '--runs-dir', runsDir, '--device', 'cpu', '--max-steps', '8');
     assert.equal(trained.status, 0, trained.stderr);

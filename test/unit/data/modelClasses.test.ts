@@ -23,6 +23,7 @@ describe("an imported classifier's classes", () => {
     const adopted = adoptModelClasses(Int32Array.of(1, 0, 1), ['2', '7'], { count: 10 });
     assert.deepEqual([...adopted.labels], [7, 2, 7]);
     assert.deepEqual(adopted.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(adopted.labelsRead, { by: 'indices', held: 2 });
   });
 
   it("reads labels by the model's class names, and keeps those names", () => {
@@ -30,6 +31,7 @@ describe("an imported classifier's classes", () => {
     const adopted = adoptModelClasses(Int32Array.of(0, 1, 1), ['cat', 'frog'], { count: 3, names });
     assert.deepEqual([...adopted.labels], [0, 2, 2]);
     assert.deepEqual(adopted.classes, names);
+    assert.deepEqual(adopted.labelsRead, { by: 'names', held: 2 });
     // Integer labels are still class indices when the model names its classes.
     const byIndex = adoptModelClasses(Int32Array.of(0, 1), ['0', '2'], { count: 3, names });
     assert.deepEqual([...byIndex.labels], [0, 2]);
