@@ -5,8 +5,25 @@
  * With data.missing "fill", `fill` holds what an empty cell of each feature column becomes before
  * that: the training split's mean of a numeric column, its most frequent value of a categorical one.
  */
+import { isFiniteNumber, isRecord, isString } from './guards';
+
 export interface InputEncoding {
   numeric: string[];
   categorical: { column: string; categories: string[] }[];
   fill?: Record<string, number | string>;
+}
+
+/** An encoding read back from a model's metadata (`model_lab.input_encoding`), which anyone may have written. */
+export function isInputEncoding(value: unknown): value is InputEncoding {
+  if (!isRecord(value) || !Array.isArray(value.numeric) || !value.numeric.every(isString)) return false;
+  const categorical = value.categorical;
+  const fill = value.fill;
+  return (
+    Array.isArray(categorical) &&
+    categorical.every(
+      (c) => isRecord(c) && isString(c.column) && Array.isArray(c.categories) && c.categories.every(isString),
+    ) &&
+    (fill === undefined ||
+      (isRecord(fill) && Object.values(fill).every((v) => isString(v) || isFiniteNumber(v))))
+  );
 }

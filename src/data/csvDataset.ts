@@ -38,6 +38,8 @@ export type TableExperiment = Experiment & {
   tokenIds?: number;
   textTokenizer?: TextTokenizer;
   modelClasses?: ModelClasses;
+  /** An imported model.onnx's own encoding of a table (data/importedModel.ts). */
+  inputEncoding?: InputEncoding;
 };
 
 /** A table from one CSV file, its rows assigned to splits by data.splits and data.seed. */
@@ -51,10 +53,12 @@ export function csvDataset(source: string, text: string, file: string, experimen
  * training file; a message about a row names the file it is in.
  */
 export function csvTable(source: string, files: CsvFile[], experiment: TableExperiment): Dataset {
-  const data = experiment.data;
+  const encoding = experiment.inputEncoding;
+  const data = encoding ? readingModelColumns(experiment.data, encoding) : experiment.data;
   const header = data.header ?? true;
   const [first, ...others] = files.map((f) => ({ ...f, ...readCsvRows(f.text, f.file, header) }));
   const { names, width, file } = first;
+  if (encoding) refuseWithoutModelColumns(data.columns as string[], names, file);
   for (const other of others) {
     const same = names ? other.names!.join('\u0000') === names.join('\u0000') : other.width === width;
     if (!same)
@@ -152,10 +156,15 @@ export function csvTable(source: string, files: CsvFile[], experiment: TableExpe
   const plainName = (c: number): string => names?.[c] ?? String(c);
   // Filled before scaling and one-hot encoding read them, from the training rows only.
   const fill: FillValues | undefined =
-    missing === 'fill' ? fillMissing(records, x, splits.train, roles, plainName, file) : undefined;
+    missing === 'fill'
+      ? fillMissing(records, x, splits.train, roles, plainName, file, encoding?.fill)
+      : undefined;
   const scalings = tokenIds === undefined ? normalize(x, numeric.length, splits, mode) : undefined;
   // Categorical columns follow the numeric ones, one position per category of the training rows.
-  const categories = categoriesOf(records, categorical, splits.train);
+  // A model's own categories, else the training rows'.
+  const categories = encoding
+    ? categorical.map((c) => encoding.categorical.find((e) => e.column === plainName(c))!.categories)
+    : categoriesOf(records, categorical, splits.train);
   const oneHotWidth = categories.reduce((sum, list) => sum + list.length, 0);
   const inputEncoding: InputEncoding | undefined =
     categorical.length > 0 || fill
@@ -324,6 +333,41 @@ function tokenizedRows(
     row.forEach((id, i) => (ids[r * length + i] = BigInt(id)));
   });
   return ids;
+}
+
+/**
+ * The data section of a model.onnx that says how it reads a table (its input encoding): its
+ * numeric columns, then its categorical ones, by name; empty cells filled with its own values
+ * where it has them.
+ */
+function readingModelColumns(data: Experiment['data'], encoding: InputEncoding): Experiment['data'] {
+  const categorical = encoding.categorical.map((c) => c.column);
+  return {
+    ...data,
+    columns: [...encoding.numeric, ...categorical],
+    ...(categorical.length ? { categorical } : {}),
+    missing: data.missing ?? (encoding.fill ? 'fill' : 'error'),
+  };
+}
+
+/** The model reads its columns by name: the table needs a header row that has each of them. */
+function refuseWithoutModelColumns(columns: string[], names: string[] | undefined, file: string): void {
+  const absent = columns.filter((column) => !names?.includes(column));
+  if (absent.length === 0) return;
+  throw new DataError(
+    names
+      ? l10n.t(
+          'the model reads the columns {0} by name, and the table has no {1}',
+          columns.map((c) => `"${c}"`).join(', '),
+          absent.map((c) => `"${c}"`).join(', '),
+        )
+      : l10n.t(
+          'the model reads the columns {0} by name: the table needs a header row naming them',
+          columns.map((c) => `"${c}"`).join(', '),
+        ),
+    file,
+    1,
+  );
 }
 
 /** Texts typed in the playground, one per text column, read as `tokenizedRows` reads a row. */

@@ -11,7 +11,9 @@ import {
   type LayersModelSection,
   type OnnxModelSection,
 } from '../contract/experiment';
-import { importOnnxFile, tokenIdRange, type ImportPlan, type NewHead } from '../engine/onnx';
+import { isInputEncoding, type InputEncoding } from '../contract/inputEncoding';
+import { importOnnxFile, tokenIdRange, type ImportPlan, type NewHead, type OnnxModel } from '../engine/onnx';
+import { INPUT_ENCODING_KEY } from '../engine/runtime/exportDoc';
 import { classNamesOf, type ModelClasses } from './modelClasses';
 import { resolveSource } from './resolveSource';
 import type { TextTokenizer } from './textTokenizer';
@@ -28,6 +30,11 @@ export type ShapedExperiment = Experiment & {
   textTokenizer?: TextTokenizer;
   /** An imported classifier that keeps its last layer: the classes its scores stand for. */
   modelClasses?: ModelClasses;
+  /**
+   * A Model Lab model.onnx of a table: how its input row is made from named columns (its
+   * metadata), applied to the data as it was to the rows it was trained on.
+   */
+  inputEncoding?: InputEncoding;
 };
 
 /**
@@ -91,7 +98,20 @@ export function shapedExperiment(experiment: Experiment, experimentDir: string):
     model: { input: { shape: plan.inputShape }, layers: [] },
     ...(plan.inputKind === 'tokens' ? { tokenIds: tokenIdRange(plan) } : {}),
     ...(modelClasses ? { modelClasses } : {}),
+    ...inputEncodingOf(plan.model),
   };
+}
+
+/** The input encoding a model.onnx keeps in its metadata, when it has a well-formed one. */
+export function inputEncodingOf(model: OnnxModel): { inputEncoding?: InputEncoding } {
+  const json = model.metadata[INPUT_ENCODING_KEY];
+  if (json === undefined) return {};
+  try {
+    const inputEncoding: unknown = JSON.parse(json);
+    return isInputEncoding(inputEncoding) ? { inputEncoding } : {};
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -108,6 +108,8 @@ export function fillMissing(
   { numeric, categorical, columnName }: TableColumns,
   plainName: (c: number) => string,
   file: string,
+  /** A model's own fill values (its input encoding), used instead of the training rows'. */
+  given: FillValues = {},
 ): FillValues {
   const fill: FillValues = {};
   const present = (c: number, isNumeric: boolean) =>
@@ -123,16 +125,19 @@ export function fillMissing(
       ['data', 'missing'],
     );
   numeric.forEach((c, i) => {
+    const own = given[plainName(c)];
     // Every present cell is a number: numericColumns refused the others.
-    const values = present(c, true).map((cell) => parseNumber(cell)!);
+    const values = typeof own === 'number' ? [own] : present(c, true).map((cell) => parseNumber(cell)!);
     if (values.length === 0) throw noValue(c);
     const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
     fill[plainName(c)] = mean;
     for (let at = i; at < x.length; at += numeric.length) if (Number.isNaN(x[at])) x[at] = mean;
   });
   for (const c of categorical) {
+    const own = given[plainName(c)];
     const counts = new Map<string, number>();
-    for (const cell of present(c, false)) counts.set(cell.trim(), (counts.get(cell.trim()) ?? 0) + 1);
+    for (const cell of typeof own === 'string' ? [own] : present(c, false))
+      counts.set(cell.trim(), (counts.get(cell.trim()) ?? 0) + 1);
     if (counts.size === 0) throw noValue(c);
     const most = Math.max(...counts.values());
     const value = sortLabels([...counts.keys()].filter((key) => counts.get(key) === most))[0];

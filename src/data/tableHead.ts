@@ -46,9 +46,14 @@ export function readTableHead(path: string): TableHead | undefined {
   };
 }
 
-/** A CSV's `label` column when it has one, else its last column. */
-export function evaluationTarget(columns: string[]): string | number {
-  return columns.includes('label') ? 'label' : Math.max(0, columns.length - 1);
+/**
+ * A CSV's `label` column when it has one, else its last column. A model that reads columns by name
+ * (`read`, its input encoding) reads neither: the target is then the last of the others.
+ */
+export function evaluationTarget(columns: string[], read: string[] = []): string | number {
+  if (columns.includes('label') && !read.includes('label')) return 'label';
+  const others = columns.map((name, at) => ({ name, at })).filter(({ name }) => !read.includes(name));
+  return others.at(-1)?.at ?? Math.max(0, columns.length - 1);
 }
 
 /**

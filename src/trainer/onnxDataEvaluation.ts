@@ -7,13 +7,14 @@
  * several inputs is fed as Fine-tune… would feed it; named axes (a sequence length the export
  * left open) take the sizes the user gave, and a single one left unsized fits a table of token
  * ids. A model beside its tokenizer.json reads text through that tokenizer: a language model's
- * text file, or a table whose features are texts (one column, or two for pairs of texts).
+ * text file, or a table whose features are texts (one column, or two for pairs of texts). A
+ * Model Lab model.onnx of a table reads its columns by name, encoded as its metadata says.
  */
 import { basename, dirname } from 'node:path';
 import { DataError } from '../data/api';
 import { evaluationTarget, readTableHead, textColumns } from '../data/tableHead';
 import type { OnnxModelSection } from '../contract/experiment';
-import { importPlanFor } from '../data/importedModel';
+import { importPlanFor, inputEncodingOf } from '../data/importedModel';
 import { tokenizerBeside } from '../data/textTokenizer';
 import { importDefaults, readOnnxFile, type OnnxModel } from '../engine/onnx';
 import { checkImportedAgainstDataset } from '../experiment/importedModelChecks';
@@ -42,11 +43,16 @@ export async function evaluateOnnxOnData(
     { onnx: file, ...evaluationOptions(onnxModel, texts.length ? 0 : columns.length - 1, sizes) },
     modelDir,
   );
+  // A Model Lab model.onnx of a table reads its columns by name; the target is another one.
+  const { inputEncoding } = inputEncodingOf(onnxModel);
+  const read = inputEncoding
+    ? [...inputEncoding.numeric, ...inputEncoding.categorical.map((c) => c.column)]
+    : [];
   const experiment = onnxEvaluationExperiment(
     plan,
     file,
     dataPath,
-    evaluationTarget(columns),
+    evaluationTarget(columns, read),
     tokenizer,
     plan.inputKind === 'tokens' ? texts : [],
   );

@@ -250,4 +250,29 @@ test('with data.missing "fill", model.onnx records the fill values: rows filled 
   const labels = testRows.map(([, , , label]) => label);
   assert.ok(report.accuracy! > 0.9, `the run learned the ports (test accuracy ${report.accuracy})`);
   assert.equal(await onnxAccuracy(runDir, features, labels, classes), report.accuracy);
+
+  // Evaluate on data… of model.onnx reads a table by its column names (here in another order),
+  // encoded and filled as the metadata says: the run's test accuracy on its test rows.
+  const reordered = join(dir, 'titanic-test.csv');
+  writeFileSync(
+    reordered,
+    [
+      'port,survived,age,fare',
+      ...testRows.map(([fare, age, port, label]) => [port, label, age, fare].join(',')),
+    ].join('\n'),
+  );
+  const scored = await evaluateOnnxOnData(join(runDir, RUN_FILES.model), reordered, createTrainerDeps());
+  assert.equal(scored.count, testRows.length);
+  assert.equal(scored.values.accuracy, report.accuracy);
+  // A table without one of its columns is refused, naming it.
+  writeFileSync(
+    reordered,
+    ['port,survived,fare', ...testRows.map(([fare, , port, label]) => [port, label, fare].join(','))].join(
+      '\n',
+    ),
+  );
+  await assert.rejects(
+    evaluateOnnxOnData(join(runDir, RUN_FILES.model), reordered, createTrainerDeps()),
+    /titanic-test\.csv:1: the model reads the columns "fare", "age", "port" by name, and the table has no "age"/,
+  );
 });
