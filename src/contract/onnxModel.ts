@@ -61,6 +61,11 @@ export interface OnnxModelSummary {
   tokenizer?: OnnxTokenizerInfo;
   /** The class names its one output scores, when the model names them (metadata, or a config.json beside it). */
   classes?: string[];
+  /**
+   * A Model Lab model.onnx of a table: the columns its input row is made of, by name (its
+   * metadata's input encoding), the categorical ones one-hot encoded.
+   */
+  tableColumns?: { numeric: string[]; categorical: string[] };
   /** Estimated memory of a fine-tuning step with the scaffold's batch size and optimizer, when it can. */
   memory?: TrainingMemory;
 }
@@ -167,9 +172,13 @@ export function isOnnxModelSummary(value: unknown): value is OnnxModelSummary {
     optional(value.filledInputs, isNumberRecord) &&
     optional(value.tokenizer, isTokenizerInfo) &&
     optional(value.classes, isStringArray) &&
+    optional(value.tableColumns, isTableColumns) &&
     optional(value.memory, isTrainingMemory)
   );
 }
+
+const isTableColumns = (value: unknown): value is OnnxModelSummary['tableColumns'] =>
+  isRecord(value) && isStringArray(value.numeric) && isStringArray(value.categorical);
 
 const isTokenizerInfo = (value: unknown): value is OnnxTokenizerInfo =>
   isRecord(value) &&

@@ -10,7 +10,7 @@
  * text file, or a table whose features are texts (one column, or two for pairs of texts). A
  * Model Lab model.onnx of a table reads its columns by name, encoded as its metadata says.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { DataError } from '../data/api';
 import { evaluationTarget, readTableHead, textColumns } from '../data/tableHead';
 import type { OnnxModelSection } from '../contract/experiment';
@@ -26,11 +26,14 @@ import type { TrainerDeps } from './trainerDeps';
 
 export async function evaluateOnnxOnData(
   modelPath: string,
-  dataPath: string,
+  givenDataPath: string,
   deps: TrainerDeps,
   sizes: Readonly<Record<string, number>> = {},
 ): Promise<OnnxEvaluation> {
   const modelDir = dirname(modelPath);
+  // The data is declared as an experiment beside the model declares it: a relative path (the
+  // CLI's) would be read from the model's folder, not from where it was given.
+  const dataPath = resolve(givenDataPath);
   const head = readTableHead(dataPath);
   const columns = head?.columns ?? [];
   // A model saved with its tokenizer (save_pretrained) reads a text as that tokenizer's tokens.

@@ -152,6 +152,15 @@ const CLASSES_SHOWN = 10;
  * computed from the token ids (with a tokenizer beside the model).
  */
 export function inputRole(summary: OnnxModelSummary, name: string): string {
+  const table = summary.tableColumns;
+  if (table && summary.inputs[0]?.name === name)
+    return table.categorical.length
+      ? l10n.t(
+          'input, a row of the columns {0}, then {1} one-hot',
+          table.numeric.join(', '),
+          table.categorical.join(', '),
+        )
+      : l10n.t('input, a row of the columns {0}', table.numeric.join(', '));
   const fromIds = summary.tokenizer?.fromIds[name];
   if (fromIds === 'mask') return l10n.t('input, the mask of the padding');
   if (fromIds === 'types') return l10n.t("input, a pair's type ids");

@@ -87,6 +87,8 @@ export interface Node {
 export interface Initializer {
   value: Value;
   data: TensorData;
+  /** A constant of the graph's arithmetic (`constant()`), not a named weight or table. */
+  anonymous?: boolean;
 }
 
 /** Names shared by a root graph and its subgraphs, so every name in a model is unique. */
@@ -186,6 +188,7 @@ export class GraphBuilder {
       : '';
     if (small && root.constCache.has(key)) return root.constCache.get(key)!;
     const value = this.initializer('const', dtype, shape, typed);
+    root.initializers[root.initializers.length - 1].anonymous = true;
     if (small) root.constCache.set(key, value);
     return value;
   }

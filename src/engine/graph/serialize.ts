@@ -8,6 +8,7 @@ import {
   FloatAttr,
   GraphBuilder,
   ONNX_DTYPE,
+  type Initializer,
   TensorAttr,
   type AttrValue,
   type Value,
@@ -22,6 +23,12 @@ export interface ModelMeta {
   metadata?: Record<string, string>;
   /** Declare the first axis of graph inputs and outputs as the symbolic dimension 'batch'. */
   dynamicBatch?: boolean;
+  /**
+   * Write the graph's anonymous constants (a scaling's shift, GELU's ½) as Constant nodes rather
+   * than initializers. For exported models: a framework that fine-tunes an ONNX file, Model Lab's
+   * own import included, trains its float initializers, and these are not weights.
+   */
+  constantsAsNodes?: boolean;
 }
 
 export function serializeModel(graph: GraphBuilder, meta: ModelMeta = {}): Uint8Array {
@@ -34,7 +41,7 @@ export function serializeModel(graph: GraphBuilder, meta: ModelMeta = {}): Uint8
       { domain: '', version: OPSET },
       { domain: 'com.microsoft', version: 1 },
     ],
-    graph: graphProto(graph, meta.dynamicBatch ? { dimParam: 'batch' } : undefined),
+    graph: graphProto(graph, meta.dynamicBatch ? { dimParam: 'batch' } : undefined, meta.constantsAsNodes),
     metadataProps: Object.entries(meta.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
@@ -47,19 +54,33 @@ type Dim = onnx.TensorShapeProto.IDimension;
  * Subgraphs (Scan bodies) then leave their first axis unknown: their state and slices carry
  * the batch too, and a declared traced size would make onnxruntime reject any other batch.
  */
-function graphProto(g: GraphBuilder, batchDim?: Dim): onnx.IGraphProto {
+function graphProto(g: GraphBuilder, batchDim?: Dim, constantsAsNodes = false): onnx.IGraphProto {
   const subgraphBatch = batchDim && {};
+  const asNode = (i: Initializer) => constantsAsNodes && i.anonymous === true;
+  const T = onnx.AttributeProto.AttributeType;
   return {
     name: g.name,
-    node: g.nodes.map((n) => ({
-      name: n.name,
-      opType: n.opType,
-      domain: n.domain,
-      input: trimTrailing(n.inputs.map((v) => v?.name ?? '')),
-      output: trimTrailing(n.outputs.map((v) => v?.name ?? '')),
-      attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value, subgraphBatch)),
-    })),
-    initializer: g.initializers.map((i) => tensorProto(i.value.name, i.value.dtype, i.value.shape, i.data)),
+    node: [
+      ...g.initializers.filter(asNode).map((i) => ({
+        name: i.value.name,
+        opType: 'Constant',
+        output: [i.value.name],
+        attribute: [
+          { name: 'value', type: T.TENSOR, t: tensorProto('', i.value.dtype, i.value.shape, i.data) },
+        ],
+      })),
+      ...g.nodes.map((n) => ({
+        name: n.name,
+        opType: n.opType,
+        domain: n.domain,
+        input: trimTrailing(n.inputs.map((v) => v?.name ?? '')),
+        output: trimTrailing(n.outputs.map((v) => v?.name ?? '')),
+        attribute: Object.entries(n.attrs).map(([name, value]) => attribute(name, value, subgraphBatch)),
+      })),
+    ],
+    initializer: g.initializers
+      .filter((i) => !asNode(i))
+      .map((i) => tensorProto(i.value.name, i.value.dtype, i.value.shape, i.data)),
     input: g.inputs.map((v) => valueInfo(v, batchDim)),
     output: g.outputs.map((v) => valueInfo(v, batchDim)),
   };

@@ -371,6 +371,7 @@ export class CompiledModel implements TrainableModel {
       docString: exportDocString(this.plan, options),
       metadata: exportMetadata(options),
       dynamicBatch: true,
+      constantsAsNodes: true,
     });
   }
 

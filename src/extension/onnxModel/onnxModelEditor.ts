@@ -19,6 +19,7 @@ import { type OnnxModelToWebview, isOnnxModelFromWebview } from '../../protocol/
 import { importOnnxModel } from '../experiments/importOnnx';
 import { askAxisSizes } from './axisSizes';
 import { readTableHead, textColumns } from '../../data/tableHead';
+import { inputEncodingOf } from '../../data/importedModel';
 import { outputClassNames } from '../../data/modelClasses';
 import { tokenizerBeside } from '../../data/textTokenizer';
 import { Disposable } from '../lifecycle';
@@ -118,10 +119,20 @@ class OnnxModelView extends Disposable {
       const summary = summarizeOnnxModel(model, (plan) => summarizeOnnxFile(plan, basename(file)).memory);
       const tokenizer = tokenizerInfo(summary, tokenizerBeside(dirname(file)));
       const classes = outputClassNames(model, file);
+      const { inputEncoding } = inputEncodingOf(model);
+      const tableColumns = inputEncoding && {
+        numeric: inputEncoding.numeric,
+        categorical: inputEncoding.categorical.map((c) => c.column),
+      };
       this.model = {
         type: 'onnxModel/show',
         file: basename(file),
-        summary: { ...summary, ...(tokenizer ? { tokenizer } : {}), ...(classes ? { classes } : {}) },
+        summary: {
+          ...summary,
+          ...(tokenizer ? { tokenizer } : {}),
+          ...(classes ? { classes } : {}),
+          ...(tableColumns ? { tableColumns } : {}),
+        },
       };
     } catch (error) {
       this.model = { type: 'onnxModel/unreadable', file: basename(file), message: messageOf(error) };

@@ -249,6 +249,40 @@ describe('The .onnx model view', () => {
     }
   });
 
+  it("a run's model.onnx of a table: the view names the columns it reads, Evaluate on data… reads them by name", async function () {
+    this.timeout(180_000);
+    const { workspace } = e2eSession();
+    // The fixture's rows with the columns in another order, the target first.
+    const [header, ...rows] = readFileSync(join(repo, 'test/fixtures/onnx/table-encoded/ports.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const order = ['survived', 'port', 'age', 'fare'].map((name) => header.split(',').indexOf(name));
+    const reordered = [header, ...rows].map((row) => order.map((at) => row.split(',')[at]).join(','));
+    writeFileSync(join(workspace, 'view-ports.csv'), reordered.join('\n') + '\n');
+    ({ page, view } = await openModelView('view-ports.onnx', 'test/fixtures/onnx/table-encoded/model.onnx'));
+    // Its weights train; its input scaling's shift and scale are constants, not parameters.
+    await waitForText(
+      view.getByTestId('import-status'),
+      'Model Lab can fine-tune this model: 12 of 12 parameter values train.',
+    );
+    await waitForText(
+      view.getByTestId('tensors'),
+      /inputinput, a row of the columns fare, age, then port one-hotfloat32batch × 5/,
+    );
+    assert.match(
+      (await view.getByTestId('tensors').textContent()) ?? '',
+      /outputoutput, scores of 2 classes: no, yes/,
+    );
+    await view.getByTestId('evaluate-button').click();
+    await openFileThroughDialog(page, join(workspace, 'view-ports.csv'));
+    await waitForText(
+      view.getByTestId('evaluation-scores'),
+      /^120 examples of view-ports\.csv: loss \d+(\.\d+)? · accuracy (0|1|0\.\d+)$/,
+      120_000,
+    );
+    await screenshot(page, 'onnx-model-view-table-columns');
+  });
+
   it('a language model is evaluated on a text file, in windows as long as its input', async function () {
     this.timeout(180_000);
     const { workspace } = e2eSession();

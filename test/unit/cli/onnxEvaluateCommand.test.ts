@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { classificationScores } from '../../fixtures/classificationScores';
@@ -72,6 +72,14 @@ describe('model-lab onnx evaluate', () => {
     // 228 characters: 22 windows of 10 with the next character after each.
     assert.equal(printed.count, 22);
     assert.ok(printed.values.perplexity > 1);
+  });
+
+  it('reads a data path relative to where it is run, not to the model', () => {
+    const data = relative(process.cwd(), join(root, 'pixels.csv'));
+    assert.ok(!data.startsWith('/'));
+    const scored = modelLab('onnx', 'evaluate', modelPath('cnn'), data, '--json');
+    assert.equal(scored.status, 0, scored.stderr);
+    assert.equal(JSON.parse(scored.stdout).count, 30);
   });
 
   it('exits 2 naming a data file that does not exist', () => {

@@ -75,6 +75,21 @@ test('a model with several inputs: the status says what fine-tuning fills and as
   assert.equal(inputRole(withTokenizer, 'position_ids'), 'input, filled with 0');
 });
 
+test("a run's model.onnx of a table: its input row names the columns it reads, the categorical ones one-hot", () => {
+  const input = { name: 'input', dtype: 'float32', dims: ['batch', 4] };
+  const table: OnnxModelSummary = {
+    ...summary,
+    inputs: [input],
+    tableColumns: { numeric: ['fare', 'age'], categorical: ['port'] },
+  };
+  assert.equal(inputRole(table, 'input'), 'input, a row of the columns fare, age, then port one-hot');
+  assert.equal(
+    inputRole({ ...table, tableColumns: { numeric: ['fare', 'age'], categorical: [] } }, 'input'),
+    'input, a row of the columns fare, age',
+  );
+  assert.equal(inputRole({ ...table, tableColumns: undefined }, 'input'), 'input');
+});
+
 test("a classifier's output row names the classes it scores, the first ten of many", () => {
   const logits = { name: 'logits', dtype: 'float32', dims: ['batch', 2] };
   const classifier: OnnxModelSummary = { ...summary, outputs: [logits], classes: ['NEGATIVE', 'POSITIVE'] };
