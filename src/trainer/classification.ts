@@ -3,7 +3,11 @@ import type { ClassReport } from '../contract/evalReport';
 
 export interface ClassificationScores {
   accuracy: number;
-  /** Unweighted mean of the per-class F1 scores. */
+  /**
+   * Unweighted mean of the F1 scores of the classes the examples hold or the model predicts, as
+   * scikit-learn's f1_score(average="macro") averages: an imported classifier scored on data of
+   * two of its ten classes is not averaged with eight classes nothing was counted for.
+   */
   macroF1: number;
   classes: ClassReport[];
   /** confusion[true][predicted] = count. */
@@ -48,11 +52,12 @@ export function scoreClassification(
     const recall = ratio(truePositives, support);
     return { label, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support };
   });
+  const counted = classes.filter((c, id) => c.support > 0 || confusion.some((row) => row[id] > 0));
   return {
     accuracy: ratio(correct, actual.length),
     macroF1: ratio(
-      classes.reduce((sum, c) => sum + c.f1, 0),
-      classes.length,
+      counted.reduce((sum, c) => sum + c.f1, 0),
+      counted.length,
     ),
     classes,
     confusion,

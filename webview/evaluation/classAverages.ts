@@ -12,10 +12,16 @@ export interface ClassAverage {
   support: number;
 }
 
-export function classAverages(classes: readonly ClassReport[]): {
+export function classAverages(
+  all: readonly ClassReport[],
+  confusion?: readonly (readonly number[])[],
+): {
   macro: ClassAverage;
   weighted: ClassAverage;
 } {
+  // Over the classes the examples hold or the model predicted (a column of the confusion matrix),
+  // as scikit-learn's labels=None: a model of ten classes scored on two is averaged over those.
+  const classes = all.filter((c, id) => c.support > 0 || (confusion?.some((row) => row[id] > 0) ?? true));
   const support = classes.reduce((sum, c) => sum + c.support, 0);
   const mean = (score: (c: ClassReport) => number, weight: (c: ClassReport) => number, total: number) =>
     total === 0 ? 0 : classes.reduce((sum, c) => sum + score(c) * weight(c), 0) / total;

@@ -176,7 +176,7 @@ function classTable(report: EvalReport): HTMLElement {
       h('td', {}, String(c.support)),
     ),
   );
-  const { macro, weighted } = classAverages(report.classes ?? []);
+  const { macro, weighted } = classAverages(report.classes ?? [], report.confusion);
   const averages = (
     [
       ['macro avg', macro, 'average-macro'],

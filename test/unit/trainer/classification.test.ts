@@ -28,6 +28,19 @@ test('a class never predicted has precision 0, not NaN', () => {
   assert.deepEqual(scores.classes[1], { label: 'b', precision: 0, recall: 0, f1: 0, support: 1 });
 });
 
+test("macro F1 averages the classes the examples hold or the model predicts, as scikit-learn's does", () => {
+  // Classes 0 and 2 of five hold examples; the model also predicts 3 once. sklearn's
+  // f1_score([0, 0, 2, 2], [0, 3, 2, 2], average="macro") averages labels {0, 2, 3}:
+  // F1 = 2/3 (precision 1, recall 1/2), 1 and 0, so 5/9; classes 1 and 4 do not count.
+  const scores = scoreClassification([0, 3, 2, 2], [0, 0, 2, 2], ['0', '1', '2', '3', '4']);
+  assert.ok(Math.abs(scores.macroF1 - 5 / 9) < 1e-12, String(scores.macroF1));
+  // Every class is still reported, with its support.
+  assert.deepEqual(
+    scores.classes.map((c) => c.support),
+    [2, 0, 2, 0, 0],
+  );
+});
+
 test('argmax picks the largest of each row', () => {
   assert.deepEqual(Array.from(argmaxRows(Float32Array.from([0.1, 0.7, 0.2, 3, -1, 2]), 3)), [1, 0]);
 });

@@ -20,6 +20,27 @@ test('macro and weighted averages follow scikit-learn classification_report, wor
   near(weighted.f1, ((2 / 3) * 4 + (2 / 3) * 2) / 7);
   assert.equal(macro.support, 7);
   assert.deepEqual(classAverages([]).macro, { precision: 0, recall: 0, f1: 0, support: 0 });
+  // A class with no example that the model never predicted does not count (scikit-learn's
+  // labels=None); one it predicted does, with its zero scores.
+  const absent = { label: 'z', precision: 0, recall: 0, f1: 0, support: 0 };
+  const confusion = [
+    [3, 1, 0],
+    [1, 3, 0],
+    [0, 0, 0],
+  ];
+  assert.deepEqual(
+    classAverages([...classes.slice(0, 2), absent], confusion).macro,
+    classAverages(classes.slice(0, 2)).macro,
+  );
+  const predictedOnce = [
+    [3, 0, 1],
+    [1, 3, 0],
+    [0, 0, 0],
+  ];
+  assert.equal(
+    classAverages([...classes.slice(0, 2), absent], predictedOnce).macro.f1,
+    (classes[0].f1 + classes[1].f1) / 3,
+  );
 });
 
 const mistake = (actual: number, predicted: number, confidence: number): Mistake => ({
