@@ -19,9 +19,8 @@ export function classAverages(
   macro: ClassAverage;
   weighted: ClassAverage;
 } {
-  // Over the classes the examples hold or the model predicted (a column of the confusion matrix),
-  // as scikit-learn's labels=None: a model of ten classes scored on two is averaged over those.
-  const classes = all.filter((c, id) => c.support > 0 || (confusion?.some((row) => row[id] > 0) ?? true));
+  const counted = new Set(countedClasses(all, confusion));
+  const classes = all.filter((_, id) => counted.has(id));
   const support = classes.reduce((sum, c) => sum + c.support, 0);
   const mean = (score: (c: ClassReport) => number, weight: (c: ClassReport) => number, total: number) =>
     total === 0 ? 0 : classes.reduce((sum, c) => sum + score(c) * weight(c), 0) / total;
@@ -32,4 +31,18 @@ export function classAverages(
     support,
   });
   return { macro: average(() => 1, classes.length), weighted: average((c) => c.support, support) };
+}
+
+/**
+ * The ids of the classes the examples hold or the model predicted (a column of the confusion
+ * matrix), as scikit-learn's labels=None takes them: a model of a thousand classes scored on
+ * three is reported, averaged and drawn over those. Every class without a confusion matrix.
+ */
+export function countedClasses(
+  classes: readonly ClassReport[],
+  confusion?: readonly (readonly number[])[],
+): number[] {
+  return classes.flatMap((c, id) =>
+    c.support > 0 || (confusion?.some((row) => row[id] > 0) ?? true) ? [id] : [],
+  );
 }

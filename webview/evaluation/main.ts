@@ -20,7 +20,7 @@ import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
 import { metricText } from '../shared/metricText';
 import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
-import { classAverages } from './classAverages';
+import { classAverages, countedClasses } from './classAverages';
 import { confusionCells } from './confusion';
 import type { MistakeFilter } from './mistakeFilter';
 import { MistakesGallery } from './mistakesGallery';
@@ -165,17 +165,20 @@ function classTable(report: EvalReport): HTMLElement {
     l10n.t('support'),
   ];
   const header = h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)));
-  const rows = (report.classes ?? []).map((c) =>
-    h(
-      'tr',
-      {},
-      h('th', { scope: 'row' }, c.label),
-      h('td', {}, pct(c.precision)),
-      h('td', {}, pct(c.recall)),
-      h('td', {}, pct(c.f1)),
-      h('td', {}, String(c.support)),
-    ),
-  );
+  const classes = report.classes ?? [];
+  const rows = countedClasses(classes, report.confusion)
+    .map((id) => classes[id])
+    .map((c) =>
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, c.label),
+        h('td', {}, pct(c.precision)),
+        h('td', {}, pct(c.recall)),
+        h('td', {}, pct(c.f1)),
+        h('td', {}, String(c.support)),
+      ),
+    );
   const { macro, weighted } = classAverages(report.classes ?? [], report.confusion);
   const averages = (
     [
@@ -205,27 +208,34 @@ function classTable(report: EvalReport): HTMLElement {
 function confusion(report: EvalReport): HTMLElement {
   const matrix = report.confusion ?? [];
   const labels = report.classes?.map((c) => c.label) ?? matrix.map((_, i) => String(i));
+  // Rows and columns of the classes counted (the others are all zeros); ids stay the report's.
+  const shown = report.classes ? countedClasses(report.classes, matrix) : matrix.map((_, i) => i);
+  const isShown = new Set(shown);
   const grid = h('div', {
     class: 'confusion',
     id: 'confusion',
     role: 'table',
     'aria-label': l10n.t('Confusion matrix: rows are the true class, columns the predicted class'),
   });
-  grid.style.gridTemplateColumns = `auto repeat(${matrix.length}, minmax(34px, auto))`;
+  grid.style.gridTemplateColumns = `auto repeat(${shown.length}, minmax(34px, auto))`;
   const base = themeColor('charts-blue', '#3794ff');
   const text = themeColor('foreground', '#cccccc');
   const onDark = themeColor('editor-background', '#1e1e1e');
   grid.append(h('span', { class: 'axis', role: 'columnheader' }, l10n.t('true ↓ / predicted →')));
-  labels.forEach((label, p) =>
+  for (const p of shown)
     grid.append(
       clickable(
-        h('span', { class: 'axis', role: 'columnheader', tabindex: '0', 'data-predicted': String(p) }, label),
+        h(
+          'span',
+          { class: 'axis', role: 'columnheader', tabindex: '0', 'data-predicted': String(p) },
+          labels[p],
+        ),
         { predicted: p },
       ),
-    ),
-  );
+    );
   for (const cell of confusionCells(matrix, labels)) {
-    if (cell.predictedIndex === 0) {
+    if (!isShown.has(cell.trueIndex) || !isShown.has(cell.predictedIndex)) continue;
+    if (cell.predictedIndex === shown[0]) {
       grid.append(
         clickable(
           h(

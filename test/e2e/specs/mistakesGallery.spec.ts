@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { MAX_MISTAKES, type EvalReport, type Mistake } from '../../../src/contract/evalReport';
+import { scoreClassification } from '../../../src/trainer/classification';
 import { runCommand, screenshot } from '../helpers/browser';
 import { panelWith, pickQuickItem, setColorTheme } from '../helpers/panels';
 import { createRunFolder, writeEval } from '../helpers/runFolders';
@@ -127,5 +128,63 @@ describe('Mistakes gallery', () => {
     await setColorTheme(view, 'Default High Contrast');
     await screenshot(page, 'mistakes-gallery-high-contrast');
     await setColorTheme(view, 'Dark Modern');
+  });
+  it('a model of five classes scored on data of two: the table and the matrix show the classes counted', async () => {
+    // An imported classifier keeps its five classes; the test rows are of classes 0 and 2, and
+    // the model also predicted 3 once. Classes 1 and 4 (no example, never predicted) are left
+    // out of the table, the averages and the matrix, as scikit-learn's labels=None leaves them.
+    const runId = '20261201-140000-subset';
+    const runDir = createRunFolder(e2eSession().workspace, 'subset-fixture', runId, 'completed');
+    const actual = [0, 0, 0, 0, 2, 2, 2];
+    const predicted = [0, 0, 0, 3, 2, 2, 0];
+    const { classes, confusion, accuracy } = scoreClassification(predicted, actual, [
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
+    const report: EvalReport = {
+      split: 'test',
+      count: actual.length,
+      loss: 0.4,
+      accuracy,
+      classes,
+      confusion,
+    };
+    const pixels = digitPictures();
+    const mistakes: Mistake[] = actual.flatMap((truth, index) =>
+      truth === predicted[index]
+        ? []
+        : [
+            {
+              index,
+              actual: truth,
+              predicted: predicted[index],
+              confidence: 0.8,
+              actualProbability: 0.1,
+              input: { kind: 'image', channels: 1, height: 8, width: 8, pixels: pixels.get(truth)![0] },
+            },
+          ],
+    );
+    writeFileSync(join(runDir, 'eval.json'), JSON.stringify({ ...report, mistakes }));
+
+    const page = await workbench();
+    await runCommand(page, 'Model Lab: Open Evaluation');
+    await pickQuickItem(page, runId);
+    const view = await panelWith(page, '#confusion');
+    assert.deepEqual(await view.locator('#classes tbody th').allTextContents(), ['0', '2', '3']);
+    assert.deepEqual(
+      await view.locator('#confusion [role="columnheader"][data-predicted]').allTextContents(),
+      ['0', '2', '3'],
+    );
+    assert.equal(await view.locator('#confusion .cell').count(), 9);
+    // Macro F1 over 0, 2 and 3: (3/4 + 4/5 + 0) / 3 (class 0: 3 of 4 right, 4 predicted; class
+    // 2: 2 of 3 right, 2 predicted; class 3: predicted once, wrongly).
+    await waitForText(view.locator('#average-macro td').nth(2), '51.7%');
+    // A cell still filters the mistakes by the model's own class ids.
+    await view.locator('#confusion .cell[data-actual="0"][data-predicted="3"]').click();
+    await waitForAttribute(view.locator('#gallery'), 'data-count', '1');
+    await screenshot(page, 'evaluation-classes-counted');
   });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { Mistake } from '../../../src/contract/evalReport';
 import { scoreClassification } from '../../../src/trainer/classification';
-import { classAverages } from '../../../webview/evaluation/classAverages';
+import { classAverages, countedClasses } from '../../../webview/evaluation/classAverages';
 import { describeFilter, filterMistakes, percent } from '../../../webview/evaluation/mistakeFilter';
 
 test('macro and weighted averages follow scikit-learn classification_report, worked by hand', () => {
@@ -32,6 +32,9 @@ test('macro and weighted averages follow scikit-learn classification_report, wor
     classAverages([...classes.slice(0, 2), absent], confusion).macro,
     classAverages(classes.slice(0, 2)).macro,
   );
+  // The table and the confusion matrix show the counted classes: here a and b, not z.
+  assert.deepEqual(countedClasses([...classes.slice(0, 2), absent], confusion), [0, 1]);
+  assert.deepEqual(countedClasses([...classes.slice(0, 2), absent]), [0, 1, 2]);
   const predictedOnce = [
     [3, 0, 1],
     [1, 3, 0],
