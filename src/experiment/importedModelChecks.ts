@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import type { JSONPath } from 'jsonc-parser';
 import type { Experiment, OnnxModelSection } from '../contract/experiment';
 import type { Dataset } from '../data/api';
-import { headFor, importPlanFor } from '../data/importedModel';
+import { headFor, importPlanFor, inputEncodingOf } from '../data/importedModel';
 import { resolveSource } from '../data/resolveSource';
 import { OnnxImportError, type ImportPlan, type NewHead } from '../engine/onnx';
 import type { Severity } from './problems';
@@ -110,6 +110,34 @@ export function checkImportedModel(
         show(plan.output.dims),
       ),
     );
+  checkEncodedColumns(experiment, model, plan, report);
+}
+
+/**
+ * A Model Lab model.onnx of a table reads the columns its metadata names, encoded as it says
+ * (data/importedModel.ts): the data section's own choice of columns is not what it reads.
+ */
+function checkEncodedColumns(
+  experiment: Experiment,
+  model: OnnxModelSection,
+  plan: ImportPlan,
+  report: ProblemSink,
+): void {
+  const { inputEncoding } = inputEncodingOf(plan.model);
+  if (!inputEncoding) return;
+  const columns = [...inputEncoding.numeric, ...inputEncoding.categorical.map((c) => c.column)];
+  for (const field of ['columns', 'categorical'] as const)
+    if (experiment.data[field] !== undefined)
+      report.add(
+        ['data', field],
+        l10n.t(
+          '{0} reads the columns {1} by name, encoded as its metadata says: data.{2} is not used, remove it',
+          model.onnx,
+          columns.map((c) => `"${c}"`).join(', '),
+          field,
+        ),
+        'warning',
+      );
 }
 
 export function checkImportedAgainstDataset(
