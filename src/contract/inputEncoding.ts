@@ -13,6 +13,11 @@ export interface InputEncoding {
   fill?: Record<string, number | string>;
 }
 
+/** The columns an encoding reads, by name: its numeric ones, then its categorical ones. */
+export function encodedColumns({ numeric, categorical }: InputEncoding): string[] {
+  return [...numeric, ...categorical.map((c) => c.column)];
+}
+
 /** An encoding read back from a model's metadata (`model_lab.input_encoding`), which anyone may have written. */
 export function isInputEncoding(value: unknown): value is InputEncoding {
   if (!isRecord(value) || !Array.isArray(value.numeric) || !value.numeric.every(isString)) return false;

@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../contract/experiment';
 import type { Dataset, TargetScaling, TypedTexts } from './api';
-import type { InputEncoding } from '../contract/inputEncoding';
+import { encodedColumns, type InputEncoding } from '../contract/inputEncoding';
 import { categoriesOf, oneHotRows } from './categorical';
 import { parseCsv, parseNumber, sortLabels, tableDelimiter, type CsvRecord } from './csv';
 import { DataError } from './dataError';
@@ -323,13 +323,8 @@ function tokenizedRows(
 ): BigInt64Array {
   const ids = new BigInt64Array(records.length * length);
   records.forEach((record, r) => {
-    const where = { file: record.file, line: record.line };
-    const text = record.cells[column] ?? '';
-    const row =
-      second === undefined
-        ? tokenizer.encode(text, length, where)
-        : tokenizer.encodePair(text, record.cells[second] ?? '', length, where);
-    refuseUnknownIds(tokenizer, row, known, where);
+    const texts = [record.cells[column] ?? '', ...(second === undefined ? [] : [record.cells[second] ?? ''])];
+    const row = encodeTexts(texts, tokenizer, length, known, { file: record.file, line: record.line });
     row.forEach((id, i) => (ids[r * length + i] = BigInt(id)));
   });
   return ids;
@@ -344,7 +339,7 @@ function readingModelColumns(data: Experiment['data'], encoding: InputEncoding):
   const categorical = encoding.categorical.map((c) => c.column);
   return {
     ...data,
-    columns: [...encoding.numeric, ...categorical],
+    columns: encodedColumns(encoding),
     ...(categorical.length ? { categorical } : {}),
     missing: data.missing ?? (encoding.fill ? 'fill' : 'error'),
   };
@@ -370,18 +365,30 @@ function refuseWithoutModelColumns(columns: string[], names: string[] | undefine
   );
 }
 
+/** One example's ids: a text, or the two texts of a pair, of ids the model knows. */
+function encodeTexts(
+  [text, second]: string[],
+  tokenizer: TextTokenizer,
+  length: number,
+  known: number,
+  where: { file: string; line: number },
+): number[] {
+  const row =
+    second === undefined
+      ? tokenizer.encode(text, length, where)
+      : tokenizer.encodePair(text, second, length, where);
+  refuseUnknownIds(tokenizer, row, known, where);
+  return row;
+}
+
 /** Texts typed in the playground, one per text column, read as `tokenizedRows` reads a row. */
 function typedTexts(columns: string[], tokenizer: TextTokenizer, length: number, known: number): TypedTexts {
   const where = { file: l10n.t('the typed text'), line: 0 };
   return {
     columns,
-    encode: ([text = '', second]) => {
-      const row =
-        columns.length === 1
-          ? tokenizer.encode(text, length, where)
-          : tokenizer.encodePair(text, second ?? '', length, where);
-      refuseUnknownIds(tokenizer, row, known, where);
-      return BigInt64Array.from(row, (id) => BigInt(id));
+    encode: (texts) => {
+      const typed = columns.map((_, i) => texts[i] ?? '');
+      return BigInt64Array.from(encodeTexts(typed, tokenizer, length, known, where), (id) => BigInt(id));
     },
   };
 }

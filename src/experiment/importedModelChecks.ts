@@ -9,6 +9,7 @@ import * as l10n from '@vscode/l10n';
 import { existsSync } from 'node:fs';
 import type { JSONPath } from 'jsonc-parser';
 import type { Experiment, OnnxModelSection } from '../contract/experiment';
+import { encodedColumns } from '../contract/inputEncoding';
 import type { Dataset } from '../data/api';
 import { headFor, importPlanFor, inputEncodingOf } from '../data/importedModel';
 import { resolveSource } from '../data/resolveSource';
@@ -125,7 +126,7 @@ function checkEncodedColumns(
 ): void {
   const { inputEncoding } = inputEncodingOf(plan.model);
   if (!inputEncoding) return;
-  const columns = [...inputEncoding.numeric, ...inputEncoding.categorical.map((c) => c.column)];
+  const columns = encodedColumns(inputEncoding);
   for (const field of ['columns', 'categorical'] as const)
     if (experiment.data[field] !== undefined)
       report.add(

@@ -44,19 +44,20 @@ export function fillFromTokenizer(
   return undefined;
 }
 
+/** The task a model's output says: [batch, classes] scores, a language model's [batch, T, vocab], else regression. */
+function taskOf(plan: ImportPlan): Experiment['task'] {
+  const dims = plan.output.dims;
+  if (plan.inputKind === 'tokens' && dims.length === 3) return 'language-model';
+  return dims.length === 2 && dims[1] !== 1 ? 'classification' : 'regression';
+}
+
 export function onnxExperiment(
   plan: ImportPlan,
   modelFile: string,
   name: string,
   tokenizer?: ScaffoldTokenizer,
 ): Experiment {
-  const dims = plan.output.dims;
-  const task: Experiment['task'] =
-    plan.inputKind === 'tokens' && dims.length === 3
-      ? 'language-model'
-      : dims.length === 2 && dims[1] !== 1
-        ? 'classification'
-        : 'regression';
+  const task = taskOf(plan);
   // Texts in a table for a classifier or regressor of token ids; a language model reads its text file.
   const texts = tokenizer && plan.inputKind === 'tokens' && task !== 'language-model' ? tokenizer : undefined;
   // Padded texts: a mask input is 0 at the padding, as the tokenizer's own attention mask; type
@@ -110,7 +111,7 @@ export function onnxEvaluationExperiment(
   tokenizer?: ScaffoldTokenizer,
   texts: string[] = [],
 ): Experiment {
-  const languageModel = onnxExperiment(plan, modelFile, 'evaluation').task === 'language-model';
+  const languageModel = taskOf(plan) === 'language-model';
   const reads = languageModel || texts.length > 0 ? tokenizer : undefined;
   const experiment = onnxExperiment(plan, modelFile, 'evaluation', reads);
   return {

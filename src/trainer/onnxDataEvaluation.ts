@@ -11,6 +11,7 @@
  * Model Lab model.onnx of a table reads its columns by name, encoded as its metadata says.
  */
 import { basename, dirname, resolve } from 'node:path';
+import { encodedColumns } from '../contract/inputEncoding';
 import { DataError } from '../data/api';
 import { evaluationTarget, readTableHead, textColumns } from '../data/tableHead';
 import type { OnnxModelSection } from '../contract/experiment';
@@ -48,9 +49,7 @@ export async function evaluateOnnxOnData(
   );
   // A Model Lab model.onnx of a table reads its columns by name; the target is another one.
   const { inputEncoding } = inputEncodingOf(onnxModel);
-  const read = inputEncoding
-    ? [...inputEncoding.numeric, ...inputEncoding.categorical.map((c) => c.column)]
-    : [];
+  const read = inputEncoding ? encodedColumns(inputEncoding) : [];
   const experiment = onnxEvaluationExperiment(
     plan,
     file,

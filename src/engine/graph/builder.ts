@@ -170,10 +170,10 @@ export class GraphBuilder {
   }
 
   /** A named initializer (parameters of exported models, fixed tables). */
-  initializer(name: string, dtype: DType, shape: number[], data: TensorData): Value {
+  initializer(name: string, dtype: DType, shape: number[], data: TensorData, anonymous = false): Value {
     const root = this.root;
     const value = new Value(root.names.unique(name), dtype, [...shape]);
-    root.initializers.push({ value, data });
+    root.initializers.push({ value, data, ...(anonymous ? { anonymous } : {}) });
     root.constData.set(value.name, data);
     return value;
   }
@@ -187,8 +187,7 @@ export class GraphBuilder {
       ? `${dtype}|${shape.join(',')}|${Array.from(typed as ArrayLike<number | bigint>).join(',')}`
       : '';
     if (small && root.constCache.has(key)) return root.constCache.get(key)!;
-    const value = this.initializer('const', dtype, shape, typed);
-    root.initializers[root.initializers.length - 1].anonymous = true;
+    const value = this.initializer('const', dtype, shape, typed, true);
     if (small) root.constCache.set(key, value);
     return value;
   }
