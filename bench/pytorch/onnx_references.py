@@ -347,6 +347,19 @@ CASES = {
                      classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
     "gru": dict(make=GruRegressor, opset=16, inputs="float", shape=[5, 2], loss="mse",
                 optimizer={"type": "sgd", "learningRate": 0.05}),
+    # Older opsets (7 to 12), imported through their opset-13 forms (src/engine/onnx/olderOpsets.ts):
+    # Softmax flattening its input to 2-D, Squeeze / Unsqueeze / Split with attribute lists, Slice
+    # with attribute bounds (opset 9), Upsample (opset 9), Dropout's ratio attribute (opset 11).
+    "transformer-opset11": dict(make=TinyGpt, opset=11, inputs="tokens", shape=[8], vocab=11, loss="cross-entropy",
+                                classes=11, optimizer={"type": "adam", "learningRate": 0.003}),
+    "lstm-opset9": dict(make=LstmClassifier, opset=9, inputs="float", shape=[6, 3], loss="cross-entropy", classes=3,
+                        optimizer={"type": "adam", "learningRate": 0.01}),
+    "convbn-opset9": dict(make=ConvBnNet, opset=9, inputs="float", shape=[1, 7, 7], loss="cross-entropy", classes=3,
+                          optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}, training_export=True),
+    "upsampling-opset9": dict(make=UpsamplingNet, opset=9, inputs="float", shape=[1, 8, 8], loss="cross-entropy",
+                              classes=3, optimizer={"type": "adam", "learningRate": 0.01}),
+    "dropout-opset11": dict(make=DropoutMlp, opset=11, inputs="float", shape=[10], loss="cross-entropy", classes=3,
+                            optimizer={"type": "adam", "learningRate": 0.01}, training_export=True, keyed_dropout=True),
     # One class per example from token ids, with an attention mask and token type ids beside them.
     "bert-style": dict(make=BertStyleClassifier, opset=17, inputs="tokens", shape=[8], vocab=50, classes=3,
                        per_example=True, hf_inputs=True, loss="cross-entropy",

@@ -329,6 +329,20 @@ const FOLDERS: Record<string, Folder> = {
       },
     ];
   },
+  // PyTorch writes torch.arange before opset 11 as NonZero of a filled tensor: the indices of
+  // the non-zero elements, [rank, count], each column one element's index, in row-major order.
+  NonZero: (_, [x]) => {
+    if (!x) return undefined;
+    const at = x.values.flatMap((v, flat) => (v ? [flat] : []));
+    const steps = strides(x.dims);
+    return [
+      {
+        dtype: 'int64',
+        dims: [x.dims.length, at.length],
+        values: steps.flatMap((step, axis) => at.map((flat) => Math.floor(flat / step) % x.dims[axis])),
+      },
+    ];
+  },
   Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),

@@ -20,10 +20,12 @@ import { batchNormTrain } from '../layers/batchNorm';
 import type { RecurrentWeights } from '../recurrent/common';
 import { gruSequence } from '../recurrent/gru';
 import { lstmSequence } from '../recurrent/lstm';
+import { checkAutoPad, explicitPadding } from './autoPad';
 import { EINSUM_OPS } from './einsumOps';
 import { GROUP_NORMALIZATION_OP } from './groupNormalization';
 import { LINEAR_TRANSFORMS, linearResize } from './linearResize';
 import { LRN_OP } from './localResponseNorm';
+import { opset13Forms } from './olderOpsets';
 import type { OnnxNode } from './onnxFile';
 import { POINTWISE_OPS } from './pointwiseOps';
 import { averageRescale, floorModePads } from './poolWindows';
@@ -31,6 +33,7 @@ import { REARRANGE_OPS } from './rearrangeOps';
 import { TRIANGULAR_OPS } from './triangularOps';
 import { attrInt, attrInts, attrStr, passAttrs, same, type OpContext, type OpImporter } from './opImporter';
 
+/** ConvTranspose's auto_pad (its SAME sizes the output from the input) stays refused. */
 const noAutoPad = (node: OnnxNode) =>
   attrStr(node, 'auto_pad', 'NOTSET') !== 'NOTSET'
     ? 'auto_pad other than NOTSET (export with explicit pads)'
@@ -153,9 +156,9 @@ export const OPS: Record<string, OpImporter> = {
     emit: (c) =>
       c.b.op('LayerNormalization', [c.x(0), c.input(1), c.input(2)], passAttrs(c.node, ['axis', 'epsilon'])),
   },
-  Conv: {
+  Conv: explicitPadding({
     attrs: ['kernel_shape', 'pads', 'strides', 'dilations', 'group', 'auto_pad'],
-    check: (n) => first(noAutoPad(n), spatial2d(n, 'convolutions', true)),
+    check: (n) => first(checkAutoPad(n), spatial2d(n, 'convolutions', true)),
     emit: (c) => {
       const conv = groupedConv(c.b, attrInt(c.node, 'group', 1));
       return c.x(0).rank === 3
@@ -170,7 +173,7 @@ export const OPS: Record<string, OpImporter> = {
             ),
           ];
     },
-  },
+  }),
   // nn.ConvTranspose2d: onnxruntime's ConvTranspose, its gradient rule in autodiff/rules/conv.ts.
   ConvTranspose: {
     attrs: [
@@ -255,11 +258,11 @@ export const OPS: Record<string, OpImporter> = {
       ];
     },
   },
-  MaxPool: {
+  MaxPool: explicitPadding({
     attrs: [...POOL, 'dilations', 'storage_order'],
     check: (n) =>
       first(
-        noAutoPad(n),
+        checkAutoPad(n),
         spatial2d(n, 'pooling', true),
         attrInt(n, 'storage_order', 0) ? 'storage_order 1' : undefined,
         (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
@@ -267,10 +270,10 @@ export const OPS: Record<string, OpImporter> = {
     // Padding never wins a max, so ceil mode as more end padding leaves the forward, its Indices
     // and the gradient rule the floor-mode ones.
     emit: (c) => [floorModePool(c, {})],
-  },
-  AveragePool: {
+  }),
+  AveragePool: explicitPadding({
     attrs: [...POOL, 'count_include_pad'],
-    check: (n) => first(noAutoPad(n), spatial2d(n, 'pooling', true)),
+    check: (n) => first(checkAutoPad(n), spatial2d(n, 'pooling', true)),
     emit: (c) => {
       const pooled = floorModePool(c, { count_include_pad: 1 });
       const rescale = averageRescale(c.node, c.x(0).shape.slice(2));
@@ -278,7 +281,7 @@ export const OPS: Record<string, OpImporter> = {
       const perPosition = c.b.constant(rescale, [1, 1, ...pooled.shape.slice(2)], pooled.dtype);
       return [c.b.mul(pooled, perPosition)];
     },
-  },
+  }),
   GlobalAveragePool: {
     emit: (c) => {
       const x = c.x(0);
@@ -577,6 +580,7 @@ export const FOLDED_OPS = [
   'ReduceProd',
   'Mod',
   'ScatterND',
+  'NonZero',
 ];
 export const SUPPORTED_OPS = Object.keys(OPS);
 
@@ -671,8 +675,18 @@ function recurrent(op: 'LSTM' | 'GRU'): OpImporter {
   };
 }
 
-/** Why a node cannot be imported, or undefined when it can. */
-export function checkNode(node: OnnxNode, opset: number): string | undefined {
+/**
+ * Why a node of the file cannot be imported, or undefined when it can: the first reason among
+ * the nodes of its opset-13 form (olderOpsets.ts), the node itself from opset 13 on.
+ */
+export function whyRefused(node: OnnxNode, opset: number): string | undefined {
+  return opset13Forms(node, opset)
+    .map((form) => checkNode(form, opset))
+    .find(Boolean);
+}
+
+/** Why a node in opset-13 form cannot be imported, or undefined when it can. */
+function checkNode(node: OnnxNode, opset: number): string | undefined {
   if (node.domain !== '' && node.domain !== 'ai.onnx') return `op of the custom domain ${node.domain}`;
   if (FOLDED_OPS.includes(node.opType)) return undefined;
   const importer = OPS[node.opType];

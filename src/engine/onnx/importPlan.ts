@@ -20,9 +20,10 @@ import { NO_GRADIENT } from '../autodiff/rules';
 import type { FillValue } from '../../contract/experiment';
 import type { DType } from '../graph/dtypes';
 import { OnnxImportError, type UnsupportedNode } from './importError';
-import { checkNode, FOLDED_OPS, SUPPORTED_OPS } from './importOps';
+import { FOLDED_OPS, SUPPORTED_OPS, whyRefused } from './importOps';
 import { checkSizes, exampleDims, planFilledInputs, type FilledInput } from './importInputs';
 import { headParameters } from './newHead';
+import { NEWEST_OPSET, OLDEST_OPSET, opset13Nodes } from './olderOpsets';
 import type { OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnxFile';
 
 export interface ImportOptions {
@@ -96,10 +97,10 @@ const RESERVED = new Set([
 const isFloat = (dtype: string) => dtype === 'float32' || dtype === 'float64';
 
 export function planImport(model: OnnxModel, options: ImportOptions = {}): ImportPlan {
-  if (model.opset < 13 || model.opset > 20)
+  if (model.opset < OLDEST_OPSET || model.opset > NEWEST_OPSET)
     throw new OnnxImportError(
       'unsupported',
-      `the model uses ONNX opset ${model.opset}; Model Lab imports opsets 13 to 20: export again with opset_version=17`,
+      `the model uses ONNX opset ${model.opset}; Model Lab imports opsets ${OLDEST_OPSET} to ${NEWEST_OPSET}: export again with opset_version=17`,
     );
   checkOps(model);
   checkWiring(model);
@@ -123,7 +124,7 @@ export function planImport(model: OnnxModel, options: ImportOptions = {}): Impor
 
   const initializers = new Map(model.initializers);
   const identityCopies = new Map<string, string>();
-  const nodes = model.nodes.filter((n) => {
+  const nodes = opset13Nodes(model.nodes, model.opset).filter((n) => {
     if (
       n.opType === 'Identity' &&
       initializers.has(n.inputs[0]) &&
@@ -231,14 +232,13 @@ function checkWiring(model: OnnxModel): void {
 }
 
 /** What a user whose model is refused can do, in their PyTorch code. */
-const WHAT_TO_DO =
-  'To fine-tune it, build those layers in PyTorch from layers whose ops are supported, or export again with another opset_version (13 to 20), then import the new file.';
+const WHAT_TO_DO = `To fine-tune it, build those layers in PyTorch from layers whose ops are supported, or export again with another opset_version (${OLDEST_OPSET} to ${NEWEST_OPSET}), then import the new file.`;
 
 /** Refuses every node whose op (or attribute) has no importer, all listed in one error. */
 function checkOps(model: OnnxModel): void {
   const refused: UnsupportedNode[] = [];
   for (const node of model.nodes) {
-    const reason = checkNode(node, model.opset);
+    const reason = whyRefused(node, model.opset);
     if (reason) refused.push({ opType: node.opType, node: node.name, index: node.index, reason });
   }
   if (refused.length === 0) return;

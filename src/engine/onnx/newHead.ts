@@ -7,6 +7,7 @@
  * features apart (Identity, Dropout, Relu, Flatten, Squeeze, global average pooling):
  *  - Gemm with a weight initializer (either layout, transB) and an optional bias;
  *  - MatMul with a weight initializer, with or without a following Add of a bias initializer;
+ *    the weight may be read through a Reshape of its initializer (the Model Zoo's MNIST);
  *  - a 1×1 Conv (SqueezeNet's classifier), with an optional bias.
  * Its weights are drawn as PyTorch's nn.Linear and nn.Conv2d draw them, uniform in ±1/√fan_in,
  * from the training seed, so a run and its resume start from the same head.
@@ -74,9 +75,11 @@ export function withNewHead(model: OnnxModel, head: NewHead, readExternal?: Exte
   initializer(found.weight, found.weightDims(head.outputs));
   if (found.bias) initializer(found.bias, [head.outputs]);
 
-  // PyTorch's exporter may read a weight through an Identity of a shared initializer: the
-  // head's own initializer replaces that Identity.
-  graph.node = graph.node.filter((n) => !(n.opType === 'Identity' && fresh.has(n.output?.[0] ?? '')));
+  // PyTorch's exporter may read a weight through an Identity of a shared initializer, and
+  // converters through a Reshape of one: the head's own initializer replaces that node.
+  graph.node = graph.node.filter(
+    (n) => !((n.opType === 'Identity' || n.opType === 'Reshape') && fresh.has(n.output?.[0] ?? '')),
+  );
   const Tensor = onnxProto().TensorProto;
   graph.initializer = graph.initializer.filter((t) => !fresh.has(t.name ?? ''));
   for (const t of fresh.values()) graph.initializer.push(Tensor.create(t));
@@ -123,15 +126,31 @@ function findHead(model: OnnxModel, outputName?: string, asked = 'newHead'): Hea
     node.outputs.forEach((name) => producer.set(name, node));
     node.inputs.forEach((name) => readers.set(name, [...(readers.get(name) ?? []), node]));
   }
+  /** The dims of a weight read through a Reshape of its initializer to a constant shape (converters' MatMul weights). */
+  const reshapedDims = (name: string): number[] | undefined => {
+    const reshape = producer.get(name);
+    const source = model.initializers.get(reshape?.inputs[0] ?? '');
+    const shape = model.initializers.get(reshape?.inputs[1] ?? '');
+    if (reshape?.opType !== 'Reshape' || !source || shape?.dtype !== 'int64') return undefined;
+    const wanted = Array.from(shape.data as BigInt64Array, Number).map((d, i) =>
+      d === 0 ? source.dims[i] : d,
+    );
+    const count = source.dims.reduce((a, b) => a * b, 1);
+    const known = wanted.reduce((a, d) => (d === -1 ? a : a * d), 1);
+    return wanted.map((d) => (d === -1 ? count / known : d));
+  };
   const isParameter = (name: string | undefined): name is string => {
     if (!name) return false;
     if (model.initializers.has(name)) return true;
     const copy = producer.get(name);
-    return copy?.opType === 'Identity' && model.initializers.has(copy.inputs[0]);
+    return (copy?.opType === 'Identity' && model.initializers.has(copy.inputs[0])) || !!reshapedDims(name);
   };
   const dimsOf = (name: string): number[] => {
     const copy = producer.get(name);
-    return (model.initializers.get(name) ?? model.initializers.get(copy?.inputs[0] ?? ''))!.dims;
+    return (
+      reshapedDims(name) ??
+      (model.initializers.get(name) ?? model.initializers.get(copy?.inputs[0] ?? ''))!.dims
+    );
   };
   /** A weight read by the head alone: a tied weight (a language model's embedding) cannot be replaced on its own. */
   const ownWeight = (name: string, node: OnnxNode) => {

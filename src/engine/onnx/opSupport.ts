@@ -3,14 +3,14 @@
  * lists and the compatibility check answers. Loads no runtime, so the extension host may use it.
  */
 import type { OnnxOpSupport } from '../../contract/onnxModel';
-import { checkNode } from './importOps';
+import { whyRefused } from './importOps';
 import type { OnnxModel } from './onnxFile';
 
 export function opSupport(model: OnnxModel): OnnxOpSupport[] {
   const byOp = new Map<string, OnnxOpSupport>();
   for (const node of model.nodes) {
     const key = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType;
-    const reason = checkNode(node, model.opset);
+    const reason = whyRefused(node, model.opset);
     const entry = byOp.get(key) ?? { opType: key, supported: true, nodes: [] };
     entry.nodes.push(node.name);
     if (reason && entry.supported) Object.assign(entry, { supported: false, reason });

@@ -435,6 +435,40 @@ describe('The .onnx model view', () => {
     await screenshot(page, 'onnx-new-head-trained');
   });
 
+  it('MNIST as the ONNX Model Zoo writes it (opset 8, auto_pad SAME_UPPER): Check passes, Fine-tune… trains it on a CSV of pixels', async function () {
+    this.timeout(300_000);
+    // test/fixtures/onnx-zoo/converted.py: input [batch, 1, 28, 28], ten classes.
+    const name = 'zoo-mnist';
+    ({ page, view } = await openModelView(
+      `${name}.onnx`,
+      'test/fixtures/onnx-zoo/keras-style-cnn-opset8.onnx',
+    ));
+    await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
+    await waitForText(view.getByTestId('origin'), /^ONNX opset 8 · /);
+    assert.match((await view.getByTestId('ops').textContent()) ?? '', /MaxPool2supported/);
+    await view.getByTestId('check-button').click();
+    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    await screenshot(page, 'onnx-model-view-opset8-checked');
+    // Digits 0, 1 and 2 as bands of rows of the 28×28 image, read as the model's class indices.
+    await fineTuneFromView(
+      page,
+      name,
+      (file) => {
+        const lines = [[...Array.from({ length: 784 }, (_, i) => `p${i}`), 'label'].join(',')];
+        for (let row = 0; row < 60; row++) {
+          const label = row % 3;
+          const pixels = Array.from({ length: 784 }, (_, i) =>
+            Math.floor(Math.floor(i / 28) / 9) === label ? ((row + i) % 5) / 10 + 0.5 : 0,
+          );
+          lines.push([...pixels, label].join(','));
+        }
+        writeFileSync(file, lines.join('\n') + '\n');
+      },
+      'onnx-model-view-opset8-fine-tune',
+    );
+    await screenshot(page, 'onnx-model-view-opset8-trained');
+  });
+
   it('a text classifier from PyTorch (bidirectional GRUs over token ids): Check passes, Fine-tune… trains it on a CSV of ids', async function () {
     this.timeout(300_000);
     // test/fixtures/onnx-zoo/export.py: nn.Embedding(50, 8), 2 bidirectional GRU layers, 3 classes, 10 ids per example.

@@ -10,7 +10,7 @@ import { GraphBuilder } from '../../../src/engine/graph/builder';
 import { Rng } from '../../../src/engine/init';
 import { importForward } from '../../../src/engine/onnx/importForward';
 import { planImport, readOnnxModel } from '../../../src/engine/onnx';
-import { checkNode } from '../../../src/engine/onnx/importOps';
+import { whyRefused } from '../../../src/engine/onnx/importOps';
 import type { OnnxNode } from '../../../src/engine/onnx/onnxFile';
 import { checkImportedNode, int64s, nodeModel, nodeWeights } from './importedNodeCheck';
 
@@ -286,21 +286,21 @@ test('attribute forms the importer does not honour are refused with the reason',
     index: 0,
   });
   assert.equal(
-    checkNode(at('DepthToSpace', { blocksize: 2, mode: 'XYZ' }), 13),
+    whyRefused(at('DepthToSpace', { blocksize: 2, mode: 'XYZ' }), 13),
     'mode XYZ (DCR and CRD only)',
   );
-  assert.equal(checkNode(at('LRN', { alpha: 1e-4 }), 13), 'a missing or non-positive size');
-  assert.equal(checkNode(at('Celu', { alpha: 0 }), 13), 'alpha 0 (Celu divides by alpha)');
+  assert.equal(whyRefused(at('LRN', { alpha: 1e-4 }), 13), 'a missing or non-positive size');
+  assert.equal(whyRefused(at('Celu', { alpha: 0 }), 13), 'alpha 0 (Celu divides by alpha)');
   assert.equal(
-    checkNode(at('LRN', { size: 4 }), 13),
+    whyRefused(at('LRN', { size: 4 }), 13),
     'an even size 4 (onnxruntime, which runs the exported model, takes odd sizes only)',
   );
-  assert.equal(checkNode(at('LRN', { size: 3 }), 13), undefined);
-  assert.equal(checkNode(at('GroupNormalization', {}), 18), 'a missing or non-positive num_groups');
-  assert.equal(checkNode(at('Einsum', { equation: 'ij->ji' }), 13), undefined);
-  assert.equal(checkNode(at('Einsum', {}), 13), 'no equation attribute');
+  assert.equal(whyRefused(at('LRN', { size: 3 }), 13), undefined);
+  assert.equal(whyRefused(at('GroupNormalization', {}), 18), 'a missing or non-positive num_groups');
+  assert.equal(whyRefused(at('Einsum', { equation: 'ij->ji' }), 13), undefined);
+  assert.equal(whyRefused(at('Einsum', {}), 13), 'no equation attribute');
   assert.equal(
-    checkNode(at('Einsum', { equation: 'ij,jk->ik' }), 13),
+    whyRefused(at('Einsum', { equation: 'ij,jk->ik' }), 13),
     "the equation 'ij,jk->ik' names 2 operand(s) but the node has 1",
   );
 });

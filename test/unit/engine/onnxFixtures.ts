@@ -24,6 +24,12 @@ export const CASES = [
   'bert-style',
   'bert-padded',
   'bert-pairs',
+  // Older opsets, imported through their opset-13 forms (olderOpsets.ts).
+  'transformer-opset11',
+  'lstm-opset9',
+  'convbn-opset9',
+  'upsampling-opset9',
+  'dropout-opset11',
 ];
 
 export interface Reference {

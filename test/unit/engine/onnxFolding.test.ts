@@ -25,6 +25,12 @@ const floats = (dims: number[], values: number[]): Known => ({ dtype: 'float32',
 const noShapes = () => undefined;
 
 describe('constant folding of float math', () => {
+  it('evaluates NonZero (torch.arange before opset 11) as the indices of the non-zero elements', () => {
+    const [indices] = fold(node('NonZero', 1), [floats([2, 3], [1, 0, 2, 0, 0, 3])], noShapes)!;
+    // Columns (0, 0), (0, 2), (1, 2): row indices first, then column indices.
+    assert.deepEqual(indices, { dtype: 'int64', dims: [2, 3], values: [0, 0, 1, 0, 2, 2] });
+  });
+
   it('evaluates Sin, Cos, Pow, Exp, Max, Min and Mod on known inputs as float32 / int64 would', () => {
     const x = floats([3], [0, 1, 2]);
     const one = (op: string, ...inputs: Known[]) =>

@@ -173,10 +173,10 @@ describe('refused imports say why', () => {
     const bytes = tinyModel((b, y) => {
       const c = b.op('Tan', [y], {}, { types: [{ dtype: 'float32', shape: y.shape }] })[0];
       const conv = b.op(
-        'Conv',
+        'ConvTranspose',
         [b.reshape(c, [1, 4, 2, 1]), b.constant(new Float32Array(8), [4, 2, 1, 1])],
         { auto_pad: 'SAME_UPPER' },
-        { types: [{ dtype: 'float32', shape: [1, 4, 2, 1] }] },
+        { types: [{ dtype: 'float32', shape: [1, 2, 2, 1] }] },
       )[0];
       b.output(conv, 'y');
     });
@@ -184,12 +184,12 @@ describe('refused imports say why', () => {
     assert.equal(error.kind, 'unsupported');
     assert.deepEqual(
       error.unsupported.map((u) => u.opType),
-      ['Tan', 'Conv'],
+      ['Tan', 'ConvTranspose'],
     );
     assert.match(error.message, /Tan \(node Tan, 2 of \d+\): no importer or gradient rule for this op/);
     assert.match(
       error.message,
-      /Conv \(node Conv, \d+ of \d+\): auto_pad other than NOTSET \(export with explicit pads\)/,
+      /ConvTranspose \(node ConvTranspose, \d+ of \d+\): auto_pad other than NOTSET \(export with explicit pads\)/,
     );
     assert.match(error.message, /Supported ops: .*LSTM.*MatMul/);
   });

@@ -41,6 +41,13 @@ async function runOutput(model: OnnxModel, example: number[], batch = 2): Promis
   return result[model.outputs[0].name];
 }
 
+/** The new model passes the compatibility check: trainable, its forward equal to onnxruntime's. */
+async function assertTrainsFaithfully(model: OnnxModel) {
+  const report = await checkCompatibility(model);
+  assert.equal(report.verdict, 'trainable', report.problems.join('; '));
+  assert.ok((report.forwardDifference ?? Infinity) < 1e-5, `forward difference ${report.forwardDifference}`);
+}
+
 /** Everything but `changed` is as it was: the other initializers hold the same values. */
 function assertRestUnchanged(before: OnnxModel, after: OnnxModel, changed: string[]) {
   for (const [name] of before.initializers) {
@@ -136,12 +143,7 @@ describe('a new last layer for an imported model', () => {
     assert.notDeepEqual(values(withNewHead(resnet, { outputs: 4, seed: 8 }), weight), values(tuned, weight));
 
     assert.deepEqual((await runOutput(tuned, [3, 16, 16], 5)).dims, [5, 4]);
-    const report = await checkCompatibility(tuned);
-    assert.equal(report.verdict, 'trainable', report.problems.join('; '));
-    assert.ok(
-      (report.forwardDifference ?? Infinity) < 1e-5,
-      `forward difference ${report.forwardDifference}`,
-    );
+    await assertTrainsFaithfully(tuned);
   });
 
   it('a MatMul + Add head whose bias was a shared initializer: the head gets its own, the other reader keeps the original', async () => {
@@ -156,6 +158,26 @@ describe('a new last layer for an imported model', () => {
     assert.ok([...values(tuned, 'w2'), ...values(tuned, 'b2')].every((v) => Math.abs(v) <= 1 / Math.sqrt(3)));
     // The stale shape annotation of the product went with the old size: onnxruntime runs it.
     assert.deepEqual((await runOutput(tuned, [6], 3)).dims, [3, 2]);
+  });
+
+  it('a MatMul head whose weight is a Reshape of a 4-D initializer (the Model Zoo MNIST): a 2-D weight replaces the Reshape', async () => {
+    const mnist = readOnnxFile(join(ZOO, 'keras-style-cnn-opset8.onnx'));
+    const tuned = withNewHead(mnist, { outputs: 3, seed: 4 });
+    assert.deepEqual(tuned.outputs[0].dims, ['batch', 3]);
+    // w3 was Reshape(w3_4d [8, 5, 5, 10]) to [200, 10]; b3 was [1, 10].
+    assert.deepEqual(tuned.initializers.get('w3')!.dims, [200, 3]);
+    assert.deepEqual(tuned.initializers.get('b3')!.dims, [3]);
+    assert.ok(
+      !tuned.nodes.some((n) => n.opType === 'Reshape' && n.outputs[0] === 'w3'),
+      'the Reshape gave way',
+    );
+    assert.ok(
+      values(tuned, 'w3').every((v) => Math.abs(v) <= 1 / Math.sqrt(200)),
+      'within ±1/√200',
+    );
+    assertRestUnchanged(mnist, tuned, ['b3']);
+    assert.deepEqual((await runOutput(tuned, [1, 28, 28], 3)).dims, [3, 3]);
+    await assertTrainsFaithfully(tuned);
   });
 
   it('a 1×1 Conv head before pooling (SqueezeNet): new filters, then the same pooling', async () => {
