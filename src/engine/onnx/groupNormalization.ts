@@ -3,14 +3,21 @@
  * channels split into num_groups groups, each normalized over its channels and spatial axes
  * with that sample's statistics, then scaled and shifted. Built as InstanceNormalization is: the
  * engine's LayerNormalization with unit scale over x seen as [N, groups, rest], whose rule has
- * the closed form, then opset 18's scale and shift of each group spread over its channels.
+ * the closed form, then the scale and shift: one per group spread over its channels (opset 18),
+ * or one per channel (opset 21). Their size tells which, and where groups equal channels the two
+ * are the same.
  */
 import type { Value } from '../graph/builder';
 import { attrFloat, attrInt, type OpImporter } from './opImporter';
 
 export const GROUP_NORMALIZATION_OP: OpImporter = {
-  attrs: ['num_groups', 'epsilon'],
-  check: (n) => (attrInt(n, 'num_groups', 0) >= 1 ? undefined : 'a missing or non-positive num_groups'),
+  attrs: ['num_groups', 'epsilon', 'stash_type'],
+  check: (n) =>
+    attrInt(n, 'num_groups', 0) < 1
+      ? 'a missing or non-positive num_groups'
+      : attrInt(n, 'stash_type', 1) !== 1
+        ? 'stash_type other than 1 (float32 statistics)'
+        : undefined,
   emit: (c) => {
     const { b } = c;
     const x = c.x(0);
@@ -27,8 +34,11 @@ export const GROUP_NORMALIZATION_OP: OpImporter = {
       x.shape,
     );
     const perChannel = (v: Value, what: string) => {
+      if (v.size === channels) return b.reshape(v, [channels, ...x.shape.slice(2).map(() => 1)]);
       if (v.size !== groups)
-        throw new Error(`its ${what} has ${v.size} values; it needs one per group (${groups})`);
+        throw new Error(
+          `its ${what} has ${v.size} values; it needs one per group (${groups}) or one per channel (${channels})`,
+        );
       // [groups] as [groups, 1] expanded to [groups, channels / groups]: one value per channel.
       const spread = b.op('Expand', [b.reshape(v, [groups, 1]), b.ints([groups, channels / groups])])[0];
       return b.reshape(spread, [channels, ...x.shape.slice(2).map(() => 1)]);

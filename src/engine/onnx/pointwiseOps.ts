@@ -5,7 +5,8 @@
  *    PyTorch, where they are piecewise constant or produce booleans;
  *  - activations without an engine gradient rule of their own, composed of ops that have one:
  *    Celu as a scaled Elu, Mish (opset 18) as x·tanh(softplus(x)), which is also how PyTorch
- *    exports nn.Mish before opset 18, and ThresholdedRelu as a Where.
+ *    exports nn.Mish before opset 18, ThresholdedRelu as a Where, and Swish (opset 24,
+ *    x·sigmoid(alpha·x); nn.SiLU where alpha is 1) as that product.
  */
 import { attrFloat, same, type OpImporter } from './opImporter';
 
@@ -34,6 +35,16 @@ export const POINTWISE_OPS: Record<string, OpImporter> = {
     emit: (c) => {
       const x = c.x(0);
       return [c.b.mul(x, c.b.unary('Tanh', c.b.unary('Softplus', x)))];
+    },
+  },
+  Swish: {
+    attrs: ['alpha'],
+    emit: (c) => {
+      const { b } = c;
+      const x = c.x(0);
+      const alpha = attrFloat(c.node, 'alpha', 1);
+      const scaled = alpha === 1 ? x : b.mul(x, b.scalar(alpha, x.dtype));
+      return [b.mul(x, b.unary('Sigmoid', scaled))];
     },
   },
   // x where x > alpha, else 0.

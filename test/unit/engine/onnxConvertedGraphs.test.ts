@@ -2,14 +2,17 @@
  * ONNX graphs as converters and older exporters wrote them (test/fixtures/onnx-zoo/converted.py):
  * the Model Zoo's MNIST form (auto_pad SAME_UPPER, a bias added after the convolution, a weight
  * reshaped in the graph) at opset 8, and every op form that changed before opset 13 at opsets 7,
- * 9 and 10 (attribute lists, Upsample, Resize-10, a Softmax over a flattened input). The
+ * 9 and 10 (attribute lists, Upsample, Resize-10, a Softmax over a flattened input), and the
+ * newer forms of opsets 21 to 25. The
  * compatibility check runs each: the imported forward against onnxruntime on the original file,
  * the gradients against finite differences.
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readOnnxFile } from '../../../src/engine/onnx';
+import { readFileSync } from 'node:fs';
+import { onnx } from 'onnx-proto';
+import { readOnnxFile, readOnnxModel } from '../../../src/engine/onnx';
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 import { withExplicitPads } from '../../../src/engine/onnx/autoPad';
 import { opset13Forms } from '../../../src/engine/onnx/olderOpsets';
@@ -53,6 +56,27 @@ describe('graphs as converters and older exporters wrote them', () => {
   it('opset 10: Resize-10 and Slice with input bounds', async () => {
     await assertFaithful('older-ops-opset10.onnx', ['Resize', 'Slice', 'Unsqueeze']);
   });
+
+  it('opset 24: GroupNormalization with a scale and bias per channel (opset 21) and Swish', async () => {
+    await assertFaithful('newer-ops-opset24.onnx', ['GroupNormalization', 'Swish']);
+  });
+
+  // Opsets 21 to 25 changed these models' ops by new element types only (and none of them has an
+  // op whose form opsets 18 to 20 changed): the same files declared at opset 25 import as they
+  // are, and onnxruntime runs them at that opset.
+  for (const name of ['resnet', 'gpt2-style', 'lstm-2layer-bidirectional', 'unet-groupnorm'])
+    it(`${name} declared at opset 25: trainable, as onnxruntime computes it`, async () => {
+      const proto = onnx.ModelProto.decode(readFileSync(join(ZOO, `${name}-opset17.onnx`)));
+      proto.opsetImport.find((o) => !o.domain)!.version = 25;
+      proto.irVersion = 11;
+      const report = await checkCompatibility(readOnnxModel(onnx.ModelProto.encode(proto).finish()));
+      assert.equal(report.verdict, 'trainable', report.problems.join('; '));
+      assert.equal(report.opset, 25);
+      assert.ok(
+        (report.forwardDifference ?? Infinity) < 1e-5,
+        `forward difference ${report.forwardDifference}`,
+      );
+    });
 
   it('auto_pad as explicit pads: SAME keeps ⌈size / stride⌉ outputs, the odd padding at the end (UPPER) or the beginning (LOWER)', () => {
     const pool = (autoPad: string, attrs = {}) =>
@@ -103,13 +127,17 @@ describe('graphs as converters and older exporters wrote them', () => {
     assert.deepEqual(opset13Forms(node, 13), [node]);
   });
 
-  it('opsets before 7 are refused, naming the opset and what to do', async () => {
+  it('opsets before 7 and after 25 are refused, naming the opset and what to do', async () => {
     const model = readOnnxFile(join(ZOO, 'older-ops-opset7.onnx'));
-    const report = await checkCompatibility({ ...model, opset: 6 });
-    assert.equal(report.verdict, 'unsupported');
-    assert.match(
-      report.problems.join('\n'),
-      /the model uses ONNX opset 6; Model Lab imports opsets 7 to 20: export again with opset_version=17/,
-    );
+    for (const opset of [6, 26]) {
+      const report = await checkCompatibility({ ...model, opset });
+      assert.equal(report.verdict, 'unsupported');
+      assert.match(
+        report.problems.join('\n'),
+        new RegExp(
+          `the model uses ONNX opset ${opset}; Model Lab imports opsets 7 to 25: export again with opset_version=17`,
+        ),
+      );
+    }
   });
 });
