@@ -187,6 +187,8 @@ export const SHAPES: Record<string, Infer> = {
   Xor: boolOut,
   And: boolOut,
   Not: same,
+  IsInf: (c) => [{ dtype: 'bool', shape: [...c.x(0).shape] }],
+  IsNaN: (c) => [{ dtype: 'bool', shape: [...c.x(0).shape] }],
   Identity: same,
   Neg: same,
   Abs: same,

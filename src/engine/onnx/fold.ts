@@ -285,6 +285,10 @@ const FOLDERS: Record<string, Folder> = {
     const to = ELEMENT_TYPE[intAttr(node, 'to', 0)];
     return x && to ? [{ dtype: to, dims: x.dims, values: x.values.map((v) => round(to, v)) }] : undefined;
   },
+  CastLike: (_, [x, like]) =>
+    x && like
+      ? [{ dtype: like.dtype, dims: x.dims, values: x.values.map((v) => round(like.dtype, v)) }]
+      : undefined,
   Reshape: (node, [x, shape]) => {
     if (!x || !shape) return undefined;
     const allowZero = intAttr(node, 'allowzero', 0) === 1;

@@ -270,6 +270,11 @@ function gradientSources(nodes: OnnxNode[], output: string): Set<string> {
     const n = nodes[k];
     if (!n.outputs.some((o) => reached.has(o)) || NO_GRADIENT.has(n.opType)) continue;
     if (n.opType === 'Cast' && !isFloatType(n.attrs.to as number)) continue;
+    // CastLike's second input gives only the element type.
+    if (n.opType === 'CastLike') {
+      reached.add(n.inputs[0]);
+      continue;
+    }
     n.inputs.forEach((name, i) => {
       if (!name) return;
       if (n.opType === 'Where' && i === 0) return;

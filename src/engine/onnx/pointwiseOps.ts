@@ -1,8 +1,9 @@
 /**
  * Element-by-element ops PyTorch exports that Model Lab imports beyond the basic ones:
- *  - comparisons, logic and rounding (x >= y, a | b, torch.sign / floor / ceil / round) pass
- *    through as they are; no gradient flows through them (autodiff/rules NO_GRADIENT), as in
- *    PyTorch, where they are piecewise constant or produce booleans;
+ *  - comparisons, logic, rounding and tests for infinities and NaNs (x >= y, a | b, torch.sign /
+ *    floor / ceil / round, torch.isinf / isnan) pass through as they are; no gradient flows
+ *    through them (autodiff/rules NO_GRADIENT), as in PyTorch, where they are piecewise constant
+ *    or produce booleans; CastLike is the Cast to its second input's element type;
  *  - activations without an engine gradient rule of their own, composed of ops that have one:
  *    Celu as a scaled Elu, Mish (opset 18) as x·tanh(softplus(x)), which is also how PyTorch
  *    exports nn.Mish before opset 18, ThresholdedRelu as a Where, and Swish (opset 24,
@@ -19,6 +20,12 @@ export const POINTWISE_OPS: Record<string, OpImporter> = {
   Floor: same(),
   Ceil: same(),
   Round: same(),
+  // Masks of non-finite values (PyTorch 2's exporter guards masked softmax with them): booleans.
+  IsInf: same(['detect_negative', 'detect_positive']),
+  IsNaN: same(),
+  // The first input cast to the second's element type (PyTorch 2's exporter writes it for
+  // scalars): a Cast, whose rule casts the gradient back.
+  CastLike: { emit: (c) => [c.b.cast(c.x(0), c.x(1).dtype)] },
   // celu(x, α) = max(0, x) + min(0, α·(exp(x/α) − 1)) = α·elu(x/α): Elu's rule, and exp never
   // sees the positive side, where it could overflow.
   Celu: {

@@ -57,6 +57,10 @@ describe('graphs as converters and older exporters wrote them', () => {
     await assertFaithful('older-ops-opset10.onnx', ['Resize', 'Slice', 'Unsqueeze']);
   });
 
+  it("PyTorch 2's exporter idioms (opset 18): CastLike of a float64 scalar, IsInf / IsNaN masks", async () => {
+    await assertFaithful('dynamo-style-opset18.onnx', ['CastLike', 'IsInf', 'IsNaN']);
+  });
+
   it('opset 24: GroupNormalization with a scale and bias per channel (opset 21) and Swish', async () => {
     await assertFaithful('newer-ops-opset24.onnx', ['GroupNormalization', 'Swish']);
   });

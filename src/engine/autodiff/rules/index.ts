@@ -64,4 +64,6 @@ export const NO_GRADIENT = new Set([
   'Ceil',
   'Round',
   'Mod',
+  'IsInf',
+  'IsNaN',
 ]);
