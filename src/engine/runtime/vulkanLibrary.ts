@@ -4,10 +4,15 @@
  * Dawn writes "Warning: Couldn't load Vulkan … at operator() (…/BackendVk.cpp:368)"
  * straight to the process's stderr from C++, where no JavaScript can catch it, and
  * then finds no adapter. Looking for the loader first keeps that warning out of the
- * terminal and says the same in the device line. Elsewhere (Windows: D3D12, macOS:
- * Metal) the provider is simply tried.
+ * terminal and says the same in the device line. With a loader but no GPU device node
+ * (a machine or container without a GPU, where Mesa's drivers leave only lavapipe, Vulkan on
+ * the CPU), Dawn likewise prints its own complaints ("XDG_RUNTIME_DIR is invalid", "Vulkan
+ * shaderUniform*ArrayDynamicIndexing required … PhysicalDeviceVk.cpp") before finding no
+ * adapter it accepts; so a GPU must be reachable too: a DRM render node (/dev/dri/renderD*),
+ * NVIDIA's device files, or WSL's /dev/dxg. Elsewhere (Windows: D3D12, macOS: Metal) the
+ * provider is simply tried.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const VULKAN_LOADER = 'libvulkan.so.1';
@@ -31,7 +36,12 @@ export interface LoaderLookup {
   exists(path: string): boolean;
   /** /etc/ld.so.cache, or undefined when unreadable. */
   loaderCache(): Buffer | undefined;
+  /** The names in a folder, none when it cannot be read. */
+  entries(dir: string): string[];
 }
+
+/** Device files through which Vulkan reaches a GPU: NVIDIA's driver, WSL's GPU. */
+const GPU_DEVICE_FILES = ['/dev/nvidiactl', '/dev/nvidia0', '/dev/dxg'];
 
 const systemLookup: LoaderLookup = {
   platform: process.platform,
@@ -44,13 +54,25 @@ const systemLookup: LoaderLookup = {
       return undefined;
     }
   },
+  entries: (dir) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  },
 };
 
 /** Why WebGPU cannot start here, or undefined when it may (then the provider itself is tried). */
 export function webgpuUnavailableReason(lookup: LoaderLookup = systemLookup): string | undefined {
   if (lookup.platform !== 'linux') return undefined;
   const dirs = [...(lookup.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...SYSTEM_DIRS];
-  if (dirs.some((dir) => lookup.exists(join(dir, VULKAN_LOADER)))) return undefined;
-  if (lookup.loaderCache()?.includes(VULKAN_LOADER)) return undefined;
-  return `no Vulkan driver (${VULKAN_LOADER} not found), which WebGPU needs on Linux`;
+  const loader =
+    dirs.some((dir) => lookup.exists(join(dir, VULKAN_LOADER))) ||
+    lookup.loaderCache()?.includes(VULKAN_LOADER) === true;
+  if (!loader) return `no Vulkan driver (${VULKAN_LOADER} not found), which WebGPU needs on Linux`;
+  const gpu =
+    lookup.entries('/dev/dri').some((name) => name.startsWith('renderD')) ||
+    GPU_DEVICE_FILES.some((file) => lookup.exists(file));
+  return gpu ? undefined : 'no GPU device (no /dev/dri render node or NVIDIA device), which WebGPU needs';
 }

@@ -7,11 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const lookup = (files: string[], cache = '', env: NodeJS.ProcessEnv = {}): LoaderLookup => ({
+/** A Linux machine with these files, loader cache and render nodes (the names in /dev/dri). */
+const lookup = (
+  files: string[],
+  cache = '',
+  env: NodeJS.ProcessEnv = {},
+  renderNodes = ['card0', 'renderD128'],
+): LoaderLookup => ({
   platform: 'linux',
   env,
   exists: (path) => files.includes(path),
   loaderCache: () => Buffer.from(cache),
+  entries: (dir) => (dir === '/dev/dri' ? renderNodes : []),
 });
 
 test('WebGPU is not tried on Linux without a Vulkan loader, and the device line says why', async () => {
@@ -23,6 +30,14 @@ test('WebGPU is not tried on Linux without a Vulkan loader, and the device line 
     undefined,
   );
   assert.equal(webgpuUnavailableReason({ ...lookup([]), platform: 'win32' }), undefined);
+  // A loader (Mesa's drivers installed) but no GPU to reach: lavapipe only, which Dawn refuses.
+  const loader = '/usr/lib/x86_64-linux-gnu/libvulkan.so.1';
+  assert.match(
+    webgpuUnavailableReason(lookup([loader], '', {}, [])) ?? '',
+    /no GPU device \(no \/dev\/dri render node or NVIDIA device\)/,
+  );
+  assert.equal(webgpuUnavailableReason(lookup([loader, '/dev/nvidiactl'], '', {}, [])), undefined);
+  assert.equal(webgpuUnavailableReason(lookup([loader, '/dev/dxg'], '', {}, [])), undefined);
 
   const tried: string[] = [];
   const { report } = await openOnDevice(
