@@ -6,10 +6,12 @@
  * Exit codes: 0 scored, 2 the model or the data cannot be used (the message says why).
  */
 import * as l10n from '@vscode/l10n';
+import type { ClassReport } from '../contract/evalReport';
 import { basename } from 'node:path';
 import { formatNumber } from '../contract/runTable/formatCell';
 import { evaluateOnnxOnData } from '../trainer/onnxDataEvaluation';
 import { createTrainerDeps } from '../trainer/trainerModules';
+import { terminalTable } from './terminalTable';
 
 export interface OnnxEvaluateOptions {
   json?: boolean;
@@ -22,9 +24,14 @@ export async function onnxEvaluateCommand(
   options: OnnxEvaluateOptions,
 ): Promise<number> {
   try {
-    const { task, count, values } = await evaluateOnnxOnData(model, data, createTrainerDeps(), options.size);
+    const { task, count, values, classes } = await evaluateOnnxOnData(
+      model,
+      data,
+      createTrainerDeps(),
+      options.size,
+    );
     if (options.json) {
-      process.stdout.write(JSON.stringify({ model, data, task, count, values }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ model, data, task, count, values, classes }, null, 2) + '\n');
       return 0;
     }
     const scores = Object.entries(values).map(
@@ -33,6 +40,7 @@ export async function onnxEvaluateCommand(
     process.stdout.write(
       l10n.t('{0} on {1} ({2} examples): {3}', model, data, count, scores.join(', ')) + '\n',
     );
+    if (classes?.length) process.stdout.write('\n' + classReport(classes));
     return 0;
   } catch (error) {
     // A problem of the data names its file; one of the model does not, so it is named here.
@@ -52,5 +60,14 @@ function withSizeHint(message: string): string {
     '{0}: give {1}',
     message.slice(0, open.index + open[0].length - 2),
     axes.map((axis) => `--size ${axis}=n`).join(' '),
+  );
+}
+
+/** A classifier's scores per class, as scikit-learn's classification_report prints them. */
+function classReport(classes: readonly ClassReport[]): string {
+  const two = (v: number) => v.toFixed(2);
+  return terminalTable(
+    [l10n.t('class'), 'precision', 'recall', 'f1', l10n.t('support')],
+    classes.map((c) => [c.label, two(c.precision), two(c.recall), two(c.f1), String(c.support)]),
   );
 }

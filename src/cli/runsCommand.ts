@@ -15,11 +15,11 @@ import { formatCell } from '../contract/runTable/formatCell';
 import { scoreKeys } from '../contract/runTable/metricColumns';
 import type { RunRow } from '../contract/runTable/runRow';
 import { sortRows } from '../contract/runTable/sortRows';
-import { textWidth } from '../contract/runTable/textWidth';
 import { columnWords } from '../protocol/runTableColumnWords';
 import { statusText } from '../protocol/runStatusText';
 import { timeWords } from '../protocol/timeText';
 import { RunTableReader } from '../runs/table/runTableReader';
+import { terminalTable } from './terminalTable';
 
 /** Exit codes: 0 listed (also when there are no runs yet), 2 the runs folder is not a folder. */
 export const RUNS_EXIT = { listed: 0, invalid: 2 } as const;
@@ -110,13 +110,5 @@ export function textTable(rows: readonly RunRow[], locale: string): string {
       column === 'status' ? statusText(row.status) : cut(formatCell(column, cellValue(row, column), time)),
     ),
   );
-  const widths = header.map((title, i) =>
-    Math.max(textWidth(title), ...body.map((cells) => textWidth(cells[i]))),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => cell + ' '.repeat(widths[i] - textWidth(cell)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '─'.repeat(width))), ...body.map(line), ''].join('\n');
+  return terminalTable(header, body);
 }

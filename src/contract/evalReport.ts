@@ -14,6 +14,20 @@ export interface ClassReport {
   support: number;
 }
 
+/**
+ * The ids of the classes the examples hold or the model predicted (a column of the confusion
+ * matrix), as scikit-learn's labels=None takes them: a model of a thousand classes scored on
+ * three is reported, averaged and drawn over those. Every class without a confusion matrix.
+ */
+export function countedClasses(
+  classes: readonly ClassReport[],
+  confusion?: readonly (readonly number[])[],
+): number[] {
+  return classes.flatMap((c, id) =>
+    c.support > 0 || (confusion?.some((row) => row[id] > 0) ?? true) ? [id] : [],
+  );
+}
+
 /** What the model read for one example, as the mistakes gallery shows it. */
 export type ExampleInput =
   /** An image, channels first (1 grey or 3 RGB), each value 0–1 (the example's own range stretched). */
@@ -73,7 +87,7 @@ const isNumber = (value: unknown): value is number => typeof value === 'number';
 const optional = <T>(value: unknown, guard: (v: unknown) => v is T): boolean =>
   value === undefined || guard(value);
 
-function isClassReport(value: unknown): value is ClassReport {
+export function isClassReport(value: unknown): value is ClassReport {
   return (
     isObject(value) &&
     typeof value.label === 'string' &&

@@ -2,6 +2,7 @@
 // model as it is, scored on every example of a data file the user chose. Running the model needs
 // onnxruntime, which the extension host never loads, so a forked training process answers.
 // It shares the IPC pipe with the other channels: every `type` here starts with `onnxEvaluate/`.
+import { isClassReport, type ClassReport } from '../contract/evalReport';
 import type { Experiment } from '../contract/experiment';
 import { hasType, isFiniteNumber, isRecord, isString } from '../contract/guards';
 
@@ -29,6 +30,8 @@ export interface OnnxEvaluation {
    * null: not a finite number (JSON carries NaN as null), e.g. a loss of non-finite outputs.
    */
   readonly values: Readonly<Record<string, number | null>>;
+  /** A classifier's scores per class, for the classes the examples hold or the model predicted. */
+  readonly classes?: readonly ClassReport[];
 }
 
 /** Process -> host: the scores. */
@@ -60,7 +63,8 @@ export function isOnnxEvaluation(value: unknown): value is OnnxEvaluation {
     (value.task === 'classification' || value.task === 'regression' || value.task === 'language-model') &&
     isFiniteNumber(value.count) &&
     isRecord(value.values) &&
-    Object.values(value.values).every((v) => typeof v === 'number' || v === null)
+    Object.values(value.values).every((v) => typeof v === 'number' || v === null) &&
+    (value.classes === undefined || (Array.isArray(value.classes) && value.classes.every(isClassReport)))
   );
 }
 

@@ -11,6 +11,7 @@
  * Model Lab model.onnx of a table reads its columns by name, encoded as its metadata says.
  */
 import { basename, dirname, resolve } from 'node:path';
+import { countedClasses } from '../contract/evalReport';
 import { encodedColumns } from '../contract/inputEncoding';
 import { DataError } from '../data/api';
 import { evaluationTarget, readTableHead, textColumns } from '../data/tableHead';
@@ -74,7 +75,19 @@ export async function evaluateOnnxOnData(
     const compiled = await deps.compileModel(compileOptionsFor(experiment, dataset, 'cpu', modelDir));
     try {
       const scores = await evaluateSplit(compiled, dataset, experiment, 'test');
-      return { task: experiment.task, count: scores.count, values: scoreValues(scores, experiment) };
+      const classification = scores.classification;
+      // The classes counted only: a thousand-class model scored on three reports three.
+      const classes = classification
+        ? countedClasses(classification.classes, classification.confusion).map(
+            (id) => classification.classes[id],
+          )
+        : undefined;
+      return {
+        task: experiment.task,
+        count: scores.count,
+        values: scoreValues(scores, experiment),
+        ...(classes ? { classes } : {}),
+      };
     } finally {
       await compiled.dispose();
     }

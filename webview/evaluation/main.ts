@@ -20,7 +20,8 @@ import '../shared/elements';
 import { connectToHost } from '../shared/hostChannel';
 import { metricText } from '../shared/metricText';
 import { h, onThemeChange, themeColor, withAlpha } from '../shared/theme';
-import { classAverages, countedClasses } from './classAverages';
+import { countedClasses } from '../../src/contract/evalReport';
+import { classTable } from '../shared/classTable';
 import { confusionCells } from './confusion';
 import type { MistakeFilter } from './mistakeFilter';
 import { MistakesGallery } from './mistakesGallery';
@@ -67,7 +68,9 @@ function render(message: HostToEvaluation): void {
     ...(report.mae !== undefined
       ? [h('p', { class: 'hint', id: 'units' }, regressionUnits(report).note)]
       : []),
-    ...(report.classes ? [h('h2', {}, l10n.t('Per class')), classTable(report)] : []),
+    ...(report.classes
+      ? [h('h2', {}, l10n.t('Per class')), classTable(report.classes, report.confusion)]
+      : []),
     ...(report.confusion
       ? [h('h2', {}, l10n.t('Confusion matrix')), normaliseToggle(), confusion(report)]
       : []),
@@ -151,57 +154,6 @@ function stats(report: EvalReport): HTMLElement {
         h('span', { class: 'label' }, label),
       ),
     ),
-  );
-}
-
-function classTable(report: EvalReport): HTMLElement {
-  const pct = (v: number) =>
-    formatNumber(v, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const columns = [
-    l10n.t('class'),
-    metricText(METRICS.precision.label),
-    metricText(METRICS.recall.label),
-    metricText(METRICS.f1.label),
-    l10n.t('support'),
-  ];
-  const header = h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c)));
-  const classes = report.classes ?? [];
-  const rows = countedClasses(classes, report.confusion)
-    .map((id) => classes[id])
-    .map((c) =>
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'row' }, c.label),
-        h('td', {}, pct(c.precision)),
-        h('td', {}, pct(c.recall)),
-        h('td', {}, pct(c.f1)),
-        h('td', {}, String(c.support)),
-      ),
-    );
-  const { macro, weighted } = classAverages(report.classes ?? [], report.confusion);
-  const averages = (
-    [
-      ['macro avg', macro, 'average-macro'],
-      ['weighted avg', weighted, 'average-weighted'],
-    ] as const
-  ).map(([label, a, id]) =>
-    h(
-      'tr',
-      { id },
-      h('th', { scope: 'row' }, label),
-      h('td', {}, pct(a.precision)),
-      h('td', {}, pct(a.recall)),
-      h('td', {}, pct(a.f1)),
-      h('td', {}, String(a.support)),
-    ),
-  );
-  return h(
-    'table',
-    { id: 'classes' },
-    h('thead', {}, header),
-    h('tbody', {}, ...rows),
-    h('tfoot', { class: 'averages' }, ...averages),
   );
 }
 

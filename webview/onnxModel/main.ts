@@ -12,6 +12,7 @@ import {
   isOnnxModelToWebview,
 } from '../../src/protocol/onnxModelView';
 import '../shared/elements';
+import { classTable } from '../shared/classTable';
 import { connectToHost } from '../shared/hostChannel';
 import { h } from '../shared/theme';
 import {
@@ -196,6 +197,7 @@ function render(message: OnnxModelToWebview): void {
           { class: 'values', 'data-testid': 'evaluation-scores' },
           evaluationLine(message.data, message.evaluation),
         ),
+        ...(message.evaluation.classes?.length ? [classTable(message.evaluation.classes)] : []),
       );
       return;
     case 'onnxModel/evaluateFailed':

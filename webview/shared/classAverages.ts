@@ -3,7 +3,7 @@
  * macro (each class counts the same, so a rare class that fails drags it down) and weighted
  * (each class by its support, closer to accuracy on unbalanced data).
  */
-import type { ClassReport } from '../../src/contract/evalReport';
+import { countedClasses, type ClassReport } from '../../src/contract/evalReport';
 
 export interface ClassAverage {
   precision: number;
@@ -31,18 +31,4 @@ export function classAverages(
     support,
   });
   return { macro: average(() => 1, classes.length), weighted: average((c) => c.support, support) };
-}
-
-/**
- * The ids of the classes the examples hold or the model predicted (a column of the confusion
- * matrix), as scikit-learn's labels=None takes them: a model of a thousand classes scored on
- * three is reported, averaged and drawn over those. Every class without a confusion matrix.
- */
-export function countedClasses(
-  classes: readonly ClassReport[],
-  confusion?: readonly (readonly number[])[],
-): number[] {
-  return classes.flatMap((c, id) =>
-    c.support > 0 || (confusion?.some((row) => row[id] > 0) ?? true) ? [id] : [],
-  );
 }

@@ -243,6 +243,19 @@ describe('The .onnx model view', () => {
         /^64 examples of view-named\.csv: loss \d+(\.\d+)? · accuracy (0|1|0\.\d+)$/,
         120_000,
       );
+      // Per class, by name: the two classes the rows hold, 32 each (and "middle" only where the
+      // model predicted it), then the macro and weighted averages.
+      const classRows = view.locator('#classes tbody tr');
+      const supports = new Map<string, string>();
+      for (const row of await classRows.all())
+        supports.set(
+          (await row.locator('th').textContent()) ?? '',
+          (await row.locator('td').last().textContent()) ?? '',
+        );
+      assert.equal(supports.get('low'), '32');
+      assert.equal(supports.get('high'), '32');
+      assert.ok([undefined, '0'].includes(supports.get('middle')), `middle: ${supports.get('middle')}`);
+      await waitForText(view.locator('#average-macro th'), 'macro avg');
       await screenshot(page, 'onnx-model-view-class-names');
     } finally {
       rmSync(config, { force: true });

@@ -48,11 +48,21 @@ describe('model-lab onnx evaluate', () => {
     );
     assert.equal(printed.values.accuracy, expected.accuracy);
 
+    // Per class: each of the three labels ten times.
+    assert.deepEqual(
+      printed.classes.map((c: { support: number }) => c.support),
+      [10, 10, 10],
+    );
+
     const text = modelLab('onnx', 'evaluate', modelPath('cnn'), data);
     assert.equal(text.status, 0, text.stderr);
-    assert.match(
-      text.stdout,
-      /model\.onnx on .*pixels\.csv \(30 examples\): loss \d\.\d+, accuracy [\d.]+\n$/,
+    const [scores, , titles, rule, ...classRows] = text.stdout.split('\n');
+    assert.match(scores, /model\.onnx on .*pixels\.csv \(30 examples\): loss \d\.\d+, accuracy [\d.]+$/);
+    assert.match(titles, /^class\s+precision\s+recall\s+f1\s+support$/);
+    assert.match(rule, /^─+ {2}─+/);
+    assert.deepEqual(
+      classRows.filter(Boolean).map((row) => row.split(/\s+/).at(-1)),
+      ['10', '10', '10'],
     );
   });
 

@@ -72,6 +72,19 @@ async function assertScoresLikeOnnxruntime(
     `${result.values.loss} vs ${expected.loss}`,
   );
   assert.equal(result.values.accuracy, expected.accuracy);
+  // Per class: the classes the rows hold, each with its count, and none the rows do not hold
+  // unless predicted; recall weighted by support is the accuracy.
+  const classes = result.classes ?? [];
+  const held = new Set(rows.map((row) => row.label));
+  assert.equal(classes.filter((c) => c.support > 0).length, held.size);
+  assert.equal(
+    classes.reduce((sum, c) => sum + c.support, 0),
+    rows.length,
+  );
+  assert.ok(
+    Math.abs(classes.reduce((sum, c) => sum + c.recall * c.support, 0) / rows.length - expected.accuracy) <
+      1e-9,
+  );
 }
 
 /**

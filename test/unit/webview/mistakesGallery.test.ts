@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { Mistake } from '../../../src/contract/evalReport';
 import { scoreClassification } from '../../../src/trainer/classification';
-import { classAverages, countedClasses } from '../../../webview/evaluation/classAverages';
+import { countedClasses } from '../../../src/contract/evalReport';
+import { classAverages } from '../../../webview/shared/classAverages';
 import { describeFilter, filterMistakes, percent } from '../../../webview/evaluation/mistakeFilter';
 
 test('macro and weighted averages follow scikit-learn classification_report, worked by hand', () => {
