@@ -2,7 +2,8 @@
  * Reads an ONNX ModelProto (as exported by PyTorch and other frameworks) into plain data the
  * importer works on: nodes in graph order with decoded attributes, initializers as typed
  * arrays (raw, typed fields or external data files), and the graph's inputs and outputs with
- * their declared shapes (a symbolic dimension is its name, e.g. 'batch').
+ * their declared shapes (a symbolic dimension is its name, e.g. 'batch'). Calls of the model's
+ * local functions are read as the functions' bodies (localFunctions.ts).
  *
  * Nothing here knows about training; unsupported element types and unreadable files are
  * OnnxImportErrors that say what is wrong with which tensor.
@@ -11,6 +12,7 @@ import type { onnx } from 'onnx-proto';
 import { toTyped } from '../graph/builder';
 import type { DType, TensorData } from '../graph/dtypes';
 import { OnnxImportError } from './importError';
+import { inlineFunctions } from './localFunctions';
 import { decodeModel, onnxProto } from './onnxProto';
 
 export interface OnnxTensor {
@@ -118,7 +120,7 @@ export function readOnnxModel(bytes: Uint8Array, readExternal?: ExternalReader):
     opset,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
-    nodes: graph.node.map((n, index) => ({
+    nodes: inlineFunctions(graph.node, model.functions ?? []).map((n, index) => ({
       name: n.name || `${n.opType}_${index}`,
       opType: n.opType ?? '',
       domain: n.domain ?? '',

@@ -15,6 +15,7 @@ import { onnx } from 'onnx-proto';
 import { readOnnxFile, readOnnxModel } from '../../../src/engine/onnx';
 import { checkCompatibility } from '../../../src/engine/onnx/compatibility';
 import { withExplicitPads } from '../../../src/engine/onnx/autoPad';
+import { inlineFunctions } from '../../../src/engine/onnx/localFunctions';
 import { opset13Forms } from '../../../src/engine/onnx/olderOpsets';
 
 const ZOO = join(__dirname, '..', '..', 'fixtures', 'onnx-zoo');
@@ -59,6 +60,25 @@ describe('graphs as converters and older exporters wrote them', () => {
 
   it("PyTorch 2's exporter idioms (opset 18): CastLike of a float64 scalar, IsInf / IsNaN masks", async () => {
     await assertFaithful('dynamo-style-opset18.onnx', ['CastLike', 'IsInf', 'IsNaN']);
+  });
+
+  it("model-local functions (PyTorch 2.1 to 2.4's modules): each call read as its body, attributes taken from the call", async () => {
+    // The LeakyRelu slopes are the calls' (0.2, 0.05): with ONNX's default 0.01 instead, the
+    // forward would differ from onnxruntime's.
+    const report = await assertFaithful('local-functions-opset17.onnx', ['Gemm', 'LeakyRelu', 'Add']);
+    assert.deepEqual(report.ops.find((op) => op.opType === 'LeakyRelu')?.nodes, [
+      'block1#0/DenseAct#1/LeakyRelu',
+      'block2#2/DenseAct#3/LeakyRelu',
+    ]);
+  });
+
+  it('a function that calls itself is refused, naming it', () => {
+    const loop = { name: 'Loop', domain: 'pkg.model', input: ['x'], output: ['y'] };
+    const self = { ...loop, node: [{ opType: 'Loop', domain: 'pkg.model', input: ['x'], output: ['y'] }] };
+    assert.throws(
+      () => inlineFunctions([{ opType: 'Loop', domain: 'pkg.model', input: ['a'], output: ['b'] }], [self]),
+      /the function Loop \(domain pkg\.model\) calls itself, 64 levels deep/,
+    );
   });
 
   it('opset 24: GroupNormalization with a scale and bias per channel (opset 21) and Swish', async () => {
