@@ -142,7 +142,11 @@ export const OPS: Record<string, OpImporter> = {
   And: same(),
   Expand: same(),
   MatMul: same(),
-  Cast: same(['to']),
+  // saturate (opset 19) and round_mode (opset 24) only concern float8 and smaller types.
+  Cast: {
+    attrs: ['to', 'saturate', 'round_mode'],
+    emit: (c) => c.b.op('Cast', [c.x(0)], { to: c.node.attrs.to as number }),
+  },
   Softmax: same(['axis']),
   LogSoftmax: same(['axis']),
   Transpose: same(['perm']),
@@ -215,8 +219,15 @@ export const OPS: Record<string, OpImporter> = {
       'cubic_coeff_a',
       'exclude_outside',
       'extrapolation_value',
+      'antialias',
+      'axes',
+      'keep_aspect_ratio_policy',
     ],
     check: (n) => {
+      // Opset 18's additions, as exporters write them when unused.
+      if (attrInt(n, 'antialias', 0)) return 'antialias 1';
+      if (attrStr(n, 'keep_aspect_ratio_policy', 'stretch') !== 'stretch')
+        return `keep_aspect_ratio_policy ${attrStr(n, 'keep_aspect_ratio_policy', '')}`;
       const mode = attrStr(n, 'mode', 'nearest');
       const transform = attrStr(n, 'coordinate_transformation_mode', 'half_pixel');
       if (mode === 'linear')
@@ -272,8 +283,13 @@ export const OPS: Record<string, OpImporter> = {
     emit: (c) => [floorModePool(c, {})],
   }),
   AveragePool: explicitPadding({
-    attrs: [...POOL, 'count_include_pad'],
-    check: (n) => first(checkAutoPad(n), spatial2d(n, 'pooling', true)),
+    attrs: [...POOL, 'count_include_pad', 'dilations'],
+    check: (n) =>
+      first(
+        checkAutoPad(n),
+        spatial2d(n, 'pooling', true),
+        (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
+      ),
     emit: (c) => {
       const pooled = floorModePool(c, { count_include_pad: 1 });
       const rescale = averageRescale(c.node, c.x(0).shape.slice(2));
@@ -290,11 +306,14 @@ export const OPS: Record<string, OpImporter> = {
   },
   Reshape: {
     attrs: ['allowzero'],
-    check: (n) => (attrInt(n, 'allowzero', 0) ? 'allowzero 1' : undefined),
     emit: (c) => {
       const x = c.x(0);
+      const target = c.ints(1, 'the target shape');
+      // allowzero 1 (PyTorch 2's exporter writes it) differs only where the shape holds a 0.
+      if (attrInt(c.node, 'allowzero', 0) && target.includes(0))
+        throw new Error('allowzero 1 with a 0 in the target shape (an axis of size 0)');
       // 0 copies the input's size on that axis (allowzero 0); the builder wants it spelled out.
-      const shape = c.ints(1, 'the target shape').map((d, i) => (d === 0 ? x.shape[i] : d));
+      const shape = target.map((d, i) => (d === 0 ? x.shape[i] : d));
       return [c.b.reshape(x, shape)];
     },
   },
@@ -533,11 +552,18 @@ function resizeTargets(c: OpContext, dims: number[]): { sizes: number[]; scales:
   if (c.node.inputs[2] && !scales) throw new Error('its scales must be constants');
   if (c.node.inputs[3] && !sizes) throw new Error('its sizes must be constants');
   const given = scales?.values.length ? scales : sizes;
-  if (!given || given.values.length !== dims.length)
+  // With axes (opset 18) the scales or sizes are those axes' only; the others keep their size.
+  const axes = (attrInts(c.node, 'axes') ?? dims.map((_, i) => i)).map((a) => (a < 0 ? a + dims.length : a));
+  if (!given || given.values.length !== axes.length)
     throw new Error(`it needs one scale or size per axis of its input [${dims.join(', ')}]`);
-  return given === scales
-    ? { sizes: dims.map((d, i) => Math.floor(d * given.values[i])), scales: given.values }
-    : { sizes: given.values, scales: given.values.map((s, i) => s / dims[i]) };
+  const perAxis = (fill: (axis: number) => number) =>
+    dims.map((_, axis) => (axes.includes(axis) ? given.values[axes.indexOf(axis)] : fill(axis)));
+  if (given === scales) {
+    const full = perAxis(() => 1);
+    return { sizes: dims.map((d, i) => Math.floor(d * full[i])), scales: full };
+  }
+  const full = perAxis((axis) => dims[axis]);
+  return { sizes: full, scales: full.map((s, i) => s / dims[i]) };
 }
 
 /** Nearest resizing by whole factors: each axis's factor, or an error naming the axis. */
