@@ -75,8 +75,9 @@ export async function evaluateOnnxOnData(
     const compiled = await deps.compileModel(compileOptionsFor(experiment, dataset, 'cpu', modelDir));
     try {
       const scores = await evaluateSplit(compiled, dataset, experiment, 'test');
-      const classification = scores.classification;
-      // The classes counted only: a thousand-class model scored on three reports three.
+      // A classifier's classes (a language model's tokens are not reported one by one), the
+      // classes counted only: a thousand-class model scored on three reports three.
+      const classification = experiment.task === 'classification' ? scores.classification : undefined;
       const classes = classification
         ? countedClasses(classification.classes, classification.confusion).map(
             (id) => classification.classes[id],

@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { isOnnxEvaluateReply, type OnnxEvaluateReply } from '../../../src/protocol/onnxEvaluate';
 import { evaluateOnnxOnData } from '../../../src/trainer/onnxDataEvaluation';
+import { isOnnxEvaluation } from '../../../src/protocol/onnxEvaluate';
 import { handleOnnxEvaluateMessage } from '../../../src/trainer/onnxEvaluateHandler';
 import { createTrainerDeps } from '../../../src/trainer/trainerModules';
 import { classificationScores } from '../../fixtures/classificationScores';
@@ -72,6 +73,7 @@ async function assertScoresLikeOnnxruntime(
     `${result.values.loss} vs ${expected.loss}`,
   );
   assert.equal(result.values.accuracy, expected.accuracy);
+  assert.ok(isOnnxEvaluation(JSON.parse(JSON.stringify(result))));
   // Per class: the classes the rows hold, each with its count, and none the rows do not hold
   // unless predicted; recall weighted by support is the accuracy.
   const classes = result.classes ?? [];
@@ -107,6 +109,9 @@ async function assertLanguageModelScores(
   const windows = Math.floor((ids.length - 1) / T);
   assert.equal(result.task, 'language-model');
   assert.equal(result.count, windows);
+  // No per-token table; what crosses the process boundary (as JSON) passes the host's guard.
+  assert.equal(result.classes, undefined);
+  assert.ok(isOnnxEvaluation(JSON.parse(JSON.stringify(result))));
   const session = await ort.InferenceSession.create(model);
   const x = new ort.Tensor('int64', BigInt64Array.from(ids.slice(0, windows * T).map(BigInt)), [windows, T]);
   const logits = Object.values(await session.run(feeds(x)))[0];
