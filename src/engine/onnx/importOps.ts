@@ -413,15 +413,21 @@ export const OPS: Record<string, OpImporter> = {
   Pad: {
     attrs: ['mode'],
     check: (n) =>
-      attrStr(n, 'mode', 'constant') !== 'constant'
-        ? `mode ${attrStr(n, 'mode', '')}`
-        : n.inputs[3]
-          ? 'the axes input'
-          : undefined,
+      attrStr(n, 'mode', 'constant') !== 'constant' ? `mode ${attrStr(n, 'mode', '')}` : undefined,
     emit: (c) => {
-      const pads = c.ints(1, 'pads');
+      const x = c.x(0);
+      const given = c.ints(1, 'pads');
+      // With axes (opset 18) the pads are those axes' begins then ends; the others get none.
+      const axes = c.node.inputs[3] ? c.ints(3, 'axes').map((a) => (a < 0 ? a + x.rank : a)) : undefined;
+      const pads = axes
+        ? [0, 1].flatMap((side) =>
+            x.shape.map((_, axis) =>
+              axes.includes(axis) ? given[side * axes.length + axes.indexOf(axis)] : 0,
+            ),
+          )
+        : given;
       if (pads.some((p) => p < 0)) throw new Error('negative pads (cropping) are not supported');
-      return c.b.op('Pad', [c.x(0), c.b.ints(pads), c.input(2)]);
+      return c.b.op('Pad', [x, c.b.ints(pads), c.input(2)]);
     },
   },
   LeakyRelu: {

@@ -62,8 +62,14 @@ describe('graphs as converters and older exporters wrote them', () => {
     await assertFaithful('dynamo-style-opset18.onnx', ['CastLike', 'IsInf', 'IsNaN']);
   });
 
-  it('attributes newer exporters write at their neutral values (opset 19): allowzero, saturate, dilations, antialias, axes', async () => {
-    await assertFaithful('dynamo-attributes-opset19.onnx', ['Reshape', 'Cast', 'AveragePool', 'Resize']);
+  it('attributes newer exporters write at their neutral values (opset 19): allowzero, saturate, dilations, antialias, axes; Pad of one axis', async () => {
+    await assertFaithful('dynamo-attributes-opset19.onnx', [
+      'Reshape',
+      'Cast',
+      'AveragePool',
+      'Resize',
+      'Pad',
+    ]);
   });
 
   it("model-local functions (PyTorch 2.1 to 2.4's modules): each call read as its body, attributes taken from the call", async () => {
