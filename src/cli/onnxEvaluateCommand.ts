@@ -6,8 +6,8 @@
  * Exit codes: 0 scored, 2 the model or the data cannot be used (the message says why).
  */
 import * as l10n from '@vscode/l10n';
-import type { ClassReport } from '../contract/evalReport';
 import { basename } from 'node:path';
+import type { ClassReport } from '../contract/evalReport';
 import { formatNumber } from '../contract/runTable/formatCell';
 import { evaluateOnnxOnData } from '../trainer/onnxDataEvaluation';
 import { createTrainerDeps } from '../trainer/trainerModules';

@@ -105,7 +105,15 @@ function floorModePool(c: OpContext, attrs: Record<string, AttrValue>): Value {
   return pool([x], passAttrs(c.node, ['kernel_shape', 'strides']), pads);
 }
 
-const POOL = ['kernel_shape', 'pads', 'strides', 'auto_pad', 'ceil_mode'];
+const POOL = ['kernel_shape', 'pads', 'strides', 'auto_pad', 'ceil_mode', 'dilations'];
+
+/** What MaxPool and AveragePool both refuse: an undefined auto_pad, 3-D windows, dilations. */
+const checkPool = (n: OnnxNode) =>
+  first(
+    checkAutoPad(n),
+    spatial2d(n, 'pooling', true),
+    (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
+  );
 
 export const OPS: Record<string, OpImporter> = {
   Add: same(),
@@ -270,26 +278,15 @@ export const OPS: Record<string, OpImporter> = {
     },
   },
   MaxPool: explicitPadding({
-    attrs: [...POOL, 'dilations', 'storage_order'],
-    check: (n) =>
-      first(
-        checkAutoPad(n),
-        spatial2d(n, 'pooling', true),
-        attrInt(n, 'storage_order', 0) ? 'storage_order 1' : undefined,
-        (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
-      ),
+    attrs: [...POOL, 'storage_order'],
+    check: (n) => first(checkPool(n), attrInt(n, 'storage_order', 0) ? 'storage_order 1' : undefined),
     // Padding never wins a max, so ceil mode as more end padding leaves the forward, its Indices
     // and the gradient rule the floor-mode ones.
     emit: (c) => [floorModePool(c, {})],
   }),
   AveragePool: explicitPadding({
-    attrs: [...POOL, 'count_include_pad', 'dilations'],
-    check: (n) =>
-      first(
-        checkAutoPad(n),
-        spatial2d(n, 'pooling', true),
-        (attrInts(n, 'dilations') ?? []).some((d) => d !== 1) ? 'dilated pooling' : undefined,
-      ),
+    attrs: [...POOL, 'count_include_pad'],
+    check: checkPool,
     emit: (c) => {
       const pooled = floorModePool(c, { count_include_pad: 1 });
       const rescale = averageRescale(c.node, c.x(0).shape.slice(2));

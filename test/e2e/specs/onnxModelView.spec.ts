@@ -25,20 +25,31 @@ const repo = join(__dirname, '..', '..', '..');
 const NAME = 'view-cnn';
 
 /**
- * 96 rows of 64 pixel columns and a label: each class lights one band of rows of the 8×8 image,
- * so a few epochs of fine-tuning learn it.
+ * Rows of side×side pixel columns and a label of three classes: each class lights one band of
+ * rows of the image (a third of its height), so a few epochs of fine-tuning learn it. By default
+ * 96 rows of 8×8 images labelled c0, c1, c2.
  */
-function writePixelsCsv(file: string): void {
-  const lines = [[...Array.from({ length: 64 }, (_, i) => `p${i}`), 'label'].join(',')];
-  for (let row = 0; row < 96; row++) {
+function writePixelsCsv(
+  file: string,
+  { side = 8, rows = 96, label: labelText = (label: number) => `c${label}` } = {},
+): void {
+  const size = side * side;
+  const lines = [[...Array.from({ length: size }, (_, i) => `p${i}`), 'label'].join(',')];
+  for (let row = 0; row < rows; row++) {
     const label = row % 3;
-    const pixels = Array.from({ length: 64 }, (_, i) => {
-      const band = Math.floor(Math.floor(i / 8) / 3);
+    const pixels = Array.from({ length: size }, (_, i) => {
+      const band = Math.floor(Math.floor(i / side) / Math.ceil(side / 3));
       return ((band === label ? 0.8 : 0.1) + ((row * 31 + i * 17) % 10) / 50).toFixed(2);
     });
-    lines.push([...pixels, `c${label}`].join(','));
+    lines.push([...pixels, labelText(label)].join(','));
   }
   writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** Check in the model view answers that the model trains faithfully. */
+async function checkPasses(view: FrameLocator): Promise<void> {
+  await view.getByTestId('check-button').click();
+  await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
 }
 
 /** 12 PNG images of 8×8 in a folder per class (c0, c1, c2), as an image dataset is declared. */
@@ -184,8 +195,7 @@ describe('The .onnx model view', () => {
     );
     await screenshot(page, 'onnx-model-view');
 
-    await view.getByTestId('check-button').click();
-    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    await checkPasses(view);
     const details = (await view.getByTestId('check').textContent()) ?? '';
     assert.match(
       details,
@@ -459,24 +469,13 @@ describe('The .onnx model view', () => {
     await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
     await waitForText(view.getByTestId('origin'), /^ONNX opset 8 · /);
     assert.match((await view.getByTestId('ops').textContent()) ?? '', /MaxPool2supported/);
-    await view.getByTestId('check-button').click();
-    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    await checkPasses(view);
     await screenshot(page, 'onnx-model-view-opset8-checked');
     // Digits 0, 1 and 2 as bands of rows of the 28×28 image, read as the model's class indices.
     await fineTuneFromView(
       page,
       name,
-      (file) => {
-        const lines = [[...Array.from({ length: 784 }, (_, i) => `p${i}`), 'label'].join(',')];
-        for (let row = 0; row < 60; row++) {
-          const label = row % 3;
-          const pixels = Array.from({ length: 784 }, (_, i) =>
-            Math.floor(Math.floor(i / 28) / 9) === label ? ((row + i) % 5) / 10 + 0.5 : 0,
-          );
-          lines.push([...pixels, label].join(','));
-        }
-        writeFileSync(file, lines.join('\n') + '\n');
-      },
+      (file) => writePixelsCsv(file, { side: 28, rows: 60, label: String }),
       'onnx-model-view-opset8-fine-tune',
     );
     await screenshot(page, 'onnx-model-view-opset8-trained');
@@ -491,8 +490,7 @@ describe('The .onnx model view', () => {
     ));
     await waitForText(view.getByTestId('import-status'), /^Model Lab can fine-tune this model/);
     assert.match((await view.getByTestId('ops').textContent()) ?? '', /GRU2supported/);
-    await view.getByTestId('check-button').click();
-    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    await checkPasses(view);
     await screenshot(page, 'onnx-model-view-text-classifier-checked');
 
     await fineTuneFromView(
@@ -526,8 +524,7 @@ describe('The .onnx model view', () => {
       (await view.getByTestId('tensors').textContent()) ?? '',
       /attention_maskinput, filled with 1int64batch × sequence/,
     );
-    await view.getByTestId('check-button').click();
-    await waitForText(view.getByTestId('check-status'), /^Trainable: the training graph builds/, 120_000);
+    await checkPasses(view);
     assert.match(
       (await view.getByTestId('check').textContent()) ?? '',
       /Checked with: sequence = 8, attention_mask filled with 1, token_type_ids filled with 0/,
