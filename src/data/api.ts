@@ -158,3 +158,30 @@ export type DatasetArrays =
 
 /** Signature of `loadDataset`: paths in `experiment.data.source` resolve against `experimentDir`. */
 export type LoadDataset = (experiment: Experiment, experimentDir: string) => Promise<Dataset>;
+
+/** What validation needs to know about the data: a loaded `Dataset` has all of it. */
+export type DatasetFacts = Pick<
+  Dataset,
+  | 'inputKind'
+  | 'inputShape'
+  | 'outputShape'
+  | 'classes'
+  | 'vocab'
+  | 'source'
+  | 'inputEncoding'
+  | 'textPairs'
+  | 'labelsRead'
+> &
+  Partial<Pick<Dataset, 'sizes'>>;
+
+/** How much of the examples a load reads. */
+export interface LoadDepth {
+  /** Image folders: decode every image (false: list them only; the dataset then has no examples to give). */
+  pixels: boolean;
+}
+
+/**
+ * Signature of `loadDatasetFacts` (or of `loadDataset`, whose datasets are facts too): what the
+ * editor validates an experiment against before a run, without the examples' values.
+ */
+export type LoadDatasetFacts = (experiment: Experiment, experimentDir: string) => Promise<DatasetFacts>;

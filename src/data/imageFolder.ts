@@ -9,38 +9,26 @@ import * as l10n from '@vscode/l10n';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ShapedExperiment } from './importedModel';
-import type { Dataset } from './api';
+import type { Dataset, LoadDepth } from './api';
 import { DataError } from './dataError';
 import { adoptModelClasses } from './modelClasses';
 import { decodeImage, isImageFile } from './imageDecode';
 import { resampleInto } from './imageResample';
 import type { Split } from '../contract/runStatus';
-import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits } from './splits';
+import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
 
 export async function imageFolderDataset(
   source: string,
   folder: string,
   experiment: ShapedExperiment,
+  depth: LoadDepth,
 ): Promise<Dataset> {
   const { classes, files } = await listImages(folder);
-  const { x, inputShape } = await decodeImages(files, experiment);
-  const labels = Int32Array.from(files, (file) => file.label);
   const fractions = fractionsOf(experiment.data);
   const splits = assignSplits(files.length, fractions, experiment.data.seed);
   refuseEmptySplits(splits, fractions, folder, 'images');
-  return tensorDataset(
-    {
-      source,
-      inputKind: 'float',
-      inputShape,
-      x,
-      count: files.length,
-      ...adoptModelClasses(labels, classes, experiment.modelClasses),
-    },
-    splits,
-    experiment.training.loss,
-  );
+  return imagesDataset(source, files, classes, splits, experiment, depth);
 }
 
 /**
@@ -51,6 +39,7 @@ export async function imageFolderSplits(
   source: string,
   folders: { split: Split; folder: string }[],
   experiment: ShapedExperiment,
+  depth: LoadDepth,
 ): Promise<Dataset> {
   const counts: Record<Split, number> = { train: 0, validation: 0, test: 0 };
   const files: ImageFile[] = [];
@@ -72,23 +61,44 @@ export async function imageFolderSplits(
       files.push({ path: file.path, label: classes.indexOf(listed.classes[file.label]) });
     counts[split] = listed.files.length;
   }
-  const { x, inputShape } = await decodeImages(files, experiment);
-  return tensorDataset(
-    {
-      source,
-      inputKind: 'float',
-      inputShape,
-      x,
-      count: files.length,
-      ...adoptModelClasses(
-        Int32Array.from(files, (file) => file.label),
-        classes,
-        experiment.modelClasses,
-      ),
-    },
-    contiguousSplits(counts),
-    experiment.training.loss,
+  return imagesDataset(source, files, classes, contiguousSplits(counts), experiment, depth);
+}
+
+/** The images as examples of `splits`, labelled by their class's index in `classes`. */
+async function imagesDataset(
+  source: string,
+  files: ImageFile[],
+  classes: string[],
+  splits: SplitIndices,
+  experiment: ShapedExperiment,
+  depth: LoadDepth,
+): Promise<Dataset> {
+  const { x, inputShape } = await imagePixels(files, experiment, depth);
+  const labels = Int32Array.from(files, (file) => file.label);
+  return examplesAsRead(
+    depth,
+    tensorDataset(
+      {
+        source,
+        inputKind: 'float',
+        inputShape,
+        x,
+        count: files.length,
+        ...adoptModelClasses(labels, classes, experiment.modelClasses),
+      },
+      splits,
+      experiment.training.loss,
+    ),
   );
+}
+
+/** The dataset, or where its images were only listed, its facts: asking it for examples is a bug. */
+function examplesAsRead(depth: LoadDepth, dataset: Dataset): Dataset {
+  if (depth.pixels) return dataset;
+  const unread = (): never => {
+    throw new Error(`the images of ${dataset.source} were listed, not decoded (loadDatasetFacts)`);
+  };
+  return { ...dataset, batches: unread, arrays: unread };
 }
 
 interface ImageFile {
@@ -148,19 +158,31 @@ async function listImages(folder: string): Promise<{ classes: string[]; files: I
   return { classes, files };
 }
 
-/** Every image decoded, resized to the model's input (or data.imageSize) and scaled to [0, 1]. */
-async function decodeImages(
-  files: ImageFile[],
-  experiment: ShapedExperiment,
-): Promise<{ x: Float32Array; inputShape: number[] }> {
+/** The input shape of one image: [channels, height, width] of the model's input (or data.imageSize). */
+function imageShape(experiment: ShapedExperiment): [1 | 3, number, number] {
   const shape = experiment.model.input.shape;
   const channels = shape.length === 3 && shape[0] === 3 ? 3 : 1;
   const [height, width] = experiment.data.imageSize ?? (shape.length === 3 ? [shape[1], shape[2]] : [28, 28]);
+  return [channels, height, width];
+}
+
+/**
+ * Every image decoded, resized to the model's input (or data.imageSize) and scaled to [0, 1]; with
+ * `depth.pixels` false none is read (the examples' values stay empty: a dataset of facts).
+ */
+async function imagePixels(
+  files: ImageFile[],
+  experiment: ShapedExperiment,
+  depth: LoadDepth,
+): Promise<{ x: Float32Array; inputShape: number[] }> {
+  const inputShape = imageShape(experiment);
+  if (!depth.pixels) return { x: new Float32Array(0), inputShape };
+  const [channels, height, width] = inputShape;
   const size = channels * height * width;
   const x = new Float32Array(files.length * size);
   for (const [i, { path }] of files.entries()) {
     const image = decodeImage(path, await readFile(path));
     resampleInto(image, channels, height, width, x.subarray(i * size, (i + 1) * size));
   }
-  return { x, inputShape: [channels, height, width] };
+  return { x, inputShape };
 }

@@ -6,7 +6,7 @@ import { isSplitFiles, sourceLabel, type Experiment, type SplitFiles } from '../
 import type { Split } from '../contract/runStatus';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
-import type { Dataset } from './api';
+import type { Dataset, DatasetFacts, LoadDepth } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { isTableFile } from './csv';
 import { csvDataset, csvTable, type CsvFile } from './csvDataset';
@@ -21,8 +21,22 @@ import { readUserText } from './userText';
 export { resolveSource };
 
 export async function loadDataset(experiment: Experiment, experimentDir: string): Promise<Dataset> {
+  return load(experiment, experimentDir, { pixels: true });
+}
+
+/**
+ * What validation checks an experiment against, as `loadDataset` gives it, but an image folder's
+ * images are listed, not decoded: the editor validates on every edit and before each run, and
+ * decoding thousands of photos there would hold their pixels in the editor's memory and its CPU
+ * for minutes. The training process decodes them (and names a file it cannot read) as it starts.
+ */
+export async function loadDatasetFacts(experiment: Experiment, experimentDir: string): Promise<DatasetFacts> {
+  return load(experiment, experimentDir, { pixels: false });
+}
+
+async function load(experiment: Experiment, experimentDir: string, depth: LoadDepth): Promise<Dataset> {
   const shaped = await withTokenizer(shapedExperiment(experiment, experimentDir), experimentDir);
-  const dataset = await loadBySource(shaped, experimentDir);
+  const dataset = await loadBySource(shaped, experimentDir, depth);
   return adoptInputShape(dataset, shaped.model.input.shape);
 }
 
@@ -63,9 +77,13 @@ async function withTokenizer(experiment: ShapedExperiment, experimentDir: string
   return { ...experiment, textTokenizer };
 }
 
-async function loadBySource(experiment: ShapedExperiment, experimentDir: string): Promise<Dataset> {
+async function loadBySource(
+  experiment: ShapedExperiment,
+  experimentDir: string,
+  depth: LoadDepth,
+): Promise<Dataset> {
   const source = experiment.data.source;
-  if (isSplitFiles(source)) return loadSplitFiles(source, experiment, experimentDir);
+  if (isSplitFiles(source)) return loadSplitFiles(source, experiment, experimentDir, depth);
   if (source.startsWith(BUILTIN_PREFIX)) {
     const info = builtinInfo(source);
     if (!info) {
@@ -77,7 +95,7 @@ async function loadBySource(experiment: ShapedExperiment, experimentDir: string)
   const path = resolveSource(source, experimentDir);
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new DataError(l10n.t('the data file or folder does not exist'), path);
-  if (info.isDirectory()) return imageFolderDataset(source, path, experiment);
+  if (info.isDirectory()) return imageFolderDataset(source, path, experiment, depth);
   const extension = extname(path).toLowerCase();
   if (isTableFile(path)) {
     const read = experiment.data.format === 'series' ? seriesDataset : csvDataset;
@@ -107,6 +125,7 @@ async function loadSplitFiles(
   source: SplitFiles,
   experiment: ShapedExperiment,
   experimentDir: string,
+  depth: LoadDepth,
 ): Promise<Dataset> {
   const parts: { split: Split; path: string; kind: string }[] = [];
   for (const split of ['train', 'validation', 'test'] as const) {
@@ -132,6 +151,7 @@ async function loadSplitFiles(
       label,
       parts.map(({ split, path }) => ({ split, folder: path })),
       experiment,
+      depth,
     );
   if (kind !== '.txt' && !isTableFile(kind))
     throw new DataError(

@@ -3,24 +3,28 @@
  * re-parse the data file each time; this cache keeps the last datasets by
  * everything that shapes them (data section, task, loss, input shape) and
  * the data file's modification time, so editing a layer re-validates at once
- * and editing the CSV is still noticed.
+ * and editing the CSV is still noticed. The editor caches facts (`loadDatasetFacts`: an image
+ * folder listed, not decoded), the training process and the CLI whole datasets.
  */
 import { statSync } from 'node:fs';
-import type { Dataset } from '../data/api';
+import type { DatasetFacts } from '../data/api';
 import { BUILTIN_PREFIX } from '../data/builtins';
-import { loadDataset, resolveSource } from '../data/loadDataset';
+import { resolveSource } from '../data/loadDataset';
 import { isOnnxModel, isSplitFiles, type Experiment } from '../contract/experiment';
 
-export class DatasetCache {
-  private readonly entries = new Map<string, Promise<Dataset>>();
+export class DatasetCache<T extends DatasetFacts> {
+  private readonly entries = new Map<string, Promise<T>>();
 
-  constructor(private readonly capacity = 8) {}
+  constructor(
+    private readonly read: (experiment: Experiment, experimentDir: string) => Promise<T>,
+    private readonly capacity = 8,
+  ) {}
 
-  load = (experiment: Experiment, experimentDir: string): Promise<Dataset> => {
+  load = (experiment: Experiment, experimentDir: string): Promise<T> => {
     const key = this.keyOf(experiment, experimentDir);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = loadDataset(experiment, experimentDir);
+      entry = this.read(experiment, experimentDir);
       // A failed load is not cached: the user is about to fix the file.
       entry.catch(() => this.entries.delete(key));
       this.entries.set(key, entry);

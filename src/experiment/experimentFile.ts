@@ -5,7 +5,7 @@
  * underlines). Warnings do not stop training.
  */
 import * as l10n from '@vscode/l10n';
-import type { LoadDataset } from '../data/api';
+import type { LoadDatasetFacts } from '../data/api';
 import { readUserText } from '../data/userText';
 import type { Experiment } from '../contract/experiment';
 import { formatProblems, validateExperiment, type ParsedExperiment } from './validate';
@@ -35,7 +35,7 @@ export async function validatedExperiment(
   parsed: ParsedExperiment,
   label: string,
   experimentDir: string,
-  loadData: LoadDataset,
+  loadData: LoadDatasetFacts,
 ): Promise<Experiment> {
   let validation;
   try {

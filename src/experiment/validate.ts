@@ -16,7 +16,7 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import type { Dataset } from '../data/api';
+import type { DatasetFacts, LoadDatasetFacts } from '../data/api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo } from '../data/builtins';
 import { isTableFile } from '../data/csv';
 import { DataError } from '../data/dataError';
@@ -42,21 +42,6 @@ import { metricsForTask } from '../contract/metrics';
 export type { Problem, Range, Position, Severity } from './problems';
 export { formatProblems } from './problems';
 export { inferShapes } from './shapes';
-
-/** What validation needs to know about the data: a loaded `Dataset` has all of it. */
-export type DatasetFacts = Pick<
-  Dataset,
-  | 'inputKind'
-  | 'inputShape'
-  | 'outputShape'
-  | 'classes'
-  | 'vocab'
-  | 'source'
-  | 'inputEncoding'
-  | 'textPairs'
-  | 'labelsRead'
-> &
-  Partial<Pick<Dataset, 'sizes'>>;
 
 export interface TextValidation {
   problems: Problem[];
@@ -197,7 +182,7 @@ function trialErrors(config: Experiment, experimentDir: string): string[] {
 export async function validateExperiment(
   parsed: ParsedExperiment,
   experimentDir: string,
-  load: (experiment: Experiment, dir: string) => Promise<DatasetFacts> = loadDataset,
+  load: LoadDatasetFacts = loadDataset,
 ): Promise<TextValidation> {
   const { validation, report } = checkParsed(parsed, experimentDir);
   const experiment = validation.experiment;

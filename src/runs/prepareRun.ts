@@ -8,7 +8,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { dirname, join } from 'node:path';
-import type { LoadDataset } from '../data/api';
+import type { LoadDatasetFacts } from '../data/api';
 import type { Experiment } from '../contract/experiment';
 import { parseExperimentText } from '../experiment/validate';
 import { resumePosition } from './checkpoints';
@@ -25,7 +25,7 @@ export interface PrepareRunOptions {
   /** A run folder to continue from its last checkpoint, with that run's saved config. */
   resumeFrom?: string;
   versions: RunInfo['versions'];
-  loadData: LoadDataset;
+  loadData: LoadDatasetFacts;
   /** A last refusal once the experiment is known, before the folder is claimed (one run per experiment). */
   beforeClaim?(experiment: Experiment): void;
   /** The process that will train, when it is this one (the CLI). */

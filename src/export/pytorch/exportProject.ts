@@ -20,6 +20,7 @@ import { isOnnxModel, isSplitFiles, sourceLabel, type Experiment } from '../../c
 import { BUILTIN_PREFIX } from '../../data/builtins';
 import { isTableFile } from '../../data/csv';
 import { resolveSource } from '../../data/resolveSource';
+import { loadDataset } from '../../data/loadDataset';
 import { DatasetCache } from '../../experiment/datasetCache';
 import { inferShapes } from '../../experiment/shapes';
 import { readExperimentText, validatedExperiment } from '../../experiment/experimentFile';
@@ -69,7 +70,7 @@ export async function exportPytorchProject(request: ExportRequest): Promise<Expo
   const outDir = resolve(request.outDir);
   checkOutDir(outDir, request.force ?? false);
   // Validation loads the data; the cache hands the same dataset to the export.
-  const datasets = new DatasetCache(1);
+  const datasets = new DatasetCache(loadDataset, 1);
   const experimentDir = dirname(experimentFile);
   const parsed = parseExperimentText(await readExperimentText(experimentFile));
   const experiment = await validatedExperiment(parsed, experimentFile, experimentDir, datasets.load);

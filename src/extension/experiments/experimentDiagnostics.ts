@@ -7,6 +7,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Experiment } from '../../contract/experiment';
+import { loadDatasetFacts } from '../../data/loadDataset';
 import { DatasetCache } from '../../experiment/datasetCache';
 import { parseExperimentText, validateExperiment, type Problem } from '../../experiment/validate';
 import { Emitter } from '../emitter';
@@ -19,7 +20,7 @@ const DATA_FILE_NOISE = /\/(\.modellab|\.git|node_modules)\/|\.experiment\.json$
 
 export class ExperimentDiagnostics extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('modelLab'));
-  private readonly datasets = new DatasetCache();
+  private readonly datasets = new DatasetCache(loadDatasetFacts);
   private readonly latest = new Map<string, number>();
   /** One example's target as each document's data last gave it (a new last layer's size). */
   private readonly outputShapes = new Map<string, number[]>();

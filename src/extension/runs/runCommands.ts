@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { loadDatasetFacts } from '../../data/loadDataset';
 import { DatasetCache } from '../../experiment/datasetCache';
 import type { DeviceName } from '../../contract/devices';
 import { RUN_FILES } from '../../runs/runFiles';
@@ -67,14 +68,14 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
   /** The runs training in this window, for the panels that show their progress. */
   liveRuns: RunManager;
 } {
-  // Data errors are found before a run folder exists; the last dataset stays cached for the next Train.
-  const loadDataset = new DatasetCache(1).load;
+  // Data errors are found before a run folder exists; the last data's facts stay cached for the next Train.
+  const datasetFacts = new DatasetCache(loadDatasetFacts, 1).load;
   const manager = new RunManager({
     // Detached: a run outlives a window reload (the training process owns its run folder).
     fork: () => forkTrainingProcess(extensionUri, { detached: true }),
     keepRunningWithoutWindow: () =>
       vscode.workspace.getConfiguration('modelLab').get<boolean>('training.keepRunningWithoutWindow', false),
-    loadDataset,
+    loadDatasetFacts: datasetFacts,
     runsDirFor,
     versions: currentVersions(),
   });
@@ -120,7 +121,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
   const sweeps = new SweepRunner({
     manager,
     output,
-    loadDataset,
+    loadDatasetFacts: datasetFacts,
     runsDirFor,
     mayTrain: trainingAllowed,
     refresh: () => tree.refresh(),

@@ -10,7 +10,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import type { LoadDataset } from '../../data/api';
+import type { LoadDatasetFacts } from '../../data/api';
 import type { DeviceName } from '../../contract/devices';
 import type { Experiment } from '../../contract/experiment';
 import type { StartTraining } from '../../protocol/training';
@@ -28,8 +28,8 @@ import { Emitter } from '../emitter';
 export interface RunManagerOptions {
   /** Forks a training process (dist/training-process.js) with an IPC channel and piped output. */
   fork(): ChildProcess;
-  /** Loads an experiment's dataset for prepareRun's validation (the editor shares its diagnostics' cache). */
-  loadDataset: LoadDataset;
+  /** What prepareRun validates an experiment against (its data's facts: images listed, not decoded). */
+  loadDatasetFacts: LoadDatasetFacts;
   /** `<workspace>/.modellab/runs` for the workspace folder holding the experiment. */
   runsDirFor(experimentFile: string): string;
   versions: RunInfo['versions'];
@@ -103,7 +103,7 @@ export class RunManager implements IDisposable {
       runsDir: this.options.runsDirFor(options.experimentFile),
       resumeFrom: options.resumeFrom,
       versions: this.options.versions,
-      loadData: this.options.loadDataset,
+      loadData: this.options.loadDatasetFacts,
       beforeClaim: (candidate) => {
         const busy = this.runFor(candidate.name);
         if (busy) throw new ExperimentBusyError(busy);

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceName } from '../../contract/devices';
 import { describeValues } from '../../experiment/sweep/sweepChecks';
-import type { LoadDataset } from '../../data/api';
+import type { LoadDatasetFacts } from '../../data/api';
 import { readRunInfo } from '../../runs/runReader';
 import { prepareSweep, type PreparedSweep } from '../../runs/sweep/prepareSweep';
 import { rankingLines, rankSweep } from '../../runs/sweep/sweepRanking';
@@ -24,7 +24,7 @@ export const RUN_SWEEP_COMMAND = 'modelLab.runSweep';
 export interface SweepCommandDeps {
   manager: RunManager;
   output: vscode.OutputChannel;
-  loadDataset: LoadDataset;
+  loadDatasetFacts: LoadDatasetFacts;
   runsDirFor(experimentFile: string): string;
   /** The trust gate Train uses. */
   mayTrain(): Promise<boolean>;
@@ -60,7 +60,7 @@ export class SweepRunner {
         experimentFile,
         runsDir: deps.runsDirFor(experimentFile),
         versions: currentVersions(),
-        loadData: deps.loadDataset,
+        loadData: deps.loadDatasetFacts,
       });
     } catch (error) {
       void vscode.window

@@ -7,7 +7,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { dirname } from 'node:path';
-import type { LoadDataset } from '../../data/api';
+import type { LoadDatasetFacts } from '../../data/api';
 import type { Experiment } from '../../contract/experiment';
 import { ExperimentError, readExperimentText, validatedExperiment } from '../../experiment/experimentFile';
 import { sweepRanking } from '../../experiment/sweep/sweepMetric';
@@ -30,7 +30,7 @@ export async function prepareSweep(options: {
   experimentFile: string;
   runsDir: string;
   versions: RunInfo['versions'];
-  loadData: LoadDataset;
+  loadData: LoadDatasetFacts;
 }): Promise<PreparedSweep> {
   const { experimentFile } = options;
   const experimentDir = dirname(experimentFile);

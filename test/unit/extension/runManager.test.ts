@@ -20,6 +20,7 @@ import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readMetrics, readRunInfo } from '../../../src/runs/runReader';
 import { RunWriter } from '../../../src/runs/runWriter';
 import { DataError } from '../../../src/data/dataError';
+import { loadDatasetFacts } from '../../../src/data/loadDataset';
 import { DatasetCache } from '../../../src/experiment/datasetCache';
 import { fakeDataset, FakeModel, numberedExamples } from '../../fixtures/fakeTraining';
 import { experimentFixture, runInfoFixture } from '../../fixtures/runInfo';
@@ -58,7 +59,7 @@ function manager(
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         env: { ...process.env, ...env },
       }),
-    loadDataset: fakeData,
+    loadDatasetFacts: fakeData,
     runsDirFor: () => runsDir,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
     stopGraceMs,
@@ -124,7 +125,7 @@ test('an error only the data shows refuses the run before any run folder exists'
   const runsDir = join(root, 'bad-data-runs');
   const runs = new RunManager({
     fork: () => assert.fail('no process for a refused run'),
-    loadDataset: async () => {
+    loadDatasetFacts: async () => {
       throw new DataError('row has 2 cells, expected 3 like the first row', '/data/x.csv', 4);
     },
     runsDirFor: () => runsDir,
@@ -268,7 +269,7 @@ test('the real training process (engine and data) trains a template through the 
         execArgv: ['--import', 'tsx'],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       }),
-    loadDataset: new DatasetCache(1).load,
+    loadDatasetFacts: new DatasetCache(loadDatasetFacts, 1).load,
     runsDirFor: () => runsDir,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
   });
@@ -298,7 +299,7 @@ test('a training process that cannot start leaves the run marked failed, saying 
     fork: () => {
       throw new Error('spawn EACCES');
     },
-    loadDataset: fakeData,
+    loadDatasetFacts: fakeData,
     runsDirFor: () => runsDir,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
   });

@@ -8,6 +8,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RunManager } from '../../../src/extension/runs/runManager';
+import { loadDatasetFacts } from '../../../src/data/loadDataset';
 import { DatasetCache } from '../../../src/experiment/datasetCache';
 import { readRunInfo } from '../../../src/runs/runReader';
 import { readAutogroup } from '../../../src/trainer/autogroup';
@@ -24,7 +25,7 @@ const runManager = (detached: boolean) =>
         // Paced, so that the run is still training when its threads are read.
         env: { ...process.env, [STEP_PACE_VARIABLE]: '20' },
       }),
-    loadDataset: new DatasetCache(1).load,
+    loadDatasetFacts: new DatasetCache(loadDatasetFacts, 1).load,
     runsDirFor: () => root,
     versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
   });
