@@ -10,6 +10,7 @@ import type { InputEncoding } from '../contract/inputEncoding';
 import type { InputKind } from '../contract/inputKind';
 import type { Experiment } from '../contract/experiment';
 import type { Split } from '../contract/runStatus';
+import type { ExampleValues } from './exampleRows';
 import type { Rng } from './rng';
 
 export type { Rng } from './rng';
@@ -147,7 +148,8 @@ export interface Dataset {
 export type DatasetArrays =
   | {
       kind: 'rows';
-      x: Float32Array | BigInt64Array;
+      /** Images: 8-bit pixels (exampleRows.ts `readRows` gives a row as the model reads it). */
+      x: ExampleValues;
       count: number;
       labels?: Int32Array;
       targets?: Float32Array;

@@ -167,22 +167,24 @@ function imageShape(experiment: ShapedExperiment): [1 | 3, number, number] {
 }
 
 /**
- * Every image decoded, resized to the model's input (or data.imageSize) and scaled to [0, 1]; with
- * `depth.pixels` false none is read (the examples' values stay empty: a dataset of facts).
+ * Every image decoded, resized to the model's input (or data.imageSize) and kept as 8-bit pixels
+ * (exampleRows.ts), as torchvision's Resize leaves a PIL image before ToTensor; with `depth.pixels`
+ * false none is read (the examples' values stay empty: a dataset of facts).
  */
 async function imagePixels(
   files: ImageFile[],
   experiment: ShapedExperiment,
   depth: LoadDepth,
-): Promise<{ x: Float32Array; inputShape: number[] }> {
+): Promise<{ x: Uint8Array; inputShape: number[] }> {
   const inputShape = imageShape(experiment);
-  if (!depth.pixels) return { x: new Float32Array(0), inputShape };
+  if (!depth.pixels) return { x: new Uint8Array(0), inputShape };
   const [channels, height, width] = inputShape;
   const size = channels * height * width;
-  const x = new Float32Array(files.length * size);
+  const x = new Uint8Array(files.length * size);
+  const resized = new Float32Array(size);
   for (const [i, { path }] of files.entries()) {
-    const image = decodeImage(path, await readFile(path));
-    resampleInto(image, channels, height, width, x.subarray(i * size, (i + 1) * size));
+    resampleInto(decodeImage(path, await readFile(path)), channels, height, width, resized);
+    for (let j = 0; j < size; j++) x[i * size + j] = Math.min(255, Math.max(0, Math.round(resized[j] * 255)));
   }
   return { x, inputShape };
 }

@@ -9,6 +9,7 @@ import type { LossName } from '../contract/experiment';
 import type { BatchOptions, DataBatch, Dataset, TargetScaling, Vocabulary } from './api';
 import type { Split } from '../contract/runStatus';
 import { DataError } from './dataError';
+import { copyRow, type ExampleValues } from './exampleRows';
 import type { Rng } from './rng';
 import type { SplitIndices } from './splits';
 
@@ -16,8 +17,8 @@ export interface ExampleTable {
   source: string;
   inputKind: InputKind;
   inputShape: number[];
-  /** count × prod(inputShape) values, example-major. */
-  x: Float32Array | BigInt64Array;
+  /** count × prod(inputShape) values, example-major (images: 8-bit pixels, exampleRows.ts). */
+  x: ExampleValues;
   count: number;
   /** Classification: class id per example, naming `classes[id]`. */
   labels?: Int32Array;
@@ -93,13 +94,7 @@ export function tensorDataset(table: ExampleTable, splits: SplitIndices, loss: L
       table.x instanceof BigInt64Array
         ? new BigInt64Array(count * rowSize)
         : new Float32Array(count * rowSize);
-    for (let i = 0; i < count; i++) {
-      const row = rows[from + i];
-      (x as Float32Array).set(
-        (table.x as Float32Array).subarray(row * rowSize, (row + 1) * rowSize),
-        i * rowSize,
-      );
-    }
+    for (let i = 0; i < count; i++) copyRow(table.x, rows[from + i], rowSize, x, i * rowSize);
     if (target.kind === 'ids') {
       const y = new BigInt64Array(count);
       for (let i = 0; i < count; i++) y[i] = BigInt(table.labels![rows[from + i]]);

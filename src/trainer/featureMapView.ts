@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { Dataset } from '../data/api';
+import { readRows } from '../data/exampleRows';
 import type { TrainableModel, TrainingState } from '../engine/api';
 import type { FeatureMapView, ImageStack, Prediction } from '../protocol/featureMaps';
 import { rowProbabilities } from './mistakes';
@@ -25,7 +26,7 @@ export async function featureMapView(
 ): Promise<FeatureMapView> {
   const arrays = dataset.arrays();
   const [channels, height, width] = dataset.inputShape;
-  if (arrays.kind !== 'rows' || !(arrays.x instanceof Float32Array) || dataset.inputShape.length !== 3)
+  if (arrays.kind !== 'rows' || arrays.x instanceof BigInt64Array || dataset.inputShape.length !== 3)
     throw new Error(
       l10n.t(
         '{0} does not read images [channels, height, width]: no feature maps to show.',
@@ -36,7 +37,7 @@ export async function featureMapView(
   checkTestExample(source.experiment, example, testRows.length);
   const size = channels * height * width;
   const row = testRows[example];
-  const image = arrays.x.slice(row * size, (row + 1) * size);
+  const image = readRows(arrays.x, row, 1, size) as Float32Array;
   const maps = await model.featureMaps(image);
   if (maps.length === 0) throw new Error(l10n.t('{0} has no conv2d layers.', source.experiment));
   const labelId = arrays.labels?.[row];

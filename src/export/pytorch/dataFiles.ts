@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { DataSection, Task } from '../../contract/experiment';
 import type { Dataset } from '../../data/api';
+import { pixelValues } from '../../data/exampleRows';
 
 /** The user's own source file, when data.py reads it instead of a copy: a .txt corpus or a CSV table. */
 export interface SourceFile {
@@ -69,7 +70,8 @@ export function writeDataFiles(
     return;
   }
   if (!sourceFile) {
-    put('x', loaded.x);
+    // The project's data.py reads floats: an image folder's pixels are written as the model reads them.
+    put('x', loaded.x instanceof Uint8Array ? pixelValues(loaded.x) : loaded.x);
     put('labels', loaded.labels);
     put('targets', loaded.targets);
     for (const [split, rows] of Object.entries(loaded.splits)) put(`split-${split}`, rows);

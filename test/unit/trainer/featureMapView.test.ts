@@ -171,10 +171,15 @@ test('an image-folder run of colour PNGs: three-channel input as loaded, filters
     const view = await session.featureMaps(1);
     const dataset = await loadDataset(shapes, folder);
     const arrays = dataset.arrays();
-    assert.ok(arrays.kind === 'rows' && arrays.x instanceof Float32Array);
+    // An image folder keeps 8-bit pixels; the view shows them as the model reads them, byte / 255.
+    assert.ok(arrays.kind === 'rows' && arrays.x instanceof Uint8Array);
     const row = arrays.splits.test[1];
     assert.deepEqual([view.input.channels, view.input.height, view.input.width], [3, 6, 6]);
-    assert.deepEqual(view.input.values, Array.from(arrays.x.slice(row * 108, (row + 1) * 108)));
+    const pixels = Array.from(arrays.x.slice(row * 108, (row + 1) * 108));
+    assert.deepEqual(
+      view.input.values,
+      pixels.map((byte) => Math.fround(byte / 255)),
+    );
     assert.equal(view.label, dataset.classes?.[arrays.labels?.[row] ?? -1]);
     assert.ok(view.prediction && ['left', 'right'].includes(view.prediction.label));
     // Each filter image is the mean of its three input channels' 3×3 weights.
