@@ -11,6 +11,7 @@ import { RunRecorder } from '../runs/runRecorder';
 import { currentVersions } from '../runs/versions';
 import { prepareRun, type PreparedRun } from '../runs/prepareRun';
 import { trainRecorded } from '../trainer/recordedTraining';
+import { readingEvents } from '../trainer/readingProgress';
 import { describeError } from '../trainer/trainer';
 import { createTrainerDeps } from '../trainer/trainerModules';
 import type { TrainerDeps } from '../trainer/trainerDeps';
@@ -33,6 +34,9 @@ export const EXIT = { completed: 0, failed: 1, invalid: 2, stopped: 130 } as con
 
 export async function trainCommand(experimentArg: string, options: TrainCommandOptions): Promise<number> {
   const deps = createTrainerDeps();
+  // The checks load the data the run then trains on (one load, cached): an image folder's decoding
+  // is reported from here, where it happens.
+  const reading = new ProgressDisplay();
   let prepared: PreparedRun;
   try {
     prepared = await prepareRun({
@@ -40,7 +44,12 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
       runsDir: resolve(options.runsDir),
       resumeFrom: options.resume ? resolve(options.resume) : undefined,
       versions: currentVersions(),
-      loadData: deps.loadDataset,
+      loadData: (experiment, dir) =>
+        deps.loadDataset(
+          experiment,
+          dir,
+          readingEvents((event) => reading.show(event)),
+        ),
       pid: process.pid,
     });
   } catch (error) {

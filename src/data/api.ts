@@ -158,8 +158,18 @@ export type DatasetArrays =
     }
   | { kind: 'text'; ids: Int32Array; contextLength: number; stretches: Record<Split, [number, number]> };
 
-/** Signature of `loadDataset`: paths in `experiment.data.source` resolve against `experimentDir`. */
-export type LoadDataset = (experiment: Experiment, experimentDir: string) => Promise<Dataset>;
+/** Told how many of the data's images are decoded (`done` of `total`), after each. */
+export type ReadingProgress = (done: number, total: number) => void;
+
+/**
+ * Signature of `loadDataset`: paths in `experiment.data.source` resolve against `experimentDir`;
+ * `reading` hears of an image folder's decoding.
+ */
+export type LoadDataset = (
+  experiment: Experiment,
+  experimentDir: string,
+  reading?: ReadingProgress,
+) => Promise<Dataset>;
 
 /** What validation needs to know about the data: a loaded `Dataset` has all of it. */
 export type DatasetFacts = Pick<
@@ -180,6 +190,7 @@ export type DatasetFacts = Pick<
 export interface LoadDepth {
   /** Image folders: decode every image (false: list them only; the dataset then has no examples to give). */
   pixels: boolean;
+  reading?: ReadingProgress;
 }
 
 /**

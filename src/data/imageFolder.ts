@@ -182,9 +182,11 @@ async function imagePixels(
   const size = channels * height * width;
   const x = new Uint8Array(files.length * size);
   const resized = new Float32Array(size);
+  depth.reading?.(0, files.length);
   for (const [i, { path }] of files.entries()) {
     resampleInto(decodeImage(path, await readFile(path)), channels, height, width, resized);
     for (let j = 0; j < size; j++) x[i * size + j] = Math.min(255, Math.max(0, Math.round(resized[j] * 255)));
+    depth.reading?.(i + 1, files.length);
   }
   return { x, inputShape };
 }

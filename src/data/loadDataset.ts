@@ -6,7 +6,7 @@ import { isSplitFiles, sourceLabel, type Experiment, type SplitFiles } from '../
 import type { Split } from '../contract/runStatus';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
-import type { Dataset, DatasetFacts, LoadDepth } from './api';
+import type { Dataset, DatasetFacts, LoadDepth, ReadingProgress } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { isTableFile } from './csv';
 import { csvDataset, csvTable, type CsvFile } from './csvDataset';
@@ -20,8 +20,12 @@ import { readUserText } from './userText';
 
 export { resolveSource };
 
-export async function loadDataset(experiment: Experiment, experimentDir: string): Promise<Dataset> {
-  return load(experiment, experimentDir, { pixels: true });
+export async function loadDataset(
+  experiment: Experiment,
+  experimentDir: string,
+  reading?: ReadingProgress,
+): Promise<Dataset> {
+  return load(experiment, experimentDir, { pixels: true, reading });
 }
 
 /**

@@ -139,6 +139,16 @@ export interface TrainingFinished {
   epoch: number;
 }
 
+/**
+ * Before training starts: the data's images are being decoded, `done` of `total` (an image folder
+ * of thousands of photos takes minutes). Sent at the start, at its end and a few times a second.
+ */
+export interface DataReading {
+  type: 'reading';
+  done: number;
+  total: number;
+}
+
 export interface TrainingFailed {
   type: 'failed';
   /** The cause in one sentence, naming the file (and line) when one is at fault. */
@@ -148,6 +158,7 @@ export interface TrainingFailed {
 }
 
 export type TrainerEvent =
+  | DataReading
   | TrainingStarted
   | TrainingMetrics
   | TrainingLog
@@ -191,6 +202,16 @@ export function isStopTraining(message: unknown): message is StopTraining {
 
 export function isHostToTrainer(message: unknown): message is HostToTrainer {
   return isStartTraining(message) || isStopTraining(message);
+}
+
+export function isDataReading(message: unknown): message is DataReading {
+  return (
+    hasType(message, 'reading') &&
+    isFiniteNumber(message.done) &&
+    isFiniteNumber(message.total) &&
+    message.done >= 0 &&
+    message.done <= message.total
+  );
 }
 
 export function isTrainingStarted(message: unknown): message is TrainingStarted {
@@ -257,6 +278,7 @@ export function isTrainingFailed(message: unknown): message is TrainingFailed {
 }
 
 const EVENT_GUARDS = [
+  isDataReading,
   isTrainingStarted,
   isTrainingMetrics,
   isTrainingLog,

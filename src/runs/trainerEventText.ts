@@ -10,6 +10,9 @@ import type { TrainerEvent } from '../protocol/training';
 /** The line an event adds to a run's log; undefined for events that are data, not news. */
 export function describeEvent(event: TrainerEvent): string | undefined {
   switch (event.type) {
+    case 'reading':
+      if (event.done === 0) return `Reading the ${event.total} images of the data…`;
+      return event.done === event.total ? `Read the ${event.total} images.` : undefined;
     case 'started':
       return (
         `Training on ${event.device.chosen} (${event.device.message}); ${event.parameterCount} parameters, ` +
@@ -40,13 +43,18 @@ export interface RunProgress {
   loss?: number;
   samplesPerSec?: number;
   device?: DeviceReport;
+  /** Before training starts: images of the data decoded so far, of all. */
+  reading?: { done: number; total: number };
   /** The first and latest training records this process saw (step and seconds of training), for the ETA. */
   pace?: { fromStep: number; fromTime: number; toStep: number; toTime: number };
 }
 
 /** Folds an event into `progress`: totals and device when training starts, then the train metrics. */
 export function trackProgress(progress: RunProgress, event: TrainerEvent): void {
-  if (event.type === 'started') {
+  if (event.type === 'reading') {
+    progress.reading = { done: event.done, total: event.total };
+  } else if (event.type === 'started') {
+    delete progress.reading;
     Object.assign(progress, {
       device: event.device,
       totalSteps: event.totalSteps,

@@ -22,6 +22,7 @@ import { isOnnxModel, type Experiment } from '../contract/experiment';
 import { headFor, importPlanFor } from '../data/importedModel';
 import { resolveSource } from '../data/resolveSource';
 import { importedModel } from '../engine/onnx';
+import { readingEvents } from './readingProgress';
 import type { StartTraining, TrainerEvent, TrainerOutcome } from '../protocol/training';
 import { writeFileAtomic } from '../runs/atomicFile';
 import { copyCheckpoint, loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
@@ -103,7 +104,7 @@ export async function runTraining(
     // Validated by prepareRun; the file itself may have changed since and is not read again.
     const experiment = request.experiment;
     const experimentDir = dirname(request.experimentFile);
-    const dataset = await deps.loadDataset(experiment, experimentDir);
+    const dataset = await deps.loadDataset(experiment, experimentDir, readingEvents(hooks.emit));
     const model = await deps.compileModel({
       ...compileOptionsFor(experiment, dataset, request.device, experimentDir),
       threads: request.threads,

@@ -57,10 +57,13 @@ export function formatProgress(progress: RunProgress, experiment?: string): stri
       l10n.t('epoch {0}/{1}', Math.min(Math.floor(progress.epoch) + 1, progress.epochs), progress.epochs),
     );
   }
+  const { reading } = progress;
   parts.push(
     progress.totalSteps !== undefined
       ? l10n.t('step {0}/{1}', progress.step, progress.totalSteps)
-      : l10n.t('step {0}', progress.step),
+      : reading
+        ? l10n.t('reading images {0}/{1}', reading.done, reading.total)
+        : l10n.t('step {0}', progress.step),
   );
   if (progress.loss !== undefined) parts.push(l10n.t('loss {0}', formatNumber(progress.loss)));
   const eta = formatEta(progress);

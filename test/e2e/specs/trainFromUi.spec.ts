@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { quickTraining } from '../../fixtures/experimentParts';
 import { runCommand, screenshot } from '../helpers/browser';
 import { openFromExplorer } from '../helpers/explorer';
 import { scrollToRow } from '../helpers/lists';
@@ -54,15 +56,53 @@ const cnnStepsPerEpoch = 42;
 /** Epochs of the runs the tests stop: paced, they outlast any of these tests on any machine. */
 const longEpochs = 2000;
 
+/**
+ * An experiment over a folder of `perClass` 200×200 PNGs in each of two classes, written into the
+ * workspace: enough images that reading them lasts a few seconds.
+ */
+function writeImageExperiment(name: string, perClass: number): string {
+  const { workspace } = e2eSession();
+  for (const [k, label] of ['stripes', 'checks'].entries()) {
+    mkdirSync(join(workspace, name, label), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const image = new PNG({ width: 200, height: 200 });
+      for (let p = 0; p < 200 * 200; p++) {
+        const [x, y] = [p % 200, Math.floor(p / 200)];
+        const on = k === 0 ? (y + i) % 8 < 4 : ((x >> 3) + (y >> 3) + i) % 2 === 0;
+        image.data.set(on ? [230, 200, 40, 255] : [20, 30, 90, 255], p * 4);
+      }
+      writeFileSync(join(workspace, name, label, `${i}.png`), PNG.sync.write(image));
+    }
+  }
+  const experiment = {
+    name,
+    task: 'classification',
+    data: { source: name, splits: { train: 0.8, validation: 0.1, test: 0.1 }, seed: 1 },
+    model: {
+      input: { shape: [3, 32, 32] },
+      layers: [
+        { type: 'conv2d', filters: 4, kernel: 3, activation: 'relu' },
+        { type: 'flatten' },
+        { type: 'dense', units: 2 },
+      ],
+    },
+    training: quickTraining({ batchSize: 32 }),
+  };
+  writeFileSync(join(workspace, `${name}.experiment.json`), JSON.stringify(experiment, null, 2));
+  return join(workspace, '.modellab', 'runs', name);
+}
+
 describe('Training from the UI', () => {
-  // Both files exist before the first Quick Open: it caches the workspace's file list.
+  // All files exist before the first Quick Open: it caches the workspace's file list.
   let shortRuns = '';
   let longRuns = '';
   let restartRuns = '';
+  let imageRuns = '';
   before(() => {
     shortRuns = writeCnnExperiment('digits-cnn-ui', 3);
     longRuns = writeCnnExperiment('digits-cnn-cancel', longEpochs);
     restartRuns = writeCnnExperiment('digits-cnn-restart', longEpochs);
+    imageRuns = writeImageExperiment('photos-ui', 700);
   });
   // A test that fails mid-run must not leave its run in the status bar of the next one.
   afterEach(async () => stopRunsStillTraining(await workbench(), e2eSession().workspace));
@@ -151,6 +191,29 @@ describe('Training from the UI', () => {
       .split('\n')
       .filter((line) => line.includes('"name":"loss"') && line.includes('"split":"train"'));
     assert.ok(losses.length > 0, 'metrics received before the stop are on disk');
+  });
+
+  it('Train on a folder of 1400 images: the notification counts the images read before the steps begin', async function () {
+    this.timeout(240_000);
+    const page = await workbench();
+    await runCommand(page, 'Model Lab: Train');
+    await pickQuickItem(page, 'photos-ui.experiment.json');
+    const toast = page.locator('.notification-toast', { hasText: 'Training photos-ui' }).first();
+    const message = toast.locator('.notification-list-item-message');
+    const reading = await waitForText(message, /reading images (\d+)\/1400/, 60_000);
+    await screenshot(page, 'train-from-ui-reading-images');
+    const done = Number(/reading images (\d+)\/1400/.exec(reading)![1]);
+    assert.ok(done < 1400, reading);
+    // Once training starts the steps replace the count; the run completes.
+    await runsViewRow(page, /^completed · test acc [\d.]+ · val acc [\d.]+ · 35 steps$/, 180_000);
+    const { dir } = onlyRun(imageRuns);
+    const log = readFileSync(join(dir, 'log.txt'), 'utf8');
+    const [began, ended, started] = [
+      'Reading the 1400 images of the data…',
+      'Read the 1400 images.',
+      'Training on',
+    ].map((text) => log.indexOf(text));
+    assert.ok(began >= 0 && began < ended && ended < started, log);
   });
 
   it('Train on an experiment that is training offers to stop that run and train again', async function () {

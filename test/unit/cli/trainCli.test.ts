@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
+import { PNG } from 'pngjs';
 import { loadCheckpoint } from '../../../src/runs/checkpoints';
 import { RUN_FILES } from '../../../src/runs/runFiles';
 import { listRuns, readEvalReport, readMetrics, readRunInfo } from '../../../src/runs/runReader';
@@ -218,4 +219,34 @@ test('model-lab train on a table with gaps: data.missing "drop" trains on the co
   assert.equal(run.info?.status, 'completed');
   assert.ok(readFileSync(join(run.dir, RUN_FILES.log), 'utf8').includes(note), 'the run’s log says so too');
   assert.equal(readEvalReport(run.dir)?.count, 8, 'the test split of the 40 complete rows');
+});
+
+test('model-lab train on an image folder says when it starts and ends reading the images, before the run folder', () => {
+  const dir = mkdtempSync(join(root, 'images-'));
+  for (const [k, name] of ['dark', 'light'].entries()) {
+    mkdirSync(join(dir, 'images', name), { recursive: true });
+    for (let i = 0; i < 5; i++) {
+      const image = new PNG({ width: 6, height: 6 });
+      image.data.fill(40 + 150 * k + i);
+      writeFileSync(join(dir, 'images', name, `${i}.png`), PNG.sync.write(image));
+    }
+  }
+  const experiment = {
+    name: 'shades',
+    task: 'classification',
+    data: { source: 'images', splits: { train: 0.6, validation: 0.2, test: 0.2 }, seed: 1 },
+    model: { input: { shape: [1, 6, 6] }, layers: [{ type: 'flatten' }, { type: 'dense', units: 2 }] },
+    training: quickTraining({ batchSize: 2 }),
+  };
+  const experimentFile = join(dir, 'shades.experiment.json');
+  writeFileSync(experimentFile, JSON.stringify(experiment));
+  const result = modelLab('train', experimentFile, '--runs-dir', join(dir, 'runs'), '--device', 'cpu');
+  assert.equal(result.status, 0, result.stderr);
+  const lines = result.stderr.split('\n');
+  const [began, ended, folder] = [
+    'Reading the 10 images of the data…',
+    'Read the 10 images.',
+    'Run folder:',
+  ].map((text) => lines.findIndex((line) => line.startsWith(text)));
+  assert.ok(began >= 0 && began < ended && ended < folder, result.stderr);
 });

@@ -34,6 +34,24 @@ test('the status bar shows experiment, epoch, step, loss and device; the notific
   assert.equal(formatProgress({ step: 0, epoch: 0 }, 'wine-mlp'), 'wine-mlp · step 0');
 });
 
+test('before training starts, the progress counts the images read; the steps take over once it starts', () => {
+  const progress: RunProgress = { step: 0, epoch: 0 };
+  trackProgress(progress, { type: 'reading', done: 0, total: 2000 });
+  trackProgress(progress, { type: 'reading', done: 431, total: 2000 });
+  assert.equal(formatProgress(progress, 'photos'), 'photos · reading images 431/2000');
+  trackProgress(progress, {
+    type: 'started',
+    device: { requested: 'cpu', chosen: 'cpu', message: '' },
+    parameterCount: 10,
+    epochs: 1,
+    stepsPerEpoch: 100,
+    totalSteps: 100,
+    startStep: 0,
+    batchSize: 16,
+  });
+  assert.equal(formatProgress(progress, 'photos'), 'photos · epoch 1/1 · step 0/100 · cpu');
+});
+
 test('the ETA is the steps left at the pace of the steps seen so far', () => {
   const progress: RunProgress = { step: 0, epoch: 0 };
   trackProgress(progress, {

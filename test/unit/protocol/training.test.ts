@@ -62,6 +62,7 @@ function dynamicsRecord(): DynamicsRecord {
 }
 
 const events: TrainerEvent[] = [
+  { type: 'reading', done: 3, total: 2000 },
   {
     type: 'started',
     device: { requested: 'auto', chosen: 'cpu', message: 'no GPU found' },
@@ -105,6 +106,13 @@ test('an event with a field missing or of the wrong type is rejected', () => {
 test('metric records that JSON turned NaN into null are rejected', () => {
   const record = { step: 1, epoch: 0.1, time: 0.5, split: 'train', name: 'loss', value: null };
   assert.equal(isTrainerEvent({ type: 'metrics', records: [record] }), false);
+});
+
+test('a reading event counts images within their total', () => {
+  assert.equal(isTrainerEvent({ type: 'reading', done: 0, total: 0 }), true);
+  assert.equal(isTrainerEvent({ type: 'reading', done: 5, total: 4 }), false);
+  assert.equal(isTrainerEvent({ type: 'reading', done: -1, total: 4 }), false);
+  assert.equal(isTrainerEvent({ type: 'reading', done: 1, total: null }), false);
 });
 
 test('only finished and failed end a run', () => {
