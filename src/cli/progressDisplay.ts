@@ -59,12 +59,6 @@ export class ProgressDisplay {
       case 'log':
         this.print(describeEvent(event)!);
         break;
-      case 'reading': {
-        // Its start and end only: a terminal line per quarter second would bury everything else.
-        const line = describeEvent(event);
-        if (line) this.print(line);
-        break;
-      }
       case 'finished':
       case 'failed':
         this.bars.stop();

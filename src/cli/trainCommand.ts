@@ -17,6 +17,7 @@ import { createTrainerDeps } from '../trainer/trainerModules';
 import type { TrainerDeps } from '../trainer/trainerDeps';
 import type { StepPace } from '../trainer/stepPacing';
 import { ProgressDisplay } from './progressDisplay';
+import { readingLines } from './readingLines';
 
 export interface TrainCommandOptions {
   runsDir: string;
@@ -36,7 +37,7 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
   const deps = createTrainerDeps();
   // The checks load the data the run then trains on (one load, cached): an image folder's decoding
   // is reported from here, where it happens.
-  const reading = new ProgressDisplay();
+  const reading = readingLines((line) => process.stderr.write(`${line}\n`));
   let prepared: PreparedRun;
   try {
     prepared = await prepareRun({
@@ -44,12 +45,7 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
       runsDir: resolve(options.runsDir),
       resumeFrom: options.resume ? resolve(options.resume) : undefined,
       versions: currentVersions(),
-      loadData: (experiment, dir) =>
-        deps.loadDataset(
-          experiment,
-          dir,
-          readingEvents((event) => reading.show(event)),
-        ),
+      loadData: (experiment, dir) => deps.loadDataset(experiment, dir, readingEvents(reading)),
       pid: process.pid,
     });
   } catch (error) {

@@ -188,7 +188,7 @@ export type DatasetFacts = Pick<
 
 /** How much of the examples a load reads. */
 export interface LoadDepth {
-  /** Image folders: decode every image (false: list them only; the dataset then has no examples to give). */
+  /** Image folders: decode every image (false: list them only, for the facts; the examples stay empty). */
   pixels: boolean;
   reading?: ReadingProgress;
 }

@@ -75,30 +75,18 @@ async function imagesDataset(
 ): Promise<Dataset> {
   const { x, inputShape } = await imagePixels(files, experiment, depth);
   const labels = Int32Array.from(files, (file) => file.label);
-  return examplesAsRead(
-    depth,
-    tensorDataset(
-      {
-        source,
-        inputKind: 'float',
-        inputShape,
-        x,
-        count: files.length,
-        ...adoptModelClasses(labels, classes, experiment.modelClasses),
-      },
-      splits,
-      experiment.training.loss,
-    ),
+  return tensorDataset(
+    {
+      source,
+      inputKind: 'float',
+      inputShape,
+      x,
+      count: files.length,
+      ...adoptModelClasses(labels, classes, experiment.modelClasses),
+    },
+    splits,
+    experiment.training.loss,
   );
-}
-
-/** The dataset, or where its images were only listed, its facts: asking it for examples is a bug. */
-function examplesAsRead(depth: LoadDepth, dataset: Dataset): Dataset {
-  if (depth.pixels) return dataset;
-  const unread = (): never => {
-    throw new Error(`the images of ${dataset.source} were listed, not decoded (loadDatasetFacts)`);
-  };
-  return { ...dataset, batches: unread, arrays: unread };
 }
 
 interface ImageFile {

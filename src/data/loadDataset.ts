@@ -35,7 +35,26 @@ export async function loadDataset(
  * for minutes. The training process decodes them (and names a file it cannot read) as it starts.
  */
 export async function loadDatasetFacts(experiment: Experiment, experimentDir: string): Promise<DatasetFacts> {
-  return load(experiment, experimentDir, { pixels: false });
+  return factsOf(await load(experiment, experimentDir, { pixels: false }));
+}
+
+/** What validation reads of a dataset (`DatasetFacts`). */
+const FACTS = [
+  'source',
+  'inputKind',
+  'inputShape',
+  'outputShape',
+  'classes',
+  'vocab',
+  'inputEncoding',
+  'textPairs',
+  'labelsRead',
+  'sizes',
+] as const satisfies readonly (keyof DatasetFacts)[];
+
+/** The facts alone: whoever caches them (the editor) does not keep a table's or a text's arrays alive. */
+function factsOf(dataset: Dataset): DatasetFacts {
+  return Object.fromEntries(FACTS.map((key) => [key, dataset[key]])) as DatasetFacts;
 }
 
 async function load(experiment: Experiment, experimentDir: string, depth: LoadDepth): Promise<Dataset> {

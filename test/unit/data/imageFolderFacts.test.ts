@@ -10,8 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
-import type { Dataset, DatasetFacts } from '../../../src/data/api';
-import { createRng } from '../../../src/data/api';
+import type { DatasetFacts } from '../../../src/data/api';
 import { loadDataset, loadDatasetFacts } from '../../../src/data/loadDataset';
 import { validateExperiment, parseExperimentText } from '../../../src/experiment/validate';
 import { dataError, experimentWith, scratchFolder } from './fixtures';
@@ -70,10 +69,9 @@ test("image folder facts: the decoded dataset's shapes, classes and split sizes,
     labelsRead: undefined,
   });
 
-  // Facts hold no examples: asking for them is a mistake in Model Lab, not zeros to train on.
-  const facts = (await loadDatasetFacts(single, dir)) as Dataset;
-  assert.throws(() => facts.batches('train', 4, createRng(1)), /listed, not decoded/);
-  assert.throws(() => facts.arrays(), /listed, not decoded/);
+  // Facts hold no examples: nothing to train on by mistake, nothing for the editor's cache to keep.
+  const facts = await loadDatasetFacts(single, dir);
+  assert.ok(!('batches' in facts) && !('arrays' in facts));
 });
 
 test("image folder facts: a file that does not decode is the training run's error, checks of the model still hold", async () => {
@@ -95,4 +93,20 @@ test("image folder facts: a file that does not decode is the training run's erro
   const messages = problems.map((p) => p.message).join('\n');
   assert.match(messages, /2 classes/);
   assert.doesNotMatch(messages, /broken\.png/);
+});
+
+test('facts of a table are those of its dataset, without its arrays', async () => {
+  const dir = scratchFolder({
+    'wine.csv':
+      'acid,sugar,kind\n' +
+      Array.from({ length: 20 }, (_, i) => `${i},${i % 3},${i % 2 ? 'red' : 'white'}\n`).join(''),
+  });
+  const experiment = experimentWith(
+    { source: 'wine.csv', target: 'kind', splits: { train: 0.6, validation: 0.2, test: 0.2 } },
+    { model: { input: { shape: [2] }, layers: [{ type: 'dense', units: 2 }] } },
+  );
+  const facts = await loadDatasetFacts(experiment, dir);
+  assert.deepEqual(factsOf(facts), factsOf(await loadDataset(experiment, dir)));
+  assert.deepEqual(facts.classes, ['red', 'white']);
+  assert.ok(!('batches' in facts) && !('arrays' in facts));
 });
