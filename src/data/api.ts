@@ -148,7 +148,7 @@ export interface Dataset {
 export type DatasetArrays =
   | {
       kind: 'rows';
-      /** Images: 8-bit pixels (exampleRows.ts `readRows` gives a row as the model reads it). */
+      /** Images: 8-bit pixels (exampleRows.ts `readRow` gives a row as the model reads it). */
       x: ExampleValues;
       count: number;
       labels?: Int32Array;
@@ -171,19 +171,22 @@ export type LoadDataset = (
   reading?: ReadingProgress,
 ) => Promise<Dataset>;
 
-/** What validation needs to know about the data: a loaded `Dataset` has all of it. */
-export type DatasetFacts = Pick<
-  Dataset,
-  | 'inputKind'
-  | 'inputShape'
-  | 'outputShape'
-  | 'classes'
-  | 'vocab'
-  | 'source'
-  | 'inputEncoding'
-  | 'textPairs'
-  | 'labelsRead'
-> &
+/** What validation reads of the data (`DatasetFacts`), listed once for the type and for `loadDatasetFacts`. */
+export const FACT_KEYS = [
+  'source',
+  'inputKind',
+  'inputShape',
+  'outputShape',
+  'classes',
+  'vocab',
+  'inputEncoding',
+  'textPairs',
+  'labelsRead',
+  'sizes',
+] as const satisfies readonly (keyof Dataset)[];
+
+/** What validation needs to know about the data: a loaded `Dataset` has all of it (sizes optional). */
+export type DatasetFacts = Pick<Dataset, Exclude<(typeof FACT_KEYS)[number], 'sizes'>> &
   Partial<Pick<Dataset, 'sizes'>>;
 
 /** How much of the examples a load reads. */

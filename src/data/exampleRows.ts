@@ -5,15 +5,10 @@
  */
 export type ExampleValues = Float32Array | BigInt64Array | Uint8Array;
 
-/** Rows `first` … `first + count − 1` (of `size` values each) as the model reads them. */
-export function readRows(
-  x: ExampleValues,
-  first: number,
-  count: number,
-  size: number,
-): Float32Array | BigInt64Array {
-  const rows = x.subarray(first * size, (first + count) * size);
-  return rows instanceof Uint8Array ? pixelValues(rows) : rows.slice();
+/** Row `row` (of `size` values) as the model reads it, a copy. */
+export function readRow(x: ExampleValues, row: number, size: number): Float32Array | BigInt64Array {
+  const values = x.subarray(row * size, (row + 1) * size);
+  return values instanceof Uint8Array ? pixelValues(values) : values.slice();
 }
 
 /** Copies row `row` (of `size` values) into `out` at `at`, as the model reads it. */

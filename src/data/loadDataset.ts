@@ -6,7 +6,7 @@ import { isSplitFiles, sourceLabel, type Experiment, type SplitFiles } from '../
 import type { Split } from '../contract/runStatus';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
-import type { Dataset, DatasetFacts, LoadDepth, ReadingProgress } from './api';
+import { FACT_KEYS, type Dataset, type DatasetFacts, type LoadDepth, type ReadingProgress } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { isTableFile } from './csv';
 import { csvDataset, csvTable, type CsvFile } from './csvDataset';
@@ -38,23 +38,9 @@ export async function loadDatasetFacts(experiment: Experiment, experimentDir: st
   return factsOf(await load(experiment, experimentDir, { pixels: false }));
 }
 
-/** What validation reads of a dataset (`DatasetFacts`). */
-const FACTS = [
-  'source',
-  'inputKind',
-  'inputShape',
-  'outputShape',
-  'classes',
-  'vocab',
-  'inputEncoding',
-  'textPairs',
-  'labelsRead',
-  'sizes',
-] as const satisfies readonly (keyof DatasetFacts)[];
-
 /** The facts alone: whoever caches them (the editor) does not keep a table's or a text's arrays alive. */
 function factsOf(dataset: Dataset): DatasetFacts {
-  return Object.fromEntries(FACTS.map((key) => [key, dataset[key]])) as DatasetFacts;
+  return Object.fromEntries(FACT_KEYS.map((key) => [key, dataset[key]])) as DatasetFacts;
 }
 
 async function load(experiment: Experiment, experimentDir: string, depth: LoadDepth): Promise<Dataset> {

@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { Dataset } from '../data/api';
-import { readRows } from '../data/exampleRows';
+import { readRow } from '../data/exampleRows';
 import type { TrainableModel, TrainingState } from '../engine/api';
 import type { FeatureMapView, ImageStack, Prediction } from '../protocol/featureMaps';
 import { rowProbabilities } from './mistakes';
@@ -37,7 +37,7 @@ export async function featureMapView(
   checkTestExample(source.experiment, example, testRows.length);
   const size = channels * height * width;
   const row = testRows[example];
-  const image = readRows(arrays.x, row, 1, size) as Float32Array;
+  const image = readRow(arrays.x, row, size) as Float32Array;
   const maps = await model.featureMaps(image);
   if (maps.length === 0) throw new Error(l10n.t('{0} has no conv2d layers.', source.experiment));
   const labelId = arrays.labels?.[row];

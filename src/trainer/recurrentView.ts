@@ -12,7 +12,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Layer } from '../contract/experiment';
 import type { Dataset } from '../data/api';
-import { readRows } from '../data/exampleRows';
+import { readRow } from '../data/exampleRows';
 import type { TrainableModel } from '../engine/api';
 import { RECURRENT_SERIES, type RecurrentLayerView, type RecurrentView } from '../protocol/recurrentView';
 import type { WeightsSource } from './featureMapView';
@@ -112,7 +112,7 @@ function testExamples(dataset: Dataset): {
       const row = rows[k];
       const labelId = arrays.labels?.[row];
       return {
-        x: readRows(arrays.x, row, 1, size),
+        x: readRow(arrays.x, row, size),
         ...(labelId !== undefined && dataset.classes ? { label: dataset.classes[labelId] } : {}),
       };
     },
