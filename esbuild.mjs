@@ -1,5 +1,5 @@
 // One build script for every bundle: the extension host entry, the training
-// process, the CLI and the webview scripts. `--watch` rebuilds on change.
+// process, the image reader threads, the CLI and the webview scripts. `--watch` rebuilds on change.
 import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { extensionBuild, nodeBuild, vendorBuild } from './scripts/nodeBundles.mjs';
@@ -13,6 +13,12 @@ const builds = [
   {
     ...nodeBuild,
     entryPoints: { 'training-process': 'src/trainer/trainingProcess.ts' },
+    outdir: 'dist',
+  },
+  {
+    ...nodeBuild,
+    // Image reader threads (src/data/imageReaders.ts), started from any of the bundles beside it.
+    entryPoints: { 'image-reader': 'src/data/imageReaderThread.ts' },
     outdir: 'dist',
   },
   {

@@ -45,7 +45,7 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
       runsDir: resolve(options.runsDir),
       resumeFrom: options.resume ? resolve(options.resume) : undefined,
       versions: currentVersions(),
-      loadData: (experiment, dir) => deps.loadDataset(experiment, dir, readingEvents(reading)),
+      loadData: (experiment, dir) => deps.loadDataset(experiment, dir, { reading: readingEvents(reading) }),
       pid: process.pid,
     });
   } catch (error) {

@@ -162,14 +162,19 @@ export type DatasetArrays =
 export type ReadingProgress = (done: number, total: number) => void;
 
 /**
- * Signature of `loadDataset`: paths in `experiment.data.source` resolve against `experimentDir`;
- * `reading` hears of an image folder's decoding.
+ * Signature of `loadDataset`: paths in `experiment.data.source` resolve against `experimentDir`.
  */
 export type LoadDataset = (
   experiment: Experiment,
   experimentDir: string,
-  reading?: ReadingProgress,
+  options?: LoadOptions,
 ) => Promise<Dataset>;
+
+/** How an image folder is read: on at most `threads` threads (every core when absent), `reading` told of it. */
+export interface LoadOptions {
+  threads?: number;
+  reading?: ReadingProgress;
+}
 
 /** What validation reads of the data (`DatasetFacts`), listed once for the type and for `loadDatasetFacts`. */
 export const FACT_KEYS = [
@@ -190,10 +195,9 @@ export type DatasetFacts = Pick<Dataset, Exclude<(typeof FACT_KEYS)[number], 'si
   Partial<Pick<Dataset, 'sizes'>>;
 
 /** How much of the examples a load reads. */
-export interface LoadDepth {
+export interface LoadDepth extends LoadOptions {
   /** Image folders: decode every image (false: list them only, for the facts; the examples stay empty). */
   pixels: boolean;
-  reading?: ReadingProgress;
 }
 
 /**

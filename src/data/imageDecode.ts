@@ -3,9 +3,7 @@
  * RGB and Adobe CMYK) through jpeg-js, both pure JavaScript. Which decoder reads a file is decided
  * by its extension, as torchvision's ImageFolder does.
  */
-import * as l10n from '@vscode/l10n';
 import { extname } from 'node:path';
-import { DataError } from './dataError';
 
 /** Decoded pixels: `width × height` RGBA bytes, row-major. */
 export interface DecodedImage {
@@ -25,16 +23,12 @@ export function isImageFile(name: string): boolean {
   return extname(name).toLowerCase() in DECODERS;
 }
 
-/** The file's pixels; a DataError naming the file when it cannot be decoded. */
-export function decodeImage(path: string, bytes: Buffer): DecodedImage {
-  const decode = DECODERS[extname(path).toLowerCase()];
-  if (!decode)
-    throw new DataError(l10n.t('only PNG and JPEG images are supported; convert or remove this file'), path);
-  try {
-    return decode(bytes);
-  } catch (error) {
-    throw new DataError(l10n.t('not a readable image ({0})', (error as Error).message), path);
-  }
+/**
+ * The pixels of a file `isImageFile` accepts, by its extension; the decoder's own error when the
+ * bytes are not such an image (imageJob.ts words it for the user, naming the file).
+ */
+export function decodePixels(path: string, bytes: Buffer): DecodedImage {
+  return DECODERS[extname(path).toLowerCase()](bytes);
 }
 
 // The decoders are loaded on first use, not at the top: the editor loads this module at startup

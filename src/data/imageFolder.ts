@@ -2,18 +2,19 @@
  * A folder of images by class: `<folder>/<class name>/<image>.png` (or `.jpg`, `.jpeg`), the
  * layout of torchvision's ImageFolder. Class ids follow the sorted subfolder names (an imported
  * classifier's own classes where the names are its classes: data/modelClasses.ts). Every image is
- * decoded (imageDecode.ts), converted to grayscale or RGB, resized to `imageSize` and scaled to
- * [0, 1] (imageResample.ts).
+ * decoded (imageDecode.ts), converted to grayscale or RGB and resized to `imageSize`
+ * (imageResample.ts), on reader threads (imageReaders.ts).
  */
 import * as l10n from '@vscode/l10n';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ShapedExperiment } from './importedModel';
 import type { Dataset, LoadDepth } from './api';
 import { DataError } from './dataError';
 import { adoptModelClasses } from './modelClasses';
-import { decodeImage, isImageFile } from './imageDecode';
-import { resampleInto } from './imageResample';
+import { isImageFile } from './imageDecode';
+import type { ImageShape } from './imageJob';
+import { readImages } from './imageReaders';
 import type { Split } from '../contract/runStatus';
 import { assignSplits, contiguousSplits, fractionsOf, refuseEmptySplits, type SplitIndices } from './splits';
 import { tensorDataset } from './tensorDataset';
@@ -147,7 +148,7 @@ async function listImages(folder: string): Promise<{ classes: string[]; files: I
 }
 
 /** The input shape of one image: [channels, height, width] of the model's input (or data.imageSize). */
-function imageShape(experiment: ShapedExperiment): [1 | 3, number, number] {
+function imageShape(experiment: ShapedExperiment): ImageShape {
   const shape = experiment.model.input.shape;
   const channels = shape.length === 3 && shape[0] === 3 ? 3 : 1;
   const [height, width] = experiment.data.imageSize ?? (shape.length === 3 ? [shape[1], shape[2]] : [28, 28]);
@@ -156,8 +157,8 @@ function imageShape(experiment: ShapedExperiment): [1 | 3, number, number] {
 
 /**
  * Every image decoded, resized to the model's input (or data.imageSize) and kept as 8-bit pixels
- * (exampleRows.ts), as torchvision's Resize leaves a PIL image before ToTensor; with `depth.pixels`
- * false none is read (the examples' values stay empty: a dataset of facts).
+ * (exampleRows.ts), on reader threads (imageReaders.ts); with `depth.pixels` false none is read
+ * (the examples' values stay empty: a dataset of facts).
  */
 async function imagePixels(
   files: ImageFile[],
@@ -166,15 +167,10 @@ async function imagePixels(
 ): Promise<{ x: Uint8Array; inputShape: number[] }> {
   const inputShape = imageShape(experiment);
   if (!depth.pixels) return { x: new Uint8Array(0), inputShape };
-  const [channels, height, width] = inputShape;
-  const size = channels * height * width;
-  const x = new Uint8Array(files.length * size);
-  const resized = new Float32Array(size);
-  depth.reading?.(0, files.length);
-  for (const [i, { path }] of files.entries()) {
-    resampleInto(decodeImage(path, await readFile(path)), channels, height, width, resized);
-    for (let j = 0; j < size; j++) x[i * size + j] = Math.min(255, Math.max(0, Math.round(resized[j] * 255)));
-    depth.reading?.(i + 1, files.length);
-  }
+  const x = await readImages(
+    files.map((file) => file.path),
+    inputShape,
+    depth,
+  );
   return { x, inputShape };
 }

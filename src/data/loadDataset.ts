@@ -6,7 +6,7 @@ import { isSplitFiles, sourceLabel, type Experiment, type SplitFiles } from '../
 import type { Split } from '../contract/runStatus';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
-import { FACT_KEYS, type Dataset, type DatasetFacts, type LoadDepth, type ReadingProgress } from './api';
+import { FACT_KEYS, type Dataset, type DatasetFacts, type LoadDepth, type LoadOptions } from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { isTableFile } from './csv';
 import { csvDataset, csvTable, type CsvFile } from './csvDataset';
@@ -23,9 +23,9 @@ export { resolveSource };
 export async function loadDataset(
   experiment: Experiment,
   experimentDir: string,
-  reading?: ReadingProgress,
+  options: LoadOptions = {},
 ): Promise<Dataset> {
-  return load(experiment, experimentDir, { pixels: true, reading });
+  return load(experiment, experimentDir, { ...options, pixels: true });
 }
 
 /**

@@ -7,7 +7,7 @@
  * folder listed, not decoded), the training process and the CLI whole datasets.
  */
 import { statSync } from 'node:fs';
-import type { DatasetFacts, ReadingProgress } from '../data/api';
+import type { DatasetFacts, LoadOptions } from '../data/api';
 import { BUILTIN_PREFIX } from '../data/builtins';
 import { resolveSource } from '../data/loadDataset';
 import { isOnnxModel, isSplitFiles, type Experiment } from '../contract/experiment';
@@ -19,17 +19,17 @@ export class DatasetCache<T extends DatasetFacts> {
     private readonly read: (
       experiment: Experiment,
       experimentDir: string,
-      reading?: ReadingProgress,
+      options?: LoadOptions,
     ) => Promise<T>,
     private readonly capacity = 8,
   ) {}
 
-  /** The cached data, or a new load (which alone tells `reading` how it goes). */
-  load = (experiment: Experiment, experimentDir: string, reading?: ReadingProgress): Promise<T> => {
+  /** The cached data, or a new load (which alone is read with `options`: its threads, and `reading` told how it goes). */
+  load = (experiment: Experiment, experimentDir: string, options?: LoadOptions): Promise<T> => {
     const key = this.keyOf(experiment, experimentDir);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = this.read(experiment, experimentDir, reading);
+      entry = this.read(experiment, experimentDir, options);
       // A failed load is not cached: the user is about to fix the file.
       entry.catch(() => this.entries.delete(key));
       this.entries.set(key, entry);

@@ -104,7 +104,10 @@ export async function runTraining(
     // Validated by prepareRun; the file itself may have changed since and is not read again.
     const experiment = request.experiment;
     const experimentDir = dirname(request.experimentFile);
-    const dataset = await deps.loadDataset(experiment, experimentDir, readingEvents(hooks.emit));
+    const dataset = await deps.loadDataset(experiment, experimentDir, {
+      threads: request.threads,
+      reading: readingEvents(hooks.emit),
+    });
     const model = await deps.compileModel({
       ...compileOptionsFor(experiment, dataset, request.device, experimentDir),
       threads: request.threads,
