@@ -17,15 +17,52 @@ export function resampleInto(
   width: number,
   out: Float32Array,
 ): void {
-  const planes = toPlanes(image, channels);
   const columns = filterWeights(image.width, width);
   const rows = filterWeights(image.height, height);
-  const across = new Float32Array(image.height * width);
-  for (let c = 0; c < channels; c++) {
-    const plane = planes.subarray(c * image.width * image.height, (c + 1) * image.width * image.height);
-    for (let y = 0; y < image.height; y++)
-      applyWeights(columns, plane, y * image.width, 1, across, y * width, 1);
-    blendRows(rows, across, width, out, c * height * width);
+  const plane = image.height * width;
+  const across = new Float32Array(channels * plane);
+  filterAcross(image, channels, columns, width, across);
+  for (let c = 0; c < channels; c++)
+    blendRows(rows, across.subarray(c * plane, (c + 1) * plane), width, out, c * height * width);
+}
+
+/**
+ * The filter along each row, read straight from the RGBA bytes: grayscale (ITU-R BT.601 luma, as
+ * PIL's "L") or RGB planes in [0, 1], transparent pixels black. Reading the bytes rather than
+ * float planes of the whole image keeps a 12-megapixel photo's working memory to the narrow
+ * planes it makes (8 MB for 224 columns, where the float planes took 144 MB) and saves a pass.
+ */
+function filterAcross(
+  { width: inWidth, height: inHeight, data }: DecodedImage,
+  channels: 1 | 3,
+  weights: Weights,
+  width: number,
+  to: Float32Array,
+): void {
+  const plane = inHeight * width;
+  for (let y = 0; y < inHeight; y++) {
+    const rowStart = y * inWidth;
+    for (let o = 0; o < width; o++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      const first = weights.start[o];
+      for (let i = 0; i < weights.count[o]; i++) {
+        const at = (rowStart + first + i) * 4;
+        const w = (weights.values[o * weights.span + i] * data[at + 3]) / (255 * 255);
+        r += w * data[at];
+        g += w * data[at + 1];
+        b += w * data[at + 2];
+      }
+      const index = y * width + o;
+      if (channels === 1) {
+        to[index] = 0.299 * r + 0.587 * g + 0.114 * b;
+      } else {
+        to[index] = r;
+        to[plane + index] = g;
+        to[2 * plane + index] = b;
+      }
+    }
   }
 }
 
@@ -50,26 +87,6 @@ function blendRows(
       for (let x = 0; x < width; x++) to[row + x] += w * from[source + x];
     }
   }
-}
-
-/** The image as float planes in [0, 1]; transparent pixels read as a black background. */
-function toPlanes({ width, height, data }: DecodedImage, channels: 1 | 3): Float32Array {
-  const count = width * height;
-  const planes = new Float32Array(channels * count);
-  for (let i = 0; i < count; i++) {
-    const alpha = data[i * 4 + 3] / (255 * 255);
-    const r = data[i * 4];
-    const g = data[i * 4 + 1];
-    const b = data[i * 4 + 2];
-    if (channels === 1) {
-      planes[i] = (0.299 * r + 0.587 * g + 0.114 * b) * alpha; // ITU-R BT.601 luma, as PIL's "L"
-    } else {
-      planes[i] = r * alpha;
-      planes[count + i] = g * alpha;
-      planes[2 * count + i] = b * alpha;
-    }
-  }
-  return planes;
 }
 
 interface Weights {
@@ -108,23 +125,4 @@ function filterWeights(inSize: number, outSize: number): Weights {
     weights.count[o] = last - first;
   }
   return weights;
-}
-
-/** One pass of the filter along a line: `to[at + o·toStep] = Σ w·from[base + i·fromStep]`. */
-function applyWeights(
-  weights: Weights,
-  from: Float32Array,
-  fromBase: number,
-  fromStep: number,
-  to: Float32Array,
-  toBase: number,
-  toStep: number,
-): void {
-  for (let o = 0; o < weights.start.length; o++) {
-    let sum = 0;
-    const first = weights.start[o];
-    for (let i = 0; i < weights.count[o]; i++)
-      sum += weights.values[o * weights.span + i] * from[fromBase + (first + i) * fromStep];
-    to[toBase + o * toStep] = sum;
-  }
 }

@@ -58,3 +58,17 @@ test('grayscale is BT.601 luma and a transparent pixel reads as black', () => {
     [0.299, 0.587, 0.114, 0],
   );
 });
+
+test('a half-transparent pixel is its colour over black, in RGB and in grayscale', () => {
+  const data = Uint8Array.from([200, 100, 50, 128, 200, 100, 50, 128]);
+  const rgb = new Float32Array(3);
+  resampleInto({ width: 2, height: 1, data }, 3, 1, 1, rgb);
+  const over = (value: number) => (value / 255) * (128 / 255);
+  assert.deepEqual(
+    Array.from(rgb, (v) => v.toFixed(5)),
+    [over(200), over(100), over(50)].map((v) => v.toFixed(5)),
+  );
+  const gray = new Float32Array(1);
+  resampleInto({ width: 2, height: 1, data }, 1, 1, 1, gray);
+  assert.equal(gray[0].toFixed(5), (0.299 * over(200) + 0.587 * over(100) + 0.114 * over(50)).toFixed(5));
+});
