@@ -1,11 +1,29 @@
 // One build script for every bundle: the extension host entry, the training
 // process, the image reader threads, the CLI and the webview scripts. `--watch` rebuilds on change.
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import * as esbuild from 'esbuild';
 import { extensionBuild, nodeBuild, vendorBuild } from './scripts/nodeBundles.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+/** Copies package files a bundle reads at run time (package path → destination) after each build. */
+function copyFiles(files) {
+  const require = createRequire(import.meta.url);
+  return {
+    name: 'copy-files',
+    setup(build) {
+      build.onEnd(() => {
+        for (const [from, to] of Object.entries(files)) {
+          mkdirSync(dirname(to), { recursive: true });
+          copyFileSync(require.resolve(from), to);
+        }
+      });
+    },
+  };
+}
 
 const builds = [
   extensionBuild,
@@ -20,6 +38,10 @@ const builds = [
     // Image reader threads (src/data/imageReaders.ts), started from any of the bundles beside it.
     entryPoints: { 'image-reader': 'src/data/imageReaderThread.ts' },
     outdir: 'dist',
+    // libjpeg's Emscripten glue reads import.meta.url only to find its .wasm, which Model Lab
+    // hands it itself (src/data/imageDecode.ts).
+    logOverride: { 'empty-import-meta': 'silent' },
+    plugins: [copyFiles({ '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm': 'dist/mozjpeg_dec.wasm' })],
   },
   {
     ...nodeBuild,

@@ -19,12 +19,13 @@ export const nodeBuild = {
 };
 
 /**
- * Packages the extension host needs only for some files (an ONNX model, PNG images, TensorBoard
- * event files) and that took milliseconds of the editor's startup to load: each is bundled on its
- * own into dist/vendor/, and the extension's bundle requires it from there on first use (the
- * sources call `require` inside the function that needs it).
+ * Packages the extension host needs only for some files (an ONNX model, TensorBoard event files)
+ * and that took milliseconds of the editor's startup to load: each is bundled on its own into
+ * dist/vendor/, and the extension's bundle requires it from there on first use (the sources call
+ * `require` inside the function that needs it). Image decoders are not among them: only image
+ * reader threads load them (dist/image-reader.js).
  */
-export const LOADED_ON_FIRST_USE = ['jpeg-js', 'onnx-proto', 'pngjs', 'protobufjs'];
+export const LOADED_ON_FIRST_USE = ['onnx-proto', 'protobufjs'];
 
 const loadedOnFirstUse = {
   name: 'loaded-on-first-use',

@@ -12,7 +12,7 @@ import type { ShapedExperiment } from './importedModel';
 import type { Dataset, LoadDepth } from './api';
 import { DataError } from './dataError';
 import { adoptModelClasses } from './modelClasses';
-import { isImageFile } from './imageDecode';
+import { isImageFile } from './imageFiles';
 import type { ImageShape } from './imageJob';
 import { readImages } from './imageReaders';
 import type { Split } from '../contract/runStatus';

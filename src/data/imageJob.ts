@@ -1,14 +1,12 @@
 /**
- * One image made into the model's input: its file read, decoded (imageDecode.ts), resampled
- * (imageResample.ts) and kept as 8-bit pixels. The same function serves the readers' threads and
- * the loading thread (imageReaders.ts), so both give the same bytes. A file that cannot be read or
- * decoded comes back as what failed, for the loading thread to word in the user's language (a
- * reader thread has no translations) and to name the file.
+ * One image made into the model's input, on a reader thread (imageReaderThread.ts): its file read,
+ * decoded (imageDecode.ts), resampled (imageResample.ts) and kept as 8-bit pixels. A file that
+ * cannot be read or decoded comes back as what failed, for the loading thread (imageReaders.ts)
+ * to word in the user's language (a reader thread has no translations) and to name the file.
  */
-import * as l10n from '@vscode/l10n';
 import { readFile } from 'node:fs/promises';
-import { DataError } from './dataError';
-import { decodePixels, isImageFile, type DecodedImage } from './imageDecode';
+import { decodePixels, type DecodedImage } from './imageDecode';
+import { imageFormat } from './imageFiles';
 import { resampleInto } from './imageResample';
 
 /** [channels, height, width] of one example. */
@@ -28,7 +26,8 @@ export type ImageOutcome =
 
 export async function readImageJob({ index, path, shape }: ImageJob): Promise<ImageOutcome> {
   // The folder's listing refuses other files first (imageFolder.ts); this is for any other caller.
-  if (!isImageFile(path)) return { index, failure: 'unsupported', detail: path };
+  const format = imageFormat(path);
+  if (format === undefined) return { index, failure: 'unsupported', detail: path };
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -37,7 +36,7 @@ export async function readImageJob({ index, path, shape }: ImageJob): Promise<Im
   }
   let image: DecodedImage;
   try {
-    image = decodePixels(path, bytes);
+    image = await decodePixels(format, bytes);
   } catch (error) {
     return { index, failure: 'decode', detail: (error as Error).message };
   }
@@ -49,15 +48,4 @@ export async function readImageJob({ index, path, shape }: ImageJob): Promise<Im
   for (let j = 0; j < resized.length; j++)
     pixels[j] = Math.min(255, Math.max(0, Math.round(resized[j] * 255)));
   return { index, pixels };
-}
-
-/** The outcome's pixels, or a DataError naming `path` and what to do. */
-export function pixelsOf(outcome: ImageOutcome, path: string): Uint8Array {
-  if ('pixels' in outcome) return outcome.pixels;
-  const messages = {
-    unsupported: () => l10n.t('only PNG and JPEG images are supported; convert or remove this file'),
-    read: () => l10n.t('the image could not be read ({0})', outcome.detail),
-    decode: () => l10n.t('not a readable image ({0})', outcome.detail),
-  };
-  throw new DataError(messages[outcome.failure](), path);
 }

@@ -1,10 +1,10 @@
 /**
- * Reading an image folder's images on several threads. Decoding a photo in JavaScript takes tens of
- * milliseconds (jpeg-js, then the resize), so thousands of them took a minute on one thread; each
- * image is independent, so `threads` reader threads take about 1/`threads` of that, and the
- * loading thread (a training process's, or the editor's for an export) stays free for messages.
- * A folder too small to repay starting threads is read on the loading thread. Either way an image's
- * bytes are those of readImageJob, and a failure names the first bad file in folder order.
+ * Reading an image folder's images on reader threads. Each image is independent, so `threads`
+ * threads take about 1/`threads` of one's time, and the loading thread (a training process's, or
+ * the editor's for an export) stays free for messages; a small folder gets one thread. The
+ * decoders load only there (dist/image-reader.js), never in the editor's own bundle. An image's
+ * bytes do not depend on the number of threads, and a failure names the first bad file in folder
+ * order.
  */
 import * as l10n from '@vscode/l10n';
 import { availableParallelism } from 'node:os';
@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoadOptions } from './api';
-import { pixelsOf, readImageJob, type ImageJob, type ImageOutcome, type ImageShape } from './imageJob';
+import { DataError } from './dataError';
+import type { ImageJob, ImageOutcome, ImageShape } from './imageJob';
 
 /** Images per reader thread below which a thread costs more to start than it saves. */
 const IMAGES_PER_THREAD = 48;
@@ -33,12 +34,7 @@ export async function readImages(
     options.reading?.(++done, paths.length);
   };
   options.reading?.(0, paths.length);
-  const threads = readerThreads(paths.length, options.threads ?? availableParallelism());
-  if (threads <= 1) {
-    for (const [index, path] of paths.entries()) keep(await readImageJob({ index, path, shape }));
-  } else {
-    await onThreads(paths, shape, threads, keep);
-  }
+  await onThreads(paths, shape, readerThreads(paths.length, options.threads ?? availableParallelism()), keep);
   return x;
 }
 
@@ -112,4 +108,15 @@ function startReader(): Worker {
   const tsx = createRequire(__filename).resolve('tsx/cjs');
   const entry = join(__dirname, 'imageReaderThread.ts');
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true });
+}
+
+/** The outcome's pixels, or a DataError naming `path` and what to do. */
+function pixelsOf(outcome: ImageOutcome, path: string): Uint8Array {
+  if ('pixels' in outcome) return outcome.pixels;
+  const messages = {
+    unsupported: () => l10n.t('only PNG and JPEG images are supported; convert or remove this file'),
+    read: () => l10n.t('the image could not be read ({0})', outcome.detail),
+    decode: () => l10n.t('not a readable image ({0})', outcome.detail),
+  };
+  throw new DataError(messages[outcome.failure](), path);
 }

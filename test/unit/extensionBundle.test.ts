@@ -24,7 +24,7 @@ async function extensionBundle() {
   return { inputs: inputs.map(([path]) => path), imports, text };
 }
 
-test('the extension bundle reaches jpeg-js, onnx-proto, pngjs and protobufjs only through require calls into dist/vendor', async () => {
+test('the extension bundle reaches onnx-proto and protobufjs only through require calls into dist/vendor', async () => {
   const bundle = await extensionBundle();
   for (const name of firstUse) {
     assert.deepEqual(
@@ -38,6 +38,16 @@ test('the extension bundle reaches jpeg-js, onnx-proto, pngjs and protobufjs onl
       assert.equal(i.kind, 'require-call', `${i.file} imports ${name} statically: it loads at activation`);
     }
   }
+});
+
+test('the extension bundle holds no image decoder: only image reader threads load them (dist/image-reader.js)', async () => {
+  const { inputs } = await extensionBundle();
+  for (const decoder of ['jpeg-js', 'pngjs', '@jsquash/jpeg', 'src/data/imageDecode.ts'])
+    assert.deepEqual(
+      inputs.filter((path) => path.includes(decoder)),
+      [],
+      `${decoder} is in the extension's bundle`,
+    );
 });
 
 test('the extension bundle makes the vscode module an ES module once, not once per importing file', async () => {

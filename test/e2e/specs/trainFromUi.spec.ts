@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { quickTraining } from '../../fixtures/experimentParts';
 import { runCommand, screenshot } from '../helpers/browser';
@@ -71,7 +72,9 @@ function writeImageExperiment(name: string, perClass: number): string {
         const on = k === 0 ? (y + i) % 8 < 4 : ((x >> 3) + (y >> 3) + i) % 2 === 0;
         image.data.set(on ? [230, 200, 40, 255] : [20, 30, 90, 255], p * 4);
       }
-      writeFileSync(join(workspace, name, label, `${i}.png`), PNG.sync.write(image));
+      // Half photos, half drawings: both decoders run in the installed extension's reader threads.
+      if (i % 2 === 0) writeFileSync(join(workspace, name, label, `${i}.png`), PNG.sync.write(image));
+      else writeFileSync(join(workspace, name, label, `${i}.jpg`), jpeg.encode(image, 90).data);
     }
   }
   const experiment = {

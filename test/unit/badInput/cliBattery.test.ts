@@ -506,7 +506,7 @@ const CASES: Case[] = [
       imageFolder(s, { cat: 4, dog: 4 });
       s.write('images/cat/photo.jpg', 'not a jpeg');
       return {
-        expected: `${s.at('"images"')}: error: ${s.path('images/cat/photo.jpg')}: not a readable image (SOI not found)`,
+        expected: `${s.at('"images"')}: error: ${s.path('images/cat/photo.jpg')}: not a readable image (Not a JPEG file: starts with 0x6e 0x6f)`,
       };
     },
   },
