@@ -6,6 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import { resolve } from 'node:path';
 import type { DeviceName } from '../contract/devices';
+import { factsBeforeDecoding } from '../data/loadDataset';
 import type { StartTraining } from '../protocol/training';
 import { RunRecorder } from '../runs/runRecorder';
 import { currentVersions } from '../runs/versions';
@@ -36,7 +37,8 @@ export const EXIT = { completed: 0, failed: 1, invalid: 2, stopped: 130 } as con
 export async function trainCommand(experimentArg: string, options: TrainCommandOptions): Promise<number> {
   const deps = createTrainerDeps();
   // The checks load the data the run then trains on (one load, cached): an image folder's decoding
-  // is reported from here, where it happens.
+  // is reported from here, where it happens, after the checks its listing allows (a wrong model is
+  // refused before any image is decoded).
   const reading = readingLines((line) => process.stderr.write(`${line}\n`));
   let prepared: PreparedRun;
   try {
@@ -46,6 +48,7 @@ export async function trainCommand(experimentArg: string, options: TrainCommandO
       resumeFrom: options.resume ? resolve(options.resume) : undefined,
       versions: currentVersions(),
       loadData: (experiment, dir) => deps.loadDataset(experiment, dir, { reading: readingEvents(reading) }),
+      checkFirstWith: (experiment, dir) => factsBeforeDecoding(experiment, dir, deps.loadDataset),
       pid: process.pid,
     });
   } catch (error) {

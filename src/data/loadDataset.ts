@@ -6,7 +6,14 @@ import { isSplitFiles, sourceLabel, type Experiment, type SplitFiles } from '../
 import type { Split } from '../contract/runStatus';
 import { shapedExperiment, type ShapedExperiment } from './importedModel';
 import { resolveSource } from './resolveSource';
-import { FACT_KEYS, type Dataset, type DatasetFacts, type LoadDepth, type LoadOptions } from './api';
+import {
+  FACT_KEYS,
+  type Dataset,
+  type DatasetFacts,
+  type LoadDatasetFacts,
+  type LoadDepth,
+  type LoadOptions,
+} from './api';
 import { BUILTIN_DATASETS, BUILTIN_PREFIX, builtinInfo, loadBuiltin } from './builtins';
 import { isTableFile } from './csv';
 import { csvDataset, csvTable, type CsvFile } from './csvDataset';
@@ -36,6 +43,36 @@ export async function loadDataset(
  */
 export async function loadDatasetFacts(experiment: Experiment, experimentDir: string): Promise<DatasetFacts> {
   return factsOf(await load(experiment, experimentDir, { pixels: false }));
+}
+
+/**
+ * For a check before the data is read in full (the CLI's, before it trains): an image folder's
+ * facts, listed and not decoded, so a wrong model is refused without waiting for its images; any
+ * other data's facts are its whole load, so they come from `load`, which the run then reads again
+ * from its cache.
+ */
+export async function factsBeforeDecoding(
+  experiment: Experiment,
+  experimentDir: string,
+  load: LoadDatasetFacts,
+): Promise<DatasetFacts> {
+  return (await readsImageFolders(experiment, experimentDir))
+    ? loadDatasetFacts(experiment, experimentDir)
+    : load(experiment, experimentDir);
+}
+
+/** Whether every source is a folder: an image folder, as `loadBySource` reads a folder. */
+async function readsImageFolders(experiment: Experiment, experimentDir: string): Promise<boolean> {
+  const { source } = experiment.data;
+  const files = isSplitFiles(source) ? Object.values(source) : [source];
+  const folders = await Promise.all(
+    files.map(async (file) =>
+      typeof file === 'string' && !file.startsWith(BUILTIN_PREFIX)
+        ? (await stat(resolveSource(file, experimentDir)).catch(() => undefined))?.isDirectory() === true
+        : false,
+    ),
+  );
+  return folders.every(Boolean);
 }
 
 /** The facts alone: whoever caches them (the editor) does not keep a table's or a text's arrays alive. */

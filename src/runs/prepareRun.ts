@@ -26,6 +26,11 @@ export interface PrepareRunOptions {
   resumeFrom?: string;
   versions: RunInfo['versions'];
   loadData: LoadDatasetFacts;
+  /**
+   * Facts to check against before `loadData`, where they come cheaper (an image folder listed, not
+   * decoded: `factsBeforeDecoding`), so a wrong model is refused before the data is read in full.
+   */
+  checkFirstWith?: LoadDatasetFacts;
   /** A last refusal once the experiment is known, before the folder is claimed (one run per experiment). */
   beforeClaim?(experiment: Experiment): void;
   /** The process that will train, when it is this one (the CLI). */
@@ -44,19 +49,14 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
   const { experimentFile, resumeFrom } = options;
   const experimentDir = dirname(experimentFile);
   const resumed = resumeFrom ? resumePoint(resumeFrom) : undefined;
-  const experiment = resumed
-    ? await validatedExperiment(
+  const [parsed, label] = resumed
+    ? [
         parseExperimentText(JSON.stringify(resumed.config, null, 2)),
         `${join(resumeFrom!, RUN_FILES.info)} (saved config)`,
-        experimentDir,
-        options.loadData,
-      )
-    : await validatedExperiment(
-        parseExperimentText(await readExperimentText(experimentFile)),
-        experimentFile,
-        experimentDir,
-        options.loadData,
-      );
+      ]
+    : [parseExperimentText(await readExperimentText(experimentFile)), experimentFile];
+  if (options.checkFirstWith) await validatedExperiment(parsed, label, experimentDir, options.checkFirstWith);
+  const experiment = await validatedExperiment(parsed, label, experimentDir, options.loadData);
   options.beforeClaim?.(experiment);
   const writer = RunWriter.create({
     runsDir: options.runsDir,

@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
+import type { Experiment } from '../../../src/contract/experiment';
 import { saveCheckpoint } from '../../../src/runs/checkpoints';
 import { runNodeScript } from '../../fixtures/unprivileged';
 import {
@@ -68,7 +69,11 @@ function tinyPng(): Buffer {
 }
 
 /** An image-folder experiment: `classes` maps a class folder to how many images it holds. */
-function imageFolder(s: Scratch, classes: Record<string, number>): void {
+function imageFolder(
+  s: Scratch,
+  classes: Record<string, number>,
+  edit?: (experiment: Experiment) => void,
+): void {
   for (const [name, count] of Object.entries(classes)) {
     mkdirSync(s.path(`images/${name}`), { recursive: true });
     for (let i = 0; i < count; i++) s.write(`images/${name}/${i}.png`, tinyPng());
@@ -83,6 +88,7 @@ function imageFolder(s: Scratch, classes: Record<string, number>): void {
     };
     e.model = { input: { shape: [1, 2, 2] }, layers: [{ type: 'flatten' }, { type: 'dense', units: 2 }] };
     e.training.batchSize = 1;
+    edit?.(e);
   });
 }
 
@@ -493,10 +499,15 @@ const CASES: Case[] = [
   {
     name: 'a damaged PNG',
     async setup(s) {
-      imageFolder(s, { cat: 4, dog: 4 });
+      imageFolder(
+        s,
+        { cat: 4, dog: 4 },
+        (e) => (e.model.layers = [{ type: 'flatten' }, { type: 'dense', units: 7 }]),
+      );
       s.write('images/dog/0.png', 'not a png');
+      // Checked against the folder's listing first: the model is refused before any image is decoded.
       return {
-        expected: `${s.at('"images"')}: error: ${s.path('images/dog/0.png')}: not a readable image (unrecognised content at end of stream)`,
+        expected: `${s.at('7')}: error: the model outputs [7] per example, but the data needs [2]: 2 classes (cat, dog)`,
       };
     },
   },
