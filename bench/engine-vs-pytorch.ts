@@ -12,7 +12,7 @@
  *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, the step's
  *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
  *   - per model, after all speed rounds, in a fresh process each (bench/memoryBench.ts): the
- *     engine's peak RSS over BENCH_MEMORY_STEPS steps (10 000 by default) and its growth, from
+ *     engine's peak RSS over BENCH_MEMORY_STEPS steps (10 000 by default), its growth and its trend (a least-squares slope), from
  *     RSS sampled at every tenth of them after a garbage collection.
  *
  *   npm run bench:engine                        # all models (the full run: ~35 min on 2 cores)
@@ -32,6 +32,7 @@ import { IMPORTED_CASES } from './importedCases';
 import { onnxruntimeGemmGflops } from './matmulPeak';
 import type { MemoryResult } from './memoryBench';
 import type { TemplateJob, TemplateResult } from './templateBench';
+import { slope } from './stats';
 
 const THREADS = availableParallelism();
 const MODELS = [
@@ -134,7 +135,9 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
 /**
  * Memory per model: peak, RSS at the start, a tenth, half and all of the steps, and its growth after
- * the first tenth and over the second half (a leak keeps climbing there; an arena that fills levels off).
+ * the first tenth and over the second half (a leak keeps climbing there; an arena that fills levels off),
+ * and the trend of every sample after the first tenth: the growth from one last sample swings with
+ * the allocator's churn (±15 MB seen on the Transformer), a least-squares slope much less.
  */
 function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[]): string {
   const steps = [...memory.values()][0]?.steps ?? SETTINGS.memorySteps;
@@ -145,6 +148,7 @@ function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[])
       `RSS MB at 0 / 10 / 50 / 100 % of ${steps} steps`,
       'growth 10 → 100 % MB',
       '50 → 100 % MB',
+      'trend MB per 1000 steps',
       'JS heap MB 10 → 100 %',
       'ArrayBuffers MB 10 → 100 %',
       'torch peak RSS MB',
@@ -158,6 +162,13 @@ function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[])
         [m.start, tenth, half, last].map((x) => x.rssMb.toFixed(1)).join(' / '),
         signed(last.rssMb - tenth.rssMb),
         signed(last.rssMb - half.rssMb),
+        signed(
+          1000 *
+            slope(
+              m.samples.map((x) => x.step),
+              m.samples.map((x) => x.rssMb),
+            ),
+        ),
         `${tenth.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)}`,
         `${tenth.arrayBuffersMb.toFixed(1)} → ${last.arrayBuffersMb.toFixed(1)}`,
         torch ? torch.torchRssPeakMb.toFixed(0) : '–',
