@@ -12,8 +12,9 @@
  *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, the step's
  *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
  *   - per model, after all speed rounds, in a fresh process each (bench/memoryBench.ts): the
- *     engine's peak RSS over BENCH_MEMORY_STEPS steps (10 000 by default), its growth and its trend (a least-squares slope), from
- *     RSS sampled at every tenth of them after a garbage collection.
+ *     engine's peak RSS over BENCH_MEMORY_STEPS steps (10 000 by default), its growth and its
+ *     trend (a least-squares slope), from RSS sampled at every tenth of them after a garbage
+ *     collection.
  *
  *   npm run bench:engine                        # all models (the full run: ~35 min on 2 cores)
  *   npm run bench:engine -- lstm                # templates whose folder name contains 'lstm'
@@ -136,7 +137,7 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 /**
  * Memory per model: peak, RSS at the start, a tenth, half and all of the steps, and its growth after
  * the first tenth and over the second half (a leak keeps climbing there; an arena that fills levels off),
- * and the trend of every sample after the first tenth: the growth from one last sample swings with
+ * and the trend over every sample from the first tenth on: the growth to one last sample swings with
  * the allocator's churn (±15 MB seen on the Transformer), a least-squares slope much less.
  */
 function memoryTable(memory: Map<string, MemoryResult>, speed: TemplateResult[]): string {
