@@ -5,7 +5,8 @@
  * at /usr/bin/python3, bench/pytorch/train_worker.py) in one run, with the same shapes, batch,
  * optimizer, clipping, loss and thread count, and prints in one go:
  *   - the peer's set-up: OpenBLAS kernel (unpinned when its products check out, bench/fairPeer.ts),
- *     oneDNN ISA, ATen kernels, thread settings;
+ *     allocator (it keeps freed memory, as the engine's arena does), oneDNN ISA, ATen kernels,
+ *     thread settings;
  *   - the measured matmul peak: the same GEMM through onnxruntime and through torch;
  *   - per model: ms/step of each (ours as `model-lab train` runs, and as the editor trains), the
  *     ratio with its spread over rounds (bench/templateBench.ts,

@@ -6,7 +6,8 @@
  * handicap. So the peer runs without those variables, but only after bench/pytorch/blas_probe.py
  * has checked its float32 products against a float64 reference in that environment; if they
  * disagree (or the probe dies), the peer keeps the environment as it was and the reason is printed.
- * The engine's process is not touched: onnxruntime does not read these variables.
+ * The engine's process is not touched: onnxruntime does not read these variables. The peer also
+ * keeps the memory it frees (glibc tunables, below) and waits for work passively.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -34,12 +35,38 @@ export interface FairPeer {
 }
 
 /**
+ * The peer keeps the memory it frees for its next step, as onnxruntime's arena does for the
+ * engine. With glibc's defaults PyTorch hands a step's freed activations back to the kernel
+ * (the heap's top is trimmed, and blocks above the mmap threshold are unmapped) and faults
+ * the pages in again on the next step. Measured on the Transformer template (Debian's torch,
+ * 2 cores, AMD EPYC): 79–140 ms per step with glibc's defaults, 38–49 ms keeping the memory
+ * (these tunables; tcmalloc preloaded: 48 ms). 32 MiB is the largest mmap threshold glibc
+ * accepts; the trim threshold alone would fix the mmap threshold at 128 KiB (355 ms).
+ * BENCH_PEER_ALLOCATOR=default measures the peer with glibc's defaults instead.
+ */
+const KEEP_FREED_MEMORY = ['glibc.malloc.mmap_threshold=33554432', 'glibc.malloc.trim_threshold=4294967296'];
+
+function keepsFreedMemory(): boolean {
+  return process.env.BENCH_PEER_ALLOCATOR !== 'default';
+}
+
+/**
  * Passive OpenMP waiting: with OpenMP's default spinning, torch's OpenMP threads and OpenBLAS's
  * own threads fight over the cores (an LSTM step took 1.4 s instead of 8 ms on 2 cores under
  * load); passive is PyTorch's fastest setting on this machine.
  */
 function peerBase(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...env, OMP_WAIT_POLICY: 'PASSIVE' };
+  const base = { ...env, OMP_WAIT_POLICY: 'PASSIVE' };
+  if (!keepsFreedMemory()) return base;
+  const tunables = [env.GLIBC_TUNABLES, ...KEEP_FREED_MEMORY].filter(Boolean).join(':');
+  return { ...base, GLIBC_TUNABLES: tunables };
+}
+
+/** How the peer's allocator is set, for the bench's header. */
+function allocatorNote(): string {
+  return keepsFreedMemory()
+    ? `the peer keeps the memory it frees, as onnxruntime's arena does (GLIBC_TUNABLES=${KEEP_FREED_MEMORY.join(':')}); BENCH_PEER_ALLOCATOR=default measures glibc's defaults`
+    : "BENCH_PEER_ALLOCATOR=default: the peer runs with glibc's default allocator settings (it returns freed memory to the kernel every step)";
 }
 
 function runProbe(
@@ -105,6 +132,7 @@ export function describePeer(peer: FairPeer): string[] {
     .join(' ');
   return [
     ...peer.notes,
+    allocatorNote(),
     `PyTorch ${p.torch}: OpenBLAS kernel ${p.corename} (${p.blasConfig}; ${p.blasThreads ?? '?'} threads)`,
     `  oneDNN ISA: ${p.onednnIsa}; ATen kernels: ${p.atenCapability}`,
     `  torch threads: intra-op ${p.threads.intraOp}, inter-op ${p.threads.interOp}; ${env}`,
