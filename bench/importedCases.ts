@@ -33,6 +33,26 @@ export interface ImportedCase {
   clipNorm?: number;
 }
 
+/**
+ * The ONNX zoo's SmallResNet (a stem and two basic blocks of `width` and 2·`width` channels,
+ * BatchNorm after every convolution) on CIFAR-sized 3×32×32 images, 10 classes, exported for
+ * fine-tuning.
+ */
+function smallResNet(name: string, width: number): ImportedCase {
+  return {
+    name,
+    module: 'SmallResNet',
+    zoo: true,
+    args: [10, width],
+    opset: 17,
+    training: true,
+    input: { kind: 'float', shape: [3, 32, 32] },
+    batchSize: 32,
+    fusedSteps: 10,
+    optimizer: { type: 'adam', learningRate: 0.002 },
+  };
+}
+
 export const IMPORTED_CASES: ImportedCase[] = [
   {
     // onnx_references.py's TinyGpt at the Shakespeare template's size: 65 characters, width 128,
@@ -47,20 +67,10 @@ export const IMPORTED_CASES: ImportedCase[] = [
     optimizer: { type: 'adamw', learningRate: 0.002, weightDecay: 0.01 },
     clipNorm: 1,
   },
-  {
-    // The ONNX zoo's SmallResNet (a stem and two basic blocks, 8 and 16 channels, BatchNorm after
-    // every convolution) on CIFAR-sized 3×32×32 images, 10 classes, exported for fine-tuning.
-    name: 'imported-resnet',
-    module: 'SmallResNet',
-    zoo: true,
-    args: [10],
-    opset: 17,
-    training: true,
-    input: { kind: 'float', shape: [3, 32, 32] },
-    batchSize: 32,
-    fusedSteps: 10,
-    optimizer: { type: 'adam', learningRate: 0.002 },
-  },
+  // 8 and 16 channels; then at a CIFAR ResNet's width, 32 and 64, where onnxruntime's
+  // blocked-layout convolutions (engine/graph/nchwcConvs.ts) take over.
+  smallResNet('imported-resnet', 8),
+  smallResNet('imported-resnet-wide', 32),
 ];
 
 /**

@@ -14,6 +14,7 @@ import { serializeModel } from '../src/engine/graph/serialize';
 import { Rng } from '../src/engine/init';
 import { buildTrainGraph, planModel } from '../src/engine/model/graphs';
 import { ParamStore } from '../src/engine/model/params';
+import { forProviders } from '../src/engine/runtime/nchwcBlock';
 import { openSession, tensor, type Tensor } from '../src/engine/runtime/session';
 
 const PRODUCTS = new Set(['Gemm', 'MatMul', 'FusedMatMul', 'Conv', 'ConvTranspose']);
@@ -65,6 +66,8 @@ export async function openMatrixFloor(options: CompileOptions): Promise<MatrixFl
     const corner = y.shape.map(() => 0);
     g.output(g.op('Slice', [y, g.ints(corner), g.ints(corner.map(() => 1))])[0]);
   }
+  // Its Convs run as the engine's CPU sessions run them: in the blocked layout where they fill it.
+  await forProviders(g, ['cpu']);
   const session = await openSession(serializeModel(g), ['cpu'], options);
   await session.run(feeds);
   return {

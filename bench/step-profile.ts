@@ -54,6 +54,12 @@ factory.create = async (model, options) => {
     profileFilePrefix: join(folder, 'p'),
   });
   sessions.push(session);
+  // A session the engine releases early (its one-off probes) has no profile left to end.
+  const release = session.release.bind(session);
+  session.release = async () => {
+    sessions.splice(sessions.indexOf(session), 1);
+    await release();
+  };
   return session;
 };
 

@@ -70,6 +70,28 @@ class Cnn(nn.Module):
         return self.fc(x)
 
 
+class BlockedConvNet(nn.Module):
+    """Convolutions whose channels and filters fill whole NCHWc blocks (16, a multiple of 8 too):
+    the CPU training graph runs them through onnxruntime's blocked kernels. 3x3 with padding,
+    stride 2, 1x1 and dilation 2; the 3-channel stem does not fill a block and stays NCHW."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.conv = nn.Conv2d(16, 16, 3, padding=1)
+        self.down = nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False)
+        self.point = nn.Conv2d(32, 16, 1)
+        self.wide = nn.Conv2d(16, 16, 3, padding=2, dilation=2)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        x = F.relu(self.conv(x)) + x
+        x = torch.tanh(self.point(F.relu(self.down(x))))
+        x = F.relu(self.wide(x))
+        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+
+
 class BatchNormNet(nn.Module):
     def __init__(self):
         super().__init__()
@@ -319,6 +341,8 @@ CASES = {
     # name: (model factory, opset, input kind, input shape, loss, optimizer, targets)
     "cnn": dict(make=Cnn, opset=13, inputs="float", shape=[1, 8, 8], loss="cross-entropy", classes=3,
                 optimizer={"type": "adamw", "learningRate": 0.01, "weightDecay": 0.01}),
+    "blockedconv": dict(make=BlockedConvNet, opset=13, inputs="float", shape=[3, 10, 10], loss="cross-entropy",
+                        classes=3, optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}),
     "batchnorm": dict(make=BatchNormNet, opset=15, inputs="float", shape=[2, 6, 6], loss="cross-entropy",
                       classes=3, optimizer={"type": "sgd", "learningRate": 0.05, "momentum": 0.9}),
     "convbn": dict(make=ConvBnNet, opset=15, inputs="float", shape=[1, 7, 7], loss="cross-entropy", classes=3,

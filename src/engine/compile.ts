@@ -4,12 +4,14 @@
  * the layer index and type.
  */
 import type { CompileModel, CompileOptions } from './api';
+import { useNchwcConvs } from './graph/nchwcConvs';
 import { serializeModel } from './graph/serialize';
 import { ModelError } from './layers/context';
 import { buildTrainGraph, planModel } from './model/graphs';
 import { validateOptimizer } from './model/optimizers';
 import { ParamStore } from './model/params';
 import { openOnDevice } from './runtime/devices';
+import { nchwcBlockSize } from './runtime/nchwcBlock';
 import { openSession, type ProviderName } from './runtime/session';
 import { CompiledModel } from './runtime/trainableModel';
 
@@ -31,8 +33,13 @@ export const compileModel: CompileModel = async (options) => {
   const last = plan.output;
   if (options.loss === 'cross-entropy' && last.length < 2)
     throw new ModelError('cross-entropy needs class scores on the last axis of the output');
-  const train = (provider: string) =>
-    serializeModel(buildTrainGraph(plan, { webgpu: provider === 'webgpu' }));
+  const block = await nchwcBlockSize();
+  const train = (provider: string) => {
+    const graph = buildTrainGraph(plan, { webgpu: provider === 'webgpu' });
+    // Blocked convolutions on the CPU only (runtime/nchwcBlock.ts forProviders).
+    if (provider === 'cpu') useNchwcConvs(graph, block);
+    return serializeModel(graph);
+  };
   const open = (model: Uint8Array, providers: ProviderName[]) => openSession(model, providers, options);
   const { session, providers, report } = await openOnDevice(train, options.device, open);
   return new CompiledModel(plan, session, providers, report);

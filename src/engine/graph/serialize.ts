@@ -14,6 +14,7 @@ import {
   type Value,
 } from './builder';
 import type { DType, TensorData } from './dtypes';
+import { NCHWC_DOMAIN } from './nchwcConvs';
 
 export const IR_VERSION = 8;
 export const OPSET = 17;
@@ -40,11 +41,21 @@ export function serializeModel(graph: GraphBuilder, meta: ModelMeta = {}): Uint8
     opsetImport: [
       { domain: '', version: OPSET },
       { domain: 'com.microsoft', version: 1 },
+      ...(usesDomain(graph, NCHWC_DOMAIN) ? [{ domain: NCHWC_DOMAIN, version: 1 }] : []),
     ],
     graph: graphProto(graph, meta.dynamicBatch ? { dimParam: 'batch' } : undefined, meta.constantsAsNodes),
     metadataProps: Object.entries(meta.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+/** Whether a node of `g` or of its subgraphs is in `domain` (CPU training graphs' blocked convolutions). */
+function usesDomain(g: GraphBuilder, domain: string): boolean {
+  return g.nodes.some(
+    (n) =>
+      n.domain === domain ||
+      Object.values(n.attrs).some((a) => a instanceof GraphBuilder && usesDomain(a, domain)),
+  );
 }
 
 type Dim = onnx.TensorShapeProto.IDimension;

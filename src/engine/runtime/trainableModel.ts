@@ -35,6 +35,7 @@ import { joinSlot, savedTensor, splitSlot } from '../model/flatState';
 import { exportImported } from '../onnx/exportImported';
 import { exportDocString, exportMetadata } from './exportDoc';
 import { MissingRunningStatisticsError } from './missingRunningStatistics';
+import { forProviders } from './nchwcBlock';
 import { checkBatch, stack } from './batches';
 import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
 
@@ -133,6 +134,7 @@ export class CompiledModel implements TrainableModel {
     if (!session) {
       const webgpu = this.providers[0] === 'webgpu';
       const graph = buildFusedTrainGraph(this.plan, k, { webgpu, dynamics: true });
+      await forProviders(graph, this.providers);
       session = await openSession(serializeModel(graph), this.providers, this.plan.options);
       this.dynamicsSessions.set(k, session);
     }
@@ -148,7 +150,9 @@ export class CompiledModel implements TrainableModel {
   private async runFused(batches: Batch[], lrs: number[]): Promise<number[]> {
     const webgpu = this.providers[0] === 'webgpu';
     this.fused ??= await openSession(
-      serializeModel(buildFusedTrainGraph(this.plan, batches.length, { webgpu })),
+      serializeModel(
+        await forProviders(buildFusedTrainGraph(this.plan, batches.length, { webgpu }), this.providers),
+      ),
       this.providers,
       this.plan.options,
     );
@@ -191,7 +195,7 @@ export class CompiledModel implements TrainableModel {
     count: number,
   ) {
     this.evalSession ??= await openSession(
-      serializeModel(buildEvalGraph(this.plan)),
+      serializeModel(await forProviders(buildEvalGraph(this.plan), this.providers)),
       this.providers,
       this.plan.options,
     );

@@ -8,6 +8,8 @@ import type { LossName, OptimizerConfig } from '../../../src/contract/experiment
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
 export const CASES = [
   'cnn',
+  // Convolutions that fill whole NCHWc blocks (graph/nchwcConvs.ts on the CPU).
+  'blockedconv',
   'batchnorm',
   'convbn',
   'dropout',
