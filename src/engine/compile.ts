@@ -4,14 +4,13 @@
  * the layer index and type.
  */
 import type { CompileModel, CompileOptions } from './api';
-import { useNchwcConvs } from './graph/nchwcConvs';
 import { serializeModel } from './graph/serialize';
 import { ModelError } from './layers/context';
 import { buildTrainGraph, planModel } from './model/graphs';
 import { validateOptimizer } from './model/optimizers';
 import { ParamStore } from './model/params';
 import { openOnDevice } from './runtime/devices';
-import { nchwcBlockSize } from './runtime/nchwcBlock';
+import { forProvider, nchwcBlockSize } from './runtime/nchwcBlock';
 import { openSession, type ProviderName } from './runtime/session';
 import { CompiledModel } from './runtime/trainableModel';
 
@@ -34,12 +33,8 @@ export const compileModel: CompileModel = async (options) => {
   if (options.loss === 'cross-entropy' && last.length < 2)
     throw new ModelError('cross-entropy needs class scores on the last axis of the output');
   const block = await nchwcBlockSize();
-  const train = (provider: string) => {
-    const graph = buildTrainGraph(plan, { webgpu: provider === 'webgpu' });
-    // Blocked convolutions on the CPU only (runtime/nchwcBlock.ts forProviders).
-    if (provider === 'cpu') useNchwcConvs(graph, block);
-    return serializeModel(graph);
-  };
+  const train = (provider: ProviderName) =>
+    serializeModel(forProvider(buildTrainGraph(plan, { webgpu: provider === 'webgpu' }), provider, block));
   const open = (model: Uint8Array, providers: ProviderName[]) => openSession(model, providers, options);
   const { session, providers, report } = await openOnDevice(train, options.device, open);
   return new CompiledModel(plan, session, providers, report);

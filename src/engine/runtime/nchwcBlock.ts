@@ -40,13 +40,19 @@ export function nchwcBlockSize(): Promise<number> {
 }
 
 /**
- * `graph` ready for a session on `providers`: on the CPU its convolutions run in the blocked
- * layout (in place); another provider would hand those nodes back to the CPU, so they stay.
+ * `graph` ready for a session whose first provider is `provider`: on the CPU its convolutions run
+ * in the blocked layout (in place); another provider would hand those nodes back to the CPU, so
+ * they stay. `block`: nchwcBlockSize().
  */
+export function forProvider(graph: GraphBuilder, provider: ProviderName, block: number): GraphBuilder {
+  if (provider === 'cpu') useNchwcConvs(graph, block);
+  return graph;
+}
+
+/** forProvider for a session on `providers`, probing the block size first. */
 export async function forProviders(
   graph: GraphBuilder,
   providers: readonly ProviderName[],
 ): Promise<GraphBuilder> {
-  if (providers[0] === 'cpu') useNchwcConvs(graph, await nchwcBlockSize());
-  return graph;
+  return forProvider(graph, providers[0], await nchwcBlockSize());
 }
