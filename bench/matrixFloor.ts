@@ -14,7 +14,7 @@ import { serializeModel } from '../src/engine/graph/serialize';
 import { Rng } from '../src/engine/init';
 import { buildTrainGraph, planModel } from '../src/engine/model/graphs';
 import { ParamStore } from '../src/engine/model/params';
-import { forProviders } from '../src/engine/runtime/nchwcBlock';
+import { forProviders } from '../src/engine/runtime/providerGraph';
 import { openSession, tensor, type Tensor } from '../src/engine/runtime/session';
 
 const PRODUCTS = new Set(['Gemm', 'MatMul', 'FusedMatMul', 'Conv', 'ConvTranspose']);

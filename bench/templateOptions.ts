@@ -38,8 +38,8 @@ export function loadTemplate(folder: string): TemplateExperiment {
 }
 
 /** Random inputs and class targets of the right shapes (speed does not depend on the values). */
-export function randomBatch(o: CompileOptions, outputShape: number[]): Batch {
-  const rng = new Rng(3);
+export function randomBatch(o: CompileOptions, outputShape: number[], seed = 3): Batch {
+  const rng = new Rng(seed);
   const B = o.batchSize;
   const inputSize = B * o.model.inputShape.reduce((a, b) => a * b, 1);
   const first = o.model.layers[0];

@@ -10,7 +10,8 @@ import { buildTrainGraph, planModel } from './model/graphs';
 import { validateOptimizer } from './model/optimizers';
 import { ParamStore } from './model/params';
 import { openOnDevice } from './runtime/devices';
-import { forProvider, nchwcBlockSize } from './runtime/nchwcBlock';
+import { nchwcBlockSize } from './runtime/nchwcBlock';
+import { forProvider } from './runtime/providerGraph';
 import { openSession, type ProviderName } from './runtime/session';
 import { CompiledModel } from './runtime/trainableModel';
 

@@ -5,9 +5,9 @@
  * Probed once per process.
  */
 import { GraphBuilder } from '../graph/builder';
-import { NCHWC_DOMAIN, useNchwcConvs } from '../graph/nchwcConvs';
+import { NCHWC_DOMAIN } from '../graph/nchwcConvs';
 import { serializeModel } from '../graph/serialize';
-import { openSession, tensor, type ProviderName } from './session';
+import { openSession, tensor } from './session';
 
 let probed: Promise<number> | undefined;
 
@@ -37,22 +37,4 @@ async function probe(): Promise<number> {
 
 export function nchwcBlockSize(): Promise<number> {
   return (probed ??= probe());
-}
-
-/**
- * `graph` ready for a session whose first provider is `provider`: on the CPU its convolutions run
- * in the blocked layout (in place); another provider would hand those nodes back to the CPU, so
- * they stay. `block`: nchwcBlockSize().
- */
-export function forProvider(graph: GraphBuilder, provider: ProviderName, block: number): GraphBuilder {
-  if (provider === 'cpu') useNchwcConvs(graph, block);
-  return graph;
-}
-
-/** forProvider for a session on `providers`, probing the block size first. */
-export async function forProviders(
-  graph: GraphBuilder,
-  providers: readonly ProviderName[],
-): Promise<GraphBuilder> {
-  return forProvider(graph, providers[0], await nchwcBlockSize());
 }

@@ -35,7 +35,7 @@ import { joinSlot, savedTensor, splitSlot } from '../model/flatState';
 import { exportImported } from '../onnx/exportImported';
 import { exportDocString, exportMetadata } from './exportDoc';
 import { MissingRunningStatisticsError } from './missingRunningStatistics';
-import { forProviders } from './nchwcBlock';
+import { forProviders } from './providerGraph';
 import { checkBatch, stack } from './batches';
 import { openSession, tensor, type ProviderName, type Session, type Tensor } from './session';
 

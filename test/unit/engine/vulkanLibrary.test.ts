@@ -42,7 +42,7 @@ test('WebGPU is not tried on Linux without a Vulkan loader, and the device line 
   const tried: string[] = [];
   const { report } = await openOnDevice(
     new Uint8Array(),
-    'auto',
+    'webgpu',
     async (_model, providers) => {
       tried.push(providers[0]);
       if (providers[0] !== 'cpu') throw new Error('no such provider');
@@ -50,15 +50,15 @@ test('WebGPU is not tried on Linux without a Vulkan loader, and the device line 
     },
     (provider) => (provider === 'webgpu' ? 'no Vulkan driver' : undefined),
   );
-  assert.deepEqual(tried, ['cuda', 'cpu'], 'WebGPU is skipped, not opened');
+  assert.deepEqual(tried, ['cpu'], 'WebGPU is skipped, not opened');
   assert.match(report.message, /WebGPU unavailable: no Vulkan driver\. Fell back to the CPU\./);
 });
 
-test('model-lab train --device auto on a machine without a GPU prints no native Vulkan warning', () => {
+test('model-lab train --device webgpu on a machine without a GPU prints no native Vulkan warning', () => {
   const runsDir = mkdtempSync(join(tmpdir(), 'modellab-auto-'));
   try {
     const wine = resolve(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
-    const run = modelLab('train', wine, '--runs-dir', runsDir, '--device', 'auto', '--max-steps', '1');
+    const run = modelLab('train', wine, '--runs-dir', runsDir, '--device', 'webgpu', '--max-steps', '1');
     assert.equal(run.status, 0, run.stderr);
     // Dawn's own words ("Warning: Couldn't load Vulkan … BackendVk.cpp:368") are not printed…
     assert.doesNotMatch(run.stderr, /Couldn't load Vulkan|\.cpp:\d+/);
