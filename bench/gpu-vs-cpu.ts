@@ -9,13 +9,19 @@
  *    Also at BENCH_GPU_BATCH_SCALE (default 8) times the template's batch, where a GPU has more
  *    work per call. BENCH_GPU_FUSED overrides the steps fused per call (per-call against per-step
  *    costs).
- * Run: `npm run bench:gpu` (writes the figures as JSON to BENCH_GPU_JSON when set).
+ * Then every imported PyTorch model of the importer's reference cases (test/fixtures/onnx) trains
+ * on the GPU provider along PyTorch's stored trajectory: each step's loss within 1e-4, as the CPU
+ * must in onnxParity.test.ts.
+ * Run: `npm run bench:gpu` (writes the figures as JSON to BENCH_GPU_JSON when set; BENCH_GPU_PART
+ * = templates or imported runs one part; arguments keep the templates and cases whose names hold one).
  * Without a GPU the GPU side falls back to the CPU, and the device report says why.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DeviceName } from '../src/contract/devices';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
+import { importedModel, importOnnxFile } from '../src/engine/onnx';
+import { batchOf, CASES, modelPath, readReference } from '../test/unit/engine/onnxFixtures';
 import { median } from './stats';
 import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 
@@ -27,6 +33,7 @@ const TURNS = 3;
 const gpu = (process.env.BENCH_GPU_DEVICE ?? 'webgpu') as DeviceName;
 const batchScale = Number(process.env.BENCH_GPU_BATCH_SCALE ?? 8);
 const threads = availableParallelism();
+const part = process.env.BENCH_GPU_PART;
 const fusedOverride = process.env.BENCH_GPU_FUSED ? Number(process.env.BENCH_GPU_FUSED) : undefined;
 
 interface Parity {
@@ -158,19 +165,68 @@ function print(c: TemplateCheck): void {
   if (c.error) console.log(`  FAILED: ${c.error}`);
 }
 
+interface ImportedCheck {
+  name: string;
+  chosen: string;
+  steps: number;
+  /** Largest |loss − PyTorch's loss| over the steps. */
+  worst: number;
+  error?: string;
+}
+
+/** An imported reference case trained on the GPU provider against PyTorch's losses. */
+async function importedAlongPyTorch(name: string): Promise<ImportedCheck> {
+  try {
+    const ref = readReference(name);
+    const model = await compileModel({
+      model: importedModel(importOnnxFile(modelPath(name), ref.import)),
+      loss: ref.loss,
+      optimizer: ref.optimizer,
+      batchSize: ref.batchSize,
+      seed: 1,
+      device: gpu,
+    });
+    const batches = ref.trajectory.map((_, step) => batchOf(ref, step % ref.batches.length));
+    const losses = await model.train(
+      batches,
+      batches.map(() => ref.optimizer.learningRate),
+    );
+    await model.dispose();
+    const worst = Math.max(...losses.map((l, i) => Math.abs(l - ref.trajectory[i])));
+    return { name, chosen: model.device.chosen, steps: losses.length, worst };
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return { name, chosen: '?', steps: 0, worst: NaN, error: text.split('\n')[0] };
+  }
+}
+
 async function main(): Promise<void> {
   console.log(
     `${gpu} against the CPU (${threads} threads), ${PARITY_STEPS} parity steps, batch ×1 and ×${batchScale}`,
   );
   const only = process.argv.slice(2);
   const checks: TemplateCheck[] = [];
-  for (const template of TEMPLATES.filter((t) => !only.length || only.some((o) => t.includes(o)))) {
+  const chosen = (names: string[], which: string) =>
+    part && part !== which ? [] : names.filter((n) => !only.length || only.some((o) => n.includes(o)));
+  for (const template of chosen(TEMPLATES, 'templates')) {
     const c = await check(template);
     print(c);
     checks.push(c);
   }
-  if (process.env.BENCH_GPU_JSON) writeFileSync(process.env.BENCH_GPU_JSON, JSON.stringify(checks, null, 2));
-  process.exitCode = checks.some((c) => c.error) ? 1 : 0;
+  console.log(`\nimported PyTorch models on ${gpu}, every step's loss against PyTorch's (within 1e-4):`);
+  const imported: ImportedCheck[] = [];
+  for (const name of chosen(CASES, 'imported')) {
+    const c = await importedAlongPyTorch(name);
+    const verdict = c.error ? `FAILED: ${c.error}` : c.worst <= 1e-4 ? 'follows PyTorch' : 'DIVERGES';
+    console.log(
+      `  ${name} on ${c.chosen}: ${c.steps} steps, largest difference ${c.worst.toExponential(2)}: ${verdict}`,
+    );
+    imported.push(c);
+  }
+  if (process.env.BENCH_GPU_JSON)
+    writeFileSync(process.env.BENCH_GPU_JSON, JSON.stringify({ templates: checks, imported }, null, 2));
+  const importedFailed = imported.some((c) => c.error || !(c.worst <= 1e-4));
+  process.exitCode = checks.some((c) => c.error) || importedFailed ? 1 : 0;
 }
 
 void main();
