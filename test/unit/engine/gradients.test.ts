@@ -323,6 +323,49 @@ test('MaxPool without Indices (WebGPU graphs): mask-form gradient, skipped rows 
   }
 });
 
+test('MaxPool sends dY to the first largest value of each window when values tie', async () => {
+  // Values from {0, 1, 2}: most windows hold ties (as after a ReLU, where zeros tie), and the
+  // gradient must go to the first in row-major order only, as PyTorch's and the Indices do.
+  for (const [shape, k] of [
+    [[2, 3, 6, 6], 2],
+    [[1, 2, 7, 9], 3],
+  ] as [number[], number][]) {
+    const [n, ch, h, w] = shape;
+    const [oh, ow] = [Math.floor(h / k), Math.floor(w / k)];
+    const x = Float32Array.from({ length: n * ch * h * w }, () => Math.floor(rng.uniform() * 3));
+    const r = Float32Array.from({ length: n * ch * oh * ow }, () => rng.normal());
+    const b = new GraphBuilder();
+    const xv = b.input('x', 'float32', shape);
+    const rv = b.input('r', 'float32', [n, ch, oh, ow]);
+    const y = b.op('MaxPool', [xv], { kernel_shape: [k, k], strides: [k, k] })[0];
+    const loss = b.output(b.reduceSum(b.mul(y, rv), []), 'loss');
+    b.output(gradients(b, loss, [xv]).get('x')!, 'dx');
+    const session = await openSession(serializeModel(b));
+    const out = await session.run({
+      x: tensor('float32', x, shape),
+      r: tensor('float32', r, [n, ch, oh, ow]),
+    });
+    await session.release();
+    const expected = new Float32Array(x.length);
+    for (let plane = 0; plane < n * ch; plane++)
+      for (let i = 0; i < oh; i++)
+        for (let j = 0; j < ow; j++) {
+          let best = -1;
+          for (let di = 0; di < k; di++)
+            for (let dj = 0; dj < k; dj++) {
+              const at = plane * h * w + (i * k + di) * w + (j * k + dj);
+              if (best < 0 || x[at] > x[best]) best = at;
+            }
+          expected[best] += r[plane * oh * ow + i * ow + j];
+        }
+    // + 0 reads the −0 of 0·(negative dY) as 0: they add up alike.
+    assert.deepEqual(
+      Array.from(out.dx.data as Float32Array, (v) => v + 0),
+      Array.from(expected),
+    );
+  }
+});
+
 test('train graphs for WebGPU never ask MaxPool for Indices; CPU graphs do', () => {
   const plan = planModel(
     {
