@@ -20,8 +20,8 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DeviceName } from '../src/contract/devices';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
-import { importedModel, importOnnxFile } from '../src/engine/onnx';
-import { batchOf, CASES, modelPath, readReference } from '../test/unit/engine/onnxFixtures';
+import { importOnnxFile } from '../src/engine/onnx';
+import { batchOf, CASES, compileCase, modelPath, readReference } from '../test/unit/engine/onnxFixtures';
 import { median } from './stats';
 import { loadTemplate, randomBatch, templateCompileOptions } from './templateOptions';
 
@@ -178,14 +178,7 @@ interface ImportedCheck {
 async function importedAlongPyTorch(name: string): Promise<ImportedCheck> {
   try {
     const ref = readReference(name);
-    const model = await compileModel({
-      model: importedModel(importOnnxFile(modelPath(name), ref.import)),
-      loss: ref.loss,
-      optimizer: ref.optimizer,
-      batchSize: ref.batchSize,
-      seed: 1,
-      device: gpu,
-    });
+    const model = await compileCase(importOnnxFile(modelPath(name), ref.import), ref, gpu);
     const batches = ref.trajectory.map((_, step) => batchOf(ref, step % ref.batches.length));
     const losses = await model.train(
       batches,

@@ -8,7 +8,8 @@
  * groups of neighbouring parts, then a Split of each group. The values the graph reads keep
  * their names and shapes, so nothing downstream changes.
  */
-import { GraphBuilder, type Node, type Value } from './builder';
+import type { GraphBuilder, Node, Value } from './builder';
+import { rewriteNodes } from './rewriteNodes';
 
 /** One input and seven outputs: eight storage buffers, WebGPU's default limit. */
 export const WEBGPU_SPLIT_OUTPUTS = 7;
@@ -46,19 +47,11 @@ function splitInto(b: GraphBuilder, input: Value, outputs: Value[], axis: number
  */
 export function narrowSplits(g: GraphBuilder, width = WEBGPU_SPLIT_OUTPUTS): number {
   if (width < 2) throw new Error(`a Split needs room for two outputs, not ${width}`);
-  const original = g.nodes.splice(0);
-  let count = 0;
-  for (const node of original) {
-    for (const attr of Object.values(node.attrs))
-      if (attr instanceof GraphBuilder) count += narrowSplits(attr, width);
+  return rewriteNodes(g, (b, node) => {
     const outputs = node.outputs.filter((o): o is Value => o !== undefined);
     const wide = node.opType === 'Split' && node.domain === '' && node.outputs.length > width;
-    if (!wide || outputs.length !== node.outputs.length) {
-      g.nodes.push(node);
-      continue;
-    }
-    splitInto(g, node.inputs[0]!, outputs, splitAxis(node), width);
-    count++;
-  }
-  return count;
+    if (!wide || outputs.length !== node.outputs.length) return false;
+    splitInto(b, node.inputs[0]!, outputs, splitAxis(node), width);
+    return true;
+  });
 }

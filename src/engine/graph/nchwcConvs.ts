@@ -8,7 +8,8 @@
  * the filters reordered in the graph every step (they are small) into the kernel's OIHWBiBo
  * layout: [F/B, C/B, kh, kw, B (channels), B (filters)]. Exported models never see it.
  */
-import { GraphBuilder, type Node, type Value } from './builder';
+import type { GraphBuilder, Node, Value } from './builder';
+import { rewriteNodes } from './rewriteNodes';
 
 export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
 
@@ -49,17 +50,9 @@ function rewrite(b: GraphBuilder, node: Node, block: number): void {
  */
 export function useNchwcConvs(g: GraphBuilder, block: number): number {
   if (block < 2) return 0;
-  const original = g.nodes.splice(0);
-  let count = 0;
-  for (const node of original) {
-    for (const attr of Object.values(node.attrs))
-      if (attr instanceof GraphBuilder) count += useNchwcConvs(attr, block);
-    if (!convertible(node, block)) {
-      g.nodes.push(node);
-      continue;
-    }
-    rewrite(g, node, block);
-    count++;
-  }
-  return count;
+  return rewriteNodes(g, (b, node) => {
+    if (!convertible(node, block)) return false;
+    rewrite(b, node, block);
+    return true;
+  });
 }

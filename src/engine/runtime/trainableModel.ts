@@ -132,10 +132,7 @@ export class CompiledModel implements TrainableModel {
     batches.forEach((batch, i) => checkBatch(this.plan, batch, this.batchSize, `batch ${i}`));
     let session = this.dynamicsSessions.get(k);
     if (!session) {
-      const webgpu = this.providers[0] === 'webgpu';
-      const graph = buildFusedTrainGraph(this.plan, k, { webgpu, dynamics: true });
-      await forProviders(graph, this.providers);
-      session = await openSession(serializeModel(graph), this.providers, this.plan.options);
+      session = await this.openFusedSession(k, true);
       this.dynamicsSessions.set(k, session);
     }
     const outputs = await this.runFusedSession(session, batches, learningRates);
@@ -147,15 +144,18 @@ export class CompiledModel implements TrainableModel {
     };
   }
 
-  private async runFused(batches: Batch[], lrs: number[]): Promise<number[]> {
+  /** A session of `k` fused steps (with dynamics outputs if asked) for this model's providers. */
+  private async openFusedSession(k: number, dynamics = false): Promise<Session> {
     const webgpu = this.providers[0] === 'webgpu';
-    this.fused ??= await openSession(
-      serializeModel(
-        await forProviders(buildFusedTrainGraph(this.plan, batches.length, { webgpu }), this.providers),
-      ),
+    const graph = await forProviders(
+      buildFusedTrainGraph(this.plan, k, { webgpu, dynamics }),
       this.providers,
-      this.plan.options,
     );
+    return openSession(serializeModel(graph), this.providers, this.plan.options);
+  }
+
+  private async runFused(batches: Batch[], lrs: number[]): Promise<number[]> {
+    this.fused ??= await this.openFusedSession(batches.length);
     const outputs = await this.runFusedSession(this.fused, batches, lrs);
     return Array.from(outputs.losses.data as Float32Array);
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileModel, type Batch } from '../../../src/engine';
 import { importedModel, type ImportOptions, type ImportPlan } from '../../../src/engine/onnx';
+import type { DeviceName } from '../../../src/contract/devices';
 import type { LossName, OptimizerConfig } from '../../../src/contract/experiment';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'onnx');
@@ -67,13 +68,13 @@ export function batchOf(ref: Reference, i: number): Batch {
   };
 }
 
-/** Compiles an imported case with its reference's loss, optimizer and batch size, on the CPU. */
-export const compileCase = (plan: ImportPlan, ref: Reference) =>
+/** Compiles an imported case with its reference's loss, optimizer and batch size, on the CPU unless told. */
+export const compileCase = (plan: ImportPlan, ref: Reference, device: DeviceName = 'cpu') =>
   compileModel({
     model: importedModel(plan),
     loss: ref.loss,
     optimizer: ref.optimizer,
     batchSize: ref.batchSize,
     seed: 1,
-    device: 'cpu',
+    device,
   });
