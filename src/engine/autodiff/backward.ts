@@ -23,6 +23,7 @@ import {
   type Node,
   type Value,
 } from '../graph/builder';
+import { sumLeadingAxes } from '../graph/sumLeadingAxes';
 import type { GradContext } from './gradRule';
 import { GRADIENT_RULES, NO_GRADIENT } from './rules';
 
@@ -127,25 +128,7 @@ export function unbroadcast(b: GraphBuilder, g: Value, shape: number[]): Value {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
   if (axes.length === 0) return b.reshape(g, shape);
-  const rows = g.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
-  const prefix = axes.every((a, i) => a === i);
-  if (prefix && g.dtype === 'float32' && g.size / rows > 1 && g.size >= 16384) {
-    // Summing leading axes away (bias, layer-norm and position gradients) is a row vector of
-    // ones times the rows: onnxruntime's Gemm did it 2–5× faster than its ReduceSum on
-    // [2048, 65…512] and [32, 8192]. Small sums keep ReduceSum (node overhead dominates both).
-    const sum = b.op('Gemm', [onesRow(b, rows), b.reshape(g, [rows, g.size / rows])])[0];
-    return b.reshape(sum, shape);
-  }
+  // Leading axes only (bias, layer-norm and position gradients): one Gemm with ones, not ReduceSum.
+  if (axes.every((a, i) => a === i)) return b.reshape(sumLeadingAxes(b, g, axes.length), shape);
   return b.reshape(b.reduceSum(g, axes, false), shape);
-}
-
-const ones = new WeakMap<GraphBuilder, Map<number, Value>>();
-
-/** A [1, n] float32 row of ones, one initializer per length per model. */
-function onesRow(b: GraphBuilder, n: number): Value {
-  const cache = ones.get(b.root) ?? new Map<number, Value>();
-  ones.set(b.root, cache);
-  let row = cache.get(n);
-  if (!row) cache.set(n, (row = b.constant(new Float32Array(n).fill(1), [1, n])));
-  return row;
 }

@@ -17,6 +17,7 @@
  * dW_hh = Σ_t du_tᵀ·h_{t−1} is one Gemm after the Scan and db_hh = Σ du.
  */
 import type { GraphBuilder, Value } from '../graph/builder';
+import { sumLeadingAxes } from '../graph/sumLeadingAxes';
 import type { GradRule } from '../autodiff/gradRule';
 import {
   batchMajor,
@@ -129,5 +130,5 @@ function gruBackward(
   );
   const [dh0] = backward.states;
   const [da, du] = backward.outputs;
-  return [dh0, da, sumOverTime(b, du, hPrev), b.reduceSum(du, [0, 1])];
+  return [dh0, da, sumOverTime(b, du, hPrev), sumLeadingAxes(b, du, 2)];
 }

@@ -193,6 +193,8 @@ test('Conv 2-D with stride, padding, dilation and bias', async () => {
     { x: [2, 2, 5, 5], w: [3, 2, 1, 1], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
     // ResNet's 1×1 stride-2 shortcut.
     { x: [2, 3, 6, 6], w: [4, 3, 1, 1], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+    // Per-image dW products [4, 72, 64]: large enough that their sum over the batch is a Gemm.
+    { x: [4, 8, 6, 6], w: [64, 8, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
   ];
   // With contrib ops dW comes from onnxruntime's patches; without (WebGPU graphs), from im2col.
   for (const contribOps of [true, false]) {

@@ -35,6 +35,7 @@
 import { FloatAttr, type GraphBuilder, type Value } from '../../graph/builder';
 import type { GradContext, GradRule } from '../gradRule';
 import { im2col, type ConvWindow } from '../../graph/im2col';
+import { sumLeadingAxes } from '../../graph/sumLeadingAxes';
 
 type Window = ConvWindow;
 
@@ -127,7 +128,7 @@ function convWeightGradByPatches(b: GraphBuilder, x: Value, dy: Value, weights: 
     { transA: 0, transB: 1, alpha: new FloatAttr(1) },
     { domain: 'com.microsoft' },
   )[0];
-  return b.reshape(b.transpose(b.reduceSum(perImage, [0]), [1, 0]), weights.shape);
+  return b.reshape(b.transpose(sumLeadingAxes(b, perImage, 1), [1, 0]), weights.shape);
 }
 
 /** patches [N·C, K², Oh, Ow] of x under the convolution's window, by onnxruntime's Conv with one-hot kernels. */
@@ -164,7 +165,7 @@ function groupedWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value,
       { transA: 0, transB: 1, alpha: new FloatAttr(1) },
       { domain: 'com.microsoft' },
     )[0];
-    return b.reshape(b.reduceSum(perImage, [0]), weights.shape);
+    return b.reshape(sumLeadingAxes(b, perImage, 1), weights.shape);
   }
   const dyt = b.reshape(b.transpose(dy, [1, 0, 2, 3]), [group, fg, n * o]);
   const cols = b.transpose(b.reshape(im2col(b, x, w), [group, values, n * o]), [0, 2, 1]);
