@@ -7,10 +7,12 @@
  *   - the peer's set-up: OpenBLAS kernel (unpinned when its products check out, bench/fairPeer.ts),
  *     allocator (it keeps freed memory, as the engine's arena does), oneDNN ISA, ATen kernels,
  *     thread settings;
- *   - the measured matmul peak: the same GEMM through onnxruntime and through torch;
+ *   - the measured matmul peak: the same GEMM through onnxruntime and through torch, at the start
+ *     and again in every round of every model (the machine's speed drifts during a run);
  *   - per model: ms/step of each (ours as `model-lab train` runs, and as the editor trains), the
  *     ratio with its spread over rounds (bench/templateBench.ts,
- *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak, the step's
+ *     repeated until within ±10 % or said not to be), GFLOP/s as a share of the peak timed in the
+ *     same rounds, the step's
  *     matrix products timed alone (bench/matrixFloor.ts): the best ratio the matrix kernels allow;
  *   - per model, after all speed rounds, in a fresh process each (bench/memoryBench.ts): the
  *     engine's peak RSS over BENCH_MEMORY_STEPS steps (10 000 by default), its growth and its
@@ -80,7 +82,7 @@ function table(header: string[], rows: string[][]): string {
 
 const percent = (x: number) => `${(100 * x).toFixed(0)} %`;
 
-function speedTable(results: TemplateResult[], peak: number): string {
+function speedTable(results: TemplateResult[]): string {
   return table(
     [
       'model',
@@ -99,16 +101,14 @@ function speedTable(results: TemplateResult[], peak: number): string {
       'of peak',
       'torch GFLOP/s',
       'of peak',
+      'peak GFLOP/s',
       'outside run',
       'ours CPU ms',
       'torch CPU ms',
       'compile ms',
     ],
     results.map((r) => {
-      const gflops = (ms: number) => {
-        const rate = r.gflop / (ms / 1000);
-        return [rate.toFixed(1), percent(rate / peak)];
-      };
+      const gflops = (ms: number) => (r.gflop / (ms / 1000)).toFixed(1);
       return [
         r.name,
         String(r.batch),
@@ -122,8 +122,11 @@ function speedTable(results: TemplateResult[], peak: number): string {
         r.stable ? `${r.rounds}` : `${r.rounds} (max)`,
         r.floor ? r.floor.ms.toFixed(2) : 'in a Scan',
         r.floor ? `${r.floor.ratio.toFixed(2)}×` : '–',
-        ...gflops(r.oursMs),
-        ...gflops(r.torchMs),
+        gflops(r.oursMs),
+        percent(r.share),
+        gflops(r.torchMs),
+        percent(r.torchShare),
+        r.peakGflops.toFixed(0),
         percent(r.outside),
         r.oursCpuMs.toFixed(1),
         r.torchCpuMs.toFixed(1),
@@ -196,7 +199,7 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ');
   console.log(`${cpus()[0]?.model ?? 'CPU'}, ${THREADS} cores; load average before: ${load()}`);
-  const { results: speed, peak } = SPEED ? await speedRounds(folders) : { results: [], peak: 0 };
+  const speed = SPEED ? await speedRounds(folders) : [];
   const memory = new Map<string, MemoryResult>();
   if (SETTINGS.memorySteps > 0) {
     console.log(
@@ -209,12 +212,13 @@ async function main() {
         folder,
         threads: THREADS,
         peerEnv: process.env,
+        gemm: GEMM,
         ...SETTINGS,
       };
       memory.set(folder, await runPhase<MemoryResult>(job));
     }
   }
-  if (speed.length) console.log(speedTable(speed, peak));
+  if (speed.length) console.log(speedTable(speed));
   if (memory.size) {
     console.log(memoryTable(memory, speed));
     for (const line of memoryCurves(memory)) console.log(line);
@@ -224,13 +228,13 @@ async function main() {
 }
 
 /** The peer's set-up, the matmul peak and every model's speed rounds. */
-async function speedRounds(folders: string[]): Promise<{ results: TemplateResult[]; peak: number }> {
+async function speedRounds(folders: string[]): Promise<TemplateResult[]> {
   const peer = chooseFairPeer({ threads: THREADS, gemm: GEMM, seconds: 2 });
   for (const line of describePeer(peer)) console.log(line);
   const ortGemm = await onnxruntimeGemmGflops(GEMM, 2);
   const peak = Math.max(ortGemm, peer.probe.gemmGflops);
   console.log(
-    `matmul peak (float32 ${GEMM.join('×')} GEMM, median, ${THREADS} threads): onnxruntime ${ortGemm.toFixed(1)} GFLOP/s, ` +
+    `matmul peak at the start (float32 ${GEMM.join('×')} GEMM, median, ${THREADS} threads; timed again in every round): onnxruntime ${ortGemm.toFixed(1)} GFLOP/s, ` +
       `torch ${peer.probe.gemmGflops.toFixed(1)} GFLOP/s; peak = ${peak.toFixed(1)}`,
   );
   console.log(
@@ -239,7 +243,14 @@ async function speedRounds(folders: string[]): Promise<{ results: TemplateResult
   );
   const results: TemplateResult[] = [];
   for (const folder of folders) {
-    const job: TemplateJob = { phase: 'speed', folder, threads: THREADS, peerEnv: peer.env, ...SETTINGS };
+    const job: TemplateJob = {
+      phase: 'speed',
+      folder,
+      threads: THREADS,
+      peerEnv: peer.env,
+      gemm: GEMM,
+      ...SETTINGS,
+    };
     const r = await runPhase<TemplateResult>(job);
     console.log(
       `  ${folder}: ${r.engineSteps} engine steps, ${r.torchSteps} PyTorch ${r.torchVersion} steps in ${r.rounds} rounds` +
@@ -249,7 +260,7 @@ async function speedRounds(folders: string[]): Promise<{ results: TemplateResult
     );
     results.push(r);
   }
-  return { results, peak };
+  return results;
 }
 
 const LEGEND =
@@ -257,7 +268,9 @@ const LEGEND =
   'torch/ours: median over the last rounds of (torch median step / ours) (> 1: we are faster); spread: largest distance of ' +
   'one of those rounds from it; editor: the engine as a run trained from the editor (modelLab.threads "auto", ' +
   'threads sleep between ops so the editor gets the cores at once), a third side in the same rounds; GFLOP: matrix products and convolutions of forward + backward (bench/flops.ts), ' +
-  "as a share of the measured matmul peak; K: steps fused per engine call; products alone: the step's own matrix products " +
+  "as a share of the matmul peak timed in the same rounds (peak GFLOP/s: each round's faster of onnxruntime's and torch's median " +
+  `on the ${GEMM.join('×')} GEMM, median over the rounds; of peak: the median of the rounds' shares); ` +
+  "K: steps fused per engine call; products alone: the step's own matrix products " +
   '(Gemm, MatMul, FusedMatMul, Conv, ConvTranspose) timed alone through onnxruntime in each round (bench/matrixFloor.ts), ' +
   'and best torch/ours: the ratio if everything else in our step took no time; ' +
   "RSS: resident set of each side's process";

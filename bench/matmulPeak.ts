@@ -16,7 +16,17 @@ import { Rng } from '../src/engine/init';
 import { openSession, tensor } from '../src/engine/runtime/session';
 import { median } from './stats';
 
-export async function onnxruntimeGemmGflops([m, k, n]: number[], seconds: number): Promise<number> {
+/** GFLOP/s of an [M, K]·[K, N] product that took `ms`. */
+export const gemmGflops = ([m, k, n]: number[], ms: number): number => (2 * m * k * n) / (ms / 1000) / 1e9;
+
+/** The GEMM in an open session, to time again and again (each round of bench/templateBench.ts). */
+export interface GemmTimer {
+  /** Wall ms of each of `runs` products. */
+  time(runs: number): Promise<number[]>;
+  release(): Promise<void>;
+}
+
+export async function openOnnxruntimeGemm([m, k, n]: number[]): Promise<GemmTimer> {
   const rng = new Rng(5);
   const random = (size: number) => Float32Array.from({ length: size }, () => rng.normal());
   const g = new GraphBuilder('gemm');
@@ -27,17 +37,30 @@ export async function onnxruntimeGemmGflops([m, k, n]: number[], seconds: number
   g.output(firstRow, 'c');
   const session = await openSession(serializeModel(g), ['cpu'], { spinWait: true });
   const feeds = { a: tensor('float32', random(m * k), [m, k]) };
+  for (let i = 0; i < 3; i++) await session.run(feeds);
+  return {
+    async time(runs) {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const start = performance.now();
+        await session.run(feeds);
+        times.push(performance.now() - start);
+      }
+      return times;
+    },
+    release: () => session.release(),
+  };
+}
+
+/** The GEMM's median GFLOP/s over about `seconds` (at least five products). */
+export async function onnxruntimeGemmGflops(shape: number[], seconds: number): Promise<number> {
+  const timer = await openOnnxruntimeGemm(shape);
   try {
-    for (let i = 0; i < 3; i++) await session.run(feeds);
     const times: number[] = [];
     const deadline = performance.now() + seconds * 1000;
-    while (performance.now() < deadline || times.length < 5) {
-      const start = performance.now();
-      await session.run(feeds);
-      times.push(performance.now() - start);
-    }
-    return (2 * m * k * n) / (median(times) / 1000) / 1e9;
+    while (performance.now() < deadline || times.length < 5) times.push(...(await timer.time(1)));
+    return gemmGflops(shape, median(times));
   } finally {
-    await session.release();
+    await timer.release();
   }
 }

@@ -18,6 +18,7 @@ import { DEFAULT_THREADS_SETTING, threadsFor } from '../src/contract/threads';
 import { compileModel, type Batch, type CompileOptions } from '../src/engine';
 import { importedTrainingFlops, trainingFlops } from './flops';
 import { importedBatch, importedByPeer, importedCompileOptions, IMPORTED_CASES } from './importedCases';
+import { gemmGflops, openOnnxruntimeGemm } from './matmulPeak';
 import { openMatrixFloor } from './matrixFloor';
 import { measureMemory, type MemoryResult } from './memoryBench';
 import { median, spread } from './stats';
@@ -40,6 +41,8 @@ export interface TemplateJob {
   memorySteps: number;
   /** Steps fused per engine call; the template's own when absent. */
   fused?: number;
+  /** [M, K, N] of the GEMM whose speed is the matmul peak, timed again in every round. */
+  gemm: number[];
 }
 
 export interface TemplateResult {
@@ -72,6 +75,15 @@ export interface TemplateResult {
   torchCpuMs: number;
   /** Matrix products and convolutions of one step (bench/flops.ts). */
   gflop: number;
+  /**
+   * The matmul peak in this model's own rounds: each round times the bench GEMM through onnxruntime
+   * and through torch and keeps the faster median; the median of the reported rounds.
+   */
+  peakGflops: number;
+  /** Median over the reported rounds of (our GFLOP/s in the round / the round's peak). */
+  share: number;
+  /** The same for the peer. */
+  torchShare: number;
   compileMs: number;
   engineSteps: number;
   torchSteps: number;
@@ -93,6 +105,9 @@ sessionClass.prototype.run = async function (...args) {
     inRun += performance.now() - start;
   }
 };
+
+/** Products of the bench GEMM per side in each round's peak (~0.1 s at 2 cores). */
+const PEAK_RUNS = 15;
 
 interface Prepared {
   o: CompileOptions;
@@ -176,6 +191,7 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
   const lrs = batches.map(() => o.optimizer.learningRate);
 
   const floor = await openMatrixFloor(o);
+  const peakGemm = await openOnnxruntimeGemm(job.gemm);
   const hello = await torch.ready();
 
   /** One engine call of k steps, with its wall, CPU and session.run time. */
@@ -213,6 +229,8 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     ratio: number;
     editorRatio: number;
     floor: number[];
+    /** The faster side's GFLOP/s on the bench GEMM, timed after the round's turns. */
+    peak: number;
   }
   const rounds: Round[] = [];
   let torchRssPeakMb = 0;
@@ -230,6 +248,7 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
       ratio: 0,
       editorRatio: 0,
       floor: [],
+      peak: 0,
     };
     const engineTurn = async () => {
       for (let i = 0; i < callsPerTurn; i++) {
@@ -263,17 +282,28 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     }
     // A third as many passes over the products as the round's engine steps.
     round.floor = (await floor?.time(Math.max(3, Math.ceil((callsPerTurn * job.turns) / 3) * k))) ?? [];
+    // The peak again, in the same round: the machine's speed drifts over a bench run (measured here
+    // from 356 down to 135 GFLOP/s on one VM within minutes), and a share against a peak timed
+    // minutes before says more about that drift than about the model.
+    const peakOf = (times: number[]) => gemmGflops(job.gemm, median(times));
+    round.peak = Math.max(
+      peakOf(await peakGemm.time(PEAK_RUNS)),
+      peakOf(await torch.gemm(job.gemm, PEAK_RUNS)),
+    );
     round.ratio = median(round.theirs) / median(round.ours);
     round.editorRatio = median(round.theirs) / median(round.editor);
     rounds.push(round);
   }
   torch.close();
   await floor?.release();
+  await peakGemm.release();
 
   const reported = window();
   const ours = reported.flatMap((r) => r.ours);
   const theirs = reported.flatMap((r) => r.theirs);
   const sum = (f: (r: Round) => number) => reported.reduce((a, r) => a + f(r), 0);
+  const shareOf = (steps: (r: Round) => number[]) =>
+    median(reported.map((r) => gflop / (median(steps(r)) / 1000) / r.peak));
 
   await model.dispose();
   await editor.dispose();
@@ -300,6 +330,9 @@ async function benchmark(job: TemplateJob): Promise<TemplateResult> {
     oursCpuMs: sum((r) => r.oursCpuMs) / (ours.length * k),
     torchCpuMs: sum((r) => r.theirCpuMs) / theirs.length,
     gflop,
+    peakGflops: median(reported.map((r) => r.peak)),
+    share: shareOf((r) => r.ours),
+    torchShare: shareOf((r) => r.theirs),
     compileMs,
     engineSteps: rounds.reduce((a, r) => a + r.ours.length, 0) * k,
     torchSteps: rounds.reduce((a, r) => a + r.theirs.length, 0),

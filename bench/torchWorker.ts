@@ -41,6 +41,12 @@ export class TorchWorker {
     return this.next<TorchSteps>();
   }
 
+  /** Wall ms of each of `runs` torch.mm products of the [M, K]·[K, N] `shape` (the bench's matmul peak). */
+  async gemm(shape: number[], runs: number): Promise<number[]> {
+    this.child.stdin.write(`${JSON.stringify({ gemm: shape, runs })}\n`);
+    return (await this.next<{ ms: number[] }>()).ms;
+  }
+
   close(): void {
     this.child.stdin.end();
   }

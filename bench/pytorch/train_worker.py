@@ -5,6 +5,8 @@ commands on stdin, one JSON line each:
   {"steps": n}  ->  {"ms": [n wall times], "cpuMs": total process CPU time of the n steps,
                      "maxRssMb": the process's peak resident set so far}
   (a step: zero_grad, forward, loss, backward, clip, optimizer step)
+  {"gemm": [M, K, N], "runs": n}  ->  {"ms": [n wall times of torch.mm into a preallocated result]}
+  (the bench's matmul peak, timed again in every round beside the model's steps)
 
 The configuration comes as JSON in argv[1]: layers, inputShape, inputKind, batchSize,
 optimizer, clipNorm, loss, threads. Batches are random (speed does not depend on values).
@@ -184,6 +186,25 @@ def exported_module(spec, x):
         return model, list(model.eval()(x).shape[1:])
 
 
+_gemm_operands = {}
+
+
+def gemm_times(shape, runs):
+    """Wall ms of `runs` products [M, K]·[K, N] of random operands (kept per shape) into a preallocated result."""
+    key = tuple(shape)
+    if key not in _gemm_operands:
+        m, k, n = key
+        _gemm_operands[key] = (torch.randn(m, k), torch.randn(k, n), torch.empty(m, n))
+    a, b, c = _gemm_operands[key]
+    torch.mm(a, b, out=c)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        torch.mm(a, b, out=c)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def main():
     cfg = json.loads(sys.argv[1])
     torch.set_num_threads(cfg["threads"])
@@ -213,7 +234,11 @@ def main():
 
     print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     for line in sys.stdin:
-        n = json.loads(line)["steps"]
+        command = json.loads(line)
+        if "gemm" in command:
+            print(json.dumps({"ms": gemm_times(command["gemm"], command["runs"])}), flush=True)
+            continue
+        n = command["steps"]
         times = []
         cpu = time.process_time()
         for _ in range(n):
