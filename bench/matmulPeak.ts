@@ -14,19 +14,14 @@ import { GraphBuilder } from '../src/engine/graph/builder';
 import { serializeModel } from '../src/engine/graph/serialize';
 import { Rng } from '../src/engine/init';
 import { openSession, tensor } from '../src/engine/runtime/session';
+import { sessionTimer, type SessionTimer } from './sessionTimer';
 import { median } from './stats';
 
 /** GFLOP/s of an [M, K]·[K, N] product that took `ms`. */
 export const gemmGflops = ([m, k, n]: number[], ms: number): number => (2 * m * k * n) / (ms / 1000) / 1e9;
 
 /** The GEMM in an open session, to time again and again (each round of bench/templateBench.ts). */
-export interface GemmTimer {
-  /** Wall ms of each of `runs` products. */
-  time(runs: number): Promise<number[]>;
-  release(): Promise<void>;
-}
-
-export async function openOnnxruntimeGemm([m, k, n]: number[]): Promise<GemmTimer> {
+export async function openOnnxruntimeGemm([m, k, n]: number[]): Promise<SessionTimer> {
   const rng = new Rng(5);
   const random = (size: number) => Float32Array.from({ length: size }, () => rng.normal());
   const g = new GraphBuilder('gemm');
@@ -38,18 +33,7 @@ export async function openOnnxruntimeGemm([m, k, n]: number[]): Promise<GemmTime
   const session = await openSession(serializeModel(g), ['cpu'], { spinWait: true });
   const feeds = { a: tensor('float32', random(m * k), [m, k]) };
   for (let i = 0; i < 3; i++) await session.run(feeds);
-  return {
-    async time(runs) {
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const start = performance.now();
-        await session.run(feeds);
-        times.push(performance.now() - start);
-      }
-      return times;
-    },
-    release: () => session.release(),
-  };
+  return sessionTimer(session, feeds);
 }
 
 /** The GEMM's median GFLOP/s over about `seconds` (at least five products). */

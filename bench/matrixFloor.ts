@@ -16,18 +16,13 @@ import { buildTrainGraph, planModel } from '../src/engine/model/graphs';
 import { ParamStore } from '../src/engine/model/params';
 import { forProviders } from '../src/engine/runtime/providerGraph';
 import { openSession, tensor, type Tensor } from '../src/engine/runtime/session';
+import { sessionTimer, type SessionTimer } from './sessionTimer';
 
 const PRODUCTS = new Set(['Gemm', 'MatMul', 'FusedMatMul', 'Conv', 'ConvTranspose']);
 const BODIES = new Set(['Scan', 'Loop']);
 
-export interface MatrixFloor {
-  /** ms of each of `runs` passes over the step's products. */
-  time(runs: number): Promise<number[]>;
-  release(): Promise<void>;
-}
-
 /** The step's products in a session of their own, or undefined when some lie in a Scan or Loop body. */
-export async function openMatrixFloor(options: CompileOptions): Promise<MatrixFloor | undefined> {
+export async function openMatrixFloor(options: CompileOptions): Promise<SessionTimer | undefined> {
   const step = buildTrainGraph(planModel({ ...options, fusedSteps: 1 }, new ParamStore(options.seed)));
   if (step.nodes.some((n) => BODIES.has(n.opType))) return undefined;
   const g = new GraphBuilder('matrix_floor');
@@ -70,16 +65,5 @@ export async function openMatrixFloor(options: CompileOptions): Promise<MatrixFl
   await forProviders(g, ['cpu']);
   const session = await openSession(serializeModel(g), ['cpu'], options);
   await session.run(feeds);
-  return {
-    async time(runs) {
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const start = performance.now();
-        await session.run(feeds);
-        times.push(performance.now() - start);
-      }
-      return times;
-    },
-    release: () => session.release(),
-  };
+  return sessionTimer(session, feeds);
 }
