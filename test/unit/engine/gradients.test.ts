@@ -292,6 +292,52 @@ test('ONNX Dropout in training mode: gradient is dy · mask / (1 − ratio) with
   });
 });
 
+test('Relu passes dy exactly where its output is positive, down to the smallest subnormal, in CPU and WebGPU graphs', async () => {
+  // Edge values of float32: ±0, the smallest subnormal 2⁻¹⁴⁹, the smallest normal 2⁻¹²⁶, values
+  // whose scaling by 2¹⁰⁰ overflows, the largest float, and negatives of each size.
+  const xs = [
+    0,
+    -0,
+    2 ** -149,
+    2 ** -126,
+    1e-30,
+    1e-7,
+    0.5,
+    1,
+    2 ** 28,
+    1e30,
+    3.4e38,
+    -(2 ** -149),
+    -1,
+    -3.4e38,
+  ];
+  const n = xs.length;
+  for (const contribOps of [true, false]) {
+    const b = new GraphBuilder();
+    b.contribOps = contribOps;
+    const x = b.input('x', 'float32', [n]);
+    const w = b.input('w', 'float32', [n]);
+    const loss = b.output(b.reduceSum(b.mul(b.relu(x), w), []), 'loss');
+    b.output(gradients(b, loss, [x]).get('x')!, 'dx');
+    const session = await openSession(serializeModel(b));
+    const weights = Float32Array.from({ length: n }, () => rng.normal());
+    const out = await session.run({
+      x: tensor('float32', Float32Array.from(xs), [n]),
+      w: tensor('float32', weights, [n]),
+    });
+    await session.release();
+    const dx = Array.from(out.dx.data as Float32Array);
+    // Exactly dy (here w) or exactly 0, as PyTorch's threshold_backward gives (the CPU form's dy·0 is
+    // −0 for a negative dy: === treats it as 0, as every later sum does).
+    xs.forEach((v, i) =>
+      assert.ok(
+        dx[i] === (v > 0 ? weights[i] : 0),
+        `${contribOps ? 'CPU training graph' : 'WebGPU graph'}: x = ${v}, dx ${dx[i]}, dy ${weights[i]}`,
+      ),
+    );
+  }
+});
+
 test('a missing rule is an error naming the op and the node', () => {
   const b = new GraphBuilder();
   const x = b.input('x', 'float32', [3]);
