@@ -183,7 +183,14 @@ test('Gather (embedding) gradient accumulates repeated ids', async () => {
 });
 
 test('Conv 2-D with stride, padding, dilation and bias', async () => {
-  const cases = [
+  const cases: {
+    x: number[];
+    w: number[];
+    strides: number[];
+    pads: number[];
+    dilations: number[];
+    group?: number;
+  }[] = [
     { x: [2, 3, 7, 7], w: [4, 3, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
     { x: [1, 2, 8, 9], w: [3, 2, 3, 2], strides: [2, 3], pads: [0, 1, 2, 0], dilations: [1, 1] },
     { x: [2, 2, 9, 9], w: [2, 2, 3, 3], strides: [2, 2], pads: [1, 1, 1, 1], dilations: [2, 2] },
@@ -191,8 +198,14 @@ test('Conv 2-D with stride, padding, dilation and bias', async () => {
     { x: [2, 3, 6, 7], w: [4, 3, 3, 2], strides: [1, 1], pads: [2, 0, 1, 1], dilations: [2, 1] },
     // A pad beyond the kernel's reach: dX falls back to ConvTranspose.
     { x: [2, 2, 5, 5], w: [3, 2, 1, 1], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
-    // ResNet's 1×1 stride-2 shortcut.
+    // ResNet's 1×1 stride-2 shortcut; a 1×1 with uneven strides that skip the last row and column;
+    // a pointwise (1×1, stride 1) convolution, whose patches are x itself.
     { x: [2, 3, 6, 6], w: [4, 3, 1, 1], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+    { x: [2, 3, 8, 9], w: [4, 3, 1, 1], strides: [3, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+    { x: [2, 3, 5, 4], w: [4, 3, 1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] },
+    // Grouped 1×1: two groups with stride 2, and a depthwise pointwise convolution.
+    { x: [2, 4, 6, 5], w: [6, 2, 1, 1], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: 2 },
+    { x: [2, 4, 5, 5], w: [4, 1, 1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 4 },
     // Per-image dW products [4, 72, 64]: large enough that their sum over the batch is a Gemm.
     { x: [4, 8, 6, 6], w: [64, 8, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
   ];
@@ -202,7 +215,8 @@ test('Conv 2-D with stride, padding, dilation and bias', async () => {
       await checkGradients(
         (b, [x, w, bias]) => {
           b.contribOps = contribOps;
-          return b.op('Conv', [x, w, bias], { strides: c.strides, pads: c.pads, dilations: c.dilations })[0];
+          const attrs = { strides: c.strides, pads: c.pads, dilations: c.dilations, group: c.group ?? 1 };
+          return b.op('Conv', [x, w, bias], attrs)[0];
         },
         [{ shape: c.x }, { shape: c.w }, { shape: [c.w[0]] }],
       );
