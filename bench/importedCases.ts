@@ -71,6 +71,20 @@ export const IMPORTED_CASES: ImportedCase[] = [
   // blocked-layout convolutions (engine/graph/nchwcConvs.ts) take over.
   smallResNet('imported-resnet', 8),
   smallResNet('imported-resnet-wide', 32),
+  {
+    // The ONNX zoo's DepthwiseSeparable (MobileNet's block: a stride-2 stem, a depthwise 3×3 with
+    // groups = channels, a pointwise 1×1, BatchNorm after each) on CIFAR-sized images, 10 classes.
+    name: 'imported-mobilenet',
+    module: 'DepthwiseSeparable',
+    zoo: true,
+    args: [10],
+    opset: 17,
+    training: true,
+    input: { kind: 'float', shape: [3, 32, 32] },
+    batchSize: 32,
+    fusedSteps: 10,
+    optimizer: { type: 'adam', learningRate: 0.002 },
+  },
 ];
 
 /**
