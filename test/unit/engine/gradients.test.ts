@@ -206,6 +206,11 @@ test('Conv 2-D with stride, padding, dilation and bias', async () => {
     // Grouped 1×1: two groups with stride 2, and a depthwise pointwise convolution.
     { x: [2, 4, 6, 5], w: [6, 2, 1, 1], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: 2 },
     { x: [2, 4, 5, 5], w: [4, 1, 1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 4 },
+    // Grouped stride 1: dX is a grouped Conv with each group's kernel flipped and swapped. Depthwise
+    // with uneven pads and dilation; two filters per channel; two groups of two channels into six.
+    { x: [2, 4, 6, 7], w: [4, 1, 3, 3], strides: [1, 1], pads: [1, 2, 2, 0], dilations: [1, 2], group: 4 },
+    { x: [2, 4, 5, 5], w: [8, 1, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 4 },
+    { x: [2, 4, 5, 6], w: [6, 2, 3, 2], strides: [1, 1], pads: [1, 0, 1, 1], dilations: [1, 1], group: 2 },
     // Per-image dW products [4, 72, 64]: large enough that their sum over the batch is a Gemm.
     { x: [4, 8, 6, 6], w: [64, 8, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
   ];

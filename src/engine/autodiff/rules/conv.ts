@@ -85,24 +85,35 @@ function transposedConv(
  * channel axes swapped: Xp[n,c,i] = Σ_f Σ_k W[f,c,k]·dY[n,f,i − d·k] is a correlation of dY
  * (padded by d·(K−1) − p on each side) with W[f,c,K−1−k]. onnxruntime's Conv runs as fast as the
  * forward's, where its ConvTranspose scatters each image's columns back (col2im) at twice that.
+ * Grouped (depthwise included): group j's C/G channels take their gradient from its F/G filters
+ * alone, so the swap happens within each group, W [G, F/G, C/G, k] → [G, C/G, F/G, k], and the
+ * Conv keeps the groups (a depthwise 3×3 of [32, 8, 16, 16]: 0.12 ms, its ConvTranspose 0.28 ms).
  * Undefined when a pad exceeds d·(K−1) (the correlation would need negative padding).
  */
-function flippedKernelInputGrad(b: GraphBuilder, dy: Value, weights: Value, w: Window): Value | undefined {
+function flippedKernelInputGrad(
+  b: GraphBuilder,
+  dy: Value,
+  weights: Value,
+  w: Window,
+  group = 1,
+): Value | undefined {
   if (w.strides.some((s) => s !== 1)) return undefined;
   const reach = [0, 1].map((i) => (w.kernel[i] - 1) * w.dilations[i]);
   const pads = w.pads.map((p, i) => reach[i % 2] - p);
   if (pads.some((p) => p < 0)) return undefined;
   // Flipping both spatial axes reverses the flattened kh·kw axis: one Gather.
-  const [f, ch, kh, kw] = weights.shape;
-  const area = kh * kw;
+  const [f, cg, kh, kw] = weights.shape;
+  const [fg, area] = [f / group, kh * kw];
   const reversed = b.ints(Array.from({ length: area }, (_, k) => area - 1 - k));
-  const swapped = b.reshape(b.transpose(weights, [1, 0, 2, 3]), [ch, f, area]);
-  const flipped = b.reshape(b.op('Gather', [swapped, reversed], { axis: 2 })[0], [ch, f, kh, kw]);
+  const perGroup = b.reshape(weights, [group, fg, cg, area]);
+  const swapped = b.reshape(b.transpose(perGroup, [0, 2, 1, 3]), [group * cg, fg, area]);
+  const flipped = b.reshape(b.op('Gather', [swapped, reversed], { axis: 2 })[0], [group * cg, fg, kh, kw]);
   return b.op('Conv', [dy, flipped], {
     kernel_shape: w.kernel,
     strides: [1, 1],
     pads,
     dilations: w.dilations,
+    ...(group !== 1 && { group }),
   })[0];
 }
 
@@ -282,7 +293,9 @@ export const CONV_RULES: Record<string, GradRule> = {
     const w = windowOf(c, c.ints('kernel_shape', weights.shape.slice(2)));
     if (group !== 1)
       return [
-        () => transposedConv(c.b, c.dy(), weights, c.x(0), c.y(0), w, group),
+        () =>
+          flippedKernelInputGrad(c.b, c.dy(), weights, w, group) ??
+          transposedConv(c.b, c.dy(), weights, c.x(0), c.y(0), w, group),
         () => groupedWeightGrad(c.b, c.x(0), c.dy(), weights, w, group),
         () => c.b.reduceSum(c.dy(), [0, 2, 3]),
       ];
