@@ -34,16 +34,15 @@ export interface ImportedCase {
 }
 
 /**
- * The ONNX zoo's SmallResNet (a stem and two basic blocks of `width` and 2·`width` channels,
- * BatchNorm after every convolution) on CIFAR-sized 3×32×32 images, 10 classes, exported for
- * fine-tuning.
+ * A convolutional model of the ONNX zoo (test/fixtures/onnx-zoo/export.py) on CIFAR-sized 3×32×32
+ * images, 10 classes, exported for fine-tuning (BatchNorm kept as a node).
  */
-function smallResNet(name: string, width: number): ImportedCase {
+function cifarZooCase(name: string, module: string, args: number[]): ImportedCase {
   return {
     name,
-    module: 'SmallResNet',
+    module,
     zoo: true,
-    args: [10, width],
+    args: [10, ...args],
     opset: 17,
     training: true,
     input: { kind: 'float', shape: [3, 32, 32] },
@@ -67,24 +66,14 @@ export const IMPORTED_CASES: ImportedCase[] = [
     optimizer: { type: 'adamw', learningRate: 0.002, weightDecay: 0.01 },
     clipNorm: 1,
   },
-  // 8 and 16 channels; then at a CIFAR ResNet's width, 32 and 64, where onnxruntime's
-  // blocked-layout convolutions (engine/graph/nchwcConvs.ts) take over.
-  smallResNet('imported-resnet', 8),
-  smallResNet('imported-resnet-wide', 32),
-  {
-    // The ONNX zoo's DepthwiseSeparable (MobileNet's block: a stride-2 stem, a depthwise 3×3 with
-    // groups = channels, a pointwise 1×1, BatchNorm after each) on CIFAR-sized images, 10 classes.
-    name: 'imported-mobilenet',
-    module: 'DepthwiseSeparable',
-    zoo: true,
-    args: [10],
-    opset: 17,
-    training: true,
-    input: { kind: 'float', shape: [3, 32, 32] },
-    batchSize: 32,
-    fusedSteps: 10,
-    optimizer: { type: 'adam', learningRate: 0.002 },
-  },
+  // SmallResNet (a stem and two basic blocks of `width` and 2·`width` channels, BatchNorm after
+  // every convolution) at 8 and 16 channels; then at a CIFAR ResNet's width, 32 and 64, where
+  // onnxruntime's blocked-layout convolutions (engine/graph/nchwcConvs.ts) take over.
+  cifarZooCase('imported-resnet', 'SmallResNet', [8]),
+  cifarZooCase('imported-resnet-wide', 'SmallResNet', [32]),
+  // DepthwiseSeparable, MobileNet's block: a stride-2 stem, a depthwise 3×3 (groups = channels)
+  // and a pointwise 1×1, BatchNorm after each.
+  cifarZooCase('imported-mobilenet', 'DepthwiseSeparable', []),
 ];
 
 /**
