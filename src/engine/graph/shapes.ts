@@ -208,6 +208,7 @@ export const SHAPES: Record<string, Infer> = {
   Softsign: same,
   HardSigmoid: same,
   HardSwish: same,
+  Clip: same,
   // The slope broadcasts onto x (unidirectionally): the output has x's shape.
   PRelu: elementwise,
   Floor: same,

@@ -465,24 +465,21 @@ export const OPS: Record<string, OpImporter> = {
       return [c.mode === 'train' ? c.dropout(c.x(0), ratio) : c.x(0)];
     },
   },
-  // Clip (PyTorch's ReLU6, Hardtanh, clamp) as Where(x < min, min, …) and Where(x > max, max, …):
-  // those ops have gradient rules, the gradient passing where x is inside the bounds. The bounds
-  // must be constants, so they never become trainable.
+  // Clip (PyTorch's ReLU6, Hardtanh, clamp) stays onnxruntime's Clip, with its own gradient rule
+  // (autodiff/rules/elementwise.ts). The bounds must be constants, so they never become trainable.
+  // A missing bound is written as ∓∞: onnxruntime's default, float32's largest value, would turn
+  // an infinite x finite where torch.clamp keeps it.
   Clip: {
     emit: (c) => {
       const { b } = c;
-      let y = c.x(0);
-      for (const [i, name, outside] of [
-        [1, 'min', 'Less'],
-        [2, 'max', 'Greater'],
-      ] as const) {
-        if (!c.node.inputs[i]) continue;
-        const bound = c.known(i)?.values[0];
-        if (bound === undefined) throw new Error(`its ${name} must be a constant`);
-        const v = b.scalar(bound, y.dtype);
-        y = b.op('Where', [b.op(outside, [y, v])[0], v, y])[0];
-      }
-      return [y];
+      const x = c.x(0);
+      const bounds = ([1, 2] as const).map((i) => {
+        const unbounded = i === 1 ? -Infinity : Infinity;
+        const bound = c.node.inputs[i] ? c.known(i)?.values[0] : unbounded;
+        if (bound === undefined) throw new Error(`its ${i === 1 ? 'min' : 'max'} must be a constant`);
+        return b.scalar(bound, x.dtype);
+      });
+      return [b.op('Clip', [x, ...bounds])[0]];
     },
   },
   Identity: { emit: (c) => [c.x(0)] },

@@ -311,6 +311,28 @@ test('ONNX Dropout in training mode: gradient is dy · mask / (1 − ratio) with
   });
 });
 
+/** dx of Σ f(x)·w at the values xs (w random, the dy), and f(x), through a CPU or a WebGPU graph. */
+async function pointGradient(xs: number[], contribOps: boolean, f: (b: GraphBuilder, x: Value) => Value) {
+  const n = xs.length;
+  const b = new GraphBuilder();
+  b.contribOps = contribOps;
+  const x = b.input('x', 'float32', [n]);
+  const w = b.input('w', 'float32', [n]);
+  const y = f(b, x);
+  const loss = b.output(b.reduceSum(b.mul(y, w), []), 'loss');
+  b.output(gradients(b, loss, [x]).get('x')!, 'dx');
+  b.output(y, 'y');
+  const session = await openSession(serializeModel(b));
+  const weights = Float32Array.from({ length: n }, () => rng.normal());
+  const out = await session.run({
+    x: tensor('float32', Float32Array.from(xs), [n]),
+    w: tensor('float32', weights, [n]),
+  });
+  await session.release();
+  const values = (name: string) => Array.from(out[name].data as Float32Array);
+  return { dx: values('dx'), dy: Array.from(weights), y: values('y') };
+}
+
 test('Relu passes dy exactly where its output is positive, down to the smallest subnormal, in CPU and WebGPU graphs', async () => {
   // Edge values of float32: ±0, the smallest subnormal 2⁻¹⁴⁹, the smallest normal 2⁻¹²⁶, values
   // whose scaling by 2¹⁰⁰ overflows, the largest float, and negatives of each size.
@@ -330,22 +352,8 @@ test('Relu passes dy exactly where its output is positive, down to the smallest 
     -1,
     -3.4e38,
   ];
-  const n = xs.length;
   for (const contribOps of [true, false]) {
-    const b = new GraphBuilder();
-    b.contribOps = contribOps;
-    const x = b.input('x', 'float32', [n]);
-    const w = b.input('w', 'float32', [n]);
-    const loss = b.output(b.reduceSum(b.mul(b.relu(x), w), []), 'loss');
-    b.output(gradients(b, loss, [x]).get('x')!, 'dx');
-    const session = await openSession(serializeModel(b));
-    const weights = Float32Array.from({ length: n }, () => rng.normal());
-    const out = await session.run({
-      x: tensor('float32', Float32Array.from(xs), [n]),
-      w: tensor('float32', weights, [n]),
-    });
-    await session.release();
-    const dx = Array.from(out.dx.data as Float32Array);
+    const { dx, dy: weights } = await pointGradient(xs, contribOps, (b, x) => b.relu(x));
     // Exactly dy (here w) or exactly 0, as PyTorch's threshold_backward gives (the CPU form's dy·0 is
     // −0 for a negative dy: === treats it as 0, as every later sum does).
     xs.forEach((v, i) =>
@@ -355,6 +363,53 @@ test('Relu passes dy exactly where its output is positive, down to the smallest 
       ),
     );
   }
+});
+
+test('Clip passes dy exactly where min ≤ x ≤ max, bounds included, with either bound or both, in CPU and WebGPU graphs', async () => {
+  // ReLU6's bounds and a one-sided clamp each way, at values on, just past (by the smallest
+  // subnormal or one ulp) and far past each bound, ±∞ included.
+  const xs = [
+    NaN,
+    -Infinity,
+    -3.4e38,
+    -1,
+    -(2 ** -149),
+    -0,
+    0,
+    2 ** -149,
+    1,
+    6 - 2 ** -21,
+    6,
+    6 + 2 ** -21,
+    1e30,
+    Infinity,
+  ];
+  const cases: [number | undefined, number | undefined][] = [
+    [0, 6],
+    [0, undefined],
+    [undefined, 6],
+    [-1, -1],
+  ];
+  for (const contribOps of [true, false])
+    for (const [min, max] of cases) {
+      // One-sided as the importer writes it, the other bound infinite (Clip's own default for a
+      // missing max is float32's largest value, which would turn x = ∞ finite).
+      const clip = (b: GraphBuilder, x: Value) =>
+        b.op('Clip', [x, b.scalar(min ?? -Infinity), b.scalar(max ?? Infinity)])[0];
+      const { dx, dy: weights, y: clipped } = await pointGradient(xs, contribOps, clip);
+      xs.forEach((v, i) => {
+        const where = `${contribOps ? 'CPU training graph' : 'WebGPU graph'}, Clip(${min}, ${max}), x = ${v}`;
+        if (Number.isNaN(v)) {
+          // NaN stays NaN, as in torch.clamp, so a diverging run shows.
+          assert.ok(Number.isNaN(clipped[i]), `${where}: y ${clipped[i]}`);
+          return;
+        }
+        const inside = (min === undefined || v >= min) && (max === undefined || v <= max);
+        assert.ok(dx[i] === (inside ? weights[i] : 0), `${where}: dx ${dx[i]}, dy ${weights[i]}`);
+        const expected = Math.min(max ?? Infinity, Math.max(min ?? -Infinity, v));
+        assert.ok(clipped[i] === Math.fround(expected), `${where}: y ${clipped[i]}`);
+      });
+    }
 });
 
 test('a missing rule is an error naming the op and the node', () => {

@@ -3,7 +3,7 @@
  * (broadcast) shape; backward.ts sums broadcast dimensions away.
  * Notation: x(i) forward inputs, y(i) forward outputs, dy(i) incoming gradients.
  */
-import { FloatAttr } from '../../graph/builder';
+import { FloatAttr, type GraphBuilder, type Value } from '../../graph/builder';
 import type { GradRule } from '../gradRule';
 
 export const ELEMENTWISE_RULES: Record<string, GradRule> = {
@@ -38,14 +38,10 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
       const y = c.y(0);
       if (!b.root.contribOps || y.dtype !== 'float32')
         return b.op('Where', [b.op('Greater', [c.x(0), zero(c)])[0], c.dy(), zero(c)])[0];
-      const scaled = b.mul(y, b.scalar(2 ** 100, y.dtype));
-      const mask = b.op('HardSigmoid', [scaled], {
-        alpha: new FloatAttr(2 ** 49),
-        beta: new FloatAttr(0),
-      })[0];
-      return b.mul(c.dy(), mask);
+      return b.mul(c.dy(), signMask(b, y, 1, false));
     },
   ],
+  Clip: (c) => [() => clipGrad(c), undefined, undefined],
   Tanh: (c) => [() => c.b.mul(c.dy(), c.b.sub(one(c), c.b.mul(c.y(0), c.y(0))))],
   Sigmoid: (c) => [() => c.b.mul(c.dy(), c.b.mul(c.y(0), c.b.sub(one(c), c.y(0))))],
   Exp: (c) => [() => c.b.mul(c.dy(), c.y(0))],
@@ -99,6 +95,48 @@ function extremum(c: Parameters<GradRule>[0]) {
       isMax.map((m) => m()).reduce((s, m) => b.add(s, m)),
     ));
   return isMax.map((m) => () => b.mul(dyPerTie(), m()));
+}
+
+/**
+ * The exact 0/1 mask of a float32 sign test, v > 0 (v ≥ 0 when `inclusive`; v < 0 and v ≤ 0 for
+ * direction −1), in two parallel passes: HardSigmoid(±2⁴⁹·(v·2¹⁰⁰) + β) with β = 0 or 1. Scaling
+ * by powers of two is exact, so |v| ≥ 2⁻¹⁴⁹ (the smallest subnormal) moves the sum past 0 or 1,
+ * overflow to ±∞ included, and v = ±0 leaves β.
+ */
+function signMask(b: GraphBuilder, v: Value, direction: 1 | -1, inclusive: boolean): Value {
+  const scaled = b.mul(v, b.scalar(2 ** 100, v.dtype));
+  return b.op('HardSigmoid', [scaled], {
+    alpha: new FloatAttr(direction * 2 ** 49),
+    beta: new FloatAttr(inclusive ? 1 : 0),
+  })[0];
+}
+
+/**
+ * Clip (imported ReLU6, Hardtanh, clamp) passes dy where min ≤ x ≤ max, the bounds included, as
+ * torch.clamp's gradient does. On the CPU in float32, a sign mask (see Relu): with both bounds
+ * x − y is exactly 0 inside and nonzero (±∞ at most, y being finite) outside; with one, x − min or
+ * max − x is ≥ 0. Graphs for WebGPU, other types and bounds that are not finite constants: Where.
+ */
+function clipGrad(c: Parameters<GradRule>[0]): Value {
+  const { b } = c;
+  const x = c.x(0);
+  // A min of −∞ or a max of +∞ bounds nothing (the importer's one-sided clamps carry one).
+  const bound = (i: number, none: number) => {
+    const v = c.node.inputs[i];
+    return v && b.constValue(v)?.[0] !== none ? v : undefined;
+  };
+  const [min, max] = [bound(1, -Infinity), bound(2, Infinity)];
+  const finite = (v: Value | undefined) => !v || (b.constValue(v) ?? [NaN]).every(Number.isFinite);
+  if (!b.root.contribOps || x.dtype !== 'float32' || !finite(min) || !finite(max)) {
+    let g = c.dy();
+    if (min) g = b.op('Where', [b.op('Less', [x, min])[0], zero(c), g])[0];
+    if (max) g = b.op('Where', [b.op('Greater', [x, max])[0], zero(c), g])[0];
+    return g;
+  }
+  if (min && max) return b.mul(c.dy(), signMask(b, b.unary('Abs', b.sub(x, c.y(0))), -1, true));
+  if (min) return b.mul(c.dy(), signMask(b, b.sub(x, min), 1, true));
+  if (max) return b.mul(c.dy(), signMask(b, b.sub(max, x), 1, true));
+  return c.dy();
 }
 
 const zero = (c: Parameters<GradRule>[0]) =>
