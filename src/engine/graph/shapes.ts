@@ -203,6 +203,7 @@ export const SHAPES: Record<string, Infer> = {
   Sin: same,
   Cos: same,
   Elu: same,
+  LeakyRelu: same,
   Selu: same,
   Softplus: same,
   Softsign: same,

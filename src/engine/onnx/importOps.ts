@@ -3,8 +3,9 @@
  * it maps onto engine graph ops, so the engine's autodiff rules (autodiff/rules/) apply.
  *
  * Most ops pass through unchanged, activations PyTorch exports as one op (Elu, Softplus, PRelu,
- * HardSwish, …) included: their rules are in autodiff/rules/activations.ts. The others become compositions of ops that have gradient
- * rules: GlobalAveragePool is a ReduceMean, LeakyRelu a Where, Gelu the engine's Gelu composite,
+ * LeakyRelu, HardSwish, …) and Clip included: their rules are in autodiff/rules/activations.ts and
+ * elementwise.ts. The others become compositions of ops that have gradient rules:
+ * GlobalAveragePool is a ReduceMean, Gelu the engine's Gelu composite,
  * BatchNormalization normalises with the batch's statistics in training graphs (the engine's
  * batchNorm composite, layers/batchNorm.ts), updating the running ones, and with the running ones
  * in eval graphs (PyTorch's train / eval semantics), a Gather of one constant
@@ -136,6 +137,7 @@ export const OPS: Record<string, OpImporter> = {
   Max: same(),
   Min: same(),
   Elu: same(['alpha']),
+  LeakyRelu: same(['alpha']),
   Selu: same(['alpha', 'gamma']),
   Softplus: same(),
   Softsign: same(),
@@ -425,15 +427,6 @@ export const OPS: Record<string, OpImporter> = {
         : given;
       if (pads.some((p) => p < 0)) throw new Error('negative pads (cropping) are not supported');
       return c.b.op('Pad', [x, c.b.ints(pads), c.input(2)]);
-    },
-  },
-  LeakyRelu: {
-    attrs: ['alpha'],
-    emit: (c) => {
-      const { b } = c;
-      const x = c.x(0);
-      const alpha = b.scalar(typeof c.node.attrs.alpha === 'number' ? c.node.attrs.alpha : 0.01, x.dtype);
-      return b.op('Where', [b.op('Greater', [x, b.scalar(0, x.dtype)])[0], x, b.mul(x, alpha)]);
     },
   },
   Gelu: {

@@ -365,6 +365,24 @@ test('Relu passes dy exactly where its output is positive, down to the smallest 
   }
 });
 
+test('LeakyRelu passes dy for x > 0 and exactly α·dy at and below 0, in CPU and WebGPU graphs', async () => {
+  const xs = [0, -0, 2 ** -149, -(2 ** -149), 2 ** -126, 1e-30, 1, 3.4e38, -1, -3.4e38, Infinity, -Infinity];
+  // PyTorch's default slope, a GAN's 0.2, the bounds 0 and 1, and slopes outside [0, 1] (Where form).
+  for (const alpha of [0.01, 0.2, 0, 1, 1.5, -0.25])
+    for (const contribOps of [true, false]) {
+      const leaky = (b: GraphBuilder, x: Value) => b.op('LeakyRelu', [x], { alpha: new FloatAttr(alpha) })[0];
+      const { dx, dy, y } = await pointGradient(xs, contribOps, leaky);
+      xs.forEach((v, i) => {
+        const where = `${contribOps ? 'CPU training graph' : 'WebGPU graph'}, α = ${alpha}, x = ${v}`;
+        const expected = v > 0 ? dy[i] : Math.fround(dy[i] * Math.fround(alpha));
+        assert.ok(dx[i] === expected, `${where}: dx ${dx[i]}, expected ${expected}`);
+        // onnxruntime's forward, for the record: x, or α·x (NaN for α = 0 at −∞, as α·x is).
+        const forward = v > 0 ? Math.fround(v) : Math.fround(Math.fround(v) * Math.fround(alpha));
+        assert.ok(y[i] === forward || (Number.isNaN(forward) && Number.isNaN(y[i])), `${where}: y ${y[i]}`);
+      });
+    }
+});
+
 test('Clip passes dy exactly where min ≤ x ≤ max, bounds included, with either bound or both, in CPU and WebGPU graphs', async () => {
   // ReLU6's bounds and a one-sided clamp each way, at values on, just past (by the smallest
   // subnormal or one ulp) and far past each bound, ±∞ included.

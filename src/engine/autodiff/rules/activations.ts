@@ -1,12 +1,13 @@
 /**
  * Gradient rules of the activation functions PyTorch exports as single ONNX ops (F.elu, F.selu,
- * F.softplus, F.softsign, F.hardsigmoid, F.hardswish, nn.PReLU). onnxruntime runs each forward
+ * F.softplus, F.softsign, F.hardsigmoid, F.hardswish, F.leaky_relu, nn.PReLU). onnxruntime runs each forward
  * as one kernel; each rule is a few elementwise ops on x, y and dy, with PyTorch's choice at the
  * kinks (the side a boundary point belongs to), so fine-tuning follows PyTorch's gradients.
  * Notation as in elementwise.ts.
  */
 import type { Value } from '../../graph/builder';
 import type { GradContext, GradRule } from '../gradRule';
+import { signMask, signMasksFor } from './signMask';
 
 const scalar = (c: GradContext, v: number) => c.b.scalar(v, c.x(0).dtype);
 const where = (c: GradContext, condition: Value, a: Value, b: Value) => c.b.op('Where', [condition, a, b])[0];
@@ -29,6 +30,20 @@ export const ACTIVATION_RULES: Record<string, GradRule> = {
           c.b.mul(c.dy(), scalar(c, gamma)),
           c.b.mul(c.dy(), c.b.add(c.y(0), scalar(c, gamma * alpha))),
         ),
+    ];
+  },
+  // y = x (x > 0), α·x otherwise: dx = dy, or α·dy (x ≤ 0: PyTorch's leaky_relu_backward). On the
+  // CPU with 0 ≤ α ≤ 1, dy·max(mask, α) with the sign mask of x (rules/signMask.ts): exactly dy or
+  // dy·α, without Where.
+  LeakyRelu: (c) => {
+    const { b } = c;
+    const x = c.x(0);
+    const alpha = c.float('alpha', 0.01);
+    return [
+      () =>
+        signMasksFor(b, x.dtype) && alpha >= 0 && alpha <= 1
+          ? b.mul(c.dy(), b.op('Max', [signMask(b, x, 1, false), scalar(c, alpha)])[0])
+          : where(c, positive(c), c.dy(), b.mul(c.dy(), scalar(c, alpha))),
     ];
   },
   // y = ln(1 + eˣ): dx = dy·σ(x).

@@ -3,8 +3,9 @@
  * (broadcast) shape; backward.ts sums broadcast dimensions away.
  * Notation: x(i) forward inputs, y(i) forward outputs, dy(i) incoming gradients.
  */
-import { FloatAttr, type GraphBuilder, type Value } from '../../graph/builder';
+import type { Value } from '../../graph/builder';
 import type { GradRule } from '../gradRule';
+import { signMask, signMasksFor } from './signMask';
 
 export const ELEMENTWISE_RULES: Record<string, GradRule> = {
   Identity: (c) => [() => c.dy()],
@@ -24,19 +25,13 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
   },
   Neg: (c) => [() => c.b.neg(c.dy())],
   Abs: (c) => [() => c.b.mul(c.dy(), c.b.unary('Sign', c.x(0)))],
-  // Relu passes the gradient where its output is positive. onnxruntime-node's CPU build has no
-  // com.microsoft ReluGrad (not a registered op), and its Where (and Sign, and Cast of a bool) take
-  // about 1 ms on a [32, 32, 32, 32] tensor, where its HardSigmoid and Mul, parallel and vectorized,
-  // take a tenth of that. The 0/1 mask is max(0, min(1, 2⁴⁹·(y·2¹⁰⁰))): powers of two scale exactly,
-  // so any positive y, down to the smallest subnormal 2⁻¹⁴⁹, gives 1 (overflow to ∞ included) and
-  // y = 0 gives 0. The imported wide ResNet's step: old / new 1.061 (alternating rounds). Graphs
-  // for WebGPU keep the Where form, the one checked on a GPU, and so do other float types (the
-  // scaling is exact for float32's range).
+  // Relu passes the gradient where its output is positive: on the CPU, dy times the sign mask of y
+  // (rules/signMask.ts). The imported wide ResNet's step: old (Where) / new 1.061.
   Relu: (c) => [
     () => {
       const { b } = c;
       const y = c.y(0);
-      if (!b.root.contribOps || y.dtype !== 'float32')
+      if (!signMasksFor(b, y.dtype))
         return b.op('Where', [b.op('Greater', [c.x(0), zero(c)])[0], c.dy(), zero(c)])[0];
       return b.mul(c.dy(), signMask(b, y, 1, false));
     },
@@ -98,20 +93,6 @@ function extremum(c: Parameters<GradRule>[0]) {
 }
 
 /**
- * The exact 0/1 mask of a float32 sign test, v > 0 (v ≥ 0 when `inclusive`; v < 0 and v ≤ 0 for
- * direction −1), in two parallel passes: HardSigmoid(±2⁴⁹·(v·2¹⁰⁰) + β) with β = 0 or 1. Scaling
- * by powers of two is exact, so |v| ≥ 2⁻¹⁴⁹ (the smallest subnormal) moves the sum past 0 or 1,
- * overflow to ±∞ included, and v = ±0 leaves β.
- */
-function signMask(b: GraphBuilder, v: Value, direction: 1 | -1, inclusive: boolean): Value {
-  const scaled = b.mul(v, b.scalar(2 ** 100, v.dtype));
-  return b.op('HardSigmoid', [scaled], {
-    alpha: new FloatAttr(direction * 2 ** 49),
-    beta: new FloatAttr(inclusive ? 1 : 0),
-  })[0];
-}
-
-/**
  * Clip (imported ReLU6, Hardtanh, clamp) passes dy where min ≤ x ≤ max, the bounds included, as
  * torch.clamp's gradient does. On the CPU in float32, a sign mask (see Relu): with both bounds
  * x − y is exactly 0 inside and nonzero (±∞ at most, y being finite) outside; with one, x − min or
@@ -127,7 +108,7 @@ function clipGrad(c: Parameters<GradRule>[0]): Value {
   };
   const [min, max] = [bound(1, -Infinity), bound(2, Infinity)];
   const finite = (v: Value | undefined) => !v || (b.constValue(v) ?? [NaN]).every(Number.isFinite);
-  if (!b.root.contribOps || x.dtype !== 'float32' || !finite(min) || !finite(max)) {
+  if (!signMasksFor(b, x.dtype) || !finite(min) || !finite(max)) {
     let g = c.dy();
     if (min) g = b.op('Where', [b.op('Less', [x, min])[0], zero(c), g])[0];
     if (max) g = b.op('Where', [b.op('Greater', [x, max])[0], zero(c), g])[0];
