@@ -407,6 +407,8 @@ test('Clip passes dy exactly where min ≤ x ≤ max, bounds included, with eith
     [0, undefined],
     [undefined, 6],
     [-1, -1],
+    // min > max: every y is max and no x is inside (torch.clamp's rule).
+    [6, 0],
   ];
   for (const contribOps of [true, false])
     for (const [min, max] of cases) {

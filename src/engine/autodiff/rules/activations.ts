@@ -1,8 +1,9 @@
 /**
  * Gradient rules of the activation functions PyTorch exports as single ONNX ops (F.elu, F.selu,
- * F.softplus, F.softsign, F.hardsigmoid, F.hardswish, F.leaky_relu, nn.PReLU). onnxruntime runs each forward
- * as one kernel; each rule is a few elementwise ops on x, y and dy, with PyTorch's choice at the
- * kinks (the side a boundary point belongs to), so fine-tuning follows PyTorch's gradients.
+ * F.leaky_relu, F.softplus, F.softsign, F.hardsigmoid, F.hardswish, nn.PReLU). onnxruntime runs
+ * each forward as one kernel; each rule is a few elementwise ops on x, y and dy, with PyTorch's
+ * choice at the kinks (the side a boundary point belongs to), so fine-tuning follows PyTorch's
+ * gradients.
  * Notation as in elementwise.ts.
  */
 import type { Value } from '../../graph/builder';

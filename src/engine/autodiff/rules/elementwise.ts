@@ -96,7 +96,7 @@ function extremum(c: Parameters<GradRule>[0]) {
  * Clip (imported ReLU6, Hardtanh, clamp) passes dy where min ≤ x ≤ max, the bounds included, as
  * torch.clamp's gradient does. On the CPU in float32, a sign mask (see Relu): with both bounds
  * x − y is exactly 0 inside and nonzero (±∞ at most, y being finite) outside; with one, x − min or
- * max − x is ≥ 0. Graphs for WebGPU, other types and bounds that are not finite constants: Where.
+ * max − x is ≥ 0. Graphs for WebGPU and other types: Where.
  */
 function clipGrad(c: Parameters<GradRule>[0]): Value {
   const { b } = c;
@@ -107,8 +107,11 @@ function clipGrad(c: Parameters<GradRule>[0]): Value {
     return v && b.constValue(v)?.[0] !== none ? v : undefined;
   };
   const [min, max] = [bound(1, -Infinity), bound(2, Infinity)];
-  const finite = (v: Value | undefined) => !v || (b.constValue(v) ?? [NaN]).every(Number.isFinite);
-  if (!signMasksFor(b, x.dtype) || !finite(min) || !finite(max)) {
+  const value = (v: Value | undefined, none: number) => (v ? (b.constValue(v)?.[0] ?? NaN) : none);
+  const [low, high] = [value(min, -Infinity), value(max, Infinity)];
+  // Non-constant or non-finite bounds, and min > max (every y is max, and no x is inside): Where.
+  const ordered = low <= high && (!min || Number.isFinite(low)) && (!max || Number.isFinite(high));
+  if (!signMasksFor(b, x.dtype) || !ordered) {
     let g = c.dy();
     if (min) g = b.op('Where', [b.op('Less', [x, min])[0], zero(c), g])[0];
     if (max) g = b.op('Where', [b.op('Greater', [x, max])[0], zero(c), g])[0];
