@@ -109,14 +109,16 @@ test('InstanceNormalization as imported: unit-scale LayerNormalization over the 
 test('ConvTranspose with stride, pads, output_padding and dilation, with and without contrib ops', async () => {
   for (const contribOps of [true, false])
     for (const attrs of [
-      { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] },
-      { strides: [1, 2], pads: [0, 1, 2, 0], dilations: [2, 1] },
+      { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] },
+      { kernel_shape: [3, 3], strides: [1, 2], pads: [0, 1, 2, 0], dilations: [2, 1] },
+      // 1×1 with stride 2 and output_padding: dW's patches of dY are its 1×1 AveragePool subsample.
+      { kernel_shape: [1, 1], strides: [2, 2], output_padding: [1, 0] },
     ] as Record<string, number[]>[])
       await checkGradients(
         (b, [x, w, bias]) => {
           b.contribOps = contribOps;
-          return b.op('ConvTranspose', [x, w, bias], { kernel_shape: [3, 3], ...attrs })[0];
+          return b.op('ConvTranspose', [x, w, bias], attrs)[0];
         },
-        [{ shape: [2, 3, 4, 5] }, { shape: [3, 2, 3, 3] }, { shape: [2] }],
+        [{ shape: [2, 3, 4, 5] }, { shape: [3, 2, ...attrs.kernel_shape] }, { shape: [2] }],
       );
 });
