@@ -417,4 +417,6 @@ export const SHAPES: Record<string, Infer> = {
   AveragePool: (c) => [
     { dtype: c.x(0).dtype, shape: spatial(c, c.ints('kernel_shape', []), c.x(0).shape[1]) },
   ],
+  // The shape is given (the pooled input's, autodiff/rules/conv.ts), not inferred from pads.
+  MaxUnpool: (c) => [{ dtype: c.x(0).dtype, shape: c.constInts(2, 'output_shape') }],
 };

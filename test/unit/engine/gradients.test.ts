@@ -239,6 +239,17 @@ test('MaxPool (disjoint and overlapping windows) and AveragePool', async () => {
       [{ shape: [2, 2, 7, 7], data: distinct(rng, 196) }],
       { eps: 1e-4 },
     );
+    // Disjoint windows (MaxUnpool routes dY) with padding, with gaps between them, and dilated;
+    // a step of 1e-3 stays far inside the 0.05 between distinct values.
+    for (const attrs of [
+      { pads: [1, 1, 1, 1] },
+      { strides: [k + 1, k + 1] },
+      { dilations: [2, 2], strides: [2 * k, 2 * k] },
+    ] as Record<string, number[]>[])
+      await checkGradients(
+        (b, [x]) => b.op('MaxPool', [x], { kernel_shape: [k, k], strides: [k, k], ...attrs })[0],
+        [{ shape: [2, 2, 7, 7], data: distinct(rng, 196) }],
+      );
     await checkGradients(
       (b, [x]) => b.op('AveragePool', [x], { kernel_shape: [k, k], strides: [s, s] })[0],
       [{ shape: [2, 2, 7, 7] }],
