@@ -4,7 +4,7 @@
  */
 import { FloatAttr, type GraphBuilder, type Value } from '../graph/builder';
 import { gelu } from '../layers/activations';
-import { foldNormalization } from '../layers/basic';
+import { biasedProduct, foldNormalization } from '../layers/basic';
 import type { Known } from './fold';
 import type { FusedPattern } from './fusedPatterns';
 
@@ -37,7 +37,7 @@ export function fusedForm(
   const units = weight.shape[1];
   // One Gemm over the rows, as the engine's linear layers do: the weight gradient is one product.
   const rows = x.rank === 2 ? normalized : b.reshape(normalized, [-1, features]);
-  const y = bias ? b.op('Gemm', [rows, weight, bias])[0] : b.matmul(rows, weight);
+  const y = bias ? biasedProduct(b, rows, weight, bias).y : b.matmul(rows, weight);
   return x.rank === 2 ? y : b.reshape(y, [...x.shape.slice(0, -1), units]);
 }
 

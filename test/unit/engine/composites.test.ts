@@ -12,7 +12,7 @@ import { conv2d } from '../../../src/engine/layers/conv';
 import { buildLoss } from '../../../src/engine/model/losses';
 import { ParamBinder, ParamStore } from '../../../src/engine/model/params';
 import { openSession, tensor } from '../../../src/engine/runtime/session';
-import { checkGradients } from './gradcheck';
+import { checkGradients, gradientProblem } from './gradcheck';
 
 const classIds = (values: number[]) => BigInt64Array.from(values.map(BigInt));
 
@@ -142,6 +142,39 @@ test('layer norm folded into the next linear: same outputs as linear(layerNorm(x
   await assertSameOutputs(specs, (b, [x, gamma, beta, weight, bias]) => {
     const c = contextWith(b, { gamma, beta, weight, bias });
     return [folded(b, [x, gamma, beta, weight, bias]), linear(c, layerNorm(c, x, 'ln'), 5, 'linear')];
+  });
+});
+
+test('a normalized linear with many rows adds its bias after the Gemm: same loss and gradients as linear(layerNorm(x))', async () => {
+  // 2048 rows of 32 units: past the size where the bias leaves the Gemm (layers/basic.ts
+  // biasedProduct), so the composite differentiates a Gemm without bias and the Add gives db.
+  const specs = [[64, 32, 8], [8], [8], [8, 32], [32]].map((shape) => ({ shape }));
+  const composite = (b: GraphBuilder, [x, gamma, beta, weight, bias]: Value[]) => {
+    const y = normalizedLinear(contextWith(b, { gamma, beta, weight, bias }), x, 'ln', 32, 'linear');
+    const gemm = b.nodes.find((n) => n.composite?.rule === 'normalizedLinear');
+    assert.equal(gemm?.inputs.length, 2, 'the Gemm adds no bias');
+    return y;
+  };
+  const plain = (b: GraphBuilder, [x, gamma, beta, weight, bias]: Value[]) => {
+    const c = contextWith(b, { gamma, beta, weight, bias });
+    return linear(c, layerNorm(c, x, 'ln'), 32, 'linear');
+  };
+  // The same seed gives both problems the same inputs and the same random R in L = Σ y·R.
+  const [ours, reference] = await Promise.all(
+    [composite, plain].map(async (form) => {
+      const problem = await gradientProblem(form, specs, new Rng(13));
+      const result = await problem.run();
+      await problem.release();
+      return result;
+    }),
+  );
+  assert.ok(Math.abs(ours.loss - reference.loss) <= 1e-4 * Math.abs(reference.loss));
+  ours.grads.forEach((g, k) => {
+    const expected = reference.grads[k];
+    const scale = Math.max(...expected.map(Math.abs));
+    g.forEach((v, i) =>
+      assert.ok(Math.abs(v - expected[i]) <= 1e-4 * scale, `input ${k}[${i}]: ${v} vs ${expected[i]}`),
+    );
   });
 });
 

@@ -75,20 +75,22 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
       undefined,
     ];
   },
-  // y = α·x̂·W + b over the rows of a unit-scale layer norm's output x̂ = (x − μ)·r (layers/basic.ts
-  // normalizedLinear; inputs [x, W, b, x̂ rows, r, x̂]). With g = dx̂ = α·dY·Wᵀ the norm's closed form
-  // is dx = r·(g − mean(g) − x̂·mean(g·x̂)). The row mean of g is a product too:
+  // y = α·x̂·W (+ b) over the rows of a unit-scale layer norm's output x̂ = (x − μ)·r
+  // (layers/basic.ts normalizedLinear; inputs [x, W, x̂ rows, r, x̂, and b when the Gemm adds
+  // it]). With g = dx̂ = α·dY·Wᵀ the norm's closed form is dx = r·(g − mean(g) − x̂·mean(g·x̂)).
+  // The row mean of g is a product too:
   // mean(g) = α·dY·(Wᵀ's row of column means), so g_c = g − mean(g) = α·dY·W_cᵀ with W_c = W
   // less the mean of each column, a weight-sized pass; and mean(g·x̂) = mean(g_c·x̂) as x̂ sums to
   // zero along the row. Full-size passes after the dx̂ product: g_c·x̂, its mean, x̂·that,
   // the difference, times r (the ReduceMean of g and one Sub fewer than the norm's own rule).
-  //   dW = α·x̂ᵀ·dY,  db = ΣdY (summed over the rows in backward.ts)
+  //   dW = α·x̂ᵀ·dY,  db = ΣdY (summed over the rows in backward.ts; with the bias in an Add
+  //   after the Gemm, that Add's rule gives it)
   normalizedLinear: (c) => {
     const { b } = c;
-    const [x, weight, rows, invStdDev, xhat] = [c.x(0), c.x(1), c.x(3), c.x(4), c.x(5)];
+    const [x, weight, rows, invStdDev, xhat] = [c.x(0), c.x(1), c.x(2), c.x(3), c.x(4)];
     const alpha = c.float('alpha', 1);
     if (c.int('transA', 0) || c.int('transB', 0) || c.float('beta', 1) !== 1)
-      throw new Error(`normalizedLinear (node ${c.node.name}): expects a plain Gemm x̂·W + b`);
+      throw new Error(`normalizedLinear (node ${c.node.name}): expects a plain Gemm x̂·W (+ b)`);
     return [
       () => {
         const centred = b.sub(weight, b.reduceMean(weight, [0], true));
@@ -98,10 +100,10 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
         return b.mul(b.sub(g, b.mul(xhat, meanGx)), invStdDev);
       },
       () => b.op('Gemm', [rows, c.dy()], { transA: 1, alpha })[0],
+      undefined,
+      undefined,
+      undefined,
       () => c.dy(),
-      undefined,
-      undefined,
-      undefined,
     ];
   },
   // O = softmax(S)·V per head (layers/sequence.ts attention in training graphs; inputs [S, V, P]
