@@ -394,6 +394,60 @@ test('LeakyRelu passes dy for x > 0 and exactly α·dy at and below 0, in CPU an
     }
 });
 
+test('HardSwish and HardSigmoid take PyTorch’s gradient at and around their kinks, in CPU and WebGPU graphs', async () => {
+  // ±3 and one float32 step (2⁻²²) either side, ±1.5, the smallest subnormal, ±∞.
+  const step = 2 ** -22;
+  const xs = [
+    -Infinity,
+    -1e30,
+    -3 - step,
+    -3,
+    -3 + step,
+    -1.5,
+    -(2 ** -149),
+    0,
+    1.5,
+    3 - step,
+    3,
+    3 + step,
+    1e30,
+    Infinity,
+  ];
+  const f32 = Math.fround;
+  for (const contribOps of [true, false]) {
+    const graph = contribOps ? 'CPU training graph' : 'WebGPU graph';
+    const swish = await pointGradient(xs, contribOps, (b, x) => b.op('HardSwish', [x])[0]);
+    xs.forEach((v, i) => {
+      // PyTorch's hardswish_backward: 0 below −3, dy·(x/3 + ½) up to 3 inclusive, dy above.
+      const dy = swish.dy[i];
+      const expected = v < -3 ? 0 : v <= 3 ? f32(dy * f32(f32(v / 3) + 0.5)) : dy;
+      assert.ok(
+        swish.dx[i] === expected,
+        `${graph}, HardSwish at x = ${v}: dx ${swish.dx[i]}, expected ${expected}`,
+      );
+    });
+    // PyTorch's F.hardsigmoid (α = 1/6, β = ½) and ONNX's default (α = 0.2): α·dy strictly
+    // between the saturated ends, 0 at and past them, as the forward's y shows them.
+    for (const alpha of [1 / 6, 0.2]) {
+      const sigmoid = await pointGradient(
+        xs,
+        contribOps,
+        (b, x) => b.op('HardSigmoid', [x], { alpha: new FloatAttr(alpha), beta: new FloatAttr(0.5) })[0],
+      );
+      xs.forEach((v, i) => {
+        const y = sigmoid.y[i];
+        const expected = y > 0 && y < 1 ? f32(sigmoid.dy[i] * f32(alpha)) : 0;
+        assert.ok(
+          sigmoid.dx[i] === expected,
+          `${graph}, HardSigmoid α = ${alpha} at x = ${v}: dx ${sigmoid.dx[i]}, expected ${expected}`,
+        );
+        if (alpha === 1 / 6 && Math.abs(Math.abs(v) - 3) > step)
+          assert.equal(y > 0 && y < 1, v > -3 && v < 3, `x = ${v}: inside as PyTorch has it`);
+      });
+    }
+  }
+});
+
 test('Clip passes dy exactly where min ≤ x ≤ max, bounds included, with either bound or both, in CPU and WebGPU graphs', async () => {
   // ReLU6's bounds and a one-sided clamp each way, at values on, just past (by the smallest
   // subnormal or one ulp) and far past each bound, ±∞ included.

@@ -57,12 +57,18 @@ export const ACTIVATION_RULES: Record<string, GradRule> = {
     },
   ],
   // y = max(0, min(1, α·x + β)): dx = α·dy strictly inside (0, 1), else 0 (PyTorch's
-  // hardsigmoid_backward is 0 at −3 and 3 too).
+  // hardsigmoid_backward is 0 at −3 and 3 too). On the CPU the inside is y·(1 − y) > 0 as a sign
+  // mask of the forward's own y (rules/signMask.ts), without Where.
   HardSigmoid: (c) => {
     const { b } = c;
     const alpha = c.float('alpha', 0.2);
     return [
       () => {
+        if (signMasksFor(b, c.x(0).dtype)) {
+          const y = c.y(0);
+          const inside = signMask(b, b.mul(y, b.sub(scalar(c, 1), y)), 1, false);
+          return b.mul(c.dy(), b.mul(inside, scalar(c, alpha)));
+        }
         const z = b.add(b.mul(c.x(0), scalar(c, alpha)), scalar(c, c.float('beta', 0.5)));
         const inside = b.op('And', [
           b.op('Greater', [z, scalar(c, 0)])[0],
@@ -73,13 +79,14 @@ export const ACTIVATION_RULES: Record<string, GradRule> = {
     ];
   },
   // y = x·min(max(x + 3, 0), 6)/6: dx = 0 (x < −3), dy·(x/3 + ½) (−3 ≤ x ≤ 3), dy (x > 3),
-  // PyTorch's hardswish_backward boundaries.
+  // PyTorch's hardswish_backward boundaries and arithmetic. (A Where-free form from sign masks
+  // took ten passes and measured no faster here.)
   HardSwish: (c) => {
     const { b } = c;
     const x = c.x(0);
     return [
       () => {
-        const slope = b.add(b.mul(x, scalar(c, 1 / 3)), scalar(c, 0.5));
+        const slope = b.add(b.div(x, scalar(c, 3)), scalar(c, 0.5));
         const middle = where(c, b.op('Greater', [x, scalar(c, 3)])[0], c.dy(), b.mul(c.dy(), slope));
         return where(c, b.op('Less', [x, scalar(c, -3)])[0], scalar(c, 0), middle);
       },
