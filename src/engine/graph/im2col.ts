@@ -24,13 +24,21 @@ export function convOutputShape(x: Value, w: ConvWindow): number[] {
   );
 }
 
-/** cols [C·K², N·Oh·Ow] of x [N, C, H, W] (see above). */
-export function im2col(b: GraphBuilder, x: Value, w: ConvWindow): Value {
-  const [n, ch] = x.shape;
+/**
+ * cols [C·K², N·Oh·Ow] of x (see above): x is [N, C, H, W] (image-major), or already [C, N, H, W]
+ * (channel-major: layers/channelMajor.ts).
+ */
+export function im2col(
+  b: GraphBuilder,
+  x: Value,
+  w: ConvWindow,
+  layout: 'imageMajor' | 'channelMajor' = 'imageMajor',
+): Value {
+  const xt = layout === 'channelMajor' ? x : b.transpose(x, [1, 0, 2, 3]);
+  const [ch, n] = xt.shape;
   const [kh, kw] = w.kernel;
-  const [oh, ow] = convOutputShape(x, w);
+  const [oh, ow] = convOutputShape(xt, w);
   const [p0, p1, p2, p3] = w.pads;
-  const xt = b.transpose(x, [1, 0, 2, 3]);
   const xp = p0 || p1 || p2 || p3 ? b.op('Pad', [xt, b.ints([0, 0, p0, p1, 0, 0, p2, p3])])[0] : xt;
   // Column offsets first, then row offsets of that: 2K slices and two Concats instead of K²
   // slices and one, stacked in (kh, kw, n) order after the channel.

@@ -1,6 +1,7 @@
 /**
  * GraphBuilder → ONNX ModelProto bytes (IR 8, opset 17) through onnx-proto (protobufjs).
- * Tensor data goes in raw_data (little-endian), which is what onnxruntime reads fastest.
+ * Tensor data goes in raw_data (little-endian), which is what onnxruntime reads fastest. Only
+ * the nodes the graph's outputs depend on are written (graph/liveNodes.ts).
  */
 import { onnx } from 'onnx-proto';
 import {
@@ -14,6 +15,7 @@ import {
   type Value,
 } from './builder';
 import type { DType, TensorData } from './dtypes';
+import { liveNodes } from './liveNodes';
 import { NCHWC_DOMAIN } from './nchwcConvs';
 
 export const IR_VERSION = 8;
@@ -80,7 +82,7 @@ function graphProto(g: GraphBuilder, batchDim?: Dim, constantsAsNodes = false): 
           { name: 'value', type: T.TENSOR, t: tensorProto('', i.value.dtype, i.value.shape, i.data) },
         ],
       })),
-      ...g.nodes.map((n) => ({
+      ...liveNodes(g).map((n) => ({
         name: n.name,
         opType: n.opType,
         domain: n.domain,

@@ -5,6 +5,7 @@ import { convOutputShape, im2col, type ConvWindow } from '../graph/im2col';
 import { windowOut } from '../graph/shapes';
 import { he } from '../init';
 import { activate } from './activations';
+import { channelMajorTwin, imageMajor } from './channelMajor';
 import { expectRank, type LayerBuilder } from './context';
 import { needsRank, type LayerKind, type LayerOf, type ShapeStep } from './kind';
 
@@ -44,30 +45,37 @@ export const conv2d: LayerBuilder<LayerOf<'conv2d'>> = (c, l, x) => {
     dilations: [dilation, dilation],
     pads: convPads(l.padding, k, dilation),
   };
-  const y =
-    c.mode === 'train'
-      ? convByIm2col(c.b, x, w, bias, window)
-      : c.b.op('Conv', [x, w, bias], {
-          kernel_shape: window.kernel,
-          strides: window.strides,
-          dilations: window.dilations,
-          pads: window.pads,
-        })[0];
+  if (c.mode === 'train')
+    return imageMajor(c.b, activate(c.b, convByIm2col(c.b, x, w, bias, window), l.activation));
+  const y = c.b.op('Conv', [x, w, bias], {
+    kernel_shape: window.kernel,
+    strides: window.strides,
+    dilations: window.dilations,
+    pads: window.pads,
+  })[0];
   return activate(c.b, y, l.activation);
 };
 
 /**
  * Training forward of conv2d as im2col and one Gemm over the whole batch (graph/im2col.ts):
  * faster here than Conv's per-image products, and its backward (the conv2d composite rule)
- * reuses the cols for dW. Eval graphs, and so the exported model, keep the plain Conv.
+ * reuses the cols for dW. Its output is channel-major [F, N, Oh, Ow], as the Gemm makes it, and it
+ * reads x's channel-major twin when the layer before left one (layers/channelMajor.ts). Eval
+ * graphs, and so the exported model, keep the plain Conv.
  */
 function convByIm2col(b: GraphBuilder, x: Value, w: Value, bias: Value, window: ConvWindow): Value {
   const [oh, ow] = convOutputShape(x, window);
   const [n, filters] = [x.shape[0], w.shape[0]];
-  const cols = im2col(b, x, window);
+  const twin = channelMajorTwin(x);
+  const input = twin ?? x;
+  const cols = im2col(b, input, window, twin ? 'channelMajor' : 'imageMajor');
   const byFilter = b.op('Gemm', [b.reshape(w, [filters, -1]), cols, b.reshape(bias, [filters, 1])])[0];
-  const y = b.transpose(b.reshape(byFilter, [filters, n, oh, ow]), [1, 0, 2, 3]);
-  y.producer!.composite = { rule: 'conv2d', inputs: [x, w, bias, cols], ints: { ...window } };
+  const y = b.reshape(byFilter, [filters, n, oh, ow]);
+  y.producer!.composite = {
+    rule: 'conv2d',
+    inputs: [input, w, bias, cols],
+    ints: { ...window, channelMajorInput: [twin ? 1 : 0] },
+  };
   return y;
 }
 
@@ -76,7 +84,11 @@ function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<LayerOf<'maxpool2
     expectRank(x, 4, 'images [channels, height, width]');
     const size = positive('size', l.size);
     const stride = positive('stride', l.stride ?? size);
-    return c.b.op(opType, [x], { kernel_shape: [size, size], strides: [stride, stride] })[0];
+    const attrs = { kernel_shape: [size, size], strides: [stride, stride] };
+    // Each [H, W] plane is pooled alike, so a channel-major twin pools as it is.
+    const twin = channelMajorTwin(x);
+    if (twin) return imageMajor(c.b, c.b.op(opType, [twin], attrs)[0]);
+    return c.b.op(opType, [x], attrs)[0];
   };
 }
 

@@ -40,6 +40,45 @@ test('builder infers static shapes, keeps names unique and initializers apart fr
   assert.deepEqual(Array.from(out[b.outputs[1].name].data as Float32Array), [1, 1, 10, 14]);
 });
 
+test('serialization writes only the nodes the outputs depend on, those read inside a Loop body included', async () => {
+  const b = new GraphBuilder();
+  const x = b.input('x', 'float32', [2]);
+  b.unary('Exp', b.transpose(b.reshape(x, [2, 1]), [1, 0])); // read by nothing
+  const step = b.add(x, b.scalar(1)); // read only inside the body
+  const body = b.subgraph('body');
+  body.input('iteration', 'int64', []);
+  const cond = body.input('cond_in', 'bool', []);
+  const v = body.input('v_in', 'float32', [2]);
+  body.unary('Neg', v); // read by nothing in the body
+  body.output(cond, 'cond_out');
+  body.output(body.add(v, step));
+  const [final] = b.op(
+    'Loop',
+    [b.scalar(3, 'int64'), b.constant(Uint8Array.from([1]), [], 'bool'), x],
+    { body },
+    {
+      names: ['v'],
+      types: [{ dtype: 'float32', shape: [2] }],
+    },
+  );
+  b.output(final);
+
+  const graph = onnx.ModelProto.decode(serializeModel(b)).graph as onnx.GraphProto;
+  assert.deepEqual(
+    graph.node.map((n) => n.opType),
+    ['Add', 'Loop'],
+  );
+  const bodyGraph = graph.node[1].attribute!.find((a) => a.name === 'body')!.g as onnx.GraphProto;
+  assert.deepEqual(
+    bodyGraph.node.map((n) => n.opType),
+    ['Identity', 'Add'],
+  );
+  const session = await openSession(serializeModel(b));
+  const out = await session.run({ x: tensor('float32', Float32Array.from([1, 2]), [2]) });
+  // v = x + 3·(x + 1)
+  assert.deepEqual(Array.from(out.v.data as Float32Array), [7, 11]);
+});
+
 test('a shape mismatch names the op, the scope and the shapes', () => {
   const b = new GraphBuilder();
   b.scope = 'layer2/dense/';

@@ -218,9 +218,17 @@ function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w:
  * block are dX (the forward's Xp without its padding, Oh + sep = H + p₀ + p₂). The width is
  * transposed as usual, with its own stride, pads and output_padding.
  */
-function stackedInputGrad(b: GraphBuilder, dyByFilter: Value, weights: Value, x: Value, y: Value, w: Window) {
+function stackedInputGrad(
+  b: GraphBuilder,
+  dyByFilter: Value,
+  weights: Value,
+  x: Value,
+  y: Value,
+  w: Window,
+  layout: Layout,
+) {
   const [f, ch] = weights.shape;
-  const [n, , h, width] = x.shape;
+  const [n, h, width] = [imagesOf(x, layout), x.shape[2], x.shape[3]];
   const [oh, ow] = [y.shape[2], y.shape[3]];
   const sep = (w.kernel[0] - 1) * w.dilations[0];
   const blocks = b.reshape(dyByFilter, [f, n, oh, ow]);
@@ -234,15 +242,24 @@ function stackedInputGrad(b: GraphBuilder, dyByFilter: Value, weights: Value, x:
   })[0];
   const perImage = b.reshape(tall, [ch, n, oh + sep, width]);
   const rows = b.op('Slice', [perImage, b.ints([w.pads[0]]), b.ints([w.pads[0] + h]), b.ints([2])])[0];
-  return b.transpose(rows, [1, 0, 2, 3]);
+  return layout === 'channelMajor' ? rows : b.transpose(rows, [1, 0, 2, 3]);
 }
 
+/** How a training conv2d holds its input: [N, C, H, W], or [C, N, H, W] (layers/channelMajor.ts). */
+type Layout = 'imageMajor' | 'channelMajor';
+
+const imagesOf = (x: Value, layout: Layout) => x.shape[layout === 'channelMajor' ? 1 : 0];
+
+/** [N, C, H, W] ↔ [C, N, H, W]: the same permutation both ways. */
+const swapLeadingAxes = (b: GraphBuilder, v: Value) => b.transpose(v, [1, 0, 2, 3]);
+
 /**
- * The training conv2d composite (layers/conv.ts): y = W·cols + bias as [F, N, Oh, Ow],
- * transposed to [N, F, Oh, Ow] (whole Oh·Ow blocks move), over inputs [x, W, bias, cols].
- * Its rule reuses the forward's cols: with dY as [F, N·O], dW = dY·colsᵀ (one Gemm) and
- * dB = Σ over its contiguous last axis; dX is the transposed convolution as for Conv, over the
- * batch stacked as one image when the height stride is 1 (stackedInputGrad).
+ * The training conv2d composite (layers/conv.ts): y = W·cols + bias as channel-major [F, N, Oh, Ow]
+ * (the Gemm's own layout), over inputs [x, W, bias, cols] with x image-major or channel-major
+ * (ints.channelMajorInput). Its rule reuses the forward's cols: with dY as [F, N·O] (a reshape),
+ * dW = dY·colsᵀ (one Gemm) and dB = Σ over its contiguous last axis; dX, in x's layout, is the
+ * transposed convolution as for Conv, over the batch stacked as one image when the height stride
+ * is 1 (stackedInputGrad).
  */
 export const conv2dComposite: GradRule = (c) => {
   const { b } = c;
@@ -254,14 +271,15 @@ export const conv2dComposite: GradRule = (c) => {
     pads: ints.pads,
     dilations: ints.dilations,
   };
+  const layout: Layout = ints.channelMajorInput?.[0] === 1 ? 'channelMajor' : 'imageMajor';
   let byFilter: Value | undefined;
-  const dyByFilter = () =>
-    (byFilter ??= b.reshape(b.transpose(c.dy(), [1, 0, 2, 3]), [weights.shape[0], -1]));
+  const dyByFilter = () => (byFilter ??= b.reshape(c.dy(), [weights.shape[0], -1]));
+  const strided = () => {
+    const dx = transposedConv(b, swapLeadingAxes(b, c.dy()), weights, x, c.y(0), w, 1);
+    return layout === 'channelMajor' ? swapLeadingAxes(b, dx) : dx;
+  };
   return [
-    () =>
-      w.strides[0] === 1
-        ? stackedInputGrad(b, dyByFilter(), weights, x, c.y(0), w)
-        : transposedConv(b, c.dy(), weights, x, c.y(0), w, 1),
+    () => (w.strides[0] === 1 ? stackedInputGrad(b, dyByFilter(), weights, x, c.y(0), w, layout) : strided()),
     () => b.reshape(b.op('Gemm', [dyByFilter(), cols], { transB: 1 })[0], weights.shape),
     () => b.reduceSum(dyByFilter(), [1]),
     undefined,
