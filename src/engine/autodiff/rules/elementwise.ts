@@ -101,14 +101,14 @@ function extremum(c: Parameters<GradRule>[0]) {
 function clipGrad(c: Parameters<GradRule>[0]): Value {
   const { b } = c;
   const x = c.x(0);
-  // A min of −∞ or a max of +∞ bounds nothing (the importer's one-sided clamps carry one).
-  const bound = (i: number, none: number) => {
+  // A min of −∞ or a max of +∞ bounds nothing (the importer's one-sided clamps carry one). A
+  // bound that is not a constant has the value NaN here.
+  const bound = (i: number, none: number): { v?: Value; value: number } => {
     const v = c.node.inputs[i];
-    return v && b.constValue(v)?.[0] !== none ? v : undefined;
+    const value = v ? (b.constValue(v)?.[0] ?? NaN) : none;
+    return value === none ? { value } : { v, value };
   };
-  const [min, max] = [bound(1, -Infinity), bound(2, Infinity)];
-  const value = (v: Value | undefined, none: number) => (v ? (b.constValue(v)?.[0] ?? NaN) : none);
-  const [low, high] = [value(min, -Infinity), value(max, Infinity)];
+  const [{ v: min, value: low }, { v: max, value: high }] = [bound(1, -Infinity), bound(2, Infinity)];
   // Non-constant or non-finite bounds, and min > max (every y is max, and no x is inside): Where.
   const ordered = low <= high && (!min || Number.isFinite(low)) && (!max || Number.isFinite(high));
   if (!signMasksFor(b, x.dtype) || !ordered) {
