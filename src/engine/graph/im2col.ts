@@ -24,16 +24,11 @@ export function convOutputShape(x: Value, w: ConvWindow): number[] {
   );
 }
 
-/**
- * cols [C·K², N·Oh·Ow] of x (see above): x is [N, C, H, W] (image-major), or already [C, N, H, W]
- * (channel-major: layers/channelMajor.ts).
- */
-export function im2col(
-  b: GraphBuilder,
-  x: Value,
-  w: ConvWindow,
-  layout: 'imageMajor' | 'channelMajor' = 'imageMajor',
-): Value {
+/** Images as [N, C, H, W] (image-major) or [C, N, H, W] (channel-major: layers/channelMajor.ts). */
+export type ImageLayout = 'imageMajor' | 'channelMajor';
+
+/** cols [C·K², N·Oh·Ow] of x in either layout (see above). */
+export function im2col(b: GraphBuilder, x: Value, w: ConvWindow, layout: ImageLayout = 'imageMajor'): Value {
   const xt = layout === 'channelMajor' ? x : b.transpose(x, [1, 0, 2, 3]);
   const [ch, n] = xt.shape;
   const [kh, kw] = w.kernel;

@@ -38,7 +38,7 @@
  */
 import { FloatAttr, type GraphBuilder, type Value } from '../../graph/builder';
 import type { GradContext, GradRule } from '../gradRule';
-import { im2col, type ConvWindow } from '../../graph/im2col';
+import { im2col, type ConvWindow, type ImageLayout } from '../../graph/im2col';
 import { sumLeadingAxes } from '../../graph/sumLeadingAxes';
 
 type Window = ConvWindow;
@@ -225,7 +225,7 @@ function stackedInputGrad(
   x: Value,
   y: Value,
   w: Window,
-  layout: Layout,
+  layout: ImageLayout,
 ) {
   const [f, ch] = weights.shape;
   const [n, h, width] = [imagesOf(x, layout), x.shape[2], x.shape[3]];
@@ -245,10 +245,7 @@ function stackedInputGrad(
   return layout === 'channelMajor' ? rows : b.transpose(rows, [1, 0, 2, 3]);
 }
 
-/** How a training conv2d holds its input: [N, C, H, W], or [C, N, H, W] (layers/channelMajor.ts). */
-type Layout = 'imageMajor' | 'channelMajor';
-
-const imagesOf = (x: Value, layout: Layout) => x.shape[layout === 'channelMajor' ? 1 : 0];
+const imagesOf = (x: Value, layout: ImageLayout) => x.shape[layout === 'channelMajor' ? 1 : 0];
 
 /** [N, C, H, W] ↔ [C, N, H, W]: the same permutation both ways. */
 const swapLeadingAxes = (b: GraphBuilder, v: Value) => b.transpose(v, [1, 0, 2, 3]);
@@ -271,7 +268,7 @@ export const conv2dComposite: GradRule = (c) => {
     pads: ints.pads,
     dilations: ints.dilations,
   };
-  const layout: Layout = ints.channelMajorInput?.[0] === 1 ? 'channelMajor' : 'imageMajor';
+  const layout: ImageLayout = ints.channelMajorInput?.[0] === 1 ? 'channelMajor' : 'imageMajor';
   let byFilter: Value | undefined;
   const dyByFilter = () => (byFilter ??= b.reshape(c.dy(), [weights.shape[0], -1]));
   const strided = () => {
