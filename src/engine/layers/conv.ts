@@ -87,8 +87,13 @@ function pool(opType: 'MaxPool' | 'AveragePool'): LayerBuilder<LayerOf<'maxpool2
     const attrs = { kernel_shape: [size, size], strides: [stride, stride] };
     // Each [H, W] plane is pooled alike, so a channel-major twin pools as it is.
     const twin = channelMajorTwin(x);
-    if (twin) return imageMajor(c.b, c.b.op(opType, [twin], attrs)[0]);
-    return c.b.op(opType, [x], attrs)[0];
+    const input = twin ?? x;
+    const y = c.b.op(opType, [input], attrs)[0];
+    // Max pooling of a ReLU's output: one gradient rule for both (autodiff/rules/conv.ts).
+    const relu = input.producer;
+    if (c.mode === 'train' && opType === 'MaxPool' && relu?.opType === 'Relu' && !relu.composite)
+      y.producer!.composite = { rule: 'reluMaxPool', inputs: [relu.inputs[0]!] };
+    return twin ? imageMajor(c.b, y) : y;
   };
 }
 

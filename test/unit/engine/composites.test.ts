@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { Layer } from '../../../src/contract/experiment';
 import { GraphBuilder, type Value } from '../../../src/engine/graph/builder';
+import { gradients } from '../../../src/engine/autodiff/backward';
 import { liveNodes } from '../../../src/engine/graph/liveNodes';
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
@@ -83,6 +84,73 @@ test('dense, conv2d, pools and layer norm composed as layers', async () => {
       { type: 'dense', units: 4, activation: 'gelu' },
     ]),
     [{ shape: [2, 2, 6, 6] }],
+  );
+});
+
+test('a ReLU convolution then max pooling gives PyTorch’s gradient where windows tie or hold no positive value', async () => {
+  // A 1×1 identity convolution, so its output is x: windows with positive ties, all negative,
+  // a zero maximum, zeros among negatives, and one positive maximum.
+  const shape = [2, 2, 4, 4];
+  const windows = [
+    [0.5, 0.5, 0.5, 0.5],
+    [-1, -2, -0.5, -3],
+    [0, -1, 0, -2],
+    [-1, 0, -1, 0],
+    [0.25, 2, 2, -1],
+    [3, -1, 3, 0],
+    [-0.5, 0, 0.75, 0.75],
+    [1.5, 1.5, -1, 2],
+  ];
+  const [n, ch, h, w] = shape;
+  const x = new Float32Array(n * ch * h * w);
+  const at = (plane: number, i: number, j: number, k: number) =>
+    plane * h * w + (i * 2 + (k >> 1)) * w + j * 2 + (k & 1);
+  for (let plane = 0; plane < n * ch; plane++)
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++)
+        windows[(plane * 4 + i * 2 + j) % windows.length].forEach((v, k) => (x[at(plane, i, j, k)] = v));
+  const r = Float32Array.from({ length: n * ch * 4 }, (_, i) => 1 + i);
+  const b = new GraphBuilder();
+  const xv = b.input('x', 'float32', shape);
+  const weight = b.constant([1, 0, 0, 1], [ch, ch, 1, 1]);
+  const bias = b.constant([0, 0], [ch]);
+  const conv: Extract<Layer, { type: 'conv2d' }> = {
+    type: 'conv2d',
+    filters: ch,
+    kernel: 1,
+    activation: 'relu',
+  };
+  const pooled = maxpool2d(
+    contextWith(b, {}),
+    { type: 'maxpool2d', size: 2 },
+    conv2d(contextWith(b, { weight, bias }), conv, xv),
+  );
+  // The pooling and the ReLU before it are differentiated as one.
+  const pool = b.nodes.find((node) => node.opType === 'MaxPool')!;
+  assert.equal(pool.composite?.rule, 'reluMaxPool');
+  const loss = b.output(b.reduceSum(b.mul(pooled, b.constant(Array.from(r), pooled.shape)), []), 'loss');
+  b.output(gradients(b, loss, [xv]).get('x')!, 'dx');
+  b.output(pooled, 'y');
+  const session = await openSession(serializeModel(b));
+  const out = await session.run({ x: tensor('float32', x, shape) });
+  await session.release();
+  // PyTorch: max_pool2d(relu(x)) routes dY to the first maximum of relu(x) in row-major order,
+  // and relu passes it where x > 0.
+  const expectedY: number[] = [];
+  const expectedDx = new Float32Array(x.length);
+  for (let plane = 0; plane < n * ch; plane++)
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) {
+        let best = 0;
+        for (let k = 1; k < 4; k++)
+          if (Math.max(x[at(plane, i, j, k)], 0) > Math.max(x[at(plane, i, j, best)], 0)) best = k;
+        expectedY.push(Math.max(x[at(plane, i, j, best)], 0));
+        if (x[at(plane, i, j, best)] > 0) expectedDx[at(plane, i, j, best)] = r[plane * 4 + i * 2 + j];
+      }
+  assert.deepEqual(Array.from(out.y.data as Float32Array), expectedY);
+  assert.deepEqual(
+    Array.from(out.dx.data as Float32Array, (v) => v + 0),
+    Array.from(expectedDx),
   );
 });
 

@@ -40,6 +40,7 @@ import { FloatAttr, type GraphBuilder, type Value } from '../../graph/builder';
 import type { GradContext, GradRule } from '../gradRule';
 import { im2col, type ConvWindow, type ImageLayout } from '../../graph/im2col';
 import { sumLeadingAxes } from '../../graph/sumLeadingAxes';
+import { reluGrad } from './elementwise';
 
 type Window = ConvWindow;
 
@@ -283,7 +284,7 @@ export const conv2dComposite: GradRule = (c) => {
   ];
 };
 
-function maxPoolGradByMask(c: GradContext): Value {
+function maxPoolGradByMask(c: GradContext, dy: Value): Value {
   const { b } = c;
   const x = c.x(0);
   const w = windowOf(c, c.ints('kernel_shape', []));
@@ -300,9 +301,31 @@ function maxPoolGradByMask(c: GradContext): Value {
   const windows = b.reshape(covered, [n, ch, oh, k[0], ow, k[1]]);
   const perWindow = (v: Value) => b.reshape(v, [n, ch, oh, 1, ow, 1]);
   const isMax = b.op('Equal', [windows, perWindow(c.y(0))])[0];
-  const routed = b.op('Where', [isMax, perWindow(c.dy()), b.scalar(0, x.dtype)])[0];
+  const routed = b.op('Where', [isMax, perWindow(dy), b.scalar(0, x.dtype)])[0];
   const dx = b.reshape(routed, [n, ch, hc, wc]);
   return hc === h && wc === wd ? dx : b.op('Pad', [dx, b.ints([0, 0, 0, 0, 0, 0, h - hc, wd - wc])])[0];
+}
+
+/** dX of MaxPool from `dy` (the gradient of its output): to each window's first maximum. */
+function maxPoolInputGrad(c: GradContext, dy: Value): Value {
+  const { b } = c;
+  const x = c.x(0);
+  if (b.root.avoidPoolIndices) return maxPoolGradByMask(c, dy);
+  const w = windowOf(c, c.ints('kernel_shape', []));
+  const disjoint = w.kernel.every((k, i) => w.strides[i] >= (k - 1) * w.dilations[i] + 1);
+  if (disjoint)
+    return b.op('MaxUnpool', [dy, c.y(1), b.ints(x.shape)], {
+      kernel_shape: w.kernel,
+      strides: w.strides,
+      pads: w.pads,
+    })[0];
+  const flat = b.zeros([x.size], x.dtype);
+  const idx = b.reshape(c.y(1), [-1]);
+  const dx = b.op('ScatterElements', [flat, idx, b.reshape(dy, [-1])], {
+    axis: 0,
+    reduction: 'add',
+  })[0];
+  return b.reshape(dx, x.shape);
 }
 
 export const CONV_RULES: Record<string, GradRule> = {
@@ -355,28 +378,11 @@ export const CONV_RULES: Record<string, GradRule> = {
       () => c.b.reduceSum(c.dy(), [0, 2, 3]),
     ];
   },
-  MaxPool: (c) => [
-    () => {
-      const { b } = c;
-      const x = c.x(0);
-      if (b.root.avoidPoolIndices) return maxPoolGradByMask(c);
-      const w = windowOf(c, c.ints('kernel_shape', []));
-      const disjoint = w.kernel.every((k, i) => w.strides[i] >= (k - 1) * w.dilations[i] + 1);
-      if (disjoint)
-        return b.op('MaxUnpool', [c.dy(), c.y(1), b.ints(x.shape)], {
-          kernel_shape: w.kernel,
-          strides: w.strides,
-          pads: w.pads,
-        })[0];
-      const flat = b.zeros([x.size], x.dtype);
-      const idx = b.reshape(c.y(1), [-1]);
-      const dx = b.op('ScatterElements', [flat, idx, b.reshape(c.dy(), [-1])], {
-        axis: 0,
-        reduction: 'add',
-      })[0];
-      return b.reshape(dx, x.shape);
-    },
-  ],
+  MaxPool: (c) => [() => maxPoolInputGrad(c, c.dy())],
+  // MaxPool over a Relu's output (layers/conv.ts), differentiated as one: relu's gradient taken on
+  // the pooled values before dY is routed back (an input gets dY only as its window's first
+  // maximum, and relu(x) there is the pooled y), so its mask covers one value per window.
+  reluMaxPool: (c) => [() => maxPoolInputGrad(c, reluGrad(c.b, c.dy(), c.y(0)))],
   AveragePool: (c) => {
     const x = c.x(0);
     const w = windowOf(c, c.ints('kernel_shape', []));

@@ -3,7 +3,7 @@
  * (broadcast) shape; backward.ts sums broadcast dimensions away.
  * Notation: x(i) forward inputs, y(i) forward outputs, dy(i) incoming gradients.
  */
-import type { Value } from '../../graph/builder';
+import type { GraphBuilder, Value } from '../../graph/builder';
 import type { GradRule } from '../gradRule';
 import { signMask, signMasksFor } from './signMask';
 
@@ -27,15 +27,7 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
   Abs: (c) => [() => c.b.mul(c.dy(), c.b.unary('Sign', c.x(0)))],
   // Relu passes the gradient where its output is positive: on the CPU, dy times the sign mask of y
   // (rules/signMask.ts). The imported wide ResNet's step: old (Where) / new 1.061.
-  Relu: (c) => [
-    () => {
-      const { b } = c;
-      const y = c.y(0);
-      if (!signMasksFor(b, y.dtype))
-        return b.op('Where', [b.op('Greater', [c.x(0), zero(c)])[0], c.dy(), zero(c)])[0];
-      return b.mul(c.dy(), signMask(b, y, 1, false));
-    },
-  ],
+  Relu: (c) => [() => reluGrad(c.b, c.dy(), c.y(0))],
   Clip: (c) => [() => clipGrad(c), undefined, undefined],
   Tanh: (c) => [() => c.b.mul(c.dy(), c.b.sub(one(c), c.b.mul(c.y(0), c.y(0))))],
   Sigmoid: (c) => [() => c.b.mul(c.dy(), c.b.mul(c.y(0), c.b.sub(one(c), c.y(0))))],
@@ -126,3 +118,13 @@ function clipGrad(c: Parameters<GradRule>[0]): Value {
 const zero = (c: Parameters<GradRule>[0]) =>
   c.b.scalar(0, c.x(0).dtype === 'bool' ? c.x(1).dtype : c.x(0).dtype);
 const one = (c: Parameters<GradRule>[0]) => c.b.scalar(1, c.x(0).dtype);
+
+/**
+ * dy where relu's output y is positive (y > 0 exactly when its input is): dy times y's sign mask
+ * on the CPU, Where elsewhere.
+ */
+export function reluGrad(b: GraphBuilder, dy: Value, y: Value): Value {
+  if (!signMasksFor(b, y.dtype))
+    return b.op('Where', [b.op('Greater', [y, b.scalar(0, y.dtype)])[0], dy, b.scalar(0, y.dtype)])[0];
+  return b.mul(dy, signMask(b, y, 1, false));
+}
