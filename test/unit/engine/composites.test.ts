@@ -310,7 +310,8 @@ test('conv2d layers hand channel-major images through activations and pools: sam
   type Conv = Extract<Layer, { type: 'conv2d' }>;
   type Pool = Extract<Layer, { type: 'maxpool2d' | 'avgpool2d' }>;
   // The second convolution reads the pooled channel-major twin: stride 1 (dX over the stacked
-  // batch) and stride 2 (ConvTranspose), each after a max and an average pool.
+  // batch) and stride 2 (ConvTranspose), after max and average pools; the max pools of a ReLU
+  // (reluMaxPool) with disjoint and with overlapping windows.
   const cases: { x: number[]; first: Conv; pool: Pool; second: Conv }[] = [
     {
       x: [3, 2, 8, 8],
@@ -326,7 +327,7 @@ test('conv2d layers hand channel-major images through activations and pools: sam
     },
     {
       x: [2, 2, 7, 7],
-      first: { type: 'conv2d', filters: 2, kernel: 3, padding: 'same' },
+      first: { type: 'conv2d', filters: 2, kernel: 3, padding: 'same', activation: 'relu' },
       pool: { type: 'maxpool2d', size: 3, stride: 2 },
       second: { type: 'conv2d', filters: 2, kernel: 2, stride: 2, dilation: 1 },
     },
