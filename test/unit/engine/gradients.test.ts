@@ -7,7 +7,7 @@ import { FloatAttr, GraphBuilder, type Value } from '../../../src/engine/graph/b
 import { serializeModel } from '../../../src/engine/graph/serialize';
 import { Rng } from '../../../src/engine/init';
 import { gelu, geluOfScaled } from '../../../src/engine/layers/activations';
-import { dropout } from '../../../src/engine/layers/dropout';
+import { dropout, keptFrom } from '../../../src/engine/layers/dropout';
 import { buildTrainGraph, planModel } from '../../../src/engine/model/graphs';
 import { ParamStore } from '../../../src/engine/model/params';
 import { openSession, tensor } from '../../../src/engine/runtime/session';
@@ -295,6 +295,34 @@ test('seeded dropout: gradient reuses the mask; masks follow the key', async () 
     Math.abs(agree / (a.length - 1) - (0.75 ** 2 + 0.25 ** 2)) < 0.02,
     `neighbour agreement ${agree}`,
   );
+});
+
+test('seeded dropout keeps h ≥ keptFrom(rate): exactly the elements whose float draw h·(1/P) exceeds rate', async () => {
+  const P = 2147483647;
+  const b = new GraphBuilder();
+  const h = b.input('h', 'int64', [-1]);
+  const cases: { rate: number; dtype: 'float32' | 'float64' }[] = [];
+  for (const dtype of ['float32', 'float64'] as const)
+    for (const rate of [1e-9, 0.1, 0.25, 0.3, 1 / 3, 0.5, 0.9, 0.999999]) cases.push({ rate, dtype });
+  for (const [i, { rate, dtype }] of cases.entries()) {
+    const draw = b.mul(b.cast(h, dtype), b.scalar(1 / P, dtype));
+    b.output(b.cast(b.op('Less', [b.scalar(rate, dtype), draw])[0], 'float32'), `float${i}`);
+    const bound = b.scalar(keptFrom(rate, dtype) - 1, 'int64');
+    b.output(b.cast(b.op('Less', [bound, h])[0], 'float32'), `bound${i}`);
+  }
+  const session = await openSession(serializeModel(b));
+  for (const [i, { rate, dtype }] of cases.entries()) {
+    // Hashes on both sides of the bound, the ends of the field, and spread over it.
+    const from = keptFrom(rate, dtype);
+    const hashes = [0, 1, P - 2, P - 1];
+    for (let d = -300; d <= 300; d++) if (from + d >= 0 && from + d < P) hashes.push(from + d);
+    for (let k = 0; k < 2000; k++) hashes.push(Math.floor(rng.uniform() * P));
+    const out = await session.run({ h: tensor('int64', ids(hashes), [hashes.length]) });
+    const byFloat = out[`float${i}`].data as Float32Array;
+    assert.deepEqual(out[`bound${i}`].data, byFloat, `rate ${rate} in ${dtype}`);
+    const kept = byFloat.filter((v) => v > 0).length;
+    assert.ok(kept > 0 && kept < hashes.length, `rate ${rate} in ${dtype}: both sides of the bound tested`);
+  }
 });
 
 test('ONNX Dropout in training mode: gradient is dy · mask / (1 − ratio) with the forward mask', async () => {
