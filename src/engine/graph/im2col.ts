@@ -27,9 +27,14 @@ export function convOutputShape(x: Value, w: ConvWindow): number[] {
 /** Images as [N, C, H, W] (image-major) or [C, N, H, W] (channel-major: layers/channelMajor.ts). */
 export type ImageLayout = 'imageMajor' | 'channelMajor';
 
+/** The same images in the other layout: [N, C, H, W] ↔ [C, N, H, W]. */
+export function swapImageLayout(b: GraphBuilder, images: Value): Value {
+  return b.transpose(images, [1, 0, 2, 3]);
+}
+
 /** cols [C·K², N·Oh·Ow] of x in either layout (see above). */
 export function im2col(b: GraphBuilder, x: Value, w: ConvWindow, layout: ImageLayout = 'imageMajor'): Value {
-  const xt = layout === 'channelMajor' ? x : b.transpose(x, [1, 0, 2, 3]);
+  const xt = layout === 'channelMajor' ? x : swapImageLayout(b, x);
   const [ch, n] = xt.shape;
   const [kh, kw] = w.kernel;
   const [oh, ow] = convOutputShape(xt, w);

@@ -12,6 +12,7 @@
  * Transpose is read by nothing and is not written to the graph (graph/liveNodes.ts).
  */
 import type { GraphBuilder, Value } from '../graph/builder';
+import { swapImageLayout } from '../graph/im2col';
 
 const twins = new WeakMap<Value, Value>();
 
@@ -22,7 +23,7 @@ export function channelMajorTwin(x: Value): Value | undefined {
 
 /** The image-major [N, C, H, W] value of `channelMajor` ([C, N, H, W]), its twin recorded. */
 export function imageMajor(b: GraphBuilder, channelMajor: Value): Value {
-  const x = b.transpose(channelMajor, [1, 0, 2, 3]);
+  const x = swapImageLayout(b, channelMajor);
   twins.set(x, channelMajor);
   return x;
 }

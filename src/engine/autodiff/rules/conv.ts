@@ -38,7 +38,7 @@
  */
 import { FloatAttr, type GraphBuilder, type Value } from '../../graph/builder';
 import type { GradContext, GradRule } from '../gradRule';
-import { im2col, type ConvWindow, type ImageLayout } from '../../graph/im2col';
+import { im2col, swapImageLayout, type ConvWindow, type ImageLayout } from '../../graph/im2col';
 import { sumLeadingAxes } from '../../graph/sumLeadingAxes';
 import { reluGrad } from './elementwise';
 
@@ -196,7 +196,7 @@ function groupedWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value,
     )[0];
     return b.reshape(sumLeadingAxes(b, perImage, 1), weights.shape);
   }
-  const dyt = b.reshape(b.transpose(dy, [1, 0, 2, 3]), [group, fg, n * o]);
+  const dyt = b.reshape(swapImageLayout(b, dy), [group, fg, n * o]);
   const cols = b.transpose(b.reshape(im2col(b, x, w), [group, values, n * o]), [0, 2, 1]);
   return b.reshape(b.matmul(dyt, cols), weights.shape);
 }
@@ -204,7 +204,7 @@ function groupedWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value,
 /** dW of a 2-D convolution by im2col (graph/im2col.ts): dYᵀ·colsᵀ, dY as [F, N·O]. */
 function convWeightGrad(b: GraphBuilder, x: Value, dy: Value, weights: Value, w: Window): Value {
   const [f, n, o] = [weights.shape[0], dy.shape[0], dy.shape[2] * dy.shape[3]];
-  const dyt = b.reshape(b.transpose(dy, [1, 0, 2, 3]), [f, n * o]);
+  const dyt = b.reshape(swapImageLayout(b, dy), [f, n * o]);
   return b.reshape(b.op('Gemm', [dyt, im2col(b, x, w)], { transB: 1 })[0], weights.shape);
 }
 
@@ -243,13 +243,10 @@ function stackedInputGrad(
   })[0];
   const perImage = b.reshape(tall, [ch, n, oh + sep, width]);
   const rows = b.op('Slice', [perImage, b.ints([w.pads[0]]), b.ints([w.pads[0] + h]), b.ints([2])])[0];
-  return layout === 'channelMajor' ? rows : b.transpose(rows, [1, 0, 2, 3]);
+  return layout === 'channelMajor' ? rows : swapImageLayout(b, rows);
 }
 
 const imagesOf = (x: Value, layout: ImageLayout) => x.shape[layout === 'channelMajor' ? 1 : 0];
-
-/** [N, C, H, W] ↔ [C, N, H, W]: the same permutation both ways. */
-const swapLeadingAxes = (b: GraphBuilder, v: Value) => b.transpose(v, [1, 0, 2, 3]);
 
 /**
  * The training conv2d composite (layers/conv.ts): y = W·cols + bias as channel-major [F, N, Oh, Ow]
@@ -273,8 +270,8 @@ export const conv2dComposite: GradRule = (c) => {
   let byFilter: Value | undefined;
   const dyByFilter = () => (byFilter ??= b.reshape(c.dy(), [weights.shape[0], -1]));
   const strided = () => {
-    const dx = transposedConv(b, swapLeadingAxes(b, c.dy()), weights, x, c.y(0), w, 1);
-    return layout === 'channelMajor' ? swapLeadingAxes(b, dx) : dx;
+    const dx = transposedConv(b, swapImageLayout(b, c.dy()), weights, x, c.y(0), w, 1);
+    return layout === 'channelMajor' ? swapImageLayout(b, dx) : dx;
   };
   return [
     () => (w.strides[0] === 1 ? stackedInputGrad(b, dyByFilter(), weights, x, c.y(0), w, layout) : strided()),
