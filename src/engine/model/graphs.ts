@@ -139,6 +139,8 @@ interface StepIn {
   y: Value;
   lr: Value;
   key: Value;
+  /** The parameters as the flat vector they were split from (fused steps carry them so). */
+  flatParams?: Value;
 }
 
 /** One optimizer step inside `b`; returns new state (same order), the mean loss and what the dynamics read. */
@@ -146,7 +148,7 @@ function buildStep(
   b: GraphBuilder,
   plan: ModelPlan,
   v: StepIn,
-): { state: Value[]; loss: Value; values: StepValues } {
+): { state: Value[]; flatParams: Value; loss: Value; values: StepValues } {
   const { options, store } = plan;
   const names = stateNames(plan);
   const byName = new Map(names.map((n, i) => [n, v.state[i]]));
@@ -174,7 +176,7 @@ function buildStep(
     v.lr,
     t,
   )({
-    param: flatten(b, params, plan.layout),
+    param: v.flatParams ?? flatten(b, params, plan.layout),
     grad: flatGrad,
     gradScale: clip,
     slots: plan.slots.map((s) => byName.get(s.name)!),
@@ -187,6 +189,7 @@ function buildStep(
       ...plan.buffers.map((p) => buffers.updates!.get(p.name) ?? buffers.values.get(p.name)!),
       t,
     ],
+    flatParams: updated.param,
     loss,
     values: { params, grads: raw, clipScale: clip, newParams },
   };
@@ -225,7 +228,13 @@ interface StepStacks {
   keys: Value;
 }
 
-/** Steps 0…count−1 of the stacked batches in one ONNX Loop: the carried state and the losses [count], named `outNames`. */
+/**
+ * Steps 0…count−1 of the stacked batches in one ONNX Loop: the carried state and the losses
+ * [count], named `outNames` (the parameters after the Loop unnamed: callers name them).
+ * The parameters ride the Loop as one flat vector, the optimizer's own view of them: each step
+ * splits it for the forward pass and carries the updated vector on, where carrying them one by
+ * one cost a Concat of them all and a copy of every new one per step.
+ */
 function loopSteps(
   b: GraphBuilder,
   plan: ModelPlan,
@@ -235,37 +244,53 @@ function loopSteps(
   outNames: { state: string[]; losses: string },
 ): { state: Value[]; losses: Value } {
   const names = stateNames(plan);
+  const paramCount = plan.store.specs.length;
   const body = b.subgraph('train_step_body');
   const iter = body.input('iteration', 'int64', []);
   const cond = body.input('cond_in', 'bool', []);
-  const carried = names.map((n) => body.input(`${n}__carried`, 'float32', stateShape(plan, n)));
+  const carriedParams = body.input('parameters__carried', 'float32', [plan.layout.size]);
+  const carriedRest = names
+    .slice(paramCount)
+    .map((n) => body.input(`${n}__carried`, 'float32', stateShape(plan, n)));
   const pick = (stack: Value) => body.op('Gather', [stack, iter], { axis: 0 })[0];
   const step = buildStep(body, plan, {
-    state: carried,
+    state: [...unflatten(body, carriedParams, plan.layout), ...carriedRest],
     x: pick(stacks.xs),
     y: pick(stacks.ys),
     lr: pick(stacks.lrs),
     key: pick(stacks.keys),
+    flatParams: carriedParams,
   });
   body.output(cond, 'cond_out');
   // Loop body outputs match by position: unnamed, they need no Identity copy of every
-  // parameter and optimizer slot per step.
-  step.state.forEach((s) => body.output(s));
+  // optimizer slot per step.
+  body.output(step.flatParams);
+  step.state.slice(paramCount).forEach((s) => body.output(s));
   body.output(step.loss);
 
+  const rest = state.slice(paramCount);
   const outputs = b.op(
     'Loop',
-    [b.scalar(count, 'int64'), b.constant(Uint8Array.from([1]), [], 'bool'), ...state],
+    [
+      b.scalar(count, 'int64'),
+      b.constant(Uint8Array.from([1]), [], 'bool'),
+      flatten(b, state.slice(0, paramCount), plan.layout),
+      ...rest,
+    ],
     { body },
     {
-      names: [...outNames.state, outNames.losses],
+      names: ['parameters__looped', ...outNames.state.slice(paramCount), outNames.losses],
       types: [
-        ...state.map((s) => ({ dtype: s.dtype, shape: s.shape })),
+        { dtype: 'float32', shape: [plan.layout.size] },
+        ...rest.map((s) => ({ dtype: s.dtype, shape: s.shape })),
         { dtype: 'float32', shape: [count] },
       ],
     },
   );
-  return { state: outputs.slice(0, -1), losses: outputs[outputs.length - 1] };
+  return {
+    state: [...unflatten(b, outputs[0], plan.layout), ...outputs.slice(1, -1)],
+    losses: outputs[outputs.length - 1],
+  };
 }
 
 /**
@@ -294,7 +319,8 @@ export function buildFusedTrainGraph(
       state: names.map(next),
       losses: 'losses',
     });
-    [...loop.state, loop.losses].forEach((o) => b.outputs.push(o));
+    names.forEach((n, i) => b.output(loop.state[i], next(n)));
+    b.output(loop.losses, 'losses');
     return b;
   }
   const looped =
