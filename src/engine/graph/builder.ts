@@ -131,6 +131,11 @@ export class GraphBuilder {
    * reads its operands transposed without a Transpose pass); off for the WebGPU provider.
    */
   contribOps = true;
+  /**
+   * Images of at most this many pixels (height × width) take im2col and its transpose as products
+   * with a one-hot gather matrix (graph/im2col.ts byProduct); larger ones, slices.
+   */
+  im2colProductMaxArea = 64;
 
   constructor(
     readonly name = 'model_lab',

@@ -276,7 +276,27 @@ test('a layer norm before a dense layer folds into it in training graphs: same o
   await assertSameOutputs(specs, (b, values) => [forward(b, values, 'train'), forward(b, values, 'eval')]);
 });
 
-test('conv2d trains by im2col: same outputs as Conv; gradients of x, W and bias with stride, padding, dilation', async () => {
+/**
+ * Both forms of im2col (graph/im2col.ts): slices for every image (no image is at most 0 pixels),
+ * and the gather-matrix product for every image.
+ */
+const IM2COL_FORMS = [
+  { form: 'slices', productMaxArea: 0 },
+  { form: 'product', productMaxArea: Infinity },
+] as const;
+
+/** `build` with the graph's im2col form set first (its gradient rules read it after). */
+function withIm2colForm<A extends unknown[], R>(
+  productMaxArea: number,
+  build: (b: GraphBuilder, ...rest: A) => R,
+) {
+  return (b: GraphBuilder, ...rest: A): R => {
+    b.root.im2colProductMaxArea = productMaxArea;
+    return build(b, ...rest);
+  };
+}
+
+test('conv2d trains by im2col, as slices and as products: same outputs as Conv; gradients of x, W and bias with stride, padding, dilation', async () => {
   const rng = new Rng(9);
   // Stride 1 takes dX over the batch stacked as one tall image: uneven 'same' pads, none, wider
   // than the kernel needs, and dilated, each with several images so a leak between them shows.
@@ -300,12 +320,28 @@ test('conv2d trains by im2col: same outputs as Conv; gradients of x, W and bias 
       (mode: 'train' | 'eval') =>
       (b: GraphBuilder, [x, weight, bias]: Value[]) =>
         conv2d({ ...contextWith(b, { weight, bias }), mode }, layer, x);
-    await checkGradients(convIn('train'), specs);
-    await assertSameOutputs(specs, (b, values) => [convIn('train')(b, values), convIn('eval')(b, values)]);
+    for (const { form, productMaxArea } of IM2COL_FORMS) {
+      const ops = (b: GraphBuilder) => new Set(b.nodes.map((n) => n.opType));
+      await checkGradients(
+        withIm2colForm(productMaxArea, (b, values: Value[]) => {
+          const y = convIn('train')(b, values);
+          assert.equal(ops(b).has('Slice'), form === 'slices', `${form} ${JSON.stringify(layer)}`);
+          return y;
+        }),
+        specs,
+      );
+      await assertSameOutputs(
+        specs,
+        withIm2colForm(productMaxArea, (b, values: Value[]) => [
+          convIn('train')(b, values),
+          convIn('eval')(b, values),
+        ]),
+      );
+    }
   }
 });
 
-test('conv2d layers hand channel-major images through activations and pools: same outputs as Conv, gradients of x and every weight', async () => {
+test('conv2d layers hand channel-major images through activations and pools, with im2col as slices and as products: same outputs as Conv, gradients of x and every weight', async () => {
   const rng = new Rng(11);
   type Conv = Extract<Layer, { type: 'conv2d' }>;
   type Pool = Extract<Layer, { type: 'maxpool2d' | 'avgpool2d' }>;
@@ -355,12 +391,21 @@ test('conv2d layers hand channel-major images through activations and pools: sam
         );
         return conv2d({ ...contextWith(b, { weight: w2, bias: b2 }), mode }, second, pooled);
       };
-    await checkGradients(chain('train'), specs);
-    await assertSameOutputs(specs, (b, values) => [chain('train')(b, values), chain('eval')(b, values)]);
+    for (const { productMaxArea } of IM2COL_FORMS) {
+      await checkGradients(withIm2colForm(productMaxArea, chain('train')), specs);
+      await assertSameOutputs(
+        specs,
+        withIm2colForm(productMaxArea, (b, values: Value[]) => [
+          chain('train')(b, values),
+          chain('eval')(b, values),
+        ]),
+      );
+    }
 
     // Only the first im2col's input and the last output change layout; the image-major forms
     // between the layers are read by nothing and not written.
     const b = new GraphBuilder();
+    b.im2colProductMaxArea = 0;
     b.output(
       chain('train')(
         b,

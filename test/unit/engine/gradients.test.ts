@@ -215,11 +215,15 @@ test('Conv 2-D with stride, padding, dilation and bias', async () => {
     { x: [4, 8, 6, 6], w: [64, 8, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
   ];
   // With contrib ops dW comes from onnxruntime's patches; without (WebGPU graphs), from im2col.
-  for (const contribOps of [true, false]) {
+  // Either takes the window values by slices or one-hot Convs, or as products (small images).
+  for (const [contribOps, productMaxArea] of [true, false].flatMap((c) =>
+    [0, Infinity].map((a) => [c, a] as const),
+  )) {
     for (const c of cases) {
       await checkGradients(
         (b, [x, w, bias]) => {
           b.contribOps = contribOps;
+          b.im2colProductMaxArea = productMaxArea;
           const attrs = { strides: c.strides, pads: c.pads, dilations: c.dilations, group: c.group ?? 1 };
           return b.op('Conv', [x, w, bias], attrs)[0];
         },
