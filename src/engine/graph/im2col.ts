@@ -76,8 +76,10 @@ const gatherMatrices = new WeakMap<GraphBuilder, Map<string, Value>>();
 
 /**
  * G [H·W, K²·Oh·Ow], 1 where input position p is value k of output o's window (its padding
- * reads none): cols of one image's channel are x[H·W]·G, exactly (each sum holds one value),
- * and col2im of a column gradient is dCols·Gᵀ. One constant per window and image size in a model.
+ * reads none): cols of one image's channel are x[H·W]·G, exactly for finite values (each sum
+ * holds one value and zeros; a non-finite value spreads over its plane, where the training step's
+ * loss is non-finite anyway), and col2im of a column gradient is dCols·Gᵀ. One constant per window
+ * and image size in a model.
  */
 function gatherMatrix(b: GraphBuilder, x: Value, w: ConvWindow): Value {
   const [h, width] = [x.shape[2], x.shape[3]];

@@ -157,12 +157,13 @@ function convWeightGradByPatches(b: GraphBuilder, x: Value, dy: Value, weights: 
 
 /**
  * patches [N·C, K², Oh, Ow] of x under the convolution's window, by onnxruntime's Conv with one-hot
- * kernels, or for small images (graph/im2col.ts byProduct) by the product with the window's gather
- * matrix (at [1024, 1, 4, 4] 0.13 against the Conv's 0.49 ms). An unpadded 1×1 window needs no Conv, which spends a Gemm per image copying: with
- * stride 1 (every bottleneck's pointwise convolutions) its patches are x itself; strided (ResNet's
- * shortcuts), x subsampled by a 1×1 AveragePool, exact (one value over a count of 1). Profiled in the
- * wide ResNet's training graph at [32, 32, 32, 32], stride 2: one-hot Conv 0.61 ms, AveragePool
- * 0.12 ms, onnxruntime's Slice with steps 1.16 ms.
+ * kernels, or for small images (graph/im2col.ts byProduct) by the product with the window's
+ * gather matrix (at [1024, 1, 4, 4] 0.13 against the Conv's 0.49 ms). An unpadded 1×1 window
+ * needs no Conv, which spends a Gemm per image copying: with stride 1 (every bottleneck's
+ * pointwise convolutions) its patches are x itself; strided (ResNet's shortcuts), x subsampled by
+ * a 1×1 AveragePool, exact (one value over a count of 1). Profiled in the wide ResNet's training
+ * graph at [32, 32, 32, 32], stride 2: one-hot Conv 0.61 ms, AveragePool 0.12 ms, onnxruntime's
+ * Slice with steps 1.16 ms.
  */
 function imagePatches(b: GraphBuilder, x: Value, weights: Value, w: Window): Value {
   const [kh, kw] = weights.shape.slice(2);
