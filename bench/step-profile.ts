@@ -144,7 +144,8 @@ function productsByShape(kernels: ProfileEvent[], steps: number): string[] {
     const [a, b] = shapesOf(e.args?.input_type_shape);
     const [y] = shapesOf(e.args?.output_type_shape);
     const inner = (a[a.length - 1] * a[a.length - 2]) / y[y.length - 2];
-    const key = `${op} [${a}]·[${b}] → [${y}]`;
+    // onnxruntime leaves out the shape of a constant B it packed at load (a gather matrix).
+    const key = `${op} [${a}]·${b ? `[${b}]` : '(packed constant)'} → [${y}]`;
     const group = groups.get(key) ?? { dur: 0, runs: 0, flops: 0 };
     group.dur += e.dur;
     group.runs++;
