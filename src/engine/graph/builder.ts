@@ -118,6 +118,7 @@ export class GraphBuilder {
   /** Constant data by value name (initializers here or in any ancestor). */
   private readonly constData = new Map<string, TensorData>();
   private readonly constCache = new Map<string, Value>();
+  private readonly sharedConstants = new Map<string, Value>();
   private readonly names: NameSpace;
   /** Prefix added to generated names, e.g. 'layer3/' while building a layer. */
   scope = '';
@@ -194,6 +195,17 @@ export class GraphBuilder {
     if (small && root.constCache.has(key)) return root.constCache.get(key)!;
     const value = this.initializer('const', dtype, shape, typed, true);
     if (small) root.constCache.set(key, value);
+    return value;
+  }
+
+  /**
+   * A large constant made once per model and shared by every use (a gather matrix, a row of
+   * ones): `make` runs the first time `key` is asked for in this root graph.
+   */
+  sharedConstant(key: string, make: () => Value): Value {
+    const root = this.root;
+    let value = root.sharedConstants.get(key);
+    if (!value) root.sharedConstants.set(key, (value = make()));
     return value;
   }
 

@@ -72,8 +72,6 @@ export function byProduct(b: GraphBuilder, x: Value): boolean {
   return x.shape[2] * x.shape[3] <= b.root.im2colProductMaxArea;
 }
 
-const gatherMatrices = new WeakMap<GraphBuilder, Map<string, Value>>();
-
 /**
  * G [H·W, K²·Oh·Ow], 1 where input position p is value k of output o's window (its padding
  * reads none): cols of one image's channel are x[H·W]·G, exactly for finite values (each sum
@@ -85,25 +83,21 @@ function gatherMatrix(b: GraphBuilder, x: Value, w: ConvWindow): Value {
   const [h, width] = [x.shape[2], x.shape[3]];
   const [oh, ow] = convOutputShape(x, w);
   const [kh, kw] = w.kernel;
-  const key = [x.dtype, h, width, ...w.kernel, ...w.strides, ...w.pads, ...w.dilations].join(',');
-  const cache = gatherMatrices.get(b.root) ?? new Map<string, Value>();
-  gatherMatrices.set(b.root, cache);
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const columns = kh * kw * oh * ow;
-  const ones = new Array<number>(h * width * columns).fill(0);
-  for (let i = 0; i < kh; i++)
-    for (let j = 0; j < kw; j++)
-      for (let r = 0; r < oh; r++)
-        for (let q = 0; q < ow; q++) {
-          const row = r * w.strides[0] + i * w.dilations[0] - w.pads[0];
-          const col = q * w.strides[1] + j * w.dilations[1] - w.pads[1];
-          if (row >= 0 && col >= 0 && row < h && col < width)
-            ones[(row * width + col) * columns + ((i * kw + j) * oh + r) * ow + q] = 1;
-        }
-  const gather = b.constant(ones, [h * width, columns], x.dtype);
-  cache.set(key, gather);
-  return gather;
+  const key = ['gather', x.dtype, h, width, ...w.kernel, ...w.strides, ...w.pads, ...w.dilations].join(',');
+  return b.sharedConstant(key, () => {
+    const columns = kh * kw * oh * ow;
+    const ones = new Array<number>(h * width * columns).fill(0);
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let r = 0; r < oh; r++)
+          for (let q = 0; q < ow; q++) {
+            const row = r * w.strides[0] + i * w.dilations[0] - w.pads[0];
+            const col = q * w.strides[1] + j * w.dilations[1] - w.pads[1];
+            if (row >= 0 && col >= 0 && row < h && col < width)
+              ones[(row * width + col) * columns + ((i * kw + j) * oh + r) * ow + q] = 1;
+          }
+    return b.constant(ones, [h * width, columns], x.dtype);
+  });
 }
 
 /** Every image plane's window values, [A·B, K², Oh, Ow] for x [A, B, H, W]: one Gemm x·G. */

@@ -26,13 +26,7 @@ export function sumLeadingAxes(b: GraphBuilder, g: Value, count: number): Value 
   return b.reshape(sum, kept);
 }
 
-const ones = new WeakMap<GraphBuilder, Map<number, Value>>();
-
 /** A [1, n] float32 row of ones, one initializer per length per model. */
 function onesRow(b: GraphBuilder, n: number): Value {
-  const cache = ones.get(b.root) ?? new Map<number, Value>();
-  ones.set(b.root, cache);
-  let row = cache.get(n);
-  if (!row) cache.set(n, (row = b.constant(new Float32Array(n).fill(1), [1, n])));
-  return row;
+  return b.sharedConstant(`onesRow|${n}`, () => b.constant(new Float32Array(n).fill(1), [1, n]));
 }

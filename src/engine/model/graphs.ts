@@ -230,7 +230,8 @@ interface StepStacks {
 
 /**
  * Steps 0…count−1 of the stacked batches in one ONNX Loop: the carried state and the losses
- * [count], named `outNames` (the parameters after the Loop unnamed: callers name them).
+ * [count]; `outNames` names the optimizer slots and buffers after it, and the losses (the
+ * parameters leave it as one flat vector, split after the Loop: callers name them).
  * The parameters ride the Loop as one flat vector, the optimizer's own view of them: each step
  * splits it for the forward pass and carries the updated vector on, where carrying them one by
  * one cost a Concat of them all and a copy of every new one per step.
@@ -241,7 +242,7 @@ function loopSteps(
   state: Value[],
   stacks: StepStacks,
   count: number,
-  outNames: { state: string[]; losses: string },
+  outNames: { rest: (stateName: string) => string; losses: string },
 ): { state: Value[]; losses: Value } {
   const names = stateNames(plan);
   const paramCount = plan.store.specs.length;
@@ -279,7 +280,7 @@ function loopSteps(
     ],
     { body },
     {
-      names: ['parameters__looped', ...outNames.state.slice(paramCount), outNames.losses],
+      names: ['parameters__looped', ...names.slice(paramCount).map(outNames.rest), outNames.losses],
       types: [
         { dtype: 'float32', shape: [plan.layout.size] },
         ...rest.map((s) => ({ dtype: s.dtype, shape: s.shape })),
@@ -315,10 +316,7 @@ export function buildFusedTrainGraph(
     keys: b.input('dropout_keys', 'int64', [steps]),
   };
   if (!target.dynamics) {
-    const loop = loopSteps(b, plan, state, stacks, steps, {
-      state: names.map(next),
-      losses: 'losses',
-    });
+    const loop = loopSteps(b, plan, state, stacks, steps, { rest: next, losses: 'losses' });
     names.forEach((n, i) => b.output(loop.state[i], next(n)));
     b.output(loop.losses, 'losses');
     return b;
@@ -326,7 +324,7 @@ export function buildFusedTrainGraph(
   const looped =
     steps > 1
       ? loopSteps(b, plan, state, stacks, steps - 1, {
-          state: names.map((n) => `${n}__looped`),
+          rest: (n) => `${n}__looped`,
           losses: 'losses__looped',
         })
       : { state, losses: undefined };
