@@ -137,6 +137,11 @@ export class GraphBuilder {
    * with a one-hot gather matrix (graph/im2col.ts byProduct); larger ones, slices.
    */
   im2colProductMaxArea = 64;
+  /**
+   * A convolution's weight gradient from onnxruntime's patches takes the batch in chunks whose
+   * patches fit this many bytes (autodiff/rules/conv.ts sumOverBatchChunks).
+   */
+  convPatchesChunkBytes = 5 * 2 ** 20;
 
   constructor(
     readonly name = 'model_lab',

@@ -11,7 +11,8 @@ import { dropout, keptFrom } from '../../../src/engine/layers/dropout';
 import { buildTrainGraph, planModel } from '../../../src/engine/model/graphs';
 import { ParamStore } from '../../../src/engine/model/params';
 import { openSession, tensor } from '../../../src/engine/runtime/session';
-import { checkGradients, distinct } from './gradcheck';
+import { batchChunks } from '../../../src/engine/autodiff/rules/conv';
+import { checkGradients, distinct, gradientProblem } from './gradcheck';
 
 const rng = new Rng(42);
 const positive = (n: number) => Float32Array.from({ length: n }, () => 0.5 + rng.uniform());
@@ -231,6 +232,76 @@ test('Conv 2-D with stride, padding, dilation and bias', async () => {
       );
     }
   }
+});
+
+test("a convolution's weight gradient taken over chunks of the batch equals the whole batch's", async () => {
+  // The fewest equal chunks that fit; a batch of 5 has no divisor between 2 and 4, so 3 + 2.
+  assert.deepEqual(batchChunks(32, 7), [4, 4, 4, 4, 4, 4, 4, 4]);
+  assert.deepEqual(batchChunks(32, 4), [8, 8, 8, 8]);
+  assert.deepEqual(batchChunks(5, 2), [3, 2]);
+  assert.deepEqual(batchChunks(3, 9), [1, 1, 1]);
+  const cases: { op: string; x: number[]; w: number[]; attrs: Record<string, number[] | number> }[] = [
+    { op: 'Conv', x: [5, 2, 6, 6], w: [3, 2, 3, 3], attrs: { pads: [1, 1, 1, 1] } },
+    {
+      op: 'Conv',
+      x: [4, 2, 9, 9],
+      w: [3, 2, 3, 3],
+      attrs: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [2, 2] },
+    },
+    // Depthwise (the grouped product) and a transposed convolution (dY and x change roles).
+    { op: 'Conv', x: [5, 4, 6, 5], w: [4, 1, 3, 3], attrs: { pads: [1, 0, 1, 2], group: 4 } },
+    { op: 'ConvTranspose', x: [4, 3, 5, 5], w: [3, 2, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } },
+  ];
+  for (const c of cases) {
+    // Splits into `fewest` chunks (0: the whole batch), by a budget of the patches' bytes over that.
+    const gradientsIn = async (fewest: number) => {
+      let built: GraphBuilder | undefined;
+      let x0: Value | undefined;
+      const problem = await gradientProblem(
+        (b, [x, w]) => {
+          [built, x0] = [b, x];
+          b.im2colProductMaxArea = 0;
+          const y = b.op(c.op, [x, w], c.attrs)[0];
+          // The image whose patches dW reads: x for a Conv, the output for a transposed one.
+          const [image, out] = c.op === 'Conv' ? [x, y] : [y, x];
+          const patchBytes = image.shape[0] * image.shape[1] * 9 * out.shape[2] * out.shape[3] * 4;
+          b.convPatchesChunkBytes = fewest ? patchBytes / fewest : Infinity;
+          return y;
+        },
+        [{ shape: c.x }, { shape: c.w }],
+        new Rng(7),
+      );
+      const { grads } = await problem.run();
+      await problem.release();
+      const splits = built!.nodes
+        .filter((node) => node.opType === 'Split' && node.inputs[0] === x0)
+        .map((node) => built!.constValue(node.inputs[1]));
+      return { grads, splits };
+    };
+    const whole = await gradientsIn(0);
+    assert.deepEqual(whole.splits, [], `${c.op} [${c.x}]: the whole batch in one piece`);
+    const n = c.x[0];
+    for (const fewest of [2, n]) {
+      const chunked = await gradientsIn(fewest);
+      const what = `${c.op} [${c.x}] in ${fewest} chunks`;
+      assert.deepEqual(chunked.splits, [batchChunks(n, fewest)], `${what}: x split by batchChunks`);
+      chunked.grads.forEach((g, i) => {
+        const scale = Math.max(...whole.grads[i].map(Math.abs));
+        const worst = Math.max(...g.map((v, k) => Math.abs(v - whole.grads[i][k])));
+        assert.ok(worst <= 1e-5 * scale, `${what}: gradient ${i} differs by ${worst} (scale ${scale})`);
+      });
+    }
+  }
+  // The gradients of the chunked forms against finite differences.
+  for (const c of cases)
+    await checkGradients(
+      (b, [x, w]) => {
+        b.im2colProductMaxArea = 0;
+        b.convPatchesChunkBytes = 1;
+        return b.op(c.op, [x, w], c.attrs)[0];
+      },
+      [{ shape: c.x }, { shape: c.w }],
+    );
 });
 
 test('MaxPool (disjoint and overlapping windows) and AveragePool', async () => {
