@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as esbuild from 'esbuild';
-import { extensionBuild, nodeBuild, vendorBuild } from './scripts/nodeBundles.mjs';
+import { extensionBuild, hostPartsBuild, nodeBuild, vendorBuild } from './scripts/nodeBundles.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -28,6 +28,7 @@ function copyFiles(files) {
 const builds = [
   extensionBuild,
   vendorBuild,
+  hostPartsBuild,
   {
     ...nodeBuild,
     entryPoints: { 'training-process': 'src/trainer/trainingProcess.ts' },

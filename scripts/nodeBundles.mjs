@@ -1,5 +1,6 @@
 // The Node bundles' options, apart from esbuild.mjs (which builds them) so a test can build the
 // extension's bundle in memory and check what activation loads (test/unit/extensionBundle.test.ts).
+import { resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 
@@ -19,13 +20,13 @@ export const nodeBuild = {
 };
 
 /**
- * Packages the extension host needs only for some files (an ONNX model, TensorBoard event files)
- * and that took milliseconds of the editor's startup to load: each is bundled on its own into
- * dist/vendor/, and the extension's bundle requires it from there on first use (the sources call
- * `require` inside the function that needs it). Image decoders are not among them: only image
+ * Packages the extension host needs only for some files (an ONNX model, TensorBoard event files,
+ * a Hugging Face tokenizer) and that took milliseconds of the editor's startup to load: each is
+ * bundled on its own into dist/vendor/, and the extension's bundle requires it from there on first
+ * use (the sources call `require` or `import()` inside the function that needs it). Image decoders are not among them: only image
  * reader threads load them (dist/image-reader.js).
  */
-export const LOADED_ON_FIRST_USE = ['onnx-proto', 'protobufjs'];
+export const LOADED_ON_FIRST_USE = ['onnx-proto', 'protobufjs', '@huggingface/tokenizers'];
 
 const loadedOnFirstUse = {
   name: 'loaded-on-first-use',
@@ -36,33 +37,97 @@ const loadedOnFirstUse = {
 };
 
 /**
- * The `vscode` module, made an ES module once. esbuild gives every file that imports a CommonJS
- * module its own copy of the module's properties (`__toESM`); `vscode` has hundreds and some 50
- * files import it, which took about 20 ms of activation. The files now share one copy.
+ * Packages whose state every bundle of the extension host must share: @vscode/l10n holds the
+ * display language's messages, set once at activation (src/extension/displayLanguage.ts), and a
+ * part loaded on first use (below) with a copy of its own would speak English. Each is bundled on
+ * its own into dist/shared/ and required from there by every host bundle, so Node loads it once.
  */
-const vscodeOnce = {
-  name: 'vscode-once',
+export const SHARED_BY_HOST_BUNDLES = ['@vscode/l10n'];
+
+/**
+ * Parts of Model Lab's own code that the extension host needs only for some files, bundled on
+ * their own (dist/<name>.js, bundle name → entry file) and required from there on first use: the
+ * sources reach each through a `require` inside the function that needs it
+ * (src/engine/onnxImporter.ts, src/extension/export/exportCommands.ts). Their code is read and
+ * compiled only then, not at every startup of the editor. The other bundles (training process,
+ * CLI) take them inline.
+ */
+export const HOST_PARTS_ON_FIRST_USE = {
+  'onnx-importer': 'src/engine/onnx/index.ts',
+  'pytorch-export': 'src/export/pytorch/exportProject.ts',
+};
+
+/** Every bundle of the extension host that another requires: the entry's main part, and the parts above. */
+const REQUIRED_HOST_BUNDLES = { 'extension-main': 'src/extension/extension.ts', ...HOST_PARTS_ON_FIRST_USE };
+
+/** A `require` of one of those files becomes a require of its bundle, beside the requiring one in dist/. */
+const requiredHostBundles = {
+  name: 'required-host-bundles',
   setup(build) {
-    build.onResolve({ filter: /^vscode$/ }, (args) =>
-      args.namespace === 'vscode-once'
-        ? { path: 'vscode', external: true }
-        : { path: 'vscode', namespace: 'vscode-once' },
+    const bundleOf = new Map(
+      Object.entries(REQUIRED_HOST_BUNDLES).map(([name, file]) => [resolve(file), name]),
     );
-    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';" }));
+    build.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.kind !== 'require-call' || args.pluginData === 'inner') return undefined;
+      const { path } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'inner',
+      });
+      const name = bundleOf.get(path);
+      return name ? { path: `./${name}.js`, external: true } : { path };
+    });
   },
 };
 
-/** dist/extension.js, the extension host's entry. */
-export const extensionBuild = {
-  ...nodeBuild,
-  entryPoints: { extension: 'src/extension/extension.ts' },
-  outdir: 'dist',
-  plugins: [vscodeOnce, loadedOnFirstUse],
+/**
+ * The modules every host bundle shares (`vscode`, and dist/shared/), each made an ES module once.
+ * esbuild gives every file that imports a CommonJS module its own copy of the module's properties
+ * (`__toESM`); `vscode` has hundreds and some 50 files import it, which took about 20 ms of
+ * activation. The files now share one copy. The shared packages are required from dist/shared/.
+ */
+const sharedModulesOnce = {
+  name: 'shared-modules-once',
+  setup(build) {
+    const names = new RegExp(`^(vscode|${SHARED_BY_HOST_BUNDLES.join('|')})$`);
+    const loadedFrom = (name) => (name === 'vscode' ? name : `./shared/${name}.js`);
+    build.onResolve({ filter: names }, (args) =>
+      args.namespace === 'once'
+        ? { path: loadedFrom(args.path), external: true }
+        : { path: args.path, namespace: 'once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'once' }, (args) => ({
+      contents: `export * from '${args.path}';`,
+    }));
+  },
 };
 
-/** dist/vendor/<package>.js, one bundle per package the extension loads on first use. */
+/**
+ * dist/extension.js, the extension host's entry (src/extension/entry.ts: the startup clock), and
+ * dist/extension-main.js, the rest of the extension, which the entry requires.
+ */
+export const extensionBuild = {
+  ...nodeBuild,
+  entryPoints: { extension: 'src/extension/entry.ts', 'extension-main': 'src/extension/extension.ts' },
+  outdir: 'dist',
+  plugins: [sharedModulesOnce, loadedOnFirstUse, requiredHostBundles],
+};
+
+/** dist/<name>.js, one bundle per part of Model Lab the extension loads on first use. */
+export const hostPartsBuild = {
+  ...nodeBuild,
+  entryPoints: HOST_PARTS_ON_FIRST_USE,
+  outdir: 'dist',
+  plugins: [sharedModulesOnce, loadedOnFirstUse, requiredHostBundles],
+};
+
+/** dist/vendor/<package>.js, one bundle per package the extension loads on first use, and dist/shared/<package>.js. */
 export const vendorBuild = {
   ...nodeBuild,
-  entryPoints: Object.fromEntries(LOADED_ON_FIRST_USE.map((name) => [`vendor/${name}`, name])),
+  entryPoints: Object.fromEntries([
+    ...LOADED_ON_FIRST_USE.map((name) => [`vendor/${name}`, name]),
+    ...SHARED_BY_HOST_BUNDLES.map((name) => [`shared/${name}`, name]),
+  ]),
   outdir: 'dist',
 };

@@ -12,7 +12,8 @@ import {
   type OnnxModelSection,
 } from '../contract/experiment';
 import { isInputEncoding, type InputEncoding } from '../contract/inputEncoding';
-import { importOnnxFile, tokenIdRange, type ImportPlan, type NewHead, type OnnxModel } from '../engine/onnx';
+import type { ImportPlan, NewHead, OnnxModel } from '../engine/onnx';
+import { onnxImporter } from '../engine/onnxImporter';
 import { INPUT_ENCODING_KEY } from '../engine/runtime/exportDoc';
 import { classNamesOf, type ModelClasses } from './modelClasses';
 import { resolveSource } from './resolveSource';
@@ -76,7 +77,7 @@ export function importPlanFor(
     recentPlans.set(key!, cached);
     return cached;
   }
-  const plan = importOnnxFile(path, options, newHead);
+  const plan = onnxImporter().importOnnxFile(path, options, newHead);
   if (key) {
     recentPlans.set(key, plan);
     for (const old of recentPlans.keys()) if (recentPlans.size > RECENT_PLANS) recentPlans.delete(old);
@@ -96,7 +97,7 @@ export function shapedExperiment(experiment: Experiment, experimentDir: string):
   return {
     ...experiment,
     model: { input: { shape: plan.inputShape }, layers: [] },
-    ...(plan.inputKind === 'tokens' ? { tokenIds: tokenIdRange(plan) } : {}),
+    ...(plan.inputKind === 'tokens' ? { tokenIds: onnxImporter().tokenIdRange(plan) } : {}),
     ...(modelClasses ? { modelClasses } : {}),
     ...inputEncodingOf(plan.model),
   };

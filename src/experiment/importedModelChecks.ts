@@ -13,7 +13,8 @@ import { encodedColumns } from '../contract/inputEncoding';
 import type { Dataset } from '../data/api';
 import { headFor, importPlanFor, inputEncodingOf } from '../data/importedModel';
 import { resolveSource } from '../data/resolveSource';
-import { OnnxImportError, type ImportPlan, type NewHead } from '../engine/onnx';
+import type { ImportPlan, NewHead } from '../engine/onnx';
+import { onnxImporter } from '../engine/onnxImporter';
 import type { Severity } from './problems';
 
 export interface ProblemSink {
@@ -46,7 +47,7 @@ function planOrReport(
   try {
     return importPlanFor(model, experimentDir, head);
   } catch (error) {
-    if (!(error instanceof OnnxImportError)) throw error;
+    if (!(error instanceof onnxImporter().OnnxImportError)) throw error;
     report.add(fieldOf(error.message, model), l10n.t('{0}: {1}', model.onnx, error.message));
     return undefined;
   }

@@ -14,7 +14,8 @@ import type { Dataset } from '../data/api';
 import { headFor, importPlanFor } from '../data/importedModel';
 import { loadDataset } from '../data/loadDataset';
 import { kindOf } from '../engine/layers';
-import { importedNodes, nodeMacs, type ImportPlan } from '../engine/onnx';
+import type { ImportPlan } from '../engine/onnx';
+import { onnxImporter } from '../engine/onnxImporter';
 import { estimateMemory, layerCost, parameterCopies } from './memoryEstimate';
 import { FINE_TUNE_TRAINING } from './onnxExperiment';
 import { inferShapes, layersInputKind } from './shapes';
@@ -86,6 +87,7 @@ export function summarizeImported(
   let activations = size(plan.inputShape);
   // Built twice: the axis that grows with the batch is the one to drop (ONNX LSTM outputs put
   // the steps first; a sliced position table has no batch axis at all).
+  const { importedNodes, nodeMacs } = onnxImporter();
   const doubled = importedNodes(plan, 2);
   for (const [i, imported] of importedNodes(plan, 1).entries()) {
     const { node, outputShapes } = imported;

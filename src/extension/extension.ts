@@ -1,5 +1,3 @@
-// First: the clock starts before the other modules of the bundle load.
-import { startupFigures, startupMark, type ModelLabStartup } from './startupClock';
 import type * as vscode from 'vscode';
 import { useDisplayLanguage } from './displayLanguage';
 import { registerEngineCheckCommands } from './engineCheck/engineCheckCommands';
@@ -11,17 +9,18 @@ import { TrainingProcessProber } from './runs/attentionProber';
 import { registerRunCommands } from './runs/runCommands';
 import { registerRunsTableCommands } from './runsTable/runsTableCommands';
 import { forkTrainingProcess } from './trainingProcess/forkTrainingProcess';
-
-// Last: the body of the entry module runs after every module it imports.
-const bundleLoaded = startupMark();
+import { startupFigures, startupMark, type ModelLabStartup, type StartupSpan } from './startupClock';
 
 /** What activate() returns: `vscode.extensions.getExtension(...).exports`. */
 export interface ModelLabExports {
   startup: ModelLabStartup;
 }
 
-/** Wires services and command groups together; holds no logic of its own. */
-export function activate(context: vscode.ExtensionContext): ModelLabExports {
+/**
+ * Wires services and command groups together; holds no logic of its own. Called by the entry
+ * (entry.ts), which timed this bundle's loading.
+ */
+export function activate(context: vscode.ExtensionContext, loading: StartupSpan): ModelLabExports {
   const activateStart = startupMark();
   useDisplayLanguage();
   context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
@@ -44,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): ModelLabExports {
   );
   context.subscriptions.push(...registerExportCommands());
   context.subscriptions.push(...registerOnnxModelEditor(context.extensionUri));
-  return { startup: startupFigures(bundleLoaded, activateStart, startupMark()) };
+  return { startup: startupFigures(loading, { started: activateStart, ended: startupMark() }) };
 }
 
 export function deactivate(): void {}

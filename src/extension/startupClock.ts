@@ -1,12 +1,18 @@
 /**
- * Model Lab's startup in the extension host, measured from here: extension.ts imports this module
- * first, so it runs before every other module of the bundle (esbuild keeps import order).
+ * Model Lab's startup in the extension host: the entry (entry.ts) times the loading of the rest of
+ * the extension, and activate() its own work.
  */
 
 /** A moment of the startup: wall time, and this thread's CPU time where Node can tell. */
 export interface StartupMark {
   wall: number;
   cpu: number | undefined;
+}
+
+/** A part of the startup, from one mark to another. */
+export interface StartupSpan {
+  started: StartupMark;
+  ended: StartupMark;
 }
 
 /**
@@ -19,19 +25,20 @@ export function startupMark(): StartupMark {
   return { wall: performance.now(), cpu: usage && (usage.user + usage.system) / 1000 };
 }
 
-export const bundleStarted = startupMark();
-
 /**
  * How long Model Lab took to start, in ms. onnxruntime is part of none of these: it loads only in
  * the training process and the CLI. The integration layer reports these figures.
  */
 export interface ModelLabStartup {
-  /** The bundle's modules: from the first module's top-level code to the end of the last one's. */
+  /**
+   * Loading Model Lab's code (dist/extension-main.js): reading and compiling the bundle, then its
+   * modules' top-level code.
+   */
   loadMs: number;
   /**
-   * Between the bundle's loading and activate(): the extension host's own work (the extension's
-   * context, other extensions), none of Model Lab's code. Reported apart: it grows with the load on
-   * the machine, whatever the extension does.
+   * Between the loading and activate(): the extension host's own work (the extension's context,
+   * other extensions), none of Model Lab's code. Reported apart: it grows with the load on the
+   * machine, whatever the extension does.
    */
   hostMs: number;
   /** activate() itself, until every command is registered. */
@@ -40,22 +47,16 @@ export interface ModelLabStartup {
   cpu?: { loadMs: number; activateMs: number };
 }
 
-export function startupFigures(
-  loaded: StartupMark,
-  activateStart: StartupMark,
-  activateEnd: StartupMark,
-): ModelLabStartup {
-  const spans = [
-    [bundleStarted, loaded],
-    [activateStart, activateEnd],
-  ] as const;
-  const cpu = spans.map(([from, to]) =>
-    from.cpu === undefined || to.cpu === undefined ? undefined : to.cpu - from.cpu,
-  );
+const wallMs = ({ started, ended }: StartupSpan) => ended.wall - started.wall;
+const cpuMs = ({ started, ended }: StartupSpan) =>
+  started.cpu === undefined || ended.cpu === undefined ? undefined : ended.cpu - started.cpu;
+
+export function startupFigures(loading: StartupSpan, activation: StartupSpan): ModelLabStartup {
+  const cpu = [cpuMs(loading), cpuMs(activation)];
   return {
-    loadMs: loaded.wall - bundleStarted.wall,
-    hostMs: activateStart.wall - loaded.wall,
-    activateMs: activateEnd.wall - activateStart.wall,
+    loadMs: wallMs(loading),
+    hostMs: activation.started.wall - loading.ended.wall,
+    activateMs: wallMs(activation),
     ...(cpu[0] !== undefined && cpu[1] !== undefined ? { cpu: { loadMs: cpu[0], activateMs: cpu[1] } } : {}),
   };
 }

@@ -1,43 +1,118 @@
-// What activation loads: the extension host's bundle leaves out the packages it needs only for some
-// files (scripts/nodeBundles.mjs, LOADED_ON_FIRST_USE) and reaches them through `require` calls made on first
-// use; the integration layer checks the running host's module cache after activation.
+// What activation loads: the extension host's entry (dist/extension.js) holds only the startup clock and
+// requires the rest (dist/extension-main.js). That bundle leaves out the packages and the parts of Model Lab
+// it needs only for some files (scripts/nodeBundles.mjs: LOADED_ON_FIRST_USE, HOST_PARTS_ON_FIRST_USE) and
+// reaches them through `require` calls made on first use; the integration layer checks the running host's
+// module cache after activation.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import * as esbuild from 'esbuild';
-// @ts-expect-error plain ESM build script without type declarations
-import { extensionBuild, LOADED_ON_FIRST_USE } from '../../scripts/nodeBundles.mjs';
+import {
+  extensionBuild,
+  hostPartsBuild,
+  HOST_PARTS_ON_FIRST_USE,
+  LOADED_ON_FIRST_USE,
+  SHARED_BY_HOST_BUNDLES,
+  // @ts-expect-error plain ESM build script without type declarations
+} from '../../scripts/nodeBundles.mjs';
 
 const firstUse = LOADED_ON_FIRST_USE as string[];
+const parts = HOST_PARTS_ON_FIRST_USE as Record<string, string>;
+const shared = SHARED_BY_HOST_BUNDLES as string[];
 
-async function extensionBundle() {
+/** Each output bundle of a build: the source files in it, their imports as written, and its text. */
+async function bundles(options: unknown) {
   const result = await esbuild.build({
-    ...(extensionBuild as esbuild.BuildOptions),
+    ...(options as esbuild.BuildOptions),
     write: false,
     metafile: true,
     sourcemap: false,
     logLevel: 'silent',
   });
-  const inputs = Object.entries(result.metafile.inputs);
-  // Every import of every source file in the bundle, as written (a static import or a require call).
-  const imports = inputs.flatMap(([file, input]) => input.imports.map((i) => ({ ...i, file })));
-  const text = result.outputFiles.find((file) => file.path.endsWith('extension.js'))!.text;
-  return { inputs: inputs.map(([path]) => path), imports, text };
+  return Object.entries(result.metafile.outputs).map(([path, output]) => {
+    const inputs = Object.keys(output.inputs);
+    // Every import of every source file in the bundle (a static import, a require call or an import()).
+    const imports = inputs.flatMap((file) =>
+      result.metafile.inputs[file]!.imports.map((i) => ({ ...i, file })),
+    );
+    const text = result.outputFiles.find((file) => file.path.endsWith(path))!.text;
+    return { name: path.replace(/^.*\//, ''), inputs, imports, text };
+  });
 }
 
-test('the extension bundle reaches onnx-proto and protobufjs only through require calls into dist/vendor', async () => {
-  const bundle = await extensionBundle();
+async function extensionBundle() {
+  return (await bundles(extensionBuild)).find((bundle) => bundle.name === 'extension-main.js')!;
+}
+
+test('the entry holds only the startup clock and requires the rest of the extension after starting it', async () => {
+  const entry = (await bundles(extensionBuild)).find((bundle) => bundle.name === 'extension.js')!;
+  assert.deepEqual(entry.inputs.sort(), ['src/extension/entry.ts', 'src/extension/startupClock.ts']);
+  const main = entry.imports.filter((i) => i.path === './extension-main.js');
+  assert.deepEqual(
+    main.map((i) => i.kind),
+    ['require-call'],
+  );
+  // The clock's first mark comes before the require, the second after it.
+  const [before, after] = [...entry.text.matchAll(/= startupMark\(\)/g)].map((m) => m.index);
+  const required = entry.text.indexOf('require("./extension-main.js")');
+  assert.ok(before! < required && required < after!, entry.text);
+});
+
+/** The extension's main bundle and the parts it loads on first use. */
+async function hostBundles() {
+  return [await extensionBundle(), ...(await bundles(hostPartsBuild))];
+}
+
+test('the host bundles reach onnx-proto, protobufjs and the tokenizers only on first use, from dist/vendor', async () => {
+  const all = await hostBundles();
   for (const name of firstUse) {
-    assert.deepEqual(
-      bundle.inputs.filter((path) => path.includes(`node_modules/${name}/`)),
-      [],
-      `${name} is bundled into the extension: it loads at activation`,
-    );
-    const imports = bundle.imports.filter((i) => i.path === `./vendor/${name}.js`);
+    for (const bundle of all)
+      assert.deepEqual(
+        bundle.inputs.filter((path) => path.includes(`node_modules/${name}/`)),
+        [],
+        `${name} is bundled into ${bundle.name}`,
+      );
+    const imports = all.flatMap((bundle) => bundle.imports).filter((i) => i.path === `./vendor/${name}.js`);
     assert.ok(imports.length > 0, `the extension no longer uses ${name}: drop it from LOADED_ON_FIRST_USE`);
     for (const i of imports) {
-      assert.equal(i.kind, 'require-call', `${i.file} imports ${name} statically: it loads at activation`);
+      assert.ok(
+        i.kind === 'require-call' || i.kind === 'dynamic-import',
+        `${i.file} imports ${name} statically: it loads at activation`,
+      );
     }
   }
+});
+
+test('the ONNX importer and the PyTorch export are bundles of their own, required on first use', async () => {
+  const bundle = await extensionBundle();
+  // What they carry: the importer, the autodiff rules and graph builder under it, the export.
+  for (const folder of ['src/engine/onnx/', 'src/engine/autodiff/', 'src/engine/model/', 'src/export/'])
+    assert.deepEqual(
+      bundle.inputs.filter((path) => path.startsWith(folder)),
+      [],
+      `${folder} is in the extension's bundle: the editor reads and compiles it at every startup`,
+    );
+  const built = (await bundles(hostPartsBuild)).map((part) => part.name);
+  for (const name of Object.keys(parts)) {
+    assert.ok(built.includes(`${name}.js`), `dist/${name}.js is not built`);
+    const imports = bundle.imports.filter((i) => i.path === `./${name}.js`);
+    assert.ok(
+      imports.length > 0,
+      `the extension no longer uses ${name}: drop it from HOST_PARTS_ON_FIRST_USE`,
+    );
+    for (const i of imports) assert.equal(i.kind, 'require-call', `${i.file} loads ${name} at activation`);
+  }
+});
+
+test('every host bundle requires @vscode/l10n from dist/shared, so the display language set at activation reaches the parts', async () => {
+  for (const bundle of await hostBundles())
+    for (const name of shared) {
+      assert.deepEqual(
+        bundle.inputs.filter((path) => path.includes(`node_modules/${name}/`)),
+        [],
+        `${bundle.name} has a copy of ${name} of its own`,
+      );
+      assert.equal(bundle.text.split(`require("./shared/${name}.js")`).length - 1, 1, bundle.name);
+    }
 });
 
 test('the extension bundle holds no image decoder: only image reader threads load them (dist/image-reader.js)', async () => {

@@ -17,8 +17,9 @@ export { SUPPORTED_OPS, FOLDED_OPS } from './importOps';
 export { importedNodes, type ImportedNode } from './importedNodes';
 export type { NewHead } from './newHead';
 export { importedProducts, nodeMacs, type ImportedProduct } from './nodeProducts';
+export { summarizeOnnxModel } from './modelSummary';
 // checkCompatibility (./compatibility) is imported from its own file: it runs onnxruntime, and the editor
-// reads ONNX files through this index at activation, which must not load onnxruntime.
+// reads ONNX files through this index (../onnxImporter.ts), which must not load onnxruntime.
 
 /** Reads a .onnx file; external data files are looked up next to it. */
 export function readOnnxFile(path: string): OnnxModel {

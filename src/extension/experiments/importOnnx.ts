@@ -7,15 +7,14 @@
  * (tokenizer.json beside it) gets a table of texts read through it, the mask 0 at the padding.
  * A model that cannot be imported is named
  * in an error notification with the importer's reason; nothing is written then.
- * Only the reading and planning modules of the importer load here: the extension host never
- * loads onnxruntime (training and checks run in the training process or the CLI).
+ * The importer loads on first use (engine/onnxImporter.ts); the extension host never loads
+ * onnxruntime (training and checks run in the training process or the CLI).
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { defaultImportOptions, importDefaults } from '../../engine/onnx/importInputs';
-import { readOnnxModel, type OnnxModel } from '../../engine/onnx/onnxFile';
-import { planImport } from '../../engine/onnx/importPlan';
+import type { OnnxModel } from '../../engine/onnx';
+import { onnxImporter } from '../../engine/onnxImporter';
 import { tokenizerBeside } from '../../data/textTokenizer';
 import { onnxExperiment } from '../../experiment/onnxExperiment';
 import { askAxisSizes } from '../onnxModel/axisSizes';
@@ -36,7 +35,7 @@ async function pickModel(): Promise<vscode.Uri | undefined> {
 
 /** The size of each named axis of an example (a sequence length exported as a dynamic axis). */
 function askSizes(model: OnnxModel): Promise<Record<string, number> | undefined> {
-  const { input, unsized } = importDefaults(model);
+  const { input, unsized } = onnxImporter().importDefaults(model);
   const shape = model.inputs.find((v) => v.name === input)?.dims.join(' × ') ?? '';
   return askAxisSizes(unsized, {
     title: (axis) => vscode.l10n.t('Import ONNX Model: the size of "{0}"', axis),
@@ -57,6 +56,7 @@ export async function importOnnxModel(modelUri?: vscode.Uri): Promise<vscode.Uri
   const file = uri.fsPath;
   let plan;
   try {
+    const { readOnnxModel, planImport, defaultImportOptions } = onnxImporter();
     const model = readOnnxModel(readFileSync(file), (location) =>
       readFileSync(join(dirname(file), location)),
     );

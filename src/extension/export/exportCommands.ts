@@ -7,11 +7,22 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { exportPytorchProject } from '../../export/pytorch/exportProject';
+import type * as PytorchExport from '../../export/pytorch/exportProject';
 import { experimentFileOf, pickExperimentFile } from '../experiments/chooseExperiment';
 import { EXPERIMENT_SUFFIX } from '../experiments/experimentFiles';
 
 export const EXPORT_PYTORCH_COMMAND = 'modelLab.exportPytorch';
+
+/**
+ * src/export/pytorch, loaded on the first export: it compiles the model for its initial weights,
+ * so it carries the graph builder and the autodiff rules, which the editor need not read and
+ * compile at startup. The build ships it as a bundle of its own (`dist/pytorch-export.js`,
+ * scripts/nodeBundles.mjs) that this `require` reaches.
+ */
+function pytorchExport(): typeof PytorchExport {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would load it at startup
+  return require('../../export/pytorch/exportProject') as typeof PytorchExport;
+}
 
 export function registerExportCommands(): vscode.Disposable[] {
   return [
@@ -33,7 +44,7 @@ export function registerExportCommands(): vscode.Disposable[] {
             location: vscode.ProgressLocation.Notification,
             title: vscode.l10n.t('Exporting {0} to PyTorch…', basename(experimentFile)),
           },
-          () => exportPytorchProject({ experimentFile, outDir, force }),
+          () => pytorchExport().exportPytorchProject({ experimentFile, outDir, force }),
         );
         const openReadme = vscode.l10n.t('Open README');
         void vscode.window

@@ -9,10 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { summarizeOnnxModel } from '../../engine/onnx/modelSummary';
 import { summarizeOnnxFile } from '../../experiment/modelSummary';
 import { evaluationDataKinds, tokenizerInfo, type EvaluationDataKind } from '../../experiment/onnxExperiment';
-import { readOnnxModel } from '../../engine/onnx/onnxFile';
+import { onnxImporter } from '../../engine/onnxImporter';
 import { type OnnxCheckRequest, isOnnxCheckReply } from '../../protocol/onnxCheck';
 import { type OnnxEvaluateRequest, isOnnxEvaluateReply } from '../../protocol/onnxEvaluate';
 import { type OnnxModelToWebview, isOnnxModelFromWebview } from '../../protocol/onnxModelView';
@@ -113,6 +112,7 @@ class OnnxModelView extends Disposable {
   private load(): void {
     const file = this.uri.fsPath;
     try {
+      const { readOnnxModel, summarizeOnnxModel } = onnxImporter();
       const model = readOnnxModel(readFileSync(file), (location) =>
         readFileSync(join(dirname(file), location)),
       );
