@@ -77,7 +77,7 @@ export function registerRunCommands(extensionUri: vscode.Uri): {
       vscode.workspace.getConfiguration('modelLab').get<boolean>('training.keepRunningWithoutWindow', false),
     loadDatasetFacts: datasetFacts,
     runsDirFor,
-    versions: currentVersions(),
+    versions: currentVersions,
   });
   const output = vscode.window.createOutputChannel(vscode.l10n.t('Model Lab Runs'));
   const tree = new RunsTreeProvider(allRunsDirs);

@@ -32,7 +32,11 @@ export interface RunManagerOptions {
   loadDatasetFacts: LoadDatasetFacts;
   /** `<workspace>/.modellab/runs` for the workspace folder holding the experiment. */
   runsDirFor(experimentFile: string): string;
-  versions: RunInfo['versions'];
+  /**
+   * The versions run.json records, asked for when a run starts: finding onnxruntime's package.json
+   * took about 2 ms, too much to spend at activation for a run that may never start.
+   */
+  versions(): RunInfo['versions'];
   /** How long a stop may take before the process is killed (default 10 s). */
   stopGraceMs?: number;
   /** How long a run trains on with no window attached (default: the training process's 60 s). */
@@ -102,7 +106,7 @@ export class RunManager implements IDisposable {
       experimentFile: options.experimentFile,
       runsDir: this.options.runsDirFor(options.experimentFile),
       resumeFrom: options.resumeFrom,
-      versions: this.options.versions,
+      versions: this.options.versions(),
       loadData: this.options.loadDatasetFacts,
       beforeClaim: (candidate) => {
         const busy = this.runFor(candidate.name);

@@ -61,7 +61,7 @@ function manager(
       }),
     loadDatasetFacts: fakeData,
     runsDirFor: () => runsDir,
-    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+    versions: () => ({ modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version }),
     stopGraceMs,
   });
   managers.push(created);
@@ -129,7 +129,7 @@ test('an error only the data shows refuses the run before any run folder exists'
       throw new DataError('row has 2 cells, expected 3 like the first row', '/data/x.csv', 4);
     },
     runsDirFor: () => runsDir,
-    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+    versions: () => ({ modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version }),
   });
   managers.push(runs);
   const file = experimentFile('bad-data');
@@ -271,7 +271,7 @@ test('the real training process (engine and data) trains a template through the 
       }),
     loadDatasetFacts: new DatasetCache(loadDatasetFacts, 1).load,
     runsDirFor: () => runsDir,
-    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+    versions: () => ({ modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version }),
   });
   managers.push(runs);
   const wine = join(__dirname, '../../../templates/mlp-wine/wine-mlp.experiment.json');
@@ -301,7 +301,7 @@ test('a training process that cannot start leaves the run marked failed, saying 
     },
     loadDatasetFacts: fakeData,
     runsDirFor: () => runsDir,
-    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+    versions: () => ({ modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version }),
   });
   managers.push(runs);
   await assert.rejects(

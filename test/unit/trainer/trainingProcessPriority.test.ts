@@ -27,7 +27,7 @@ const runManager = (detached: boolean) =>
       }),
     loadDatasetFacts: new DatasetCache(loadDatasetFacts, 1).load,
     runsDirFor: () => root,
-    versions: { modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version },
+    versions: () => ({ modelLab: '0.1.0', onnxruntime: '1.30.0', node: process.version }),
   });
 const runs = runManager(false);
 const detachedRuns = runManager(true);
