@@ -57,7 +57,12 @@ export class ExperimentDiagnostics extends Disposable {
     this._register(dataFiles.onDidCreate(onDataFile));
     this._register(dataFiles.onDidChange(onDataFile));
     this._register(dataFiles.onDidDelete(onDataFile));
-    vscode.workspace.textDocuments.forEach((document) => this.validate(document));
+    // The experiments already open are checked just after activation, not inside it: a check can read
+    // the data and an imported model, and the editor waits for activate() to return.
+    const openOnes = setTimeout(() =>
+      vscode.workspace.textDocuments.forEach((document) => this.validate(document)),
+    );
+    this._register(toDisposable(() => clearTimeout(openOnes)));
   }
 
   private revalidateOpenExperiments(): void {
