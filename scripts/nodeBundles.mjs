@@ -57,15 +57,12 @@ export const HOST_PARTS_ON_FIRST_USE = {
   'pytorch-export': 'src/export/pytorch/exportProject.ts',
 };
 
-/** Every bundle of the extension host that another requires: the entry's main part, and the parts above. */
-const REQUIRED_HOST_BUNDLES = { 'extension-main': 'src/extension/extension.ts', ...HOST_PARTS_ON_FIRST_USE };
-
 /** A `require` of one of those files becomes a require of its bundle, beside the requiring one in dist/. */
-const requiredHostBundles = {
-  name: 'required-host-bundles',
+const hostPartsOnFirstUse = {
+  name: 'host-parts-on-first-use',
   setup(build) {
     const bundleOf = new Map(
-      Object.entries(REQUIRED_HOST_BUNDLES).map(([name, file]) => [resolve(file), name]),
+      Object.entries(HOST_PARTS_ON_FIRST_USE).map(([name, file]) => [resolve(file), name]),
     );
     build.onResolve({ filter: /^\./ }, async (args) => {
       if (args.kind !== 'require-call' || args.pluginData === 'inner') return undefined;
@@ -104,14 +101,14 @@ const sharedModulesOnce = {
 };
 
 /**
- * dist/extension.js, the extension host's entry (src/extension/entry.ts: the startup clock), and
- * dist/extension-main.js, the rest of the extension, which the entry requires.
+ * dist/extension.js, the extension host's entry (src/extension/entry.ts: the startup clock and the
+ * code cache), and dist/extension-main.js, the rest of the extension, which the entry loads.
  */
 export const extensionBuild = {
   ...nodeBuild,
   entryPoints: { extension: 'src/extension/entry.ts', 'extension-main': 'src/extension/extension.ts' },
   outdir: 'dist',
-  plugins: [sharedModulesOnce, loadedOnFirstUse, requiredHostBundles],
+  plugins: [sharedModulesOnce, loadedOnFirstUse, hostPartsOnFirstUse],
 };
 
 /** dist/<name>.js, one bundle per part of Model Lab the extension loads on first use. */
@@ -119,7 +116,7 @@ export const hostPartsBuild = {
   ...nodeBuild,
   entryPoints: HOST_PARTS_ON_FIRST_USE,
   outdir: 'dist',
-  plugins: [sharedModulesOnce, loadedOnFirstUse, requiredHostBundles],
+  plugins: [sharedModulesOnce, loadedOnFirstUse, hostPartsOnFirstUse],
 };
 
 /** dist/vendor/<package>.js, one bundle per package the extension loads on first use, and dist/shared/<package>.js. */

@@ -9,6 +9,7 @@ import { TrainingProcessProber } from './runs/attentionProber';
 import { registerRunCommands } from './runs/runCommands';
 import { registerRunsTableCommands } from './runsTable/runsTableCommands';
 import { forkTrainingProcess } from './trainingProcess/forkTrainingProcess';
+import type { CodeCacheUse } from './codeCache';
 import { startupFigures, startupMark, type ModelLabStartup, type StartupSpan } from './startupClock';
 
 /** What activate() returns: `vscode.extensions.getExtension(...).exports`. */
@@ -18,9 +19,13 @@ export interface ModelLabExports {
 
 /**
  * Wires services and command groups together; holds no logic of its own. Called by the entry
- * (entry.ts), which timed this bundle's loading.
+ * (entry.ts), which timed this bundle's loading and says whether it came from the code cache.
  */
-export function activate(context: vscode.ExtensionContext, loading: StartupSpan): ModelLabExports {
+export function activate(
+  context: vscode.ExtensionContext,
+  loading: StartupSpan,
+  codeCache: CodeCacheUse,
+): ModelLabExports {
   const activateStart = startupMark();
   useDisplayLanguage();
   context.subscriptions.push(...registerEngineCheckCommands(context.extensionUri));
@@ -43,7 +48,7 @@ export function activate(context: vscode.ExtensionContext, loading: StartupSpan)
   );
   context.subscriptions.push(...registerExportCommands());
   context.subscriptions.push(...registerOnnxModelEditor(context.extensionUri));
-  return { startup: startupFigures(loading, { started: activateStart, ended: startupMark() }) };
+  return { startup: startupFigures(loading, codeCache, { started: activateStart, ended: startupMark() }) };
 }
 
 export function deactivate(): void {}

@@ -3,6 +3,8 @@
  * the extension, and activate() its own work.
  */
 
+import type { CodeCacheUse } from './codeCache';
+
 /** A moment of the startup: wall time, and this thread's CPU time where Node can tell. */
 export interface StartupMark {
   wall: number;
@@ -35,6 +37,8 @@ export interface ModelLabStartup {
    * modules' top-level code.
    */
   loadMs: number;
+  /** Whether that compile came from the code cache (codeCache.ts): none exists at the first start of a build. */
+  codeCache: CodeCacheUse;
   /**
    * Between the loading and activate(): the extension host's own work (the extension's context,
    * other extensions), none of Model Lab's code. Reported apart: it grows with the load on the
@@ -51,10 +55,15 @@ const wallMs = ({ started, ended }: StartupSpan) => ended.wall - started.wall;
 const cpuMs = ({ started, ended }: StartupSpan) =>
   started.cpu === undefined || ended.cpu === undefined ? undefined : ended.cpu - started.cpu;
 
-export function startupFigures(loading: StartupSpan, activation: StartupSpan): ModelLabStartup {
+export function startupFigures(
+  loading: StartupSpan,
+  codeCache: CodeCacheUse,
+  activation: StartupSpan,
+): ModelLabStartup {
   const cpu = [cpuMs(loading), cpuMs(activation)];
   return {
     loadMs: wallMs(loading),
+    codeCache,
     hostMs: activation.started.wall - loading.ended.wall,
     activateMs: wallMs(activation),
     ...(cpu[0] !== undefined && cpu[1] !== undefined ? { cpu: { loadMs: cpu[0], activateMs: cpu[1] } } : {}),

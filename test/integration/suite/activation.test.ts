@@ -40,7 +40,8 @@ suite('Activation', () => {
       this,
       `startup to ready: ${(startup.loadMs + startup.activateMs).toFixed(1)} ms ` +
         `(loading the code ${startup.loadMs.toFixed(1)} ms, activate() ${startup.activateMs.toFixed(1)} ms); ` +
-        `the extension host's own work between them: ${startup.hostMs.toFixed(1)} ms`,
+        `the extension host's own work between them: ${startup.hostMs.toFixed(1)} ms; ` +
+        `code cache: ${startup.codeCache}`,
     );
     if (startup.cpu)
       reportFigure(
