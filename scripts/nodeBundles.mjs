@@ -23,8 +23,8 @@ export const nodeBuild = {
  * Packages the extension host needs only for some files (an ONNX model, TensorBoard event files,
  * a Hugging Face tokenizer) and that took milliseconds of the editor's startup to load: each is
  * bundled on its own into dist/vendor/, and the extension's bundle requires it from there on first
- * use (the sources call `require` or `import()` inside the function that needs it). Image decoders are not among them: only image
- * reader threads load them (dist/image-reader.js).
+ * use (the sources call `require` or `import()` inside the function that needs it). Image decoders
+ * are not among them: only image reader threads load them (dist/image-reader.js).
  */
 export const LOADED_ON_FIRST_USE = ['onnx-proto', 'protobufjs', '@huggingface/tokenizers'];
 

@@ -7,7 +7,8 @@
  * The cache is named after a hash of the bundle's text and the V8 version: V8 itself checks
  * only the source's length, so a rebuilt bundle of the same length must not find the old cache.
  * Anything that goes wrong with the cache (a folder that cannot be written, a cache V8 rejects)
- * costs only the compile it would have saved: the bundle loads as it would without one.
+ * costs only the compile it would have saved: the bundle loads as it would without one. The cache
+ * lives in the extension's own folder, so only whoever can change the bundle can change it.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,14 @@ function readCache(path: string): Buffer | undefined {
     return readFileSync(path);
   } catch {
     return undefined;
+  }
+}
+
+function removeCache(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not ours to remove (a read-only installation): V8 rejects it again, and the bundle still loads.
   }
 }
 
@@ -89,7 +98,7 @@ export function requireWithCodeCache(file: string): LoadedBundle {
     cache: cachedData === undefined ? 'made' : rejected ? 'rejected' : 'used',
     saveCache() {
       // A rejected cache (another V8 build, a damaged file) is made again from a fresh compile next time.
-      if (rejected) rmSync(cacheFile, { force: true });
+      if (rejected) removeCache(cacheFile);
       else if (made) writeCache(file, cacheFile, made);
     },
   };
