@@ -167,8 +167,13 @@ export async function loadTextTokenizer(path: string, shown: string): Promise<Te
   const json = readJson(path, shown);
   const configPath = join(dirname(path), 'tokenizer_config.json');
   const config = existsSync(configPath) ? readJson(configPath, configPath) : {};
-  // An ES module: loaded when a table of texts is read, not with the rest of the data code.
-  const { Tokenizer } = await import('@huggingface/tokenizers');
+  // Loaded when a table of texts is read, not with the rest of the data code (in the editor, from
+  // dist/vendor/). A require, not import(): the editor's main bundle is compiled through V8's code
+  // cache (src/extension/codeCache.ts), where import() has no loader to call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would load it at startup
+  const { Tokenizer } = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers', {
+    with: { 'resolution-mode': 'import' },
+  });
   let tokenizer: InstanceType<typeof Tokenizer>;
   try {
     tokenizer = new Tokenizer(json, config);

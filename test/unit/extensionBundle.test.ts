@@ -102,6 +102,17 @@ test('the ONNX importer and the PyTorch export are bundles of their own, require
   }
 });
 
+test('no host bundle keeps an import(): the main bundle is compiled with no loader for one (codeCache.ts)', async () => {
+  for (const bundle of await hostBundles())
+    assert.deepEqual(
+      bundle.imports
+        .filter((i) => i.kind === 'dynamic-import' && i.external)
+        .map((i) => `${i.file}: ${i.path}`),
+      [],
+      `${bundle.name} imports these with import() at run time`,
+    );
+});
+
 test('every host bundle requires @vscode/l10n from dist/shared, so the display language set at activation reaches the parts', async () => {
   for (const bundle of await hostBundles())
     for (const name of shared) {
