@@ -10,6 +10,7 @@
  * costs only the compile it would have saved: the bundle loads as it would without one. The cache
  * lives in the extension's own folder, so only whoever can change the bundle can change it.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -28,9 +29,9 @@ export interface LoadedBundle {
 
 const CACHE_SUFFIX = '.codecache';
 
-/** `<bundle>.<hash of its text and V8's version>.codecache`, beside the bundle. */
-export function codeCacheFile(file: string, source: string): string {
-  const key = createHash('sha256').update(process.versions.v8).update('\0').update(source).digest('hex');
+/** `<bundle>.<hash of its bytes and V8's version>.codecache`, beside the bundle. */
+export function codeCacheFile(file: string, bytes: Uint8Array): string {
+  const key = createHash('sha256').update(process.versions.v8).update('\0').update(bytes).digest('hex');
   return `${file}.${key.slice(0, 16)}${CACHE_SUFFIX}`;
 }
 
@@ -71,8 +72,13 @@ function writeCache(file: string, cacheFile: string, data: Buffer): void {
 
 /** Loads a CommonJS file (`require(file)`), compiled from its code cache where one fits. */
 export function requireWithCodeCache(file: string): LoadedBundle {
-  const source = readFileSync(file, 'utf8');
-  const cacheFile = codeCacheFile(file, source);
+  const bytes = readFileSync(file);
+  const cacheFile = codeCacheFile(file, bytes);
+  // esbuild writes code as ASCII (it escapes the rest), so only a comment it keeps can hold other
+  // characters. Decoding ASCII as Latin-1 is a plain copy into a one-byte string. Decoding as UTF-8
+  // a text with even one non-ASCII character makes a two-byte string: twice the memory, and for
+  // this bundle 3–4 ms more of the editor's startup between decoding and hashing it.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const cachedData = readCache(cacheFile);
   const compiled = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], {
     filename: file,

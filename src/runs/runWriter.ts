@@ -44,7 +44,7 @@ export class RunWriter {
    * Creates `<runsDir>/<experiment>/<run-id>/` with run.json (status running).
    * The folder is claimed atomically: a non-recursive mkdir either creates it
    * or fails with EEXIST, so two writers started in the same second get
-   * different folders (`<id>`, `<id>-2`, …) instead of sharing one. If run.json
+   * different folders (`<id>`, `<id>-2`, ...) instead of sharing one. If run.json
    * cannot be written, the claimed folder is removed again: no half run is left.
    */
   static create(options: CreateRunOptions): RunWriter {

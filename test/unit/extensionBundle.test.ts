@@ -56,6 +56,15 @@ test('the entry holds only the startup clock and the code cache, and loads the r
   assert.ok(before! < loads && loads < after!, entry.text);
 });
 
+test('the main bundle is ASCII, so the entry reads it without decoding UTF-8', async () => {
+  // esbuild escapes what it writes as code, but keeps some comments (a class member's doc comment)
+  // as written. One character outside ASCII there makes the bundle a two-byte string in V8,
+  // which cost several ms of every start (src/extension/codeCache.ts).
+  const { text } = await extensionBundle();
+  const lines = text.split('\n').filter((line) => /[^\t\n\r\x20-\x7e]/.test(line));
+  assert.deepEqual(lines, [], 'write these comments in ASCII ("..." for "…")');
+});
+
 /** The extension's main bundle and the parts it loads on first use. */
 async function hostBundles() {
   return [await extensionBundle(), ...(await bundles(hostPartsBuild))];

@@ -146,7 +146,7 @@ export class ActiveRun {
     this.resolveDone(this.outcome as RunOutcome);
   }
 
-  /** " Last log lines: … | …", from log.txt and the process's own output. */
+  /** " Last log lines: ... | ...", from log.txt and the process's own output. */
   private lastWords(): string {
     const logLines = readLogTail(this.runDir, LAST_WORDS).map((line) => line.replace(/^\S+ /, ''));
     const outputLines = this.outputTail.trim().split('\n').filter(Boolean).slice(-LAST_WORDS);

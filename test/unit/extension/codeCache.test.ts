@@ -47,7 +47,7 @@ test('the bundle loads as require would, and the next load compiles from the cac
   assert.equal(require(file), first.exports);
   assert.deepEqual(caches(folder), []);
   first.saveCache();
-  assert.deepEqual(caches(folder), [basename(codeCacheFile(file, readFileSync(file, 'utf8')))]);
+  assert.deepEqual(caches(folder), [basename(codeCacheFile(file, readFileSync(file)))]);
   delete require.cache[file];
   const second = requireWithCodeCache(file);
   assert.equal(second.cache, 'used');
@@ -71,9 +71,23 @@ test('a rebuilt bundle of the same length does not use the old cache, and saving
   delete require.cache[file];
 });
 
+test('text outside ASCII in the bundle reads back as written, in code and in comments', () => {
+  const { file } = bundleFolder();
+  // The ASCII fast path must not decode such a bundle as Latin-1.
+  writeFileSync(file, '/** π · × … 中文 */\nexports.text = "naïve · 训练 ✓";\n');
+  const loaded = requireWithCodeCache(file);
+  assert.equal((loaded.exports as { text: string }).text, 'naïve · 训练 ✓');
+  loaded.saveCache();
+  delete require.cache[file];
+  const again = requireWithCodeCache(file);
+  assert.equal(again.cache, 'used');
+  assert.equal((again.exports as { text: string }).text, 'naïve · 训练 ✓');
+  delete require.cache[file];
+});
+
 test('a damaged cache is rejected, the bundle still loads, and the cache is made again at the next start', () => {
   const { folder, file } = bundleFolder();
-  const cacheFile = codeCacheFile(file, readFileSync(file, 'utf8'));
+  const cacheFile = codeCacheFile(file, readFileSync(file));
   writeFileSync(cacheFile, Buffer.alloc(4096, 7));
   const loaded = requireWithCodeCache(file);
   assert.equal(loaded.cache, 'rejected');
