@@ -3,8 +3,17 @@
  * missing or damaged file reads as absent, a torn last line of metrics.jsonl
  * (the writer was killed mid-line) is skipped.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import {
+  closeSync,
+  type Dirent,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isRecord } from '../contract/guards';
 import { ATTENTION_INDEX, RUN_FILES, type AttentionIndex, type RunInfo } from './runFiles';
@@ -20,12 +29,24 @@ export interface RunEntry {
   info?: RunInfo;
 }
 
+function folderNames(entries: Dirent[]): string[] {
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
 function subfolders(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    return folderNames(readdirSync(dir, { withFileTypes: true }));
+  } catch {
+    return [];
+  }
+}
+
+async function subfoldersAsync(dir: string): Promise<string[]> {
+  try {
+    return folderNames(await readdir(dir, { withFileTypes: true }));
   } catch {
     return [];
   }
@@ -51,6 +72,23 @@ export function listRuns(runsDir: string, experiment: string): RunEntry[] {
     const dir = join(experimentDir, id);
     return { dir, id, info: readRunInfo(dir) };
   });
+}
+
+/**
+ * Every run of every experiment in `runsDir` (listExperiments, then listRuns of each), read without
+ * blocking and one file at a time: for the extension host, where a workspace may hold hundreds of
+ * runs and other work must go on while they are read.
+ */
+export async function listAllRunsAsync(runsDir: string): Promise<RunEntry[]> {
+  const runs: RunEntry[] = [];
+  for (const experiment of await subfoldersAsync(runsDir)) {
+    const experimentDir = join(runsDir, experiment);
+    for (const id of await subfoldersAsync(experimentDir)) {
+      const dir = join(experimentDir, id);
+      runs.push({ dir, id, info: await readRunInfoAsync(dir) });
+    }
+  }
+  return runs;
 }
 
 /** run.json, when present and shaped like one; panels and the runs table still work without it. */

@@ -15,7 +15,7 @@ import type { DeviceName } from '../../contract/devices';
 import type { Experiment } from '../../contract/experiment';
 import type { StartTraining } from '../../protocol/training';
 import type { RunInfo } from '../../runs/runFiles';
-import { listExperiments, listRuns, type RunEntry } from '../../runs/runReader';
+import { listAllRunsAsync, type RunEntry } from '../../runs/runReader';
 import { RunRecorder } from '../../runs/runRecorder';
 import { RunWriter } from '../../runs/runWriter';
 import { prepareRun } from '../../runs/prepareRun';
@@ -174,25 +174,22 @@ export class RunManager implements IDisposable {
   async reattach(runsDir: string): Promise<{ attached: ActiveRun[]; interrupted: RunEntry[] }> {
     const attached: ActiveRun[] = [];
     const interrupted: RunEntry[] = [];
-    for (const experiment of listExperiments(runsDir)) {
-      for (const entry of listRuns(runsDir, experiment)) {
-        const info = entry.info;
-        if (info?.status !== 'running' || this.runs.has(entry.dir)) continue;
-        const owner = liveRunOwner(entry.dir);
-        const link = owner && (await attachToTrainer(owner.endpoint, owner.pid).catch(() => undefined));
-        if (link) {
-          attached.push(this.track(link, entry.dir, info.experiment, info.experimentFile));
-          continue;
-        }
-        // A process without an endpoint, still alive, is left alone: it may yet finish and say so.
-        if (!owner && processIsAlive(info.pid)) continue;
-        const writer = RunWriter.open(entry.dir, info);
-        writer.appendLog(
-          l10n.t('The training process ended without finishing this run; marked interrupted.'),
-        );
-        writer.updateInfo({ status: 'interrupted' });
-        interrupted.push({ ...entry, info: writer.info });
+    // Read without blocking: this runs when the window opens, and a workspace may hold hundreds of runs.
+    for (const entry of await listAllRunsAsync(runsDir)) {
+      const info = entry.info;
+      if (info?.status !== 'running' || this.runs.has(entry.dir)) continue;
+      const owner = liveRunOwner(entry.dir);
+      const link = owner && (await attachToTrainer(owner.endpoint, owner.pid).catch(() => undefined));
+      if (link) {
+        attached.push(this.track(link, entry.dir, info.experiment, info.experimentFile));
+        continue;
       }
+      // A process without an endpoint, still alive, is left alone: it may yet finish and say so.
+      if (!owner && processIsAlive(info.pid)) continue;
+      const writer = RunWriter.open(entry.dir, info);
+      writer.appendLog(l10n.t('The training process ended without finishing this run; marked interrupted.'));
+      writer.updateInfo({ status: 'interrupted' });
+      interrupted.push({ ...entry, info: writer.info });
     }
     for (const run of attached) this.changed.fire(run);
     return { attached, interrupted };

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RunFolderError } from '../../../src/runs/runFolderError';
 import {
+  listAllRunsAsync,
   listExperiments,
   listRuns,
   readAttentionIndex,
@@ -52,6 +53,31 @@ test('two runs started in the same second get distinct folders, listed oldest fi
     listRuns(runsDir, 'digits-cnn').map((run) => run.dir),
     [first.dir, second.dir],
   );
+});
+
+test('every run of every experiment reads without blocking as it does with listExperiments and listRuns', async () => {
+  const runsDir = freshRunsDir();
+  const cnn = [0, 1].map(() => RunWriter.create({ runsDir, info: runInfoFixture(), now: startedAt }));
+  const mlp = RunWriter.create({
+    runsDir,
+    info: { ...runInfoFixture(), experiment: 'wine-mlp' },
+    now: startedAt,
+  });
+  // A damaged run.json reads as absent; a stray file beside the experiments is no experiment.
+  writeFileSync(join(cnn[1]!.dir, RUN_FILES.info), '{"id": "half');
+  writeFileSync(join(runsDir, 'notes.txt'), 'not a run');
+  const listed = await listAllRunsAsync(runsDir);
+  const expected = listExperiments(runsDir).flatMap((experiment) => listRuns(runsDir, experiment));
+  assert.deepEqual(listed, expected);
+  assert.deepEqual(
+    listed.map((run) => [run.dir, run.info?.status]),
+    [
+      [cnn[0]!.dir, 'running'],
+      [cnn[1]!.dir, undefined],
+      [mlp.dir, 'running'],
+    ],
+  );
+  assert.deepEqual(await listAllRunsAsync(join(runsDir, 'nowhere')), []);
 });
 
 test('experiment names become safe folder names', () => {
