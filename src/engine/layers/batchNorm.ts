@@ -4,7 +4,8 @@
  * mean and biased variance over the batch and space, then scaled and shifted.
  *
  * Built as a composite (rule `batchNorm`, autodiff/rules/composite.ts) over
- * [x, scale, bias, mean, inv] (mean and inv = 1/σ as [1, C, 1, …]; the four-pass form adds x − mean)
+ * [x, scale, bias, mean, inv] (mean as [1, C, 1, …], inv = 1/σ as [C] or [1, C, 1, …]; the
+ * four-pass form adds x − mean)
  * so its backward is the closed form of a handful of full-size passes instead of one per node of
  * the formula.
  *
@@ -51,10 +52,9 @@ export function batchNormTrain(
       { epsilon, momentum: 0, training_mode: 1 },
       { outputs: 3 },
     );
-    const inv = b.reshape(invOf(variance), perChannelShape);
     y.producer!.composite = {
       rule: 'batchNorm',
-      inputs: [x, scale, bias, b.reshape(mean, perChannelShape), inv],
+      inputs: [x, scale, bias, b.reshape(mean, perChannelShape), invOf(variance)],
     };
     return { y, mean, variance };
   }

@@ -28,33 +28,37 @@ export const COMPOSITE_RULES: Record<string, GradRule> = {
   // μ, σ² that batch's mean and biased variance. The closed form:
   //   dβ = ΣdY,   dγ = Σ(dY·x̂) = inv·Σ(dY·(x − μ)) =: g,
   //   dX = (γ·inv/N)·(N·dY − ΣdY − x̂·g) = a·dY + c + k·(x − μ),
-  //   a = γ·inv,  c = −a·ΣdY/N,  k = −a·inv·g/N
+  //   a = γ·inv,  m = −a/N,  c = m·ΣdY,  k = m·inv·g
   // (μ and σ depend on x: the last two terms are their share). Full-size passes: dY·(x − μ), the
-  // two sums, a·dY + c, k·(x − μ), and one Add.
+  // two sums, a·dY + c, k·(x − μ), and one Add. The per-channel values stay [C], the shape of γ,
+  // of the parameters' gradients and of channelAffine's inputs: a node costs several µs however
+  // small its tensor, and a small network's step runs many of them.
   batchNorm: (c) => {
     const { b } = c;
-    const [x, scale, inv] = [c.x(0), c.x(1), c.x(4)];
+    const [x, scale] = [c.x(0), c.x(1)];
     let centredValue: Value | undefined;
     const centred = () => (centredValue ??= c.node.composite!.inputs.length > 5 ? c.x(5) : b.sub(x, c.x(3)));
     const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
     const n = x.size / x.shape[1];
-    let sums: { dy: Value; g: Value } | undefined;
-    const reduced = () =>
-      (sums ??= {
-        dy: b.reduceSum(c.dy(), axes, true),
-        g: b.mul(b.reduceSum(b.mul(c.dy(), centred()), axes, true), inv),
-      });
     const channels = [x.shape[1]];
+    const perChannelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
+    let sums: { inv: Value; dy: Value; g: Value } | undefined;
+    const reduced = () => {
+      if (sums) return sums;
+      const inv = b.reshape(c.x(4), channels);
+      const dy = b.reduceSum(c.dy(), axes);
+      return (sums = { inv, dy, g: b.mul(b.reduceSum(b.mul(c.dy(), centred()), axes), inv) });
+    };
     return [
       () => {
-        const { dy: sumDy, g } = reduced();
-        const a = b.mul(b.reshape(scale, inv.shape), inv);
-        const shift = b.mul(sumDy, b.mul(a, b.scalar(-1 / n, x.dtype)));
-        const k = b.mul(b.mul(a, inv), b.mul(g, b.scalar(-1 / n, x.dtype)));
-        return b.add(channelAffine(b, c.dy(), a, shift), b.mul(centred(), k));
+        const { inv, dy: sumDy, g } = reduced();
+        const a = b.mul(scale, inv);
+        const m = b.mul(a, b.scalar(-1 / n, x.dtype));
+        const k = b.reshape(b.mul(m, b.mul(inv, g)), perChannelShape);
+        return b.add(channelAffine(b, c.dy(), a, b.mul(sumDy, m)), b.mul(centred(), k));
       },
-      () => b.reshape(reduced().g, channels),
-      () => b.reshape(reduced().dy, channels),
+      () => reduced().g,
+      () => reduced().dy,
       undefined,
       undefined,
       undefined,
