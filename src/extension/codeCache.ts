@@ -4,7 +4,7 @@
  * dist/extension-main.js that took 17–24 ms of the extension host's thread on Node 24 here, and
  * 4–5 ms from the cache. VS Code keeps no such cache for extensions.
  *
- * The cache is named after a hash of the bundle's text and the V8 version: V8 itself checks
+ * The cache is named after a hash of the bundle's bytes and the V8 version: V8 itself checks
  * only the source's length, so a rebuilt bundle of the same length must not find the old cache.
  * Anything that goes wrong with the cache (a folder that cannot be written, a cache V8 rejects)
  * costs only the compile it would have saved: the bundle loads as it would without one. The cache
@@ -89,7 +89,6 @@ export function requireWithCodeCache(file: string): LoadedBundle {
   // VS Code gives the `vscode` API to the extension whose folder holds the requiring module.
   const bundle = new Module(file);
   bundle.filename = file;
-  bundle.loaded = false;
   require.cache[file] = bundle;
   try {
     compiled.call(bundle.exports, bundle.exports, createRequire(file), bundle, file, dirname(file));
